@@ -1,0 +1,25 @@
+/** The mail catcher's inbox page: newest first, each message expandable, links clickable. */
+import type { StoredMail } from './server.ts';
+
+const escape = (value: string) =>
+  value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
+
+export function renderInbox(messages: StoredMail[]): string {
+  const rows = [...messages]
+    .reverse()
+    .map((mail) => {
+      const body = mail.html
+        ? `<iframe title="${escape(mail.subject)}" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${escape(mail.html)}"></iframe>`
+        : `<pre>${escape(mail.text ?? '')}</pre>`;
+      return `<details><summary><time>${escape(mail.created)}</time> <b>${escape(mail.subject)}</b> → ${escape(
+        mail.to.map((to) => to.email).join(', '),
+      )} <small>(${mail.source})</small></summary>${body}</details>`;
+    })
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cairn mail catcher</title>
+<meta http-equiv="refresh" content="10">
+<style>body{font:14px system-ui;margin:2rem;max-width:60rem}details{border-bottom:1px solid #ddd;padding:.5rem 0}
+summary{cursor:pointer}iframe{width:100%;height:24rem;border:1px solid #ccc}time{color:#666}</style></head>
+<body><h1>Cairn mail catcher</h1><p>${messages.length} message(s). JSON API: <code>/api/v1/messages</code>.</p>
+${rows || '<p>No mail yet.</p>'}</body></html>`;
+}

@@ -1,0 +1,100 @@
+/**
+ * The mail catcher (Mailpit's role in `supabase start`): keeps every email the stack sends —
+ * auth's confirmation, invite, recovery and magic-link mail, and whatever functions post to
+ * SendGrid's `POST /v3/mail/send` — and shows them on a small web page and a JSON API.
+ *
+ *   GET    /                       the inbox page
+ *   GET    /api/v1/messages        newest first: { total, messages: [summary…] } (?to=&limit=)
+ *   GET    /api/v1/message/:id     one message, with text, html, headers and the SendGrid body
+ *   DELETE /api/v1/messages        empty the inbox
+ *   POST   /v3/mail/send           SendGrid v3 mail send (202 + X-Message-Id)
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import type { MailSink, OutgoingMail, Service, StackContext } from '../context.ts';
+import { BodyTooLargeError, readBody, requestUrl, sendJson, sendText } from '../lib/http.ts';
+import { validateSendGridRequest, mailsFromSendGrid } from './sendgrid.ts';
+import { renderInbox } from './page.ts';
+
+export interface StoredMail extends OutgoingMail {
+  id: string;
+  messageId: string;
+  created: string;
+}
+
+export function summary(mail: StoredMail) {
+  return {
+    id: mail.id,
+    messageId: mail.messageId,
+    created: mail.created,
+    source: mail.source,
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    snippet: (mail.text ?? mail.html?.replace(/<[^>]+>/g, ' ') ?? '').replace(/\s+/g, ' ').trim().slice(0, 140),
+  };
+}
+
+export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Service & MailSink> {
+  const { config, log } = ctx;
+  const dir = path.join(config.dataDir, 'mail');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'messages.jsonl');
+  const messages: StoredMail[] = existsSync(file)
+    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as StoredMail)
+    : [];
+
+  const deliver = async (mail: OutgoingMail, messageId = randomBytes(16).toString('base64url')) => {
+    const stored: StoredMail = { ...mail, id: randomBytes(8).toString('hex'), messageId, created: new Date().toISOString() };
+    messages.push(stored);
+    appendFileSync(file, `${JSON.stringify(stored)}\n`);
+    log.info(`${mail.source} mail to ${mail.to.map((to) => to.email).join(', ')}: ${mail.subject}`);
+    return { id: stored.id, messageId };
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = requestUrl(req);
+    try {
+      if (req.method === 'GET' && url.pathname === '/') return sendText(res, 200, renderInbox(messages), 'text/html; charset=utf-8');
+      if (req.method === 'GET' && url.pathname === '/api/v1/messages') {
+        const to = url.searchParams.get('to')?.toLowerCase();
+        const limit = Number(url.searchParams.get('limit') ?? 100);
+        const matching = messages.filter((mail) => !to || mail.to.some((addr) => addr.email.toLowerCase() === to)).reverse();
+        return sendJson(res, 200, { total: matching.length, messages: matching.slice(0, limit).map(summary) });
+      }
+      const one = url.pathname.match(/^\/api\/v1\/message\/([0-9a-f]+)$/);
+      if (req.method === 'GET' && one) {
+        const mail = messages.find((candidate) => candidate.id === one[1]);
+        return mail ? sendJson(res, 200, mail) : sendJson(res, 404, { error: 'message not found' });
+      }
+      if (req.method === 'DELETE' && url.pathname === '/api/v1/messages') {
+        messages.length = 0;
+        writeFileSync(file, '');
+        return sendJson(res, 200, { deleted: true });
+      }
+      if (req.method === 'POST' && url.pathname === '/v3/mail/send') {
+        const body = await readBody(req, 30 * 1024 * 1024);
+        const result = validateSendGridRequest(req.headers, body);
+        if (!result.ok) return sendJson(res, result.status, { errors: result.errors });
+        const messageId = randomBytes(16).toString('base64url').slice(0, 22);
+        for (const mail of mailsFromSendGrid(result.request)) await deliver(mail, messageId);
+        if (result.request.mail_settings?.sandbox_mode?.enable) return sendText(res, 200, '');
+        res.writeHead(202, { 'x-message-id': messageId, 'content-length': 0 });
+        return res.end();
+      }
+      sendJson(res, 404, { error: 'not found' });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { errors: [{ message: 'Payload too large', field: null, help: null }] });
+      log.error('request failed', error);
+      sendJson(res, 500, { errors: [{ message: 'internal error', field: null, help: null }] });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(config.ports.mail, '127.0.0.1', resolve));
+  return {
+    name: 'mail',
+    deliver: (mail) => deliver(mail),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

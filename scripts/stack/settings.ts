@@ -1,0 +1,91 @@
+/**
+ * The parts of `supabase/config.toml` the local services honour, read the way the CLI reads
+ * them (same keys, same defaults), so one file configures local and hosted alike.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'smol-toml';
+
+export interface AuthSettings {
+  siteUrl: string;
+  additionalRedirectUrls: string[];
+  jwtExpiry: number;
+  enableRefreshTokenRotation: boolean;
+  refreshTokenReuseInterval: number;
+  enableSignup: boolean;
+  enableAnonymousSignIns: boolean;
+  minimumPasswordLength: number;
+  email: { enableSignup: boolean; enableConfirmations: boolean; doubleConfirmChanges: boolean; otpLength: number; otpExpiry: number };
+  mfa: { maxEnrolledFactors: number; totp: { enrollEnabled: boolean; verifyEnabled: boolean } };
+}
+
+export interface FunctionSettings {
+  verifyJwt: boolean;
+  enabled: boolean;
+  entrypoint?: string;
+  importMap?: string;
+}
+
+export interface ProjectSettings {
+  projectId: string;
+  auth: AuthSettings;
+  functions: Record<string, FunctionSettings>;
+  storage: { fileSizeLimit: number };
+}
+
+type Table = Record<string, unknown>;
+const table = (value: unknown): Table => (value && typeof value === 'object' ? (value as Table) : {});
+const bool = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
+const num = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+const str = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+
+export function parseSize(value: string): number {
+  const match = value.trim().match(/^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i);
+  if (!match) throw new Error(`invalid size "${value}"`);
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  return Math.round(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]);
+}
+
+export function loadSettings(root: string): ProjectSettings {
+  const config = table(parse(readFileSync(path.join(root, 'supabase', 'config.toml'), 'utf8')));
+  const auth = table(config.auth);
+  const email = table(auth.email);
+  const mfa = table(auth.mfa);
+  const totp = table(mfa.totp);
+  const functions: Record<string, FunctionSettings> = {};
+  for (const [name, value] of Object.entries(table(config.functions))) {
+    const fn = table(value);
+    functions[name] = {
+      verifyJwt: bool(fn.verify_jwt, true),
+      enabled: bool(fn.enabled, true),
+      entrypoint: typeof fn.entrypoint === 'string' ? fn.entrypoint : undefined,
+      importMap: typeof fn.import_map === 'string' ? fn.import_map : undefined,
+    };
+  }
+  return {
+    projectId: str(config.project_id, 'cairn'),
+    auth: {
+      siteUrl: str(auth.site_url, 'http://127.0.0.1:3000'),
+      additionalRedirectUrls: Array.isArray(auth.additional_redirect_urls) ? auth.additional_redirect_urls.map(String) : [],
+      jwtExpiry: num(auth.jwt_expiry, 3600),
+      enableRefreshTokenRotation: bool(auth.enable_refresh_token_rotation, true),
+      refreshTokenReuseInterval: num(auth.refresh_token_reuse_interval, 10),
+      enableSignup: bool(auth.enable_signup, true),
+      enableAnonymousSignIns: bool(auth.enable_anonymous_sign_ins, false),
+      minimumPasswordLength: num(auth.minimum_password_length, 6),
+      email: {
+        enableSignup: bool(email.enable_signup, true),
+        enableConfirmations: bool(email.enable_confirmations, false),
+        doubleConfirmChanges: bool(email.double_confirm_changes, true),
+        otpLength: num(email.otp_length, 6),
+        otpExpiry: num(email.otp_expiry, 3600),
+      },
+      mfa: {
+        maxEnrolledFactors: num(mfa.max_enrolled_factors, 10),
+        totp: { enrollEnabled: bool(totp.enroll_enabled, false), verifyEnabled: bool(totp.verify_enabled, false) },
+      },
+    },
+    functions,
+    storage: { fileSizeLimit: parseSize(str(table(config.storage).file_size_limit, '50MiB')) },
+  };
+}

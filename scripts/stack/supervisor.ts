@@ -1,0 +1,102 @@
+/**
+ * The long-running process behind `npm run supabase:start`: starts Postgres, PostgREST and
+ * Cairn's own servers (mail, auth, storage, realtime, functions, cron, gateway), writes the
+ * state file once all are healthy, and stops them in reverse order on SIGTERM / SIGINT.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { stackConfig } from './config.ts';
+import type { Service, StackContext } from './context.ts';
+import { createPool } from './lib/db.ts';
+import { createLogger } from './lib/log.ts';
+import { startMail } from './mail/server.ts';
+import { startPostgres } from './postgres.ts';
+import { startPostgrest } from './postgrest.ts';
+import { applyMigrations, needsMigrations } from './migrations.ts';
+import { loadSettings } from './settings.ts';
+
+export interface StackState {
+  pid: number;
+  name: string;
+  startedAt: string;
+  readyAt: string;
+  readyMs: number;
+}
+
+type Starter = (ctx: StackContext) => Promise<Service>;
+
+/** Cairn's own servers, in start order (the gateway last: it fronts the others). */
+const partStarters: Record<string, () => Promise<Starter>> = {
+  auth: async () => (await import('./auth/server.ts')).startAuth,
+  storage: async () => (await import('./storage/server.ts')).startStorage,
+  realtime: async () => (await import('./realtime/server.ts')).startRealtime,
+  functions: async () => (await import('./functions/server.ts')).startFunctions,
+  cron: async () => (await import('./cron/worker.ts')).startCron,
+  gateway: async () => (await import('./gateway/server.ts')).startGateway,
+};
+
+/** CAIRN_STACK_PARTS=auth,gateway starts only those (Postgres, PostgREST and mail always run). */
+function selectedParts(): string[] {
+  const wanted = process.env.CAIRN_STACK_PARTS?.split(',').map((part) => part.trim()).filter(Boolean);
+  const all = Object.keys(partStarters);
+  if (!wanted) return all;
+  const unknown = wanted.filter((part) => !all.includes(part));
+  if (unknown.length) throw new Error(`unknown stack parts: ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  return all.filter((part) => wanted.includes(part));
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = stackConfig();
+  const log = createLogger(`stack:${config.name}`);
+  mkdirSync(config.logDir, { recursive: true });
+  mkdirSync(config.storageDir, { recursive: true });
+
+  const stops: Array<() => Promise<void>> = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping');
+    for (const stop of stops.reverse()) await stop().catch((error) => log.error('stop failed', error));
+    rmSync(config.stateFile, { force: true });
+    log.info('stopped');
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', () => void shutdown(0));
+
+  try {
+    const postgres = await startPostgres(config, log.child('postgres'));
+    stops.push(() => postgres.stop());
+    if (await needsMigrations(config)) await applyMigrations(config, log.child('migrations'));
+
+    const db = createPool(config.adminDbUrl, 20);
+    stops.push(() => db.end());
+    const settings = loadSettings(config.root);
+    const mail = await startMail({ config, settings, db, log: log.child('mail') });
+    stops.push(() => mail.close());
+    const ctx: StackContext = { config, settings, db, log, mail };
+
+    const postgrest = await startPostgrest(config, log.child('postgrest'));
+    stops.push(() => postgrest.stop());
+    for (const name of selectedParts()) {
+      const start = await partStarters[name]();
+      const service = await start({ ...ctx, log: log.child(name) });
+      stops.push(() => service.close());
+    }
+    const state: StackState = {
+      pid: process.pid,
+      name: config.name,
+      startedAt: new Date(started).toISOString(),
+      readyAt: new Date().toISOString(),
+      readyMs: Date.now() - started,
+    };
+    writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
+    log.info(`ready in ${state.readyMs} ms`);
+  } catch (error) {
+    log.error('start failed', error);
+    await shutdown(1);
+  }
+}
+
+void main();
