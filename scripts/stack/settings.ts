@@ -15,7 +15,13 @@ export interface AuthSettings {
   enableSignup: boolean;
   enableAnonymousSignIns: boolean;
   minimumPasswordLength: number;
-  email: { enableSignup: boolean; enableConfirmations: boolean; doubleConfirmChanges: boolean; otpLength: number; otpExpiry: number };
+  email: {
+    enableSignup: boolean;
+    enableConfirmations: boolean;
+    doubleConfirmChanges: boolean;
+    otpLength: number;
+    otpExpiry: number;
+  };
   mfa: { maxEnrolledFactors: number; totp: { enrollEnabled: boolean; verifyEnabled: boolean } };
 }
 
@@ -66,7 +72,9 @@ export function loadSettings(root: string): ProjectSettings {
     projectId: str(config.project_id, 'cairn'),
     auth: {
       siteUrl: str(auth.site_url, 'http://127.0.0.1:3000'),
-      additionalRedirectUrls: Array.isArray(auth.additional_redirect_urls) ? auth.additional_redirect_urls.map(String) : [],
+      additionalRedirectUrls: Array.isArray(auth.additional_redirect_urls)
+        ? auth.additional_redirect_urls.map(String)
+        : [],
       jwtExpiry: num(auth.jwt_expiry, 3600),
       enableRefreshTokenRotation: bool(auth.enable_refresh_token_rotation, true),
       refreshTokenReuseInterval: num(auth.refresh_token_reuse_interval, 10),

@@ -36,7 +36,9 @@ const partStarters: Record<string, () => Promise<Starter>> = {
 
 /** CAIRN_STACK_PARTS=auth,gateway starts only those (Postgres, PostgREST and mail always run). */
 function selectedParts(): string[] {
-  const wanted = process.env.CAIRN_STACK_PARTS?.split(',').map((part) => part.trim()).filter(Boolean);
+  const wanted = process.env.CAIRN_STACK_PARTS?.split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const all = Object.keys(partStarters);
   if (!wanted) return all;
   const unknown = wanted.filter((part) => !all.includes(part));

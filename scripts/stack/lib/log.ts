@@ -7,13 +7,17 @@ export interface Logger {
 }
 
 export function createLogger(name: string): Logger {
-  const line = (level: string, message: string) =>
-    `${new Date().toISOString()} ${level} [${name}] ${message}`;
+  const line = (level: string, message: string) => `${new Date().toISOString()} ${level} [${name}] ${message}`;
   return {
     info: (message) => console.log(line('info', message)),
     warn: (message) => console.warn(line('warn', message)),
     error: (message, error) =>
-      console.error(line('error', error ? `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : message)),
+      console.error(
+        line(
+          'error',
+          error ? `${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` : message,
+        ),
+      ),
     child: (child) => createLogger(`${name}:${child}`),
   };
 }

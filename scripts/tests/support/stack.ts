@@ -25,7 +25,10 @@ export function uniqueEmail(prefix = 'user'): string {
 }
 
 /** A signed-in user's client, created through the admin API (confirmed, password set). */
-export async function signedInClient(email = uniqueEmail(), password = 'password-123'): Promise<{ client: SupabaseClient; userId: string; email: string; password: string }> {
+export async function signedInClient(
+  email = uniqueEmail(),
+  password = 'password-123',
+): Promise<{ client: SupabaseClient; userId: string; email: string; password: string }> {
   const admin = serviceClient();
   const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
   if (created.error) throw created.error;
@@ -36,7 +39,10 @@ export async function signedInClient(email = uniqueEmail(), password = 'password
 }
 
 /** SQL as the cluster superuser, for test fixtures only (app code never does this). */
-export async function adminSql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+export async function adminSql<T extends pg.QueryResultRow = Record<string, unknown>>(
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const db = new pg.Client({ connectionString: config.adminDbUrl });
   await db.connect();
   try {
@@ -62,10 +68,18 @@ export const mail = {
     const url = new URL('/api/v1/messages', config.mailUrl);
     if (to) url.searchParams.set('to', to);
     const body = (await (await fetch(url)).json()) as { messages: Array<{ id: string }> };
-    return Promise.all(body.messages.map(async ({ id }) => (await (await fetch(`${config.mailUrl}/api/v1/message/${id}`)).json()) as CaughtMail));
+    return Promise.all(
+      body.messages.map(
+        async ({ id }) => (await (await fetch(`${config.mailUrl}/api/v1/message/${id}`)).json()) as CaughtMail,
+      ),
+    );
   },
   /** Waits until a message to `to` matching `match` arrives; returns the newest such. */
-  async waitFor(to: string, match: (mail: CaughtMail) => boolean = () => true, timeoutMs = 10_000): Promise<CaughtMail> {
+  async waitFor(
+    to: string,
+    match: (mail: CaughtMail) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<CaughtMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await mail.list(to)).find(match);

@@ -1,0 +1,10 @@
+import { RouterProvider } from 'react-router-dom';
+
+import { useSessionSync } from '@/features/auth/hooks/use-session.ts';
+
+import { router } from './router.tsx';
+
+export function App() {
+  useSessionSync();
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,125 @@
+/**
+ * Benchmark of the local stack itself (issue: foundation). Prints:
+ *   - cold start of `supabase:start` (empty data folder: initdb, bootstrap, migrations, seed)
+ *   - warm start (existing data folder)
+ *   - idle memory (RSS of the supervisor and every process under it, after 5 s idle)
+ *   - REST round trip through the gateway vs PostgREST directly (same query, interleaved)
+ *
+ * Runs its own instance (`bench`, ports 57321…), so a dev stack is never disturbed.
+ *   npx tsx scripts/bench/stack.ts [--requests 3000]
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import pg from 'pg';
+import { stackConfig } from '../stack/config.ts';
+import { readState, startStack, stopStack } from '../stack/control.ts';
+import { sleep } from '../stack/lib/wait.ts';
+
+process.env.CAIRN_STACK = 'bench';
+process.env.CAIRN_STACK_PORT_BASE ??= '57321';
+const config = stackConfig('bench');
+const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 3000;
+
+function descendants(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const all = [root];
+  for (let i = 0; i < all.length; i++) all.push(...(parents.get(all[i]) ?? []));
+  return all;
+}
+
+function rssMb(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    } catch {
+      // ended
+    }
+  }
+  return kb / 1024;
+}
+
+function get(agent: Agent, port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const began = process.hrtime.bigint();
+    const req = request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(Number(process.hrtime.bigint() - began) / 1e6)
+          : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+async function main(): Promise<void> {
+  await stopStack(config);
+  rmSync(config.dataDir, { recursive: true, force: true });
+  const cold = await startStack(config);
+  await stopStack(config);
+  const warm = await startStack(config);
+  const state = readState(config);
+  if (!state) throw new Error('no stack state');
+
+  await sleep(5000);
+  const pids = descendants(state.pid);
+  const idle = rssMb(pids);
+
+  const db = new pg.Client({ connectionString: config.adminDbUrl });
+  await db.connect();
+  await db.query(`create table if not exists public.bench_items (id bigint primary key, name text not null);
+    insert into public.bench_items select g, 'item ' || g from generate_series(1, 100) g on conflict do nothing;
+    grant select on public.bench_items to anon; notify pgrst, 'reload schema';`);
+  await db.end();
+  await sleep(500);
+
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const path = '/bench_items?select=id,name&id=eq.42';
+  const headers = { apikey: config.anonKey, authorization: `Bearer ${config.anonKey}` };
+  const direct: number[] = [];
+  const viaGateway: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    await get(agent, config.ports.postgrest, path, headers);
+    await get(agent, config.ports.api, `/rest/v1${path}`, headers);
+  }
+  for (let i = 0; i < requests; i++) {
+    direct.push(await get(agent, config.ports.postgrest, path, headers));
+    viaGateway.push(await get(agent, config.ports.api, `/rest/v1${path}`, headers));
+  }
+  agent.destroy();
+  await stopStack(config);
+
+  const p50d = percentile(direct, 50);
+  const p50g = percentile(viaGateway, 50);
+  const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+  console.log('Cairn local stack benchmark');
+  console.log(`  cold start (empty data folder)   ${(cold.ms / 1000).toFixed(2)} s   target < 60 s`);
+  console.log(`  warm start                       ${(warm.ms / 1000).toFixed(2)} s   target < 15 s`);
+  console.log(`  idle memory, ${pids.length} processes        ${idle.toFixed(0)} MB RSS   target < 600 MB`);
+  console.log(`  REST round trip, ${requests} requests each, interleaved, keep-alive:`);
+  console.log(`    PostgREST direct   p50 ${fmt(p50d)}   p95 ${fmt(percentile(direct, 95))}`);
+  console.log(`    through gateway    p50 ${fmt(p50g)}   p95 ${fmt(percentile(viaGateway, 95))}`);
+  console.log(`    gateway overhead   p50 ${fmt(p50g - p50d)}   ratio ${(p50g / p50d).toFixed(2)}x   target < 1 ms`);
+}
+
+void main().catch(async (error: unknown) => {
+  console.error(error);
+  await stopStack(config);
+  process.exit(1);
+});

@@ -1,0 +1,195 @@
+/**
+ * Cairn's stand-in for GoTrue (Supabase Auth): the endpoints auth-js calls, with GoTrue's
+ * paths, JSON shapes, status codes and error codes, over the real `auth` schema. The gateway
+ * strips `/auth/v1`, so paths here are GoTrue's own (`/token`, `/user`, `/admin/users`…).
+ * Configured by `[auth]` in supabase/config.toml (see settings.ts).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Service, StackContext } from '../context.ts';
+import { requestUrl, sendJson, sendText } from '../lib/http.ts';
+import { magiclink, otp, recover, resend, signup, token, verifyGet, verifyPost } from './account.ts';
+import {
+  auditLog,
+  createAdminUser,
+  deleteAdminUser,
+  deleteUserFactor,
+  generateLink,
+  getAdminUser,
+  invite,
+  listUserFactors,
+  listUsers,
+  updateAdminUser,
+} from './admin.ts';
+import { AuthError, OAuthError, sendAuthError } from './errors.ts';
+import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from './mfa.ts';
+import { createRequest, type AuthRequest, type Reply } from './request.ts';
+import { getUser, logout, reauthenticate, updateUser } from './user.ts';
+
+type Handler = (request: AuthRequest) => Promise<Reply>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+/** `/admin/users/:user_id` → a RegExp with named segments. */
+function route(method: string, path: string, handler: Handler): Route {
+  const names: string[] = [];
+  const source = path.replace(/:([a-z_]+)/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { method, pattern: new RegExp(`^${source}$`), names, handler };
+}
+
+const VERSION = 'v2.180.0-cairn';
+
+function health(): Promise<Reply> {
+  return Promise.resolve({
+    status: 200,
+    body: { version: VERSION, name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' },
+  });
+}
+
+const OAUTH_PROVIDERS = [
+  'apple',
+  'azure',
+  'bitbucket',
+  'discord',
+  'facebook',
+  'snapchat',
+  'figma',
+  'fly',
+  'github',
+  'gitlab',
+  'google',
+  'keycloak',
+  'kakao',
+  'linkedin',
+  'linkedin_oidc',
+  'notion',
+  'spotify',
+  'slack',
+  'slack_oidc',
+  'workos',
+  'twitch',
+  'twitter',
+];
+
+function settingsReply(request: AuthRequest): Promise<Reply> {
+  const { auth } = request.ctx.settings;
+  const external: Record<string, boolean> = { anonymous_users: auth.enableAnonymousSignIns };
+  for (const provider of OAUTH_PROVIDERS) external[provider] = false;
+  Object.assign(external, { email: auth.email.enableSignup, phone: false, zoom: false });
+  return Promise.resolve({
+    status: 200,
+    body: {
+      external,
+      disable_signup: !auth.enableSignup,
+      mailer_autoconfirm: !auth.email.enableConfirmations,
+      phone_autoconfirm: true,
+      sms_provider: '',
+      saml_enabled: false,
+      saml_private_key_next_configured: false,
+      passkeys_enabled: false,
+    },
+  });
+}
+
+/** Only HS256 is configured, so no public keys are published (asymmetric keys would be listed here). */
+function jwks(): Promise<Reply> {
+  return Promise.resolve({ status: 200, body: { keys: [] }, headers: { 'Cache-Control': 'public, max-age=600' } });
+}
+
+const routes: Route[] = [
+  route('GET', '/health', health),
+  route('GET', '/settings', settingsReply),
+  route('GET', '/.well-known/jwks.json', jwks),
+  route('POST', '/signup', signup),
+  route('POST', '/token', token),
+  route('POST', '/otp', otp),
+  route('POST', '/magiclink', magiclink),
+  route('GET', '/verify', verifyGet),
+  route('POST', '/verify', verifyPost),
+  route('POST', '/recover', recover),
+  route('POST', '/resend', resend),
+  route('GET', '/user', getUser),
+  route('PUT', '/user', updateUser),
+  route('POST', '/logout', logout),
+  route('GET', '/reauthenticate', reauthenticate),
+  route('POST', '/factors', enrollFactor),
+  route('POST', '/factors/:factor_id/challenge', challengeFactor),
+  route('POST', '/factors/:factor_id/verify', verifyFactor),
+  route('DELETE', '/factors/:factor_id', unenrollFactor),
+  route('POST', '/invite', invite),
+  route('GET', '/admin/users', listUsers),
+  route('POST', '/admin/users', createAdminUser),
+  route('GET', '/admin/users/:user_id', getAdminUser),
+  route('PUT', '/admin/users/:user_id', updateAdminUser),
+  route('DELETE', '/admin/users/:user_id', deleteAdminUser),
+  route('GET', '/admin/users/:user_id/factors', listUserFactors),
+  route('DELETE', '/admin/users/:user_id/factors/:factor_id', deleteUserFactor),
+  route('POST', '/admin/generate_link', generateLink),
+  route('GET', '/admin/audit', auditLog),
+];
+
+async function dispatch(ctx: StackContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = requestUrl(req);
+  // chi matches `/signup` and `/signup/` alike.
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const matches = routes
+    .map((candidate) => ({ candidate, match: candidate.pattern.exec(path) }))
+    .filter((item) => item.match);
+  // chi's defaults for unknown paths and methods: plain-text 404, empty 405.
+  if (!matches.length) return sendText(res, 404, '404 page not found\n');
+  const hit = matches.find((item) => item.candidate.method === req.method);
+  if (!hit?.match) {
+    res.writeHead(405).end();
+    return;
+  }
+  const params = Object.fromEntries(
+    hit.candidate.names.map((name, i) => [name, decodeURIComponent(hit.match?.[i + 1] ?? '')]),
+  );
+  const reply = await hit.candidate.handler(createRequest(ctx, req, url, params));
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, reply.headers ?? {}).end();
+    return;
+  }
+  sendJson(res, reply.status, reply.body, reply.headers);
+}
+
+export async function startAuth(ctx: StackContext): Promise<Service> {
+  const { log } = ctx;
+  const server = createServer((req, res) => {
+    // GoTrue's CORS handler exposes these; without them a browser client cannot read the
+    // API version header, and auth-js then loses every error code.
+    if (req.headers.origin)
+      res.setHeader('access-control-expose-headers', 'X-Total-Count, Link, X-Supabase-Api-Version');
+    dispatch(ctx, req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      if (error instanceof AuthError || error instanceof OAuthError) return sendAuthError(req, res, error);
+      log.error(`${req.method} ${req.url} failed`, error);
+      sendAuthError(
+        req,
+        res,
+        new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'),
+      );
+    });
+  });
+  const port = ctx.config.ports.auth;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  log.info(`auth listening on http://127.0.0.1:${port}`);
+  return {
+    name: 'auth',
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The API gateway on the CLI's API port (54321): Kong's job in `supabase start`. Routes by
+ * path prefix to PostgREST and Cairn's servers, answers CORS preflights, applies the
+ * apikey → Authorization rules, and tunnels Realtime's websocket.
+ */
+import {
+  Agent,
+  createServer,
+  request,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Service, StackContext } from '../context.ts';
+import { sendJson } from '../lib/http.ts';
+import { opaqueKeyToJwt, resolveAuthorization } from './keys.ts';
+import { matchRoute, upstreamUrl, type Route } from './routes.ts';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+const ALLOWED_METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT';
+
+function forwardHeaders(ctx: StackContext, route: Route, incoming: IncomingHttpHeaders): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(incoming)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  if (!route.open) {
+    const apikey = typeof incoming.apikey === 'string' ? incoming.apikey : undefined;
+    const authorization = resolveAuthorization(ctx.config, incoming.authorization, apikey);
+    if (authorization) headers.authorization = authorization;
+  }
+  Object.assign(headers, route.extraHeaders);
+  return headers;
+}
+
+const corsHeaders = { 'access-control-allow-origin': '*', vary: 'Origin' };
+
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, {
+    ...corsHeaders,
+    'access-control-allow-methods': ALLOWED_METHODS,
+    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+    'content-length': 0,
+  });
+  res.end();
+}
+
+export async function startGateway(ctx: StackContext): Promise<Service> {
+  const { config, log } = ctx;
+  // Keep-alive to every upstream: the gateway's whole overhead is one local hop.
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  const server = createServer((req, res) => {
+    const route = matchRoute(new URL(req.url ?? '/', 'http://gateway').pathname);
+    if (!route) return sendJson(res, 404, { message: 'no Route matched with those values' }, corsHeaders);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return preflight(req, res);
+    const upstream = request(
+      {
+        host: '127.0.0.1',
+        port: config.ports[route.port],
+        method: req.method,
+        path: upstreamUrl(route, req.url ?? '/'),
+        headers: forwardHeaders(ctx, route, req.headers),
+        agent,
+      },
+      (answer) => {
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers))
+          if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+        headers['access-control-allow-origin'] ??= '*';
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      log.warn(`${route.port} unreachable: ${error.message}`);
+      if (!res.headersSent)
+        sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, corsHeaders);
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  });
+
+  server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const route = matchRoute(url.pathname);
+    if (!route?.websocket) {
+      client.end(
+        'HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n\r\n{"message":"no Route matched with those values"}',
+      );
+      return;
+    }
+    const apikey = url.searchParams.get('apikey');
+    const mapped = apikey ? opaqueKeyToJwt(config, apikey) : undefined;
+    if (mapped) url.searchParams.set('apikey', mapped);
+    const path = upstreamUrl(route, url.pathname + url.search);
+    const upstream = connect(config.ports[route.port], '127.0.0.1', () => {
+      const lines = [`${req.method} ${path} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const close = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.on('error', close);
+    client.on('error', close);
+    upstream.on('close', close);
+    client.on('close', close);
+  });
+
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.ports.api, '127.0.0.1', resolve);
+  });
+  log.info(`API gateway on ${config.apiUrl}`);
+  return {
+    name: 'gateway',
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}

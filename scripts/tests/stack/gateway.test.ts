@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminSql, config } from '../support/stack.ts';
+
+const rest = (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) =>
+  fetch(`${config.apiUrl}/rest/v1${path}`, { ...init, headers: { apikey: config.anonKey, ...headers } });
+
+describe('API gateway', () => {
+  beforeAll(async () => {
+    await adminSql(`
+      create table if not exists public.gw_items (id bigint primary key, secret boolean not null default false);
+      alter table public.gw_items enable row level security;
+      drop policy if exists "anyone reads non-secret items" on public.gw_items;
+      create policy "anyone reads non-secret items" on public.gw_items for select to anon, authenticated using (not secret);
+      insert into public.gw_items values (1, false), (2, true) on conflict do nothing;
+      notify pgrst, 'reload schema';`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+
+  it('answers an unknown route like Kong', async () => {
+    const res = await fetch(`${config.apiUrl}/nowhere/v1/x`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'no Route matched with those values' });
+  });
+
+  it('answers CORS preflights itself, reflecting the requested headers', async () => {
+    const res = await fetch(`${config.apiUrl}/rest/v1/gw_items`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://127.0.0.1:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'apikey,authorization,x-client-info',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toBe('apikey,authorization,x-client-info');
+    expect(res.headers.get('access-control-allow-methods')).toContain('PATCH');
+  });
+
+  it('adds CORS to proxied responses', async () => {
+    const res = await rest('/gw_items?select=id');
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('forwards a JWT apikey as the Bearer token when no Authorization is sent', async () => {
+    const res = await rest('/gw_items?select=id&order=id');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ id: 1 }]);
+  });
+
+  it('maps the publishable key to the anon role and the secret key to service_role', async () => {
+    const anon = await rest('/gw_items?select=id&order=id', {
+      apikey: config.publishableKey,
+      authorization: `Bearer ${config.publishableKey}`,
+    });
+    expect(await anon.json()).toEqual([{ id: 1 }]);
+    const service = await rest('/gw_items?select=id&order=id', {
+      apikey: config.secretKey,
+      authorization: `Bearer ${config.secretKey}`,
+    });
+    expect(await service.json()).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('keeps a user Authorization header over the apikey', async () => {
+    const res = await rest('/gw_items?select=id', { apikey: config.serviceRoleKey, authorization: 'Bearer not-a-jwt' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'PGRST301' });
+  });
+
+  it('passes PostgREST errors through unchanged', async () => {
+    const res = await rest('/no_such_table');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: '42P01' });
+  });
+});
+
+describe('supabase:status', () => {
+  it('prints the CLI status keys as JSON', () => {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/stack/cli.ts', 'status', '-o', 'json'], {
+      cwd: config.root,
+      env: { ...process.env, CAIRN_STACK: config.name },
+    }).toString();
+    const status = JSON.parse(output) as Record<string, string>;
+    expect(status).toMatchObject({
+      API_URL: config.apiUrl,
+      DB_URL: config.dbUrl,
+      ANON_KEY: config.anonKey,
+      SERVICE_ROLE_KEY: config.serviceRoleKey,
+      JWT_SECRET: config.jwtSecret,
+      MAILPIT_URL: config.mailUrl,
+      PUBLISHABLE_KEY: config.publishableKey,
+      SECRET_KEY: config.secretKey,
+    });
+  });
+});
