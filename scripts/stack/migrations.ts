@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import pg from 'pg';
 import type { StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
 
@@ -52,4 +53,29 @@ export async function applyMigrations(config: StackConfig, log: Logger): Promise
   log.info('applying supabase/migrations and supabase/seed.sql');
   await runSupabaseCli(config, ['db', 'push', '--db-url', cliDbUrl(config), '--include-seed', '--yes'], log);
   writeFileSync(marker(config), new Date().toISOString());
+}
+
+/**
+ * The Vault secrets scheduled functions read (`project_url`, `anon_key`), set to this
+ * instance's gateway so one scheduling migration calls the right functions URL locally. On
+ * hosted Supabase they are created once per project (see README, "Deploying").
+ */
+export async function provisionVaultSecrets(config: StackConfig): Promise<void> {
+  const client = new pg.Client({ connectionString: config.adminDbUrl });
+  await client.connect();
+  try {
+    for (const [name, value, description] of [
+      ['project_url', config.apiUrl, 'API URL of this local stack'],
+      ['anon_key', config.anonKey, 'anon key for scheduled function calls'],
+    ]) {
+      const { rows } = await client.query<{ id: string; decrypted_secret: string }>(
+        'select id, decrypted_secret from vault.decrypted_secrets where name = $1',
+        [name],
+      );
+      if (!rows[0]) await client.query('select vault.create_secret($1, $2, $3)', [value, name, description]);
+      else if (rows[0].decrypted_secret !== value) await client.query('select vault.update_secret($1, $2)', [rows[0].id, value]);
+    }
+  } finally {
+    await client.end();
+  }
 }

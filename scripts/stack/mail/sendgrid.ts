@@ -39,13 +39,18 @@ export interface SendGridError {
 type Validation = { ok: true; request: SendGridRequest } | { ok: false; status: number; errors: SendGridError[] };
 
 const error = (message: string, field: string | null = null): SendGridError => ({ message, field, help: null });
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buffer): Validation {
   const auth = headers.authorization;
   if (!auth || !/^Bearer\s+\S+/i.test(auth)) {
-    return { ok: false, status: 401, errors: [error('The provided authorization grant is invalid, expired, or revoked')] };
+    return {
+      ok: false,
+      status: 401,
+      errors: [error('The provided authorization grant is invalid, expired, or revoked')],
+    };
   }
   let parsed: unknown;
   try {
@@ -58,18 +63,36 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
   const request = parsed as unknown as SendGridRequest;
 
   if (!Array.isArray(request.personalizations) || request.personalizations.length === 0) {
-    errors.push(error('The personalizations field is required and must have at least one personalization.', 'personalizations'));
+    errors.push(
+      error('The personalizations field is required and must have at least one personalization.', 'personalizations'),
+    );
   } else if (request.personalizations.length > 1000) {
-    errors.push(error('The personalizations field must not contain more than 1000 personalizations.', 'personalizations'));
+    errors.push(
+      error('The personalizations field must not contain more than 1000 personalizations.', 'personalizations'),
+    );
   } else {
     let recipients = 0;
     request.personalizations.forEach((personalization, index) => {
       if (!isObject(personalization) || !Array.isArray(personalization.to) || personalization.to.length === 0) {
-        errors.push(error('The to array is required for all personalization objects, and must have at least one email object with a valid email address.', `personalizations.${index}.to`));
+        errors.push(
+          error(
+            'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
+            `personalizations.${index}.to`,
+          ),
+        );
         return;
       }
       for (const list of ['to', 'cc', 'bcc'] as const) {
-        for (const address of personalization[list] ?? []) {
+        const addresses: unknown = personalization[list];
+        if (addresses === undefined) continue;
+        // Untrusted JSON: a non-array cc/bcc must be a 400, not a crash.
+        if (!Array.isArray(addresses)) {
+          errors.push(
+            error(`The ${list} field must be an array of email objects.`, `personalizations.${index}.${list}`),
+          );
+          continue;
+        }
+        for (const address of addresses as unknown[]) {
           recipients += 1;
           if (!isObject(address) || typeof address.email !== 'string' || !EMAIL.test(address.email)) {
             errors.push(error('Does not contain a valid address.', `personalizations.${index}.${list}.email`));
@@ -77,27 +100,58 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
         }
       }
       for (const [key, value] of Object.entries(personalization.custom_args ?? {})) {
-        if (typeof value !== 'string') errors.push(error(`Custom arg values must be strings (${key}).`, `personalizations.${index}.custom_args`));
+        if (typeof value !== 'string')
+          errors.push(error(`Custom arg values must be strings (${key}).`, `personalizations.${index}.custom_args`));
       }
     });
-    if (recipients > 1000) errors.push(error('The total number of recipients must be no more than 1000.', 'personalizations'));
+    if (recipients > 1000)
+      errors.push(error('The total number of recipients must be no more than 1000.', 'personalizations'));
   }
   if (!isObject(request.from) || typeof request.from.email !== 'string' || !EMAIL.test(request.from.email)) {
-    errors.push(error('The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.', 'from.email'));
+    errors.push(
+      error(
+        'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.',
+        'from.email',
+      ),
+    );
   }
   const templated = typeof request.template_id === 'string';
-  const everySubject = Array.isArray(request.personalizations) && request.personalizations.every((p) => isObject(p) && typeof p.subject === 'string');
+  // `every` on an empty list is true; no personalizations means no subject either.
+  const everySubject =
+    Array.isArray(request.personalizations) &&
+    request.personalizations.length > 0 &&
+    request.personalizations.every((p) => isObject(p) && typeof p.subject === 'string');
   if (!templated && typeof request.subject !== 'string' && !everySubject) {
-    errors.push(error('The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.', 'subject'));
+    errors.push(
+      error(
+        'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
+        'subject',
+      ),
+    );
   }
   if (!templated) {
     if (!Array.isArray(request.content) || request.content.length === 0) {
-      errors.push(error('Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.', 'content'));
-    } else if (request.content.some((block) => !isObject(block) || typeof block.type !== 'string' || typeof block.value !== 'string' || block.value === '')) {
+      errors.push(
+        error(
+          'Unless a valid template_id is provided, the content parameter is required. There must be at least one defined content block. We typically suggest both text/plain and text/html blocks are included, but only one block is required.',
+          'content',
+        ),
+      );
+    } else if (
+      request.content.some(
+        (block) =>
+          !isObject(block) || typeof block.type !== 'string' || typeof block.value !== 'string' || block.value === '',
+      )
+    ) {
       errors.push(error('Content blocks need a type and a non-empty value.', 'content'));
     }
   }
-  if (request.categories !== undefined && (!Array.isArray(request.categories) || request.categories.length > 10 || request.categories.some((c) => typeof c !== 'string' || c.length > 255))) {
+  if (
+    request.categories !== undefined &&
+    (!Array.isArray(request.categories) ||
+      request.categories.length > 10 ||
+      request.categories.some((c) => typeof c !== 'string' || c.length > 255))
+  ) {
     errors.push(error('Categories must be an array of at most 10 strings of at most 255 characters.', 'categories'));
   }
   for (const [key, value] of Object.entries(request.custom_args ?? {})) {

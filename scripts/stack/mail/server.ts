@@ -43,11 +43,19 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'messages.jsonl');
   const messages: StoredMail[] = existsSync(file)
-    ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as StoredMail)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as StoredMail)
     : [];
 
   const deliver = async (mail: OutgoingMail, messageId = randomBytes(16).toString('base64url')) => {
-    const stored: StoredMail = { ...mail, id: randomBytes(8).toString('hex'), messageId, created: new Date().toISOString() };
+    const stored: StoredMail = {
+      ...mail,
+      id: randomBytes(8).toString('hex'),
+      messageId,
+      created: new Date().toISOString(),
+    };
     messages.push(stored);
     appendFileSync(file, `${JSON.stringify(stored)}\n`);
     log.info(`${mail.source} mail to ${mail.to.map((to) => to.email).join(', ')}: ${mail.subject}`);
@@ -57,11 +65,14 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
   const server = createServer(async (req, res) => {
     const url = requestUrl(req);
     try {
-      if (req.method === 'GET' && url.pathname === '/') return sendText(res, 200, renderInbox(messages), 'text/html; charset=utf-8');
+      if (req.method === 'GET' && url.pathname === '/')
+        return sendText(res, 200, renderInbox(messages), 'text/html; charset=utf-8');
       if (req.method === 'GET' && url.pathname === '/api/v1/messages') {
         const to = url.searchParams.get('to')?.toLowerCase();
         const limit = Number(url.searchParams.get('limit') ?? 100);
-        const matching = messages.filter((mail) => !to || mail.to.some((addr) => addr.email.toLowerCase() === to)).reverse();
+        const matching = messages
+          .filter((mail) => !to || mail.to.some((addr) => addr.email.toLowerCase() === to))
+          .reverse();
         return sendJson(res, 200, { total: matching.length, messages: matching.slice(0, limit).map(summary) });
       }
       const one = url.pathname.match(/^\/api\/v1\/message\/([0-9a-f]+)$/);
@@ -78,15 +89,17 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
         const body = await readBody(req, 30 * 1024 * 1024);
         const result = validateSendGridRequest(req.headers, body);
         if (!result.ok) return sendJson(res, result.status, { errors: result.errors });
+        // Sandbox mode validates without sending: SendGrid answers 200 and delivers nothing.
+        if (result.request.mail_settings?.sandbox_mode?.enable) return sendText(res, 200, '');
         const messageId = randomBytes(16).toString('base64url').slice(0, 22);
         for (const mail of mailsFromSendGrid(result.request)) await deliver(mail, messageId);
-        if (result.request.mail_settings?.sandbox_mode?.enable) return sendText(res, 200, '');
         res.writeHead(202, { 'x-message-id': messageId, 'content-length': 0 });
         return res.end();
       }
       sendJson(res, 404, { error: 'not found' });
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { errors: [{ message: 'Payload too large', field: null, help: null }] });
+      if (error instanceof BodyTooLargeError)
+        return sendJson(res, 413, { errors: [{ message: 'Payload too large', field: null, help: null }] });
       log.error('request failed', error);
       sendJson(res, 500, { errors: [{ message: 'internal error', field: null, help: null }] });
     }

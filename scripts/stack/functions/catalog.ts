@@ -1,0 +1,126 @@
+/**
+ * Which functions exist and how each one is run, read the way the Supabase CLI reads them:
+ * every folder of `supabase/functions` not starting with `_` or `.` is a function, its
+ * `[functions.<name>]` block in config.toml may override entrypoint / import map / verify_jwt
+ * or disable it, and secrets come from `supabase/functions/.env`.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { StackConfig } from '../config.ts';
+import type { ProjectSettings } from '../settings.ts';
+
+export interface FunctionSpec {
+  name: string;
+  /** The function's folder: the Deno process' working directory. */
+  dir: string;
+  entrypoint: string;
+  /** `--config <deno.json>` or `--import-map <file>` for Deno, when the function has one. */
+  configArgs: string[];
+  verifyJwt: boolean;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const ENTRYPOINTS = ['index.ts', 'index.js', 'index.tsx', 'index.jsx', 'index.mjs'];
+const CONFIG_FILES = ['deno.json', 'deno.jsonc'];
+
+export const functionsDir = (config: StackConfig) => path.join(config.root, 'supabase', 'functions');
+
+/** The function called `name`, or null when there is none (or it is disabled in config.toml). */
+export function findFunction(config: StackConfig, settings: ProjectSettings, name: string): FunctionSpec | null {
+  if (!NAME.test(name)) return null;
+  const fnSettings = settings.functions[name];
+  if (fnSettings?.enabled === false) return null;
+  const supabaseDir = path.join(config.root, 'supabase');
+  const dir = path.join(functionsDir(config), name);
+  // config.toml paths are relative to the supabase folder, as the CLI resolves them.
+  const entrypoint = fnSettings?.entrypoint
+    ? path.resolve(supabaseDir, fnSettings.entrypoint)
+    : ENTRYPOINTS.map((file) => path.join(dir, file)).find((file) => existsSync(file));
+  if (!entrypoint || !existsSync(entrypoint) || !statSync(entrypoint).isFile()) return null;
+  return {
+    name,
+    dir: existsSync(dir) ? dir : path.dirname(entrypoint),
+    entrypoint,
+    configArgs: configArgs(supabaseDir, dir, fnSettings?.importMap),
+    verifyJwt: fnSettings?.verifyJwt ?? true,
+  };
+}
+
+function configArgs(supabaseDir: string, dir: string, importMap: string | undefined): string[] {
+  if (importMap) {
+    const file = path.resolve(supabaseDir, importMap);
+    return /deno\.jsonc?$/.test(file) ? ['--config', file] : ['--import-map', file];
+  }
+  const own = CONFIG_FILES.map((file) => path.join(dir, file)).find((file) => existsSync(file));
+  return own ? ['--config', own] : [];
+}
+
+/**
+ * A dotenv file: `KEY=value`, optional `export `, `#` comments, single quotes (literal),
+ * double quotes (with \n escapes, may span lines), unquoted values trimmed and cut at ` #`.
+ */
+export function parseDotenv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const line =
+    /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*('[^']*'|"(?:[^"\\]|\\.)*"|[^\n]*)[^\n]*$/gm;
+  for (const [, key, raw] of text.replace(/\r\n?/g, '\n').matchAll(line)) env[key] = dotenvValue(raw);
+  return env;
+}
+
+function dotenvValue(raw: string): string {
+  if (raw.length >= 2 && raw.startsWith("'") && raw.endsWith("'")) return raw.slice(1, -1);
+  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+    const escapes: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
+    return raw.slice(1, -1).replace(/\\(.)/g, (_, char: string) => escapes[char] ?? char);
+  }
+  return raw.replace(/\s+#.*$/, '').trim();
+}
+
+/** Host variables Deno itself needs (cache location, proxies); the rest of the host env stays out. */
+const PASSED_THROUGH = [
+  'DENO_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'TZ',
+  'LANG',
+];
+
+/**
+ * The environment a function sees, as the CLI builds it: SUPABASE_* pointing at this stack,
+ * then `supabase/functions/.env`. SENDGRID_API_URL defaults to the mail catcher so mail sent
+ * through SendGrid's API is caught locally (a function should read it, defaulting to the real
+ * API, so hosted deploys need no change). SUPABASE_-prefixed names in .env are skipped, as the CLI does.
+ */
+export function functionEnv(config: StackConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  // Deno caches npm packages under DENO_DIR (default $HOME/.cache/deno); HOME itself is one
+  // of the variables edge-runtime hides from functions, so point Deno at the cache directly.
+  if (!env.DENO_DIR && process.env.HOME) env.DENO_DIR = path.join(process.env.HOME, '.cache', 'deno');
+  env.NO_COLOR = '1';
+  env.SENDGRID_API_URL = config.mailUrl;
+  const dotenv = path.join(functionsDir(config), '.env');
+  if (existsSync(dotenv)) {
+    for (const [name, value] of Object.entries(parseDotenv(readFileSync(dotenv, 'utf8')))) {
+      // The CLI skips SUPABASE_-prefixed secrets: those names are the platform's.
+      if (!name.startsWith('SUPABASE_')) env[name] = value;
+    }
+  }
+  Object.assign(env, {
+    SUPABASE_URL: config.apiUrl,
+    SUPABASE_ANON_KEY: config.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
+    SUPABASE_DB_URL: config.dbUrl,
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.secretKey }),
+    SUPABASE_JWKS: JSON.stringify({ keys: [] }),
+  });
+  return env;
+}

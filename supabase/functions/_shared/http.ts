@@ -1,0 +1,25 @@
+/**
+ * JSON responses for every function, with the one error shape clients can rely on:
+ * `{ error: { code, message } }` (code is stable and machine-readable, message is for people).
+ */
+import { corsHeaders } from './cors.ts';
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { ...corsHeaders, 'Content-Type': 'application/json' },
+  });
+}
+
+export function errorResponse(status: number, code: string, message: string): Response {
+  return jsonResponse({ error: { code, message } }, status);
+}
+
+/** The request body as JSON, or undefined when it is not valid JSON. */
+export async function readJson(req: Request): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    return undefined;
+  }
+}
