@@ -106,7 +106,7 @@ function run(step: Step): Promise<{ code: number; output: string }> {
     const child = spawn(step.command[0], step.command.slice(1), {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let output = '';
     const relay = (chunk: Buffer, stream: NodeJS.WriteStream) => {

@@ -73,7 +73,8 @@ export async function provisionVaultSecrets(config: StackConfig): Promise<void> 
         [name],
       );
       if (!rows[0]) await client.query('select vault.create_secret($1, $2, $3)', [value, name, description]);
-      else if (rows[0].decrypted_secret !== value) await client.query('select vault.update_secret($1, $2)', [rows[0].id, value]);
+      else if (rows[0].decrypted_secret !== value)
+        await client.query('select vault.update_secret($1, $2)', [rows[0].id, value]);
     }
   } finally {
     await client.end();

@@ -119,7 +119,7 @@ describe('auth: PKCE flow', () => {
       body: JSON.stringify({ auth_code: code, code_verifier: 'x'.repeat(50) }),
     });
     expect(wrongVerifier.status).toBe(400);
-    expect((await wrongVerifier.json()).code).toBe('bad_code_verifier');
+    expect(await wrongVerifier.json()).toMatchObject({ code: 'bad_code_verifier' });
 
     const { data, error } = await pkce.auth.exchangeCodeForSession(code);
     expect(error).toBeNull();
@@ -226,7 +226,7 @@ describe('auth: admin API', () => {
     expect(res.headers.get('link')).toBe(
       `</admin/users?page=2&per_page=2>; rel="next", </admin/users?page=${lastPage}&per_page=2>; rel="last"`,
     );
-    const body = await res.json();
+    const body = (await res.json()) as { aud: string; users: unknown[] };
     expect(body.aud).toBe('authenticated');
     expect(body.users).toHaveLength(2);
 

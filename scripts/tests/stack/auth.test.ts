@@ -27,7 +27,7 @@ describe('auth: discovery endpoints', () => {
       description: 'GoTrue is a user registration and authentication API',
     });
 
-    const settings = await (await authFetch('/settings')).json();
+    const settings = (await (await authFetch('/settings')).json()) as Record<string, unknown>;
     expect(settings.external).toMatchObject({ email: true, phone: false, anonymous_users: false, github: false });
     expect(settings).toMatchObject({ disable_signup: false, mailer_autoconfirm: true, saml_enabled: false });
 
@@ -299,7 +299,7 @@ describe('auth: tokens and error bodies', () => {
   it('rejects bad JSON, unknown grant types and unknown routes as GoTrue does', async () => {
     const badJson = await authFetch('/signup', { method: 'POST', headers: NEW_SHAPE, body: '{nope' });
     expect(badJson.status).toBe(400);
-    const body = await badJson.json();
+    const body = (await badJson.json()) as { code: string; message: string };
     expect(body.code).toBe('bad_json');
     expect(body.message).toMatch(/^Could not parse request body as JSON: /);
 
