@@ -2,7 +2,8 @@
  * Benchmark of the local stack itself (issue: foundation). Prints:
  *   - cold start of `supabase:start` (empty data folder: initdb, bootstrap, migrations, seed)
  *   - warm start (existing data folder)
- *   - idle memory (RSS of the supervisor and every process under it, after 5 s idle)
+ *   - idle memory (RSS of the supervisor and every process under it, after 5 s idle), and
+ *     again with one edge function warm (functions start on first call), plus that call's time
  *   - REST round trip through the gateway vs PostgREST directly (same query, interleaved)
  *
  * Runs its own instance (`bench`, ports 57321…), so a dev stack is never disturbed.
@@ -81,6 +82,24 @@ async function main(): Promise<void> {
   const pids = descendants(state.pid);
   const idle = rssMb(pids);
 
+  // Functions start on first call (as edge-runtime workers do): time that, then memory with one warm.
+  const invokeHello = async () => {
+    const began = performance.now();
+    const res = await fetch(`${config.apiUrl}/functions/v1/hello`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${config.anonKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench' }),
+    });
+    if (!res.ok) throw new Error(`hello answered ${res.status}`);
+    await res.text();
+    return performance.now() - began;
+  };
+  const functionCold = await invokeHello();
+  const functionWarm: number[] = [];
+  for (let i = 0; i < 50; i++) functionWarm.push(await invokeHello());
+  await sleep(2000);
+  const withFunction = rssMb(descendants(state.pid));
+
   const db = new pg.Client({ connectionString: config.adminDbUrl });
   await db.connect();
   await db.query(`create table if not exists public.bench_items (id bigint primary key, name text not null);
@@ -112,6 +131,8 @@ async function main(): Promise<void> {
   console.log(`  cold start (empty data folder)   ${(cold.ms / 1000).toFixed(2)} s   target < 60 s`);
   console.log(`  warm start                       ${(warm.ms / 1000).toFixed(2)} s   target < 15 s`);
   console.log(`  idle memory, ${pids.length} processes        ${idle.toFixed(0)} MB RSS   target < 600 MB`);
+  console.log(`  with one function warm            ${withFunction.toFixed(0)} MB RSS`);
+  console.log(`  function call: cold ${functionCold.toFixed(0)} ms, warm p50 ${fmt(percentile(functionWarm, 50))}`);
   console.log(`  REST round trip, ${requests} requests each, interleaved, keep-alive:`);
   console.log(`    PostgREST direct   p50 ${fmt(p50d)}   p95 ${fmt(percentile(direct, 95))}`);
   console.log(`    through gateway    p50 ${fmt(p50g)}   p95 ${fmt(percentile(viaGateway, 95))}`);

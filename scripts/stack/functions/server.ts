@@ -9,27 +9,10 @@ import { watch, type FSWatcher, existsSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { decodeProtectedHeader } from 'jose';
 import type { Service, StackContext } from '../context.ts';
-import { requestUrl } from '../lib/http.ts';
+import { endToEnd, requestUrl } from '../lib/http.ts';
 import { verifyJwt } from '../lib/jwt.ts';
 import { findFunction, functionEnv, functionsDir, type FunctionSpec } from './catalog.ts';
 import { BootError, WorkerPool, type FunctionWorker } from './workers.ts';
-
-/** Per-connection headers: each hop (client ↔ here ↔ Deno) negotiates its own. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-]);
-
-function endToEnd<T extends Record<string, string | string[] | undefined>>(headers: T): T {
-  const kept = {} as Record<string, string | string[] | undefined>;
-  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name.toLowerCase())) kept[name] = value;
-  return kept as T;
-}
 
 /** edge-runtime's local wall-clock limit per request (spec §6). */
 const WALL_CLOCK_MS = 400_000;

@@ -13,24 +13,14 @@ import {
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Service, StackContext } from '../context.ts';
-import { sendJson } from '../lib/http.ts';
+import { endToEnd, sendJson } from '../lib/http.ts';
 import { opaqueKeyToJwt, resolveAuthorization } from './keys.ts';
 import { matchRoute, upstreamUrl, type Route } from './routes.ts';
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-]);
 const ALLOWED_METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT';
 
 function forwardHeaders(ctx: StackContext, route: Route, incoming: IncomingHttpHeaders): IncomingHttpHeaders {
-  const headers: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(incoming)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
+  const headers: IncomingHttpHeaders = endToEnd(incoming);
   if (!route.open) {
     const apikey = typeof incoming.apikey === 'string' ? incoming.apikey : undefined;
     const authorization = resolveAuthorization(ctx.config, incoming.authorization, apikey);
@@ -71,9 +61,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
         agent,
       },
       (answer) => {
-        const headers: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(answer.headers))
-          if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+        const headers = endToEnd(answer.headers);
         headers['access-control-allow-origin'] ??= '*';
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         answer.pipe(res);

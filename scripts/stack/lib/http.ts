@@ -53,3 +53,20 @@ export function header(req: IncomingMessage, name: string): string | undefined {
 export function requestUrl(req: IncomingMessage): URL {
   return new URL(req.url ?? '/', 'http://stack.local');
 }
+
+/** Per-connection headers: each hop (client ↔ here ↔ Deno) negotiates its own. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+
+export function endToEnd<T extends Record<string, string | string[] | undefined>>(headers: T): T {
+  const kept = {} as Record<string, string | string[] | undefined>;
+  for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name.toLowerCase())) kept[name] = value;
+  return kept as T;
+}
