@@ -4,7 +4,7 @@
  * unless it was already running before.
  */
 import { spawn } from 'node:child_process';
-import { statusJson } from './stack/cli.ts';
+import { statusJson } from './stack/status.ts';
 import { stackConfig } from './stack/config.ts';
 import { isRunning, startStack, stopStack } from './stack/control.ts';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   console.log(
     wasRunning
       ? 'Local stack already running.'
-      : 'Starting the local stack (first start creates the database and demo data)…',
+      : 'Starting the local stack (a first start also creates the database and its demo data)…',
   );
   const { ms } = await startStack(config);
   if (!wasRunning) console.log(`Local stack ready in ${(ms / 1000).toFixed(1)} s.`);

@@ -11,25 +11,8 @@
  */
 import { rmSync } from 'node:fs';
 import { stackConfig, type StackConfig } from './config.ts';
+import { statusJson } from './status.ts';
 import { isRunning, startStack, stopStack } from './control.ts';
-
-export function statusJson(config: StackConfig): Record<string, string> {
-  return {
-    API_URL: config.apiUrl,
-    REST_URL: `${config.apiUrl}/rest/v1`,
-    GRAPHQL_URL: `${config.apiUrl}/graphql/v1`,
-    FUNCTIONS_URL: `${config.apiUrl}/functions/v1`,
-    STORAGE_URL: `${config.apiUrl}/storage/v1`,
-    DB_URL: config.dbUrl,
-    MAILPIT_URL: config.mailUrl,
-    INBUCKET_URL: config.mailUrl,
-    PUBLISHABLE_KEY: config.publishableKey,
-    SECRET_KEY: config.secretKey,
-    ANON_KEY: config.anonKey,
-    SERVICE_ROLE_KEY: config.serviceRoleKey,
-    JWT_SECRET: config.jwtSecret,
-  };
-}
 
 function printStatus(config: StackConfig, json: boolean): void {
   const status = statusJson(config);
