@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminSql } from '../support/stack.ts';
+import { createCast, type Cast, type Caller } from '../support/team.ts';
+
+/**
+ * Role matrix for customers: every caller × select / insert / update / delete, through
+ * supabase-js with real sign-ins and in SQL as the role; refusals asserted as carefully as grants.
+ */
+describe('customers: access rules', () => {
+  let cast: Cast;
+  let agentsCustomer: string;
+  let agent2sCustomer: string;
+  let unowned: string;
+
+  beforeAll(async () => {
+    cast = await createCast('customers');
+    const insert = (owner: string | null, name: string) =>
+      adminSql<{ id: string }>(`insert into public.customers (first_name, owner_id) values ($1, $2) returning id`, [
+        name,
+        owner,
+      ]);
+    [{ id: agentsCustomer }] = await insert(cast.people.agent.userId, 'Owned by agent');
+    [{ id: agent2sCustomer }] = await insert(cast.people.agent2.userId, 'Owned by agent2');
+    [{ id: unowned }] = await insert(null, 'Nobody owns me');
+  });
+  afterAll(() => cast?.end());
+
+  const visible = async (caller: Caller, ids: string[]) => {
+    const { data, error } = await cast.client(caller).from('customers').select('id').in('id', ids);
+    expect(error).toBeNull();
+    return (data ?? []).map((row) => row.id).sort();
+  };
+
+  describe('select', () => {
+    it.each<Caller>(['admin', 'manager', 'readonly', 'service_role'])('%s sees every customer', async (caller) => {
+      expect(await visible(caller, [agentsCustomer, agent2sCustomer, unowned])).toEqual(
+        [agentsCustomer, agent2sCustomer, unowned].sort(),
+      );
+    });
+
+    it('an agent sees only the customers they own', async () => {
+      expect(await visible('agent', [agentsCustomer, agent2sCustomer, unowned])).toEqual([agentsCustomer]);
+      expect(await visible('agent2', [agentsCustomer, agent2sCustomer, unowned])).toEqual([agent2sCustomer]);
+    });
+
+    it('a shopper sees only their own profile', async () => {
+      expect(await visible('shopper', [agentsCustomer, agent2sCustomer, unowned, cast.shopperCustomerId])).toEqual([
+        cast.shopperCustomerId,
+      ]);
+    });
+
+    it('a signed-in stranger sees nothing, and anon is refused', async () => {
+      expect(await visible('stranger', [agentsCustomer, cast.shopperCustomerId])).toEqual([]);
+      const { error } = await cast.client('anon').from('customers').select('id').limit(1);
+      expect(error).toMatchObject({ code: '42501' });
+    });
+
+    it('the same rules hold in SQL as the role', async () => {
+      const ids = [agentsCustomer, agent2sCustomer, unowned];
+      const count = async (caller: Caller) =>
+        (
+          await cast.sql<{ n: number }>(caller, 'select count(*)::int as n from public.customers where id = any($1)', [
+            ids,
+          ])
+        )[0].n;
+      expect(await count('admin')).toBe(3);
+      expect(await count('readonly')).toBe(3);
+      expect(await count('agent')).toBe(1);
+      expect(await count('stranger')).toBe(0);
+      await expect(cast.sql('anon', 'select 1 from public.customers limit 1')).rejects.toMatchObject({ code: '42501' });
+    });
+  });
+
+  describe('insert', () => {
+    it('admins and managers add customers for anyone', async () => {
+      for (const caller of ['admin', 'manager'] as const) {
+        const { error } = await cast
+          .client(caller)
+          .from('customers')
+          .insert({ first_name: `by ${caller}`, owner_id: cast.people.agent2.userId });
+        expect(error).toBeNull();
+      }
+    });
+
+    it('an agent adds customers for themselves only', async () => {
+      const own = await cast
+        .client('agent')
+        .from('customers')
+        .insert({ first_name: 'mine', owner_id: cast.people.agent.userId })
+        .select('owner_id')
+        .single();
+      expect(own.error).toBeNull();
+      const other = await cast
+        .client('agent')
+        .from('customers')
+        .insert({ first_name: 'not mine', owner_id: cast.people.agent2.userId });
+      expect(other.error).toMatchObject({ code: '42501' });
+    });
+
+    it.each<Caller>(['readonly', 'shopper', 'stranger'])('%s cannot add customers', async (caller) => {
+      const { error } = await cast.client(caller).from('customers').insert({ first_name: 'nope' });
+      expect(error).toMatchObject({ code: '42501' });
+    });
+
+    it('nobody writes the metrics the database keeps', async () => {
+      const { error } = await cast
+        .client('admin')
+        .from('customers')
+        .insert({ first_name: 'rich', lifetime_value: 1_000_000 });
+      expect(error).toMatchObject({ code: '42501' });
+      expect(error?.message).toMatch(/permission denied/);
+    });
+  });
+
+  describe('update', () => {
+    const rename = (caller: Caller, id: string, name: string) =>
+      cast.client(caller).from('customers').update({ first_name: name }).eq('id', id).select('id');
+
+    it('managers edit any customer; an agent only their own', async () => {
+      expect((await rename('manager', agent2sCustomer, 'edited by manager')).data).toHaveLength(1);
+      expect((await rename('agent', agentsCustomer, 'edited by owner')).data).toHaveLength(1);
+      expect((await rename('agent', agent2sCustomer, 'hijack')).data).toEqual([]);
+      const [row] = await adminSql<{ first_name: string }>('select first_name from public.customers where id = $1', [
+        agent2sCustomer,
+      ]);
+      expect(row.first_name).toBe('edited by manager');
+    });
+
+    it('an agent cannot hand their customer to someone else', async () => {
+      const { error } = await cast
+        .client('agent')
+        .from('customers')
+        .update({ owner_id: cast.people.agent2.userId })
+        .eq('id', agentsCustomer);
+      expect(error).toMatchObject({ code: '42501' });
+    });
+
+    it('readonly and strangers change nothing', async () => {
+      expect((await rename('readonly', agentsCustomer, 'ro')).data).toEqual([]);
+      expect((await rename('stranger', agentsCustomer, 'x')).data).toEqual([]);
+    });
+
+    it('a shopper edits their own details but not how the business classifies them', async () => {
+      expect((await rename('shopper', cast.shopperCustomerId, 'Renamed')).data).toHaveLength(1);
+      const { error } = await cast
+        .client('shopper')
+        .from('customers')
+        .update({ status: 'vip' })
+        .eq('id', cast.shopperCustomerId);
+      expect(error).toMatchObject({ code: '42501' });
+      expect(error?.message).toMatch(/personal details only/);
+    });
+  });
+
+  describe('delete', () => {
+    it('only admins and managers remove customers', async () => {
+      const [{ id }] = await adminSql<{ id: string }>(
+        `insert into public.customers (first_name, owner_id) values ('doomed', $1) returning id`,
+        [cast.people.agent.userId],
+      );
+      for (const caller of ['agent', 'readonly', 'shopper', 'stranger'] as const) {
+        const { data } = await cast.client(caller).from('customers').delete().eq('id', id).select('id');
+        expect(data ?? []).toEqual([]);
+      }
+      const { data } = await cast.client('manager').from('customers').delete().eq('id', id).select('id');
+      expect(data).toEqual([{ id }]);
+    });
+  });
+});
+
+describe('customers: bad input is refused with a clear error', () => {
+  let cast: Cast;
+  beforeAll(async () => (cast = await createCast('customer-input')));
+  afterAll(() => cast?.end());
+
+  it.each([
+    ['an unknown country', { country: 'XX' }, '23503', /country/],
+    ['an unknown currency', { currency: 'EURO' }, '23503', /currency/],
+    ['an unknown language', { language: 'xx' }, '23503', /language/],
+    ['an unknown time zone', { timezone: 'Mars/Olympus' }, '23514', /timezone/],
+    ['a malformed email', { email: 'not-an-email' }, '23514', /email/],
+    ['a phone number not in E.164', { phone: '0612345' }, '23514', /phone/],
+  ])('refuses %s', async (_, fields, code, mentions) => {
+    const { error } = await cast
+      .client('admin')
+      .from('customers')
+      .insert({ first_name: 'Input', ...fields });
+    expect(error?.code).toBe(code);
+    expect(`${error?.message} ${error?.details}`).toMatch(mentions);
+  });
+
+  it('refuses a second customer with the same email, whatever its case', async () => {
+    const email = `dup-${Date.now()}@example.test`;
+    expect((await cast.client('admin').from('customers').insert({ email })).error).toBeNull();
+    const { error } = await cast.client('admin').from('customers').insert({ email: email.toUpperCase() });
+    expect(error?.code).toBe('23505');
+  });
+
+  it('writes an audit row for every change, with the actor', async () => {
+    const created = await cast
+      .client('admin')
+      .from('customers')
+      .insert({ first_name: 'Audited' })
+      .select('id')
+      .single();
+    const id = (created.data as { id: string }).id;
+    await cast.client('admin').from('customers').update({ first_name: 'Audited twice' }).eq('id', id);
+    await cast.client('admin').from('customers').delete().eq('id', id);
+    const rows = await adminSql<{
+      action: string;
+      actor_id: string;
+      before: { first_name: string } | null;
+      after: { first_name: string } | null;
+    }>(
+      `select action, actor_id, before, after from public.audit_log where table_name = 'customers' and row_id = $1 order by id`,
+      [id],
+    );
+    expect(rows.map((row) => row.action)).toEqual(['INSERT', 'UPDATE', 'DELETE']);
+    expect(rows.every((row) => row.actor_id === cast.people.admin.userId)).toBe(true);
+    expect(rows[1].before?.first_name).toBe('Audited');
+    expect(rows[1].after?.first_name).toBe('Audited twice');
+  });
+});
