@@ -51,11 +51,16 @@ function vitestCounts(report: string) {
   };
 }
 
+/** Sums the summary line of every `deno test` run (deno-test.ts runs one per function folder). */
 function denoCounts(output: string): Counts | null {
-  const match = stripVTControlCharacters(output).match(
-    /(ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/,
+  const matches = [
+    ...stripVTControlCharacters(output).matchAll(/(ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/g),
+  ];
+  if (matches.length === 0) return null;
+  return matches.reduce<Counts>(
+    (sum, match) => ({ passed: sum.passed + Number(match[2]), failed: sum.failed + Number(match[4]), skipped: 0 }),
+    { passed: 0, failed: 0, skipped: 0 },
   );
-  return match ? { passed: Number(match[2]), failed: Number(match[4]), skipped: 0 } : null;
 }
 
 const tsx = ['node', '--import', 'tsx'];

@@ -49,6 +49,14 @@ export async function runSupabaseCli(config: StackConfig, args: string[], log?: 
 /** The CLI warns on stdout about plain-text connections unless told the stack has no TLS. */
 export const cliDbUrl = (config: StackConfig) => `${config.dbUrl}?sslmode=disable`;
 
+/**
+ * On a database that already has its migrations, applies only new ones (`supabase migration up`
+ * semantics) and never re-runs the seed, so restarting keeps your data and picks up new schema.
+ */
+export async function applyPendingMigrations(config: StackConfig, log: Logger): Promise<void> {
+  await runSupabaseCli(config, ['db', 'push', '--db-url', cliDbUrl(config), '--yes'], log);
+}
+
 export async function applyMigrations(config: StackConfig, log: Logger): Promise<void> {
   log.info('applying supabase/migrations and supabase/seed.sql');
   await runSupabaseCli(config, ['db', 'push', '--db-url', cliDbUrl(config), '--include-seed', '--yes'], log);

@@ -11,7 +11,7 @@ import { createLogger } from './lib/log.ts';
 import { startMail } from './mail/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
-import { applyMigrations, needsMigrations, provisionVaultSecrets } from './migrations.ts';
+import { applyMigrations, applyPendingMigrations, needsMigrations, provisionVaultSecrets } from './migrations.ts';
 import { loadSettings } from './settings.ts';
 
 export interface StackState {
@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     const postgres = await startPostgres(config, log.child('postgres'));
     stops.push(() => postgres.stop());
     if (await needsMigrations(config)) await applyMigrations(config, log.child('migrations'));
+    else await applyPendingMigrations(config, log.child('migrations'));
     await provisionVaultSecrets(config);
 
     const db = createPool(config.adminDbUrl, 20);

@@ -13,8 +13,11 @@ create schema if not exists private;
 comment on schema private is 'Authorisation helpers and trigger functions. Not exposed through the API.';
 revoke all on schema private from public;
 grant usage on schema private to anon, authenticated, service_role;
--- Functions created here later are not callable by API roles unless a migration grants it.
-alter default privileges in schema private revoke execute on functions from public;
+-- Functions postgres creates are not callable by everyone by default: a per-schema rule cannot
+-- take away Postgres' global default (EXECUTE to PUBLIC), so the default is changed for the
+-- role. Functions in public stay callable by the API roles (Supabase's default privileges grant
+-- them directly); a helper in private is callable only where a migration grants it.
+alter default privileges for role postgres revoke execute on functions from public;
 
 -- ─── Reference data ──────────────────────────────────────────────────────────────────────────
 

@@ -1,0 +1,392 @@
+/**
+ * SendGrid (spec §10): the v3 mail-send client with retries, and the signed Event Webhook
+ * (ECDSA P-256 verification + event schema).
+ */
+import { z } from 'zod';
+import { concatBytes, fromBase64, utf8 } from './bytes.ts';
+
+// ── mail send ─────────────────────────────────────────────────────────────────────────────
+
+export interface EmailAddress {
+  email: string;
+  /** SendGrid refuses `;` and `,` in names; they are replaced by spaces. */
+  name?: string;
+}
+
+/** One transactional email to one recipient (alerts, or a team member's templated email). */
+export interface OutgoingEmail {
+  to: EmailAddress;
+  from: EmailAddress;
+  replyTo?: EmailAddress;
+  subject: string;
+  text: string;
+  html: string;
+  /**
+   * Echoed back on every Event Webhook event as top-level keys; string values only, < 10 000
+   * bytes in total. Alerts put their id here (`alert_id`) so events join back to the alert.
+   */
+  customArgs: Record<string, string>;
+  /** At most 10, each ≤ 255 characters (e.g. `alert`, `back_in_stock`). */
+  categories?: string[];
+  /** RFC 8058 one-click unsubscribe: adds `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+  unsubscribe?: { url: string; mailto?: string };
+  headers?: Record<string, string>;
+  /** Unix seconds, ≤ 72 h ahead. */
+  sendAt?: number;
+}
+
+/** The v3 `mail/send` JSON body. */
+export interface MailSendBody {
+  personalizations: Array<{
+    to: EmailAddress[];
+    subject: string;
+    custom_args: Record<string, string>;
+    headers?: Record<string, string>;
+    send_at?: number;
+  }>;
+  from: EmailAddress;
+  reply_to?: EmailAddress;
+  subject: string;
+  content: Array<{ type: 'text/plain' | 'text/html'; value: string }>;
+  headers?: Record<string, string>;
+  categories?: string[];
+}
+
+const cleanName = (address: EmailAddress): EmailAddress =>
+  address.name ? { email: address.email, name: address.name.replace(/[;,]/g, ' ').trim() } : { email: address.email };
+
+/** The v3 body for one email; throws on what SendGrid would refuse with 400. */
+export function buildMailSendBody(email: OutgoingEmail): MailSendBody {
+  const categories = email.categories ?? [];
+  if (categories.length > 10 || categories.some((c) => c.length === 0 || c.length > 255)) {
+    throw new RangeError('categories: at most 10, each 1–255 characters');
+  }
+  for (const [key, value] of Object.entries(email.customArgs)) {
+    if (typeof value !== 'string') throw new TypeError(`custom_args.${key}: must be a string`);
+  }
+  if (utf8(JSON.stringify(email.customArgs)).length >= 10_000) throw new RangeError('custom_args: ≥ 10 000 bytes');
+  if (!email.text || !email.html) throw new RangeError('content: text and html must both be non-empty');
+
+  const headers: Record<string, string> = { ...email.headers };
+  if (email.unsubscribe) {
+    const targets = [`<${email.unsubscribe.url}>`];
+    if (email.unsubscribe.mailto) targets.push(`<mailto:${email.unsubscribe.mailto.replace(/^mailto:/, '')}>`);
+    headers['List-Unsubscribe'] = targets.join(', ');
+    // RFC 8058: mailbox providers POST this body to the https URL (Gmail/Yahoo bulk-sender rule).
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  return {
+    personalizations: [
+      {
+        to: [cleanName(email.to)],
+        subject: email.subject,
+        custom_args: email.customArgs,
+        ...(email.sendAt === undefined ? {} : { send_at: email.sendAt }),
+      },
+    ],
+    from: cleanName(email.from),
+    ...(email.replyTo ? { reply_to: cleanName(email.replyTo) } : {}),
+    subject: email.subject,
+    // text/plain must come first (SendGrid rejects other orders).
+    content: [
+      { type: 'text/plain', value: email.text },
+      { type: 'text/html', value: email.html },
+    ],
+    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(categories.length ? { categories } : {}),
+  };
+}
+
+export interface SendGridOptions {
+  apiKey: string;
+  /** Base URL without `/v3` (default https://api.sendgrid.com; the mail catcher locally). */
+  apiUrl?: string;
+  /** Total attempts including the first (default 5). */
+  maxAttempts?: number;
+  /** First backoff step (default 500 ms); doubles each attempt, full jitter. */
+  baseDelayMs?: number;
+  /** Cap on any single wait, including server-requested ones (default 30 s). */
+  maxDelayMs?: number;
+  /** Per-attempt timeout (default 10 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export type SendResult =
+  | { ok: true; status: number; messageId: string | null; attempts: number }
+  | {
+      ok: false;
+      status: number | null;
+      /** SendGrid's `errors[].message` list, or the network error. */
+      errors: string[];
+      attempts: number;
+      /** True when the last failure was transient (429/5xx/network): the caller may try again later. */
+      retryable: boolean;
+    };
+
+export const DEFAULT_SENDGRID_API_URL = 'https://api.sendgrid.com';
+
+/** Options from `SENDGRID_API_KEY` and `SENDGRID_API_URL`; throws when the key is missing. */
+export function sendGridOptionsFromEnv(env: { get(name: string): string | undefined } = Deno.env): SendGridOptions {
+  const apiKey = env.get('SENDGRID_API_KEY');
+  if (!apiKey) throw new Error('SENDGRID_API_KEY is not set');
+  return { apiKey, apiUrl: env.get('SENDGRID_API_URL') || DEFAULT_SENDGRID_API_URL };
+}
+
+const isRetryable = (status: number) => status === 429 || status >= 500;
+
+/**
+ * How long the server asked us to wait, in ms, or null: `Retry-After` (seconds or HTTP date),
+ * else `X-RateLimit-Reset` (unix seconds, SendGrid's 429 header).
+ */
+export function serverRequestedDelay(headers: Headers, nowMs: number): number | null {
+  const retryAfter = headers.get('Retry-After');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  const reset = Number(headers.get('X-RateLimit-Reset') ?? NaN);
+  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs);
+  return null;
+}
+
+/** Full-jitter exponential backoff: uniform in [0, min(max, base·2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}
+
+async function errorsOf(response: Response): Promise<string[]> {
+  const text = await response.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { errors?: Array<{ message?: unknown }> };
+    const messages = (body.errors ?? []).map((error) => String(error.message ?? ''));
+    if (messages.length) return messages;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return [text || `HTTP ${response.status}`];
+}
+
+/**
+ * Sends one email. Retries 429 and 5xx (and network errors/timeouts) with exponential backoff
+ * and jitter, honouring Retry-After / X-RateLimit-Reset; never retries other 4xx, which would
+ * fail the same way again. 202 (and sandbox mode's 200) succeed with the `X-Message-Id`.
+ */
+export async function sendEmail(email: OutgoingEmail, options: SendGridOptions): Promise<SendResult> {
+  // Awaited inside the async function so a body SendGrid would refuse rejects, never throws.
+  return await postMailSend(buildMailSendBody(email), options);
+}
+
+export async function postMailSend(body: MailSendBody, options: SendGridOptions): Promise<SendResult> {
+  const {
+    apiKey,
+    apiUrl = DEFAULT_SENDGRID_API_URL,
+    maxAttempts = 5,
+    baseDelayMs = 500,
+    maxDelayMs = 30_000,
+    timeoutMs = 10_000,
+    fetch: doFetch = fetch,
+    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    random = Math.random,
+    now = Date.now,
+  } = options;
+  const url = `${apiUrl.replace(/\/+$/, '')}/v3/mail/send`;
+  const payload = JSON.stringify(body);
+  let last: SendResult = { ok: false, status: null, errors: ['not sent'], attempts: 0, retryable: true };
+
+  for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+    let wait: number | null = null;
+    try {
+      const response = await doFetch(url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+        body: payload,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (response.ok) {
+        await response.body?.cancel();
+        return {
+          ok: true,
+          status: response.status,
+          messageId: response.headers.get('X-Message-Id'),
+          attempts: attempt + 1,
+        };
+      }
+      const retryable = isRetryable(response.status);
+      last = { ok: false, status: response.status, errors: await errorsOf(response), attempts: attempt + 1, retryable };
+      if (!retryable) return last;
+      wait = serverRequestedDelay(response.headers, now());
+    } catch (error) {
+      last = { ok: false, status: null, errors: [String(error)], attempts: attempt + 1, retryable: true };
+    }
+    if (attempt + 1 < maxAttempts) {
+      const backoff = backoffDelay(attempt, baseDelayMs, maxDelayMs, random);
+      // A server-requested wait is a floor; jitter on top spreads out clients released together.
+      await sleep(Math.min(maxDelayMs, wait === null ? backoff : wait + backoff / 4));
+    }
+  }
+  return last;
+}
+
+// ── event webhook ─────────────────────────────────────────────────────────────────────────
+
+export const SENDGRID_SIGNATURE_HEADER = 'X-Twilio-Email-Event-Webhook-Signature';
+export const SENDGRID_TIMESTAMP_HEADER = 'X-Twilio-Email-Event-Webhook-Timestamp';
+
+/**
+ * A DER ECDSA signature (SEQUENCE { INTEGER r, INTEGER s }) as the fixed-size r‖s form
+ * (IEEE P1363) WebCrypto verifies; null when it is not well-formed DER for `size`-byte integers.
+ */
+export function derToP1363(der: Uint8Array, size = 32): Uint8Array<ArrayBuffer> | null {
+  let offset = 0;
+  const readLength = (): number | null => {
+    const first = der[offset++];
+    if (first === undefined) return null;
+    if (first < 0x80) return first;
+    if (first !== 0x81) return null; // P-256 signatures are < 256 bytes
+    const length = der[offset++];
+    return length === undefined || length < 0x80 ? null : length;
+  };
+  if (der[offset++] !== 0x30) return null;
+  const sequenceLength = readLength();
+  if (sequenceLength === null || offset + sequenceLength !== der.length) return null;
+  const out = new Uint8Array(size * 2);
+  for (const half of [0, 1]) {
+    if (der[offset++] !== 0x02) return null;
+    const length = readLength();
+    if (length === null || length === 0 || offset + length > der.length) return null;
+    let integer = der.subarray(offset, offset + length);
+    offset += length;
+    if (integer[0] & 0x80) return null; // negative: not a valid r or s
+    while (integer.length > 1 && integer[0] === 0) integer = integer.subarray(1);
+    if (integer.length > size) return null;
+    out.set(integer, half * size + size - integer.length);
+  }
+  return offset === der.length ? out : null;
+}
+
+export type SignatureFailure = 'missing' | 'malformed_key' | 'malformed_signature' | 'stale' | 'invalid';
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function importPublicKey(publicKeyBase64: string): Promise<CryptoKey> {
+  let key = keyCache.get(publicKeyBase64);
+  if (!key) {
+    const spki = fromBase64(publicKeyBase64.replace(/\s+/g, ''));
+    key = spki
+      ? crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify'])
+      : Promise.reject(new Error('not base64'));
+    // A bad key is not cached, so fixing the env var takes effect without a restart.
+    key.catch(() => keyCache.delete(publicKeyBase64));
+    keyCache.set(publicKeyBase64, key);
+  }
+  return key;
+}
+
+/**
+ * Verifies a signed Event Webhook POST: ECDSA P-256/SHA-256 over `timestamp + rawBody` (the
+ * exact bytes received), with the base64 SubjectPublicKeyInfo key from SendGrid's settings.
+ * Timestamps further than `toleranceSeconds` from `now` (either way) are refused as replays.
+ */
+export async function verifySendGridSignature(
+  publicKeyBase64: string,
+  signatureBase64: string | null,
+  timestamp: string | null,
+  rawBody: Uint8Array,
+  now: Date,
+  toleranceSeconds = 300,
+): Promise<{ ok: true } | { ok: false; reason: SignatureFailure }> {
+  if (!signatureBase64 || !timestamp) return { ok: false, reason: 'missing' };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'malformed_signature' };
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) return { ok: false, reason: 'stale' };
+  const der = fromBase64(signatureBase64);
+  const signature = der && derToP1363(der);
+  if (!signature) return { ok: false, reason: 'malformed_signature' };
+  let key: CryptoKey;
+  try {
+    key = await importPublicKey(publicKeyBase64);
+  } catch {
+    return { ok: false, reason: 'malformed_key' };
+  }
+  const valid = await crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    signature,
+    concatBytes(utf8(timestamp), rawBody),
+  );
+  return valid ? { ok: true } : { ok: false, reason: 'invalid' };
+}
+
+export const SENDGRID_EVENT_TYPES = [
+  'processed',
+  'dropped',
+  'deferred',
+  'delivered',
+  'bounce',
+  'open',
+  'click',
+  'spamreport',
+  'unsubscribe',
+  'group_unsubscribe',
+  'group_resubscribe',
+] as const;
+
+/**
+ * One Event Webhook event. Loose: custom_args arrive as extra top-level keys (e.g.
+ * `alert_id`) and are kept; unknown event types are kept too (recorded, not acted on).
+ */
+export const sendGridEventSchema = z.looseObject({
+  email: z.string().min(1),
+  timestamp: z.number().int().nonnegative(),
+  event: z.string().min(1),
+  sg_event_id: z.string().min(1),
+  sg_message_id: z.string().optional(),
+  'smtp-id': z.string().optional(),
+  category: z.union([z.string(), z.array(z.string())]).optional(),
+  asm_group_id: z.number().int().optional(),
+  reason: z.string().optional(),
+  status: z.string().optional(),
+  response: z.string().optional(),
+  attempt: z.string().optional(),
+  type: z.string().optional(),
+  bounce_classification: z.string().optional(),
+  url: z.string().optional(),
+  useragent: z.string().optional(),
+  ip: z.string().optional(),
+  sg_machine_open: z.boolean().optional(),
+});
+
+export const sendGridEventsSchema = z.array(sendGridEventSchema).min(1);
+
+export type SendGridEvent = z.output<typeof sendGridEventSchema>;
+
+/** The `X-Message-Id` a mail-send returned, from an event's `sg_message_id` ("<id>.<filter…>"). */
+export function messageIdOf(event: SendGridEvent): string | null {
+  return event.sg_message_id?.split('.')[0] || null;
+}
+
+/** Categories as a list (SendGrid sends a string for one and an array for several). */
+export function categoriesOf(event: SendGridEvent): string[] {
+  return event.category === undefined ? [] : typeof event.category === 'string' ? [event.category] : event.category;
+}
+
+/** A custom arg echoed on the event (string values only, as they were sent). */
+export function customArgOf(event: SendGridEvent, name: string): string | null {
+  const value = (event as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : null;
+}
+
+/** Whether the event should suppress the address for future emails. */
+export function suppresses(event: SendGridEvent): boolean {
+  return (
+    (event.event === 'bounce' && event.type !== 'blocked') ||
+    event.event === 'spamreport' ||
+    event.event === 'unsubscribe' ||
+    event.event === 'group_unsubscribe'
+  );
+}
