@@ -10,7 +10,13 @@ import { isRunning, startStack, stopStack } from './stack/control.ts';
 
 export const APP_URL = 'http://127.0.0.1:3000';
 export const DEMO_PASSWORD = 'cairn-demo-2026';
-export const DEMO_LOGINS = ['admin@cairn.test'];
+export const DEMO_LOGINS = [
+  'admin@cairn.test     (admin: everything)',
+  'manager@cairn.test   (manager: all customers)',
+  'agent@cairn.test     (agent: own customers)',
+  'readonly@cairn.test  (readonly)',
+  'shopper@cairn.test   (shopper portal account)',
+];
 
 async function main(): Promise<void> {
   const config = stackConfig('dev');

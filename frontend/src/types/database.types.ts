@@ -33,6 +33,12 @@ isOneToOne: false
       foreignKeyName: "activities_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "activities_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
       referencedRelation: "customers"
       referencedColumns: ["id"]
     }
@@ -55,6 +61,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "currencies"
       referencedColumns: ["code"]
+    },{
+      foreignKeyName: "alert_log_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
     },{
       foreignKeyName: "alert_log_customer_id_fkey"
       columns: ["customer_id"]
@@ -94,6 +106,12 @@ isOneToOne: false
                   }
                   Relationships: [
                     {
+      foreignKeyName: "alert_preferences_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "alert_preferences_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: true
@@ -142,6 +160,12 @@ isOneToOne: true
                   }
                   Relationships: [
                     {
+      foreignKeyName: "consent_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "consent_events_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: false
@@ -209,6 +233,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "team_members"
       referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "customer_tags_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
     },{
       foreignKeyName: "customer_tags_customer_id_fkey"
       columns: ["customer_id"]
@@ -299,6 +329,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "currencies"
       referencedColumns: ["code"]
+    },{
+      foreignKeyName: "deals_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
     },{
       foreignKeyName: "deals_customer_id_fkey"
       columns: ["customer_id"]
@@ -441,6 +477,12 @@ isOneToOne: false
       foreignKeyName: "favorites_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "favorites_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
       referencedRelation: "customers"
       referencedColumns: ["id"]
     },{
@@ -501,6 +543,12 @@ isOneToOne: false
       foreignKeyName: "message_threads_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "message_threads_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
       referencedRelation: "customers"
       referencedColumns: ["id"]
     }
@@ -518,6 +566,12 @@ isOneToOne: false
                   }
                   Relationships: [
                     {
+      foreignKeyName: "messages_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "messages_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: false
@@ -619,6 +673,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "currencies"
       referencedColumns: ["code"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
     },{
       foreignKeyName: "orders_customer_id_fkey"
       columns: ["customer_id"]
@@ -888,16 +948,78 @@ isOneToOne: false
       foreignKeyName: "consent_events_customer_id_fkey"
       columns: ["customer_id"]
 isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "consent_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
       referencedRelation: "customers"
       referencedColumns: ["id"]
     }
                   ]
+                },"customer_list": {
+                  Row: {
+                    "average_order_value": number | null,"city": string | null,"company": string | null,"country": string | null,"created_at": string,"currency": string | null,"custom_fields": NonNullable<Json>,"email": string | null,"email_lower": string | null,"first_name": string | null,"first_order_at": string | null,"full_name": string | null,"id": string,"language": string | null,"last_name": string | null,"last_order_at": string | null,"lifecycle_stage": string,"lifetime_value": number,"order_count": number,"owner_id": string | null,"owner_name": string | null,"phone": string | null,"region": string | null,"search_text": string | null,"source": string,"status": Database["public"]['Enums']["customer_status"],"style_interests": (string)[],"tag_ids": (string)[] | null,"tag_names": (string)[] | null,"timezone": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "customers_country_fkey"
+      columns: ["country"]
+isOneToOne: false
+      referencedRelation: "countries"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_language_fkey"
+      columns: ["language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_lifecycle_stage_fkey"
+      columns: ["lifecycle_stage"]
+isOneToOne: false
+      referencedRelation: "lifecycle_stages"
+      referencedColumns: ["key"]
+    },{
+      foreignKeyName: "customers_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"customer_timeline": {
+                  Row: {
+                    "actor_id": string | null,"customer_id": string | null,"data": Json | null,"kind": string | null,"occurred_at": string | null,"ref_id": string | null,"source": string | null,"summary": string | null,"title": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
                 }
           }
           Functions: {
-            "render_template":
+            "dashboard_kpis":
+{ Args: { "timezone"?: string }; Returns: {
+              "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
+            }[]
+                           },
+"render_template":
 { Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
               "body_html": string,"body_text": string,"subject": string
+            }[]
+                           },
+"revenue_by_day":
+{ Args: { "from_date": string,"timezone"?: string,"to_date": string }; Returns: {
+              "day": string,"orders": number,"revenue": number
             }[]
                            },
 "set_shop_webhook_secret":
