@@ -36,7 +36,7 @@ const importZones = [
     message: 'A feature must not import another feature; compose them in src/app or move shared code out.',
   })),
   // Shared code flows one way: it never reaches into features or the app shell.
-  ...['components', 'config', 'lib', 'stores', 'testing', 'types'].map((folder) => ({
+  ...['components', 'config', 'lib', 'stores', 'testing', 'types', 'locales'].map((folder) => ({
     target: `./frontend/src/${folder}`,
     from: ['./frontend/src/features', './frontend/src/app'],
     message: 'Shared code must not import features or the app shell.',

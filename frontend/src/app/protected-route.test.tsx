@@ -38,6 +38,13 @@ describe('ProtectedRoute', () => {
     expect(router.state.location.state).toEqual({ from: '/' });
   });
 
+  it('keeps the CRM closed until the second factor is passed', async () => {
+    useSessionStore.getState().setSession({ user: { email: 'ada@example.com' } } as Session, { mfaRequired: true });
+    const router = renderAt('/');
+    expect(await screen.findByRole('heading', { name: 'Sign-in page' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/sign-in');
+  });
+
   it('shows the page to a signed-in person', async () => {
     useSessionStore.getState().setSession({ user: { email: 'ada@example.com' } } as Session);
     renderAt('/');

@@ -1,16 +1,19 @@
+import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
 
-import { Loading } from '@/components/ui/loading.tsx';
+import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { useSession } from '@/features/auth/hooks/use-session.ts';
 
 /**
- * Renders its child routes only for a signed-in person; anyone else goes to /sign-in, carrying
- * the page they asked for so sign-in can bring them back to it.
+ * Renders its child routes only for a signed-in person who has passed every factor their account
+ * has; anyone else goes to /sign-in (which shows the MFA challenge when that is what is missing),
+ * carrying the page they asked for so sign-in can bring them back to it.
  */
 export function ProtectedRoute() {
+  const { t } = useTranslation('auth');
   const { status } = useSession();
   const location = useLocation();
-  if (status === 'loading') return <Loading label="Checking your session…" />;
-  if (status === 'signed-out') return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  if (status === 'loading') return <LoadingState label={t('checkingSession')} />;
+  if (status !== 'signed-in') return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   return <Outlet />;
 }

@@ -1,18 +1,35 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Outlet } from 'react-router-dom';
 
-import { Loading } from '@/components/ui/loading.tsx';
+import { LoadingState } from '@/components/ui/loading-state.tsx';
 
 import { ProtectedRoute } from './protected-route.tsx';
 
-// Each page is its own chunk, so the sign-in screen does not download the CRM behind it.
-const SignInRoute = lazy(() => import('./routes/sign-in.tsx').then((m) => ({ default: m.SignInRoute })));
-const HomeRoute = lazy(() => import('./routes/home.tsx').then((m) => ({ default: m.HomeRoute })));
-const NotFoundRoute = lazy(() => import('./routes/not-found.tsx').then((m) => ({ default: m.NotFoundRoute })));
+/** A route module's named export as a lazy component: every page is its own chunk. */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+// Each page is its own chunk, so the sign-in screen does not download the CRM behind it; the
+// shell (and its query cache) is one chunk loaded only after sign-in.
+const SignInRoute = page(() => import('./routes/sign-in.tsx'), 'SignInRoute');
+const ForgotPasswordRoute = page(() => import('./routes/forgot-password.tsx'), 'ForgotPasswordRoute');
+const ResetPasswordRoute = page(() => import('./routes/reset-password.tsx'), 'ResetPasswordRoute');
+const AcceptInviteRoute = page(() => import('./routes/accept-invite.tsx'), 'AcceptInviteRoute');
+const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRoute');
+const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell');
+const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute');
+const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute');
+const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute');
+const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute');
+const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute');
+const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute');
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute');
+const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute');
 
 function RootLayout() {
   return (
-    <Suspense fallback={<Loading />}>
+    <Suspense fallback={<LoadingState />}>
       <Outlet />
     </Suspense>
   );
@@ -23,9 +40,26 @@ export const router = createBrowserRouter([
     element: <RootLayout />,
     children: [
       { path: '/sign-in', element: <SignInRoute /> },
+      { path: '/forgot-password', element: <ForgotPasswordRoute /> },
+      { path: '/reset-password', element: <ResetPasswordRoute /> },
+      { path: '/accept-invite', element: <AcceptInviteRoute /> },
       {
         element: <ProtectedRoute />,
-        children: [{ index: true, element: <HomeRoute /> }],
+        children: [
+          {
+            element: <AppShell />,
+            children: [
+              { index: true, element: <DashboardRoute /> },
+              { path: 'customers', element: <CustomersRoute /> },
+              { path: 'orders', element: <OrdersRoute /> },
+              { path: 'pipeline', element: <PipelineRoute /> },
+              { path: 'segments', element: <SegmentsRoute /> },
+              { path: 'analytics', element: <AnalyticsRoute /> },
+              { path: 'settings', element: <SettingsRoute /> },
+              { path: 'settings/profile', element: <ProfileRoute /> },
+            ],
+          },
+        ],
       },
       { path: '*', element: <NotFoundRoute /> },
     ],

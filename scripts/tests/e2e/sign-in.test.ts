@@ -1,18 +1,20 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeamMember, type AppUser } from '../support/app-user.ts';
+import { seriousViolations } from '../support/axe.ts';
 import { launchBrowser, startApp, type RunningApp } from '../support/browser.ts';
-import { serviceClient, uniqueEmail } from '../support/stack.ts';
 
 describe('the app signs in against the local stack (Chromium)', () => {
   let app: RunningApp;
   let browser: Browser;
-  const email = uniqueEmail('e2e');
-  const password = 'e2e-password-1';
+  let member: AppUser;
 
   beforeAll(async () => {
-    const created = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true });
-    if (created.error) throw created.error;
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    [member, app, browser] = await Promise.all([
+      createTeamMember({ fullName: 'Signe Inn' }),
+      startApp(),
+      launchBrowser(),
+    ]);
   }, 90_000);
 
   afterAll(async () => {
@@ -20,10 +22,18 @@ describe('the app signs in against the local stack (Chromium)', () => {
     await app?.stop();
   });
 
+  it('has no serious or critical accessibility violations on the sign-in screen', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
   it('refuses a wrong password with a message a person understands', async () => {
     const page = await browser.newPage();
     await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Email').fill(member.email);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect
@@ -36,15 +46,20 @@ describe('the app signs in against the local stack (Chromium)', () => {
     const page = await browser.newPage();
     await page.goto(app.url);
     await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Email').fill(member.email);
+    await page.getByLabel('Password').fill(member.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(`Signed in as ${email}`).waitFor({ timeout: 10_000 });
+    const userMenu = page.getByRole('button', { name: /Signe Inn/ });
+    await userMenu.waitFor({ timeout: 10_000 });
     await page.reload();
-    await page.getByText(`Signed in as ${email}`).waitFor({ timeout: 10_000 });
+    await userMenu.waitFor({ timeout: 10_000 });
+    await userMenu.click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/, { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe('/sign-in');
+    // Signed out for real: the shell is closed again.
+    await page.goto(`${app.url}/customers`);
+    await page.waitForURL(/\/sign-in/, { timeout: 10_000 });
     await page.close();
   });
 });

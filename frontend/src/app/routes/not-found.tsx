@@ -1,12 +1,15 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
+import { AuthLayout } from '../layout/auth-layout.tsx';
+
 export function NotFoundRoute() {
+  const { t } = useTranslation('common');
   return (
-    <main className="auth-page">
-      <h1>Page not found</h1>
+    <AuthLayout title={t('notFound.title')}>
       <p>
-        <Link to="/">Go to the home page</Link>
+        <Link to="/">{t('notFound.home')}</Link>
       </p>
-    </main>
+    </AuthLayout>
   );
 }

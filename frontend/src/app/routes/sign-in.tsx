@@ -1,8 +1,12 @@
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router-dom';
 
-import { Loading } from '@/components/ui/loading.tsx';
+import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { MfaChallengeForm } from '@/features/auth/components/mfa-challenge-form.tsx';
 import { SignInForm } from '@/features/auth/components/sign-in-form.tsx';
 import { useSession } from '@/features/auth/hooks/use-session.ts';
+
+import { AuthLayout } from '../layout/auth-layout.tsx';
 
 /** Where to go after signing in: the protected page that sent the person here, else home. */
 function returnPath(state: unknown): string {
@@ -15,14 +19,21 @@ function returnPath(state: unknown): string {
 }
 
 export function SignInRoute() {
+  const { t } = useTranslation('auth');
   const { status } = useSession();
   const location = useLocation();
-  if (status === 'loading') return <Loading label="Checking your session…" />;
+  if (status === 'loading') return <LoadingState label={t('checkingSession')} />;
   if (status === 'signed-in') return <Navigate to={returnPath(location.state)} replace />;
+  if (status === 'mfa-required') {
+    return (
+      <AuthLayout title={t('mfa.challengeTitle')}>
+        <MfaChallengeForm />
+      </AuthLayout>
+    );
+  }
   return (
-    <main className="auth-page">
-      <h1>Sign in to Cairn</h1>
+    <AuthLayout title={t('signIn.title')}>
       <SignInForm />
-    </main>
+    </AuthLayout>
   );
 }

@@ -1,5 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { signIn, type SignInResult } from '../api/sign-in.ts';
@@ -12,7 +13,11 @@ const signInMock = vi.mocked(signIn);
 
 function renderForm() {
   const user = userEvent.setup();
-  render(<SignInForm />);
+  render(
+    <MemoryRouter>
+      <SignInForm />
+    </MemoryRouter>,
+  );
   return {
     user,
     email: screen.getByRole('textbox', { name: 'Email' }),
@@ -31,6 +36,7 @@ describe('SignInForm', () => {
     expect(screen.getByRole('form', { name: 'Sign in' })).toBeInTheDocument();
     expect(email).toHaveFocus();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Forgot your password?' })).toHaveAttribute('href', '/forgot-password');
   });
 
   it('explains both missing fields and does not call the API when submitted empty', async () => {
@@ -83,7 +89,7 @@ describe('SignInForm', () => {
   });
 
   it('says why sign-in failed and returns focus to the password', async () => {
-    signInMock.mockResolvedValue({ ok: false, message: 'Invalid email or password' });
+    signInMock.mockResolvedValue({ ok: false, messageKey: 'auth:errors.invalidCredentials' });
     const { user, email, password, submit } = renderForm();
     await user.type(email, 'ada@example.com');
     await user.type(password, 'wrong-password');

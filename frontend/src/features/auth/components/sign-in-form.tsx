@@ -1,6 +1,8 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 
 import { Button } from '@/components/ui/button.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
@@ -13,6 +15,7 @@ import { signInSchema, type SignInInput } from '../schemas/sign-in.ts';
  * form navigates; on failure the reason is shown and the password field takes focus again.
  */
 export function SignInForm() {
+  const { t } = useTranslation('auth');
   const [failure, setFailure] = useState<string | null>(null);
   const {
     register,
@@ -28,37 +31,40 @@ export function SignInForm() {
     setFailure(null);
     const result = await signIn(values);
     if (!result.ok) {
-      setFailure(result.message);
+      setFailure(result.messageKey);
       setFocus('password', { shouldSelect: true });
     }
   });
 
   return (
     // noValidate: the zod schema gives every browser the same messages.
-    <form className="sign-in-form" aria-label="Sign in" noValidate onSubmit={onSubmit}>
+    <form className="auth-form" aria-label={t('signIn.form')} noValidate onSubmit={onSubmit}>
       {failure ? (
         <p role="alert" className="form-error">
-          {failure}
+          {t(failure)}
         </p>
       ) : null}
       <TextField
-        label="Email"
+        label={t('fields.email')}
         type="email"
         autoComplete="email"
         autoFocus
-        error={errors.email?.message}
+        error={errors.email?.message ? t(errors.email.message) : undefined}
         {...register('email')}
       />
       <TextField
-        label="Password"
+        label={t('fields.password')}
         type="password"
         autoComplete="current-password"
-        error={errors.password?.message}
+        error={errors.password?.message ? t(errors.password.message) : undefined}
         {...register('password')}
       />
-      <Button type="submit" pending={isSubmitting} pendingLabel="Signing in…">
-        Sign in
+      <Button type="submit" pending={isSubmitting} pendingLabel={t('signIn.pending')}>
+        {t('signIn.submit')}
       </Button>
+      <p className="auth-links">
+        <Link to="/forgot-password">{t('signIn.forgotPassword')}</Link>
+      </p>
     </form>
   );
 }

@@ -2,12 +2,30 @@ import { useEffect } from 'react';
 
 import { useSessionStore } from '@/stores/session-store.ts';
 
-import { watchSession } from '../api/session.ts';
+import { needsSecondFactor, watchSession } from '../api/session.ts';
 
-/** Keeps the global session store in step with supabase-js. Mount once, at the app root. */
+/**
+ * Keeps the global session store in step with supabase-js, including whether the session still
+ * owes a second factor. Mount once, at the app root.
+ */
 export function useSessionSync(): void {
   const setSession = useSessionStore((state) => state.setSession);
-  useEffect(() => watchSession(setSession), [setSession]);
+  useEffect(() => {
+    let latest = 0;
+    return watchSession((session) => {
+      const call = ++latest;
+      if (!session) {
+        setSession(null);
+        return;
+      }
+      // Asked outside the auth callback (it must stay synchronous); a newer event wins.
+      setTimeout(() => {
+        void needsSecondFactor().then((mfaRequired) => {
+          if (call === latest) setSession(session, { mfaRequired });
+        });
+      }, 0);
+    });
+  }, [setSession]);
 }
 
 /** The current session status and user, for guards and screens. */

@@ -1,0 +1,29 @@
+import {
+  BarChart3,
+  Boxes,
+  KanbanSquare,
+  LayoutDashboard,
+  Settings,
+  ShoppingBag,
+  Users,
+  type LucideIcon,
+} from 'lucide-react';
+
+export type SectionId = 'dashboard' | 'customers' | 'orders' | 'pipeline' | 'segments' | 'analytics' | 'settings';
+
+export interface NavItem {
+  id: SectionId;
+  path: string;
+  icon: LucideIcon;
+}
+
+/** The sidebar's sections, in order; labels come from shell:nav.<id>. */
+export const NAV_ITEMS: NavItem[] = [
+  { id: 'dashboard', path: '/', icon: LayoutDashboard },
+  { id: 'customers', path: '/customers', icon: Users },
+  { id: 'orders', path: '/orders', icon: ShoppingBag },
+  { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
+  { id: 'segments', path: '/segments', icon: Boxes },
+  { id: 'analytics', path: '/analytics', icon: BarChart3 },
+  { id: 'settings', path: '/settings', icon: Settings },
+];

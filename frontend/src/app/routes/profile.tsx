@@ -1,0 +1,23 @@
+import { useTranslation } from 'react-i18next';
+
+import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { MfaSettings } from '@/features/auth/components/mfa-settings.tsx';
+import { ProfileForm } from '@/features/team/components/profile-form.tsx';
+import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
+
+import { SectionPage } from '../layout/section-page.tsx';
+
+/** Own profile (team feature) and two-step verification (auth feature), composed here. */
+export function ProfileRoute() {
+  const { t } = useTranslation('settings');
+  const member = useCurrentMember();
+  return (
+    <SectionPage title={t('profile.title')}>
+      <section className="settings-section" aria-labelledby="profile-heading">
+        <h2 id="profile-heading">{t('profile.details')}</h2>
+        {member.data ? <ProfileForm member={member.data} /> : <Skeleton lines={3} />}
+      </section>
+      <MfaSettings />
+    </SectionPage>
+  );
+}

@@ -1,0 +1,59 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router-dom';
+
+import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { MfaChallengeForm } from '@/features/auth/components/mfa-challenge-form.tsx';
+import { SetPasswordForm } from '@/features/auth/components/set-password-form.tsx';
+import { useSession } from '@/features/auth/hooks/use-session.ts';
+import { toast } from '@/stores/toast-store.ts';
+
+import { AuthLayout } from '../layout/auth-layout.tsx';
+
+export interface SetPasswordPageProps {
+  title: string;
+  intro: string;
+  formLabel: string;
+  submitLabel: string;
+  doneMessage: string;
+}
+
+/**
+ * Where a reset or invite link lands: supabase-js has already signed the person in from the URL
+ * fragment (PASSWORD_RECOVERY or SIGNED_IN), so a session here means the link was good.
+ */
+export function SetPasswordPage({ title, intro, formLabel, submitLabel, doneMessage }: SetPasswordPageProps) {
+  const { t } = useTranslation('auth');
+  const { status } = useSession();
+  const navigate = useNavigate();
+  if (status === 'loading') return <LoadingState label={t('checkingLink')} />;
+  if (status === 'signed-out') {
+    return (
+      <AuthLayout title={t('linkInvalid.title')}>
+        <p role="alert">{t('linkInvalid.description')}</p>
+        <p className="auth-links">
+          <Link to="/forgot-password">{t('linkInvalid.requestNew')}</Link>
+        </p>
+      </AuthLayout>
+    );
+  }
+  if (status === 'mfa-required') {
+    return (
+      <AuthLayout title={t('mfa.challengeTitle')}>
+        <MfaChallengeForm />
+      </AuthLayout>
+    );
+  }
+  return (
+    <AuthLayout title={title}>
+      <p>{intro}</p>
+      <SetPasswordForm
+        formLabel={formLabel}
+        submitLabel={submitLabel}
+        onDone={() => {
+          toast.success(doneMessage);
+          void navigate('/', { replace: true });
+        }}
+      />
+    </AuthLayout>
+  );
+}
