@@ -20,8 +20,8 @@ const countryRows = Object.entries(countryNames)
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([code, name]) => [quote(code), quote(name)]);
 
-const currencyRows = currencyCodes
-  .data.filter((currency) => !/^X/.test(currency.code) || ['XAF', 'XCD', 'XOF', 'XPF'].includes(currency.code))
+const currencyRows = currencyCodes.data
+  .filter((currency) => !/^X/.test(currency.code) || ['XAF', 'XCD', 'XOF', 'XPF'].includes(currency.code))
   .sort((a, b) => a.code.localeCompare(b.code))
   .map((currency) => [quote(currency.code), quote(currency.currency), String(currency.digits)]);
 

@@ -108,6 +108,7 @@ interface Variant {
   currency: string;
   shopId: string;
   sku: string;
+  inventory: number;
 }
 const variants: Variant[] = [];
 let externalId = 7_000_000_000;
@@ -141,8 +142,12 @@ garments.forEach((garment, g) => {
         currency: shop.currency,
         shopId: shop.id,
         sku: `${handle.slice(0, 12).toUpperCase()}-${size}`,
+        inventory: 0,
       };
       variants.push(variant);
+      const compareAt = random.chance(0.3) ? round(base * 1.25, 2) : null;
+      // A few sold-out variants, so back-in-stock alerts have something to announce.
+      variant.inventory = random.chance(0.12) ? 0 : random.int(1, 60);
       add('public.product_variants', {
         id: variant.id,
         product_id: productId,
@@ -150,10 +155,9 @@ garments.forEach((garment, g) => {
         sku: variant.sku,
         title: size,
         price: base,
-        compare_at_price: random.chance(0.3) ? round(base * 1.25, 2) : null,
+        compare_at_price: compareAt,
         currency: shop.currency,
-        // A few sold-out variants, so back-in-stock alerts have something to announce.
-        inventory_quantity: random.chance(0.12) ? 0 : random.int(1, 60),
+        inventory_quantity: variant.inventory,
         inventory_item_id: ++externalId,
         position: position + 1,
       });
@@ -367,10 +371,19 @@ for (let n = 0; n < CUSTOMERS; n++) {
   }
 
   // Favourites (the shopper has several, including a sold-out one).
-  const favouriteCount = isShopper ? 5 : random.chance(0.5) ? random.int(1, 4) : 0;
-  const candidates = isShopper ? [variants.find((variant) => variant.shopId === shops[0].id)!, ...variants] : variants;
-  for (const variant of pickSome(candidates, favouriteCount))
+  const soldOut = variants.find((variant) => variant.shopId === shops[0].id && variant.inventory === 0);
+  const favourites = isShopper
+    ? [
+        ...(soldOut ? [soldOut] : []),
+        ...pickSome(
+          variants.filter((variant) => variant !== soldOut),
+          4,
+        ),
+      ]
+    : pickSome(variants, random.chance(0.5) ? random.int(1, 4) : 0);
+  for (const variant of favourites) {
     add('public.favorites', { customer_id: id, variant_id: variant.id, created_at: ago(random.int(1, 90) * 1440) });
+  }
   if (isShopper || random.chance(0.2))
     add('public.alert_preferences', { customer_id: id, back_in_stock: true, price_drop: true });
 

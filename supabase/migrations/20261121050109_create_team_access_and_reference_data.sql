@@ -48,11 +48,19 @@ create policy "anyone can read currencies" on public.currencies for select to an
 create policy "anyone can read languages" on public.languages for select to anon, authenticated using (true);
 revoke insert, update, delete, truncate on public.countries, public.currencies, public.languages from anon, authenticated;
 
+-- pg_timezone_names reads the whole zone database from disk on every call (milliseconds), far
+-- too slow for a check constraint; the names are copied into a table once instead.
+create table private.time_zones (name text primary key);
+comment on table private.time_zones is 'IANA time zone names Postgres knows, copied from pg_timezone_names (without posix/ duplicates).';
+insert into private.time_zones (name)
+select name from pg_catalog.pg_timezone_names where name not like 'posix/%' on conflict do nothing;
+grant select on private.time_zones to anon, authenticated, service_role;
+
 create function private.is_time_zone(zone text) returns boolean
 language sql immutable strict parallel safe set search_path = '' as $$
-  -- Immutable on purpose so a check constraint may call it: the IANA list only grows between
-  -- Postgres releases, and a zone that disappeared would still have been valid when stored.
-  select zone not like 'posix/%' and exists (select 1 from pg_catalog.pg_timezone_names where name = zone)
+  -- Immutable on purpose so a check constraint may call it: the IANA list only grows, and a zone
+  -- that disappeared would still have been valid when stored.
+  select exists (select 1 from private.time_zones where name = zone)
 $$;
 comment on function private.is_time_zone(text) is 'True for an IANA time zone name Postgres knows, such as Europe/Madrid.';
 

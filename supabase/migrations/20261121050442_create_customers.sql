@@ -111,7 +111,8 @@ comment on column public.customers.auth_user_id is 'The shopper portal account o
 comment on column public.customers.lifetime_value is 'Sum of paid, non-cancelled orders net of refunds, in the workspace base currency at each order''s exchange rate.';
 
 create unique index customers_email_key on public.customers (lower(email)) where email is not null;
-create index customers_owner_idx on public.customers (owner_id);
+-- Covering: agents' policies read the ids of the customers they own (index-only scan).
+create index customers_owner_idx on public.customers (owner_id, id);
 create index customers_list_idx on public.customers (country, status, lifetime_value desc, id);
 create index customers_ltv_idx on public.customers (lifetime_value desc, id);
 create index customers_created_idx on public.customers (created_at desc, id);

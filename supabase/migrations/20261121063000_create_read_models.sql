@@ -45,12 +45,55 @@ select
     from public.customer_tags ct join public.tags t on t.id = ct.tag_id
     where ct.customer_id = c.id
   ), '{}') as tag_names,
-  coalesce((select array_agg(ct.tag_id) from public.customer_tags ct where ct.customer_id = c.id), '{}') as tag_ids,
-  -- The same expression as customers_search_idx, so `search_text=ilike.*fragment*` uses the trigram index.
-  (coalesce(c.full_name, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.phone, '') || ' ' || coalesce(c.company, '')) as search_text
+  coalesce((select array_agg(ct.tag_id) from public.customer_tags ct where ct.customer_id = c.id), '{}') as tag_ids
 from public.customers c
 left join public.team_members owner on owner.user_id = c.owner_id;
-comment on view public.customer_list is 'One row per customer for list screens: profile, metrics in the base currency, owner name and tag names. Filter with search_text=ilike.*x* (trigram index) or email_lower=like.x* (prefix index); sort by lifetime_value/created_at with id as the keyset tie-breaker.';
+comment on view public.customer_list is 'One row per customer for list screens: profile, metrics in the base currency, owner name and tag names. Sort by lifetime_value/created_at with id as the keyset tie-breaker. For text search use search_customers().';
+
+-- ─── Customer search ─────────────────────────────────────────────────────────────────────────
+
+create function public.search_customers(query text, result_limit integer default 20)
+returns setof public.customer_list
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  needle text := btrim(query);
+  -- Email prefix as a range on the text_pattern_ops index; works with a cached (generic) plan.
+  prefix text := lower(btrim(query));
+  prefix_end text := lower(btrim(query)) || chr(1114111);
+  -- Name fragment for the trigram index, with the user's % and _ taken literally.
+  fragment text := '%' || replace(replace(replace(btrim(query), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+begin
+  -- Why security definer: under row-level security Postgres may not use an index for LIKE or
+  -- trigram conditions (they are not leakproof), so a search through the policies scans every
+  -- customer. This function applies the customers' select rule itself — the same predicate as
+  -- the policies, kept in step by the role-matrix tests — and lets the planner use the indexes.
+  if needle is null or length(needle) < 2 then
+    raise exception 'search needs at least 2 characters' using errcode = '22023';
+  end if;
+  if result_limit is null or result_limit not between 1 and 100 then
+    raise exception 'result_limit must be between 1 and 100' using errcode = '22023';
+  end if;
+  return query
+  select l.*
+  from public.customers c
+  join public.customer_list l on l.id = c.id
+  where (
+      (select private.sees_all_customers())
+      or (select auth.role()) = 'service_role'
+      or ((select private.is_agent()) and c.owner_id = (select auth.uid()))
+    )
+    and (
+      (lower(c.email) ~>=~ prefix and lower(c.email) ~<~ prefix_end)
+      or (coalesce(c.full_name, '') || ' ' || coalesce(c.email, '') || ' ' || coalesce(c.phone, '') || ' ' || coalesce(c.company, ''))
+         ilike fragment
+    )
+  order by (lower(c.email) ~>=~ prefix and lower(c.email) ~<~ prefix_end) desc, c.lifetime_value desc, c.id
+  limit result_limit;
+end;
+$$;
+comment on function public.search_customers(text, integer) is 'Customers whose email starts with, or whose name, email, phone or company contains, the query (at least 2 characters); only those the caller may see; email-prefix matches first, then by lifetime value.';
+revoke execute on function public.search_customers(text, integer) from public, anon;
+grant execute on function public.search_customers(text, integer) to authenticated, service_role;
 
 -- ─── Customer timeline ───────────────────────────────────────────────────────────────────────
 

@@ -101,6 +101,9 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
         if (settled) return;
         settled = true;
         if (error) log.warn(`${worker.name}: ${kind} error: ${error instanceof Error ? error.message : String(error)}`);
+        // A worker whose connection broke is not trusted again: the next request boots a new one,
+        // even if its exit has not been noticed yet.
+        if (kind === 'worker') void worker.stop();
         if (!res.headersSent) reply(res, ERRORS[kind].status, ERRORS[kind].body);
         else res.destroy();
         resolve();

@@ -57,23 +57,47 @@ describe('read models', () => {
       expect(data).toMatchObject({ order_count: 1, lifetime_value: 120, owner_name: expect.stringContaining('agent') });
       expect((data as { tag_names: string[] }).tag_names).toEqual([`Tag ${agentsCustomer.slice(0, 8)}`]);
     });
+  });
 
-    it('finds a customer by a name fragment and by email prefix', async () => {
-      const [row] = await adminSql<{ last_name: string }>('select last_name from public.customers where id = $1', [
+  describe('search_customers', () => {
+    let lastName: string;
+    const found = async (caller: Caller, query: string) => {
+      const { data, error } = await cast.client(caller).rpc('search_customers', { query });
+      expect(error).toBeNull();
+      return ((data ?? []) as Array<{ id: string }>).map((row) => row.id);
+    };
+
+    beforeAll(async () => {
+      [{ last_name: lastName }] = await adminSql<{ last_name: string }>(
+        'select last_name from public.customers where id = $1',
+        [agentsCustomer],
+      );
+      await adminSql('update public.customers set email = $2 where id = $1', [
         agentsCustomer,
+        `zz-${lastName}@example.test`,
       ]);
-      const byName = await cast
-        .client('admin')
-        .from('customer_list')
-        .select('id')
-        .ilike('search_text', `%${row.last_name.slice(2, 7)}%`);
-      expect((byName.data ?? []).map((r) => r.id)).toContain(agentsCustomer);
-      await adminSql(`update public.customers set email = $2 where id = $1`, [
-        agentsCustomer,
-        `zz-prefix-${row.last_name}@example.test`,
-      ]);
-      const byEmail = await cast.client('admin').from('customer_list').select('id').like('email_lower', 'zz-prefix-%');
-      expect((byEmail.data ?? []).map((r) => r.id)).toContain(agentsCustomer);
+    });
+
+    it('finds by email prefix and by a name fragment', async () => {
+      expect(await found('admin', `ZZ-${lastName}`)).toContain(agentsCustomer);
+      expect(await found('admin', lastName.slice(1, 6))).toContain(agentsCustomer);
+    });
+
+    it('returns only customers the caller may see', async () => {
+      expect(await found('manager', lastName)).toContain(agentsCustomer);
+      expect(await found('readonly', lastName)).toContain(agentsCustomer);
+      expect(await found('agent', lastName)).toContain(agentsCustomer);
+      expect(await found('agent2', lastName)).not.toContain(agentsCustomer);
+      expect(await found('shopper', lastName)).toEqual([]);
+      expect(await found('stranger', lastName)).toEqual([]);
+      const anon = await cast.client('anon').rpc('search_customers', { query: lastName });
+      expect(anon.error).toMatchObject({ code: '42501' });
+    });
+
+    it('takes % and _ literally and refuses a query shorter than 2 characters', async () => {
+      expect(await found('admin', '%%')).toEqual([]);
+      const { error } = await cast.client('admin').rpc('search_customers', { query: 'z' });
+      expect(error).toMatchObject({ code: '22023', message: 'search needs at least 2 characters' });
     });
   });
 
