@@ -43,6 +43,7 @@ comment on table public.languages is 'ISO 639-1 languages. Reference data, read-
 alter table public.countries enable row level security;
 alter table public.currencies enable row level security;
 alter table public.languages enable row level security;
+-- Public ISO lists (no customer data): every form and the shopper sign-up pick from them.
 create policy "anyone can read countries" on public.countries for select to anon, authenticated using (true);
 create policy "anyone can read currencies" on public.currencies for select to anon, authenticated using (true);
 create policy "anyone can read languages" on public.languages for select to anon, authenticated using (true);
