@@ -1,43 +1,26 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTeamMember, type AppUser } from '../support/app-user.ts';
-import { launchBrowser, startApp, type RunningApp } from '../support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { useBrowserApp } from '../support/browser.ts';
 import { anonClient, firstLink, mail } from '../support/stack.ts';
 
 describe('password reset, end to end through the mail catcher (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let member: AppUser;
+  const ctx = useBrowserApp({ fullName: 'Rita Reset' });
   const newPassword = 'a-brand-new-password';
 
-  beforeAll(async () => {
-    [member, app, browser] = await Promise.all([
-      createTeamMember({ fullName: 'Rita Reset' }),
-      startApp(),
-      launchBrowser(),
-    ]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
-
   it('sends a link that leads back to the app, where a new password replaces the old one', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/sign-in`);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.app.url}/sign-in`);
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.waitForURL(/\/forgot-password$/);
     // The URL changes before the lazy page replaces the sign-in form (which has an Email field too).
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
-    await page.getByLabel('Email').fill(member.email);
+    await page.getByLabel('Email').fill(ctx.member.email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
-    await page.getByText(`If an account exists for ${member.email}`).waitFor({ timeout: 10_000 });
+    await page.getByText(`If an account exists for ${ctx.member.email}`).waitFor({ timeout: 10_000 });
 
-    const message = await mail.waitFor(member.email, (m) => /reset/i.test(m.subject));
+    const message = await mail.waitFor(ctx.member.email, (m) => /reset/i.test(m.subject));
     const link = firstLink(message);
     // The link goes through the auth server and names this app's reset page as where to come back.
-    expect(new URL(link).searchParams.get('redirect_to')).toBe(`${app.url}/reset-password`);
+    expect(new URL(link).searchParams.get('redirect_to')).toBe(`${ctx.app.url}/reset-password`);
 
     await page.goto(link);
     await page.waitForURL(/\/reset-password/, { timeout: 10_000 });
@@ -54,13 +37,13 @@ describe('password reset, end to end through the mail catcher (Chromium)', () =>
     await page.getByRole('button', { name: /Rita Reset/ }).waitFor({ timeout: 10_000 });
 
     // The old password no longer works; the new one does.
-    const old = await anonClient().auth.signInWithPassword({ email: member.email, password: member.password });
+    const old = await anonClient().auth.signInWithPassword({ email: ctx.member.email, password: ctx.member.password });
     expect(old.error?.code).toBe('invalid_credentials');
-    const fresh = await anonClient().auth.signInWithPassword({ email: member.email, password: newPassword });
+    const fresh = await anonClient().auth.signInWithPassword({ email: ctx.member.email, password: newPassword });
     expect(fresh.error).toBeNull();
 
     // A reset link works once: opened again it explains that and offers a new one.
-    const second = await browser.newPage();
+    const second = await ctx.browser.newPage();
     await second.goto(link);
     await second.getByRole('heading', { name: 'This link has expired' }).waitFor({ timeout: 10_000 });
     await second.getByRole('link', { name: 'Request a new link' }).waitFor();
@@ -69,8 +52,8 @@ describe('password reset, end to end through the mail catcher (Chromium)', () =>
   });
 
   it('does not tell whether an address has an account', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/forgot-password`);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.app.url}/forgot-password`);
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
     await page.getByLabel('Email').fill('nobody-here@example.test');
     await page.getByRole('button', { name: 'Send reset link' }).click();
@@ -79,8 +62,8 @@ describe('password reset, end to end through the mail catcher (Chromium)', () =>
   });
 
   it('sends someone without a session who opens the reset page to request a link', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/reset-password`);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.app.url}/reset-password`);
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor({ timeout: 10_000 });
     await page.close();
   });

@@ -1,35 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTeamMember, type AppUser } from '../support/app-user.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe.ts';
-import { launchBrowser, startApp, type RunningApp } from '../support/browser.ts';
+import { useBrowserApp } from '../support/browser.ts';
 import { adminSql } from '../support/stack.ts';
 
 const SECTIONS = ['Dashboard', 'Customers', 'Orders', 'Pipeline', 'Segments', 'Analytics', 'Settings'];
 
 describe('the app shell (Chromium against the local stack)', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let member: AppUser;
-
-  beforeAll(async () => {
-    [member, app, browser] = await Promise.all([
-      createTeamMember({ role: 'manager', fullName: 'Grace Hopper' }),
-      startApp(),
-      launchBrowser(),
-    ]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const ctx = useBrowserApp({ role: 'manager', fullName: 'Grace Hopper' });
 
   async function signedInPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel('Email').fill(member.email);
-    await page.getByLabel('Password').fill(member.password);
+    const page = await ctx.browser.newPage({ viewport });
+    await page.goto(`${ctx.app.url}/sign-in`);
+    await page.getByLabel('Email').fill(ctx.member.email);
+    await page.getByLabel('Password').fill(ctx.member.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: /Grace Hopper/ }).waitFor({ timeout: 15_000 });
     return page;
@@ -49,7 +33,7 @@ describe('the app shell (Chromium against the local stack)', () => {
     expect(await page.title()).toBe('Customers · Cairn');
 
     // Deep links work too.
-    await page.goto(`${app.url}/orders`);
+    await page.goto(`${ctx.app.url}/orders`);
     await page.getByRole('heading', { name: 'No orders yet' }).waitFor({ timeout: 10_000 });
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
@@ -74,7 +58,7 @@ describe('the app shell (Chromium against the local stack)', () => {
     const page = await signedInPage();
     await page.getByRole('button', { name: /Grace Hopper/ }).click();
     const panel = page.getByRole('group', { name: 'Account' });
-    await panel.getByText(member.email).waitFor();
+    await panel.getByText(ctx.member.email).waitFor();
     await panel.getByText('Manager').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
@@ -87,7 +71,7 @@ describe('the app shell (Chromium against the local stack)', () => {
         async () =>
           (
             await adminSql<{ language: string }>(`select language from public.team_members where user_id = $1`, [
-              member.userId,
+              ctx.member.userId,
             ])
           )[0]?.language,
       )
@@ -102,7 +86,7 @@ describe('the app shell (Chromium against the local stack)', () => {
         async () =>
           (
             await adminSql<{ timezone: string }>(`select timezone from public.team_members where user_id = $1`, [
-              member.userId,
+              ctx.member.userId,
             ])
           )[0]?.timezone,
       )
@@ -138,7 +122,7 @@ describe('the app shell (Chromium against the local stack)', () => {
 
   it('lets a member rename themselves on the profile page, saved in team_members', async () => {
     const page = await signedInPage();
-    await page.goto(`${app.url}/settings/profile`);
+    await page.goto(`${ctx.app.url}/settings/profile`);
     const name = page.getByRole('textbox', { name: 'Full name' });
     await name.waitFor({ timeout: 10_000 });
     await name.fill('Grace B. Hopper');
@@ -148,7 +132,7 @@ describe('the app shell (Chromium against the local stack)', () => {
     expect(
       (
         await adminSql<{ full_name: string }>(`select full_name from public.team_members where user_id = $1`, [
-          member.userId,
+          ctx.member.userId,
         ])
       )[0]?.full_name,
     ).toBe('Grace B. Hopper');

@@ -1,39 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTeamMember, type AppUser } from '../support/app-user.ts';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe.ts';
-import { launchBrowser, startApp, type RunningApp } from '../support/browser.ts';
+import { useBrowserApp } from '../support/browser.ts';
 
 describe('the app signs in against the local stack (Chromium)', () => {
-  let app: RunningApp;
-  let browser: Browser;
-  let member: AppUser;
-
-  beforeAll(async () => {
-    [member, app, browser] = await Promise.all([
-      createTeamMember({ fullName: 'Signe Inn' }),
-      startApp(),
-      launchBrowser(),
-    ]);
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const ctx = useBrowserApp({ fullName: 'Signe Inn' });
 
   it('has no serious or critical accessibility violations on the sign-in screen', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/sign-in`);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.app.url}/sign-in`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 
   it('refuses a wrong password with a message a person understands', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel('Email').fill(member.email);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.app.url}/sign-in`);
+    await page.getByLabel('Email').fill(ctx.member.email);
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect
@@ -43,11 +26,11 @@ describe('the app signs in against the local stack (Chromium)', () => {
   });
 
   it('signs in, keeps the session across a reload, and signs out', async () => {
-    const page = await browser.newPage();
-    await page.goto(app.url);
+    const page = await ctx.browser.newPage();
+    await page.goto(ctx.app.url);
     await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(member.email);
-    await page.getByLabel('Password').fill(member.password);
+    await page.getByLabel('Email').fill(ctx.member.email);
+    await page.getByLabel('Password').fill(ctx.member.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const userMenu = page.getByRole('button', { name: /Signe Inn/ });
     await userMenu.waitFor({ timeout: 10_000 });
@@ -58,7 +41,7 @@ describe('the app signs in against the local stack (Chromium)', () => {
     await page.waitForURL(/\/sign-in/, { timeout: 10_000 });
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     // Signed out for real: the shell is closed again.
-    await page.goto(`${app.url}/customers`);
+    await page.goto(`${ctx.app.url}/customers`);
     await page.waitForURL(/\/sign-in/, { timeout: 10_000 });
     await page.close();
   });

@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { createTeamMember, type AppUser } from './app-user.ts';
 import { waitFor } from '../../stack/lib/wait.ts';
 import { config } from './stack.ts';
 
@@ -63,4 +65,30 @@ export async function startApp(port = config.ports.api + 80): Promise<RunningApp
       }
     },
   };
+}
+
+export interface BrowserApp {
+  app: RunningApp;
+  browser: Browser;
+  member: AppUser;
+}
+
+/**
+ * For a browser test file: a team member who can sign in, the app on Vite and Chromium, all
+ * ready before the tests and closed after them. Read the fields inside tests, not at import.
+ */
+export function useBrowserApp(member: Parameters<typeof createTeamMember>[0] = {}): BrowserApp {
+  const context = {} as BrowserApp;
+  beforeAll(async () => {
+    [context.member, context.app, context.browser] = await Promise.all([
+      createTeamMember(member),
+      startApp(),
+      launchBrowser(),
+    ]);
+  }, 90_000);
+  afterAll(async () => {
+    await context.browser?.close();
+    await context.app?.stop();
+  });
+  return context;
 }
