@@ -215,6 +215,8 @@ export async function generate(
     const customerIds: string[] = new Array(options.customers);
     const customerMarkets: Market[] = new Array(options.customers);
     const customerCreated: number[] = new Array(options.customers);
+    // Copied onto customer-owned rows, as the triggers (off during the load) would.
+    const customerOwner: Array<string | null> = new Array(options.customers);
     const weighted = MARKETS.map((market) => [market, market.weight] as const);
     await step('customers', async () => {
       const statuses = [
@@ -257,6 +259,7 @@ export async function generate(
           customerIds[i] = random.uuid();
           customerMarkets[i] = market;
           customerCreated[i] = now - random.int(1, 900) * DAY;
+          customerOwner[i] = random.chance(0.9) ? agentIds[i % agentIds.length] : null;
           return [
             customerIds[i],
             first,
@@ -272,7 +275,7 @@ export async function generate(
             market.currency,
             random.weighted(statuses),
             'prospect',
-            random.chance(0.9) ? agentIds[i % agentIds.length] : null,
+            customerOwner[i],
             pgArray(random.chance(0.6) ? [random.pick(STYLE_INTERESTS)] : []),
             pgArray(random.chance(0.4) ? [random.pick(BRANDS)] : []),
             'shopify',
@@ -288,6 +291,7 @@ export async function generate(
       const buyer = () => Math.min(options.customers - 1, Math.floor(options.customers * Math.pow(random.next(), 1.8)));
       const orderIds: string[] = new Array(options.orders);
       const orderTotals: Array<[number, string]> = new Array(options.orders);
+      const orderOwners: Array<string | null> = new Array(options.orders);
       const financial = [
         ['paid', 86],
         ['pending', 3],
@@ -303,6 +307,7 @@ export async function generate(
           'shop_id',
           'external_id',
           'customer_id',
+          'customer_owner_id',
           'order_number',
           'financial_status',
           'fulfillment_status',
@@ -336,11 +341,13 @@ export async function generate(
             status === 'refunded' ? totalBase : status === 'partially_refunded' ? round2(refunded * rate) : 0;
           orderIds[i] = random.uuid();
           orderTotals[i] = [total, currency];
+          orderOwners[i] = customerOwner[c];
           return [
             orderIds[i],
             shopId,
             9_200_000_000 + i,
             customerIds[c],
+            customerOwner[c],
             `S${run}-${i + 1}`,
             status,
             status === 'paid' ? 'fulfilled' : 'unfulfilled',
@@ -372,6 +379,7 @@ export async function generate(
           'unit_price',
           'total',
           'currency',
+          'customer_owner_id',
         ],
         options.orders,
         (i) => {
@@ -387,6 +395,7 @@ export async function generate(
             total,
             total,
             currency,
+            orderOwners[i],
           ];
         },
       );
@@ -399,13 +408,20 @@ export async function generate(
       await copyRows(
         client,
         'public.favorites',
-        ['customer_id', 'variant_id', 'price_at_favorite', 'currency', 'created_at'],
+        ['customer_id', 'variant_id', 'price_at_favorite', 'currency', 'created_at', 'customer_owner_id'],
         options.favorites,
         (i) => {
           const c = i % options.customers;
           const k = Math.floor(i / options.customers);
           const variant = variants[(c * 7 + k * stride) % variants.length];
-          return [customerIds[c], variant.id, variant.price, 'EUR', iso(now - random.int(1, 200) * DAY)];
+          return [
+            customerIds[c],
+            variant.id,
+            variant.price,
+            'EUR',
+            iso(now - random.int(1, 200) * DAY),
+            customerOwner[c],
+          ];
         },
       );
     });
@@ -416,7 +432,7 @@ export async function generate(
       await copyRows(
         client,
         'public.activities',
-        ['customer_id', 'kind', 'subject', 'body', 'author_id', 'created_at', 'updated_at'],
+        ['customer_id', 'kind', 'subject', 'body', 'author_id', 'created_at', 'updated_at', 'customer_owner_id'],
         options.activities,
         () => {
           const c = Math.floor(random.next() * options.customers);
@@ -429,6 +445,7 @@ export async function generate(
             agentIds[c % agentIds.length],
             at,
             at,
+            customerOwner[c],
           ];
         },
       );
@@ -437,7 +454,7 @@ export async function generate(
       await copyRows(
         client,
         'public.consent_events',
-        ['customer_id', 'channel', 'purpose', 'status', 'source', 'occurred_at', 'evidence'],
+        ['customer_id', 'channel', 'purpose', 'status', 'source', 'occurred_at', 'evidence', 'customer_owner_id'],
         options.customers,
         (i) => [
           customerIds[i],
@@ -447,6 +464,7 @@ export async function generate(
           'signup_form',
           iso(customerCreated[i]),
           '{}',
+          customerOwner[i],
         ],
       );
       const tagIds = (
@@ -456,9 +474,10 @@ export async function generate(
         )
       ).rows.map((row) => row.id);
       const tagged = Math.round(options.customers * 0.3);
-      await copyRows(client, 'public.customer_tags', ['customer_id', 'tag_id'], tagged, (i) => [
+      await copyRows(client, 'public.customer_tags', ['customer_id', 'tag_id', 'customer_owner_id'], tagged, (i) => [
         customerIds[(i * 3) % options.customers],
         tagIds[i % tagIds.length],
+        customerOwner[(i * 3) % options.customers],
       ]);
     });
 

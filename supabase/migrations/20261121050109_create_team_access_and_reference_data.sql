@@ -76,11 +76,15 @@ comment on function private.is_email(text) is 'A pragmatic email syntax check: s
 create function private.touch_updated_at() returns trigger
 language plpgsql set search_path = '' as $$
 begin
+  -- The database carrying a customer's new owner onto its rows is not an edit of those rows.
+  if current_setting('cairn.syncing_customer_owner', true) = 'on' then
+    return new;
+  end if;
   new.updated_at := now();
   return new;
 end;
 $$;
-comment on function private.touch_updated_at() is 'Keeps updated_at current on every update.';
+comment on function private.touch_updated_at() is 'Keeps updated_at current on every update (except the database''s own owner sync).';
 
 -- ─── Team ────────────────────────────────────────────────────────────────────────────────────
 
@@ -192,7 +196,8 @@ language plpgsql security definer set search_path = '' as $$
 declare
   -- Trigger arguments: the key column (default id), then columns never copied into the log (secrets).
   key_column text := coalesce(tg_argv[0], 'id');
-  hidden text[] := coalesce(tg_argv[1:], '{}');
+  -- customer_owner_id is derived (kept equal to the customer's owner), so it is never logged.
+  hidden text[] := coalesce(tg_argv[1:], '{}') || '{customer_owner_id}';
   old_row jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) - hidden end;
   new_row jsonb := case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) - hidden end;
 begin
