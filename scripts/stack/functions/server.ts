@@ -116,6 +116,13 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
       upstream.on('response', (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
         answer.pipe(res);
+        // An upstream that answered before reading the whole body (a 413, a 401) leaves the rest of
+        // it on the client's connection; read and drop it, or the next request on that
+        // keep-alive connection would wait behind it.
+        if (!req.complete) {
+          req.unpipe(upstream);
+          req.resume();
+        }
         answer.on('error', (error) => fail('worker', error));
         res.on('close', () => {
           answer.destroy();

@@ -65,6 +65,13 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
         headers['access-control-allow-origin'] ??= '*';
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         answer.pipe(res);
+        // An upstream that answered before reading the whole body (a 413, a 401) leaves the rest of
+        // it on the client's connection; read and drop it, or the next request on that
+        // keep-alive connection would wait behind it.
+        if (!req.complete) {
+          req.unpipe(upstream);
+          req.resume();
+        }
       },
     );
     upstream.on('error', (error) => {

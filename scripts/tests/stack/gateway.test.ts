@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, config } from '../support/stack.ts';
 
@@ -66,6 +67,33 @@ describe('API gateway', () => {
     const res = await rest('/gw_items?select=id', { apikey: config.serviceRoleKey, authorization: 'Bearer not-a-jwt' });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ code: 'PGRST301' });
+  });
+
+  it('keeps a connection usable after an upstream refused a body before reading it', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (path: string, body?: Buffer) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${config.apiUrl}${path}`,
+          {
+            method: body ? 'POST' : 'GET',
+            agent,
+            headers: { apikey: config.anonKey, 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const oversized = Buffer.from(JSON.stringify({ email: 'x@example.test', password: 'x'.repeat(3 * 1024 * 1024) }));
+    expect(await send('/auth/v1/signup', oversized)).toBe(413);
+    const began = Date.now();
+    expect(await send('/auth/v1/health')).toBe(200);
+    expect(Date.now() - began).toBeLessThan(1000);
+    agent.destroy();
   });
 
   it('passes PostgREST errors through unchanged', async () => {
