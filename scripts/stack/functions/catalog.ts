@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StackConfig } from '../config.ts';
+import { LOCAL_SENDGRID_API_KEY, LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY } from '../mail/event-webhook-key.ts';
 import type { ProjectSettings } from '../settings.ts';
 
 export interface FunctionSpec {
@@ -106,6 +107,10 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   if (!env.DENO_DIR && process.env.HOME) env.DENO_DIR = path.join(process.env.HOME, '.cache', 'deno');
   env.NO_COLOR = '1';
   env.SENDGRID_API_URL = config.mailUrl;
+  // The catcher accepts any key; the event-webhook key is the well-known local one (tests sign
+  // simulated SendGrid events with its private half). `.env` below may override both.
+  env.SENDGRID_API_KEY = LOCAL_SENDGRID_API_KEY;
+  env.SENDGRID_WEBHOOK_PUBLIC_KEY = LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY;
   const dotenv = path.join(functionsDir(config), '.env');
   if (existsSync(dotenv)) {
     for (const [name, value] of Object.entries(parseDotenv(readFileSync(dotenv, 'utf8')))) {

@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "activities": {
                   Row: {
-                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"subject": string | null,"updated_at": string
+                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"subject": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -45,14 +45,14 @@ isOneToOne: false
                   ]
                 },"alert_log": {
                   Row: {
-                    "created_at": string,"currency": string | null,"customer_id": string,"dedup_key": string,"id": number,"kind": Database["public"]['Enums']["alert_kind"],"message_id": string | null,"new_price": number | null,"old_price": number | null,"price_history_id": number | null,"reason": string | null,"sent_at": string | null,"state": Database["public"]['Enums']["alert_state"],"stock_history_id": number | null,"updated_at": string,"variant_id": string | null
+                    "attempts": number,"claimed_until": string | null,"clicked_at": string | null,"created_at": string,"currency": string | null,"customer_id": string,"customer_owner_id": string | null,"dedup_key": string,"id": number,"kind": Database["public"]['Enums']["alert_kind"],"message_id": string | null,"new_price": number | null,"not_before": string,"old_price": number | null,"opened_at": string | null,"price_history_id": number | null,"reason": string | null,"sent_at": string | null,"state": Database["public"]['Enums']["alert_state"],"stock_history_id": number | null,"updated_at": string,"variant_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"currency"?: string | null,"customer_id": string,"dedup_key": string,"id"?: never,"kind": Database["public"]['Enums']["alert_kind"],"message_id"?: string | null,"new_price"?: number | null,"old_price"?: number | null,"price_history_id"?: number | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["alert_state"],"stock_history_id"?: number | null,"updated_at"?: string,"variant_id"?: string | null
+                    "attempts"?: number,"claimed_until"?: string | null,"clicked_at"?: string | null,"created_at"?: string,"currency"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"dedup_key": string,"id"?: never,"kind": Database["public"]['Enums']["alert_kind"],"message_id"?: string | null,"new_price"?: number | null,"not_before"?: string,"old_price"?: number | null,"opened_at"?: string | null,"price_history_id"?: number | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["alert_state"],"stock_history_id"?: number | null,"updated_at"?: string,"variant_id"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"currency"?: string | null,"customer_id"?: string,"dedup_key"?: string,"id"?: never,"kind"?: Database["public"]['Enums']["alert_kind"],"message_id"?: string | null,"new_price"?: number | null,"old_price"?: number | null,"price_history_id"?: number | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["alert_state"],"stock_history_id"?: number | null,"updated_at"?: string,"variant_id"?: string | null
+                    "attempts"?: number,"claimed_until"?: string | null,"clicked_at"?: string | null,"created_at"?: string,"currency"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"dedup_key"?: string,"id"?: never,"kind"?: Database["public"]['Enums']["alert_kind"],"message_id"?: string | null,"new_price"?: number | null,"not_before"?: string,"old_price"?: number | null,"opened_at"?: string | null,"price_history_id"?: number | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["alert_state"],"stock_history_id"?: number | null,"updated_at"?: string,"variant_id"?: string | null
                   }
                   Relationships: [
                     {
@@ -95,14 +95,14 @@ isOneToOne: false
                   ]
                 },"alert_preferences": {
                   Row: {
-                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
+                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -149,14 +149,14 @@ isOneToOne: true
                   ]
                 },"consent_events": {
                   Row: {
-                    "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence": NonNullable<Json>,"id": number,"note": string | null,"occurred_at": string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
+                    "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"customer_owner_id": string | null,"evidence": NonNullable<Json>,"id": number,"note": string | null,"occurred_at": string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
                   }
                   ComputedFields: never
                   Insert: {
-                    "actor_id"?: string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: NonNullable<Json>,"id"?: never,"note"?: string | null,"occurred_at"?: string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at"?: string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
+                    "actor_id"?: string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"customer_owner_id"?: string | null,"evidence"?: NonNullable<Json>,"id"?: never,"note"?: string | null,"occurred_at"?: string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at"?: string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
                   }
                   Update: {
-                    "actor_id"?: string | null,"channel"?: Database["public"]['Enums']["consent_channel"],"customer_id"?: string,"evidence"?: NonNullable<Json>,"id"?: never,"note"?: string | null,"occurred_at"?: string,"purpose"?: Database["public"]['Enums']["consent_purpose"],"recorded_at"?: string,"source"?: Database["public"]['Enums']["consent_source"],"status"?: Database["public"]['Enums']["consent_status"]
+                    "actor_id"?: string | null,"channel"?: Database["public"]['Enums']["consent_channel"],"customer_id"?: string,"customer_owner_id"?: string | null,"evidence"?: NonNullable<Json>,"id"?: never,"note"?: string | null,"occurred_at"?: string,"purpose"?: Database["public"]['Enums']["consent_purpose"],"recorded_at"?: string,"source"?: Database["public"]['Enums']["consent_source"],"status"?: Database["public"]['Enums']["consent_status"]
                   }
                   Relationships: [
                     {
@@ -215,16 +215,48 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
-                },"customer_tags": {
+                },"customer_external_ids": {
                   Row: {
-                    "created_at": string,"created_by": string | null,"customer_id": string,"tag_id": string
+                    "created_at": string,"customer_id": string,"external_id": number,"shop_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"created_by"?: string | null,"customer_id": string,"tag_id": string
+                    "created_at"?: string,"customer_id": string,"external_id": number,"shop_id": string
                   }
                   Update: {
-                    "created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"tag_id"?: string
+                    "created_at"?: string,"customer_id"?: string,"external_id"?: number,"shop_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "customer_external_ids_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_external_ids_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_external_ids_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customer_tags": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"tag_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"tag_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"tag_id"?: string
                   }
                   Relationships: [
                     {
@@ -313,14 +345,14 @@ isOneToOne: false
                   ]
                 },"deals": {
                   Row: {
-                    "amount": number,"closed_at": string | null,"created_at": string,"currency": string,"customer_id": string,"expected_close": string | null,"id": string,"notes": string | null,"owner_id": string | null,"position": number,"probability": number,"stage_id": string,"title": string,"updated_at": string
+                    "amount": number,"closed_at": string | null,"created_at": string,"currency": string,"customer_id": string,"customer_owner_id": string | null,"expected_close": string | null,"id": string,"notes": string | null,"owner_id": string | null,"position": number,"probability": number,"stage_id": string,"title": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id": string,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability": number,"stage_id": string,"title": string,"updated_at"?: string
+                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id": string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability": number,"stage_id": string,"title": string,"updated_at"?: string
                   }
                   Update: {
-                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id"?: string,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability"?: number,"stage_id"?: string,"title"?: string,"updated_at"?: string
+                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability"?: number,"stage_id"?: string,"title"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -354,6 +386,58 @@ isOneToOne: false
       referencedRelation: "deal_stages"
       referencedColumns: ["id"]
     }
+                  ]
+                },"email_events": {
+                  Row: {
+                    "alert_id": number | null,"customer_id": string | null,"email": string,"event": string,"id": number,"message_id": string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason": string | null,"received_at": string,"sg_event_id": string,"url": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alert_id"?: number | null,"customer_id"?: string | null,"email": string,"event": string,"id"?: never,"message_id"?: string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id": string,"url"?: string | null
+                  }
+                  Update: {
+                    "alert_id"?: number | null,"customer_id"?: string | null,"email"?: string,"event"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"payload"?: NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id"?: string,"url"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_events_alert_id_fkey"
+      columns: ["alert_id"]
+isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["alert_id"]
+    },{
+      foreignKeyName: "email_events_alert_id_fkey"
+      columns: ["alert_id"]
+isOneToOne: false
+      referencedRelation: "alert_log"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_suppressions": {
+                  Row: {
+                    "created_at": string,"email": string,"reason": string,"source_event_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"email": string,"reason": string,"source_event_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"email"?: string,"reason"?: string,"source_event_id"?: string | null
+                  }
+                  Relationships: [
+                    
                   ]
                 },"email_template_variables": {
                   Row: {
@@ -457,14 +541,14 @@ isOneToOne: false
                   ]
                 },"favorites": {
                   Row: {
-                    "created_at": string,"currency": string,"customer_id": string,"id": string,"price_at_favorite": number,"variant_id": string
+                    "created_at": string,"currency": string,"customer_id": string,"customer_owner_id": string | null,"id": string,"price_at_favorite": number,"variant_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"currency": string,"customer_id": string,"id"?: string,"price_at_favorite": number,"variant_id": string
+                    "created_at"?: string,"currency": string,"customer_id": string,"customer_owner_id"?: string | null,"id"?: string,"price_at_favorite": number,"variant_id": string
                   }
                   Update: {
-                    "created_at"?: string,"currency"?: string,"customer_id"?: string,"id"?: string,"price_at_favorite"?: number,"variant_id"?: string
+                    "created_at"?: string,"currency"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"id"?: string,"price_at_favorite"?: number,"variant_id"?: string
                   }
                   Relationships: [
                     {
@@ -523,14 +607,14 @@ isOneToOne: false
                   ]
                 },"message_threads": {
                   Row: {
-                    "channel": string,"created_at": string,"created_by": string | null,"customer_id": string,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
+                    "channel": string,"created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
+                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
                   }
                   Update: {
-                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
+                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -555,14 +639,14 @@ isOneToOne: false
                   ]
                 },"messages": {
                   Row: {
-                    "body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
+                    "body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
+                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
                   }
                   Update: {
-                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
+                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -619,14 +703,14 @@ isOneToOne: false
                   ]
                 },"order_items": {
                   Row: {
-                    "created_at": string,"currency": string,"discount_total": number,"external_id": number | null,"id": string,"order_id": string,"product_id": string | null,"quantity": number,"sku": string | null,"title": string,"total": number,"unit_price": number,"updated_at": string,"variant_id": string | null,"variant_title": string | null,"vendor": string | null
+                    "created_at": string,"currency": string,"customer_owner_id": string | null,"discount_total": number,"external_id": number | null,"id": string,"order_id": string,"product_id": string | null,"quantity": number,"sku": string | null,"title": string,"total": number,"unit_price": number,"updated_at": string,"variant_id": string | null,"variant_title": string | null,"vendor": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"currency": string,"discount_total"?: number,"external_id"?: number | null,"id"?: string,"order_id": string,"product_id"?: string | null,"quantity": number,"sku"?: string | null,"title": string,"total": number,"unit_price": number,"updated_at"?: string,"variant_id"?: string | null,"variant_title"?: string | null,"vendor"?: string | null
+                    "created_at"?: string,"currency": string,"customer_owner_id"?: string | null,"discount_total"?: number,"external_id"?: number | null,"id"?: string,"order_id": string,"product_id"?: string | null,"quantity": number,"sku"?: string | null,"title": string,"total": number,"unit_price": number,"updated_at"?: string,"variant_id"?: string | null,"variant_title"?: string | null,"vendor"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"currency"?: string,"discount_total"?: number,"external_id"?: number | null,"id"?: string,"order_id"?: string,"product_id"?: string | null,"quantity"?: number,"sku"?: string | null,"title"?: string,"total"?: number,"unit_price"?: number,"updated_at"?: string,"variant_id"?: string | null,"variant_title"?: string | null,"vendor"?: string | null
+                    "created_at"?: string,"currency"?: string,"customer_owner_id"?: string | null,"discount_total"?: number,"external_id"?: number | null,"id"?: string,"order_id"?: string,"product_id"?: string | null,"quantity"?: number,"sku"?: string | null,"title"?: string,"total"?: number,"unit_price"?: number,"updated_at"?: string,"variant_id"?: string | null,"variant_title"?: string | null,"vendor"?: string | null
                   }
                   Relationships: [
                     {
@@ -635,6 +719,12 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "currencies"
       referencedColumns: ["code"]
+    },{
+      foreignKeyName: "order_items_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["order_id"]
     },{
       foreignKeyName: "order_items_order_id_fkey"
       columns: ["order_id"]
@@ -657,14 +747,14 @@ isOneToOne: false
                   ]
                 },"orders": {
                   Row: {
-                    "cancel_reason": string | null,"cancelled_at": string | null,"carrier": string | null,"counts_as_purchase": boolean | null,"created_at": string,"currency": string,"customer_id": string | null,"discount_total": number,"exchange_rate": number,"external_id": number | null,"external_updated_at": string | null,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"net_total_base": number | null,"note": string | null,"order_number": string,"placed_at": string,"processed_at": string | null,"refunded_base": number,"refunded_total": number,"shipping_address1": string | null,"shipping_address2": string | null,"shipping_city": string | null,"shipping_country": string | null,"shipping_name": string | null,"shipping_phone": string | null,"shipping_postal_code": string | null,"shipping_region": string | null,"shipping_total": number,"shop_id": string | null,"source": string,"subtotal": number,"tax_total": number,"total": number,"total_base": number,"tracking_number": string | null,"tracking_url": string | null,"updated_at": string
+                    "cancel_reason": string | null,"cancelled_at": string | null,"carrier": string | null,"counts_as_purchase": boolean | null,"created_at": string,"currency": string,"customer_id": string | null,"customer_owner_id": string | null,"discount_total": number,"exchange_rate": number,"external_id": number | null,"external_updated_at": string | null,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"net_total_base": number | null,"note": string | null,"order_number": string,"placed_at": string,"processed_at": string | null,"refunded_base": number,"refunded_total": number,"shipping_address1": string | null,"shipping_address2": string | null,"shipping_city": string | null,"shipping_country": string | null,"shipping_name": string | null,"shipping_phone": string | null,"shipping_postal_code": string | null,"shipping_region": string | null,"shipping_total": number,"shop_id": string | null,"source": string,"subtotal": number,"tax_total": number,"total": number,"total_base": number,"tracking_number": string | null,"tracking_url": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "cancel_reason"?: string | null,"cancelled_at"?: string | null,"carrier"?: string | null,"counts_as_purchase"?: never,"created_at"?: string,"currency": string,"customer_id"?: string | null,"discount_total"?: number,"exchange_rate": number,"external_id"?: number | null,"external_updated_at"?: string | null,"financial_status"?: Database["public"]['Enums']["order_financial_status"],"fulfillment_status"?: Database["public"]['Enums']["order_fulfillment_status"],"id"?: string,"net_total_base"?: never,"note"?: string | null,"order_number"?: string,"placed_at"?: string,"processed_at"?: string | null,"refunded_base"?: number,"refunded_total"?: number,"shipping_address1"?: string | null,"shipping_address2"?: string | null,"shipping_city"?: string | null,"shipping_country"?: string | null,"shipping_name"?: string | null,"shipping_phone"?: string | null,"shipping_postal_code"?: string | null,"shipping_region"?: string | null,"shipping_total"?: number,"shop_id"?: string | null,"source"?: string,"subtotal"?: number,"tax_total"?: number,"total": number,"total_base": number,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
+                    "cancel_reason"?: string | null,"cancelled_at"?: string | null,"carrier"?: string | null,"counts_as_purchase"?: never,"created_at"?: string,"currency": string,"customer_id"?: string | null,"customer_owner_id"?: string | null,"discount_total"?: number,"exchange_rate": number,"external_id"?: number | null,"external_updated_at"?: string | null,"financial_status"?: Database["public"]['Enums']["order_financial_status"],"fulfillment_status"?: Database["public"]['Enums']["order_fulfillment_status"],"id"?: string,"net_total_base"?: never,"note"?: string | null,"order_number"?: string,"placed_at"?: string,"processed_at"?: string | null,"refunded_base"?: number,"refunded_total"?: number,"shipping_address1"?: string | null,"shipping_address2"?: string | null,"shipping_city"?: string | null,"shipping_country"?: string | null,"shipping_name"?: string | null,"shipping_phone"?: string | null,"shipping_postal_code"?: string | null,"shipping_region"?: string | null,"shipping_total"?: number,"shop_id"?: string | null,"source"?: string,"subtotal"?: number,"tax_total"?: number,"total": number,"total_base": number,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "cancel_reason"?: string | null,"cancelled_at"?: string | null,"carrier"?: string | null,"counts_as_purchase"?: never,"created_at"?: string,"currency"?: string,"customer_id"?: string | null,"discount_total"?: number,"exchange_rate"?: number,"external_id"?: number | null,"external_updated_at"?: string | null,"financial_status"?: Database["public"]['Enums']["order_financial_status"],"fulfillment_status"?: Database["public"]['Enums']["order_fulfillment_status"],"id"?: string,"net_total_base"?: never,"note"?: string | null,"order_number"?: string,"placed_at"?: string,"processed_at"?: string | null,"refunded_base"?: number,"refunded_total"?: number,"shipping_address1"?: string | null,"shipping_address2"?: string | null,"shipping_city"?: string | null,"shipping_country"?: string | null,"shipping_name"?: string | null,"shipping_phone"?: string | null,"shipping_postal_code"?: string | null,"shipping_region"?: string | null,"shipping_total"?: number,"shop_id"?: string | null,"source"?: string,"subtotal"?: number,"tax_total"?: number,"total"?: number,"total_base"?: number,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
+                    "cancel_reason"?: string | null,"cancelled_at"?: string | null,"carrier"?: string | null,"counts_as_purchase"?: never,"created_at"?: string,"currency"?: string,"customer_id"?: string | null,"customer_owner_id"?: string | null,"discount_total"?: number,"exchange_rate"?: number,"external_id"?: number | null,"external_updated_at"?: string | null,"financial_status"?: Database["public"]['Enums']["order_financial_status"],"fulfillment_status"?: Database["public"]['Enums']["order_fulfillment_status"],"id"?: string,"net_total_base"?: never,"note"?: string | null,"order_number"?: string,"placed_at"?: string,"processed_at"?: string | null,"refunded_base"?: number,"refunded_total"?: number,"shipping_address1"?: string | null,"shipping_address2"?: string | null,"shipping_city"?: string | null,"shipping_country"?: string | null,"shipping_name"?: string | null,"shipping_phone"?: string | null,"shipping_postal_code"?: string | null,"shipping_region"?: string | null,"shipping_total"?: number,"shop_id"?: string | null,"source"?: string,"subtotal"?: number,"tax_total"?: number,"total"?: number,"total_base"?: number,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -805,14 +895,14 @@ isOneToOne: false
                   ]
                 },"refunds": {
                   Row: {
-                    "amount": number,"amount_base": number,"created_at": string,"currency": string,"external_id": number | null,"id": string,"order_id": string,"reason": string | null,"refunded_at": string,"updated_at": string
+                    "amount": number,"amount_base": number,"created_at": string,"currency": string,"customer_owner_id": string | null,"external_id": number | null,"id": string,"order_id": string,"reason": string | null,"refunded_at": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "amount": number,"amount_base": number,"created_at"?: string,"currency": string,"external_id"?: number | null,"id"?: string,"order_id": string,"reason"?: string | null,"refunded_at"?: string,"updated_at"?: string
+                    "amount": number,"amount_base": number,"created_at"?: string,"currency": string,"customer_owner_id"?: string | null,"external_id"?: number | null,"id"?: string,"order_id": string,"reason"?: string | null,"refunded_at"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "amount"?: number,"amount_base"?: number,"created_at"?: string,"currency"?: string,"external_id"?: number | null,"id"?: string,"order_id"?: string,"reason"?: string | null,"refunded_at"?: string,"updated_at"?: string
+                    "amount"?: number,"amount_base"?: number,"created_at"?: string,"currency"?: string,"customer_owner_id"?: string | null,"external_id"?: number | null,"id"?: string,"order_id"?: string,"reason"?: string | null,"refunded_at"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -825,7 +915,51 @@ isOneToOne: false
       foreignKeyName: "refunds_order_id_fkey"
       columns: ["order_id"]
 isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["order_id"]
+    },{
+      foreignKeyName: "refunds_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
       referencedRelation: "orders"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shopify_privacy_requests": {
+                  Row: {
+                    "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string | null,"customer_id"?: string | null,"data_request_id"?: number | null,"delivery_id"?: number | null,"email"?: string | null,"id"?: never,"kind": string,"note"?: string | null,"order_external_ids"?: (number)[],"received_at"?: string,"shop_id": string,"shopify_customer_id"?: number | null,"status"?: string
+                  }
+                  Update: {
+                    "completed_at"?: string | null,"customer_id"?: string | null,"data_request_id"?: number | null,"delivery_id"?: number | null,"email"?: string | null,"id"?: never,"kind"?: string,"note"?: string | null,"order_external_ids"?: (number)[],"received_at"?: string,"shop_id"?: string,"shopify_customer_id"?: number | null,"status"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shopify_privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "shopify_privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "shopify_privacy_requests_delivery_id_fkey"
+      columns: ["delivery_id"]
+isOneToOne: false
+      referencedRelation: "webhook_deliveries"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "shopify_privacy_requests_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
       referencedColumns: ["id"]
     }
                   ]
@@ -909,6 +1043,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"webhook_deliveries": {
+                  Row: {
+                    "api_version": string,"applied_at": string | null,"attempts": number,"event_id": string,"id": number,"last_error": string | null,"next_attempt_at": string | null,"outcome": string | null,"payload": NonNullable<Json>,"received_at": string,"record": Json | null,"shop_id": string,"status": Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "api_version": string,"applied_at"?: string | null,"attempts"?: number,"event_id": string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"outcome"?: string | null,"payload": NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id": string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
+                  }
+                  Update: {
+                    "api_version"?: string,"applied_at"?: string | null,"attempts"?: number,"event_id"?: string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"outcome"?: string | null,"payload"?: NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id"?: string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic"?: string,"triggered_at"?: string,"webhook_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "webhook_deliveries_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"workspace_settings": {
                   Row: {
                     "base_currency": string,"default_language": string,"id": boolean,"updated_at": string
@@ -938,7 +1092,33 @@ isOneToOne: false
                 }
           }
           Views: {
-            "customer_consents": {
+            "alert_attributed_orders": {
+                  Row: {
+                    "alert_id": number,"clicked_at": string | null,"currency": string,"customer_id": string | null,"kind": Database["public"]['Enums']["alert_kind"],"order_id": string,"placed_at": string,"revenue_base": number | null,"total": number
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "orders_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customer_consents": {
                   Row: {
                     "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"event_id": number,"granted": boolean | null,"purpose": Database["public"]['Enums']["consent_purpose"],"since": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
                   }
@@ -1007,19 +1187,54 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "dashboard_kpis":
+            "alert_revenue":
+{ Args: { "end_at": string,"start_at": string }; Returns: {
+              "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
+            }[]
+                           },
+"apply_webhook_delivery":
+{ Args: { "delivery_id": number }; Returns: Json
+                           },
+"claim_due_alerts":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
+              "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
+            }[]
+                           },
+"dashboard_kpis":
 { Args: { "timezone"?: string }; Returns: {
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
             }[]
+                           },
+"ingest_shopify_webhook":
+{ Args: { "api_version": string,"event_id": string,"mapped"?: Json,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
+                           },
+"record_alert_sends":
+{ Args: { "now"?: string,"results": Json }; Returns: number
+                           },
+"record_email_events":
+{ Args: { "events": Json }; Returns: {
+              "received": number,"recorded": number
+            }[]
+                           },
+"record_unsubscribe":
+{ Args: { "channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: Json,"purpose": Database["public"]['Enums']["consent_purpose"] }; Returns: boolean
                            },
 "render_template":
 { Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
               "body_html": string,"body_text": string,"subject": string
             }[]
                            },
+"retry_failed_webhooks":
+{ Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
+                           },
 "revenue_by_day":
 { Args: { "from_date": string,"timezone"?: string,"to_date": string }; Returns: {
               "day": string,"orders": number,"revenue": number
+            }[]
+                           },
+"run_alert_check":
+{ Args: { "max_events"?: number,"now"?: string }; Returns: {
+              "events": number,"queued": number,"suppressed": number
             }[]
                            },
 "search_customers":
@@ -1069,7 +1284,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1185,7 +1400,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const

@@ -1,0 +1,118 @@
+import { deepStrictEqual, strictEqual } from 'node:assert/strict';
+import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
+import {
+  type Customer,
+  sendEmailRequestSchema,
+  type SendEmailPorts,
+  sendTemplatedEmail,
+  templateVariables,
+} from './send.ts';
+
+const member = { user_id: 'u1', email: 'maria@cairn.example', full_name: 'Maria Lopez', active: true };
+const customer: Customer = {
+  id: '6f1c7c52-3f0e-4d55-9d0a-3b1df0a0a001',
+  email: 'ana@example.test',
+  first_name: 'Ana',
+  last_name: 'García',
+  full_name: 'Ana García',
+  company: null,
+  language: 'es',
+};
+
+function ports(overrides: Partial<SendEmailPorts> = {}) {
+  const sent: OutgoingEmail[] = [];
+  const delivered: Array<[string, SendResult]> = [];
+  const rendered: Array<[string, string | null, Record<string, unknown>]> = [];
+  const base: SendEmailPorts = {
+    from: { email: 'team@cairn.example', name: 'Cairn' },
+    member: () => Promise.resolve(member),
+    customerById: (id) => Promise.resolve(id === customer.id ? customer : null),
+    customerByEmail: (email) => Promise.resolve(email === customer.email ? customer : null),
+    isSuppressed: () => Promise.resolve(false),
+    render: (key, language, variables) => {
+      rendered.push([key, language, variables]);
+      return Promise.resolve({ subject: 'Hola\n{{x}}', body_html: '<p>h</p>', body_text: 't' });
+    },
+    recordOutbound: () => Promise.resolve('m1'),
+    markDelivery: (id, result) => {
+      delivered.push([id, result]);
+      return Promise.resolve();
+    },
+    send: (email) => {
+      sent.push(email);
+      return Promise.resolve({ ok: true, status: 202, messageId: 'sg1', attempts: 1 });
+    },
+  };
+  return { ports: { ...base, ...overrides }, sent, delivered, rendered };
+}
+
+Deno.test("sends in the customer's language, records and marks delivery", async () => {
+  const fake = ports();
+  const outcome = await sendTemplatedEmail({ template_key: 'welcome', to: { customer_id: customer.id } }, fake.ports);
+  deepStrictEqual(outcome, { ok: true, message_id: 'm1', provider_message_id: 'sg1', to: 'ana@example.test' });
+  strictEqual(fake.rendered[0][1], 'es');
+  strictEqual(fake.rendered[0][2].agent_name, 'Maria Lopez');
+  strictEqual(fake.sent[0].subject, 'Hola {{x}}');
+  deepStrictEqual(fake.sent[0].customArgs, { message_id: 'm1' });
+  deepStrictEqual(fake.sent[0].replyTo, { email: 'maria@cairn.example', name: 'Maria Lopez' });
+  strictEqual(fake.delivered[0][0], 'm1');
+});
+
+Deno.test('refuses non-staff, invisible customers, strangers, suppressed addresses and missing templates', async () => {
+  const cases: Array<[Partial<SendEmailPorts>, unknown, string]> = [
+    [{ member: () => Promise.resolve(null) }, { customer_id: customer.id }, 'forbidden'],
+    [{ member: () => Promise.resolve({ ...member, active: false }) }, { customer_id: customer.id }, 'forbidden'],
+    [{}, { customer_id: '6f1c7c52-3f0e-4d55-9d0a-3b1df0a0a002' }, 'not_found'],
+    [{}, { email: 'someone@else.test' }, 'not_found'],
+    [{ isSuppressed: () => Promise.resolve(true) }, { customer_id: customer.id }, 'conflict'],
+    [{ render: () => Promise.resolve(null) }, { customer_id: customer.id }, 'not_found'],
+    [{ recordOutbound: () => Promise.resolve(null) }, { customer_id: customer.id }, 'forbidden'],
+  ];
+  for (const [overrides, to, code] of cases) {
+    const fake = ports(overrides);
+    const outcome = await sendTemplatedEmail({ template_key: 'welcome', to } as never, fake.ports);
+    strictEqual(outcome.ok ? 'ok' : outcome.code, code, JSON.stringify(to));
+    strictEqual(fake.sent.length, 0);
+  }
+});
+
+Deno.test('a test send to oneself needs no customer record and records no message', async () => {
+  const fake = ports();
+  const outcome = await sendTemplatedEmail(
+    { template_key: 'welcome', to: { email: 'Maria@cairn.example' } },
+    fake.ports,
+  );
+  strictEqual(outcome.ok && outcome.message_id, null);
+  deepStrictEqual(fake.sent[0].customArgs, { test_send: 'true' });
+  strictEqual(fake.delivered.length, 0);
+});
+
+Deno.test('a mail API failure is reported as upstream_error and recorded on the message', async () => {
+  const fake = ports({
+    send: () => Promise.resolve({ ok: false, status: 400, errors: ['bad'], attempts: 1, retryable: false }),
+  });
+  const outcome = await sendTemplatedEmail({ template_key: 'welcome', to: { customer_id: customer.id } }, fake.ports);
+  strictEqual(outcome.ok ? 'ok' : outcome.code, 'upstream_error');
+  strictEqual(fake.delivered[0][1].ok, false);
+});
+
+Deno.test('templateVariables lets the request override the defaults', () => {
+  strictEqual(templateVariables(customer, 'a@b.c', member, { first_name: 'Anita' }).first_name, 'Anita');
+  strictEqual(templateVariables(null, 'a@b.c', member).first_name, '');
+});
+
+Deno.test('the request schema refuses bad keys, recipients and variables', () => {
+  const ok = { template_key: 'price_drop', to: { customer_id: customer.id } };
+  strictEqual(sendEmailRequestSchema.safeParse(ok).success, true);
+  for (const bad of [
+    { ...ok, template_key: 'Bad Key' },
+    { ...ok, to: {} },
+    { ...ok, to: { customer_id: customer.id, email: 'a@b.c' } },
+    { ...ok, to: { email: 'not-an-email' } },
+    { ...ok, variables: { 'Bad-Name': 'x' } },
+    { ...ok, variables: { nested: { a: 1 } } },
+    { ...ok, language: 'english' },
+  ]) {
+    strictEqual(sendEmailRequestSchema.safeParse(bad).success, false, JSON.stringify(bad));
+  }
+});
