@@ -118,10 +118,12 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
         answer.pipe(res);
         // An upstream that answered before reading the whole body (a 413, a 401) leaves the rest of
         // it on the client's connection; read and drop it, or the next request on that
-        // keep-alive connection would wait behind it.
+        // keep-alive connection would wait behind it. The connection to Deno holds a half-sent
+        // body, so it is closed rather than reused.
         if (!req.complete) {
           req.unpipe(upstream);
           req.resume();
+          answer.once('end', () => upstream.destroy());
         }
         answer.on('error', (error) => fail('worker', error));
         res.on('close', () => {

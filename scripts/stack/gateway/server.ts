@@ -30,6 +30,15 @@ function forwardHeaders(ctx: StackContext, route: Route, incoming: IncomingHttpH
   return headers;
 }
 
+/** GET, HEAD and DELETE without a body can be sent again: nothing of them was consumed. */
+function bodiless(req: IncomingMessage): boolean {
+  return (
+    ['GET', 'HEAD', 'DELETE'].includes(req.method ?? '') &&
+    !req.headers['content-length'] &&
+    !req.headers['transfer-encoding']
+  );
+}
+
 const corsHeaders = { 'access-control-allow-origin': '*', vary: 'Origin' };
 
 function preflight(req: IncomingMessage, res: ServerResponse): void {
@@ -51,6 +60,11 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
     const route = matchRoute(new URL(req.url ?? '/', 'http://gateway').pathname);
     if (!route) return sendJson(res, 404, { message: 'no Route matched with those values' }, corsHeaders);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return preflight(req, res);
+    forward(req, res, route, 0);
+  });
+
+  function forward(req: IncomingMessage, res: ServerResponse, route: Route, attempt: number): void {
+    let relayed = false;
     const upstream = request(
       {
         host: '127.0.0.1',
@@ -65,23 +79,34 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
         headers['access-control-allow-origin'] ??= '*';
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         answer.pipe(res);
+        answer.once('end', () => (relayed = true));
         // An upstream that answered before reading the whole body (a 413, a 401) leaves the rest of
         // it on the client's connection; read and drop it, or the next request on that
-        // keep-alive connection would wait behind it.
+        // keep-alive connection would wait behind it. The upstream connection holds a half-sent
+        // body, so it is closed rather than reused.
         if (!req.complete) {
           req.unpipe(upstream);
           req.resume();
+          answer.once('end', () => upstream.destroy());
         }
       },
     );
-    upstream.on('error', (error) => {
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      // The upstream closing its side after the whole answer went out is no failure.
+      if (relayed) return;
+      // A kept-alive connection the upstream closed while it sat idle: Node's advice is to
+      // retry once on a fresh one, which is safe for a request without a body.
+      if (upstream.reusedSocket && error.code === 'ECONNRESET' && attempt === 0 && bodiless(req)) {
+        return forward(req, res, route, attempt + 1);
+      }
       log.warn(`${route.port} unreachable: ${error.message}`);
       if (!res.headersSent)
         sendJson(res, 502, { message: 'An invalid response was received from the upstream server' }, corsHeaders);
       else res.destroy();
     });
-    req.pipe(upstream);
-  });
+    if (attempt === 0) req.pipe(upstream);
+    else upstream.end();
+  }
 
   server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://gateway');

@@ -7,16 +7,27 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-export async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new BodyTooLargeError(limit);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads a request body of at most `limit` bytes. Past the limit it rejects at once but keeps
+ * reading and dropping the rest: a body left unread would sit on the keep-alive connection and
+ * stall whatever request comes next on it.
+ */
+export function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      refused = true;
+      chunks.length = 0;
+      reject(new BodyTooLargeError(limit));
+    });
+    req.once('end', () => refused || resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 export function sendJson(
