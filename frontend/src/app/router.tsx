@@ -20,7 +20,9 @@ const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRout
 const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell');
 const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute');
 const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute');
+const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute');
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute');
+const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute');
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute');
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute');
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute');
@@ -51,11 +53,13 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <DashboardRoute /> },
               { path: 'customers', element: <CustomersRoute /> },
+              { path: 'customers/:customerId', element: <CustomerRoute /> },
               { path: 'orders', element: <OrdersRoute /> },
+              { path: 'orders/:orderId', element: <OrderRoute /> },
               { path: 'pipeline', element: <PipelineRoute /> },
               { path: 'segments', element: <SegmentsRoute /> },
               { path: 'analytics', element: <AnalyticsRoute /> },
-              { path: 'settings', element: <SettingsRoute /> },
+              { path: 'settings/*', element: <SettingsRoute /> },
               { path: 'settings/profile', element: <ProfileRoute /> },
             ],
           },

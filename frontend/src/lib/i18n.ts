@@ -14,7 +14,16 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   zh: '中文',
 };
 
-export const NAMESPACES = ['common', 'auth', 'shell', 'settings'] as const;
+export const NAMESPACES = [
+  'common',
+  'auth',
+  'shell',
+  'settings',
+  'customers',
+  'customer',
+  'orders',
+  'dashboard',
+] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 const STORAGE_KEY = 'cairn.language';
