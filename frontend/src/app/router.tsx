@@ -2,12 +2,23 @@ import { lazy, Suspense, type ComponentType } from 'react';
 import { createBrowserRouter, Outlet } from 'react-router-dom';
 
 import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { loadNamespaces, type Namespace } from '@/lib/i18n.ts';
 
 import { ProtectedRoute } from './protected-route.tsx';
 
-/** A route module's named export as a lazy component: every page is its own chunk. */
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
-  return lazy(async () => ({ default: (await load())[name] }));
+/**
+ * A route module's named export as a lazy component: every page is its own chunk, fetched
+ * together with the translation namespaces it uses, so it never renders a missing key.
+ */
+function page<K extends string>(
+  load: () => Promise<Record<K, ComponentType>>,
+  name: K,
+  namespaces: readonly Namespace[] = [],
+) {
+  return lazy(async () => {
+    const [module] = await Promise.all([load(), loadNamespaces(namespaces)]);
+    return { default: module[name] };
+  });
 }
 
 // Each page is its own chunk, so the sign-in screen does not download the CRM behind it; the
@@ -17,17 +28,17 @@ const ForgotPasswordRoute = page(() => import('./routes/forgot-password.tsx'), '
 const ResetPasswordRoute = page(() => import('./routes/reset-password.tsx'), 'ResetPasswordRoute');
 const AcceptInviteRoute = page(() => import('./routes/accept-invite.tsx'), 'AcceptInviteRoute');
 const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRoute');
-const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell');
-const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute');
-const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute');
-const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute');
-const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute');
-const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute');
-const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute');
-const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute');
-const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute');
-const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute');
-const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute');
+const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell']);
+const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', ['shell', 'dashboard']);
+const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute', ['shell', 'customers']);
+const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', ['shell', 'customer', 'orders']);
+const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
+const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
+const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
+const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
+const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
+const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 
 function RootLayout() {
   return (

@@ -1,4 +1,4 @@
-import i18next, { type Resource, type ResourceLanguage } from 'i18next';
+import i18next, { type BackendModule, type Resource, type ResourceLanguage } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 /** The languages Cairn ships; the same list the database allows in team_members.language. */
@@ -26,14 +26,38 @@ export const NAMESPACES = [
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
+/**
+ * What the first screen (sign-in, or the app's loading state) needs. Their English strings ship
+ * inside the app's entry chunk; every other namespace, and every other language, is a separate
+ * chunk fetched when a route or a language needs it — the sign-in page has a JavaScript budget
+ * (≤ 200 KB gzip), and each screen's strings belong with that screen.
+ */
+const STARTUP_NAMESPACES: readonly Namespace[] = ['common', 'auth'];
+
 const STORAGE_KEY = 'cairn.language';
 
-// English ships with the app (it is also the fallback); the other languages are separate chunks
-// fetched only when someone picks them, so the sign-in screen does not carry five languages.
-const english = import.meta.glob<ResourceLanguage>('../locales/en/*.json', { eager: true, import: 'default' });
-const others = import.meta.glob<ResourceLanguage>(['../locales/*/*.json', '!../locales/en/*.json'], {
+const bundled = import.meta.glob<ResourceLanguage>(['../locales/en/common.json', '../locales/en/auth.json'], {
+  eager: true,
   import: 'default',
 });
+const fetched = import.meta.glob<ResourceLanguage>(
+  ['../locales/*/*.json', '!../locales/en/common.json', '!../locales/en/auth.json'],
+  { import: 'default' },
+);
+
+/** An i18next backend over the chunks above: i18next asks for (language, namespace) pairs. */
+const chunkBackend: BackendModule = {
+  type: 'backend',
+  init: () => undefined,
+  read(language, namespace, callback) {
+    const load = fetched[`../locales/${language}/${namespace}.json`];
+    if (!load) return callback(new Error(`no translations for ${language}/${namespace}`), false);
+    load().then(
+      (bundle) => callback(null, bundle),
+      (error: Error) => callback(error, false),
+    );
+  },
+};
 
 /** `../locales/de/shell.json` → ['de', 'shell'] */
 function localeOf(path: string): [string, string] {
@@ -47,14 +71,6 @@ export function isLanguage(value: unknown): value is Language {
 
 function namespacesOf(modules: Record<string, ResourceLanguage>): ResourceLanguage {
   return Object.fromEntries(Object.entries(modules).map(([path, bundle]) => [localeOf(path)[1], bundle]));
-}
-
-async function loadLanguage(language: Language): Promise<void> {
-  if (language === 'en' || i18next.hasResourceBundle(language, 'common')) return;
-  const loaders = Object.entries(others).filter(([path]) => localeOf(path)[0] === language);
-  await Promise.all(
-    loaders.map(async ([path, load]) => i18next.addResourceBundle(language, localeOf(path)[1], await load())),
-  );
 }
 
 /** The language to start in before anyone signs in: the last one chosen here, else the browser's. */
@@ -78,31 +94,44 @@ function safeStorage(): Storage | null {
   }
 }
 
-/** Switches the UI language, loading it first so the screen never shows missing keys. */
+/**
+ * Switches the UI language. i18next fetches that language's copy of every namespace loaded so far
+ * before it switches, so the screen never shows missing keys.
+ */
 export async function setLanguage(language: Language): Promise<void> {
-  await loadLanguage(language);
   await i18next.changeLanguage(language);
   document.documentElement.lang = language;
   safeStorage()?.setItem(STORAGE_KEY, language);
 }
 
+/** Loads a screen's namespaces (in the current language and English); routes call it with their chunk. */
+export async function loadNamespaces(namespaces: readonly Namespace[]): Promise<void> {
+  if (namespaces.length) await i18next.loadNamespaces([...namespaces]);
+}
+
 /**
- * Starts i18next. `resources` replaces the lazy loading (tests pass every language at once);
- * without it, English is bundled and `language` is fetched before the first render.
+ * Starts i18next. `resources` (tests pass every language at once) are used as they are; without
+ * them, the start-up namespaces are bundled in English and `language` is fetched before the first
+ * render.
  */
 export async function initI18n(language: Language = preferredLanguage(), resources?: Resource): Promise<void> {
-  await i18next.use(initReactI18next).init({
-    lng: 'en',
-    fallbackLng: 'en',
-    supportedLngs: [...LANGUAGES],
-    ns: [...NAMESPACES],
-    defaultNS: 'common',
-    resources: resources ?? { en: namespacesOf(english) },
-    // React escapes what it renders; escaping here too would show &amp; in the UI.
-    interpolation: { escapeValue: false },
-    react: { useSuspense: false },
-    returnNull: false,
-  });
+  await i18next
+    .use(chunkBackend)
+    .use(initReactI18next)
+    .init({
+      lng: 'en',
+      fallbackLng: 'en',
+      supportedLngs: [...LANGUAGES],
+      ns: resources ? [...NAMESPACES] : [...STARTUP_NAMESPACES],
+      defaultNS: 'common',
+      resources: resources ?? { en: namespacesOf(bundled) },
+      // The bundled resources are a start, not everything: the backend fetches the rest.
+      partialBundledLanguages: true,
+      // React escapes what it renders; escaping here too would show &amp; in the UI.
+      interpolation: { escapeValue: false },
+      react: { useSuspense: false },
+      returnNull: false,
+    });
   await setLanguage(language);
 }
 

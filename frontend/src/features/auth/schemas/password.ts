@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini, like sign-in.ts: these load with the auth pages.
+import { z } from 'zod/mini';
 
 import { emailField } from './sign-in.ts';
 
@@ -10,19 +11,24 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export const newPasswordSchema = z
   .object({
-    password: z.string().min(MIN_PASSWORD_LENGTH, 'auth:validation.passwordTooShort'),
-    confirmation: z.string().min(1, 'auth:validation.confirmationRequired'),
+    password: z.string().check(z.minLength(MIN_PASSWORD_LENGTH, 'auth:validation.passwordTooShort')),
+    confirmation: z.string().check(z.minLength(1, 'auth:validation.confirmationRequired')),
   })
-  .refine((input) => input.password === input.confirmation, {
-    path: ['confirmation'],
-    message: 'auth:validation.passwordsDiffer',
-  });
+  .check(
+    z.refine((input) => input.password === input.confirmation, {
+      path: ['confirmation'],
+      message: 'auth:validation.passwordsDiffer',
+    }),
+  );
 export type NewPasswordInput = z.infer<typeof newPasswordSchema>;
 
 export const totpCodeSchema = z.object({
-  code: z
-    .string()
-    .transform((code) => code.replace(/\s/g, ''))
-    .pipe(z.string().regex(/^\d{6}$/, 'auth:validation.codeInvalid')),
+  code: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((code: string) => code.replace(/\s/g, '')),
+    ),
+    z.string().check(z.regex(/^\d{6}$/, 'auth:validation.codeInvalid')),
+  ),
 });
 export type TotpCodeInput = z.infer<typeof totpCodeSchema>;
