@@ -5,56 +5,39 @@
  * first-time visitor downloads, not a guess from the build report.
  *   npx tsx scripts/bench/bundle.ts
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { waitFor } from '../stack/lib/wait.ts';
+import { launchBrowser, startApp } from '../lib/browser.ts';
 
-const root = join(import.meta.dirname, '..', '..');
-const frontend = join(root, 'frontend');
-const port = 4173;
+const frontend = join(import.meta.dirname, '..', '..', 'frontend');
 const TARGET_KB = 200;
 
-function build(): void {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
-    cwd: frontend,
-    stdio: 'inherit',
-    // The page is only loaded, never signed in: any API address will do.
-    env: { ...process.env, VITE_SUPABASE_URL: 'http://127.0.0.1:54321', VITE_SUPABASE_ANON_KEY: 'bundle-benchmark' },
-  });
-}
-
 async function scriptsLoadedBy(path: string): Promise<string[]> {
-  const preview = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
-    cwd: frontend,
-    stdio: 'ignore',
-    detached: true,
+  // The page is only loaded, never signed in: any API address will do.
+  const app = await startApp({
+    apiUrl: 'http://127.0.0.1:54321',
+    anonKey: 'bundle-benchmark',
+    port: 4173,
+    production: true,
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchBrowser();
   try {
-    const origin = `http://127.0.0.1:${port}`;
-    await waitFor('vite preview', async () => (await fetch(origin).catch(() => null))?.ok ?? false, 30_000);
     const page = await browser.newPage();
     const scripts = new Set<string>();
     page.on('response', (response) => {
       if (response.request().resourceType() === 'script') scripts.add(new URL(response.url()).pathname);
     });
-    await page.goto(`${origin}${path}`, { waitUntil: 'networkidle' });
+    await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     return [...scripts];
   } finally {
     await browser.close();
-    if (preview.pid) process.kill(-preview.pid, 'SIGTERM');
+    await app.stop();
   }
 }
 
 async function main(): Promise<void> {
-  build();
   const scripts = await scriptsLoadedBy('/sign-in');
   const sizes = scripts
     .map((path) => {
