@@ -27,6 +27,7 @@ const SignInRoute = page(() => import('./routes/sign-in.tsx'), 'SignInRoute');
 const ForgotPasswordRoute = page(() => import('./routes/forgot-password.tsx'), 'ForgotPasswordRoute');
 const ResetPasswordRoute = page(() => import('./routes/reset-password.tsx'), 'ResetPasswordRoute');
 const AcceptInviteRoute = page(() => import('./routes/accept-invite.tsx'), 'AcceptInviteRoute');
+const UnsubscribeRoute = page(() => import('./routes/unsubscribe.tsx'), 'UnsubscribeRoute', ['consent']);
 const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRoute');
 const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell']);
 const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', ['shell', 'dashboard']);
@@ -56,6 +57,7 @@ export const router = createBrowserRouter([
       { path: '/forgot-password', element: <ForgotPasswordRoute /> },
       { path: '/reset-password', element: <ResetPasswordRoute /> },
       { path: '/accept-invite', element: <AcceptInviteRoute /> },
+      { path: '/unsubscribe', element: <UnsubscribeRoute /> },
       {
         element: <ProtectedRoute />,
         children: [

@@ -23,6 +23,7 @@ export const NAMESPACES = [
   'customer',
   'orders',
   'dashboard',
+  'consent',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -11,6 +11,7 @@ import { createSign, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SENDGRID_WEBHOOK_PRIVATE_KEY } from '../../stack/mail/event-webhook-key.ts';
 import { createOrder, createProduct } from '../support/commerce.ts';
+import { launchBrowser, startApp } from '../support/browser.ts';
 import { adminSql, type CaughtMail, config, mail, uniqueEmail } from '../support/stack.ts';
 
 const functionsUrl = `${config.apiUrl}/functions/v1`;
@@ -450,6 +451,49 @@ describe('unsubscribe', () => {
     );
     expect(current.granted).toBe(true);
   });
+});
+
+describe('unsubscribe through the app page (production: hosted Supabase shows function HTML as text)', () => {
+  it('the page asks, then its JSON call withdraws the consent; bad tokens get stable error codes', async () => {
+    const shopper = await createShopper();
+    const { variantId } = await createProduct({ inventory: 0 });
+    await favourite(shopper.id, variantId);
+    await setVariant(variantId, { inventory: 2 });
+    await runCheck();
+    const token = new URL(unsubscribeUrlOf(await mail.waitFor(shopper.email))).searchParams.get('token') ?? '';
+
+    const [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${app.url}/unsubscribe?token=${encodeURIComponent(token)}&purpose=email:alerts`);
+      await page.getByText('Stop receiving back-in-stock and price-drop alerts by email?').waitFor();
+      await page.getByRole('button', { name: 'Unsubscribe' }).click();
+      await page.getByRole('status').getByText('You will no longer receive').waitFor();
+    } finally {
+      await browser.close();
+      await app.stop();
+    }
+    const [current] = await adminSql<{ granted: boolean }>(
+      `select granted from public.customer_consents where customer_id = $1 and channel = 'email' and purpose = 'alerts'`,
+      [shopper.id],
+    );
+    expect(current.granted).toBe(false);
+
+    const post = (body: unknown) =>
+      fetch(`${functionsUrl}/unsubscribe`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', apikey: config.anonKey },
+        body: JSON.stringify(body),
+      });
+    const again = await post({ token });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ unsubscribed: true, channel: 'email', purpose: 'alerts' });
+    const forged = await post({ token: 'nonsense' });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toMatchObject({ error: { code: 'invalid_token' } });
+    const missing = await post({});
+    expect(await missing.json()).toMatchObject({ error: { code: 'invalid_token' } });
+  }, 60_000);
 });
 
 describe('SendGrid events', () => {

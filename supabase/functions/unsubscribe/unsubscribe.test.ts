@@ -1,5 +1,14 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { confirmPage, consentTargetOf, donePage, invalidPage, isOneClick, tokenOf } from './unsubscribe.ts';
+import {
+  confirmPage,
+  consentTargetOf,
+  donePage,
+  invalidPage,
+  isOneClick,
+  pageRedirect,
+  tokenOf,
+  tokenOfJson,
+} from './unsubscribe.ts';
 
 Deno.test('consentTargetOf maps channel:purpose and refuses anything else', () => {
   deepStrictEqual(consentTargetOf('email:alerts'), { channel: 'email', purpose: 'alerts' });
@@ -27,4 +36,30 @@ Deno.test('pages: the confirmation posts back with the token (escaped); the othe
   strictEqual(donePage({ channel: 'email', purpose: 'alerts' }).includes('no longer receive'), true);
   strictEqual(invalidPage('expired').includes('expired'), true);
   strictEqual(invalidPage('bad_signature').includes('not valid'), true);
+});
+
+Deno.test('pageRedirect sends a GET to the app page with the token and purpose, or what is wrong', () => {
+  const ok = pageRedirect('https://crm.example/unsubscribe', {
+    token: 'a.b',
+    target: { channel: 'email', purpose: 'alerts' },
+  });
+  strictEqual(ok.status, 303);
+  const location = new URL(ok.headers.get('Location') ?? '');
+  strictEqual(location.origin + location.pathname, 'https://crm.example/unsubscribe');
+  strictEqual(location.searchParams.get('token'), 'a.b');
+  strictEqual(location.searchParams.get('purpose'), 'email:alerts');
+  const expired = new URL(
+    pageRedirect('https://crm.example/unsubscribe', { problem: 'expired' }).headers.get('Location') ?? '',
+  );
+  strictEqual(expired.searchParams.get('error'), 'expired');
+  strictEqual(expired.searchParams.has('token'), false);
+  const forged = new URL(
+    pageRedirect('https://crm.example/unsubscribe', { problem: 'bad_signature' }).headers.get('Location') ?? '',
+  );
+  strictEqual(forged.searchParams.get('error'), 'invalid');
+});
+
+Deno.test('tokenOfJson reads a non-empty token string only', () => {
+  strictEqual(tokenOfJson({ token: 'a.b' }), 'a.b');
+  for (const bad of [{ token: '' }, { token: 3 }, {}, null, 'a.b', []]) strictEqual(tokenOfJson(bad), null);
 });

@@ -3,6 +3,10 @@
  * pages people see. GET only shows a confirmation (link scanners and previews fetch links, so a
  * GET must never change anything); POST — the form's button, or a mailbox provider's RFC 8058
  * one-click POST of `List-Unsubscribe=One-Click` — withdraws the consent.
+ *
+ * Hosted Supabase serves a function's `text/html` answer to a GET as plain text on its default
+ * domain, so in production the GET sends people to the app's own unsubscribe page instead
+ * (`UNSUBSCRIBE_PAGE_URL`), which asks and then POSTs back here for a JSON answer.
  */
 import { escapeHtml } from '../_shared/templates.ts';
 
@@ -26,6 +30,32 @@ export function consentTargetOf(tokenPurpose: string): ConsentTarget | null {
 /** The token from the query string, else from a form body (`token=`); null when absent. */
 export function tokenOf(url: URL, form: URLSearchParams | null): string | null {
   return url.searchParams.get('token') || form?.get('token') || null;
+}
+
+export type LinkProblem = 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'unknown_purpose';
+
+/**
+ * Where a GET goes when the app hosts the page: the token and what it turns off (`email:alerts`,
+ * for the page to say), or what is wrong with the link (`expired`, `invalid`). The page shows
+ * these words only; the POST checks the token again.
+ */
+export function pageRedirect(
+  pageUrl: string,
+  link: { token: string; target: ConsentTarget } | { problem: LinkProblem },
+): Response {
+  const url = new URL(pageUrl);
+  if ('problem' in link) url.searchParams.set('error', link.problem === 'expired' ? 'expired' : 'invalid');
+  else {
+    url.searchParams.set('token', link.token);
+    url.searchParams.set('purpose', `${link.target.channel}:${link.target.purpose}`);
+  }
+  return new Response(null, { status: 303, headers: { Location: url.toString(), 'Cache-Control': 'no-store' } });
+}
+
+/** The token from a JSON body (`{ "token": … }`), as the app's page sends it; null otherwise. */
+export function tokenOfJson(body: unknown): string | null {
+  const token = (body as { token?: unknown } | null)?.token;
+  return typeof token === 'string' && token ? token : null;
 }
 
 /** Whether a POST is the RFC 8058 one-click request (a mailbox provider, no person clicking). */
@@ -64,7 +94,7 @@ export function donePage(target: ConsentTarget): string {
   );
 }
 
-export function invalidPage(reason: 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'unknown_purpose'): string {
+export function invalidPage(reason: LinkProblem): string {
   const why = reason === 'expired' ? 'This unsubscribe link has expired.' : 'This unsubscribe link is not valid.';
   return page('Link not valid', `<p>${why} Use the link in a more recent email, or contact us.</p>`);
 }
