@@ -1,16 +1,23 @@
-import { LayoutDashboard } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
-import { EmptySection } from '../layout/section-page.tsx';
+import { DashboardOverview } from '@/features/dashboard/components/dashboard-overview.tsx';
+import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
+
+import { SectionPage } from '../layout/section-page.tsx';
 
 export function DashboardRoute() {
-  const { t } = useTranslation('shell');
+  const { t } = useTranslation('dashboard');
+  // The shell renders pages only once the member row is loaded, so their zone is known here;
+  // reading it from the row (not the preferences store, filled a moment later) avoids a first
+  // fetch in UTC.
+  const member = useCurrentMember().data;
+  const timeZone = member?.timezone ?? 'UTC';
   return (
-    <EmptySection
-      title={t('nav.dashboard')}
-      icon={LayoutDashboard}
-      emptyTitle={t('sections.dashboard.emptyTitle')}
-      emptyDescription={t('sections.dashboard.emptyDescription')}
-    />
+    <SectionPage title={t('title')}>
+      <p className="dashboard-intro">
+        {member?.role === 'agent' ? t('intro.agent', { timeZone }) : t('intro.team', { timeZone })}
+      </p>
+      <DashboardOverview timeZone={timeZone} />
+    </SectionPage>
   );
 }
