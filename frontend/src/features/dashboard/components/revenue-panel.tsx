@@ -125,7 +125,15 @@ function RevenueFigures({ days, currency, language, updating, ...range }: Revenu
       >
         {tableShown ? t('revenue.hideTable') : t('revenue.showTable')}
       </Button>
-      <div id={tableId} className="revenue-table-wrap" hidden={!tableShown}>
+      {/* It scrolls on its own, so it takes focus: keyboard users scroll it with the arrow keys. */}
+      <div
+        id={tableId}
+        className="revenue-table-wrap"
+        hidden={!tableShown}
+        role="region"
+        aria-label={t('revenue.tableCaption', { from, to })}
+        tabIndex={tableShown ? 0 : undefined}
+      >
         {tableShown ? (
           <table className="revenue-table">
             <caption className="visually-hidden">{t('revenue.tableCaption', { from, to })}</caption>
