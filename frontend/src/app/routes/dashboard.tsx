@@ -12,12 +12,13 @@ export function DashboardRoute() {
   // fetch in UTC.
   const member = useCurrentMember().data;
   const timeZone = member?.timezone ?? 'UTC';
+  const scope = member?.role === 'agent' ? 'own' : 'team';
   return (
     <SectionPage title={t('title')}>
       <p className="dashboard-intro">
-        {member?.role === 'agent' ? t('intro.agent', { timeZone }) : t('intro.team', { timeZone })}
+        {scope === 'own' ? t('intro.agent', { timeZone }) : t('intro.team', { timeZone })}
       </p>
-      <DashboardOverview timeZone={timeZone} />
+      <DashboardOverview timeZone={timeZone} scope={scope} />
     </SectionPage>
   );
 }

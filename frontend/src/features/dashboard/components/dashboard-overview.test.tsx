@@ -46,10 +46,13 @@ function series(from: string, to: string, revenue: Record<string, number> = {}):
   return days;
 }
 
-function renderOverview(path = '/') {
-  const router = createMemoryRouter([{ path: '/', element: <DashboardOverview timeZone="Europe/Berlin" /> }], {
-    initialEntries: [path],
-  });
+function renderOverview(path = '/', scope: 'team' | 'own' = 'team') {
+  const router = createMemoryRouter(
+    [{ path: '/', element: <DashboardOverview timeZone="Europe/Berlin" scope={scope} /> }],
+    {
+      initialEntries: [path],
+    },
+  );
   render(
     <QueryClientProvider client={createQueryClient()}>
       <RouterProvider router={router} />
@@ -138,6 +141,18 @@ describe('DashboardOverview', () => {
     expect(await screen.findByRole('heading', { name: 'No figures yet' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Go to customers' })).toHaveAttribute('href', '/customers');
     expect(fetchRevenueByDay).not.toHaveBeenCalled();
+  });
+
+  it('tells an agent with no customers yet that figures follow their assigned customers', async () => {
+    vi.mocked(fetchDashboardKpis).mockResolvedValue({
+      ...kpis,
+      customers: 0,
+      new_customers_this_month: 0,
+      orders_this_month: 0,
+      orders_last_month: 0,
+    });
+    renderOverview('/', 'own');
+    expect(await screen.findByText(/once customers are assigned to you/)).toBeInTheDocument();
   });
 
   it('explains a failure in words and retries', async () => {

@@ -14,10 +14,12 @@ import { RevenuePanel } from './revenue-panel.tsx';
 export interface DashboardOverviewProps {
   /** The viewer's IANA zone: "this month" and each day of the chart are theirs. */
   timeZone: string;
+  /** Whose figures these are: the whole team's, or (agents) only the customers assigned to them. */
+  scope: 'team' | 'own';
 }
 
 /** The month's key figures and the revenue chart, with their loading, empty and error states. */
-export function DashboardOverview({ timeZone }: DashboardOverviewProps) {
+export function DashboardOverview({ timeZone, scope }: DashboardOverviewProps) {
   const { t } = useTranslation('dashboard');
   const language = usePreferencesStore((state) => state.language);
   const kpis = useDashboardKpis(timeZone);
@@ -33,7 +35,7 @@ export function DashboardOverview({ timeZone }: DashboardOverviewProps) {
       <EmptyState
         icon={BarChart3}
         title={t('empty.title')}
-        description={t('empty.description')}
+        description={scope === 'own' ? t('empty.descriptionOwn') : t('empty.description')}
         action={
           <Link className="button button-secondary" to="/customers">
             {t('empty.action')}
