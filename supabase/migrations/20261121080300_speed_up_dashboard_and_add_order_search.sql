@@ -101,9 +101,9 @@ comment on function public.revenue_by_day(date, date, text) is 'Revenue (base cu
 -- ─── Order search ────────────────────────────────────────────────────────────────────────────
 --
 -- Order numbers are matched by prefix, with a leading "#" ignored on both sides: people type
--- "1001" for Shopify's "#1001". Results come in the index's order (shortest, then byte order:
--- "1001" before "10010"), so the exact number is first and a one-digit query reads at most
--- `result_limit` index entries instead of sorting every match.
+-- "1001" for Shopify's "#1001". Results come in the index's (byte) order, where a number sorts
+-- before every longer one it begins ("1001" < "10010" < "1002"): the exact number is first, and
+-- even a query matching a million orders reads only `result_limit` index entries, no sort.
 
 create index orders_order_number_search_idx
   on public.orders ((lower(ltrim(order_number, '#')) collate "C"));
