@@ -178,4 +178,34 @@ describe('the dashboard (Chromium against the local stack)', () => {
     expect(await panel.getByRole('row').count()).toBe(91);
     await page.close();
   });
+
+  it('reads in German on a 390 px phone, money as Germans write it, two cards a row, axe clean', async () => {
+    await adminSql(`update public.team_members set language = 'de' where user_id = $1`, [ctx.member.userId]);
+    const expected = await expectedFigures(ctx.member.userId);
+    const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${ctx.app.url}/sign-in`);
+    await page.getByLabel('Email').fill(ctx.member.email);
+    await page.getByLabel('Password').fill(ctx.member.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Übersicht', level: 1 }).waitFor({ timeout: 15_000 });
+    const revenue = page.getByRole('group', { name: 'Umsatz in diesem Monat', exact: true });
+    await revenue.waitFor({ timeout: 10_000 });
+    const germanMoney = new Intl.NumberFormat('de', { style: 'currency', currency: expected.base }).format(
+      Number(expected.revenue_this_month),
+    );
+    expect(await revenue.textContent()).toContain(germanMoney);
+    await page.getByRole('region', { name: 'Umsatz pro Tag' }).getByText(/^Vom /).waitFor({ timeout: 10_000 });
+    // Two cards a row on a phone, nothing wider than the screen.
+    const [first, second] = await page
+      .locator('.stat-card')
+      .evaluateAll((cards) =>
+        cards
+          .slice(0, 2)
+          .map((card) => (card as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top),
+      );
+    expect(first).toBe(second);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
 });
