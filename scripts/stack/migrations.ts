@@ -52,9 +52,12 @@ export const cliDbUrl = (config: StackConfig) => `${config.dbUrl}?sslmode=disabl
 /**
  * On a database that already has its migrations, applies only new ones (`supabase migration up`
  * semantics) and never re-runs the seed, so restarting keeps your data and picks up new schema.
+ * `--include-all` also applies a teammate's migration whose timestamp sorts before one already
+ * applied here (branches merged in another order): normal on a developer's database. A deploy
+ * to hosted Supabase runs without it, so the CLI still refuses that case there.
  */
 export async function applyPendingMigrations(config: StackConfig, log: Logger): Promise<void> {
-  await runSupabaseCli(config, ['db', 'push', '--db-url', cliDbUrl(config), '--yes'], log);
+  await runSupabaseCli(config, ['db', 'push', '--db-url', cliDbUrl(config), '--include-all', '--yes'], log);
 }
 
 export async function applyMigrations(config: StackConfig, log: Logger): Promise<void> {

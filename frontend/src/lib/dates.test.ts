@@ -5,7 +5,9 @@ import {
   formatDateTime,
   formatRelative,
   formatTime,
+  formatIsoDate,
   formatUtcOffset,
+  isoDateIn,
   isTimeZone,
   timeZones,
 } from './dates.ts';
@@ -80,5 +82,20 @@ describe('dates in an explicit zone', () => {
     expect(zones.length).toBeGreaterThan(300);
     expect(isTimeZone('America/New_York')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+});
+
+describe('calendar dates', () => {
+  it('says which day an instant falls on in the zone', () => {
+    expect(isoDateIn(INSTANT, 'UTC')).toBe('2026-03-05');
+    expect(isoDateIn(INSTANT, 'America/New_York')).toBe('2026-03-05');
+    expect(isoDateIn(INSTANT, 'Europe/Berlin')).toBe('2026-03-06');
+    expect(isoDateIn(INSTANT, 'Asia/Tokyo')).toBe('2026-03-06');
+  });
+
+  it('writes a date-only value without shifting it a day', () => {
+    expect(formatIsoDate('2026-03-06', 'en')).toBe('Mar 6, 2026');
+    expect(formatIsoDate('2026-03-06', 'de', 'short')).toBe('6. März');
+    expect(formatIsoDate('2026-03-06', 'zh', 'short')).toBe('3月6日');
   });
 });

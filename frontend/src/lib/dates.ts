@@ -78,3 +78,18 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+/** The calendar date ("2026-03-06") at that instant in the zone: "today" as the viewer lives it. */
+export function isoDateIn(value: DateInput, timeZone: string): string {
+  return formatInTimeZone(toDate(value), timeZone, 'yyyy-MM-dd');
+}
+
+/**
+ * A date-only value from the database ("2026-03-06", already a day in someone's zone) in the
+ * viewer's language. It has no instant, so it is formatted in UTC where it cannot shift a day.
+ */
+export function formatIsoDate(isoDate: string, language: Language, style: 'short' | 'long' = 'long'): string {
+  const options: Intl.DateTimeFormatOptions =
+    style === 'short' ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' };
+  return new Intl.DateTimeFormat(language, { ...options, timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+}

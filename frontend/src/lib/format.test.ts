@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatCompact, formatMoney, formatNumber, formatPercent } from './format.ts';
+import { formatChange, formatCompact, formatCompactMoney, formatMoney, formatNumber, formatPercent } from './format.ts';
 
 // Intl uses narrow no-break spaces in some locales; compare with plain spaces for readability.
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -25,5 +25,21 @@ describe('numbers and money through Intl', () => {
     expect(formatCompact(123_456, 'zh')).toBe('12.3万');
     expect(formatPercent(0.125, 'en')).toBe('12.5%');
     expect(plain(formatPercent(0.125, 'fr'))).toBe('12,5 %');
+  });
+});
+
+describe('compact money', () => {
+  it('keeps the currency on short axis labels', () => {
+    expect(formatCompactMoney(12_345, 'EUR', 'en')).toBe('€12.3K');
+    expect(plain(formatCompactMoney(1_250_000, 'EUR', 'de'))).toBe('1,3 Mio. €');
+  });
+});
+
+describe('changes between periods', () => {
+  it('always shows the sign, with a decimal only for small changes', () => {
+    expect(formatChange(0.125, 'en')).toBe('+13%');
+    expect(formatChange(-0.034, 'en')).toBe('-3.4%');
+    expect(formatChange(0, 'en')).toBe('0%');
+    expect(plain(formatChange(0.034, 'fr'))).toBe('+3,4 %');
   });
 });

@@ -19,3 +19,22 @@ export function formatCompact(value: number, language: Language): string {
 export function formatPercent(ratio: number, language: Language): string {
   return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(ratio);
 }
+
+/** Money on a chart axis: "€12K", "1,2 Mio. €", "¥1.2万". */
+export function formatCompactMoney(amount: number, currency: string, language: Language): string {
+  return new Intl.NumberFormat(language, {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(amount);
+}
+
+/** A change between two periods, always signed: "+12.5%", "−3%", "0%". `ratio` is a fraction. */
+export function formatChange(ratio: number, language: Language): string {
+  return new Intl.NumberFormat(language, {
+    style: 'percent',
+    maximumFractionDigits: Math.abs(ratio) < 0.1 ? 1 : 0,
+    signDisplay: 'exceptZero',
+  }).format(ratio);
+}

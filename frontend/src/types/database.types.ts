@@ -1,2819 +1,1411 @@
-export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[];
+
+export type Json = string | number | boolean | null | { [key: string]: Json | undefined } | Json[]
 
 export type Database = {
-  public: {
-    Tables: {
-      activities: {
-        Row: {
-          assignee_id: string | null;
-          attachments: NonNullable<Json>;
-          author_id: string | null;
-          body: string | null;
-          completed_at: string | null;
-          created_at: string;
-          customer_id: string;
-          customer_owner_id: string | null;
-          direction: Database['public']['Enums']['communication_direction'] | null;
-          due_at: string | null;
-          id: string;
-          kind: Database['public']['Enums']['activity_kind'];
-          metadata: NonNullable<Json>;
-          subject: string | null;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          assignee_id?: string | null;
-          attachments?: NonNullable<Json>;
-          author_id?: string | null;
-          body?: string | null;
-          completed_at?: string | null;
-          created_at?: string;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          direction?: Database['public']['Enums']['communication_direction'] | null;
-          due_at?: string | null;
-          id?: string;
-          kind: Database['public']['Enums']['activity_kind'];
-          metadata?: NonNullable<Json>;
-          subject?: string | null;
-          updated_at?: string;
-        };
-        Update: {
-          assignee_id?: string | null;
-          attachments?: NonNullable<Json>;
-          author_id?: string | null;
-          body?: string | null;
-          completed_at?: string | null;
-          created_at?: string;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          direction?: Database['public']['Enums']['communication_direction'] | null;
-          due_at?: string | null;
-          id?: string;
-          kind?: Database['public']['Enums']['activity_kind'];
-          metadata?: NonNullable<Json>;
-          subject?: string | null;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'activities_assignee_id_fkey';
-            columns: ['assignee_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-          {
-            foreignKeyName: 'activities_author_id_fkey';
-            columns: ['author_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-          {
-            foreignKeyName: 'activities_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'activities_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      alert_log: {
-        Row: {
-          attempts: number;
-          claimed_until: string | null;
-          clicked_at: string | null;
-          created_at: string;
-          currency: string | null;
-          customer_id: string;
-          customer_owner_id: string | null;
-          dedup_key: string;
-          id: number;
-          kind: Database['public']['Enums']['alert_kind'];
-          message_id: string | null;
-          new_price: number | null;
-          not_before: string;
-          old_price: number | null;
-          opened_at: string | null;
-          price_history_id: number | null;
-          reason: string | null;
-          sent_at: string | null;
-          state: Database['public']['Enums']['alert_state'];
-          stock_history_id: number | null;
-          updated_at: string;
-          variant_id: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          attempts?: number;
-          claimed_until?: string | null;
-          clicked_at?: string | null;
-          created_at?: string;
-          currency?: string | null;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          dedup_key: string;
-          id?: never;
-          kind: Database['public']['Enums']['alert_kind'];
-          message_id?: string | null;
-          new_price?: number | null;
-          not_before?: string;
-          old_price?: number | null;
-          opened_at?: string | null;
-          price_history_id?: number | null;
-          reason?: string | null;
-          sent_at?: string | null;
-          state?: Database['public']['Enums']['alert_state'];
-          stock_history_id?: number | null;
-          updated_at?: string;
-          variant_id?: string | null;
-        };
-        Update: {
-          attempts?: number;
-          claimed_until?: string | null;
-          clicked_at?: string | null;
-          created_at?: string;
-          currency?: string | null;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          dedup_key?: string;
-          id?: never;
-          kind?: Database['public']['Enums']['alert_kind'];
-          message_id?: string | null;
-          new_price?: number | null;
-          not_before?: string;
-          old_price?: number | null;
-          opened_at?: string | null;
-          price_history_id?: number | null;
-          reason?: string | null;
-          sent_at?: string | null;
-          state?: Database['public']['Enums']['alert_state'];
-          stock_history_id?: number | null;
-          updated_at?: string;
-          variant_id?: string | null;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'alert_log_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'alert_log_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'alert_log_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'alert_log_price_history_id_fkey';
-            columns: ['price_history_id'];
-            isOneToOne: false;
-            referencedRelation: 'price_history';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'alert_log_stock_history_id_fkey';
-            columns: ['stock_history_id'];
-            isOneToOne: false;
-            referencedRelation: 'stock_history';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'alert_log_variant_id_fkey';
-            columns: ['variant_id'];
-            isOneToOne: false;
-            referencedRelation: 'product_variants';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      alert_preferences: {
-        Row: {
-          back_in_stock: boolean;
-          created_at: string;
-          customer_id: string;
-          customer_owner_id: string | null;
-          price_drop: boolean;
-          price_drop_threshold_percent: number | null;
-          quiet_hours_end: string | null;
-          quiet_hours_start: string | null;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          back_in_stock?: boolean;
-          created_at?: string;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          price_drop?: boolean;
-          price_drop_threshold_percent?: number | null;
-          quiet_hours_end?: string | null;
-          quiet_hours_start?: string | null;
-          updated_at?: string;
-        };
-        Update: {
-          back_in_stock?: boolean;
-          created_at?: string;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          price_drop?: boolean;
-          price_drop_threshold_percent?: number | null;
-          quiet_hours_end?: string | null;
-          quiet_hours_start?: string | null;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'alert_preferences_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: true;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'alert_preferences_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: true;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      alert_settings: {
-        Row: {
-          back_in_stock_enabled: boolean;
-          daily_cap_per_shopper: number;
-          id: boolean;
-          price_drop_enabled: boolean;
-          price_drop_threshold_percent: number;
-          quiet_hours_end: string | null;
-          quiet_hours_start: string | null;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          back_in_stock_enabled?: boolean;
-          daily_cap_per_shopper?: number;
-          id?: boolean;
-          price_drop_enabled?: boolean;
-          price_drop_threshold_percent?: number;
-          quiet_hours_end?: string | null;
-          quiet_hours_start?: string | null;
-          updated_at?: string;
-        };
-        Update: {
-          back_in_stock_enabled?: boolean;
-          daily_cap_per_shopper?: number;
-          id?: boolean;
-          price_drop_enabled?: boolean;
-          price_drop_threshold_percent?: number;
-          quiet_hours_end?: string | null;
-          quiet_hours_start?: string | null;
-          updated_at?: string;
-        };
-        Relationships: [];
-      };
-      audit_log: {
-        Row: {
-          action: string;
-          actor_id: string | null;
-          actor_role: string;
-          after: Json | null;
-          before: Json | null;
-          id: number;
-          occurred_at: string;
-          row_id: string;
-          table_name: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          action: string;
-          actor_id?: string | null;
-          actor_role: string;
-          after?: Json | null;
-          before?: Json | null;
-          id?: never;
-          occurred_at?: string;
-          row_id: string;
-          table_name: string;
-        };
-        Update: {
-          action?: string;
-          actor_id?: string | null;
-          actor_role?: string;
-          after?: Json | null;
-          before?: Json | null;
-          id?: never;
-          occurred_at?: string;
-          row_id?: string;
-          table_name?: string;
-        };
-        Relationships: [];
-      };
-      consent_events: {
-        Row: {
-          actor_id: string | null;
-          channel: Database['public']['Enums']['consent_channel'];
-          customer_id: string;
-          customer_owner_id: string | null;
-          evidence: NonNullable<Json>;
-          id: number;
-          note: string | null;
-          occurred_at: string;
-          purpose: Database['public']['Enums']['consent_purpose'];
-          recorded_at: string;
-          source: Database['public']['Enums']['consent_source'];
-          status: Database['public']['Enums']['consent_status'];
-        };
-        ComputedFields: never;
-        Insert: {
-          actor_id?: string | null;
-          channel: Database['public']['Enums']['consent_channel'];
-          customer_id: string;
-          customer_owner_id?: string | null;
-          evidence?: NonNullable<Json>;
-          id?: never;
-          note?: string | null;
-          occurred_at?: string;
-          purpose: Database['public']['Enums']['consent_purpose'];
-          recorded_at?: string;
-          source: Database['public']['Enums']['consent_source'];
-          status: Database['public']['Enums']['consent_status'];
-        };
-        Update: {
-          actor_id?: string | null;
-          channel?: Database['public']['Enums']['consent_channel'];
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          evidence?: NonNullable<Json>;
-          id?: never;
-          note?: string | null;
-          occurred_at?: string;
-          purpose?: Database['public']['Enums']['consent_purpose'];
-          recorded_at?: string;
-          source?: Database['public']['Enums']['consent_source'];
-          status?: Database['public']['Enums']['consent_status'];
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'consent_events_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'consent_events_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      countries: {
-        Row: {
-          code: string;
-          name: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          code: string;
-          name: string;
-        };
-        Update: {
-          code?: string;
-          name?: string;
-        };
-        Relationships: [];
-      };
-      currencies: {
-        Row: {
-          code: string;
-          minor_units: number;
-          name: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          code: string;
-          minor_units: number;
-          name: string;
-        };
-        Update: {
-          code?: string;
-          minor_units?: number;
-          name?: string;
-        };
-        Relationships: [];
-      };
-      custom_field_definitions: {
-        Row: {
-          active: boolean;
-          created_at: string;
-          help_text: string | null;
-          id: string;
-          key: string;
-          label: string;
-          options: string[];
-          position: number;
-          required: boolean;
-          type: Database['public']['Enums']['custom_field_type'];
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          active?: boolean;
-          created_at?: string;
-          help_text?: string | null;
-          id?: string;
-          key: string;
-          label: string;
-          options?: string[];
-          position?: number;
-          required?: boolean;
-          type: Database['public']['Enums']['custom_field_type'];
-          updated_at?: string;
-        };
-        Update: {
-          active?: boolean;
-          created_at?: string;
-          help_text?: string | null;
-          id?: string;
-          key?: string;
-          label?: string;
-          options?: string[];
-          position?: number;
-          required?: boolean;
-          type?: Database['public']['Enums']['custom_field_type'];
-          updated_at?: string;
-        };
-        Relationships: [];
-      };
-      customer_external_ids: {
-        Row: {
-          created_at: string;
-          customer_id: string;
-          external_id: number;
-          shop_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          customer_id: string;
-          external_id: number;
-          shop_id: string;
-        };
-        Update: {
-          created_at?: string;
-          customer_id?: string;
-          external_id?: number;
-          shop_id?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'customer_external_ids_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'customer_external_ids_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'customer_external_ids_shop_id_fkey';
-            columns: ['shop_id'];
-            isOneToOne: false;
-            referencedRelation: 'shops';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      customer_tags: {
-        Row: {
-          created_at: string;
-          created_by: string | null;
-          customer_id: string;
-          customer_owner_id: string | null;
-          tag_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          created_by?: string | null;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          tag_id: string;
-        };
-        Update: {
-          created_at?: string;
-          created_by?: string | null;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          tag_id?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'customer_tags_created_by_fkey';
-            columns: ['created_by'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-          {
-            foreignKeyName: 'customer_tags_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'customer_tags_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'customer_tags_tag_id_fkey';
-            columns: ['tag_id'];
-            isOneToOne: false;
-            referencedRelation: 'tags';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      customers: {
-        Row: {
-          auth_user_id: string | null;
-          average_order_value: number | null;
-          city: string | null;
-          company: string | null;
-          country: string | null;
-          created_at: string;
-          currency: string | null;
-          custom_fields: NonNullable<Json>;
-          email: string | null;
-          favourite_brands: string[];
-          first_name: string | null;
-          first_order_at: string | null;
-          full_name: string | null;
-          id: string;
-          language: string | null;
-          last_name: string | null;
-          last_order_at: string | null;
-          lifecycle_stage: string;
-          lifetime_value: number;
-          order_count: number;
-          owner_id: string | null;
-          phone: string | null;
-          postal_code: string | null;
-          region: string | null;
-          source: string;
-          status: Database['public']['Enums']['customer_status'];
-          style_interests: string[];
-          timezone: string | null;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          auth_user_id?: string | null;
-          average_order_value?: never;
-          city?: string | null;
-          company?: string | null;
-          country?: string | null;
-          created_at?: string;
-          currency?: string | null;
-          custom_fields?: NonNullable<Json>;
-          email?: string | null;
-          favourite_brands?: string[];
-          first_name?: string | null;
-          first_order_at?: string | null;
-          full_name?: never;
-          id?: string;
-          language?: string | null;
-          last_name?: string | null;
-          last_order_at?: string | null;
-          lifecycle_stage?: string;
-          lifetime_value?: number;
-          order_count?: number;
-          owner_id?: string | null;
-          phone?: string | null;
-          postal_code?: string | null;
-          region?: string | null;
-          source?: string;
-          status?: Database['public']['Enums']['customer_status'];
-          style_interests?: string[];
-          timezone?: string | null;
-          updated_at?: string;
-        };
-        Update: {
-          auth_user_id?: string | null;
-          average_order_value?: never;
-          city?: string | null;
-          company?: string | null;
-          country?: string | null;
-          created_at?: string;
-          currency?: string | null;
-          custom_fields?: NonNullable<Json>;
-          email?: string | null;
-          favourite_brands?: string[];
-          first_name?: string | null;
-          first_order_at?: string | null;
-          full_name?: never;
-          id?: string;
-          language?: string | null;
-          last_name?: string | null;
-          last_order_at?: string | null;
-          lifecycle_stage?: string;
-          lifetime_value?: number;
-          order_count?: number;
-          owner_id?: string | null;
-          phone?: string | null;
-          postal_code?: string | null;
-          region?: string | null;
-          source?: string;
-          status?: Database['public']['Enums']['customer_status'];
-          style_interests?: string[];
-          timezone?: string | null;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'customers_country_fkey';
-            columns: ['country'];
-            isOneToOne: false;
-            referencedRelation: 'countries';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'customers_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'customers_language_fkey';
-            columns: ['language'];
-            isOneToOne: false;
-            referencedRelation: 'languages';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'customers_lifecycle_stage_fkey';
-            columns: ['lifecycle_stage'];
-            isOneToOne: false;
-            referencedRelation: 'lifecycle_stages';
-            referencedColumns: ['key'];
-          },
-          {
-            foreignKeyName: 'customers_owner_id_fkey';
-            columns: ['owner_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-        ];
-      };
-      deal_stages: {
-        Row: {
-          created_at: string;
-          id: string;
-          is_lost: boolean;
-          is_won: boolean;
-          name: string;
-          position: number;
-          probability: number;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          id?: string;
-          is_lost?: boolean;
-          is_won?: boolean;
-          name: string;
-          position: number;
-          probability?: number;
-          updated_at?: string;
-        };
-        Update: {
-          created_at?: string;
-          id?: string;
-          is_lost?: boolean;
-          is_won?: boolean;
-          name?: string;
-          position?: number;
-          probability?: number;
-          updated_at?: string;
-        };
-        Relationships: [];
-      };
-      deals: {
-        Row: {
-          amount: number;
-          closed_at: string | null;
-          created_at: string;
-          currency: string;
-          customer_id: string;
-          customer_owner_id: string | null;
-          expected_close: string | null;
-          id: string;
-          notes: string | null;
-          owner_id: string | null;
-          position: number;
-          probability: number;
-          stage_id: string;
-          title: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          amount?: number;
-          closed_at?: string | null;
-          created_at?: string;
-          currency?: string;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          expected_close?: string | null;
-          id?: string;
-          notes?: string | null;
-          owner_id?: string | null;
-          position?: number;
-          probability: number;
-          stage_id: string;
-          title: string;
-          updated_at?: string;
-        };
-        Update: {
-          amount?: number;
-          closed_at?: string | null;
-          created_at?: string;
-          currency?: string;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          expected_close?: string | null;
-          id?: string;
-          notes?: string | null;
-          owner_id?: string | null;
-          position?: number;
-          probability?: number;
-          stage_id?: string;
-          title?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'deals_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'deals_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'deals_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'deals_owner_id_fkey';
-            columns: ['owner_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-          {
-            foreignKeyName: 'deals_stage_id_fkey';
-            columns: ['stage_id'];
-            isOneToOne: false;
-            referencedRelation: 'deal_stages';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      email_events: {
-        Row: {
-          alert_id: number | null;
-          customer_id: string | null;
-          email: string;
-          event: string;
-          id: number;
-          message_id: string | null;
-          occurred_at: string;
-          payload: NonNullable<Json>;
-          reason: string | null;
-          received_at: string;
-          sg_event_id: string;
-          url: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          alert_id?: number | null;
-          customer_id?: string | null;
-          email: string;
-          event: string;
-          id?: never;
-          message_id?: string | null;
-          occurred_at: string;
-          payload: NonNullable<Json>;
-          reason?: string | null;
-          received_at?: string;
-          sg_event_id: string;
-          url?: string | null;
-        };
-        Update: {
-          alert_id?: number | null;
-          customer_id?: string | null;
-          email?: string;
-          event?: string;
-          id?: never;
-          message_id?: string | null;
-          occurred_at?: string;
-          payload?: NonNullable<Json>;
-          reason?: string | null;
-          received_at?: string;
-          sg_event_id?: string;
-          url?: string | null;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'email_events_alert_id_fkey';
-            columns: ['alert_id'];
-            isOneToOne: false;
-            referencedRelation: 'alert_attributed_orders';
-            referencedColumns: ['alert_id'];
-          },
-          {
-            foreignKeyName: 'email_events_alert_id_fkey';
-            columns: ['alert_id'];
-            isOneToOne: false;
-            referencedRelation: 'alert_log';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'email_events_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'email_events_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      email_suppressions: {
-        Row: {
-          created_at: string;
-          email: string;
-          reason: string;
-          source_event_id: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          email: string;
-          reason: string;
-          source_event_id?: string | null;
-        };
-        Update: {
-          created_at?: string;
-          email?: string;
-          reason?: string;
-          source_event_id?: string | null;
-        };
-        Relationships: [];
-      };
-      email_template_variables: {
-        Row: {
-          description: string;
-          example: string;
-          name: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          description: string;
-          example: string;
-          name: string;
-        };
-        Update: {
-          description?: string;
-          example?: string;
-          name?: string;
-        };
-        Relationships: [];
-      };
-      email_template_variants: {
-        Row: {
-          body_html: string;
-          body_text: string;
-          created_at: string;
-          id: string;
-          language: string;
-          subject: string;
-          template_id: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          body_html: string;
-          body_text: string;
-          created_at?: string;
-          id?: string;
-          language: string;
-          subject: string;
-          template_id: string;
-          updated_at?: string;
-        };
-        Update: {
-          body_html?: string;
-          body_text?: string;
-          created_at?: string;
-          id?: string;
-          language?: string;
-          subject?: string;
-          template_id?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'email_template_variants_language_fkey';
-            columns: ['language'];
-            isOneToOne: false;
-            referencedRelation: 'languages';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'email_template_variants_template_id_fkey';
-            columns: ['template_id'];
-            isOneToOne: false;
-            referencedRelation: 'email_templates';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      email_templates: {
-        Row: {
-          category: string;
-          created_at: string;
-          created_by: string | null;
-          description: string | null;
-          id: string;
-          key: string;
-          name: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          category?: string;
-          created_at?: string;
-          created_by?: string | null;
-          description?: string | null;
-          id?: string;
-          key: string;
-          name: string;
-          updated_at?: string;
-        };
-        Update: {
-          category?: string;
-          created_at?: string;
-          created_by?: string | null;
-          description?: string | null;
-          id?: string;
-          key?: string;
-          name?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'email_templates_created_by_fkey';
-            columns: ['created_by'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-        ];
-      };
-      exchange_rates: {
-        Row: {
-          created_at: string;
-          currency: string;
-          rate_date: string;
-          rate_to_base: number;
-          source: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          currency: string;
-          rate_date: string;
-          rate_to_base: number;
-          source?: string;
-          updated_at?: string;
-        };
-        Update: {
-          created_at?: string;
-          currency?: string;
-          rate_date?: string;
-          rate_to_base?: number;
-          source?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'exchange_rates_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-        ];
-      };
-      export_log: {
-        Row: {
-          actor_id: string;
-          exported_at: string;
-          filters: NonNullable<Json>;
-          id: number;
-          kind: string;
-          row_count: number;
-        };
-        ComputedFields: never;
-        Insert: {
-          actor_id?: string;
-          exported_at?: string;
-          filters?: NonNullable<Json>;
-          id?: never;
-          kind: string;
-          row_count: number;
-        };
-        Update: {
-          actor_id?: string;
-          exported_at?: string;
-          filters?: NonNullable<Json>;
-          id?: never;
-          kind?: string;
-          row_count?: number;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'export_log_actor_id_fkey';
-            columns: ['actor_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-        ];
-      };
-      favorites: {
-        Row: {
-          created_at: string;
-          currency: string;
-          customer_id: string;
-          customer_owner_id: string | null;
-          id: string;
-          price_at_favorite: number;
-          variant_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          currency: string;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          id?: string;
-          price_at_favorite: number;
-          variant_id: string;
-        };
-        Update: {
-          created_at?: string;
-          currency?: string;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          id?: string;
-          price_at_favorite?: number;
-          variant_id?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'favorites_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'favorites_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'favorites_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'favorites_variant_id_fkey';
-            columns: ['variant_id'];
-            isOneToOne: false;
-            referencedRelation: 'product_variants';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      languages: {
-        Row: {
-          code: string;
-          name: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          code: string;
-          name: string;
-        };
-        Update: {
-          code?: string;
-          name?: string;
-        };
-        Relationships: [];
-      };
-      lifecycle_stages: {
-        Row: {
-          is_system: boolean;
-          key: string;
-          label: string;
-          position: number;
-        };
-        ComputedFields: never;
-        Insert: {
-          is_system?: boolean;
-          key: string;
-          label: string;
-          position: number;
-        };
-        Update: {
-          is_system?: boolean;
-          key?: string;
-          label?: string;
-          position?: number;
-        };
-        Relationships: [];
-      };
-      message_threads: {
-        Row: {
-          channel: string;
-          created_at: string;
-          created_by: string | null;
-          customer_id: string;
-          customer_owner_id: string | null;
-          id: string;
-          last_inbound_at: string | null;
-          last_message_at: string | null;
-          last_outbound_at: string | null;
-          read_state: string | null;
-          status: Database['public']['Enums']['thread_status'];
-          subject: string;
-          unread_count: number;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          channel?: string;
-          created_at?: string;
-          created_by?: string | null;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          id?: string;
-          last_inbound_at?: string | null;
-          last_message_at?: string | null;
-          last_outbound_at?: string | null;
-          read_state?: never;
-          status?: Database['public']['Enums']['thread_status'];
-          subject: string;
-          unread_count?: number;
-          updated_at?: string;
-        };
-        Update: {
-          channel?: string;
-          created_at?: string;
-          created_by?: string | null;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          id?: string;
-          last_inbound_at?: string | null;
-          last_message_at?: string | null;
-          last_outbound_at?: string | null;
-          read_state?: never;
-          status?: Database['public']['Enums']['thread_status'];
-          subject?: string;
-          unread_count?: number;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'message_threads_created_by_fkey';
-            columns: ['created_by'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-          {
-            foreignKeyName: 'message_threads_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'message_threads_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      messages: {
-        Row: {
-          body_html: string | null;
-          body_text: string | null;
-          created_at: string;
-          customer_id: string;
-          customer_owner_id: string | null;
-          direction: Database['public']['Enums']['communication_direction'];
-          error: string | null;
-          from_address: string;
-          id: string;
-          provider_message_id: string | null;
-          read_at: string | null;
-          sent_at: string | null;
-          sent_by: string | null;
-          status: Database['public']['Enums']['message_status'];
-          subject: string;
-          template_id: string | null;
-          thread_id: string;
-          to_address: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          body_html?: string | null;
-          body_text?: string | null;
-          created_at?: string;
-          customer_id: string;
-          customer_owner_id?: string | null;
-          direction: Database['public']['Enums']['communication_direction'];
-          error?: string | null;
-          from_address: string;
-          id?: string;
-          provider_message_id?: string | null;
-          read_at?: string | null;
-          sent_at?: string | null;
-          sent_by?: string | null;
-          status?: Database['public']['Enums']['message_status'];
-          subject: string;
-          template_id?: string | null;
-          thread_id: string;
-          to_address: string;
-          updated_at?: string;
-        };
-        Update: {
-          body_html?: string | null;
-          body_text?: string | null;
-          created_at?: string;
-          customer_id?: string;
-          customer_owner_id?: string | null;
-          direction?: Database['public']['Enums']['communication_direction'];
-          error?: string | null;
-          from_address?: string;
-          id?: string;
-          provider_message_id?: string | null;
-          read_at?: string | null;
-          sent_at?: string | null;
-          sent_by?: string | null;
-          status?: Database['public']['Enums']['message_status'];
-          subject?: string;
-          template_id?: string | null;
-          thread_id?: string;
-          to_address?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'messages_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'messages_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'messages_sent_by_fkey';
-            columns: ['sent_by'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-          {
-            foreignKeyName: 'messages_template_id_fkey';
-            columns: ['template_id'];
-            isOneToOne: false;
-            referencedRelation: 'email_templates';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'messages_thread_id_fkey';
-            columns: ['thread_id'];
-            isOneToOne: false;
-            referencedRelation: 'message_threads';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      notifications: {
-        Row: {
-          body: string | null;
-          created_at: string;
-          data: NonNullable<Json>;
-          id: string;
-          kind: Database['public']['Enums']['notification_kind'];
-          link: string | null;
-          read_at: string | null;
-          recipient_id: string;
-          title: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          body?: string | null;
-          created_at?: string;
-          data?: NonNullable<Json>;
-          id?: string;
-          kind: Database['public']['Enums']['notification_kind'];
-          link?: string | null;
-          read_at?: string | null;
-          recipient_id: string;
-          title: string;
-        };
-        Update: {
-          body?: string | null;
-          created_at?: string;
-          data?: NonNullable<Json>;
-          id?: string;
-          kind?: Database['public']['Enums']['notification_kind'];
-          link?: string | null;
-          read_at?: string | null;
-          recipient_id?: string;
-          title?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'notifications_recipient_id_fkey';
-            columns: ['recipient_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-        ];
-      };
-      order_items: {
-        Row: {
-          created_at: string;
-          currency: string;
-          customer_owner_id: string | null;
-          discount_total: number;
-          external_id: number | null;
-          id: string;
-          order_id: string;
-          product_id: string | null;
-          quantity: number;
-          sku: string | null;
-          title: string;
-          total: number;
-          unit_price: number;
-          updated_at: string;
-          variant_id: string | null;
-          variant_title: string | null;
-          vendor: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          currency: string;
-          customer_owner_id?: string | null;
-          discount_total?: number;
-          external_id?: number | null;
-          id?: string;
-          order_id: string;
-          product_id?: string | null;
-          quantity: number;
-          sku?: string | null;
-          title: string;
-          total: number;
-          unit_price: number;
-          updated_at?: string;
-          variant_id?: string | null;
-          variant_title?: string | null;
-          vendor?: string | null;
-        };
-        Update: {
-          created_at?: string;
-          currency?: string;
-          customer_owner_id?: string | null;
-          discount_total?: number;
-          external_id?: number | null;
-          id?: string;
-          order_id?: string;
-          product_id?: string | null;
-          quantity?: number;
-          sku?: string | null;
-          title?: string;
-          total?: number;
-          unit_price?: number;
-          updated_at?: string;
-          variant_id?: string | null;
-          variant_title?: string | null;
-          vendor?: string | null;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'order_items_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'order_items_order_id_fkey';
-            columns: ['order_id'];
-            isOneToOne: false;
-            referencedRelation: 'alert_attributed_orders';
-            referencedColumns: ['order_id'];
-          },
-          {
-            foreignKeyName: 'order_items_order_id_fkey';
-            columns: ['order_id'];
-            isOneToOne: false;
-            referencedRelation: 'orders';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'order_items_product_id_fkey';
-            columns: ['product_id'];
-            isOneToOne: false;
-            referencedRelation: 'products';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'order_items_variant_id_fkey';
-            columns: ['variant_id'];
-            isOneToOne: false;
-            referencedRelation: 'product_variants';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      orders: {
-        Row: {
-          cancel_reason: string | null;
-          cancelled_at: string | null;
-          carrier: string | null;
-          counts_as_purchase: boolean | null;
-          created_at: string;
-          currency: string;
-          customer_id: string | null;
-          customer_owner_id: string | null;
-          discount_total: number;
-          exchange_rate: number;
-          external_id: number | null;
-          external_updated_at: string | null;
-          financial_status: Database['public']['Enums']['order_financial_status'];
-          fulfillment_status: Database['public']['Enums']['order_fulfillment_status'];
-          id: string;
-          net_total_base: number | null;
-          note: string | null;
-          order_number: string;
-          placed_at: string;
-          processed_at: string | null;
-          refunded_base: number;
-          refunded_total: number;
-          shipping_address1: string | null;
-          shipping_address2: string | null;
-          shipping_city: string | null;
-          shipping_country: string | null;
-          shipping_name: string | null;
-          shipping_phone: string | null;
-          shipping_postal_code: string | null;
-          shipping_region: string | null;
-          shipping_total: number;
-          shop_id: string | null;
-          source: string;
-          subtotal: number;
-          tax_total: number;
-          total: number;
-          total_base: number;
-          tracking_number: string | null;
-          tracking_url: string | null;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          cancel_reason?: string | null;
-          cancelled_at?: string | null;
-          carrier?: string | null;
-          counts_as_purchase?: never;
-          created_at?: string;
-          currency: string;
-          customer_id?: string | null;
-          customer_owner_id?: string | null;
-          discount_total?: number;
-          exchange_rate: number;
-          external_id?: number | null;
-          external_updated_at?: string | null;
-          financial_status?: Database['public']['Enums']['order_financial_status'];
-          fulfillment_status?: Database['public']['Enums']['order_fulfillment_status'];
-          id?: string;
-          net_total_base?: never;
-          note?: string | null;
-          order_number?: string;
-          placed_at?: string;
-          processed_at?: string | null;
-          refunded_base?: number;
-          refunded_total?: number;
-          shipping_address1?: string | null;
-          shipping_address2?: string | null;
-          shipping_city?: string | null;
-          shipping_country?: string | null;
-          shipping_name?: string | null;
-          shipping_phone?: string | null;
-          shipping_postal_code?: string | null;
-          shipping_region?: string | null;
-          shipping_total?: number;
-          shop_id?: string | null;
-          source?: string;
-          subtotal?: number;
-          tax_total?: number;
-          total: number;
-          total_base: number;
-          tracking_number?: string | null;
-          tracking_url?: string | null;
-          updated_at?: string;
-        };
-        Update: {
-          cancel_reason?: string | null;
-          cancelled_at?: string | null;
-          carrier?: string | null;
-          counts_as_purchase?: never;
-          created_at?: string;
-          currency?: string;
-          customer_id?: string | null;
-          customer_owner_id?: string | null;
-          discount_total?: number;
-          exchange_rate?: number;
-          external_id?: number | null;
-          external_updated_at?: string | null;
-          financial_status?: Database['public']['Enums']['order_financial_status'];
-          fulfillment_status?: Database['public']['Enums']['order_fulfillment_status'];
-          id?: string;
-          net_total_base?: never;
-          note?: string | null;
-          order_number?: string;
-          placed_at?: string;
-          processed_at?: string | null;
-          refunded_base?: number;
-          refunded_total?: number;
-          shipping_address1?: string | null;
-          shipping_address2?: string | null;
-          shipping_city?: string | null;
-          shipping_country?: string | null;
-          shipping_name?: string | null;
-          shipping_phone?: string | null;
-          shipping_postal_code?: string | null;
-          shipping_region?: string | null;
-          shipping_total?: number;
-          shop_id?: string | null;
-          source?: string;
-          subtotal?: number;
-          tax_total?: number;
-          total?: number;
-          total_base?: number;
-          tracking_number?: string | null;
-          tracking_url?: string | null;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'orders_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'orders_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'orders_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'orders_shipping_country_fkey';
-            columns: ['shipping_country'];
-            isOneToOne: false;
-            referencedRelation: 'countries';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'orders_shop_id_fkey';
-            columns: ['shop_id'];
-            isOneToOne: false;
-            referencedRelation: 'shops';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      price_history: {
-        Row: {
-          changed_at: string;
-          changed_by: string | null;
-          currency: string;
-          id: number;
-          new_price: number;
-          old_currency: string | null;
-          old_price: number | null;
-          source: string;
-          variant_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          changed_at?: string;
-          changed_by?: string | null;
-          currency: string;
-          id?: never;
-          new_price: number;
-          old_currency?: string | null;
-          old_price?: number | null;
-          source: string;
-          variant_id: string;
-        };
-        Update: {
-          changed_at?: string;
-          changed_by?: string | null;
-          currency?: string;
-          id?: never;
-          new_price?: number;
-          old_currency?: string | null;
-          old_price?: number | null;
-          source?: string;
-          variant_id?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'price_history_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'price_history_old_currency_fkey';
-            columns: ['old_currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'price_history_variant_id_fkey';
-            columns: ['variant_id'];
-            isOneToOne: false;
-            referencedRelation: 'product_variants';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      product_alert_overrides: {
-        Row: {
-          created_at: string;
-          id: string;
-          price_drop_threshold_percent: number;
-          product_id: string | null;
-          updated_at: string;
-          variant_id: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          created_at?: string;
-          id?: string;
-          price_drop_threshold_percent: number;
-          product_id?: string | null;
-          updated_at?: string;
-          variant_id?: string | null;
-        };
-        Update: {
-          created_at?: string;
-          id?: string;
-          price_drop_threshold_percent?: number;
-          product_id?: string | null;
-          updated_at?: string;
-          variant_id?: string | null;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'product_alert_overrides_product_id_fkey';
-            columns: ['product_id'];
-            isOneToOne: true;
-            referencedRelation: 'products';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'product_alert_overrides_variant_id_fkey';
-            columns: ['variant_id'];
-            isOneToOne: true;
-            referencedRelation: 'product_variants';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      product_variants: {
-        Row: {
-          compare_at_price: number | null;
-          created_at: string;
-          currency: string;
-          external_id: number | null;
-          id: string;
-          image_url: string | null;
-          inventory_item_id: number | null;
-          inventory_quantity: number | null;
-          position: number;
-          price: number;
-          product_id: string;
-          sku: string | null;
-          title: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          compare_at_price?: number | null;
-          created_at?: string;
-          currency: string;
-          external_id?: number | null;
-          id?: string;
-          image_url?: string | null;
-          inventory_item_id?: number | null;
-          inventory_quantity?: number | null;
-          position?: number;
-          price: number;
-          product_id: string;
-          sku?: string | null;
-          title?: string;
-          updated_at?: string;
-        };
-        Update: {
-          compare_at_price?: number | null;
-          created_at?: string;
-          currency?: string;
-          external_id?: number | null;
-          id?: string;
-          image_url?: string | null;
-          inventory_item_id?: number | null;
-          inventory_quantity?: number | null;
-          position?: number;
-          price?: number;
-          product_id?: string;
-          sku?: string | null;
-          title?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'product_variants_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'product_variants_product_id_fkey';
-            columns: ['product_id'];
-            isOneToOne: false;
-            referencedRelation: 'products';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      products: {
-        Row: {
-          affiliate_item_id: string | null;
-          affiliate_network: string | null;
-          affiliate_url: string | null;
-          created_at: string;
-          external_id: number | null;
-          external_updated_at: string | null;
-          handle: string | null;
-          id: string;
-          image_url: string | null;
-          product_type: string | null;
-          shop_id: string | null;
-          source: string;
-          status: Database['public']['Enums']['product_status'];
-          tags: string[];
-          title: string;
-          updated_at: string;
-          vendor: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          affiliate_item_id?: string | null;
-          affiliate_network?: string | null;
-          affiliate_url?: string | null;
-          created_at?: string;
-          external_id?: number | null;
-          external_updated_at?: string | null;
-          handle?: string | null;
-          id?: string;
-          image_url?: string | null;
-          product_type?: string | null;
-          shop_id?: string | null;
-          source?: string;
-          status?: Database['public']['Enums']['product_status'];
-          tags?: string[];
-          title: string;
-          updated_at?: string;
-          vendor?: string | null;
-        };
-        Update: {
-          affiliate_item_id?: string | null;
-          affiliate_network?: string | null;
-          affiliate_url?: string | null;
-          created_at?: string;
-          external_id?: number | null;
-          external_updated_at?: string | null;
-          handle?: string | null;
-          id?: string;
-          image_url?: string | null;
-          product_type?: string | null;
-          shop_id?: string | null;
-          source?: string;
-          status?: Database['public']['Enums']['product_status'];
-          tags?: string[];
-          title?: string;
-          updated_at?: string;
-          vendor?: string | null;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'products_shop_id_fkey';
-            columns: ['shop_id'];
-            isOneToOne: false;
-            referencedRelation: 'shops';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      refunds: {
-        Row: {
-          amount: number;
-          amount_base: number;
-          created_at: string;
-          currency: string;
-          customer_owner_id: string | null;
-          external_id: number | null;
-          id: string;
-          order_id: string;
-          reason: string | null;
-          refunded_at: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          amount: number;
-          amount_base: number;
-          created_at?: string;
-          currency: string;
-          customer_owner_id?: string | null;
-          external_id?: number | null;
-          id?: string;
-          order_id: string;
-          reason?: string | null;
-          refunded_at?: string;
-          updated_at?: string;
-        };
-        Update: {
-          amount?: number;
-          amount_base?: number;
-          created_at?: string;
-          currency?: string;
-          customer_owner_id?: string | null;
-          external_id?: number | null;
-          id?: string;
-          order_id?: string;
-          reason?: string | null;
-          refunded_at?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'refunds_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'refunds_order_id_fkey';
-            columns: ['order_id'];
-            isOneToOne: false;
-            referencedRelation: 'alert_attributed_orders';
-            referencedColumns: ['order_id'];
-          },
-          {
-            foreignKeyName: 'refunds_order_id_fkey';
-            columns: ['order_id'];
-            isOneToOne: false;
-            referencedRelation: 'orders';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      shopify_privacy_requests: {
-        Row: {
-          completed_at: string | null;
-          customer_id: string | null;
-          data_request_id: number | null;
-          delivery_id: number | null;
-          email: string | null;
-          id: number;
-          kind: string;
-          note: string | null;
-          order_external_ids: number[];
-          received_at: string;
-          shop_id: string;
-          shopify_customer_id: number | null;
-          status: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          completed_at?: string | null;
-          customer_id?: string | null;
-          data_request_id?: number | null;
-          delivery_id?: number | null;
-          email?: string | null;
-          id?: never;
-          kind: string;
-          note?: string | null;
-          order_external_ids?: number[];
-          received_at?: string;
-          shop_id: string;
-          shopify_customer_id?: number | null;
-          status?: string;
-        };
-        Update: {
-          completed_at?: string | null;
-          customer_id?: string | null;
-          data_request_id?: number | null;
-          delivery_id?: number | null;
-          email?: string | null;
-          id?: never;
-          kind?: string;
-          note?: string | null;
-          order_external_ids?: number[];
-          received_at?: string;
-          shop_id?: string;
-          shopify_customer_id?: number | null;
-          status?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'shopify_privacy_requests_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'shopify_privacy_requests_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'shopify_privacy_requests_delivery_id_fkey';
-            columns: ['delivery_id'];
-            isOneToOne: false;
-            referencedRelation: 'webhook_deliveries';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'shopify_privacy_requests_shop_id_fkey';
-            columns: ['shop_id'];
-            isOneToOne: false;
-            referencedRelation: 'shops';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      shops: {
-        Row: {
-          active: boolean;
-          created_at: string;
-          currency: string;
-          default_language: string;
-          domain: string;
-          id: string;
-          name: string;
-          timezone: string;
-          updated_at: string;
-          webhook_secret_set_at: string | null;
-        };
-        ComputedFields: never;
-        Insert: {
-          active?: boolean;
-          created_at?: string;
-          currency: string;
-          default_language?: string;
-          domain: string;
-          id?: string;
-          name: string;
-          timezone?: string;
-          updated_at?: string;
-          webhook_secret_set_at?: string | null;
-        };
-        Update: {
-          active?: boolean;
-          created_at?: string;
-          currency?: string;
-          default_language?: string;
-          domain?: string;
-          id?: string;
-          name?: string;
-          timezone?: string;
-          updated_at?: string;
-          webhook_secret_set_at?: string | null;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'shops_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'shops_default_language_fkey';
-            columns: ['default_language'];
-            isOneToOne: false;
-            referencedRelation: 'languages';
-            referencedColumns: ['code'];
-          },
-        ];
-      };
-      stock_history: {
-        Row: {
-          changed_at: string;
-          changed_by: string | null;
-          id: number;
-          new_quantity: number | null;
-          old_quantity: number | null;
-          source: string;
-          variant_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          changed_at?: string;
-          changed_by?: string | null;
-          id?: never;
-          new_quantity?: number | null;
-          old_quantity?: number | null;
-          source: string;
-          variant_id: string;
-        };
-        Update: {
-          changed_at?: string;
-          changed_by?: string | null;
-          id?: never;
-          new_quantity?: number | null;
-          old_quantity?: number | null;
-          source?: string;
-          variant_id?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'stock_history_variant_id_fkey';
-            columns: ['variant_id'];
-            isOneToOne: false;
-            referencedRelation: 'product_variants';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      tags: {
-        Row: {
-          colour: string;
-          created_at: string;
-          created_by: string | null;
-          description: string | null;
-          id: string;
-          name: string;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          colour?: string;
-          created_at?: string;
-          created_by?: string | null;
-          description?: string | null;
-          id?: string;
-          name: string;
-          updated_at?: string;
-        };
-        Update: {
-          colour?: string;
-          created_at?: string;
-          created_by?: string | null;
-          description?: string | null;
-          id?: string;
-          name?: string;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'tags_created_by_fkey';
-            columns: ['created_by'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-        ];
-      };
-      team_members: {
-        Row: {
-          active: boolean;
-          avatar_url: string | null;
-          created_at: string;
-          email: string;
-          full_name: string;
-          language: string;
-          role: Database['public']['Enums']['team_role'];
-          timezone: string;
-          updated_at: string;
-          user_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          active?: boolean;
-          avatar_url?: string | null;
-          created_at?: string;
-          email: string;
-          full_name: string;
-          language?: string;
-          role?: Database['public']['Enums']['team_role'];
-          timezone?: string;
-          updated_at?: string;
-          user_id: string;
-        };
-        Update: {
-          active?: boolean;
-          avatar_url?: string | null;
-          created_at?: string;
-          email?: string;
-          full_name?: string;
-          language?: string;
-          role?: Database['public']['Enums']['team_role'];
-          timezone?: string;
-          updated_at?: string;
-          user_id?: string;
-        };
-        Relationships: [];
-      };
-      webhook_deliveries: {
-        Row: {
-          api_version: string;
-          applied_at: string | null;
-          attempts: number;
-          event_id: string;
-          id: number;
-          last_error: string | null;
-          next_attempt_at: string | null;
-          outcome: string | null;
-          payload: NonNullable<Json>;
-          received_at: string;
-          record: Json | null;
-          shop_id: string;
-          status: Database['public']['Enums']['webhook_delivery_status'];
-          topic: string;
-          triggered_at: string;
-          webhook_id: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          api_version: string;
-          applied_at?: string | null;
-          attempts?: number;
-          event_id: string;
-          id?: never;
-          last_error?: string | null;
-          next_attempt_at?: string | null;
-          outcome?: string | null;
-          payload: NonNullable<Json>;
-          received_at?: string;
-          record?: Json | null;
-          shop_id: string;
-          status?: Database['public']['Enums']['webhook_delivery_status'];
-          topic: string;
-          triggered_at: string;
-          webhook_id: string;
-        };
-        Update: {
-          api_version?: string;
-          applied_at?: string | null;
-          attempts?: number;
-          event_id?: string;
-          id?: never;
-          last_error?: string | null;
-          next_attempt_at?: string | null;
-          outcome?: string | null;
-          payload?: NonNullable<Json>;
-          received_at?: string;
-          record?: Json | null;
-          shop_id?: string;
-          status?: Database['public']['Enums']['webhook_delivery_status'];
-          topic?: string;
-          triggered_at?: string;
-          webhook_id?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'webhook_deliveries_shop_id_fkey';
-            columns: ['shop_id'];
-            isOneToOne: false;
-            referencedRelation: 'shops';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      workspace_settings: {
-        Row: {
-          base_currency: string;
-          default_language: string;
-          id: boolean;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Insert: {
-          base_currency?: string;
-          default_language?: string;
-          id?: boolean;
-          updated_at?: string;
-        };
-        Update: {
-          base_currency?: string;
-          default_language?: string;
-          id?: boolean;
-          updated_at?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: 'workspace_settings_base_currency_fkey';
-            columns: ['base_currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'workspace_settings_default_language_fkey';
-            columns: ['default_language'];
-            isOneToOne: false;
-            referencedRelation: 'languages';
-            referencedColumns: ['code'];
-          },
-        ];
-      };
-    };
-    Views: {
-      alert_attributed_orders: {
-        Row: {
-          alert_id: number;
-          clicked_at: string | null;
-          currency: string;
-          customer_id: string | null;
-          kind: Database['public']['Enums']['alert_kind'];
-          order_id: string;
-          placed_at: string;
-          revenue_base: number | null;
-          total: number;
-        };
-        ComputedFields: never;
-        Relationships: [
-          {
-            foreignKeyName: 'orders_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'orders_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'orders_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      customer_consents: {
-        Row: {
-          actor_id: string | null;
-          channel: Database['public']['Enums']['consent_channel'];
-          customer_id: string;
-          event_id: number;
-          granted: boolean | null;
-          purpose: Database['public']['Enums']['consent_purpose'];
-          since: string;
-          source: Database['public']['Enums']['consent_source'];
-          status: Database['public']['Enums']['consent_status'];
-        };
-        ComputedFields: never;
-        Relationships: [
-          {
-            foreignKeyName: 'consent_events_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customer_list';
-            referencedColumns: ['id'];
-          },
-          {
-            foreignKeyName: 'consent_events_customer_id_fkey';
-            columns: ['customer_id'];
-            isOneToOne: false;
-            referencedRelation: 'customers';
-            referencedColumns: ['id'];
-          },
-        ];
-      };
-      customer_list: {
-        Row: {
-          average_order_value: number | null;
-          city: string | null;
-          company: string | null;
-          country: string | null;
-          created_at: string;
-          currency: string | null;
-          custom_fields: NonNullable<Json>;
-          email: string | null;
-          email_lower: string | null;
-          first_name: string | null;
-          first_order_at: string | null;
-          full_name: string | null;
-          id: string;
-          language: string | null;
-          last_name: string | null;
-          last_order_at: string | null;
-          lifecycle_stage: string;
-          lifetime_value: number;
-          order_count: number;
-          owner_id: string | null;
-          owner_name: string | null;
-          phone: string | null;
-          region: string | null;
-          source: string;
-          status: Database['public']['Enums']['customer_status'];
-          style_interests: string[];
-          tag_ids: string[] | null;
-          tag_names: string[] | null;
-          timezone: string | null;
-          updated_at: string;
-        };
-        ComputedFields: never;
-        Relationships: [
-          {
-            foreignKeyName: 'customers_country_fkey';
-            columns: ['country'];
-            isOneToOne: false;
-            referencedRelation: 'countries';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'customers_currency_fkey';
-            columns: ['currency'];
-            isOneToOne: false;
-            referencedRelation: 'currencies';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'customers_language_fkey';
-            columns: ['language'];
-            isOneToOne: false;
-            referencedRelation: 'languages';
-            referencedColumns: ['code'];
-          },
-          {
-            foreignKeyName: 'customers_lifecycle_stage_fkey';
-            columns: ['lifecycle_stage'];
-            isOneToOne: false;
-            referencedRelation: 'lifecycle_stages';
-            referencedColumns: ['key'];
-          },
-          {
-            foreignKeyName: 'customers_owner_id_fkey';
-            columns: ['owner_id'];
-            isOneToOne: false;
-            referencedRelation: 'team_members';
-            referencedColumns: ['user_id'];
-          },
-        ];
-      };
-      customer_timeline: {
-        Row: {
-          actor_id: string | null;
-          customer_id: string | null;
-          data: Json | null;
-          kind: string | null;
-          occurred_at: string | null;
-          ref_id: string | null;
-          source: string | null;
-          summary: string | null;
-          title: string | null;
-        };
-        ComputedFields: never;
-        Relationships: [];
-      };
-    };
-    Functions: {
-      alert_revenue: {
-        Args: { end_at: string; start_at: string };
-        Returns: {
-          alerts_sent: number;
-          base_currency: string;
-          click_through_rate: number;
-          clicked: number;
-          opened: number;
-          orders: number;
-          revenue_base: number;
-        }[];
-      };
-      apply_webhook_delivery: { Args: { delivery_id: number }; Returns: Json };
-      claim_due_alerts: {
-        Args: { batch_size?: number; lease_seconds?: number; now?: string };
-        Returns: {
-          alert_id: number;
-          brand: string;
-          currency: string;
-          customer_id: string;
-          email: string;
-          first_name: string;
-          image_url: string;
-          kind: Database['public']['Enums']['alert_kind'];
-          language: string;
-          last_name: string;
-          new_price: number;
-          old_price: number;
-          product_title: string;
-          product_url: string;
-          shop_name: string;
-          stock_quantity: number;
-          variant_title: string;
-        }[];
-      };
-      dashboard_kpis: {
-        Args: { timezone?: string };
-        Returns: {
-          average_order_value_this_month: number;
-          base_currency: string;
-          customers: number;
-          new_customers_last_month: number;
-          new_customers_this_month: number;
-          orders_last_month: number;
-          orders_this_month: number;
-          revenue_last_month: number;
-          revenue_this_month: number;
-        }[];
-      };
-      ingest_shopify_webhook: {
-        Args: {
-          api_version: string;
-          event_id: string;
-          mapped?: Json;
-          parse_error?: string;
-          payload: Json;
-          shop_domain: string;
-          topic: string;
-          triggered_at: string;
-          webhook_id: string;
-        };
-        Returns: Json;
-      };
-      record_alert_sends: { Args: { now?: string; results: Json }; Returns: number };
-      record_email_events: {
-        Args: { events: Json };
-        Returns: {
-          received: number;
-          recorded: number;
-        }[];
-      };
-      record_unsubscribe: {
-        Args: {
-          channel: Database['public']['Enums']['consent_channel'];
-          customer_id: string;
-          evidence?: Json;
-          purpose: Database['public']['Enums']['consent_purpose'];
-        };
-        Returns: boolean;
-      };
-      render_template: {
-        Args: { language: string; template_key: string; variables?: Json };
-        Returns: {
-          body_html: string;
-          body_text: string;
-          subject: string;
-        }[];
-      };
-      retry_failed_webhooks: { Args: { batch_size?: number; due_only?: boolean }; Returns: number };
-      revenue_by_day: {
-        Args: { from_date: string; timezone?: string; to_date: string };
-        Returns: {
-          day: string;
-          orders: number;
-          revenue: number;
-        }[];
-      };
-      run_alert_check: {
-        Args: { max_events?: number; now?: string };
-        Returns: {
-          events: number;
-          queued: number;
-          suppressed: number;
-        }[];
-      };
-      search_customers: {
-        Args: { query: string; result_limit?: number };
-        Returns: {
-          average_order_value: number | null;
-          city: string | null;
-          company: string | null;
-          country: string | null;
-          created_at: string;
-          currency: string | null;
-          custom_fields: NonNullable<Json>;
-          email: string | null;
-          email_lower: string | null;
-          first_name: string | null;
-          first_order_at: string | null;
-          full_name: string | null;
-          id: string;
-          language: string | null;
-          last_name: string | null;
-          last_order_at: string | null;
-          lifecycle_stage: string;
-          lifetime_value: number;
-          order_count: number;
-          owner_id: string | null;
-          owner_name: string | null;
-          phone: string | null;
-          region: string | null;
-          source: string;
-          status: Database['public']['Enums']['customer_status'];
-          style_interests: string[];
-          tag_ids: string[] | null;
-          tag_names: string[] | null;
-          timezone: string | null;
-          updated_at: string;
-        }[];
-        SetofOptions: {
-          from: '*';
-          to: 'customer_list';
-          isOneToOne: false;
-          isSetofReturn: true;
-        };
-      };
-      set_shop_webhook_secret: { Args: { secret: string; shop_id: string }; Returns: undefined };
-      shop_webhook_secret: { Args: { shop_domain: string }; Returns: string };
-    };
-    Enums: {
-      activity_kind: 'note' | 'call' | 'meeting' | 'email' | 'task' | 'system';
-      alert_kind: 'back_in_stock' | 'price_drop';
-      alert_state: 'queued' | 'sent' | 'deferred' | 'suppressed' | 'failed';
-      communication_direction: 'inbound' | 'outbound';
-      consent_channel: 'email' | 'sms' | 'phone' | 'post' | 'push';
-      consent_purpose: 'marketing' | 'newsletter' | 'alerts' | 'profiling';
-      consent_source:
-        'signup_form' | 'portal' | 'staff' | 'import' | 'shopify' | 'unsubscribe_link' | 'email_provider' | 'api';
-      consent_status: 'granted' | 'withdrawn';
-      custom_field_type: 'text' | 'number' | 'boolean' | 'date' | 'select' | 'multiselect' | 'url' | 'email';
-      customer_status: 'active' | 'inactive' | 'vip' | 'blocked';
-      message_status: 'queued' | 'sent' | 'delivered' | 'opened' | 'clicked' | 'bounced' | 'failed';
-      notification_kind:
-        'new_order' | 'task_assigned' | 'task_due' | 'mention' | 'delivery_failed' | 'deal_won' | 'system';
-      order_financial_status:
-        'pending' | 'authorized' | 'partially_paid' | 'paid' | 'partially_refunded' | 'refunded' | 'voided';
-      order_fulfillment_status: 'unfulfilled' | 'partially_fulfilled' | 'fulfilled' | 'restocked';
-      product_status: 'active' | 'draft' | 'archived';
-      team_role: 'admin' | 'manager' | 'agent' | 'readonly';
-      thread_status: 'open' | 'closed';
-      webhook_delivery_status: 'received' | 'applied' | 'ignored' | 'failed';
-    };
-    CompositeTypes: {
-      [_ in never]: never;
-    };
-  };
-};
+  
+  "public": {
+          Tables: {
+            "activities": {
+                  Row: {
+                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"subject": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "activities_assignee_id_fkey"
+      columns: ["assignee_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "activities_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "activities_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "activities_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"alert_log": {
+                  Row: {
+                    "attempts": number,"claimed_until": string | null,"clicked_at": string | null,"created_at": string,"currency": string | null,"customer_id": string,"customer_owner_id": string | null,"dedup_key": string,"id": number,"kind": Database["public"]['Enums']["alert_kind"],"message_id": string | null,"new_price": number | null,"not_before": string,"old_price": number | null,"opened_at": string | null,"price_history_id": number | null,"reason": string | null,"sent_at": string | null,"state": Database["public"]['Enums']["alert_state"],"stock_history_id": number | null,"updated_at": string,"variant_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"claimed_until"?: string | null,"clicked_at"?: string | null,"created_at"?: string,"currency"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"dedup_key": string,"id"?: never,"kind": Database["public"]['Enums']["alert_kind"],"message_id"?: string | null,"new_price"?: number | null,"not_before"?: string,"old_price"?: number | null,"opened_at"?: string | null,"price_history_id"?: number | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["alert_state"],"stock_history_id"?: number | null,"updated_at"?: string,"variant_id"?: string | null
+                  }
+                  Update: {
+                    "attempts"?: number,"claimed_until"?: string | null,"clicked_at"?: string | null,"created_at"?: string,"currency"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"dedup_key"?: string,"id"?: never,"kind"?: Database["public"]['Enums']["alert_kind"],"message_id"?: string | null,"new_price"?: number | null,"not_before"?: string,"old_price"?: number | null,"opened_at"?: string | null,"price_history_id"?: number | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["alert_state"],"stock_history_id"?: number | null,"updated_at"?: string,"variant_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "alert_log_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "alert_log_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "alert_log_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "alert_log_price_history_id_fkey"
+      columns: ["price_history_id"]
+isOneToOne: false
+      referencedRelation: "price_history"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "alert_log_stock_history_id_fkey"
+      columns: ["stock_history_id"]
+isOneToOne: false
+      referencedRelation: "stock_history"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "alert_log_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"alert_preferences": {
+                  Row: {
+                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "alert_preferences_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "alert_preferences_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"alert_settings": {
+                  Row: {
+                    "back_in_stock_enabled": boolean,"daily_cap_per_shopper": number,"id": boolean,"price_drop_enabled": boolean,"price_drop_threshold_percent": number,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "back_in_stock_enabled"?: boolean,"daily_cap_per_shopper"?: number,"id"?: boolean,"price_drop_enabled"?: boolean,"price_drop_threshold_percent"?: number,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "back_in_stock_enabled"?: boolean,"daily_cap_per_shopper"?: number,"id"?: boolean,"price_drop_enabled"?: boolean,"price_drop_threshold_percent"?: number,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"audit_log": {
+                  Row: {
+                    "action": string,"actor_id": string | null,"actor_role": string,"after": Json | null,"before": Json | null,"id": number,"occurred_at": string,"row_id": string,"table_name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor_id"?: string | null,"actor_role": string,"after"?: Json | null,"before"?: Json | null,"id"?: never,"occurred_at"?: string,"row_id": string,"table_name": string
+                  }
+                  Update: {
+                    "action"?: string,"actor_id"?: string | null,"actor_role"?: string,"after"?: Json | null,"before"?: Json | null,"id"?: never,"occurred_at"?: string,"row_id"?: string,"table_name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"consent_events": {
+                  Row: {
+                    "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"customer_owner_id": string | null,"evidence": NonNullable<Json>,"id": number,"note": string | null,"occurred_at": string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "actor_id"?: string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"customer_owner_id"?: string | null,"evidence"?: NonNullable<Json>,"id"?: never,"note"?: string | null,"occurred_at"?: string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at"?: string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
+                  }
+                  Update: {
+                    "actor_id"?: string | null,"channel"?: Database["public"]['Enums']["consent_channel"],"customer_id"?: string,"customer_owner_id"?: string | null,"evidence"?: NonNullable<Json>,"id"?: never,"note"?: string | null,"occurred_at"?: string,"purpose"?: Database["public"]['Enums']["consent_purpose"],"recorded_at"?: string,"source"?: Database["public"]['Enums']["consent_source"],"status"?: Database["public"]['Enums']["consent_status"]
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "consent_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "consent_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"countries": {
+                  Row: {
+                    "code": string,"name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "code": string,"name": string
+                  }
+                  Update: {
+                    "code"?: string,"name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"currencies": {
+                  Row: {
+                    "code": string,"minor_units": number,"name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "code": string,"minor_units": number,"name": string
+                  }
+                  Update: {
+                    "code"?: string,"minor_units"?: number,"name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"custom_field_definitions": {
+                  Row: {
+                    "active": boolean,"created_at": string,"help_text": string | null,"id": string,"key": string,"label": string,"options": (string)[],"position": number,"required": boolean,"type": Database["public"]['Enums']["custom_field_type"],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"help_text"?: string | null,"id"?: string,"key": string,"label": string,"options"?: (string)[],"position"?: number,"required"?: boolean,"type": Database["public"]['Enums']["custom_field_type"],"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"help_text"?: string | null,"id"?: string,"key"?: string,"label"?: string,"options"?: (string)[],"position"?: number,"required"?: boolean,"type"?: Database["public"]['Enums']["custom_field_type"],"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"customer_external_ids": {
+                  Row: {
+                    "created_at": string,"customer_id": string,"external_id": number,"shop_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"customer_id": string,"external_id": number,"shop_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"customer_id"?: string,"external_id"?: number,"shop_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "customer_external_ids_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_external_ids_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_external_ids_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customer_tags": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"tag_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"tag_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"tag_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "customer_tags_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "customer_tags_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_tags_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_tags_tag_id_fkey"
+      columns: ["tag_id"]
+isOneToOne: false
+      referencedRelation: "tags"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customers": {
+                  Row: {
+                    "auth_user_id": string | null,"average_order_value": number | null,"city": string | null,"company": string | null,"country": string | null,"created_at": string,"currency": string | null,"custom_fields": NonNullable<Json>,"email": string | null,"favourite_brands": (string)[],"first_name": string | null,"first_order_at": string | null,"full_name": string | null,"id": string,"language": string | null,"last_name": string | null,"last_order_at": string | null,"lifecycle_stage": string,"lifetime_value": number,"order_count": number,"owner_id": string | null,"phone": string | null,"postal_code": string | null,"region": string | null,"source": string,"status": Database["public"]['Enums']["customer_status"],"style_interests": (string)[],"timezone": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth_user_id"?: string | null,"average_order_value"?: never,"city"?: string | null,"company"?: string | null,"country"?: string | null,"created_at"?: string,"currency"?: string | null,"custom_fields"?: NonNullable<Json>,"email"?: string | null,"favourite_brands"?: (string)[],"first_name"?: string | null,"first_order_at"?: string | null,"full_name"?: never,"id"?: string,"language"?: string | null,"last_name"?: string | null,"last_order_at"?: string | null,"lifecycle_stage"?: string,"lifetime_value"?: number,"order_count"?: number,"owner_id"?: string | null,"phone"?: string | null,"postal_code"?: string | null,"region"?: string | null,"source"?: string,"status"?: Database["public"]['Enums']["customer_status"],"style_interests"?: (string)[],"timezone"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "auth_user_id"?: string | null,"average_order_value"?: never,"city"?: string | null,"company"?: string | null,"country"?: string | null,"created_at"?: string,"currency"?: string | null,"custom_fields"?: NonNullable<Json>,"email"?: string | null,"favourite_brands"?: (string)[],"first_name"?: string | null,"first_order_at"?: string | null,"full_name"?: never,"id"?: string,"language"?: string | null,"last_name"?: string | null,"last_order_at"?: string | null,"lifecycle_stage"?: string,"lifetime_value"?: number,"order_count"?: number,"owner_id"?: string | null,"phone"?: string | null,"postal_code"?: string | null,"region"?: string | null,"source"?: string,"status"?: Database["public"]['Enums']["customer_status"],"style_interests"?: (string)[],"timezone"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "customers_country_fkey"
+      columns: ["country"]
+isOneToOne: false
+      referencedRelation: "countries"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_language_fkey"
+      columns: ["language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_lifecycle_stage_fkey"
+      columns: ["lifecycle_stage"]
+isOneToOne: false
+      referencedRelation: "lifecycle_stages"
+      referencedColumns: ["key"]
+    },{
+      foreignKeyName: "customers_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"deal_stages": {
+                  Row: {
+                    "created_at": string,"id": string,"is_lost": boolean,"is_won": boolean,"name": string,"position": number,"probability": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"is_lost"?: boolean,"is_won"?: boolean,"name": string,"position": number,"probability"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"is_lost"?: boolean,"is_won"?: boolean,"name"?: string,"position"?: number,"probability"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"deals": {
+                  Row: {
+                    "amount": number,"closed_at": string | null,"created_at": string,"currency": string,"customer_id": string,"customer_owner_id": string | null,"expected_close": string | null,"id": string,"notes": string | null,"owner_id": string | null,"position": number,"probability": number,"stage_id": string,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id": string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability": number,"stage_id": string,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability"?: number,"stage_id"?: string,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "deals_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "deals_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "deals_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "deals_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "deals_stage_id_fkey"
+      columns: ["stage_id"]
+isOneToOne: false
+      referencedRelation: "deal_stages"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_events": {
+                  Row: {
+                    "alert_id": number | null,"customer_id": string | null,"email": string,"event": string,"id": number,"message_id": string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason": string | null,"received_at": string,"sg_event_id": string,"url": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alert_id"?: number | null,"customer_id"?: string | null,"email": string,"event": string,"id"?: never,"message_id"?: string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id": string,"url"?: string | null
+                  }
+                  Update: {
+                    "alert_id"?: number | null,"customer_id"?: string | null,"email"?: string,"event"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"payload"?: NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id"?: string,"url"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_events_alert_id_fkey"
+      columns: ["alert_id"]
+isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["alert_id"]
+    },{
+      foreignKeyName: "email_events_alert_id_fkey"
+      columns: ["alert_id"]
+isOneToOne: false
+      referencedRelation: "alert_log"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_suppressions": {
+                  Row: {
+                    "created_at": string,"email": string,"reason": string,"source_event_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"email": string,"reason": string,"source_event_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"email"?: string,"reason"?: string,"source_event_id"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"email_template_variables": {
+                  Row: {
+                    "description": string,"example": string,"name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "description": string,"example": string,"name": string
+                  }
+                  Update: {
+                    "description"?: string,"example"?: string,"name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"email_template_variants": {
+                  Row: {
+                    "body_html": string,"body_text": string,"created_at": string,"id": string,"language": string,"subject": string,"template_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body_html": string,"body_text": string,"created_at"?: string,"id"?: string,"language": string,"subject": string,"template_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_template_variants_language_fkey"
+      columns: ["language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "email_template_variants_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_templates": {
+                  Row: {
+                    "category": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"key": string,"name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key": string,"name": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key"?: string,"name"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_templates_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"exchange_rates": {
+                  Row: {
+                    "created_at": string,"currency": string,"rate_date": string,"rate_to_base": number,"source": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"currency": string,"rate_date": string,"rate_to_base": number,"source"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"currency"?: string,"rate_date"?: string,"rate_to_base"?: number,"source"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "exchange_rates_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    }
+                  ]
+                },"export_log": {
+                  Row: {
+                    "actor_id": string,"exported_at": string,"filters": NonNullable<Json>,"id": number,"kind": string,"row_count": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "actor_id"?: string,"exported_at"?: string,"filters"?: NonNullable<Json>,"id"?: never,"kind": string,"row_count": number
+                  }
+                  Update: {
+                    "actor_id"?: string,"exported_at"?: string,"filters"?: NonNullable<Json>,"id"?: never,"kind"?: string,"row_count"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "export_log_actor_id_fkey"
+      columns: ["actor_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"favorites": {
+                  Row: {
+                    "created_at": string,"currency": string,"customer_id": string,"customer_owner_id": string | null,"id": string,"price_at_favorite": number,"variant_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"currency": string,"customer_id": string,"customer_owner_id"?: string | null,"id"?: string,"price_at_favorite": number,"variant_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"currency"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"id"?: string,"price_at_favorite"?: number,"variant_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "favorites_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "favorites_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "favorites_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "favorites_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"languages": {
+                  Row: {
+                    "code": string,"name": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "code": string,"name": string
+                  }
+                  Update: {
+                    "code"?: string,"name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"lifecycle_stages": {
+                  Row: {
+                    "is_system": boolean,"key": string,"label": string,"position": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "is_system"?: boolean,"key": string,"label": string,"position": number
+                  }
+                  Update: {
+                    "is_system"?: boolean,"key"?: string,"label"?: string,"position"?: number
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"message_threads": {
+                  Row: {
+                    "channel": string,"created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "message_threads_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "message_threads_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "message_threads_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"messages": {
+                  Row: {
+                    "body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "messages_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_sent_by_fkey"
+      columns: ["sent_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "messages_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "message_threads"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notifications": {
+                  Row: {
+                    "body": string | null,"created_at": string,"data": NonNullable<Json>,"id": string,"kind": Database["public"]['Enums']["notification_kind"],"link": string | null,"read_at": string | null,"recipient_id": string,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"kind": Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id": string,"title": string
+                  }
+                  Update: {
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"kind"?: Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id"?: string,"title"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notifications_recipient_id_fkey"
+      columns: ["recipient_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"order_items": {
+                  Row: {
+                    "created_at": string,"currency": string,"customer_owner_id": string | null,"discount_total": number,"external_id": number | null,"id": string,"order_id": string,"product_id": string | null,"quantity": number,"sku": string | null,"title": string,"total": number,"unit_price": number,"updated_at": string,"variant_id": string | null,"variant_title": string | null,"vendor": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"currency": string,"customer_owner_id"?: string | null,"discount_total"?: number,"external_id"?: number | null,"id"?: string,"order_id": string,"product_id"?: string | null,"quantity": number,"sku"?: string | null,"title": string,"total": number,"unit_price": number,"updated_at"?: string,"variant_id"?: string | null,"variant_title"?: string | null,"vendor"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"currency"?: string,"customer_owner_id"?: string | null,"discount_total"?: number,"external_id"?: number | null,"id"?: string,"order_id"?: string,"product_id"?: string | null,"quantity"?: number,"sku"?: string | null,"title"?: string,"total"?: number,"unit_price"?: number,"updated_at"?: string,"variant_id"?: string | null,"variant_title"?: string | null,"vendor"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "order_items_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "order_items_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["order_id"]
+    },{
+      foreignKeyName: "order_items_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "orders"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "order_items_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: false
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "order_items_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"orders": {
+                  Row: {
+                    "cancel_reason": string | null,"cancelled_at": string | null,"carrier": string | null,"counts_as_purchase": boolean | null,"created_at": string,"currency": string,"customer_id": string | null,"customer_owner_id": string | null,"discount_total": number,"exchange_rate": number,"external_id": number | null,"external_updated_at": string | null,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"net_total_base": number | null,"note": string | null,"order_number": string,"placed_at": string,"processed_at": string | null,"refunded_base": number,"refunded_total": number,"shipping_address1": string | null,"shipping_address2": string | null,"shipping_city": string | null,"shipping_country": string | null,"shipping_name": string | null,"shipping_phone": string | null,"shipping_postal_code": string | null,"shipping_region": string | null,"shipping_total": number,"shop_id": string | null,"source": string,"subtotal": number,"tax_total": number,"total": number,"total_base": number,"tracking_number": string | null,"tracking_url": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "cancel_reason"?: string | null,"cancelled_at"?: string | null,"carrier"?: string | null,"counts_as_purchase"?: never,"created_at"?: string,"currency": string,"customer_id"?: string | null,"customer_owner_id"?: string | null,"discount_total"?: number,"exchange_rate": number,"external_id"?: number | null,"external_updated_at"?: string | null,"financial_status"?: Database["public"]['Enums']["order_financial_status"],"fulfillment_status"?: Database["public"]['Enums']["order_fulfillment_status"],"id"?: string,"net_total_base"?: never,"note"?: string | null,"order_number"?: string,"placed_at"?: string,"processed_at"?: string | null,"refunded_base"?: number,"refunded_total"?: number,"shipping_address1"?: string | null,"shipping_address2"?: string | null,"shipping_city"?: string | null,"shipping_country"?: string | null,"shipping_name"?: string | null,"shipping_phone"?: string | null,"shipping_postal_code"?: string | null,"shipping_region"?: string | null,"shipping_total"?: number,"shop_id"?: string | null,"source"?: string,"subtotal"?: number,"tax_total"?: number,"total": number,"total_base": number,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "cancel_reason"?: string | null,"cancelled_at"?: string | null,"carrier"?: string | null,"counts_as_purchase"?: never,"created_at"?: string,"currency"?: string,"customer_id"?: string | null,"customer_owner_id"?: string | null,"discount_total"?: number,"exchange_rate"?: number,"external_id"?: number | null,"external_updated_at"?: string | null,"financial_status"?: Database["public"]['Enums']["order_financial_status"],"fulfillment_status"?: Database["public"]['Enums']["order_fulfillment_status"],"id"?: string,"net_total_base"?: never,"note"?: string | null,"order_number"?: string,"placed_at"?: string,"processed_at"?: string | null,"refunded_base"?: number,"refunded_total"?: number,"shipping_address1"?: string | null,"shipping_address2"?: string | null,"shipping_city"?: string | null,"shipping_country"?: string | null,"shipping_name"?: string | null,"shipping_phone"?: string | null,"shipping_postal_code"?: string | null,"shipping_region"?: string | null,"shipping_total"?: number,"shop_id"?: string | null,"source"?: string,"subtotal"?: number,"tax_total"?: number,"total"?: number,"total_base"?: number,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "orders_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "orders_shipping_country_fkey"
+      columns: ["shipping_country"]
+isOneToOne: false
+      referencedRelation: "countries"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "orders_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"price_history": {
+                  Row: {
+                    "changed_at": string,"changed_by": string | null,"currency": string,"id": number,"new_price": number,"old_currency": string | null,"old_price": number | null,"source": string,"variant_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "changed_at"?: string,"changed_by"?: string | null,"currency": string,"id"?: never,"new_price": number,"old_currency"?: string | null,"old_price"?: number | null,"source": string,"variant_id": string
+                  }
+                  Update: {
+                    "changed_at"?: string,"changed_by"?: string | null,"currency"?: string,"id"?: never,"new_price"?: number,"old_currency"?: string | null,"old_price"?: number | null,"source"?: string,"variant_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "price_history_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "price_history_old_currency_fkey"
+      columns: ["old_currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "price_history_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"product_alert_overrides": {
+                  Row: {
+                    "created_at": string,"id": string,"price_drop_threshold_percent": number,"product_id": string | null,"updated_at": string,"variant_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"price_drop_threshold_percent": number,"product_id"?: string | null,"updated_at"?: string,"variant_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"price_drop_threshold_percent"?: number,"product_id"?: string | null,"updated_at"?: string,"variant_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "product_alert_overrides_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: true
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "product_alert_overrides_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: true
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"product_variants": {
+                  Row: {
+                    "compare_at_price": number | null,"created_at": string,"currency": string,"external_id": number | null,"id": string,"image_url": string | null,"inventory_item_id": number | null,"inventory_quantity": number | null,"position": number,"price": number,"product_id": string,"sku": string | null,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "compare_at_price"?: number | null,"created_at"?: string,"currency": string,"external_id"?: number | null,"id"?: string,"image_url"?: string | null,"inventory_item_id"?: number | null,"inventory_quantity"?: number | null,"position"?: number,"price": number,"product_id": string,"sku"?: string | null,"title"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "compare_at_price"?: number | null,"created_at"?: string,"currency"?: string,"external_id"?: number | null,"id"?: string,"image_url"?: string | null,"inventory_item_id"?: number | null,"inventory_quantity"?: number | null,"position"?: number,"price"?: number,"product_id"?: string,"sku"?: string | null,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "product_variants_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "product_variants_product_id_fkey"
+      columns: ["product_id"]
+isOneToOne: false
+      referencedRelation: "products"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"products": {
+                  Row: {
+                    "affiliate_item_id": string | null,"affiliate_network": string | null,"affiliate_url": string | null,"created_at": string,"external_id": number | null,"external_updated_at": string | null,"handle": string | null,"id": string,"image_url": string | null,"product_type": string | null,"shop_id": string | null,"source": string,"status": Database["public"]['Enums']["product_status"],"tags": (string)[],"title": string,"updated_at": string,"vendor": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "affiliate_item_id"?: string | null,"affiliate_network"?: string | null,"affiliate_url"?: string | null,"created_at"?: string,"external_id"?: number | null,"external_updated_at"?: string | null,"handle"?: string | null,"id"?: string,"image_url"?: string | null,"product_type"?: string | null,"shop_id"?: string | null,"source"?: string,"status"?: Database["public"]['Enums']["product_status"],"tags"?: (string)[],"title": string,"updated_at"?: string,"vendor"?: string | null
+                  }
+                  Update: {
+                    "affiliate_item_id"?: string | null,"affiliate_network"?: string | null,"affiliate_url"?: string | null,"created_at"?: string,"external_id"?: number | null,"external_updated_at"?: string | null,"handle"?: string | null,"id"?: string,"image_url"?: string | null,"product_type"?: string | null,"shop_id"?: string | null,"source"?: string,"status"?: Database["public"]['Enums']["product_status"],"tags"?: (string)[],"title"?: string,"updated_at"?: string,"vendor"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "products_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"refunds": {
+                  Row: {
+                    "amount": number,"amount_base": number,"created_at": string,"currency": string,"customer_owner_id": string | null,"external_id": number | null,"id": string,"order_id": string,"reason": string | null,"refunded_at": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "amount": number,"amount_base": number,"created_at"?: string,"currency": string,"customer_owner_id"?: string | null,"external_id"?: number | null,"id"?: string,"order_id": string,"reason"?: string | null,"refunded_at"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "amount"?: number,"amount_base"?: number,"created_at"?: string,"currency"?: string,"customer_owner_id"?: string | null,"external_id"?: number | null,"id"?: string,"order_id"?: string,"reason"?: string | null,"refunded_at"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "refunds_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "refunds_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["order_id"]
+    },{
+      foreignKeyName: "refunds_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "orders"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shopify_privacy_requests": {
+                  Row: {
+                    "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string | null,"customer_id"?: string | null,"data_request_id"?: number | null,"delivery_id"?: number | null,"email"?: string | null,"id"?: never,"kind": string,"note"?: string | null,"order_external_ids"?: (number)[],"received_at"?: string,"shop_id": string,"shopify_customer_id"?: number | null,"status"?: string
+                  }
+                  Update: {
+                    "completed_at"?: string | null,"customer_id"?: string | null,"data_request_id"?: number | null,"delivery_id"?: number | null,"email"?: string | null,"id"?: never,"kind"?: string,"note"?: string | null,"order_external_ids"?: (number)[],"received_at"?: string,"shop_id"?: string,"shopify_customer_id"?: number | null,"status"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shopify_privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "shopify_privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "shopify_privacy_requests_delivery_id_fkey"
+      columns: ["delivery_id"]
+isOneToOne: false
+      referencedRelation: "webhook_deliveries"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "shopify_privacy_requests_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shops": {
+                  Row: {
+                    "active": boolean,"created_at": string,"currency": string,"default_language": string,"domain": string,"id": string,"name": string,"timezone": string,"updated_at": string,"webhook_secret_set_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"currency": string,"default_language"?: string,"domain": string,"id"?: string,"name": string,"timezone"?: string,"updated_at"?: string,"webhook_secret_set_at"?: string | null
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"currency"?: string,"default_language"?: string,"domain"?: string,"id"?: string,"name"?: string,"timezone"?: string,"updated_at"?: string,"webhook_secret_set_at"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shops_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "shops_default_language_fkey"
+      columns: ["default_language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    }
+                  ]
+                },"stock_history": {
+                  Row: {
+                    "changed_at": string,"changed_by": string | null,"id": number,"new_quantity": number | null,"old_quantity": number | null,"source": string,"variant_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "changed_at"?: string,"changed_by"?: string | null,"id"?: never,"new_quantity"?: number | null,"old_quantity"?: number | null,"source": string,"variant_id": string
+                  }
+                  Update: {
+                    "changed_at"?: string,"changed_by"?: string | null,"id"?: never,"new_quantity"?: number | null,"old_quantity"?: number | null,"source"?: string,"variant_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "stock_history_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"tags": {
+                  Row: {
+                    "colour": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "colour"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"name": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "colour"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"name"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tags_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"team_members": {
+                  Row: {
+                    "active": boolean,"avatar_url": string | null,"created_at": string,"email": string,"full_name": string,"language": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email": string,"full_name": string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email"?: string,"full_name"?: string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"webhook_deliveries": {
+                  Row: {
+                    "api_version": string,"applied_at": string | null,"attempts": number,"event_id": string,"id": number,"last_error": string | null,"next_attempt_at": string | null,"outcome": string | null,"payload": NonNullable<Json>,"received_at": string,"record": Json | null,"shop_id": string,"status": Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "api_version": string,"applied_at"?: string | null,"attempts"?: number,"event_id": string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"outcome"?: string | null,"payload": NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id": string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
+                  }
+                  Update: {
+                    "api_version"?: string,"applied_at"?: string | null,"attempts"?: number,"event_id"?: string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"outcome"?: string | null,"payload"?: NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id"?: string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic"?: string,"triggered_at"?: string,"webhook_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "webhook_deliveries_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"workspace_settings": {
+                  Row: {
+                    "base_currency": string,"default_language": string,"id": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "workspace_settings_base_currency_fkey"
+      columns: ["base_currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "workspace_settings_default_language_fkey"
+      columns: ["default_language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    }
+                  ]
+                }
+          }
+          Views: {
+            "alert_attributed_orders": {
+                  Row: {
+                    "alert_id": number,"clicked_at": string | null,"currency": string,"customer_id": string | null,"kind": Database["public"]['Enums']["alert_kind"],"order_id": string,"placed_at": string,"revenue_base": number | null,"total": number
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "orders_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "orders_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customer_consents": {
+                  Row: {
+                    "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"event_id": number,"granted": boolean | null,"purpose": Database["public"]['Enums']["consent_purpose"],"since": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "consent_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "consent_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customer_list": {
+                  Row: {
+                    "average_order_value": number | null,"city": string | null,"company": string | null,"country": string | null,"created_at": string,"currency": string | null,"custom_fields": NonNullable<Json>,"email": string | null,"email_lower": string | null,"first_name": string | null,"first_order_at": string | null,"full_name": string | null,"id": string,"language": string | null,"last_name": string | null,"last_order_at": string | null,"lifecycle_stage": string,"lifetime_value": number,"order_count": number,"owner_id": string | null,"owner_name": string | null,"phone": string | null,"region": string | null,"source": string,"status": Database["public"]['Enums']["customer_status"],"style_interests": (string)[],"tag_ids": (string)[] | null,"tag_names": (string)[] | null,"timezone": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    {
+      foreignKeyName: "customers_country_fkey"
+      columns: ["country"]
+isOneToOne: false
+      referencedRelation: "countries"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_language_fkey"
+      columns: ["language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "customers_lifecycle_stage_fkey"
+      columns: ["lifecycle_stage"]
+isOneToOne: false
+      referencedRelation: "lifecycle_stages"
+      referencedColumns: ["key"]
+    },{
+      foreignKeyName: "customers_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"customer_timeline": {
+                  Row: {
+                    "actor_id": string | null,"customer_id": string | null,"data": Json | null,"kind": string | null,"occurred_at": string | null,"ref_id": string | null,"source": string | null,"summary": string | null,"title": string | null
+                  }
+                  ComputedFields: never
+                  Relationships: [
+                    
+                  ]
+                }
+          }
+          Functions: {
+            "alert_revenue":
+{ Args: { "end_at": string,"start_at": string }; Returns: {
+              "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
+            }[]
+                           },
+"apply_webhook_delivery":
+{ Args: { "delivery_id": number }; Returns: Json
+                           },
+"claim_due_alerts":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
+              "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
+            }[]
+                           },
+"dashboard_kpis":
+{ Args: { "timezone"?: string }; Returns: {
+              "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
+            }[]
+                           },
+"ingest_shopify_webhook":
+{ Args: { "api_version": string,"event_id": string,"mapped"?: Json,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
+                           },
+"record_alert_sends":
+{ Args: { "now"?: string,"results": Json }; Returns: number
+                           },
+"record_email_events":
+{ Args: { "events": Json }; Returns: {
+              "received": number,"recorded": number
+            }[]
+                           },
+"record_unsubscribe":
+{ Args: { "channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: Json,"purpose": Database["public"]['Enums']["consent_purpose"] }; Returns: boolean
+                           },
+"render_template":
+{ Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
+              "body_html": string,"body_text": string,"subject": string
+            }[]
+                           },
+"retry_failed_webhooks":
+{ Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
+                           },
+"revenue_by_day":
+{ Args: { "from_date": string,"timezone"?: string,"to_date": string }; Returns: {
+              "day": string,"orders": number,"revenue": number
+            }[]
+                           },
+"run_alert_check":
+{ Args: { "max_events"?: number,"now"?: string }; Returns: {
+              "events": number,"queued": number,"suppressed": number
+            }[]
+                           },
+"search_customers":
+{ Args: { "query": string,"result_limit"?: number }; Returns: {
+              "average_order_value": number | null,
+"city": string | null,
+"company": string | null,
+"country": string | null,
+"created_at": string,
+"currency": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string | null,
+"email_lower": string | null,
+"first_name": string | null,
+"first_order_at": string | null,
+"full_name": string | null,
+"id": string,
+"language": string | null,
+"last_name": string | null,
+"last_order_at": string | null,
+"lifecycle_stage": string,
+"lifetime_value": number,
+"order_count": number,
+"owner_id": string | null,
+"owner_name": string | null,
+"phone": string | null,
+"region": string | null,
+"source": string,
+"status": Database["public"]['Enums']["customer_status"],
+"style_interests": (string)[],
+"tag_ids": (string)[] | null,
+"tag_names": (string)[] | null,
+"timezone": string | null,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "customer_list"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"search_orders":
+{ Args: { "query": string,"result_limit"?: number }; Returns: {
+              "currency": string,"customer_id": string,"customer_name": string,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"order_number": string,"placed_at": string,"total": number
+            }[]
+                           },
+"set_shop_webhook_secret":
+{ Args: { "secret": string,"shop_id": string }; Returns: undefined
+                           },
+"shop_webhook_secret":
+{ Args: { "shop_domain": string }; Returns: string
+                           }
+          }
+          Enums: {
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+          }
+          CompositeTypes: {
+            [_ in never]: never
+          }
+        }
+}
 
-type DatabaseWithoutInternals = Omit<Database, '__InternalSupabase'>;
+type DatabaseWithoutInternals = Omit<Database, '__InternalSupabase'>
 
-type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, 'public'>];
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
 
 export type Tables<
   DefaultSchemaTableNameOrOptions extends
-    keyof (DefaultSchema['Tables'] & DefaultSchema['Views']) | { schema: keyof DatabaseWithoutInternals },
-  TableName extends (DefaultSchemaTableNameOrOptions extends {
-    schema: keyof DatabaseWithoutInternals;
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
   }
-    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables'] &
-        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Views'])
-    : never) = never,
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never = never
 > = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
-  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables'] &
-      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Views'])[TableName] extends {
-      Row: infer R;
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
     }
     ? R
     : never
-  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema['Tables'] & DefaultSchema['Views'])
-    ? (DefaultSchema['Tables'] & DefaultSchema['Views'])[DefaultSchemaTableNameOrOptions] extends {
-        Row: infer R;
-      }
-      ? R
-      : never
-    : never;
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+  ? (DefaultSchema["Tables"] & DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : never
 
 export type TablesInsert<
-  DefaultSchemaTableNameOrOptions extends keyof DefaultSchema['Tables'] | { schema: keyof DatabaseWithoutInternals },
-  TableName extends (DefaultSchemaTableNameOrOptions extends {
-    schema: keyof DatabaseWithoutInternals;
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
   }
-    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables']
-    : never) = never,
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never = never
 > = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
-  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables'][TableName] extends {
-      Insert: infer I;
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
     }
     ? I
     : never
-  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema['Tables']
-    ? DefaultSchema['Tables'][DefaultSchemaTableNameOrOptions] extends {
-        Insert: infer I;
-      }
-      ? I
-      : never
-    : never;
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+  ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : never
 
 export type TablesUpdate<
-  DefaultSchemaTableNameOrOptions extends keyof DefaultSchema['Tables'] | { schema: keyof DatabaseWithoutInternals },
-  TableName extends (DefaultSchemaTableNameOrOptions extends {
-    schema: keyof DatabaseWithoutInternals;
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
   }
-    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables']
-    : never) = never,
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never = never
 > = DefaultSchemaTableNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
-  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions['schema']]['Tables'][TableName] extends {
-      Update: infer U;
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
     }
     ? U
     : never
-  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema['Tables']
-    ? DefaultSchema['Tables'][DefaultSchemaTableNameOrOptions] extends {
-        Update: infer U;
-      }
-      ? U
-      : never
-    : never;
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+  ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : never
 
 export type Enums<
-  DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema['Enums'] | { schema: keyof DatabaseWithoutInternals },
-  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
-    schema: keyof DatabaseWithoutInternals;
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
   }
-    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions['schema']]['Enums']
-    : never) = never,
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never = never
 > = DefaultSchemaEnumNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
-  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions['schema']]['Enums'][EnumName]
-  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema['Enums']
-    ? DefaultSchema['Enums'][DefaultSchemaEnumNameOrOptions]
-    : never;
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+  ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+  : never
 
 export type CompositeTypes<
   PublicCompositeTypeNameOrOptions extends
-    keyof DefaultSchema['CompositeTypes'] | { schema: keyof DatabaseWithoutInternals },
-  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
-    schema: keyof DatabaseWithoutInternals;
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
   }
-    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions['schema']]['CompositeTypes']
-    : never) = never,
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never = never
 > = PublicCompositeTypeNameOrOptions extends { schema: keyof DatabaseWithoutInternals }
-  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions['schema']]['CompositeTypes'][CompositeTypeName]
-  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema['CompositeTypes']
-    ? DefaultSchema['CompositeTypes'][PublicCompositeTypeNameOrOptions]
-    : never;
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+  ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+  : never
 
 export const Constants = {
-  public: {
-    Enums: {
-      activity_kind: ['note', 'call', 'meeting', 'email', 'task', 'system'],
-      alert_kind: ['back_in_stock', 'price_drop'],
-      alert_state: ['queued', 'sent', 'deferred', 'suppressed', 'failed'],
-      communication_direction: ['inbound', 'outbound'],
-      consent_channel: ['email', 'sms', 'phone', 'post', 'push'],
-      consent_purpose: ['marketing', 'newsletter', 'alerts', 'profiling'],
-      consent_source: [
-        'signup_form',
-        'portal',
-        'staff',
-        'import',
-        'shopify',
-        'unsubscribe_link',
-        'email_provider',
-        'api',
-      ],
-      consent_status: ['granted', 'withdrawn'],
-      custom_field_type: ['text', 'number', 'boolean', 'date', 'select', 'multiselect', 'url', 'email'],
-      customer_status: ['active', 'inactive', 'vip', 'blocked'],
-      message_status: ['queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed'],
-      notification_kind: ['new_order', 'task_assigned', 'task_due', 'mention', 'delivery_failed', 'deal_won', 'system'],
-      order_financial_status: [
-        'pending',
-        'authorized',
-        'partially_paid',
-        'paid',
-        'partially_refunded',
-        'refunded',
-        'voided',
-      ],
-      order_fulfillment_status: ['unfulfilled', 'partially_fulfilled', 'fulfilled', 'restocked'],
-      product_status: ['active', 'draft', 'archived'],
-      team_role: ['admin', 'manager', 'agent', 'readonly'],
-      thread_status: ['open', 'closed'],
-      webhook_delivery_status: ['received', 'applied', 'ignored', 'failed'],
-    },
-  },
-} as const;
+  "public": {
+          Enums: {
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+          }
+        }
+} as const

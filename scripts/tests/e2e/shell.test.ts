@@ -44,7 +44,7 @@ describe('the app shell (Chromium against the local stack)', () => {
     await page.keyboard.press('Control+k');
     const dialog = page.getByRole('dialog', { name: 'Search' });
     await dialog.waitFor();
-    const input = dialog.getByRole('searchbox', { name: 'Search customers and orders' });
+    const input = dialog.getByRole('combobox', { name: 'Search customers and orders' });
     await input.waitFor();
     expect(await page.evaluate<string | null>(`document.activeElement?.getAttribute('type') ?? null`)).toBe('search');
     await dialog.getByText('Type to search customers and orders').waitFor();

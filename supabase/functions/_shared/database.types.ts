@@ -1276,6 +1276,11 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"search_orders":
+{ Args: { "query": string,"result_limit"?: number }; Returns: {
+              "currency": string,"customer_id": string,"customer_name": string,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"order_number": string,"placed_at": string,"total": number
+            }[]
+                           },
 "set_shop_webhook_secret":
 { Args: { "secret": string,"shop_id": string }; Returns: undefined
                            },

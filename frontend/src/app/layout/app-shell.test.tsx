@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { Toaster } from '@/components/ui/toaster.tsx';
 import { signOut } from '@/features/auth/api/sign-out.ts';
+import { searchEverything } from '@/features/search/api/search.ts';
 import { fetchMember, updateOwnProfile, type TeamMember } from '@/features/team/api/members.ts';
 import { i18n } from '@/lib/i18n.ts';
 import { queryClient } from '@/lib/query-client.ts';
@@ -23,6 +24,10 @@ vi.mock(import('@/features/team/api/members.ts'), async (original) => ({
   updateOwnProfile: vi.fn(),
 }));
 vi.mock('@/features/auth/api/sign-out.ts', () => ({ signOut: vi.fn() }));
+vi.mock(import('@/features/search/api/search.ts'), async (original) => ({
+  ...(await original()),
+  searchEverything: vi.fn(),
+}));
 
 const ada: TeamMember = {
   user_id: 'u-1',
@@ -63,6 +68,7 @@ describe('AppShell', () => {
   beforeEach(() => {
     useSessionStore.getState().setSession({ user: { id: 'u-1', email: ada.email } } as Session);
     vi.mocked(fetchMember).mockResolvedValue(ada);
+    vi.mocked(searchEverything).mockResolvedValue({ customers: [], orders: [] });
   });
   afterEach(() => {
     queryClient.clear();
@@ -97,12 +103,12 @@ describe('AppShell', () => {
 
     await user.keyboard('{Control>}k{/Control}');
     const dialog = await screen.findByRole('dialog', { name: 'Search' });
-    const input = within(dialog).getByRole('searchbox', { name: 'Search customers and orders' });
+    const input = within(dialog).getByRole('combobox', { name: 'Search customers and orders' });
     expect(input).toHaveFocus();
     expect(within(dialog).getByText('Type to search customers and orders')).toBeInTheDocument();
 
     await user.type(input, 'ada');
-    expect(within(dialog).getByText('No results for “ada”')).toBeInTheDocument();
+    expect(await within(dialog).findByText('No results for “ada”')).toBeInTheDocument();
     await user.keyboard('{Escape}');
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
