@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createOrder } from '../support/commerce.ts';
-import { adminSql } from '../support/stack.ts';
+import pg from 'pg';
+import { adminSql, config } from '../support/stack.ts';
 import { createCast, type Cast, type Caller } from '../support/team.ts';
 
 describe('read models', () => {
@@ -92,6 +93,40 @@ describe('read models', () => {
       expect(await found('stranger', lastName)).toEqual([]);
       const anon = await cast.client('anon').rpc('search_customers', { query: lastName });
       expect(anon.error).toMatchObject({ code: '42501' });
+    });
+
+    it('matches two characters at the start of the email, first or last name only', async () => {
+      await adminSql(`update public.customers set first_name = 'Qxylophone' where id = $1`, [agentsCustomer]);
+      expect(await found('admin', 'zZ')).toContain(agentsCustomer);
+      expect(await found('admin', 'QX')).toContain(agentsCustomer);
+      expect(await found('agent', lastName.slice(0, 2))).toContain(agentsCustomer);
+      expect(await found('agent2', lastName.slice(0, 2))).not.toContain(agentsCustomer);
+      // Two letters from inside a name find nothing there: far too many names would match.
+      expect(await found('admin', 'yl')).not.toContain(agentsCustomer);
+    });
+
+    it('serves a two-character search from the prefix indexes, not by reading every customer', async () => {
+      const db = new pg.Client({ connectionString: config.adminDbUrl });
+      await db.connect();
+      try {
+        // The test database is small enough for a scan to win on cost; forbid it to prove the
+        // conditions are ones the indexes can answer (at 100 000 customers the planner picks them).
+        await db.query('set enable_seqscan = off');
+        const plan = await db.query<{ 'QUERY PLAN': string }>(
+          `explain (format text) select id from public.customers c
+           where (lower(c.email) ~>=~ $1 and lower(c.email) ~<~ ($1::text || chr(1114111)))
+              or (lower(c.first_name) ~>=~ $1 and lower(c.first_name) ~<~ ($1::text || chr(1114111)))
+              or (lower(c.last_name) ~>=~ $1 and lower(c.last_name) ~<~ ($1::text || chr(1114111)))`,
+          ['sa'],
+        );
+        const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+        expect(text).toContain('customers_email_prefix_idx');
+        expect(text).toContain('customers_first_name_prefix_idx');
+        expect(text).toContain('customers_last_name_prefix_idx');
+        expect(text).not.toContain('Seq Scan');
+      } finally {
+        await db.end();
+      }
     });
 
     it('takes % and _ literally and refuses a query shorter than 2 characters', async () => {
