@@ -19,7 +19,9 @@ vi.mock(import('../api/team.ts'), async (original) => ({
 const updateMock = vi.mocked(updateMember);
 const inviteMock = vi.mocked(inviteMember);
 
-const member = (fields: Partial<DirectoryMember> & Pick<DirectoryMember, 'user_id' | 'full_name'>): DirectoryMember => ({
+const member = (
+  fields: Partial<DirectoryMember> & Pick<DirectoryMember, 'user_id' | 'full_name'>,
+): DirectoryMember => ({
   email: `${fields.user_id}@example.com`,
   avatar_url: '',
   role: 'agent',
