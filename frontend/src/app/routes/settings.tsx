@@ -1,10 +1,13 @@
-import { ChevronLeft, ChevronRight, UserRound, Users, type LucideIcon } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Coins, ListPlus, Tags, UserRound, Users, type LucideIcon } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
 
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
+import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
+import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import type { TeamRole } from '@/features/team/api/team.ts';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
@@ -13,7 +16,7 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team';
+type PageId = 'team' | 'tags' | 'customFields' | 'workspace';
 
 interface SettingsPage {
   id: PageId;
@@ -25,7 +28,12 @@ interface SettingsPage {
 
 const ALL: readonly TeamRole[] = ['admin', 'manager', 'agent', 'readonly'];
 
-const PAGES: SettingsPage[] = [{ id: 'team', path: 'team', icon: Users, roles: ALL }];
+const PAGES: SettingsPage[] = [
+  { id: 'team', path: 'team', icon: Users, roles: ALL },
+  { id: 'tags', path: 'tags', icon: Tags, roles: ALL },
+  { id: 'customFields', path: 'custom-fields', icon: ListPlus, roles: ['admin'] },
+  { id: 'workspace', path: 'workspace', icon: Coins, roles: ['admin'] },
+];
 
 /** The settings area: the index of cards and its pages, nested under /settings/*. */
 export function SettingsRoute() {
@@ -36,6 +44,9 @@ export function SettingsRoute() {
     <Routes>
       <Route index element={<SettingsIndex role={role} />} />
       <Route path="team" element={<SettingsSubpage id="team" role={role} />} />
+      <Route path="tags" element={<SettingsSubpage id="tags" role={role} />} />
+      <Route path="custom-fields" element={<SettingsSubpage id="customFields" role={role} />} />
+      <Route path="workspace" element={<SettingsSubpage id="workspace" role={role} />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -94,6 +105,10 @@ function SettingsIndex({ role }: { role: TeamRole | null }) {
 
 const CONTENT: Record<PageId, (props: { role: TeamRole }) => ReactNode> = {
   team: () => <TeamSettings />,
+  // Tags are shared: admins and managers edit them, agents may add new ones (RLS on tags).
+  tags: ({ role }) => <TagsSettings canEdit={role === 'admin' || role === 'manager'} canCreate={role !== 'readonly'} />,
+  customFields: () => <CustomFieldsSettings />,
+  workspace: () => <WorkspaceSettings />,
 };
 
 function SettingsSubpage({ id, role }: { id: PageId; role: TeamRole | null }) {
