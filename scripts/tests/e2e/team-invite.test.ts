@@ -38,7 +38,7 @@ describe('inviting a team member (Chromium)', () => {
     await dialog.getByRole('button', { name: 'Send invitation' }).click();
     await admin.getByText(`Invitation sent to ${invitee}`).waitFor({ timeout: 10_000 });
     // The list refreshes: the new member is there with the role, waiting for them to accept.
-    const row = admin.getByRole('row', { name: /Mara Member/ });
+    const row = admin.getByRole('row', { name: new RegExp(invitee) });
     await row.getByText('Invitation sent').waitFor({ timeout: 10_000 });
     expect(await row.getByRole('combobox', { name: 'Role for Mara Member' }).inputValue()).toBe('manager');
 
@@ -75,7 +75,7 @@ describe('inviting a team member (Chromium)', () => {
     // The admin's list no longer shows the invitation as pending once they have signed in.
     await admin.reload();
     await admin
-      .getByRole('row', { name: /Mara Member/ })
+      .getByRole('row', { name: new RegExp(invitee) })
       .getByText('Active')
       .waitFor({ timeout: 10_000 });
     const [stored] = await adminSql<{ role: string; active: boolean }>(

@@ -119,7 +119,7 @@ describe('TeamTable', () => {
     await user.click(screen.getByRole('button', { name: 'Reactivate Olga Old' }));
     expect(updateMock).toHaveBeenCalledWith('old', { active: true });
     expect(await screen.findByText('Olga Old has access again')).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Resend the invitation to Nia New' }));
+    await user.click(screen.getByRole('button', { name: 'Resend invitation to Nia New' }));
     expect(inviteMock).toHaveBeenCalledWith({ email: 'nia@example.com', fullName: 'Nia New', role: 'agent' });
     expect(await screen.findByText('Invitation sent again to nia@example.com')).toBeInTheDocument();
   });
