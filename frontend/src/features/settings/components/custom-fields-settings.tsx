@@ -83,26 +83,30 @@ export function CustomFieldsSettings() {
                   {field.options.length ? <div className="muted">{field.options.join(', ')}</div> : null}
                 </td>
                 <td data-label={t('customFields.rules')}>
-                  {field.active ? null : <span className="pill">{t('customFields.archived')}</span>}{' '}
-                  {field.required ? <span className="pill">{t('customFields.requiredBadge')}</span> : null}
+                  <span className="pills">
+                    {field.active ? null : <span className="pill">{t('customFields.archived')}</span>}
+                    {field.required ? <span className="pill">{t('customFields.requiredBadge')}</span> : null}
+                  </span>
                 </td>
-                <td className="row-actions">
-                  <Button
-                    variant="secondary"
-                    aria-label={t('customFields.editNamed', { label: field.label })}
-                    onClick={() => setEditing({ field })}
-                  >
-                    <Pencil aria-hidden="true" size={16} />
-                    {t('edit')}
-                  </Button>
-                  <Button
-                    variant="secondary"
-                    aria-label={t('customFields.deleteNamed', { label: field.label })}
-                    onClick={() => setDeleting(field)}
-                  >
-                    <Trash2 aria-hidden="true" size={16} />
-                    {t('delete')}
-                  </Button>
+                <td>
+                  <div className="row-actions">
+                    <Button
+                      variant="secondary"
+                      aria-label={t('customFields.editNamed', { label: field.label })}
+                      onClick={() => setEditing({ field })}
+                    >
+                      <Pencil aria-hidden="true" size={16} />
+                      {t('edit')}
+                    </Button>
+                    <Button
+                      variant="secondary"
+                      aria-label={t('customFields.deleteNamed', { label: field.label })}
+                      onClick={() => setDeleting(field)}
+                    >
+                      <Trash2 aria-hidden="true" size={16} />
+                      {t('delete')}
+                    </Button>
+                  </div>
                 </td>
               </tr>
             ))}

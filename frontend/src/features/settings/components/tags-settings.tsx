@@ -88,23 +88,25 @@ export function TagsSettings({ canEdit, canCreate }: TagsSettingsProps) {
                   {formatNumber(tag.customer_count, language)}
                 </td>
                 {canEdit ? (
-                  <td className="row-actions">
-                    <Button
-                      variant="secondary"
-                      aria-label={t('tags.editNamed', { name: tag.name })}
-                      onClick={() => setEditing({ tag })}
-                    >
-                      <Pencil aria-hidden="true" size={16} />
-                      {t('edit')}
-                    </Button>
-                    <Button
-                      variant="secondary"
-                      aria-label={t('tags.deleteNamed', { name: tag.name })}
-                      onClick={() => setDeleting(tag)}
-                    >
-                      <Trash2 aria-hidden="true" size={16} />
-                      {t('delete')}
-                    </Button>
+                  <td>
+                    <div className="row-actions">
+                      <Button
+                        variant="secondary"
+                        aria-label={t('tags.editNamed', { name: tag.name })}
+                        onClick={() => setEditing({ tag })}
+                      >
+                        <Pencil aria-hidden="true" size={16} />
+                        {t('edit')}
+                      </Button>
+                      <Button
+                        variant="secondary"
+                        aria-label={t('tags.deleteNamed', { name: tag.name })}
+                        onClick={() => setDeleting(tag)}
+                      >
+                        <Trash2 aria-hidden="true" size={16} />
+                        {t('delete')}
+                      </Button>
+                    </div>
                   </td>
                 ) : null}
               </tr>

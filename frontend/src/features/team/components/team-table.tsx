@@ -91,12 +91,14 @@ export function TeamTable({ members, currentUserId, canManage }: TeamTableProps)
             const manageable = canManage && !isSelf;
             return (
               <tr key={member.user_id} data-inactive={!member.active || undefined}>
-                <th scope="row" className="team-member">
-                  <span className="team-member-name">
-                    {member.full_name}
-                    {isSelf ? <span className="team-you">{t('team.you')}</span> : null}
+                <th scope="row">
+                  <span className="team-member">
+                    <span className="team-member-name">
+                      {member.full_name}
+                      {isSelf ? <span className="team-you">{t('team.you')}</span> : null}
+                    </span>
+                    <span className="team-member-email">{member.email}</span>
                   </span>
-                  <span className="team-member-email">{member.email}</span>
                 </th>
                 <td data-label={t('team.columns.role')}>
                   {manageable && member.active ? (
@@ -125,39 +127,41 @@ export function TeamTable({ members, currentUserId, canManage }: TeamTableProps)
                   {member.last_sign_in_at ? formatRelative(member.last_sign_in_at, zoneAndLanguage) : t('team.never')}
                 </td>
                 {canManage ? (
-                  <td className="team-actions">
-                    {manageable && member.invitation_pending && member.active ? (
-                      <Button
-                        variant="secondary"
-                        pending={resend.isPending && resend.variables.email === member.email}
-                        pendingLabel={t('team.invite.sending')}
-                        onClick={() => resendInvitation(member)}
-                        aria-label={t('team.resendFor', { name: member.full_name })}
-                      >
-                        {t('team.resend')}
-                      </Button>
-                    ) : null}
-                    {manageable ? (
-                      member.active ? (
+                  <td>
+                    <div className="team-actions">
+                      {manageable && member.invitation_pending && member.active ? (
                         <Button
                           variant="secondary"
-                          onClick={() => setDeactivating(member)}
-                          aria-label={t('team.deactivateFor', { name: member.full_name })}
+                          pending={resend.isPending && resend.variables.email === member.email}
+                          pendingLabel={t('team.invite.sending')}
+                          onClick={() => resendInvitation(member)}
+                          aria-label={t('team.resendFor', { name: member.full_name })}
                         >
-                          {t('team.deactivate')}
+                          {t('team.resend')}
                         </Button>
-                      ) : (
-                        <Button
-                          variant="secondary"
-                          pending={busyId === member.user_id}
-                          pendingLabel={t('team.saving')}
-                          onClick={() => setActive(member, true)}
-                          aria-label={t('team.reactivateFor', { name: member.full_name })}
-                        >
-                          {t('team.reactivate')}
-                        </Button>
-                      )
-                    ) : null}
+                      ) : null}
+                      {manageable ? (
+                        member.active ? (
+                          <Button
+                            variant="secondary"
+                            onClick={() => setDeactivating(member)}
+                            aria-label={t('team.deactivateFor', { name: member.full_name })}
+                          >
+                            {t('team.deactivate')}
+                          </Button>
+                        ) : (
+                          <Button
+                            variant="secondary"
+                            pending={busyId === member.user_id}
+                            pendingLabel={t('team.saving')}
+                            onClick={() => setActive(member, true)}
+                            aria-label={t('team.reactivateFor', { name: member.full_name })}
+                          >
+                            {t('team.reactivate')}
+                          </Button>
+                        )
+                      ) : null}
+                    </div>
                   </td>
                 ) : null}
               </tr>
