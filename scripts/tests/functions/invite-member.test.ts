@@ -106,6 +106,9 @@ describe('invite-member', () => {
       expect(result.status, persona).toBe(403);
       expect(result.body.error?.code).toBe('forbidden');
     }
+    // Refused before the body is even read: a non-admin learns nothing about valid invitations.
+    const probing = await inviteAs(await tokenOf('manager'), '{"not": "json');
+    expect(probing.status).toBe(403);
     const anon = await inviteAs(config.anonKey, body);
     expect(anon.status).toBe(401);
     // Nobody got an account or an email out of it.

@@ -1,10 +1,11 @@
 // invite-member: an admin invites a person to the team by email, with a role.
-// Wiring only: CORS → method → caller's JWT (checked by the auth server) → body → handler.
+// Wiring only: CORS → method → caller's JWT (checked by the auth server) → caller is an active
+// admin (asked of the database as the caller) → body → handler.
 import { preflight } from '../_shared/cors.ts';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { errorResponse, jsonResponse } from '../_shared/http.ts';
 import { callerClient, serviceClient } from '../_shared/supabase-clients.ts';
-import { acceptInviteUrl, inviteMember, inviteRequestSchema, type InvitePorts } from './invite.ts';
+import { acceptInviteUrl, inviteMember, inviteRequestSchema, type InvitePorts, refuseUnlessAdmin } from './invite.ts';
 
 Deno.serve(async (req) => {
   const cors = preflight(req);
@@ -17,7 +18,20 @@ Deno.serve(async (req) => {
   // (the anon key is a valid JWT but names no user).
   const { data: auth } = await db.auth.getUser(authorization.replace(/^Bearer\s+/i, ''));
   if (!auth.user) return fail('invalid_token', 'Sign in as an admin to invite team members');
-  const userId = auth.user.id;
+
+  try {
+    const { data: caller, error } = await db
+      .from('team_members')
+      .select('role, active')
+      .eq('user_id', auth.user.id)
+      .maybeSingle();
+    if (error) throw error;
+    const refusal = refuseUnlessAdmin(caller);
+    if (refusal) return errorResponse(refusal.status, refusal.code, refusal.message);
+  } catch (error) {
+    console.error('invite-member could not check the caller', error);
+    return fail('internal_error', 'The invitation could not be sent');
+  }
 
   const body = await readJsonBody(req, inviteRequestSchema, 16 * 1024);
   if (!body.ok) return body.response;
@@ -32,11 +46,6 @@ Deno.serve(async (req) => {
   // read and write of team data below goes through the caller's client, under RLS.
   const authAdmin = serviceClient().auth.admin;
   const ports: InvitePorts = {
-    async callerMember() {
-      const { data, error } = await db.from('team_members').select('role, active').eq('user_id', userId).maybeSingle();
-      if (error) throw error;
-      return data;
-    },
     async memberByEmail(email) {
       const { data, error } = await db.from('team_members').select('user_id, active').eq('email', email).maybeSingle();
       if (error) throw error;

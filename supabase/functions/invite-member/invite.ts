@@ -77,8 +77,6 @@ export interface ExistingMember {
 }
 
 export interface InvitePorts {
-  /** The caller's own team row through their client: null when RLS shows them nothing. */
-  callerMember(): Promise<{ role: string; active: boolean } | null>;
   /** A team row with this address, read as the caller. */
   memberByEmail(email: string): Promise<ExistingMember | null>;
   /** The auth admin invite: creates the account (or reuses a pending one) and sends the email. */
@@ -93,18 +91,27 @@ export type InviteOutcome =
   | { ok: true; status: 'invited' | 'resent'; user_id: string; email: string; role: TeamRole }
   | { ok: false; status: number; code: string; message: string };
 
-const refuse = (status: number, code: string, message: string): InviteOutcome => ({ ok: false, status, code, message });
+export type Refusal = Extract<InviteOutcome, { ok: false }>;
 
+const refuse = (status: number, code: string, message: string): Refusal => ({ ok: false, status, code, message });
+
+/**
+ * The refusal for a caller who is not an active admin, or null. `caller` is their own team row
+ * as THEY read it (RLS shows an inactive member or a non-member nothing), so the database's rule
+ * decides. Checked before the body is read: only admins learn what a valid invitation looks like.
+ */
+export function refuseUnlessAdmin(caller: { role: string; active: boolean } | null): Refusal | null {
+  return caller?.active && caller.role === 'admin'
+    ? null
+    : refuse(403, 'forbidden', 'Only an active admin can invite team members');
+}
+
+/** Invites on behalf of a caller refuseUnlessAdmin has let through. */
 export async function inviteMember(
   request: InviteRequest,
   redirectTo: string,
   ports: InvitePorts,
 ): Promise<InviteOutcome> {
-  const caller = await ports.callerMember();
-  if (!caller || !caller.active || caller.role !== 'admin') {
-    return refuse(403, 'forbidden', 'Only an active admin can invite team members');
-  }
-
   const existing = await ports.memberByEmail(request.email);
   const sent = await ports.sendInvite(request.email, { redirectTo, fullName: request.full_name });
   if (!sent.ok && sent.reason === 'rate_limited') {
