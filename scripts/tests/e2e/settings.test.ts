@@ -32,6 +32,10 @@ async function open(page: Page, url: string, path: string, heading: string): Pro
     .catch(() => undefined);
 }
 
+// Each test loads several pages in Chromium on a small shared machine (the first also runs axe
+// eight times): above the 30 s default.
+const BROWSER_TEST_TIMEOUT = 120_000;
+
 describe('settings (Chromium)', () => {
   const ctx = useBrowserApp({ role: 'admin', fullName: 'Adele Admin' });
   let readonly: AppUser;
@@ -44,132 +48,153 @@ describe('settings (Chromium)', () => {
     ]);
   });
 
-  it('has no serious or critical accessibility violations on any settings page', async () => {
-    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
-    const pages: Array<[string, string, string]> = [
-      ['/settings', 'Settings', 'Team'],
-      ['/settings/team', 'Team', 'Invite member'],
-      ['/settings/tags', 'Tags', 'New tag'],
-      ['/settings/custom-fields', 'Custom fields', 'New field'],
-      ['/settings/workspace', 'Workspace', 'Save changes'],
-    ];
-    for (const [path, heading, ready] of pages) {
-      await open(page, ctx.app.url, path, heading);
-      await page
-        .getByRole(path === '/settings' ? 'link' : 'button', { name: ready })
-        .first()
-        .waitFor();
-      expect(await seriousViolations(page), path).toEqual([]);
-    }
-    // And with each form dialog open.
-    for (const [path, heading, button] of [
-      ['/settings/team', 'Team', 'Invite member'],
-      ['/settings/tags', 'Tags', 'New tag'],
-      ['/settings/custom-fields', 'Custom fields', 'New field'],
-    ]) {
-      await open(page, ctx.app.url, path, heading);
-      await page.getByRole('button', { name: button }).first().click();
-      await page.getByRole('dialog').waitFor();
-      expect(await seriousViolations(page), `${path} dialog`).toEqual([]);
-      await page.keyboard.press('Escape');
-      await page.getByRole('dialog').waitFor({ state: 'detached' });
-    }
-    await page.close();
-  });
+  it(
+    'has no serious or critical accessibility violations on any settings page',
+    async () => {
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      const pages: Array<[string, string, string]> = [
+        ['/settings', 'Settings', 'Team'],
+        ['/settings/team', 'Team', 'Invite member'],
+        ['/settings/tags', 'Tags', 'New tag'],
+        ['/settings/custom-fields', 'Custom fields', 'New field'],
+        ['/settings/workspace', 'Workspace', 'Save changes'],
+      ];
+      for (const [path, heading, ready] of pages) {
+        await open(page, ctx.app.url, path, heading);
+        await page
+          .getByRole(path === '/settings' ? 'link' : 'button', { name: ready })
+          .first()
+          .waitFor();
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+      // And with each form dialog open.
+      for (const [path, heading, button] of [
+        ['/settings/team', 'Team', 'Invite member'],
+        ['/settings/tags', 'Tags', 'New tag'],
+        ['/settings/custom-fields', 'Custom fields', 'New field'],
+      ]) {
+        await open(page, ctx.app.url, path, heading);
+        await page.getByRole('button', { name: button }).first().click();
+        await page.getByRole('dialog').waitFor();
+        expect(await seriousViolations(page), `${path} dialog`).toEqual([]);
+        await page.keyboard.press('Escape');
+        await page.getByRole('dialog').waitFor({ state: 'detached' });
+      }
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it('creates, recolours and deletes a tag against the real database, saying how many customers carry it', async () => {
-    const name = `Loyal ${uniqueTag()}`;
-    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
-    await open(page, ctx.app.url, '/settings/tags', 'Tags');
-    await page.getByRole('button', { name: 'New tag' }).first().click();
-    const form = page.getByRole('form', { name: 'New tag' });
-    await form.getByLabel('Name').fill(name);
-    await form.getByRole('button', { name: 'Use colour #7c3aed' }).click();
-    await form.getByLabel('Name').press('Enter');
-    await page.getByText(`Tag “${name}” created`).waitFor({ timeout: 10_000 });
-    const [tag] = await adminSql<{ id: string; colour: string }>(`select id, colour from public.tags where name = $1`, [
-      name,
-    ]);
-    expect(tag.colour).toBe('#7c3aed');
+  it(
+    'creates, recolours and deletes a tag against the real database, saying how many customers carry it',
+    async () => {
+      const name = `Loyal ${uniqueTag()}`;
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      await open(page, ctx.app.url, '/settings/tags', 'Tags');
+      await page.getByRole('button', { name: 'New tag' }).first().click();
+      const form = page.getByRole('form', { name: 'New tag' });
+      await form.getByLabel('Name').fill(name);
+      await form.getByRole('button', { name: 'Use colour #7c3aed' }).click();
+      await form.getByLabel('Name').press('Enter');
+      await page.getByText(`Tag “${name}” created`).waitFor({ timeout: 10_000 });
+      const [tag] = await adminSql<{ id: string; colour: string }>(
+        `select id, colour from public.tags where name = $1`,
+        [name],
+      );
+      expect(tag.colour).toBe('#7c3aed');
 
-    const customers = await adminSql<{ id: string }>(`select id from public.customers order by id limit 3`);
-    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
-      customers.map((customer) => customer.id),
-      tag.id,
-    ]);
-    await page.reload();
-    const row = page.getByRole('row', { name: new RegExp(name) });
-    await row.getByRole('cell', { name: String(customers.length), exact: true }).waitFor({ timeout: 10_000 });
-    await page.getByRole('button', { name: `Delete tag ${name}` }).click();
-    const dialog = page.getByRole('dialog', { name: `Delete the tag “${name}”?` });
-    await dialog.getByText(`It is on ${customers.length} customers, who will all lose it.`).waitFor();
-    await dialog.getByRole('button', { name: 'Delete tag' }).click();
-    await page.getByText(`Tag “${name}” deleted`).waitFor({ timeout: 10_000 });
-    expect(await adminSql(`select 1 from public.tags where id = $1`, [tag.id])).toEqual([]);
-    await page.close();
-  });
+      const customers = await adminSql<{ id: string }>(`select id from public.customers order by id limit 3`);
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+        customers.map((customer) => customer.id),
+        tag.id,
+      ]);
+      await page.reload();
+      const row = page.getByRole('row', { name: new RegExp(name) });
+      await row.getByRole('cell', { name: String(customers.length), exact: true }).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: `Delete tag ${name}` }).click();
+      const dialog = page.getByRole('dialog', { name: `Delete the tag “${name}”?` });
+      await dialog.getByText(`It is on ${customers.length} customers, who will all lose it.`).waitFor();
+      await dialog.getByRole('button', { name: 'Delete tag' }).click();
+      await page.getByText(`Tag “${name}” deleted`).waitFor({ timeout: 10_000 });
+      expect(await adminSql(`select 1 from public.tags where id = $1`, [tag.id])).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it('keeps every settings page within a phone-width screen', async () => {
-    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
-    await page.setViewportSize({ width: 375, height: 740 });
-    for (const [path, heading] of [
-      ['/settings/team', 'Team'],
-      ['/settings/tags', 'Tags'],
-      ['/settings/custom-fields', 'Custom fields'],
-      ['/settings/workspace', 'Workspace'],
-    ]) {
-      await open(page, ctx.app.url, path, heading);
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-      expect(overflow, path).toBeLessThanOrEqual(0);
-    }
-    await page.close();
-  });
+  it(
+    'keeps every settings page within a phone-width screen',
+    async () => {
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      await page.setViewportSize({ width: 375, height: 740 });
+      for (const [path, heading] of [
+        ['/settings/team', 'Team'],
+        ['/settings/tags', 'Tags'],
+        ['/settings/custom-fields', 'Custom fields'],
+        ['/settings/workspace', 'Workspace'],
+      ]) {
+        await open(page, ctx.app.url, path, heading);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow, path).toBeLessThanOrEqual(0);
+      }
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it('shows a read-only member the team and tags without any admin action, and nothing else', async () => {
-    const page = await signedInPage(ctx.browser, ctx.app.url, readonly);
-    await open(page, ctx.app.url, '/settings', 'Settings');
-    const cards = page.getByRole('list').last().getByRole('link');
-    await cards.first().waitFor();
-    expect(await cards.allTextContents()).toEqual([
-      expect.stringMatching(/^Profile/),
-      expect.stringMatching(/^Team/),
-      expect.stringMatching(/^Tags/),
-    ]);
+  it(
+    'shows a read-only member the team and tags without any admin action, and nothing else',
+    async () => {
+      const page = await signedInPage(ctx.browser, ctx.app.url, readonly);
+      await open(page, ctx.app.url, '/settings', 'Settings');
+      const cards = page.getByRole('list').last().getByRole('link');
+      await cards.first().waitFor();
+      expect(await cards.allTextContents()).toEqual([
+        expect.stringMatching(/^Profile/),
+        expect.stringMatching(/^Team/),
+        expect.stringMatching(/^Tags/),
+      ]);
 
-    await open(page, ctx.app.url, '/settings/team', 'Team');
-    await page.getByRole('table', { name: 'Team members' }).waitFor({ timeout: 10_000 });
-    await page.getByRole('row', { name: new RegExp(ctx.member.email) }).waitFor();
-    expect(await page.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
-    expect(await page.getByRole('combobox').count()).toBe(0);
-    expect(await page.getByRole('button', { name: /^Deactivate/ }).count()).toBe(0);
+      await open(page, ctx.app.url, '/settings/team', 'Team');
+      await page.getByRole('table', { name: 'Team members' }).waitFor({ timeout: 10_000 });
+      await page.getByRole('row', { name: new RegExp(ctx.member.email) }).waitFor();
+      expect(await page.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
+      expect(await page.getByRole('combobox').count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Deactivate/ }).count()).toBe(0);
 
-    await open(page, ctx.app.url, '/settings/tags', 'Tags');
-    await page.getByText('Only admins and managers can rename').waitFor();
-    expect(await page.getByRole('button', { name: /New tag|Edit tag|Delete tag/ }).count()).toBe(0);
+      await open(page, ctx.app.url, '/settings/tags', 'Tags');
+      await page.getByText('Only admins and managers can rename').waitFor();
+      expect(await page.getByRole('button', { name: /New tag|Edit tag|Delete tag/ }).count()).toBe(0);
 
-    // Typing the address of an admin page explains rather than showing a form that would fail.
-    await open(page, ctx.app.url, '/settings/custom-fields', 'Custom fields');
-    await page.getByRole('heading', { name: 'Not available with your role' }).waitFor();
-    await open(page, ctx.app.url, '/settings/workspace', 'Workspace');
-    await page.getByRole('heading', { name: 'Not available with your role' }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    await page.close();
-  });
+      // Typing the address of an admin page explains rather than showing a form that would fail.
+      await open(page, ctx.app.url, '/settings/custom-fields', 'Custom fields');
+      await page.getByRole('heading', { name: 'Not available with your role' }).waitFor();
+      await open(page, ctx.app.url, '/settings/workspace', 'Workspace');
+      await page.getByRole('heading', { name: 'Not available with your role' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 
-  it('lets a manager edit tags but not the team, custom fields or workspace', async () => {
-    const page = await signedInPage(ctx.browser, ctx.app.url, manager);
-    await open(page, ctx.app.url, '/settings', 'Settings');
-    await page.getByRole('link', { name: /^Tags/ }).waitFor();
-    expect(await page.getByRole('link', { name: /^Custom fields/ }).count()).toBe(0);
-    expect(await page.getByRole('link', { name: /^Workspace/ }).count()).toBe(0);
+  it(
+    'lets a manager edit tags but not the team, custom fields or workspace',
+    async () => {
+      const page = await signedInPage(ctx.browser, ctx.app.url, manager);
+      await open(page, ctx.app.url, '/settings', 'Settings');
+      await page.getByRole('link', { name: /^Tags/ }).waitFor();
+      expect(await page.getByRole('link', { name: /^Custom fields/ }).count()).toBe(0);
+      expect(await page.getByRole('link', { name: /^Workspace/ }).count()).toBe(0);
 
-    await open(page, ctx.app.url, '/settings/team', 'Team');
-    await page.getByRole('table', { name: 'Team members' }).waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
-    expect(await page.getByRole('combobox').count()).toBe(0);
+      await open(page, ctx.app.url, '/settings/team', 'Team');
+      await page.getByRole('table', { name: 'Team members' }).waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('button', { name: 'Invite member' }).count()).toBe(0);
+      expect(await page.getByRole('combobox').count()).toBe(0);
 
-    await open(page, ctx.app.url, '/settings/tags', 'Tags');
-    await page.getByRole('button', { name: 'New tag' }).first().waitFor();
-    await page.close();
-  });
+      await open(page, ctx.app.url, '/settings/tags', 'Tags');
+      await page.getByRole('button', { name: 'New tag' }).first().waitFor();
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
 });

@@ -85,5 +85,6 @@ describe('inviting a team member (Chromium)', () => {
     expect(stored).toEqual({ role: 'manager', active: true });
     await member.close();
     await admin.close();
-  });
+    // Two browsers, a dozen page loads and a mail round trip on a small shared machine.
+  }, 120_000);
 });
