@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cast, createCast } from '../support/team.ts';
-import { adminSql, anonClient, config, firstLink, mail, uniqueEmail } from '../support/stack.ts';
+import { adminSql, anonClient, config, firstLink, mail, serviceClient, uniqueEmail } from '../support/stack.ts';
 
 const APP_ORIGIN = 'http://127.0.0.1:5173';
 let cast: Cast;
@@ -89,6 +89,19 @@ describe('invite-member', () => {
     const colleague = await inviteAs(admin, { email: cast.people.manager.email, full_name: 'M', role: 'agent' });
     expect(colleague.status).toBe(409);
     expect(colleague.body.error?.code).toBe('already_member');
+    // A team row whose address was stored with capitals is still recognised.
+    const mixed = uniqueEmail('Mixed.Case');
+    const created = await serviceClient().auth.admin.createUser({
+      email: mixed,
+      password: 'p-123456',
+      email_confirm: true,
+    });
+    await adminSql(`insert into public.team_members (user_id, email, full_name) values ($1, $2, 'Mixed Case')`, [
+      created.data.user?.id,
+      mixed,
+    ]);
+    const mixedCase = await inviteAs(admin, { email: mixed.toLowerCase(), full_name: 'M', role: 'agent' });
+    expect(mixedCase.body.error?.code).toBe('already_member');
     const shopper = await inviteAs(admin, { email: cast.people.shopper.email, full_name: 'S', role: 'agent' });
     expect(shopper.status).toBe(409);
     expect(shopper.body.error?.code).toBe('email_in_use');

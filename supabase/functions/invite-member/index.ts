@@ -47,7 +47,14 @@ Deno.serve(async (req) => {
   const authAdmin = serviceClient().auth.admin;
   const ports: InvitePorts = {
     async memberByEmail(email) {
-      const { data, error } = await db.from('team_members').select('user_id, active').eq('email', email).maybeSingle();
+      // Case-insensitive (rows written before addresses were lower-cased still match); the
+      // LIKE wildcards are escaped so the address is matched literally.
+      const pattern = email.replace(/[\\%_]/g, '\\$&');
+      const { data, error } = await db
+        .from('team_members')
+        .select('user_id, active')
+        .ilike('email', pattern)
+        .maybeSingle();
       if (error) throw error;
       return data;
     },
