@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const CUSTOM_FIELD_TYPES = [
   'text',
@@ -28,47 +28,58 @@ export function keyFromLabel(label: string): string {
   return slug;
 }
 
+/** Options typed one per line, as stored: trimmed, blank lines dropped. */
+const optionsFrom = (type: string, text: string) =>
+  hasOptions(type)
+    ? text
+        .split('\n')
+        .map((option) => option.trim())
+        .filter(Boolean)
+    : [];
+
+/** Why a select field's options would be refused, or null (the definition guard's rules). */
+function optionsProblem(options: string[]): string | null {
+  if (options.length === 0) return 'settings:customFields.validation.optionsRequired';
+  if (new Set(options).size !== options.length) return 'settings:customFields.validation.optionsUnique';
+  if (options.some((option) => option.length > 100)) return 'settings:customFields.validation.optionTooLong';
+  return null;
+}
+
+const formFields = z.object({
+  key: z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/, 'settings:customFields.validation.keyInvalid')),
+  label: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'settings:customFields.validation.labelRequired'),
+      z.maxLength(100, 'settings:customFields.validation.labelTooLong'),
+    ),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  optionsText: z.string(),
+  required: z.boolean(),
+  active: z.boolean(),
+  position: z.int(),
+  helpText: z.string().check(z.trim(), z.maxLength(500, 'settings:customFields.validation.helpTooLong')),
+});
+
 /**
  * One schema for the custom field form and the API call, mirroring the table's checks
  * (custom_field_definitions_key_is_a_slug, _label_is_short, the options guard) so most
- * mistakes are caught before a round trip. Options are typed one per line.
+ * mistakes are caught before a round trip. The form's options text becomes the options array.
  */
-export const customFieldSchema = z
-  .object({
-    key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'settings:customFields.validation.keyInvalid'),
-    label: z
-      .string()
-      .trim()
-      .min(1, 'settings:customFields.validation.labelRequired')
-      .max(100, 'settings:customFields.validation.labelTooLong'),
-    type: z.enum(CUSTOM_FIELD_TYPES),
-    optionsText: z.string(),
-    required: z.boolean(),
-    active: z.boolean(),
-    position: z.number().int(),
-    helpText: z.string().trim().max(500, 'settings:customFields.validation.helpTooLong'),
-  })
-  .transform(({ optionsText, ...field }) => ({
+export const customFieldSchema = z.pipe(
+  formFields.check(
+    z.superRefine((field, context) => {
+      const problem = hasOptions(field.type) ? optionsProblem(optionsFrom(field.type, field.optionsText)) : null;
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['optionsText'], message: problem, input: field.optionsText });
+    }),
+  ),
+  z.transform(({ optionsText, ...field }: z.output<typeof formFields>) => ({
     ...field,
-    options: hasOptions(field.type)
-      ? optionsText
-          .split('\n')
-          .map((option) => option.trim())
-          .filter(Boolean)
-      : [],
-  }))
-  .superRefine((field, context) => {
-    if (!hasOptions(field.type)) return;
-    const problem =
-      field.options.length === 0
-        ? 'settings:customFields.validation.optionsRequired'
-        : new Set(field.options).size !== field.options.length
-          ? 'settings:customFields.validation.optionsUnique'
-          : field.options.some((option) => option.length > 100)
-            ? 'settings:customFields.validation.optionTooLong'
-            : null;
-    if (problem) context.addIssue({ code: 'custom', path: ['optionsText'], message: problem });
-  });
+    options: optionsFrom(field.type, optionsText),
+  })),
+);
 
 export type CustomFieldFormValues = z.input<typeof customFieldSchema>;
 export type CustomFieldInput = z.output<typeof customFieldSchema>;
