@@ -120,6 +120,7 @@ function CustomFieldForm({ field, nextPosition, title, onDone }: CustomFieldForm
         label={t('customFields.label')}
         autoComplete="off"
         error={message(errors.label?.message)}
+        autoFocus
         {...labelField}
       />
       <TextField

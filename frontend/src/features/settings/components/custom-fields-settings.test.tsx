@@ -79,6 +79,7 @@ describe('CustomFieldsSettings', () => {
     const user = renderFields();
     await user.click(await screen.findByRole('button', { name: 'New field' }));
     const form = screen.getByRole('form', { name: 'New custom field' });
+    expect(within(form).getByRole('textbox', { name: 'Label' })).toHaveFocus();
     await user.type(within(form).getByRole('textbox', { name: 'Label' }), 'VIP since (année)');
     expect(within(form).getByRole('textbox', { name: 'Key' })).toHaveValue('vip_since_annee');
     await user.selectOptions(within(form).getByRole('combobox', { name: 'Type' }), 'Choice (several)');

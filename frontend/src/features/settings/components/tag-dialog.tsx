@@ -72,6 +72,7 @@ function TagForm({ tag, title, onDone }: { tag: TagWithUsage | null; title: stri
         label={t('tags.name')}
         autoComplete="off"
         error={message(errors.name?.message)}
+        autoFocus
         {...register('name')}
       />
       <fieldset className="colour-field">

@@ -86,6 +86,7 @@ describe('TagsSettings', () => {
     const user = renderTags();
     await user.click(await screen.findByRole('button', { name: 'New tag' }));
     const form = screen.getByRole('form', { name: 'New tag' });
+    expect(within(form).getByRole('textbox', { name: 'Name' })).toHaveFocus();
     await user.click(within(form).getByRole('button', { name: 'Create tag' }));
     expect(within(form).getByRole('textbox', { name: 'Name' })).toHaveAccessibleDescription('Enter a name');
     await user.type(within(form).getByRole('textbox', { name: 'Name' }), ' vip ');

@@ -34,6 +34,8 @@ describe('InviteMemberDialog', () => {
 
   it('checks the address and name before sending anything', async () => {
     const { user, form } = renderDialog();
+    // Typing can start at once.
+    expect(within(form).getByRole('textbox', { name: 'Email' })).toHaveFocus();
     await user.click(within(form).getByRole('button', { name: 'Send invitation' }));
     expect(within(form).getByRole('textbox', { name: 'Email' })).toHaveAccessibleDescription('Enter an email address');
     expect(within(form).getByRole('textbox', { name: 'Full name' })).toHaveAccessibleDescription('Enter their name');

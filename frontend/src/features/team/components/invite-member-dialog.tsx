@@ -78,6 +78,8 @@ export function InviteMemberDialog({ open, onOpenChange }: InviteMemberDialogPro
           type="email"
           autoComplete="off"
           error={message(errors.email?.message)}
+          // Focus lands where typing starts (Radix keeps a focus already inside the dialog).
+          autoFocus
           {...register('email')}
         />
         <TextField
