@@ -123,6 +123,60 @@ describe('settings (Chromium)', () => {
   );
 
   it(
+    'defines a choice field, and archives it when the database refuses to delete a field in use',
+    async () => {
+      const label = `Tier ${uniqueTag()}`;
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      await open(page, ctx.app.url, '/settings/custom-fields', 'Custom fields');
+      await page.getByRole('button', { name: 'New field' }).first().click();
+      const form = page.getByRole('form', { name: 'New custom field' });
+      await form.getByLabel('Label').fill(label);
+      await form.getByLabel('Type').selectOption({ label: 'Choice (one)' });
+      await form.getByLabel('Options').fill('Bronze\nSilver\nGold');
+      await form.getByRole('button', { name: 'Create field' }).click();
+      await page.getByText(`Field “${label}” created`).waitFor({ timeout: 10_000 });
+      const key = label.toLowerCase().replace(/ /g, '_');
+      const [field] = await adminSql<{ id: string; type: string; options: string[] }>(
+        `select id, type, options from public.custom_field_definitions where key = $1`,
+        [key],
+      );
+      expect(field).toMatchObject({ type: 'select', options: ['Bronze', 'Silver', 'Gold'] });
+
+      // A customer holds a value: the database refuses the deletion, and the page says what to do.
+      const [customer] = await adminSql<{ id: string }>(`select id from public.customers order by id limit 1`);
+      await adminSql(
+        `update public.customers set custom_fields = custom_fields || jsonb_build_object($1::text, 'Gold') where id = $2`,
+        [key, customer.id],
+      );
+      await page.getByRole('button', { name: `Delete field ${label}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByText('Customers have values for this field, so it cannot be deleted.', { exact: false }).waitFor({
+        timeout: 10_000,
+      });
+
+      await page.getByRole('button', { name: `Edit field ${label}` }).click();
+      const edit = page.getByRole('form', { name: 'Edit custom field' });
+      await edit.getByRole('checkbox', { name: 'Active' }).uncheck();
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await page
+        .getByRole('row', { name: new RegExp(label) })
+        .getByText('Archived')
+        .waitFor({ timeout: 10_000 });
+      const [archived] = await adminSql<{ active: boolean }>(
+        `select active from public.custom_field_definitions where id = $1`,
+        [field.id],
+      );
+      expect(archived.active).toBe(false);
+      await adminSql(`update public.customers set custom_fields = custom_fields - $1::text where id = $2`, [
+        key,
+        customer.id,
+      ]);
+      await page.close();
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
     'keeps every settings page within a phone-width screen',
     async () => {
       const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
