@@ -177,6 +177,30 @@ describe('settings (Chromium)', () => {
   );
 
   it(
+    'saves the workspace settings to the database',
+    async () => {
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      await open(page, ctx.app.url, '/settings/workspace', 'Workspace');
+      const [before] = await adminSql<{ default_language: string }>(
+        `select default_language from public.workspace_settings`,
+      );
+      try {
+        await page.getByLabel('Default language').selectOption('fr');
+        await page.getByRole('button', { name: 'Save changes' }).click();
+        await page.getByText('Workspace settings saved').waitFor({ timeout: 10_000 });
+        const [after] = await adminSql<{ default_language: string }>(
+          `select default_language from public.workspace_settings`,
+        );
+        expect(after.default_language).toBe('fr');
+      } finally {
+        await adminSql(`update public.workspace_settings set default_language = $1`, [before.default_language]);
+        await page.close();
+      }
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
     'keeps every settings page within a phone-width screen',
     async () => {
       const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
