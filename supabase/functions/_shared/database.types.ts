@@ -281,6 +281,12 @@ isOneToOne: false
       foreignKeyName: "customer_tags_tag_id_fkey"
       columns: ["tag_id"]
 isOneToOne: false
+      referencedRelation: "tag_usage"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_tags_tag_id_fkey"
+      columns: ["tag_id"]
+isOneToOne: false
       referencedRelation: "tags"
       referencedColumns: ["id"]
     }
@@ -1184,6 +1190,20 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"tag_usage": {
+                  Row: {
+                    "colour": string,"created_at": string,"customer_count": number | null,"description": string | null,"id": string,"name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                           "colour"?: string | null,"created_at"?: string | null,"customer_count"?: never,"description"?: string | null,"id"?: string | null,"name"?: string | null,"updated_at"?: string | null
+                         }
+                        Update: {
+                           "colour"?: string | null,"created_at"?: string | null,"customer_count"?: never,"description"?: string | null,"id"?: string | null,"name"?: string | null,"updated_at"?: string | null
+                         }
+                        Relationships: [
+                    
+                  ]
                 }
           }
           Functions: {
@@ -1286,6 +1306,11 @@ isOneToOne: false
                            },
 "shop_webhook_secret":
 { Args: { "shop_domain": string }; Returns: string
+                           },
+"team_directory":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "active": boolean,"avatar_url": string,"created_at": string,"email": string,"full_name": string,"invitation_pending": boolean,"invited_at": string,"language": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"user_id": string
+            }[]
                            }
           }
           Enums: {

@@ -1,0 +1,68 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { Toaster } from '@/components/ui/toaster.tsx';
+import { createQueryClient } from '@/lib/query-client.ts';
+import { usePreferencesStore } from '@/stores/preferences-store.ts';
+import { useToastStore } from '@/stores/toast-store.ts';
+
+import { fetchCurrencies, fetchLanguages, fetchWorkspaceSettings, updateWorkspaceSettings } from '../api/workspace.ts';
+import { WorkspaceSettings } from './workspace-settings.tsx';
+
+vi.mock(import('../api/workspace.ts'), async (original) => ({
+  ...(await original()),
+  fetchWorkspaceSettings: vi.fn(),
+  fetchCurrencies: vi.fn(),
+  fetchLanguages: vi.fn(),
+  updateWorkspaceSettings: vi.fn(),
+}));
+
+describe('WorkspaceSettings', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    useToastStore.setState({ toasts: [] });
+    usePreferencesStore.setState({ timeZone: 'Europe/Madrid', language: 'en' });
+    vi.mocked(fetchWorkspaceSettings).mockResolvedValue({
+      base_currency: 'EUR',
+      default_language: 'en',
+      updated_at: '2026-11-20T15:30:00Z',
+    });
+    vi.mocked(fetchCurrencies).mockResolvedValue([
+      { code: 'EUR', name: 'Euro' },
+      { code: 'USD', name: 'US Dollar' },
+    ]);
+    vi.mocked(fetchLanguages).mockResolvedValue([
+      { code: 'en', name: 'English' },
+      { code: 'es', name: 'Spanish' },
+    ]);
+  });
+
+  it('warns what a new base currency means, then saves it', async () => {
+    vi.mocked(updateWorkspaceSettings).mockResolvedValue({
+      base_currency: 'USD',
+      default_language: 'es',
+      updated_at: '2026-11-21T08:00:00Z',
+    });
+    const user = userEvent.setup();
+    render(
+      <QueryClientProvider client={createQueryClient()}>
+        <WorkspaceSettings />
+        <Toaster />
+      </QueryClientProvider>,
+    );
+    const currency = await screen.findByRole('combobox', { name: 'Base currency' });
+    expect(currency).toHaveValue('EUR');
+    // In the member's zone (Madrid, UTC+1).
+    expect(screen.getByText('Last changed Nov 20, 2026 4:30 PM')).toBeInTheDocument();
+    const save = screen.getByRole('button', { name: 'Save changes' });
+    expect(save).toBeDisabled();
+    await user.selectOptions(currency, 'USD — US Dollar');
+    expect(screen.getByRole('note')).toHaveTextContent('Orders keep the amounts already converted to EUR');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Default language' }), 'Spanish');
+    await user.click(save);
+    expect(updateWorkspaceSettings).toHaveBeenCalledWith({ baseCurrency: 'USD', defaultLanguage: 'es' });
+    expect(await screen.findByText('Workspace settings saved')).toBeInTheDocument();
+  });
+});
