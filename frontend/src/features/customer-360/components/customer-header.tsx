@@ -40,7 +40,7 @@ export function CustomerHeader({ customer, baseCurrency }: CustomerHeaderProps) 
           </dd>
         </div>
       </dl>
-      <dl className="c360-figures" aria-label={t('header.figures')}>
+      <dl className="c360-figures" role="group" aria-label={t('header.figures')}>
         <div>
           <dt>{t('header.lifetimeValue')}</dt>
           <dd>{money(customer.lifetime_value)}</dd>

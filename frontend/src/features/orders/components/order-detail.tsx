@@ -161,8 +161,8 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
               {order.tracking_url ? (
                 <a href={order.tracking_url} target="_blank" rel="noreferrer">
                   {order.tracking_number ?? t('detail.trackParcel')}
-                  <ExternalLink aria-hidden="true" size={14} />
-                  <span className="visually-hidden"> {t('detail.opensInNewTab')}</span>
+                  <ExternalLink aria-hidden="true" size={14} />{' '}
+                  <span className="visually-hidden">{t('detail.opensInNewTab')}</span>
                 </a>
               ) : (
                 order.tracking_number
