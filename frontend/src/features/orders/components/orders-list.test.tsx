@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import * as ordersApi from '../api/orders.ts';
+import type * as ordersApi from '../api/orders.ts';
 import { fetchOrders, type OrderSummary } from '../api/orders.ts';
 import { renderWithProviders } from '../testing/render.tsx';
 import { OrdersList } from './orders-list.tsx';
