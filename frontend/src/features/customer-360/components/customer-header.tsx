@@ -40,20 +40,22 @@ export function CustomerHeader({ customer, baseCurrency }: CustomerHeaderProps) 
           </dd>
         </div>
       </dl>
-      <dl className="c360-figures" role="group" aria-label={t('header.figures')}>
-        <div>
-          <dt>{t('header.lifetimeValue')}</dt>
-          <dd>{money(customer.lifetime_value)}</dd>
-        </div>
-        <div>
-          <dt>{t('header.orders')}</dt>
-          <dd>{formatNumber(customer.order_count, language)}</dd>
-        </div>
-        <div>
-          <dt>{t('header.averageOrderValue')}</dt>
-          <dd>{money(customer.average_order_value)}</dd>
-        </div>
-      </dl>
+      <div role="group" aria-label={t('header.figures')}>
+        <dl className="c360-figures">
+          <div>
+            <dt>{t('header.lifetimeValue')}</dt>
+            <dd>{money(customer.lifetime_value)}</dd>
+          </div>
+          <div>
+            <dt>{t('header.orders')}</dt>
+            <dd>{formatNumber(customer.order_count, language)}</dd>
+          </div>
+          <div>
+            <dt>{t('header.averageOrderValue')}</dt>
+            <dd>{money(customer.average_order_value)}</dd>
+          </div>
+        </dl>
+      </div>
     </div>
   );
 }
