@@ -1,5 +1,5 @@
 import { ArrowLeft, ExternalLink, PackageX } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
@@ -30,6 +30,10 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
   const { t } = useTranslation('orders');
   const order = useOrder(orderId);
   const baseCurrency = useBaseCurrency();
+  const title = order.data ? t('detail.heading', { number: order.data.order_number }) : t('detail.title');
+  useEffect(() => {
+    document.title = `${title} · Cairn`;
+  }, [title]);
   if (order.isPending) {
     return (
       <div className="order-detail" role="status" aria-label={t('loading')}>
