@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 
 import {
   customerKeys,
@@ -9,14 +9,25 @@ import {
 } from '../api/customer.ts';
 import { fetchAlertHistory, fetchFavourites } from '../api/favourites.ts';
 
-/** The customer row the header needs; `null` when RLS hides it or it does not exist. */
+/**
+ * The customer row the header needs; `null` when RLS hides it or it does not exist.
+ *
+ * Prefetched during render, not only when useQuery subscribes after commit: the page arrives in a
+ * lazy chunk, and React holds the commit of a resolved Suspense boundary for up to 300 ms, so
+ * starting the request in render lets it run during that wait instead of after it (measured: the
+ * h1 of a full page load came ~300 ms sooner).
+ */
 export function useCustomer(customerId: string) {
-  return useQuery({ queryKey: customerKeys.one(customerId), queryFn: () => fetchCustomer(customerId) });
+  const options = { queryKey: customerKeys.one(customerId), queryFn: () => fetchCustomer(customerId) };
+  usePrefetchQuery(options);
+  return useQuery(options);
 }
 
 /** Fetched beside the customer, not after it: the header must not wait on a second round trip. */
 export function useBaseCurrency() {
-  return useQuery({ queryKey: customerKeys.baseCurrency, queryFn: fetchBaseCurrency, staleTime: 10 * 60_000 });
+  const options = { queryKey: customerKeys.baseCurrency, queryFn: fetchBaseCurrency, staleTime: 10 * 60_000 };
+  usePrefetchQuery(options);
+  return useQuery(options);
 }
 
 export function useConsents(customerId: string) {
