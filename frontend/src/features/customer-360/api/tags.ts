@@ -27,7 +27,9 @@ export async function removeTag(customerId: string, tagId: string): Promise<void
 export async function createTag(name: string): Promise<Tag> {
   const { data, error } = await supabase.from('tags').insert({ name }).select('id, name, colour').single();
   if (error?.code === '23505') {
-    const existing = await supabase.from('tags').select('id, name, colour').ilike('name', name).maybeSingle();
+    // Same name ignoring case; % and _ taken literally, as the unique index compares them.
+    const pattern = name.replace(/[\\%_]/g, (character) => `\\${character}`);
+    const existing = await supabase.from('tags').select('id, name, colour').ilike('name', pattern).maybeSingle();
     if (existing.data) return existing.data;
   }
   if (error) throw error;
