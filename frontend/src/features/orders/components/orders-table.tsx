@@ -17,10 +17,18 @@ export interface OrdersTableProps {
   caption: string;
 }
 
-/** Orders as a table: the amount in the base currency first, the original currency beside it. */
+/**
+ * Orders as a table: number and date, customer, payment and shipping, the amount in the base
+ * currency with the original currency under it. On phones the customer moves under the order
+ * number, so the total stays in view without scrolling sideways.
+ */
 export function OrdersTable({ orders, baseCurrency, showCustomer = true, caption }: OrdersTableProps) {
   const { t } = useTranslation('orders');
   const zone = useZoneAndLanguage();
+  const nameOf = (order: OrderSummary) =>
+    order.customer
+      ? (order.customer.full_name ?? order.customer.email ?? order.customer.company ?? t('unnamedCustomer'))
+      : t('noCustomer');
   return (
     <div className="orders-table-wrap">
       <table className="orders-table">
@@ -28,10 +36,12 @@ export function OrdersTable({ orders, baseCurrency, showCustomer = true, caption
         <thead>
           <tr>
             <th scope="col">{t('columns.order')}</th>
-            {showCustomer ? <th scope="col">{t('columns.customer')}</th> : null}
-            <th scope="col">{t('columns.placedAt')}</th>
-            <th scope="col">{t('columns.payment')}</th>
-            <th scope="col">{t('columns.fulfillment')}</th>
+            {showCustomer ? (
+              <th scope="col" className="orders-customer-column">
+                {t('columns.customer')}
+              </th>
+            ) : null}
+            <th scope="col">{t('columns.status')}</th>
             <th scope="col" className="numeric">
               {t('columns.total')}
             </th>
@@ -42,29 +52,25 @@ export function OrdersTable({ orders, baseCurrency, showCustomer = true, caption
             <tr key={order.id}>
               <th scope="row">
                 <Link to={`/orders/${order.id}`}>{order.order_number}</Link>
+                {showCustomer ? <span className="orders-customer-inline">{nameOf(order)}</span> : null}
+                <time dateTime={order.placed_at} className="orders-muted orders-placed">
+                  {formatDateTime(order.placed_at, zone)}
+                </time>
               </th>
               {showCustomer ? (
-                <td>
+                <td className="orders-customer-column">
                   {order.customer ? (
-                    <Link to={`/customers/${order.customer.id}`}>
-                      {order.customer.full_name ??
-                        order.customer.email ??
-                        order.customer.company ??
-                        t('unnamedCustomer')}
-                    </Link>
+                    <Link to={`/customers/${order.customer.id}`}>{nameOf(order)}</Link>
                   ) : (
-                    <span className="orders-muted">{t('noCustomer')}</span>
+                    <span className="orders-muted">{nameOf(order)}</span>
                   )}
                 </td>
               ) : null}
               <td>
-                <time dateTime={order.placed_at}>{formatDateTime(order.placed_at, zone)}</time>
-              </td>
-              <td>
-                <FinancialBadge status={order.financial_status} cancelled={order.cancelled_at !== null} />
-              </td>
-              <td>
-                <FulfillmentBadge status={order.fulfillment_status} />
+                <span className="orders-statuses">
+                  <FinancialBadge status={order.financial_status} cancelled={order.cancelled_at !== null} />
+                  <FulfillmentBadge status={order.fulfillment_status} />
+                </span>
               </td>
               <td className="numeric">
                 <span className="orders-amount">
