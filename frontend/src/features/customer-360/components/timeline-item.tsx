@@ -19,6 +19,7 @@ import { formatMoney } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
 import type { TimelineEntry } from '../api/timeline.ts';
+import { headingOf, text } from '../utils/timeline-heading.ts';
 
 export interface TimelineItemProps {
   entry: TimelineEntry;
@@ -45,7 +46,6 @@ const SOURCE_ICONS: Record<string, LucideIcon> = {
   consent: ShieldCheck,
 };
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const amount = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
 /** One event on the customer's timeline, worded by its source and kind. */
@@ -102,35 +102,6 @@ export function TimelineItem({ entry, names, onToggleTask, togglePending }: Time
       </article>
     </li>
   );
-}
-
-function headingOf(entry: TimelineEntry, t: (key: string, options?: Record<string, unknown>) => string): string {
-  switch (entry.source) {
-    case 'activity':
-      if (entry.kind === 'call') {
-        const direction = text(entry.data.direction);
-        return direction ? t(`timeline.call.${direction}`) : t('timeline.kinds.call');
-      }
-      return t(`timeline.kinds.${entry.kind}`, { defaultValue: entry.kind });
-    case 'order':
-      return t('timeline.orderPlaced', { number: entry.title ?? '' });
-    case 'message':
-      return (
-        t(`timeline.message.${entry.kind}`, { defaultValue: entry.kind }) + (entry.title ? ` · ${entry.title}` : '')
-      );
-    case 'alert':
-      return `${t(`alerts.kinds.${entry.kind}`, { defaultValue: entry.kind })} · ${t(`alerts.states.${text(entry.data.state) ?? 'queued'}`)}`;
-    case 'consent': {
-      const purpose = text(entry.data.purpose) ?? '';
-      const channel = text(entry.data.channel) ?? '';
-      return t(`timeline.consent.${entry.kind}`, {
-        purpose: t(`consent.purposes.${purpose}`, { defaultValue: purpose }),
-        channel: t(`consent.channels.${channel}`, { defaultValue: channel }),
-      });
-    }
-    default:
-      return entry.kind;
-  }
 }
 
 function OrderLine({ entry }: { entry: TimelineEntry }) {

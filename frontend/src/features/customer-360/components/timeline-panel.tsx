@@ -1,5 +1,5 @@
 import { History } from 'lucide-react';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
@@ -12,6 +12,7 @@ import type { TimelineEntry } from '../api/timeline.ts';
 import { useCompleteTask, useTeam } from '../hooks/use-activity-mutations.ts';
 import { useTimeline } from '../hooks/use-timeline.ts';
 import { canCompleteTask, type Viewer } from '../utils/permissions.ts';
+import { headingOf } from '../utils/timeline-heading.ts';
 import { TimelineItem } from './timeline-item.tsx';
 
 /**
@@ -28,13 +29,29 @@ export function TimelinePanel({ customerId, viewer }: { customerId: string; view
     [team.data],
   );
 
+  const entries = useMemo(() => timeline.data?.pages.flatMap((page) => page.entries) ?? [], [timeline.data]);
+  const announcement = useArrivalAnnouncement(timeline.isSuccess ? entries : null, viewer.userId, (entry) =>
+    t('timeline.arrived', { heading: headingOf(entry, t) }),
+  );
+
   if (timeline.isPending) return <Skeleton lines={5} label={t('timeline.loading')} />;
   if (timeline.isError) {
     return <ErrorState description={t('timeline.loadFailed')} onRetry={() => void timeline.refetch()} />;
   }
-  const entries = timeline.data.pages.flatMap((page) => page.entries);
+  // The live region is in the page from the first render: one added together with its text is
+  // not announced.
+  const liveRegion = (
+    <p className="visually-hidden" aria-live="polite">
+      {announcement}
+    </p>
+  );
   if (entries.length === 0) {
-    return <EmptyState icon={History} title={t('timeline.emptyTitle')} description={t('timeline.emptyDescription')} />;
+    return (
+      <>
+        {liveRegion}
+        <EmptyState icon={History} title={t('timeline.emptyTitle')} description={t('timeline.emptyDescription')} />
+      </>
+    );
   }
 
   const onToggleTask = (entry: TimelineEntry, completed: boolean) =>
@@ -53,6 +70,7 @@ export function TimelinePanel({ customerId, viewer }: { customerId: string; view
 
   return (
     <div className="c360-stack">
+      {liveRegion}
       <ol className="timeline" aria-label={t('timeline.label')}>
         {entries.map((entry) => (
           <TimelineItem
@@ -79,4 +97,26 @@ export function TimelinePanel({ customerId, viewer }: { customerId: string; view
       )}
     </div>
   );
+}
+
+/**
+ * Words for a screen reader when someone else's entry lands at the top of the feed through
+ * realtime ("New on the timeline: Note"). The viewer's own writes are not announced: the toast
+ * already said so. `entries` is null until the first page has loaded, which is not news.
+ */
+function useArrivalAnnouncement(
+  entries: TimelineEntry[] | null,
+  viewerId: string,
+  describe: (entry: TimelineEntry) => string,
+): string {
+  const newest = entries?.[0];
+  const newestKey = entries === null ? undefined : newest ? `${newest.source}:${newest.refId}` : null;
+  const [seen, setSeen] = useState(newestKey);
+  const [announcement, setAnnouncement] = useState('');
+  // Adjusted while rendering (not in an effect), as React recommends for state derived from props.
+  if (newestKey !== undefined && newestKey !== seen) {
+    setSeen(newestKey);
+    if (seen !== undefined && newest && newest.actorId !== viewerId) setAnnouncement(describe(newest));
+  }
+  return announcement;
 }
