@@ -1,6 +1,8 @@
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
+import { orderNumberCandidates } from '../utils/order-number.ts';
+
 export type FinancialStatus = Database['public']['Enums']['order_financial_status'];
 export type FulfillmentStatus = Database['public']['Enums']['order_fulfillment_status'];
 
@@ -77,7 +79,10 @@ async function matchingCustomerIds(search: string): Promise<string[]> {
   return data.map((row) => row.id).filter((id): id is string => id !== null);
 }
 
-/** One page of orders, newest first by default, by keyset on (sort column, id). */
+/**
+ * One page of orders, newest first by default, by keyset on (sort column, id). A search finds
+ * orders by their number, or by their customer's name, email, phone or company.
+ */
 export async function fetchOrders(params: OrderListParams, cursor: OrderCursor | null) {
   const sort = params.sort ?? 'newest';
   const { column, ascending } = SORT_COLUMN[sort];
@@ -89,7 +94,9 @@ export async function fetchOrders(params: OrderListParams, cursor: OrderCursor |
   if (params.status === 'cancelled') query = query.not('cancelled_at', 'is', null);
   else if (params.status) query = query.eq('financial_status', params.status).is('cancelled_at', null);
   if (search) {
-    const byNumber = `order_number.ilike.${quote(`*${search.replace(/^#/, '')}*`)}`;
+    // Equality on the number and a set of customer ids: both leakproof, so indexes serve them
+    // under RLS (a LIKE on order_number would scan every order the member may see).
+    const byNumber = `order_number.in.(${orderNumberCandidates(search).map(quote).join(',')})`;
     query = query.or(customerIds.length ? `${byNumber},customer_id.in.(${customerIds.join(',')})` : byNumber);
   }
   if (cursor) query = query.or(afterCursor(sort, cursor));
