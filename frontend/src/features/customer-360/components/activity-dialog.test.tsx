@@ -39,6 +39,8 @@ describe('ActivityDialog', () => {
     const { user, onClose } = renderDialog('note');
     const dialog = screen.getByRole('dialog', { name: 'Add a note' });
     expect(dialog).toBeInTheDocument();
+    // Opens ready to type.
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Note' })).toHaveFocus());
     await user.click(screen.getByRole('button', { name: 'Add note' }));
     const note = screen.getByRole('textbox', { name: 'Note' });
     expect(note).toHaveAccessibleDescription('Write the note');
@@ -64,6 +66,7 @@ describe('ActivityDialog', () => {
     createMock.mockResolvedValue();
     const { user, onClose } = renderDialog('task');
     expect(screen.getByRole('dialog', { name: 'Create a task' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Task' })).toHaveFocus());
     await user.click(screen.getByRole('button', { name: 'Create task' }));
     expect(screen.getByRole('textbox', { name: 'Task' })).toHaveAccessibleDescription('Say what needs doing');
 

@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
@@ -27,6 +27,8 @@ export function ActivityDialog({ customerId, kind, onClose, viewerId }: Activity
   const create = useCreateActivity(customerId);
   const team = useTeam();
   const bodyId = useId();
+  // The dialog opens on the field people came to fill: the note's text, or the task's title.
+  const firstField = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
   const {
     register,
     handleSubmit,
@@ -43,6 +45,9 @@ export function ActivityDialog({ customerId, kind, onClose, viewerId }: Activity
   }, [kind, reset, viewerId]);
 
   const current = useWatch({ control, name: 'kind' });
+  const subjectField = register('subject');
+  const bodyField = register('body');
+  const focusOnBody = kind === 'note';
   const message = (key?: string) => (key ? t(key) : undefined);
   const onSubmit = handleSubmit(async (values) => {
     try {
@@ -62,6 +67,7 @@ export function ActivityDialog({ customerId, kind, onClose, viewerId }: Activity
       title={t(`activity.titles.${current}`)}
       description={t('activity.description')}
       hideDescription
+      initialFocus={firstField}
     >
       <form className="activity-form" noValidate onSubmit={onSubmit}>
         <fieldset className="kind-switch">
@@ -77,7 +83,11 @@ export function ActivityDialog({ customerId, kind, onClose, viewerId }: Activity
           label={current === 'task' ? t('activity.taskTitle') : t('activity.subject')}
           error={message(errors.subject?.message)}
           maxLength={300}
-          {...register('subject')}
+          {...subjectField}
+          ref={(element) => {
+            subjectField.ref(element);
+            if (!focusOnBody) firstField.current = element;
+          }}
         />
         <div className="field">
           <label htmlFor={bodyId}>{current === 'note' ? t('activity.note') : t('activity.details')}</label>
@@ -86,7 +96,11 @@ export function ActivityDialog({ customerId, kind, onClose, viewerId }: Activity
             rows={5}
             aria-invalid={errors.body ? true : undefined}
             aria-describedby={errors.body ? `${bodyId}-error` : undefined}
-            {...register('body')}
+            {...bodyField}
+            ref={(element) => {
+              bodyField.ref(element);
+              if (focusOnBody) firstField.current = element;
+            }}
           />
           {errors.body?.message ? (
             <p id={`${bodyId}-error`} className="field-error">
