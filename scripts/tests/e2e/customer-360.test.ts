@@ -119,6 +119,31 @@ describe('customer 360 (Chromium against the local stack)', () => {
     await Promise.all([writer.close(), watcher.close()]);
   });
 
+  it('shows a new order live: in the Orders tab and in the figures', async () => {
+    const page = await signIn(ctx.browser, ctx.app.url, colleague);
+    await page.goto(`${ctx.app.url}/customers/${customerId}?tab=orders`);
+    const orders = page.getByRole('table', { name: 'This customer’s orders' });
+    await orders.waitFor({ timeout: 10_000 });
+    const before = await orders.getByRole('row').count();
+    await page.evaluate('window.__sameDocument = true');
+
+    const orderId = await createOrder({ customerId, currency: base, total: 49.5, exchangeRate: 1 });
+    const number = `#LIVE-${uniqueTag()}`;
+    await adminSql(`update public.orders set order_number = $2 where id = $1`, [orderId, number]);
+
+    await orders.getByRole('link', { name: number }).waitFor({ timeout: 15_000 });
+    expect(await orders.getByRole('row').count()).toBe(before + 1);
+    const [row] = await adminSql<{ lifetime_value: string; order_count: number }>(
+      `select lifetime_value, order_count from public.customers where id = $1`,
+      [customerId],
+    );
+    const figures = page.getByRole('group', { name: 'Key figures' });
+    await figures.getByText(money(row.lifetime_value, base)).waitFor({ timeout: 15_000 });
+    expect(await figures.textContent()).toContain(`Orders${row.order_count}`);
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    await page.close();
+  });
+
   it('creates a task for a colleague and ticks it off', async () => {
     const page = await signIn(ctx.browser, ctx.app.url, ctx.member);
     await page.goto(`${ctx.app.url}/customers/${customerId}?tab=timeline`);
@@ -192,7 +217,12 @@ describe('customer 360 (Chromium against the local stack)', () => {
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(/\?tab=orders$/);
     await page.getByRole('table', { name: 'This customer’s orders' }).waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('table', { name: 'This customer’s orders' }).getByRole('row').count()).toBe(4);
+    const [{ count }] = await adminSql<{ count: number }>(
+      `select count(*)::int as count from public.orders where customer_id = $1`,
+      [customerId],
+    );
+    // Every order, counted or not (the pending one too), under a header row.
+    expect(await page.getByRole('table', { name: 'This customer’s orders' }).getByRole('row').count()).toBe(count + 1);
     await page.keyboard.press('ArrowRight');
     await page.getByRole('list', { name: 'Customer timeline' }).waitFor({ timeout: 10_000 });
     for (const name of ['Add note', 'Log call', 'Create task', 'Mark as done', 'Reopen task']) {
