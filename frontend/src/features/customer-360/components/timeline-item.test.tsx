@@ -79,6 +79,24 @@ describe('TimelineItem', () => {
     expect(screen.getByRole('article', { name: 'Consent withdrawn: Marketing by SMS' })).toBeInTheDocument();
   });
 
+  it('shows what the email provider reported about emails and alerts', () => {
+    renderItem(entry({ source: 'message', kind: 'outbound', title: 'Your order', data: { status: 'bounced' } }));
+    expect(screen.getByRole('article', { name: 'Email sent · Your order' })).toHaveTextContent('Bounced');
+  });
+
+  it('says when an alert was opened and clicked', () => {
+    renderItem(
+      entry({
+        source: 'alert',
+        kind: 'price_drop',
+        data: { state: 'sent', opened_at: '2026-11-20T09:00:00Z', clicked_at: '2026-11-20T09:05:00Z' },
+      }),
+    );
+    const alert = screen.getByRole('article', { name: 'Price-drop alert · Sent' });
+    expect(alert).toHaveTextContent('Opened Nov 20, 2026 10:00 AM');
+    expect(alert).toHaveTextContent('Clicked Nov 20, 2026 10:05 AM');
+  });
+
   it('shows an open task with its due date and assignee, and offers to tick it off', async () => {
     const onToggle = vi.fn();
     vi.useRealTimers();

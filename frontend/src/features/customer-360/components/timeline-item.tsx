@@ -59,6 +59,9 @@ export function TimelineItem({ entry, names, onToggleTask, togglePending }: Time
   const completedAt = text(entry.data.completed_at);
   const dueAt = text(entry.data.due_at);
   const assigneeId = text(entry.data.assignee_id);
+  const messageStatus = text(entry.data.status);
+  const openedAt = text(entry.data.opened_at);
+  const clickedAt = text(entry.data.clicked_at);
 
   return (
     <li className={`timeline-item timeline-${entry.source}`}>
@@ -85,6 +88,16 @@ export function TimelineItem({ entry, names, onToggleTask, togglePending }: Time
           ) : null}
           {isTask && completedAt ? (
             <span className="task-done">{t('timeline.doneAt', { date: formatDateTime(completedAt, zone) })}</span>
+          ) : null}
+          {/* What the email provider reported back (SendGrid events), for emails and alerts. */}
+          {entry.source === 'message' && messageStatus ? (
+            <span>{t(`timeline.emailStatus.${messageStatus}`, { defaultValue: messageStatus })}</span>
+          ) : null}
+          {entry.source === 'alert' && openedAt ? (
+            <span>{t('timeline.openedAt', { date: formatDateTime(openedAt, zone) })}</span>
+          ) : null}
+          {entry.source === 'alert' && clickedAt ? (
+            <span>{t('timeline.clickedAt', { date: formatDateTime(clickedAt, zone) })}</span>
           ) : null}
         </p>
         {isTask && onToggleTask ? (
