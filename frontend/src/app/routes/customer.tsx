@@ -1,17 +1,23 @@
-import { UserRound } from 'lucide-react';
-import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
 
-import { EmptySection } from '../layout/section-page.tsx';
+import { Customer360Page } from '@/features/customer-360/components/customer-360-page.tsx';
+import { CustomerOrders, customerOrdersKeys } from '@/features/orders/components/customer-orders.tsx';
+import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
 
-/** Customer 360 (one customer's header, orders, timeline and favourites). */
+/** Customer 360: the customer feature's page, with the orders feature's list in its Orders tab. */
 export function CustomerRoute() {
-  const { t } = useTranslation('shell');
+  const { customerId = '' } = useParams();
+  // The shell only renders pages for an active member, so the row is already cached here.
+  const member = useCurrentMember().data;
+  if (!member) return null;
   return (
-    <EmptySection
-      title={t('nav.customers')}
-      icon={UserRound}
-      emptyTitle={t('sections.customers.emptyTitle')}
-      emptyDescription={t('sections.customers.emptyDescription')}
+    <Customer360Page
+      // A new customer is a new page: tabs, dialogs and scroll start afresh.
+      key={customerId}
+      customerId={customerId}
+      viewer={{ userId: member.user_id, role: member.role }}
+      orders={<CustomerOrders customerId={customerId} />}
+      ordersQueryKeys={customerOrdersKeys(customerId)}
     />
   );
 }

@@ -1,17 +1,9 @@
-import { ShoppingBag } from 'lucide-react';
-import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router-dom';
 
-import { EmptySection } from '../layout/section-page.tsx';
+import { OrderDetailPage } from '@/features/orders/components/order-detail.tsx';
 
 /** One order: its items, amounts, status and customer. */
 export function OrderRoute() {
-  const { t } = useTranslation('shell');
-  return (
-    <EmptySection
-      title={t('nav.orders')}
-      icon={ShoppingBag}
-      emptyTitle={t('sections.orders.emptyTitle')}
-      emptyDescription={t('sections.orders.emptyDescription')}
-    />
-  );
+  const { orderId = '' } = useParams();
+  return <OrderDetailPage key={orderId} orderId={orderId} />;
 }

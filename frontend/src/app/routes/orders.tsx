@@ -1,16 +1,15 @@
-import { ShoppingBag } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
-import { EmptySection } from '../layout/section-page.tsx';
+import { OrdersList } from '@/features/orders/components/orders-list.tsx';
 
+import { SectionPage } from '../layout/section-page.tsx';
+
+/** Every order the member may see, filtered, searched and sorted through the URL. */
 export function OrdersRoute() {
-  const { t } = useTranslation('shell');
+  const { t } = useTranslation('orders');
   return (
-    <EmptySection
-      title={t('nav.orders')}
-      icon={ShoppingBag}
-      emptyTitle={t('sections.orders.emptyTitle')}
-      emptyDescription={t('sections.orders.emptyDescription')}
-    />
+    <SectionPage title={t('title')}>
+      <OrdersList />
+    </SectionPage>
   );
 }

@@ -1,0 +1,37 @@
+import { fromZonedTime } from 'date-fns-tz';
+
+import { supabase } from '@/lib/supabase.ts';
+import type { TablesInsert } from '@/types/database.types.ts';
+
+import type { ActivityInput } from '../schemas/activity.ts';
+
+/**
+ * Adds a note, a call or a task as the caller (the database sets the author). `timeZone` is the
+ * viewer's: the due date was typed as their wall-clock time, not the browser's.
+ */
+export async function createActivity(customerId: string, input: ActivityInput, timeZone: string): Promise<void> {
+  const row: TablesInsert<'activities'> = {
+    customer_id: customerId,
+    kind: input.kind,
+    subject: input.subject || null,
+    body: input.body || null,
+    // The database allows these only on the kinds they belong to.
+    direction: input.kind === 'call' ? input.direction : null,
+    due_at: input.kind === 'task' && input.dueAt ? fromZonedTime(input.dueAt, timeZone).toISOString() : null,
+    assignee_id: input.kind === 'task' && input.assigneeId ? input.assigneeId : null,
+  };
+  const { error } = await supabase.from('activities').insert(row);
+  if (error) throw error;
+}
+
+/** Marks a task done (or open again); authors, managers and the assignee may. */
+export async function setTaskCompleted(activityId: string, completed: boolean): Promise<void> {
+  const { data, error } = await supabase
+    .from('activities')
+    .update({ completed_at: completed ? new Date().toISOString() : null })
+    .eq('id', activityId)
+    .select('id');
+  if (error) throw error;
+  // RLS turns a refused update into zero rows, not an error: say so rather than pretend.
+  if (data.length === 0) throw new Error('not allowed');
+}

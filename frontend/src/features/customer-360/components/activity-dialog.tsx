@@ -1,0 +1,152 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useId, useRef } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+
+import { Button } from '@/components/ui/button.tsx';
+import { Dialog } from '@/components/ui/dialog.tsx';
+import { SelectField } from '@/components/ui/select-field.tsx';
+import { TextField } from '@/components/ui/text-field.tsx';
+import { toast } from '@/stores/toast-store.ts';
+
+import { useCreateActivity, useTeam } from '../hooks/use-activity-mutations.ts';
+import { activitySchema, emptyActivity, type ActivityInput, type ActivityKind } from '../schemas/activity.ts';
+
+export interface ActivityDialogProps {
+  customerId: string;
+  /** The kind the dialog opens with; null while closed. */
+  kind: ActivityKind | null;
+  onClose: () => void;
+  /** New tasks go to the viewer unless they pick someone else. */
+  viewerId: string;
+}
+
+/** Add a note, log a call or create a task, in one Radix dialog with one zod schema. */
+export function ActivityDialog({ customerId, kind, onClose, viewerId }: ActivityDialogProps) {
+  const { t } = useTranslation('customer');
+  const create = useCreateActivity(customerId);
+  const team = useTeam();
+  const bodyId = useId();
+  // The dialog opens on the field people came to fill: the note's text, or the task's title.
+  const firstField = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
+  const {
+    register,
+    handleSubmit,
+    reset,
+    control,
+    formState: { errors, isSubmitting },
+  } = useForm<ActivityInput>({
+    resolver: zodResolver(activitySchema),
+    defaultValues: emptyActivity(kind ?? 'note', viewerId),
+  });
+  // Each opening starts from a clean form of the kind that was asked for.
+  useEffect(() => {
+    if (kind) reset(emptyActivity(kind, viewerId));
+  }, [kind, reset, viewerId]);
+
+  const current = useWatch({ control, name: 'kind' });
+  const subjectField = register('subject');
+  const bodyField = register('body');
+  const focusOnBody = kind === 'note';
+  const message = (key?: string) => (key ? t(key) : undefined);
+  const onSubmit = handleSubmit(async (values) => {
+    try {
+      await create.mutateAsync(values);
+      toast.success(t(`activity.saved.${values.kind}`));
+      onClose();
+    } catch {
+      toast.error(t('activity.saveFailed'));
+    }
+  });
+
+  const assignees = (team.data ?? []).filter((member) => member.active && member.role !== 'readonly');
+  return (
+    <Dialog
+      open={kind !== null}
+      onOpenChange={(open) => (open ? undefined : onClose())}
+      title={t(`activity.titles.${current}`)}
+      description={t('activity.description')}
+      hideDescription
+      initialFocus={firstField}
+    >
+      <form className="activity-form" noValidate onSubmit={onSubmit}>
+        <fieldset className="kind-switch">
+          <legend className="visually-hidden">{t('activity.kind')}</legend>
+          {(['note', 'call', 'task'] as const).map((option) => (
+            <label key={option} className="kind-option">
+              <input type="radio" value={option} {...register('kind')} />
+              <span>{t(`activity.kinds.${option}`)}</span>
+            </label>
+          ))}
+        </fieldset>
+        <TextField
+          label={current === 'task' ? t('activity.taskTitle') : t('activity.subject')}
+          error={message(errors.subject?.message)}
+          maxLength={300}
+          {...subjectField}
+          ref={(element) => {
+            subjectField.ref(element);
+            if (!focusOnBody) firstField.current = element;
+          }}
+        />
+        <div className="field">
+          <label htmlFor={bodyId}>{current === 'note' ? t('activity.note') : t('activity.details')}</label>
+          <textarea
+            id={bodyId}
+            rows={5}
+            aria-invalid={errors.body ? true : undefined}
+            aria-describedby={errors.body ? `${bodyId}-error` : undefined}
+            {...bodyField}
+            ref={(element) => {
+              bodyField.ref(element);
+              if (focusOnBody) firstField.current = element;
+            }}
+          />
+          {errors.body?.message ? (
+            <p id={`${bodyId}-error`} className="field-error">
+              {t(errors.body.message)}
+            </p>
+          ) : null}
+        </div>
+        {current === 'call' ? (
+          <SelectField
+            label={t('activity.direction')}
+            options={[
+              { value: 'outbound', label: t('activity.outbound') },
+              { value: 'inbound', label: t('activity.inbound') },
+            ]}
+            {...register('direction')}
+          />
+        ) : null}
+        {current === 'task' ? (
+          <div className="activity-task-fields">
+            <TextField
+              type="datetime-local"
+              label={t('activity.dueAt')}
+              error={message(errors.dueAt?.message)}
+              {...register('dueAt')}
+            />
+            <SelectField
+              // Re-mounted when the team arrives, so the default assignee (the viewer) is selectable.
+              key={assignees.length}
+              label={t('activity.assignee')}
+              options={[
+                { value: '', label: t('activity.unassigned') },
+                ...assignees.map((member) => ({ value: member.user_id, label: member.full_name })),
+              ]}
+              {...register('assigneeId')}
+            />
+          </div>
+        ) : null}
+        <div className="form-actions">
+          <Button type="submit" pending={isSubmitting} pendingLabel={t('activity.saving')}>
+            {t(`activity.submit.${current}`)}
+          </Button>
+          <Button variant="secondary" onClick={onClose}>
+            {t('activity.cancel')}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

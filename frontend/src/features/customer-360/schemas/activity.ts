@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const ACTIVITY_KINDS = ['note', 'call', 'task'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/**
+ * One schema for the add-activity dialog and the insert (style.md). Flat rather than a union so
+ * one form can switch kind without losing what was typed; the per-kind rules mirror the
+ * database's checks (a subject or body, ≤ 300 / 20 000 characters, due dates only on tasks).
+ * Messages are translation keys.
+ */
+export const activitySchema = z
+  .object({
+    kind: z.enum(ACTIVITY_KINDS),
+    subject: z.string().trim().max(300, 'customer:validation.subjectTooLong'),
+    body: z.string().trim().max(20_000, 'customer:validation.bodyTooLong'),
+    direction: z.enum(['inbound', 'outbound']),
+    /** `YYYY-MM-DDTHH:mm` from a datetime-local input, read in the viewer's time zone. */
+    dueAt: z.string(),
+    assigneeId: z.string(),
+  })
+  .superRefine((value, context) => {
+    if (value.kind === 'note' && value.body === '') {
+      context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.noteRequired' });
+    }
+    if (value.kind === 'call' && value.body === '' && value.subject === '') {
+      context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.callRequired' });
+    }
+    if (value.kind === 'task' && value.subject === '') {
+      context.addIssue({ code: 'custom', path: ['subject'], message: 'customer:validation.taskTitleRequired' });
+    }
+    if (value.kind === 'task' && value.dueAt !== '' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value.dueAt)) {
+      context.addIssue({ code: 'custom', path: ['dueAt'], message: 'customer:validation.dueAtInvalid' });
+    }
+  });
+
+export type ActivityInput = z.infer<typeof activitySchema>;
+
+export const emptyActivity = (kind: ActivityKind, assigneeId = ''): ActivityInput => ({
+  kind,
+  subject: '',
+  body: '',
+  direction: 'outbound',
+  dueAt: '',
+  assigneeId,
+});
