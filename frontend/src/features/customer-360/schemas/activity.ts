@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const ACTIVITY_KINDS = ['note', 'call', 'task'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -12,27 +12,29 @@ export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const activitySchema = z
   .object({
     kind: z.enum(ACTIVITY_KINDS),
-    subject: z.string().trim().max(300, 'customer:validation.subjectTooLong'),
-    body: z.string().trim().max(20_000, 'customer:validation.bodyTooLong'),
+    subject: z.string().check(z.trim(), z.maxLength(300, 'customer:validation.subjectTooLong')),
+    body: z.string().check(z.trim(), z.maxLength(20_000, 'customer:validation.bodyTooLong')),
     direction: z.enum(['inbound', 'outbound']),
     /** `YYYY-MM-DDTHH:mm` from a datetime-local input, read in the viewer's time zone. */
     dueAt: z.string(),
     assigneeId: z.string(),
   })
-  .superRefine((value, context) => {
-    if (value.kind === 'note' && value.body === '') {
-      context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.noteRequired' });
-    }
-    if (value.kind === 'call' && value.body === '' && value.subject === '') {
-      context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.callRequired' });
-    }
-    if (value.kind === 'task' && value.subject === '') {
-      context.addIssue({ code: 'custom', path: ['subject'], message: 'customer:validation.taskTitleRequired' });
-    }
-    if (value.kind === 'task' && value.dueAt !== '' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value.dueAt)) {
-      context.addIssue({ code: 'custom', path: ['dueAt'], message: 'customer:validation.dueAtInvalid' });
-    }
-  });
+  .check(
+    z.superRefine((value, context) => {
+      if (value.kind === 'note' && value.body === '') {
+        context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.noteRequired' });
+      }
+      if (value.kind === 'call' && value.body === '' && value.subject === '') {
+        context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.callRequired' });
+      }
+      if (value.kind === 'task' && value.subject === '') {
+        context.addIssue({ code: 'custom', path: ['subject'], message: 'customer:validation.taskTitleRequired' });
+      }
+      if (value.kind === 'task' && value.dueAt !== '' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value.dueAt)) {
+        context.addIssue({ code: 'custom', path: ['dueAt'], message: 'customer:validation.dueAtInvalid' });
+      }
+    }),
+  );
 
 export type ActivityInput = z.infer<typeof activitySchema>;
 
