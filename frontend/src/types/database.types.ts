@@ -925,6 +925,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"saved_views": {
+                  Row: {
+                    "created_at": string,"id": string,"list": string,"name": string,"owner_id": string,"shared": boolean,"state": NonNullable<Json>,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"list"?: string,"name": string,"owner_id"?: string,"shared"?: boolean,"state"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"list"?: string,"name"?: string,"owner_id"?: string,"shared"?: boolean,"state"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "saved_views_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
                 },"shopify_privacy_requests": {
                   Row: {
                     "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
