@@ -1,10 +1,12 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { CustomersScreen } from '@/features/customers/components/customers-screen.tsx';
-import { ViewerContext } from '@/features/customers/hooks/use-viewer.ts';
+import { CustomersContext, type CustomersEnvironment } from '@/features/customers/hooks/use-customers-context.ts';
 import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
+import { timeZoneOptions } from '@/features/team/utils/time-zone-options.ts';
 
 import { SectionPage } from '../layout/section-page.tsx';
 
@@ -12,12 +14,18 @@ import { SectionPage } from '../layout/section-page.tsx';
 export function CustomersRoute() {
   const { t } = useTranslation('customers');
   const member = useCurrentMember();
+  const userId = member.data?.user_id;
+  const role = member.data?.role;
+  const environment = useMemo<CustomersEnvironment | null>(
+    () => (userId && role ? { viewer: { userId, role }, timeZoneOptions } : null),
+    [userId, role],
+  );
   return (
     <SectionPage title={t('title')}>
-      {member.data ? (
-        <ViewerContext.Provider value={{ userId: member.data.user_id, role: member.data.role }}>
+      {environment ? (
+        <CustomersContext.Provider value={environment}>
           <CustomersScreen />
-        </ViewerContext.Provider>
+        </CustomersContext.Provider>
       ) : member.isError || member.data === null ? (
         <ErrorState onRetry={() => void member.refetch()} />
       ) : (

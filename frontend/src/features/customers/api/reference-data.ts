@@ -63,10 +63,3 @@ export async function fetchReferenceData(): Promise<ReferenceData> {
     baseCurrency: must(settings)?.base_currency ?? 'EUR',
   };
 }
-
-/** Agents create tags on the fly while bulk-tagging (the tags policies allow it). */
-export async function createTag(name: string): Promise<Tag> {
-  const { data, error } = await supabase.from('tags').insert({ name: name.trim() }).select('id, name, colour').single();
-  if (error) throw error;
-  return data;
-}

@@ -1,22 +1,36 @@
-import { ChevronLeft, ChevronRight, SearchX, Users } from 'lucide-react';
+import { ChevronLeft, ChevronRight, Download, Plus, SearchX, Users } from 'lucide-react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
+import { toast } from '@/stores/toast-store.ts';
 
 import { cursorValue, type ListScope } from '../api/customers.ts';
 import { useCustomerList } from '../hooks/use-customer-list.ts';
+import { useViewer } from '../hooks/use-customers-context.ts';
+import { useExportCustomers } from '../hooks/use-export-customers.ts';
 import { useListParams } from '../hooks/use-list-params.ts';
 import { useReferenceData } from '../hooks/use-reference-data.ts';
-import { useViewer } from '../hooks/use-viewer.ts';
-import { DEFAULT_DIRECTION, FILTER_KEYS, hasActiveFilters, type SortKey } from '../utils/list-params.ts';
-import { abilitiesOf } from '../utils/permissions.ts';
+import { useSelection } from '../hooks/use-selection.ts';
+import {
+  DEFAULT_DIRECTION,
+  FILTER_KEYS,
+  hasActiveFilters,
+  serializeListParams,
+  type SortKey,
+} from '../utils/list-params.ts';
+import { abilitiesOf, canEditCustomer } from '../utils/permissions.ts';
 
+import { BulkActionsBar } from './bulk-actions-bar.tsx';
 import { CustomerFilters } from './customer-filters.tsx';
+import { CustomerFormDialog } from './customer-form-dialog.tsx';
 import { CustomerSearch } from './customer-search.tsx';
 import { CustomersTable, CustomersTableSkeleton } from './customers-table.tsx';
 import './customers.css';
+
+type FormState = { open: false } | { open: true; customerId: string | null };
 
 /** The customers list: search, filters, sort and pages from the URL, over the customer_list view. */
 export function CustomersScreen() {
@@ -27,18 +41,30 @@ export function CustomersScreen() {
   const scope: ListScope = can.ownCustomersOnly ? { ownerOnly: viewer.userId } : {};
   const list = useCustomerList(params, scope);
   const reference = useReferenceData();
+  const exporter = useExportCustomers();
+  const [form, setForm] = useState<FormState>({ open: false });
   const filtered = hasActiveFilters(params);
+  const page = list.data;
+  const rows = page?.rows ?? [];
+  // A selection belongs to the page it was made on: another page, filter or sort starts afresh.
+  const selection = useSelection(serializeListParams(params).toString(), rows);
 
   const clearFilters = () => update({ q: '', ...Object.fromEntries(FILTER_KEYS.map((key) => [key, undefined])) });
 
   const sortBy = (sort: SortKey) =>
-    update({
-      sort,
-      dir: params.sort === sort ? (params.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort],
-    });
+    update({ sort, dir: params.sort === sort ? (params.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort] });
 
-  const page = list.data;
-  const rows = page?.rows ?? [];
+  const exportCsv = async (ids?: string[]) => {
+    if (!reference.data) return;
+    try {
+      const result = await exporter.mutateAsync({ params, scope, baseCurrency: reference.data.baseCurrency, ids });
+      toast.success(
+        result.capped ? t('export.capped', { count: result.count }) : t('export.done', { count: result.count }),
+      );
+    } catch {
+      toast.error(t('export.failed'));
+    }
+  };
 
   const content = () => {
     if (list.isError && !page) return <ErrorState description={t('errors.load')} onRetry={() => void list.refetch()} />;
@@ -60,17 +86,41 @@ export function CustomersScreen() {
           icon={Users}
           title={t('empty.noneTitle')}
           description={can.create ? t('empty.noneDescription') : t('empty.noneDescriptionReadonly')}
+          action={
+            can.create ? (
+              <Button onClick={() => setForm({ open: true, customerId: null })}>{t('actions.create')}</Button>
+            ) : undefined
+          }
         />
       );
     }
     return (
       <>
+        {selection.ids.length > 0 ? (
+          <BulkActionsBar
+            selectedIds={selection.ids}
+            reference={reference.data}
+            can={can}
+            exporting={exporter.isPending && exporter.variables?.ids !== undefined}
+            onExport={() => void exportCsv(selection.ids)}
+            onClear={selection.clear}
+          />
+        ) : null}
         <CustomersTable
           rows={rows}
           params={params}
           baseCurrency={reference.data.baseCurrency}
           onSort={sortBy}
           busy={list.isPlaceholderData}
+          selection={selection}
+          edit={
+            can.create
+              ? {
+                  allowed: (row) => canEditCustomer(viewer, row.owner_id),
+                  open: (row) => setForm({ open: true, customerId: row.id }),
+                }
+              : undefined
+          }
         />
         <nav className="pagination" aria-label={t('pagination.label')}>
           <Button
@@ -108,6 +158,26 @@ export function CustomersScreen() {
     <>
       <div className="customers-toolbar">
         <CustomerSearch value={params.q} onSearch={(q) => update({ q }, { replace: true })} />
+        <div className="customers-toolbar-actions">
+          {can.export ? (
+            <Button
+              variant="secondary"
+              disabled={!page || rows.length === 0}
+              pending={exporter.isPending && exporter.variables?.ids === undefined}
+              pendingLabel={t('export.working')}
+              onClick={() => void exportCsv()}
+            >
+              <Download aria-hidden="true" size={16} />
+              {t('export.all')}
+            </Button>
+          ) : null}
+          {can.create ? (
+            <Button onClick={() => setForm({ open: true, customerId: null })}>
+              <Plus aria-hidden="true" size={16} />
+              {t('actions.create')}
+            </Button>
+          ) : null}
+        </div>
       </div>
       {reference.data ? (
         <CustomerFilters
@@ -128,6 +198,13 @@ export function CustomersScreen() {
         ) : null}
       </div>
       {content()}
+      <CustomerFormDialog
+        open={form.open}
+        customerId={form.open ? form.customerId : null}
+        onOpenChange={(open) => {
+          if (!open) setForm({ open: false });
+        }}
+      />
     </>
   );
 }

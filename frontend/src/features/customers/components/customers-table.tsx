@@ -1,4 +1,4 @@
-import { ArrowDown, ArrowUp, ArrowUpDown } from 'lucide-react';
+import { ArrowDown, ArrowUp, ArrowUpDown, Pencil } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
@@ -23,10 +23,12 @@ export interface CustomersTableProps {
     setPage: (selectAll: boolean) => void;
   };
   busy?: boolean;
+  /** Offered on the rows the viewer may edit (the database decides; this only hides). */
+  edit?: { allowed: (row: CustomerRow) => boolean; open: (row: CustomerRow) => void };
 }
 
 /** The list of customers: a real table (headers, sort state, row selection) readable by everyone. */
-export function CustomersTable({ rows, params, baseCurrency, onSort, selection, busy }: CustomersTableProps) {
+export function CustomersTable({ rows, params, baseCurrency, onSort, selection, busy, edit }: CustomersTableProps) {
   const { t } = useTranslation('customers');
   const show = useDisplay();
   const selectedOnPage = selection ? rows.filter((row) => selection.selected.has(row.id)).length : 0;
@@ -82,6 +84,11 @@ export function CustomersTable({ rows, params, baseCurrency, onSort, selection, 
             {sortHeader('orders', t('columns.orders'), 'numeric optional')}
             {sortHeader('last_order', t('columns.lastOrder'), 'optional')}
             {sortHeader('created', t('columns.created'), 'optional')}
+            {edit ? (
+              <th scope="col">
+                <span className="visually-hidden">{t('columns.actions')}</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -139,6 +146,20 @@ export function CustomersTable({ rows, params, baseCurrency, onSort, selection, 
                 <td className="optional">
                   <time dateTime={row.created_at}>{show.date(row.created_at)}</time>
                 </td>
+                {edit ? (
+                  <td>
+                    {edit.allowed(row) ? (
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-label={t('table.edit', { name })}
+                        onClick={() => edit.open(row)}
+                      >
+                        <Pencil aria-hidden="true" size={16} />
+                      </button>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             );
           })}
