@@ -28,6 +28,7 @@ import { CustomerFilters } from './customer-filters.tsx';
 import { CustomerFormDialog } from './customer-form-dialog.tsx';
 import { CustomerSearch } from './customer-search.tsx';
 import { CustomersTable, CustomersTableSkeleton } from './customers-table.tsx';
+import { SavedViews } from './saved-views.tsx';
 import './customers.css';
 
 type FormState = { open: false } | { open: true; customerId: string | null };
@@ -37,7 +38,7 @@ export function CustomersScreen() {
   const { t } = useTranslation('customers');
   const viewer = useViewer();
   const can = abilitiesOf(viewer.role);
-  const { params, update } = useListParams();
+  const { params, update, replaceAll } = useListParams();
   const scope: ListScope = can.ownCustomersOnly ? { ownerOnly: viewer.userId } : {};
   const list = useCustomerList(params, scope);
   const reference = useReferenceData();
@@ -179,6 +180,7 @@ export function CustomersScreen() {
           ) : null}
         </div>
       </div>
+      <SavedViews params={params} onApply={replaceAll} />
       {reference.data ? (
         <CustomerFilters
           filters={params}

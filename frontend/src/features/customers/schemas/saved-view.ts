@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** A view's name as saved_views checks it: trimmed, 1–80 characters. */
+export const savedViewSchema = z.object({
+  name: z.string().trim().min(1, 'customers:views.nameRequired').max(80, 'customers:views.nameTooLong'),
+  shared: z.boolean(),
+});
+
+export type SavedViewFormValues = z.infer<typeof savedViewSchema>;
+
+/** saved_views_owner_name_key: one name per person, whatever its case. */
+export const isDuplicateName = (error: unknown) => (error as { code?: string } | null)?.code === '23505';
