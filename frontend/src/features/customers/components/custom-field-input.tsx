@@ -25,7 +25,8 @@ export interface CustomFieldInputProps {
 /** The input that fits a custom field's type; its help text and any refusal are read with it. */
 export function CustomFieldInput({ definition, control, error }: CustomFieldInputProps) {
   const { t } = useTranslation('customers');
-  const hintId = useId();
+  const fieldId = useId();
+  const hintId = `${fieldId}-hint`;
   const name = `customFields.${definition.key}` as const;
   const label = definition.required ? t('form.requiredLabel', { label: definition.label }) : definition.label;
   const archived = !definition.active;
@@ -36,7 +37,9 @@ export function CustomFieldInput({ definition, control, error }: CustomFieldInpu
       control={control}
       name={name}
       render={({ field }) => {
-        const describedBy = hint ? hintId : undefined;
+        // The hint and the error (TextField / SelectField name it `${id}-error`) are both read.
+        const describedBy =
+          [hint ? hintId : null, error ? `${fieldId}-error` : null].filter(Boolean).join(' ') || undefined;
         const text = typeof field.value === 'string' ? field.value : '';
         if (definition.type === 'multiselect') {
           const chosen = Array.isArray(field.value) ? field.value : [];
@@ -67,11 +70,15 @@ export function CustomFieldInput({ definition, control, error }: CustomFieldInpu
                   {hint}
                 </p>
               ) : null}
-              {error ? <p className="field-error">{error}</p> : null}
+              {error ? (
+                <p id={`${fieldId}-error`} className="field-error">
+                  {error}
+                </p>
+              ) : null}
             </fieldset>
           );
         }
-        const common = { label, error, disabled: archived, 'aria-describedby': describedBy };
+        const common = { id: fieldId, label, error, disabled: archived, 'aria-describedby': describedBy };
         const input =
           definition.type === 'select' || definition.type === 'boolean' ? (
             <SelectField
