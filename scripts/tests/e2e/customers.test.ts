@@ -103,6 +103,15 @@ describe('the customers list as a manager', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
     for (const lastName of tagged) await table.getByRole('link', { name: `E2E ${lastName}` }).waitFor();
 
+    // Search narrows the filtered list (search_customer_list keeps the tag filter).
+    const search = page.getByRole('searchbox', { name: 'Search customers' });
+    await search.fill(tagged[0]);
+    await page.waitForURL(new RegExp(`q=${tagged[0]}`));
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    await table.getByRole('link', { name: `E2E ${tagged[0]}` }).waitFor();
+    await search.press('Escape');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
+
     // A shared link opens the same list.
     const shared = await ctx.browser.newPage();
     await signIn(shared, ctx.app.url, ctx.member);

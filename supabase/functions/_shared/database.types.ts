@@ -1257,6 +1257,45 @@ isOneToOne: false
               "events": number,"queued": number,"suppressed": number
             }[]
                            },
+"search_customer_list":
+{ Args: { "query": string }; Returns: {
+              "average_order_value": number | null,
+"city": string | null,
+"company": string | null,
+"country": string | null,
+"created_at": string,
+"currency": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string | null,
+"email_lower": string | null,
+"first_name": string | null,
+"first_order_at": string | null,
+"full_name": string | null,
+"id": string,
+"language": string | null,
+"last_name": string | null,
+"last_order_at": string | null,
+"lifecycle_stage": string,
+"lifetime_value": number,
+"order_count": number,
+"owner_id": string | null,
+"owner_name": string | null,
+"phone": string | null,
+"region": string | null,
+"source": string,
+"status": Database["public"]['Enums']["customer_status"],
+"style_interests": (string)[],
+"tag_ids": (string)[] | null,
+"tag_names": (string)[] | null,
+"timezone": string | null,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "customer_list"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "search_customers":
 { Args: { "query": string,"result_limit"?: number }; Returns: {
               "average_order_value": number | null,

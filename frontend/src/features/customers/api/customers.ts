@@ -25,6 +25,8 @@ export type CustomerRow = Pick<
   | 'tag_names'
 > & { id: string };
 
+// Every column the list filters or sorts on is selected: this PostgREST cannot filter a function's
+// result (search_customer_list) on a column it does not return (PostgREST#3965, fixed upstream).
 const LIST_COLUMNS =
   'id, full_name, email, phone, company, country, city, status, lifecycle_stage, owner_id, owner_name, lifetime_value, order_count, last_order_at, created_at, tag_names';
 
@@ -53,18 +55,6 @@ export const customerKeys = {
 /** Search needs two characters, like search_customers(); one letter would match nearly everyone. */
 export const MIN_SEARCH_LENGTH = 2;
 
-/** `*` is PostgREST's wildcard; quoting keeps the person's commas and parentheses literal. */
-function searchFilter(query: string): string {
-  const needle = query.trim().replace(/[\\"*]/g, ' ');
-  const quoted = (pattern: string) => `"${pattern}"`;
-  return [
-    `email.ilike.${quoted(`${needle}*`)}`,
-    `full_name.ilike.${quoted(`*${needle}*`)}`,
-    `company.ilike.${quoted(`*${needle}*`)}`,
-    `phone.ilike.${quoted(`*${needle.replace(/\s/g, '')}*`)}`,
-  ].join(',');
-}
-
 /** Embeds that only filter (tag, consent) are named so the select knows which to add. */
 function selectFor(filters: ListFilters): string {
   const embeds: string[] = [];
@@ -79,9 +69,16 @@ function selectFor(filters: ListFilters): string {
  * the file holds exactly what the screen shows.
  */
 function filteredQuery(params: ListParams, scope: ListScope, count: boolean) {
-  let query = supabase.from('customer_list').select(selectFor(params), count ? { count: 'estimated' } : undefined);
+  const search = params.q.trim();
+  const options = count ? { count: 'estimated' as const } : undefined;
+  // A search goes through search_customer_list(), which finds the matches with the search
+  // indexes (a LIKE on the view cannot use them under row-level security) and returns
+  // customer_list rows that filter, sort and page exactly like the view.
+  let query =
+    search.length >= MIN_SEARCH_LENGTH
+      ? supabase.rpc('search_customer_list', { query: search }, { get: true, ...options }).select(selectFor(params))
+      : supabase.from('customer_list').select(selectFor(params), options);
   if (scope.ownerOnly) query = query.eq('owner_id', scope.ownerOnly);
-  if (params.q.trim().length >= MIN_SEARCH_LENGTH) query = query.or(searchFilter(params.q));
   if (params.status) query = query.eq('status', params.status);
   if (params.stage) query = query.eq('lifecycle_stage', params.stage);
   if (params.country) query = query.eq('country', params.country);

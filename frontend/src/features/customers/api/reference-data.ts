@@ -25,11 +25,11 @@ export interface ReferenceData {
   tags: Tag[];
   team: TeamMemberOption[];
   customFields: CustomFieldDefinition[];
-  baseCurrency: string;
 }
 
 export const referenceKeys = {
   all: ['customers', 'reference'] as const,
+  baseCurrency: ['customers', 'reference', 'base-currency'] as const,
 };
 
 function must<T>({ data, error }: { data: T | null; error: unknown }): T {
@@ -38,7 +38,7 @@ function must<T>({ data, error }: { data: T | null; error: unknown }): T {
 }
 
 export async function fetchReferenceData(): Promise<ReferenceData> {
-  const [countries, currencies, languages, stages, tags, team, customFields, settings] = await Promise.all([
+  const [countries, currencies, languages, stages, tags, team, customFields] = await Promise.all([
     supabase.from('countries').select('code, name').order('name'),
     supabase.from('currencies').select('code, name').order('code'),
     supabase.from('languages').select('code, name').order('name'),
@@ -50,7 +50,6 @@ export async function fetchReferenceData(): Promise<ReferenceData> {
       .select('key, label, type, options, required, help_text, position, active')
       .order('position')
       .order('label'),
-    supabase.from('workspace_settings').select('base_currency').maybeSingle(),
   ]);
   return {
     countries: must(countries),
@@ -60,6 +59,15 @@ export async function fetchReferenceData(): Promise<ReferenceData> {
     tags: must(tags),
     team: must(team),
     customFields: must(customFields),
-    baseCurrency: must(settings)?.base_currency ?? 'EUR',
   };
+}
+
+/**
+ * The currency lifetime values are kept in. Its own small request, so the table does not wait
+ * for the filters' lists (the browser opens only six connections to the API at a time).
+ */
+export async function fetchBaseCurrency(): Promise<string> {
+  const { data, error } = await supabase.from('workspace_settings').select('base_currency').single();
+  if (error) throw error;
+  return data.base_currency;
 }

@@ -8,14 +8,23 @@ import { CONSENT_FILTERS, CUSTOMER_STATUSES, type ListFilters } from '../utils/l
 
 export interface CustomerFiltersProps {
   filters: ListFilters;
-  reference: ReferenceData;
+  /** Undefined while loading: the selects are shown disabled, so the page does not jump. */
+  reference: ReferenceData | undefined;
   /** Agents only ever see their own customers, so the owner filter would be noise for them. */
   showOwner: boolean;
   onChange: (changes: Partial<ListFilters>) => void;
 }
 
 /** One native select per filter: keyboard, type-ahead and phone pickers work without extra code. */
-export function CustomerFilters({ filters, reference, showOwner, onChange }: CustomerFiltersProps) {
+const LOADING: Pick<ReferenceData, 'countries' | 'stages' | 'tags' | 'team'> = {
+  countries: [],
+  stages: [],
+  tags: [],
+  team: [],
+};
+
+export function CustomerFilters({ filters, reference: loaded, showOwner, onChange }: CustomerFiltersProps) {
+  const reference = loaded ?? LOADING;
   const { t } = useTranslation('customers');
   const show = useDisplay();
   const any: SelectOption = { value: '', label: t('filters.any') };
@@ -27,7 +36,7 @@ export function CustomerFilters({ filters, reference, showOwner, onChange }: Cus
     .sort((a, b) => a.label.localeCompare(b.label));
 
   return (
-    <fieldset className="customers-filters">
+    <fieldset className="customers-filters" disabled={!loaded}>
       <legend className="visually-hidden">{t('filters.legend')}</legend>
       <SelectField
         label={t('filters.status')}

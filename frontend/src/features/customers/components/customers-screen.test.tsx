@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { fetchCustomerPage, type CustomerPage } from '../api/customers.ts';
-import { fetchReferenceData } from '../api/reference-data.ts';
+import { fetchBaseCurrency, fetchReferenceData } from '../api/reference-data.ts';
 import { fetchSavedViews } from '../api/saved-views.ts';
 
 import { CustomersScreen } from './customers-screen.tsx';
@@ -14,6 +14,7 @@ vi.mock(import('../api/customers.ts'), async (original) => ({ ...(await original
 vi.mock(import('../api/reference-data.ts'), async (original) => ({
   ...(await original()),
   fetchReferenceData: vi.fn(),
+  fetchBaseCurrency: vi.fn(),
 }));
 vi.mock(import('../api/saved-views.ts'), async (original) => ({ ...(await original()), fetchSavedViews: vi.fn() }));
 
@@ -37,6 +38,7 @@ const page = (overrides: Partial<CustomerPage> = {}): CustomerPage => ({
 beforeEach(() => {
   vi.mocked(fetchCustomerPage).mockReset().mockResolvedValue(page());
   vi.mocked(fetchReferenceData).mockReset().mockResolvedValue(reference);
+  vi.mocked(fetchBaseCurrency).mockReset().mockResolvedValue('EUR');
   vi.mocked(fetchSavedViews).mockReset().mockResolvedValue([]);
 });
 

@@ -12,7 +12,7 @@ import { useCustomerList } from '../hooks/use-customer-list.ts';
 import { useViewer } from '../hooks/use-customers-context.ts';
 import { useExportCustomers } from '../hooks/use-export-customers.ts';
 import { useListParams } from '../hooks/use-list-params.ts';
-import { useReferenceData } from '../hooks/use-reference-data.ts';
+import { useBaseCurrency, useReferenceData } from '../hooks/use-reference-data.ts';
 import { useSelection } from '../hooks/use-selection.ts';
 import {
   DEFAULT_DIRECTION,
@@ -42,6 +42,7 @@ export function CustomersScreen() {
   const scope: ListScope = can.ownCustomersOnly ? { ownerOnly: viewer.userId } : {};
   const list = useCustomerList(params, scope);
   const reference = useReferenceData();
+  const baseCurrency = useBaseCurrency().data;
   const exporter = useExportCustomers();
   const [form, setForm] = useState<FormState>({ open: false });
   const filtered = hasActiveFilters(params);
@@ -56,9 +57,9 @@ export function CustomersScreen() {
     update({ sort, dir: params.sort === sort ? (params.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort] });
 
   const exportCsv = async (ids?: string[]) => {
-    if (!reference.data) return;
+    if (!baseCurrency) return;
     try {
-      const result = await exporter.mutateAsync({ params, scope, baseCurrency: reference.data.baseCurrency, ids });
+      const result = await exporter.mutateAsync({ params, scope, baseCurrency, ids });
       toast.success(
         result.capped ? t('export.capped', { count: result.count }) : t('export.done', { count: result.count }),
       );
@@ -69,7 +70,7 @@ export function CustomersScreen() {
 
   const content = () => {
     if (list.isError && !page) return <ErrorState description={t('errors.load')} onRetry={() => void list.refetch()} />;
-    if (!page || !reference.data) return <CustomersTableSkeleton />;
+    if (!page || !baseCurrency) return <CustomersTableSkeleton />;
     if (rows.length === 0 && !params.after && !params.before) {
       return filtered ? (
         <EmptyState
@@ -97,7 +98,7 @@ export function CustomersScreen() {
     }
     return (
       <>
-        {selection.ids.length > 0 ? (
+        {selection.ids.length > 0 && reference.data ? (
           <BulkActionsBar
             selectedIds={selection.ids}
             reference={reference.data}
@@ -110,7 +111,7 @@ export function CustomersScreen() {
         <CustomersTable
           rows={rows}
           params={params}
-          baseCurrency={reference.data.baseCurrency}
+          baseCurrency={baseCurrency}
           onSort={sortBy}
           busy={list.isPlaceholderData}
           selection={selection}
@@ -181,14 +182,12 @@ export function CustomersScreen() {
         </div>
       </div>
       <SavedViews params={params} onApply={replaceAll} />
-      {reference.data ? (
-        <CustomerFilters
-          filters={params}
-          reference={reference.data}
-          showOwner={!can.ownCustomersOnly}
-          onChange={(changes) => update(changes)}
-        />
-      ) : null}
+      <CustomerFilters
+        filters={params}
+        reference={reference.data}
+        showOwner={!can.ownCustomersOnly}
+        onChange={(changes) => update(changes)}
+      />
       <div className="customers-summary">
         <p role="status" aria-live="polite">
           {page && rows.length > 0 && page.total !== null ? t('summary.count', { count: page.total }) : null}

@@ -61,7 +61,6 @@ export const reference: ReferenceData = {
       active: true,
     },
   ],
-  baseCurrency: 'EUR',
 };
 
 export function customerRow(overrides: Partial<CustomerRow> = {}): CustomerRow {
