@@ -27,8 +27,10 @@ create index customers_last_order_sort_idx on public.customers (last_order_at de
 -- view cannot use an index under row-level security (it is not leakproof) and scanned all
 -- 100 000 customers (140–550 ms in `bench:app`). So the matching runs in a security definer
 -- helper that uses the indexes and applies the customers' select rule itself (as
--- search_customers does), and hands back ids; `id = any(ids)` is leakproof, so the view's own
--- policies still apply and the primary key serves it.
+-- search_customers does), and hands back ids; joining them on id (uuid equality is leakproof)
+-- lets the primary key serve the view's rows while its own policies still apply. A join rather
+-- than `id = any((select …))`: PostgREST passes the argument from a lateral subquery, which
+-- would turn that into a per-row subplan and a scan of every customer.
 
 create function private.customer_search_ids(query text) returns uuid[]
 language plpgsql stable security definer set search_path = '' as $$
@@ -69,7 +71,7 @@ grant execute on function private.customer_search_ids(text) to authenticated, se
 -- view's row-level security applies to the caller.
 create function public.search_customer_list(query text) returns setof public.customer_list
 language sql stable security invoker as $$
-  select l.* from public.customer_list l where l.id = any ((select private.customer_search_ids(query))::uuid[])
+  select l.* from unnest(private.customer_search_ids(query)) as match (id) join public.customer_list l on l.id = match.id
 $$;
 comment on function public.search_customer_list(text) is 'The customer_list rows matching a search (email prefix from 2 characters, or a fragment of name, email, phone or company from 3), for the list screen: filter, order, page and count it like customer_list.';
 revoke execute on function public.search_customer_list(text) from public, anon;

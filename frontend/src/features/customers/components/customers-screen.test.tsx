@@ -111,6 +111,15 @@ describe('CustomersScreen', () => {
     expect(await screen.findByRole('table')).toBeInTheDocument();
   });
 
+  it('replaces the previous page with the error when a filter change fails', async () => {
+    const { user } = renderWithCustomers(<CustomersScreen />);
+    await screen.findByRole('table');
+    vi.mocked(fetchCustomerPage).mockRejectedValue(new Error('timeout'));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'blocked');
+    expect(await screen.findByRole('alert')).toHaveTextContent('The customers could not be loaded');
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
   it('offers readonly members no edits: no new customer, no edit buttons, only export for a selection', async () => {
     const { user } = renderWithCustomers(<CustomersScreen />, { role: 'readonly' });
     await screen.findByRole('table');

@@ -69,7 +69,8 @@ export function CustomersScreen() {
   };
 
   const content = () => {
-    if (list.isError && !page) return <ErrorState description={t('errors.load')} onRetry={() => void list.refetch()} />;
+    // Also after a filter change: the previous page must not stay on screen as if it were the answer.
+    if (list.isError) return <ErrorState description={t('errors.load')} onRetry={() => void list.refetch()} />;
     if (!page || !baseCurrency) return <CustomersTableSkeleton />;
     if (rows.length === 0 && !params.after && !params.before) {
       return filtered ? (
