@@ -273,7 +273,8 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (request) => {
-      if (request.url().includes('/rest/v1/customer_list')) listRequests.add(request.url());
+      if (/\/rest\/v1\/(customer_list|rpc\/search_customer_list)\?/.test(request.url()))
+        listRequests.add(request.url());
       const auth = request.headers().authorization;
       if (auth?.startsWith('Bearer ') && request.url().includes('/rest/v1/')) token = auth.slice(7);
     });
@@ -296,7 +297,7 @@ async function main(): Promise<void> {
     if (c360.error) console.log(`  customer 360: not measured — ${c360.error}`);
     else console.log(summary('customer 360: click in list → h1 with name', c360.samples, 500));
     console.log('\n  server time of the list requests the browser made (p50 of 10 replays through the gateway):');
-    for (const line of await replay([...listRequests].slice(0, 40), token)) console.log(line);
+    for (const line of await replay([...listRequests].slice(0, 60), token)) console.log(line);
   } finally {
     await browser.close();
     await db.end();
