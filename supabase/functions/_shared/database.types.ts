@@ -931,6 +931,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"saved_views": {
+                  Row: {
+                    "created_at": string,"id": string,"list": string,"name": string,"owner_id": string,"shared": boolean,"state": NonNullable<Json>,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"list"?: string,"name": string,"owner_id"?: string,"shared"?: boolean,"state"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"list"?: string,"name"?: string,"owner_id"?: string,"shared"?: boolean,"state"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "saved_views_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
                 },"shopify_privacy_requests": {
                   Row: {
                     "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
@@ -1257,6 +1277,45 @@ isOneToOne: false
               "events": number,"queued": number,"suppressed": number
             }[]
                            },
+"search_customer_list":
+{ Args: { "query": string }; Returns: {
+              "average_order_value": number | null,
+"city": string | null,
+"company": string | null,
+"country": string | null,
+"created_at": string,
+"currency": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string | null,
+"email_lower": string | null,
+"first_name": string | null,
+"first_order_at": string | null,
+"full_name": string | null,
+"id": string,
+"language": string | null,
+"last_name": string | null,
+"last_order_at": string | null,
+"lifecycle_stage": string,
+"lifetime_value": number,
+"order_count": number,
+"owner_id": string | null,
+"owner_name": string | null,
+"phone": string | null,
+"region": string | null,
+"source": string,
+"status": Database["public"]['Enums']["customer_status"],
+"style_interests": (string)[],
+"tag_ids": (string)[] | null,
+"tag_names": (string)[] | null,
+"timezone": string | null,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "customer_list"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "search_customers":
 { Args: { "query": string,"result_limit"?: number }; Returns: {
               "average_order_value": number | null,

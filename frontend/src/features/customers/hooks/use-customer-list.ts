@@ -1,0 +1,16 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+
+import { customerKeys, fetchCustomerPage, type ListScope } from '../api/customers.ts';
+import type { ListParams } from '../utils/list-params.ts';
+
+/**
+ * One page of customers for the URL's state. The previous page stays on screen while the next
+ * loads (no flash of skeleton on every keystroke or filter), marked as refreshing instead.
+ */
+export function useCustomerList(params: ListParams, scope: ListScope) {
+  return useQuery({
+    queryKey: customerKeys.list(params, scope),
+    queryFn: () => fetchCustomerPage(params, scope),
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,56 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import {
+  assignCustomers,
+  changeCustomersStage,
+  createCustomer,
+  customerKeys,
+  fetchCustomer,
+  tagCustomers,
+  updateCustomer,
+  type CustomerWrite,
+} from '../api/customers.ts';
+
+export function useCustomerRecord(id: string | null) {
+  return useQuery({
+    queryKey: customerKeys.one(id ?? 'none'),
+    queryFn: () => fetchCustomer(id ?? ''),
+    enabled: id !== null,
+  });
+}
+
+/** After any write the lists refetch what is on screen (ADR 0003: invalidate, never patch). */
+function useInvalidateCustomers() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: customerKeys.all });
+}
+
+export function useSaveCustomer() {
+  const invalidate = useInvalidateCustomers();
+  return useMutation({
+    mutationFn: ({ id, values }: { id: string | null; values: CustomerWrite }) =>
+      id ? updateCustomer(id, values) : createCustomer(values),
+    onSuccess: invalidate,
+  });
+}
+
+export type BulkAction =
+  { kind: 'tag'; tagId: string } | { kind: 'assign'; ownerId: string | null } | { kind: 'stage'; stage: string };
+
+/** One bulk action on the selected customers; resolves to how many actually changed. */
+export function useBulkAction() {
+  const invalidate = useInvalidateCustomers();
+  return useMutation({
+    mutationFn: async ({ ids, action }: { ids: string[]; action: BulkAction }) => {
+      switch (action.kind) {
+        case 'tag':
+          return tagCustomers(ids, action.tagId);
+        case 'assign':
+          return assignCustomers(ids, action.ownerId);
+        case 'stage':
+          return changeCustomersStage(ids, action.stage);
+      }
+    },
+    onSettled: invalidate,
+  });
+}
