@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentType } from 'react';
-import { createBrowserRouter, Outlet } from 'react-router-dom';
+import { Route, Routes } from 'react-router-dom';
 
 import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { loadNamespaces, type Namespace } from '@/lib/i18n.ts';
@@ -41,44 +41,36 @@ const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRo
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 
-function RootLayout() {
+/**
+ * The routes, in React Router's declarative mode: the app uses no loaders or actions (data comes
+ * from TanStack Query), and the data router's code would cost the sign-in page kilobytes it has
+ * no use for.
+ */
+export function AppRoutes() {
   return (
     <Suspense fallback={<LoadingState />}>
-      <Outlet />
+      <Routes>
+        <Route path="/sign-in" element={<SignInRoute />} />
+        <Route path="/forgot-password" element={<ForgotPasswordRoute />} />
+        <Route path="/reset-password" element={<ResetPasswordRoute />} />
+        <Route path="/accept-invite" element={<AcceptInviteRoute />} />
+        <Route path="/unsubscribe" element={<UnsubscribeRoute />} />
+        <Route element={<ProtectedRoute />}>
+          <Route element={<AppShell />}>
+            <Route index element={<DashboardRoute />} />
+            <Route path="customers" element={<CustomersRoute />} />
+            <Route path="customers/:customerId" element={<CustomerRoute />} />
+            <Route path="orders" element={<OrdersRoute />} />
+            <Route path="orders/:orderId" element={<OrderRoute />} />
+            <Route path="pipeline" element={<PipelineRoute />} />
+            <Route path="segments" element={<SegmentsRoute />} />
+            <Route path="analytics" element={<AnalyticsRoute />} />
+            <Route path="settings/*" element={<SettingsRoute />} />
+            <Route path="settings/profile" element={<ProfileRoute />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<NotFoundRoute />} />
+      </Routes>
     </Suspense>
   );
 }
-
-export const router = createBrowserRouter([
-  {
-    element: <RootLayout />,
-    children: [
-      { path: '/sign-in', element: <SignInRoute /> },
-      { path: '/forgot-password', element: <ForgotPasswordRoute /> },
-      { path: '/reset-password', element: <ResetPasswordRoute /> },
-      { path: '/accept-invite', element: <AcceptInviteRoute /> },
-      { path: '/unsubscribe', element: <UnsubscribeRoute /> },
-      {
-        element: <ProtectedRoute />,
-        children: [
-          {
-            element: <AppShell />,
-            children: [
-              { index: true, element: <DashboardRoute /> },
-              { path: 'customers', element: <CustomersRoute /> },
-              { path: 'customers/:customerId', element: <CustomerRoute /> },
-              { path: 'orders', element: <OrdersRoute /> },
-              { path: 'orders/:orderId', element: <OrderRoute /> },
-              { path: 'pipeline', element: <PipelineRoute /> },
-              { path: 'segments', element: <SegmentsRoute /> },
-              { path: 'analytics', element: <AnalyticsRoute /> },
-              { path: 'settings/*', element: <SettingsRoute /> },
-              { path: 'settings/profile', element: <ProfileRoute /> },
-            ],
-          },
-        ],
-      },
-      { path: '*', element: <NotFoundRoute /> },
-    ],
-  },
-]);
