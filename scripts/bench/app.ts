@@ -14,18 +14,14 @@
  * Runs its own instance (`bench-app`, ports 58321…) and a static server on port base + 81.
  *   npx tsx scripts/bench/app.ts [--orders 300000] [--keep] [--reuse]   (npm run bench:app)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { generate } from '../data/generate.ts';
-import { repoRoot, stackConfig } from '../stack/config.ts';
+import { stackConfig } from '../stack/config.ts';
 import { startStack, stopStack } from '../stack/control.ts';
-import { waitFor } from '../stack/lib/wait.ts';
-import { launchBrowser } from '../tests/support/browser.ts';
+import { launchBrowser, startApp } from '../lib/browser.ts';
 
 process.env.CAIRN_STACK = 'bench-app';
 process.env.CAIRN_STACK_PORT_BASE ??= '58321';
@@ -57,38 +53,6 @@ function summary(name: string, samples: number[], target?: number): string {
   const verdict =
     target === undefined ? '' : p95 < target ? `  ✓ (target p95 < ${target} ms)` : `  ✗ (target p95 < ${target} ms)`;
   return `  ${name.padEnd(46)} n=${String(samples.length).padStart(3)}  p50 ${ms(p50).padStart(7)}  p95 ${ms(p95).padStart(7)}  max ${ms(Math.max(...samples)).padStart(7)}${verdict}`;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: path.join(repoRoot, 'frontend'),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')}:\n${output}`)),
-    );
-  });
-}
-
-/** The production build (what users download), pointed at this instance, in a scratch folder. */
-async function buildAndServe(): Promise<{ server: ChildProcess; outDir: string; buildSeconds: number }> {
-  const outDir = mkdtempSync(path.join(tmpdir(), 'cairn-bench-app-'));
-  const env = { ...process.env, VITE_SUPABASE_URL: config.apiUrl, VITE_SUPABASE_ANON_KEY: config.anonKey };
-  const began = performance.now();
-  await run('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], env);
-  const buildSeconds = (performance.now() - began) / 1000;
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--outDir', outDir, '--port', String(appPort), '--strictPort', '--host', '127.0.0.1'],
-    { cwd: path.join(repoRoot, 'frontend'), env, stdio: 'ignore', detached: true },
-  );
-  await waitFor(`vite preview on ${appUrl}`, async () => (await fetch(appUrl).catch(() => null))?.ok ?? false, 60_000);
-  return { server, outDir, buildSeconds };
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -266,7 +230,9 @@ async function main(): Promise<void> {
   ).rows.map((row) => row.term.toLowerCase());
 
   console.log('Building the frontend for production…');
-  const { server, outDir, buildSeconds } = await buildAndServe();
+  const building = performance.now();
+  const app = await startApp({ apiUrl: config.apiUrl, anonKey: config.anonKey, port: appPort, production: true });
+  const buildSeconds = (performance.now() - building) / 1000;
   const browser = await launchBrowser();
   const listRequests = new Set<string>();
   let token = '';
@@ -301,8 +267,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await db.end();
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
-    rmSync(outDir, { recursive: true, force: true });
+    await app.stop();
     if (!keep) await stopStack(config);
   }
 }

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser, startApp } from '../lib/browser.ts';
 
-const frontend = join(import.meta.dirname, '..', '..', 'frontend');
 const TARGET_KB = 200;
 
-async function scriptsLoadedBy(path: string): Promise<string[]> {
+/** The gzip size of every script a first visit to `path` loads, largest first. */
+async function scriptsLoadedBy(path: string): Promise<Array<{ path: string; raw: number; gzip: number }>> {
   // The page is only loaded, never signed in: any API address will do.
   const app = await startApp({
     apiUrl: 'http://127.0.0.1:54321',
@@ -30,7 +30,13 @@ async function scriptsLoadedBy(path: string): Promise<string[]> {
     });
     await page.goto(`${app.url}${path}`, { waitUntil: 'networkidle' });
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    return [...scripts];
+    const dist = app.distDir ?? '';
+    return [...scripts]
+      .map((script) => {
+        const source = readFileSync(join(dist, script));
+        return { path: script, raw: source.length, gzip: gzipSync(source).length };
+      })
+      .sort((a, b) => b.gzip - a.gzip);
   } finally {
     await browser.close();
     await app.stop();
@@ -38,13 +44,7 @@ async function scriptsLoadedBy(path: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const scripts = await scriptsLoadedBy('/sign-in');
-  const sizes = scripts
-    .map((path) => {
-      const source = readFileSync(join(frontend, 'dist', path));
-      return { path, raw: source.length, gzip: gzipSync(source).length };
-    })
-    .sort((a, b) => b.gzip - a.gzip);
+  const sizes = await scriptsLoadedBy('/sign-in');
   const kb = (bytes: number) => (bytes / 1024).toFixed(1).padStart(7);
   console.log('\nJavaScript loaded by /sign-in (production build):\n');
   console.log('   gzip KB     raw KB  file');

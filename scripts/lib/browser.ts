@@ -5,6 +5,8 @@
  * benchmarks and the docs' screenshots.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { waitFor } from '../stack/lib/wait.ts';
@@ -38,18 +40,27 @@ export interface AppOptions {
 
 export interface RunningApp {
   url: string;
+  /** The production build's folder (a scratch folder, removed on stop); absent for the dev server. */
+  distDir?: string;
   stop(): Promise<void>;
 }
 
 export async function startApp({ apiUrl, anonKey, port, production = false }: AppOptions): Promise<RunningApp> {
   const env = { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: anonKey };
-  // Vite reads VITE_* at build time, so a production build is made for this stack.
-  if (production)
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: frontend, env, stdio: 'inherit' });
-  const command = production ? 'preview' : 'serve';
+  // Vite reads VITE_* at build time, so a production build is made for this stack, in a scratch
+  // folder so a developer's frontend/dist is left alone.
+  const distDir = production ? mkdtempSync(join(tmpdir(), 'cairn-app-')) : undefined;
+  if (distDir) {
+    execFileSync('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: frontend,
+      env,
+      stdio: 'inherit',
+    });
+  }
+  const serve = distDir ? ['preview', '--outDir', distDir] : ['serve'];
   const child: ChildProcess = spawn(
     'npx',
-    ['vite', command, '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    ['vite', ...serve, '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
     {
       cwd: frontend,
       env,
@@ -72,15 +83,18 @@ export async function startApp({ apiUrl, anonKey, port, production = false }: Ap
     );
   } catch (error) {
     if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    if (distDir) rmSync(distDir, { recursive: true, force: true });
     throw error;
   }
   return {
     url,
+    distDir,
     stop: async () => {
       if (child.pid && child.exitCode === null) {
         process.kill(-child.pid, 'SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
       }
+      if (distDir) rmSync(distDir, { recursive: true, force: true });
     },
   };
 }
