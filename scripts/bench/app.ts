@@ -65,12 +65,14 @@ async function signIn(page: Page): Promise<void> {
 
 const firstRow = (page: Page) => page.locator('.customers-table tbody tr').first();
 
-/** Resolves once the list shows settled rows for the URL as it is now (not the previous page's). */
+/** Resolves once the list shows settled rows (or its no-match state) for the URL as it is now. */
 async function listSettled(page: Page): Promise<void> {
   await page.waitForFunction(
     `(() => {
       const wrap = document.querySelector('.customers-table-wrap[role="region"]');
-      return wrap && wrap.getAttribute('aria-busy') !== 'true' && wrap.querySelector('tbody tr');
+      if (wrap) return wrap.getAttribute('aria-busy') !== 'true' && wrap.querySelector('tbody tr');
+      // A combination nobody matches settles on the empty state instead of a table.
+      return [...document.querySelectorAll('h2, h3')].some((h) => h.textContent.includes('No customers match'));
     })()`,
     undefined,
     { timeout: 15_000, polling: 'raf' },

@@ -1,24 +1,49 @@
-import { lazy, Suspense, type ComponentType } from 'react';
-import { Route, Routes } from 'react-router-dom';
+import { createElement, Suspense, use, type ComponentType } from 'react';
+import { matchPath, Route, Routes } from 'react-router-dom';
 
 import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { loadNamespaces, type Namespace } from '@/lib/i18n.ts';
 
 import { ProtectedRoute } from './protected-route.tsx';
 
+type Page = ComponentType & {
+  /** Starts downloading the page's code and strings now, before React asks for them. */
+  preload(): void;
+};
+
 /**
- * A route module's named export as a lazy component: every page is its own chunk, fetched
- * together with the translation namespaces it uses, so it never renders a missing key.
+ * A route module's named export as a page: every page is its own chunk, fetched together with
+ * the translation namespaces it uses, so it never renders a missing key. Unlike `React.lazy`, a
+ * page whose download finished before React renders it (see `preloadRoute`) renders at once:
+ * React suspends only on a pending promise, and a revealed fallback holds the page back for up
+ * to 300 ms.
  */
 function page<K extends string>(
   load: () => Promise<Record<K, ComponentType>>,
   name: K,
   namespaces: readonly Namespace[] = [],
-) {
-  return lazy(async () => {
-    const [module] = await Promise.all([load(), loadNamespaces(namespaces)]);
-    return { default: module[name] };
-  });
+): Page {
+  let pending: Promise<ComponentType> | undefined;
+  const start = (): Promise<ComponentType> => {
+    if (pending) return pending;
+    const promise = Promise.all([load(), loadNamespaces(namespaces)]).then(([module]) => module[name]);
+    // The outcome is written on the promise the way React's use() reads it, so a settled
+    // promise never suspends.
+    Object.assign(promise, { status: 'pending' });
+    promise.then(
+      (value) => Object.assign(promise, { status: 'fulfilled', value }),
+      (reason: unknown) => {
+        Object.assign(promise, { status: 'rejected', reason });
+        pending = undefined; // a failed download is tried again next time
+      },
+    );
+    return (pending = promise);
+  };
+  function Page() {
+    // The module's component: the same one on every render once the download has settled.
+    return createElement(use(start()));
+  }
+  return Object.assign(Page, { preload: () => void start().catch(() => undefined) });
 }
 
 // Each page is its own chunk, so the sign-in screen does not download the CRM behind it; the
@@ -41,6 +66,31 @@ const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRo
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 
+/** The signed-in pages inside the shell, most specific first (the order `preloadRoute` matches in). */
+const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
+  { path: '/', Page: DashboardRoute },
+  { path: '/customers', Page: CustomersRoute },
+  { path: '/customers/:customerId', Page: CustomerRoute },
+  { path: '/orders', Page: OrdersRoute },
+  { path: '/orders/:orderId', Page: OrderRoute },
+  { path: '/pipeline', Page: PipelineRoute },
+  { path: '/segments', Page: SegmentsRoute },
+  { path: '/analytics', Page: AnalyticsRoute },
+  { path: '/settings/profile', Page: ProfileRoute },
+  { path: '/settings/*', Page: SettingsRoute },
+];
+
+/**
+ * Starts downloading the shell and the page a signed-in person opened, while the app still boots
+ * and checks the session — instead of one after the other once each is rendered.
+ */
+export function preloadRoute(pathname: string): void {
+  const match = APP_PAGES.find(({ path }) => matchPath(path, pathname));
+  if (!match) return;
+  AppShell.preload();
+  match.Page.preload();
+}
+
 /**
  * The routes, in React Router's declarative mode: the app uses no loaders or actions (data comes
  * from TanStack Query), and the data router's code would cost the sign-in page kilobytes it has
@@ -57,16 +107,13 @@ export function AppRoutes() {
         <Route path="/unsubscribe" element={<UnsubscribeRoute />} />
         <Route element={<ProtectedRoute />}>
           <Route element={<AppShell />}>
-            <Route index element={<DashboardRoute />} />
-            <Route path="customers" element={<CustomersRoute />} />
-            <Route path="customers/:customerId" element={<CustomerRoute />} />
-            <Route path="orders" element={<OrdersRoute />} />
-            <Route path="orders/:orderId" element={<OrderRoute />} />
-            <Route path="pipeline" element={<PipelineRoute />} />
-            <Route path="segments" element={<SegmentsRoute />} />
-            <Route path="analytics" element={<AnalyticsRoute />} />
-            <Route path="settings/*" element={<SettingsRoute />} />
-            <Route path="settings/profile" element={<ProfileRoute />} />
+            {APP_PAGES.map(({ path, Page }) =>
+              path === '/' ? (
+                <Route key={path} index element={<Page />} />
+              ) : (
+                <Route key={path} path={path.slice(1)} element={<Page />} />
+              ),
+            )}
           </Route>
         </Route>
         <Route path="*" element={<NotFoundRoute />} />

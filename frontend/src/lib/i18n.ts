@@ -105,9 +105,14 @@ export async function setLanguage(language: Language): Promise<void> {
   safeStorage()?.setItem(STORAGE_KEY, language);
 }
 
-/** Loads a screen's namespaces (in the current language and English); routes call it with their chunk. */
+/**
+ * Loads a screen's namespaces (in the current language and English); routes call it with their
+ * chunk. Called before i18next has started (a page preloaded at boot), it waits for the start.
+ */
 export async function loadNamespaces(namespaces: readonly Namespace[]): Promise<void> {
-  if (namespaces.length) await i18next.loadNamespaces([...namespaces]);
+  if (!namespaces.length) return;
+  if (!i18next.isInitialized) await new Promise((resolve) => i18next.on('initialized', resolve));
+  await i18next.loadNamespaces([...namespaces]);
 }
 
 /**
