@@ -254,6 +254,25 @@ describe('search_customer_list: the list search keeps the access rules', () => {
     expect(await names('stranger')).toEqual([]);
   });
 
+  it('answers two characters with email, first and last name prefixes, as global search does', async () => {
+    const [customer] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, owner_id) values ('Qwyneth', $1, $2) returning id`,
+      [`Twochar${randomUUID().slice(0, 6)}`, cast.people.agent.userId],
+    );
+    const found = async (query: string) => {
+      const { data, error } = await cast
+        .client('agent')
+        .rpc('search_customer_list', { query }, { get: true })
+        .select('id')
+        .limit(100);
+      if (error) throw error;
+      return (data as Array<{ id: string }>).map((row) => row.id);
+    };
+    expect(await found('QW')).toContain(customer.id);
+    expect(await found('tw')).toContain(customer.id);
+    expect(await found('yn')).not.toContain(customer.id);
+  });
+
   it('anon may not call it; a one-letter search is refused', async () => {
     const { error } = await cast.client('anon').rpc('search_customer_list', { query: word }, { get: true });
     expect(error).toMatchObject({ code: '42501' });
