@@ -7,7 +7,7 @@ import { useToastStore } from '@/stores/toast-store.ts';
 import { createActivity } from '../api/activities.ts';
 import { fetchTeam } from '../api/team.ts';
 import type { ActivityKind } from '../schemas/activity.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import { ActivityDialog } from './activity-dialog.tsx';
 
 // The dialog's api modules are swapped so this test needs no server; the real insert is

@@ -5,7 +5,7 @@ import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
 import { fetchConsents, fetchCustomer, fetchCustomFieldDefinitions, type Customer } from '../api/customer.ts';
 import { fetchTags } from '../api/tags.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import type { Viewer } from '../utils/permissions.ts';
 import { Customer360Page } from './customer-360-page.tsx';
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
 import { fetchAlertHistory, fetchFavourites, type Favourite } from '../api/favourites.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import { FavouritesPanel } from './favourites-panel.tsx';
 
 vi.mock('../api/favourites.ts', () => ({ fetchFavourites: vi.fn(), fetchAlertHistory: vi.fn() }));

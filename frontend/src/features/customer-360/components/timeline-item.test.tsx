@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
 import type { TimelineEntry } from '../api/timeline.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import { TimelineItem } from './timeline-item.tsx';
 
 const NOW = new Date('2026-11-21T12:00:00Z');

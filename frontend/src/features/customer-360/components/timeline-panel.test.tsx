@@ -5,7 +5,7 @@ import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
 import { fetchTeam } from '../api/team.ts';
 import { fetchTimelinePage, timelineKeys, type TimelineEntry } from '../api/timeline.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 
 vi.mock('../api/timeline.ts', () => ({

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
 import { fetchOrder, type OrderDetail } from '../api/orders.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import { OrderDetailPage } from './order-detail.tsx';
 
 // The api module is swapped so this test needs no server; the real query and its RLS are

@@ -5,7 +5,7 @@ import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
 import type * as ordersApi from '../api/orders.ts';
 import { fetchOrders, type OrderSummary } from '../api/orders.ts';
-import { renderWithProviders } from '../testing/render.tsx';
+import { renderWithProviders } from '@/testing/render.tsx';
 import { OrdersList } from './orders-list.tsx';
 
 // Only the network is swapped; keyset paging, filters and RLS run against the local stack in

@@ -55,7 +55,7 @@ export function CustomFieldsSettings() {
           action={createButton}
         />
       ) : (
-        <table className="settings-table">
+        <table className="card-table settings-table">
           <caption className="visually-hidden">{t('customFields.heading')}</caption>
           <thead>
             <tr>

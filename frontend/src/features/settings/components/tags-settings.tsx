@@ -61,7 +61,7 @@ export function TagsSettings({ canEdit, canCreate }: TagsSettingsProps) {
           action={createButton}
         />
       ) : (
-        <table className="settings-table">
+        <table className="card-table settings-table">
           <caption className="visually-hidden">{t('tags.heading')}</caption>
           <thead>
             <tr>

@@ -69,7 +69,7 @@ export function TeamTable({ members, currentUserId, canManage }: TeamTableProps)
 
   return (
     <>
-      <table className="team-table">
+      <table className="card-table team-table">
         <caption className="visually-hidden">{t('team.tableCaption')}</caption>
         <thead>
           <tr>
