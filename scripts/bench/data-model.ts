@@ -12,7 +12,7 @@
  * them alike and the ratios stay fair.
  *
  * Runs its own instance (`bench`, ports 57321…).
- *   npx tsx scripts/bench/data-model.ts [--runs 200] [--keep-data]
+ *   npx tsx scripts/bench/data-model.ts [--runs 200] [--keep-data] [--only '360: profile']
  * --keep-data reuses the instance's data when it already holds the full scale (skips the load).
  */
 import { rmSync } from 'node:fs';
@@ -29,6 +29,8 @@ process.env.CAIRN_STACK_PORT_BASE ??= '57321';
 const config = stackConfig('bench');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 200;
 const keepData = process.argv.includes('--keep-data');
+/** `--only <text>` measures just the queries whose name contains the text (for quick comparisons). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const scale = {
   customers: 100_000,
   orders: 1_000_000,
@@ -268,7 +270,7 @@ async function main(): Promise<void> {
   const failures: string[] = [];
   for (const caller of callers) {
     const ctx: Context = { customerId, agentId, ownerFilter: caller.name === 'agent' };
-    for (const query of queries) {
+    for (const query of queries.filter((q) => only === undefined || q.name.includes(only))) {
       const [text, params] = query.sql(ctx);
       const [restTimes, sqlTimes, serviceTimes] = await measureInTurn(
         () => rest(query.path(ctx), caller.token),

@@ -1166,7 +1166,7 @@ isOneToOne: false
                   ]
                 },"customer_list": {
                   Row: {
-                    "average_order_value": number | null,"city": string | null,"company": string | null,"country": string | null,"created_at": string,"currency": string | null,"custom_fields": NonNullable<Json>,"email": string | null,"email_lower": string | null,"first_name": string | null,"first_order_at": string | null,"full_name": string | null,"id": string,"language": string | null,"last_name": string | null,"last_order_at": string | null,"lifecycle_stage": string,"lifetime_value": number,"order_count": number,"owner_id": string | null,"owner_name": string | null,"phone": string | null,"region": string | null,"source": string,"status": Database["public"]['Enums']["customer_status"],"style_interests": (string)[],"tag_ids": (string)[] | null,"tag_names": (string)[] | null,"timezone": string | null,"updated_at": string
+                    "average_order_value": number | null,"city": string | null,"company": string | null,"country": string | null,"created_at": string,"currency": string | null,"custom_fields": NonNullable<Json>,"email": string | null,"email_lower": string | null,"first_name": string | null,"first_order_at": string | null,"full_name": string | null,"id": string,"language": string | null,"last_name": string | null,"last_order_at": string | null,"lifecycle_stage": string,"lifetime_value": number,"order_count": number,"owner_id": string | null,"owner_name": string | null,"phone": string | null,"region": string | null,"source": string,"status": Database["public"]['Enums']["customer_status"],"style_interests": (string)[],"tag_names": (string)[] | null,"timezone": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Relationships: [
@@ -1305,7 +1305,6 @@ isOneToOne: false
 "source": string,
 "status": Database["public"]['Enums']["customer_status"],
 "style_interests": (string)[],
-"tag_ids": (string)[] | null,
 "tag_names": (string)[] | null,
 "timezone": string | null,
 "updated_at": string
@@ -1344,7 +1343,6 @@ isOneToOne: false
 "source": string,
 "status": Database["public"]['Enums']["customer_status"],
 "style_interests": (string)[],
-"tag_ids": (string)[] | null,
 "tag_names": (string)[] | null,
 "timezone": string | null,
 "updated_at": string
