@@ -92,7 +92,7 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
         path: req.url,
         headers: endToEnd(req.headers),
         // No keep-alive to Deno: a reused socket the worker just closed would look like a crash.
-        agent: false,
+        agent: worker.agent,
         timeout: WALL_CLOCK_MS,
       });
       // Only the first failure answers: destroying the upstream raises an 'error' of its own.
@@ -102,8 +102,13 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
         settled = true;
         if (error) log.warn(`${worker.name}: ${kind} error: ${error instanceof Error ? error.message : String(error)}`);
         // A worker whose connection broke is not trusted again: the next request boots a new one,
-        // even if its exit has not been noticed yet.
-        if (kind === 'worker') void worker.stop();
+        // even if its exit has not been noticed yet. The exception is a kept-alive connection
+        // found closed when reused while the process still runs: that is the socket, not Deno.
+        const staleSocket =
+          upstream.reusedSocket &&
+          !worker.exited &&
+          (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET';
+        if (kind === 'worker' && !staleSocket) void worker.stop();
         if (!res.headersSent) reply(res, ERRORS[kind].status, ERRORS[kind].body);
         else res.destroy();
         resolve();

@@ -4,20 +4,14 @@
 // servers call it, never a browser. verify_jwt = false in supabase/config.toml: Shopify sends
 // no Supabase JWT; the HMAC is the authentication.
 import { fail } from '../_shared/errors.ts';
-import { serviceClient } from '../_shared/supabase-clients.ts';
-import { handleShopifyWebhook, type IngestResult } from './handler.ts';
+import { webhookDatabase } from './database.ts';
+import { handleShopifyWebhook } from './handler.ts';
 import { SecretCache } from './secrets.ts';
 
-// Service-role client, because the caller is Shopify, not a Cairn user: there is no user JWT
-// to act as, and the two database functions it needs (the shop's webhook secret, and storing
-// + applying a delivery) are granted to service_role only.
-const supabase = serviceClient();
-
-const secrets = new SecretCache(async (domain) => {
-  const { data, error } = await supabase.rpc('shop_webhook_secret', { shop_domain: domain });
-  if (error) throw new Error(`shop_webhook_secret: ${error.message}`);
-  return typeof data === 'string' && data ? data : null;
-});
+// A direct, pooled database connection rather than the REST API: the caller is Shopify, not a
+// Cairn user, so there is no JWT to act as, and this path runs on every event (./database.ts).
+const db = webhookDatabase();
+const secrets = new SecretCache((domain) => db.shopWebhookSecret(domain));
 
 function log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
   console[level](JSON.stringify({ level, message, ...fields }));
@@ -28,11 +22,7 @@ Deno.serve(async (req) => {
     return await handleShopifyWebhook(req, {
       secrets,
       log,
-      async ingest(input) {
-        const { data, error } = await supabase.rpc('ingest_shopify_webhook', { ...input });
-        if (error) throw new Error(`ingest_shopify_webhook: ${error.message}`);
-        return data as IngestResult;
-      },
+      ingest: (input) => db.ingest(input),
     });
   } catch (error) {
     // The secret lookup failed (database unreachable): nothing was stored, Shopify must retry.

@@ -1,0 +1,68 @@
+/**
+ * The shopify-webhook function's two database calls, over a direct Postgres connection
+ * (`SUPABASE_DB_URL`, which Supabase gives every function) rather than through the REST API.
+ *
+ * Why: ingestion is the one hot path of Cairn that runs on every Shopify event, several per
+ * order. Through the REST API each delivery crossed the gateway and PostgREST as well (about a
+ * quarter of the CPU a delivery cost on the benchmark machine, docs/benchmarks.md); a pooled
+ * connection runs the same function in one round trip. The caller is Shopify, not a Cairn user,
+ * so there is no JWT to forward and row-level security would not apply either way: both
+ * functions called here are `security definer`, validate their input, and are granted to
+ * service_role only (the connection's `postgres` role owns them).
+ *
+ * Eight connections per function instance by default (`SHOPIFY_WEBHOOK_DB_POOL_SIZE` changes
+ * it): a delivery holds one for a few milliseconds, and on the benchmark machine eight kept two
+ * cores busy where four left them waiting. Statements are unnamed (no server-side prepared
+ * statements), so the URL may point at Supavisor's transaction-mode pooler as well as at the
+ * database.
+ */
+import pg from 'pg';
+import type { IngestInput, IngestResult } from './handler.ts';
+
+type Env = { get(name: string): string | undefined };
+
+export interface WebhookDatabase {
+  shopWebhookSecret(domain: string): Promise<string | null>;
+  ingest(input: IngestInput): Promise<IngestResult>;
+}
+
+export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
+  const connectionString = env.get('SUPABASE_DB_URL');
+  if (!connectionString) throw new Error('SUPABASE_DB_URL is not set');
+  const poolSize = Number(env.get('SHOPIFY_WEBHOOK_DB_POOL_SIZE') ?? 8);
+  if (!Number.isInteger(poolSize) || poolSize < 1)
+    throw new Error('SHOPIFY_WEBHOOK_DB_POOL_SIZE must be a positive integer');
+  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  // An idle connection the server closed must not crash the function; the next query reconnects.
+  pool.on('error', () => {});
+
+  return {
+    async shopWebhookSecret(domain) {
+      const { rows } = await pool.query<{ secret: string | null }>('select public.shop_webhook_secret($1) as secret', [
+        domain,
+      ]);
+      const secret = rows[0]?.secret;
+      return typeof secret === 'string' && secret ? secret : null;
+    },
+    async ingest(input) {
+      const { rows } = await pool.query<{ result: IngestResult }>(
+        `select public.ingest_shopify_webhook(
+           shop_domain => $1, topic => $2, event_id => $3, webhook_id => $4, triggered_at => $5,
+           api_version => $6, payload => $7::jsonb, mapped => $8::jsonb, parse_error => $9
+         ) as result`,
+        [
+          input.shop_domain,
+          input.topic,
+          input.event_id,
+          input.webhook_id,
+          input.triggered_at,
+          input.api_version,
+          JSON.stringify(input.payload),
+          input.mapped === null ? null : JSON.stringify(input.mapped),
+          input.parse_error,
+        ],
+      );
+      return rows[0].result;
+    },
+  };
+}
