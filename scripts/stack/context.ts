@@ -1,5 +1,6 @@
 /** What every part of the local stack receives from the supervisor. */
-import type { StackConfig } from './config.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StackConfig, StackPorts } from './config.ts';
 import type { Pool } from './lib/db.ts';
 import type { Logger } from './lib/log.ts';
 import type { ProjectSettings } from './settings.ts';
@@ -37,10 +38,19 @@ export interface StackContext {
   db: Pool;
   log: Logger;
   mail: MailSink;
+  /**
+   * Request handlers of the parts already running in this process, by port name: the gateway
+   * hands a request to one of them directly instead of over a local socket.
+   */
+  handlers?: Partial<Record<keyof StackPorts, RequestHandler>>;
 }
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A running part of the stack: listens on its own port, closes cleanly. */
 export interface Service {
   name: string;
   close(): Promise<void>;
+  /** The same handler its port serves, for the gateway to call in-process. */
+  handler?: RequestHandler;
 }

@@ -83,9 +83,11 @@ async function main(): Promise<void> {
 
     const postgrest = await startPostgrest(config, log.child('postgrest'));
     stops.push(() => postgrest.stop());
+    const handlers: NonNullable<StackContext['handlers']> = {};
     for (const name of selectedParts()) {
       const start = await partStarters[name]();
-      const service = await start({ ...ctx, log: log.child(name) });
+      const service = await start({ ...ctx, handlers, log: log.child(name) });
+      if (service.handler) handlers[name as keyof typeof handlers] = service.handler;
       stops.push(() => service.close());
     }
     const state: StackState = {

@@ -43,22 +43,33 @@ function reply(res: ServerResponse, status: number, payload: unknown): void {
 export async function startFunctions(ctx: StackContext): Promise<Service> {
   const { config, settings, log } = ctx;
   const pool = new WorkerPool({ log, env: () => functionEnv(config) });
-  const watcher = watchFunctions(functionsDir(config), pool, log);
+  // Found functions are remembered until anything under supabase/functions changes, so a request
+  // does not probe the file system; one not found is looked for again on the next request.
+  const found = new Map<string, FunctionSpec>();
+  const lookup = (name: string): FunctionSpec | null => {
+    const known = found.get(name);
+    if (known) return known;
+    const spec = findFunction(config, settings, name);
+    if (spec) found.set(name, spec);
+    return spec;
+  };
+  const watcher = watchFunctions(functionsDir(config), pool, log, () => found.clear());
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       log.error('request failed', error);
       if (!res.headersSent)
         reply(res, 500, { code: 'Internal Server Error', message: 'Request failed due to an internal server error' });
       else res.destroy();
     });
-  });
+  };
+  const server = createServer(handler);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { pathname } = requestUrl(req);
     if (pathname === '/_internal/health') return reply(res, 200, { message: 'ok' });
     const name = pathname.split('/')[1] ?? '';
-    const spec = name ? findFunction(config, settings, name) : null;
+    const spec = name ? lookup(name) : null;
     if (!spec) return reply(res, 404, 'Function not found');
     if (req.method !== 'OPTIONS' && spec.verifyJwt) {
       const failure = await jwtFailure(req, config.jwtSecret);
@@ -154,6 +165,7 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
 
   return {
     name: 'functions',
+    handler,
     async close() {
       watcher?.close();
       await pool.close();
@@ -192,7 +204,12 @@ async function jwtFailure(req: IncomingMessage, secret: string): Promise<string 
  * function; a change to `_shared/` or `.env` (or anything outside a function) restarts all.
  * Deno rewriting a function's `deno.lock` is not a change.
  */
-function watchFunctions(dir: string, pool: WorkerPool, log: StackContext['log']): FSWatcher | null {
+function watchFunctions(
+  dir: string,
+  pool: WorkerPool,
+  log: StackContext['log'],
+  onChange: () => void,
+): FSWatcher | null {
   if (!existsSync(dir)) return null;
   const pending = new Map<string, NodeJS.Timeout>();
   const schedule = (key: string, action: () => void) => {
@@ -209,6 +226,7 @@ function watchFunctions(dir: string, pool: WorkerPool, log: StackContext['log'])
     const watcher = watch(dir, { recursive: true }, (_event, filename) => {
       const file = filename?.toString() ?? '';
       if (!file || /(^|\/)(deno\.lock|node_modules)(\/|$)/.test(file) || /(~|\.swp)$/.test(file)) return;
+      onChange();
       const [first, ...rest] = file.split('/');
       const inFunction = rest.length > 0 && !first.startsWith('_') && !first.startsWith('.');
       if (inFunction) schedule(first, () => pool.invalidate(first));

@@ -12,7 +12,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import type { Service, StackContext } from '../context.ts';
+import type { RequestHandler, Service, StackContext } from '../context.ts';
 import { endToEnd, sendJson } from '../lib/http.ts';
 import { opaqueKeyToJwt, resolveAuthorization } from './keys.ts';
 import { matchRoute, upstreamUrl, type Route } from './routes.ts';
@@ -60,8 +60,24 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
     const route = matchRoute(new URL(req.url ?? '/', 'http://gateway').pathname);
     if (!route) return sendJson(res, 404, { message: 'no Route matched with those values' }, corsHeaders);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return preflight(req, res);
+    const local = ctx.handlers?.[route.port];
+    if (local) return handOver(req, res, route, local);
     forward(req, res, route, 0);
   });
+
+  /**
+   * A part running in this process (the functions runtime) gets the request as it would over
+   * the socket — prefix stripped, Authorization resolved, hop-by-hop headers dropped — and
+   * answers the client directly: one local hop fewer for every function call.
+   */
+  function handOver(req: IncomingMessage, res: ServerResponse, route: Route, local: RequestHandler): void {
+    req.headers = forwardHeaders(ctx, route, req.headers);
+    req.url = upstreamUrl(route, req.url ?? '/');
+    // What the proxy adds to an upstream answer without its own CORS header; the handler's
+    // headers, given to writeHead, take precedence over this default.
+    res.setHeader('access-control-allow-origin', '*');
+    local(req, res);
+  }
 
   function forward(req: IncomingMessage, res: ServerResponse, route: Route, attempt: number): void {
     let relayed = false;

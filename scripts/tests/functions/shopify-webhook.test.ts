@@ -7,9 +7,11 @@
  * and a simulator stream with duplicates and stale versions checked against its final state.
  */
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeliveries, signBody, type SimDelivery } from '../../shopify/payloads.ts';
 import { sendDeliveries } from '../../shopify/simulate.ts';
+import { waitFor } from '../../stack/lib/wait.ts';
 import { uniqueExternalId, uniqueTag } from '../support/commerce.ts';
 import { adminSql, config, serviceClient } from '../support/stack.ts';
 import { createCast, type Cast } from '../support/team.ts';
@@ -389,6 +391,59 @@ describe('duplicates and out-of-order deliveries', () => {
     );
     expect({ orders, items }).toEqual({ orders: 1, items: 1 });
     expect(await deliveriesOf(eventId)).toHaveLength(1);
+  });
+
+  it('applies an event once when two copies pass the duplicate check together (the later one is rolled back)', async () => {
+    const id = uniqueExternalId();
+    const email = `race-${uniqueTag()}@example.test`;
+    const created = orderPayload({
+      id,
+      email,
+      createdAt: minutesAgo(6),
+      updatedAt: minutesAgo(6),
+      financial: 'pending',
+      lines: [{ price: '40.00', quantity: 1 }],
+    });
+    expect((await send('orders/create', created)).body.status).toBe('applied');
+    const paid = { ...created, financial_status: 'paid', updated_at: minutesAgo(5) };
+    const eventId = randomUUID();
+    // Hold the order's version row: both copies find no stored delivery with this event id, start
+    // applying and wait here; released, one stores the delivery and the other must not apply again.
+    const holder = new pg.Client({ connectionString: config.adminDbUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(
+        `select 1 from private.shopify_versions where shop_id = $1 and resource = 'order' and external_id = $2 for update`,
+        [DEMO_SHOP_ID, id],
+      );
+      const both = Promise.all([send('orders/paid', paid, { eventId }), send('orders/paid', paid, { eventId })]);
+      await waitFor(
+        'both copies to wait for the version row',
+        async () => {
+          const [{ waiting }] = await adminSql<{ waiting: number }>(
+            `select count(*)::int as waiting from pg_stat_activity
+           where wait_event_type = 'Lock' and query like '%ingest_shopify_webhook%'`,
+          );
+          return waiting === 2;
+        },
+        10_000,
+      );
+      await holder.query('commit');
+      const results = await both;
+      expect(results.map((r) => r.body.status).sort()).toEqual(['applied', 'duplicate']);
+    } finally {
+      await holder.end();
+    }
+    expect(await deliveriesOf(eventId)).toHaveLength(1);
+    const [{ audits }] = await adminSql<{ audits: number }>(
+      `select count(*)::int as audits from public.audit_log
+       where table_name = 'orders' and action = 'UPDATE'
+         and row_id = (select id::text from public.orders where shop_id = $1 and external_id = $2)
+         and after ->> 'financial_status' = 'paid' and before ->> 'financial_status' = 'pending'`,
+      [DEMO_SHOP_ID, id],
+    );
+    expect(audits).toBe(1);
   });
 
   it('never lets an older order update overwrite a newer one', async () => {
