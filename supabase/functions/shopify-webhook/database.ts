@@ -4,7 +4,7 @@
  *
  * Why: ingestion is the one hot path of Cairn that runs on every Shopify event, several per
  * order. Through the REST API each delivery crossed the gateway and PostgREST as well (about a
- * quarter of the CPU a delivery cost on the benchmark machine, docs/benchmarks.md); a pooled
+ * fifth of the CPU a delivery cost on the benchmark machine, docs/benchmarks.md); a pooled
  * connection runs the same function in one round trip. The caller is Shopify, not a Cairn user,
  * so there is no JWT to forward and row-level security would not apply either way: both
  * functions called here are `security definer`, validate their input, and are granted to
@@ -34,7 +34,9 @@ export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
     throw new Error('SHOPIFY_WEBHOOK_DB_POOL_SIZE must be a positive integer');
   const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
   // An idle connection the server closed must not crash the function; the next query reconnects.
-  pool.on('error', () => {});
+  pool.on('error', (error: Error) =>
+    console.warn(JSON.stringify({ level: 'warn', message: 'idle database connection lost', error: error.message })),
+  );
 
   return {
     async shopWebhookSecret(domain) {
