@@ -32,7 +32,14 @@ export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
   const poolSize = Number(env.get('SHOPIFY_WEBHOOK_DB_POOL_SIZE') ?? 8);
   if (!Number.isInteger(poolSize) || poolSize < 1)
     throw new Error('SHOPIFY_WEBHOOK_DB_POOL_SIZE must be a positive integer');
-  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  // A delivery that waits 4 s for a connection is answered 500 (Shopify retries it) rather than
+  // overrunning the 5 s Shopify gives a webhook.
+  const pool = new pg.Pool({
+    connectionString,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 4_000,
+  });
   // An idle connection the server closed must not crash the function; the next query reconnects.
   pool.on('error', (error: Error) =>
     console.warn(JSON.stringify({ level: 'warn', message: 'idle database connection lost', error: error.message })),
