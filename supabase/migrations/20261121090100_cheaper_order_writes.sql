@@ -1,7 +1,7 @@
 -- Cheaper order writes (issue 5: webhook ingestion, docs/benchmarks.md).
 --
 -- A Shopify order delivery runs a dozen small functions and triggers. Measured one delivery at a
--- time with pg_stat_statements and track_functions, three kinds of waste stood out; none of the
+-- time with pg_stat_statements and track_functions, four kinds of waste stood out; none of the
 -- changes below alters a result.
 --
 -- 1. Small SQL helpers that Postgres 17 cannot inline were parsed and planned again on every
