@@ -1,35 +1,46 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, loadEnv } from 'vite';
+import { parseEnv } from './src/config/parse-env.ts';
 
 // The dev server runs on 127.0.0.1:3000 because supabase/config.toml's site_url (auth redirects)
 // points there; `npm run dev -w frontend -- --port N` overrides it for side-by-side instances.
-export default defineConfig({
-  plugins: [react()],
-  // One .env at the repo root for the whole project; Vite exposes only its VITE_* variables to the app.
-  envDir: '..',
-  resolve: {
-    // `@/` is frontend/src, as in tsconfig.json's paths; a root-relative path keeps Node types out of the app.
-    alias: [{ find: /^@\//, replacement: '/src/' }],
-  },
-  build: {
-    rolldownOptions: {
-      output: {
-        // Libraries change less often than app code: separate chunks stay cached across deploys.
-        codeSplitting: {
-          groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/ },
-            { name: 'supabase', test: /node_modules[\\/]@supabase[\\/]/ },
-          ],
+// One .env at the repo root for the whole project; Vite exposes only its VITE_* variables to the app.
+const envDir = '..';
+
+export default defineConfig(({ command, mode }) => {
+  // A production build must name its Supabase project: without VITE_SUPABASE_URL and the anon key
+  // it fails here, instead of shipping an app that talks to a developer's local stack.
+  if (command === 'build' && mode === 'production') parseEnv(loadEnv(mode, envDir, 'VITE_'));
+  return {
+    plugins: [react()],
+    envDir,
+    resolve: {
+      // `@/` is frontend/src, as in tsconfig.json's paths; a root-relative path keeps Node types out of the app.
+      alias: [{ find: /^@\//, replacement: '/src/' }],
+    },
+    build: {
+      rolldownOptions: {
+        output: {
+          // Libraries change less often than app code: separate chunks stay cached across deploys.
+          codeSplitting: {
+            groups: [
+              {
+                name: 'react',
+                test: /node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/,
+              },
+              { name: 'supabase', test: /node_modules[\\/]@supabase[\\/]/ },
+            ],
+          },
         },
       },
     },
-  },
-  server: { host: '127.0.0.1', port: 3000, strictPort: true },
-  preview: { host: '127.0.0.1', port: 3000, strictPort: true },
-  test: {
-    environment: 'jsdom',
-    include: ['src/**/*.test.{ts,tsx}'],
-    setupFiles: ['src/testing/setup.ts'],
-  },
+    server: { host: '127.0.0.1', port: 3000, strictPort: true },
+    preview: { host: '127.0.0.1', port: 3000, strictPort: true },
+    test: {
+      environment: 'jsdom',
+      include: ['src/**/*.test.{ts,tsx}'],
+      setupFiles: ['src/testing/setup.ts'],
+    },
+  };
 });

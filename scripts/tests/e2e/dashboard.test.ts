@@ -63,26 +63,28 @@ describe('the dashboard (Chromium against the local stack)', () => {
 
   beforeAll(async () => {
     await adminSql(`update public.team_members set timezone = $2 where user_id = $1`, [ctx.member.userId, ZONE]);
-    const [times] = await adminSql<{ boundary: Date; late: Date }>(
+    // Every fixture date is derived from the month boundary in the agent's zone, never "N days
+    // ago": on the 1st to the 9th of a month, 40 days ago is two months back.
+    const [times] = await adminSql<{ boundary: Date; late: Date; lastMonth: Date }>(
       `select
          ((date_trunc('month', now() at time zone $1))::date - 1 + time '23:30') at time zone 'UTC' as boundary,
-         ((now() at time zone $1)::date - 1 + time '23:30') at time zone 'UTC' as late`,
+         ((now() at time zone $1)::date - 1 + time '23:30') at time zone 'UTC' as late,
+         (date_trunc('month', now() at time zone $1) - interval '15 days') at time zone $1 as "lastMonth"`,
       [ZONE],
     );
     boundaryOrderAt = times.boundary.toISOString();
     lateOrderAt = times.late.toISOString();
+    const lastMonthAt = times.lastMonth.toISOString();
 
     const regular = await createCustomer(ctx.member.userId);
     const lastMonthCustomer = await createCustomer(ctx.member.userId);
-    await adminSql(`update public.customers set created_at = now() - interval '40 days' where id = $1`, [
-      lastMonthCustomer,
-    ]);
+    await adminSql(`update public.customers set created_at = $2 where id = $1`, [lastMonthCustomer, lastMonthAt]);
     await createOrder({ customerId: regular, total: 120.5, placedAt: boundaryOrderAt });
     await createOrder({ customerId: regular, total: 79.25, placedAt: lateOrderAt });
     await createOrder({
       customerId: lastMonthCustomer,
       total: 300,
-      placedAt: new Date(Date.now() - 35 * 86_400_000).toISOString(),
+      placedAt: lastMonthAt,
     });
     // Refunded in full: not a purchase, so in no figure.
     await createOrder({ customerId: regular, total: 999, financialStatus: 'refunded', placedAt: lateOrderAt });
