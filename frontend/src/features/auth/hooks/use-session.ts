@@ -3,10 +3,12 @@ import { useEffect } from 'react';
 import { useSessionStore } from '@/stores/session-store.ts';
 
 import { needsSecondFactor, watchSession } from '../api/session.ts';
+import { fetchTeamAccess } from '../api/team-access.ts';
 
 /**
  * Keeps the global session store in step with supabase-js, including whether the session still
- * owes a second factor. Mount once, at the app root.
+ * owes a second factor, an invitation acceptance or a factor enrolment the workspace requires.
+ * Mount once, at the app root.
  */
 export function useSessionSync(): void {
   const setSession = useSessionStore((state) => state.setSession);
@@ -20,8 +22,13 @@ export function useSessionSync(): void {
       }
       // Asked outside the auth callback (it must stay synchronous); a newer event wins.
       setTimeout(() => {
-        void needsSecondFactor().then((mfaRequired) => {
-          if (call === latest) setSession(session, { mfaRequired });
+        void Promise.all([needsSecondFactor(), fetchTeamAccess()]).then(([mfaRequired, access]) => {
+          if (call !== latest) return;
+          setSession(session, {
+            mfaRequired,
+            invitationPending: access?.state === 'pending',
+            enrolmentRequired: access?.state === 'active' && access.mfaRequired && !access.hasVerifiedFactor,
+          });
         });
       }, 0);
     });
