@@ -11,7 +11,11 @@ import { useSessionStore } from '@/stores/session-store.ts';
 import { AcceptInviteRoute } from './accept-invite.tsx';
 
 vi.mock('@/features/auth/api/password.ts', () => ({ setNewPassword: vi.fn() }));
-vi.mock('@/features/auth/api/team-access.ts', () => ({ acceptInvitation: vi.fn() }));
+vi.mock('@/features/auth/api/team-access.ts', () => ({
+  acceptInvitation: vi.fn(),
+  // Once accepted, the database reports an active member.
+  fetchTeamAccess: vi.fn().mockResolvedValue({ state: 'active', mfaRequired: false, hasVerifiedFactor: false }),
+}));
 
 function renderPage() {
   const router = createMemoryRouter(
@@ -51,6 +55,8 @@ describe('the accept-invite page', () => {
     );
     expect(await screen.findByRole('heading', { name: 'Home page' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/');
+    // The store knew before the app opened: no detour back to /accept-invite.
+    expect(useSessionStore.getState().status).toBe('signed-in');
   });
 
   it('explains a refused acceptance and tries only the acceptance again', async () => {

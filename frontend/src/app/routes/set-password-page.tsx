@@ -7,7 +7,7 @@ import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { acceptInvitation } from '@/features/auth/api/team-access.ts';
 import { MfaChallengeForm } from '@/features/auth/components/mfa-challenge-form.tsx';
 import { SetPasswordForm } from '@/features/auth/components/set-password-form.tsx';
-import { useSession } from '@/features/auth/hooks/use-session.ts';
+import { resyncSession, useSession } from '@/features/auth/hooks/use-session.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import { AuthLayout } from '../layout/auth-layout.tsx';
@@ -47,6 +47,8 @@ export function SetPasswordPage({
         setAcceptFailure(accepted.messageKey);
         return;
       }
+      // No auth event announces it: the store learns the accepted state before the app opens.
+      await resyncSession();
     }
     toast.success(doneMessage);
     void navigate('/', { replace: true });

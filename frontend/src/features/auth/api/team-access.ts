@@ -31,8 +31,5 @@ export async function fetchTeamAccess(): Promise<TeamAccess | null> {
  */
 export async function acceptInvitation(): Promise<AuthResult> {
   const { error } = await supabase.rpc('accept_team_invitation');
-  if (error) return { ok: false, messageKey: 'auth:acceptInvite.failed' };
-  // No auth event follows an RPC: a refresh lets the session store see the accepted state.
-  await supabase.auth.refreshSession();
-  return { ok: true };
+  return error ? { ok: false, messageKey: 'auth:acceptInvite.failed' } : { ok: true };
 }
