@@ -16,7 +16,7 @@ import { adminSql, client } from '../support/stack.ts';
 
 /** The current code for the setup key the page shows, as an authenticator app would compute it. */
 async function codeFromSetupKey(page: Page): Promise<string> {
-  const secret = (await page.getByLabel('Setup key').textContent())?.trim() ?? '';
+  const secret = (await page.getByLabel('Setup key', { exact: true }).textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]+=*$/);
   return new TOTP({ secret, digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 }
@@ -67,7 +67,7 @@ describe('requiring two-step verification for the team (Chromium)', () => {
     await admin.goto(`${ctx.app.url}/settings/profile`);
     await admin.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const enrolForm = admin.getByRole('form', { name: 'Set up an authenticator app' });
-    await enrolForm.getByLabel('Setup key').waitFor({ timeout: 10_000 });
+    await enrolForm.getByLabel('Setup key', { exact: true }).waitFor({ timeout: 10_000 });
     await enrolForm.getByLabel('6-digit code').fill(await codeFromSetupKey(admin));
     await enrolForm.getByRole('button', { name: 'Verify and turn on' }).click();
     await admin.getByText('Two-step verification is on').waitFor({ timeout: 10_000 });
@@ -89,12 +89,12 @@ describe('requiring two-step verification for the team (Chromium)', () => {
     const page = await ctx.browser.newPage();
     await signIn(page, ctx.app.url, member);
     await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor({ timeout: 10_000 });
-    await page.getByLabel('Setup key').waitFor({ timeout: 10_000 });
+    await page.getByLabel('Setup key', { exact: true }).waitFor({ timeout: 10_000 });
     expect(await seriousViolations(page)).toEqual([]);
     // The CRM stays closed: asking for a page lands on the enrolment again.
     await page.goto(`${ctx.app.url}/customers`);
     await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor({ timeout: 10_000 });
-    await page.getByLabel('Setup key').waitFor({ timeout: 10_000 });
+    await page.getByLabel('Setup key', { exact: true }).waitFor({ timeout: 10_000 });
     await page.getByLabel('6-digit code').fill(await codeFromSetupKey(page));
     await page.getByRole('button', { name: 'Verify and continue' }).click();
 

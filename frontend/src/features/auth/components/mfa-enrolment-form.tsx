@@ -1,5 +1,5 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
@@ -21,10 +21,14 @@ export function MfaEnrolmentForm() {
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const factorName = t('enrol.factorName');
+  // One enrolment per form: React runs effects twice in development, and two enrolments at once
+  // would remove each other's unverified factor or clash on the factor's name.
+  const enrolling = useRef<ReturnType<typeof startTotpEnrolment> | null>(null);
 
   useEffect(() => {
     let current = true;
-    void startTotpEnrolment(factorName)
+    enrolling.current ??= startTotpEnrolment(factorName);
+    void enrolling.current
       .then((started) => {
         if (!current) return;
         if ('error' in started) setFailure(started.error);
