@@ -65,9 +65,7 @@ export function checkPassword(request: AuthRequest, password: string): void {
   const missesASet = passwordRequiredCharacters.some((set) => ![...set].some((char) => password.includes(char)));
   if (missesASet) {
     reasons.push('characters');
-    messages.push(
-      `Password should contain at least one character of each: ${passwordRequiredCharacters.join(', ')}.`,
-    );
+    messages.push(`Password should contain at least one character of each: ${passwordRequiredCharacters.join(', ')}.`);
   }
   if (reasons.length) throw weakPassword(messages, reasons);
 }

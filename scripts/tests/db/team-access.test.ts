@@ -109,15 +109,13 @@ describe('who may hold a team row', () => {
   it('lets no admin mark an invitation accepted or move a row to another account', async () => {
     const invitee = await pendingInvitee();
     const admin = cast.client('admin');
-    const inserted = await admin
-      .from('team_members')
-      .insert({
-        user_id: invitee.userId,
-        email: invitee.email,
-        full_name: 'Pending',
-        role: 'agent',
-        accepted_at: new Date().toISOString(),
-      });
+    const inserted = await admin.from('team_members').insert({
+      user_id: invitee.userId,
+      email: invitee.email,
+      full_name: 'Pending',
+      role: 'agent',
+      accepted_at: new Date().toISOString(),
+    });
     expect(inserted.error).toMatchObject({ code: '42501' });
     expect(
       (
