@@ -9,7 +9,7 @@ import { stackConfig } from './stack/config.ts';
 import { isRunning, startStack, stopStack } from './stack/control.ts';
 
 export const APP_URL = 'http://127.0.0.1:3000';
-export const DEMO_PASSWORD = 'cairn-demo-2026';
+export const DEMO_PASSWORD = 'Cairn-demo-2026';
 export const DEMO_LOGINS = [
   'admin@cairn.test     (admin: everything)',
   'manager@cairn.test   (manager: all customers)',

@@ -15,7 +15,7 @@ process.env.CAIRN_STACK = 'docs';
 process.env.CAIRN_STACK_PORT_BASE ??= '58121';
 const config = stackConfig('docs');
 const images = join(import.meta.dirname, '..', 'docs', 'images');
-const DEMO_LOGIN = { email: 'admin@cairn.test', password: 'cairn-demo-2026' };
+const DEMO_LOGIN = { email: 'admin@cairn.test', password: 'Cairn-demo-2026' };
 
 /** The demo customer with the longest history: the fullest customer 360 to show. */
 async function showcaseCustomer(): Promise<string> {

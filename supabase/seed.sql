@@ -2,17 +2,18 @@
 -- `npx tsx scripts/data/seed.ts`. Applied on a fresh `npm run dev` and by `npm run db:reset`.
 --
 -- Sign in as admin@cairn.test, manager@cairn.test, agent@cairn.test, readonly@cairn.test or the
--- shopper shopper@cairn.test, all with password cairn-demo-2026. Shopify webhooks for
+-- shopper shopper@cairn.test, all with password Cairn-demo-2026. Shopify webhooks for
 -- cairn-demo.myshopify.com are signed with the secret cairn-demo-shopify-webhook-secret.
 
 -- Auth users as GoTrue stores them: bcrypt password, confirmed email, an email identity, and
--- empty strings (not nulls) in the token columns GoTrue scans.
-insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at, confirmation_token, recovery_token, email_change_token_new, email_change) values
-  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000001', 'authenticated', 'authenticated', 'admin@cairn.test', extensions.crypt('cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000001","email":"admin@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Ada Admin"}'::jsonb, now(), now(), '', '', '', ''),
-  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000002', 'authenticated', 'authenticated', 'manager@cairn.test', extensions.crypt('cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000002","email":"manager@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Marco Manager"}'::jsonb, now(), now(), '', '', '', ''),
-  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000003', 'authenticated', 'authenticated', 'agent@cairn.test', extensions.crypt('cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000003","email":"agent@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Alba Agent"}'::jsonb, now(), now(), '', '', '', ''),
-  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000004', 'authenticated', 'authenticated', 'readonly@cairn.test', extensions.crypt('cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000004","email":"readonly@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Rui Readonly"}'::jsonb, now(), now(), '', '', '', ''),
-  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000010', 'authenticated', 'authenticated', 'shopper@cairn.test', extensions.crypt('cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000010","email":"shopper@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Sara Shopper"}'::jsonb, now(), now(), '', '', '', '');
+-- empty strings (not nulls) in the token columns GoTrue scans. The team was invited (invited_at)
+-- and has accepted (team_members.accepted_at); the shopper's account was not invited.
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at, confirmation_token, recovery_token, email_change_token_new, email_change) values
+  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000001', 'authenticated', 'authenticated', 'admin@cairn.test', extensions.crypt('Cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000001","email":"admin@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Ada Admin"}'::jsonb, now(), now(), '', '', '', ''),
+  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000002', 'authenticated', 'authenticated', 'manager@cairn.test', extensions.crypt('Cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000002","email":"manager@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Marco Manager"}'::jsonb, now(), now(), '', '', '', ''),
+  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000003', 'authenticated', 'authenticated', 'agent@cairn.test', extensions.crypt('Cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000003","email":"agent@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Alba Agent"}'::jsonb, now(), now(), '', '', '', ''),
+  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000004', 'authenticated', 'authenticated', 'readonly@cairn.test', extensions.crypt('Cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), now(), '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000004","email":"readonly@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Rui Readonly"}'::jsonb, now(), now(), '', '', '', ''),
+  ('00000000-0000-0000-0000-000000000000', 'a0000000-0000-4000-8000-000000000010', 'authenticated', 'authenticated', 'shopper@cairn.test', extensions.crypt('Cairn-demo-2026', extensions.gen_salt('bf', 10)), now(), null, '{"provider":"email","providers":["email"]}'::jsonb, '{"sub":"a0000000-0000-4000-8000-000000000010","email":"shopper@cairn.test","email_verified":true,"phone_verified":false,"full_name":"Sara Shopper"}'::jsonb, now(), now(), '', '', '', '');
 
 insert into auth.identities (id, provider_id, user_id, provider, last_sign_in_at, identity_data, created_at, updated_at) values
   ('e1f4b689-b7e4-4d96-a207-4a37ad998c05', 'a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', 'email', now(), '{"sub":"a0000000-0000-4000-8000-000000000001","email":"admin@cairn.test","email_verified":true,"phone_verified":false}'::jsonb, now(), now()),
@@ -21,11 +22,11 @@ insert into auth.identities (id, provider_id, user_id, provider, last_sign_in_at
   ('8f723d8d-6bed-449c-8a2c-31070862457b', 'a0000000-0000-4000-8000-000000000004', 'a0000000-0000-4000-8000-000000000004', 'email', now(), '{"sub":"a0000000-0000-4000-8000-000000000004","email":"readonly@cairn.test","email_verified":true,"phone_verified":false}'::jsonb, now(), now()),
   ('22650c9c-de9d-41db-8e04-60eed305047a', 'a0000000-0000-4000-8000-000000000010', 'a0000000-0000-4000-8000-000000000010', 'email', now(), '{"sub":"a0000000-0000-4000-8000-000000000010","email":"shopper@cairn.test","email_verified":true,"phone_verified":false}'::jsonb, now(), now());
 
-insert into public.team_members (user_id, email, full_name, role, timezone, language) values
-  ('a0000000-0000-4000-8000-000000000001', 'admin@cairn.test', 'Ada Admin', 'admin', 'Europe/Madrid', 'en'),
-  ('a0000000-0000-4000-8000-000000000002', 'manager@cairn.test', 'Marco Manager', 'manager', 'Europe/Berlin', 'de'),
-  ('a0000000-0000-4000-8000-000000000003', 'agent@cairn.test', 'Alba Agent', 'agent', 'Europe/Madrid', 'es'),
-  ('a0000000-0000-4000-8000-000000000004', 'readonly@cairn.test', 'Rui Readonly', 'readonly', 'America/New_York', 'en');
+insert into public.team_members (user_id, email, full_name, role, timezone, language, accepted_at) values
+  ('a0000000-0000-4000-8000-000000000001', 'admin@cairn.test', 'Ada Admin', 'admin', 'Europe/Madrid', 'en', now()),
+  ('a0000000-0000-4000-8000-000000000002', 'manager@cairn.test', 'Marco Manager', 'manager', 'Europe/Berlin', 'de', now()),
+  ('a0000000-0000-4000-8000-000000000003', 'agent@cairn.test', 'Alba Agent', 'agent', 'Europe/Madrid', 'es', now()),
+  ('a0000000-0000-4000-8000-000000000004', 'readonly@cairn.test', 'Rui Readonly', 'readonly', 'America/New_York', 'en', now());
 
 insert into public.exchange_rates (rate_date, currency, rate_to_base, source) values
   (current_date - 0, 'USD', 0.92176085, 'demo'),

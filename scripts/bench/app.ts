@@ -41,7 +41,7 @@ const scale = {
 };
 const appPort = config.ports.api + 81;
 const appUrl = `http://127.0.0.1:${appPort}`;
-const ADMIN = { email: 'admin@cairn.test', password: 'cairn-demo-2026' };
+const ADMIN = { email: 'admin@cairn.test', password: 'Cairn-demo-2026' };
 
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;

@@ -90,7 +90,7 @@ export async function generate(
     await step('team', async () => {
       const password = (
         await client.query<{ hash: string }>(
-          `select extensions.crypt('cairn-demo-2026', extensions.gen_salt('bf', 10)) as hash`,
+          `select extensions.crypt('Cairn-demo-2026', extensions.gen_salt('bf', 10)) as hash`,
         )
       ).rows[0].hash;
       await copyRows(
@@ -104,6 +104,7 @@ export async function generate(
           'email',
           'encrypted_password',
           'email_confirmed_at',
+          'invited_at',
           'raw_app_meta_data',
           'raw_user_meta_data',
           'created_at',
@@ -121,6 +122,7 @@ export async function generate(
           'authenticated',
           `agent-${run}-${i + 1}@scale.cairn.test`,
           password,
+          iso(now),
           iso(now),
           '{"provider":"email","providers":["email"]}',
           JSON.stringify({ sub: agentIds[i], email: `agent-${run}-${i + 1}@scale.cairn.test`, email_verified: true }),
@@ -150,7 +152,8 @@ export async function generate(
       await copyRows(
         client,
         'public.team_members',
-        ['user_id', 'email', 'full_name', 'role', 'timezone', 'language'],
+        // Invited and accepted, like every working member (triggers are off during the load).
+        ['user_id', 'email', 'full_name', 'role', 'timezone', 'language', 'accepted_at'],
         agentIds.length,
         (i) => [
           agentIds[i],
@@ -159,6 +162,7 @@ export async function generate(
           'agent',
           'Europe/Madrid',
           'en',
+          iso(now),
         ],
       );
     });

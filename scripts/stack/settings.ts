@@ -15,10 +15,14 @@ export interface AuthSettings {
   enableSignup: boolean;
   enableAnonymousSignIns: boolean;
   minimumPasswordLength: number;
+  /** `password_requirements` as GoTrue receives it: character sets a password needs one of each. */
+  passwordRequiredCharacters: string[];
   email: {
     enableSignup: boolean;
     enableConfirmations: boolean;
     doubleConfirmChanges: boolean;
+    /** `secure_password_change`: a password change needs a recent sign-in or a reauthentication nonce. */
+    securePasswordChange: boolean;
     otpLength: number;
     otpExpiry: number;
   };
@@ -52,6 +56,28 @@ export function parseSize(value: string): number {
   return Math.round(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]);
 }
 
+/**
+ * The CLI turns `password_requirements` into GoTrue's required characters, sets separated by `:`
+ * (`PasswordRequirements.ToChar` in supabase/cli; GoTrue reads the escaped `\\:` in the symbols as a colon).
+ */
+const REQUIRED_CHARACTERS: Record<string, string[]> = {
+  '': [],
+  letters_digits: ['abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
+  lower_upper_letters_digits: ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
+  lower_upper_letters_digits_symbols: [
+    'abcdefghijklmnopqrstuvwxyz',
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+    '0123456789',
+    '!@#$%^&*()_+-=[]{};\':"|<>?,./`~',
+  ],
+};
+
+export function passwordRequiredCharacters(requirement: string): string[] {
+  const sets = REQUIRED_CHARACTERS[requirement];
+  if (!sets) throw new Error(`config.toml: unknown auth.password_requirements "${requirement}"`);
+  return sets;
+}
+
 export function loadSettings(root: string): ProjectSettings {
   const config = table(parse(readFileSync(path.join(root, 'supabase', 'config.toml'), 'utf8')));
   const auth = table(config.auth);
@@ -81,10 +107,12 @@ export function loadSettings(root: string): ProjectSettings {
       enableSignup: bool(auth.enable_signup, true),
       enableAnonymousSignIns: bool(auth.enable_anonymous_sign_ins, false),
       minimumPasswordLength: num(auth.minimum_password_length, 6),
+      passwordRequiredCharacters: passwordRequiredCharacters(str(auth.password_requirements, '')),
       email: {
         enableSignup: bool(email.enable_signup, true),
         enableConfirmations: bool(email.enable_confirmations, false),
         doubleConfirmChanges: bool(email.double_confirm_changes, true),
+        securePasswordChange: bool(email.secure_password_change, false),
         otpLength: num(email.otp_length, 6),
         otpExpiry: num(email.otp_expiry, 3600),
       },

@@ -11,6 +11,7 @@ function renderAt(path: string) {
   const router = createMemoryRouter(
     [
       { path: '/sign-in', element: <h1>Sign-in page</h1> },
+      { path: '/accept-invite', element: <h1>Accept-invite page</h1> },
       { element: <ProtectedRoute />, children: [{ path: '/', element: <h1>Home page</h1> }] },
     ],
     { initialEntries: [path] },
@@ -43,6 +44,24 @@ describe('ProtectedRoute', () => {
     const router = renderAt('/');
     expect(await screen.findByRole('heading', { name: 'Sign-in page' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/sign-in');
+  });
+
+  it('sends a member without a factor to enrol when the workspace requires one', async () => {
+    useSessionStore.getState().setSession({ user: { email: 'ada@example.com' } } as Session, {
+      enrolmentRequired: true,
+    });
+    const router = renderAt('/');
+    expect(await screen.findByRole('heading', { name: 'Sign-in page' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/sign-in');
+  });
+
+  it('sends an invitee who has not accepted yet to the accept-invite page', async () => {
+    useSessionStore.getState().setSession({ user: { email: 'ines@example.com' } } as Session, {
+      invitationPending: true,
+    });
+    const router = renderAt('/');
+    expect(await screen.findByRole('heading', { name: 'Accept-invite page' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/accept-invite');
   });
 
   it('shows the page to a signed-in person', async () => {

@@ -24,10 +24,8 @@ import {
   createUser,
   findUserByEmail,
   findUserById,
-  hashPassword,
   isBanned,
   isConfirmed,
-  mergeMetadata,
   passwordMatches,
   userJson,
   validateEmail,
@@ -47,9 +45,29 @@ function sessionReply(session: SessionResponse, sessionId?: string): Reply {
   return { status: 200, body: session, headers: { 'sb-auth-user-id': user.id, 'sb-auth-session-id': sid } };
 }
 
+/** bcrypt reads 72 bytes at most, so GoTrue refuses longer passwords outright. */
+const MAX_PASSWORD_LENGTH = 72;
+
+/**
+ * `checkPasswordStrength`: `minimum_password_length` and `password_requirements` of config.toml.
+ * (Hosted projects can add leaked-password protection, `pwned`; nothing local can check it.)
+ */
 export function checkPassword(request: AuthRequest, password: string): void {
-  if (password.length < request.ctx.settings.auth.minimumPasswordLength)
-    throw weakPassword(request.ctx.settings.auth.minimumPasswordLength);
+  const { minimumPasswordLength, passwordRequiredCharacters } = request.ctx.settings.auth;
+  if (password.length > MAX_PASSWORD_LENGTH)
+    throw badRequest('validation_failed', `Password cannot be longer than ${MAX_PASSWORD_LENGTH} characters`);
+  const messages: string[] = [];
+  const reasons: string[] = [];
+  if (password.length < minimumPasswordLength) {
+    reasons.push('length');
+    messages.push(`Password should be at least ${minimumPasswordLength} characters.`);
+  }
+  const missesASet = passwordRequiredCharacters.some((set) => ![...set].some((char) => password.includes(char)));
+  if (missesASet) {
+    reasons.push('characters');
+    messages.push(`Password should contain at least one character of each: ${passwordRequiredCharacters.join(', ')}.`);
+  }
+  if (reasons.length) throw weakPassword(messages, reasons);
 }
 
 const pkceFrom = (body: Json): PkceParams | undefined =>
@@ -102,15 +120,12 @@ export async function signup(request: AuthRequest): Promise<Reply> {
       if (autoconfirm(request)) throw unprocessable('user_already_exists', 'User already registered');
       return { obfuscated: obfuscatedUser(address, data) };
     }
-    if (user) {
-      // An unconfirmed account may sign up again: new password and data, a new confirmation mail.
-      await db.query(
-        `update auth.users set encrypted_password = $2, raw_user_meta_data = $3, updated_at = now() where id = $1`,
-        [user.id, await hashPassword(password), mergeMetadata(user.raw_user_meta_data, data)],
-      );
-    } else {
-      user = await createUser(db, { email: address, password, userMetadata: data });
-    }
+    // An existing unconfirmed account (a pending invitation, an earlier sign-up) is left as it
+    // is: GoTrue cannot be sure of the caller's identity, so it sets no password and no data.
+    // What follows is GoTrue's, on purpose: with autoconfirm the account is confirmed and a
+    // session issued all the same (which is why Cairn keeps confirmations on, see config.toml);
+    // otherwise the mailbox gets a confirmation link.
+    user ??= await createUser(db, { email: address, password, userMetadata: data });
     if (autoconfirm(request)) {
       await confirmEmail(db, user);
     } else {
@@ -119,13 +134,20 @@ export async function signup(request: AuthRequest): Promise<Reply> {
     return { user: (await findUserById(db, user.id)) as UserRow };
   });
   if ('obfuscated' in outcome) return { status: 200, body: outcome.obfuscated };
-  if (!autoconfirm(request)) return { status: 200, body: await userJson(request.ctx.db, outcome.user) };
+  if (!autoconfirm(request)) {
+    const body = await userJson(request.ctx.db, outcome.user);
+    // `HasBeenInvited`: an invitee's details are not shown to whoever signed up with the address.
+    if (outcome.user.invited_at) Object.assign(body, { user_metadata: {}, identities: [] });
+    return { status: 200, body };
+  }
   return sessionReply(await issueSession(request.ctx, outcome.user, 'password', clientOf(request)));
 }
 
 async function signupAnonymously(request: AuthRequest, data: Json): Promise<Reply> {
   if (!request.ctx.settings.auth.enableAnonymousSignIns)
     throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled');
+  if (!request.ctx.settings.auth.enableSignup)
+    throw unprocessable('signup_disabled', 'Signups not allowed for this instance');
   const user = await createUser(request.ctx.db, { isAnonymous: true, userMetadata: data });
   return sessionReply(await issueSession(request.ctx, user, 'anonymous', clientOf(request)));
 }

@@ -40,8 +40,9 @@ export const notFound = (code: string, message: string) => new AuthError(404, co
 export const unprocessable = (code: string, message: string) => new AuthError(422, code, message);
 export const internal = (message: string) => new AuthError(500, 'unexpected_failure', message);
 
-export function weakPassword(minimum: number): AuthError {
-  return new AuthError(422, 'weak_password', `Password should be at least ${minimum} characters.`, ['length']);
+/** GoTrue's `WeakPasswordError`: every failed rule's sentence, joined, and its reason code. */
+export function weakPassword(messages: string[], reasons: string[]): AuthError {
+  return new AuthError(422, 'weak_password', messages.join(' '), reasons);
 }
 
 /**

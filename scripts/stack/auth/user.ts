@@ -32,6 +32,17 @@ async function hasVerifiedFactor(db: Db, userId: string): Promise<boolean> {
   return Boolean(rowCount);
 }
 
+/** GoTrue asks for reauthentication when the session was not opened within the last 24 hours. */
+const RECENT_SIGN_IN_MS = 24 * 60 * 60 * 1000;
+
+async function signedInRecently(db: Db, sessionId: string | null): Promise<boolean> {
+  if (!sessionId) return false;
+  const { rows } = await db.query<{ created_at: Date }>('select created_at from auth.sessions where id = $1', [
+    sessionId,
+  ]);
+  return Boolean(rows[0]) && Date.now() <= rows[0].created_at.getTime() + RECENT_SIGN_IN_MS;
+}
+
 async function sessionAal(db: Db, sessionId: string | null): Promise<string> {
   if (!sessionId) return 'aal1';
   const { rows } = await db.query<{ aal: string | null }>('select aal from auth.sessions where id = $1', [sessionId]);
@@ -77,6 +88,14 @@ export async function updateUser(request: AuthRequest): Promise<Reply> {
     );
   }
   if (changingEmail) await assertEmailFree(db, email, user.id);
+  // `secure_password_change`: an old session must prove the person again with a mailed nonce.
+  if (
+    password !== undefined &&
+    request.ctx.settings.auth.email.securePasswordChange &&
+    !(await signedInRecently(db, caller.sessionId))
+  ) {
+    if (!nonce) throw badRequest('reauthentication_needed', 'Password update requires reauthentication');
+  }
   if (nonce) checkNonce(request, user, nonce);
   if (password && (await passwordMatches(user, password))) {
     throw unprocessable('same_password', 'New password should be different from the old password.');

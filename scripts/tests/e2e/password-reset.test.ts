@@ -4,7 +4,7 @@ import { anonClient, firstLink, mail } from '../support/stack.ts';
 
 describe('password reset, end to end through the mail catcher (Chromium)', () => {
   const ctx = useBrowserApp({ fullName: 'Rita Reset' });
-  const newPassword = 'a-brand-new-password';
+  const newPassword = 'A-brand-new-password-1';
 
   it('sends a link that leads back to the app, where a new password replaces the old one', async () => {
     const page = await ctx.browser.newPage();

@@ -1,8 +1,8 @@
 /**
  * Team invitations end to end (issue 4), in Chromium against the local stack: an admin invites
  * a member from the team page, the invitation arrives in the mail catcher, the person follows
- * the link, chooses a password on /accept-invite, lands in the app with the invited role, and
- * can sign in again with that password.
+ * the link, chooses a password on /accept-invite (which accepts the invitation: until then the
+ * team row grants nothing), lands in the app with the invited role, and can sign in again.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ async function signIn(page: Page, url: string, email: string, password: string):
 
 describe('inviting a team member (Chromium)', () => {
   const ctx = useBrowserApp({ role: 'admin', fullName: 'Ines Inviter' });
-  const password = 'welcome-to-cairn-1';
+  const password = 'Welcome-to-Cairn-1';
 
   it('an admin invites, the member accepts by email, sets a password and signs in with the role', async () => {
     const invitee = uniqueEmail('invitee');
@@ -78,11 +78,12 @@ describe('inviting a team member (Chromium)', () => {
       .getByRole('row', { name: new RegExp(invitee) })
       .getByText('Active')
       .waitFor({ timeout: 10_000 });
-    const [stored] = await adminSql<{ role: string; active: boolean }>(
-      `select role, active from public.team_members where email = $1`,
+    const [stored] = await adminSql<{ role: string; active: boolean; accepted: boolean }>(
+      `select role, active, accepted_at is not null as accepted from public.team_members where email = $1`,
       [invitee],
     );
-    expect(stored).toEqual({ role: 'manager', active: true });
+    // Accepted by the invitee from the emailed link (the row granted nothing before).
+    expect(stored).toEqual({ role: 'manager', active: true, accepted: true });
     await member.close();
     await admin.close();
     // Two browsers, a dozen page loads and a mail round trip on a small shared machine.

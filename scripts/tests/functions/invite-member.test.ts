@@ -4,8 +4,20 @@
  * row with the invited role, and everyone else is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { createTeamMember } from '../support/app-user.ts';
 import { type Cast, createCast } from '../support/team.ts';
-import { adminSql, anonClient, config, firstLink, mail, serviceClient, uniqueEmail } from '../support/stack.ts';
+import {
+  adminSql,
+  anonClient,
+  client,
+  config,
+  firstLink,
+  invitedAccount,
+  mail,
+  serviceClient,
+  uniqueEmail,
+} from '../support/stack.ts';
 
 const APP_ORIGIN = 'http://127.0.0.1:5173';
 let cast: Cast;
@@ -91,15 +103,10 @@ describe('invite-member', () => {
     expect(colleague.body.error?.code).toBe('already_member');
     // A team row whose address was stored with capitals is still recognised.
     const mixed = uniqueEmail('Mixed.Case');
-    const created = await serviceClient().auth.admin.createUser({
-      email: mixed,
-      password: 'p-123456',
-      email_confirm: true,
-    });
-    await adminSql(`insert into public.team_members (user_id, email, full_name) values ($1, $2, 'Mixed Case')`, [
-      created.data.user?.id,
-      mixed,
-    ]);
+    await adminSql(
+      `insert into public.team_members (user_id, email, full_name, accepted_at) values ($1, $2, 'Mixed Case', now())`,
+      [await invitedAccount(mixed), mixed],
+    );
     const mixedCase = await inviteAs(admin, { email: mixed.toLowerCase(), full_name: 'M', role: 'agent' });
     expect(mixedCase.body.error?.code).toBe('already_member');
     const shopper = await inviteAs(admin, { email: cast.people.shopper.email, full_name: 'S', role: 'agent' });
@@ -147,5 +154,60 @@ describe('invite-member', () => {
     const broken = await inviteAs(admin, '{"email":');
     expect(broken.status).toBe(400);
     expect(broken.body.error?.code).toBe('invalid_json');
+  });
+});
+
+describe('invitations cannot be taken over (security review C-1, H-2, H-1)', () => {
+  it('C-1: an anonymous sign-up with a pending invitee’s address gets no session and no role', async () => {
+    const email = uniqueEmail('victim-admin');
+    const invited = await inviteAs(await tokenOf('admin'), { email, full_name: 'New Admin', role: 'admin' });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(200);
+    const signup = await fetch(`${config.apiUrl}/auth/v1/signup`, {
+      method: 'POST',
+      headers: { apikey: config.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'Attacker-pass-2026' }),
+    });
+    const answer = (await signup.json()) as Record<string, unknown>;
+    expect(answer.access_token).toBeUndefined();
+    expect(signup.status).toBe(422);
+    // The attacker's password opens nothing, and the row is still a pending invitation.
+    const attacker = await anonClient().auth.signInWithPassword({ email, password: 'Attacker-pass-2026' });
+    expect(attacker.data.session).toBeNull();
+    const [row] = await adminSql<{ accepted_at: Date | null }>(
+      `select accepted_at from public.team_members where user_id = $1`,
+      [invited.body.user_id],
+    );
+    expect(row.accepted_at).toBeNull();
+  });
+
+  it('H-2: refuses to invite an address whose unconfirmed account somebody else created, password and all', async () => {
+    const email = uniqueEmail('pre-registered');
+    // What a sign-up with confirmations on leaves behind: an unconfirmed account, the attacker's password.
+    const planted = await serviceClient().auth.admin.createUser({ email, password: 'Attacker-pass-2026' });
+    const result = await inviteAs(await tokenOf('admin'), { email, full_name: 'Victim', role: 'manager' });
+    expect(result.status, JSON.stringify(result.body)).toBe(409);
+    expect(result.body.error?.code).toBe('account_not_invitable');
+    expect(result.body.error?.message).toMatch(email);
+    expect(await mail.list(email)).toEqual([]);
+    const rows = await adminSql(`select 1 from public.team_members where user_id = $1`, [planted.data.user?.id]);
+    expect(rows).toEqual([]);
+    const [account] = await adminSql<{ invited_at: Date | null }>(`select invited_at from auth.users where id = $1`, [
+      planted.data.user?.id,
+    ]);
+    expect(account.invited_at).toBeNull();
+  });
+
+  it('H-1: an admin with a second factor cannot invite from an aal1 session', async () => {
+    const admin = await createTeamMember({ role: 'admin', prefix: 'mfa-admin' });
+    await adminSql(
+      `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+       values ($1, $2, 'phone app', 'totp', 'verified', now(), now(), 'JBSWY3DPEHPK3PXP')`,
+      [randomUUID(), admin.userId],
+    );
+    const signedIn = await client().auth.signInWithPassword({ email: admin.email, password: admin.password });
+    const token = signedIn.data.session?.access_token ?? '';
+    const result = await inviteAs(token, { email: uniqueEmail('nope'), full_name: 'No Body', role: 'admin' });
+    expect(result.status).toBe(403);
+    expect(result.body.error?.code).toBe('forbidden');
   });
 });

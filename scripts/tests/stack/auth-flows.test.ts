@@ -4,9 +4,10 @@
  */
 import { decodeJwt } from 'jose';
 import { TOTP } from 'otpauth';
-import { createClient } from '@supabase/supabase-js';
+import { AuthClient, createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAuthServer, type ExtraAuthServer } from '../support/auth-server.ts';
 import {
   adminSql,
   anonClient,
@@ -16,6 +17,7 @@ import {
   mail,
   serviceClient,
   signedInClient,
+  TEST_PASSWORD,
   uniqueEmail,
   type CaughtMail,
 } from '../support/stack.ts';
@@ -65,11 +67,11 @@ describe('auth: password recovery by email', () => {
       code: 'same_password',
       message: 'New password should be different from the old password.',
     });
-    const changed = await supabase.auth.updateUser({ password: 'brand-new-password' });
+    const changed = await supabase.auth.updateUser({ password: 'Brand-new-password-1' });
     expect(changed.error).toBeNull();
 
     expect((await anonClient().auth.signInWithPassword({ email, password })).error?.code).toBe('invalid_credentials');
-    expect((await anonClient().auth.signInWithPassword({ email, password: 'brand-new-password' })).error).toBeNull();
+    expect((await anonClient().auth.signInWithPassword({ email, password: 'Brand-new-password-1' })).error).toBeNull();
 
     // A used link fails, and says so in the fragment of the redirect.
     const reused = await followLink(link);
@@ -146,22 +148,41 @@ describe('auth: one-time passwords and magic links', () => {
     expect(decodeJwt(data.session?.access_token ?? '').amr).toEqual([{ method: 'otp', timestamp: expect.any(Number) }]);
   });
 
-  it('creates the account for a new address unless shouldCreateUser is false', async () => {
+  it('creates no account for a new address: sign-up is off in config.toml', async () => {
     const refused = await anonClient().auth.signInWithOtp({
       email: uniqueEmail('nocreate'),
       options: { shouldCreateUser: false },
     });
     expect(refused.error).toMatchObject({ status: 422, code: 'otp_disabled', message: 'Signups not allowed for otp' });
-
     const email = uniqueEmail('magic');
-    expect(
-      (await anonClient().auth.signInWithOtp({ email, options: { emailRedirectTo: `${SITE}/welcome` } })).error,
-    ).toBeNull();
-    const { status, location, fragment } = await followLink(firstLink(await mail.waitFor(email)));
-    expect(status).toBe(303);
-    expect(location.pathname).toBe('/welcome');
-    expect(fragment.get('type')).toBe('magiclink');
-    expect(decodeJwt(fragment.get('access_token') ?? '').email).toBe(email);
+    const disabled = await anonClient().auth.signInWithOtp({ email });
+    expect(disabled.error).toMatchObject({
+      status: 422,
+      code: 'signup_disabled',
+      message: 'Signups not allowed for this instance',
+    });
+    expect(await adminSql('select 1 from auth.users where email = $1', [email])).toEqual([]);
+  });
+
+  describe('on an auth server with sign-up turned on (override, support/auth-server.ts)', () => {
+    let server: ExtraAuthServer;
+    beforeAll(async () => {
+      server = await startAuthServer({ enableSignup: true });
+    });
+    afterAll(() => server?.close());
+
+    it('creates the account for a new address and mails a confirmation link (confirmations on)', async () => {
+      const auth = new AuthClient({ url: server.url, headers: { apikey: config.anonKey }, persistSession: false });
+      const email = uniqueEmail('magic');
+      expect((await auth.signInWithOtp({ email, options: { emailRedirectTo: `${SITE}/welcome` } })).error).toBeNull();
+      const message = server.mails.find((sent) => sent.to[0]?.email === email);
+      if (!message) throw new Error('no confirmation mail');
+      const { status, location, fragment } = await followLink(firstLink(message as unknown as CaughtMail));
+      expect(status).toBe(303);
+      expect(location.pathname).toBe('/welcome');
+      expect(fragment.get('type')).toBe('signup');
+      expect(decodeJwt(fragment.get('access_token') ?? '').email).toBe(email);
+    });
   });
 });
 
@@ -171,7 +192,7 @@ describe('auth: admin API', () => {
     const email = uniqueEmail('admin');
     const created = await admin.createUser({
       email,
-      password: 'password-123',
+      password: TEST_PASSWORD,
       email_confirm: true,
       user_metadata: { a: 1, b: 2 },
       app_metadata: { tier: 'gold' },
@@ -184,7 +205,7 @@ describe('auth: admin API', () => {
     });
     expect(created.data.user?.email_confirmed_at).toBeTruthy();
 
-    const duplicate = await admin.createUser({ email, password: 'password-123' });
+    const duplicate = await admin.createUser({ email, password: TEST_PASSWORD });
     expect(duplicate.error).toMatchObject({
       status: 422,
       code: 'email_exists',
@@ -263,8 +284,8 @@ describe('auth: admin API', () => {
       access_token: fragment.get('access_token') ?? '',
       refresh_token: fragment.get('refresh_token') ?? '',
     });
-    expect((await session.auth.updateUser({ password: 'chosen-password' })).error).toBeNull();
-    expect((await anonClient().auth.signInWithPassword({ email, password: 'chosen-password' })).error).toBeNull();
+    expect((await session.auth.updateUser({ password: 'Chosen-password-1' })).error).toBeNull();
+    expect((await anonClient().auth.signInWithPassword({ email, password: 'Chosen-password-1' })).error).toBeNull();
 
     const again = await serviceClient().auth.admin.inviteUserByEmail(email);
     expect(again.error).toMatchObject({ status: 422, code: 'email_exists' });
@@ -311,9 +332,15 @@ describe('auth: email change', () => {
     expect(error).toBeNull();
     expect(data.user).toMatchObject({ email, new_email: newEmail, user_metadata: { nickname: 'n' } });
     expect(data.user?.email_change_sent_at).toBeTruthy();
-    await mail.waitFor(email, (m) => m.subject === 'Confirm Email Change');
+    const current = await mail.waitFor(email, (m) => m.subject === 'Confirm Email Change');
     const message = await mail.waitFor(newEmail, (m) => m.subject === 'Confirm Email Change');
-    const { fragment } = await followLink(firstLink(message));
+    // Confirmations are on (config.toml), so a change is secure: both addresses must confirm.
+    const first = await followLink(firstLink(message));
+    expect(first.fragment.get('message')).toBe(
+      'Confirmation link accepted. Please proceed to confirm link sent to the other email',
+    );
+    expect((await serviceClient().auth.admin.getUserById(userId)).data.user?.email).toBe(email);
+    const { fragment } = await followLink(firstLink(current));
     expect(fragment.get('type')).toBe('email_change');
     const user = (await serviceClient().auth.admin.getUserById(userId)).data.user;
     expect(user?.email).toBe(newEmail);
@@ -323,7 +350,7 @@ describe('auth: email change', () => {
 
 describe('auth: TOTP multi-factor authentication', () => {
   it('enrolls, challenges and verifies a factor (aal2, amr totp), then unenrolls it', async () => {
-    const { client: supabase, userId } = await signedInClient(uniqueEmail('mfa'));
+    const { client: supabase, userId, password } = await signedInClient(uniqueEmail('mfa'));
     const enrolled = await supabase.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'phone app' });
     expect(enrolled.error).toBeNull();
     const factor = enrolled.data;
@@ -381,7 +408,7 @@ describe('auth: TOTP multi-factor authentication', () => {
     const other = client();
     const { data: second } = await other.auth.signInWithPassword({
       email: (await supabase.auth.getUser()).data.user?.email ?? '',
-      password: 'password-123',
+      password,
     });
     expect(decodeJwt(second.session?.access_token ?? '').aal).toBe('aal1');
     const aal1Unenroll = await other.auth.mfa.unenroll({ factorId: factor.id });

@@ -4,10 +4,11 @@
  */
 import { decodeJwt } from 'jose';
 import pg from 'pg';
-import { AuthApiError, AuthSessionMissingError, AuthWeakPasswordError } from '@supabase/supabase-js';
-import { describe, expect, it } from 'vitest';
+import { AuthApiError, AuthClient, AuthSessionMissingError, AuthWeakPasswordError } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signJwt } from '../../stack/lib/jwt.ts';
-import { adminSql, anonClient, client, config, signedInClient, uniqueEmail } from '../support/stack.ts';
+import { startAuthServer, type ExtraAuthServer } from '../support/auth-server.ts';
+import { adminSql, anonClient, client, config, signedInClient, TEST_PASSWORD, uniqueEmail } from '../support/stack.ts';
 
 const authUrl = `${config.apiUrl}/auth/v1`;
 const NEW_SHAPE = { 'X-Supabase-Api-Version': '2024-01-01' };
@@ -29,7 +30,8 @@ describe('auth: discovery endpoints', () => {
 
     const settings = (await (await authFetch('/settings')).json()) as Record<string, unknown>;
     expect(settings.external).toMatchObject({ email: true, phone: false, anonymous_users: false, github: false });
-    expect(settings).toMatchObject({ disable_signup: false, mailer_autoconfirm: true, saml_enabled: false });
+    // config.toml: sign-up off, confirmations on (security review C-1, M-6).
+    expect(settings).toMatchObject({ disable_signup: true, mailer_autoconfirm: false, saml_enabled: false });
 
     const jwks = await authFetch('/.well-known/jwks.json');
     expect(await jwks.json()).toEqual({ keys: [] });
@@ -37,13 +39,33 @@ describe('auth: discovery endpoints', () => {
   });
 });
 
-describe('auth: sign up and sign in', () => {
+/**
+ * Sign-up is off in config.toml (auth-policy.test.ts checks the refusal). The route's own
+ * contract is checked on a second auth server with sign-up on and confirmations off — GoTrue's
+ * autoconfirm mode, where sign-up answers with a session — started here with that explicit
+ * override (support/auth-server.ts). Sign-in goes through the gateway as usual.
+ */
+describe('auth: sign up (override: sign-up on, autoconfirm) and sign in', () => {
+  let server: ExtraAuthServer;
+  beforeAll(async () => {
+    server = await startAuthServer({ enableSignup: true, enableConfirmations: false });
+  });
+  afterAll(() => server?.close());
+  const signupClient = () =>
+    new AuthClient({
+      url: server.url,
+      headers: { apikey: config.anonKey },
+      persistSession: false,
+      autoRefreshToken: false,
+      detectSessionInUrl: false,
+    });
+
   it('signs a new user up and in at once (confirmations off) with GoTrue-shaped claims', async () => {
-    const supabase = anonClient();
+    const supabase = { auth: signupClient() };
     const email = uniqueEmail('signup');
     const { data, error } = await supabase.auth.signUp({
       email,
-      password: 'password-123',
+      password: TEST_PASSWORD,
       options: { data: { full_name: 'Ada' } },
     });
     expect(error).toBeNull();
@@ -87,20 +109,19 @@ describe('auth: sign up and sign in', () => {
   });
 
   it('refuses a second signup for the same address, short passwords and bad credentials', async () => {
-    const supabase = anonClient();
     const email = uniqueEmail('dupe');
-    await supabase.auth.signUp({ email, password: 'password-123' });
+    await signupClient().signUp({ email, password: TEST_PASSWORD });
 
-    const again = await anonClient().auth.signUp({ email, password: 'password-123' });
+    const again = await signupClient().signUp({ email, password: TEST_PASSWORD });
     expect(again.error).toBeInstanceOf(AuthApiError);
     expect(again.error).toMatchObject({ status: 422, code: 'user_already_exists', message: 'User already registered' });
 
-    const weak = await anonClient().auth.signUp({ email: uniqueEmail('weak'), password: '123' });
+    const weak = await signupClient().signUp({ email: uniqueEmail('weak'), password: 'Ab1' });
     expect(weak.error).toBeInstanceOf(AuthWeakPasswordError);
     expect(weak.error).toMatchObject({
       status: 422,
       code: 'weak_password',
-      message: 'Password should be at least 6 characters.',
+      message: 'Password should be at least 12 characters.',
       reasons: ['length'],
     });
 
@@ -112,11 +133,11 @@ describe('auth: sign up and sign in', () => {
     });
     const unknown = await anonClient().auth.signInWithPassword({
       email: uniqueEmail('nobody'),
-      password: 'password-123',
+      password: TEST_PASSWORD,
     });
     expect(unknown.error).toMatchObject({ status: 400, code: 'invalid_credentials' });
 
-    const badEmail = await anonClient().auth.signUp({ email: 'not-an-email', password: 'password-123' });
+    const badEmail = await signupClient().signUp({ email: 'not-an-email', password: TEST_PASSWORD });
     expect(badEmail.error).toMatchObject({
       status: 400,
       code: 'validation_failed',
@@ -135,8 +156,8 @@ describe('auth: sign up and sign in', () => {
 
   it('keeps unconfirmed admin-created users out until confirmed', async () => {
     const email = uniqueEmail('unconfirmed');
-    await client(config.serviceRoleKey).auth.admin.createUser({ email, password: 'password-123' });
-    const { error } = await anonClient().auth.signInWithPassword({ email, password: 'password-123' });
+    await client(config.serviceRoleKey).auth.admin.createUser({ email, password: TEST_PASSWORD });
+    const { error } = await anonClient().auth.signInWithPassword({ email, password: TEST_PASSWORD });
     expect(error).toMatchObject({ status: 400, code: 'email_not_confirmed', message: 'Email not confirmed' });
   });
 });

@@ -24,18 +24,48 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
 }
 
-/** A signed-in user's client, created through the admin API (confirmed, password set). */
+/**
+ * The password test accounts get: it meets config.toml's rules (at least 12 characters, lower
+ * and upper case letters and digits).
+ */
+export const TEST_PASSWORD = 'Cairn-tests-2026';
+
+/**
+ * An account as an accepted team invitation leaves it: created by an invitation (so
+ * `invited_at` is set, which the database requires of every team member), email confirmed, with
+ * the password the invitee chose. Made through the admin API, as an invitation is.
+ */
+export async function invitedAccount(email = uniqueEmail(), password = TEST_PASSWORD): Promise<string> {
+  const admin = serviceClient().auth.admin;
+  const link = await admin.generateLink({ type: 'invite', email });
+  if (link.error) throw link.error;
+  const confirmed = await admin.updateUserById(link.data.user.id, { password, email_confirm: true });
+  if (confirmed.error) throw confirmed.error;
+  return link.data.user.id;
+}
+
+/**
+ * A signed-in user's client, created through the admin API (confirmed, password set). With
+ * `invited`, the account is made the way a team member's is (see invitedAccount); otherwise it
+ * is a plain account, like a shopper's.
+ */
 export async function signedInClient(
   email = uniqueEmail(),
-  password = 'password-123',
+  password = TEST_PASSWORD,
+  options: { invited?: boolean } = {},
 ): Promise<{ client: SupabaseClient; userId: string; email: string; password: string }> {
-  const admin = serviceClient();
-  const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
-  if (created.error) throw created.error;
+  let userId: string;
+  if (options.invited) {
+    userId = await invitedAccount(email, password);
+  } else {
+    const created = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true });
+    if (created.error) throw created.error;
+    userId = created.data.user.id;
+  }
   const user = client();
   const signedIn = await user.auth.signInWithPassword({ email, password });
   if (signedIn.error) throw signedIn.error;
-  return { client: user, userId: created.data.user.id, email, password };
+  return { client: user, userId, email, password };
 }
 
 /** SQL as the cluster superuser, for test fixtures only (app code never does this). */

@@ -48,7 +48,12 @@ const STAFF: Array<[Persona, StaffRole]> = [
 export async function createCast(label = 'cast'): Promise<Cast> {
   const tag = `${label}-${randomUUID().slice(0, 8)}`;
   const personas: Persona[] = [...STAFF.map(([persona]) => persona), 'shopper', 'stranger'];
-  const signedIn = await Promise.all(personas.map((persona) => signedInClient(`${persona}-${tag}@example.test`)));
+  const staff = new Set<Persona>(STAFF.map(([persona]) => persona));
+  const signedIn = await Promise.all(
+    personas.map((persona) =>
+      signedInClient(`${persona}-${tag}@example.test`, undefined, { invited: staff.has(persona) }),
+    ),
+  );
   const people = {} as Record<Persona, Person>;
   personas.forEach((persona, i) => {
     const { client, userId, email } = signedIn[i];
@@ -61,12 +66,11 @@ export async function createCast(label = 'cast'): Promise<Cast> {
     };
   });
   for (const [persona, role] of STAFF) {
-    await adminSql(`insert into public.team_members (user_id, email, full_name, role) values ($1, $2, $3, $4)`, [
-      people[persona].userId,
-      people[persona].email,
-      `${persona} ${tag}`,
-      role,
-    ]);
+    // Invited and accepted: a row that grants its role (see docs/database.md, access matrix).
+    await adminSql(
+      `insert into public.team_members (user_id, email, full_name, role, accepted_at) values ($1, $2, $3, $4, now())`,
+      [people[persona].userId, people[persona].email, `${persona} ${tag}`, role],
+    );
   }
   const [shopperCustomer] = await adminSql<{ id: string }>(
     `insert into public.customers (first_name, last_name, email, owner_id, auth_user_id, source)

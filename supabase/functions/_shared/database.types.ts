@@ -1057,14 +1057,14 @@ isOneToOne: false
                   ]
                 },"team_members": {
                   Row: {
-                    "active": boolean,"avatar_url": string | null,"created_at": string,"email": string,"full_name": string,"language": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"updated_at": string,"user_id": string
+                    "accepted_at": string | null,"active": boolean,"avatar_url": string | null,"created_at": string,"email": string,"full_name": string,"language": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"updated_at": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email": string,"full_name": string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id": string
+                    "accepted_at"?: string | null,"active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email": string,"full_name": string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id": string
                   }
                   Update: {
-                    "active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email"?: string,"full_name"?: string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id"?: string
+                    "accepted_at"?: string | null,"active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email"?: string,"full_name"?: string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id"?: string
                   }
                   Relationships: [
                     
@@ -1091,14 +1091,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"id": boolean,"updated_at": string
+                    "base_currency": string,"default_language": string,"id": boolean,"require_mfa": boolean,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1227,7 +1227,10 @@ isOneToOne: false
                 }
           }
           Functions: {
-            "alert_revenue":
+            "accept_team_invitation":
+{ Args: Record<PropertyKey, never>; Returns: Database["public"]['Enums']["team_role"]
+                           },
+"alert_revenue":
 { Args: { "end_at": string,"start_at": string }; Returns: {
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
             }[]
@@ -1247,6 +1250,11 @@ isOneToOne: false
                            },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
+                           },
+"my_team_access":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
+            }[]
                            },
 "record_alert_sends":
 { Args: { "now"?: string,"results": Json }; Returns: number
@@ -1368,6 +1376,9 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: {
               "active": boolean,"avatar_url": string,"created_at": string,"email": string,"full_name": string,"invitation_pending": boolean,"invited_at": string,"language": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"user_id": string
             }[]
+                           },
+"team_invitation_check":
+{ Args: { "address": string }; Returns: string
                            }
           }
           Enums: {

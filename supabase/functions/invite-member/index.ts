@@ -5,7 +5,14 @@ import { preflight } from '../_shared/cors.ts';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { errorResponse, jsonResponse } from '../_shared/http.ts';
 import { callerClient, serviceClient } from '../_shared/supabase-clients.ts';
-import { acceptInviteUrl, inviteMember, inviteRequestSchema, type InvitePorts, refuseUnlessAdmin } from './invite.ts';
+import {
+  acceptInviteUrl,
+  type AddressState,
+  inviteMember,
+  inviteRequestSchema,
+  type InvitePorts,
+  refuseUnlessAdmin,
+} from './invite.ts';
 
 Deno.serve(async (req) => {
   const cors = preflight(req);
@@ -57,6 +64,11 @@ Deno.serve(async (req) => {
         .maybeSingle();
       if (error) throw error;
       return data;
+    },
+    async addressState(email) {
+      const { data, error } = await db.rpc('team_invitation_check', { address: email });
+      if (error) throw error;
+      return data as AddressState;
     },
     async sendInvite(email, { redirectTo, fullName }) {
       const { data, error } = await authAdmin.inviteUserByEmail(email, { redirectTo, data: { full_name: fullName } });

@@ -17,6 +17,7 @@ function ports(overrides: Partial<InvitePorts> = {}) {
   const invites: Array<[string, { redirectTo: string; fullName: string }]> = [];
   const base: InvitePorts = {
     memberByEmail: () => Promise.resolve(null),
+    addressState: () => Promise.resolve('new'),
     sendInvite: (email, options) => {
       invites.push([email, options]);
       return Promise.resolve({ ok: true, user: { id: 'u-new', invited_at: '2026-11-21T08:00:00Z' } });
@@ -131,4 +132,17 @@ Deno.test('a failed team row removes the account the invitation just created', a
   });
   await rejects(inviteMember(request, APP, retry.ports), /database down/);
   deepStrictEqual(retry.discarded, []);
+});
+
+Deno.test('an address whose account the invitation did not make is refused before any email (H-2)', async () => {
+  const fake = ports({ addressState: () => Promise.resolve('not_invitable') });
+  const outcome = await inviteMember(request, APP, fake.ports);
+  deepStrictEqual(outcome, {
+    ok: false,
+    status: 409,
+    code: 'account_not_invitable',
+    message: `${request.email} already has an account that was not created by a Cairn invitation, so an invitation cannot be sent to it: ask the person for another address, or remove that account first`,
+  });
+  deepStrictEqual(fake.invites, []);
+  deepStrictEqual(fake.saved, []);
 });

@@ -8,6 +8,13 @@
  *
  * Idempotent by address: inviting a pending invitee again re-sends the email (and applies the
  * role and name given now); inviting someone who already signed in is refused with a clear code.
+ *
+ * Never reuses an account the invitation did not make (security review H-2): the auth server's
+ * invite would adopt an existing unconfirmed account — and the password an attacker gave it when
+ * signing up first. The database says what an invitation to the address would meet
+ * (`team_invitation_check`) before anything is sent, and such an address is refused. Refused,
+ * not deleted and made afresh: the account may be a shopper's real one, and an admin decides.
+ * The team row is written pending; it grants its role only once the invitee has accepted.
  */
 import { z } from 'zod';
 
@@ -76,9 +83,14 @@ export interface ExistingMember {
   active: boolean;
 }
 
+/** What an invitation to an address would meet, as the database answers it (team_invitation_check). */
+export type AddressState = 'new' | 'pending' | 'member' | 'account_exists' | 'not_invitable';
+
 export interface InvitePorts {
   /** A team row with this address, read as the caller. */
   memberByEmail(email: string): Promise<ExistingMember | null>;
+  /** The account behind the address, asked of the database as the caller (admins only). */
+  addressState(email: string): Promise<AddressState>;
   /** The auth admin invite: creates the account (or reuses a pending one) and sends the email. */
   sendInvite(email: string, options: { redirectTo: string; fullName: string }): Promise<AuthInviteResult>;
   /** Creates or updates the team row as the caller (RLS: admins add and change members). */
@@ -113,6 +125,13 @@ export async function inviteMember(
   ports: InvitePorts,
 ): Promise<InviteOutcome> {
   const existing = await ports.memberByEmail(request.email);
+  if ((await ports.addressState(request.email)) === 'not_invitable') {
+    return refuse(
+      409,
+      'account_not_invitable',
+      `${request.email} already has an account that was not created by a Cairn invitation, so an invitation cannot be sent to it: ask the person for another address, or remove that account first`,
+    );
+  }
   const sent = await ports.sendInvite(request.email, { redirectTo, fullName: request.full_name });
   if (!sent.ok && sent.reason === 'rate_limited') {
     return refuse(429, 'rate_limited', 'Too many invitations were sent just now; try again in a minute');

@@ -2,6 +2,10 @@ import { useTranslation } from 'react-i18next';
 
 import { SetPasswordPage } from './set-password-page.tsx';
 
+/**
+ * Where the invitation link lands: the invitee chooses their password, then accepts, which is
+ * what makes their team row count (the database refuses an acceptance from any other session).
+ */
 export function AcceptInviteRoute() {
   const { t } = useTranslation('auth');
   return (
@@ -11,6 +15,7 @@ export function AcceptInviteRoute() {
       formLabel={t('acceptInvite.form')}
       submitLabel={t('acceptInvite.submit')}
       doneMessage={t('acceptInvite.done')}
+      acceptsInvitation
     />
   );
 }

@@ -3,6 +3,7 @@ import { Navigate, useLocation } from 'react-router-dom';
 
 import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { MfaChallengeForm } from '@/features/auth/components/mfa-challenge-form.tsx';
+import { MfaEnrolmentForm } from '@/features/auth/components/mfa-enrolment-form.tsx';
 import { SignInForm } from '@/features/auth/components/sign-in-form.tsx';
 import { useSession } from '@/features/auth/hooks/use-session.ts';
 
@@ -24,6 +25,14 @@ export function SignInRoute() {
   const location = useLocation();
   if (status === 'loading') return <LoadingState label={t('checkingSession')} />;
   if (status === 'signed-in') return <Navigate to={returnPath(location.state)} replace />;
+  if (status === 'invitation-pending') return <Navigate to="/accept-invite" replace />;
+  if (status === 'mfa-enrolment') {
+    return (
+      <AuthLayout title={t('enrol.title')}>
+        <MfaEnrolmentForm />
+      </AuthLayout>
+    );
+  }
   if (status === 'mfa-required') {
     return (
       <AuthLayout title={t('mfa.challengeTitle')}>

@@ -41,8 +41,19 @@ export function svgDataUrl(qrCode: string): string {
 
 /** Answers a fresh challenge with the code; success raises the session to aal2. */
 export async function verifyTotp(factorId: string, code: string): Promise<AuthResult> {
-  const { error } = await supabase.auth.mfa.challengeAndVerify({ factorId, code });
-  return error ? { ok: false, messageKey: authErrorKey(error) } : { ok: true };
+  const { data, error } = await supabase.auth.mfa.challengeAndVerify({ factorId, code });
+  if (error) return { ok: false, messageKey: authErrorKey(error) };
+  // supabase-js gives Realtime a new token on sign-in and refresh, not after MFA: without this,
+  // live updates would keep the aal1 token, which the database answers with nothing.
+  await supabase.realtime.setAuth(data.access_token);
+  return { ok: true };
+}
+
+/** Abandoned enrolments are removed first: the auth server refuses a second factor with the same name. */
+export async function startTotpEnrolment(friendlyName: string): Promise<TotpEnrolment | { error: string }> {
+  const stale = (await listTotpFactors()).filter((factor) => factor.status !== 'verified');
+  await Promise.all(stale.map((factor) => removeFactor(factor.id)));
+  return enrolTotp(friendlyName);
 }
 
 export async function removeFactor(factorId: string): Promise<AuthResult> {

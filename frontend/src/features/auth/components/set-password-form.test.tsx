@@ -24,31 +24,40 @@ function renderForm() {
 describe('SetPasswordForm', () => {
   beforeEach(() => setMock.mockReset());
 
-  it('asks for at least 8 characters and the same password twice', async () => {
+  it('asks for at least 12 characters and the same password twice', async () => {
     const { user, password, confirmation, submit } = renderForm();
     await user.type(password, 'short');
     await user.type(confirmation, 'different');
     await user.click(submit);
-    expect(password).toHaveAccessibleDescription('Use at least 8 characters');
+    expect(password).toHaveAccessibleDescription('Use at least 12 characters');
     expect(confirmation).toHaveAccessibleDescription('The passwords do not match');
+    expect(setMock).not.toHaveBeenCalled();
+  });
+
+  it('asks for lower and upper case letters and a digit, as the auth server does', async () => {
+    const { user, password, confirmation, submit } = renderForm();
+    await user.type(password, 'only-lower-case-letters');
+    await user.type(confirmation, 'only-lower-case-letters');
+    await user.click(submit);
+    expect(password).toHaveAccessibleDescription('Use lower and upper case letters and at least one digit');
     expect(setMock).not.toHaveBeenCalled();
   });
 
   it('saves the password and hands over', async () => {
     setMock.mockResolvedValue({ ok: true });
     const { user, onDone, password, confirmation, submit } = renderForm();
-    await user.type(password, 'a-new-password');
-    await user.type(confirmation, 'a-new-password');
+    await user.type(password, 'A-new-password-1');
+    await user.type(confirmation, 'A-new-password-1');
     await user.click(submit);
-    expect(setMock).toHaveBeenCalledWith({ password: 'a-new-password', confirmation: 'a-new-password' });
+    expect(setMock).toHaveBeenCalledWith({ password: 'A-new-password-1', confirmation: 'A-new-password-1' });
     expect(onDone).toHaveBeenCalledTimes(1);
   });
 
   it('explains a refusal from the server and stays', async () => {
     setMock.mockResolvedValue({ ok: false, messageKey: 'auth:errors.samePassword' });
     const { user, onDone, password, confirmation, submit } = renderForm();
-    await user.type(password, 'the-old-password');
-    await user.type(confirmation, 'the-old-password');
+    await user.type(password, 'The-old-password-1');
+    await user.type(confirmation, 'The-old-password-1');
     await user.click(submit);
     expect(await screen.findByRole('alert')).toHaveTextContent('The new password must be different from the old one.');
     expect(onDone).not.toHaveBeenCalled();

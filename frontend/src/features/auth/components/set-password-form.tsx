@@ -13,7 +13,8 @@ export interface SetPasswordFormProps {
   /** The form's accessible name and button label differ between reset and invite. */
   formLabel: string;
   submitLabel: string;
-  onDone: () => void;
+  /** Runs once the password is saved; the form stays busy until it settles. */
+  onDone: () => void | Promise<void>;
 }
 
 /** A new password typed twice, for the reset link and the invite link (both sign the person in first). */
@@ -32,7 +33,7 @@ export function SetPasswordForm({ formLabel, submitLabel, onDone }: SetPasswordF
   const onSubmit = handleSubmit(async (values) => {
     setFailure(null);
     const result = await setNewPassword(values);
-    if (result.ok) onDone();
+    if (result.ok) await onDone();
     else setFailure(result.messageKey);
   });
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { enrolTotp, listTotpFactors, removeFactor, verifyTotp } from '../api/mfa.ts';
+import { listTotpFactors, removeFactor, startTotpEnrolment, verifyTotp } from '../api/mfa.ts';
 
 const factorKeys = { all: ['mfa-factors'] as const };
 
@@ -16,9 +16,7 @@ export function useStartTotpEnrolment(friendlyName: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      const stale = (await listTotpFactors()).filter((factor) => factor.status !== 'verified');
-      await Promise.all(stale.map((factor) => removeFactor(factor.id)));
-      const enrolment = await enrolTotp(friendlyName);
+      const enrolment = await startTotpEnrolment(friendlyName);
       if ('error' in enrolment) throw new Error(enrolment.error);
       return enrolment;
     },

@@ -6,12 +6,21 @@ import { emailField } from './sign-in.ts';
 export const emailSchema = z.object({ email: emailField });
 export type EmailInput = z.infer<typeof emailSchema>;
 
-/** The auth server's minimum is 6 (config.toml); 8 is asked here as a kinder floor for a CRM. */
-export const MIN_PASSWORD_LENGTH = 8;
+/**
+ * The auth server's rules (supabase/config.toml: minimum_password_length, password_requirements
+ * = lower_upper_letters_digits), checked here first so the person learns them before sending.
+ */
+export const MIN_PASSWORD_LENGTH = 12;
+const HAS_LOWER_UPPER_DIGIT = /^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])/;
 
 export const newPasswordSchema = z
   .object({
-    password: z.string().check(z.minLength(MIN_PASSWORD_LENGTH, 'auth:validation.passwordTooShort')),
+    password: z
+      .string()
+      .check(
+        z.minLength(MIN_PASSWORD_LENGTH, 'auth:validation.passwordTooShort'),
+        z.regex(HAS_LOWER_UPPER_DIGIT, 'auth:validation.passwordClasses'),
+      ),
     confirmation: z.string().check(z.minLength(1, 'auth:validation.confirmationRequired')),
   })
   .check(

@@ -5,7 +5,7 @@ import type { WorkspaceInput } from '../schemas/workspace.ts';
 
 export type WorkspaceSettingsRow = Pick<
   Tables<'workspace_settings'>,
-  'base_currency' | 'default_language' | 'updated_at'
+  'base_currency' | 'default_language' | 'require_mfa' | 'updated_at'
 >;
 export type ReferenceItem = { code: string; name: string };
 
@@ -19,7 +19,7 @@ export const workspaceKeys = {
 export async function fetchWorkspaceSettings(): Promise<WorkspaceSettingsRow> {
   const { data, error } = await supabase
     .from('workspace_settings')
-    .select('base_currency, default_language, updated_at')
+    .select('base_currency, default_language, require_mfa, updated_at')
     .single();
   if (error) throw error;
   return data;
@@ -40,9 +40,13 @@ export async function fetchLanguages(): Promise<ReferenceItem[]> {
 export async function updateWorkspaceSettings(input: WorkspaceInput): Promise<WorkspaceSettingsRow> {
   const { data, error } = await supabase
     .from('workspace_settings')
-    .update({ base_currency: input.baseCurrency, default_language: input.defaultLanguage })
+    .update({
+      base_currency: input.baseCurrency,
+      default_language: input.defaultLanguage,
+      require_mfa: input.requireMfa,
+    })
     .eq('id', true)
-    .select('base_currency, default_language, updated_at');
+    .select('base_currency, default_language, require_mfa, updated_at');
   if (error) throw error;
   const [row] = data;
   if (!row) throw Object.assign(new Error('settings not updated'), { code: '42501' });

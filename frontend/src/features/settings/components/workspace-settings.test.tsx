@@ -27,6 +27,7 @@ describe('WorkspaceSettings', () => {
     vi.mocked(fetchWorkspaceSettings).mockResolvedValue({
       base_currency: 'EUR',
       default_language: 'en',
+      require_mfa: false,
       updated_at: '2026-11-20T15:30:00Z',
     });
     vi.mocked(fetchCurrencies).mockResolvedValue([
@@ -43,6 +44,7 @@ describe('WorkspaceSettings', () => {
     vi.mocked(updateWorkspaceSettings).mockResolvedValue({
       base_currency: 'USD',
       default_language: 'es',
+      require_mfa: false,
       updated_at: '2026-11-21T08:00:00Z',
     });
     const user = userEvent.setup();
@@ -62,7 +64,46 @@ describe('WorkspaceSettings', () => {
     expect(screen.getByRole('note')).toHaveTextContent('Orders keep the amounts already converted to EUR');
     await user.selectOptions(screen.getByRole('combobox', { name: 'Default language' }), 'Spanish');
     await user.click(save);
-    expect(updateWorkspaceSettings).toHaveBeenCalledWith({ baseCurrency: 'USD', defaultLanguage: 'es' });
+    expect(updateWorkspaceSettings).toHaveBeenCalledWith({
+      baseCurrency: 'USD',
+      defaultLanguage: 'es',
+      requireMfa: false,
+    });
+    expect(await screen.findByText('Workspace settings saved')).toBeInTheDocument();
+  });
+
+  it('requires two-step verification for everyone, and says to enrol first when the session has not', async () => {
+    vi.mocked(updateWorkspaceSettings)
+      .mockRejectedValueOnce(Object.assign(new Error('refused'), { code: '42501', details: 'aal2_required' }))
+      .mockResolvedValueOnce({
+        base_currency: 'EUR',
+        default_language: 'en',
+        require_mfa: true,
+        updated_at: '2026-11-21T08:00:00Z',
+      });
+    const user = userEvent.setup();
+    render(
+      <QueryClientProvider client={createQueryClient()}>
+        <WorkspaceSettings />
+        <Toaster />
+      </QueryClientProvider>,
+    );
+    const required = await screen.findByRole('checkbox', { name: 'Require two-step verification for everyone' });
+    expect(required).not.toBeChecked();
+    expect(required).toHaveAccessibleDescription(/asked to set one up before they can use Cairn/);
+    await user.click(required);
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(updateWorkspaceSettings).toHaveBeenCalledWith({
+      baseCurrency: 'EUR',
+      defaultLanguage: 'en',
+      requireMfa: true,
+    });
+    expect(
+      await screen.findByText(
+        'Set up two-step verification for yourself and sign in with it before requiring it for the team.',
+      ),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Workspace settings saved')).toBeInTheDocument();
   });
 });

@@ -18,11 +18,15 @@ import {
   useWorkspaceSettings,
 } from '../hooks/use-workspace.ts';
 import { workspaceSchema, type WorkspaceInput } from '../schemas/workspace.ts';
-import { saveErrorKey } from '../utils/database-errors.ts';
+import { workspaceErrorKey } from '../utils/database-errors.ts';
+import { CheckboxField } from './checkbox-field.tsx';
 
 import './settings.css';
 
-/** Workspace-wide settings for admins: the base currency revenue is reported in, the default language. */
+/**
+ * Workspace-wide settings for admins: the base currency revenue is reported in, the default
+ * language, and whether every member must use two-step verification.
+ */
 export function WorkspaceSettings() {
   const { t } = useTranslation('settings');
   const settings = useWorkspaceSettings();
@@ -62,7 +66,11 @@ function WorkspaceForm({ settings, currencies, languages }: WorkspaceFormProps) 
     formState: { errors, isSubmitting, isDirty },
   } = useForm<WorkspaceInput>({
     resolver: zodResolver(workspaceSchema),
-    defaultValues: { baseCurrency: settings.base_currency, defaultLanguage: settings.default_language },
+    defaultValues: {
+      baseCurrency: settings.base_currency,
+      defaultLanguage: settings.default_language,
+      requireMfa: settings.require_mfa,
+    },
   });
   const baseCurrency = useWatch({ control, name: 'baseCurrency' });
 
@@ -72,7 +80,7 @@ function WorkspaceForm({ settings, currencies, languages }: WorkspaceFormProps) 
       reset(values);
       toast.success(t('workspace.saved'));
     } catch (error) {
-      toast.error(t(saveErrorKey(error)));
+      toast.error(t(workspaceErrorKey(error)));
     }
   });
 
@@ -99,6 +107,11 @@ function WorkspaceForm({ settings, currencies, languages }: WorkspaceFormProps) 
         {...register('defaultLanguage')}
       />
       <p className="field-help">{t('workspace.defaultLanguageHelp')}</p>
+      <CheckboxField
+        label={t('workspace.requireMfa')}
+        hint={t('workspace.requireMfaHelp')}
+        {...register('requireMfa')}
+      />
       <p className="muted">
         {t('workspace.updatedAt', { when: formatDateTime(settings.updated_at, zoneAndLanguage) })}
       </p>

@@ -4,6 +4,8 @@ import { z } from 'zod/mini';
 export const workspaceSchema = z.object({
   baseCurrency: z.string().check(z.regex(/^[A-Z]{3}$/, 'settings:workspace.validation.currency')),
   defaultLanguage: z.string().check(z.regex(/^[a-z]{2}$/, 'settings:workspace.validation.language')),
+  /** Two-step verification for everyone; the database enforces it (and refuses it from an aal1 session). */
+  requireMfa: z.boolean(),
 });
 
 export type WorkspaceInput = z.infer<typeof workspaceSchema>;

@@ -4,9 +4,16 @@
  */
 interface DatabaseError {
   code?: string;
+  details?: string;
 }
 
 const codeOf = (error: unknown) => (error as DatabaseError | null)?.code;
+
+/** The workspace form: requiring MFA is refused from a session that has not passed MFA itself. */
+export function workspaceErrorKey(error: unknown): string {
+  if ((error as DatabaseError | null)?.details === 'aal2_required') return 'settings:workspace.errors.enrolFirst';
+  return saveErrorKey(error);
+}
 
 /** Any save: refused by RLS, or failed for another reason. */
 export function saveErrorKey(error: unknown): string {
