@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../support/commerce.ts';
 import { adminSql } from '../support/stack.ts';
 import { createCast, type Cast, type Caller } from '../support/team.ts';
 
@@ -219,5 +220,150 @@ describe('customers: bad input is refused with a clear error', () => {
     expect(rows.every((row) => row.actor_id === cast.people.admin.userId)).toBe(true);
     expect(rows[1].before?.first_name).toBe('Audited');
     expect(rows[1].after?.first_name).toBe('Audited twice');
+  });
+});
+
+describe('customers: a portal account is a shopper, never a team member (review M-1, L-2)', () => {
+  let cast: Cast;
+  let agentsCustomer: string;
+  let agent2sCustomer: string;
+  const customerRow = async (id: string) =>
+    (
+      await adminSql<{ status: string; email: string | null; owner_id: string | null; auth_user_id: string | null }>(
+        'select status, email, owner_id, auth_user_id from public.customers where id = $1',
+        [id],
+      )
+    )[0];
+
+  /**
+   * A link made before the database refused them (or by hand): triggers bypassed, as legacy data
+   * would be. The rules below must hold even then.
+   */
+  const legacyLink = (customerId: string, userId: string) =>
+    adminSql(
+      `set local session_replication_role = replica;
+       update public.customers set auth_user_id = '${userId}' where id = '${customerId}';`,
+    );
+
+  beforeAll(async () => {
+    cast = await createCast('portal');
+    agentsCustomer = await createCustomer(cast.people.agent.userId);
+    agent2sCustomer = await createCustomer(cast.people.agent2.userId);
+  });
+  afterAll(() => cast?.end());
+
+  it.each<Caller>(['admin', 'manager'])(
+    '%s cannot link a team member as a customer’s portal account',
+    async (caller) => {
+      const { error } = await cast
+        .client(caller)
+        .from('customers')
+        .update({ auth_user_id: cast.people.readonly.userId })
+        .eq('id', agent2sCustomer);
+      expect(error).toMatchObject({ code: '23514' });
+      expect(error?.message).toMatch(/team member/);
+      expect((await customerRow(agent2sCustomer)).auth_user_id).toBeNull();
+    },
+  );
+
+  it('not even the service role links a team member’s account', async () => {
+    await expect(
+      adminSql('update public.customers set auth_user_id = $1 where id = $2', [
+        cast.people.agent.userId,
+        agent2sCustomer,
+      ]),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      adminSql(`insert into public.customers (first_name, auth_user_id) values ('Staff shopper', $1)`, [
+        cast.people.manager.userId,
+      ]),
+    ).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('an agent cannot link a portal account to their customer, on insert or update', async () => {
+    const stranger = cast.people.stranger.userId;
+    const updated = await cast
+      .client('agent')
+      .from('customers')
+      .update({ auth_user_id: stranger })
+      .eq('id', agentsCustomer)
+      .select('id');
+    expect(updated.error).toMatchObject({ code: '42501' });
+    const inserted = await cast
+      .client('agent')
+      .from('customers')
+      .insert({ first_name: 'Linked', owner_id: cast.people.agent.userId, auth_user_id: stranger });
+    expect(inserted.error).toMatchObject({ code: '42501' });
+    expect((await customerRow(agentsCustomer)).auth_user_id).toBeNull();
+  });
+
+  it('a manager links a shopper’s account, and unlinks it', async () => {
+    const linked = await cast
+      .client('manager')
+      .from('customers')
+      .update({ auth_user_id: cast.people.stranger.userId })
+      .eq('id', agentsCustomer)
+      .select('auth_user_id');
+    expect(linked.error).toBeNull();
+    expect(linked.data).toEqual([{ auth_user_id: cast.people.stranger.userId }]);
+    const unlinked = await cast
+      .client('manager')
+      .from('customers')
+      .update({ auth_user_id: null })
+      .eq('id', agentsCustomer)
+      .select('auth_user_id');
+    expect(unlinked.data).toEqual([{ auth_user_id: null }]);
+  });
+
+  it('readonly linked to a customer still writes nothing', async () => {
+    await legacyLink(agent2sCustomer, cast.people.readonly.userId);
+    const before = await customerRow(agent2sCustomer);
+    const { data } = await cast
+      .client('readonly')
+      .from('customers')
+      .update({ status: 'vip', email: 'readonly-owned@example.test', owner_id: cast.people.readonly.userId })
+      .eq('id', agent2sCustomer)
+      .select('id');
+    expect(data ?? []).toEqual([]);
+    const renamed = await cast
+      .client('readonly')
+      .from('customers')
+      .update({ first_name: 'Renamed by readonly' })
+      .eq('id', agent2sCustomer)
+      .select('id');
+    expect(renamed.data ?? []).toEqual([]);
+    expect(await customerRow(agent2sCustomer)).toEqual(before);
+    const consent = await cast
+      .client('readonly')
+      .from('consent_events')
+      .insert({ customer_id: agent2sCustomer, channel: 'email', purpose: 'marketing', status: 'granted' });
+    expect(consent.error).toMatchObject({ code: '42501' });
+    await adminSql(`update public.customers set auth_user_id = null where id = $1`, [agent2sCustomer]);
+  });
+
+  it('an agent linked to another agent’s customer neither sees it nor takes it', async () => {
+    await legacyLink(agent2sCustomer, cast.people.agent.userId);
+    const client = cast.client('agent');
+    expect((await client.from('customers').select('id').eq('id', agent2sCustomer)).data).toEqual([]);
+    const taken = await client
+      .from('customers')
+      .update({ owner_id: cast.people.agent.userId })
+      .eq('id', agent2sCustomer)
+      .select('id');
+    expect(taken.data ?? []).toEqual([]);
+    expect((await customerRow(agent2sCustomer)).owner_id).toBe(cast.people.agent2.userId);
+    const favourites = await client.from('favorites').select('id').eq('customer_id', agent2sCustomer);
+    expect(favourites.data ?? []).toEqual([]);
+    const preferences = await client
+      .from('alert_preferences')
+      .insert({ customer_id: agent2sCustomer, back_in_stock: false });
+    expect(preferences.error).toMatchObject({ code: '42501' });
+    const inSql = await cast.sql<{ n: number }>(
+      'agent',
+      'select count(*)::int as n from public.customers where id = $1',
+      [agent2sCustomer],
+    );
+    expect(inSql[0].n).toBe(0);
+    await adminSql(`update public.customers set auth_user_id = null where id = $1`, [agent2sCustomer]);
   });
 });
