@@ -190,6 +190,22 @@ describe('customers: bad input is refused with a clear error', () => {
     expect(`${error?.message} ${error?.details}`).toMatch(mentions);
   });
 
+  it.each([
+    ['first_name', { first_name: 'Eve\r\nBcc: attacker@evil.example' }],
+    ['last_name', { first_name: 'Eve', last_name: 'Bell\u0007' }],
+    ['company', { first_name: 'Eve', company: 'Evil\tCorp' }],
+    ['first_name', { first_name: 'Eve\u0085' }],
+  ])('refuses a control character in %s (review L-13)', async (column, fields) => {
+    const { error } = await cast.client('admin').from('customers').insert(fields);
+    expect(error?.code).toBe('23514');
+    expect(`${error?.message} ${error?.details}`).toMatch(new RegExp(`customers_${column}_has_no_control_characters`));
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name) values ('Clean') returning id`,
+    );
+    const update = await cast.client('admin').from('customers').update(fields).eq('id', id);
+    expect(update.error?.code).toBe('23514');
+  });
+
   it('refuses a second customer with the same email, whatever its case', async () => {
     const email = `dup-${Date.now()}@example.test`;
     expect((await cast.client('admin').from('customers').insert({ email })).error).toBeNull();

@@ -729,6 +729,32 @@ describe('customers', () => {
     expect((await customerOf(id)).last_name).toBe('Dupont');
   });
 
+  it('stores a Shopify name with control characters cleaned, never refusing the delivery (review L-13)', async () => {
+    const id = uniqueExternalId();
+    const email = `control-${uniqueTag()}@example.test`;
+    const payload = customerPayload({
+      id,
+      email,
+      firstName: 'Eve\r\nBcc: attacker@evil.example',
+      lastName: 'Bell\u0007',
+      updatedAt: minutesAgo(2),
+    });
+    payload.default_address.company = 'Evil\tCorp\u0085';
+    const sent = await send('customers/create', payload);
+    expect(sent.body).toMatchObject({ status: 'applied', outcome: 'created' });
+    const [row] = await adminSql<{ first_name: string; last_name: string; company: string }>(
+      `select first_name, last_name, company from public.customers where id = $1`,
+      [(await customerOf(id)).id],
+    );
+    expect(row).toEqual({ first_name: 'Eve Bcc: attacker@evil.example', last_name: 'Bell', company: 'Evil Corp' });
+    const updated = await send(
+      'customers/update',
+      customerPayload({ id, email, firstName: 'Eve\u001b[31m', lastName: 'Bell', updatedAt: minutesAgo(1) }),
+    );
+    expect(updated.body).toMatchObject({ status: 'applied', outcome: 'updated' });
+    expect((await customerOf(id)).first_name).toBe('Eve [31m');
+  });
+
   it('records email marketing consent from older API versions', async () => {
     const id = uniqueExternalId();
     await send('customers/create', {
