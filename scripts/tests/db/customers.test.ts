@@ -383,3 +383,65 @@ describe('customers: a portal account is a shopper, never a team member (review 
     await adminSql(`update public.customers set auth_user_id = null where id = $1`, [agent2sCustomer]);
   });
 });
+
+describe('customers: what a caller learns about an email that exists (review L-7)', () => {
+  let cast: Cast;
+  let theirs: { id: string; email: string };
+  beforeAll(async () => {
+    cast = await createCast('email-exists');
+    const email = `taken-${Date.now()}@example.test`;
+    const [row] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, email, owner_id) values ('Secret', 'Holder', $1, $2) returning id`,
+      [email, cast.people.agent2.userId],
+    );
+    theirs = { id: row.id, email };
+  });
+  afterAll(() => cast?.end());
+
+  /** Nothing about the existing record but its existence: not its id, name, owner or fields. */
+  const revealsNothingMore = (error: unknown) => {
+    const text = JSON.stringify(error);
+    for (const secret of [theirs.id, 'Secret', 'Holder', cast.people.agent2.userId, cast.people.agent2.email])
+      expect(text).not.toContain(secret);
+  };
+
+  it('an agent creating a customer with another agent’s customer’s email is told only that it exists', async () => {
+    const { error, status } = await cast
+      .client('agent')
+      .from('customers')
+      .insert({ first_name: 'Mine', email: theirs.email.toUpperCase(), owner_id: cast.people.agent.userId });
+    expect(status).toBe(409);
+    expect(error).toMatchObject({
+      code: '23505',
+      message: 'a customer with this email address already exists',
+      hint: 'Ask a manager to find that customer or to share it with you.',
+    });
+    revealsNothingMore(error);
+  });
+
+  it('the same when an agent changes their own customer’s email to it', async () => {
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, owner_id) values ('Own', $1) returning id`,
+      [cast.people.agent.userId],
+    );
+    const { error } = await cast.client('agent').from('customers').update({ email: theirs.email }).eq('id', id);
+    expect(error).toMatchObject({ code: '23505', message: 'a customer with this email address already exists' });
+    revealsNothingMore(error);
+  });
+
+  it.each<Caller>(['readonly', 'shopper', 'stranger'])(
+    '%s, who may not add customers, learns nothing',
+    async (caller) => {
+      const { error } = await cast
+        .client(caller)
+        .from('customers')
+        .insert({ first_name: 'Probe', email: theirs.email });
+      expect(error).toMatchObject({ code: '42501' });
+      const unknown = await cast
+        .client(caller)
+        .from('customers')
+        .insert({ first_name: 'Probe', email: `nobody-${Date.now()}@example.test` });
+      expect(unknown.error).toMatchObject({ code: '42501', message: error?.message });
+    },
+  );
+});
