@@ -49,7 +49,9 @@ export const storageErrors = {
     new StorageError(413, 'EntityTooLarge', `The ${entity} exceeded ${limit}`, 'Payload too large'),
   invalidMimeType: (mimeType: string) =>
     new StorageError(415, 'InvalidMimeType', `mime type ${mimeType} is not supported`, 'invalid_mime_type'),
-  invalidKey: (key: string) => new StorageError(400, 'InvalidKey', `Invalid key: ${key}`),
+  /** `reason` as the file backend words it (`src/storage/backend/secure-path.ts`), when it has one. */
+  invalidKey: (key: string, reason?: string) =>
+    new StorageError(400, 'InvalidKey', reason ? `Invalid key: ${key} ${reason}` : `Invalid key: ${key}`),
   invalidBucketName: () => new StorageError(400, 'InvalidBucketName', 'Bucket name invalid', 'Invalid Input'),
   invalidRequest: (message = 'Invalid Request') => new StorageError(400, 'InvalidRequest', message),
   /** Body validation failures, in the words Fastify's schema validation uses upstream. */

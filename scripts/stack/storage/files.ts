@@ -65,6 +65,10 @@ export function createFileStore(storageDir: string, tempDir: string): FileStore 
   const root = path.resolve(storageDir);
 
   const versionPath = (bucket: string, name: string, version: string): string => {
+    // The file backend refuses `.` and `..` segments before resolving anything, naming the
+    // whole relative path (bucket/key/version) in the message; the key is valid otherwise.
+    if (name.split('/').some((segment) => segment === '.' || segment === '..'))
+      throw storageErrors.invalidKey(`${bucket}/${name}/${version}`, 'contains dot path segment');
     const bucketDir = path.resolve(root, bucket);
     if (path.dirname(bucketDir) !== root) throw storageErrors.invalidBucketName();
     const file = path.resolve(bucketDir, ...name.split('/'), version);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql } from '../support/stack.ts';
+import { adminSql, config } from '../support/stack.ts';
 import { createCast, type Cast, type Caller } from '../support/team.ts';
 
 /**
@@ -413,6 +413,24 @@ describe('activities: bad input is refused with a clear error', () => {
       '23514',
       /attachments/,
     ],
+    [
+      'an attachment path with a dot segment (review L-4)',
+      { kind: 'note', body: 'x', attachments: [attachment('self/quotes/./quote.pdf')] },
+      '23514',
+      /attachments/,
+    ],
+    [
+      'an attachment path ending in .. (review L-4)',
+      { kind: 'note', body: 'x', attachments: [attachment('self/quotes/..')] },
+      '23514',
+      /attachments/,
+    ],
+    [
+      'an attachment path with an empty folder (review L-4)',
+      { kind: 'note', body: 'x', attachments: [attachment('self//quote.pdf')] },
+      '23514',
+      /attachments/,
+    ],
     ['metadata that is not an object', { kind: 'note', body: 'x', metadata: ['x'] }, '23514', /metadata_is_an_object/],
   ])('refuses %s', async (_, fields, code, mentions) => {
     const resolved: Record<string, unknown> = { ...fields, customer_id: customer };
@@ -492,6 +510,49 @@ describe.skipIf(parts !== undefined && !parts.split(',').includes('storage'))(
       expect((await bucket('agent').upload(`${agentsCustomer}/seed/quote.txt`, file())).error).toBeNull();
     });
     afterAll(() => cast?.end());
+
+    it('a name with dot segments, an empty folder or a leading slash belongs to no customer (review L-4)', async () => {
+      const owner = async (name: string) =>
+        (await adminSql<{ id: string | null }>('select private.attachment_customer_id($1) as id', [name]))[0].id;
+      for (const name of [
+        `${agentsCustomer}/../${agent2sCustomer}/contract.txt`,
+        `${agentsCustomer}/./contract.txt`,
+        `${agentsCustomer}/x/..`,
+        `${agentsCustomer}/.`,
+        `${agentsCustomer}//contract.txt`,
+        `/${agentsCustomer}/contract.txt`,
+        `${agentsCustomer}/..`,
+      ]) {
+        expect(await owner(name), name).toBeNull();
+      }
+      expect(await owner(`${agentsCustomer}/v1.2/contract..final.txt`)).toBe(agentsCustomer);
+      expect(await owner(`${agentsCustomer}/.hidden`)).toBe(agentsCustomer);
+    });
+
+    it('an agent cannot store a name that climbs into another customer’s folder (review L-4)', async () => {
+      const name = `${agentsCustomer}/../${agent2sCustomer}/contract.txt`;
+      await expect(
+        cast.sql('agent', `insert into storage.objects (bucket_id, name) values ('attachments', $1)`, [name]),
+      ).rejects.toMatchObject({ code: '42501' });
+      const response = await fetch(
+        `${config.apiUrl}/storage/v1/object/attachments/${name.split('/').map(encodeURIComponent).join('%2F')}`,
+        {
+          method: 'POST',
+          headers: {
+            apikey: config.anonKey,
+            authorization: `Bearer ${(await cast.people.agent.client.auth.getSession()).data.session?.access_token}`,
+            'content-type': 'text/plain',
+          },
+          body: 'contract',
+        },
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ statusCode: '403', code: 'AccessDenied' });
+      const [{ n }] = await adminSql<{ n: number }>(
+        `select count(*)::int as n from storage.objects where bucket_id = 'attachments' and name like '%/../%'`,
+      );
+      expect(n).toBe(0);
+    });
 
     it("an agent uploads into their own customer's folder, not another's", async () => {
       expect((await bucket('agent').upload(`${agentsCustomer}/notes/a.txt`, file())).error).toBeNull();

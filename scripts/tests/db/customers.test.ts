@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCustomer } from '../support/commerce.ts';
 import { adminSql } from '../support/stack.ts';
 import { createCast, type Cast, type Caller } from '../support/team.ts';
 
@@ -189,6 +190,22 @@ describe('customers: bad input is refused with a clear error', () => {
     expect(`${error?.message} ${error?.details}`).toMatch(mentions);
   });
 
+  it.each([
+    ['first_name', { first_name: 'Eve\r\nBcc: attacker@evil.example' }],
+    ['last_name', { first_name: 'Eve', last_name: 'Bell\u0007' }],
+    ['company', { first_name: 'Eve', company: 'Evil\tCorp' }],
+    ['first_name', { first_name: 'Eve\u0085' }],
+  ])('refuses a control character in %s (review L-13)', async (column, fields) => {
+    const { error } = await cast.client('admin').from('customers').insert(fields);
+    expect(error?.code).toBe('23514');
+    expect(`${error?.message} ${error?.details}`).toMatch(new RegExp(`customers_${column}_has_no_control_characters`));
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name) values ('Clean') returning id`,
+    );
+    const update = await cast.client('admin').from('customers').update(fields).eq('id', id);
+    expect(update.error?.code).toBe('23514');
+  });
+
   it('refuses a second customer with the same email, whatever its case', async () => {
     const email = `dup-${Date.now()}@example.test`;
     expect((await cast.client('admin').from('customers').insert({ email })).error).toBeNull();
@@ -220,4 +237,211 @@ describe('customers: bad input is refused with a clear error', () => {
     expect(rows[1].before?.first_name).toBe('Audited');
     expect(rows[1].after?.first_name).toBe('Audited twice');
   });
+});
+
+describe('customers: a portal account is a shopper, never a team member (review M-1, L-2)', () => {
+  let cast: Cast;
+  let agentsCustomer: string;
+  let agent2sCustomer: string;
+  const customerRow = async (id: string) =>
+    (
+      await adminSql<{ status: string; email: string | null; owner_id: string | null; auth_user_id: string | null }>(
+        'select status, email, owner_id, auth_user_id from public.customers where id = $1',
+        [id],
+      )
+    )[0];
+
+  /**
+   * A link made before the database refused them (or by hand): triggers bypassed, as legacy data
+   * would be. The rules below must hold even then.
+   */
+  const legacyLink = (customerId: string, userId: string) =>
+    adminSql(
+      `set local session_replication_role = replica;
+       update public.customers set auth_user_id = '${userId}' where id = '${customerId}';`,
+    );
+
+  beforeAll(async () => {
+    cast = await createCast('portal');
+    agentsCustomer = await createCustomer(cast.people.agent.userId);
+    agent2sCustomer = await createCustomer(cast.people.agent2.userId);
+  });
+  afterAll(() => cast?.end());
+
+  it.each<Caller>(['admin', 'manager'])(
+    '%s cannot link a team member as a customer’s portal account',
+    async (caller) => {
+      const { error } = await cast
+        .client(caller)
+        .from('customers')
+        .update({ auth_user_id: cast.people.readonly.userId })
+        .eq('id', agent2sCustomer);
+      expect(error).toMatchObject({ code: '23514' });
+      expect(error?.message).toMatch(/team member/);
+      expect((await customerRow(agent2sCustomer)).auth_user_id).toBeNull();
+    },
+  );
+
+  it('not even the service role links a team member’s account', async () => {
+    await expect(
+      adminSql('update public.customers set auth_user_id = $1 where id = $2', [
+        cast.people.agent.userId,
+        agent2sCustomer,
+      ]),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      adminSql(`insert into public.customers (first_name, auth_user_id) values ('Staff shopper', $1)`, [
+        cast.people.manager.userId,
+      ]),
+    ).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('an agent cannot link a portal account to their customer, on insert or update', async () => {
+    const stranger = cast.people.stranger.userId;
+    const updated = await cast
+      .client('agent')
+      .from('customers')
+      .update({ auth_user_id: stranger })
+      .eq('id', agentsCustomer)
+      .select('id');
+    expect(updated.error).toMatchObject({ code: '42501' });
+    const inserted = await cast
+      .client('agent')
+      .from('customers')
+      .insert({ first_name: 'Linked', owner_id: cast.people.agent.userId, auth_user_id: stranger });
+    expect(inserted.error).toMatchObject({ code: '42501' });
+    expect((await customerRow(agentsCustomer)).auth_user_id).toBeNull();
+  });
+
+  it('a manager links a shopper’s account, and unlinks it', async () => {
+    const linked = await cast
+      .client('manager')
+      .from('customers')
+      .update({ auth_user_id: cast.people.stranger.userId })
+      .eq('id', agentsCustomer)
+      .select('auth_user_id');
+    expect(linked.error).toBeNull();
+    expect(linked.data).toEqual([{ auth_user_id: cast.people.stranger.userId }]);
+    const unlinked = await cast
+      .client('manager')
+      .from('customers')
+      .update({ auth_user_id: null })
+      .eq('id', agentsCustomer)
+      .select('auth_user_id');
+    expect(unlinked.data).toEqual([{ auth_user_id: null }]);
+  });
+
+  it('readonly linked to a customer still writes nothing', async () => {
+    await legacyLink(agent2sCustomer, cast.people.readonly.userId);
+    const before = await customerRow(agent2sCustomer);
+    const { data } = await cast
+      .client('readonly')
+      .from('customers')
+      .update({ status: 'vip', email: 'readonly-owned@example.test', owner_id: cast.people.readonly.userId })
+      .eq('id', agent2sCustomer)
+      .select('id');
+    expect(data ?? []).toEqual([]);
+    const renamed = await cast
+      .client('readonly')
+      .from('customers')
+      .update({ first_name: 'Renamed by readonly' })
+      .eq('id', agent2sCustomer)
+      .select('id');
+    expect(renamed.data ?? []).toEqual([]);
+    expect(await customerRow(agent2sCustomer)).toEqual(before);
+    const consent = await cast
+      .client('readonly')
+      .from('consent_events')
+      .insert({ customer_id: agent2sCustomer, channel: 'email', purpose: 'marketing', status: 'granted' });
+    expect(consent.error).toMatchObject({ code: '42501' });
+    await adminSql(`update public.customers set auth_user_id = null where id = $1`, [agent2sCustomer]);
+  });
+
+  it('an agent linked to another agent’s customer neither sees it nor takes it', async () => {
+    await legacyLink(agent2sCustomer, cast.people.agent.userId);
+    const client = cast.client('agent');
+    expect((await client.from('customers').select('id').eq('id', agent2sCustomer)).data).toEqual([]);
+    const taken = await client
+      .from('customers')
+      .update({ owner_id: cast.people.agent.userId })
+      .eq('id', agent2sCustomer)
+      .select('id');
+    expect(taken.data ?? []).toEqual([]);
+    expect((await customerRow(agent2sCustomer)).owner_id).toBe(cast.people.agent2.userId);
+    const favourites = await client.from('favorites').select('id').eq('customer_id', agent2sCustomer);
+    expect(favourites.data ?? []).toEqual([]);
+    const preferences = await client
+      .from('alert_preferences')
+      .insert({ customer_id: agent2sCustomer, back_in_stock: false });
+    expect(preferences.error).toMatchObject({ code: '42501' });
+    const inSql = await cast.sql<{ n: number }>(
+      'agent',
+      'select count(*)::int as n from public.customers where id = $1',
+      [agent2sCustomer],
+    );
+    expect(inSql[0].n).toBe(0);
+    await adminSql(`update public.customers set auth_user_id = null where id = $1`, [agent2sCustomer]);
+  });
+});
+
+describe('customers: what a caller learns about an email that exists (review L-7)', () => {
+  let cast: Cast;
+  let theirs: { id: string; email: string };
+  beforeAll(async () => {
+    cast = await createCast('email-exists');
+    const email = `taken-${Date.now()}@example.test`;
+    const [row] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, email, owner_id) values ('Secret', 'Holder', $1, $2) returning id`,
+      [email, cast.people.agent2.userId],
+    );
+    theirs = { id: row.id, email };
+  });
+  afterAll(() => cast?.end());
+
+  /** Nothing about the existing record but its existence: not its id, name, owner or fields. */
+  const revealsNothingMore = (error: unknown) => {
+    const text = JSON.stringify(error);
+    for (const secret of [theirs.id, 'Secret', 'Holder', cast.people.agent2.userId, cast.people.agent2.email])
+      expect(text).not.toContain(secret);
+  };
+
+  it('an agent creating a customer with another agent’s customer’s email is told only that it exists', async () => {
+    const { error, status } = await cast
+      .client('agent')
+      .from('customers')
+      .insert({ first_name: 'Mine', email: theirs.email.toUpperCase(), owner_id: cast.people.agent.userId });
+    expect(status).toBe(409);
+    expect(error).toMatchObject({
+      code: '23505',
+      message: 'a customer with this email address already exists',
+      hint: 'Ask a manager to find that customer or to share it with you.',
+    });
+    revealsNothingMore(error);
+  });
+
+  it('the same when an agent changes their own customer’s email to it', async () => {
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, owner_id) values ('Own', $1) returning id`,
+      [cast.people.agent.userId],
+    );
+    const { error } = await cast.client('agent').from('customers').update({ email: theirs.email }).eq('id', id);
+    expect(error).toMatchObject({ code: '23505', message: 'a customer with this email address already exists' });
+    revealsNothingMore(error);
+  });
+
+  it.each<Caller>(['readonly', 'shopper', 'stranger'])(
+    '%s, who may not add customers, learns nothing',
+    async (caller) => {
+      const { error } = await cast
+        .client(caller)
+        .from('customers')
+        .insert({ first_name: 'Probe', email: theirs.email });
+      expect(error).toMatchObject({ code: '42501' });
+      const unknown = await cast
+        .client(caller)
+        .from('customers')
+        .insert({ first_name: 'Probe', email: `nobody-${Date.now()}@example.test` });
+      expect(unknown.error).toMatchObject({ code: '42501', message: error?.message });
+    },
+  );
 });

@@ -97,6 +97,12 @@ describe('search_orders', () => {
     }
   });
 
+  it('refuses a query longer than 200 characters with a clear message (review L-6)', async () => {
+    const { error } = await cast.client('admin').rpc('search_orders', { query: '1'.repeat(201) });
+    expect(error).toMatchObject({ code: '22023', message: 'search is limited to 200 characters' });
+    expect((await cast.client('admin').rpc('search_orders', { query: '1'.repeat(200) })).error).toBeNull();
+  });
+
   it('uses the number index rather than reading every order', async () => {
     const plan = await adminSql<{ 'QUERY PLAN': string }>(
       `explain (format text)

@@ -134,6 +134,13 @@ describe('read models', () => {
       const { error } = await cast.client('admin').rpc('search_customers', { query: 'z' });
       expect(error).toMatchObject({ code: '22023', message: 'search needs at least 2 characters' });
     });
+
+    it('refuses a query longer than 200 characters with a clear message, and takes 200 (review L-6)', async () => {
+      const { error } = await cast.client('admin').rpc('search_customers', { query: 'a'.repeat(201) });
+      expect(error).toMatchObject({ code: '22023', message: 'search is limited to 200 characters' });
+      const { error: atLimit } = await cast.client('admin').rpc('search_customers', { query: 'a'.repeat(200) });
+      expect(atLimit).toBeNull();
+    });
   });
 
   describe('customer_timeline', () => {

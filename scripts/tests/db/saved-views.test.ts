@@ -279,6 +279,13 @@ describe('search_customer_list: the list search keeps the access rules', () => {
     await expect(names('admin', 'z')).rejects.toMatchObject({ code: '22023' });
   });
 
+  it('refuses a search longer than 200 characters with a clear message (review L-6)', async () => {
+    await expect(names('admin', 'a'.repeat(201))).rejects.toMatchObject({
+      code: '22023',
+      message: 'search is limited to 200 characters',
+    });
+  });
+
   it('filters, sorts and counts like the view', async () => {
     expect(await names('admin', word, 'vip')).toEqual([`Search ${word}mine`]);
     const { count, error } = await cast

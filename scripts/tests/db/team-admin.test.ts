@@ -147,3 +147,26 @@ describe('tag_usage', () => {
     expect(error).toMatchObject({ code: '42501' });
   });
 });
+
+describe('team member names (review L-13)', () => {
+  it('refuses control characters in a name, from an admin or the member themselves', async () => {
+    for (const [caller, target] of [
+      ['admin', 'agent'],
+      ['agent', 'agent'],
+    ] as const) {
+      const { error } = await cast
+        .client(caller)
+        .from('team_members')
+        .update({ full_name: 'Eve\r\nBcc: attacker@evil.example' })
+        .eq('user_id', cast.people[target].userId);
+      expect(error?.code).toBe('23514');
+      expect(error?.message).toMatch(/team_members_full_name_has_no_control_characters/);
+    }
+    const { error } = await cast
+      .client('agent')
+      .from('team_members')
+      .update({ full_name: 'Agent Smith-Jones' })
+      .eq('user_id', cast.people.agent.userId);
+    expect(error).toBeNull();
+  });
+});

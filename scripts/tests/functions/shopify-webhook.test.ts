@@ -19,6 +19,9 @@ import { createCast, type Cast } from '../support/team.ts';
 const SHOP = 'cairn-demo.myshopify.com';
 const SECRET = 'cairn-demo-shopify-webhook-secret';
 const DEMO_SHOP_ID = 'b0000000-0000-4000-8000-000000000001';
+const OUTLET_SHOP = 'cairn-outlet.myshopify.com';
+const OUTLET_SECRET = 'cairn-outlet-shopify-webhook-secret';
+const OUTLET_SHOP_ID = 'b0000000-0000-4000-8000-000000000002';
 const url = `${config.apiUrl}/functions/v1/shopify-webhook`;
 
 interface Sent {
@@ -726,6 +729,32 @@ describe('customers', () => {
     expect((await customerOf(id)).last_name).toBe('Dupont');
   });
 
+  it('stores a Shopify name with control characters cleaned, never refusing the delivery (review L-13)', async () => {
+    const id = uniqueExternalId();
+    const email = `control-${uniqueTag()}@example.test`;
+    const payload = customerPayload({
+      id,
+      email,
+      firstName: 'Eve\r\nBcc: attacker@evil.example',
+      lastName: 'Bell\u0007',
+      updatedAt: minutesAgo(2),
+    });
+    payload.default_address.company = 'Evil\tCorp\u0085';
+    const sent = await send('customers/create', payload);
+    expect(sent.body).toMatchObject({ status: 'applied', outcome: 'created' });
+    const [row] = await adminSql<{ first_name: string; last_name: string; company: string }>(
+      `select first_name, last_name, company from public.customers where id = $1`,
+      [(await customerOf(id)).id],
+    );
+    expect(row).toEqual({ first_name: 'Eve Bcc: attacker@evil.example', last_name: 'Bell', company: 'Evil Corp' });
+    const updated = await send(
+      'customers/update',
+      customerPayload({ id, email, firstName: 'Eve\u001b[31m', lastName: 'Bell', updatedAt: minutesAgo(1) }),
+    );
+    expect(updated.body).toMatchObject({ status: 'applied', outcome: 'updated' });
+    expect((await customerOf(id)).first_name).toBe('Eve [31m');
+  });
+
   it('records email marketing consent from older API versions', async () => {
     const id = uniqueExternalId();
     await send('customers/create', {
@@ -969,6 +998,124 @@ describe('privacy topics', () => {
     expect((await deliveriesOf(created.eventId))[0].payload).toEqual({ redacted: true });
     const [own] = await deliveriesOf(sent.eventId);
     expect(JSON.stringify(own.payload)).not.toContain(email);
+  });
+
+  // Review M-3: a shop's privacy request only touches customers that shop knows.
+  const outlet = { shop: OUTLET_SHOP, secret: OUTLET_SECRET };
+  const customerById = async (id: string) =>
+    (
+      await adminSql<{ first_name: string | null; email: string | null; phone: string | null }>(
+        'select first_name, email, phone from public.customers where id = $1',
+        [id],
+      )
+    )[0];
+
+  it('customers/redact from a shop that never sent the customer changes nothing, even with a matching email (C22)', async () => {
+    const id = uniqueExternalId();
+    const email = `other-shop-${uniqueTag()}@example.test`;
+    await send(
+      'customers/create',
+      customerPayload({ id, email, firstName: 'Sophie', lastName: 'Demo', updatedAt: minutesAgo(10) }),
+    );
+    const known = await customerOf(id);
+    const sent = await send(
+      'customers/redact',
+      { shop_id: 777, shop_domain: OUTLET_SHOP, customer: { id: uniqueExternalId(), email }, orders_to_redact: [] },
+      outlet,
+    );
+    expect(sent.body).toMatchObject({ status: 'applied', outcome: 'redacted' });
+    expect(await customerById(known.id)).toMatchObject({ first_name: 'Sophie', email });
+    const [request] = await adminSql<{ customer_id: string | null; note: string }>(
+      `select r.customer_id, r.note from public.shopify_privacy_requests r
+       join public.webhook_deliveries w on w.id = r.delivery_id where w.event_id = $1`,
+      [sent.eventId],
+    );
+    expect(request.customer_id).toBeNull();
+    expect(request.note).toMatch(/no matching customer/i);
+  });
+
+  it('customers/data_request from another shop does not point at a customer it never sent', async () => {
+    const id = uniqueExternalId();
+    const email = `dsar-other-${uniqueTag()}@example.test`;
+    await send(
+      'customers/create',
+      customerPayload({ id, email, firstName: 'Only', lastName: 'Demo', updatedAt: minutesAgo(9) }),
+    );
+    const sent = await send(
+      'customers/data_request',
+      {
+        shop_id: 777,
+        shop_domain: OUTLET_SHOP,
+        customer: { id: uniqueExternalId(), email },
+        orders_requested: [],
+        data_request: { id: 1 },
+      },
+      outlet,
+    );
+    expect(sent.body).toMatchObject({ status: 'applied', outcome: 'recorded' });
+    const [request] = await adminSql<{ customer_id: string | null }>(
+      `select r.customer_id from public.shopify_privacy_requests r
+       join public.webhook_deliveries w on w.id = r.delivery_id where w.event_id = $1`,
+      [sent.eventId],
+    );
+    expect(request.customer_id).toBeNull();
+  });
+
+  it('customers/redact for a customer both shops know removes only that shop’s links and data, for an admin to review', async () => {
+    const demoId = uniqueExternalId();
+    const outletId = uniqueExternalId();
+    const demoOrder = uniqueExternalId();
+    const outletOrder = uniqueExternalId();
+    const email = `two-shops-${uniqueTag()}@example.test`;
+    await send(
+      'customers/create',
+      customerPayload({ id: demoId, email, firstName: 'Both', lastName: 'Shops', updatedAt: minutesAgo(30) }),
+    );
+    const customer = await customerOf(demoId);
+    const order = (id: number, customerId: number) =>
+      orderPayload({
+        id,
+        email,
+        customerId,
+        createdAt: minutesAgo(20),
+        updatedAt: minutesAgo(20),
+        financial: 'paid',
+        lines: [{ price: '20.00', quantity: 1 }],
+      });
+    expect((await send('orders/paid', order(demoOrder, demoId))).body.status).toBe('applied');
+    expect((await send('orders/paid', order(outletOrder, outletId), outlet)).body.status).toBe('applied');
+    const links = async () =>
+      (
+        await adminSql<{ shop_id: string }>(
+          'select shop_id from public.customer_external_ids where customer_id = $1 order by shop_id',
+          [customer.id],
+        )
+      ).map((row) => row.shop_id);
+    expect(await links()).toEqual([DEMO_SHOP_ID, OUTLET_SHOP_ID]);
+
+    const sent = await send(
+      'customers/redact',
+      { shop_id: 777, shop_domain: OUTLET_SHOP, customer: { id: outletId, email }, orders_to_redact: [outletOrder] },
+      outlet,
+    );
+    expect(sent.body).toMatchObject({ status: 'applied', outcome: 'redacted' });
+    expect(await customerById(customer.id)).toMatchObject({ first_name: 'Both', email });
+    expect(await links()).toEqual([DEMO_SHOP_ID]);
+    const addresses = await adminSql<{ shop_id: string; shipping_name: string | null }>(
+      `select shop_id, shipping_name from public.orders where customer_id = $1 order by shop_id`,
+      [customer.id],
+    );
+    expect(addresses).toEqual([
+      { shop_id: DEMO_SHOP_ID, shipping_name: 'Webhook Buyer' },
+      { shop_id: OUTLET_SHOP_ID, shipping_name: null },
+    ]);
+    const [request] = await adminSql<{ status: string; customer_id: string; note: string }>(
+      `select r.status, r.customer_id, r.note from public.shopify_privacy_requests r
+       join public.webhook_deliveries w on w.id = r.delivery_id where w.event_id = $1`,
+      [sent.eventId],
+    );
+    expect(request).toMatchObject({ status: 'open', customer_id: customer.id });
+    expect(request.note).toMatch(/other shops/);
   });
 
   it('shop/redact deactivates the shop: its later deliveries are refused', async () => {

@@ -260,6 +260,34 @@ describe('objects under row-level security', () => {
     expect((await alice.storage.from(privateBucket).exists(`${userA}/notes.txt`)).data).toBe(true);
   });
 
+  it('refuses keys with . or .. path segments as the file backend does (InvalidKey), whoever asks', async () => {
+    for (const key of [`${userA}/../${userB}/x.txt`, `${userA}/./x.txt`, `${userA}/x/..`]) {
+      const encoded = key.split('/').map(encodeURIComponent).join('%2F');
+      const res = await fetch(`${storageUrl}/object/${privateBucket}/${encoded}`, {
+        method: 'POST',
+        headers: {
+          apikey: config.serviceRoleKey,
+          authorization: `Bearer ${config.serviceRoleKey}`,
+          'content-type': 'text/plain',
+        },
+        body: 'dots',
+      });
+      expect(res.status, key).toBe(400);
+      const body = (await res.json()) as { statusCode: string; code: string; error: string; message: string };
+      expect(body, key).toMatchObject({ statusCode: '400', code: 'InvalidKey', error: 'InvalidKey' });
+      expect(body.message, key).toMatch(new RegExp(`^Invalid key: ${privateBucket}/.* contains dot path segment$`));
+    }
+    const [{ n }] = await adminSql<{ n: number }>(
+      `select count(*)::int as n from storage.objects where bucket_id = $1 and name ~ '(^|/)\\.\\.?(/|$)'`,
+      [privateBucket],
+    );
+    expect(n).toBe(0);
+    // Dots inside a name are fine.
+    expect(
+      (await service.storage.from(privateBucket).upload(`${userA}/v1.2/report..final.txt`, 'ok')).error,
+    ).toBeNull();
+  });
+
   it('refuses a bad or expired JWT', async () => {
     const forged = client(config.anonKey, {
       accessToken: await signJwt(

@@ -1243,6 +1243,11 @@ isOneToOne: false
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
             }[]
                            },
+"customer_owner_drift":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "customer_id": string,"customer_owner_id": string,"owner_id": string,"row_id": string,"table_name": string
+            }[]
+                           },
 "dashboard_kpis":
 { Args: { "timezone"?: string }; Returns: {
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number

@@ -101,6 +101,27 @@ describe('SearchDialog', () => {
     expect(screen.getByText('Results: 2')).toBeInTheDocument();
   });
 
+  it('cannot send more than the database accepts (200 characters)', async () => {
+    const { input, user } = renderDialog();
+    await user.click(input);
+    await user.paste('ad' + 'x'.repeat(300));
+    expect(input).toHaveValue('ad' + 'x'.repeat(198));
+    await waitFor(() => expect(searchEverything).toHaveBeenCalled());
+    for (const [query] of vi.mocked(searchEverything).mock.calls) expect(query.length).toBeLessThanOrEqual(200);
+  });
+
+  it('says why a search refused for its length failed, without offering to retry it', async () => {
+    vi.mocked(searchEverything).mockRejectedValue({ code: '22023', message: 'search is limited to 200 characters' });
+    const { input, user } = renderDialog();
+    await user.type(input, 'ada');
+    expect(
+      await screen.findByText(
+        'Searches are limited to 200 characters: shorten it to the start of a name, email or order number.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Search again' })).not.toBeInTheDocument();
+  });
+
   it('moves through the results with the arrow keys, wrapping round, and opens one with Enter', async () => {
     const { input, user, router } = renderDialog();
     await user.type(input, 'ada');

@@ -104,7 +104,8 @@ describe('CustomerForm', () => {
     vi.mocked(updateCustomer)
       .mockRejectedValueOnce({
         code: '23505',
-        message: 'duplicate key value violates unique constraint "customers_email_key"',
+        message: 'a customer with this email address already exists',
+        hint: 'Ask a manager to find that customer or to share it with you.',
       })
       .mockRejectedValueOnce({
         code: '42501',
@@ -113,7 +114,7 @@ describe('CustomerForm', () => {
     const { user } = renderForm({ record });
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByRole('textbox', { name: 'Email' })).toHaveAccessibleDescription(
-      'Another customer already has this email address.',
+      'A customer with this email address already exists. Ask a manager to find it or share it with you.',
     );
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('You are not allowed to make this change.');

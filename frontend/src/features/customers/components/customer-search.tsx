@@ -2,6 +2,8 @@ import { Search } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { MAX_SEARCH_LENGTH } from '@/lib/search.ts';
+
 export const SEARCH_DEBOUNCE_MS = 250;
 
 /**
@@ -42,6 +44,7 @@ export function CustomerSearch({ value, onSearch }: { value: string; onSearch: (
           id={id}
           type="search"
           value={text}
+          maxLength={MAX_SEARCH_LENGTH}
           placeholder={t('search.placeholder')}
           autoComplete="off"
           onChange={(event) => {

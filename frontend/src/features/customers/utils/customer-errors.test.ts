@@ -26,6 +26,14 @@ describe('problemsOf', () => {
     expect(
       problemsOf({ code: '23505', message: 'duplicate key value violates unique constraint "customers_email_key"' }),
     ).toEqual([{ field: 'email', message: 'customers:validation.emailTaken' }]);
+    // What the database says to team members since review L-7 (no owner, no record named).
+    expect(
+      problemsOf({
+        code: '23505',
+        message: 'a customer with this email address already exists',
+        hint: 'Ask a manager to find that customer or to share it with you.',
+      }),
+    ).toEqual([{ field: 'email', message: 'customers:validation.emailTaken' }]);
     expect(problemsOf({ code: '42501', message: 'new row violates row-level security policy' })).toEqual([
       { field: null, message: 'customers:form.notAllowed' },
     ]);

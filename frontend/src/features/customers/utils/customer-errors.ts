@@ -27,7 +27,8 @@ const CUSTOM_FIELD_PROBLEMS: Array<[RegExp, string]> = [
 ];
 
 const CONSTRAINT_FIELDS: Array<[RegExp, string, string]> = [
-  [/customers_email_key/, 'email', 'customers:validation.emailTaken'],
+  // The raw unique violation, or the database's words to team members (review L-7).
+  [/customers_email_key|a customer with this email address already exists/, 'email', 'customers:validation.emailTaken'],
   [/customers_email_check/, 'email', 'customers:validation.emailInvalid'],
   [/customers_phone_check/, 'phone', 'customers:validation.phoneInvalid'],
   [/customers_timezone_check/, 'timezone', 'customers:validation.timeZoneInvalid'],

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod/mini';
 
+import { MAX_SEARCH_LENGTH } from '@/lib/search.ts';
+
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'vip', 'blocked'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
@@ -80,7 +82,7 @@ export function encodeCursor(cursor: Cursor): string {
 export function parseListParams(search: URLSearchParams): ListParams {
   const sort = pick(z.enum(SORT_KEYS), search.get('sort')) ?? DEFAULT_SORT;
   const params: ListParams = {
-    q: (search.get('q') ?? '').slice(0, 100),
+    q: (search.get('q') ?? '').slice(0, MAX_SEARCH_LENGTH),
     sort,
     dir: pick(z.enum(['asc', 'desc']), search.get('dir')) ?? DEFAULT_DIRECTION[sort],
     status: pick(z.enum(CUSTOMER_STATUSES), search.get('status')),

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
+import { MAX_SEARCH_LENGTH } from '@/lib/search.ts';
 
 import { FINANCIAL_STATUSES, ORDER_SORTS, type OrderSort, type OrderStatusFilter } from '../api/orders.ts';
 import { useBaseCurrency, useOrders } from '../hooks/use-orders.ts';
@@ -117,6 +118,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (value: strin
         id={id}
         type="search"
         value={draft}
+        maxLength={MAX_SEARCH_LENGTH}
         placeholder={t('filters.searchPlaceholder')}
         onChange={(event) => setDraft(event.target.value)}
       />

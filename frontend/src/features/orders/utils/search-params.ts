@@ -1,3 +1,5 @@
+import { MAX_SEARCH_LENGTH } from '@/lib/search.ts';
+
 import {
   FINANCIAL_STATUSES,
   ORDER_SORTS,
@@ -15,7 +17,7 @@ export function readOrderParams(params: URLSearchParams): Required<Omit<OrderLis
   return {
     status: status && STATUSES.includes(status) ? (status as OrderStatusFilter) : null,
     sort: sort && (ORDER_SORTS as readonly string[]).includes(sort) ? (sort as OrderSort) : 'newest',
-    search: params.get('q') ?? '',
+    search: (params.get('q') ?? '').slice(0, MAX_SEARCH_LENGTH),
   };
 }
 

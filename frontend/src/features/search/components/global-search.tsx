@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/button.tsx';
 import { formatDate } from '@/lib/dates.ts';
 import { formatMoney } from '@/lib/format.ts';
+import { isSearchTooLong, MAX_SEARCH_LENGTH } from '@/lib/search.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
 import { MIN_QUERY_LENGTH } from '../api/search.ts';
@@ -81,6 +82,7 @@ export function GlobalSearch({ inputRef, onOpen }: GlobalSearchProps) {
           aria-autocomplete="list"
           autoComplete="off"
           spellCheck={false}
+          maxLength={MAX_SEARCH_LENGTH}
           placeholder={t('search.placeholder')}
           value={input}
           onChange={(event) => setInput(event.target.value)}
@@ -125,6 +127,7 @@ export function GlobalSearch({ inputRef, onOpen }: GlobalSearchProps) {
         results={options.length}
         pending={search.isPending && search.enabled}
         failed={search.isError}
+        tooLong={isSearchTooLong(search.error)}
         onRetry={() => void search.refetch()}
       />
     </div>
@@ -177,6 +180,8 @@ interface SearchStatusProps {
   results: number;
   pending: boolean;
   failed: boolean;
+  /** The database refused the query for its length: retrying the same text cannot help. */
+  tooLong: boolean;
   onRetry: () => void;
 }
 
@@ -184,11 +189,12 @@ interface SearchStatusProps {
  * What the search is doing, in words. The live region is always in the page, so screen readers
  * announce each change (a region inserted together with its text is not read).
  */
-function SearchStatus({ input, query, results, pending, failed, onRetry }: SearchStatusProps) {
+function SearchStatus({ input, query, results, pending, failed, tooLong, onRetry }: SearchStatusProps) {
   const { t } = useTranslation('shell');
   let message: string;
   if (!input) message = t('search.empty');
   else if (input.length < MIN_QUERY_LENGTH) message = t('search.tooShort');
+  else if (tooLong) message = t('search.tooLong', { max: MAX_SEARCH_LENGTH });
   else if (failed) message = t('search.failed');
   else if (pending) message = t('search.searching');
   else if (results === 0) message = t('search.noResults', { query });
@@ -199,7 +205,7 @@ function SearchStatus({ input, query, results, pending, failed, onRetry }: Searc
       <p aria-live="polite" className={shown ? 'search-message' : 'visually-hidden'}>
         {message}
       </p>
-      {failed ? (
+      {failed && !tooLong ? (
         <Button variant="secondary" onClick={onRetry}>
           {t('search.retry')}
         </Button>

@@ -1,5 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 
+import { isSearchTooLong } from '@/lib/search.ts';
+
 import { MIN_QUERY_LENGTH, searchEverything, searchKeys } from '../api/search.ts';
 import { useDebouncedValue } from './use-debounced-value.ts';
 
@@ -18,6 +20,8 @@ export function useGlobalSearch(input: string) {
     queryFn: ({ signal }) => searchEverything(query, signal),
     enabled,
     placeholderData: keepPreviousData,
+    // A query refused for its length is refused again: asking twice only delays the message.
+    retry: (failures, error) => failures < 1 && !isSearchTooLong(error),
     // Results change as people work; a search a minute old is asked again.
     staleTime: 15_000,
   });

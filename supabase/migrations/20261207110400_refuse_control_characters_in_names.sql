@@ -1,0 +1,172 @@
+-- Names never carry control characters (security review L-13, the database's part).
+--
+-- Owns: check constraints on customers (first_name, last_name, company) and team_members
+-- (full_name) refusing control characters, `private.shopify_name()`, and
+-- `private.upsert_shopify_customer` (restated from 20261121070000: same signature, owner and
+-- grants; only its three name lookups changed).
+--
+-- Why: a customer named "Eve\r\nBcc: attacker@evil.example" was sent to SendGrid with that
+-- string as the recipient's name, and names end up in mail headers, CSV files and logs. Cairn
+-- relied on the provider to encode it. A name has no use for a line break, a tab, an escape or
+-- any other control character (C0, DEL, C1), so the database refuses them from every writer:
+-- `23514 … violates check constraint "customers_first_name_has_no_control_characters"`.
+-- Shopify data must never be refused for it (a refused webhook is a lost order, retried until
+-- Shopify gives up), so the Shopify apply path replaces each run of control characters with a
+-- space instead. Other Shopify text (order notes, addresses) keeps its line breaks: only the
+-- columns checked here are cleaned. The edge functions clean names too (`cleanName`, send-email).
+--
+-- Existing rows are cleaned the same way before the constraints are added (the demo data has
+-- none; a hosted database might), so the constraints are validated.
+
+create function private.shopify_name(value text, max_length integer) returns text
+language sql immutable parallel safe as $$
+  select nullif(pg_catalog.btrim(pg_catalog.left(
+    pg_catalog.regexp_replace(value, '[\u0001-\u001f\u007f-\u009f]+', ' ', 'g'), max_length)), '')
+$$;
+comment on function private.shopify_name(text, integer) is 'A name from Shopify as customers accept it: each run of control characters replaced by a space, trimmed, cut to max_length, null when empty.';
+revoke execute on function private.shopify_name(text, integer) from public, anon, authenticated;
+
+-- ─── Existing names ──────────────────────────────────────────────────────────────────────────
+
+update public.customers c
+set first_name = coalesce(
+      private.shopify_name(c.first_name, 100),
+      -- A name that was nothing but control characters: keep the customer named (the
+      -- has-a-name-or-contact rule) when nothing else identifies them.
+      case when c.first_name is not null and private.shopify_name(c.last_name, 100) is null and c.email is null
+        and c.phone is null and private.shopify_name(c.company, 200) is null then 'Customer' end),
+    last_name = private.shopify_name(c.last_name, 100),
+    company = private.shopify_name(c.company, 200)
+where c.first_name ~ '[\u0001-\u001f\u007f-\u009f]'
+   or c.last_name ~ '[\u0001-\u001f\u007f-\u009f]'
+   or c.company ~ '[\u0001-\u001f\u007f-\u009f]';
+update public.team_members t
+set full_name = coalesce(private.shopify_name(t.full_name, 200), 'Team member')
+where t.full_name ~ '[\u0001-\u001f\u007f-\u009f]';
+
+-- ─── The rule ────────────────────────────────────────────────────────────────────────────────
+
+alter table public.customers
+  add constraint customers_first_name_has_no_control_characters check (first_name !~ '[\u0001-\u001f\u007f-\u009f]'),
+  add constraint customers_last_name_has_no_control_characters check (last_name !~ '[\u0001-\u001f\u007f-\u009f]'),
+  add constraint customers_company_has_no_control_characters check (company !~ '[\u0001-\u001f\u007f-\u009f]');
+alter table public.team_members
+  add constraint team_members_full_name_has_no_control_characters check (full_name !~ '[\u0001-\u001f\u007f-\u009f]');
+
+-- ─── Shopify names are cleaned, never refused ────────────────────────────────────────────────
+
+create or replace function private.upsert_shopify_customer(
+  target_shop uuid, customer jsonb, triggered timestamptz, apply_profile boolean, out customer_id uuid, out outcome text
+)
+language plpgsql volatile security definer set search_path = '' as $$
+declare
+  shopify_id bigint := (customer ->> 'shopifyId')::bigint;
+  email_value text := private.shopify_text(customer ->> 'email', 320);
+  address jsonb := private.json_object(customer -> 'defaultAddress');
+  version_at timestamptz := coalesce((customer ->> 'updatedAt')::timestamptz, triggered);
+  given_first text := private.shopify_name(customer ->> 'firstName', 100);
+  given_last text := private.shopify_name(customer ->> 'lastName', 100);
+  existing public.customers;
+  wanted public.customers;
+begin
+  if email_value is not null and not private.is_email(email_value) then
+    email_value := null;
+  end if;
+  if shopify_id is null and email_value is null then
+    outcome := 'guest';
+    return;
+  end if;
+
+  -- Matched by Shopify id, then by email.
+  for attempt in 1..2 loop
+    if shopify_id is not null then
+      select x.customer_id into upsert_shopify_customer.customer_id
+      from public.customer_external_ids x where x.shop_id = target_shop and x.external_id = shopify_id;
+    end if;
+    if upsert_shopify_customer.customer_id is null and email_value is not null then
+      select c.id into upsert_shopify_customer.customer_id from public.customers c where lower(c.email) = lower(email_value);
+    end if;
+    exit when upsert_shopify_customer.customer_id is not null or attempt = 2;
+    -- Not found: two deliveries about a new person at once (an order and customers/create)
+    -- must not create two customers. Serialise on the Shopify id and the email, then look again
+    -- (the other may have created it meanwhile). Only creation pays for these locks.
+    if shopify_id is not null then
+      perform pg_advisory_xact_lock(hashtextextended('shopify-customer:' || target_shop || ':' || shopify_id, 0));
+    end if;
+    if email_value is not null then
+      perform pg_advisory_xact_lock(hashtextextended('customer-email:' || lower(email_value), 0));
+    end if;
+  end loop;
+
+  if upsert_shopify_customer.customer_id is null then
+    insert into public.customers (first_name, last_name, email, phone, company, country, region, city, postal_code, currency, source)
+    values (
+      -- Every customer needs a name or a contact; a Shopify customer without either keeps its id.
+      coalesce(given_first, case when given_last is null and email_value is null then 'Shopify customer ' || shopify_id end),
+      given_last,
+      email_value,
+      private.shopify_phone(coalesce(customer ->> 'phone', address ->> 'phone')),
+      private.shopify_name(address ->> 'company', 200),
+      private.shopify_country(address ->> 'countryCode'),
+      private.shopify_text(address ->> 'region', 100),
+      private.shopify_text(address ->> 'city', 100),
+      private.shopify_text(address ->> 'postalCode', 20),
+      private.shopify_currency(customer ->> 'currency'),
+      'shopify'
+    )
+    returning id into upsert_shopify_customer.customer_id;
+    outcome := 'created';
+  end if;
+
+  if shopify_id is not null then
+    insert into public.customer_external_ids (shop_id, external_id, customer_id)
+    values (target_shop, shopify_id, upsert_shopify_customer.customer_id)
+    on conflict on constraint customer_external_ids_pkey do nothing;
+  end if;
+  -- The customer embedded in an order is a snapshot: it finds or creates the buyer, while the
+  -- profile follows customers/create and customers/update (no version lock on every order).
+  if not apply_profile then
+    outcome := coalesce(outcome, 'matched');
+    return;
+  end if;
+  if shopify_id is not null
+     and not private.claim_shopify_version(target_shop, 'customer', shopify_id, version_at, triggered) then
+    outcome := coalesce(outcome, 'stale');
+    return;
+  end if;
+  if outcome = 'created' then
+    return;
+  end if;
+
+  -- The newest Shopify version of the profile: what it carries replaces what Cairn has; what it
+  -- leaves out (newer API versions drop fields) is kept. The email changes only when no other
+  -- customer has it.
+  select * into existing from public.customers c where c.id = upsert_shopify_customer.customer_id;
+  wanted := existing;
+  wanted.first_name := coalesce(given_first, existing.first_name);
+  wanted.last_name := coalesce(given_last, existing.last_name);
+  if email_value is not null and lower(email_value) is distinct from lower(existing.email)
+     and not exists (select 1 from public.customers o where lower(o.email) = lower(email_value) and o.id <> existing.id) then
+    wanted.email := email_value;
+  end if;
+  wanted.phone := coalesce(private.shopify_phone(customer ->> 'phone'), existing.phone);
+  wanted.company := coalesce(private.shopify_name(address ->> 'company', 200), existing.company);
+  wanted.country := coalesce(private.shopify_country(address ->> 'countryCode'), existing.country);
+  wanted.region := coalesce(private.shopify_text(address ->> 'region', 100), existing.region);
+  wanted.city := coalesce(private.shopify_text(address ->> 'city', 100), existing.city);
+  wanted.postal_code := coalesce(private.shopify_text(address ->> 'postalCode', 20), existing.postal_code);
+  wanted.currency := coalesce(private.shopify_currency(customer ->> 'currency'), existing.currency);
+  if (wanted.first_name, wanted.last_name, wanted.email, wanted.phone, wanted.company, wanted.country, wanted.region,
+      wanted.city, wanted.postal_code, wanted.currency)
+     is distinct from (existing.first_name, existing.last_name, existing.email, existing.phone, existing.company,
+      existing.country, existing.region, existing.city, existing.postal_code, existing.currency) then
+    update public.customers c
+    set first_name = wanted.first_name, last_name = wanted.last_name, email = wanted.email, phone = wanted.phone,
+        company = wanted.company, country = wanted.country, region = wanted.region, city = wanted.city,
+        postal_code = wanted.postal_code, currency = wanted.currency
+    where c.id = existing.id;
+  end if;
+  outcome := 'updated';
+end;
+$$;
+
