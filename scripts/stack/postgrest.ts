@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DB_PASSWORD, type StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
+import type { ProjectSettings } from './settings.ts';
 import { waitFor } from './lib/wait.ts';
 
 export function postgrestBinary(): string {
@@ -16,14 +17,19 @@ export interface RunningPostgrest {
   stop(): Promise<void>;
 }
 
-export async function startPostgrest(config: StackConfig, log: Logger): Promise<RunningPostgrest> {
+export async function startPostgrest(
+  config: StackConfig,
+  settings: ProjectSettings,
+  log: Logger,
+): Promise<RunningPostgrest> {
   const child = spawn(postgrestBinary(), [], {
     env: {
       PATH: process.env.PATH,
       PGRST_DB_URI: `postgresql://authenticator:${DB_PASSWORD}@127.0.0.1:${config.ports.db}/postgres`,
       PGRST_DB_SCHEMAS: 'public,graphql_public',
       PGRST_DB_EXTRA_SEARCH_PATH: 'public,extensions',
-      PGRST_DB_MAX_ROWS: '1000',
+      // `[api] max_rows` of config.toml, as the CLI passes it (hosted applies the same setting).
+      PGRST_DB_MAX_ROWS: String(settings.api.maxRows),
       PGRST_DB_ANON_ROLE: 'anon',
       PGRST_JWT_SECRET: config.jwtSecret,
       PGRST_DB_POOL: '20',

@@ -38,6 +38,8 @@ export interface FunctionSettings {
 
 export interface ProjectSettings {
   projectId: string;
+  /** `[api]`: what PostgREST is configured with. */
+  api: { maxRows: number };
   auth: AuthSettings;
   functions: Record<string, FunctionSettings>;
   storage: { fileSizeLimit: number };
@@ -96,6 +98,7 @@ export function loadSettings(root: string): ProjectSettings {
   }
   return {
     projectId: str(config.project_id, 'cairn'),
+    api: { maxRows: num(table(config.api).max_rows, 1000) },
     auth: {
       siteUrl: str(auth.site_url, 'http://127.0.0.1:3000'),
       additionalRedirectUrls: Array.isArray(auth.additional_redirect_urls)

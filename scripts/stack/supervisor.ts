@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     stops.push(() => mail.close());
     const ctx: StackContext = { config, settings, db, log, mail };
 
-    const postgrest = await startPostgrest(config, log.child('postgrest'));
+    const postgrest = await startPostgrest(config, settings, log.child('postgrest'));
     stops.push(() => postgrest.stop());
     const handlers: NonNullable<StackContext['handlers']> = {};
     for (const name of selectedParts()) {

@@ -1253,6 +1253,11 @@ isOneToOne: false
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
             }[]
                            },
+"export_customers_csv":
+{ Args: { "filters"?: Json,"labels"?: Json,"selected"?: (string)[] }; Returns: {
+              "capped": boolean,"csv": string,"row_count": number
+            }[]
+                           },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
                            },

@@ -33,4 +33,7 @@ create role pgbouncer login password 'postgres';
 
 grant anon, authenticated, service_role to postgres;
 grant supabase_auth_admin, supabase_storage_admin to postgres;
+-- As on hosted Supabase: the project owner may manage Realtime's tables, so a migration can
+-- create the realtime.messages policies that authorise private channels.
+grant supabase_realtime_admin to postgres;
 grant pg_monitor, pg_read_all_data, pg_signal_backend to postgres;

@@ -2,7 +2,8 @@
 -- as Realtime's tenant migrations leave a project (spec §5.5). Facts from supabase/realtime
 -- `priv/repo/tenant_schema/realtime/*`; written for Cairn. Project migrations rely on:
 -- RLS policies on realtime.messages (private channels), realtime.topic(), realtime.send(),
--- and `alter publication supabase_realtime add table …`.
+-- and `alter publication supabase_realtime add table …`. `postgres` is a member of
+-- supabase_realtime_admin (00-roles.sql), the owner of realtime.messages, as on hosted Supabase.
 
 -- Tables whose row changes Realtime streams (postgres_changes). Empty until a migration adds one.
 create publication supabase_realtime;

@@ -19,8 +19,10 @@ import { matchRoute, upstreamUrl, type Route } from './routes.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT';
 
-function forwardHeaders(ctx: StackContext, route: Route, incoming: IncomingHttpHeaders): IncomingHttpHeaders {
+function forwardHeaders(ctx: StackContext, route: Route, req: IncomingMessage): IncomingHttpHeaders {
+  const incoming = req.headers;
   const headers: IncomingHttpHeaders = endToEnd(incoming);
+  passClientAddress(headers, req);
   if (!route.open) {
     const apikey = typeof incoming.apikey === 'string' ? incoming.apikey : undefined;
     const authorization = resolveAuthorization(ctx.config, incoming.authorization, apikey);
@@ -28,6 +30,20 @@ function forwardHeaders(ctx: StackContext, route: Route, incoming: IncomingHttpH
   }
   Object.assign(headers, route.extraHeaders);
   return headers;
+}
+
+/**
+ * The client's address as the platform's proxies pass it on: Kong appends the peer to
+ * X-Forwarded-For (whatever the client put there stays in front, untrusted) and sets X-Real-IP
+ * to the peer; Cloudflare sets CF-Connecting-IP on hosted Supabase, so a client's own never
+ * reaches an upstream.
+ */
+function passClientAddress(headers: IncomingHttpHeaders, req: IncomingMessage): void {
+  const peer = req.socket.remoteAddress ?? '';
+  const sent = req.headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = sent ? `${Array.isArray(sent) ? sent.join(', ') : sent}, ${peer}` : peer;
+  headers['x-real-ip'] = peer;
+  delete headers['cf-connecting-ip'];
 }
 
 /** GET, HEAD and DELETE without a body can be sent again: nothing of them was consumed. */
@@ -71,7 +87,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
    * answers the client directly: one local hop fewer for every function call.
    */
   function handOver(req: IncomingMessage, res: ServerResponse, route: Route, local: RequestHandler): void {
-    req.headers = forwardHeaders(ctx, route, req.headers);
+    req.headers = forwardHeaders(ctx, route, req);
     req.url = upstreamUrl(route, req.url ?? '/');
     // What the proxy adds to an upstream answer without its own CORS header; the handler's
     // headers, given to writeHead, take precedence over this default.
@@ -87,7 +103,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
         port: config.ports[route.port],
         method: req.method,
         path: upstreamUrl(route, req.url ?? '/'),
-        headers: forwardHeaders(ctx, route, req.headers),
+        headers: forwardHeaders(ctx, route, req),
         agent,
       },
       (answer) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql } from '../support/stack.ts';
+import { adminSql, config } from '../support/stack.ts';
 import { createCast, type Cast, type Caller } from '../support/team.ts';
 
 /**
@@ -163,6 +163,29 @@ describe('consent_events: access rules', () => {
       // The database is the witness: what the client claims about its own request is replaced.
       expect(recorded.evidence.ip).not.toBe('203.0.113.9');
       expect(typeof recorded.evidence.user_agent).toBe('string');
+    });
+
+    it("a shopper's forged X-Forwarded-For is kept as untrusted detail; the address is the proxy's", async () => {
+      const { data: session } = await cast.client('shopper').auth.getSession();
+      const response = await fetch(`${config.apiUrl}/rest/v1/consent_events?select=evidence`, {
+        method: 'POST',
+        headers: {
+          apikey: config.anonKey,
+          Authorization: `Bearer ${session.session?.access_token}`,
+          'Content-Type': 'application/json',
+          Prefer: 'return=representation',
+          'X-Forwarded-For': '6.6.6.6',
+          'X-Real-IP': '6.6.6.7',
+          'CF-Connecting-IP': '6.6.6.8',
+          'User-Agent': 'forged-agent',
+        },
+        body: JSON.stringify(event(cast.shopperCustomerId, { purpose: 'alerts', status: 'withdrawn' })),
+      });
+      expect(response.status).toBe(201);
+      const [{ evidence }] = (await response.json()) as Array<{ evidence: Record<string, unknown> }>;
+      // The gateway (Kong locally, Cloudflare and the API gateway on hosted Supabase) appends the
+      // address it saw; this test reaches it from the loopback address.
+      expect(evidence).toEqual({ ip: '127.0.0.1', forwarded_for: '6.6.6.6, 127.0.0.1', user_agent: 'forged-agent' });
     });
 
     it('a shopper records nothing for anyone else', async () => {

@@ -89,6 +89,8 @@ describe('the customers list as a manager', () => {
     for (const id of ids) {
       await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [id, tagId]);
     }
+    // A phone number must stay readable in the file; a company a spreadsheet would run must not.
+    await adminSql(`update public.customers set phone = '+4915112345678', company = '-1+2' where id = $1`, [ids[0]]);
   });
 
   it('filters by tag through the URL and exports exactly those rows, logged in export_log', async () => {
@@ -119,6 +121,10 @@ describe('the customers list as a manager', () => {
     await expect.poll(() => shared.getByRole('table').locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
     await shared.close();
 
+    const [{ before }] = await adminSql<{ before: number }>(
+      `select count(*)::int as before from public.export_log where actor_id = $1`,
+      [ctx.member.userId],
+    );
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Export CSV' }).click(),
@@ -129,10 +135,14 @@ describe('the customers list as a manager', () => {
     expect(header.slice(0, 3)).toEqual(['ID', 'Name', 'Email']);
     expect(data.map((row) => row[1]).sort()).toEqual(tagged.map((lastName) => `E2E ${lastName}`).sort());
     expect(data.every((row) => row[10] === `e2e-${run}`)).toBe(true);
+    const alpha = data.find((row) => row[1] === `E2E ${tagged[0]}`);
+    expect(alpha?.[3]).toBe('+4915112345678');
+    expect(alpha?.[4]).toBe(`'-1+2`);
 
+    // The database wrote exactly one log row for the export, in the same transaction as the file.
     const logged = await adminSql<{ kind: string; row_count: number; filters: Record<string, string> }>(
-      `select kind, row_count, filters from public.export_log where actor_id = $1 order by id desc limit 1`,
-      [ctx.member.userId],
+      `select kind, row_count, filters from public.export_log where actor_id = $1 order by id offset $2`,
+      [ctx.member.userId, before],
     );
     expect(logged).toEqual([{ kind: 'customers_csv', row_count: 2, filters: { tag: tagId } }]);
     await page.getByText('Exported 2 customers').waitFor();

@@ -404,18 +404,35 @@ describe('unsubscribe', () => {
     expect(before).toHaveLength(0);
 
     for (let i = 0; i < 2; i += 1) {
+      // A forged client address is kept as untrusted detail; the evidence names the address the
+      // gateway saw (this test reaches it from the loopback address).
       const oneClick = await fetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'X-Forwarded-For': '6.6.6.6',
+          'X-Real-IP': '6.6.6.7',
+          'User-Agent': 'forged-agent',
+        },
         body: 'List-Unsubscribe=One-Click',
       });
       expect(oneClick.status).toBe(200);
     }
-    const events = await adminSql<{ status: string; evidence: { one_click: boolean } }>(
+    const events = await adminSql<{ status: string; evidence: Record<string, unknown> }>(
       `select status, evidence from public.consent_events where customer_id = $1 and source = 'unsubscribe_link'`,
       [shopper.id],
     );
-    expect(events).toEqual([{ status: 'withdrawn', evidence: expect.objectContaining({ one_click: true }) }]);
+    expect(events).toEqual([
+      {
+        status: 'withdrawn',
+        evidence: {
+          one_click: true,
+          ip: '127.0.0.1',
+          forwarded_for: '6.6.6.6, 127.0.0.1',
+          user_agent: 'forged-agent',
+        },
+      },
+    ]);
     const [current] = await adminSql<{ granted: boolean }>(
       `select granted from public.customer_consents where customer_id = $1 and channel = 'email' and purpose = 'alerts'`,
       [shopper.id],

@@ -160,13 +160,7 @@ Deno.test('check_only runs the check and claims nothing', async () => {
 Deno.test('the request schema takes an ISO time with offset and refuses anything else', () => {
   strictEqual(checkRequestSchema.safeParse({ now: '2030-01-15T12:00:00.000Z' }).success, true);
   strictEqual(checkRequestSchema.safeParse({ now: '2030-01-15T12:00:00+09:00' }).success, true);
-  for (const body of [
-    { now: 'yesterday' },
-    { batch_size: 0 },
-    { batch_size: 1001 },
-    { max_seconds: 0 },
-    { extra: 1 },
-  ]) {
+  for (const body of [{ now: 'yesterday' }, { batch_size: 0 }, { batch_size: 501 }, { max_seconds: 0 }, { extra: 1 }]) {
     strictEqual(checkRequestSchema.safeParse(body).success, false, JSON.stringify(body));
   }
 });

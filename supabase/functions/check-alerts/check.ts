@@ -13,7 +13,8 @@ export const checkRequestSchema = z
   .object({
     /** Test hook: the time the engine believes it is (quiet hours, daily cap). Service role only. */
     now: z.iso.datetime({ offset: true }).optional(),
-    batch_size: z.number().int().min(1).max(1000).optional(),
+    /** At most the API's max_rows (config.toml): PostgREST returns no more rows of a claim than that. */
+    batch_size: z.number().int().min(1).max(500).optional(),
     max_seconds: z.number().min(1).max(300).optional(),
     /** Only claim and send (the check itself is skipped), e.g. to drain a backlog. */
     send_only: z.boolean().optional(),

@@ -3,6 +3,7 @@
 // Wiring only: CORS → method → token check → confirmation page (GET) or withdrawal (POST).
 // With UNSUBSCRIBE_PAGE_URL set (production: hosted Supabase shows a function's HTML as text),
 // a GET is sent to the app's page, which POSTs JSON back and gets JSON answers.
+import { requestEvidence } from '../_shared/client-address.ts';
 import { corsHeaders, preflight } from '../_shared/cors.ts';
 import { fail, parseJsonBytes, readRawBody } from '../_shared/errors.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
@@ -76,11 +77,7 @@ Deno.serve(async (req) => {
     customer_id: verified.claims.customerId,
     channel: target.channel,
     purpose: target.purpose,
-    evidence: {
-      one_click: isOneClick(form),
-      user_agent: req.headers.get('User-Agent')?.slice(0, 300) ?? null,
-      ip: req.headers.get('X-Forwarded-For')?.split(',')[0]?.trim() || null,
-    },
+    evidence: { one_click: isOneClick(form), ...requestEvidence(req.headers) },
   });
   if (error) {
     if (error.code === 'P0002')

@@ -27,7 +27,9 @@ export function useCustomerRealtime(customerId: string, extraKeys: readonly (rea
       void queryClient.invalidateQueries({ queryKey: customerKeys.one(customerId) });
       for (const key of JSON.parse(extra) as unknown[][]) void queryClient.invalidateQueries({ queryKey: key });
     };
-    let channel = supabase.channel(`customer-360:${customerId}`);
+    // Private: Realtime admits only team members who may see this customer (the policy on
+    // realtime.messages); a public channel would let anyone with the anon key join and broadcast.
+    let channel = supabase.channel(`customer-360:${customerId}`, { config: { private: true } });
     for (const { table, column } of WATCHED) {
       channel = channel.on(
         'postgres_changes',

@@ -65,8 +65,8 @@ function selectFor(filters: ListFilters): string {
 }
 
 /**
- * The list query with every filter but the page position, shared by the screen and the export so
- * the file holds exactly what the screen shows.
+ * The list query with every filter but the page position. The export applies the same filters in
+ * the database (export_customers_csv), so the file holds exactly what the screen shows.
  */
 function filteredQuery(params: ListParams, scope: ListScope, count: boolean) {
   const search = params.q.trim();
@@ -133,46 +133,11 @@ export async function fetchCustomerPage(params: ListParams, scope: ListScope = {
     : { rows: page, hasPrevious: cursor !== undefined, hasNext: more, total: count };
 }
 
-/** Everything the filters match, in the list's order, read page by page with the same keyset. */
-export async function fetchAllCustomers(
-  params: ListParams,
-  scope: ListScope,
-  limit: number,
-  batchSize = 1000,
-): Promise<CustomerRow[]> {
-  const terms = orderTerms(params.sort, params.dir);
-  const rows: CustomerRow[] = [];
-  let cursor: Cursor | undefined;
-  while (rows.length < limit) {
-    let query = filteredQuery(params, scope, false);
-    if (cursor) query = query.or(afterCursorFilter(terms, cursor));
-    const { data, error } = await ordered(query, terms)
-      .limit(Math.min(batchSize, limit - rows.length))
-      .overrideTypes<Array<CustomerRow & { tagged?: unknown; consent?: unknown }>, { merge: false }>();
-    if (error) throw error;
-    rows.push(...data.map(toRow));
-    const last = data.at(-1);
-    if (!last || data.length < batchSize) break;
-    cursor = { value: cursorValue(last, params), id: last.id };
-  }
-  return rows;
-}
-
 /** The sort column's value of a row, for the cursor of the next page. */
 export function cursorValue(row: CustomerRow, params: Pick<ListParams, 'sort'>): Cursor['value'] {
   const column = orderTerms(params.sort, 'asc')[0].column as keyof CustomerRow;
   const value = row[column];
   return typeof value === 'string' || typeof value === 'number' ? value : null;
-}
-
-/** Selected customers by id (export of a selection), in the list's order. */
-export async function fetchCustomersByIds(ids: string[], params: ListParams): Promise<CustomerRow[]> {
-  const { data, error } = await ordered(
-    supabase.from('customer_list').select(LIST_COLUMNS).in('id', ids),
-    orderTerms(params.sort, params.dir),
-  ).overrideTypes<CustomerRow[], { merge: false }>();
-  if (error) throw error;
-  return data;
 }
 
 // ─── One customer (the form) ──────────────────────────────────────────────────────────────────

@@ -2,8 +2,10 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { fetchCustomerPage, type CustomerPage } from '../api/customers.ts';
+import { exportCustomersCsv } from '../api/export.ts';
 import { fetchBaseCurrency, fetchReferenceData } from '../api/reference-data.ts';
 import { fetchSavedViews } from '../api/saved-views.ts';
+import { downloadCsv } from '../utils/csv.ts';
 
 import { CustomersScreen } from './customers-screen.tsx';
 import { ALBA, customerRow, reference, renderWithCustomers } from './test-fixtures.tsx';
@@ -17,6 +19,8 @@ vi.mock(import('../api/reference-data.ts'), async (original) => ({
   fetchBaseCurrency: vi.fn(),
 }));
 vi.mock(import('../api/saved-views.ts'), async (original) => ({ ...(await original()), fetchSavedViews: vi.fn() }));
+vi.mock(import('../api/export.ts'), async (original) => ({ ...(await original()), exportCustomersCsv: vi.fn() }));
+vi.mock(import('../utils/csv.ts'), async (original) => ({ ...(await original()), downloadCsv: vi.fn() }));
 
 const page = (overrides: Partial<CustomerPage> = {}): CustomerPage => ({
   rows: [
@@ -118,6 +122,26 @@ describe('CustomersScreen', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'Status' }), 'blocked');
     expect(await screen.findByRole('alert')).toHaveTextContent('The customers could not be loaded');
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  it('exports through the database with the list’s filters and the labels in the member’s language', async () => {
+    vi.mocked(exportCustomersCsv).mockReset().mockResolvedValue({ csv: 'id\r\n', rowCount: 7, capped: false });
+    const { user } = renderWithCustomers(<CustomersScreen />, { path: '/customers?status=vip&sort=name' });
+    await screen.findByRole('table');
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText('Exported 7 customers')).toBeInTheDocument();
+    expect(exportCustomersCsv).toHaveBeenCalledWith({
+      filters: { status: 'vip', sort: 'name' },
+      labels: {
+        headers: expect.objectContaining({ id: 'ID', lifetimeValue: 'Lifetime value' }),
+        status: expect.objectContaining({ vip: 'VIP', blocked: 'Blocked' }),
+        stages: { prospect: 'Prospect', vip: 'VIP' },
+      },
+    });
+    expect(downloadCsv).toHaveBeenCalledWith(
+      'id\r\n',
+      expect.stringMatching(/^customers-\d{4}-\d{2}-\d{2}-\d{4}\.csv$/),
+    );
   });
 
   it('offers readonly members no edits: no new customer, no edit buttons, only export for a selection', async () => {

@@ -57,9 +57,8 @@ export function CustomersScreen() {
     update({ sort, dir: params.sort === sort ? (params.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort] });
 
   const exportCsv = async (ids?: string[]) => {
-    if (!baseCurrency) return;
     try {
-      const result = await exporter.mutateAsync({ params, scope, baseCurrency, ids });
+      const result = await exporter.mutateAsync({ params, ids });
       toast.success(
         result.capped ? t('export.capped', { count: result.count }) : t('export.done', { count: result.count }),
       );

@@ -4,46 +4,42 @@ import { useTranslation } from 'react-i18next';
 
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
-import { fetchAllCustomers, fetchCustomersByIds, type ListScope } from '../api/customers.ts';
-import { logExport } from '../api/export.ts';
-import { CSV_COLUMNS, customersCsv, downloadCsv } from '../utils/csv.ts';
-import { viewStateOf, type ListParams } from '../utils/list-params.ts';
+import { exportCustomersCsv } from '../api/export.ts';
+import { CSV_COLUMNS, downloadCsv } from '../utils/csv.ts';
+import { CUSTOMER_STATUSES, viewStateOf, type ListParams } from '../utils/list-params.ts';
 
 import { useDisplay } from './use-display.ts';
-
-/** Large enough for any working list; beyond it a segment export (with its snapshot) is the tool. */
-export const EXPORT_LIMIT = 50_000;
+import { useReferenceData } from './use-reference-data.ts';
 
 export interface ExportRequest {
   params: ListParams;
-  scope: ListScope;
-  baseCurrency: string;
   /** Export these customers only; otherwise everything the filters match. */
   ids?: string[];
 }
 
 /**
- * Reads the rows, logs the export (export_log: who, which filters, how many), then hands over
- * the file. The log is written first: an export the database would not log is not made.
+ * Asks the database for the file (it reads the rows as this person and logs the export in the
+ * same transaction), then hands it over. Labels travel with the request so the file speaks the
+ * person's language; the database escapes them like every other cell.
  */
 export function useExportCustomers() {
   const { t } = useTranslation('customers');
   const show = useDisplay();
+  const reference = useReferenceData();
   const { timeZone } = useZoneAndLanguage();
   return useMutation({
-    mutationFn: async ({ params, scope, baseCurrency, ids }: ExportRequest) => {
-      const rows = ids ? await fetchCustomersByIds(ids, params) : await fetchAllCustomers(params, scope, EXPORT_LIMIT);
-      await logExport({ ...viewStateOf(params), ...(ids ? { selected: ids.length } : {}) }, rows.length);
-      const csv = customersCsv(rows, baseCurrency, {
-        headers: Object.fromEntries(CSV_COLUMNS.map((column) => [column, t(`csv.${column}`)])) as Record<
-          (typeof CSV_COLUMNS)[number],
-          string
-        >,
-        status: (status) => t(`status.${status}`),
-        stage: (key) => show.stage(key),
+    mutationFn: async ({ params, ids }: ExportRequest) => {
+      const result = await exportCustomersCsv({
+        filters: viewStateOf(params),
+        ...(ids ? { selected: ids } : {}),
+        labels: {
+          headers: Object.fromEntries(CSV_COLUMNS.map((column) => [column, t(`csv.${column}`)])),
+          status: Object.fromEntries(CUSTOMER_STATUSES.map((status) => [status, t(`status.${status}`)])),
+          stages: Object.fromEntries((reference.data?.stages ?? []).map((stage) => [stage.key, show.stage(stage.key)])),
+        },
       });
-      downloadCsv(csv, `customers-${formatInTimeZone(new Date(), timeZone, 'yyyy-MM-dd-HHmm')}.csv`);
-      return { count: rows.length, capped: rows.length >= EXPORT_LIMIT };
+      downloadCsv(result.csv, `customers-${formatInTimeZone(new Date(), timeZone, 'yyyy-MM-dd-HHmm')}.csv`);
+      return { count: result.rowCount, capped: result.capped };
     },
   });
 }
