@@ -28,7 +28,15 @@ async function delivery(
   return new Request('http://localhost/shopify-webhook', { method: 'POST', headers, body });
 }
 
-function fakes(options: { secrets?: Record<string, string>; result?: IngestResult; ingestError?: Error } = {}) {
+function fakes(
+  options: {
+    secrets?: Record<string, string>;
+    result?: IngestResult;
+    ingestError?: Error;
+    /** Rejects ingest calls whose payload is not null with this error (a content error). */
+    payloadError?: Error & { code?: string };
+  } = {},
+) {
   const ingested: IngestInput[] = [];
   const lookups: string[] = [];
   const known = options.secrets ?? { [shop]: secret };
@@ -39,6 +47,7 @@ function fakes(options: { secrets?: Record<string, string>; result?: IngestResul
     }),
     ingest(input) {
       if (options.ingestError) return Promise.reject(options.ingestError);
+      if (options.payloadError && input.payload !== null) return Promise.reject(options.payloadError);
       ingested.push(input);
       return Promise.resolve(options.result ?? { status: 'applied', delivery_id: 1, outcome: 'updated' });
     },
@@ -158,6 +167,45 @@ Deno.test('when storing fails the answer is 500, so Shopify retries', async () =
   const response = await handleShopifyWebhook(await delivery(), deps);
   strictEqual(response.status, 500);
   strictEqual(await errorCode(response), 'internal_error');
+});
+
+Deno.test('a NUL or an unpaired surrogate is stored as U+FFFD, with the body as sent beside it', async () => {
+  const body = JSON.stringify({ ...product, title: 'Trail\u0000Runner', vendor: '\ud800' });
+  const { deps, ingested } = fakes();
+  const response = await handleShopifyWebhook(await delivery({ body }), deps);
+  strictEqual(response.status, 200);
+  const [input] = ingested;
+  strictEqual((input.payload as { title: string }).title, 'Trail\ufffdRunner');
+  strictEqual((input.mapped as { record: { title: string } }).record.title, 'Trail\ufffdRunner');
+  strictEqual(input.original_body, body);
+});
+
+Deno.test('an ordinary body is stored without a copy of it', async () => {
+  const { deps, ingested } = fakes();
+  await handleShopifyWebhook(await delivery(), deps);
+  strictEqual(ingested[0].original_body, null);
+});
+
+Deno.test('a content error from the database stores a placeholder with the error and answers 200', async () => {
+  const tooDeep = Object.assign(new Error('stack depth limit exceeded'), { code: '54001' });
+  const { deps, ingested } = fakes({ payloadError: tooDeep, result: { status: 'failed', delivery_id: 7 } });
+  const response = await handleShopifyWebhook(await delivery(), deps);
+  strictEqual(response.status, 200);
+  deepStrictEqual(await response.json(), { status: 'failed', deliveryId: 7 });
+  const [input] = ingested;
+  strictEqual(input.payload, null);
+  strictEqual(input.mapped, null);
+  strictEqual(input.parse_error, 'payload not storable: 54001: stack depth limit exceeded');
+  strictEqual(input.original_body, JSON.stringify(product));
+});
+
+Deno.test('an error that is not about the content (connection, timeout) is still a 500', async () => {
+  const { deps, ingested } = fakes({
+    payloadError: Object.assign(new Error('terminating connection'), { code: '57P01' }),
+  });
+  const response = await handleShopifyWebhook(await delivery(), deps);
+  strictEqual(response.status, 500);
+  strictEqual(ingested.length, 0);
 });
 
 Deno.test('only POST is accepted', async () => {
