@@ -1248,6 +1248,11 @@ isOneToOne: false
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
                            },
+"job_health":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "active": boolean,"job_name": string,"last_error": string,"last_run_at": string,"last_status": string,"schedule": string
+            }[]
+                           },
 "record_alert_sends":
 { Args: { "now"?: string,"results": Json }; Returns: number
                            },
