@@ -7,8 +7,9 @@
 --   - with those characters replaced by U+FFFD in `payload`, applied as usual, and the body as
 --     Shopify sent it (lossless: the escapes are plain text) in the new `original_body`;
 --   - or, when even that cannot be stored (nesting deeper than jsonb takes), as a placeholder:
---     `payload` is JSON null, the status `failed` with the error in `last_error`, never retried,
---     and the body in `original_body`.
+--     `payload` holds only {"not_stored": true} and the ids privacy requests match deliveries
+--     by (id, order_id, customer.id), the status is `failed` with the error in `last_error`,
+--     never retried, and the body is in `original_body`.
 --
 -- Owns: the column `webhook_deliveries.original_body`, the trigger that drops it whenever the
 -- payload is redacted (customers/redact, shop/redact rewrite `payload`; the copy holds the same
@@ -18,7 +19,7 @@
 -- it changed; the hot path writes one more null column.
 
 alter table public.webhook_deliveries add column original_body text;
-comment on column public.webhook_deliveries.original_body is 'The body exactly as Shopify sent it, kept only when payload could not hold it: NUL characters or unpaired surrogates (replaced by U+FFFD in payload), or nesting too deep for jsonb (payload is then null and the delivery failed). Null otherwise, and dropped when the payload is redacted.';
+comment on column public.webhook_deliveries.original_body is 'The body exactly as Shopify sent it, kept only when payload could not hold it: NUL characters or unpaired surrogates (replaced by U+FFFD in payload), or nesting too deep for jsonb (payload is then a placeholder with the ids only, and the delivery failed). Null otherwise, and dropped when the payload is redacted.';
 
 create function private.drop_original_body_with_payload() returns trigger
 language plpgsql security definer set search_path = '' as $$

@@ -1122,6 +1122,35 @@ describe('poison content: a signed delivery Postgres cannot store as sent is kep
     expect(await stored(sent.eventId)).toHaveLength(1);
   });
 
+  it('customers/redact also drops the kept bodies of sanitised and placeholder deliveries about the customer', async () => {
+    const customerId = uniqueExternalId();
+    const email = `poison-redact-${uniqueTag()}@example.test`;
+    const sanitised = await send(
+      'customers/update',
+      customerPayload({ id: customerId, email, firstName: 'Nul\u0000', lastName: 'Person', updatedAt: minutesAgo(10) }),
+    );
+    const deep = await send('orders/create', null, {
+      rawBody: `{"id":${uniqueExternalId()},"email":"${email}","customer":{"id":${customerId}},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    });
+    expect([sanitised.status, deep.status]).toEqual([200, 200]);
+    const [placeholder] = await stored(deep.eventId);
+    expect(placeholder.payload).toEqual({ not_stored: true, id: expect.any(Number), customer: { id: customerId } });
+    expect(placeholder.original_body).toContain(email);
+
+    const redact = await send('customers/redact', {
+      shop_id: 954889,
+      shop_domain: SHOP,
+      customer: { id: customerId, email },
+      orders_to_redact: [],
+    });
+    expect(redact.body).toMatchObject({ status: 'applied', outcome: 'redacted' });
+    for (const eventId of [sanitised.eventId, deep.eventId]) {
+      const [row] = await stored(eventId);
+      expect(row.payload).toEqual({ redacted: true });
+      expect(row.original_body).toBeNull();
+    }
+  });
+
   it('fuzz: every signed delivery with NUL, lone surrogates or deep nesting is answered 2xx and stored once', async () => {
     const poisons = ['\u0000', '\ud800', '\udfff', 'a\u0000\ud834', '\ud83d\u0000\ude00', '\\u0000'];
     const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];

@@ -1,6 +1,13 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { hmacSha256, toBase64, utf8 } from '../_shared/bytes.ts';
-import { BODY_LIMIT, handleShopifyWebhook, type IngestInput, type IngestResult, type WebhookDeps } from './handler.ts';
+import {
+  BODY_LIMIT,
+  handleShopifyWebhook,
+  type IngestInput,
+  type IngestResult,
+  placeholderPayload,
+  type WebhookDeps,
+} from './handler.ts';
 import { SecretCache } from './secrets.ts';
 
 const shop = 'cairn-demo.myshopify.com';
@@ -47,7 +54,8 @@ function fakes(
     }),
     ingest(input) {
       if (options.ingestError) return Promise.reject(options.ingestError);
-      if (options.payloadError && input.payload !== null) return Promise.reject(options.payloadError);
+      const placeholder = (input.payload as { not_stored?: boolean } | null)?.not_stored === true;
+      if (options.payloadError && !placeholder) return Promise.reject(options.payloadError);
       ingested.push(input);
       return Promise.resolve(options.result ?? { status: 'applied', delivery_id: 1, outcome: 'updated' });
     },
@@ -193,7 +201,7 @@ Deno.test('a content error from the database stores a placeholder with the error
   strictEqual(response.status, 200);
   deepStrictEqual(await response.json(), { status: 'failed', deliveryId: 7 });
   const [input] = ingested;
-  strictEqual(input.payload, null);
+  deepStrictEqual(input.payload, { not_stored: true, id: product.id });
   strictEqual(input.mapped, null);
   strictEqual(input.parse_error, 'payload not storable: 54001: stack depth limit exceeded');
   strictEqual(input.original_body, JSON.stringify(product));
@@ -232,4 +240,15 @@ Deno.test('a shop deactivated while its secret was cached is refused like an unk
   // The cached secret was dropped: the next delivery looks the shop up again.
   await handleShopifyWebhook(await delivery(), deps);
   strictEqual(lookups.length, 2);
+});
+
+Deno.test('a placeholder keeps only the ids privacy requests match deliveries by', () => {
+  deepStrictEqual(placeholderPayload({ id: 7, order_id: '8', customer: { id: 9, email: 'a@b.c' }, note: 'x' }), {
+    not_stored: true,
+    id: 7,
+    order_id: '8',
+    customer: { id: 9 },
+  });
+  deepStrictEqual(placeholderPayload([[[]]]), { not_stored: true });
+  deepStrictEqual(placeholderPayload({ id: { deep: [] }, customer: null }), { not_stored: true });
 });

@@ -21,7 +21,8 @@
  *   M-5) is stored with U+FFFD in their place and applied, the body as sent kept beside it. When
  *   storing still fails because of the content (nesting too deep for jsonb, L-9, or any other
  *   data error), retrying could never help: a placeholder delivery is stored with the error and
- *   the body, as `failed`, and answered 200 (../_shared/storable-json.ts).
+ *   the body, as `failed`, and answered 200 (../_shared/storable-json.ts). The placeholder keeps
+ *   the ids a privacy request matches deliveries by, so a redaction still finds (and drops) it.
  */
 import { fail, readRawBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
@@ -142,7 +143,7 @@ export async function handleShopifyWebhook(req: Request, deps: WebhookDeps): Pro
     try {
       result = await deps.ingest({
         ...input,
-        payload: null,
+        payload: placeholderPayload(body.value),
         mapped: null,
         parse_error: `payload not storable: ${describeContentError(error)}`,
         original_body: body.text,
@@ -186,4 +187,20 @@ async function signatureIsValid(body: Uint8Array, hmac: string, domain: string, 
   return (
     fresh.secret !== null && fresh.secret !== first.secret && (await verifyShopifyHmac(body, hmac, fresh.secret)).ok
   );
+}
+
+/**
+ * What a placeholder delivery stores as its payload: the ids customers/redact and shop/redact
+ * match stored deliveries by (`id`, `order_id`, `customer.id`), when they are plain values.
+ */
+export function placeholderPayload(value: unknown): Record<string, unknown> {
+  const placeholder: Record<string, unknown> = { not_stored: true };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return placeholder;
+  const record = value as Record<string, unknown>;
+  const plain = (item: unknown) => typeof item === 'number' || typeof item === 'string';
+  if (plain(record.id)) placeholder.id = record.id;
+  if (plain(record.order_id)) placeholder.order_id = record.order_id;
+  const customer = record.customer as Record<string, unknown> | null | undefined;
+  if (customer && typeof customer === 'object' && plain(customer.id)) placeholder.customer = { id: customer.id };
+  return placeholder;
 }
