@@ -49,7 +49,7 @@ function JobTable({ jobs }: { jobs: JobHealth[] }) {
   const failed = jobs.filter((job) => job.last_status === 'failed').length;
   return (
     <>
-      <p role="status" className={failed > 0 ? 'job-summary job-summary-failed' : 'job-summary'}>
+      <p className={failed > 0 ? 'job-summary job-summary-failed' : 'job-summary'}>
         {failed > 0 ? t('scheduledJobs.failedCount', { count: failed }) : t('scheduledJobs.allSucceeded')}
       </p>
       <table className="card-table settings-table">
