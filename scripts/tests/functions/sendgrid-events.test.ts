@@ -64,7 +64,13 @@ describe('sendgrid-events: poison content in a signed batch', () => {
     expect(sent.body).toEqual({ received: 2, recorded: 2 });
     const rows = await recorded([bad.sg_event_id, good.sg_event_id]);
     expect(rows).toHaveLength(2);
-    expect(rows.find((row) => row.sg_event_id === bad.sg_event_id)?.reason).toBe('bad\ufffdmailbox');
+    const sanitised = rows.find((row) => row.sg_event_id === bad.sg_event_id);
+    expect(sanitised?.reason).toBe('bad\ufffdmailbox');
+    // The event as sent, kept losslessly as JSON text; the clean one carries nothing extra.
+    expect(JSON.parse(String(sanitised?.payload.cairn_original_event))).toEqual(bad);
+    expect(rows.find((row) => row.sg_event_id === good.sg_event_id)?.payload).not.toHaveProperty(
+      'cairn_original_event',
+    );
   });
 
   it('lone surrogates in a value and a key: recorded with U+FFFD', async () => {

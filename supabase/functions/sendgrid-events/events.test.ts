@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { sendGridEventsSchema } from '../_shared/sendgrid.ts';
-import { recordEvents, toEventRecords } from './events.ts';
+import { ORIGINAL_EVENT_KEY, recordEvents, toEventRecords, withOriginalEvents } from './events.ts';
 
 const parse = (events: unknown[]) => sendGridEventsSchema.parse(events);
 
@@ -117,4 +117,14 @@ Deno.test('an error that is not about the content is thrown (the batch is answer
     threw = true;
   }
   strictEqual(threw, true);
+});
+
+Deno.test('a sanitised event keeps itself as sent, as JSON text; untouched events get nothing', () => {
+  const text = '[{"reason":"bad\\u0000box","n":"\\ud800"},{"reason":"fine"}]';
+  const originals = JSON.parse(text);
+  const sanitised = [{ reason: 'bad\ufffdbox', n: '\ufffd' }, { reason: 'fine' }];
+  const kept = withOriginalEvents(sanitised, originals) as Array<Record<string, unknown>>;
+  strictEqual(kept[0][ORIGINAL_EVENT_KEY], '{"reason":"bad\\u0000box","n":"\\ud800"}');
+  deepStrictEqual(JSON.parse(kept[0][ORIGINAL_EVENT_KEY] as string), originals[0]);
+  strictEqual(ORIGINAL_EVENT_KEY in kept[1], false);
 });

@@ -3,7 +3,7 @@
  * `public.record_email_events` takes (which de-duplicates by sg_event_id and applies them).
  */
 import { customArgOf, messageIdOf, type SendGridEvent, suppresses } from '../_shared/sendgrid.ts';
-import { describeContentError, isContentError } from '../_shared/storable-json.ts';
+import { describeContentError, isContentError, storableCopy } from '../_shared/storable-json.ts';
 
 export interface EmailEventRecord {
   sg_event_id: string;
@@ -80,4 +80,25 @@ export async function recordEvents(
     }
   }
   return { received: records.length, recorded };
+}
+
+/** Where a sanitised event keeps itself as sent (JSON text: escapes are plain characters). */
+export const ORIGINAL_EVENT_KEY = 'cairn_original_event';
+
+/**
+ * The sanitised events of a batch, each one that had to change keeping the event as sent under
+ * ORIGINAL_EVENT_KEY, so nothing SendGrid said is lost (only runs for batches that needed it).
+ */
+export function withOriginalEvents(sanitised: unknown, originals: unknown): unknown {
+  if (!Array.isArray(sanitised) || !Array.isArray(originals)) return sanitised;
+  return sanitised.map((event: unknown, index) => {
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) return event;
+    if (!storableCopy(originals[index]).changed) return event;
+    try {
+      return { ...event, [ORIGINAL_EVENT_KEY]: JSON.stringify(originals[index]) };
+    } catch {
+      // Too deep to write out again: stored sanitised (or as a placeholder) without it.
+      return event;
+    }
+  });
 }

@@ -14,7 +14,7 @@ import {
 } from '../_shared/sendgrid.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
 import { parseStorableJson } from '../_shared/storable-json.ts';
-import { recordEvents, type RecordResult, toEventRecords } from './events.ts';
+import { recordEvents, type RecordResult, toEventRecords, withOriginalEvents } from './events.ts';
 
 /** SendGrid batches events; a batch stays well under this. */
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -46,8 +46,12 @@ Deno.serve(async (req) => {
   }
   const json = parseStorableJson(raw.value);
   if (!json.ok) return json.response;
-  if (json.value.sanitised) console.warn('SendGrid batch sanitised (NUL or unpaired surrogate)');
-  const events = validate(sendGridEventsSchema, json.value.value);
+  let batch = json.value.value;
+  if (json.value.sanitised) {
+    console.warn('SendGrid batch sanitised (NUL or unpaired surrogate)');
+    batch = withOriginalEvents(batch, JSON.parse(json.value.text));
+  }
+  const events = validate(sendGridEventsSchema, batch);
   if (!events.ok) return events.response;
 
   // Service role: the events are about any customer, and only the system records deliveries,
