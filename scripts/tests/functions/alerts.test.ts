@@ -185,6 +185,19 @@ describe('the schedule', () => {
     expect((await callAs(config.serviceRoleKey, {})).status).toBe(200);
   });
 
+  it('answers a failure with a generic error, keeping the database message for the logs', async () => {
+    await adminSql(`revoke execute on function public.run_alert_check(timestamptz, integer) from service_role`);
+    try {
+      const failed = await callAs(config.serviceRoleKey, {});
+      expect(failed.status).toBe(500);
+      const body = (await failed.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('internal_error');
+      expect(body.error.message).not.toMatch(/permission|run_alert_check/);
+    } finally {
+      await adminSql(`grant execute on function public.run_alert_check(timestamptz, integer) to service_role`);
+    }
+  });
+
   it('takes the time, batch size and time budget from the service role only', async () => {
     const secret = await cronSecret();
     const faked = await callAs(config.anonKey, { now: NOON }, secret);
