@@ -115,6 +115,8 @@ begin
       -- The run queued an HTTP call: its answer decides.
       when c.request_id is null then 'succeeded'
       when h.id is null and c.called_at > now() - interval '5 minutes' then 'waiting'
+      -- pg_net keeps answers 6 hours: after that, what a rare job got is no longer known.
+      when h.id is null and c.called_at < now() - interval '6 hours' then 'unknown'
       when h.id is null then 'failed'
       when h.timed_out or h.error_msg is not null or coalesce(h.status_code, 0) not between 200 and 299 then 'failed'
       else 'succeeded'
@@ -123,7 +125,7 @@ begin
       when r.runid is null or r.status in ('starting', 'running') then null
       when r.status <> 'succeeded' then left(r.return_message, 1000)
       when c.request_id is null then null
-      when h.id is null and c.called_at > now() - interval '5 minutes' then null
+      when h.id is null and (c.called_at > now() - interval '5 minutes' or c.called_at < now() - interval '6 hours') then null
       when h.id is null then 'no answer recorded for the call'
       when h.timed_out or h.error_msg is not null then left(coalesce(h.error_msg, 'timed out'), 1000)
       when coalesce(h.status_code, 0) not between 200 and 299 then left('HTTP ' || h.status_code || ': ' || coalesce(h.content, ''), 1000)
@@ -143,6 +145,6 @@ begin
   order by j.jobname;
 end;
 $$;
-comment on function public.job_health() is 'Admins only: per pg_cron job, its schedule, the last run, and that run''s status (succeeded, failed, running, waiting for the answer of its HTTP call, never_run) and error. A job that calls an edge function fails when the answer was not 2xx, timed out or never came.';
+comment on function public.job_health() is 'Admins only: per pg_cron job, its schedule, the last run, and that run''s status (succeeded, failed, running, waiting for the answer of its HTTP call, unknown once pg_net no longer keeps that answer, never_run) and error. A job that calls an edge function fails when the answer was not 2xx, timed out or never came.';
 revoke execute on function public.job_health() from public, anon;
 grant execute on function public.job_health() to authenticated;

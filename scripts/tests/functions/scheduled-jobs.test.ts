@@ -108,6 +108,45 @@ describe('job_health', () => {
     }
   }, 45_000);
 
+  it('tells waiting, no answer, an answer no longer kept and never run apart', async () => {
+    const cases: Array<[string, string | null, string, string | null]> = [
+      // [name, call made this long ago (null: never ran), expected status, expected error]
+      ['job-health-waiting', '10 seconds', 'waiting', null],
+      ['job-health-no-answer', '10 minutes', 'failed', 'no answer recorded for the call'],
+      ['job-health-answer-gone', '7 hours', 'unknown', null],
+      ['job-health-never', null, 'never_run', null],
+    ];
+    try {
+      for (const [name, ago] of cases) {
+        // A schedule that never fires during the test; its run and call are written as pg_cron
+        // and call_scheduled_function would have written them.
+        const [{ jobid }] = await adminSql<{ jobid: string }>(
+          `select cron.schedule($1, '0 0 1 1 *', 'select 1') as jobid`,
+          [name],
+        );
+        if (ago === null) continue;
+        await adminSql(
+          `insert into cron.job_run_details (jobid, database, username, command, status, return_message, start_time, end_time)
+           values ($1, 'postgres', 'postgres', 'select 1', 'succeeded', '1 row', now() - $2::interval, now() - $2::interval)`,
+          [jobid, ago],
+        );
+        await adminSql(
+          `insert into private.scheduled_calls (job_name, request_id, called_at)
+           values ($1, -1 - (random() * 1e9)::bigint, now() - $2::interval + interval '1 second')`,
+          [name, ago],
+        );
+      }
+      const { data, error } = await cast.client('admin').rpc('job_health');
+      expect(error).toBeNull();
+      for (const [name, , status, message] of cases) {
+        const row = (data as JobHealth[]).find((job) => job.job_name === name);
+        expect({ name, status: row?.last_status, error: row?.last_error }).toEqual({ name, status, error: message });
+      }
+    } finally {
+      await adminSql(`select cron.unschedule(jobid) from cron.job where jobname like 'job-health-%'`);
+    }
+  });
+
   it('is refused to everyone but admins (role matrix)', async () => {
     for (const caller of ['manager', 'agent', 'readonly', 'shopper', 'stranger', 'anon'] as const) {
       const { data, error } = await cast.client(caller).rpc('job_health');

@@ -1,6 +1,6 @@
 import { supabase } from '@/lib/supabase.ts';
 
-export type JobStatus = 'succeeded' | 'failed' | 'running' | 'waiting' | 'never_run';
+export type JobStatus = 'succeeded' | 'failed' | 'running' | 'waiting' | 'unknown' | 'never_run';
 
 /** One row of `public.job_health()` (admins only): a pg_cron job and how its last run went. */
 export interface JobHealth {
