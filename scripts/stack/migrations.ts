@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
+import { LOCAL_CRON_SECRET } from './cron/secret.ts';
 import type { StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
 
@@ -67,8 +68,9 @@ export async function applyMigrations(config: StackConfig, log: Logger): Promise
 }
 
 /**
- * The Vault secrets scheduled functions read (`project_url`, `anon_key`), set to this
- * instance's gateway so one scheduling migration calls the right functions URL locally. On
+ * The Vault secrets scheduled functions read (`project_url`, `anon_key`, `cron_secret`), set to
+ * this instance's gateway so one scheduling migration calls the right functions URL locally
+ * (`cron_secret` matches the functions' CRON_SECRET, scripts/stack/cron/secret.ts). On
  * hosted Supabase they are created once per project (see README, "Deploying").
  */
 export async function provisionVaultSecrets(config: StackConfig): Promise<void> {
@@ -78,6 +80,7 @@ export async function provisionVaultSecrets(config: StackConfig): Promise<void> 
     for (const [name, value, description] of [
       ['project_url', config.apiUrl, 'API URL of this local stack'],
       ['anon_key', config.anonKey, 'anon key for scheduled function calls'],
+      ['cron_secret', LOCAL_CRON_SECRET, 'secret scheduled function calls send (X-Cron-Secret)'],
     ]) {
       const { rows } = await client.query<{ id: string; decrypted_secret: string }>(
         'select id, decrypted_secret from vault.decrypted_secrets where name = $1',

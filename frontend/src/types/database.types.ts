@@ -1071,14 +1071,14 @@ isOneToOne: false
                   ]
                 },"webhook_deliveries": {
                   Row: {
-                    "api_version": string,"applied_at": string | null,"attempts": number,"event_id": string,"id": number,"last_error": string | null,"next_attempt_at": string | null,"outcome": string | null,"payload": NonNullable<Json>,"received_at": string,"record": Json | null,"shop_id": string,"status": Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
+                    "api_version": string,"applied_at": string | null,"attempts": number,"event_id": string,"id": number,"last_error": string | null,"next_attempt_at": string | null,"original_body": string | null,"outcome": string | null,"payload": NonNullable<Json>,"received_at": string,"record": Json | null,"shop_id": string,"status": Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "api_version": string,"applied_at"?: string | null,"attempts"?: number,"event_id": string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"outcome"?: string | null,"payload": NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id": string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
+                    "api_version": string,"applied_at"?: string | null,"attempts"?: number,"event_id": string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"original_body"?: string | null,"outcome"?: string | null,"payload": NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id": string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic": string,"triggered_at": string,"webhook_id": string
                   }
                   Update: {
-                    "api_version"?: string,"applied_at"?: string | null,"attempts"?: number,"event_id"?: string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"outcome"?: string | null,"payload"?: NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id"?: string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic"?: string,"triggered_at"?: string,"webhook_id"?: string
+                    "api_version"?: string,"applied_at"?: string | null,"attempts"?: number,"event_id"?: string,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string | null,"original_body"?: string | null,"outcome"?: string | null,"payload"?: NonNullable<Json>,"received_at"?: string,"record"?: Json | null,"shop_id"?: string,"status"?: Database["public"]['Enums']["webhook_delivery_status"],"topic"?: string,"triggered_at"?: string,"webhook_id"?: string
                   }
                   Relationships: [
                     {
@@ -1259,7 +1259,12 @@ isOneToOne: false
             }[]
                            },
 "ingest_shopify_webhook":
-{ Args: { "api_version": string,"event_id": string,"mapped"?: Json,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
+{ Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
+                           },
+"job_health":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "active": boolean,"job_name": string,"last_error": string,"last_run_at": string,"last_status": string,"schedule": string
+            }[]
                            },
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {

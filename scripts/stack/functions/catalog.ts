@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StackConfig } from '../config.ts';
+import { LOCAL_CRON_SECRET } from '../cron/secret.ts';
 import { LOCAL_SENDGRID_API_KEY, LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY } from '../mail/event-webhook-key.ts';
 import type { ProjectSettings } from '../settings.ts';
 
@@ -111,6 +112,8 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   // simulated SendGrid events with its private half). `.env` below may override both.
   env.SENDGRID_API_KEY = LOCAL_SENDGRID_API_KEY;
   env.SENDGRID_WEBHOOK_PUBLIC_KEY = LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY;
+  // What scheduled calls send (Vault `cron_secret`, provisioned with the same value).
+  env.CRON_SECRET = LOCAL_CRON_SECRET;
   const dotenv = path.join(functionsDir(config), '.env');
   if (existsSync(dotenv)) {
     for (const [name, value] of Object.entries(parseDotenv(readFileSync(dotenv, 'utf8')))) {

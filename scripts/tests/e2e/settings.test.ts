@@ -201,6 +201,41 @@ describe('settings (Chromium)', () => {
   );
 
   it(
+    'shows an admin every scheduled job, a failed run with its error, accessibly and at phone width',
+    async () => {
+      const probe = `e2e-probe-${uniqueTag()}`;
+      const [{ jobid }] = await adminSql<{ jobid: string }>(
+        `select cron.schedule($1, '0 0 1 1 *', 'select 1') as jobid`,
+        [probe],
+      );
+      // A run as pg_cron records one that failed (the schedule itself never fires during the test).
+      await adminSql(
+        `insert into cron.job_run_details (jobid, database, username, command, status, return_message, start_time, end_time)
+         values ($1, 'postgres', 'postgres', 'select 1', 'failed', 'ERROR:  the probe failed on purpose', now(), now())`,
+        [jobid],
+      );
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      try {
+        await open(page, ctx.app.url, '/settings/scheduled-jobs', 'Scheduled jobs');
+        const table = page.getByRole('table', { name: 'Scheduled jobs' });
+        await table.waitFor({ timeout: 10_000 });
+        await table.getByRole('row', { name: /check-alerts/ }).waitFor();
+        const failed = table.getByRole('row', { name: new RegExp(probe) });
+        await failed.getByText('Failed', { exact: true }).waitFor();
+        await failed.getByText('ERROR:  the probe failed on purpose').waitFor();
+        expect(await seriousViolations(page)).toEqual([]);
+        await page.setViewportSize({ width: 375, height: 740 });
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow).toBeLessThanOrEqual(0);
+      } finally {
+        await page.close();
+        await adminSql(`select cron.unschedule($1::bigint)`, [jobid]);
+      }
+    },
+    BROWSER_TEST_TIMEOUT,
+  );
+
+  it(
     'keeps every settings page within a phone-width screen',
     async () => {
       const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);

@@ -13,6 +13,7 @@ import { LOCAL_SENDGRID_WEBHOOK_PRIVATE_KEY } from '../../stack/mail/event-webho
 import { createOrder, createProduct } from '../support/commerce.ts';
 import { launchBrowser, startApp } from '../support/browser.ts';
 import { adminSql, type CaughtMail, config, mail, uniqueEmail } from '../support/stack.ts';
+import { createCast } from '../support/team.ts';
 
 const functionsUrl = `${config.apiUrl}/functions/v1`;
 /** A fixed instant: noon in UTC (outside the default 21:00–08:00 quiet hours). */
@@ -128,22 +129,83 @@ afterAll(async () => {
 });
 
 describe('the schedule', () => {
-  it('posts to check-alerts every 5 minutes with the URL and key from Vault', async () => {
+  /** What the cron job sends: the anon key through the gateway, and the Vault secret. */
+  const cronSecret = async () =>
+    (
+      await adminSql<{ secret: string }>(
+        `select decrypted_secret as secret from vault.decrypted_secrets where name = 'cron_secret'`,
+      )
+    )[0]?.secret;
+
+  function callAs(key: string, body: Record<string, unknown>, secret?: string): Promise<Response> {
+    return fetch(`${functionsUrl}/check-alerts`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${key}`,
+        apikey: key,
+        'Content-Type': 'application/json',
+        ...(secret === undefined ? {} : { 'X-Cron-Secret': secret }),
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('posts to check-alerts every 5 minutes through private.call_scheduled_function (URL, key and secret from Vault)', async () => {
     const [job] = await adminSql<{ schedule: string; command: string }>(
       `select schedule, command from cron.job where jobname = 'check-alerts'`,
     );
     expect(job.schedule).toBe('*/5 * * * *');
-    expect(job.command).toContain(`'/functions/v1/check-alerts'`);
-    expect(job.command).toContain(`vault.decrypted_secrets where name = 'project_url'`);
-    expect(job.command).toContain(`vault.decrypted_secrets where name = 'anon_key'`);
+    expect(job.command).toContain(`private.call_scheduled_function('check-alerts', 'check-alerts'`);
+    const [source] = await adminSql<{ body: string }>(
+      `select pg_get_functiondef('private.call_scheduled_function(text, text, jsonb, integer)'::regprocedure) as body`,
+    );
+    for (const name of ['project_url', 'anon_key', 'cron_secret']) expect(source.body).toContain(`'${name}'`);
+    expect(await cronSecret()).toMatch(/^.{32,}$/);
   });
 
-  it('runs with the anon key (as the cron job does) but only the service role may set the time', async () => {
-    const asCron = await checkAlerts(null, config.anonKey);
-    expect(asCron.status).toBe(200);
-    const faked = await checkAlerts(NOON, config.anonKey);
+  it('refuses anonymous and signed-in callers: only the schedule (its secret) or the service role (review L-5)', async () => {
+    const anon = await callAs(config.anonKey, { source: 'cron' });
+    expect(anon.status).toBe(403);
+    expect(((await anon.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    // Even an admin's session is not the schedule.
+    const cast = await createCast('alerts-schedule');
+    try {
+      const { data } = await cast.people.admin.client.auth.getSession();
+      const asAdmin = await callAs(data.session?.access_token ?? '', { source: 'cron' });
+      expect(asAdmin.status).toBe(403);
+    } finally {
+      await cast.end();
+    }
+    const wrong = await callAs(config.anonKey, { source: 'cron' }, 'not-the-secret');
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('invalid_token');
+
+    const scheduled = await callAs(config.anonKey, { source: 'cron' }, await cronSecret());
+    expect(scheduled.status, await scheduled.clone().text()).toBe(200);
+    expect((await callAs(config.serviceRoleKey, {})).status).toBe(200);
+  });
+
+  it('answers a failure with a generic error, keeping the database message for the logs', async () => {
+    await adminSql(`revoke execute on function public.run_alert_check(timestamptz, integer) from service_role`);
+    try {
+      const failed = await callAs(config.serviceRoleKey, {});
+      expect(failed.status).toBe(500);
+      const body = (await failed.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('internal_error');
+      expect(body.error.message).not.toMatch(/permission|run_alert_check/);
+    } finally {
+      await adminSql(`grant execute on function public.run_alert_check(timestamptz, integer) to service_role`);
+    }
+  });
+
+  it('takes the time, batch size and time budget from the service role only', async () => {
+    const secret = await cronSecret();
+    const faked = await callAs(config.anonKey, { now: NOON }, secret);
     expect(faked.status).toBe(403);
     expect(((await faked.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    // The schedule's batch size is fixed: a large one in its body is ignored, not refused.
+    const big = await callAs(config.anonKey, { source: 'cron', batch_size: 1000, max_seconds: 300 }, secret);
+    expect(big.status).toBe(200);
     const bad = await fetch(`${functionsUrl}/check-alerts`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${config.serviceRoleKey}`, 'Content-Type': 'application/json' },

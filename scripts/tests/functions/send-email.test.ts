@@ -100,4 +100,86 @@ describe('send-email', () => {
     expect(result.status).toBe(409);
     await adminSql(`delete from public.email_suppressions where email = $1`, [customerEmail]);
   });
+
+  it('files only into a thread of the same customer (review L-3, step 8)', async () => {
+    // Customer B (agent2's) and their thread; the manager sees both A and B.
+    const otherEmail = uniqueEmail('other');
+    const [other] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, email, owner_id, source) values ('Bruno', $1, $2, 'manual') returning id`,
+      [otherEmail, cast.people.agent2.userId],
+    );
+    const [othersThread] = await adminSql<{ id: string }>(
+      `insert into public.message_threads (customer_id, subject) values ($1, 'B only') returning id`,
+      [other.id],
+    );
+    const [ownThread] = await adminSql<{ id: string }>(
+      `insert into public.message_threads (customer_id, subject) values ($1, 'A only') returning id`,
+      [cast.shopperCustomerId],
+    );
+    const before = (await mail.list(customerEmail)).length;
+
+    const crossed = await sendAs(await tokenOf('manager'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      thread_id: othersThread.id,
+    });
+    expect(crossed.status, JSON.stringify(crossed.body)).toBe(400);
+    expect(crossed.body.error).toMatchObject({ code: 'invalid_request' });
+    expect((crossed.body.error as { message: string }).message).toMatch(/^thread_id: .*another customer/);
+    expect(await adminSql(`select id from public.messages where thread_id = $1`, [othersThread.id])).toEqual([]);
+
+    // A thread the caller may not see at all is not found (agent does not see B).
+    const hidden = await sendAs(await tokenOf('agent'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      thread_id: othersThread.id,
+    });
+    expect(hidden.status, JSON.stringify(hidden.body)).toBe(404);
+
+    // The customer's own thread works.
+    const own = await sendAs(await tokenOf('manager'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      thread_id: ownThread.id,
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    const [filed] = await adminSql<{ thread_id: string; customer_id: string }>(
+      `select thread_id, customer_id from public.messages where id = $1`,
+      [own.body.message_id],
+    );
+    expect(filed).toEqual({ thread_id: ownThread.id, customer_id: cast.shopperCustomerId });
+    // Only the legitimate send reached A.
+    const deadline = Date.now() + 10_000;
+    while ((await mail.list(customerEmail)).length <= before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await mail.list(customerEmail)).length).toBe(before + 1);
+  });
+
+  it('accepts only http(s) URLs in *_url variables (review L-13)', async () => {
+    for (const url of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,<script>x</script>',
+      '//evil.example',
+    ]) {
+      const refused = await sendAs(await tokenOf('manager'), {
+        template_key: 'price_drop',
+        to: { email: cast.people.manager.email },
+        variables: { product_name: 'Bad link', new_price: '€1.00', product_url: url },
+      });
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'invalid_request' });
+      expect((refused.body.error as { message: string }).message).toMatch(/^variables\.product_url: /);
+    }
+    const ok = await sendAs(await tokenOf('manager'), {
+      template_key: 'price_drop',
+      to: { email: cast.people.manager.email },
+      variables: { product_name: 'Good link', new_price: '€1.00', product_url: 'https://shop.example/p/1' },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const message = await mail.waitFor(cast.people.manager.email, (m) => m.subject.includes('Good link'));
+    expect(message.html).toContain('href="https://shop.example/p/1"');
+  });
 });

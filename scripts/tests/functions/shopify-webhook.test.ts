@@ -1190,6 +1190,142 @@ describe('access to the ingestion tables and functions', () => {
   });
 });
 
+// ── content Postgres cannot hold (M-5, L-9) ───────────────────────────────────────────────
+
+describe('poison content: a signed delivery Postgres cannot store as sent is kept and answered 200', () => {
+  const order = (fields: Record<string, unknown> = {}) => ({
+    ...orderPayload({
+      id: uniqueExternalId(),
+      email: `poison-${uniqueTag()}@example.test`,
+      createdAt: minutesAgo(2),
+      updatedAt: minutesAgo(2),
+      lines: [{ price: '12.00', quantity: 1 }],
+    }),
+    ...fields,
+  });
+
+  async function stored(eventId: string) {
+    return adminSql<{ status: string; last_error: string | null; payload: unknown; original_body: string | null }>(
+      `select status, last_error, payload, original_body from public.webhook_deliveries where event_id = $1`,
+      [eventId],
+    );
+  }
+
+  it('a NUL in the order note: applied with U+FFFD in its place, the body kept as sent', async () => {
+    const payload = order({ note: 'gift\u0000wrap' });
+    const sent = await send('orders/create', payload);
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('applied');
+    const [row] = await stored(sent.eventId);
+    expect(row.status).toBe('applied');
+    expect((row.payload as { note: string }).note).toBe('gift\ufffdwrap');
+    expect(row.original_body).toBe(JSON.stringify(payload));
+    expect((await orderRow(payload.id as number)).id).toBeTruthy();
+  });
+
+  it('a lone surrogate in a name and a NUL in a key: applied, sanitised', async () => {
+    const payload = order({ note_attributes: [{ name: 'gift\u0000', value: 'x' }], ['odd\u0000key']: '\udc00' });
+    payload.customer = { ...(payload.customer as object), first_name: '\ud800Jane' } as typeof payload.customer;
+    const sent = await send('orders/create', payload);
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('applied');
+    const [row] = await stored(sent.eventId);
+    expect(row.payload).toMatchObject({ 'odd\ufffdkey': '\ufffd', customer: { first_name: '\ufffdJane' } });
+    expect(row.original_body).toBe(JSON.stringify(payload));
+  });
+
+  it('a paired surrogate (an emoji written as an escape) is stored as it is, with no copy of the body', async () => {
+    const payload = order({ note: 'thanks \ud83d\ude00' });
+    const sent = await send('orders/create', payload, {
+      rawBody: JSON.stringify(payload).replace('😀', '\\ud83d\\ude00'),
+    });
+    expect(sent.status).toBe(200);
+    const [row] = await stored(sent.eventId);
+    expect((row.payload as { note: string }).note).toBe('thanks 😀');
+    expect(row.original_body).toBeNull();
+  });
+
+  it('100 000-deep nesting: a placeholder delivery with the error and the body, answered 200, not retried', async () => {
+    const rawBody = `{"id":${uniqueExternalId()},"line_items":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const sent = await send('orders/create', null, { rawBody });
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('failed');
+    const [row] = await adminSql<{
+      status: string;
+      last_error: string;
+      original_body: string;
+      next_attempt_at: Date | null;
+    }>(`select status, last_error, original_body, next_attempt_at from public.webhook_deliveries where event_id = $1`, [
+      sent.eventId,
+    ]);
+    expect(row.status).toBe('failed');
+    expect(row.last_error).toMatch(/not storable/);
+    expect(row.original_body).toBe(rawBody);
+    expect(row.next_attempt_at).toBeNull();
+    // Shopify's retry of the same event is a duplicate, not a second row.
+    const again = await send('orders/create', null, { rawBody, eventId: sent.eventId });
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('duplicate');
+    expect(await stored(sent.eventId)).toHaveLength(1);
+  });
+
+  it('customers/redact also drops the kept bodies of sanitised and placeholder deliveries about the customer', async () => {
+    const customerId = uniqueExternalId();
+    const email = `poison-redact-${uniqueTag()}@example.test`;
+    const sanitised = await send(
+      'customers/update',
+      customerPayload({ id: customerId, email, firstName: 'Nul\u0000', lastName: 'Person', updatedAt: minutesAgo(10) }),
+    );
+    const deep = await send('orders/create', null, {
+      rawBody: `{"id":${uniqueExternalId()},"email":"${email}","customer":{"id":${customerId}},"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    });
+    expect([sanitised.status, deep.status]).toEqual([200, 200]);
+    const [placeholder] = await stored(deep.eventId);
+    expect(placeholder.payload).toEqual({ not_stored: true, id: expect.any(Number), customer: { id: customerId } });
+    expect(placeholder.original_body).toContain(email);
+
+    const redact = await send('customers/redact', {
+      shop_id: 954889,
+      shop_domain: SHOP,
+      customer: { id: customerId, email },
+      orders_to_redact: [],
+    });
+    expect(redact.body).toMatchObject({ status: 'applied', outcome: 'redacted' });
+    for (const eventId of [sanitised.eventId, deep.eventId]) {
+      const [row] = await stored(eventId);
+      expect(row.payload).toEqual({ redacted: true });
+      expect(row.original_body).toBeNull();
+    }
+  });
+
+  it('fuzz: every signed delivery with NUL, lone surrogates or deep nesting is answered 2xx and stored once', async () => {
+    const poisons = ['\u0000', '\ud800', '\udfff', 'a\u0000\ud834', '\ud83d\u0000\ude00', '\\u0000'];
+    const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)];
+    const sentIds: string[] = [];
+    for (let i = 0; i < 24; i += 1) {
+      const payload: Record<string, unknown> = order();
+      const field = pick(['note', 'name', 'email', 'cancel_reason', 'currency', 'tags']);
+      payload[field] = `${pick(poisons)}${String(payload[field] ?? '')}${pick(poisons)}`;
+      const customer = payload.customer as Record<string, unknown>;
+      customer[pick(['first_name', 'last_name', 'email'])] = pick(poisons);
+      payload[`k${pick(poisons)}`] = i % 5 === 0 ? 'DEEP' : 1;
+      // Built as text: Node's JSON.stringify cannot write a value nested this deep.
+      const depth = 5_000 * (i + 1);
+      const rawBody = JSON.stringify(payload).replace('"DEEP"', `${'['.repeat(depth)}${']'.repeat(depth)}`);
+      const topic = pick(['orders/create', 'orders/updated', 'customers/update', 'carts/update']);
+      const sent = await send(topic, null, { rawBody });
+      expect(sent.status, JSON.stringify(sent.body)).toBeGreaterThanOrEqual(200);
+      expect(sent.status, JSON.stringify(sent.body)).toBeLessThan(300);
+      sentIds.push(sent.eventId);
+    }
+    const [{ count }] = await adminSql<{ count: number }>(
+      `select count(*)::int from public.webhook_deliveries where event_id = any ($1)`,
+      [sentIds],
+    );
+    expect(count).toBe(sentIds.length);
+  }, 120_000);
+});
+
 // ── a simulator stream ────────────────────────────────────────────────────────────────────
 
 describe('a simulator stream with duplicates, retries and stale versions', () => {

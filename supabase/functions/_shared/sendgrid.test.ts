@@ -28,11 +28,26 @@ const email: OutgoingEmail = {
 
 // ── body ──────────────────────────────────────────────────────────────────────────────────
 
+Deno.test('control characters in a display name never reach a header: stripped (review L-13)', () => {
+  const body = buildMailSendBody({
+    ...email,
+    to: { email: 'eve@example.com', name: 'Eve\r\nBcc: attacker@evil.example\r\nX-Injected: 1' },
+    from: { email: 'alerts@cairn.test', name: 'Maria\u0000\u2028Lopez\u0085' },
+    replyTo: { email: 'maria@cairn.test', name: '\t\r\n' },
+  });
+  deepStrictEqual(body.personalizations[0].to, [
+    { email: 'eve@example.com', name: 'Eve Bcc: attacker@evil.example X-Injected: 1' },
+  ]);
+  deepStrictEqual(body.from, { email: 'alerts@cairn.test', name: 'Maria Lopez' });
+  // Nothing left of the name: no name at all.
+  deepStrictEqual(body.reply_to, { email: 'maria@cairn.test' });
+});
+
 Deno.test('buildMailSendBody builds the v3 body with unsubscribe headers and text/plain first', () => {
   deepStrictEqual(buildMailSendBody(email), {
     personalizations: [
       {
-        to: [{ email: 'jane@example.com', name: 'Doe  Jane' }],
+        to: [{ email: 'jane@example.com', name: 'Doe Jane' }],
         subject: 'Back in stock',
         custom_args: { alert_id: '42', kind: 'back_in_stock' },
       },

@@ -52,8 +52,20 @@ export interface MailSendBody {
   categories?: string[];
 }
 
-const cleanName = (address: EmailAddress): EmailAddress =>
-  address.name ? { email: address.email, name: address.name.replace(/[;,]/g, ' ').trim() } : { email: address.email };
+/**
+ * A display name safe in a header: control characters (CR/LF included, C1 and the Unicode line
+ * separators too) and the address-list separators `;` `,` become spaces, so a customer named
+ * "Eve\r\nBcc: …" can never add a header, whatever the mail API does with it (review L-13; the
+ * database refuses such names too). Stripped rather than refused: a name stored before that
+ * rule must not stop an email. Nothing left means no name.
+ */
+const cleanName = (address: EmailAddress): EmailAddress => {
+  const name = address.name
+    ?.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029;,]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  return name ? { email: address.email, name } : { email: address.email };
+};
 
 /** The v3 body for one email; throws on what SendGrid would refuse with 400. */
 export function buildMailSendBody(email: OutgoingEmail): MailSendBody {

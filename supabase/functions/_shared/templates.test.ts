@@ -7,6 +7,7 @@ import {
   pickLanguage,
   placeholdersOf,
   renderTemplate,
+  isHttpUrl,
 } from './templates.ts';
 
 const template = {
@@ -105,4 +106,40 @@ Deno.test('pickLanguage prefers exact, then base language, then the store defaul
   strictEqual(pickLanguage(available, 'PT-br', 'en'), 'pt-BR');
   strictEqual(pickLanguage(available, 'de', 'en'), 'en');
   strictEqual(pickLanguage(available, null, 'fr'), 'fr');
+});
+
+Deno.test('*_url variables render only http(s) URLs; anything else is dropped and reported (review L-13)', () => {
+  const link = { subject: 's', text: '{{product_url}}', html: '<a href="{{product_url}}">x</a>' };
+  for (const bad of [
+    'javascript:alert(1)',
+    ' JAVASCRIPT:alert(1)',
+    'java\tscript:alert(1)',
+    'data:text/html,x',
+    '//evil.test',
+  ]) {
+    const rendered = renderTemplate(link, { product_url: bad });
+    strictEqual(rendered.html, '<a href="">x</a>', bad);
+    deepStrictEqual(rendered.unknown, ['product_url']);
+  }
+  strictEqual(renderTemplate(link, { product_url: 'HTTPS://shop.test/p' }).html, '<a href="HTTPS://shop.test/p">x</a>');
+  // Other variables are not URLs and are left alone.
+  strictEqual(
+    renderTemplate({ subject: 's', text: '{{note}}', html: 'h' }, { note: 'javascript:x' }).text,
+    'javascript:x',
+  );
+});
+
+Deno.test('isHttpUrl accepts absolute http(s) URLs only', () => {
+  for (const ok of ['http://a.test', 'https://a.test/p?q=1#f', 'HTTPS://A.TEST']) strictEqual(isHttpUrl(ok), true, ok);
+  for (const bad of [
+    '',
+    'javascript:alert(1)',
+    ' https://a.test',
+    'https:/a',
+    'ftp://a.test',
+    'https://',
+    '/relative',
+  ]) {
+    strictEqual(isHttpUrl(bad), false, bad);
+  }
 });

@@ -27,6 +27,17 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
 }
 
+/**
+ * Whether `value` is an absolute http(s) URL, written as one (no leading blanks or control
+ * characters a browser would skip to find `javascript:` behind them).
+ */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/[^\s/?#]/i.test(value) && URL.canParse(value);
+}
+
+/** Variables named `*_url` (product_url, unsubscribe_url…) are links: only http(s) is rendered. */
+export const isUrlVariable = (name: string): boolean => name.endsWith('_url');
+
 function lookup(variables: TemplateVariables, path: string): string | null {
   let value: TemplateValue = variables;
   for (const key of path.split('.')) {
@@ -34,7 +45,10 @@ function lookup(variables: TemplateVariables, path: string): string | null {
     value = value[key];
   }
   if (value === null || value === undefined || typeof value === 'object') return null;
-  return String(value);
+  const text = String(value);
+  // A `javascript:` or `data:` link would survive HTML escaping: dropped (review L-13).
+  if (isUrlVariable(path) && text !== '' && !isHttpUrl(text)) return null;
+  return text;
 }
 
 function substitute(

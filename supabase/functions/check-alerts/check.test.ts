@@ -1,7 +1,14 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import type { ClaimedAlert } from '../_shared/alert-email.ts';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
-import { type AlertStore, checkRequestSchema, runAlertCheck, runChecks, type SendOutcome } from './check.ts';
+import {
+  type AlertStore,
+  checkRequestSchema,
+  runAlertCheck,
+  runChecks,
+  runOptionsFor,
+  type SendOutcome,
+} from './check.ts';
 
 const alert = (id: number): ClaimedAlert => ({
   alert_id: id,
@@ -163,4 +170,23 @@ Deno.test('the request schema takes an ISO time with offset and refuses anything
   for (const body of [{ now: 'yesterday' }, { batch_size: 0 }, { batch_size: 501 }, { max_seconds: 0 }, { extra: 1 }]) {
     strictEqual(checkRequestSchema.safeParse(body).success, false, JSON.stringify(body));
   }
+});
+
+Deno.test('the schedule gets the fixed batch size and time budget; only the service role may tune them (L-5)', () => {
+  const request = checkRequestSchema.parse({ batch_size: 1000, max_seconds: 300, send_only: true, check_only: true });
+  deepStrictEqual(runOptionsFor(request, 'schedule'), { batchSize: 200, budgetMs: 45_000 });
+  deepStrictEqual(runOptionsFor(request, 'service_role'), {
+    now: undefined,
+    batchSize: 1000,
+    budgetMs: 300_000,
+    sendOnly: true,
+    checkOnly: true,
+  });
+  deepStrictEqual(runOptionsFor(checkRequestSchema.parse({}), 'service_role'), {
+    now: undefined,
+    batchSize: 200,
+    budgetMs: 45_000,
+    sendOnly: undefined,
+    checkOnly: undefined,
+  });
 });

@@ -26,6 +26,30 @@ export const checkRequestSchema = z
 
 export type CheckRequest = z.infer<typeof checkRequestSchema>;
 
+/** Alerts claimed per batch, and the time budget of a run, when the caller does not choose. */
+const DEFAULT_BATCH_SIZE = 200;
+const DEFAULT_MAX_SECONDS = 45;
+
+/**
+ * The run's tuning from the request: the service role (tests, benchmarks, an operator draining
+ * a backlog) may set it; the schedule always runs with the defaults, whatever its body says,
+ * so the secret it carries cannot be used to make runs heavier (review L-5). A fake `now` is
+ * refused earlier, not ignored.
+ */
+export function runOptionsFor(
+  request: CheckRequest,
+  caller: 'service_role' | 'schedule',
+): Pick<RunOptions, 'now' | 'batchSize' | 'budgetMs' | 'sendOnly' | 'checkOnly'> {
+  if (caller !== 'service_role') return { batchSize: DEFAULT_BATCH_SIZE, budgetMs: DEFAULT_MAX_SECONDS * 1000 };
+  return {
+    now: request.now,
+    batchSize: request.batch_size ?? DEFAULT_BATCH_SIZE,
+    budgetMs: (request.max_seconds ?? DEFAULT_MAX_SECONDS) * 1000,
+    sendOnly: request.send_only,
+    checkOnly: request.check_only,
+  };
+}
+
 export interface CheckSummary {
   events: number;
   queued: number;

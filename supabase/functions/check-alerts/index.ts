@@ -1,6 +1,7 @@
-// check-alerts: scheduled every 5 minutes (pg_cron + pg_net, see the schedule migration).
+// check-alerts: scheduled every 5 minutes (pg_cron + pg_net, see the schedule migrations).
 // Runs the SQL alert check, then sends the due alert emails through SendGrid.
-// Wiring only: CORS → method → body (a fake `now` only for the service role) → handler.
+// Wiring only: CORS → method → caller (the schedule's X-Cron-Secret or the service role, nobody
+// else) → body (time and tuning only for the service role) → handler.
 import {
   buildAlertEmail,
   type ClaimedAlert,
@@ -11,21 +12,25 @@ import { preflight } from '../_shared/cors.ts';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { sendEmail, sendGridOptionsFromEnv } from '../_shared/sendgrid.ts';
+import { scheduledCaller } from '../_shared/scheduled-call.ts';
 import { jwtRole, serviceClient } from '../_shared/supabase-clients.ts';
 import { unsubscribeSecretFromEnv } from '../_shared/unsubscribe-token.ts';
-import { type AlertStore, checkRequestSchema, runAlertCheck } from './check.ts';
+import { type AlertStore, checkRequestSchema, runAlertCheck, runOptionsFor } from './check.ts';
 
 Deno.serve(async (req) => {
   const cors = preflight(req);
   if (cors) return cors;
   if (req.method !== 'POST') return fail('method_not_allowed', 'Use POST');
 
+  // Not anonymous (review L-5): any visitor holding the public anon key could drive the engine.
+  const caller = scheduledCaller(jwtRole(req.headers.get('Authorization')), req.headers);
+  if (!caller.ok) return caller.response;
+
   const body = await readJsonBody(req, checkRequestSchema, 16 * 1024);
   if (!body.ok) return body.response;
   const request = body.value;
-  // The schedule calls with the anon key (Supabase's documented pattern): running the check is
-  // harmless and idempotent; pretending it is another time is not, so only the service role may.
-  if (request.now !== undefined && jwtRole(req.headers.get('Authorization')) !== 'service_role') {
+  // Pretending it is another time changes who gets what (quiet hours, daily cap).
+  if (request.now !== undefined && caller.caller !== 'service_role') {
     return fail('forbidden', 'now: only the service role may set the time');
   }
 
@@ -70,21 +75,12 @@ Deno.serve(async (req) => {
       store,
       (alert) => buildAlertEmail(alert, emailOptions),
       (email) => sendEmail(email, sendGrid),
-      {
-        now: request.now,
-        batchSize: request.batch_size ?? 200,
-        concurrency: 16,
-        budgetMs: (request.max_seconds ?? 45) * 1000,
-        sendOnly: request.send_only,
-        checkOnly: request.check_only,
-      },
+      { ...runOptionsFor(request, caller.caller), concurrency: 16 },
     );
     return jsonResponse(result);
   } catch (error) {
+    // The detail (a database message) goes to the logs, not to the caller.
     console.error('check-alerts failed', error);
-    return fail(
-      'internal_error',
-      error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error),
-    );
+    return fail('internal_error', 'The alert check failed; the function logs say why');
   }
 });

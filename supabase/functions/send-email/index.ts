@@ -67,6 +67,11 @@ Deno.serve(async (req) => {
         if (error) throw error;
         return (data as Array<{ subject: string; body_html: string; body_text: string }>)[0] ?? null;
       },
+      async threadCustomer(threadId) {
+        const { data, error } = await db.from('message_threads').select('customer_id').eq('id', threadId).maybeSingle();
+        if (error) throw error;
+        return (data as { customer_id: string } | null)?.customer_id ?? null;
+      },
       async recordOutbound(customerId, threadId, message) {
         let thread = threadId;
         if (!thread) {

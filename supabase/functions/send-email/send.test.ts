@@ -19,6 +19,9 @@ const customer: Customer = {
   language: 'es',
 };
 
+const otherCustomer = '6f1c7c52-3f0e-4d55-9d0a-3b1df0a0a009';
+const threads = { own: '0b7d2c1e-1111-4c8e-9a3b-000000000001', other: '0b7d2c1e-1111-4c8e-9a3b-000000000002' };
+
 function ports(overrides: Partial<SendEmailPorts> = {}) {
   const sent: OutgoingEmail[] = [];
   const delivered: Array<[string, SendResult]> = [];
@@ -33,6 +36,8 @@ function ports(overrides: Partial<SendEmailPorts> = {}) {
       rendered.push([key, language, variables]);
       return Promise.resolve({ subject: 'Hola\n{{x}}', body_html: '<p>h</p>', body_text: 't' });
     },
+    threadCustomer: (id) =>
+      Promise.resolve(id === threads.own ? customer.id : id === threads.other ? otherCustomer : null),
     recordOutbound: () => Promise.resolve('m1'),
     markDelivery: (id, result) => {
       delivered.push([id, result]);
@@ -115,4 +120,35 @@ Deno.test('the request schema refuses bad keys, recipients and variables', () =>
   ]) {
     strictEqual(sendEmailRequestSchema.safeParse(bad).success, false, JSON.stringify(bad));
   }
+});
+
+Deno.test("a thread_id must be one of the recipient's own threads (review L-3)", async () => {
+  const send = (thread_id: string) =>
+    sendTemplatedEmail({ template_key: 'welcome', to: { customer_id: customer.id }, thread_id }, fake.ports);
+  const fake = ports();
+  const crossed = await send(threads.other);
+  strictEqual(crossed.ok ? 'ok' : crossed.code, 'invalid_request');
+  strictEqual(!crossed.ok && crossed.message.startsWith('thread_id: '), true);
+  const unseen = await send('0b7d2c1e-1111-4c8e-9a3b-000000000003');
+  strictEqual(unseen.ok ? 'ok' : unseen.code, 'not_found');
+  strictEqual(fake.sent.length, 0);
+  strictEqual((await send(threads.own)).ok, true);
+  strictEqual(fake.sent.length, 1);
+});
+
+Deno.test('*_url variables must be http(s) URLs (review L-13)', () => {
+  const ok = { template_key: 'price_drop', to: { customer_id: customer.id } };
+  for (const url of ['javascript:alert(1)', 'data:text/html,x', '//evil.test', 'not a url']) {
+    const parsed = sendEmailRequestSchema.safeParse({ ...ok, variables: { product_url: url } });
+    strictEqual(parsed.success, false, url);
+    strictEqual(parsed.error?.issues[0].path.join('.'), 'variables.product_url');
+  }
+  for (const value of ['https://shop.test/p', 'http://shop.test', '', null]) {
+    strictEqual(
+      sendEmailRequestSchema.safeParse({ ...ok, variables: { product_url: value } }).success,
+      true,
+      String(value),
+    );
+  }
+  strictEqual(sendEmailRequestSchema.safeParse({ ...ok, variables: { note: 'javascript:x' } }).success, true);
 });

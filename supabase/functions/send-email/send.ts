@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../_shared/errors.ts';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
+import { isHttpUrl, isUrlVariable } from '../_shared/templates.ts';
 
 const variableValue = z.union([z.string().max(5000), z.number(), z.boolean(), z.null()]);
 
@@ -15,7 +16,18 @@ export const sendEmailRequestSchema = z
   .object({
     template_key: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a template key such as price_drop'),
     to: z.union([z.object({ customer_id: z.uuid() }).strict(), z.object({ email: z.email().max(320) }).strict()]),
-    variables: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,59}$/), variableValue).optional(),
+    variables: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]{0,59}$/), variableValue)
+      .superRefine((variables, context) => {
+        // Links (`*_url`) must be http(s): a `javascript:` href survives HTML escaping (L-13).
+        for (const [name, value] of Object.entries(variables)) {
+          if (!isUrlVariable(name) || value === null || value === '') continue;
+          if (typeof value !== 'string' || !isHttpUrl(value)) {
+            context.addIssue({ code: 'custom', path: [name], message: 'only http:// or https:// URLs are accepted' });
+          }
+        }
+      })
+      .optional(),
     /** ISO 639-1; defaults to the customer's language, then the workspace default. */
     language: z
       .string()
@@ -59,6 +71,8 @@ export interface SendEmailPorts {
   isSuppressed(email: string): Promise<boolean>;
   /** public.render_template as the caller; null when the template does not exist. */
   render(key: string, language: string | null, variables: Record<string, unknown>): Promise<Rendered | null>;
+  /** The customer a message thread belongs to, as the caller sees it; null when they see no such thread. */
+  threadCustomer(threadId: string): Promise<string | null>;
   /** Writes the outbound message (queued) as the caller; null when RLS refuses. */
   recordOutbound(
     customerId: string,
@@ -117,6 +131,20 @@ export async function sendTemplatedEmail(request: SendEmailRequest, ports: SendE
   if (!to) return failure('invalid_request', 'to.customer_id: the customer has no email address');
   if (await ports.isSuppressed(to)) {
     return failure('conflict', 'to: this address bounced or reported spam; it is on the suppression list');
+  }
+
+  // A message is filed in the thread it names, and the thread decides whose record it joins:
+  // another customer's thread would show this recipient's address and mail to that customer's
+  // owner (review L-3). RLS lets a manager write to both, so the match is checked here.
+  if (customer && request.thread_id) {
+    const threadCustomer = await ports.threadCustomer(request.thread_id);
+    if (!threadCustomer) return failure('not_found', 'thread_id: no such thread that you may see');
+    if (threadCustomer !== customer.id) {
+      return failure(
+        'invalid_request',
+        "thread_id: the thread belongs to another customer; use one of the recipient's threads or leave thread_id out",
+      );
+    }
   }
 
   const language = request.language ?? customer?.language ?? null;

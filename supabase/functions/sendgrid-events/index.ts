@@ -1,8 +1,10 @@
 // sendgrid-events: SendGrid's signed Event Webhook (config.toml: verify_jwt = false — SendGrid
 // sends no JWT; the ECDSA signature is the proof).
 // Wiring only: CORS → method → raw body → signature + timestamp → validation → record.
+// Content Postgres cannot store as sent (NUL, unpaired surrogates: replaced by U+FFFD; nesting
+// too deep: a placeholder event) is recorded anyway and answered 200 (security review M-5, L-9).
 import { preflight } from '../_shared/cors.ts';
-import { fail, parseJsonBytes, readRawBody, validate } from '../_shared/errors.ts';
+import { fail, readRawBody, validate } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import {
   SENDGRID_SIGNATURE_HEADER,
@@ -11,7 +13,8 @@ import {
   verifySendGridSignature,
 } from '../_shared/sendgrid.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
-import { toEventRecords } from './events.ts';
+import { parseStorableJson } from '../_shared/storable-json.ts';
+import { recordEvents, type RecordResult, toEventRecords, withOriginalEvents } from './events.ts';
 
 /** SendGrid batches events; a batch stays well under this. */
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -41,17 +44,35 @@ Deno.serve(async (req) => {
       return fail('internal_error', 'SENDGRID_WEBHOOK_PUBLIC_KEY is not a P-256 key');
     return fail('invalid_signature', 'The signature does not match the body');
   }
-  const json = parseJsonBytes(raw.value);
+  const json = parseStorableJson(raw.value);
   if (!json.ok) return json.response;
-  const events = validate(sendGridEventsSchema, json.value);
+  let batch = json.value.value;
+  if (json.value.sanitised) {
+    console.warn('SendGrid batch sanitised (NUL or unpaired surrogate)');
+    batch = withOriginalEvents(batch, JSON.parse(json.value.text));
+  }
+  const events = validate(sendGridEventsSchema, batch);
   if (!events.ok) return events.response;
 
   // Service role: the events are about any customer, and only the system records deliveries,
   // suppressions and consent withdrawals (record_email_events is granted to it alone).
-  const { data, error } = await serviceClient().rpc('record_email_events', { events: toEventRecords(events.value) });
-  if (error) {
+  const client = serviceClient();
+  try {
+    const result = await recordEvents(
+      toEventRecords(events.value),
+      async (records) => {
+        const { data, error } = await client.rpc('record_email_events', { events: records });
+        // postgrest-js reports a failure to serialise the body (a value nested deeper than the
+        // runtime's stack) as a message, not as the RangeError it was.
+        if (error?.message.startsWith('RangeError:')) throw new RangeError(error.message);
+        if (error) throw error;
+        return (data as RecordResult[])[0];
+      },
+      (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+    );
+    return jsonResponse(result);
+  } catch (error) {
     console.error('recording SendGrid events failed', error);
     return fail('internal_error', 'Could not record the events; SendGrid will retry');
   }
-  return jsonResponse((data as Array<{ received: number; recorded: number }>)[0]);
 });

@@ -57,7 +57,7 @@ export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
       const { rows } = await pool.query<{ result: IngestResult }>(
         `select public.ingest_shopify_webhook(
            shop_domain => $1, topic => $2, event_id => $3, webhook_id => $4, triggered_at => $5,
-           api_version => $6, payload => $7::jsonb, mapped => $8::jsonb, parse_error => $9
+           api_version => $6, payload => $7::jsonb, mapped => $8::jsonb, parse_error => $9, original_body => $10
          ) as result`,
         [
           input.shop_domain,
@@ -69,6 +69,7 @@ export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
           JSON.stringify(input.payload),
           input.mapped === null ? null : JSON.stringify(input.mapped),
           input.parse_error,
+          input.original_body,
         ],
       );
       return rows[0].result;

@@ -1,6 +1,13 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { hmacSha256, toBase64, utf8 } from '../_shared/bytes.ts';
-import { BODY_LIMIT, handleShopifyWebhook, type IngestInput, type IngestResult, type WebhookDeps } from './handler.ts';
+import {
+  BODY_LIMIT,
+  handleShopifyWebhook,
+  type IngestInput,
+  type IngestResult,
+  placeholderPayload,
+  type WebhookDeps,
+} from './handler.ts';
 import { SecretCache } from './secrets.ts';
 
 const shop = 'cairn-demo.myshopify.com';
@@ -28,7 +35,15 @@ async function delivery(
   return new Request('http://localhost/shopify-webhook', { method: 'POST', headers, body });
 }
 
-function fakes(options: { secrets?: Record<string, string>; result?: IngestResult; ingestError?: Error } = {}) {
+function fakes(
+  options: {
+    secrets?: Record<string, string>;
+    result?: IngestResult;
+    ingestError?: Error;
+    /** Rejects ingest calls whose payload is not null with this error (a content error). */
+    payloadError?: Error & { code?: string };
+  } = {},
+) {
   const ingested: IngestInput[] = [];
   const lookups: string[] = [];
   const known = options.secrets ?? { [shop]: secret };
@@ -39,6 +54,8 @@ function fakes(options: { secrets?: Record<string, string>; result?: IngestResul
     }),
     ingest(input) {
       if (options.ingestError) return Promise.reject(options.ingestError);
+      const placeholder = (input.payload as { not_stored?: boolean } | null)?.not_stored === true;
+      if (options.payloadError && !placeholder) return Promise.reject(options.payloadError);
       ingested.push(input);
       return Promise.resolve(options.result ?? { status: 'applied', delivery_id: 1, outcome: 'updated' });
     },
@@ -160,6 +177,45 @@ Deno.test('when storing fails the answer is 500, so Shopify retries', async () =
   strictEqual(await errorCode(response), 'internal_error');
 });
 
+Deno.test('a NUL or an unpaired surrogate is stored as U+FFFD, with the body as sent beside it', async () => {
+  const body = JSON.stringify({ ...product, title: 'Trail\u0000Runner', vendor: '\ud800' });
+  const { deps, ingested } = fakes();
+  const response = await handleShopifyWebhook(await delivery({ body }), deps);
+  strictEqual(response.status, 200);
+  const [input] = ingested;
+  strictEqual((input.payload as { title: string }).title, 'Trail\ufffdRunner');
+  strictEqual((input.mapped as { record: { title: string } }).record.title, 'Trail\ufffdRunner');
+  strictEqual(input.original_body, body);
+});
+
+Deno.test('an ordinary body is stored without a copy of it', async () => {
+  const { deps, ingested } = fakes();
+  await handleShopifyWebhook(await delivery(), deps);
+  strictEqual(ingested[0].original_body, null);
+});
+
+Deno.test('a content error from the database stores a placeholder with the error and answers 200', async () => {
+  const tooDeep = Object.assign(new Error('stack depth limit exceeded'), { code: '54001' });
+  const { deps, ingested } = fakes({ payloadError: tooDeep, result: { status: 'failed', delivery_id: 7 } });
+  const response = await handleShopifyWebhook(await delivery(), deps);
+  strictEqual(response.status, 200);
+  deepStrictEqual(await response.json(), { status: 'failed', deliveryId: 7 });
+  const [input] = ingested;
+  deepStrictEqual(input.payload, { not_stored: true, id: product.id });
+  strictEqual(input.mapped, null);
+  strictEqual(input.parse_error, 'payload not storable: 54001: stack depth limit exceeded');
+  strictEqual(input.original_body, JSON.stringify(product));
+});
+
+Deno.test('an error that is not about the content (connection, timeout) is still a 500', async () => {
+  const { deps, ingested } = fakes({
+    payloadError: Object.assign(new Error('terminating connection'), { code: '57P01' }),
+  });
+  const response = await handleShopifyWebhook(await delivery(), deps);
+  strictEqual(response.status, 500);
+  strictEqual(ingested.length, 0);
+});
+
 Deno.test('only POST is accepted', async () => {
   const { deps } = fakes();
   const response = await handleShopifyWebhook(new Request('http://localhost/shopify-webhook'), deps);
@@ -184,4 +240,15 @@ Deno.test('a shop deactivated while its secret was cached is refused like an unk
   // The cached secret was dropped: the next delivery looks the shop up again.
   await handleShopifyWebhook(await delivery(), deps);
   strictEqual(lookups.length, 2);
+});
+
+Deno.test('a placeholder keeps only the ids privacy requests match deliveries by', () => {
+  deepStrictEqual(placeholderPayload({ id: 7, order_id: '8', customer: { id: 9, email: 'a@b.c' }, note: 'x' }), {
+    not_stored: true,
+    id: 7,
+    order_id: '8',
+    customer: { id: 9 },
+  });
+  deepStrictEqual(placeholderPayload([[[]]]), { not_stored: true });
+  deepStrictEqual(placeholderPayload({ id: { deep: [] }, customer: null }), { not_stored: true });
 });

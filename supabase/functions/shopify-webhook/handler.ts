@@ -17,8 +17,14 @@
  * - A duplicate (same topic and X-Shopify-Event-Id) is answered 200 `duplicate`, not applied again.
  * - Unknown topics are stored as `ignored` and answered 200.
  * - Signed but not JSON is refused with 400 and not stored: there is nothing to apply or keep.
+ * - Signed JSON that Postgres cannot hold as sent (`\u0000`, unpaired surrogates: security review
+ *   M-5) is stored with U+FFFD in their place and applied, the body as sent kept beside it. When
+ *   storing still fails because of the content (nesting too deep for jsonb, L-9, or any other
+ *   data error), retrying could never help: a placeholder delivery is stored with the error and
+ *   the body, as `failed`, and answered 200 (../_shared/storable-json.ts). The placeholder keeps
+ *   the ids a privacy request matches deliveries by, so a redaction still finds (and drops) it.
  */
-import { fail, parseJsonBytes, readRawBody } from '../_shared/errors.ts';
+import { fail, readRawBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { parseShopifyPayload } from '../_shared/shopify-payloads.ts';
 import {
@@ -28,6 +34,7 @@ import {
   shopDomainOf,
   verifyShopifyHmac,
 } from '../_shared/shopify.ts';
+import { describeContentError, isContentError, parseStorableJson } from '../_shared/storable-json.ts';
 import type { SecretCache } from './secrets.ts';
 
 /** Shopify payloads are far smaller; anything above is refused before it is buffered. */
@@ -44,6 +51,8 @@ export interface IngestInput {
   payload: unknown;
   mapped: unknown;
   parse_error: string | null;
+  /** The body as sent, when `payload` is not it (sanitised, or a placeholder). */
+  original_body: string | null;
 }
 
 export interface IngestResult {
@@ -82,40 +91,70 @@ export async function handleShopifyWebhook(req: Request, deps: WebhookDeps): Pro
   if (!headers.ok) return fail('invalid_headers', headers.message);
   const delivery = headers.value;
 
-  const json = parseJsonBytes(raw.value);
+  const json = parseStorableJson(raw.value);
   if (!json.ok) return json.response;
+  const body = json.value;
+  if (body.sanitised) {
+    deps.log('warn', 'shopify webhook payload sanitised (NUL or unpaired surrogate)', {
+      shop: domain,
+      topic: delivery.topic,
+      eventId: delivery.eventId,
+    });
+  }
 
   let mapped: unknown = null;
   let parseError: string | null = null;
   if (isSupportedTopic(delivery.topic)) {
-    const parsed = parseShopifyPayload(delivery.topic, json.value);
+    const parsed = parseShopifyPayload(delivery.topic, body.value);
     if (parsed.ok) mapped = parsed.value;
     else parseError = `invalid payload: ${parsed.message}`;
   } else {
     deps.log('info', 'shopify webhook topic ignored', { shop: domain, topic: delivery.topic });
   }
 
+  const input: IngestInput = {
+    shop_domain: domain,
+    topic: delivery.topic,
+    event_id: delivery.eventId,
+    webhook_id: delivery.webhookId,
+    triggered_at: delivery.triggeredAt,
+    api_version: delivery.apiVersion,
+    payload: body.value,
+    mapped,
+    parse_error: parseError,
+    original_body: body.sanitised ? body.text : null,
+  };
   let result: IngestResult;
   try {
-    result = await deps.ingest({
-      shop_domain: domain,
-      topic: delivery.topic,
-      event_id: delivery.eventId,
-      webhook_id: delivery.webhookId,
-      triggered_at: delivery.triggeredAt,
-      api_version: delivery.apiVersion,
-      payload: json.value,
-      mapped,
-      parse_error: parseError,
-    });
+    result = await deps.ingest(input);
   } catch (error) {
-    deps.log('error', 'shopify webhook could not be stored', {
+    const fields = {
       shop: domain,
       topic: delivery.topic,
       eventId: delivery.eventId,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return fail('internal_error', 'The delivery could not be stored; please retry');
+      error: describeContentError(error),
+    };
+    if (!isContentError(error)) {
+      deps.log('error', 'shopify webhook could not be stored', fields);
+      return fail('internal_error', 'The delivery could not be stored; please retry');
+    }
+    // The same content fails the same way every time: kept as a placeholder, never retried.
+    deps.log('warn', 'shopify webhook payload not storable; stored a placeholder', fields);
+    try {
+      result = await deps.ingest({
+        ...input,
+        payload: placeholderPayload(body.value),
+        mapped: null,
+        parse_error: `payload not storable: ${describeContentError(error)}`,
+        original_body: body.text,
+      });
+    } catch (placeholderError) {
+      deps.log('error', 'shopify webhook could not be stored', {
+        ...fields,
+        error: describeContentError(placeholderError),
+      });
+      return fail('internal_error', 'The delivery could not be stored; please retry');
+    }
   }
 
   if (result.status === 'unknown_shop') {
@@ -148,4 +187,20 @@ async function signatureIsValid(body: Uint8Array, hmac: string, domain: string, 
   return (
     fresh.secret !== null && fresh.secret !== first.secret && (await verifyShopifyHmac(body, hmac, fresh.secret)).ok
   );
+}
+
+/**
+ * What a placeholder delivery stores as its payload: the ids customers/redact and shop/redact
+ * match stored deliveries by (`id`, `order_id`, `customer.id`), when they are plain values.
+ */
+export function placeholderPayload(value: unknown): Record<string, unknown> {
+  const placeholder: Record<string, unknown> = { not_stored: true };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return placeholder;
+  const record = value as Record<string, unknown>;
+  const plain = (item: unknown) => typeof item === 'number' || typeof item === 'string';
+  if (plain(record.id)) placeholder.id = record.id;
+  if (plain(record.order_id)) placeholder.order_id = record.order_id;
+  const customer = record.customer as Record<string, unknown> | null | undefined;
+  if (customer && typeof customer === 'object' && plain(customer.id)) placeholder.customer = { id: customer.id };
+  return placeholder;
 }

@@ -62,7 +62,7 @@ describe('SettingsRoute', () => {
   it('shows an admin a card for every settings page', async () => {
     vi.mocked(fetchMember).mockResolvedValue(memberWith('admin'));
     renderAt('/settings');
-    expect(await cardNames()).toEqual(['Profile', 'Team', 'Tags', 'Custom fields', 'Workspace']);
+    expect(await cardNames()).toEqual(['Profile', 'Team', 'Tags', 'Custom fields', 'Workspace', 'Scheduled jobs']);
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });
 
@@ -78,6 +78,13 @@ describe('SettingsRoute', () => {
     expect(await screen.findByRole('heading', { name: 'Workspace', level: 1 })).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Not available with your role' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Back to settings' })).toHaveAttribute('href', '/settings');
+  });
+
+  it('keeps the scheduled jobs page for admins (job_health refuses everyone else anyway)', async () => {
+    vi.mocked(fetchMember).mockResolvedValue(memberWith('manager'));
+    renderAt('/settings/scheduled-jobs');
+    expect(await screen.findByRole('heading', { name: 'Scheduled jobs', level: 1 })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Not available with your role' })).toBeInTheDocument();
   });
 
   it('renders a sub-page in place, with the role deciding what it offers', async () => {

@@ -1,4 +1,14 @@
-import { ChevronLeft, ChevronRight, Coins, ListPlus, Tags, UserRound, Users, type LucideIcon } from 'lucide-react';
+import {
+  ChevronLeft,
+  ChevronRight,
+  Clock,
+  Coins,
+  ListPlus,
+  Tags,
+  UserRound,
+  Users,
+  type LucideIcon,
+} from 'lucide-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
@@ -6,6 +16,7 @@ import { Link, Route, Routes } from 'react-router-dom';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
+import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import type { TeamRole } from '@/features/team/api/team.ts';
@@ -16,7 +27,7 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team' | 'tags' | 'customFields' | 'workspace';
+type PageId = 'team' | 'tags' | 'customFields' | 'workspace' | 'scheduledJobs';
 
 interface SettingsPage {
   id: PageId;
@@ -33,6 +44,7 @@ const PAGES: SettingsPage[] = [
   { id: 'tags', path: 'tags', icon: Tags, roles: ALL },
   { id: 'customFields', path: 'custom-fields', icon: ListPlus, roles: ['admin'] },
   { id: 'workspace', path: 'workspace', icon: Coins, roles: ['admin'] },
+  { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, roles: ['admin'] },
 ];
 
 /** The settings area: the index of cards and its pages, nested under /settings/*. */
@@ -47,6 +59,7 @@ export function SettingsRoute() {
       <Route path="tags" element={<SettingsSubpage id="tags" role={role} />} />
       <Route path="custom-fields" element={<SettingsSubpage id="customFields" role={role} />} />
       <Route path="workspace" element={<SettingsSubpage id="workspace" role={role} />} />
+      <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" role={role} />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -109,6 +122,7 @@ const CONTENT: Record<PageId, (props: { role: TeamRole }) => ReactNode> = {
   tags: ({ role }) => <TagsSettings canEdit={role === 'admin' || role === 'manager'} canCreate={role !== 'readonly'} />,
   customFields: () => <CustomFieldsSettings />,
   workspace: () => <WorkspaceSettings />,
+  scheduledJobs: () => <ScheduledJobsSettings />,
 };
 
 function SettingsSubpage({ id, role }: { id: PageId; role: TeamRole | null }) {

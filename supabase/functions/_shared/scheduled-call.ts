@@ -1,0 +1,43 @@
+/**
+ * Who may call a scheduled function (check-alerts…): its schedule or the service role, nobody
+ * else (security review L-5). The schedule's pg_cron job posts through
+ * private.call_scheduled_function, with the anon key (the gateway wants a key) and the Vault
+ * secret `cron_secret` in `X-Cron-Secret`; the function compares it with its own CRON_SECRET
+ * (the same value, set as a function secret) in constant time. The service role (tests,
+ * benchmarks, an operator) is recognised by the role of its JWT (`jwtRole`), which the platform
+ * verified (verify_jwt = true for these functions).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { fail } from './errors.ts';
+
+type Env = { get(name: string): string | undefined };
+
+export const CRON_SECRET_HEADER = 'X-Cron-Secret';
+
+export type ScheduledCaller = 'service_role' | 'schedule';
+
+export type CallerCheck = { ok: true; caller: ScheduledCaller } | { ok: false; response: Response };
+
+/** Equal strings, compared in time independent of where they differ (digests of equal length). */
+function sameSecret(sent: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(sent), digest(expected));
+}
+
+/** `role`: the role claim of the caller's (platform-verified) JWT, or null. */
+export function scheduledCaller(role: string | null, headers: Headers, env: Env = Deno.env): CallerCheck {
+  if (role === 'service_role') return { ok: true, caller: 'service_role' };
+  const sent = headers.get(CRON_SECRET_HEADER);
+  if (sent === null) {
+    return {
+      ok: false,
+      response: fail('forbidden', 'Only the schedule (X-Cron-Secret) or the service role may call this function'),
+    };
+  }
+  const expected = env.get('CRON_SECRET');
+  if (!expected) console.error('CRON_SECRET is not set: scheduled calls are refused until it is');
+  if (!expected || !sameSecret(sent, expected)) {
+    return { ok: false, response: fail('invalid_token', `${CRON_SECRET_HEADER} is not the schedule's secret`) };
+  }
+  return { ok: true, caller: 'schedule' };
+}
