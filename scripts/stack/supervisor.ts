@@ -12,6 +12,7 @@ import { startMail } from './mail/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import { applyMigrations, applyPendingMigrations, needsMigrations, provisionVaultSecrets } from './migrations.ts';
+import { rateLimitFactor } from './auth/rate-limit.ts';
 import { loadSettings } from './settings.ts';
 
 export interface StackState {
@@ -20,6 +21,8 @@ export interface StackState {
   startedAt: string;
   readyAt: string;
   readyMs: number;
+  /** CAIRN_STACK_AUTH_RATE_LIMIT_FACTOR this instance runs with (1: config.toml's limits). */
+  authRateLimitFactor: number;
 }
 
 type Starter = (ctx: StackContext) => Promise<Service>;
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       startedAt: new Date(started).toISOString(),
       readyAt: new Date().toISOString(),
       readyMs: Date.now() - started,
+      authRateLimitFactor: rateLimitFactor(),
     };
     writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
     log.info(`ready in ${state.readyMs} ms`);

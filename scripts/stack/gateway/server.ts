@@ -19,8 +19,19 @@ import { matchRoute, needsApiKey, upstreamUrl, type Route } from './routes.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT';
 
-function forwardHeaders(ctx: StackContext, route: Route, incoming: IncomingHttpHeaders): IncomingHttpHeaders {
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * What Kong sends upstream: end-to-end headers, the resolved Authorization, and the client's
+ * address as Kong adds it (X-Real-IP set, X-Forwarded-For appended to whatever the client sent).
+ */
+function forwardHeaders(ctx: StackContext, route: Route, req: IncomingMessage): IncomingHttpHeaders {
+  const incoming = req.headers;
   const headers: IncomingHttpHeaders = endToEnd(incoming);
+  const peer = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
+  const forwarded = headerValue(incoming['x-forwarded-for']);
+  headers['x-forwarded-for'] = forwarded ? `${forwarded}, ${peer}` : peer;
+  headers['x-real-ip'] = peer;
   if (!route.open) {
     const apikey = typeof incoming.apikey === 'string' ? incoming.apikey : undefined;
     const authorization = resolveAuthorization(ctx.config, incoming.authorization, apikey);
@@ -40,8 +51,6 @@ function bodiless(req: IncomingMessage): boolean {
 }
 
 const corsHeaders = { 'access-control-allow-origin': '*', vary: 'Origin' };
-
-const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function preflight(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, {
@@ -85,7 +94,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
    * answers the client directly: one local hop fewer for every function call.
    */
   function handOver(req: IncomingMessage, res: ServerResponse, route: Route, local: RequestHandler): void {
-    req.headers = forwardHeaders(ctx, route, req.headers);
+    req.headers = forwardHeaders(ctx, route, req);
     req.url = upstreamUrl(route, req.url ?? '/');
     // What the proxy adds to an upstream answer without its own CORS header; the handler's
     // headers, given to writeHead, take precedence over this default.
@@ -101,7 +110,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
         port: config.ports[route.port],
         method: req.method,
         path: upstreamUrl(route, req.url ?? '/'),
-        headers: forwardHeaders(ctx, route, req.headers),
+        headers: forwardHeaders(ctx, route, req),
         agent,
       },
       (answer) => {
