@@ -71,7 +71,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
 
   try {
-    const postgres = await startPostgres(config, log.child('postgres'));
+    const postgres = await startPostgres(config, log.child('postgres'), (error) => {
+      log.error('postgres is gone; stopping the stack', error);
+      void shutdown(1);
+    });
     stops.push(() => postgres.stop());
     if (await needsMigrations(config)) await applyMigrations(config, log.child('migrations'));
     else await applyPendingMigrations(config, log.child('migrations'));

@@ -11,6 +11,9 @@ import { config as shared } from './stack.ts';
 
 export interface OwnStack {
   config: StackConfig;
+  /** Starts it again (same parts and environment) after a `stopStack`. */
+  start(): Promise<void>;
+  /** Stops it and removes its data folder. */
   stop(): Promise<void>;
 }
 
@@ -40,20 +43,25 @@ export async function startOwnStack(suffix: string, options: OwnStackOptions): P
       else process.env[key] = value;
     }
   };
-  apply(env);
-  try {
-    const config = stackConfig(name);
-    await stopStack(config);
-    rmSync(config.dataDir, { recursive: true, force: true });
-    await startStack(config);
-    return {
-      config,
-      stop: async () => {
-        await stopStack(config);
-        rmSync(config.dataDir, { recursive: true, force: true });
-      },
-    };
-  } finally {
-    apply(saved);
-  }
+  const withEnv = async <T>(run: () => Promise<T>): Promise<T> => {
+    apply(env);
+    try {
+      return await run();
+    } finally {
+      apply(saved);
+    }
+  };
+  const config = await withEnv(async () => stackConfig(name));
+  await stopStack(config);
+  rmSync(config.dataDir, { recursive: true, force: true });
+  const start = () => withEnv(async () => void (await startStack(config)));
+  await start();
+  return {
+    config,
+    start,
+    stop: async () => {
+      await stopStack(config);
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
 }
