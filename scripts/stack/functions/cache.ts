@@ -121,14 +121,12 @@ export function cacheFunctionDependencies(config: StackConfig, settings: Project
   return true;
 }
 
-/** `npm run functions:cache` and npm's postinstall. Never fails the install: it reports instead. */
+/**
+ * `npm run functions:cache` and npm's postinstall. A failure is reported, not fatal: the rest of
+ * the install is still useful, and `supabase:start` tries again.
+ */
 function main(): void {
-  const config = stackConfig();
-  const settings = loadSettings(repoRoot);
-  const log = createLogger('functions:cache');
-  if (process.argv.includes('--if-stale') && cacheIsCurrent(config, settings)) return;
-  const ok = cacheFunctionDependencies(config, settings, log);
-  if (!ok && process.argv.includes('--strict')) process.exitCode = 1;
+  cacheFunctionDependencies(stackConfig(), loadSettings(repoRoot), createLogger('functions:cache'));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
