@@ -9,6 +9,7 @@
  * | POST /signup, /recover, /resend, /magiclink, /otp, PUT /user | sign_in_sign_ups per 5 min, burst 30, one bucket per endpoint |
  * | POST /signup without email or phone        | anonymous_users per hour, burst anonymous_users       |
  * | POST /factors/{id}/challenge, /verify      | 15 per minute, burst 30 (GoTrue's default)            |
+ * | every email auth sends                     | email_sent per hour, for the whole server             |
  *
  * Each limit is a token bucket per client address, as tollbooth's. The address is the
  * connection's peer: the gateway hands auth requests over in-process, so no header a client
@@ -25,6 +26,7 @@
  * signs in hundreds of times from 127.0.0.1. `npm run dev` and `supabase:start` run config.toml's values.
  */
 import type { IncomingMessage } from 'node:http';
+import type { MailSink } from '../context.ts';
 import type { Pool } from '../lib/db.ts';
 import type { RateLimitSettings } from '../settings.ts';
 import { AuthError } from './errors.ts';
@@ -85,6 +87,31 @@ export class TokenBuckets {
   }
 }
 
+/** GoTrue's email_sent limiter (`ratelimit.IntervalLimiter`): `events` per fixed window, for the whole server. */
+export class IntervalLimiter {
+  private windowStart: number;
+  private count = 0;
+
+  constructor(
+    private readonly events: number,
+    private readonly windowMs: number,
+    now = Date.now(),
+  ) {
+    this.windowStart = now;
+  }
+
+  allow(now = Date.now()): boolean {
+    const windows = Math.floor((now - this.windowStart) / this.windowMs);
+    if (windows > 0) {
+      this.windowStart += windows * this.windowMs;
+      this.count = 0;
+    }
+    if (this.count >= this.events) return false;
+    this.count += 1;
+    return true;
+  }
+}
+
 const FIVE_MINUTES = 300;
 
 export function rateLimitFactor(env: NodeJS.ProcessEnv = process.env): number {
@@ -116,6 +143,7 @@ export class AuthRateLimits {
   private readonly failedCodes: TokenBuckets;
   /** Wrong tries per stored token (`<user>:<column>:<token>`), so a new code starts from zero. */
   private readonly otpAttempts = new Map<string, { count: number; at: number }>();
+  private readonly emails: IntervalLimiter;
 
   constructor(
     settings: RateLimitSettings,
@@ -138,6 +166,17 @@ export class AuthRateLimits {
     };
     this.failedPasswords = new TokenBuckets(settings.tokenRefresh / FIVE_MINUTES, 30);
     this.failedCodes = new TokenBuckets(settings.tokenVerifications / FIVE_MINUTES, 30);
+    this.emails = new IntervalLimiter(settings.emailSent, 3600_000);
+  }
+
+  /** Auth's mail, counted against email_sent: past it GoTrue answers 429 and sends nothing. */
+  limitMail(sink: MailSink): MailSink {
+    return {
+      deliver: (mail) => {
+        if (!this.emails.allow()) throw new AuthError(429, 'over_email_send_rate_limit', 'email rate limit exceeded');
+        return sink.deliver(mail);
+      },
+    };
   }
 
   /** Runs `handler` for `request` under the limits of `endpoint`. */

@@ -175,12 +175,13 @@ export async function startAuth(ctx: StackContext): Promise<Service> {
   const limits = new AuthRateLimits(ctx.settings.auth.rateLimit, rateLimitFactor());
   if (limits.factor !== 1)
     log.warn(`per-address rate limits are config.toml's × ${limits.factor} (${RATE_LIMIT_FACTOR_ENV})`);
+  const authCtx: StackContext = { ...ctx, mail: limits.limitMail(ctx.mail) };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     // GoTrue's CORS handler exposes these; without them a browser client cannot read the
     // API version header, and auth-js then loses every error code.
     if (req.headers.origin)
       res.setHeader('access-control-expose-headers', 'X-Total-Count, Link, X-Supabase-Api-Version');
-    dispatch(ctx, limits, req, res).catch((error: unknown) => {
+    dispatch(authCtx, limits, req, res).catch((error: unknown) => {
       if (res.headersSent) return res.destroy();
       if (error instanceof AuthError || error instanceof OAuthError) return sendAuthError(req, res, error);
       log.error(`${req.method} ${req.url} failed`, error);
