@@ -101,7 +101,10 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
       sendJson(res, 500, { errors: [{ message: 'internal error', field: null, help: null }] });
     }
   });
-  await new Promise<void>((resolve) => server.listen(config.ports.mail, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.ports.mail, '127.0.0.1', resolve);
+  });
   return {
     name: 'mail',
     deliver: (mail) => deliver(mail),
