@@ -50,7 +50,12 @@ export async function startStack(
       cwd: config.root,
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, CAIRN_STACK: config.name, CAIRN_STACK_DATA_DIR: config.dataDir },
+      env: {
+        ...process.env,
+        CAIRN_STACK: config.name,
+        CAIRN_STACK_PORT_BASE: String(config.ports.api),
+        CAIRN_STACK_DATA_DIR: config.dataDir,
+      },
     },
   );
   child.unref();

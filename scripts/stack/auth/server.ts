@@ -22,6 +22,7 @@ import {
 } from './admin.ts';
 import { AuthError, OAuthError, sendAuthError } from './errors.ts';
 import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from './mfa.ts';
+import { AuthRateLimits, rateLimitFactor, RATE_LIMIT_FACTOR_ENV, type LimitedEndpoint } from './rate-limit.ts';
 import { createRequest, type AuthRequest, type Reply } from './request.ts';
 import { getUser, logout, reauthenticate, updateUser } from './user.ts';
 
@@ -32,16 +33,18 @@ interface Route {
   pattern: RegExp;
   names: string[];
   handler: Handler;
+  /** The rate limit GoTrue applies to this endpoint (rate-limit.ts). */
+  limit?: LimitedEndpoint;
 }
 
 /** `/admin/users/:user_id` → a RegExp with named segments. */
-function route(method: string, path: string, handler: Handler): Route {
+function route(method: string, path: string, handler: Handler, limit?: LimitedEndpoint): Route {
   const names: string[] = [];
   const source = path.replace(/:([a-z_]+)/g, (_, name: string) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { method, pattern: new RegExp(`^${source}$`), names, handler };
+  return { method, pattern: new RegExp(`^${source}$`), names, handler, limit };
 }
 
 const VERSION = 'v2.180.0-cairn';
@@ -107,21 +110,21 @@ const routes: Route[] = [
   route('GET', '/health', health),
   route('GET', '/settings', settingsReply),
   route('GET', '/.well-known/jwks.json', jwks),
-  route('POST', '/signup', signup),
-  route('POST', '/token', token),
-  route('POST', '/otp', otp),
-  route('POST', '/magiclink', magiclink),
-  route('GET', '/verify', verifyGet),
-  route('POST', '/verify', verifyPost),
-  route('POST', '/recover', recover),
-  route('POST', '/resend', resend),
+  route('POST', '/signup', signup, 'signup'),
+  route('POST', '/token', token, 'token'),
+  route('POST', '/otp', otp, 'otp'),
+  route('POST', '/magiclink', magiclink, 'magiclink'),
+  route('GET', '/verify', verifyGet, 'verify'),
+  route('POST', '/verify', verifyPost, 'verify'),
+  route('POST', '/recover', recover, 'recover'),
+  route('POST', '/resend', resend, 'resend'),
   route('GET', '/user', getUser),
-  route('PUT', '/user', updateUser),
+  route('PUT', '/user', updateUser, 'user'),
   route('POST', '/logout', logout),
   route('GET', '/reauthenticate', reauthenticate),
   route('POST', '/factors', enrollFactor),
-  route('POST', '/factors/:factor_id/challenge', challengeFactor),
-  route('POST', '/factors/:factor_id/verify', verifyFactor),
+  route('POST', '/factors/:factor_id/challenge', challengeFactor, 'factor_challenge'),
+  route('POST', '/factors/:factor_id/verify', verifyFactor, 'factor_verify'),
   route('DELETE', '/factors/:factor_id', unenrollFactor),
   route('POST', '/invite', invite),
   route('GET', '/admin/users', listUsers),
@@ -135,7 +138,12 @@ const routes: Route[] = [
   route('GET', '/admin/audit', auditLog),
 ];
 
-async function dispatch(ctx: StackContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(
+  ctx: StackContext,
+  limits: AuthRateLimits,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = requestUrl(req);
   // chi matches `/signup` and `/signup/` alike.
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -152,7 +160,9 @@ async function dispatch(ctx: StackContext, req: IncomingMessage, res: ServerResp
   const params = Object.fromEntries(
     hit.candidate.names.map((name, i) => [name, decodeURIComponent(hit.match?.[i + 1] ?? '')]),
   );
-  const reply = await hit.candidate.handler(createRequest(ctx, req, url, params));
+  const request = createRequest(ctx, req, url, params);
+  const { handler, limit } = hit.candidate;
+  const reply = await (limit ? limits.run(limit, request, () => handler(request)) : handler(request));
   if (reply.body === undefined) {
     res.writeHead(reply.status, reply.headers ?? {}).end();
     return;
@@ -162,12 +172,16 @@ async function dispatch(ctx: StackContext, req: IncomingMessage, res: ServerResp
 
 export async function startAuth(ctx: StackContext): Promise<Service> {
   const { log } = ctx;
-  const server = createServer((req, res) => {
+  const limits = new AuthRateLimits(ctx.settings.auth.rateLimit, rateLimitFactor());
+  if (limits.factor !== 1)
+    log.warn(`per-address rate limits are config.toml's × ${limits.factor} (${RATE_LIMIT_FACTOR_ENV})`);
+  const authCtx: StackContext = { ...ctx, mail: limits.limitMail(ctx.mail) };
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     // GoTrue's CORS handler exposes these; without them a browser client cannot read the
     // API version header, and auth-js then loses every error code.
     if (req.headers.origin)
       res.setHeader('access-control-expose-headers', 'X-Total-Count, Link, X-Supabase-Api-Version');
-    dispatch(ctx, req, res).catch((error: unknown) => {
+    dispatch(authCtx, limits, req, res).catch((error: unknown) => {
       if (res.headersSent) return res.destroy();
       if (error instanceof AuthError || error instanceof OAuthError) return sendAuthError(req, res, error);
       log.error(`${req.method} ${req.url} failed`, error);
@@ -177,7 +191,8 @@ export async function startAuth(ctx: StackContext): Promise<Service> {
         new AuthError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'),
       );
     });
-  });
+  };
+  const server = createServer(handler);
   const port = ctx.config.ports.auth;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -186,6 +201,9 @@ export async function startAuth(ctx: StackContext): Promise<Service> {
   log.info(`auth listening on http://127.0.0.1:${port}`);
   return {
     name: 'auth',
+    // The gateway hands requests over in-process: the connection's peer stays the client's,
+    // which is the address rate limits are keyed on.
+    handler,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -4,7 +4,7 @@
  * `[functions.<name>]` block in config.toml may override entrypoint / import map / verify_jwt
  * or disable it, and secrets come from `supabase/functions/.env`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StackConfig } from '../config.ts';
 import { LOCAL_CRON_SECRET } from '../cron/secret.ts';
@@ -48,6 +48,17 @@ export function findFunction(config: StackConfig, settings: ProjectSettings, nam
   };
 }
 
+/** Every function the CLI would serve: each folder not starting with `_` or `.` that has an entrypoint. */
+export function listFunctions(config: StackConfig, settings: ProjectSettings): FunctionSpec[] {
+  const root = functionsDir(config);
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((entry) => !entry.startsWith('_') && !entry.startsWith('.'))
+    .sort()
+    .map((name) => findFunction(config, settings, name))
+    .filter((spec): spec is FunctionSpec => spec !== null);
+}
+
 function configArgs(supabaseDir: string, dir: string, importMap: string | undefined): string[] {
   if (importMap) {
     const file = path.resolve(supabaseDir, importMap);
@@ -78,7 +89,10 @@ function dotenvValue(raw: string): string {
   return raw.replace(/\s+#.*$/, '').trim();
 }
 
-/** Host variables Deno itself needs (cache location, proxies); the rest of the host env stays out. */
+/**
+ * Host variables Deno itself needs (cache location, proxies, the machine's CA settings, the npm
+ * registry the cache was filled from); the rest of the host env stays out.
+ */
 const PASSED_THROUGH = [
   'DENO_DIR',
   'HTTP_PROXY',
@@ -87,17 +101,22 @@ const PASSED_THROUGH = [
   'http_proxy',
   'https_proxy',
   'no_proxy',
+  'DENO_TLS_CA_STORE',
+  'DENO_CERT',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'NPM_CONFIG_REGISTRY',
   'TZ',
   'LANG',
 ];
 
 /**
- * The environment a function sees, as the CLI builds it: SUPABASE_* pointing at this stack,
- * then `supabase/functions/.env`. SENDGRID_API_URL defaults to the mail catcher so mail sent
- * through SendGrid's API is caught locally (a function should read it, defaulting to the real
- * API, so hosted deploys need no change). SUPABASE_-prefixed names in .env are skipped, as the CLI does.
+ * What Deno needs from the host to reach (or not reach) the network as the machine does: the
+ * variables above, DENO_DIR defaulted, and the CA bundle Node is told to trust
+ * (NODE_EXTRA_CA_CERTS, e.g. a TLS-inspecting proxy's) handed to Deno as DENO_CERT.
  */
-export function functionEnv(config: StackConfig): Record<string, string> {
+export function denoHostEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of PASSED_THROUGH) {
     const value = process.env[name];
@@ -106,7 +125,20 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   // Deno caches npm packages under DENO_DIR (default $HOME/.cache/deno); HOME itself is one
   // of the variables edge-runtime hides from functions, so point Deno at the cache directly.
   if (!env.DENO_DIR && process.env.HOME) env.DENO_DIR = path.join(process.env.HOME, '.cache', 'deno');
+  if (!env.DENO_CERT && env.NODE_EXTRA_CA_CERTS) env.DENO_CERT = env.NODE_EXTRA_CA_CERTS;
+  env.DENO_NO_UPDATE_CHECK = '1';
   env.NO_COLOR = '1';
+  return env;
+}
+
+/**
+ * The environment a function sees, as the CLI builds it: SUPABASE_* pointing at this stack,
+ * then `supabase/functions/.env`. SENDGRID_API_URL defaults to the mail catcher so mail sent
+ * through SendGrid's API is caught locally (a function should read it, defaulting to the real
+ * API, so hosted deploys need no change). SUPABASE_-prefixed names in .env are skipped, as the CLI does.
+ */
+export function functionEnv(config: StackConfig): Record<string, string> {
+  const env = denoHostEnv();
   env.SENDGRID_API_URL = config.mailUrl;
   // The catcher accepts any key; the event-webhook key is the well-known local one (tests sign
   // simulated SendGrid events with its private half). `.env` below may override both.

@@ -11,6 +11,7 @@ import { decodeProtectedHeader } from 'jose';
 import type { Service, StackContext } from '../context.ts';
 import { endToEnd, requestUrl } from '../lib/http.ts';
 import { verifyJwt } from '../lib/jwt.ts';
+import { cacheFunctionDependencies, cacheIsCurrent } from './cache.ts';
 import { findFunction, functionEnv, functionsDir, type FunctionSpec } from './catalog.ts';
 import { BootError, WorkerPool, type FunctionWorker } from './workers.ts';
 
@@ -42,6 +43,9 @@ function reply(res: ServerResponse, status: number, payload: unknown): void {
 
 export async function startFunctions(ctx: StackContext): Promise<Service> {
   const { config, settings, log } = ctx;
+  // Workers run with --cached-only: fill the cache first when the dependencies changed since
+  // npm install (a no-op check otherwise).
+  if (!cacheIsCurrent(config, settings)) cacheFunctionDependencies(config, settings, log.child('cache'));
   const pool = new WorkerPool({ log, env: () => functionEnv(config) });
   // Found functions are remembered until anything under supabase/functions changes, so a request
   // does not probe the file system; one not found is looked for again on the next request.

@@ -193,8 +193,11 @@ export class WorkerPool {
     const started = Date.now();
     const port = await freePort();
     const log = this.options.log.child(spec.name);
+    // --cached-only: a function never fetches a package at run time; npm install (or the
+    // first supabase:start) filled the cache (cache.ts).
     const args = [
       'run',
+      '--cached-only',
       '--allow-all',
       '--no-prompt',
       '--quiet',
@@ -209,7 +212,13 @@ export class WorkerPool {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     pipeLines(child.stdout, (line) => log.info(line));
-    pipeLines(child.stderr, (line) => log.warn(line));
+    pipeLines(child.stderr, (line) => {
+      log.warn(line);
+      if (line.includes('--cached-only'))
+        log.warn(
+          'a dependency is not cached: run `npm run functions:cache` (or restart the stack) with network access',
+        );
+    });
     const worker = new FunctionWorker(spec.name, port, child);
     this.all.add(worker);
     void worker.waitForExit().then(() => {

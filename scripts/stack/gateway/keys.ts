@@ -3,7 +3,7 @@
  * become the matching legacy JWT; a real user JWT in Authorization is kept.
  */
 import type { StackConfig } from '../config.ts';
-import { looksLikeJwt } from '../lib/jwt.ts';
+import { bearerToken, looksLikeJwt, verifyJwt } from '../lib/jwt.ts';
 
 export function resolveAuthorization(
   config: StackConfig,
@@ -24,4 +24,40 @@ export function opaqueKeyToJwt(config: StackConfig, key: string): string | undef
   if (key === config.secretKey) return config.serviceRoleKey;
   if (key === config.publishableKey) return config.anonKey;
   return undefined;
+}
+
+const isProjectKey = (config: StackConfig, key: string) =>
+  key === config.anonKey || key === config.serviceRoleKey || key === config.publishableKey || key === config.secretKey;
+
+export interface KeyRefusal {
+  status: 401;
+  body: { message: string };
+}
+
+/**
+ * Kong's key-auth: an `apikey` header (or query parameter) must be one of the project's keys.
+ * Without one, a Bearer token that is a project key or a JWT signed with the project secret
+ * is accepted too. Null when the request may pass.
+ */
+export async function checkApiKey(
+  config: StackConfig,
+  apikey: string | null | undefined,
+  authorization: string | string[] | undefined,
+): Promise<KeyRefusal | null> {
+  if (apikey) {
+    return isProjectKey(config, apikey)
+      ? null
+      : { status: 401, body: { message: 'Invalid authentication credentials' } };
+  }
+  const bearer = bearerToken(authorization);
+  if (bearer && isProjectKey(config, bearer)) return null;
+  if (bearer && looksLikeJwt(bearer)) {
+    try {
+      await verifyJwt(bearer, config.jwtSecret);
+      return null;
+    } catch {
+      // not ours: refused below like a missing key
+    }
+  }
+  return { status: 401, body: { message: 'No API key found in request' } };
 }

@@ -14,10 +14,12 @@ import {
 import { connect, type Socket } from 'node:net';
 import type { RequestHandler, Service, StackContext } from '../context.ts';
 import { endToEnd, sendJson } from '../lib/http.ts';
-import { opaqueKeyToJwt, resolveAuthorization } from './keys.ts';
-import { matchRoute, upstreamUrl, type Route } from './routes.ts';
+import { checkApiKey, opaqueKeyToJwt, resolveAuthorization } from './keys.ts';
+import { matchRoute, needsApiKey, upstreamUrl, type Route } from './routes.ts';
 
 const ALLOWED_METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS, TRACE, CONNECT';
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function forwardHeaders(ctx: StackContext, route: Route, req: IncomingMessage): IncomingHttpHeaders {
   const incoming = req.headers;
@@ -39,7 +41,7 @@ function forwardHeaders(ctx: StackContext, route: Route, req: IncomingMessage): 
  * reaches an upstream.
  */
 function passClientAddress(headers: IncomingHttpHeaders, req: IncomingMessage): void {
-  const peer = req.socket.remoteAddress ?? '';
+  const peer = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';
   const sent = req.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = sent ? `${Array.isArray(sent) ? sent.join(', ') : sent}, ${peer}` : peer;
   headers['x-real-ip'] = peer;
@@ -73,13 +75,25 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   const server = createServer((req, res) => {
-    const route = matchRoute(new URL(req.url ?? '/', 'http://gateway').pathname);
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const route = matchRoute(url.pathname);
     if (!route) return sendJson(res, 404, { message: 'no Route matched with those values' }, corsHeaders);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return preflight(req, res);
+    if (!needsApiKey(route, url.pathname)) return pass(req, res, route);
+    const apikey = headerValue(req.headers.apikey) ?? url.searchParams.get('apikey');
+    void checkApiKey(config, apikey, req.headers.authorization).then((refusal) => {
+      if (!refusal) return pass(req, res, route);
+      // Nothing of the body will be read: drop it, so the keep-alive connection stays usable.
+      req.resume();
+      sendJson(res, refusal.status, refusal.body, corsHeaders);
+    });
+  });
+
+  function pass(req: IncomingMessage, res: ServerResponse, route: Route): void {
     const local = ctx.handlers?.[route.port];
     if (local) return handOver(req, res, route, local);
     forward(req, res, route, 0);
-  });
+  }
 
   /**
    * A part running in this process (the functions runtime) gets the request as it would over
@@ -150,6 +164,16 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
       return;
     }
     const apikey = url.searchParams.get('apikey');
+    void checkApiKey(config, apikey ?? headerValue(req.headers.apikey), req.headers.authorization).then((refusal) => {
+      if (!refusal) return tunnel(req, client, head, route, url, apikey);
+      const body = JSON.stringify(refusal.body);
+      client.end(
+        `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\naccess-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
+  });
+
+  function tunnel(req: IncomingMessage, client: Socket, head: Buffer, route: Route, url: URL, apikey: string | null) {
     const mapped = apikey ? opaqueKeyToJwt(config, apikey) : undefined;
     if (mapped) url.searchParams.set('apikey', mapped);
     const path = upstreamUrl(route, url.pathname + url.search);
@@ -169,7 +193,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
     client.on('error', close);
     upstream.on('close', close);
     client.on('close', close);
-  });
+  }
 
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 /** The mail catcher's inbox page: newest first, each message expandable, links clickable. */
-import type { StoredMail } from './server.ts';
+import type { StoredMail } from './store.ts';
 
 const escape = (value: string) =>
   value.replace(
@@ -7,7 +7,8 @@ const escape = (value: string) =>
     (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char,
   );
 
-export function renderInbox(messages: StoredMail[]): string {
+/** `messages` are the newest ones, oldest first; `total` is how many the mailbox holds. */
+export function renderInbox(messages: StoredMail[], total = messages.length): string {
   const rows = [...messages]
     .reverse()
     .map((mail) => {
@@ -23,6 +24,6 @@ export function renderInbox(messages: StoredMail[]): string {
 <meta http-equiv="refresh" content="10">
 <style>body{font:14px system-ui;margin:2rem;max-width:60rem}details{border-bottom:1px solid #ddd;padding:.5rem 0}
 summary{cursor:pointer}iframe{width:100%;height:24rem;border:1px solid #ccc}time{color:#666}</style></head>
-<body><h1>Cairn mail catcher</h1><p>${messages.length} message(s). JSON API: <code>/api/v1/messages</code>.</p>
+<body><h1>Cairn mail catcher</h1><p>${total} message(s)${total > messages.length ? `, the newest ${messages.length} shown` : ''}. JSON API: <code>/api/v1/messages</code>.</p>
 ${rows || '<p>No mail yet.</p>'}</body></html>`;
 }

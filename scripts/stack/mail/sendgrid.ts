@@ -68,7 +68,10 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
     );
   } else if (request.personalizations.length > 1000) {
     errors.push(
-      error('The personalizations field must not contain more than 1000 personalizations.', 'personalizations'),
+      error(
+        `The personalization block is limited to 1000 personalizations per API request. You have provided ${request.personalizations.length} personalizations. Please consider splitting this into multiple requests and resending your request.`,
+        'personalizations',
+      ),
     );
   } else {
     let recipients = 0;
@@ -105,7 +108,7 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
       }
     });
     if (recipients > 1000)
-      errors.push(error('The total number of recipients must be no more than 1000.', 'personalizations'));
+      errors.push(error('There is a limit of 1000 total recipients (to + cc + bcc) per request.', 'personalizations'));
   }
   if (!isObject(request.from) || typeof request.from.email !== 'string' || !EMAIL.test(request.from.email)) {
     errors.push(
@@ -163,7 +166,11 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
   return errors.length ? { ok: false, status: 400, errors } : { ok: true, request };
 }
 
-/** One stored mail per personalization, as each is a separate message to its recipients. */
+/**
+ * One stored mail per personalization, as each is a separate message to its recipients. Its
+ * `raw` is the request with `personalizations` narrowed to that one, so a request with many
+ * personalizations is not stored once per recipient in full.
+ */
 export function mailsFromSendGrid(request: SendGridRequest): OutgoingMail[] {
   const text = request.content?.find((block) => block.type === 'text/plain')?.value;
   const html = request.content?.find((block) => block.type === 'text/html')?.value;
@@ -178,6 +185,6 @@ export function mailsFromSendGrid(request: SendGridRequest): OutgoingMail[] {
     text,
     html,
     headers: { ...request.headers, ...personalization.headers },
-    raw: request,
+    raw: { ...request, personalizations: [personalization] },
   }));
 }

@@ -10,19 +10,19 @@
  *   POST   /v3/mail/send           SendGrid v3 mail send (202 + X-Message-Id)
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import type { MailSink, OutgoingMail, Service, StackContext } from '../context.ts';
 import { BodyTooLargeError, readBody, requestUrl, sendJson, sendText } from '../lib/http.ts';
 import { validateSendGridRequest, mailsFromSendGrid } from './sendgrid.ts';
 import { renderInbox } from './page.ts';
+import { MailStore, type StoredMail } from './store.ts';
 
-export interface StoredMail extends OutgoingMail {
-  id: string;
-  messageId: string;
-  created: string;
-}
+export type { StoredMail } from './store.ts';
+
+/** The inbox page shows this many of the newest messages (the JSON API can list more). */
+const INBOX_PAGE_SIZE = 100;
 
 export function summary(mail: StoredMail) {
   return {
@@ -41,23 +41,16 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
   const { config, log } = ctx;
   const dir = path.join(config.dataDir, 'mail');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'messages.jsonl');
-  const messages: StoredMail[] = existsSync(file)
-    ? readFileSync(file, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as StoredMail)
-    : [];
+  const store = new MailStore(path.join(dir, 'messages.jsonl'), log);
+  await store.load();
 
   const deliver = async (mail: OutgoingMail, messageId = randomBytes(16).toString('base64url')) => {
-    const stored: StoredMail = {
+    const stored = store.add({
       ...mail,
       id: randomBytes(8).toString('hex'),
       messageId,
       created: new Date().toISOString(),
-    };
-    messages.push(stored);
-    appendFileSync(file, `${JSON.stringify(stored)}\n`);
+    });
     log.info(`${mail.source} mail to ${mail.to.map((to) => to.email).join(', ')}: ${mail.subject}`);
     return { id: stored.id, messageId };
   };
@@ -66,23 +59,27 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
     const url = requestUrl(req);
     try {
       if (req.method === 'GET' && url.pathname === '/')
-        return sendText(res, 200, renderInbox(messages), 'text/html; charset=utf-8');
+        return sendText(
+          res,
+          200,
+          renderInbox(store.newest(INBOX_PAGE_SIZE), store.messages.length),
+          'text/html; charset=utf-8',
+        );
       if (req.method === 'GET' && url.pathname === '/api/v1/messages') {
         const to = url.searchParams.get('to')?.toLowerCase();
         const limit = Number(url.searchParams.get('limit') ?? 100);
-        const matching = messages
+        const matching = store.messages
           .filter((mail) => !to || mail.to.some((addr) => addr.email.toLowerCase() === to))
           .reverse();
         return sendJson(res, 200, { total: matching.length, messages: matching.slice(0, limit).map(summary) });
       }
       const one = url.pathname.match(/^\/api\/v1\/message\/([0-9a-f]+)$/);
       if (req.method === 'GET' && one) {
-        const mail = messages.find((candidate) => candidate.id === one[1]);
+        const mail = store.find(one[1]);
         return mail ? sendJson(res, 200, mail) : sendJson(res, 404, { error: 'message not found' });
       }
       if (req.method === 'DELETE' && url.pathname === '/api/v1/messages') {
-        messages.length = 0;
-        writeFileSync(file, '');
+        store.clear();
         return sendJson(res, 200, { deleted: true });
       }
       if (req.method === 'POST' && url.pathname === '/v3/mail/send') {
@@ -104,10 +101,17 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
       sendJson(res, 500, { errors: [{ message: 'internal error', field: null, help: null }] });
     }
   });
-  await new Promise<void>((resolve) => server.listen(config.ports.mail, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.ports.mail, '127.0.0.1', resolve);
+  });
   return {
     name: 'mail',
     deliver: (mail) => deliver(mail),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.flush();
+    },
   };
 }

@@ -333,7 +333,8 @@ describe('auth: tokens and error bodies', () => {
   });
 
   it('requires a Bearer token, and a valid unexpired one', async () => {
-    const none = await fetch(`${authUrl}/user`, { headers: { ...NEW_SHAPE } });
+    // Straight to the auth server: through the gateway the apikey would become the Bearer token.
+    const none = await fetch(`http://127.0.0.1:${config.ports.auth}/user`, { headers: { ...NEW_SHAPE } });
     expect(none.status).toBe(401);
     expect(await none.json()).toEqual({
       code: 'no_authorization',

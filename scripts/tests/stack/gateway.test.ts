@@ -106,6 +106,83 @@ describe('API gateway', () => {
   });
 });
 
+describe('API keys at the gateway (Kong key-auth)', () => {
+  const noKey = { message: 'No API key found in request' };
+  const bare = (path: string, init: RequestInit = {}) =>
+    fetch(`${config.apiUrl}${path}`, { redirect: 'manual', ...init });
+
+  it.each([
+    '/rest/v1/countries',
+    '/rest/v1/',
+    '/graphql/v1',
+    '/auth/v1/settings',
+    '/auth/v1/user',
+    '/realtime/v1/api/broadcast',
+    '/storage/v1/bucket',
+    '/storage/v1/object/list/attachments',
+  ])('refuses %s without an apikey with 401 and Kong’s message', async (path) => {
+    const res = await bare(path, { method: path.includes('/list/') || path.includes('broadcast') ? 'POST' : 'GET' });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual(noKey);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('refuses an unknown apikey, in the header or the query', async () => {
+    const header = await bare('/rest/v1/gw_items', { headers: { apikey: 'not-a-key' } });
+    expect(header.status).toBe(401);
+    expect(await header.json()).toEqual({ message: 'Invalid authentication credentials' });
+    const query = await bare('/rest/v1/gw_items?apikey=not-a-key');
+    expect(query.status).toBe(401);
+  });
+
+  it('accepts the apikey as a query parameter, and a valid Bearer token without one', async () => {
+    expect((await bare(`/auth/v1/settings?apikey=${config.anonKey}`)).status).toBe(200);
+    const bearer = await bare('/rest/v1/gw_items?select=id', {
+      headers: { authorization: `Bearer ${config.anonKey}` },
+    });
+    expect(bearer.status).toBe(200);
+    const forged = await bare('/rest/v1/gw_items?select=id', { headers: { authorization: 'Bearer a.b.c' } });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual(noKey);
+  });
+
+  it('leaves open what Kong leaves open: verify, callback, authorize, JWKS, health of functions, public objects', async () => {
+    expect((await bare('/auth/v1/verify?type=signup&token=nope')).status).not.toBe(401);
+    expect((await bare('/auth/v1/.well-known/jwks.json')).status).toBe(200);
+    expect((await bare('/auth/v1/authorize?provider=github')).status).not.toBe(401);
+    expect((await bare('/storage/v1/object/public/no-bucket/x.txt')).status).not.toBe(401);
+    // Functions check their own JWT (verify_jwt); webhooks from Shopify and SendGrid carry no apikey.
+    const webhook = await bare('/functions/v1/shopify-webhook', { method: 'POST', body: '{}' });
+    expect(await webhook.json()).not.toEqual(noKey);
+  });
+
+  it('refuses the realtime websocket without an apikey', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve) => {
+      const req = request(`${config.apiUrl}/realtime/v1/websocket?vsn=1.0.0`, {
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('upgrade', (res, socket) => {
+        socket.destroy();
+        resolve({ status: res.statusCode ?? 0, body: '' });
+      });
+      req.on('error', () => resolve({ status: 0, body: '' }));
+      req.end();
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toEqual(noKey);
+  });
+});
+
 describe('supabase:status', () => {
   it('prints the CLI status keys as JSON', () => {
     const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/stack/cli.ts', 'status', '-o', 'json'], {

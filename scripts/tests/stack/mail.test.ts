@@ -3,7 +3,14 @@
  * SENDGRID_API_URL gets back (202 + X-Message-Id, SendGrid's 400 / 401 bodies) and what the
  * catcher keeps (one message per personalization, custom_args and categories intact).
  */
-import { describe, expect, it } from 'vitest';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MailSink, Service } from '../../stack/context.ts';
+import { startMail } from '../../stack/mail/server.ts';
+import { loadSettings } from '../../stack/settings.ts';
 import { config, mail, uniqueEmail } from '../support/stack.ts';
 
 const sendUrl = `${config.mailUrl}/v3/mail/send`;
@@ -128,3 +135,126 @@ describe('SendGrid mail send', () => {
     expect(await mail.list(to)).toHaveLength(0);
   });
 });
+
+describe('SendGrid limits', () => {
+  it('refuses more than 1000 personalizations with SendGrid’s error, and stores nothing', async () => {
+    const to = uniqueEmail('many');
+    const personalizations = Array.from({ length: 1001 }, (_, i) => ({
+      to: [{ email: i ? `r${i}@example.test` : to }],
+    }));
+    const response = await send({ ...validMessage(to), personalizations });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).errors).toEqual([
+      {
+        message:
+          'The personalization block is limited to 1000 personalizations per API request. You have provided 1001 personalizations. Please consider splitting this into multiple requests and resending your request.',
+        field: 'personalizations',
+        help: null,
+      },
+    ]);
+    expect(await mail.list(to)).toHaveLength(0);
+  });
+});
+
+/**
+ * A catcher of its own (same code, a temporary data folder, a free port), so a huge message,
+ * a corrupt store file and a restart never touch the shared test instance's inbox.
+ */
+describe('the mail catcher survives big mail and a bad store', () => {
+  let dataDir: string;
+  let catcher: (Service & MailSink) | undefined;
+  let base: string;
+
+  async function startCatcher(): Promise<void> {
+    const port = await freePort();
+    const own = { ...config, dataDir, ports: { ...config.ports, mail: port }, mailUrl: `http://127.0.0.1:${port}` };
+    const quiet = { info() {}, warn() {}, error() {}, child: () => quiet };
+    catcher = await startMail({ config: own, settings: loadSettings(config.root), db: undefined as never, log: quiet });
+    base = own.mailUrl;
+  }
+
+  const storeFile = () => path.join(dataDir, 'mail', 'messages.jsonl');
+  const listOwn = async () =>
+    (await (await fetch(`${base}/api/v1/messages?limit=1000`)).json()) as {
+      total: number;
+      messages: Array<{ id: string }>;
+    };
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'cairn-mail-'));
+  });
+  afterEach(async () => {
+    await catcher?.close();
+    catcher = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps a 29 MiB message as a truncated, marked copy and stays readable after a restart', async () => {
+    await startCatcher();
+    const html = `<p>${'x'.repeat(29 * 1024 * 1024)}</p>`;
+    const recipients = Array.from({ length: 5 }, (_, i) => `big${i}@example.test`);
+    const response = await fetch(`${base}/v3/mail/send`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer SG.x' },
+      body: JSON.stringify({
+        ...validMessage(recipients[0]),
+        personalizations: recipients.map((email) => ({ to: [{ email }] })),
+        content: [{ type: 'text/html', value: html }],
+      }),
+    });
+    expect(response.status).toBe(202);
+    const { messages } = await listOwn();
+    expect(messages).toHaveLength(5);
+    const stored = await (await fetch(`${base}/api/v1/message/${messages[0].id}`)).text();
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(1024 * 1024 + 4096);
+    expect(JSON.parse(stored)).toMatchObject({ truncated: true });
+    expect((await fetch(`${base}/`)).status).toBe(200);
+
+    await catcher?.close();
+    await startCatcher();
+    expect((await listOwn()).total).toBe(5);
+    expect(statSync(storeFile()).size).toBeLessThan(6 * 1024 * 1024);
+  });
+
+  it('starts on a store with corrupt lines and a huge unreadable head, keeping what parses', async () => {
+    mkdirSync(path.dirname(storeFile()), { recursive: true });
+    const good = (id: string) =>
+      `${JSON.stringify({ id, messageId: id, created: new Date().toISOString(), source: 'auth', from: { email: 'a@cairn.test' }, to: [{ email: 'b@example.test' }], subject: `kept ${id}` })}\n`;
+    // A sparse 1 GiB head with no line break, as a crash mid-write of a giant message leaves it.
+    writeFileSync(storeFile(), '');
+    truncateSync(storeFile(), 1024 ** 3);
+    appendFileSync(storeFile(), `\n${good('00a1')}{"id":"broken", "subject": \n[1,2,3]\n${good('00a2')}`);
+    await startCatcher();
+    const { total, messages } = await listOwn();
+    expect(total).toBe(2);
+    expect(messages.map((message) => message.id)).toEqual(['00a2', '00a1']);
+  });
+
+  it('keeps a bounded mailbox and renders only the newest 100 messages', async () => {
+    await startCatcher();
+    for (let i = 0; i < 2100; i += 1) {
+      await catcher?.deliver({
+        source: 'auth',
+        from: { email: 'a@cairn.test' },
+        to: [{ email: `n${i}@example.test` }],
+        subject: `n${i}`,
+      });
+    }
+    const { total } = await listOwn();
+    expect(total).toBeLessThanOrEqual(2000);
+    const page = await (await fetch(`${base}/`)).text();
+    expect(page.match(/<details>/g)?.length).toBe(100);
+    expect(page).toContain('n2099');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

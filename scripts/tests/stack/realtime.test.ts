@@ -162,10 +162,16 @@ class RawSocket {
   }
 }
 
-/** The HTTP answer to a websocket upgrade that was refused. */
-function refusedUpgrade(apikey: string): Promise<{ status: number; body: string }> {
+/**
+ * The HTTP answer to a websocket upgrade that was refused. `direct` asks Realtime itself: through
+ * the gateway, a key that is not one of the project's never reaches it (Kong's key-auth).
+ */
+function refusedUpgrade(apikey: string, direct = false): Promise<{ status: number; body: string }> {
+  const url = direct
+    ? `ws://127.0.0.1:${config.ports.realtime}/socket/websocket?apikey=${encodeURIComponent(apikey)}&vsn=1.0.0`
+    : socketUrl(apikey, '1.0.0');
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(socketUrl(apikey, '1.0.0'));
+    const ws = new WebSocket(url);
     ws.on('open', () => reject(new Error('upgrade was accepted')));
     ws.on('error', () => undefined);
     ws.on('unexpected-response', (_request, response) => {
@@ -246,24 +252,29 @@ async function insertNote(owner: string, body: string): Promise<number> {
 
 describe('connection', () => {
   it('refuses an upgrade without a valid JWT with 401 and Realtime’s message', async () => {
-    expect(await refusedUpgrade('not-a-jwt')).toEqual({
+    expect(await refusedUpgrade('not-a-jwt', true)).toEqual({
       status: 401,
       body: JSON.stringify({ error: 'The token provided is not a valid JWT' }),
     });
     const forged = await signJwt({ role: 'anon', exp: now() + 60 }, 'another-secret-that-is-at-least-32-characters');
-    expect(await refusedUpgrade(forged)).toEqual({
+    expect(await refusedUpgrade(forged, true)).toEqual({
       status: 401,
       body: JSON.stringify({ error: 'Failed to validate JWT signature' }),
     });
     const expired = await signJwt({ role: 'anon', exp: now() - 10 }, config.jwtSecret);
-    expect(await refusedUpgrade(expired)).toEqual({
+    expect(await refusedUpgrade(expired, true)).toEqual({
       status: 401,
       body: JSON.stringify({ error: 'Token has expired' }),
     });
     const noRole = await signJwt({ exp: now() + 60 }, config.jwtSecret);
-    expect(await refusedUpgrade(noRole)).toEqual({
+    expect(await refusedUpgrade(noRole, true)).toEqual({
       status: 401,
       body: JSON.stringify({ error: 'Fields `role` and `exp` are required in JWT' }),
+    });
+    // Through the gateway, Kong's key-auth answers first.
+    expect(await refusedUpgrade('not-a-jwt')).toEqual({
+      status: 401,
+      body: JSON.stringify({ message: 'Invalid authentication credentials' }),
     });
   });
 
