@@ -173,11 +173,11 @@ Deno.test('the request schema takes an ISO time with offset and refuses anything
 });
 
 Deno.test('the schedule gets the fixed batch size and time budget; only the service role may tune them (L-5)', () => {
-  const request = checkRequestSchema.parse({ batch_size: 1000, max_seconds: 300, send_only: true, check_only: true });
+  const request = checkRequestSchema.parse({ batch_size: 500, max_seconds: 300, send_only: true, check_only: true });
   deepStrictEqual(runOptionsFor(request, 'schedule'), { batchSize: 200, budgetMs: 45_000 });
   deepStrictEqual(runOptionsFor(request, 'service_role'), {
     now: undefined,
-    batchSize: 1000,
+    batchSize: 500,
     budgetMs: 300_000,
     sendOnly: true,
     checkOnly: true,
