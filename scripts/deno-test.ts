@@ -8,18 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './stack/config.ts';
+import { testFiles } from './stack/functions/catalog.ts';
 import { denoBinary } from './stack/functions/deno.ts';
 
 const functionsRoot = path.join(repoRoot, 'supabase', 'functions');
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const full = path.join(dir, entry);
-    if (entry === 'node_modules' || entry.startsWith('.')) return [];
-    if (statSync(full).isDirectory()) return testFiles(full);
-    return /\.test\.(ts|tsx|js|mjs)$/.test(entry) ? [full] : [];
-  });
-}
 
 function configArgs(dir: string): string[] {
   const config = ['deno.json', 'deno.jsonc'].map((file) => path.join(dir, file)).find((file) => existsSync(file));

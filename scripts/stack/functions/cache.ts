@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { repoRoot, stackConfig, type StackConfig } from '../config.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
 import { loadSettings, type ProjectSettings } from '../settings.ts';
-import { denoHostEnv, functionsDir, listFunctions } from './catalog.ts';
+import { denoHostEnv, functionsDir, listFunctions, testFiles } from './catalog.ts';
 import { denoBinary } from './deno.ts';
 
 interface CacheTarget {
@@ -28,15 +28,6 @@ interface CacheTarget {
 
 const CONFIG_FILES = ['deno.json', 'deno.jsonc'];
 const markerFile = (config: StackConfig) => path.join(config.root, '.cairn', 'functions-cache.json');
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const full = path.join(dir, entry);
-    if (entry === 'node_modules' || entry.startsWith('.')) return [];
-    if (statSync(full).isDirectory()) return testFiles(full);
-    return /\.test\.(ts|tsx|js|mjs)$/.test(entry) ? [full] : [];
-  });
-}
 
 /** Every function's entrypoint, and each folder's tests (shared folders too), with its config. */
 function cacheTargets(config: StackConfig, settings: ProjectSettings): CacheTarget[] {

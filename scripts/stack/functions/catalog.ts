@@ -72,6 +72,16 @@ function configArgs(supabaseDir: string, dir: string, importMap: string | undefi
  * A dotenv file: `KEY=value`, optional `export `, `#` comments, single quotes (literal),
  * double quotes (with \n escapes, may span lines), unquoted values trimmed and cut at ` #`.
  */
+/** Every Deno test file below a function folder (`*.test.ts` and the like), shared folders too. */
+export function testFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (entry === 'node_modules' || entry.startsWith('.')) return [];
+    if (statSync(full).isDirectory()) return testFiles(full);
+    return /\.test\.(ts|tsx|js|mjs)$/.test(entry) ? [full] : [];
+  });
+}
+
 export function parseDotenv(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   const line =
