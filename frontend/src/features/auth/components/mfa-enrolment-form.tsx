@@ -5,11 +5,11 @@ import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
-import { TextField } from '@/components/ui/text-field.tsx';
 
 import { startTotpEnrolment, verifyTotp, type TotpEnrolment } from '../api/mfa.ts';
 import { signOut } from '../api/sign-out.ts';
 import { totpCodeSchema, type TotpCodeInput } from '../schemas/password.ts';
+import { TotpEnrolmentSteps } from './totp-enrolment-steps.tsx';
 
 /**
  * The walk-through for a member whose workspace requires two-step verification and who has no
@@ -66,27 +66,18 @@ export function MfaEnrolmentForm() {
         </p>
       ) : null}
       {enrolment ? (
-        <ol className="enrolment-steps">
-          <li>
-            <p>{t('enrol.scan')}</p>
-            <img className="qr-code" src={enrolment.qrCode} alt={t('enrol.qrAlt')} width={180} height={180} />
-          </li>
-          <li>
-            <p>{t('enrol.manual')}</p>
-            <code className="secret" aria-label={t('enrol.secretLabel')}>
-              {enrolment.secret}
-            </code>
-          </li>
-          <li>
-            <TextField
-              label={t('fields.code')}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              error={errors.code?.message ? t(errors.code.message) : undefined}
-              {...register('code')}
-            />
-          </li>
-        </ol>
+        <TotpEnrolmentSteps
+          enrolment={enrolment}
+          text={{
+            scan: t('enrol.scan'),
+            qrAlt: t('enrol.qrAlt'),
+            manual: t('enrol.manual'),
+            secretLabel: t('enrol.secretLabel'),
+            code: t('fields.code'),
+          }}
+          codeField={register('code')}
+          codeError={errors.code?.message ? t(errors.code.message) : undefined}
+        />
       ) : failure ? null : (
         <Skeleton lines={3} label={t('enrol.preparing')} />
       )}

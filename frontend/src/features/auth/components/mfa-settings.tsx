@@ -6,12 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
-import { TextField } from '@/components/ui/text-field.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { TotpEnrolment } from '../api/mfa.ts';
 import { useRemoveFactor, useStartTotpEnrolment, useTotpFactors, useVerifyTotp } from '../hooks/use-totp-factors.ts';
 import { totpCodeSchema, type TotpCodeInput } from '../schemas/password.ts';
+import { TotpEnrolmentSteps } from './totp-enrolment-steps.tsx';
 
 /** Two-step verification in the profile: enrol an authenticator app, list and remove factors. */
 export function MfaSettings() {
@@ -94,27 +94,18 @@ function TotpEnrolmentStep({ enrolment, onCancel }: { enrolment: TotpEnrolment; 
 
   return (
     <form className="enrolment" aria-label={t('mfa.enrolForm')} noValidate onSubmit={onSubmit}>
-      <ol className="enrolment-steps">
-        <li>
-          <p>{t('mfa.scan')}</p>
-          <img className="qr-code" src={enrolment.qrCode} alt={t('mfa.qrAlt')} width={180} height={180} />
-        </li>
-        <li>
-          <p>{t('mfa.manual')}</p>
-          <code className="secret" aria-label={t('mfa.secretLabel')}>
-            {enrolment.secret}
-          </code>
-        </li>
-        <li>
-          <TextField
-            label={t('auth:fields.code')}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            error={errors.code?.message ? t(errors.code.message) : undefined}
-            {...register('code')}
-          />
-        </li>
-      </ol>
+      <TotpEnrolmentSteps
+        enrolment={enrolment}
+        text={{
+          scan: t('mfa.scan'),
+          qrAlt: t('mfa.qrAlt'),
+          manual: t('mfa.manual'),
+          secretLabel: t('mfa.secretLabel'),
+          code: t('auth:fields.code'),
+        }}
+        codeField={register('code')}
+        codeError={errors.code?.message ? t(errors.code.message) : undefined}
+      />
       {verify.isError ? (
         <p role="alert" className="form-error">
           {t(verify.error.message)}
