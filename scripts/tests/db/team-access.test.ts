@@ -6,7 +6,6 @@
  * RPCs and storage, because every policy asks the same helper.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, anonClient, client, config, mail, serviceClient, uniqueEmail } from '../support/stack.ts';
 import { createCast, type Cast, type Persona } from '../support/team.ts';
@@ -19,29 +18,6 @@ beforeAll(async () => {
 afterAll(() => cast?.end());
 
 const aal2 = (persona: Persona) => ({ ...cast.people[persona].claims, aal: 'aal2' });
-
-/** Runs SQL with the given claims, as PostgREST would (a transaction, role authenticated). */
-async function sqlWithClaims<T extends Record<string, unknown>>(
-  claims: Record<string, unknown>,
-  text: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const db = new pg.Client({ connectionString: config.adminDbUrl });
-  await db.connect();
-  try {
-    await db.query('begin');
-    await db.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
-    await db.query('set local role authenticated');
-    const result = await db.query<T>(text, params);
-    await db.query('commit');
-    return result.rows;
-  } catch (error) {
-    await db.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    await db.end();
-  }
-}
 
 async function addVerifiedFactor(userId: string): Promise<string> {
   const id = randomUUID();
@@ -223,31 +199,31 @@ describe('MFA is enforced by the database (H-1)', () => {
 
   it('gives a member with a verified factor nothing at aal1, through tables, RPCs and storage', async () => {
     const aal1 = cast.people.manager.claims;
-    expect(await sqlWithClaims(aal1, 'select id from public.customers limit 1')).toEqual([]);
-    expect(await sqlWithClaims(aal1, 'select user_id from public.team_members')).toEqual([]);
-    expect(await sqlWithClaims(aal1, `update public.customers set company = 'x' where true returning id`)).toEqual([]);
-    expect(await sqlWithClaims(aal1, `select * from public.search_customers('example')`)).toEqual([]);
-    expect(await sqlWithClaims(aal1, 'select * from public.team_directory()')).toEqual([]);
-    expect(
-      await sqlWithClaims(aal1, `select name from storage.objects where bucket_id = 'attachments' limit 1`),
-    ).toEqual([]);
+    expect(await cast.sql(aal1, 'select id from public.customers limit 1')).toEqual([]);
+    expect(await cast.sql(aal1, 'select user_id from public.team_members')).toEqual([]);
+    expect(await cast.sql(aal1, `update public.customers set company = 'x' where true returning id`)).toEqual([]);
+    expect(await cast.sql(aal1, `select * from public.search_customers('example')`)).toEqual([]);
+    expect(await cast.sql(aal1, 'select * from public.team_directory()')).toEqual([]);
+    expect(await cast.sql(aal1, `select name from storage.objects where bucket_id = 'attachments' limit 1`)).toEqual(
+      [],
+    );
     await expect(
-      sqlWithClaims(aal1, `insert into public.tags (name) values ($1)`, [`mfa-${randomUUID().slice(0, 6)}`]),
+      cast.sql(aal1, `insert into public.tags (name) values ($1)`, [`mfa-${randomUUID().slice(0, 6)}`]),
     ).rejects.toMatchObject({ code: '42501' });
     await expect(
-      sqlWithClaims(aal1, `update public.team_members set full_name = 'Changed' where user_id = $1 returning user_id`, [
+      cast.sql(aal1, `update public.team_members set full_name = 'Changed' where user_id = $1 returning user_id`, [
         cast.people.manager.userId,
       ]),
     ).resolves.toEqual([]);
     // The agent's own customers, too.
-    expect(await sqlWithClaims(cast.people.agent.claims, 'select id from public.customers limit 1')).toEqual([]);
+    expect(await cast.sql(cast.people.agent.claims, 'select id from public.customers limit 1')).toEqual([]);
 
     // aal2: everything the role allows.
-    expect((await sqlWithClaims(aal2('manager'), 'select id from public.customers limit 1')).length).toBe(1);
-    expect((await sqlWithClaims(aal2('agent'), 'select id from public.customers limit 1')).length).toBe(1);
+    expect((await cast.sql(aal2('manager'), 'select id from public.customers limit 1')).length).toBe(1);
+    expect((await cast.sql(aal2('agent'), 'select id from public.customers limit 1')).length).toBe(1);
     // A member without a factor is not affected by the others' factors.
     expect((await cast.sql('readonly', 'select id from public.customers limit 1')).length).toBe(1);
-    const [state] = await sqlWithClaims(aal1, 'select * from public.my_team_access()');
+    const [state] = await cast.sql(aal1, 'select * from public.my_team_access()');
     expect(state).toMatchObject({ role: 'manager', state: 'active', has_verified_factor: true, session_aal: 'aal1' });
   });
 
@@ -260,16 +236,16 @@ describe('MFA is enforced by the database (H-1)', () => {
       .select();
     expect(tooWeak.error).toMatchObject({ code: '42501' });
     await expect(
-      sqlWithClaims(aal2('manager'), `update public.workspace_settings set require_mfa = true returning id`),
+      cast.sql(aal2('manager'), `update public.workspace_settings set require_mfa = true returning id`),
     ).resolves.toEqual([]); // a manager is not an admin, aal2 or not
     await addVerifiedFactor(cast.people.admin.userId);
     try {
-      await sqlWithClaims(aal2('admin'), `update public.workspace_settings set require_mfa = true`);
+      await cast.sql(aal2('admin'), `update public.workspace_settings set require_mfa = true`);
       // readonly has no factor: with the workspace requiring MFA, an aal1 session reads nothing.
       expect(await cast.sql('readonly', 'select id from public.customers limit 1')).toEqual([]);
       const [state] = await cast.sql('readonly', 'select * from public.my_team_access()');
       expect(state).toMatchObject({ state: 'active', mfa_required: true, has_verified_factor: false });
-      expect((await sqlWithClaims(aal2('readonly'), 'select id from public.customers limit 1')).length).toBe(1);
+      expect((await cast.sql(aal2('readonly'), 'select id from public.customers limit 1')).length).toBe(1);
     } finally {
       await adminSql(`update public.workspace_settings set require_mfa = false`);
     }

@@ -13,6 +13,8 @@ import { adminSql, anonClient, config, serviceClient, signedInClient } from './s
 export type StaffRole = 'admin' | 'manager' | 'agent' | 'readonly';
 export type Persona = StaffRole | 'agent2' | 'shopper' | 'stranger';
 export type Caller = Persona | 'anon' | 'service_role';
+/** JWT claims as PostgREST sets them (`role`, `sub`, `aal`, …). */
+export type Claims = Record<string, unknown>;
 
 export interface Person {
   persona: Persona;
@@ -28,9 +30,12 @@ export interface Cast {
   /** The customer record the shopper's portal account is linked to (owned by `agent`). */
   shopperCustomerId: string;
   client(caller: Caller): SupabaseClient;
-  /** Runs SQL as the caller, the way PostgREST does: a transaction with role and claims set. */
+  /**
+   * Runs SQL as the caller, the way PostgREST does: a transaction with role and claims set. The
+   * caller is a persona, or claims of one's own (e.g. a persona's with `aal: 'aal2'`).
+   */
   sql<T extends pg.QueryResultRow = Record<string, unknown>>(
-    caller: Caller,
+    caller: Caller | Claims,
     text: string,
     params?: unknown[],
   ): Promise<T[]>;
@@ -79,7 +84,8 @@ export async function createCast(label = 'cast'): Promise<Cast> {
   );
 
   const pool = new pg.Pool({ connectionString: config.adminDbUrl, max: 4 });
-  const claimsOf = (caller: Caller): Record<string, unknown> => {
+  const claimsOf = (caller: Caller | Claims): Claims => {
+    if (typeof caller === 'object') return caller;
     if (caller === 'anon') return { role: 'anon' };
     if (caller === 'service_role') return { role: 'service_role' };
     return people[caller].claims;
@@ -92,7 +98,7 @@ export async function createCast(label = 'cast'): Promise<Cast> {
       if (caller === 'service_role') return serviceClient();
       return people[caller].client;
     },
-    async sql<T extends pg.QueryResultRow>(caller: Caller, text: string, params: unknown[] = []) {
+    async sql<T extends pg.QueryResultRow>(caller: Caller | Claims, text: string, params: unknown[] = []) {
       const db = await pool.connect();
       try {
         await db.query('begin');
