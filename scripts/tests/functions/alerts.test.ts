@@ -7,9 +7,9 @@
  * the daily cap are tested at fixed instants; the 5-minute cron job is paused meanwhile so the
  * only runs are the ones the tests make (its schedule is asserted first).
  */
-import { createSign, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_SENDGRID_WEBHOOK_PRIVATE_KEY } from '../../stack/mail/event-webhook-key.ts';
+import { signLocalSendGridEvents } from '../../stack/mail/event-webhook-key.ts';
 import { createOrder, createProduct } from '../support/commerce.ts';
 import { launchBrowser, startApp } from '../support/browser.ts';
 import { adminSql, type CaughtMail, config, mail, uniqueEmail } from '../support/stack.ts';
@@ -577,19 +577,6 @@ describe('unsubscribe through the app page (production: hosted Supabase shows fu
 });
 
 describe('SendGrid events', () => {
-  function sign(body: string, timestamp: string): string {
-    const signer = createSign('SHA256');
-    signer.update(timestamp + body);
-    return signer
-      .sign({
-        key: Buffer.from(LOCAL_SENDGRID_WEBHOOK_PRIVATE_KEY, 'base64'),
-        format: 'der',
-        type: 'pkcs8',
-        dsaEncoding: 'der',
-      })
-      .toString('base64');
-  }
-
   function post(body: string, headers: Record<string, string>): Promise<Response> {
     return fetch(`${functionsUrl}/sendgrid-events`, {
       method: 'POST',
@@ -600,7 +587,7 @@ describe('SendGrid events', () => {
 
   const signed = (body: string, timestamp = String(Math.floor(Date.now() / 1000))) =>
     post(body, {
-      'X-Twilio-Email-Event-Webhook-Signature': sign(body, timestamp),
+      'X-Twilio-Email-Event-Webhook-Signature': signLocalSendGridEvents(body, timestamp),
       'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
     });
 
@@ -712,7 +699,7 @@ describe('SendGrid events', () => {
     const now = String(Math.floor(Date.now() / 1000));
 
     const tampered = await post(body.replace('delivered', 'open     '), {
-      'X-Twilio-Email-Event-Webhook-Signature': sign(body, now),
+      'X-Twilio-Email-Event-Webhook-Signature': signLocalSendGridEvents(body, now),
       'X-Twilio-Email-Event-Webhook-Timestamp': now,
     });
     expect(tampered.status).toBe(401);

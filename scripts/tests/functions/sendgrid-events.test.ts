@@ -5,25 +5,12 @@
  * it): every event is recorded — sanitised, or as a placeholder that names the error — and the
  * batch is answered 200. The signing key is the local stack's (scripts/stack/mail).
  */
-import { createSign, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LOCAL_SENDGRID_WEBHOOK_PRIVATE_KEY } from '../../stack/mail/event-webhook-key.ts';
+import { signLocalSendGridEvents } from '../../stack/mail/event-webhook-key.ts';
 import { adminSql, config } from '../support/stack.ts';
 
 const url = `${config.apiUrl}/functions/v1/sendgrid-events`;
-
-function sign(body: string, timestamp: string): string {
-  const signer = createSign('SHA256');
-  signer.update(timestamp + body);
-  return signer
-    .sign({
-      key: Buffer.from(LOCAL_SENDGRID_WEBHOOK_PRIVATE_KEY, 'base64'),
-      format: 'der',
-      type: 'pkcs8',
-      dsaEncoding: 'der',
-    })
-    .toString('base64');
-}
 
 async function postSigned(body: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -31,7 +18,7 @@ async function postSigned(body: string): Promise<{ status: number; body: Record<
     method: 'POST',
     headers: {
       'Content-Type': 'application/json',
-      'X-Twilio-Email-Event-Webhook-Signature': sign(body, timestamp),
+      'X-Twilio-Email-Event-Webhook-Signature': signLocalSendGridEvents(body, timestamp),
       'X-Twilio-Email-Event-Webhook-Timestamp': timestamp,
     },
     body,
