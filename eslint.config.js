@@ -80,8 +80,59 @@ export default defineConfig([
     },
   },
   {
-    files: ['scripts/**/*.{ts,js,mjs,cjs}', '*.{js,mjs,cjs,ts}', 'frontend/*.ts'],
+    files: ['scripts/**/*.{ts,js,mjs,cjs}', 'supabase/tests/**/*.ts', '*.{js,mjs,cjs,ts}', 'frontend/*.ts'],
     languageOptions: { globals: globals.node },
+  },
+  // The local stack is a package of its own (docs/adr/0004-layout.md): everything else reaches it
+  // through its exports, and it never reaches back into the project's tooling.
+  {
+    files: ['scripts/**/*.ts', 'supabase/tests/**/*.ts'],
+    ignores: ['scripts/local-stack/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/local-stack/**', '!@cairn/local-stack/**'],
+              message: "Import the local stack through its package exports: '@cairn/local-stack/…'.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/local-stack/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({ project: path.join(repoRoot, 'scripts', 'local-stack', 'tsconfig.json') }),
+      ],
+    },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: repoRoot,
+          zones: [
+            {
+              target: './scripts/local-stack',
+              from: [
+                './scripts/tools',
+                './scripts/testing',
+                './scripts/data',
+                './scripts/bench',
+                './scripts/e2e',
+                './scripts/lib',
+                './supabase/tests',
+              ],
+              message: 'The local stack is self-contained: it must not import the project tooling or tests.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['frontend/src/**/*.{ts,tsx}'],

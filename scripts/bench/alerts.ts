@@ -12,8 +12,8 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { generate } from '../data/generate.ts';
-import { stackConfig } from '../stack/config.ts';
-import { startStack, stopStack } from '../stack/control.ts';
+import { stackConfig } from '@cairn/local-stack/config.ts';
+import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 process.env.CAIRN_STACK = 'bench-al';
 process.env.CAIRN_STACK_PORT_BASE ??= '57921';

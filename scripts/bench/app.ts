@@ -19,8 +19,8 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { generate } from '../data/generate.ts';
-import { stackConfig } from '../stack/config.ts';
-import { startStack, stopStack } from '../stack/control.ts';
+import { stackConfig } from '@cairn/local-stack/config.ts';
+import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { launchBrowser, startApp } from '../lib/browser.ts';
 
 process.env.CAIRN_STACK = 'bench-app';

@@ -20,9 +20,9 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { generate } from '../data/generate.ts';
-import { stackConfig } from '../stack/config.ts';
-import { startStack, stopStack } from '../stack/control.ts';
-import { signJwt } from '../stack/lib/jwt.ts';
+import { stackConfig } from '@cairn/local-stack/config.ts';
+import { startStack, stopStack } from '@cairn/local-stack/control.ts';
+import { signJwt } from '@cairn/local-stack/lib/jwt.ts';
 
 process.env.CAIRN_STACK = 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '57321';

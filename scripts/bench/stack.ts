@@ -12,9 +12,9 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import pg from 'pg';
-import { stackConfig } from '../stack/config.ts';
-import { readState, startStack, stopStack } from '../stack/control.ts';
-import { sleep } from '../stack/lib/wait.ts';
+import { stackConfig } from '@cairn/local-stack/config.ts';
+import { readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
+import { sleep } from '@cairn/local-stack/lib/wait.ts';
 
 process.env.CAIRN_STACK = 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '57321';

@@ -19,10 +19,10 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { buildDeliveries, type SimDelivery } from '../shopify/payloads.ts';
-import { DEMO_SECRET, DEMO_SHOP, sendDeliveries } from '../shopify/simulate.ts';
-import { stackConfig } from '../stack/config.ts';
-import { startStack, stopStack } from '../stack/control.ts';
+import { buildDeliveries, type SimDelivery } from '../data/shopify/payloads.ts';
+import { DEMO_SECRET, DEMO_SHOP, sendDeliveries } from '../data/shopify/simulate.ts';
+import { stackConfig } from '@cairn/local-stack/config.ts';
+import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 process.env.CAIRN_STACK = 'bench-wh';
 process.env.CAIRN_STACK_PORT_BASE ??= '57721';

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { stackConfig, type StackConfig } from '../stack/config.ts';
+import { stackConfig, type StackConfig } from '@cairn/local-stack/config.ts';
 import { Random } from './random.ts';
 import { BRANDS, type CURRENCIES, EUR_PER_UNIT, emailFor, MARKETS, STYLE_INTERESTS, type Market } from './world.ts';
 

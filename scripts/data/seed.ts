@@ -13,7 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../stack/config.ts';
+import { repoRoot } from '@cairn/local-stack/config.ts';
 import { Random } from './random.ts';
 import { ago, daysAgoDate, insert, Raw, type SqlValue } from './sql.ts';
 import { BRANDS, CURRENCIES, EUR_PER_UNIT, emailFor, MARKETS, STYLE_INTERESTS, type Market } from './world.ts';

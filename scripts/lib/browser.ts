@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { waitFor } from '../stack/lib/wait.ts';
+import { waitFor } from '@cairn/local-stack/lib/wait.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const frontend = join(import.meta.dirname, '..', '..', 'frontend');

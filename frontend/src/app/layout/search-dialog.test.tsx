@@ -11,7 +11,7 @@ import { createQueryClient } from '@/lib/query-client.ts';
 import { SearchDialog } from './search-dialog.tsx';
 
 // The api module is swapped so the dialog runs without a server; the SQL behind it is tested
-// against the local stack (scripts/tests/db/order-search.test.ts, scripts/tests/e2e/search.test.ts).
+// against the local stack (supabase/tests/database/order-search.test.ts, scripts/e2e/search.test.ts).
 vi.mock(import('@/features/search/api/search.ts'), async (original) => ({
   ...(await original()),
   searchEverything: vi.fn(),

@@ -12,7 +12,7 @@ import { useSessionStore } from '@/stores/session-store.ts';
 import { SettingsRoute } from './settings.tsx';
 
 // The pages' data comes from the features' api modules, swapped here; the real calls run
-// against the local stack in scripts/tests/e2e/settings.test.ts.
+// against the local stack in scripts/e2e/settings.test.ts.
 vi.mock(import('@/features/team/api/members.ts'), async (original) => ({
   ...(await original()),
   fetchMember: vi.fn(),

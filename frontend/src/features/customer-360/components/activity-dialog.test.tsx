@@ -11,7 +11,7 @@ import { renderWithProviders } from '@/testing/render.tsx';
 import { ActivityDialog } from './activity-dialog.tsx';
 
 // The dialog's api modules are swapped so this test needs no server; the real insert is
-// exercised against the local stack by scripts/tests/e2e/customer-360.test.ts.
+// exercised against the local stack by scripts/e2e/customer-360.test.ts.
 vi.mock('../api/activities.ts', () => ({ createActivity: vi.fn(), setTaskCompleted: vi.fn() }));
 vi.mock('../api/team.ts', () => ({ teamKeys: { all: ['team'] }, fetchTeam: vi.fn() }));
 const createMock = vi.mocked(createActivity);

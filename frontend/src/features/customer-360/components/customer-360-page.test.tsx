@@ -10,7 +10,7 @@ import type { Viewer } from '../utils/permissions.ts';
 import { Customer360Page } from './customer-360-page.tsx';
 
 // Data comes from mocked api modules; the real queries, RLS and realtime are exercised against
-// the local stack by scripts/tests/e2e/customer-360.test.ts.
+// the local stack by scripts/e2e/customer-360.test.ts.
 vi.mock('../api/customer.ts', () => ({
   customerKeys: {
     one: (id: string) => ['customer-360', id],

@@ -11,7 +11,7 @@ import { CustomersScreen } from './customers-screen.tsx';
 import { ALBA, customerRow, reference, renderWithCustomers } from './test-fixtures.tsx';
 
 // The api modules are swapped so the screen renders without a server; the real queries run
-// against the local stack in scripts/tests/e2e/customers.test.ts.
+// against the local stack in scripts/e2e/customers.test.ts.
 vi.mock(import('../api/customers.ts'), async (original) => ({ ...(await original()), fetchCustomerPage: vi.fn() }));
 vi.mock(import('../api/reference-data.ts'), async (original) => ({
   ...(await original()),

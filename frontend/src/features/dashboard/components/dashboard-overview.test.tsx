@@ -10,7 +10,7 @@ import { fetchDashboardKpis, fetchRevenueByDay, type DashboardKpis, type Revenue
 import { DashboardOverview } from './dashboard-overview.tsx';
 
 // The api module is swapped so the screen renders without a server; the real SQL is checked
-// against the local stack in scripts/tests/e2e/dashboard.test.ts.
+// against the local stack in scripts/e2e/dashboard.test.ts.
 vi.mock(import('../api/dashboard.ts'), async (original) => ({
   ...(await original()),
   fetchDashboardKpis: vi.fn(),

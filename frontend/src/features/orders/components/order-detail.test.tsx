@@ -8,7 +8,7 @@ import { renderWithProviders } from '@/testing/render.tsx';
 import { OrderDetailPage } from './order-detail.tsx';
 
 // The api module is swapped so this test needs no server; the real query and its RLS are
-// exercised against the local stack by scripts/tests/e2e/orders.test.ts.
+// exercised against the local stack by scripts/e2e/orders.test.ts.
 vi.mock('../api/orders.ts', () => ({
   orderKeys: { one: (id: string) => ['orders', 'one', id], baseCurrency: ['base-currency'] },
   fetchOrder: vi.fn(),

@@ -9,7 +9,7 @@ import { renderWithProviders } from '@/testing/render.tsx';
 import { OrdersList } from './orders-list.tsx';
 
 // Only the network is swapped; keyset paging, filters and RLS run against the local stack in
-// scripts/tests/e2e/orders.test.ts.
+// scripts/e2e/orders.test.ts.
 vi.mock('../api/orders.ts', async (importOriginal) => ({
   ...(await importOriginal<typeof ordersApi>()),
   fetchOrders: vi.fn(),

@@ -1,0 +1,177 @@
+/**
+ * The auth settings of supabase/config.toml (security review M-6, C-1) as the local auth server
+ * applies them, the way GoTrue does: public sign-up off, email confirmations on, passwords of at
+ * least 12 characters with lower and upper case letters and digits, and a reauthentication nonce
+ * for a password change from a session older than a day.
+ *
+ * The sign-up route itself is exercised on a second, auth-only server with sign-up turned on by
+ * an explicit override (support/auth-server.ts): the shopper portal will need it one day, and a
+ * sign-up with a pending invitee's address must then neither take the account over nor touch it.
+ */
+import { AuthClient } from '@supabase/supabase-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAuthServer, type ExtraAuthServer } from './support/auth-server.ts';
+import { adminSql, anonClient, config, mail, serviceClient, signedInClient, uniqueEmail } from '../src/testing.ts';
+
+const authUrl = `${config.apiUrl}/auth/v1`;
+const NEW_SHAPE = { 'X-Supabase-Api-Version': '2024-01-01' };
+
+async function authFetch(path: string, init: { method?: string; body?: unknown; token?: string; base?: string } = {}) {
+  const response = await fetch(`${init.base ?? authUrl}${path}`, {
+    method: init.method ?? 'POST',
+    headers: {
+      apikey: config.anonKey,
+      'content-type': 'application/json',
+      ...NEW_SHAPE,
+      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+describe('auth settings from config.toml', () => {
+  it('publishes sign-up as disabled and confirmations as required', async () => {
+    const settings = await authFetch('/settings', { method: 'GET' });
+    expect(settings.body).toMatchObject({ disable_signup: true, mailer_autoconfirm: false });
+  });
+
+  it('refuses every public sign-up with GoTrue’s answer, and creates no account', async () => {
+    const email = uniqueEmail('signup');
+    const refused = await authFetch('/signup', { body: { email, password: 'Strong-enough-2026' } });
+    expect(refused).toEqual({
+      status: 422,
+      body: { code: 'signup_disabled', message: 'Signups not allowed for this instance' },
+    });
+    const { error } = await anonClient().auth.signUp({ email, password: 'Strong-enough-2026' });
+    expect(error).toMatchObject({ status: 422, code: 'signup_disabled' });
+    // Nor through a magic link for an unknown address.
+    const otp = await anonClient().auth.signInWithOtp({ email });
+    expect(otp.error).toMatchObject({ status: 422, code: 'signup_disabled' });
+    expect(await adminSql('select id from auth.users where email = $1', [email])).toEqual([]);
+  });
+
+  it('refuses weak passwords with weak_password and its reasons', async () => {
+    const { client, email } = await signedInClient();
+    const token = (await client.auth.getSession()).data.session?.access_token ?? '';
+    const cases: Array<[string, string[]]> = [
+      ['123456', ['length', 'characters']],
+      ['password-123', ['characters']],
+      ['aaaaaaaaaaaa', ['characters']],
+      ['Sh0rt-pass', ['length']],
+    ];
+    for (const [password, reasons] of cases) {
+      const answer = await authFetch('/user', { method: 'PUT', body: { password }, token });
+      expect(answer.status, password).toBe(422);
+      expect(answer.body, password).toMatchObject({ code: 'weak_password', weak_password: { reasons } });
+    }
+    const both = await authFetch('/user', { method: 'PUT', body: { password: 'abc' }, token });
+    expect(both.body.message).toBe(
+      'Password should be at least 12 characters. Password should contain at least one character of each: abcdefghijklmnopqrstuvwxyz, ABCDEFGHIJKLMNOPQRSTUVWXYZ, 0123456789.',
+    );
+    const admin = await serviceClient().auth.admin.updateUserById((await client.auth.getUser()).data.user?.id ?? '', {
+      password: 'password-123',
+    });
+    expect(admin.error).toMatchObject({ status: 422, code: 'weak_password' });
+    const strong = await authFetch('/user', { method: 'PUT', body: { password: 'Long-and-mixed-42' }, token });
+    expect(strong.status).toBe(200);
+    const signIn = await anonClient().auth.signInWithPassword({ email, password: 'Long-and-mixed-42' });
+    expect(signIn.error).toBeNull();
+  });
+
+  it('asks a session older than a day for a reauthentication nonce before a password change', async () => {
+    const { client, email, userId } = await signedInClient();
+    const session = (await client.auth.getSession()).data.session;
+    const token = session?.access_token ?? '';
+    // A fresh sign-in may change its password (as after an invitation or recovery link).
+    expect((await authFetch('/user', { method: 'PUT', body: { password: 'Fresh-session-2026' }, token })).status).toBe(
+      200,
+    );
+    await adminSql(`update auth.sessions set created_at = now() - interval '25 hours' where user_id = $1`, [userId]);
+    const stale = await authFetch('/user', { method: 'PUT', body: { password: 'Stale-session-2026' }, token });
+    expect(stale).toEqual({
+      status: 400,
+      body: { code: 'reauthentication_needed', message: 'Password update requires reauthentication' },
+    });
+    expect((await authFetch('/reauthenticate', { method: 'GET', token })).status).toBe(200);
+    const nonceMail = await mail.waitFor(email, (message) => /\d{6}/.test(message.text ?? message.html ?? ''));
+    const nonce = (nonceMail.text ?? nonceMail.html ?? '').match(/\b(\d{6})\b/)?.[1];
+    const withNonce = await authFetch('/user', {
+      method: 'PUT',
+      body: { password: 'Stale-session-2026', nonce },
+      token,
+    });
+    expect(withNonce.status, JSON.stringify(withNonce.body)).toBe(200);
+  });
+});
+
+describe('the sign-up route, on an auth server with sign-up turned on (override)', () => {
+  let server: ExtraAuthServer;
+  let autoconfirming: ExtraAuthServer;
+
+  beforeAll(async () => {
+    // As config.toml, except sign-up: how the shopper portal would run it.
+    server = await startAuthServer({ enableSignup: true });
+    // GoTrue with autoconfirm: the configuration C-1 exploited, kept only to pin its behaviour.
+    autoconfirming = await startAuthServer({ enableSignup: true, enableConfirmations: false });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await autoconfirming?.close();
+  });
+
+  const auth = (target: ExtraAuthServer) =>
+    new AuthClient({
+      url: target.url,
+      headers: { apikey: config.anonKey },
+      persistSession: false,
+      autoRefreshToken: false,
+      detectSessionInUrl: false,
+    });
+
+  it('signs a new address up without a session: a confirmation email, then sign-in works', async () => {
+    const email = uniqueEmail('shopper');
+    const { data, error } = await auth(server).signUp({ email, password: 'Shopper-pass-2026' });
+    expect(error).toBeNull();
+    expect(data.session).toBeNull();
+    expect(data.user?.email).toBe(email);
+    expect(server.mails.find((message) => message.to[0]?.email === email)).toBeTruthy();
+    const early = await auth(server).signInWithPassword({ email, password: 'Shopper-pass-2026' });
+    expect(early.error).toMatchObject({ code: 'email_not_confirmed' });
+    const weak = await auth(server).signUp({ email: uniqueEmail('weak'), password: 'short' });
+    expect(weak.error).toMatchObject({ status: 422, code: 'weak_password' });
+  });
+
+  it('leaves a pending invitation alone when someone signs up with its address (C-1)', async () => {
+    const email = uniqueEmail('invitee');
+    const invited = await serviceClient().auth.admin.inviteUserByEmail(email, { data: { full_name: 'Ines' } });
+    const userId = invited.data.user?.id ?? '';
+    const { data, error } = await auth(server).signUp({ email, password: 'Attacker-pass-2026' });
+    expect(error).toBeNull();
+    expect(data.session).toBeNull();
+    // GoTrue hides an invitee's details from whoever signs up with the address.
+    expect(data.user?.user_metadata).toEqual({});
+    const [account] = await adminSql<{ password: string; confirmed: Date | null }>(
+      `select coalesce(encrypted_password, '') as password, email_confirmed_at as confirmed from auth.users where id = $1`,
+      [userId],
+    );
+    expect(account).toEqual({ password: '', confirmed: null });
+    const attacker = await auth(server).signInWithPassword({ email, password: 'Attacker-pass-2026' });
+    expect(attacker.error).toMatchObject({ code: 'invalid_credentials' });
+  });
+
+  it('never replaces the password of an unconfirmed account, even with autoconfirm (as GoTrue)', async () => {
+    const email = uniqueEmail('unconfirmed');
+    const created = await serviceClient().auth.admin.createUser({ email, password: 'Owner-chose-2026' });
+    const userId = created.data.user?.id ?? '';
+    const { data } = await auth(autoconfirming).signUp({ email, password: 'Attacker-pass-2026' });
+    // GoTrue's signup.go confirms the existing account and signs the caller in when autoconfirm is
+    // on — the reason config.toml keeps confirmations on — but keeps the owner's password.
+    expect(data.user?.id).toBe(userId);
+    const attacker = await auth(autoconfirming).signInWithPassword({ email, password: 'Attacker-pass-2026' });
+    expect(attacker.error).toMatchObject({ code: 'invalid_credentials' });
+    const owner = await auth(autoconfirming).signInWithPassword({ email, password: 'Owner-chose-2026' });
+    expect(owner.error).toBeNull();
+  });
+});

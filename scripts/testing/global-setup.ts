@@ -1,0 +1,42 @@
+/**
+ * Starts a fresh test instance of the local stack (its own ports and data folder, so a
+ * running `npm run dev` is never touched) and stops it afterwards. CAIRN_TEST_KEEP_STACK=1
+ * reuses a running instance and leaves it running, for quick iteration.
+ *
+ * The shared test instance runs auth's per-address rate limits at TEST_AUTH_RATE_LIMIT_FACTOR ×
+ * config.toml's: every test signs in from 127.0.0.1, hundreds of times a run. The limits stay
+ * on (per-account limits and OTP invalidation unchanged); auth-rate-limit.test.ts proves
+ * config.toml's own values on an instance of its own.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { generateTypes, pristineTypesFile } from '../tools/db-types.ts';
+import { RATE_LIMIT_FACTOR_ENV } from '@cairn/local-stack/auth/rate-limit.ts';
+import { stackConfig } from '@cairn/local-stack/config.ts';
+import { isRunning, readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
+
+const TEST_AUTH_RATE_LIMIT_FACTOR = '100';
+
+export default async function setup(): Promise<() => Promise<void>> {
+  process.env.CAIRN_STACK ??= 'test';
+  process.env[RATE_LIMIT_FACTOR_ENV] ??= TEST_AUTH_RATE_LIMIT_FACTOR;
+  const config = stackConfig();
+  const keep = process.env.CAIRN_TEST_KEEP_STACK === '1';
+  if (keep && isRunning(config)) {
+    if (readState(config)?.authRateLimitFactor === Number(process.env[RATE_LIMIT_FACTOR_ENV]))
+      return async () => undefined;
+    // Started without the test factor (`supabase:start`): restart it with it, keeping its data.
+    console.log(`restarting "${config.name}" with ${RATE_LIMIT_FACTOR_ENV}=${process.env[RATE_LIMIT_FACTOR_ENV]}`);
+    await stopStack(config);
+    await startStack(config);
+    return async () => undefined;
+  }
+  await stopStack(config);
+  rmSync(config.dataDir, { recursive: true, force: true });
+  const { ms } = await startStack(config);
+  console.log(`test stack "${config.name}" started in ${ms} ms`);
+  // Types of the database exactly as the migrations leave it, before any test adds fixtures.
+  writeFileSync(pristineTypesFile(config), await generateTypes(config));
+  return async () => {
+    if (!keep) await stopStack(config);
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * send-email (issue 5): team members send a template to a customer through SendGrid (the mail
+ * catcher here). Their own JWT decides who they may write to (RLS), the message lands in the
+ * customer's thread, and the delivery is recorded by the system.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Cast, createCast } from '../../../scripts/testing/support/team.ts';
+import { adminSql, config, mail, uniqueEmail } from '@cairn/local-stack/testing.ts';
+
+let cast: Cast;
+let customerEmail: string;
+
+async function sendAs(token: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${config.apiUrl}/functions/v1/send-email`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, apikey: config.anonKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function tokenOf(persona: 'manager' | 'agent' | 'agent2' | 'readonly' | 'shopper'): Promise<string> {
+  const { data } = await cast.people[persona].client.auth.getSession();
+  if (!data.session) throw new Error(`${persona} is not signed in`);
+  return data.session.access_token;
+}
+
+beforeAll(async () => {
+  cast = await createCast('send-email');
+  customerEmail = uniqueEmail('customer');
+  await adminSql(`update public.customers set email = $2, first_name = 'Lena', language = 'de' where id = $1`, [
+    cast.shopperCustomerId,
+    customerEmail,
+  ]);
+});
+
+afterAll(async () => {
+  await cast.end();
+});
+
+describe('send-email', () => {
+  it("sends a template in the customer's language and records it in their thread", async () => {
+    const result = await sendAs(await tokenOf('agent'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      variables: { product_name: 'Leinenkleid', variant_name: 'M' },
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const message = await mail.waitFor(customerEmail);
+    expect(message.subject).toBe('Leinenkleid ist wieder da');
+    expect(message.text).toContain('Lena');
+
+    const [row] = await adminSql<{ status: string; provider_message_id: string; sent_by: string }>(
+      `select status, provider_message_id, sent_by from public.messages where id = $1`,
+      [result.body.message_id],
+    );
+    expect(row).toMatchObject({ status: 'sent', sent_by: cast.people.agent.userId });
+    expect(row.provider_message_id).toBe(result.body.provider_message_id);
+  });
+
+  it('refuses customers the caller may not see or write to, and non-staff', async () => {
+    const body = { template_key: 'back_in_stock', to: { customer_id: cast.shopperCustomerId } };
+    expect((await sendAs(await tokenOf('agent2'), body)).status).toBe(404); // not their customer
+    expect((await sendAs(await tokenOf('readonly'), body)).status).toBe(403); // may read, not write
+    expect((await sendAs(await tokenOf('shopper'), body)).status).toBe(403); // not staff
+    expect((await sendAs(config.anonKey, body)).status).toBe(403);
+    // No open relay: an address that is neither a visible customer nor the caller's own.
+    const stranger = await sendAs(await tokenOf('manager'), {
+      template_key: 'back_in_stock',
+      to: { email: uniqueEmail('stranger') },
+    });
+    expect(stranger.status).toBe(404);
+  });
+
+  it('lets a team member test a template on their own address, and validates input', async () => {
+    const ok = await sendAs(await tokenOf('manager'), {
+      template_key: 'price_drop',
+      to: { email: cast.people.manager.email },
+      variables: { product_name: 'Test product', new_price: '€1.00' },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    await mail.waitFor(cast.people.manager.email, (m) => m.subject.includes('Test product'));
+
+    const unknown = await sendAs(await tokenOf('manager'), {
+      template_key: 'no_such_template',
+      to: { email: cast.people.manager.email },
+    });
+    expect(unknown.status).toBe(404);
+    const invalid = await sendAs(await tokenOf('manager'), { template_key: 'Bad Key!', to: {} });
+    expect(invalid.status).toBe(400);
+    expect((invalid.body.error as { code: string }).code).toBe('invalid_request');
+  });
+
+  it('never emails a suppressed address', async () => {
+    await adminSql(`insert into public.email_suppressions (email, reason) values ($1, 'bounce')`, [customerEmail]);
+    const result = await sendAs(await tokenOf('manager'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+    });
+    expect(result.status).toBe(409);
+    await adminSql(`delete from public.email_suppressions where email = $1`, [customerEmail]);
+  });
+
+  it('files only into a thread of the same customer (review L-3, step 8)', async () => {
+    // Customer B (agent2's) and their thread; the manager sees both A and B.
+    const otherEmail = uniqueEmail('other');
+    const [other] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, email, owner_id, source) values ('Bruno', $1, $2, 'manual') returning id`,
+      [otherEmail, cast.people.agent2.userId],
+    );
+    const [othersThread] = await adminSql<{ id: string }>(
+      `insert into public.message_threads (customer_id, subject) values ($1, 'B only') returning id`,
+      [other.id],
+    );
+    const [ownThread] = await adminSql<{ id: string }>(
+      `insert into public.message_threads (customer_id, subject) values ($1, 'A only') returning id`,
+      [cast.shopperCustomerId],
+    );
+    const before = (await mail.list(customerEmail)).length;
+
+    const crossed = await sendAs(await tokenOf('manager'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      thread_id: othersThread.id,
+    });
+    expect(crossed.status, JSON.stringify(crossed.body)).toBe(400);
+    expect(crossed.body.error).toMatchObject({ code: 'invalid_request' });
+    expect((crossed.body.error as { message: string }).message).toMatch(/^thread_id: .*another customer/);
+    expect(await adminSql(`select id from public.messages where thread_id = $1`, [othersThread.id])).toEqual([]);
+
+    // A thread the caller may not see at all is not found (agent does not see B).
+    const hidden = await sendAs(await tokenOf('agent'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      thread_id: othersThread.id,
+    });
+    expect(hidden.status, JSON.stringify(hidden.body)).toBe(404);
+
+    // The customer's own thread works.
+    const own = await sendAs(await tokenOf('manager'), {
+      template_key: 'back_in_stock',
+      to: { customer_id: cast.shopperCustomerId },
+      thread_id: ownThread.id,
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    const [filed] = await adminSql<{ thread_id: string; customer_id: string }>(
+      `select thread_id, customer_id from public.messages where id = $1`,
+      [own.body.message_id],
+    );
+    expect(filed).toEqual({ thread_id: ownThread.id, customer_id: cast.shopperCustomerId });
+    // Only the legitimate send reached A.
+    const deadline = Date.now() + 10_000;
+    while ((await mail.list(customerEmail)).length <= before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await mail.list(customerEmail)).length).toBe(before + 1);
+  });
+
+  it('accepts only http(s) URLs in *_url variables (review L-13)', async () => {
+    for (const url of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,<script>x</script>',
+      '//evil.example',
+    ]) {
+      const refused = await sendAs(await tokenOf('manager'), {
+        template_key: 'price_drop',
+        to: { email: cast.people.manager.email },
+        variables: { product_name: 'Bad link', new_price: '€1.00', product_url: url },
+      });
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'invalid_request' });
+      expect((refused.body.error as { message: string }).message).toMatch(/^variables\.product_url: /);
+    }
+    const ok = await sendAs(await tokenOf('manager'), {
+      template_key: 'price_drop',
+      to: { email: cast.people.manager.email },
+      variables: { product_name: 'Good link', new_price: '€1.00', product_url: 'https://shop.example/p/1' },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const message = await mail.waitFor(cast.people.manager.email, (m) => m.subject.includes('Good link'));
+    expect(message.html).toContain('href="https://shop.example/p/1"');
+  });
+});
