@@ -9,7 +9,7 @@
  * config.toml's own values on an instance of its own.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { generateTypes, pristineTypesFile } from '../tools/db-types.ts';
+import { generateSchema, generateTypes, pristineSchemaFile, pristineTypesFile } from '../tools/db-types.ts';
 import { RATE_LIMIT_FACTOR_ENV } from '@cairn/local-stack/auth/rate-limit.ts';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { isRunning, readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
@@ -34,8 +34,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   rmSync(config.dataDir, { recursive: true, force: true });
   const { ms } = await startStack(config);
   console.log(`test stack "${config.name}" started in ${ms} ms`);
-  // Types of the database exactly as the migrations leave it, before any test adds fixtures.
+  // Types and schema of the database exactly as the migrations leave it, before any test adds fixtures.
   writeFileSync(pristineTypesFile(config), await generateTypes(config));
+  writeFileSync(pristineSchemaFile(config), await generateSchema(config));
   return async () => {
     if (!keep) await stopStack(config);
   };
