@@ -174,16 +174,28 @@ async function relationGrants(db: pg.Client, relid: string, name: string): Promi
   return lines;
 }
 
-async function tables(db: pg.Client): Promise<string[]> {
-  const list = await rows(
+/**
+ * Cairn's relations of the given kinds (`pg_class.relkind`), sorted by name, leaving out those that
+ * depend on another object in one of `dependencyTypes` ways (`e`: an extension's member).
+ */
+function ownRelations(db: pg.Client, kinds: string[], columns: string, dependencyTypes = ['e']): Promise<Row[]> {
+  return rows(
     db,
-    `select c.oid::text as oid, n.nspname, c.relname, c.relrowsecurity::text as rls,
-            c.relforcerowsecurity::text as force_rls, obj_description(c.oid, 'pg_class') as comment
+    `select c.oid::text as oid, n.nspname, c.relname${columns ? `, ${columns}` : ''}
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind in ('r', 'p') and n.nspname = any($1)
-       and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'e')
+     where c.relkind::text = any($2) and n.nspname = any($1)
+       and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype::text = any($3))
      order by n.nspname ${C}, c.relname ${C}`,
-    [SCHEMAS],
+    [SCHEMAS, kinds, dependencyTypes],
+  );
+}
+
+async function tables(db: pg.Client): Promise<string[]> {
+  const list = await ownRelations(
+    db,
+    ['r', 'p'],
+    `c.relrowsecurity::text as rls, c.relforcerowsecurity::text as force_rls,
+     obj_description(c.oid, 'pg_class') as comment`,
   );
   const out: string[] = [];
   for (const table of list) {
@@ -237,15 +249,11 @@ async function tables(db: pg.Client): Promise<string[]> {
 }
 
 async function views(db: pg.Client): Promise<string[]> {
-  const list = await rows(
+  const list = await ownRelations(
     db,
-    `select c.oid::text as oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid, true) as def,
-            array_to_string(c.reloptions, ', ') as options, obj_description(c.oid, 'pg_class') as comment
-     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind in ('v', 'm') and n.nspname = any($1)
-       and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'e')
-     order by n.nspname ${C}, c.relname ${C}`,
-    [SCHEMAS],
+    ['v', 'm'],
+    `c.relkind, pg_get_viewdef(c.oid, true) as def, array_to_string(c.reloptions, ', ') as options,
+     obj_description(c.oid, 'pg_class') as comment`,
   );
   const out: string[] = [];
   for (const view of list) {
@@ -271,14 +279,8 @@ async function views(db: pg.Client): Promise<string[]> {
 }
 
 async function sequences(db: pg.Client): Promise<string[]> {
-  const list = await rows(
-    db,
-    `select c.oid::text as oid, n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind = 'S' and n.nspname = any($1)
-       and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype in ('i', 'a', 'e'))
-     order by n.nspname ${C}, c.relname ${C}`,
-    [SCHEMAS],
-  );
+  // Sequences of identity and serial columns (dependency `i` or `a`) come with their tables.
+  const list = await ownRelations(db, ['S'], '', ['i', 'a', 'e']);
   const out: string[] = [];
   for (const sequence of list) {
     const name = `${sequence.nspname}.${ident(req(sequence.relname))}`;

@@ -61,6 +61,17 @@ const responseFor = (id: string) =>
     adminSql<HttpResponseRow>('select * from net._http_response where id = $1', [id]),
   );
 
+/** The message of a job's first run with `status`, polling until it has one. */
+const runMessage = async (jobid: string, status: 'succeeded' | 'failed'): Promise<string> =>
+  (
+    await firstRow(`a ${status} run of job ${jobid}`, () =>
+      adminSql<{ return_message: string }>(
+        `select return_message from cron.job_run_details where jobid = $1 and status = $2 limit 1`,
+        [jobid, status],
+      ),
+    )
+  ).return_message;
+
 describe('schedules', () => {
   it('parses seconds, macros and cron fields as pg_cron does', () => {
     expect(parseSchedule('30 seconds')).toEqual({ kind: 'interval', seconds: 30 });
@@ -264,13 +275,7 @@ describe('pg_cron + pg_net + Vault, as a migration sets them up', () => {
       `select cron.schedule('failing', '1 seconds', 'select * from no_such_table') as jobid`,
     );
     try {
-      const run = await firstRow('a failed run', () =>
-        adminSql<{ return_message: string }>(
-          `select return_message from cron.job_run_details where jobid = $1 and status = 'failed' limit 1`,
-          [jobid],
-        ),
-      );
-      expect(run.return_message).toBe('ERROR:  relation "no_such_table" does not exist');
+      expect(await runMessage(jobid, 'failed')).toBe('ERROR:  relation "no_such_table" does not exist');
     } finally {
       await asPostgres(`select cron.unschedule('failing')`);
     }
@@ -281,23 +286,11 @@ describe('pg_cron + pg_net + Vault, as a migration sets them up', () => {
       `select cron.schedule('whoami', '1 seconds', $$ select 1 where current_user = 'postgres' and session_user = 'postgres' $$) as jobid`,
     );
     try {
-      const succeeded = await firstRow('a run', () =>
-        adminSql<{ return_message: string }>(
-          `select return_message from cron.job_run_details where jobid = $1 and status = 'succeeded' limit 1`,
-          [jobid],
-        ),
-      );
       // One row only if the job ran as postgres ("0 rows" otherwise).
-      expect(succeeded.return_message).toBe('1 row');
+      expect(await runMessage(jobid, 'succeeded')).toBe('1 row');
       // And so it may not do what only superusers may.
       await asPostgres(`select cron.alter_job($1, command := $$ select pg_read_file('PG_VERSION') $$)`, [jobid]);
-      const run = await firstRow('a refused run', () =>
-        adminSql<{ return_message: string }>(
-          `select return_message from cron.job_run_details where jobid = $1 and status = 'failed' limit 1`,
-          [jobid],
-        ),
-      );
-      expect(run.return_message).toBe('ERROR:  permission denied for function pg_read_file');
+      expect(await runMessage(jobid, 'failed')).toBe('ERROR:  permission denied for function pg_read_file');
     } finally {
       await asPostgres(`select cron.unschedule('whoami')`);
     }

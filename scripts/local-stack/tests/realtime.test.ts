@@ -97,6 +97,21 @@ class Inbox<T> {
   }
 }
 
+/** A phx_join payload as supabase-js sends it for a public channel with presence off. */
+function joinPayload(
+  options: { broadcast?: { self: boolean; ack: boolean }; postgresChanges?: unknown[]; accessToken?: string } = {},
+) {
+  return {
+    config: {
+      broadcast: options.broadcast ?? { self: false, ack: false },
+      presence: { key: '', enabled: false },
+      postgres_changes: options.postgresChanges ?? [],
+      private: false,
+    },
+    ...(options.accessToken ? { access_token: options.accessToken } : {}),
+  };
+}
+
 /** A bare websocket speaking the Phoenix protocol, to see the exact frames. */
 class RawSocket {
   readonly frames = new Inbox<{ text?: string; binary?: Buffer; json?: unknown }>();
@@ -310,14 +325,7 @@ describe('connection', () => {
 
   it('replies to phx_leave, then closes the channel', async () => {
     const socket = await RawSocket.open(config.anonKey, '2.0.0');
-    socket.send('1', '1', 'realtime:leave-me', 'phx_join', {
-      config: {
-        broadcast: { self: false, ack: false },
-        presence: { key: '', enabled: false },
-        postgres_changes: [],
-        private: false,
-      },
-    });
+    socket.send('1', '1', 'realtime:leave-me', 'phx_join', joinPayload());
     expect((await socket.expect('phx_reply', 'realtime:leave-me', '1')).raw).toEqual([
       '1',
       '1',
@@ -357,15 +365,13 @@ describe('postgres_changes frames (raw)', () => {
       { event: '*', schema: 'public', table: 'rt_notes' },
       { event: 'INSERT', schema: 'public', table: 'rt_notes', filter: 'score=gte.5' },
     ];
-    socket.send('1', '1', 'realtime:raw-v1', 'phx_join', {
-      config: {
-        broadcast: { ack: false, self: false },
-        presence: { key: '', enabled: false },
-        postgres_changes: bindings,
-        private: false,
-      },
-      access_token: token,
-    });
+    socket.send(
+      '1',
+      '1',
+      'realtime:raw-v1',
+      'phx_join',
+      joinPayload({ postgresChanges: bindings, accessToken: token }),
+    );
     const reply = await socket.expect('phx_reply', 'realtime:raw-v1', '1');
     expect(Object.keys(reply.raw as object).sort()).toEqual(['event', 'payload', 'ref', 'topic']);
     const echoed = (reply.payload.response as { postgres_changes: Array<Payload & { id: number }> }).postgres_changes;
@@ -425,15 +431,16 @@ describe('postgres_changes frames (raw)', () => {
     const token = await userToken(userA);
     const id = await insertNote(userA, 'before');
     const socket = await RawSocket.open(config.anonKey, '2.0.0');
-    socket.send('3', '3', 'realtime:raw-v2', 'phx_join', {
-      config: {
-        broadcast: { ack: false, self: false },
-        presence: { key: '', enabled: false },
-        postgres_changes: [{ event: '*', schema: 'public', table: 'rt_notes', filter: `id=eq.${id}` }],
-        private: false,
-      },
-      access_token: token,
-    });
+    socket.send(
+      '3',
+      '3',
+      'realtime:raw-v2',
+      'phx_join',
+      joinPayload({
+        postgresChanges: [{ event: '*', schema: 'public', table: 'rt_notes', filter: `id=eq.${id}` }],
+        accessToken: token,
+      }),
+    );
     const reply = await socket.expect('phx_reply', 'realtime:raw-v2', '3');
     const [{ id: bindingId }] = (reply.payload.response as { postgres_changes: Array<{ id: number }> })
       .postgres_changes;
@@ -484,14 +491,13 @@ describe('postgres_changes frames (raw)', () => {
 
   it('reports a table outside the publication as a system error (the join still succeeds)', async () => {
     const socket = await RawSocket.open(config.anonKey, '1.0.0');
-    socket.send('1', '1', 'realtime:unpublished', 'phx_join', {
-      config: {
-        broadcast: { ack: false, self: false },
-        presence: { key: '', enabled: false },
-        postgres_changes: [{ event: '*', schema: 'public', table: 'rt_unpublished' }],
-        private: false,
-      },
-    });
+    socket.send(
+      '1',
+      '1',
+      'realtime:unpublished',
+      'phx_join',
+      joinPayload({ postgresChanges: [{ event: '*', schema: 'public', table: 'rt_unpublished' }] }),
+    );
     expect((await socket.expect('phx_reply', 'realtime:unpublished', '1')).payload.status).toBe('ok');
     const system = (await socket.expect('system', 'realtime:unpublished')).payload;
     expect(system).toMatchObject({ extension: 'postgres_changes', status: 'error', channel: 'unpublished' });
@@ -687,14 +693,7 @@ describe('broadcast', () => {
 
   it('decodes a raw kind-3 frame and answers ack with the frame’s ref', async () => {
     const socket = await RawSocket.open(config.anonKey, '2.0.0');
-    socket.send('1', '1', 'realtime:bc-raw', 'phx_join', {
-      config: {
-        broadcast: { self: true, ack: true },
-        presence: { key: '', enabled: false },
-        postgres_changes: [],
-        private: false,
-      },
-    });
+    socket.send('1', '1', 'realtime:bc-raw', 'phx_join', joinPayload({ broadcast: { self: true, ack: true } }));
     await socket.expect('phx_reply', 'realtime:bc-raw', '1');
     socket.ws.send(userBroadcastPush('1', '2', 'realtime:bc-raw', 'evt', { hello: 'world' }));
     expect((await socket.expect('phx_reply', 'realtime:bc-raw', '2')).raw).toEqual([

@@ -37,14 +37,12 @@ export interface CallerContext {
  * Runs `work` in a transaction as the caller: `set local role`, `request.jwt.claims`
  * (and the legacy `request.jwt.claim.*` settings Storage sets), then commits or rolls back.
  */
-export async function asCaller<T>(
+export function asCaller<T>(
   pool: pg.Pool,
   caller: CallerContext,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     const settings: Record<string, string> = {
       'request.jwt.claims': JSON.stringify(caller.claims),
       'request.jwt.claim.role': roleOf(caller.claims),
@@ -57,17 +55,11 @@ export async function asCaller<T>(
       names.flatMap((name) => [name, settings[name]]),
     );
     await client.query(`set local role ${pg.escapeIdentifier(roleOf(caller.claims))}`);
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client);
+  });
 }
 
+/** Runs `work` in a transaction on a client of the pool: commits, or rolls back on an error. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

@@ -17,7 +17,7 @@ import type { MailSink, OutgoingMail, Service, StackContext } from '../context.t
 import { BodyTooLargeError, readBody, requestUrl, sendJson, sendText } from '../lib/http.ts';
 import { validateSendGridRequest, mailsFromSendGrid } from './sendgrid.ts';
 import { renderInbox } from './page.ts';
-import { MailStore, type StoredMail } from './store.ts';
+import { envelope, MailStore, type StoredMail } from './store.ts';
 
 export type { StoredMail } from './store.ts';
 
@@ -26,13 +26,7 @@ const INBOX_PAGE_SIZE = 100;
 
 export function summary(mail: StoredMail) {
   return {
-    id: mail.id,
-    messageId: mail.messageId,
-    created: mail.created,
-    source: mail.source,
-    from: mail.from,
-    to: mail.to,
-    subject: mail.subject,
+    ...envelope(mail),
     snippet: (mail.text ?? mail.html?.replace(/<[^>]+>/g, ' ') ?? '').replace(/\s+/g, ' ').trim().slice(0, 140),
   };
 }

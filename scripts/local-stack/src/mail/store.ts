@@ -21,6 +21,14 @@ export interface StoredMail extends OutgoingMail {
   truncated?: boolean;
 }
 
+/** What identifies a message: who sent it to whom, when, through which door, about what. */
+export function envelope(
+  mail: StoredMail,
+): Pick<StoredMail, 'id' | 'messageId' | 'created' | 'source' | 'from' | 'to' | 'subject'> {
+  const { id, messageId, created, source, from, to, subject } = mail;
+  return { id, messageId, created, source, from, to, subject };
+}
+
 /** One stored message, as JSON, at most. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** The mailbox keeps the newest messages within both limits. */
@@ -87,11 +95,7 @@ export function capMessage(mail: StoredMail): StoredMail {
   if (size(capped) <= MAX_MESSAGE_BYTES) return capped;
   // Still too big (thousands of recipients, giant headers): keep only what identifies it.
   return {
-    id: mail.id,
-    messageId: mail.messageId,
-    created: mail.created,
-    source: mail.source,
-    from: mail.from,
+    ...envelope(mail),
     to: mail.to.slice(0, 50),
     subject: mail.subject.slice(0, 1000),
     text: '[message too large for the Cairn mail catcher; its body was dropped]',
