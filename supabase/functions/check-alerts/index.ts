@@ -2,17 +2,12 @@
 // Runs the SQL alert check, then sends the due alert emails through SendGrid.
 // Wiring only: CORS → method → caller (the schedule's X-Cron-Secret or the service role, nobody
 // else) → body (time and tuning only for the service role) → handler.
-import {
-  buildAlertEmail,
-  type ClaimedAlert,
-  templateCatalog,
-  type TemplateVariantRow,
-} from '../_shared/alert-email.ts';
+import { buildAlertEmail, type ClaimedAlert, templateCatalog, type TemplateVariantRow } from './alert-email.ts';
 import { preflight } from '../_shared/cors.ts';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { sendEmail, sendGridOptionsFromEnv } from '../_shared/sendgrid.ts';
-import { scheduledCaller } from '../_shared/scheduled-call.ts';
+import { scheduledCaller } from './scheduled-call.ts';
 import { jwtRole, serviceClient } from '../_shared/supabase-clients.ts';
 import { unsubscribeSecretFromEnv } from '../_shared/unsubscribe-token.ts';
 import { type AlertStore, checkRequestSchema, runAlertCheck, runOptionsFor } from './check.ts';

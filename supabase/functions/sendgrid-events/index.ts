@@ -11,7 +11,7 @@ import {
   SENDGRID_TIMESTAMP_HEADER,
   sendGridEventsSchema,
   verifySendGridSignature,
-} from '../_shared/sendgrid.ts';
+} from './event-webhook.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
 import { parseStorableJson } from '../_shared/storable-json.ts';
 import { recordEvents, type RecordResult, toEventRecords, withOriginalEvents } from './events.ts';

@@ -3,7 +3,7 @@
 // Wiring only: CORS → method → token check → confirmation page (GET) or withdrawal (POST).
 // With UNSUBSCRIBE_PAGE_URL set (production: hosted Supabase shows a function's HTML as text),
 // a GET is sent to the app's page, which POSTs JSON back and gets JSON answers.
-import { requestEvidence } from '../_shared/client-address.ts';
+import { requestEvidence } from './client-address.ts';
 import { corsHeaders, preflight } from '../_shared/cors.ts';
 import { fail, parseJsonBytes, readRawBody } from '../_shared/errors.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';

@@ -8,7 +8,7 @@
  * verified (verify_jwt = true for these functions).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fail } from './errors.ts';
+import { fail } from '../_shared/errors.ts';
 
 type Env = { get(name: string): string | undefined };
 
