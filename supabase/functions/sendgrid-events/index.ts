@@ -14,7 +14,8 @@ import {
 } from './event-webhook.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
 import { parseStorableJson } from '../_shared/storable-json.ts';
-import { recordEvents, type RecordResult, toEventRecords, withOriginalEvents } from './events.ts';
+import { emailEventRecorder } from './database.ts';
+import { recordEvents, toEventRecords, withOriginalEvents } from './events.ts';
 
 /** SendGrid batches events; a batch stays well under this. */
 const BODY_LIMIT = 5 * 1024 * 1024;
@@ -54,21 +55,11 @@ Deno.serve(async (req) => {
   const events = validate(sendGridEventsSchema, batch);
   if (!events.ok) return events.response;
 
-  // Service role: the events are about any customer, and only the system records deliveries,
-  // suppressions and consent withdrawals (record_email_events is granted to it alone).
-  const client = serviceClient();
+  // Service role: the events are about any customer (./database.ts).
+  const record = emailEventRecorder(serviceClient());
   try {
-    const result = await recordEvents(
-      toEventRecords(events.value),
-      async (records) => {
-        const { data, error } = await client.rpc('record_email_events', { events: records });
-        // postgrest-js reports a failure to serialise the body (a value nested deeper than the
-        // runtime's stack) as a message, not as the RangeError it was.
-        if (error?.message.startsWith('RangeError:')) throw new RangeError(error.message);
-        if (error) throw error;
-        return (data as RecordResult[])[0];
-      },
-      (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+    const result = await recordEvents(toEventRecords(events.value), record, (message, fields) =>
+      console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
     );
     return jsonResponse(result);
   } catch (error) {

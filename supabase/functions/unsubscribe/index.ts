@@ -8,6 +8,7 @@ import { corsHeaders, preflight } from '../_shared/cors.ts';
 import { fail, parseJsonBytes, readRawBody } from '../_shared/errors.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
 import { unsubscribeSecretFromEnv, verifyUnsubscribeToken } from '../_shared/unsubscribe-token.ts';
+import { recordUnsubscribe } from './database.ts';
 import {
   confirmPage,
   consentTargetOf,
@@ -72,12 +73,10 @@ Deno.serve(async (req) => {
     return pageUrl ? pageRedirect(pageUrl, { token, target }) : html(confirmPage(target, token));
 
   // Service role: the person unsubscribing is not signed in; the verified token is their
-  // authority, and record_unsubscribe is granted to the service role only.
-  const { error } = await serviceClient().rpc('record_unsubscribe', {
-    customer_id: verified.claims.customerId,
-    channel: target.channel,
-    purpose: target.purpose,
-    evidence: { one_click: isOneClick(form), ...requestEvidence(req.headers) },
+  // authority (./database.ts).
+  const { error } = await recordUnsubscribe(serviceClient(), verified.claims.customerId, target, {
+    one_click: isOneClick(form),
+    ...requestEvidence(req.headers),
   });
   if (error) {
     if (error.code === 'P0002')
