@@ -23,6 +23,8 @@ export interface StackState {
   readyMs: number;
   /** CAIRN_STACK_AUTH_RATE_LIMIT_FACTOR this instance runs with (1: config.toml's limits). */
   authRateLimitFactor: number;
+  /** The test-only functions folder this instance serves, or null (config.testFunctionsDir). */
+  testFunctionsDir: string | null;
 }
 
 type Starter = (ctx: StackContext) => Promise<Service>;
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
       readyAt: new Date().toISOString(),
       readyMs: Date.now() - started,
       authRateLimitFactor: rateLimitFactor(),
+      testFunctionsDir: config.testFunctionsDir,
     };
     writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
     log.info(`ready in ${state.readyMs} ms`);
