@@ -58,6 +58,7 @@ export interface MailSendBody {
  */
 const cleanName = (address: EmailAddress): EmailAddress => {
   const name = address.name
+    // deno-lint-ignore no-control-regex -- control characters are what must never reach a header.
     ?.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029;,]+/g, ' ')
     .replace(/ {2,}/g, ' ')
     .trim();

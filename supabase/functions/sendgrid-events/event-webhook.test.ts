@@ -1,4 +1,4 @@
-import { deepStrictEqual, strictEqual, throws } from 'node:assert/strict';
+import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { concatBytes, toBase64, utf8 } from '../_shared/bytes.ts';
 import {
   categoriesOf,
