@@ -11,7 +11,13 @@ import { createLogger } from './lib/log.ts';
 import { startMail } from './mail/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
-import { applyMigrations, applyPendingMigrations, needsMigrations, provisionVaultSecrets } from './migrations.ts';
+import {
+  applyMigrations,
+  applyPendingMigrations,
+  needsMigrations,
+  provisionFunctionLogins,
+  provisionVaultSecrets,
+} from './migrations.ts';
 import { rateLimitFactor } from './auth/rate-limit.ts';
 import { loadSettings } from './settings.ts';
 
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     if (await needsMigrations(config)) await applyMigrations(config, log.child('migrations'));
     else await applyPendingMigrations(config, log.child('migrations'));
     await provisionVaultSecrets(config);
+    await provisionFunctionLogins(config);
 
     const db = createPool(config.adminDbUrl, 20);
     stops.push(() => db.end());

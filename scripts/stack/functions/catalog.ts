@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StackConfig } from '../config.ts';
 import { LOCAL_CRON_SECRET } from '../cron/secret.ts';
+import { FUNCTION_LOGINS, functionLoginUrl } from '../db-logins.ts';
 import { LOCAL_SENDGRID_API_KEY, LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY } from '../mail/event-webhook-key.ts';
 import type { ProjectSettings } from '../settings.ts';
 
@@ -179,6 +180,8 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   env.SENDGRID_WEBHOOK_PUBLIC_KEY = LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY;
   // What scheduled calls send (Vault `cron_secret`, provisioned with the same value).
   env.CRON_SECRET = LOCAL_CRON_SECRET;
+  // A function's own database login (the shopify-webhook's SHOPIFY_WEBHOOK_DB_URL), never postgres.
+  for (const login of FUNCTION_LOGINS) env[login.env] = functionLoginUrl(config, login);
   const dotenv = path.join(functionsDir(config), '.env');
   if (existsSync(dotenv)) {
     for (const [name, value] of Object.entries(parseDotenv(readFileSync(dotenv, 'utf8')))) {
