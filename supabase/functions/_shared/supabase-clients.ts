@@ -31,3 +31,8 @@ export function callerClient(authorization: string, env: Env = Deno.env): Db {
     global: { headers: { Authorization: authorization } },
   });
 }
+
+/** `text` as a LIKE / ILIKE pattern that matches only itself (its wildcards and escapes escaped). */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}

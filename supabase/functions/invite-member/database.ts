@@ -4,7 +4,7 @@
  * account and sending the email, or removing an account the invitation just made) uses the
  * service role.
  */
-import type { Db } from '../_shared/supabase-clients.ts';
+import { type Db, likeLiteral } from '../_shared/supabase-clients.ts';
 import type { AddressState, InvitePorts } from './invite.ts';
 
 /** The caller's own team row as THEY read it (RLS shows an inactive member or a non-member nothing). */
@@ -18,9 +18,9 @@ export async function callerMembership(db: Db, userId: string): Promise<{ role: 
 export function invitePorts(db: Db, authAdmin: Db['auth']['admin']): InvitePorts {
   return {
     async memberByEmail(email) {
-      // Case-insensitive (rows written before addresses were lower-cased still match); the
-      // LIKE wildcards are escaped so the address is matched literally.
-      const pattern = email.replace(/[\\%_]/g, '\\$&');
+      // Case-insensitive (rows written before addresses were lower-cased still match), the
+      // address matched literally.
+      const pattern = likeLiteral(email);
       const { data, error } = await db
         .from('team_members')
         .select('user_id, active')

@@ -3,7 +3,7 @@
  * caller reads or writes goes through THEIR client, so RLS decides which customers, templates
  * and threads they may use; only the delivery status is written with the service role.
  */
-import type { Database, Db } from '../_shared/supabase-clients.ts';
+import { type Database, type Db, likeLiteral } from '../_shared/supabase-clients.ts';
 import type { Customer, SendEmailPorts, TeamMember } from './send.ts';
 
 const CUSTOMER_COLUMNS = 'id, email, first_name, last_name, full_name, company, language';
@@ -31,9 +31,12 @@ export function sendEmailDatabase(caller: Db, userId: string, system: () => Db):
       return data;
     },
     async customerByEmail(email): Promise<Customer | null> {
-      // The LIKE wildcards are escaped so the address is matched literally (case-insensitively).
-      const pattern = email.replace(/[\\%_]/g, '\\$&');
-      const { data, error } = await caller.from('customers').select(CUSTOMER_COLUMNS).ilike('email', pattern).limit(1);
+      // Case-insensitive, the address matched literally.
+      const { data, error } = await caller
+        .from('customers')
+        .select(CUSTOMER_COLUMNS)
+        .ilike('email', likeLiteral(email))
+        .limit(1);
       if (error) throw error;
       return data[0] ?? null;
     },

@@ -1,5 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { concatBytes, toBase64, utf8 } from '../_shared/bytes.ts';
+import { concatBytes, utf8 } from '../_shared/bytes.ts';
+import { keyPair } from './fixtures/signing.ts';
 import {
   categoriesOf,
   customArgOf,
@@ -9,37 +10,6 @@ import {
   suppresses,
   verifySendGridSignature,
 } from './event-webhook.ts';
-
-/** WebCrypto signs ECDSA as r‖s; SendGrid sends DER. */
-function p1363ToDer(signature: Uint8Array): Uint8Array {
-  const integer = (bytes: Uint8Array) => {
-    let start = 0;
-    while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
-    const trimmed = bytes.subarray(start);
-    const body = trimmed[0] & 0x80 ? concatBytes(new Uint8Array([0]), trimmed) : trimmed;
-    return concatBytes(new Uint8Array([0x02, body.length]), body);
-  };
-  const content = concatBytes(integer(signature.subarray(0, 32)), integer(signature.subarray(32)));
-  return concatBytes(new Uint8Array([0x30, content.length]), content);
-}
-
-async function keyPair() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
-  const publicKey = toBase64(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)));
-  const sign = async (timestamp: string, body: Uint8Array) =>
-    toBase64(
-      p1363ToDer(
-        new Uint8Array(
-          await crypto.subtle.sign(
-            { name: 'ECDSA', hash: 'SHA-256' },
-            pair.privateKey,
-            concatBytes(utf8(timestamp), body),
-          ),
-        ),
-      ),
-    );
-  return { publicKey, sign };
-}
 
 const events = utf8(
   JSON.stringify([
