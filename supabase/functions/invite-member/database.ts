@@ -7,6 +7,12 @@
 import { type Db, likeLiteral } from '../_shared/supabase-clients.ts';
 import type { AddressState, InvitePorts } from './invite.ts';
 
+/** The user the caller's token belongs to, asked of the auth server; null for anything else. */
+export async function signedInUserId(db: Db, authorization: string): Promise<string | null> {
+  const { data } = await db.auth.getUser(authorization.replace(/^Bearer\s+/i, ''));
+  return data.user?.id ?? null;
+}
+
 /** The caller's own team row as THEY read it (RLS shows an inactive member or a non-member nothing). */
 export async function callerMembership(db: Db, userId: string): Promise<{ role: string; active: boolean } | null> {
   const { data, error } = await db.from('team_members').select('role, active').eq('user_id', userId).maybeSingle();
