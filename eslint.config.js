@@ -65,6 +65,7 @@ export default defineConfig([
     'supabase/.temp/',
     // Deno code with npm: specifiers, linted by `deno lint` in its own runtime.
     'supabase/functions/',
+    'scripts/testing/fixtures/functions/',
     'frontend/src/types/database.types.ts',
   ]),
   js.configs.recommended,

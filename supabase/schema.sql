@@ -5593,6 +5593,7 @@ begin
   return private.apply_webhook_delivery(delivery_id);
 end;
 $function$;
+grant execute on function public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb, parse_error text, original_body text) to cairn_shopify_webhook;
 grant execute on function public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb, parse_error text, original_body text) to service_role;
 comment on function public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb, parse_error text, original_body text) is 'For the shopify-webhook function (service role only), after it verified the signature: stores the delivery (de-duplicated by shop × topic × event id) and applies it. original_body: the body as sent, when payload had to be sanitised or replaced by a placeholder. Returns {status: applied | ignored | failed | duplicate, delivery_id, outcome?, error?}, or {status: unknown_shop} (nothing stored) when the shop is not active. A failed apply stays stored and is retried.';
 
@@ -6230,13 +6231,14 @@ comment on function public.set_shop_webhook_secret(shop_id uuid, secret text) is
 CREATE OR REPLACE FUNCTION public.shop_webhook_secret(shop_domain text)
  RETURNS text
  LANGUAGE sql
- STABLE
+ STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
   select private.shop_webhook_secret(shop_domain)
 $function$;
+grant execute on function public.shop_webhook_secret(shop_domain text) to cairn_shopify_webhook;
 grant execute on function public.shop_webhook_secret(shop_domain text) to service_role;
-comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (service role only): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
+comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (its login cairn_shopify_webhook, and the service role): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
 
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)

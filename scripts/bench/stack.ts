@@ -10,14 +10,17 @@
  *   npx tsx scripts/bench/stack.ts [--requests 3000]
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'node:http';
 import pg from 'pg';
-import { stackConfig } from '@cairn/local-stack/config.ts';
+import { stackConfig, TEST_FUNCTIONS_DIR_ENV } from '@cairn/local-stack/config.ts';
 import { readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { sleep } from '@cairn/local-stack/lib/wait.ts';
 
 process.env.CAIRN_STACK = 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '57321';
+// The function timed below is the test-only `hello` (no dependencies), served from the tests' folder.
+process.env[TEST_FUNCTIONS_DIR_ENV] = fileURLToPath(new URL('../testing/fixtures/functions', import.meta.url));
 const config = stackConfig('bench');
 const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 3000;
 

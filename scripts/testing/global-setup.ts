@@ -9,23 +9,31 @@
  * config.toml's own values on an instance of its own.
  */
 import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { generateSchema, generateTypes, pristineSchemaFile, pristineTypesFile } from '../tools/db-types.ts';
 import { RATE_LIMIT_FACTOR_ENV } from '@cairn/local-stack/auth/rate-limit.ts';
-import { stackConfig } from '@cairn/local-stack/config.ts';
+import { stackConfig, TEST_FUNCTIONS_DIR_ENV } from '@cairn/local-stack/config.ts';
 import { isRunning, readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 const TEST_AUTH_RATE_LIMIT_FACTOR = '100';
+/** Test-only functions (`hello`): served by the test instance, never by dev, never deployed. */
+const TEST_FUNCTIONS_DIR = fileURLToPath(new URL('./fixtures/functions', import.meta.url));
 
 export default async function setup(): Promise<() => Promise<void>> {
   process.env.CAIRN_STACK ??= 'test';
   process.env[RATE_LIMIT_FACTOR_ENV] ??= TEST_AUTH_RATE_LIMIT_FACTOR;
+  process.env[TEST_FUNCTIONS_DIR_ENV] ??= TEST_FUNCTIONS_DIR;
   const config = stackConfig();
   const keep = process.env.CAIRN_TEST_KEEP_STACK === '1';
   if (keep && isRunning(config)) {
-    if (readState(config)?.authRateLimitFactor === Number(process.env[RATE_LIMIT_FACTOR_ENV]))
+    const state = readState(config);
+    if (
+      state?.authRateLimitFactor === Number(process.env[RATE_LIMIT_FACTOR_ENV]) &&
+      state.testFunctionsDir === config.testFunctionsDir
+    )
       return async () => undefined;
-    // Started without the test factor (`supabase:start`): restart it with it, keeping its data.
-    console.log(`restarting "${config.name}" with ${RATE_LIMIT_FACTOR_ENV}=${process.env[RATE_LIMIT_FACTOR_ENV]}`);
+    // Started without the test settings (`supabase:start`): restart it with them, keeping its data.
+    console.log(`restarting "${config.name}" with the test rate limits and test-only functions`);
     await stopStack(config);
     await startStack(config);
     return async () => undefined;

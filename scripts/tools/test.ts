@@ -4,7 +4,7 @@
  *   1. typecheck and lint (tsc, ESLint, Prettier)
  *   2. generated database types match the migrations
  *   3. frontend unit tests (Vitest + Testing Library)
- *   4. edge-function unit tests (`deno test`)
+ *   4. edge functions: `deno lint`, `deno check` and `deno test` (scripts/tools/deno-test.ts)
  *   5. contract and end-to-end tests against a fresh local stack (Vitest; Chromium for e2e)
  *
  * Each step runs to the end even if an earlier one failed; the last line sums the tests.
@@ -89,7 +89,11 @@ const steps: Step[] = [
     ],
     counts: vitestCounts(frontendReport),
   },
-  { name: 'deno tests (functions)', command: [...tsx, 'scripts/tools/deno-test.ts'], counts: denoCounts },
+  {
+    name: 'deno lint, check and tests (functions)',
+    command: [...tsx, 'scripts/tools/deno-test.ts'],
+    counts: denoCounts,
+  },
   {
     name: 'stack contract and end-to-end tests',
     command: [

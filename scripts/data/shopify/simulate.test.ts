@@ -61,14 +61,14 @@ describe('signing', () => {
   it('passes the Deno modules the webhook function uses: HMAC, headers and payload schema', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cairn-sim-'));
     try {
-      const shared = path.join(repoRoot, 'supabase', 'functions', '_shared');
-      const module = (name: string) => JSON.stringify(pathToFileURL(path.join(shared, name)).href);
+      const webhook = path.join(repoRoot, 'supabase', 'functions', 'shopify-webhook');
+      const module = (name: string) => JSON.stringify(pathToFileURL(path.join(webhook, name)).href);
       const script = path.join(dir, 'verify.ts');
       // Runs in Deno: for each delivery, what shopify-webhook would conclude.
       writeFileSync(
         script,
-        `import { parseShopifyHeaders, verifyShopifyHmac } from ${module('shopify.ts')};
-import { parseShopifyPayload } from ${module('shopify-payloads.ts')};
+        `import { parseShopifyHeaders, verifyShopifyHmac } from ${module('envelope.ts')};
+import { parseShopifyPayload } from ${module('payloads.ts')};
 const { secret, items } = JSON.parse(await new Response(Deno.stdin.readable).text());
 const results = [];
 for (const { body, headers } of items) {
@@ -88,11 +88,11 @@ console.log(JSON.stringify(results));`,
       }));
       const run = spawnSync(
         denoBinary(),
-        ['run', '--quiet', '--allow-read', '--config', path.join(shared, 'deno.json'), script],
+        ['run', '--quiet', '--allow-read', '--config', path.join(webhook, 'deno.json'), script],
         {
           input: JSON.stringify({ secret: options.secret, items: [...sent, ...tampered] }),
           encoding: 'utf8',
-          cwd: shared,
+          cwd: webhook,
         },
       );
       expect(run.stderr).toBe('');

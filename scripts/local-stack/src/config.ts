@@ -69,7 +69,16 @@ export interface StackConfig {
   serviceRoleKey: string;
   publishableKey: string;
   secretKey: string;
+  /**
+   * A folder of test-only functions served after supabase/functions (CAIRN_STACK_TEST_FUNCTIONS_DIR,
+   * set by the test setup and the stack benchmark); null in dev, so nothing outside
+   * supabase/functions is ever served there or deployed.
+   */
+  testFunctionsDir: string | null;
 }
+
+/** Names a folder of test-only functions for the instance to serve (see StackConfig.testFunctionsDir). */
+export const TEST_FUNCTIONS_DIR_ENV = 'CAIRN_STACK_TEST_FUNCTIONS_DIR';
 
 const PORT_BASE: Record<string, number> = { dev: 54321, test: 55321 };
 
@@ -107,6 +116,7 @@ export function stackConfig(name = process.env.CAIRN_STACK ?? 'dev'): StackConfi
     serviceRoleKey: SERVICE_ROLE_KEY,
     publishableKey: PUBLISHABLE_KEY,
     secretKey: SECRET_KEY,
+    testFunctionsDir: process.env[TEST_FUNCTIONS_DIR_ENV] ? path.resolve(process.env[TEST_FUNCTIONS_DIR_ENV]) : null,
   };
 }
 

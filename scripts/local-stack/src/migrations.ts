@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { LOCAL_CRON_SECRET } from './cron/secret.ts';
-import type { StackConfig } from './config.ts';
+import { DB_PASSWORD, type StackConfig } from './config.ts';
+import { FUNCTION_LOGINS } from './db-logins.ts';
 import type { Logger } from './lib/log.ts';
 
 const marker = (config: StackConfig) => path.join(config.dataDir, 'migrated');
@@ -89,6 +90,25 @@ export async function provisionVaultSecrets(config: StackConfig): Promise<void> 
       if (!rows[0]) await client.query('select vault.create_secret($1, $2, $3)', [value, name, description]);
       else if (rows[0].decrypted_secret !== value)
         await client.query('select vault.update_secret($1, $2)', [rows[0].id, value]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The local password for each function login the migrations created (./db-logins.ts), on
+ * every start: a migration creates such a role without one, so nobody can sign in as it until
+ * the operator sets one, which hosted is a deploy step and here is this.
+ */
+export async function provisionFunctionLogins(config: StackConfig): Promise<void> {
+  const client = new pg.Client({ connectionString: config.adminDbUrl });
+  await client.connect();
+  try {
+    for (const { role } of FUNCTION_LOGINS) {
+      const { rows } = await client.query('select 1 from pg_catalog.pg_roles where rolname = $1', [role]);
+      if (rows.length === 0) continue;
+      await client.query(`alter role ${client.escapeIdentifier(role)} password ${client.escapeLiteral(DB_PASSWORD)}`);
     }
   } finally {
     await client.end();

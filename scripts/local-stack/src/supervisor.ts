@@ -11,7 +11,13 @@ import { createLogger } from './lib/log.ts';
 import { startMail } from './mail/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
-import { applyMigrations, applyPendingMigrations, needsMigrations, provisionVaultSecrets } from './migrations.ts';
+import {
+  applyMigrations,
+  applyPendingMigrations,
+  needsMigrations,
+  provisionFunctionLogins,
+  provisionVaultSecrets,
+} from './migrations.ts';
 import { rateLimitFactor } from './auth/rate-limit.ts';
 import { loadSettings } from './settings.ts';
 
@@ -23,6 +29,8 @@ export interface StackState {
   readyMs: number;
   /** CAIRN_STACK_AUTH_RATE_LIMIT_FACTOR this instance runs with (1: config.toml's limits). */
   authRateLimitFactor: number;
+  /** The test-only functions folder this instance serves, or null (config.testFunctionsDir). */
+  testFunctionsDir: string | null;
 }
 
 type Starter = (ctx: StackContext) => Promise<Service>;
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
     if (await needsMigrations(config)) await applyMigrations(config, log.child('migrations'));
     else await applyPendingMigrations(config, log.child('migrations'));
     await provisionVaultSecrets(config);
+    await provisionFunctionLogins(config);
 
     const db = createPool(config.adminDbUrl, 20);
     stops.push(() => db.end());
@@ -103,6 +112,7 @@ async function main(): Promise<void> {
       readyAt: new Date().toISOString(),
       readyMs: Date.now() - started,
       authRateLimitFactor: rateLimitFactor(),
+      testFunctionsDir: config.testFunctionsDir,
     };
     writeFileSync(config.stateFile, JSON.stringify(state, null, 2));
     log.info(`ready in ${state.readyMs} ms`);

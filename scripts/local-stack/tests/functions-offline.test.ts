@@ -2,7 +2,8 @@
  * L-14: Edge Functions never fetch packages at run time. `npm install` (postinstall) or the first
  * `supabase:start` caches every function's dependencies (scripts/local-stack/src/functions/cache.ts); the
  * runtime starts Deno with `--cached-only` and hands it the machine's CA settings. Here every
- * function of supabase/functions boots and answers with the network blocked (proxies pointing at
+ * function of supabase/functions (and the test-only `hello`, which needs no package) boots and
+ * answers with the network blocked (proxies pointing at
  * a closed port), and a function whose package is not cached fails at once instead of downloading.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -88,7 +89,7 @@ describe('functions without the network', () => {
   });
 
   const functions = listFunctions(config, settings);
-  it('lists every function of supabase/functions', () => {
+  it('lists every function of supabase/functions, and the test-only ones', () => {
     expect(functions.map((spec) => spec.name)).toEqual(
       expect.arrayContaining(['hello', 'send-email', 'shopify-webhook', 'check-alerts', 'invite-member']),
     );

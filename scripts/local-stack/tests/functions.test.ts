@@ -1,16 +1,18 @@
 /**
- * Edge Functions contract: the `hello` function through the gateway with supabase-js, the
+ * Edge Functions contract: the test-only `hello` function (scripts/testing/fixtures/functions,
+ * served because the test setup names that folder) through the gateway with supabase-js, the
  * runtime's JWT checks and error bodies, and — on a second functions server over a
  * throw-away functions folder — environment, boot failures, crashes, streaming, cold-start
  * serialisation and reload on change, so no test-only function lives in supabase/functions.
  */
 import { FunctionsHttpError } from '@supabase/supabase-js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../src/context.ts';
+import { findFunction, functionsDir, listFunctions } from '../src/functions/catalog.ts';
 import { startFunctions } from '../src/functions/server.ts';
 import { createPool } from '../src/lib/db.ts';
 import { signJwt } from '../src/lib/jwt.ts';
@@ -108,6 +110,23 @@ describe('hello through the gateway (supabase-js functions.invoke)', () => {
     });
     expect(response.status).toBe(404);
     expect(await response.text()).toBe('Function not found');
+  });
+});
+
+describe('test-only functions', () => {
+  const settings = loadSettings(config.root);
+
+  it('are served from the folder the test setup names, never from supabase/functions', () => {
+    expect(config.testFunctionsDir).toMatch(/fixtures[/\\]functions$/);
+    expect(findFunction(config, settings, 'hello')?.dir).toBe(path.join(config.testFunctionsDir ?? '', 'hello'));
+    expect(existsSync(path.join(functionsDir(config), 'hello'))).toBe(false);
+  });
+
+  it('do not exist for an instance that is not told of them (dev)', () => {
+    const dev = { ...config, testFunctionsDir: null };
+    expect(findFunction(dev, settings, 'hello')).toBeNull();
+    expect(listFunctions(dev, settings).map((spec) => spec.name)).not.toContain('hello');
+    expect(listFunctions(dev, settings).map((spec) => spec.name)).toContain('shopify-webhook');
   });
 });
 

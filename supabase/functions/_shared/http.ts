@@ -14,12 +14,3 @@ export function jsonResponse(body: unknown, status = 200): Response {
 export function errorResponse(status: number, code: string, message: string): Response {
   return jsonResponse({ error: { code, message } }, status);
 }
-
-/** The request body as JSON, or undefined when it is not valid JSON. */
-export async function readJson(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    return undefined;
-  }
-}

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import type { ClaimedAlert } from '../_shared/alert-email.ts';
+import type { ClaimedAlert } from './alert-email.ts';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
 import {
   type AlertStore,

@@ -5,8 +5,8 @@
  * alert is due or the time budget is spent (the next scheduled run continues).
  */
 import { z } from 'zod';
-import type { ClaimedAlert } from '../_shared/alert-email.ts';
-import { mapConcurrently } from '../_shared/alert-email.ts';
+import type { ClaimedAlert } from './alert-email.ts';
+import { mapConcurrently } from './alert-email.ts';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
 
 export const checkRequestSchema = z

@@ -1,99 +1,23 @@
 // invite-member: an admin invites a person to the team by email, with a role.
-// Wiring only: CORS → method → caller's JWT (checked by the auth server) → caller is an active
-// admin (asked of the database as the caller) → body → handler.
-import { preflight } from '../_shared/cors.ts';
-import { fail, readJsonBody } from '../_shared/errors.ts';
-import { errorResponse, jsonResponse } from '../_shared/http.ts';
+// Wiring only: environment, clients, Deno.serve → handler (request handling in ./handler.ts,
+// logic in ./invite.ts, database and auth admin calls in ./database.ts).
 import { callerClient, serviceClient } from '../_shared/supabase-clients.ts';
-import {
-  acceptInviteUrl,
-  type AddressState,
-  inviteMember,
-  inviteRequestSchema,
-  type InvitePorts,
-  refuseUnlessAdmin,
-} from './invite.ts';
+import { callerMembership, invitePorts, signedInUserId } from './database.ts';
+import { handleInviteMember } from './handler.ts';
 
-Deno.serve(async (req) => {
-  const cors = preflight(req);
-  if (cors) return cors;
-  if (req.method !== 'POST') return fail('method_not_allowed', 'Use POST');
-
-  const authorization = req.headers.get('Authorization') ?? '';
-  const db = callerClient(authorization);
-  // getUser asks the auth server, so a forged, expired or signed-out token never gets further
-  // (the anon key is a valid JWT but names no user).
-  const { data: auth } = await db.auth.getUser(authorization.replace(/^Bearer\s+/i, ''));
-  if (!auth.user) return fail('invalid_token', 'Sign in as an admin to invite team members');
-
-  try {
-    const { data: caller, error } = await db
-      .from('team_members')
-      .select('role, active')
-      .eq('user_id', auth.user.id)
-      .maybeSingle();
-    if (error) throw error;
-    const refusal = refuseUnlessAdmin(caller);
-    if (refusal) return errorResponse(refusal.status, refusal.code, refusal.message);
-  } catch (error) {
-    console.error('invite-member could not check the caller', error);
-    return fail('internal_error', 'The invitation could not be sent');
-  }
-
-  const body = await readJsonBody(req, inviteRequestSchema, 16 * 1024);
-  if (!body.ok) return body.response;
-
-  const redirectTo = acceptInviteUrl(
-    { redirectTo: body.value.redirect_to, origin: req.headers.get('Origin') },
-    { siteUrl: Deno.env.get('SITE_URL'), extraOrigins: Deno.env.get('ALLOWED_APP_ORIGINS') },
-  );
-  if (!redirectTo) return fail('invalid_request', 'redirect_to: not an address of this app');
-
-  // Service role only for the auth admin API (creating an account and sending the email); every
-  // read and write of team data below goes through the caller's client, under RLS.
-  const authAdmin = serviceClient().auth.admin;
-  const ports: InvitePorts = {
-    async memberByEmail(email) {
-      // Case-insensitive (rows written before addresses were lower-cased still match); the
-      // LIKE wildcards are escaped so the address is matched literally.
-      const pattern = email.replace(/[\\%_]/g, '\\$&');
-      const { data, error } = await db
-        .from('team_members')
-        .select('user_id, active')
-        .ilike('email', pattern)
-        .maybeSingle();
-      if (error) throw error;
-      return data;
+Deno.serve((req) =>
+  handleInviteMember(req, {
+    caller(authorization) {
+      const db = callerClient(authorization);
+      return {
+        userId: () => signedInUserId(db, authorization),
+        membership: (userId) => callerMembership(db, userId),
+        // Service role only for the auth admin API (creating an account and sending the email);
+        // every read and write of team data goes through the caller's client, under RLS.
+        ports: () => invitePorts(db, serviceClient().auth.admin),
+      };
     },
-    async addressState(email) {
-      const { data, error } = await db.rpc('team_invitation_check', { address: email });
-      if (error) throw error;
-      return data as AddressState;
-    },
-    async sendInvite(email, { redirectTo, fullName }) {
-      const { data, error } = await authAdmin.inviteUserByEmail(email, { redirectTo, data: { full_name: fullName } });
-      if (error?.code === 'email_exists' || error?.status === 422) return { ok: false, reason: 'email_exists' };
-      if (error?.status === 429) return { ok: false, reason: 'rate_limited' };
-      if (error) throw error;
-      return { ok: true, user: data.user };
-    },
-    async saveMember(member) {
-      const { error } = await db.from('team_members').upsert(member, { onConflict: 'user_id' });
-      if (error) throw error;
-    },
-    async discardAccount(id) {
-      const { error } = await authAdmin.deleteUser(id);
-      if (error) console.error('invite-member could not remove an unused account', id, error);
-    },
-  };
-
-  try {
-    const outcome = await inviteMember(body.value, redirectTo, ports);
-    if (!outcome.ok) return errorResponse(outcome.status, outcome.code, outcome.message);
-    const { ok: _ok, ...invited } = outcome;
-    return jsonResponse(invited);
-  } catch (error) {
-    console.error('invite-member failed', error);
-    return fail('internal_error', 'The invitation could not be sent');
-  }
-});
+    appOrigins: { siteUrl: Deno.env.get('SITE_URL'), extraOrigins: Deno.env.get('ALLOWED_APP_ORIGINS') },
+    log: (message, error) => console.error(message, error),
+  }),
+);

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../_shared/errors.ts';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
-import { isHttpUrl, isUrlVariable } from '../_shared/templates.ts';
+import { isHttpUrl, isUrlVariable } from '../_shared/html.ts';
 
 const variableValue = z.union([z.string().max(5000), z.number(), z.boolean(), z.null()]);
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { sendGridEventsSchema } from '../_shared/sendgrid.ts';
+import { sendGridEventsSchema } from './event-webhook.ts';
 import { ORIGINAL_EVENT_KEY, recordEvents, toEventRecords, withOriginalEvents } from './events.ts';
 
 const parse = (events: unknown[]) => sendGridEventsSchema.parse(events);

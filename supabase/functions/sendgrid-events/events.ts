@@ -2,7 +2,7 @@
  * sendgrid-events' logic: a verified, validated Event Webhook batch as the rows
  * `public.record_email_events` takes (which de-duplicates by sg_event_id and applies them).
  */
-import { customArgOf, messageIdOf, type SendGridEvent, suppresses } from '../_shared/sendgrid.ts';
+import { customArgOf, messageIdOf, type SendGridEvent, suppresses } from './event-webhook.ts';
 import { describeContentError, isContentError, storableCopy } from '../_shared/storable-json.ts';
 
 export interface EmailEventRecord {

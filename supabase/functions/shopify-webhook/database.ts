@@ -1,14 +1,16 @@
 /**
- * The shopify-webhook function's two database calls, over a direct Postgres connection
- * (`SUPABASE_DB_URL`, which Supabase gives every function) rather than through the REST API.
+ * The shopify-webhook function's two database calls, over a direct Postgres connection rather
+ * than through the REST API, as its own login `cairn_shopify_webhook` (SHOPIFY_WEBHOOK_DB_URL,
+ * ADR 0005): that role may execute these two functions and nothing else, so the one function
+ * that takes input from the internet never holds the owner's connection (SUPABASE_DB_URL).
  *
  * Why: ingestion is the one hot path of Cairn that runs on every Shopify event, several per
  * order. Through the REST API each delivery crossed the gateway and PostgREST as well (about a
  * fifth of the CPU a delivery cost on the benchmark machine, docs/benchmarks.md); a pooled
  * connection runs the same function in one round trip. The caller is Shopify, not a Cairn user,
  * so there is no JWT to forward and row-level security would not apply either way: both
- * functions called here are `security definer`, validate their input, and are granted to
- * service_role only (the connection's `postgres` role owns them).
+ * functions called here are `security definer` (owned by `postgres`), validate their input,
+ * and are granted to the service role and this login only.
  *
  * Eight connections per function instance by default (`SHOPIFY_WEBHOOK_DB_POOL_SIZE` changes
  * it): a delivery holds one for a few milliseconds, and on the benchmark machine eight kept two
@@ -26,9 +28,31 @@ export interface WebhookDatabase {
   ingest(input: IngestInput): Promise<IngestResult>;
 }
 
+/** Logins that own the database (hosted, through the pooler: `postgres.<project ref>`). */
+const OWNER_LOGINS = new Set(['postgres', 'supabase_admin']);
+
+/**
+ * The URL to connect with: SHOPIFY_WEBHOOK_DB_URL, never the owner's. Throws when it is not set
+ * or names an owner login, so a deploy without the login fails at boot (Shopify retries) rather
+ * than running as the owner.
+ */
+export function webhookDatabaseUrl(env: Env): string {
+  const url = env.get('SHOPIFY_WEBHOOK_DB_URL');
+  if (!url) throw new Error('SHOPIFY_WEBHOOK_DB_URL is not set (the cairn_shopify_webhook login, ADR 0005)');
+  let user: string;
+  try {
+    user = decodeURIComponent(new URL(url).username).split('.')[0];
+  } catch {
+    throw new Error('SHOPIFY_WEBHOOK_DB_URL is not a postgresql:// URL');
+  }
+  if (OWNER_LOGINS.has(user)) {
+    throw new Error(`SHOPIFY_WEBHOOK_DB_URL signs in as ${user}; use the cairn_shopify_webhook login (ADR 0005)`);
+  }
+  return url;
+}
+
 export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
-  const connectionString = env.get('SUPABASE_DB_URL');
-  if (!connectionString) throw new Error('SUPABASE_DB_URL is not set');
+  const connectionString = webhookDatabaseUrl(env);
   const poolSize = Number(env.get('SHOPIFY_WEBHOOK_DB_POOL_SIZE') ?? 8);
   if (!Number.isInteger(poolSize) || poolSize < 1)
     throw new Error('SHOPIFY_WEBHOOK_DB_POOL_SIZE must be a positive integer');

@@ -26,14 +26,8 @@
  */
 import { fail, readRawBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
-import { parseShopifyPayload } from '../_shared/shopify-payloads.ts';
-import {
-  isSupportedTopic,
-  parseShopifyHeaders,
-  SHOPIFY_HEADERS,
-  shopDomainOf,
-  verifyShopifyHmac,
-} from '../_shared/shopify.ts';
+import { parseShopifyPayload } from './payloads.ts';
+import { isSupportedTopic, parseShopifyHeaders, SHOPIFY_HEADERS, shopDomainOf, verifyShopifyHmac } from './envelope.ts';
 import { describeContentError, isContentError, parseStorableJson } from '../_shared/storable-json.ts';
 import type { SecretCache } from './secrets.ts';
 

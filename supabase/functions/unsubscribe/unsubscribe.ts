@@ -8,7 +8,7 @@
  * domain, so in production the GET sends people to the app's own unsubscribe page instead
  * (`UNSUBSCRIBE_PAGE_URL`), which asks and then POSTs back here for a JSON answer.
  */
-import { escapeHtml } from '../_shared/templates.ts';
+import { escapeHtml } from '../_shared/html.ts';
 
 export const CONSENT_CHANNELS = ['email', 'sms', 'phone', 'post', 'push'] as const;
 export const CONSENT_PURPOSES = ['marketing', 'newsletter', 'alerts', 'profiling'] as const;

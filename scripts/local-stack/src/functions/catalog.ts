@@ -2,12 +2,15 @@
  * Which functions exist and how each one is run, read the way the Supabase CLI reads them:
  * every folder of `supabase/functions` not starting with `_` or `.` is a function, its
  * `[functions.<name>]` block in config.toml may override entrypoint / import map / verify_jwt
- * or disable it, and secrets come from `supabase/functions/.env`.
+ * or disable it, and secrets come from `supabase/functions/.env`. An instance told of a folder
+ * of test-only functions (config.testFunctionsDir) also serves the functions there, after
+ * those of supabase/functions; dev never is.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { StackConfig } from '../config.ts';
 import { LOCAL_CRON_SECRET } from '../cron/secret.ts';
+import { FUNCTION_LOGINS, functionLoginUrl } from '../db-logins.ts';
 import { LOCAL_SENDGRID_API_KEY, LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY } from '../mail/event-webhook-key.ts';
 import type { ProjectSettings } from '../settings.ts';
 
@@ -27,13 +30,31 @@ const CONFIG_FILES = ['deno.json', 'deno.jsonc'];
 
 export const functionsDir = (config: StackConfig) => path.join(config.root, 'supabase', 'functions');
 
+/** Where functions are found, in order: supabase/functions, then the test-only folder if any. */
+export function functionRoots(config: StackConfig): string[] {
+  return config.testFunctionsDir ? [functionsDir(config), config.testFunctionsDir] : [functionsDir(config)];
+}
+
 /** The function called `name`, or null when there is none (or it is disabled in config.toml). */
 export function findFunction(config: StackConfig, settings: ProjectSettings, name: string): FunctionSpec | null {
   if (!NAME.test(name)) return null;
+  for (const root of functionRoots(config)) {
+    const spec = findFunctionIn(root, config, settings, name);
+    if (spec) return spec;
+  }
+  return null;
+}
+
+function findFunctionIn(
+  root: string,
+  config: StackConfig,
+  settings: ProjectSettings,
+  name: string,
+): FunctionSpec | null {
   const fnSettings = settings.functions[name];
   if (fnSettings?.enabled === false) return null;
   const supabaseDir = path.join(config.root, 'supabase');
-  const dir = path.join(functionsDir(config), name);
+  const dir = path.join(root, name);
   // config.toml paths are relative to the supabase folder, as the CLI resolves them.
   const entrypoint = fnSettings?.entrypoint
     ? path.resolve(supabaseDir, fnSettings.entrypoint)
@@ -50,10 +71,13 @@ export function findFunction(config: StackConfig, settings: ProjectSettings, nam
 
 /** Every function the CLI would serve: each folder not starting with `_` or `.` that has an entrypoint. */
 export function listFunctions(config: StackConfig, settings: ProjectSettings): FunctionSpec[] {
-  const root = functionsDir(config);
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .filter((entry) => !entry.startsWith('_') && !entry.startsWith('.'))
+  const names = new Set(
+    functionRoots(config)
+      .filter((root) => existsSync(root))
+      .flatMap((root) => readdirSync(root))
+      .filter((entry) => !entry.startsWith('_') && !entry.startsWith('.')),
+  );
+  return [...names]
     .sort()
     .map((name) => findFunction(config, settings, name))
     .filter((spec): spec is FunctionSpec => spec !== null);
@@ -156,6 +180,8 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   env.SENDGRID_WEBHOOK_PUBLIC_KEY = LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY;
   // What scheduled calls send (Vault `cron_secret`, provisioned with the same value).
   env.CRON_SECRET = LOCAL_CRON_SECRET;
+  // A function's own database login (the shopify-webhook's SHOPIFY_WEBHOOK_DB_URL), never postgres.
+  for (const login of FUNCTION_LOGINS) env[login.env] = functionLoginUrl(config, login);
   const dotenv = path.join(functionsDir(config), '.env');
   if (existsSync(dotenv)) {
     for (const [name, value] of Object.entries(parseDotenv(readFileSync(dotenv, 'utf8')))) {

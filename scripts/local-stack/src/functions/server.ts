@@ -12,7 +12,7 @@ import type { Service, StackContext } from '../context.ts';
 import { endToEnd, requestUrl } from '../lib/http.ts';
 import { verifyJwt } from '../lib/jwt.ts';
 import { cacheFunctionDependencies, cacheIsCurrent } from './cache.ts';
-import { findFunction, functionEnv, functionsDir, type FunctionSpec } from './catalog.ts';
+import { findFunction, functionEnv, functionRoots, type FunctionSpec } from './catalog.ts';
 import { BootError, WorkerPool, type FunctionWorker } from './workers.ts';
 
 /** edge-runtime's local wall-clock limit per request (spec §6). */
@@ -57,7 +57,7 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
     if (spec) found.set(name, spec);
     return spec;
   };
-  const watcher = watchFunctions(functionsDir(config), pool, log, () => found.clear());
+  const watchers = functionRoots(config).map((dir) => watchFunctions(dir, pool, log, () => found.clear()));
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
@@ -165,13 +165,15 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
     server.once('error', reject);
     server.listen(config.ports.functions, '127.0.0.1', () => resolve());
   });
-  log.info(`serving supabase/functions on http://127.0.0.1:${config.ports.functions}`);
+  log.info(
+    `serving supabase/functions${config.testFunctionsDir ? ` and the test-only ${config.testFunctionsDir}` : ''} on http://127.0.0.1:${config.ports.functions}`,
+  );
 
   return {
     name: 'functions',
     handler,
     async close() {
-      watcher?.close();
+      for (const watcher of watchers) watcher?.close();
       await pool.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,11 +4,11 @@
  * private.call_scheduled_function, with the anon key (the gateway wants a key) and the Vault
  * secret `cron_secret` in `X-Cron-Secret`; the function compares it with its own CRON_SECRET
  * (the same value, set as a function secret) in constant time. The service role (tests,
- * benchmarks, an operator) is recognised by the role of its JWT (`jwtRole`), which the platform
+ * benchmarks, an operator) is recognised by the role of its JWT (`jwtClaims`), which the platform
  * verified (verify_jwt = true for these functions).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fail } from './errors.ts';
+import { fail } from '../_shared/errors.ts';
 
 type Env = { get(name: string): string | undefined };
 

@@ -1,14 +1,14 @@
 /**
  * The Shopify webhook envelope (supabase-local-spec §9): HMAC verification over the raw body,
  * the `X-Shopify-*` headers, and the topics Cairn handles. Payload schemas and the mapping to
- * Cairn records live in `shopify-payloads.ts`.
+ * Cairn records live in `payloads.ts` and its topic files.
  *
- * Order of work in `shopify-webhook`: read raw bytes (size-limited) → `shopDomainOf` → look up
+ * Order of work in `handler.ts`: read raw bytes (size-limited) → `shopDomainOf` → look up
  * the shop's secret(s) → `verifyShopifyHmac` (401 on failure, nothing stored) →
- * `parseShopifyHeaders` → store the delivery → `parseShopifyPayload` and apply.
+ * `parseShopifyHeaders` → `parseShopifyPayload` → store and apply in one database call.
  */
 import { z } from 'zod';
-import { fromBase64, verifyHmacSha256 } from './bytes.ts';
+import { fromBase64, verifyHmacSha256 } from '../_shared/bytes.ts';
 
 /** Topics Cairn applies (issue 5; spec §9). Anything else is answered 200 and ignored. */
 export const SHOPIFY_TOPICS = [
@@ -29,9 +29,6 @@ export const SHOPIFY_TOPICS = [
 ] as const;
 
 export type ShopifyTopic = (typeof SHOPIFY_TOPICS)[number];
-
-/** The mandatory privacy (GDPR) topics every public Shopify app must answer. */
-export const SHOPIFY_PRIVACY_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
 
 export function isSupportedTopic(topic: string): topic is ShopifyTopic {
   return (SHOPIFY_TOPICS as readonly string[]).includes(topic);
@@ -116,11 +113,8 @@ export interface ShopifyDelivery {
   eventId: string;
   /** When the event fired, as sent (ISO-8601; may carry nanoseconds) — order events by this, not arrival. */
   triggeredAt: string;
-  /** `triggeredAt` as epoch milliseconds, for comparisons. */
-  triggeredAtMs: number;
   name?: string;
   subTopic?: string;
-  supported: boolean;
 }
 
 /**
@@ -142,33 +136,5 @@ export function parseShopifyHeaders(
     const key = String(issue?.path[0] ?? 'topic') as keyof typeof SHOPIFY_HEADERS;
     return { ok: false, message: `${SHOPIFY_HEADERS[key] ?? key}: ${issue?.message ?? 'invalid'}` };
   }
-  const value = parsed.data;
-  return {
-    ok: true,
-    value: {
-      ...value,
-      triggeredAtMs: Date.parse(value.triggeredAt),
-      supported: isSupportedTopic(value.topic),
-    },
-  };
-}
-
-/** A stored or incoming version of one record, for out-of-order protection. */
-export interface RecordVersion {
-  /** The payload's `updated_at` (whole seconds), or the triggered-at for records without one. */
-  updatedAt: string;
-  /** `X-Shopify-Triggered-At` of the delivery that wrote it (sub-second): breaks same-second ties. */
-  triggeredAt: string;
-}
-
-/**
- * Whether an incoming version may replace the stored one: only when it is not older. Compared
- * by `updatedAt`, then — as Shopify's `updated_at` has whole seconds — by triggered-at. Equal
- * versions apply (re-applying the same event is idempotent).
- */
-export function isNotOlder(incoming: RecordVersion, stored: RecordVersion | null | undefined): boolean {
-  if (!stored) return true;
-  const byUpdate = Date.parse(incoming.updatedAt) - Date.parse(stored.updatedAt);
-  if (byUpdate !== 0) return byUpdate > 0;
-  return Date.parse(incoming.triggeredAt) >= Date.parse(stored.triggeredAt);
+  return { ok: true, value: parsed.data };
 }

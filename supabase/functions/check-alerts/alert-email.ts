@@ -4,9 +4,9 @@
  * price in the shopper's locale, percent saved, link), a signed one-click unsubscribe link and
  * the alert id in SendGrid's custom_args so events find their way back to the alert.
  */
-import type { EmailAddress, OutgoingEmail } from './sendgrid.ts';
+import type { EmailAddress, OutgoingEmail } from '../_shared/sendgrid.ts';
 import { type EmailTemplate, formatMoney, percentSaved, pickLanguage, renderTemplate } from './templates.ts';
-import { createUnsubscribeToken } from './unsubscribe-token.ts';
+import { createUnsubscribeToken } from '../_shared/unsubscribe-token.ts';
 
 export type AlertKind = 'back_in_stock' | 'price_drop';
 

@@ -8,7 +8,7 @@ import {
   templateCatalog,
   templateFor,
 } from './alert-email.ts';
-import { verifyUnsubscribeToken } from './unsubscribe-token.ts';
+import { verifyUnsubscribeToken } from '../_shared/unsubscribe-token.ts';
 
 const alert: ClaimedAlert = {
   alert_id: 42,

@@ -1,9 +1,10 @@
 /**
- * Email templates: `{{ variable }}` placeholders (dotted paths allowed: `{{ product.title }}`),
+ * Alert email templates: `{{ variable }}` placeholders (dotted paths allowed: `{{ product.title }}`),
  * HTML-escaped in the HTML part and inserted raw in the subject and text parts. Placeholders
  * without a value render empty and are reported, so a caller can refuse to send a broken email.
  * Money and percentages are formatted for the recipient's locale here, before substitution.
  */
+import { escapeHtml, isHttpUrl, isUrlVariable } from '../_shared/html.ts';
 
 export interface EmailTemplate {
   subject: string;
@@ -20,23 +21,6 @@ export interface RenderedEmail extends EmailTemplate {
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\}/g;
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
-}
-
-/**
- * Whether `value` is an absolute http(s) URL, written as one (no leading blanks or control
- * characters a browser would skip to find `javascript:` behind them).
- */
-export function isHttpUrl(value: string): boolean {
-  return /^https?:\/\/[^\s/?#]/i.test(value) && URL.canParse(value);
-}
-
-/** Variables named `*_url` (product_url, unsubscribe_url…) are links: only http(s) is rendered. */
-export const isUrlVariable = (name: string): boolean => name.endsWith('_url');
 
 function lookup(variables: TemplateVariables, path: string): string | null {
   let value: TemplateValue = variables;
@@ -77,15 +61,6 @@ export function renderTemplate(template: EmailTemplate, variables: TemplateVaria
   return { subject, text, html, unknown: [...unknown] };
 }
 
-/** Every placeholder a template uses (for validating templates when a team member saves one). */
-export function placeholdersOf(template: EmailTemplate): string[] {
-  const names = new Set<string>();
-  for (const part of [template.subject, template.text, template.html]) {
-    for (const match of part.matchAll(PLACEHOLDER)) names.add(match[1]);
-  }
-  return [...names];
-}
-
 const formatters = new Map<string, Intl.NumberFormat>();
 
 /** `amount` in `currency` for `locale` (e.g. 89.9, EUR, fr-FR → "89,90 €"); falls back to `en`. */
@@ -112,15 +87,6 @@ export function percentSaved(oldPrice: number, newPrice: number): number {
   // Cents-level rounding first so float noise (e.g. 9.999999) cannot drop a whole percent.
   const exact = Math.round(((oldPrice - newPrice) / oldPrice) * 1e6) / 1e4;
   return Math.floor(exact);
-}
-
-/** `percent` (a whole number) as a localized percentage ("10 %" in fr, "10%" in en). */
-export function formatPercent(percent: number, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
-  } catch {
-    return `${percent}%`;
-  }
 }
 
 /**

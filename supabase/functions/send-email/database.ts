@@ -1,0 +1,107 @@
+/**
+ * send-email's database ports (./send.ts's SendEmailPorts, without the mail API): everything the
+ * caller reads or writes goes through THEIR client, so RLS decides which customers, templates
+ * and threads they may use; only the delivery status is written with the service role.
+ */
+import { type Database, type Db, likeLiteral } from '../_shared/supabase-clients.ts';
+import type { Customer, SendEmailPorts, TeamMember } from './send.ts';
+
+const CUSTOMER_COLUMNS = 'id, email, first_name, last_name, full_name, company, language';
+
+/** Postgres' insufficient_privilege: RLS (or a column grant) refused the write. */
+const REFUSED = '42501';
+
+export type SendEmailDatabase = Omit<SendEmailPorts, 'send' | 'from'>;
+
+/** `caller`: the caller's client (user `userId`); `system`: the service-role client, made on first use. */
+export function sendEmailDatabase(caller: Db, userId: string, system: () => Db): SendEmailDatabase {
+  return {
+    async member(): Promise<TeamMember | null> {
+      const { data, error } = await caller
+        .from('team_members')
+        .select('user_id, email, full_name, active')
+        .eq('user_id', userId)
+        .maybeSingle();
+      if (error) throw error;
+      return data;
+    },
+    async customerById(id): Promise<Customer | null> {
+      const { data, error } = await caller.from('customers').select(CUSTOMER_COLUMNS).eq('id', id).maybeSingle();
+      if (error) throw error;
+      return data;
+    },
+    async customerByEmail(email): Promise<Customer | null> {
+      // Case-insensitive, the address matched literally.
+      const { data, error } = await caller
+        .from('customers')
+        .select(CUSTOMER_COLUMNS)
+        .ilike('email', likeLiteral(email))
+        .limit(1);
+      if (error) throw error;
+      return data[0] ?? null;
+    },
+    async isSuppressed(email) {
+      const { data, error } = await caller.from('email_suppressions').select('email').eq('email', email.toLowerCase());
+      if (error) throw error;
+      return data.length > 0;
+    },
+    async render(key, language, variables) {
+      const { data, error } = await caller.rpc('render_template', {
+        template_key: key,
+        // null: the customer's language is unknown; the SQL function falls back to the default.
+        language: language as string,
+        variables: variables as Database['public']['Functions']['render_template']['Args']['variables'],
+      });
+      if (error?.code === 'P0002') return null;
+      if (error) throw error;
+      return data[0] ?? null;
+    },
+    async threadCustomer(threadId) {
+      const { data, error } = await caller
+        .from('message_threads')
+        .select('customer_id')
+        .eq('id', threadId)
+        .maybeSingle();
+      if (error) throw error;
+      return data?.customer_id ?? null;
+    },
+    async recordOutbound(customerId, threadId, message) {
+      let thread = threadId;
+      if (!thread) {
+        thread = crypto.randomUUID();
+        const opened = await caller
+          .from('message_threads')
+          .insert({ id: thread, customer_id: customerId, subject: message.subject });
+        if (opened.error) return opened.error.code === REFUSED ? null : Promise.reject(opened.error);
+      }
+      const id = crypto.randomUUID();
+      // customer_id is copied from the thread by the database (the caller may not write it).
+      const row = {
+        id,
+        thread_id: thread,
+        direction: 'outbound',
+        from_address: message.from,
+        to_address: message.to,
+        subject: message.subject,
+        body_text: message.text,
+        body_html: message.html,
+        status: 'queued',
+      } as Database['public']['Tables']['messages']['Insert'];
+      const written = await caller.from('messages').insert(row);
+      if (written.error) return written.error.code === REFUSED ? null : Promise.reject(written.error);
+      return id;
+    },
+    async markDelivery(messageId, result) {
+      // Service role: delivery status is the system's record; team members may not set it.
+      const { error } = await system()
+        .from('messages')
+        .update(
+          result.ok
+            ? { status: 'sent', provider_message_id: result.messageId, sent_at: new Date().toISOString() }
+            : { status: 'failed', error: result.errors.join('; ').slice(0, 2000) },
+        )
+        .eq('id', messageId);
+      if (error) throw error;
+    },
+  };
+}
