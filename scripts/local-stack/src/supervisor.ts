@@ -3,11 +3,13 @@
  * Cairn's own servers (mail, auth, storage, realtime, functions, cron, gateway), writes the
  * state file once all are healthy, and stops them in reverse order on SIGTERM / SIGINT.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { stackConfig } from './config.ts';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stackConfig, type StackConfig } from './config.ts';
 import type { Service, StackContext } from './context.ts';
 import { createPool } from './lib/db.ts';
 import { createLogger } from './lib/log.ts';
+import { waitForFreePorts } from './lib/ports.ts';
 import { startMail } from './mail/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
@@ -57,6 +59,32 @@ function selectedParts(): string[] {
   return all.filter((part) => wanted.includes(part));
 }
 
+/**
+ * The ports the given parts listen on, with those of the parts that always run. Postgres' is left
+ * out when a postmaster of this instance may still hold it: startPostgres stops that one first.
+ */
+function portsOf(config: StackConfig, parts: string[]): Record<string, number> {
+  const { ports } = config;
+  const byPart: Record<string, number | undefined> = {
+    gateway: ports.api,
+    auth: ports.auth,
+    storage: ports.storage,
+    realtime: ports.realtime,
+    functions: ports.functions,
+  };
+  const wanted: Record<string, number> = {
+    ...(existsSync(path.join(config.pgDataDir, 'postmaster.pid')) ? {} : { postgres: ports.db }),
+    postgrest: ports.postgrest,
+    'postgrest admin': ports.postgrestAdmin,
+    mail: ports.mail,
+  };
+  for (const part of parts) {
+    const port = byPart[part];
+    if (port !== undefined) wanted[part] = port;
+  }
+  return wanted;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const config = stackConfig();
@@ -79,6 +107,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
 
   try {
+    await waitForFreePorts(portsOf(config, selectedParts()));
     const postgres = await startPostgres(config, log.child('postgres'), (error) => {
       log.error('postgres is gone; stopping the stack', error);
       void shutdown(1);

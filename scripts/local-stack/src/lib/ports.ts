@@ -1,0 +1,31 @@
+import net from 'node:net';
+import { sleep } from './wait.ts';
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Waits until every named port is free to listen on. The stack's ports (54321…, 55321…) lie in
+ * Linux's ephemeral range (32768–60999), so another process's outgoing connection can hold one for
+ * a moment; waiting a few seconds beats a failed start. A port still taken after `timeoutMs` is an
+ * error that names the part and the port.
+ */
+export async function waitForFreePorts(ports: Record<string, number>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const taken: string[] = [];
+    for (const [part, port] of Object.entries(ports)) if (!(await canListen(port))) taken.push(`${part} ${port}`);
+    if (taken.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `port${taken.length > 1 ? 's' : ''} already in use: ${taken.join(', ')} (another stack instance, or a ` +
+          'process on this port; `npm run supabase:stop`, or pick other ports with CAIRN_STACK_PORT_BASE)',
+      );
+    await sleep(250);
+  }
+}
