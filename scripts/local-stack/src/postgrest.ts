@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DB_PASSWORD, type StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
-import type { ProjectSettings } from './settings.ts';
+import { projectKeys, type ProjectSettings } from './settings.ts';
 import { waitFor } from './lib/wait.ts';
 
 export function postgrestBinary(): string {
@@ -31,7 +31,8 @@ export async function startPostgrest(
       // `[api] max_rows` of config.toml, as the CLI passes it (hosted applies the same setting).
       PGRST_DB_MAX_ROWS: String(settings.api.maxRows),
       PGRST_DB_ANON_ROLE: 'anon',
-      PGRST_JWT_SECRET: config.jwtSecret,
+      // As the CLI passes it: a JWKS of the signing keys' public parts and the legacy secret.
+      PGRST_JWT_SECRET: projectKeys(config, settings).verificationJwks(),
       PGRST_DB_POOL: '20',
       PGRST_SERVER_HOST: '127.0.0.1',
       PGRST_SERVER_PORT: String(config.ports.postgrest),
