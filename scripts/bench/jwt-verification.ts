@@ -1,8 +1,9 @@
 /**
  * What verifying an ES256 user token costs against an HS256 one (issue 17). Prints:
  *   - a REST read as a signed-in user, PostgREST direct and through the gateway, with the same
- *     claims signed HS256 (legacy secret) and ES256 (the signing key), interleaved: PostgREST
- *     verifies the token on every request (its JWT cache is off, as the CLI runs it);
+ *     claims signed HS256 (legacy secret) and ES256 (the signing key), interleaved, the token
+ *     reused as an app reuses its session's (PostgREST's JWT cache holds its claims);
+ *   - a token's first request, with fresh tokens (what PostgREST's verification itself costs);
  *   - one verification in the stack's own servers (GoTrue stand-in, Storage, Realtime,
  *     functions' verify_jwt all call JwtKeys.verify), per algorithm.
  *
@@ -22,6 +23,7 @@ process.env.CAIRN_STACK_PORT_BASE ??= '57521';
 process.env.CAIRN_STACK_PARTS ??= 'auth,gateway';
 const config = stackConfig('bench-jwt');
 const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 3000;
+const firstUses = 500;
 
 function get(agent: Agent, port: number, path: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -87,6 +89,17 @@ async function main(): Promise<void> {
       }
     }
   }
+  // A token's first request: PostgREST verifies it (its JWT cache then holds the claims until
+  // the token's exp). Fresh tokens, each used once, show that cost.
+  const firstUse: Record<string, number[]> = { HS256: [], ES256: [] };
+  const fresh = async (alg: string, i: number) => {
+    const unique = { ...claims, jti: `${alg}-${i}` };
+    return alg === 'HS256' ? signJwt(unique, config.jwtSecret) : keys.sign(unique);
+  };
+  for (let i = 0; i < firstUses; i++) {
+    for (const alg of ['HS256', 'ES256'])
+      firstUse[alg].push(await get(agent, config.ports.postgrest, path, headers(await fresh(alg, i))));
+  }
   agent.destroy();
   await stopStack(config);
   rmSync(config.dataDir, { recursive: true, force: true });
@@ -111,6 +124,9 @@ async function main(): Promise<void> {
       `    ${target.name.padEnd(17)} HS256 p50 ${fmt(percentile(hs, 50))} p95 ${fmt(percentile(hs, 95))}   ES256 p50 ${fmt(percentile(es, 50))} p95 ${fmt(percentile(es, 95))}   ES256 adds p50 ${fmt(percentile(es, 50) - percentile(hs, 50))}   target < 0.2 ms`,
     );
   }
+  console.log(
+    `  a token's first request (PostgREST direct, ${firstUses} fresh tokens each): HS256 p50 ${fmt(percentile(firstUse.HS256, 50))}, ES256 p50 ${fmt(percentile(firstUse.ES256, 50))}, ES256 adds ${fmt(percentile(firstUse.ES256, 50) - percentile(firstUse.HS256, 50))} once per token`,
+  );
   console.log(
     `  in-process JwtKeys.verify: HS256 ${fmt(inProcess.HS256)}, ES256 ${fmt(inProcess.ES256)} per token (mean)`,
   );
