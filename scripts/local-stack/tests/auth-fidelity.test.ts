@@ -6,6 +6,7 @@
  */
 import { AuthApiError, AuthClient } from '@supabase/supabase-js';
 import { describe, expect, it } from 'vitest';
+import { signJwt } from '../src/lib/jwt.ts';
 import { anonClient, config, serviceClient, signedInClient, uniqueEmail } from '../src/testing.ts';
 
 const authUrl = `${config.apiUrl}/auth/v1`;
@@ -123,6 +124,20 @@ describe('auth fidelity: features that are off answer with their own JSON errors
       status: 400,
       code: 'provider_disabled',
       message: 'Provider (issuer "https://accounts.google.com") is not enabled',
+    });
+    // Apple's issuer is read from the token itself, before anything else.
+    const appleToken = await signJwt({ iss: 'https://appleid.apple.com', sub: 'x' }, 'not-apple-but-unread');
+    const apple = await anonClient().auth.signInWithIdToken({ provider: 'apple', token: appleToken });
+    expect(apple.error).toMatchObject({
+      status: 400,
+      code: 'provider_disabled',
+      message: 'Provider (issuer "https://appleid.apple.com") is not enabled',
+    });
+    const notApple = await anonClient().auth.signInWithIdToken({ provider: 'apple', token: 'not-a-jwt' });
+    expect(notApple.error).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      message: 'Unable to detect issuer in ID token for Apple provider',
     });
   });
 

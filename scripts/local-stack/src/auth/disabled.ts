@@ -33,8 +33,15 @@ const ISSUERS: Record<string, string> = {
   vercel_marketplace: 'https://marketplace.vercel.com',
 };
 
-/** Apple and Azure tokens name their issuer; GoTrue reads it from the token before anything else. */
-function detectedIssuer(idToken: string, provider: 'Apple' | 'Azure'): string {
+const APPLE_ISSUERS = new Set(['https://appleid.apple.com', 'https://account.apple.com']);
+const isAzureIssuer = (issuer: string) =>
+  issuer.startsWith('https://login.microsoftonline.com/') || issuer.startsWith('https://sts.windows.net/');
+
+/**
+ * Apple and Azure tokens name their issuer; GoTrue reads it from the (unverified) token first,
+ * checks it is one of the provider's, and that a given `issuer` matches it.
+ */
+function detectedIssuer(idToken: string, issuerParam: string, provider: 'Apple' | 'Azure'): string {
   let issuer: unknown;
   try {
     issuer = decodeJwt(idToken).iss;
@@ -43,6 +50,10 @@ function detectedIssuer(idToken: string, provider: 'Apple' | 'Azure'): string {
   }
   if (typeof issuer !== 'string' || !issuer)
     throw badRequest('validation_failed', `Unable to detect issuer in ID token for ${provider} provider`);
+  if (provider === 'Apple' ? !APPLE_ISSUERS.has(issuer) : !isAzureIssuer(issuer))
+    throw badRequest('validation_failed', `Detected ID token issuer is not an ${provider} ID token issuer`);
+  if (issuerParam && issuerParam !== issuer)
+    throw badRequest('validation_failed', 'Provided issuer does not match ID token issuer');
   return issuer;
 }
 
@@ -64,10 +75,10 @@ export async function idTokenGrant(request: AuthRequest): Promise<Reply> {
     await requireUser(request);
   }
   let issuer: string;
-  if (provider === 'apple' || issuerParam.startsWith('https://appleid.apple.com')) {
-    issuer = detectedIssuer(idToken, 'Apple');
-  } else if (provider === 'azure' || issuerParam.startsWith('https://login.microsoftonline.com/')) {
-    issuer = detectedIssuer(idToken, 'Azure');
+  if (provider === 'apple' || APPLE_ISSUERS.has(issuerParam)) {
+    issuer = detectedIssuer(idToken, issuerParam, 'Apple');
+  } else if (provider === 'azure' || isAzureIssuer(issuerParam)) {
+    issuer = detectedIssuer(idToken, issuerParam, 'Azure');
   } else if (provider === 'keycloak') {
     issuer = '';
   } else {
