@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DB_PASSWORD, type StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
-import type { ProjectSettings } from './settings.ts';
+import { projectKeys, type ProjectSettings } from './settings.ts';
 import { waitFor } from './lib/wait.ts';
 
 export function postgrestBinary(): string {
@@ -31,7 +31,13 @@ export async function startPostgrest(
       // `[api] max_rows` of config.toml, as the CLI passes it (hosted applies the same setting).
       PGRST_DB_MAX_ROWS: String(settings.api.maxRows),
       PGRST_DB_ANON_ROLE: 'anon',
-      PGRST_JWT_SECRET: config.jwtSecret,
+      // As the CLI passes it: a JWKS of the signing keys' public parts and the legacy secret.
+      PGRST_JWT_SECRET: projectKeys(config, settings).verificationJwks(),
+      // Beyond the CLI: PostgREST 12.0.2 (the npm build) takes about 1.4 ms to verify an ES256
+      // signature, on every request. Its JWT cache verifies each token once and keeps the claims
+      // until the token's own `exp` (or this many seconds, the CLI's jwt_expiry), so what a
+      // request sees is unchanged; see docs/benchmarks.md, "Auth fidelity (issue 17)".
+      PGRST_JWT_CACHE_MAX_LIFETIME: String(settings.auth.jwtExpiry),
       PGRST_DB_POOL: '20',
       PGRST_SERVER_HOST: '127.0.0.1',
       PGRST_SERVER_PORT: String(config.ports.postgrest),

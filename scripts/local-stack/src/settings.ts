@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
+import type { StackConfig } from './config.ts';
+import { CLI_DEFAULT_SIGNING_KEY, JwtKeys, type Jwk } from './lib/jwt.ts';
 
 export interface AuthSettings {
   siteUrl: string;
@@ -15,6 +17,15 @@ export interface AuthSettings {
   enableSignup: boolean;
   enableAnonymousSignIns: boolean;
   minimumPasswordLength: number;
+  /** `enable_manual_linking`: identity linking (off: GoTrue's 404 manual_linking_disabled). */
+  enableManualLinking: boolean;
+  /**
+   * The signing keys (`signing_keys_path`, a JSON array of private JWKs as `supabase gen
+   * signing-key` writes it, relative to supabase/); without it the CLI's built-in ES256 key,
+   * as `supabase start` does.
+   */
+  signingKeysPath: string | null;
+  signingKeys: Jwk[];
   /** `password_requirements` as GoTrue receives it: character sets a password needs one of each. */
   passwordRequiredCharacters: string[];
   email: {
@@ -25,6 +36,8 @@ export interface AuthSettings {
     securePasswordChange: boolean;
     otpLength: number;
     otpExpiry: number;
+    /** `max_frequency` in ms: the least time between two confirmation, recovery, magic-link or email-change mails to one user. */
+    maxFrequencyMs: number;
   };
   mfa: { maxEnrolledFactors: number; totp: { enrollEnabled: boolean; verifyEnabled: boolean } };
   rateLimit: RateLimitSettings;
@@ -96,8 +109,51 @@ export function passwordRequiredCharacters(requirement: string): string[] {
   return sets;
 }
 
+/** Go's `time.ParseDuration` for what config.toml durations use ("1s", "1m30s", "500ms"); in ms. */
+export function parseDuration(value: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (value === '0') return 0;
+  if (!parts.length || parts.map((part) => part[0]).join('') !== value)
+    throw new Error(`config.toml: invalid duration ${JSON.stringify(value)}`);
+  return parts.reduce((total, part) => total + Number(part[1]) * units[part[2]], 0);
+}
+
+function loadSigningKeys(root: string, keysPath: string | null): Jwk[] {
+  if (!keysPath) return [CLI_DEFAULT_SIGNING_KEY];
+  const file = path.resolve(root, 'supabase', keysPath);
+  let keys: unknown;
+  try {
+    keys = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`config.toml: auth.signing_keys_path: failed to read signing keys from ${file}`, {
+      cause: error,
+    });
+  }
+  if (!Array.isArray(keys) || !keys.length)
+    throw new Error(`config.toml: auth.signing_keys_path: ${file} must hold a JSON array of JWKs`);
+  return keys as Jwk[];
+}
+
+const keyCache = new WeakMap<AuthSettings, JwtKeys>();
+
+/** The project's JWT keys: the legacy secret and config.toml's signing keys (one instance per settings). */
+export function projectKeys(config: StackConfig, settings: ProjectSettings): JwtKeys {
+  let keys = keyCache.get(settings.auth);
+  if (!keys) {
+    keys = new JwtKeys(config.jwtSecret, settings.auth.signingKeys);
+    keyCache.set(settings.auth, keys);
+  }
+  return keys;
+}
+
+/** supabase/config.toml as parsed TOML. */
+export function readConfigToml(root: string): Record<string, unknown> {
+  return table(parse(readFileSync(path.join(root, 'supabase', 'config.toml'), 'utf8')));
+}
+
 export function loadSettings(root: string): ProjectSettings {
-  const config = table(parse(readFileSync(path.join(root, 'supabase', 'config.toml'), 'utf8')));
+  const config = readConfigToml(root);
   const auth = table(config.auth);
   const email = table(auth.email);
   const mfa = table(auth.mfa);
@@ -128,6 +184,9 @@ export function loadSettings(root: string): ProjectSettings {
       enableSignup: bool(auth.enable_signup, true),
       enableAnonymousSignIns: bool(auth.enable_anonymous_sign_ins, false),
       minimumPasswordLength: num(auth.minimum_password_length, 6),
+      enableManualLinking: bool(auth.enable_manual_linking, false),
+      signingKeysPath: typeof auth.signing_keys_path === 'string' ? auth.signing_keys_path : null,
+      signingKeys: loadSigningKeys(root, typeof auth.signing_keys_path === 'string' ? auth.signing_keys_path : null),
       passwordRequiredCharacters: passwordRequiredCharacters(str(auth.password_requirements, '')),
       email: {
         enableSignup: bool(email.enable_signup, true),
@@ -136,6 +195,8 @@ export function loadSettings(root: string): ProjectSettings {
         securePasswordChange: bool(email.secure_password_change, false),
         otpLength: num(email.otp_length, 6),
         otpExpiry: num(email.otp_expiry, 3600),
+        // Unset, the CLI passes 0 and GoTrue falls back to a minute.
+        maxFrequencyMs: parseDuration(str(email.max_frequency, '0')) || 60_000,
       },
       mfa: {
         maxEnrolledFactors: num(mfa.max_enrolled_factors, 10),

@@ -21,7 +21,8 @@ import {
   provisionVaultSecrets,
 } from './migrations.ts';
 import { rateLimitFactor } from './auth/rate-limit.ts';
-import { loadSettings } from './settings.ts';
+import { loadSettings, readConfigToml } from './settings.ts';
+import { unimplementedSettings } from './unimplemented.ts';
 
 export interface StackState {
   pid: number;
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
     const db = createPool(config.adminDbUrl, 20);
     stops.push(() => db.end());
     const settings = loadSettings(config.root);
+    // Once, by name: every [auth] setting of config.toml this stack does not implement.
+    for (const warning of unimplementedSettings(readConfigToml(config.root))) log.warn(warning);
     const mail = await startMail({ config, settings, db, log: log.child('mail') });
     stops.push(() => mail.close());
     const ctx: StackContext = { config, settings, db, log, mail };

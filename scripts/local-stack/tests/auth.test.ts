@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import pg from 'pg';
 import { AuthApiError, AuthClient, AuthSessionMissingError, AuthWeakPasswordError } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signJwt } from '../src/lib/jwt.ts';
+import { CLI_DEFAULT_SIGNING_KEY, signJwt } from '../src/lib/jwt.ts';
 import { startAuthServer, type ExtraAuthServer } from './support/auth-server.ts';
 import { adminSql, anonClient, client, config, signedInClient, TEST_PASSWORD, uniqueEmail } from '../src/testing.ts';
 
@@ -21,7 +21,7 @@ function authFetch(path: string, init: RequestInit & { headers?: Record<string, 
 }
 
 describe('auth: discovery endpoints', () => {
-  it('reports health, settings and an empty JWKS', async () => {
+  it('reports health, settings and the JWKS of the signing key', async () => {
     const health = await (await authFetch('/health')).json();
     expect(health).toMatchObject({
       name: 'GoTrue',
@@ -34,7 +34,9 @@ describe('auth: discovery endpoints', () => {
     expect(settings).toMatchObject({ disable_signup: true, mailer_autoconfirm: false, saml_enabled: false });
 
     const jwks = await authFetch('/.well-known/jwks.json');
-    expect(await jwks.json()).toEqual({ keys: [] });
+    // No signing_keys_path in config.toml: the CLI's built-in ES256 key (signing-keys.test.ts).
+    const { keys } = (await jwks.json()) as { keys: Array<Record<string, unknown>> };
+    expect(keys.map((key) => [key.kid, key.alg])).toEqual([[CLI_DEFAULT_SIGNING_KEY.kid, 'ES256']]);
     expect(jwks.headers.get('cache-control')).toBe('public, max-age=600');
   });
 });
@@ -333,7 +335,7 @@ describe('auth: tokens and error bodies', () => {
   });
 
   it('requires a Bearer token, and a valid unexpired one', async () => {
-    // Straight to the auth server: through the gateway the apikey would become the Bearer token.
+    // Straight to the auth server; the gateway passes a bare apikey on as it is (auth-fidelity.test.ts).
     const none = await fetch(`http://127.0.0.1:${config.ports.auth}/user`, { headers: { ...NEW_SHAPE } });
     expect(none.status).toBe(401);
     expect(await none.json()).toEqual({

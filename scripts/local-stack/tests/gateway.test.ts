@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { PostgrestClient } from '@supabase/postgrest-js';
+import { StorageClient } from '@supabase/storage-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, config } from '../src/testing.ts';
 
@@ -44,10 +46,17 @@ describe('API gateway', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 
-  it('forwards a JWT apikey as the Bearer token when no Authorization is sent', async () => {
+  it('passes a JWT apikey on as it is when no Authorization is sent: PostgREST, seeing no Bearer, runs as anon', async () => {
     const res = await rest('/gw_items?select=id&order=id');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([{ id: 1 }]);
+    // The CLI's Kong sets Authorization to the bare apikey (no `Bearer `), so even the
+    // service_role key, sent alone, reads as anon; postgrest-js given only the header shows it.
+    const bare = new PostgrestClient(`${config.apiUrl}/rest/v1`, { headers: { apikey: config.serviceRoleKey } });
+    expect((await bare.from('gw_items').select('id').order('id')).data).toEqual([{ id: 1 }]);
+    // Storage strips an optional `Bearer `, so the bare key still identifies service_role there.
+    const storage = new StorageClient(`${config.apiUrl}/storage/v1`, { apikey: config.serviceRoleKey });
+    expect((await storage.listBuckets()).error).toBeNull();
   });
 
   it('maps the publishable key to the anon role and the secret key to service_role', async () => {

@@ -57,11 +57,22 @@ async function loadUser(request: AuthRequest): Promise<UserRow> {
   return user;
 }
 
+/** `paginate`: `page` and `per_page` are read with Go's `strconv.ParseUint`, so a sign or a letter is a 400. */
+function paginationParam(value: string | null, fallback: number): number {
+  if (value === null || value === '') return fallback;
+  if (!/^\d+$/.test(value))
+    throw badRequest(
+      'validation_failed',
+      `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`,
+    );
+  return Number(value);
+}
+
 export async function listUsers(request: AuthRequest): Promise<Reply> {
   await requireAdmin(request);
   const query = request.url.searchParams;
-  const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
-  const perPage = Math.max(1, Number(query.get('per_page') ?? 50) || 50);
+  const page = Math.max(1, paginationParam(query.get('page'), 1));
+  const perPage = Math.max(1, paginationParam(query.get('per_page'), 50));
   const filter = query.get('filter') ?? '';
   const where = `aud = 'authenticated'${filter ? ` and (email ilike $3 or raw_user_meta_data->>'full_name' ilike $3)` : ''}`;
   const params: unknown[] = [perPage, (page - 1) * perPage, ...(filter ? [`%${filter}%`] : [])];
@@ -326,7 +337,7 @@ async function sendEmailChangeSilently(
   redirectTo: string,
 ) {
   const silent = { ...request.ctx, mail: { deliver: async () => ({ id: '' }) } };
-  return sendEmailChange(silent, db, user, newEmail, redirectTo);
+  return sendEmailChange(silent, db, user, newEmail, redirectTo, { limited: false });
 }
 
 export async function listUserFactors(request: AuthRequest): Promise<Reply> {

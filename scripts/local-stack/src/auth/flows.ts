@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { StackContext } from '../context.ts';
-import { badRequest, notFound } from './errors.ts';
+import { AuthError, badRequest, notFound } from './errors.ts';
 import { actionLink, newOneTimeToken, sendAuthMail, type LinkType } from './mailer.ts';
 import type { Db, UserRow } from './users.ts';
 
@@ -79,6 +79,23 @@ export async function issueLinkToken(
   return { otp, hash, link: actionLink(ctx, stored, type, redirectTo) };
 }
 
+/**
+ * `validateSentWithinFrequencyLimit`: `[auth.email] max_frequency` between two mails of one
+ * kind to one user (confirmation, recovery and magic link share `recovery_sent_at`, email
+ * change, reauthentication), else 429 over_email_send_rate_limit. Invitations and generated
+ * links are not limited.
+ */
+export function assertMailFrequency(ctx: StackContext, sentAt: Date | null): void {
+  const frequency = ctx.settings.auth.email.maxFrequencyMs;
+  if (!sentAt || sentAt.getTime() + frequency <= Date.now()) return;
+  const left = Math.trunc((sentAt.getTime() + frequency - Date.now()) / 1000);
+  throw new AuthError(
+    429,
+    'over_email_send_rate_limit',
+    `For security purposes, you can only request this after ${left} seconds.`,
+  );
+}
+
 export async function sendLinkMail(
   ctx: StackContext,
   db: Db,
@@ -87,6 +104,8 @@ export async function sendLinkMail(
   redirectTo: string,
   pkce?: PkceParams,
 ): Promise<void> {
+  if (type === 'signup') assertMailFrequency(ctx, user.confirmation_sent_at);
+  if (type === 'recovery' || type === 'magiclink') assertMailFrequency(ctx, user.recovery_sent_at);
   const issued = await issueLinkToken(ctx, db, user, type, redirectTo, pkce);
   await sendAuthMail(ctx, { type, to: user.email ?? '', otp: issued.otp, link: issued.link });
 }
@@ -101,7 +120,9 @@ export async function sendEmailChange(
   user: UserRow,
   newEmail: string,
   redirectTo: string,
+  options: { limited?: boolean } = {},
 ): Promise<{ otpNew: string; hashNew: string; otpCurrent: string; hashCurrent: string }> {
+  if (options.limited ?? true) assertMailFrequency(ctx, user.email_change_sent_at);
   const fresh = newOneTimeToken(ctx.settings.auth, newEmail);
   const current = newOneTimeToken(ctx.settings.auth, user.email ?? '');
   const secure = ctx.settings.auth.email.doubleConfirmChanges && Boolean(user.email);

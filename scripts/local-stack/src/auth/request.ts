@@ -6,7 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { StackContext } from '../context.ts';
 import { BodyTooLargeError, header, readBody } from '../lib/http.ts';
-import { bearerToken, JwtError, verifyJwt, type Claims } from '../lib/jwt.ts';
+import { bearerToken, JwtError, type Claims } from '../lib/jwt.ts';
+import { projectKeys } from '../settings.ts';
 import { AuthError, badRequest, forbidden, unauthorized } from './errors.ts';
 import { findUserById, type UserRow } from './users.ts';
 
@@ -117,6 +118,7 @@ function jwtFailure(token: string, error: JwtError): string {
   if (error.reason === 'expired') return 'token has invalid claims: token is expired';
   if (token.split('.').length !== 3) return 'token is malformed: token contains an invalid number of segments';
   if (/signature/i.test(error.message)) return 'token signature is invalid: signature is invalid';
+  if (/kid/.test(error.message)) return `token is unverifiable: error while executing keyfunc: ${error.message}`;
   if (/alg/i.test(error.message)) return `token is unverifiable: error while executing keyfunc: ${error.message}`;
   return `token is malformed: ${error.message}`;
 }
@@ -126,7 +128,7 @@ export async function verifiedClaims(ctx: StackContext, req: IncomingMessage): P
   const token = bearerToken(header(req, 'authorization'));
   if (!token) throw unauthorized('no_authorization', 'This endpoint requires a valid Bearer token');
   try {
-    return await verifyJwt(token, ctx.config.jwtSecret);
+    return await projectKeys(ctx.config, ctx.settings).verify(token);
   } catch (error) {
     if (error instanceof JwtError)
       throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${jwtFailure(token, error)}`);

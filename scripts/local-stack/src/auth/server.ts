@@ -21,8 +21,10 @@ import {
   updateAdminUser,
 } from './admin.ts';
 import { AuthError, OAuthError, sendAuthError } from './errors.ts';
+import { identities, sso } from './disabled.ts';
 import { challengeFactor, enrollFactor, unenrollFactor, verifyFactor } from './mfa.ts';
 import { AuthRateLimits, rateLimitFactor, RATE_LIMIT_FACTOR_ENV, type LimitedEndpoint } from './rate-limit.ts';
+import { projectKeys } from '../settings.ts';
 import { createRequest, type AuthRequest, type Reply } from './request.ts';
 import { getUser, logout, reauthenticate, updateUser } from './user.ts';
 
@@ -101,9 +103,14 @@ function settingsReply(request: AuthRequest): Promise<Reply> {
   });
 }
 
-/** Only HS256 is configured, so no public keys are published (asymmetric keys would be listed here). */
-function jwks(): Promise<Reply> {
-  return Promise.resolve({ status: 200, body: { keys: [] }, headers: { 'Cache-Control': 'public, max-age=600' } });
+/** `WellKnownJwks`: the public parts of the signing keys (never the HS256 secret). */
+function jwks(request: AuthRequest): Promise<Reply> {
+  const { publicJwks } = projectKeys(request.ctx.config, request.ctx.settings);
+  return Promise.resolve({
+    status: 200,
+    body: { keys: publicJwks },
+    headers: { 'Cache-Control': 'public, max-age=600' },
+  });
 }
 
 const routes: Route[] = [
@@ -120,12 +127,17 @@ const routes: Route[] = [
   route('POST', '/resend', resend, 'resend'),
   route('GET', '/user', getUser),
   route('PUT', '/user', updateUser, 'user'),
+  route('GET', '/user/identities/authorize', identities),
+  route('DELETE', '/user/identities/:identity_id', identities),
   route('POST', '/logout', logout),
   route('GET', '/reauthenticate', reauthenticate),
   route('POST', '/factors', enrollFactor),
   route('POST', '/factors/:factor_id/challenge', challengeFactor, 'factor_challenge'),
   route('POST', '/factors/:factor_id/verify', verifyFactor, 'factor_verify'),
   route('DELETE', '/factors/:factor_id', unenrollFactor),
+  route('POST', '/sso', sso),
+  route('GET', '/sso/saml/metadata', sso),
+  route('POST', '/sso/saml/acs', sso),
   route('POST', '/invite', invite),
   route('GET', '/admin/users', listUsers),
   route('POST', '/admin/users', createAdminUser),

@@ -7,7 +7,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { StackContext } from '../context.ts';
 import { inTransaction } from '../lib/db.ts';
-import { signJwt, type Claims } from '../lib/jwt.ts';
+import type { Claims } from '../lib/jwt.ts';
+import { projectKeys } from '../settings.ts';
 import { badRequest } from './errors.ts';
 import { findUserById, isBanned, userJson, type Db, type UserRow } from './users.ts';
 
@@ -80,7 +81,7 @@ async function accessToken(
     session_id: session.id,
     is_anonymous: user.is_anonymous,
   };
-  return { token: await signJwt(claims, ctx.config.jwtSecret), expiresAt: exp };
+  return { token: await projectKeys(ctx.config, ctx.settings).sign(claims), expiresAt: exp };
 }
 
 async function sessionResponse(

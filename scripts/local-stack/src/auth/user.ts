@@ -1,7 +1,7 @@
 /** The signed-in user's own endpoints: `GET/PUT /user`, `POST /logout`, `GET /reauthenticate`. */
 import { inTransaction } from '../lib/db.ts';
 import { badRequest, forbidden, unauthorized, unprocessable } from './errors.ts';
-import { sendEmailChange } from './flows.ts';
+import { assertMailFrequency, sendEmailChange } from './flows.ts';
 import { newOneTimeToken, referrer, sendAuthMail, tokenHash } from './mailer.ts';
 import { obj, optionalStr, requireUser, str, type AuthRequest, type Caller, type Reply } from './request.ts';
 import { logout as endSessions, type LogoutScope } from './sessions.ts';
@@ -142,6 +142,7 @@ export async function reauthenticate(request: AuthRequest): Promise<Reply> {
     throw badRequest('validation_failed', 'Reauthentication requires the user to have an email or a phone number');
   if (!user.email) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
   if (!user.email_confirmed_at) throw unprocessable('email_not_confirmed', 'Please verify your email first.');
+  assertMailFrequency(request.ctx, user.reauthentication_sent_at);
   const { otp, hash } = newOneTimeToken(request.ctx.settings.auth, user.email);
   await request.ctx.db.query(
     `update auth.users set reauthentication_token = $2, reauthentication_sent_at = now() where id = $1`,

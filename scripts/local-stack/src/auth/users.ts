@@ -184,11 +184,18 @@ export interface NewUser {
   role?: string;
   isAnonymous?: boolean;
   bannedUntil?: Date | null;
+  /**
+   * `/signup` (and the OTP and magic-link sign-ups that go through it) copies the identity's
+   * claims into user_metadata; the admin API and invitations keep exactly the metadata given.
+   */
+  identityInMetadata?: boolean;
 }
 
 /**
- * Inserts a user and, for an email or phone user, its identity. As GoTrue does, the identity
- * claims (`sub`, `email`, `email_verified`, `phone_verified`) also land in user_metadata.
+ * Inserts a user and, for an email or phone user, its identity (`sub`, `email`,
+ * `email_verified`, `phone_verified`). Those claims land in user_metadata only for a sign-up
+ * (`identityInMetadata`); a confirmed admin-made user gets `email_verified: true` there, as
+ * GoTrue's `user.Confirm` merges it.
  */
 export async function createUser(db: Db, input: NewUser): Promise<UserRow> {
   const id = input.id ?? randomUUID();
@@ -203,7 +210,9 @@ export async function createUser(db: Db, input: NewUser): Promise<UserRow> {
         phone_verified: Boolean(input.phone && input.phoneConfirmed),
       }
     : null;
-  const userMetadata = { ...input.userMetadata, ...identityData };
+  const userMetadata = input.identityInMetadata
+    ? { ...input.userMetadata, ...identityData }
+    : { ...input.userMetadata, ...(input.email && input.emailConfirmed ? { email_verified: true } : {}) };
   const encrypted = input.passwordHash ?? (input.password ? await hashPassword(input.password) : '');
   const { rows } = await db.query<UserRow>(
     `insert into auth.users (instance_id, id, aud, role, email, phone, encrypted_password, email_confirmed_at,
@@ -248,12 +257,11 @@ export function mergeMetadata(current: Json | null, changes: Json): Json {
   return Object.fromEntries(merged);
 }
 
-/** Marks the email confirmed and flips `email_verified` in user_metadata and the identity. */
+/** `user.Confirm`: marks the email confirmed and merges `email_verified: true` into user_metadata and the identity. */
 export async function confirmEmail(db: Db, user: UserRow): Promise<void> {
   await db.query(
     `update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()), confirmation_token = '',
-       raw_user_meta_data = case when raw_user_meta_data ? 'email_verified'
-         then jsonb_set(raw_user_meta_data, '{email_verified}', 'true') else raw_user_meta_data end,
+       raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'::jsonb,
        updated_at = now()
      where id = $1`,
     [user.id],
@@ -272,11 +280,19 @@ export async function assertEmailFree(db: Db, email: string, exceptUserId?: stri
   }
 }
 
-/** GoTrue's `validateEmail`: required, at most 255 characters, a plausible address; lower-cased. */
+/**
+ * The format GoTrue checks (`checkmail.ValidateFormat`): the HTML standard's "valid e-mail
+ * address" — no dot required in the domain (`dev@localhost` passes), no `:` or `;` in the
+ * local part.
+ */
+const EMAIL_FORMAT =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** GoTrue's `validateEmail`: required, at most 255 characters, the format above; lower-cased. */
 export function validateEmail(email: string): string {
   if (!email) throw badRequest('validation_failed', 'An email address is required');
   if (email.length > 255) throw badRequest('validation_failed', 'An email address is too long');
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+  if (!EMAIL_FORMAT.test(email))
     throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
   return email.toLowerCase();
 }

@@ -10,7 +10,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { decodeProtectedHeader } from 'jose';
 import type { Service, StackContext } from '../context.ts';
 import { endToEnd, requestUrl } from '../lib/http.ts';
-import { verifyJwt } from '../lib/jwt.ts';
+import type { JwtKeys } from '../lib/jwt.ts';
+import { projectKeys } from '../settings.ts';
 import { cacheFunctionDependencies, cacheIsCurrent } from './cache.ts';
 import { findFunction, functionEnv, functionRoots, type FunctionSpec } from './catalog.ts';
 import { BootError, WorkerPool, type FunctionWorker } from './workers.ts';
@@ -76,7 +77,7 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
     const spec = name ? lookup(name) : null;
     if (!spec) return reply(res, 404, 'Function not found');
     if (req.method !== 'OPTIONS' && spec.verifyJwt) {
-      const failure = await jwtFailure(req, config.jwtSecret);
+      const failure = await jwtFailure(req, projectKeys(config, ctx.settings));
       if (failure) return reply(res, 401, { msg: failure });
     }
     await forward(spec, req, res);
@@ -186,7 +187,7 @@ export async function startFunctions(ctx: StackContext): Promise<Service> {
  * Only the signature (and expiry) is checked, never the role: the anon key passes. The
  * `sb-api-key` header stands in for a missing or opaque (`sb_…`) bearer, as there.
  */
-async function jwtFailure(req: IncomingMessage, secret: string): Promise<string | null> {
+async function jwtFailure(req: IncomingMessage, keys: JwtKeys): Promise<string | null> {
   const authorization = req.headers.authorization;
   const apiKeyHeader = req.headers['sb-api-key'];
   const fallback = (Array.isArray(apiKeyHeader) ? apiKeyHeader[0] : apiKeyHeader)?.replace('Bearer', '').trim() ?? '';
@@ -196,9 +197,9 @@ async function jwtFailure(req: IncomingMessage, secret: string): Promise<string 
   const token = !bearer || bearer.startsWith('sb_') ? fallback : bearer;
   if (!token) return "Error: Auth header is not 'Bearer {token}'";
   try {
-    // Only HS256 (the project's JWT secret) is configured locally; any other algorithm fails as an unknown key would.
-    if (decodeProtectedHeader(token).alg !== 'HS256') return 'Invalid JWT';
-    await verifyJwt(token, secret);
+    // `verifyHybridJWT`: HS256 with the legacy secret, ES256 / RS256 against the project's JWKS.
+    if (!['HS256', 'ES256', 'RS256'].includes(decodeProtectedHeader(token).alg ?? '')) return 'Invalid JWT';
+    await keys.verify(token);
     return null;
   } catch {
     return 'Invalid JWT';

@@ -1,9 +1,12 @@
 /**
- * The gateway's API-key rules (the CLI's Kong request transformer): opaque `sb_…` keys
- * become the matching legacy JWT; a real user JWT in Authorization is kept.
+ * The gateway's API-key rules (the CLI's Kong request transformer, `BearerToken` in
+ * `internal/start/start.go`): a non-`sb_` Authorization is kept; otherwise an opaque `sb_…`
+ * apikey becomes `Bearer <legacy JWT>`; otherwise Authorization is the apikey itself, as it
+ * came — no `Bearer ` is added. So GoTrue, seeing no Bearer token, answers 401, and PostgREST
+ * runs such a request as anon; Storage, which strips an optional `Bearer `, still reads it.
  */
 import type { StackConfig } from '../config.ts';
-import { bearerToken, looksLikeJwt, verifyJwt } from '../lib/jwt.ts';
+import { bearerToken, looksLikeJwt, type JwtKeys } from '../lib/jwt.ts';
 
 export function resolveAuthorization(
   config: StackConfig,
@@ -17,7 +20,7 @@ export function resolveAuthorization(
   const mapped = opaqueKeyToJwt(config, key);
   if (mapped) return `Bearer ${mapped}`;
   if (authorization) return authorization;
-  return looksLikeJwt(key) ? `Bearer ${key}` : key;
+  return key;
 }
 
 export function opaqueKeyToJwt(config: StackConfig, key: string): string | undefined {
@@ -36,11 +39,12 @@ export interface KeyRefusal {
 
 /**
  * Kong's key-auth: an `apikey` header (or query parameter) must be one of the project's keys.
- * Without one, a Bearer token that is a project key or a JWT signed with the project secret
+ * Without one, a Bearer token that is a project key or a JWT signed with one of the project's keys
  * is accepted too. Null when the request may pass.
  */
 export async function checkApiKey(
   config: StackConfig,
+  keys: JwtKeys,
   apikey: string | null | undefined,
   authorization: string | string[] | undefined,
 ): Promise<KeyRefusal | null> {
@@ -53,7 +57,7 @@ export async function checkApiKey(
   if (bearer && isProjectKey(config, bearer)) return null;
   if (bearer && looksLikeJwt(bearer)) {
     try {
-      await verifyJwt(bearer, config.jwtSecret);
+      await keys.verify(bearer);
       return null;
     } catch {
       // not ours: refused below like a missing key

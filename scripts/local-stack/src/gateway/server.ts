@@ -1,7 +1,7 @@
 /**
  * The API gateway on the CLI's API port (54321): Kong's job in `supabase start`. Routes by
  * path prefix to PostgREST and Cairn's servers, answers CORS preflights, applies the
- * apikey → Authorization rules, and tunnels Realtime's websocket.
+ * apikey → Authorization rules (keys.ts), and tunnels Realtime's websocket.
  */
 import {
   Agent,
@@ -14,6 +14,7 @@ import {
 import { connect, type Socket } from 'node:net';
 import type { RequestHandler, Service, StackContext } from '../context.ts';
 import { endToEnd, sendJson } from '../lib/http.ts';
+import { projectKeys } from '../settings.ts';
 import { checkApiKey, opaqueKeyToJwt, resolveAuthorization } from './keys.ts';
 import { matchRoute, needsApiKey, upstreamUrl, type Route } from './routes.ts';
 
@@ -71,6 +72,7 @@ function preflight(req: IncomingMessage, res: ServerResponse): void {
 
 export async function startGateway(ctx: StackContext): Promise<Service> {
   const { config, log } = ctx;
+  const keys = projectKeys(config, ctx.settings);
   // Keep-alive to every upstream: the gateway's whole overhead is one local hop.
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -81,7 +83,7 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return preflight(req, res);
     if (!needsApiKey(route, url.pathname)) return pass(req, res, route);
     const apikey = headerValue(req.headers.apikey) ?? url.searchParams.get('apikey');
-    void checkApiKey(config, apikey, req.headers.authorization).then((refusal) => {
+    void checkApiKey(config, keys, apikey, req.headers.authorization).then((refusal) => {
       if (!refusal) return pass(req, res, route);
       // Nothing of the body will be read: drop it, so the keep-alive connection stays usable.
       req.resume();
@@ -164,13 +166,15 @@ export async function startGateway(ctx: StackContext): Promise<Service> {
       return;
     }
     const apikey = url.searchParams.get('apikey');
-    void checkApiKey(config, apikey ?? headerValue(req.headers.apikey), req.headers.authorization).then((refusal) => {
-      if (!refusal) return tunnel(req, client, head, route, url, apikey);
-      const body = JSON.stringify(refusal.body);
-      client.end(
-        `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\naccess-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`,
-      );
-    });
+    void checkApiKey(config, keys, apikey ?? headerValue(req.headers.apikey), req.headers.authorization).then(
+      (refusal) => {
+        if (!refusal) return tunnel(req, client, head, route, url, apikey);
+        const body = JSON.stringify(refusal.body);
+        client.end(
+          `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\naccess-control-allow-origin: *\r\nconnection: close\r\n\r\n${body}`,
+        );
+      },
+    );
   });
 
   function tunnel(req: IncomingMessage, client: Socket, head: Buffer, route: Route, url: URL, apikey: string | null) {

@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, header, readBody, sendJson } from '../lib/http.ts';
-import { bearerToken, type Claims } from '../lib/jwt.ts';
+import { bearerToken, type Claims, type JwtKeys } from '../lib/jwt.ts';
+import { projectKeys } from '../settings.ts';
 import { canWrite } from './authorization.ts';
 import type { RealtimeServices } from './channel.ts';
 import { topicKey } from './hub.ts';
@@ -22,10 +23,10 @@ interface BatchMessage {
 }
 
 /** Bearer token first, then the apikey header (RealtimeWeb.AuthTenant). */
-async function authenticate(req: IncomingMessage, secret: string): Promise<Claims | null> {
+async function authenticate(req: IncomingMessage, keys: JwtKeys): Promise<Claims | null> {
   const token = bearerToken(req.headers.authorization) ?? header(req, 'apikey');
   try {
-    return await verifyRealtimeToken(token, secret);
+    return await verifyRealtimeToken(token, keys);
   } catch {
     return null;
   }
@@ -71,7 +72,7 @@ export async function handleBroadcastApi(
   path: string,
 ): Promise<void> {
   if (req.method !== 'POST') return sendJson(res, 404, { message: 'Not Found' });
-  const claims = await authenticate(req, services.ctx.config.jwtSecret);
+  const claims = await authenticate(req, projectKeys(services.ctx.config, services.ctx.settings));
   if (!claims) return sendJson(res, 401, { message: 'Unauthorized' });
   let body: Buffer;
   try {

@@ -16,6 +16,7 @@ import {
   SubscriptionParamsError,
   type SubscriptionParams,
 } from './subscriptions.ts';
+import { projectKeys } from '../settings.ts';
 import { joinErrorReason, TokenError, verifyRealtimeToken } from './tokens.ts';
 
 export interface RealtimeServices {
@@ -184,7 +185,10 @@ export class Channel implements Member, PgSubscriber {
   private async confirmToken(): Promise<void> {
     let claims: Claims;
     try {
-      claims = await verifyRealtimeToken(this.accessToken, this.services.ctx.config.jwtSecret);
+      claims = await verifyRealtimeToken(
+        this.accessToken,
+        projectKeys(this.services.ctx.config, this.services.ctx.settings),
+      );
     } catch (error) {
       if (error instanceof TokenError) throw new JoinError(joinErrorReason(error));
       throw error;

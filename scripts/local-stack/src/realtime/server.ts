@@ -14,6 +14,7 @@ import { Connection } from './connection.ts';
 import { Hub } from './hub.ts';
 import { PostgresChanges } from './postgres-changes.ts';
 import { parseVsn } from './protocol.ts';
+import { projectKeys } from '../settings.ts';
 import { connectErrorMessage, TokenError, verifyRealtimeToken } from './tokens.ts';
 
 const SOCKET_PATH = '/socket/websocket';
@@ -53,7 +54,7 @@ export async function startRealtime(ctx: StackContext): Promise<Service> {
     if (!vsn) return refuseUpgrade(socket, 403, 'Forbidden', 'Unsupported serializer version');
     // Realtime reads the key from `x-api-key` first, then the `apikey` query parameter.
     const token = header(req, 'x-api-key') ?? url.searchParams.get('apikey');
-    verifyRealtimeToken(token, config.jwtSecret).then(
+    verifyRealtimeToken(token, projectKeys(config, ctx.settings)).then(
       () => {
         wss.handleUpgrade(req, socket, head, (ws) => {
           new Connection(ws, vsn, token ?? '', services);

@@ -1,9 +1,9 @@
 /**
- * Realtime's JWT rules (RealtimeWeb.ChannelsAuthorization): HS256 with the project secret,
+ * Realtime's JWT rules (RealtimeWeb.ChannelsAuthorization): the project's JWKS (signing keys and the legacy secret),
  * `role` and `exp` required, and its own wording for each failure, which clients surface.
  */
 import { decodeJwt } from 'jose';
-import { JwtError, looksLikeJwt, verifyJwt, type Claims } from '../lib/jwt.ts';
+import { JwtError, looksLikeJwt, type Claims, type JwtKeys } from '../lib/jwt.ts';
 
 export type TokenFailure = 'missing' | 'malformed' | 'signature' | 'expired' | 'missing_claims';
 
@@ -45,7 +45,7 @@ export function joinErrorReason(error: TokenError): string {
   }
 }
 
-export async function verifyRealtimeToken(token: string | null | undefined, secret: string): Promise<Claims> {
+export async function verifyRealtimeToken(token: string | null | undefined, keys: JwtKeys): Promise<Claims> {
   if (typeof token !== 'string' || token === '')
     throw new TokenError('missing', 'API key is missing or not a valid string');
   // Realtime strips whitespace and percent-decoding before verifying.
@@ -59,7 +59,7 @@ export async function verifyRealtimeToken(token: string | null | undefined, secr
   }
   let claims: Claims;
   try {
-    claims = await verifyJwt(clean, secret);
+    claims = await keys.verify(clean);
   } catch (error) {
     if (error instanceof JwtError && error.reason === 'expired') {
       const ago = Math.floor(Date.now() / 1000) - Number(unverified.exp);

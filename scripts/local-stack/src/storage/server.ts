@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import type { Service, StackContext } from '../context.ts';
 import { requestUrl, sendJson } from '../lib/http.ts';
-import { bearerToken, JwtError, verifyJwt, type Claims } from '../lib/jwt.ts';
+import { JwtError, type Claims, type JwtKeys } from '../lib/jwt.ts';
+import { projectKeys } from '../settings.ts';
 import { createBucket, deleteBucket, emptyBucket, getBucket, listBuckets, updateBucket } from './buckets.ts';
 import { storageErrors, toStorageError, type StorageError } from './errors.ts';
 import { createFileStore, type FileStore } from './files.ts';
@@ -123,13 +124,16 @@ function matchRoute(method: string, pathname: string): Match | null {
 
 const ANON: Claims = { role: 'anon' };
 
-/** The caller from `Authorization: Bearer <jwt>`, refused in upstream's words when required. */
-async function identify(req: IncomingMessage, mode: AuthMode, secret: string): Promise<Caller> {
+/**
+ * The caller from Authorization, refused in upstream's words when required. As supabase/storage's
+ * jwt plugin, `Bearer ` is optional: the gateway passes a bare apikey on as it came.
+ */
+async function identify(req: IncomingMessage, mode: AuthMode, keys: JwtKeys): Promise<Caller> {
   if (mode === 'none') return { claims: ANON, token: '', authenticated: false };
-  const token = bearerToken(req.headers.authorization) ?? '';
+  const token = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
   if (!token && mode === 'optional') return { claims: ANON, token: '', authenticated: false };
   try {
-    return { claims: await verifyJwt(token, secret), token, authenticated: true };
+    return { claims: await keys.verify(token), token, authenticated: true };
   } catch (error) {
     if (mode === 'optional') return { claims: ANON, token: '', authenticated: false };
     throw storageErrors.accessDenied(jwtFailureMessage(error));
@@ -160,7 +164,7 @@ async function handle(ctx: StackContext, files: FileStore, req: IncomingMessage,
     });
     return;
   }
-  const caller = await identify(req, match.route.auth, ctx.config.jwtSecret);
+  const caller = await identify(req, match.route.auth, projectKeys(ctx.config, ctx.settings));
   await match.route.handle({ ctx, files, req, res, url, caller, bucket: match.bucket, name: match.name });
 }
 
