@@ -22,6 +22,7 @@ import { generate } from '../data/generate.ts';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { launchBrowser, startApp } from '../lib/browser.ts';
+import { percentile } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench-app';
 process.env.CAIRN_STACK_PORT_BASE ??= '58321';
@@ -43,8 +44,6 @@ const appPort = config.ports.api + 81;
 const appUrl = `http://127.0.0.1:${appPort}`;
 const ADMIN = { email: 'admin@cairn.test', password: 'Cairn-demo-2026' };
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 function summary(name: string, samples: number[], target?: number): string {

@@ -23,6 +23,7 @@ import { generate } from '../data/generate.ts';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { signJwt } from '@cairn/local-stack/lib/jwt.ts';
+import { percentile } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '57321';
@@ -87,9 +88,6 @@ async function sqlAs(db: pg.Client, caller: Caller, text: string, params: unknow
   await db.query('commit');
   return performance.now() - began;
 }
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 /** Runs each piece of work in turn, `runs` times after 20 warm-up rounds; one sample list each. */
 async function measureInTurn(...works: Array<() => Promise<number>>): Promise<number[][]> {

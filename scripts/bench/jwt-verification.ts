@@ -11,12 +11,13 @@
  *   npx tsx scripts/bench/jwt-verification.ts [--requests 3000]
  */
 import { rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { CLI_DEFAULT_SIGNING_KEY, JwtKeys, signJwt } from '@cairn/local-stack/lib/jwt.ts';
 import { sleep } from '@cairn/local-stack/lib/wait.ts';
+import { percentile, timedGet } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench-jwt';
 process.env.CAIRN_STACK_PORT_BASE ??= '57521';
@@ -24,25 +25,6 @@ process.env.CAIRN_STACK_PARTS ??= 'auth,gateway';
 const config = stackConfig('bench-jwt');
 const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 3000;
 const firstUses = 500;
-
-function get(agent: Agent, port: number, path: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const began = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Number(process.hrtime.bigint() - began) / 1e6)
-          : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 async function main(): Promise<void> {
   await stopStack(config);
@@ -81,11 +63,11 @@ async function main(): Promise<void> {
   for (const target of targets) for (const alg of ['HS256', 'ES256']) times[`${target.name} ${alg}`] = [];
   for (let i = 0; i < 200; i++)
     for (const target of targets)
-      for (const token of Object.values(tokens)) await get(agent, target.port, target.path, headers(token));
+      for (const token of Object.values(tokens)) await timedGet(agent, target.port, target.path, headers(token));
   for (let i = 0; i < requests; i++) {
     for (const target of targets) {
       for (const [alg, token] of Object.entries(tokens)) {
-        times[`${target.name} ${alg}`].push(await get(agent, target.port, target.path, headers(token)));
+        times[`${target.name} ${alg}`].push(await timedGet(agent, target.port, target.path, headers(token)));
       }
     }
   }
@@ -98,7 +80,7 @@ async function main(): Promise<void> {
   };
   for (let i = 0; i < firstUses; i++) {
     for (const alg of ['HS256', 'ES256'])
-      firstUse[alg].push(await get(agent, config.ports.postgrest, path, headers(await fresh(alg, i))));
+      firstUse[alg].push(await timedGet(agent, config.ports.postgrest, path, headers(await fresh(alg, i))));
   }
   agent.destroy();
   await stopStack(config);

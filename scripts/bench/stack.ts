@@ -11,11 +11,12 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import pg from 'pg';
 import { stackConfig, TEST_FUNCTIONS_DIR_ENV } from '@cairn/local-stack/config.ts';
 import { readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { sleep } from '@cairn/local-stack/lib/wait.ts';
+import { percentile, timedGet } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '57321';
@@ -52,25 +53,6 @@ function rssMb(pids: number[]): number {
   }
   return kb / 1024;
 }
-
-function get(agent: Agent, port: number, path: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const began = process.hrtime.bigint();
-    const req = request({ host: '127.0.0.1', port, path, headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Number(process.hrtime.bigint() - began) / 1e6)
-          : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
 async function main(): Promise<void> {
   await stopStack(config);
@@ -117,12 +99,12 @@ async function main(): Promise<void> {
   const direct: number[] = [];
   const viaGateway: number[] = [];
   for (let i = 0; i < 200; i++) {
-    await get(agent, config.ports.postgrest, path, headers);
-    await get(agent, config.ports.api, `/rest/v1${path}`, headers);
+    await timedGet(agent, config.ports.postgrest, path, headers);
+    await timedGet(agent, config.ports.api, `/rest/v1${path}`, headers);
   }
   for (let i = 0; i < requests; i++) {
-    direct.push(await get(agent, config.ports.postgrest, path, headers));
-    viaGateway.push(await get(agent, config.ports.api, `/rest/v1${path}`, headers));
+    direct.push(await timedGet(agent, config.ports.postgrest, path, headers));
+    viaGateway.push(await timedGet(agent, config.ports.api, `/rest/v1${path}`, headers));
   }
   agent.destroy();
   await stopStack(config);

@@ -7,7 +7,6 @@
  */
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import type { Logger } from '../src/lib/log.ts';
 import { waitFor } from '../src/lib/wait.ts';
 import { loadSettings } from '../src/settings.ts';
 import { anonClient, client, config, serviceClient } from '../src/testing.ts';
+import { freePort } from '../src/lib/ports.ts';
 
 const functionsUrl = `${config.apiUrl}/functions/v1`;
 const now = () => Math.floor(Date.now() / 1000);
@@ -368,14 +368,3 @@ describe('the runner (temporary functions folder)', () => {
     );
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -4,7 +4,6 @@
  * catcher keeps (one message per personalization, custom_args and categories intact).
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { MailSink, Service } from '../src/context.ts';
 import { startMail } from '../src/mail/server.ts';
 import { loadSettings } from '../src/settings.ts';
 import { config, mail, uniqueEmail } from '../src/testing.ts';
+import { freePort } from '../src/lib/ports.ts';
 
 const sendUrl = `${config.mailUrl}/v3/mail/send`;
 
@@ -247,14 +247,3 @@ describe('the mail catcher survives big mail and a bad store', () => {
     expect(page).toContain('n2099');
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -265,6 +265,20 @@ async function insertNote(owner: string, body: string): Promise<number> {
   return Number(row.id);
 }
 
+/** A note as insertNote writes it, the way Realtime sends the row (JSON types, timestamps as text). */
+const insertedNote = (id: number, owner: string, body: string) => ({
+  id,
+  owner,
+  body,
+  score: 7,
+  price: 12.5,
+  tags: ['red', 'blue'],
+  meta: { a: { b: [1, 2] } },
+  done: false,
+  due_at: '2026-03-04T05:06:07.123+00:00',
+  noted_at: '2026-01-02T03:04:05',
+});
+
 describe('connection', () => {
   it('refuses an upgrade without a valid JWT with 401 and Realtime’s message', async () => {
     expect(await refusedUpgrade('not-a-jwt', true)).toEqual({
@@ -410,18 +424,7 @@ describe('postgres_changes frames (raw)', () => {
         { name: 'due_at', type: 'timestamptz' },
         { name: 'noted_at', type: 'timestamp' },
       ],
-      record: {
-        id,
-        owner: userA,
-        body: 'raw insert',
-        score: 7,
-        price: 12.5,
-        tags: ['red', 'blue'],
-        meta: { a: { b: [1, 2] } },
-        done: false,
-        due_at: '2026-03-04T05:06:07.123+00:00',
-        noted_at: '2026-01-02T03:04:05',
-      },
+      record: insertedNote(id, userA, 'raw insert'),
       errors: null,
     });
     expect(data).not.toHaveProperty('old_record');
@@ -525,18 +528,7 @@ describe('postgres_changes through supabase-js', () => {
         table: 'rt_notes',
         commit_timestamp: expect.stringMatching(COMMIT_TIMESTAMP),
         eventType: 'INSERT',
-        new: {
-          id,
-          owner: userA,
-          body: `hello ${vsn}`,
-          score: 7,
-          price: 12.5,
-          tags: ['red', 'blue'],
-          meta: { a: { b: [1, 2] } },
-          done: false,
-          due_at: '2026-03-04T05:06:07.123+00:00',
-          noted_at: '2026-01-02T03:04:05',
-        },
+        new: insertedNote(id, userA, `hello ${vsn}`),
         old: {},
         errors: null,
       });

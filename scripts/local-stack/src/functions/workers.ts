@@ -6,13 +6,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent } from 'node:http';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../lib/log.ts';
 import { sleep } from '../lib/wait.ts';
 import type { FunctionSpec } from './catalog.ts';
 import { denoBinary } from './deno.ts';
+import { freePort } from '../lib/ports.ts';
 
 const guard = path.join(path.dirname(fileURLToPath(import.meta.url)), 'parent-guard.js');
 
@@ -254,19 +255,6 @@ function pipeLines(stream: NodeJS.ReadableStream | null, write: (line: string) =
   });
   stream?.on('end', () => {
     if (buffered.trim()) write(buffered.trimEnd());
-  });
-}
-
-/** A port the OS considers free right now (the tiny race with another process is acceptable locally). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

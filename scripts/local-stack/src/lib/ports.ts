@@ -29,3 +29,15 @@ export async function waitForFreePorts(ports: Record<string, number>, timeoutMs 
     await sleep(250);
   }
 }
+
+/** A port the OS considers free right now (the tiny race with another process is acceptable locally). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
