@@ -6,7 +6,9 @@ import { formatDate } from '@/lib/dates.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import type { Json } from '@/types/database.types.ts';
 
-import type { Customer, CustomFieldDefinition } from '../api/customer.ts';
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
+
+import type { Customer } from '../api/customer.ts';
 import { useConsents, useCustomFieldDefinitions } from '../hooks/use-customer.ts';
 import { displayNameOf } from '../utils/display.ts';
 

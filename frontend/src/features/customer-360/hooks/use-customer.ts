@@ -1,12 +1,9 @@
 import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 
-import {
-  customerKeys,
-  fetchBaseCurrency,
-  fetchConsents,
-  fetchCustomer,
-  fetchCustomFieldDefinitions,
-} from '../api/customer.ts';
+import { customFieldsOptions } from '@/api/custom-fields.ts';
+import { baseCurrencyOptions } from '@/api/workspace.ts';
+
+import { customerKeys, fetchConsents, fetchCustomer } from '../api/customer.ts';
 import { fetchAlertHistory, fetchFavourites } from '../api/favourites.ts';
 
 /**
@@ -25,7 +22,7 @@ export function useCustomer(customerId: string) {
 
 /** Fetched beside the customer, not after it: the header must not wait on a second round trip. */
 export function useBaseCurrency() {
-  const options = { queryKey: customerKeys.baseCurrency, queryFn: fetchBaseCurrency, staleTime: 10 * 60_000 };
+  const options = baseCurrencyOptions();
   usePrefetchQuery(options);
   return useQuery(options);
 }
@@ -35,11 +32,7 @@ export function useConsents(customerId: string) {
 }
 
 export function useCustomFieldDefinitions() {
-  return useQuery({
-    queryKey: customerKeys.customFields,
-    queryFn: fetchCustomFieldDefinitions,
-    staleTime: 10 * 60_000,
-  });
+  return useQuery(customFieldsOptions());
 }
 
 export function useFavourites(customerId: string) {

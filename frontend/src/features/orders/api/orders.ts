@@ -48,7 +48,6 @@ export const orderKeys = {
   list: (params: OrderListParams) => ['orders', 'list', params] as const,
   forCustomer: (customerId: string) => ['orders', 'list', { customerId }] as const,
   one: (orderId: string) => ['orders', 'one', orderId] as const,
-  baseCurrency: ['workspace', 'base-currency'] as const,
 };
 
 const SORT_COLUMN: Record<OrderSort, { column: 'placed_at' | 'total_base'; ascending: boolean }> = {
@@ -136,10 +135,3 @@ export async function fetchOrder(orderId: string) {
 }
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof fetchOrder>>>;
-
-/** The currency every `*_base` amount is in (same key as the 360's, so the cache is shared). */
-export async function fetchBaseCurrency(): Promise<string> {
-  const { data, error } = await supabase.from('workspace_settings').select('base_currency').single();
-  if (error) throw error;
-  return data.base_currency;
-}

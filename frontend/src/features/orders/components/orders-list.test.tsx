@@ -13,8 +13,19 @@ import { OrdersList } from './orders-list.tsx';
 vi.mock('../api/orders.ts', async (importOriginal) => ({
   ...(await importOriginal<typeof ordersApi>()),
   fetchOrders: vi.fn(),
-  fetchBaseCurrency: vi.fn(async () => 'EUR'),
 }));
+// The base currency is a shared query (src/api/workspace.ts): its factory gets a canned answer.
+vi.mock(import('@/api/workspace.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return {
+    ...actual,
+    baseCurrencyOptions: withRequest(
+      actual.baseCurrencyOptions,
+      vi.fn(async () => 'EUR'),
+    ),
+  };
+});
 const fetchMock = vi.mocked(fetchOrders);
 
 const order = (fields: Partial<OrderSummary>): OrderSummary => ({

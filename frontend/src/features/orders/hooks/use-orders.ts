@@ -1,13 +1,8 @@
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 
-import {
-  fetchBaseCurrency,
-  fetchOrder,
-  fetchOrders,
-  orderKeys,
-  type OrderCursor,
-  type OrderListParams,
-} from '../api/orders.ts';
+import { baseCurrencyOptions } from '@/api/workspace.ts';
+
+import { fetchOrder, fetchOrders, orderKeys, type OrderCursor, type OrderListParams } from '../api/orders.ts';
 
 /**
  * Orders matching the filters, a page at a time ("Show more" continues by keyset). The previous
@@ -28,5 +23,5 @@ export function useOrder(orderId: string) {
 }
 
 export function useBaseCurrency() {
-  return useQuery({ queryKey: orderKeys.baseCurrency, queryFn: fetchBaseCurrency, staleTime: 10 * 60_000 });
+  return useQuery(baseCurrencyOptions());
 }

@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { formatRelative } from '@/lib/dates.ts';
+import { TEAM_ROLES, type TeamRole } from '@/lib/permissions.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
-import { TEAM_ROLES, type DirectoryMember, type TeamRole } from '../api/team.ts';
+import { type DirectoryMember } from '../api/team.ts';
 import { useInviteMember, useUpdateMember } from '../hooks/use-team.ts';
 import { inviteErrorKey, memberChangeErrorKey } from '../utils/team-errors.ts';
 import { DeactivateMemberDialog } from './deactivate-member-dialog.tsx';
