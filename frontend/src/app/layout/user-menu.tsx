@@ -2,6 +2,7 @@ import { ChevronDown, LogOut } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { RoleBadge } from '@/components/role-badge.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { signOut } from '@/features/auth/api/sign-out.ts';
@@ -91,7 +92,7 @@ export function UserMenu() {
           <div className="user-menu-identity">
             <strong>{member.fullName}</strong>
             <span>{member.email}</span>
-            <span className="role-badge">{t(`roles.${member.role}`)}</span>
+            <RoleBadge role={member.role} label={t(`roles.${member.role}`)} className="user-menu-role" />
           </div>
           <SelectField
             label={t('userMenu.language')}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { RoleBadge } from '@/components/role-badge.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { formatRelative } from '@/lib/dates.ts';
 import { TEAM_ROLES, type TeamRole } from '@/lib/permissions.ts';
@@ -117,7 +118,7 @@ export function TeamTable({ members, currentUserId, canManage }: TeamTableProps)
                       ))}
                     </select>
                   ) : (
-                    t(`team.roles.${member.role}`)
+                    <RoleBadge role={member.role} label={t(`team.roles.${member.role}`)} />
                   )}
                 </td>
                 <td data-label={t('team.columns.timeZone')}>{member.timezone.replace(/_/g, ' ')}</td>
