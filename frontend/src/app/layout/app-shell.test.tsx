@@ -34,10 +34,19 @@ vi.mock(import('@/features/team/api/members.ts'), async (original) => ({
   updateOwnProfile: vi.fn(),
 }));
 vi.mock('@/features/auth/api/sign-out.ts', () => ({ signOut: vi.fn() }));
-vi.mock(import('@/features/search/api/search.ts'), async (original) => ({
-  ...(await original()),
-  searchEverything: vi.fn(),
-}));
+// The options factory calls its own module's fetcher: it is rebuilt around the mock.
+vi.mock(import('@/features/search/api/search.ts'), async (original) => {
+  const actual = await original();
+  const searchEverything = vi.fn();
+  return {
+    ...actual,
+    searchEverything,
+    searchOptions: (query: string) => ({
+      ...actual.searchOptions(query),
+      queryFn: ({ signal }: { signal: AbortSignal }) => searchEverything(query, signal),
+    }),
+  };
+});
 
 const ada: TeamMember = {
   user_id: 'u-1',

@@ -1,3 +1,5 @@
+import { queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 
 /**
@@ -28,6 +30,9 @@ export async function fetchCustomer(customerId: string) {
 }
 
 export type Customer = NonNullable<Awaited<ReturnType<typeof fetchCustomer>>>;
+
+export const customerOptions = (customerId: string) =>
+  queryOptions({ queryKey: customerKeys.one(customerId), queryFn: () => fetchCustomer(customerId) });
 export type CustomerTag = NonNullable<Customer['customer_tags'][number]['tag']>;
 
 export async function fetchConsents(customerId: string) {
@@ -42,3 +47,6 @@ export async function fetchConsents(customerId: string) {
 }
 
 export type Consent = Awaited<ReturnType<typeof fetchConsents>>[number];
+
+export const consentsOptions = (customerId: string) =>
+  queryOptions({ queryKey: customerKeys.consents(customerId), queryFn: () => fetchConsents(customerId) });

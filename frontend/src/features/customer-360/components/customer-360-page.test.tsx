@@ -11,15 +11,20 @@ import { Customer360Page } from './customer-360-page.tsx';
 
 // Data comes from mocked api modules; the real queries, RLS and realtime are exercised against
 // the local stack by scripts/tests/e2e/customer-360.test.ts.
-vi.mock('../api/customer.ts', () => ({
-  customerKeys: {
-    one: (id: string) => ['customer-360', id],
-    consents: (id: string) => ['customer-360', id, 'consents'],
-    favourites: (id: string) => ['customer-360', id, 'favourites'],
-  },
-  fetchCustomer: vi.fn(),
-  fetchConsents: vi.fn(),
-}));
+// The module's options factories call its own fetchers: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('../api/customer.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchCustomer = vi.fn();
+  const fetchConsents = vi.fn();
+  return {
+    ...actual,
+    fetchCustomer,
+    fetchConsents,
+    customerOptions: withRequest(actual.customerOptions, fetchCustomer),
+    consentsOptions: withRequest(actual.consentsOptions, fetchConsents),
+  };
+});
 // Shared lists: their options factories, with the requests swapped (src/testing/mock-query.ts).
 const fetchCustomFields = vi.hoisted(() => vi.fn());
 const fetchTags = vi.hoisted(() => vi.fn());

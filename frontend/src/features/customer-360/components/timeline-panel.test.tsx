@@ -7,10 +7,19 @@ import { fetchTimelinePage, timelineKeys, type TimelineEntry } from '../api/time
 import { renderWithProviders, testViewer } from '@/testing/render.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 
-vi.mock('../api/timeline.ts', () => ({
-  timelineKeys: { all: (id: string) => ['customer-360', id, 'timeline'] },
-  fetchTimelinePage: vi.fn(),
-}));
+// The infinite query's factory calls the module's own fetcher: it is rebuilt around the mock.
+vi.mock(import('../api/timeline.ts'), async (original) => {
+  const actual = await original();
+  const fetchTimelinePage = vi.fn();
+  return {
+    ...actual,
+    fetchTimelinePage,
+    timelineOptions: (customerId: string) => ({
+      ...actual.timelineOptions(customerId),
+      queryFn: ({ pageParam }: { pageParam: unknown }) => fetchTimelinePage(customerId, pageParam),
+    }),
+  };
+});
 const fetchTeam = vi.hoisted(() => vi.fn());
 vi.mock(import('@/api/team-members.ts'), async (original) => {
   const actual = await original();

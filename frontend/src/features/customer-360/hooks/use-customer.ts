@@ -3,8 +3,8 @@ import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 import { customFieldsOptions } from '@/api/custom-fields.ts';
 import { baseCurrencyOptions } from '@/api/workspace.ts';
 
-import { customerKeys, fetchConsents, fetchCustomer } from '../api/customer.ts';
-import { fetchAlertHistory, fetchFavourites } from '../api/favourites.ts';
+import { consentsOptions, customerOptions } from '../api/customer.ts';
+import { alertHistoryOptions, favouritesOptions } from '../api/favourites.ts';
 
 /**
  * The customer row the header needs; `null` when RLS hides it or it does not exist.
@@ -15,7 +15,7 @@ import { fetchAlertHistory, fetchFavourites } from '../api/favourites.ts';
  * h1 of a full page load came ~300 ms sooner).
  */
 export function useCustomer(customerId: string) {
-  const options = { queryKey: customerKeys.one(customerId), queryFn: () => fetchCustomer(customerId) };
+  const options = customerOptions(customerId);
   usePrefetchQuery(options);
   return useQuery(options);
 }
@@ -28,7 +28,7 @@ export function useBaseCurrency() {
 }
 
 export function useConsents(customerId: string) {
-  return useQuery({ queryKey: customerKeys.consents(customerId), queryFn: () => fetchConsents(customerId) });
+  return useQuery(consentsOptions(customerId));
 }
 
 export function useCustomFieldDefinitions() {
@@ -36,12 +36,9 @@ export function useCustomFieldDefinitions() {
 }
 
 export function useFavourites(customerId: string) {
-  return useQuery({ queryKey: customerKeys.favourites(customerId), queryFn: () => fetchFavourites(customerId) });
+  return useQuery(favouritesOptions(customerId));
 }
 
 export function useAlertHistory(customerId: string) {
-  return useQuery({
-    queryKey: [...customerKeys.favourites(customerId), 'alerts'],
-    queryFn: () => fetchAlertHistory(customerId),
-  });
+  return useQuery(alertHistoryOptions(customerId));
 }

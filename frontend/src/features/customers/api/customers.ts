@@ -58,6 +58,10 @@ export const customerKeys = {
 export const customerListOptions = (params: ListParams, scope: ListScope) =>
   queryOptions({ queryKey: customerKeys.list(params, scope), queryFn: () => fetchCustomerPage(params, scope) });
 
+/** One customer as the form edits it. */
+export const customerRecordOptions = (id: string) =>
+  queryOptions({ queryKey: customerKeys.one(id), queryFn: () => fetchCustomer(id) });
+
 /** Search needs two characters, like search_customers(); one letter would match nearly everyone. */
 export const MIN_SEARCH_LENGTH = 2;
 

@@ -23,7 +23,12 @@ vi.mock(import('../api/customers.ts'), async (original) => {
     customerListOptions: withRequest(actual.customerListOptions, mockedFetchCustomerPage),
   };
 });
-vi.mock(import('../api/saved-views.ts'), async (original) => ({ ...(await original()), fetchSavedViews: vi.fn() }));
+vi.mock(import('../api/saved-views.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchSavedViews = vi.fn();
+  return { ...actual, fetchSavedViews, savedViewsOptions: withRequest(actual.savedViewsOptions, fetchSavedViews) };
+});
 vi.mock(import('../api/export.ts'), async (original) => ({ ...(await original()), exportCustomersCsv: vi.fn() }));
 vi.mock(import('../utils/csv.ts'), async (original) => ({ ...(await original()), downloadCsv: vi.fn() }));
 

@@ -1,3 +1,5 @@
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
@@ -135,3 +137,19 @@ export async function fetchOrder(orderId: string) {
 }
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof fetchOrder>>>;
+
+/**
+ * Orders matching the filters, a page at a time ("Show more" continues by keyset). The previous
+ * results stay on screen while a new filter loads, so the table does not flash empty.
+ */
+export const ordersOptions = (params: OrderListParams) =>
+  infiniteQueryOptions({
+    queryKey: params.customerId ? orderKeys.forCustomer(params.customerId) : orderKeys.list(params),
+    queryFn: ({ pageParam }) => fetchOrders(params, pageParam),
+    initialPageParam: null as OrderCursor | null,
+    getNextPageParam: (page) => page.next,
+    placeholderData: keepPreviousData,
+  });
+
+export const orderOptions = (orderId: string) =>
+  queryOptions({ queryKey: orderKeys.one(orderId), queryFn: () => fetchOrder(orderId) });

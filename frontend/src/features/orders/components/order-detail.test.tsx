@@ -9,10 +9,12 @@ import { OrderDetailPage } from './order-detail.tsx';
 
 // The api module is swapped so this test needs no server; the real query and its RLS are
 // exercised against the local stack by scripts/tests/e2e/orders.test.ts.
-vi.mock('../api/orders.ts', () => ({
-  orderKeys: { one: (id: string) => ['orders', 'one', id] },
-  fetchOrder: vi.fn(),
-}));
+vi.mock(import('../api/orders.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchOrder = vi.fn();
+  return { ...actual, fetchOrder, orderOptions: withRequest(actual.orderOptions, fetchOrder) };
+});
 // The base currency is a shared query (src/api/workspace.ts): its factory gets a canned answer.
 vi.mock(import('@/api/workspace.ts'), async (original) => {
   const actual = await original();

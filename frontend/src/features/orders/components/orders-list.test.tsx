@@ -10,10 +10,19 @@ import { OrdersList } from './orders-list.tsx';
 
 // Only the network is swapped; keyset paging, filters and RLS run against the local stack in
 // scripts/tests/e2e/orders.test.ts.
-vi.mock('../api/orders.ts', async (importOriginal) => ({
-  ...(await importOriginal<typeof ordersApi>()),
-  fetchOrders: vi.fn(),
-}));
+// The infinite query's factory calls the module's own fetcher: it is rebuilt around the mock.
+vi.mock(import('../api/orders.ts'), async (original) => {
+  const actual = await original();
+  const fetchOrders = vi.fn();
+  return {
+    ...actual,
+    fetchOrders,
+    ordersOptions: (params: ordersApi.OrderListParams) => ({
+      ...actual.ordersOptions(params),
+      queryFn: ({ pageParam }: { pageParam: unknown }) => fetchOrders(params, pageParam),
+    }),
+  };
+});
 // The base currency is a shared query (src/api/workspace.ts): its factory gets a canned answer.
 vi.mock(import('@/api/workspace.ts'), async (original) => {
   const actual = await original();
