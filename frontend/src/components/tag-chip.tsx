@@ -6,7 +6,7 @@ export interface TagChipProps {
   name: string;
   /** `#rrggbb`: the dot and the outline. */
   colour: string;
-  /** `li` inside a TagList. */
+  /** `li` inside a ChipList. */
   as?: 'span' | 'li';
   /** A control after the name (the 360's "remove" button). */
   action?: ReactNode;
@@ -23,8 +23,8 @@ export function TagChip({ name, colour, as: Element = 'span', action }: TagChipP
   );
 }
 
-/** A labelled list of TagChips (render each with `as="li"`). */
-export function TagList({ label, children }: { label: string; children: ReactNode }) {
+/** A wrapping row of chips: TagChips rendered `as="li"`, or any `li` chips. */
+export function ChipList({ label, children }: { label?: string; children: ReactNode }) {
   return (
     <ul className={styles.list} aria-label={label}>
       {children}

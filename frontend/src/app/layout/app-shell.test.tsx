@@ -34,17 +34,15 @@ vi.mock(import('@/features/team/api/members.ts'), async (original) => ({
   updateOwnProfile: vi.fn(),
 }));
 vi.mock('@/features/auth/api/sign-out.ts', () => ({ signOut: vi.fn() }));
-// The options factory calls its own module's fetcher: it is rebuilt around the mock.
+// The options factory calls its own module's fetcher: both are swapped (src/testing/mock-query.ts).
 vi.mock(import('@/features/search/api/search.ts'), async (original) => {
   const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
   const searchEverything = vi.fn();
   return {
     ...actual,
     searchEverything,
-    searchOptions: (query: string) => ({
-      ...actual.searchOptions(query),
-      queryFn: ({ signal }: { signal: AbortSignal }) => searchEverything(query, signal),
-    }),
+    searchOptions: withRequest(actual.searchOptions, searchEverything, ({ signal }) => [signal]),
   };
 });
 

@@ -12,17 +12,15 @@ import { SearchDialog } from './search-dialog.tsx';
 
 // The api module is swapped so the dialog runs without a server; the SQL behind it is tested
 // against the local stack (scripts/tests/db/order-search.test.ts, scripts/tests/e2e/search.test.ts).
-// The options factory calls its own module's fetcher: it is rebuilt around the mock.
+// The options factory calls its own module's fetcher: both are swapped (src/testing/mock-query.ts).
 vi.mock(import('@/features/search/api/search.ts'), async (original) => {
   const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
   const searchEverything = vi.fn();
   return {
     ...actual,
     searchEverything,
-    searchOptions: (query: string) => ({
-      ...actual.searchOptions(query),
-      queryFn: ({ signal }: { signal: AbortSignal }) => searchEverything(query, signal),
-    }),
+    searchOptions: withRequest(actual.searchOptions, searchEverything, ({ signal }) => [signal]),
   };
 });
 

@@ -38,17 +38,10 @@ vi.mock(import('@/api/tags.ts'), async (original) => {
   const { withRequest } = await import('@/testing/mock-query.ts');
   return { ...actual, tagsOptions: withRequest(actual.tagsOptions, fetchTags) };
 });
-vi.mock(import('@/api/workspace.ts'), async (original) => {
-  const actual = await original();
-  const { withRequest } = await import('@/testing/mock-query.ts');
-  return {
-    ...actual,
-    baseCurrencyOptions: withRequest(
-      actual.baseCurrencyOptions,
-      vi.fn(async () => 'EUR'),
-    ),
-  };
-});
+// Amounts are shown in the base currency, a shared query: it answers 'EUR' at once.
+vi.mock(import('@/api/workspace.ts'), async (original) =>
+  (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
+);
 vi.mock('../hooks/use-customer-realtime.ts', () => ({ useCustomerRealtime: vi.fn() }));
 
 const CUSTOMER: Customer = {

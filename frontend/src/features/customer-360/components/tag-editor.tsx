@@ -2,7 +2,7 @@ import { Plus, X } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { TagChip, TagList } from '@/components/tag-chip.tsx';
+import { ChipList, TagChip } from '@/components/tag-chip.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
@@ -54,7 +54,7 @@ export function TagEditor({ customerId, tags, canEdit, canCreate }: TagEditorPro
   return (
     <div className="c360-tags">
       {tags.length === 0 ? <p className="c360-muted">{t('tags.none')}</p> : null}
-      <TagList label={t('tags.label')}>
+      <ChipList label={t('tags.label')}>
         {tags.map((tag) => (
           <TagChip
             key={tag.id}
@@ -75,7 +75,7 @@ export function TagEditor({ customerId, tags, canEdit, canCreate }: TagEditorPro
             }
           />
         ))}
-      </TagList>
+      </ChipList>
       {canEdit ? (
         <form className="tag-add" onSubmit={onSubmit}>
           <label htmlFor={inputId} className="visually-hidden">

@@ -7,17 +7,15 @@ import { fetchTimelinePage, timelineKeys, type TimelineEntry } from '../api/time
 import { renderWithProviders, testViewer } from '@/testing/render.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 
-// The infinite query's factory calls the module's own fetcher: it is rebuilt around the mock.
+// The infinite query's factory calls the module's own fetcher: it is swapped too, a page at a time.
 vi.mock(import('../api/timeline.ts'), async (original) => {
   const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
   const fetchTimelinePage = vi.fn();
   return {
     ...actual,
     fetchTimelinePage,
-    timelineOptions: (customerId: string) => ({
-      ...actual.timelineOptions(customerId),
-      queryFn: ({ pageParam }: { pageParam: unknown }) => fetchTimelinePage(customerId, pageParam),
-    }),
+    timelineOptions: withRequest(actual.timelineOptions, fetchTimelinePage, ({ pageParam }) => [pageParam]),
   };
 });
 const fetchTeam = vi.hoisted(() => vi.fn());

@@ -15,18 +15,10 @@ vi.mock(import('../api/orders.ts'), async (original) => {
   const fetchOrder = vi.fn();
   return { ...actual, fetchOrder, orderOptions: withRequest(actual.orderOptions, fetchOrder) };
 });
-// The base currency is a shared query (src/api/workspace.ts): its factory gets a canned answer.
-vi.mock(import('@/api/workspace.ts'), async (original) => {
-  const actual = await original();
-  const { withRequest } = await import('@/testing/mock-query.ts');
-  return {
-    ...actual,
-    baseCurrencyOptions: withRequest(
-      actual.baseCurrencyOptions,
-      vi.fn(async () => 'EUR'),
-    ),
-  };
-});
+// Amounts are shown in the base currency, a shared query: it answers 'EUR' at once.
+vi.mock(import('@/api/workspace.ts'), async (original) =>
+  (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
+);
 
 const ORDER: OrderDetail = {
   id: 'o-1',

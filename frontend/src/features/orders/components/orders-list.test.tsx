@@ -3,38 +3,27 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import type * as ordersApi from '../api/orders.ts';
 import { fetchOrders, type OrderSummary } from '../api/orders.ts';
 import { renderWithProviders } from '@/testing/render.tsx';
 import { OrdersList } from './orders-list.tsx';
 
 // Only the network is swapped; keyset paging, filters and RLS run against the local stack in
 // scripts/tests/e2e/orders.test.ts.
-// The infinite query's factory calls the module's own fetcher: it is rebuilt around the mock.
+// The infinite query's factory calls the module's own fetcher: it is swapped too, a page at a time.
 vi.mock(import('../api/orders.ts'), async (original) => {
   const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
   const fetchOrders = vi.fn();
   return {
     ...actual,
     fetchOrders,
-    ordersOptions: (params: ordersApi.OrderListParams) => ({
-      ...actual.ordersOptions(params),
-      queryFn: ({ pageParam }: { pageParam: unknown }) => fetchOrders(params, pageParam),
-    }),
+    ordersOptions: withRequest(actual.ordersOptions, fetchOrders, ({ pageParam }) => [pageParam]),
   };
 });
-// The base currency is a shared query (src/api/workspace.ts): its factory gets a canned answer.
-vi.mock(import('@/api/workspace.ts'), async (original) => {
-  const actual = await original();
-  const { withRequest } = await import('@/testing/mock-query.ts');
-  return {
-    ...actual,
-    baseCurrencyOptions: withRequest(
-      actual.baseCurrencyOptions,
-      vi.fn(async () => 'EUR'),
-    ),
-  };
-});
+// Amounts are shown in the base currency, a shared query: it answers 'EUR' at once.
+vi.mock(import('@/api/workspace.ts'), async (original) =>
+  (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
+);
 const fetchMock = vi.mocked(fetchOrders);
 
 const order = (fields: Partial<OrderSummary>): OrderSummary => ({
