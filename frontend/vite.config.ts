@@ -41,6 +41,8 @@ export default defineConfig(({ command, mode }) => {
       environment: 'jsdom',
       include: ['src/**/*.test.{ts,tsx}'],
       setupFiles: ['src/testing/setup.ts'],
+      // Stylesheets stay out of tests, except read as text (?raw) by src/app/stylesheets.test.ts.
+      css: { include: [/\.css\?raw$/] },
     },
   };
 });

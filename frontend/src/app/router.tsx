@@ -19,14 +19,20 @@ type Page = ComponentType & {
  * to 300 ms.
  */
 function page<K extends string>(
-  load: () => Promise<Record<K, ComponentType>>,
+  load: () => Promise<Record<K, ComponentType> & { prefetch?: () => void }>,
   name: K,
   namespaces: readonly Namespace[] = [],
 ): Page {
   let pending: Promise<ComponentType> | undefined;
   const start = (): Promise<ComponentType> => {
     if (pending) return pending;
-    const promise = Promise.all([load(), loadNamespaces(namespaces)]).then(([module]) => module[name]);
+    // A route module may export `prefetch`: it starts the page's first requests the moment its
+    // code arrives, while the strings are still on their way (no side effect at import).
+    const code = load().then((module) => {
+      module.prefetch?.();
+      return module;
+    });
+    const promise = Promise.all([code, loadNamespaces(namespaces)]).then(([module]) => module[name]);
     // The outcome is written on the promise the way React's use() reads it, so a settled
     // promise never suspends.
     Object.assign(promise, { status: 'pending' });

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Toaster } from '@/components/ui/toaster.tsx';
 import { signOut } from '@/features/auth/api/sign-out.ts';
 import { searchEverything } from '@/features/search/api/search.ts';
-import { fetchMember, updateOwnProfile, type TeamMember } from '@/features/team/api/members.ts';
+import type { TeamMember } from '@/api/team-members.ts';
+import { updateOwnProfile } from '@/features/team/api/members.ts';
 import { i18n } from '@/lib/i18n.ts';
 import { queryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
@@ -18,16 +19,32 @@ import { AppShell } from './app-shell.tsx';
 
 // The features' api modules are swapped so the shell renders without a server; the real calls
 // run against the local stack in the end-to-end tests.
+// A shared api module's factory calls its own fetcher, which a mock of the module cannot reach:
+// the factory is replaced instead, with the test's fetcher as its request.
+const fetchMember = vi.hoisted(() => vi.fn<(userId: string) => Promise<TeamMember | null>>());
+vi.mock(import('@/api/team-members.ts'), async (original) => {
+  const actual = await original();
+  return {
+    ...actual,
+    memberOptions: (userId) => ({ ...actual.memberOptions(userId), queryFn: () => fetchMember(userId) }),
+  };
+});
 vi.mock(import('@/features/team/api/members.ts'), async (original) => ({
   ...(await original()),
-  fetchMember: vi.fn(),
   updateOwnProfile: vi.fn(),
 }));
 vi.mock('@/features/auth/api/sign-out.ts', () => ({ signOut: vi.fn() }));
-vi.mock(import('@/features/search/api/search.ts'), async (original) => ({
-  ...(await original()),
-  searchEverything: vi.fn(),
-}));
+// The options factory calls its own module's fetcher: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('@/features/search/api/search.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const searchEverything = vi.fn();
+  return {
+    ...actual,
+    searchEverything,
+    searchOptions: withRequest(actual.searchOptions, searchEverything, ({ signal }) => [signal]),
+  };
+});
 
 const ada: TeamMember = {
   user_id: 'u-1',

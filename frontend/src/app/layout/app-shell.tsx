@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router-dom';
 
@@ -7,9 +7,9 @@ import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState, Skeleton } from '@/components/ui/loading-state.tsx';
 import { signOut } from '@/features/auth/api/sign-out.ts';
-import type { TeamMember } from '@/features/team/api/members.ts';
-import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
+import type { TeamMember } from '@/api/team-members.ts';
 import { queryClient } from '@/lib/query-client.ts';
+import { useMemberQuery, viewerOf, ViewerContext } from '@/lib/viewer.ts';
 
 import { SearchDialog } from './search-dialog.tsx';
 import { Sidebar } from './sidebar.tsx';
@@ -32,7 +32,7 @@ export function AppShell() {
 /** Only active team members get the CRM; anyone else signed in is told so (RLS would show them nothing). */
 function MemberGate() {
   const { t } = useTranslation('shell');
-  const member = useCurrentMember();
+  const member = useMemberQuery();
   if (member.isPending) return <LoadingState label={t('loadingWorkspace')} />;
   if (member.isError) {
     return (
@@ -55,8 +55,10 @@ function MemberGate() {
   return <ShellFrame member={member.data} />;
 }
 
+/** Everything inside learns who is looking through useViewer() (src/lib/viewer.ts). */
 function ShellFrame({ member }: { member: TeamMember }) {
   const { t } = useTranslation('shell');
+  const viewer = useMemo(() => viewerOf(member), [member]);
   // The mobile sidebar is open on the page where it was opened: any navigation closes it,
   // whatever link (or search result) led away.
   const { pathname } = useLocation();
@@ -79,27 +81,28 @@ function ShellFrame({ member }: { member: TeamMember }) {
   }, []);
 
   return (
-    <div className="app-shell" data-sidebar-open={sidebarOpen}>
-      <a className="skip-link" href="#main">
-        {t('skipToContent')}
-      </a>
-      <Sidebar id={SIDEBAR_ID} open={sidebarOpen} onNavigate={closeSidebar} />
-      {sidebarOpen ? <div className="sidebar-backdrop" aria-hidden="true" onClick={closeSidebar} /> : null}
-      <div className="shell-main">
-        <TopBar
-          member={member}
-          sidebarId={SIDEBAR_ID}
-          sidebarOpen={sidebarOpen}
-          onToggleSidebar={() => setOpenedOn(sidebarOpen ? null : pathname)}
-          onOpenSearch={() => setSearchOpen(true)}
-        />
-        <main id="main" className="page" tabIndex={-1}>
-          <Suspense fallback={<Skeleton lines={4} />}>
-            <Outlet />
-          </Suspense>
-        </main>
+    <ViewerContext.Provider value={viewer}>
+      <div className="app-shell" data-sidebar-open={sidebarOpen}>
+        <a className="skip-link" href="#main">
+          {t('skipToContent')}
+        </a>
+        <Sidebar id={SIDEBAR_ID} open={sidebarOpen} onNavigate={closeSidebar} />
+        {sidebarOpen ? <div className="sidebar-backdrop" aria-hidden="true" onClick={closeSidebar} /> : null}
+        <div className="shell-main">
+          <TopBar
+            sidebarId={SIDEBAR_ID}
+            sidebarOpen={sidebarOpen}
+            onToggleSidebar={() => setOpenedOn(sidebarOpen ? null : pathname)}
+            onOpenSearch={() => setSearchOpen(true)}
+          />
+          <main id="main" className="page" tabIndex={-1}>
+            <Suspense fallback={<Skeleton lines={4} />}>
+              <Outlet />
+            </Suspense>
+          </main>
+        </div>
+        <SearchDialog open={searchOpen} onOpenChange={setSearchOpen} />
       </div>
-      <SearchDialog open={searchOpen} onOpenChange={setSearchOpen} />
-    </div>
+    </ViewerContext.Provider>
   );
 }

@@ -12,10 +12,17 @@ import { SearchDialog } from './search-dialog.tsx';
 
 // The api module is swapped so the dialog runs without a server; the SQL behind it is tested
 // against the local stack (supabase/tests/database/order-search.test.ts, scripts/e2e/search.test.ts).
-vi.mock(import('@/features/search/api/search.ts'), async (original) => ({
-  ...(await original()),
-  searchEverything: vi.fn(),
-}));
+// The options factory calls its own module's fetcher: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('@/features/search/api/search.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const searchEverything = vi.fn();
+  return {
+    ...actual,
+    searchEverything,
+    searchOptions: withRequest(actual.searchOptions, searchEverything, ({ signal }) => [signal]),
+  };
+});
 
 const ada = { id: 'c-ada', full_name: 'Ada Lovelace', email: 'ada@example.com', company: 'Analytical', city: 'London' };
 const adam = { id: 'c-adam', full_name: 'Adam Smith', email: 'adam@example.com', company: null, city: 'Kirkcaldy' };

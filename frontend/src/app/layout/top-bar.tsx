@@ -1,12 +1,9 @@
 import { Menu, Search } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
-import type { TeamMember } from '@/features/team/api/members.ts';
-
 import { UserMenu } from './user-menu.tsx';
 
 export interface TopBarProps {
-  member: TeamMember;
   sidebarId: string;
   sidebarOpen: boolean;
   onToggleSidebar: () => void;
@@ -15,7 +12,7 @@ export interface TopBarProps {
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-export function TopBar({ member, sidebarId, sidebarOpen, onToggleSidebar, onOpenSearch }: TopBarProps) {
+export function TopBar({ sidebarId, sidebarOpen, onToggleSidebar, onOpenSearch }: TopBarProps) {
   const { t } = useTranslation('shell');
   return (
     <header className="top-bar">
@@ -39,7 +36,7 @@ export function TopBar({ member, sidebarId, sidebarOpen, onToggleSidebar, onOpen
         <span>{t('search.trigger')}</span>
         <kbd aria-hidden="true">{isMac ? '⌘K' : 'Ctrl K'}</kbd>
       </button>
-      <UserMenu member={member} />
+      <UserMenu />
     </header>
   );
 }

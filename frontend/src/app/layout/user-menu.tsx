@@ -2,14 +2,15 @@ import { ChevronDown, LogOut } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { RoleBadge } from '@/components/role-badge.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { signOut } from '@/features/auth/api/sign-out.ts';
-import type { TeamMember } from '@/features/team/api/members.ts';
-import { useUpdateOwnProfile } from '@/features/team/hooks/use-current-member.ts';
-import { timeZoneOptions } from '@/features/team/utils/time-zone-options.ts';
+import { useUpdateOwnProfile } from '@/features/team/hooks/use-own-profile.ts';
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '@/lib/i18n.ts';
 import { queryClient } from '@/lib/query-client.ts';
+import { timeZoneOptions } from '@/lib/time-zone-options.ts';
+import { useViewer } from '@/lib/viewer.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 function initials(name: string): string {
@@ -21,7 +22,8 @@ function initials(name: string): string {
  * Who is signed in, their language and time zone, and sign-out. A disclosure, not an ARIA menu:
  * it holds form controls, which a role="menu" must not contain.
  */
-export function UserMenu({ member }: { member: TeamMember }) {
+export function UserMenu() {
+  const member = useViewer();
   const { t, i18n } = useTranslation('shell');
   const [open, setOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
@@ -29,7 +31,7 @@ export function UserMenu({ member }: { member: TeamMember }) {
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const update = useUpdateOwnProfile();
-  const zones = useMemo(() => timeZoneOptions(member.timezone), [member.timezone]);
+  const zones = useMemo(() => timeZoneOptions(member.timeZone), [member.timeZone]);
 
   useEffect(() => {
     if (!open) return;
@@ -79,18 +81,18 @@ export function UserMenu({ member }: { member: TeamMember }) {
         onClick={() => setOpen((value) => !value)}
       >
         <span className="avatar" aria-hidden="true">
-          {initials(member.full_name)}
+          {initials(member.fullName)}
         </span>
-        <span className="user-menu-name">{member.full_name}</span>
+        <span className="user-menu-name">{member.fullName}</span>
         <span className="visually-hidden">{t('userMenu.label')}</span>
         <ChevronDown aria-hidden="true" size={16} />
       </button>
       {open ? (
         <div id={panelId} className="user-menu-panel" role="group" aria-label={t('userMenu.label')}>
           <div className="user-menu-identity">
-            <strong>{member.full_name}</strong>
+            <strong>{member.fullName}</strong>
             <span>{member.email}</span>
-            <span className="role-badge">{t(`roles.${member.role}`)}</span>
+            <RoleBadge role={member.role} label={t(`roles.${member.role}`)} className="user-menu-role" />
           </div>
           <SelectField
             label={t('userMenu.language')}
@@ -104,7 +106,7 @@ export function UserMenu({ member }: { member: TeamMember }) {
           />
           <SelectField
             label={t('userMenu.timeZone')}
-            value={member.timezone}
+            value={member.timeZone}
             options={zones}
             onChange={(event) => save({ timeZone: event.target.value })}
           />

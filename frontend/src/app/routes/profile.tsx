@@ -2,10 +2,8 @@ import { ChevronLeft } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
-import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { MfaSettings } from '@/features/auth/components/mfa-settings.tsx';
 import { ProfileForm } from '@/features/team/components/profile-form.tsx';
-import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
 
 import { SectionPage } from '../layout/section-page.tsx';
 
@@ -14,7 +12,6 @@ import './settings.css';
 /** Own profile (team feature) and two-step verification (auth feature), composed here. */
 export function ProfileRoute() {
   const { t } = useTranslation('settings');
-  const member = useCurrentMember();
   return (
     <SectionPage title={t('profile.title')}>
       <Link to="/settings" className="settings-back">
@@ -23,7 +20,7 @@ export function ProfileRoute() {
       </Link>
       <section className="settings-section" aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t('profile.details')}</h2>
-        {member.data ? <ProfileForm member={member.data} /> : <Skeleton lines={3} />}
+        <ProfileForm />
       </section>
       <MfaSettings />
     </SectionPage>

@@ -14,14 +14,13 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
 
 import { EmptyState } from '@/components/ui/empty-state.tsx';
-import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
 import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
-import type { TeamRole } from '@/features/team/api/team.ts';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
-import { useCurrentMember } from '@/features/team/hooks/use-current-member.ts';
+import { can, type Capability } from '@/lib/permissions.ts';
+import { useViewer, type Viewer } from '@/lib/viewer.ts';
 
 import { SectionPage } from '../layout/section-page.tsx';
 
@@ -33,33 +32,34 @@ interface SettingsPage {
   id: PageId;
   path: string;
   icon: LucideIcon;
-  /** Roles the page is for. The database enforces the rules; this only avoids offering a page of refusals. */
-  roles: readonly TeamRole[];
+  /**
+   * What the page is for (src/lib/permissions.ts); null: every member reads it. The database
+   * enforces the rules; this only avoids offering a page of refusals.
+   */
+  capability: Capability | null;
 }
 
-const ALL: readonly TeamRole[] = ['admin', 'manager', 'agent', 'readonly'];
-
 const PAGES: SettingsPage[] = [
-  { id: 'team', path: 'team', icon: Users, roles: ALL },
-  { id: 'tags', path: 'tags', icon: Tags, roles: ALL },
-  { id: 'customFields', path: 'custom-fields', icon: ListPlus, roles: ['admin'] },
-  { id: 'workspace', path: 'workspace', icon: Coins, roles: ['admin'] },
-  { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, roles: ['admin'] },
+  { id: 'team', path: 'team', icon: Users, capability: null },
+  { id: 'tags', path: 'tags', icon: Tags, capability: null },
+  { id: 'customFields', path: 'custom-fields', icon: ListPlus, capability: 'manageCustomFields' },
+  { id: 'workspace', path: 'workspace', icon: Coins, capability: 'editWorkspace' },
+  { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, capability: 'viewJobHealth' },
 ];
+
+const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
+  page !== undefined && (page.capability === null || can(viewer, page.capability));
 
 /** The settings area: the index of cards and its pages, nested under /settings/*. */
 export function SettingsRoute() {
-  const member = useCurrentMember();
-  const role = member.data?.active ? member.data.role : null;
-  if (member.isPending) return <Skeleton lines={4} />;
   return (
     <Routes>
-      <Route index element={<SettingsIndex role={role} />} />
-      <Route path="team" element={<SettingsSubpage id="team" role={role} />} />
-      <Route path="tags" element={<SettingsSubpage id="tags" role={role} />} />
-      <Route path="custom-fields" element={<SettingsSubpage id="customFields" role={role} />} />
-      <Route path="workspace" element={<SettingsSubpage id="workspace" role={role} />} />
-      <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" role={role} />} />
+      <Route index element={<SettingsIndex />} />
+      <Route path="team" element={<SettingsSubpage id="team" />} />
+      <Route path="tags" element={<SettingsSubpage id="tags" />} />
+      <Route path="custom-fields" element={<SettingsSubpage id="customFields" />} />
+      <Route path="workspace" element={<SettingsSubpage id="workspace" />} />
+      <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -91,8 +91,9 @@ function SettingsCard({
 }
 
 /** One card per page the member's role may use; their own profile is always there. */
-function SettingsIndex({ role }: { role: TeamRole | null }) {
+function SettingsIndex() {
   const { t } = useTranslation('settings');
+  const viewer = useViewer();
   return (
     <SectionPage title={t('title')}>
       <ul className="settings-index">
@@ -102,7 +103,7 @@ function SettingsIndex({ role }: { role: TeamRole | null }) {
           title={t('profile.title')}
           summary={t('profile.summary')}
         />
-        {PAGES.filter((page) => role && page.roles.includes(role)).map((page) => (
+        {PAGES.filter((page) => offers(viewer, page)).map((page) => (
           <SettingsCard
             key={page.id}
             to={`/settings/${page.path}`}
@@ -116,27 +117,27 @@ function SettingsIndex({ role }: { role: TeamRole | null }) {
   );
 }
 
-const CONTENT: Record<PageId, (props: { role: TeamRole }) => ReactNode> = {
+const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   team: () => <TeamSettings />,
   // Tags are shared: admins and managers edit them, agents may add new ones (RLS on tags).
-  tags: ({ role }) => <TagsSettings canEdit={role === 'admin' || role === 'manager'} canCreate={role !== 'readonly'} />,
+  tags: ({ viewer }) => <TagsSettings canEdit={can(viewer, 'editTags')} canCreate={can(viewer, 'createTags')} />,
   customFields: () => <CustomFieldsSettings />,
   workspace: () => <WorkspaceSettings />,
   scheduledJobs: () => <ScheduledJobsSettings />,
 };
 
-function SettingsSubpage({ id, role }: { id: PageId; role: TeamRole | null }) {
+function SettingsSubpage({ id }: { id: PageId }) {
   const { t } = useTranslation('settings');
+  const viewer = useViewer();
   const page = PAGES.find((candidate) => candidate.id === id);
-  const allowedRole = role !== null && page?.roles.includes(role) ? role : null;
   return (
     <SectionPage title={t(`pages.${id}.title`)}>
       <Link to="/settings" className="settings-back">
         <ChevronLeft aria-hidden="true" size={16} />
         {t('backToSettings')}
       </Link>
-      {allowedRole ? (
-        CONTENT[id]({ role: allowedRole })
+      {offers(viewer, page) ? (
+        CONTENT[id]({ viewer })
       ) : (
         <EmptyState icon={page?.icon} title={t('notForYourRole.title')} description={t('notForYourRole.description')} />
       )}

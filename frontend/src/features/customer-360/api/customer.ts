@@ -1,3 +1,5 @@
+import { queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 
 /**
@@ -19,8 +21,6 @@ export const customerKeys = {
   one: (customerId: string) => ['customer-360', customerId] as const,
   consents: (customerId: string) => ['customer-360', customerId, 'consents'] as const,
   favourites: (customerId: string) => ['customer-360', customerId, 'favourites'] as const,
-  baseCurrency: ['workspace', 'base-currency'] as const,
-  customFields: ['custom-field-definitions'] as const,
 };
 
 export async function fetchCustomer(customerId: string) {
@@ -30,14 +30,10 @@ export async function fetchCustomer(customerId: string) {
 }
 
 export type Customer = NonNullable<Awaited<ReturnType<typeof fetchCustomer>>>;
-export type CustomerTag = NonNullable<Customer['customer_tags'][number]['tag']>;
 
-/** The currency LTV, AOV and every `*_base` amount are kept in. */
-export async function fetchBaseCurrency(): Promise<string> {
-  const { data, error } = await supabase.from('workspace_settings').select('base_currency').single();
-  if (error) throw error;
-  return data.base_currency;
-}
+export const customerOptions = (customerId: string) =>
+  queryOptions({ queryKey: customerKeys.one(customerId), queryFn: () => fetchCustomer(customerId) });
+export type CustomerTag = NonNullable<Customer['customer_tags'][number]['tag']>;
 
 export async function fetchConsents(customerId: string) {
   const { data, error } = await supabase
@@ -52,14 +48,5 @@ export async function fetchConsents(customerId: string) {
 
 export type Consent = Awaited<ReturnType<typeof fetchConsents>>[number];
 
-export async function fetchCustomFieldDefinitions() {
-  const { data, error } = await supabase
-    .from('custom_field_definitions')
-    .select('key, label, type, position')
-    .order('position')
-    .order('label');
-  if (error) throw error;
-  return data;
-}
-
-export type CustomFieldDefinition = Awaited<ReturnType<typeof fetchCustomFieldDefinitions>>[number];
+export const consentsOptions = (customerId: string) =>
+  queryOptions({ queryKey: customerKeys.consents(customerId), queryFn: () => fetchConsents(customerId) });

@@ -1,4 +1,8 @@
+import { queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
+
+import { customerKeys } from './customer.ts';
 
 /** The customer's favourited variants: the price when favourited, the price and stock now. */
 export async function fetchFavourites(customerId: string) {
@@ -31,3 +35,12 @@ export async function fetchAlertHistory(customerId: string) {
 }
 
 export type AlertEntry = Awaited<ReturnType<typeof fetchAlertHistory>>[number];
+
+export const favouritesOptions = (customerId: string) =>
+  queryOptions({ queryKey: customerKeys.favourites(customerId), queryFn: () => fetchFavourites(customerId) });
+
+export const alertHistoryOptions = (customerId: string) =>
+  queryOptions({
+    queryKey: [...customerKeys.favourites(customerId), 'alerts'],
+    queryFn: () => fetchAlertHistory(customerId),
+  });

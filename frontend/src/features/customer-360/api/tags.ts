@@ -1,17 +1,5 @@
+import type { Tag } from '@/api/tags.ts';
 import { supabase } from '@/lib/supabase.ts';
-
-export const tagKeys = {
-  all: ['tags'] as const,
-};
-
-/** The team's one list of tags (everyone on the team reads it). */
-export async function fetchTags() {
-  const { data, error } = await supabase.from('tags').select('id, name, colour').order('name');
-  if (error) throw error;
-  return data;
-}
-
-export type Tag = Awaited<ReturnType<typeof fetchTags>>[number];
 
 export async function addTag(customerId: string, tagId: string): Promise<void> {
   const { error } = await supabase.from('customer_tags').insert({ customer_id: customerId, tag_id: tagId });

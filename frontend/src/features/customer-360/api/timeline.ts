@@ -1,3 +1,5 @@
+import { infiniteQueryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 import type { Json } from '@/types/database.types.ts';
 
@@ -79,3 +81,12 @@ export async function fetchTimelinePage(customerId: string, cursor: TimelineCurs
       : null;
   return { entries, next };
 }
+
+/** The customer's feed, newest first; the next page is older entries, by keyset. */
+export const timelineOptions = (customerId: string) =>
+  infiniteQueryOptions({
+    queryKey: timelineKeys.all(customerId),
+    queryFn: ({ pageParam }) => fetchTimelinePage(customerId, pageParam),
+    initialPageParam: null as TimelineCursor | null,
+    getNextPageParam: (page: TimelinePage) => page.next,
+  });

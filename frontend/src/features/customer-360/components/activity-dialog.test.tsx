@@ -5,29 +5,33 @@ import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
 import { createActivity } from '../api/activities.ts';
-import { fetchTeam } from '../api/team.ts';
 import type { ActivityKind } from '../schemas/activity.ts';
-import { renderWithProviders } from '@/testing/render.tsx';
+import { renderWithProviders, testViewer } from '@/testing/render.tsx';
 import { ActivityDialog } from './activity-dialog.tsx';
 
 // The dialog's api modules are swapped so this test needs no server; the real insert is
 // exercised against the local stack by scripts/e2e/customer-360.test.ts.
 vi.mock('../api/activities.ts', () => ({ createActivity: vi.fn(), setTaskCompleted: vi.fn() }));
-vi.mock('../api/team.ts', () => ({ teamKeys: { all: ['team'] }, fetchTeam: vi.fn() }));
+const fetchTeam = vi.hoisted(() => vi.fn());
+vi.mock(import('@/api/team-members.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return { ...actual, teamMemberNamesOptions: withRequest(actual.teamMemberNamesOptions, fetchTeam) };
+});
 const createMock = vi.mocked(createActivity);
 
 function renderDialog(kind: ActivityKind = 'note') {
   const onClose = vi.fn();
-  const rendered = renderWithProviders(
-    <ActivityDialog customerId="customer-1" kind={kind} viewerId="u-me" onClose={onClose} />,
-  );
+  const rendered = renderWithProviders(<ActivityDialog customerId="customer-1" kind={kind} onClose={onClose} />, {
+    viewer: testViewer({ userId: 'u-me', role: 'manager' }),
+  });
   return { ...rendered, onClose };
 }
 
 describe('ActivityDialog', () => {
   beforeEach(() => {
     createMock.mockReset();
-    vi.mocked(fetchTeam).mockResolvedValue([
+    fetchTeam.mockResolvedValue([
       { user_id: 'u-me', full_name: 'Marco Manager', role: 'manager', active: true },
       { user_id: 'u-agent', full_name: 'Alba Agent', role: 'agent', active: true },
       { user_id: 'u-reader', full_name: 'Rita Reader', role: 'readonly', active: true },

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { useViewer } from '@/lib/viewer.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import { useCreateActivity, useTeam } from '../hooks/use-activity-mutations.ts';
@@ -17,13 +18,13 @@ export interface ActivityDialogProps {
   /** The kind the dialog opens with; null while closed. */
   kind: ActivityKind | null;
   onClose: () => void;
-  /** New tasks go to the viewer unless they pick someone else. */
-  viewerId: string;
 }
 
 /** Add a note, log a call or create a task, in one Radix dialog with one zod schema. */
-export function ActivityDialog({ customerId, kind, onClose, viewerId }: ActivityDialogProps) {
+export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProps) {
   const { t } = useTranslation('customer');
+  // New tasks go to the viewer unless they pick someone else.
+  const viewerId = useViewer().userId;
   const create = useCreateActivity(customerId);
   const team = useTeam();
   const bodyId = useId();

@@ -3,28 +3,45 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import { fetchConsents, fetchCustomer, fetchCustomFieldDefinitions, type Customer } from '../api/customer.ts';
-import { fetchTags } from '../api/tags.ts';
-import { renderWithProviders } from '@/testing/render.tsx';
-import type { Viewer } from '../utils/permissions.ts';
+import type { Viewer } from '@/lib/viewer.ts';
+import { renderWithProviders, testViewer } from '@/testing/render.tsx';
+
+import { fetchConsents, fetchCustomer, type Customer } from '../api/customer.ts';
 import { Customer360Page } from './customer-360-page.tsx';
 
 // Data comes from mocked api modules; the real queries, RLS and realtime are exercised against
 // the local stack by scripts/e2e/customer-360.test.ts.
-vi.mock('../api/customer.ts', () => ({
-  customerKeys: {
-    one: (id: string) => ['customer-360', id],
-    consents: (id: string) => ['customer-360', id, 'consents'],
-    favourites: (id: string) => ['customer-360', id, 'favourites'],
-    baseCurrency: ['base-currency'],
-    customFields: ['custom-fields'],
-  },
-  fetchCustomer: vi.fn(),
-  fetchBaseCurrency: vi.fn(async () => 'EUR'),
-  fetchConsents: vi.fn(),
-  fetchCustomFieldDefinitions: vi.fn(),
-}));
-vi.mock('../api/tags.ts', () => ({ tagKeys: { all: ['tags'] }, fetchTags: vi.fn() }));
+// The module's options factories call its own fetchers: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('../api/customer.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchCustomer = vi.fn();
+  const fetchConsents = vi.fn();
+  return {
+    ...actual,
+    fetchCustomer,
+    fetchConsents,
+    customerOptions: withRequest(actual.customerOptions, fetchCustomer),
+    consentsOptions: withRequest(actual.consentsOptions, fetchConsents),
+  };
+});
+// Shared lists: their options factories, with the requests swapped (src/testing/mock-query.ts).
+const fetchCustomFields = vi.hoisted(() => vi.fn());
+const fetchTags = vi.hoisted(() => vi.fn());
+vi.mock(import('@/api/custom-fields.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return { ...actual, customFieldsOptions: withRequest(actual.customFieldsOptions, fetchCustomFields) };
+});
+vi.mock(import('@/api/tags.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return { ...actual, tagsOptions: withRequest(actual.tagsOptions, fetchTags) };
+});
+// Amounts are shown in the base currency, a shared query: it answers 'EUR' at once.
+vi.mock(import('@/api/workspace.ts'), async (original) =>
+  (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
+);
 vi.mock('../hooks/use-customer-realtime.ts', () => ({ useCustomerRealtime: vi.fn() }));
 
 const CUSTOMER: Customer = {
@@ -60,14 +77,15 @@ const CUSTOMER: Customer = {
   customer_tags: [{ tag: { id: 't-1', name: 'Wholesale', colour: '#2563eb' } }],
 };
 
-const manager: Viewer = { userId: 'u-manager', role: 'manager' };
-const readonly: Viewer = { userId: 'u-reader', role: 'readonly' };
+const manager = testViewer({ userId: 'u-manager', role: 'manager' });
+const readonly = testViewer({ userId: 'u-reader', role: 'readonly' });
 
 function renderPage(viewer: Viewer, path = '/customers/c-1') {
-  return renderWithProviders(
-    <Customer360Page customerId="c-1" viewer={viewer} orders={<p>Orders of this customer</p>} />,
-    { path, route: '/customers/:customerId' },
-  );
+  return renderWithProviders(<Customer360Page customerId="c-1" orders={<p>Orders of this customer</p>} />, {
+    path,
+    route: '/customers/:customerId',
+    viewer,
+  });
 }
 
 describe('Customer360Page', () => {
@@ -84,10 +102,8 @@ describe('Customer360Page', () => {
         source: 'portal',
       },
     ]);
-    vi.mocked(fetchCustomFieldDefinitions).mockResolvedValue([
-      { key: 'loyalty_tier', label: 'Loyalty tier', type: 'select', position: 1 },
-    ]);
-    vi.mocked(fetchTags).mockResolvedValue([{ id: 't-1', name: 'Wholesale', colour: '#2563eb' }]);
+    fetchCustomFields.mockResolvedValue([{ key: 'loyalty_tier', label: 'Loyalty tier', type: 'select', position: 1 }]);
+    fetchTags.mockResolvedValue([{ id: 't-1', name: 'Wholesale', colour: '#2563eb' }]);
   });
 
   it('shows the name as the page heading, the status, stage, owner and figures in the base currency', async () => {
@@ -141,7 +157,7 @@ describe('Customer360Page', () => {
 
   it('says plainly when the customer cannot be shown (RLS returns nothing)', async () => {
     vi.mocked(fetchCustomer).mockResolvedValue(null);
-    renderPage({ userId: 'u-agent2', role: 'agent' });
+    renderPage(testViewer({ userId: 'u-agent2', role: 'agent' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Customer not available' })).toBeInTheDocument();
     expect(screen.getByText(/Agents see only the customers they own/)).toBeInTheDocument();
     expect(screen.getAllByRole('link', { name: 'Back to customers' })[0]).toHaveAttribute('href', '/customers');

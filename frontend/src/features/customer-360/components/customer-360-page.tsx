@@ -7,12 +7,13 @@ import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Tabs } from '@/components/ui/tabs.tsx';
+import { can, seesAllCustomers } from '@/lib/permissions.ts';
+import { useViewer } from '@/lib/viewer.ts';
 
 import { useCustomerRealtime } from '../hooks/use-customer-realtime.ts';
 import { useBaseCurrency, useCustomer } from '../hooks/use-customer.ts';
 import type { ActivityKind } from '../schemas/activity.ts';
 import { displayName } from '../utils/display.ts';
-import { canCreateTags, canWorkOn, type Viewer } from '../utils/permissions.ts';
 import { ActivityDialog } from './activity-dialog.tsx';
 import { CustomerHeader } from './customer-header.tsx';
 import { Customer360Skeleton } from './customer-360-skeleton.tsx';
@@ -29,7 +30,6 @@ const isTab = (value: string | null): value is CustomerTab => CUSTOMER_TABS.incl
 
 export interface Customer360PageProps {
   customerId: string;
-  viewer: Viewer;
   /** The Orders tab's content, composed by the route from the orders feature. */
   orders: ReactNode;
   /** Query keys of `orders`, refreshed with the rest of the page when this customer changes. */
@@ -37,8 +37,9 @@ export interface Customer360PageProps {
 }
 
 /** Customer 360: who they are, what they bought, everything that happened, what they love. */
-export function Customer360Page({ customerId, viewer, orders, ordersQueryKeys = [] }: Customer360PageProps) {
+export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Customer360PageProps) {
   const { t } = useTranslation('customer');
+  const viewer = useViewer();
   const customer = useCustomer(customerId);
   const baseCurrency = useBaseCurrency();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -91,7 +92,7 @@ export function Customer360Page({ customerId, viewer, orders, ordersQueryKeys = 
         <EmptyState
           icon={UserX}
           title={t('notFound.heading')}
-          description={viewer.role === 'agent' ? t('notFound.agentDescription') : t('notFound.description')}
+          description={!seesAllCustomers(viewer.role) ? t('notFound.agentDescription') : t('notFound.description')}
           action={
             <Link to="/customers" className="button button-secondary">
               {t('backToCustomers')}
@@ -103,7 +104,7 @@ export function Customer360Page({ customerId, viewer, orders, ordersQueryKeys = 
   }
 
   const data = customer.data;
-  const mayWork = canWorkOn(viewer, data);
+  const mayWork = can(viewer, 'editCustomers', { ownerId: data.owner_id });
   const tags = data.customer_tags.flatMap((entry) => (entry.tag ? [entry.tag] : []));
   return (
     <div className="c360">
@@ -140,23 +141,18 @@ export function Customer360Page({ customerId, viewer, orders, ordersQueryKeys = 
               <TagEditor
                 customerId={data.id}
                 tags={tags}
-                canEdit={mayWork}
-                canCreate={mayWork && canCreateTags(viewer)}
+                canEdit={can(viewer, 'tagCustomers', { ownerId: data.owner_id })}
+                canCreate={mayWork && can(viewer, 'createTags')}
               />
             }
           />
         ) : null}
         {tab === 'orders' ? orders : null}
-        {tab === 'timeline' ? <TimelinePanel customerId={data.id} viewer={viewer} /> : null}
+        {tab === 'timeline' ? <TimelinePanel customerId={data.id} /> : null}
         {tab === 'favourites' ? <FavouritesPanel customerId={data.id} /> : null}
       </Tabs>
       {mayWork ? (
-        <ActivityDialog
-          customerId={data.id}
-          kind={activityKind}
-          viewerId={viewer.userId}
-          onClose={() => setActivityKind(null)}
-        />
+        <ActivityDialog customerId={data.id} kind={activityKind} onClose={() => setActivityKind(null)} />
       ) : null}
     </div>
   );

@@ -7,7 +7,20 @@ import { fetchAlertHistory, fetchFavourites, type Favourite } from '../api/favou
 import { renderWithProviders } from '@/testing/render.tsx';
 import { FavouritesPanel } from './favourites-panel.tsx';
 
-vi.mock('../api/favourites.ts', () => ({ fetchFavourites: vi.fn(), fetchAlertHistory: vi.fn() }));
+// The module's options factories call its own fetchers: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('../api/favourites.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchFavourites = vi.fn();
+  const fetchAlertHistory = vi.fn();
+  return {
+    ...actual,
+    fetchFavourites,
+    fetchAlertHistory,
+    favouritesOptions: withRequest(actual.favouritesOptions, fetchFavourites),
+    alertHistoryOptions: withRequest(actual.alertHistoryOptions, fetchAlertHistory),
+  };
+});
 
 const favourite = (fields: Partial<Favourite> & { variant: Favourite['variant'] }): Favourite => ({
   id: 'f-1',

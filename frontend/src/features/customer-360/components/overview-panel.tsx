@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
+import { ChipList } from '@/components/tag-chip.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { formatDate } from '@/lib/dates.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import type { Json } from '@/types/database.types.ts';
 
-import type { Customer, CustomFieldDefinition } from '../api/customer.ts';
+import type { Customer } from '../api/customer.ts';
 import { useConsents, useCustomFieldDefinitions } from '../hooks/use-customer.ts';
 import { displayNameOf } from '../utils/display.ts';
 
@@ -77,13 +79,13 @@ function Detail({ label, children }: { label: string; children: ReactNode }) {
 
 function Chips({ values }: { values: string[] }) {
   return (
-    <ul className="chip-list">
+    <ChipList>
       {values.map((value) => (
         <li key={value} className="chip">
           {value}
         </li>
       ))}
-    </ul>
+    </ChipList>
   );
 }
 

@@ -2,6 +2,7 @@ import { Plus, X } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ChipList, TagChip } from '@/components/tag-chip.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
@@ -53,24 +54,28 @@ export function TagEditor({ customerId, tags, canEdit, canCreate }: TagEditorPro
   return (
     <div className="c360-tags">
       {tags.length === 0 ? <p className="c360-muted">{t('tags.none')}</p> : null}
-      <ul className="tag-list" aria-label={t('tags.label')}>
+      <ChipList label={t('tags.label')}>
         {tags.map((tag) => (
-          <li key={tag.id} className="tag-chip" style={{ borderColor: tag.colour }}>
-            <span className="tag-dot" style={{ background: tag.colour }} aria-hidden="true" />
-            {tag.name}
-            {canEdit ? (
-              <button
-                type="button"
-                className="tag-remove"
-                aria-label={t('tags.remove', { name: tag.name })}
-                onClick={() => remove.mutate(tag, { onError: () => toast.error(t('tags.saveFailed')) })}
-              >
-                <X aria-hidden="true" size={14} />
-              </button>
-            ) : null}
-          </li>
+          <TagChip
+            key={tag.id}
+            as="li"
+            name={tag.name}
+            colour={tag.colour}
+            action={
+              canEdit ? (
+                <button
+                  type="button"
+                  className="tag-remove"
+                  aria-label={t('tags.remove', { name: tag.name })}
+                  onClick={() => remove.mutate(tag, { onError: () => toast.error(t('tags.saveFailed')) })}
+                >
+                  <X aria-hidden="true" size={14} />
+                </button>
+              ) : null
+            }
+          />
         ))}
-      </ul>
+      </ChipList>
       {canEdit ? (
         <form className="tag-add" onSubmit={onSubmit}>
           <label htmlFor={inputId} className="visually-hidden">

@@ -3,16 +3,27 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import { fetchTeam } from '../api/team.ts';
 import { fetchTimelinePage, timelineKeys, type TimelineEntry } from '../api/timeline.ts';
-import { renderWithProviders } from '@/testing/render.tsx';
+import { renderWithProviders, testViewer } from '@/testing/render.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 
-vi.mock('../api/timeline.ts', () => ({
-  timelineKeys: { all: (id: string) => ['customer-360', id, 'timeline'] },
-  fetchTimelinePage: vi.fn(),
-}));
-vi.mock('../api/team.ts', () => ({ teamKeys: { all: ['team'] }, fetchTeam: vi.fn() }));
+// The infinite query's factory calls the module's own fetcher: it is swapped too, a page at a time.
+vi.mock(import('../api/timeline.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchTimelinePage = vi.fn();
+  return {
+    ...actual,
+    fetchTimelinePage,
+    timelineOptions: withRequest(actual.timelineOptions, fetchTimelinePage, ({ pageParam }) => [pageParam]),
+  };
+});
+const fetchTeam = vi.hoisted(() => vi.fn());
+vi.mock(import('@/api/team-members.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return { ...actual, teamMemberNamesOptions: withRequest(actual.teamMemberNamesOptions, fetchTeam) };
+});
 vi.mock('../api/activities.ts', () => ({ createActivity: vi.fn(), setTaskCompleted: vi.fn() }));
 const pageMock = vi.mocked(fetchTimelinePage);
 
@@ -30,7 +41,7 @@ const note = (refId: string, actorId: string, summary: string): TimelineEntry =>
 describe('TimelinePanel', () => {
   beforeEach(() => {
     usePreferencesStore.getState().setPreferences({ timeZone: 'UTC', language: 'en' });
-    vi.mocked(fetchTeam).mockResolvedValue([
+    fetchTeam.mockResolvedValue([
       { user_id: 'u-me', full_name: 'Marco Manager', role: 'manager', active: true },
       { user_id: 'u-other', full_name: 'Ada Admin', role: 'admin', active: true },
     ]);
@@ -44,9 +55,9 @@ describe('TimelinePanel', () => {
         next: { occurredAt: '2026-11-21T10:00:00Z', source: 'activity', refId: 'a-2' },
       })
       .mockResolvedValueOnce({ entries: [note('a-1', 'u-other', 'Oldest')], next: null });
-    const { user } = renderWithProviders(
-      <TimelinePanel customerId="c-1" viewer={{ userId: 'u-me', role: 'manager' }} />,
-    );
+    const { user } = renderWithProviders(<TimelinePanel customerId="c-1" />, {
+      viewer: testViewer({ userId: 'u-me', role: 'manager' }),
+    });
     await user.click(await screen.findByRole('button', { name: 'Load older' }));
     expect(await screen.findByText('Oldest')).toBeInTheDocument();
     expect(pageMock).toHaveBeenLastCalledWith('c-1', {
@@ -64,9 +75,9 @@ describe('TimelinePanel', () => {
 
   it('announces an entry someone else added while the page was open, not the viewer’s own', async () => {
     pageMock.mockResolvedValue({ entries: [note('a-1', 'u-other', 'First')], next: null });
-    const { queryClient, container } = renderWithProviders(
-      <TimelinePanel customerId="c-1" viewer={{ userId: 'u-me', role: 'manager' }} />,
-    );
+    const { queryClient, container } = renderWithProviders(<TimelinePanel customerId="c-1" />, {
+      viewer: testViewer({ userId: 'u-me', role: 'manager' }),
+    });
     await screen.findByText('First');
     const live = container.querySelector('[aria-live="polite"]');
     expect(live).toHaveTextContent('');
@@ -86,7 +97,9 @@ describe('TimelinePanel', () => {
 
   it('says so when nothing has happened yet', async () => {
     pageMock.mockResolvedValue({ entries: [], next: null });
-    renderWithProviders(<TimelinePanel customerId="c-1" viewer={{ userId: 'u-me', role: 'readonly' }} />);
+    renderWithProviders(<TimelinePanel customerId="c-1" />, {
+      viewer: testViewer({ userId: 'u-me', role: 'readonly' }),
+    });
     expect(await screen.findByRole('heading', { name: 'Nothing has happened yet' })).toBeInTheDocument();
   });
 });

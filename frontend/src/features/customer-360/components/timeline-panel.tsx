@@ -6,12 +6,13 @@ import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { canCompleteTask } from '@/lib/permissions.ts';
+import { useViewer } from '@/lib/viewer.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { TimelineEntry } from '../api/timeline.ts';
 import { useCompleteTask, useTeam } from '../hooks/use-activity-mutations.ts';
 import { useTimeline } from '../hooks/use-timeline.ts';
-import { canCompleteTask, type Viewer } from '../utils/permissions.ts';
 import { headingOf } from '../utils/timeline-heading.ts';
 import { TimelineItem } from './timeline-item.tsx';
 
@@ -19,8 +20,9 @@ import { TimelineItem } from './timeline-item.tsx';
  * Everything that happened to the customer, newest first, with "Load older" by keyset. It stays
  * live through the page's realtime channel, which invalidates this query.
  */
-export function TimelinePanel({ customerId, viewer }: { customerId: string; viewer: Viewer }) {
+export function TimelinePanel({ customerId }: { customerId: string }) {
   const { t } = useTranslation('customer');
+  const viewer = useViewer();
   const timeline = useTimeline(customerId);
   const team = useTeam();
   const completeTask = useCompleteTask(customerId);

@@ -1,15 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { teamMemberNamesOptions } from '@/api/team-members.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
 import { createActivity, setTaskCompleted } from '../api/activities.ts';
-import { fetchTeam, teamKeys } from '../api/team.ts';
 import { timelineKeys } from '../api/timeline.ts';
 import type { ActivityInput } from '../schemas/activity.ts';
 
-/** The team's names (authors, assignees); changes rarely, so kept for a few minutes. */
+/** The team's names (authors, assignees), shared with every screen that names a member. */
 export function useTeam() {
-  return useQuery({ queryKey: teamKeys.all, queryFn: fetchTeam, staleTime: 5 * 60_000 });
+  return useQuery(teamMemberNamesOptions());
 }
 
 /**

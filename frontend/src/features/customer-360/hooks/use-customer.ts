@@ -1,13 +1,10 @@
 import { usePrefetchQuery, useQuery } from '@tanstack/react-query';
 
-import {
-  customerKeys,
-  fetchBaseCurrency,
-  fetchConsents,
-  fetchCustomer,
-  fetchCustomFieldDefinitions,
-} from '../api/customer.ts';
-import { fetchAlertHistory, fetchFavourites } from '../api/favourites.ts';
+import { customFieldsOptions } from '@/api/custom-fields.ts';
+import { baseCurrencyOptions } from '@/api/workspace.ts';
+
+import { consentsOptions, customerOptions } from '../api/customer.ts';
+import { alertHistoryOptions, favouritesOptions } from '../api/favourites.ts';
 
 /**
  * The customer row the header needs; `null` when RLS hides it or it does not exist.
@@ -18,37 +15,30 @@ import { fetchAlertHistory, fetchFavourites } from '../api/favourites.ts';
  * h1 of a full page load came ~300 ms sooner).
  */
 export function useCustomer(customerId: string) {
-  const options = { queryKey: customerKeys.one(customerId), queryFn: () => fetchCustomer(customerId) };
+  const options = customerOptions(customerId);
   usePrefetchQuery(options);
   return useQuery(options);
 }
 
 /** Fetched beside the customer, not after it: the header must not wait on a second round trip. */
 export function useBaseCurrency() {
-  const options = { queryKey: customerKeys.baseCurrency, queryFn: fetchBaseCurrency, staleTime: 10 * 60_000 };
+  const options = baseCurrencyOptions();
   usePrefetchQuery(options);
   return useQuery(options);
 }
 
 export function useConsents(customerId: string) {
-  return useQuery({ queryKey: customerKeys.consents(customerId), queryFn: () => fetchConsents(customerId) });
+  return useQuery(consentsOptions(customerId));
 }
 
 export function useCustomFieldDefinitions() {
-  return useQuery({
-    queryKey: customerKeys.customFields,
-    queryFn: fetchCustomFieldDefinitions,
-    staleTime: 10 * 60_000,
-  });
+  return useQuery(customFieldsOptions());
 }
 
 export function useFavourites(customerId: string) {
-  return useQuery({ queryKey: customerKeys.favourites(customerId), queryFn: () => fetchFavourites(customerId) });
+  return useQuery(favouritesOptions(customerId));
 }
 
 export function useAlertHistory(customerId: string) {
-  return useQuery({
-    queryKey: [...customerKeys.favourites(customerId), 'alerts'],
-    queryFn: () => fetchAlertHistory(customerId),
-  });
+  return useQuery(alertHistoryOptions(customerId));
 }

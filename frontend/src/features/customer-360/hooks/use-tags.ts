@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { customerKeys, type Customer } from '../api/customer.ts';
-import { addTag, createTag, fetchTags, removeTag, tagKeys, type Tag } from '../api/tags.ts';
+import { tagKeys, tagsOptions, type Tag } from '@/api/tags.ts';
+
+import { addTag, createTag, removeTag } from '../api/tags.ts';
 
 export function useTags(enabled = true) {
-  return useQuery({ queryKey: tagKeys.all, queryFn: fetchTags, staleTime: 5 * 60_000, enabled });
+  return useQuery({ ...tagsOptions(), enabled });
 }
 
 /**

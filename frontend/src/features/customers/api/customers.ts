@@ -1,4 +1,6 @@
 /** The customers list and customer writes: the only module of this feature that reads customers. */
+import { queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 import type { Tables, TablesInsert } from '@/types/database.types.ts';
 
@@ -51,6 +53,14 @@ export const customerKeys = {
   list: (params: ListParams, scope: ListScope) => ['customers', 'list', params, scope] as const,
   one: (id: string) => ['customers', 'one', id] as const,
 };
+
+/** One page of the list: the declaration the screen's hook and the route's prefetch share. */
+export const customerListOptions = (params: ListParams, scope: ListScope) =>
+  queryOptions({ queryKey: customerKeys.list(params, scope), queryFn: () => fetchCustomerPage(params, scope) });
+
+/** One customer as the form edits it. */
+export const customerRecordOptions = (id: string) =>
+  queryOptions({ queryKey: customerKeys.one(id), queryFn: () => fetchCustomer(id) });
 
 /** Search needs two characters, like search_customers(); one letter would match nearly everyone. */
 export const MIN_SEARCH_LENGTH = 2;

@@ -1,4 +1,6 @@
 /** A member's saved views of the customers list (table saved_views: own, or shared by the team). */
+import { queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 import type { Tables } from '@/types/database.types.ts';
 
@@ -43,3 +45,5 @@ export async function deleteSavedView(id: string): Promise<void> {
   const { error } = await supabase.from('saved_views').delete().eq('id', id);
   if (error) throw error;
 }
+
+export const savedViewsOptions = () => queryOptions({ queryKey: savedViewKeys.all, queryFn: fetchSavedViews });

@@ -6,10 +6,10 @@ import { Button } from '@/components/ui/button.tsx';
 import { SelectField, type SelectOption } from '@/components/ui/select-field.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
-import type { ReferenceData } from '../api/reference-data.ts';
+import type { ReferenceData } from '../hooks/use-reference-data.ts';
 import { useBulkAction, type BulkAction } from '../hooks/use-customer-mutations.ts';
 import { useDisplay } from '../hooks/use-display.ts';
-import type { CustomerAbilities } from '../utils/permissions.ts';
+import type { CustomerAbilities } from '../utils/abilities.ts';
 
 export interface BulkActionsBarProps {
   selectedIds: string[];

@@ -6,7 +6,7 @@ import { Checkbox } from '@/components/ui/checkbox.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 
-import type { CustomFieldDefinition } from '../api/reference-data.ts';
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
 import type { CustomerFormValues } from '../schemas/customer.ts';
 
 const INPUT_TYPES: Partial<Record<CustomFieldDefinition['type'], string>> = {

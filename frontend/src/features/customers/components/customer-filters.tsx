@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import { SelectField, type SelectOption } from '@/components/ui/select-field.tsx';
 
-import type { ReferenceData } from '../api/reference-data.ts';
+import type { ReferenceData } from '../hooks/use-reference-data.ts';
 import { useDisplay } from '../hooks/use-display.ts';
 import { CONSENT_FILTERS, CUSTOMER_STATUSES, type ListFilters } from '../utils/list-params.ts';
 

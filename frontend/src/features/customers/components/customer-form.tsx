@@ -6,16 +6,17 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/button.tsx';
 import { SelectField, type SelectOption } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { timeZoneOptions } from '@/lib/time-zone-options.ts';
+import { useViewer } from '@/lib/viewer.ts';
 
 import type { CustomerRecord } from '../api/customers.ts';
-import type { ReferenceData } from '../api/reference-data.ts';
-import { useTimeZoneOptions, useViewer } from '../hooks/use-customers-context.ts';
+import type { ReferenceData } from '../hooks/use-reference-data.ts';
 import { useSaveCustomer } from '../hooks/use-customer-mutations.ts';
 import { useDisplay } from '../hooks/use-display.ts';
 import { customerSchema, formValuesOf, toCustomerWrite, type CustomerFormValues } from '../schemas/customer.ts';
 import { problemsOf } from '../utils/customer-errors.ts';
 import { CUSTOMER_STATUSES } from '../utils/list-params.ts';
-import { abilitiesOf } from '../utils/permissions.ts';
+import { abilitiesOf } from '../utils/abilities.ts';
 
 import { CustomFieldInput } from './custom-field-input.tsx';
 
@@ -33,7 +34,6 @@ export function CustomerForm({ record, reference, onSaved, onCancel }: CustomerF
   const viewer = useViewer();
   const can = abilitiesOf(viewer.role);
   const show = useDisplay();
-  const zoneOptions = useTimeZoneOptions();
   const save = useSaveCustomer();
   const [formError, setFormError] = useState<string | null>(null);
   const definitions = reference.customFields;
@@ -63,12 +63,12 @@ export function CustomerForm({ record, reference, onSaved, onCancel }: CustomerF
         value: currency.code,
         label: `${currency.code} · ${currency.name}`,
       })),
-      zones: zoneOptions(record?.timezone ?? 'UTC'),
+      zones: timeZoneOptions(record?.timezone ?? 'UTC'),
       owners: reference.team
         .filter((member) => member.active || member.user_id === record?.owner_id)
         .map((member) => ({ value: member.user_id, label: member.full_name })),
     };
-  }, [reference, show, zoneOptions, record, i18n.language]);
+  }, [reference, show, record, i18n.language]);
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);

@@ -3,22 +3,32 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { fetchCustomerPage, type CustomerPage } from '../api/customers.ts';
 import { exportCustomersCsv } from '../api/export.ts';
-import { fetchBaseCurrency, fetchReferenceData } from '../api/reference-data.ts';
 import { fetchSavedViews } from '../api/saved-views.ts';
 import { downloadCsv } from '../utils/csv.ts';
 
 import { CustomersScreen } from './customers-screen.tsx';
-import { ALBA, customerRow, reference, renderWithCustomers } from './test-fixtures.tsx';
+import { ALBA, customerRow, renderWithCustomers } from './test-fixtures.tsx';
 
 // The api modules are swapped so the screen renders without a server; the real queries run
-// against the local stack in scripts/e2e/customers.test.ts.
-vi.mock(import('../api/customers.ts'), async (original) => ({ ...(await original()), fetchCustomerPage: vi.fn() }));
-vi.mock(import('../api/reference-data.ts'), async (original) => ({
-  ...(await original()),
-  fetchReferenceData: vi.fn(),
-  fetchBaseCurrency: vi.fn(),
-}));
-vi.mock(import('../api/saved-views.ts'), async (original) => ({ ...(await original()), fetchSavedViews: vi.fn() }));
+// against the local stack in scripts/e2e/customers.test.ts. The list's options factory
+// calls its own module's fetcher, so it is swapped too (src/testing/mock-query.ts); the shared
+// lists are seeded by renderWithCustomers.
+const mockedFetchCustomerPage = vi.hoisted(() => vi.fn());
+vi.mock(import('../api/customers.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return {
+    ...actual,
+    fetchCustomerPage: mockedFetchCustomerPage,
+    customerListOptions: withRequest(actual.customerListOptions, mockedFetchCustomerPage),
+  };
+});
+vi.mock(import('../api/saved-views.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchSavedViews = vi.fn();
+  return { ...actual, fetchSavedViews, savedViewsOptions: withRequest(actual.savedViewsOptions, fetchSavedViews) };
+});
 vi.mock(import('../api/export.ts'), async (original) => ({ ...(await original()), exportCustomersCsv: vi.fn() }));
 vi.mock(import('../utils/csv.ts'), async (original) => ({ ...(await original()), downloadCsv: vi.fn() }));
 
@@ -41,8 +51,6 @@ const page = (overrides: Partial<CustomerPage> = {}): CustomerPage => ({
 
 beforeEach(() => {
   vi.mocked(fetchCustomerPage).mockReset().mockResolvedValue(page());
-  vi.mocked(fetchReferenceData).mockReset().mockResolvedValue(reference);
-  vi.mocked(fetchBaseCurrency).mockReset().mockResolvedValue('EUR');
   vi.mocked(fetchSavedViews).mockReset().mockResolvedValue([]);
 });
 

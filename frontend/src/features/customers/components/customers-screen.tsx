@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
+import { can as may } from '@/lib/permissions.ts';
+import { useViewer } from '@/lib/viewer.ts';
 import { toast } from '@/stores/toast-store.ts';
 
-import { cursorValue, type ListScope } from '../api/customers.ts';
+import { cursorValue } from '../api/customers.ts';
 import { useCustomerList } from '../hooks/use-customer-list.ts';
-import { useViewer } from '../hooks/use-customers-context.ts';
 import { useExportCustomers } from '../hooks/use-export-customers.ts';
 import { useListParams } from '../hooks/use-list-params.ts';
 import { useBaseCurrency, useReferenceData } from '../hooks/use-reference-data.ts';
@@ -21,7 +22,7 @@ import {
   serializeListParams,
   type SortKey,
 } from '../utils/list-params.ts';
-import { abilitiesOf, canEditCustomer } from '../utils/permissions.ts';
+import { abilitiesOf, listScopeOf } from '../utils/abilities.ts';
 
 import { BulkActionsBar } from './bulk-actions-bar.tsx';
 import { CustomerFilters } from './customer-filters.tsx';
@@ -39,7 +40,7 @@ export function CustomersScreen() {
   const viewer = useViewer();
   const can = abilitiesOf(viewer.role);
   const { params, update, replaceAll } = useListParams();
-  const scope: ListScope = can.ownCustomersOnly ? { ownerOnly: viewer.userId } : {};
+  const scope = listScopeOf(viewer);
   const list = useCustomerList(params, scope);
   const reference = useReferenceData();
   const baseCurrency = useBaseCurrency().data;
@@ -118,7 +119,7 @@ export function CustomersScreen() {
           edit={
             can.create
               ? {
-                  allowed: (row) => canEditCustomer(viewer, row.owner_id),
+                  allowed: (row) => may(viewer, 'editCustomers', { ownerId: row.owner_id }),
                   open: (row) => setForm({ open: true, customerId: row.id }),
                 }
               : undefined

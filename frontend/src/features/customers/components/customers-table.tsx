@@ -10,6 +10,7 @@ import type { ListParams, SortKey } from '../utils/list-params.ts';
 
 import { OwnerName } from './owner-name.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import styles from './customers-table.module.css';
 
 export interface CustomersTableProps {
   rows: CustomerRow[];
@@ -136,7 +137,7 @@ export function CustomersTable({ rows, params, baseCurrency, onSort, selection, 
                   )}
                 </td>
                 <td className="optional">
-                  <span className="tag-list">
+                  <span className={styles.tags}>
                     {(row.tag_names ?? []).map((tag) => (
                       <span key={tag} className="badge">
                         {tag}

@@ -8,10 +8,10 @@ import { Button } from '@/components/ui/button.tsx';
 import { Checkbox } from '@/components/ui/checkbox.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { useViewer } from '@/lib/viewer.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { SavedView } from '../api/saved-views.ts';
-import { useViewer } from '../hooks/use-customers-context.ts';
 import { useSavedViewMutations, useSavedViews } from '../hooks/use-saved-views.ts';
 import { isDuplicateName, savedViewSchema, type SavedViewFormValues } from '../schemas/saved-view.ts';
 import { paramsFromViewState, viewStateOf, type ListParams } from '../utils/list-params.ts';

@@ -1,17 +1,23 @@
 /** Shared fixtures for this feature's component tests: reference data, rows and a rendered screen. */
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, type QueryKey } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router-dom';
 
+import { customFieldsOptions } from '@/api/custom-fields.ts';
+import { countriesOptions, currenciesOptions, languagesOptions, stagesOptions } from '@/api/reference.ts';
+import { tagsOptions } from '@/api/tags.ts';
+import { teamMemberNamesOptions } from '@/api/team-members.ts';
+import { baseCurrencyOptions } from '@/api/workspace.ts';
 import { Toaster } from '@/components/ui/toaster.tsx';
+import type { TeamRole } from '@/lib/permissions.ts';
+import { ViewerContext } from '@/lib/viewer.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
+import { testViewer } from '@/testing/render.tsx';
 
 import type { CustomerRow } from '../api/customers.ts';
-import type { ReferenceData } from '../api/reference-data.ts';
-import { CustomersContext } from '../hooks/use-customers-context.ts';
-import type { TeamRole } from '../utils/permissions.ts';
+import type { ReferenceData } from '../hooks/use-reference-data.ts';
 
 export const ADA = 'a0000000-0000-4000-8000-000000000001';
 export const ALBA = 'a0000000-0000-4000-8000-000000000003';
@@ -41,6 +47,7 @@ export const reference: ReferenceData = {
   ],
   customFields: [
     {
+      id: 'f0000000-0000-4000-8000-000000000001',
       key: 'loyalty_tier',
       label: 'Loyalty tier',
       type: 'select',
@@ -51,6 +58,7 @@ export const reference: ReferenceData = {
       active: true,
     },
     {
+      id: 'f0000000-0000-4000-8000-000000000002',
       key: 'birthday',
       label: 'Birthday',
       type: 'date',
@@ -91,6 +99,21 @@ export function renderWithCustomers(
 ) {
   usePreferencesStore.getState().setPreferences({ language: 'en', timeZone: 'Europe/Berlin' });
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  // The shared lists (src/api) as the rest of the app would have cached them: fresh, never refetched.
+  const seeded: Array<[QueryKey, unknown]> = [
+    [countriesOptions().queryKey, reference.countries],
+    [currenciesOptions().queryKey, reference.currencies],
+    [languagesOptions().queryKey, reference.languages],
+    [stagesOptions().queryKey, reference.stages],
+    [tagsOptions().queryKey, reference.tags],
+    [teamMemberNamesOptions().queryKey, reference.team],
+    [customFieldsOptions().queryKey, reference.customFields],
+    [baseCurrencyOptions().queryKey, 'EUR'],
+  ];
+  for (const [key, data] of seeded) {
+    queryClient.setQueryDefaults(key, { staleTime: Infinity });
+    queryClient.setQueryData(key, data);
+  }
   const router = createMemoryRouter(
     [
       { path: '/customers', element: ui },
@@ -101,17 +124,9 @@ export function renderWithCustomers(
   const user = userEvent.setup();
   render(
     <QueryClientProvider client={queryClient}>
-      <CustomersContext.Provider
-        value={{
-          viewer: { userId, role },
-          timeZoneOptions: (current) => [
-            { value: current, label: current },
-            { value: 'Europe/Berlin', label: 'Europe/Berlin' },
-          ],
-        }}
-      >
+      <ViewerContext.Provider value={testViewer({ userId, role })}>
         <RouterProvider router={router} />
-      </CustomersContext.Provider>
+      </ViewerContext.Provider>
       <Toaster />
     </QueryClientProvider>,
   );

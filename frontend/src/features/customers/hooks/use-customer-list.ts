@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 
-import { customerKeys, fetchCustomerPage, type ListScope } from '../api/customers.ts';
+import { customerListOptions, type ListScope } from '../api/customers.ts';
 import type { ListParams } from '../utils/list-params.ts';
 
 /**
@@ -8,9 +8,5 @@ import type { ListParams } from '../utils/list-params.ts';
  * loads (no flash of skeleton on every keystroke or filter), marked as refreshing instead.
  */
 export function useCustomerList(params: ListParams, scope: ListScope) {
-  return useQuery({
-    queryKey: customerKeys.list(params, scope),
-    queryFn: () => fetchCustomerPage(params, scope),
-    placeholderData: keepPreviousData,
-  });
+  return useQuery({ ...customerListOptions(params, scope), placeholderData: keepPreviousData });
 }

@@ -5,18 +5,14 @@ import {
   changeCustomersStage,
   createCustomer,
   customerKeys,
-  fetchCustomer,
+  customerRecordOptions,
   tagCustomers,
   updateCustomer,
   type CustomerWrite,
 } from '../api/customers.ts';
 
 export function useCustomerRecord(id: string | null) {
-  return useQuery({
-    queryKey: customerKeys.one(id ?? 'none'),
-    queryFn: () => fetchCustomer(id ?? ''),
-    enabled: id !== null,
-  });
+  return useQuery({ ...customerRecordOptions(id ?? 'none'), enabled: id !== null });
 }
 
 /** After any write the lists refetch what is on screen (ADR 0003: invalidate, never patch). */

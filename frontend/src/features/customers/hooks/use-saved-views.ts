@@ -3,14 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   createSavedView,
   deleteSavedView,
-  fetchSavedViews,
   savedViewKeys,
+  savedViewsOptions,
   updateSavedView,
   type SavedViewInput,
 } from '../api/saved-views.ts';
 
 export function useSavedViews() {
-  return useQuery({ queryKey: savedViewKeys.all, queryFn: fetchSavedViews });
+  return useQuery(savedViewsOptions());
 }
 
 /** Create, rename / share, delete: each refetches the list of views afterwards. */

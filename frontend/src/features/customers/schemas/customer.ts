@@ -3,7 +3,7 @@ import { z } from 'zod/mini';
 import type { Json } from '@/types/database.types.ts';
 
 import type { CustomerRecord, CustomerWrite } from '../api/customers.ts';
-import type { CustomFieldDefinition } from '../api/reference-data.ts';
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
 import { CUSTOMER_STATUSES } from '../utils/list-params.ts';
 
 /** What a custom field holds in the form: text inputs give strings, multiselects arrays. */

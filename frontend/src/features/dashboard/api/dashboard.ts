@@ -1,3 +1,5 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
@@ -38,3 +40,17 @@ export async function fetchRevenueByDay({ from, to, timeZone }: RevenueRange): P
   if (error) throw error;
   return data;
 }
+
+export const dashboardKpisOptions = (timeZone: string) =>
+  queryOptions({ queryKey: dashboardKeys.kpis(timeZone), queryFn: () => fetchDashboardKpis(timeZone) });
+
+/**
+ * The revenue series for a range. While another range loads, the previous one stays on screen
+ * (marked as updating) so the chart does not collapse into a skeleton at every click.
+ */
+export const revenueByDayOptions = (range: RevenueRange) =>
+  queryOptions({
+    queryKey: dashboardKeys.revenue(range),
+    queryFn: () => fetchRevenueByDay(range),
+    placeholderData: keepPreviousData,
+  });

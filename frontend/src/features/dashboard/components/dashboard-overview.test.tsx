@@ -11,11 +11,20 @@ import { DashboardOverview } from './dashboard-overview.tsx';
 
 // The api module is swapped so the screen renders without a server; the real SQL is checked
 // against the local stack in scripts/e2e/dashboard.test.ts.
-vi.mock(import('../api/dashboard.ts'), async (original) => ({
-  ...(await original()),
-  fetchDashboardKpis: vi.fn(),
-  fetchRevenueByDay: vi.fn(),
-}));
+// The module's options factories call its own fetchers: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('../api/dashboard.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchDashboardKpis = vi.fn();
+  const fetchRevenueByDay = vi.fn();
+  return {
+    ...actual,
+    fetchDashboardKpis,
+    fetchRevenueByDay,
+    dashboardKpisOptions: withRequest(actual.dashboardKpisOptions, fetchDashboardKpis),
+    revenueByDayOptions: withRequest(actual.revenueByDayOptions, fetchRevenueByDay),
+  };
+});
 // recharts measures its container, which jsdom cannot; the chart is covered in Chromium.
 vi.mock('./revenue-chart.tsx', () => ({
   RevenueChart: ({ summary }: { summary: string }) => <div role="img" aria-label={summary} />,

@@ -1,3 +1,5 @@
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
@@ -48,7 +50,6 @@ export const orderKeys = {
   list: (params: OrderListParams) => ['orders', 'list', params] as const,
   forCustomer: (customerId: string) => ['orders', 'list', { customerId }] as const,
   one: (orderId: string) => ['orders', 'one', orderId] as const,
-  baseCurrency: ['workspace', 'base-currency'] as const,
 };
 
 const SORT_COLUMN: Record<OrderSort, { column: 'placed_at' | 'total_base'; ascending: boolean }> = {
@@ -137,9 +138,18 @@ export async function fetchOrder(orderId: string) {
 
 export type OrderDetail = NonNullable<Awaited<ReturnType<typeof fetchOrder>>>;
 
-/** The currency every `*_base` amount is in (same key as the 360's, so the cache is shared). */
-export async function fetchBaseCurrency(): Promise<string> {
-  const { data, error } = await supabase.from('workspace_settings').select('base_currency').single();
-  if (error) throw error;
-  return data.base_currency;
-}
+/**
+ * Orders matching the filters, a page at a time ("Show more" continues by keyset). The previous
+ * results stay on screen while a new filter loads, so the table does not flash empty.
+ */
+export const ordersOptions = (params: OrderListParams) =>
+  infiniteQueryOptions({
+    queryKey: params.customerId ? orderKeys.forCustomer(params.customerId) : orderKeys.list(params),
+    queryFn: ({ pageParam }) => fetchOrders(params, pageParam),
+    initialPageParam: null as OrderCursor | null,
+    getNextPageParam: (page) => page.next,
+    placeholderData: keepPreviousData,
+  });
+
+export const orderOptions = (orderId: string) =>
+  queryOptions({ queryKey: orderKeys.one(orderId), queryFn: () => fetchOrder(orderId) });

@@ -9,11 +9,16 @@ import { OrderDetailPage } from './order-detail.tsx';
 
 // The api module is swapped so this test needs no server; the real query and its RLS are
 // exercised against the local stack by scripts/e2e/orders.test.ts.
-vi.mock('../api/orders.ts', () => ({
-  orderKeys: { one: (id: string) => ['orders', 'one', id], baseCurrency: ['base-currency'] },
-  fetchOrder: vi.fn(),
-  fetchBaseCurrency: vi.fn(async () => 'EUR'),
-}));
+vi.mock(import('../api/orders.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchOrder = vi.fn();
+  return { ...actual, fetchOrder, orderOptions: withRequest(actual.orderOptions, fetchOrder) };
+});
+// Amounts are shown in the base currency, a shared query: it answers 'EUR' at once.
+vi.mock(import('@/api/workspace.ts'), async (original) =>
+  (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
+);
 
 const ORDER: OrderDetail = {
   id: 'o-1',

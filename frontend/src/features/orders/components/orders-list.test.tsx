@@ -3,18 +3,27 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import type * as ordersApi from '../api/orders.ts';
 import { fetchOrders, type OrderSummary } from '../api/orders.ts';
 import { renderWithProviders } from '@/testing/render.tsx';
 import { OrdersList } from './orders-list.tsx';
 
 // Only the network is swapped; keyset paging, filters and RLS run against the local stack in
 // scripts/e2e/orders.test.ts.
-vi.mock('../api/orders.ts', async (importOriginal) => ({
-  ...(await importOriginal<typeof ordersApi>()),
-  fetchOrders: vi.fn(),
-  fetchBaseCurrency: vi.fn(async () => 'EUR'),
-}));
+// The infinite query's factory calls the module's own fetcher: it is swapped too, a page at a time.
+vi.mock(import('../api/orders.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchOrders = vi.fn();
+  return {
+    ...actual,
+    fetchOrders,
+    ordersOptions: withRequest(actual.ordersOptions, fetchOrders, ({ pageParam }) => [pageParam]),
+  };
+});
+// Amounts are shown in the base currency, a shared query: it answers 'EUR' at once.
+vi.mock(import('@/api/workspace.ts'), async (original) =>
+  (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
+);
 const fetchMock = vi.mocked(fetchOrders);
 
 const order = (fields: Partial<OrderSummary>): OrderSummary => ({

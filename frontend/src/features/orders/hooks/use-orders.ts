@@ -1,32 +1,17 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 
-import {
-  fetchBaseCurrency,
-  fetchOrder,
-  fetchOrders,
-  orderKeys,
-  type OrderCursor,
-  type OrderListParams,
-} from '../api/orders.ts';
+import { baseCurrencyOptions } from '@/api/workspace.ts';
 
-/**
- * Orders matching the filters, a page at a time ("Show more" continues by keyset). The previous
- * results stay on screen while a new filter loads, so the table does not flash empty.
- */
+import { orderOptions, ordersOptions, type OrderListParams } from '../api/orders.ts';
+
 export function useOrders(params: OrderListParams) {
-  return useInfiniteQuery({
-    queryKey: params.customerId ? orderKeys.forCustomer(params.customerId) : orderKeys.list(params),
-    queryFn: ({ pageParam }) => fetchOrders(params, pageParam),
-    initialPageParam: null as OrderCursor | null,
-    getNextPageParam: (page) => page.next,
-    placeholderData: keepPreviousData,
-  });
+  return useInfiniteQuery(ordersOptions(params));
 }
 
 export function useOrder(orderId: string) {
-  return useQuery({ queryKey: orderKeys.one(orderId), queryFn: () => fetchOrder(orderId) });
+  return useQuery(orderOptions(orderId));
 }
 
 export function useBaseCurrency() {
-  return useQuery({ queryKey: orderKeys.baseCurrency, queryFn: fetchBaseCurrency, staleTime: 10 * 60_000 });
+  return useQuery(baseCurrencyOptions());
 }

@@ -1,3 +1,6 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+
+import { isSearchTooLong } from '@/lib/search.ts';
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
@@ -47,3 +50,18 @@ export async function searchEverything(query: string, signal?: AbortSignal): Pro
   if (orderResult.error) throw orderResult.error;
   return { customers: customerResult.data, orders: orderResult.data };
 }
+
+/**
+ * As-you-type search: each query has its own cache entry, an outdated request is aborted, and
+ * until the new answer arrives the previous results stay on screen (marked stale).
+ */
+export const searchOptions = (query: string) =>
+  queryOptions({
+    queryKey: searchKeys.query(query),
+    queryFn: ({ signal }) => searchEverything(query, signal),
+    placeholderData: keepPreviousData,
+    // A query refused for its length is refused again: asking twice only delays the message.
+    retry: (failures, error) => failures < 1 && !isSearchTooLong(error),
+    // Results change as people work; a search a minute old is asked again.
+    staleTime: 15_000,
+  });

@@ -1,8 +1,6 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 
-import { isSearchTooLong } from '@/lib/search.ts';
-
-import { MIN_QUERY_LENGTH, searchEverything, searchKeys } from '../api/search.ts';
+import { MIN_QUERY_LENGTH, searchOptions } from '../api/search.ts';
 import { useDebouncedValue } from './use-debounced-value.ts';
 
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -15,16 +13,7 @@ export const SEARCH_DEBOUNCE_MS = 200;
 export function useGlobalSearch(input: string) {
   const query = useDebouncedValue(input.trim(), SEARCH_DEBOUNCE_MS);
   const enabled = query.length >= MIN_QUERY_LENGTH;
-  const result = useQuery({
-    queryKey: searchKeys.query(query),
-    queryFn: ({ signal }) => searchEverything(query, signal),
-    enabled,
-    placeholderData: keepPreviousData,
-    // A query refused for its length is refused again: asking twice only delays the message.
-    retry: (failures, error) => failures < 1 && !isSearchTooLong(error),
-    // Results change as people work; a search a minute old is asked again.
-    staleTime: 15_000,
-  });
+  const result = useQuery({ ...searchOptions(query), enabled });
   return {
     ...result,
     /** The query the results on screen belong to (debounced). */

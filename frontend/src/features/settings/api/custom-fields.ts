@@ -1,30 +1,6 @@
 import { supabase } from '@/lib/supabase.ts';
-import type { Database, Tables } from '@/types/database.types.ts';
 
 import type { CustomFieldInput } from '../schemas/custom-field.ts';
-
-export type CustomFieldType = Database['public']['Enums']['custom_field_type'];
-export type CustomFieldDefinition = Pick<
-  Tables<'custom_field_definitions'>,
-  'id' | 'key' | 'label' | 'type' | 'options' | 'required' | 'position' | 'active' | 'help_text'
->;
-
-const COLUMNS = 'id, key, label, type, options, required, position, active, help_text';
-
-export const customFieldKeys = {
-  all: ['custom-field-definitions'] as const,
-};
-
-/** Every definition, archived ones included, in form order. */
-export async function fetchCustomFields(): Promise<CustomFieldDefinition[]> {
-  const { data, error } = await supabase
-    .from('custom_field_definitions')
-    .select(COLUMNS)
-    .order('position')
-    .order('label');
-  if (error) throw error;
-  return data;
-}
 
 const toRow = (input: CustomFieldInput) => ({
   label: input.label,

@@ -1,3 +1,5 @@
+import { queryOptions } from '@tanstack/react-query';
+
 import { supabase } from '@/lib/supabase.ts';
 
 export type JobStatus = 'succeeded' | 'failed' | 'running' | 'waiting' | 'unknown' | 'never_run';
@@ -23,3 +25,6 @@ export async function fetchJobHealth(): Promise<JobHealth[]> {
   // Generated types cannot tell which columns may be null; the function's comment says.
   return data as JobHealth[];
 }
+
+/** The health of every scheduled job (read when the page opens; the cache keeps it a minute). */
+export const jobHealthOptions = () => queryOptions({ queryKey: scheduledJobKeys.health, queryFn: fetchJobHealth });

@@ -1,3 +1,6 @@
+import { queryOptions } from '@tanstack/react-query';
+
+import { tagKeys } from '@/api/tags.ts';
 import { supabase } from '@/lib/supabase.ts';
 
 import type { TagInput } from '../schemas/tag.ts';
@@ -10,11 +13,6 @@ export interface TagWithUsage {
   description: string | null;
   customer_count: number;
 }
-
-export const tagKeys = {
-  all: ['tags'] as const,
-  usage: ['tags', 'usage'] as const,
-};
 
 export async function fetchTagUsage(): Promise<TagWithUsage[]> {
   const { data, error } = await supabase
@@ -32,6 +30,9 @@ export async function fetchTagUsage(): Promise<TagWithUsage[]> {
     customer_count: tag.customer_count ?? 0,
   }));
 }
+
+/** Under the tags' one key root, so any change to tags refreshes the counts too. */
+export const tagUsageOptions = () => queryOptions({ queryKey: [...tagKeys.all, 'usage'], queryFn: fetchTagUsage });
 
 const toRow = (input: TagInput) => ({
   name: input.name,

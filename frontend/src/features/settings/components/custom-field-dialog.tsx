@@ -9,7 +9,7 @@ import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
-import type { CustomFieldDefinition } from '../api/custom-fields.ts';
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
 import { useCustomFieldMutations } from '../hooks/use-custom-fields.ts';
 import {
   CUSTOM_FIELD_TYPES,

@@ -7,23 +7,25 @@ import { Toaster } from '@/components/ui/toaster.tsx';
 import { createQueryClient } from '@/lib/query-client.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
-import {
-  createCustomField,
-  deleteCustomField,
-  fetchCustomFields,
-  updateCustomField,
-  type CustomFieldDefinition,
-} from '../api/custom-fields.ts';
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
+
+import { createCustomField, deleteCustomField, updateCustomField } from '../api/custom-fields.ts';
 import { CustomFieldsSettings } from './custom-fields-settings.tsx';
 
+// The shared list's options factory, with its request swapped (src/testing/mock-query.ts).
+const fetchCustomFields = vi.hoisted(() => vi.fn());
+vi.mock(import('@/api/custom-fields.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return { ...actual, customFieldsOptions: withRequest(actual.customFieldsOptions, fetchCustomFields) };
+});
 vi.mock(import('../api/custom-fields.ts'), async (original) => ({
   ...(await original()),
-  fetchCustomFields: vi.fn(),
   createCustomField: vi.fn(),
   updateCustomField: vi.fn(),
   deleteCustomField: vi.fn(),
 }));
-const fetchMock = vi.mocked(fetchCustomFields);
+const fetchMock = fetchCustomFields;
 const createMock = vi.mocked(createCustomField);
 const updateMock = vi.mocked(updateCustomField);
 const deleteMock = vi.mocked(deleteCustomField);

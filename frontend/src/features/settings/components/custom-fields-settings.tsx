@@ -9,7 +9,7 @@ import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
-import type { CustomFieldDefinition } from '../api/custom-fields.ts';
+import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
 import { useCustomFieldMutations, useCustomFields } from '../hooks/use-custom-fields.ts';
 import { customFieldErrorKey } from '../utils/database-errors.ts';
 import { CustomFieldDialog } from './custom-field-dialog.tsx';

@@ -9,10 +9,13 @@ import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { fetchJobHealth, type JobHealth } from '../api/scheduled-jobs.ts';
 import { ScheduledJobsSettings } from './scheduled-jobs-settings.tsx';
 
-vi.mock(import('../api/scheduled-jobs.ts'), async (original) => ({
-  ...(await original()),
-  fetchJobHealth: vi.fn(),
-}));
+// The options factory calls its own module's fetcher: both are swapped (src/testing/mock-query.ts).
+vi.mock(import('../api/scheduled-jobs.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  const fetchJobHealth = vi.fn();
+  return { ...actual, fetchJobHealth, jobHealthOptions: withRequest(actual.jobHealthOptions, fetchJobHealth) };
+});
 
 const job = (fields: Partial<JobHealth>): JobHealth => ({
   job_name: 'check-alerts',

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
+import { TagChip } from '@/components/tag-chip.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
@@ -121,15 +122,5 @@ function TagForm({ tag, title, onDone }: { tag: TagWithUsage | null; title: stri
         </Button>
       </div>
     </form>
-  );
-}
-
-/** A tag as customers show it: its colour as a dot, the name in readable text. */
-export function TagChip({ name, colour }: { name: string; colour: string }) {
-  return (
-    <span className="tag-chip">
-      <span className="tag-dot" style={{ background: colour }} aria-hidden="true" />
-      {name}
-    </span>
   );
 }

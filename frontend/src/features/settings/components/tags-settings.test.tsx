@@ -8,16 +8,24 @@ import { createQueryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
-import { createTag, deleteTag, fetchTagUsage, updateTag, type TagWithUsage } from '../api/tags.ts';
+import { createTag, deleteTag, updateTag, type TagWithUsage } from '../api/tags.ts';
 import { TagsSettings, type TagsSettingsProps } from './tags-settings.tsx';
 
-vi.mock(import('../api/tags.ts'), async (original) => ({
-  ...(await original()),
-  fetchTagUsage: vi.fn(),
-  createTag: vi.fn(),
-  updateTag: vi.fn(),
-  deleteTag: vi.fn(),
-}));
+// The usage list's options factory calls its own module's fetcher: it is swapped with the
+// request (src/testing/mock-query.ts).
+const fetchTagUsage = vi.hoisted(() => vi.fn());
+vi.mock(import('../api/tags.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return {
+    ...actual,
+    fetchTagUsage,
+    tagUsageOptions: withRequest(actual.tagUsageOptions, fetchTagUsage),
+    createTag: vi.fn(),
+    updateTag: vi.fn(),
+    deleteTag: vi.fn(),
+  };
+});
 const fetchMock = vi.mocked(fetchTagUsage);
 const createMock = vi.mocked(createTag);
 const updateMock = vi.mocked(updateTag);

@@ -2,6 +2,7 @@ import { Pencil, Plus, Tags, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { TagChip } from '@/components/tag-chip.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
@@ -12,7 +13,7 @@ import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import type { TagWithUsage } from '../api/tags.ts';
 import { useTagUsage } from '../hooks/use-tags.ts';
 import { DeleteTagDialog } from './delete-tag-dialog.tsx';
-import { TagChip, TagDialog } from './tag-dialog.tsx';
+import { TagDialog } from './tag-dialog.tsx';
 
 import './settings.css';
 

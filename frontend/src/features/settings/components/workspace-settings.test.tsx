@@ -8,14 +8,31 @@ import { createQueryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
-import { fetchCurrencies, fetchLanguages, fetchWorkspaceSettings, updateWorkspaceSettings } from '../api/workspace.ts';
+import { updateWorkspaceSettings } from '../api/workspace.ts';
 import { WorkspaceSettings } from './workspace-settings.tsx';
 
-vi.mock(import('../api/workspace.ts'), async (original) => ({
-  ...(await original()),
+// The shared queries' options factories, with their requests swapped (src/testing/mock-query.ts).
+const { fetchWorkspaceSettings, fetchCurrencies, fetchLanguages } = vi.hoisted(() => ({
   fetchWorkspaceSettings: vi.fn(),
   fetchCurrencies: vi.fn(),
   fetchLanguages: vi.fn(),
+}));
+vi.mock(import('@/api/workspace.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return { ...actual, workspaceSettingsOptions: withRequest(actual.workspaceSettingsOptions, fetchWorkspaceSettings) };
+});
+vi.mock(import('@/api/reference.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return {
+    ...actual,
+    currenciesOptions: withRequest(actual.currenciesOptions, fetchCurrencies),
+    languagesOptions: withRequest(actual.languagesOptions, fetchLanguages),
+  };
+});
+vi.mock(import('../api/workspace.ts'), async (original) => ({
+  ...(await original()),
   updateWorkspaceSettings: vi.fn(),
 }));
 
@@ -24,17 +41,17 @@ describe('WorkspaceSettings', () => {
     vi.resetAllMocks();
     useToastStore.setState({ toasts: [] });
     usePreferencesStore.setState({ timeZone: 'Europe/Madrid', language: 'en' });
-    vi.mocked(fetchWorkspaceSettings).mockResolvedValue({
+    fetchWorkspaceSettings.mockResolvedValue({
       base_currency: 'EUR',
       default_language: 'en',
       require_mfa: false,
       updated_at: '2026-11-20T15:30:00Z',
     });
-    vi.mocked(fetchCurrencies).mockResolvedValue([
+    fetchCurrencies.mockResolvedValue([
       { code: 'EUR', name: 'Euro' },
       { code: 'USD', name: 'US Dollar' },
     ]);
-    vi.mocked(fetchLanguages).mockResolvedValue([
+    fetchLanguages.mockResolvedValue([
       { code: 'en', name: 'English' },
       { code: 'es', name: 'Spanish' },
     ]);

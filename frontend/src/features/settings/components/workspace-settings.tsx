@@ -10,7 +10,8 @@ import { formatDateTime } from '@/lib/dates.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
-import type { ReferenceItem, WorkspaceSettingsRow } from '../api/workspace.ts';
+import type { ReferenceItem } from '@/api/reference.ts';
+import type { WorkspaceSettingsRow } from '@/api/workspace.ts';
 import {
   useCurrencies,
   useLanguages,

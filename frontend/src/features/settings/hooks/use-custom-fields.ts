@@ -1,16 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import {
-  createCustomField,
-  customFieldKeys,
-  deleteCustomField,
-  fetchCustomFields,
-  updateCustomField,
-} from '../api/custom-fields.ts';
+import { customFieldKeys, customFieldsOptions } from '@/api/custom-fields.ts';
+
+import { createCustomField, deleteCustomField, updateCustomField } from '../api/custom-fields.ts';
 import type { CustomFieldInput } from '../schemas/custom-field.ts';
 
 export function useCustomFields() {
-  return useQuery({ queryKey: customFieldKeys.all, queryFn: fetchCustomFields });
+  return useQuery(customFieldsOptions());
 }
 
 /** Save and delete; the customer forms that render these definitions refetch them too. */

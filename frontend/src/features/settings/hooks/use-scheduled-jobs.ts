@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 
-import { fetchJobHealth, scheduledJobKeys } from '../api/scheduled-jobs.ts';
+import { jobHealthOptions } from '../api/scheduled-jobs.ts';
 
-/** The health of every scheduled job (read when the page opens; the cache keeps it a minute). */
 export function useJobHealth() {
-  return useQuery({ queryKey: scheduledJobKeys.health, queryFn: fetchJobHealth });
+  return useQuery(jobHealthOptions());
 }

@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { createTag, deleteTag, fetchTagUsage, tagKeys, updateTag } from '../api/tags.ts';
+import { tagKeys } from '@/api/tags.ts';
+
+import { createTag, deleteTag, tagUsageOptions, updateTag } from '../api/tags.ts';
 import type { TagInput } from '../schemas/tag.ts';
 
 export function useTagUsage() {
-  return useQuery({ queryKey: tagKeys.usage, queryFn: fetchTagUsage });
+  return useQuery(tagUsageOptions());
 }
 
 /** Create, edit and delete; every tag list in the app (customer filters, editors) refetches. */

@@ -1,27 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import {
-  fetchCurrencies,
-  fetchLanguages,
-  fetchWorkspaceSettings,
-  updateWorkspaceSettings,
-  workspaceKeys,
-} from '../api/workspace.ts';
+import { currenciesOptions, languagesOptions } from '@/api/reference.ts';
+import { workspaceKeys, workspaceSettingsOptions } from '@/api/workspace.ts';
+
+import { updateWorkspaceSettings } from '../api/workspace.ts';
 import type { WorkspaceInput } from '../schemas/workspace.ts';
 
-// ISO lists change only with a migration: keep them for the whole session.
-const REFERENCE = { staleTime: Infinity, gcTime: Infinity } as const;
-
 export function useWorkspaceSettings() {
-  return useQuery({ queryKey: workspaceKeys.settings, queryFn: fetchWorkspaceSettings });
+  return useQuery(workspaceSettingsOptions());
 }
 
 export function useCurrencies() {
-  return useQuery({ queryKey: workspaceKeys.currencies, queryFn: fetchCurrencies, ...REFERENCE });
+  return useQuery(currenciesOptions());
 }
 
 export function useLanguages() {
-  return useQuery({ queryKey: workspaceKeys.languages, queryFn: fetchLanguages, ...REFERENCE });
+  return useQuery(languagesOptions());
 }
 
 export function useUpdateWorkspaceSettings() {

@@ -1,21 +1,18 @@
 import { FunctionsHttpError } from '@supabase/supabase-js';
+import { queryOptions } from '@tanstack/react-query';
 
+import { teamMemberKeys } from '@/api/team-members.ts';
+import type { TeamRole } from '@/lib/permissions.ts';
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
 import type { InviteInput } from '../schemas/invite.ts';
-import { memberKeys } from './members.ts';
-
-export type TeamRole = Database['public']['Enums']['team_role'];
-export const TEAM_ROLES: readonly TeamRole[] = ['admin', 'manager', 'agent', 'readonly'];
 
 /** A row of the team list: the member plus when they were invited and last signed in. */
 export type DirectoryMember = Database['public']['Functions']['team_directory']['Returns'][number];
 
-export const teamKeys = {
-  // Under memberKeys.all, so invalidating the team also refreshes the signed-in member's row.
-  directory: [...memberKeys.all, 'directory'] as const,
-};
+// Under the team's one key root: any change to the team refreshes every list of members.
+const directoryKey = [...teamMemberKeys.all, 'directory'] as const;
 
 /** The whole team (a workspace has tens of members, not thousands: one request, no paging). */
 export async function fetchTeamDirectory(): Promise<DirectoryMember[]> {
@@ -23,6 +20,8 @@ export async function fetchTeamDirectory(): Promise<DirectoryMember[]> {
   if (error) throw error;
   return data;
 }
+
+export const teamDirectoryOptions = () => queryOptions({ queryKey: directoryKey, queryFn: fetchTeamDirectory });
 
 export type MemberChange = { role: TeamRole } | { active: boolean };
 

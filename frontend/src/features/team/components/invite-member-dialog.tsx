@@ -7,9 +7,9 @@ import { Button } from '@/components/ui/button.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { TEAM_ROLES } from '@/lib/permissions.ts';
 import { toast } from '@/stores/toast-store.ts';
 
-import { TEAM_ROLES } from '../api/team.ts';
 import { useInviteMember } from '../hooks/use-team.ts';
 import { inviteSchema, type InviteInput } from '../schemas/invite.ts';
 import { inviteErrorKey } from '../utils/team-errors.ts';

@@ -7,18 +7,19 @@ import { Button } from '@/components/ui/button.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from '@/lib/i18n.ts';
+import { timeZoneOptions } from '@/lib/time-zone-options.ts';
+import { useViewer } from '@/lib/viewer.ts';
 import { toast } from '@/stores/toast-store.ts';
 
-import type { TeamMember } from '../api/members.ts';
-import { useUpdateOwnProfile } from '../hooks/use-current-member.ts';
+import { useUpdateOwnProfile } from '../hooks/use-own-profile.ts';
 import { profileSchema, type ProfileInput } from '../schemas/profile.ts';
-import { timeZoneOptions } from '../utils/time-zone-options.ts';
 
 /** Own name, language and time zone; saved to team_members and applied to the app at once. */
-export function ProfileForm({ member }: { member: TeamMember }) {
+export function ProfileForm() {
   const { t } = useTranslation('settings');
+  const viewer = useViewer();
   const update = useUpdateOwnProfile();
-  const zones = useMemo(() => timeZoneOptions(member.timezone), [member.timezone]);
+  const zones = useMemo(() => timeZoneOptions(viewer.timeZone), [viewer.timeZone]);
   const {
     register,
     handleSubmit,
@@ -27,9 +28,9 @@ export function ProfileForm({ member }: { member: TeamMember }) {
   } = useForm<ProfileInput>({
     resolver: zodResolver(profileSchema),
     defaultValues: {
-      fullName: member.full_name,
-      language: isLanguage(member.language) ? member.language : 'en',
-      timeZone: member.timezone,
+      fullName: viewer.fullName,
+      language: isLanguage(viewer.language) ? viewer.language : 'en',
+      timeZone: viewer.timeZone,
     },
   });
 
@@ -46,7 +47,7 @@ export function ProfileForm({ member }: { member: TeamMember }) {
   const message = (key?: string) => (key ? t(key) : undefined);
   return (
     <form className="settings-form" aria-label={t('profile.form')} noValidate onSubmit={onSubmit}>
-      <TextField label={t('profile.email')} value={member.email} readOnly />
+      <TextField label={t('profile.email')} value={viewer.email} readOnly />
       <TextField
         label={t('profile.fullName')}
         autoComplete="name"

@@ -6,8 +6,9 @@ import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { can } from '@/lib/permissions.ts';
+import { useViewer } from '@/lib/viewer.ts';
 
-import { useCurrentMember } from '../hooks/use-current-member.ts';
 import { useTeamDirectory } from '../hooks/use-team.ts';
 import { InviteMemberDialog } from './invite-member-dialog.tsx';
 import { TeamTable } from './team-table.tsx';
@@ -15,10 +16,10 @@ import { TeamTable } from './team-table.tsx';
 /** The team page's content: who is on the team, and for admins, inviting and managing them. */
 export function TeamSettings() {
   const { t } = useTranslation('settings');
-  const me = useCurrentMember();
+  const viewer = useViewer();
   const team = useTeamDirectory();
   const [inviting, setInviting] = useState(false);
-  const isAdmin = me.data?.role === 'admin' && me.data.active;
+  const isAdmin = can(viewer, 'manageTeam');
 
   return (
     <section className="team-settings" aria-labelledby="team-heading">
@@ -34,14 +35,14 @@ export function TeamSettings() {
           </Button>
         ) : null}
       </div>
-      {team.isPending || me.isPending ? (
+      {team.isPending ? (
         <Skeleton lines={4} label={t('team.loading')} />
       ) : team.isError ? (
         <ErrorState description={t('team.loadFailed')} onRetry={() => void team.refetch()} />
       ) : team.data.length === 0 ? (
         <EmptyState icon={Users} title={t('team.empty')} headingLevel={3} />
       ) : (
-        <TeamTable members={team.data} currentUserId={me.data?.user_id ?? ''} canManage={isAdmin} />
+        <TeamTable members={team.data} currentUserId={viewer.userId} canManage={isAdmin} />
       )}
       {isAdmin ? <InviteMemberDialog open={inviting} onOpenChange={setInviting} /> : null}
     </section>

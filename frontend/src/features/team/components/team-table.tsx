@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { RoleBadge } from '@/components/role-badge.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { formatRelative } from '@/lib/dates.ts';
+import { TEAM_ROLES, type TeamRole } from '@/lib/permissions.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
-import { TEAM_ROLES, type DirectoryMember, type TeamRole } from '../api/team.ts';
+import { type DirectoryMember } from '../api/team.ts';
 import { useInviteMember, useUpdateMember } from '../hooks/use-team.ts';
 import { inviteErrorKey, memberChangeErrorKey } from '../utils/team-errors.ts';
 import { DeactivateMemberDialog } from './deactivate-member-dialog.tsx';
@@ -116,7 +118,7 @@ export function TeamTable({ members, currentUserId, canManage }: TeamTableProps)
                       ))}
                     </select>
                   ) : (
-                    t(`team.roles.${member.role}`)
+                    <RoleBadge role={member.role} label={t(`team.roles.${member.role}`)} />
                   )}
                 </td>
                 <td data-label={t('team.columns.timeZone')}>{member.timezone.replace(/_/g, ' ')}</td>

@@ -1,18 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { fetchTeamDirectory, inviteMember, teamKeys, updateMember, type MemberChange } from '../api/team.ts';
+import { teamMemberKeys } from '@/api/team-members.ts';
+
+import { inviteMember, teamDirectoryOptions, updateMember, type MemberChange } from '../api/team.ts';
 import type { InviteInput } from '../schemas/invite.ts';
 
 export function useTeamDirectory() {
-  return useQuery({ queryKey: teamKeys.directory, queryFn: fetchTeamDirectory });
+  return useQuery(teamDirectoryOptions());
 }
 
-/** Role and access changes; the list is refetched so it shows what the database kept. */
+/** Role and access changes; every list of members is refetched so it shows what the database kept. */
 export function useUpdateMember() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ userId, change }: { userId: string; change: MemberChange }) => updateMember(userId, change),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: teamKeys.directory }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: teamMemberKeys.all }),
   });
 }
 
@@ -21,7 +23,8 @@ export function useInviteMember() {
   return useMutation({
     mutationFn: (input: InviteInput) => inviteMember(input),
     onSuccess: (result) => {
-      if (result.ok) void queryClient.invalidateQueries({ queryKey: teamKeys.directory });
+      // The new member is offered as an owner and assignee elsewhere at once.
+      if (result.ok) void queryClient.invalidateQueries({ queryKey: teamMemberKeys.all });
     },
   });
 }
