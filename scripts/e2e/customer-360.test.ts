@@ -4,24 +4,12 @@
  * database's rules (an agent gets a plain no-access page for someone else's customer, a
  * read-only member gets no edit action).
  */
-import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTeamMember, type AppUser } from '../testing/support/app-user.ts';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signedInPage, useBrowserApp } from '../testing/support/browser.ts';
 import { createCustomer, createOrder, currencies, uniqueTag } from '../testing/support/commerce.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
-
-async function signIn(browser: Browser, appUrl: string, member: AppUser): Promise<Page> {
-  // Each page is its own browser context: its own storage, so its own session.
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${appUrl}/sign-in`);
-  await page.getByLabel('Email').fill(member.email);
-  await page.getByLabel('Password').fill(member.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: new RegExp(member.fullName) }).waitFor({ timeout: 15_000 });
-  return page;
-}
 
 const money = (amount: string | number, currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).format(Number(amount));
@@ -56,7 +44,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
   }, 60_000);
 
   it('shows the name as soon as the row arrives, and the figures the database keeps', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, ctx.member);
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
     await page.goto(`${ctx.app.url}/customers/${customerId}`);
     await page.getByRole('heading', { level: 1, name: `Greta ${lastName}` }).waitFor({ timeout: 10_000 });
 
@@ -82,8 +70,8 @@ describe('customer 360 (Chromium against the local stack)', () => {
 
   it('shows a note added in one browser in another one, live, without a reload', async () => {
     const [writer, watcher] = await Promise.all([
-      signIn(ctx.browser, ctx.app.url, ctx.member),
-      signIn(ctx.browser, ctx.app.url, colleague),
+      signedInPage(ctx.browser, ctx.app.url, ctx.member),
+      signedInPage(ctx.browser, ctx.app.url, colleague),
     ]);
     const timeline = `${ctx.app.url}/customers/${customerId}?tab=timeline`;
     await Promise.all([writer.goto(timeline), watcher.goto(timeline)]);
@@ -120,7 +108,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
   });
 
   it('shows a new order live: in the Orders tab and in the figures', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, colleague);
+    const page = await signedInPage(ctx.browser, ctx.app.url, colleague);
     await page.goto(`${ctx.app.url}/customers/${customerId}?tab=orders`);
     const orders = page.getByRole('table', { name: 'This customer’s orders' });
     await orders.waitFor({ timeout: 10_000 });
@@ -145,7 +133,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
   });
 
   it('creates a task for a colleague and ticks it off', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, ctx.member);
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
     await page.goto(`${ctx.app.url}/customers/${customerId}?tab=timeline`);
     await page.getByRole('button', { name: 'Create task' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create a task' });
@@ -176,7 +164,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
   });
 
   it('tags and untags the customer, creating a tag on the way', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, ctx.member);
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
     await page.goto(`${ctx.app.url}/customers/${customerId}`);
     const tag = `Loyal ${uniqueTag()}`;
     await page.getByRole('combobox', { name: 'Add tag' }).fill(tag);
@@ -199,7 +187,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
   });
 
   it('tells an agent plainly that someone else’s customer is not theirs to see', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, agent);
+    const page = await signedInPage(ctx.browser, ctx.app.url, agent);
     await page.goto(`${ctx.app.url}/customers/${customerId}`);
     await page.getByRole('heading', { level: 1, name: 'Customer not available' }).waitFor({ timeout: 10_000 });
     await page.getByText('Agents see only the customers they own.', { exact: false }).waitFor();
@@ -210,7 +198,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
   });
 
   it('gives a read-only member the whole 360 and no edit action', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, reader);
+    const page = await signedInPage(ctx.browser, ctx.app.url, reader);
     await page.goto(`${ctx.app.url}/customers/${customerId}`);
     await page.getByRole('heading', { level: 1, name: `Greta ${lastName}` }).waitFor({ timeout: 10_000 });
     await page.getByRole('tab', { name: 'Overview' }).focus();

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTeamMember, type AppUser } from '../testing/support/app-user.ts';
+import { createTeamMember } from '../testing/support/app-user.ts';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
 /**
@@ -21,14 +20,6 @@ async function insertCustomer(fields: { lastName: string; ownerId?: string | nul
     [fields.lastName, `${fields.lastName.toLowerCase()}@example.test`, fields.ownerId ?? null, fields.country ?? 'DE'],
   );
   return id;
-}
-
-async function signIn(page: Page, url: string, member: AppUser) {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Email').fill(member.email);
-  await page.getByLabel('Password').fill(member.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: new RegExp(member.fullName) }).waitFor({ timeout: 15_000 });
 }
 
 /** Every data line of a CSV as its fields (the export has no quoted newlines in these rows). */

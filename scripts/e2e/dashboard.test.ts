@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { submitSignIn, useBrowserApp } from '../testing/support/browser.ts';
 import { createCustomer, createOrder } from '../testing/support/commerce.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
@@ -95,10 +95,7 @@ describe('the dashboard (Chromium against the local stack)', () => {
 
   async function signedInPage(): Promise<Page> {
     const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${ctx.app.url}/sign-in`);
-    await page.getByLabel('Email').fill(ctx.member.email);
-    await page.getByLabel('Password').fill(ctx.member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, ctx.app.url, ctx.member);
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor({ timeout: 15_000 });
     return page;
   }
@@ -185,10 +182,7 @@ describe('the dashboard (Chromium against the local stack)', () => {
     await adminSql(`update public.team_members set language = 'de' where user_id = $1`, [ctx.member.userId]);
     const expected = await expectedFigures(ctx.member.userId);
     const page = await ctx.browser.newPage({ viewport: { width: 390, height: 844 } });
-    await page.goto(`${ctx.app.url}/sign-in`);
-    await page.getByLabel('Email').fill(ctx.member.email);
-    await page.getByLabel('Password').fill(ctx.member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, ctx.app.url, ctx.member);
     await page.getByRole('heading', { name: 'Übersicht', level: 1 }).waitFor({ timeout: 15_000 });
     const revenue = page.getByRole('group', { name: 'Umsatz in diesem Monat', exact: true });
     await revenue.waitFor({ timeout: 10_000 });

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeamMember, type AppUser } from '../testing/support/app-user.ts';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { submitSignIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql, client } from '@cairn/local-stack/testing.ts';
 
 /** The current code for the setup key the page shows, as an authenticator app would compute it. */
@@ -19,13 +19,6 @@ async function codeFromSetupKey(page: Page): Promise<string> {
   const secret = (await page.getByLabel('Setup key', { exact: true }).textContent())?.trim() ?? '';
   expect(secret).toMatch(/^[A-Z2-7]+=*$/);
   return new TOTP({ secret, digits: 6, period: 30, algorithm: 'SHA1' }).generate();
-}
-
-async function signIn(page: Page, url: string, person: AppUser): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** What a password alone (aal1) reads through the REST API. */
@@ -62,7 +55,7 @@ describe('requiring two-step verification for the team (Chromium)', () => {
 
     // The admin enrols first (the database refuses the setting from a session without MFA).
     const admin = await ctx.browser.newPage();
-    await signIn(admin, ctx.app.url, ctx.member);
+    await submitSignIn(admin, ctx.app.url, ctx.member);
     await admin.getByRole('button', { name: /Mila Admin/ }).waitFor({ timeout: 10_000 });
     await admin.goto(`${ctx.app.url}/settings/profile`);
     await admin.getByRole('button', { name: 'Set up an authenticator app' }).click();
@@ -87,7 +80,7 @@ describe('requiring two-step verification for the team (Chromium)', () => {
 
     // The member signs in and is sent to the enrolment before anything else.
     const page = await ctx.browser.newPage();
-    await signIn(page, ctx.app.url, member);
+    await submitSignIn(page, ctx.app.url, member);
     await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor({ timeout: 10_000 });
     await page.getByLabel('Setup key', { exact: true }).waitFor({ timeout: 10_000 });
     expect(await seriousViolations(page)).toEqual([]);

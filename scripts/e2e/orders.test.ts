@@ -3,23 +3,12 @@
  * with both currencies and the rate at order time, the link back to the customer, and RLS
  * (an agent finds no order of a customer they do not own).
  */
-import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTeamMember, type AppUser } from '../testing/support/app-user.ts';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signedInPage, useBrowserApp } from '../testing/support/browser.ts';
 import { createCustomer, createOrder, currencies, uniqueTag } from '../testing/support/commerce.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
-
-async function signIn(browser: Browser, appUrl: string, member: AppUser): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${appUrl}/sign-in`);
-  await page.getByLabel('Email').fill(member.email);
-  await page.getByLabel('Password').fill(member.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: new RegExp(member.fullName) }).waitFor({ timeout: 15_000 });
-  return page;
-}
 
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount);
@@ -65,7 +54,7 @@ describe('orders (Chromium against the local stack)', () => {
   }, 60_000);
 
   it('finds orders by number or customer, filters by status, and keeps it all in the URL', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, ctx.member);
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
     await page.goto(`${ctx.app.url}/orders`);
     await page.getByRole('heading', { level: 1, name: 'Orders' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search' }).fill(customerName);
@@ -93,7 +82,7 @@ describe('orders (Chromium against the local stack)', () => {
   });
 
   it('goes from the list to the order, and from the order to its customer', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, ctx.member);
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
     // Typed without Shopify's "#": still found.
     await page.goto(`${ctx.app.url}/orders?q=${encodeURIComponent(paidNumber.slice(1))}`);
     await page.getByRole('link', { name: paidNumber }).click();
@@ -121,7 +110,7 @@ describe('orders (Chromium against the local stack)', () => {
   });
 
   it('shows an agent no order of a customer they do not own, and says so plainly', async () => {
-    const page = await signIn(ctx.browser, ctx.app.url, agent);
+    const page = await signedInPage(ctx.browser, ctx.app.url, agent);
     await page.goto(`${ctx.app.url}/orders?q=${encodeURIComponent(paidNumber)}`);
     await page.getByRole('heading', { name: 'No orders match' }).waitFor({ timeout: 10_000 });
     const [order] = await adminSql<{ id: string }>(`select id from public.orders where order_number = $1`, [

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { createOrder, uniqueTag } from '../testing/support/commerce.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
@@ -32,11 +32,7 @@ describe('global search (Chromium against the local stack)', () => {
 
   async function signedInPage(): Promise<Page> {
     const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${ctx.app.url}/sign-in`);
-    await page.getByLabel('Email').fill(ctx.member.email);
-    await page.getByLabel('Password').fill(ctx.member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: /Sam Searcher/ }).waitFor({ timeout: 15_000 });
+    await signIn(page, ctx.app.url, ctx.member);
     return page;
   }
 

@@ -7,17 +7,13 @@ import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTeamMember, type AppUser } from '../testing/support/app-user.ts';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { uniqueTag } from '../testing/support/commerce.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
 async function signedInPage(browser: Browser, url: string, person: AppUser): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: new RegExp(person.fullName) }).waitFor({ timeout: 10_000 });
+  await signIn(page, url, person);
   return page;
 }
 

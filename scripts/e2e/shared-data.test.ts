@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
 const run = randomUUID().slice(0, 8);
@@ -19,11 +19,7 @@ describe('shared data across features (Chromium)', () => {
 
   async function signedInPage(): Promise<Page> {
     const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${ctx.app.url}/sign-in`);
-    await page.getByLabel('Email').fill(ctx.member.email);
-    await page.getByLabel('Password').fill(ctx.member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: /Sheila Shared/ }).waitFor({ timeout: 15_000 });
+    await signIn(page, ctx.app.url, ctx.member);
     return page;
   }
 

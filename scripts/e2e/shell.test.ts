@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from '../testing/support/axe.ts';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
 const SECTIONS = ['Dashboard', 'Customers', 'Orders', 'Pipeline', 'Segments', 'Analytics', 'Settings'];
@@ -11,11 +11,7 @@ describe('the app shell (Chromium against the local stack)', () => {
 
   async function signedInPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
     const page = await ctx.browser.newPage({ viewport });
-    await page.goto(`${ctx.app.url}/sign-in`);
-    await page.getByLabel('Email').fill(ctx.member.email);
-    await page.getByLabel('Password').fill(ctx.member.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: /Grace Hopper/ }).waitFor({ timeout: 15_000 });
+    await signIn(page, ctx.app.url, ctx.member);
     return page;
   }
 

@@ -4,17 +4,9 @@
  * the link, chooses a password on /accept-invite (which accepts the invitation: until then the
  * team row grants nothing), lands in the app with the invited role, and can sign in again.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useBrowserApp } from '../testing/support/browser.ts';
+import { submitSignIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql, firstLink, mail, uniqueEmail } from '@cairn/local-stack/testing.ts';
-
-async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
 
 describe('inviting a team member (Chromium)', () => {
   const ctx = useBrowserApp({ role: 'admin', fullName: 'Ines Inviter' });
@@ -23,7 +15,7 @@ describe('inviting a team member (Chromium)', () => {
   it('an admin invites, the member accepts by email, sets a password and signs in with the role', async () => {
     const invitee = uniqueEmail('invitee');
     const admin = await ctx.browser.newPage();
-    await signIn(admin, ctx.app.url, ctx.member.email, ctx.member.password);
+    await submitSignIn(admin, ctx.app.url, ctx.member);
     await admin.getByRole('button', { name: /Ines Inviter/ }).waitFor({ timeout: 10_000 });
 
     await admin.getByRole('link', { name: 'Settings' }).click();
@@ -64,7 +56,7 @@ describe('inviting a team member (Chromium)', () => {
     // Signed out and in again with the new password: the account is really theirs.
     await member.getByRole('button', { name: 'Sign out' }).click();
     await member.waitForURL(/\/sign-in/, { timeout: 10_000 });
-    await signIn(member, ctx.app.url, invitee, password);
+    await submitSignIn(member, ctx.app.url, { email: invitee, password });
     await userMenu.waitFor({ timeout: 10_000 });
     // As a manager they read the team but are offered no admin actions.
     await member.goto(`${ctx.app.url}/settings/team`);

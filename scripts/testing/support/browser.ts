@@ -2,7 +2,7 @@
  * Browser tests: Debian's Chromium driven by playwright-core, against the app served by Vite
  * and pointed at the test stack.
  */
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser, startApp as startAppOn, type RunningApp } from '../../lib/browser.ts';
 import { createTeamMember, type AppUser } from './app-user.ts';
@@ -39,4 +39,34 @@ export function useBrowserApp(member: Parameters<typeof createTeamMember>[0] = {
     await context.app?.stop();
   });
   return context;
+}
+
+/** Fills and submits the sign-in form; waits for nothing after (a shell, an MFA challenge, an error). */
+export async function submitSignIn(
+  page: Page,
+  appUrl: string,
+  credentials: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${appUrl}/sign-in`);
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs the member in and waits until the shell's user menu shows their name. */
+export async function signIn(page: Page, appUrl: string, member: AppUser): Promise<void> {
+  await submitSignIn(page, appUrl, member);
+  await page.getByRole('button', { name: new RegExp(member.fullName) }).waitFor({ timeout: 15_000 });
+}
+
+/** A new page, with a browser context (so a session) of its own, signed in as the member. */
+export async function signedInPage(
+  browser: Browser,
+  appUrl: string,
+  member: AppUser,
+  viewport = { width: 1280, height: 900 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await signIn(page, appUrl, member);
+  return page;
 }
