@@ -53,25 +53,20 @@ describe('custom_field_definitions: access rules', () => {
   afterAll(() => cast?.end());
 
   describe('select', () => {
+    const readDefinition = (caller: Caller) =>
+      cast.client(caller).from('custom_field_definitions').select('id').eq('id', definitionId);
+
     it.each<Caller>(['admin', 'manager', 'agent', 'readonly', 'service_role'])(
       '%s reads the definitions',
       async (caller) => {
-        const { data, error } = await cast
-          .client(caller)
-          .from('custom_field_definitions')
-          .select('id')
-          .eq('id', definitionId);
+        const { data, error } = await readDefinition(caller);
         expect(error).toBeNull();
         expect(data).toEqual([{ id: definitionId }]);
       },
     );
 
     it.each<Caller>(['shopper', 'stranger'])('%s sees no definitions', async (caller) => {
-      const { data, error } = await cast
-        .client(caller)
-        .from('custom_field_definitions')
-        .select('id')
-        .eq('id', definitionId);
+      const { data, error } = await readDefinition(caller);
       expect(error).toBeNull();
       expect(data).toEqual([]);
     });

@@ -141,6 +141,28 @@ describe('customer owner under concurrent writes', () => {
     return { done: running };
   }
 
+  /**
+   * A manager moves the customer to agent2 while another transaction holds an uncommitted write
+   * (`sql`): the move waits for it, and succeeds once it commits.
+   */
+  async function reassignWhileWriting(customer: string, sql: string, params: unknown[]): Promise<void> {
+    const writer = new pg.Client({ connectionString: config.adminDbUrl });
+    await writer.connect();
+    try {
+      await writer.query('begin');
+      await writer.query(sql, params);
+      const reassigning = await startAndSettle(
+        () =>
+          cast.client('manager').from('customers').update({ owner_id: cast.people.agent2.userId }).eq('id', customer),
+        '%customers%',
+      );
+      await writer.query('commit');
+      expect((await reassigning.done).error).toBeNull();
+    } finally {
+      await writer.end();
+    }
+  }
+
   it('a note written while a manager reassigns the customer never keeps the old owner', async () => {
     const customer = await createCustomer(cast.people.agent.userId);
     const holder = new pg.Client({ connectionString: config.adminDbUrl });
@@ -173,29 +195,11 @@ describe('customer owner under concurrent writes', () => {
 
   it('a reassignment waits for a note being written, and carries the new owner onto it', async () => {
     const customer = await createCustomer(cast.people.agent.userId);
-    const writer = new pg.Client({ connectionString: config.adminDbUrl });
-    await writer.connect();
-    try {
-      await writer.query('begin');
-      await writer.query(
-        `insert into public.activities (customer_id, kind, subject) values ($1, 'note', 'In flight')`,
-        [customer],
-      );
-      const reassigning = await startAndSettle(
-        () =>
-          cast
-            .client('manager')
-            .from('customers')
-            .update({ owner_id: cast.people.agent2.userId })
-            .eq('id', customer)
-            .select('owner_id'),
-        '%customers%',
-      );
-      await writer.query('commit');
-      expect((await reassigning.done).error).toBeNull();
-    } finally {
-      await writer.end();
-    }
+    await reassignWhileWriting(
+      customer,
+      `insert into public.activities (customer_id, kind, subject) values ($1, 'note', 'In flight')`,
+      [customer],
+    );
     expect(await staleRows(customer)).toBe(0);
     const seen = await cast.client('agent2').from('activities').select('subject').eq('customer_id', customer);
     expect(seen.data).toEqual([{ subject: 'In flight' }]);
@@ -204,24 +208,11 @@ describe('customer owner under concurrent writes', () => {
   it('a line item added to an order while its customer is reassigned follows the new owner', async () => {
     const customer = await createCustomer(cast.people.agent.userId);
     const orderId = await createOrder({ customerId: customer, total: 40 });
-    const writer = new pg.Client({ connectionString: config.adminDbUrl });
-    await writer.connect();
-    try {
-      await writer.query('begin');
-      await writer.query(
-        `insert into public.order_items (order_id, title, quantity, unit_price, total, currency) values ($1, 'Late line', 1, 40, 40, 'EUR')`,
-        [orderId],
-      );
-      const reassigning = await startAndSettle(
-        () =>
-          cast.client('manager').from('customers').update({ owner_id: cast.people.agent2.userId }).eq('id', customer),
-        '%customers%',
-      );
-      await writer.query('commit');
-      expect((await reassigning.done).error).toBeNull();
-    } finally {
-      await writer.end();
-    }
+    await reassignWhileWriting(
+      customer,
+      `insert into public.order_items (order_id, title, quantity, unit_price, total, currency) values ($1, 'Late line', 1, 40, 40, 'EUR')`,
+      [orderId],
+    );
     expect(await staleRows(customer)).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
+import { createCustomer } from '../../../scripts/testing/support/commerce.ts';
 
 /**
  * Role matrices for message threads, messages, email templates and their variants; the thread
@@ -51,15 +52,8 @@ describe('message threads and messages: access rules', () => {
 
   beforeAll(async () => {
     cast = await createCast('messaging');
-    const customer = async (owner: string) =>
-      (
-        await adminSql<{ id: string }>(
-          `insert into public.customers (first_name, owner_id) values ('Messages', $1) returning id`,
-          [owner],
-        )
-      )[0].id;
-    agentsCustomer = await customer(cast.people.agent.userId);
-    agent2sCustomer = await customer(cast.people.agent2.userId);
+    agentsCustomer = await createCustomer(cast.people.agent.userId);
+    agent2sCustomer = await createCustomer(cast.people.agent2.userId);
     agentsThread = await thread(agentsCustomer);
     agent2sThread = await thread(agent2sCustomer);
     shoppersThread = await thread(cast.shopperCustomerId);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
+import { createCustomer } from '../../../scripts/testing/support/commerce.ts';
 
 /**
  * Role matrices for deal stages and deals; probability and closed_at kept by the database;
@@ -148,15 +149,8 @@ describe('deals: access rules', () => {
   beforeAll(async () => {
     cast = await createCast('deals');
     await loadStages();
-    const customer = async (owner: string) =>
-      (
-        await adminSql<{ id: string }>(
-          `insert into public.customers (first_name, owner_id) values ('Deals', $1) returning id`,
-          [owner],
-        )
-      )[0].id;
-    agentsCustomer = await customer(cast.people.agent.userId);
-    agent2sCustomer = await customer(cast.people.agent2.userId);
+    agentsCustomer = await createCustomer(cast.people.agent.userId);
+    agent2sCustomer = await createCustomer(cast.people.agent2.userId);
     agentsDeal = await deal(agentsCustomer, cast.people.agent.userId);
     agent2sDeal = await deal(agent2sCustomer, cast.people.agent2.userId);
     managersDealOnAgentsCustomer = await deal(agentsCustomer, cast.people.manager.userId);
