@@ -12,12 +12,10 @@
  */
 import { rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { CLI_DEFAULT_SIGNING_KEY, JwtKeys, signJwt } from '@cairn/local-stack/lib/jwt.ts';
-import { sleep } from '@cairn/local-stack/lib/wait.ts';
-import { percentile, timedGet } from './measure.ts';
+import { createBenchItems, percentile, timedGet } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench-jwt';
 process.env.CAIRN_STACK_PORT_BASE ??= '57521';
@@ -31,13 +29,7 @@ async function main(): Promise<void> {
   rmSync(config.dataDir, { recursive: true, force: true });
   await startStack(config);
 
-  const db = new pg.Client({ connectionString: config.adminDbUrl });
-  await db.connect();
-  await db.query(`create table if not exists public.bench_items (id bigint primary key, name text not null);
-    insert into public.bench_items select g, 'item ' || g from generate_series(1, 100) g on conflict do nothing;
-    grant select on public.bench_items to authenticated; notify pgrst, 'reload schema';`);
-  await db.end();
-  await sleep(500);
+  await createBenchItems(config.adminDbUrl, 'authenticated');
 
   const now = Math.floor(Date.now() / 1000);
   const claims = {

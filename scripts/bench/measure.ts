@@ -1,5 +1,7 @@
-/** What the benchmarks share: percentiles, and one timed HTTP GET. */
+/** What the benchmarks share: percentiles, one timed HTTP GET, and the table the REST timings read. */
 import { request, type Agent } from 'node:http';
+import pg from 'pg';
+import { sleep } from '@cairn/local-stack/lib/wait.ts';
 
 /** The p-th percentile of the samples (nearest rank); NaN when there are none. */
 export const percentile = (values: number[], p: number): number =>
@@ -20,4 +22,18 @@ export function timedGet(agent: Agent, port: number, path: string, headers: Reco
     req.on('error', reject);
     req.end();
   });
+}
+
+/** `public.bench_items` (100 rows) readable by `grantee`, and PostgREST's schema cache reloaded. */
+export async function createBenchItems(adminDbUrl: string, grantee: 'anon' | 'authenticated'): Promise<void> {
+  const db = new pg.Client({ connectionString: adminDbUrl });
+  await db.connect();
+  try {
+    await db.query(`create table if not exists public.bench_items (id bigint primary key, name text not null);
+      insert into public.bench_items select g, 'item ' || g from generate_series(1, 100) g on conflict do nothing;
+      grant select on public.bench_items to ${grantee}; notify pgrst, 'reload schema';`);
+  } finally {
+    await db.end();
+  }
+  await sleep(500);
 }

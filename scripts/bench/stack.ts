@@ -12,11 +12,10 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'node:http';
-import pg from 'pg';
 import { stackConfig, TEST_FUNCTIONS_DIR_ENV } from '@cairn/local-stack/config.ts';
 import { readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { sleep } from '@cairn/local-stack/lib/wait.ts';
-import { percentile, timedGet } from './measure.ts';
+import { createBenchItems, percentile, timedGet } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '57321';
@@ -85,13 +84,7 @@ async function main(): Promise<void> {
   await sleep(2000);
   const withFunction = rssMb(descendants(state.pid));
 
-  const db = new pg.Client({ connectionString: config.adminDbUrl });
-  await db.connect();
-  await db.query(`create table if not exists public.bench_items (id bigint primary key, name text not null);
-    insert into public.bench_items select g, 'item ' || g from generate_series(1, 100) g on conflict do nothing;
-    grant select on public.bench_items to anon; notify pgrst, 'reload schema';`);
-  await db.end();
-  await sleep(500);
+  await createBenchItems(config.adminDbUrl, 'anon');
 
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const path = '/bench_items?select=id,name&id=eq.42';
