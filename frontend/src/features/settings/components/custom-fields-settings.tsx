@@ -1,9 +1,9 @@
 import { ListPlus, Pencil, Plus, Trash2 } from 'lucide-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
@@ -128,7 +128,6 @@ export function CustomFieldsSettings() {
 function DeleteCustomFieldDialog({ field, onClose }: { field: CustomFieldDefinition | null; onClose: () => void }) {
   const { t } = useTranslation('settings');
   const { remove } = useCustomFieldMutations();
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const confirm = () => {
     if (!field) return;
     remove.mutate(field.id, {
@@ -143,21 +142,15 @@ function DeleteCustomFieldDialog({ field, onClose }: { field: CustomFieldDefinit
     });
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={field !== null}
-      onOpenChange={(open) => (open ? undefined : onClose())}
       title={t('customFields.deleteTitle', { label: field?.label ?? '' })}
       description={t('customFields.deleteDescription')}
-      initialFocus={cancelRef}
-    >
-      <div className="form-actions dialog-actions">
-        <Button ref={cancelRef} variant="secondary" onClick={onClose}>
-          {t('common:actions.cancel')}
-        </Button>
-        <Button className="button-danger" pending={remove.isPending} pendingLabel={t('deleting')} onClick={confirm}>
-          {t('delete')}
-        </Button>
-      </div>
-    </Dialog>
+      confirmLabel={t('delete')}
+      pending={remove.isPending}
+      pendingLabel={t('deleting')}
+      onCancel={onClose}
+      onConfirm={confirm}
+    />
   );
 }
