@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { SkeletonBlock } from '@/components/ui/skeleton.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -189,43 +190,35 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
           <p className="orders-muted">{t('detail.noItems')}</p>
         ) : (
           <div className="orders-table-wrap">
-            <table className="orders-table">
-              <caption className="visually-hidden">{t('detail.items')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('detail.product')}</th>
-                  <th scope="col" className="numeric">
-                    {t('detail.quantity')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('detail.unitPrice')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('detail.lineTotal')}
-                  </th>
+            <Table
+              className="orders-table"
+              caption={t('detail.items')}
+              columns={[
+                { label: t('detail.product') },
+                { label: t('detail.quantity'), className: 'numeric' },
+                { label: t('detail.unitPrice'), className: 'numeric' },
+                { label: t('detail.lineTotal'), className: 'numeric' },
+              ]}
+            >
+              {order.order_items.map((item) => (
+                <tr key={item.id}>
+                  <td>
+                    <span className="orders-strong">{item.title}</span>
+                    {item.variant_title ? <span className="orders-muted"> · {item.variant_title}</span> : null}
+                    {item.sku || item.vendor ? (
+                      <span className="orders-muted order-item-meta">
+                        {[item.vendor, item.sku ? t('detail.sku', { sku: item.sku }) : null]
+                          .filter(Boolean)
+                          .join(' · ')}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="numeric">{formatNumber(item.quantity, zone.language)}</td>
+                  <td className="numeric">{money(item.unit_price, item.currency)}</td>
+                  <td className="numeric">{money(item.total, item.currency)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {order.order_items.map((item) => (
-                  <tr key={item.id}>
-                    <td>
-                      <span className="orders-strong">{item.title}</span>
-                      {item.variant_title ? <span className="orders-muted"> · {item.variant_title}</span> : null}
-                      {item.sku || item.vendor ? (
-                        <span className="orders-muted order-item-meta">
-                          {[item.vendor, item.sku ? t('detail.sku', { sku: item.sku }) : null]
-                            .filter(Boolean)
-                            .join(' · ')}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td className="numeric">{formatNumber(item.quantity, zone.language)}</td>
-                    <td className="numeric">{money(item.unit_price, item.currency)}</td>
-                    <td className="numeric">{money(item.total, item.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           </div>
         )}
       </Section>
