@@ -50,24 +50,8 @@ export function SavedViews({ params, onApply }: SavedViewsProps) {
           }}
         >
           <option value="">{t('views.all')}</option>
-          {own.length > 0 ? (
-            <optgroup label={t('views.mine')}>
-              {own.map((view) => (
-                <option key={view.id} value={view.id}>
-                  {view.name}
-                </option>
-              ))}
-            </optgroup>
-          ) : null}
-          {shared.length > 0 ? (
-            <optgroup label={t('views.shared')}>
-              {shared.map((view) => (
-                <option key={view.id} value={view.id}>
-                  {view.name}
-                </option>
-              ))}
-            </optgroup>
-          ) : null}
+          <ViewGroup label={t('views.mine')} views={own} />
+          <ViewGroup label={t('views.shared')} views={shared} />
         </select>
       </div>
       <Button variant="secondary" onClick={() => setDialog('save')} disabled={active !== undefined}>
@@ -106,6 +90,20 @@ export function SavedViews({ params, onApply }: SavedViewsProps) {
         </ul>
       </Dialog>
     </div>
+  );
+}
+
+/** One owner's views in the picker; an empty group is left out. */
+function ViewGroup({ label, views }: { label: string; views: SavedView[] }) {
+  if (views.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {views.map((view) => (
+        <option key={view.id} value={view.id}>
+          {view.name}
+        </option>
+      ))}
+    </optgroup>
   );
 }
 
