@@ -10,6 +10,7 @@ import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
+import { Card } from '@/components/card.tsx';
 
 import type { OrderDetail as Order } from '../api/orders.ts';
 import { useBaseCurrency, useOrder } from '../hooks/use-orders.ts';
@@ -99,7 +100,7 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
       </header>
 
       <div className="order-grid">
-        <Section title={t('detail.customer')}>
+        <Card className="order-section" title={t('detail.customer')}>
           {order.customer ? (
             <p>
               <Link to={`/customers/${order.customer.id}`}>
@@ -112,9 +113,9 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
           ) : (
             <p className="orders-muted">{t('noCustomer')}</p>
           )}
-        </Section>
+        </Card>
 
-        <Section title={t('detail.amounts')}>
+        <Card className="order-section" title={t('detail.amounts')}>
           <dl className="order-amounts">
             <Amount label={t('detail.subtotal')}>{money(order.subtotal)}</Amount>
             {order.discount_total > 0 ? (
@@ -148,9 +149,9 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
             ) : null}
           </dl>
           {!order.counts_as_purchase ? <p className="orders-muted">{t('detail.notCounted')}</p> : null}
-        </Section>
+        </Card>
 
-        <Section title={t('detail.delivery')}>
+        <Card className="order-section" title={t('detail.delivery')}>
           {address.length ? (
             <address className="order-address">
               {address.map((line) => (
@@ -182,10 +183,10 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
               {order.cancel_reason ? ` · ${order.cancel_reason}` : ''}
             </p>
           ) : null}
-        </Section>
+        </Card>
       </div>
 
-      <Section title={t('detail.items')}>
+      <Card className="order-section" title={t('detail.items')}>
         {order.order_items.length === 0 ? (
           <p className="orders-muted">{t('detail.noItems')}</p>
         ) : (
@@ -221,10 +222,10 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
             </Table>
           </div>
         )}
-      </Section>
+      </Card>
 
       {order.refunds.length ? (
-        <Section title={t('detail.refunds')}>
+        <Card className="order-section" title={t('detail.refunds')}>
           <ul className="order-refunds">
             {order.refunds.map((refund) => (
               <li key={refund.id}>
@@ -236,24 +237,15 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
               </li>
             ))}
           </ul>
-        </Section>
+        </Card>
       ) : null}
 
       {order.note ? (
-        <Section title={t('detail.note')}>
+        <Card className="order-section" title={t('detail.note')}>
           <p className="order-note">{order.note}</p>
-        </Section>
+        </Card>
       ) : null}
     </div>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="order-section" aria-label={title}>
-      <h2>{title}</h2>
-      {children}
-    </section>
   );
 }
 
