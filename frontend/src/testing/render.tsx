@@ -4,6 +4,8 @@ import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
 
+import { Toaster } from '@/components/ui/toaster.tsx';
+import { createQueryClient } from '@/lib/query-client.ts';
 import { ViewerContext, type Viewer } from '@/lib/viewer.ts';
 
 /** Where the router is now, printed into the page so tests can assert on the URL. */
@@ -49,4 +51,19 @@ export function renderWithProviders(
     </QueryClientProvider>,
   );
   return { ...result, user, queryClient };
+}
+
+/**
+ * Renders `ui` beside the toaster, with the app's own query client (createQueryClient), for
+ * components that report through toasts and need no router or viewer.
+ */
+export function renderWithToasts(ui: ReactElement) {
+  const user = userEvent.setup();
+  const result = render(
+    <QueryClientProvider client={createQueryClient()}>
+      {ui}
+      <Toaster />
+    </QueryClientProvider>,
+  );
+  return { ...result, user };
 }

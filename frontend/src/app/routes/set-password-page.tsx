@@ -5,12 +5,12 @@ import { Link, useNavigate } from 'react-router-dom';
 import { Button } from '@/components/ui/button.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { acceptInvitation } from '@/features/auth/api/team-access.ts';
-import { MfaChallengeForm } from '@/features/auth/components/mfa-challenge-form.tsx';
 import { SetPasswordForm } from '@/features/auth/components/set-password-form.tsx';
 import { resyncSession, useSession } from '@/features/auth/hooks/use-session.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import { AuthLayout } from '../layout/auth-layout.tsx';
+import { MfaChallengePage } from './mfa-challenge-page.tsx';
 
 export interface SetPasswordPageProps {
   title: string;
@@ -65,13 +65,7 @@ export function SetPasswordPage({
       </AuthLayout>
     );
   }
-  if (status === 'mfa-required') {
-    return (
-      <AuthLayout title={t('mfa.challengeTitle')}>
-        <MfaChallengeForm />
-      </AuthLayout>
-    );
-  }
+  if (status === 'mfa-required') return <MfaChallengePage />;
   if (acceptFailure) {
     // The password is saved; only the acceptance is left to try again.
     return (

@@ -2,12 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router-dom';
 
 import { LoadingState } from '@/components/ui/loading-state.tsx';
-import { MfaChallengeForm } from '@/features/auth/components/mfa-challenge-form.tsx';
 import { MfaEnrolmentForm } from '@/features/auth/components/mfa-enrolment-form.tsx';
 import { SignInForm } from '@/features/auth/components/sign-in-form.tsx';
 import { useSession } from '@/features/auth/hooks/use-session.ts';
 
 import { AuthLayout } from '../layout/auth-layout.tsx';
+import { MfaChallengePage } from './mfa-challenge-page.tsx';
 
 /** Where to go after signing in: the protected page that sent the person here, else home. */
 function returnPath(state: unknown): string {
@@ -33,13 +33,7 @@ export function SignInRoute() {
       </AuthLayout>
     );
   }
-  if (status === 'mfa-required') {
-    return (
-      <AuthLayout title={t('mfa.challengeTitle')}>
-        <MfaChallengeForm />
-      </AuthLayout>
-    );
-  }
+  if (status === 'mfa-required') return <MfaChallengePage />;
   return (
     <AuthLayout title={t('signIn.title')}>
       <SignInForm />

@@ -1,4 +1,6 @@
-import { useId, type ComponentPropsWithRef } from 'react';
+import type { ComponentPropsWithRef } from 'react';
+
+import { Field } from './field.tsx';
 
 export interface TextFieldProps extends ComponentPropsWithRef<'input'> {
   label: string;
@@ -8,23 +10,9 @@ export interface TextFieldProps extends ComponentPropsWithRef<'input'> {
 
 /** A labelled input with its validation message; `ref` passes through for react-hook-form. */
 export function TextField({ label, error, id, className, ...inputProps }: TextFieldProps) {
-  const generatedId = useId();
-  const inputId = id ?? generatedId;
-  const errorId = `${inputId}-error`;
   return (
-    <div className={['field', className].filter(Boolean).join(' ')}>
-      <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        {...inputProps}
-      />
-      {error ? (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <Field label={label} error={error} id={id} className={className}>
+      {(control) => <input {...control} {...inputProps} />}
+    </Field>
   );
 }

@@ -1,14 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 
 import { firstVerifiedTotp, verifyTotp } from '../api/mfa.ts';
-import { signOut } from '../api/sign-out.ts';
-import { totpCodeSchema, type TotpCodeInput } from '../schemas/password.ts';
+import { useAuthForm } from '../hooks/use-auth-form.ts';
+import { totpCodeSchema } from '../schemas/password.ts';
+import { AuthForm, UseAnotherAccountButton } from './auth-form.tsx';
 
 /**
  * The second sign-in step for accounts with an authenticator app. Success raises the session
@@ -16,48 +14,31 @@ import { totpCodeSchema, type TotpCodeInput } from '../schemas/password.ts';
  */
 export function MfaChallengeForm() {
   const { t } = useTranslation('auth');
-  const [failure, setFailure] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    setFocus,
-    formState: { errors, isSubmitting },
-  } = useForm<TotpCodeInput>({ resolver: zodResolver(totpCodeSchema), defaultValues: { code: '' } });
+  const { register, failure, submitWith, fieldError, formState } = useAuthForm({
+    schema: totpCodeSchema,
+    defaultValues: { code: '' },
+    refocus: 'code',
+  });
 
-  const onSubmit = handleSubmit(async ({ code }) => {
-    setFailure(null);
+  const onSubmit = submitWith(async ({ code }) => {
     const factorId = await firstVerifiedTotp();
-    const result = factorId
-      ? await verifyTotp(factorId, code)
-      : { ok: false as const, messageKey: 'auth:errors.generic' };
-    if (!result.ok) {
-      setFailure(result.messageKey);
-      setFocus('code', { shouldSelect: true });
-    }
+    return factorId ? verifyTotp(factorId, code) : { ok: false, messageKey: 'auth:errors.generic' };
   });
 
   return (
-    <form className="auth-form" aria-label={t('mfa.challengeForm')} noValidate onSubmit={onSubmit}>
-      <p>{t('mfa.challengeIntro')}</p>
-      {failure ? (
-        <p role="alert" className="form-error">
-          {t(failure)}
-        </p>
-      ) : null}
+    <AuthForm label={t('mfa.challengeForm')} intro={t('mfa.challengeIntro')} failure={failure} onSubmit={onSubmit}>
       <TextField
         label={t('fields.code')}
         inputMode="numeric"
         autoComplete="one-time-code"
         autoFocus
-        error={errors.code?.message ? t(errors.code.message) : undefined}
+        error={fieldError('code')}
         {...register('code')}
       />
-      <Button type="submit" pending={isSubmitting} pendingLabel={t('mfa.verifying')}>
+      <Button type="submit" pending={formState.isSubmitting} pendingLabel={t('mfa.verifying')}>
         {t('mfa.verify')}
       </Button>
-      <Button variant="secondary" onClick={() => void signOut()}>
-        {t('mfa.useAnotherAccount')}
-      </Button>
-    </form>
+      <UseAnotherAccountButton />
+    </AuthForm>
   );
 }

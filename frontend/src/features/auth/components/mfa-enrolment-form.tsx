@@ -1,14 +1,13 @@
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
 
 import { startTotpEnrolment, verifyTotp, type TotpEnrolment } from '../api/mfa.ts';
-import { signOut } from '../api/sign-out.ts';
-import { totpCodeSchema, type TotpCodeInput } from '../schemas/password.ts';
+import { useAuthForm } from '../hooks/use-auth-form.ts';
+import { totpCodeSchema } from '../schemas/password.ts';
+import { AuthForm, UseAnotherAccountButton } from './auth-form.tsx';
 import { TotpEnrolmentSteps } from './totp-enrolment-steps.tsx';
 
 /**
@@ -19,7 +18,12 @@ import { TotpEnrolmentSteps } from './totp-enrolment-steps.tsx';
 export function MfaEnrolmentForm() {
   const { t } = useTranslation('auth');
   const [enrolment, setEnrolment] = useState<TotpEnrolment | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { register, failure, setFailure, submitWith, fieldError, formState } = useAuthForm({
+    schema: totpCodeSchema,
+    defaultValues: { code: '' },
+    refocus: 'code',
+  });
+
   const factorName = t('enrol.factorName');
   // One enrolment per form: React runs effects twice in development, and two enrolments at once
   // would remove each other's unverified factor or clash on the factor's name.
@@ -38,33 +42,21 @@ export function MfaEnrolmentForm() {
     return () => {
       current = false;
     };
-  }, [factorName]);
+  }, [factorName, setFailure]);
 
-  const {
-    register,
-    handleSubmit,
-    setFocus,
-    formState: { errors, isSubmitting },
-  } = useForm<TotpCodeInput>({ resolver: zodResolver(totpCodeSchema), defaultValues: { code: '' } });
-
-  const onSubmit = handleSubmit(async ({ code }) => {
-    if (!enrolment) return;
-    setFailure(null);
-    const result = await verifyTotp(enrolment.factorId, code);
-    if (!result.ok) {
-      setFailure(result.messageKey);
-      setFocus('code', { shouldSelect: true });
-    }
-  });
+  // The code field and the enabled submit button both come with the enrolment.
+  const onSubmit = submitWith(async ({ code }) =>
+    enrolment ? verifyTotp(enrolment.factorId, code) : { ok: false, messageKey: 'auth:errors.generic' },
+  );
 
   return (
-    <form className="auth-form enrolment" aria-label={t('enrol.form')} noValidate onSubmit={onSubmit}>
-      <p>{t('enrol.intro')}</p>
-      {failure ? (
-        <p role="alert" className="form-error">
-          {t(failure)}
-        </p>
-      ) : null}
+    <AuthForm
+      label={t('enrol.form')}
+      intro={t('enrol.intro')}
+      className="enrolment"
+      failure={failure}
+      onSubmit={onSubmit}
+    >
       {enrolment ? (
         <TotpEnrolmentSteps
           enrolment={enrolment}
@@ -76,17 +68,15 @@ export function MfaEnrolmentForm() {
             code: t('fields.code'),
           }}
           codeField={register('code')}
-          codeError={errors.code?.message ? t(errors.code.message) : undefined}
+          codeError={fieldError('code')}
         />
       ) : failure ? null : (
         <Skeleton lines={3} label={t('enrol.preparing')} />
       )}
-      <Button type="submit" pending={isSubmitting} pendingLabel={t('mfa.verifying')} disabled={!enrolment}>
+      <Button type="submit" pending={formState.isSubmitting} pendingLabel={t('mfa.verifying')} disabled={!enrolment}>
         {t('enrol.submit')}
       </Button>
-      <Button variant="secondary" onClick={() => void signOut()}>
-        {t('mfa.useAnotherAccount')}
-      </Button>
-    </form>
+      <UseAnotherAccountButton />
+    </AuthForm>
   );
 }

@@ -1,13 +1,12 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState } from 'react';
-import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 
 import { setNewPassword } from '../api/password.ts';
-import { MIN_PASSWORD_LENGTH, newPasswordSchema, type NewPasswordInput } from '../schemas/password.ts';
+import { useAuthForm } from '../hooks/use-auth-form.ts';
+import { MIN_PASSWORD_LENGTH, newPasswordSchema } from '../schemas/password.ts';
+import { AuthForm } from './auth-form.tsx';
 
 export interface SetPasswordFormProps {
   /** The form's accessible name and button label differ between reset and invite. */
@@ -20,49 +19,33 @@ export interface SetPasswordFormProps {
 /** A new password typed twice, for the reset link and the invite link (both sign the person in first). */
 export function SetPasswordForm({ formLabel, submitLabel, onDone }: SetPasswordFormProps) {
   const { t } = useTranslation('auth');
-  const [failure, setFailure] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    formState: { errors, isSubmitting },
-  } = useForm<NewPasswordInput>({
-    resolver: zodResolver(newPasswordSchema),
+  const { register, failure, submitWith, fieldError, formState } = useAuthForm({
+    schema: newPasswordSchema,
     defaultValues: { password: '', confirmation: '' },
   });
 
-  const onSubmit = handleSubmit(async (values) => {
-    setFailure(null);
-    const result = await setNewPassword(values);
-    if (result.ok) await onDone();
-    else setFailure(result.messageKey);
-  });
+  const onSubmit = submitWith(setNewPassword, () => onDone());
 
-  const message = (key?: string) => (key ? t(key, { count: MIN_PASSWORD_LENGTH }) : undefined);
   return (
-    <form className="auth-form" aria-label={formLabel} noValidate onSubmit={onSubmit}>
-      {failure ? (
-        <p role="alert" className="form-error">
-          {t(failure)}
-        </p>
-      ) : null}
+    <AuthForm label={formLabel} failure={failure} onSubmit={onSubmit}>
       <TextField
         label={t('fields.newPassword')}
         type="password"
         autoComplete="new-password"
         autoFocus
-        error={message(errors.password?.message)}
+        error={fieldError('password', { count: MIN_PASSWORD_LENGTH })}
         {...register('password')}
       />
       <TextField
         label={t('fields.confirmPassword')}
         type="password"
         autoComplete="new-password"
-        error={message(errors.confirmation?.message)}
+        error={fieldError('confirmation', { count: MIN_PASSWORD_LENGTH })}
         {...register('confirmation')}
       />
-      <Button type="submit" pending={isSubmitting} pendingLabel={t('setPassword.pending')}>
+      <Button type="submit" pending={formState.isSubmitting} pendingLabel={t('setPassword.pending')}>
         {submitLabel}
       </Button>
-    </form>
+    </AuthForm>
   );
 }

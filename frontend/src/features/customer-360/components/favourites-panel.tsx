@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber, formatPercent } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -27,26 +28,20 @@ export function FavouritesPanel({ customerId }: { customerId: string }) {
   return (
     <div className="c360-stack">
       <div className="table-scroll">
-        <table className="c360-table">
-          <caption className="visually-hidden">{t('favourites.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('favourites.product')}</th>
-              <th scope="col" className="numeric">
-                {t('favourites.priceThen')}
-              </th>
-              <th scope="col" className="numeric">
-                {t('favourites.priceNow')}
-              </th>
-              <th scope="col">{t('favourites.stock')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {favourites.data.map((favourite) => (
-              <FavouriteRow key={favourite.id} favourite={favourite} />
-            ))}
-          </tbody>
-        </table>
+        <Table
+          className="c360-table"
+          caption={t('favourites.caption')}
+          columns={[
+            { label: t('favourites.product') },
+            { label: t('favourites.priceThen'), className: 'numeric' },
+            { label: t('favourites.priceNow'), className: 'numeric' },
+            { label: t('favourites.stock') },
+          ]}
+        >
+          {favourites.data.map((favourite) => (
+            <FavouriteRow key={favourite.id} favourite={favourite} />
+          ))}
+        </Table>
       </div>
       <AlertHistory entries={alerts.data} pending={alerts.isPending} failed={alerts.isError} names={names} />
     </div>

@@ -7,6 +7,7 @@ import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { formatDate } from '@/lib/dates.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import type { Json } from '@/types/database.types.ts';
+import { Card } from '@/components/card.tsx';
 
 import type { Customer } from '../api/customer.ts';
 import { useConsents, useCustomFieldDefinitions } from '../hooks/use-customer.ts';
@@ -53,15 +54,6 @@ export function OverviewPanel({ customer, tagEditor }: { customer: Customer; tag
       <ConsentCard customerId={customer.id} />
       <CustomFieldsCard values={customer.custom_fields} />
     </div>
-  );
-}
-
-function Card({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="c360-card" aria-label={title}>
-      <h2>{title}</h2>
-      {children}
-    </section>
   );
 }
 

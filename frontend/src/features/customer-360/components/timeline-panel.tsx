@@ -2,7 +2,7 @@ import { History } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { Button } from '@/components/ui/button.tsx';
+import { NextPageButton } from '@/components/ui/next-page-button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
@@ -85,15 +85,9 @@ export function TimelinePanel({ customerId }: { customerId: string }) {
         ))}
       </ol>
       {timeline.hasNextPage ? (
-        <Button
-          variant="secondary"
-          className="timeline-more"
-          pending={timeline.isFetchingNextPage}
-          pendingLabel={t('timeline.loadingOlder')}
-          onClick={() => void timeline.fetchNextPage()}
-        >
+        <NextPageButton query={timeline} className="timeline-more" pendingLabel={t('timeline.loadingOlder')}>
           {t('timeline.loadOlder')}
-        </Button>
+        </NextPageButton>
       ) : (
         <p className="c360-muted timeline-end">{t('timeline.end')}</p>
       )}

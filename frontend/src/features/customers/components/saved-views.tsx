@@ -50,24 +50,8 @@ export function SavedViews({ params, onApply }: SavedViewsProps) {
           }}
         >
           <option value="">{t('views.all')}</option>
-          {own.length > 0 ? (
-            <optgroup label={t('views.mine')}>
-              {own.map((view) => (
-                <option key={view.id} value={view.id}>
-                  {view.name}
-                </option>
-              ))}
-            </optgroup>
-          ) : null}
-          {shared.length > 0 ? (
-            <optgroup label={t('views.shared')}>
-              {shared.map((view) => (
-                <option key={view.id} value={view.id}>
-                  {view.name}
-                </option>
-              ))}
-            </optgroup>
-          ) : null}
+          <ViewGroup label={t('views.mine')} views={own} />
+          <ViewGroup label={t('views.shared')} views={shared} />
         </select>
       </div>
       <Button variant="secondary" onClick={() => setDialog('save')} disabled={active !== undefined}>
@@ -109,24 +93,60 @@ export function SavedViews({ params, onApply }: SavedViewsProps) {
   );
 }
 
+/** One owner's views in the picker; an empty group is left out. */
+function ViewGroup({ label, views }: { label: string; views: SavedView[] }) {
+  if (views.length === 0) return null;
+  return (
+    <optgroup label={label}>
+      {views.map((view) => (
+        <option key={view.id} value={view.id}>
+          {view.name}
+        </option>
+      ))}
+    </optgroup>
+  );
+}
+
 function SaveViewForm({ state, onDone }: { state: Record<string, string>; onDone: () => void }) {
   const { t } = useTranslation('customers');
   const { create } = useSavedViewMutations();
+  return (
+    <SavedViewForm
+      defaultValues={{ name: '', shared: false }}
+      submitLabel={t('views.save')}
+      onCancel={onDone}
+      send={async (values) => {
+        await create.mutateAsync({ ...values, state });
+        toast.success(t('views.saved', { name: values.name }));
+        onDone();
+      }}
+    />
+  );
+}
+
+interface SavedViewFormProps {
+  /** The form's accessible name, where the dialog's title does not name it. */
+  label?: string;
+  defaultValues: SavedViewFormValues;
+  submitLabel: string;
+  /** Saves the values; when it throws, the reason shows under the name. */
+  send: (values: SavedViewFormValues) => Promise<void>;
+  onCancel: () => void;
+}
+
+/** A view's name and sharing, for saving a new view and for editing one. */
+function SavedViewForm({ label, defaultValues, submitLabel, send, onCancel }: SavedViewFormProps) {
+  const { t } = useTranslation('customers');
   const {
     register,
     handleSubmit,
     setError,
     formState: { errors, isSubmitting },
-  } = useForm<SavedViewFormValues>({
-    resolver: zodResolver(savedViewSchema),
-    defaultValues: { name: '', shared: false },
-  });
+  } = useForm<SavedViewFormValues>({ resolver: zodResolver(savedViewSchema), defaultValues });
 
   const onSubmit = handleSubmit(async (values) => {
     try {
-      await create.mutateAsync({ ...values, state });
-      toast.success(t('views.saved', { name: values.name }));
-      onDone();
+      await send(values);
     } catch (error) {
       setError('name', {
         message: isDuplicateName(error) ? 'customers:views.nameTaken' : 'customers:views.saveFailed',
@@ -135,7 +155,7 @@ function SaveViewForm({ state, onDone }: { state: Record<string, string>; onDone
   });
 
   return (
-    <form className="settings-form" noValidate onSubmit={onSubmit}>
+    <form className="settings-form" noValidate onSubmit={onSubmit} aria-label={label}>
       <TextField
         label={t('views.name')}
         autoFocus
@@ -144,11 +164,11 @@ function SaveViewForm({ state, onDone }: { state: Record<string, string>; onDone
       />
       <Checkbox label={t('views.shareWithTeam')} {...register('shared')} />
       <div className="form-actions">
-        <Button variant="secondary" onClick={onDone}>
+        <Button variant="secondary" onClick={onCancel}>
           {t('common:actions.cancel')}
         </Button>
         <Button type="submit" pending={isSubmitting} pendingLabel={t('form.saving')}>
-          {t('views.save')}
+          {submitLabel}
         </Button>
       </div>
     </form>
@@ -160,53 +180,21 @@ function ManagedView({ view, onApply }: { view: SavedView; onApply: () => void }
   const { t } = useTranslation('customers');
   const { update, remove } = useSavedViewMutations();
   const [renaming, setRenaming] = useState(false);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitting },
-  } = useForm<SavedViewFormValues>({
-    resolver: zodResolver(savedViewSchema),
-    defaultValues: { name: view.name, shared: view.shared },
-  });
-
-  const onSubmit = handleSubmit(async (values) => {
-    try {
-      await update.mutateAsync({ id: view.id, changes: values });
-      setRenaming(false);
-      toast.success(t('views.updated'));
-    } catch (error) {
-      setError('name', {
-        message: isDuplicateName(error) ? 'customers:views.nameTaken' : 'customers:views.saveFailed',
-      });
-    }
-  });
 
   if (renaming) {
     return (
       <li>
-        <form
-          className="settings-form"
-          noValidate
-          onSubmit={onSubmit}
-          aria-label={t('views.editTitle', { name: view.name })}
-        >
-          <TextField
-            label={t('views.name')}
-            autoFocus
-            error={errors.name?.message ? t(errors.name.message) : undefined}
-            {...register('name')}
-          />
-          <Checkbox label={t('views.shareWithTeam')} {...register('shared')} />
-          <div className="form-actions">
-            <Button variant="secondary" onClick={() => setRenaming(false)}>
-              {t('common:actions.cancel')}
-            </Button>
-            <Button type="submit" pending={isSubmitting} pendingLabel={t('form.saving')}>
-              {t('form.save')}
-            </Button>
-          </div>
-        </form>
+        <SavedViewForm
+          label={t('views.editTitle', { name: view.name })}
+          defaultValues={{ name: view.name, shared: view.shared }}
+          submitLabel={t('form.save')}
+          onCancel={() => setRenaming(false)}
+          send={async (values) => {
+            await update.mutateAsync({ id: view.id, changes: values });
+            setRenaming(false);
+            toast.success(t('views.updated'));
+          }}
+        />
       </li>
     );
   }

@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatIsoDate } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
 import type { Language } from '@/lib/i18n.ts';
@@ -135,26 +136,24 @@ function RevenueFigures({ days, currency, language, updating, ...range }: Revenu
         tabIndex={tableShown ? 0 : undefined}
       >
         {tableShown ? (
-          <table className="revenue-table">
-            <caption className="visually-hidden">{t('revenue.tableCaption', { from, to })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('revenue.columns.day')}</th>
-                <th scope="col">{t('revenue.columns.revenue')}</th>
-                <th scope="col">{t('revenue.columns.orders')}</th>
+          <Table
+            className="revenue-table"
+            caption={t('revenue.tableCaption', { from, to })}
+            columns={[
+              { label: t('revenue.columns.day') },
+              { label: t('revenue.columns.revenue') },
+              { label: t('revenue.columns.orders') },
+            ]}
+          >
+            {/* Newest first: the recent days are the ones people look up. */}
+            {[...days].reverse().map((day) => (
+              <tr key={day.day}>
+                <th scope="row">{formatIsoDate(day.day, language)}</th>
+                <td>{money(Number(day.revenue))}</td>
+                <td>{formatNumber(Number(day.orders), language)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {/* Newest first: the recent days are the ones people look up. */}
-              {[...days].reverse().map((day) => (
-                <tr key={day.day}>
-                  <th scope="row">{formatIsoDate(day.day, language)}</th>
-                  <td>{money(Number(day.revenue))}</td>
-                  <td>{formatNumber(Number(day.orders), language)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         ) : null}
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { ShoppingBag } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
-import { Button } from '@/components/ui/button.tsx';
+import { NextPageButton } from '@/components/ui/next-page-button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 
@@ -34,17 +34,9 @@ export function CustomerOrders({ customerId }: { customerId: string }) {
   return (
     <div className="orders-results">
       <OrdersTable orders={rows} baseCurrency={baseCurrency.data} showCustomer={false} caption={t('customerCaption')} />
-      {orders.hasNextPage ? (
-        <Button
-          variant="secondary"
-          className="orders-more"
-          pending={orders.isFetchingNextPage}
-          pendingLabel={t('loadingMore')}
-          onClick={() => void orders.fetchNextPage()}
-        >
-          {t('showMore')}
-        </Button>
-      ) : null}
+      <NextPageButton query={orders} className="orders-more" pendingLabel={t('loadingMore')}>
+        {t('showMore')}
+      </NextPageButton>
     </div>
   );
 }

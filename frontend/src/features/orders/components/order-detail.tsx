@@ -6,9 +6,11 @@ import { Link } from 'react-router-dom';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { SkeletonBlock } from '@/components/ui/skeleton.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
+import { Card } from '@/components/card.tsx';
 
 import type { OrderDetail as Order } from '../api/orders.ts';
 import { useBaseCurrency, useOrder } from '../hooks/use-orders.ts';
@@ -98,7 +100,7 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
       </header>
 
       <div className="order-grid">
-        <Section title={t('detail.customer')}>
+        <Card className="order-section" title={t('detail.customer')}>
           {order.customer ? (
             <p>
               <Link to={`/customers/${order.customer.id}`}>
@@ -111,9 +113,9 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
           ) : (
             <p className="orders-muted">{t('noCustomer')}</p>
           )}
-        </Section>
+        </Card>
 
-        <Section title={t('detail.amounts')}>
+        <Card className="order-section" title={t('detail.amounts')}>
           <dl className="order-amounts">
             <Amount label={t('detail.subtotal')}>{money(order.subtotal)}</Amount>
             {order.discount_total > 0 ? (
@@ -147,9 +149,9 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
             ) : null}
           </dl>
           {!order.counts_as_purchase ? <p className="orders-muted">{t('detail.notCounted')}</p> : null}
-        </Section>
+        </Card>
 
-        <Section title={t('detail.delivery')}>
+        <Card className="order-section" title={t('detail.delivery')}>
           {address.length ? (
             <address className="order-address">
               {address.map((line) => (
@@ -181,57 +183,49 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
               {order.cancel_reason ? ` · ${order.cancel_reason}` : ''}
             </p>
           ) : null}
-        </Section>
+        </Card>
       </div>
 
-      <Section title={t('detail.items')}>
+      <Card className="order-section" title={t('detail.items')}>
         {order.order_items.length === 0 ? (
           <p className="orders-muted">{t('detail.noItems')}</p>
         ) : (
           <div className="orders-table-wrap">
-            <table className="orders-table">
-              <caption className="visually-hidden">{t('detail.items')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('detail.product')}</th>
-                  <th scope="col" className="numeric">
-                    {t('detail.quantity')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('detail.unitPrice')}
-                  </th>
-                  <th scope="col" className="numeric">
-                    {t('detail.lineTotal')}
-                  </th>
+            <Table
+              className="orders-table"
+              caption={t('detail.items')}
+              columns={[
+                { label: t('detail.product') },
+                { label: t('detail.quantity'), className: 'numeric' },
+                { label: t('detail.unitPrice'), className: 'numeric' },
+                { label: t('detail.lineTotal'), className: 'numeric' },
+              ]}
+            >
+              {order.order_items.map((item) => (
+                <tr key={item.id}>
+                  <td>
+                    <span className="orders-strong">{item.title}</span>
+                    {item.variant_title ? <span className="orders-muted"> · {item.variant_title}</span> : null}
+                    {item.sku || item.vendor ? (
+                      <span className="orders-muted order-item-meta">
+                        {[item.vendor, item.sku ? t('detail.sku', { sku: item.sku }) : null]
+                          .filter(Boolean)
+                          .join(' · ')}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="numeric">{formatNumber(item.quantity, zone.language)}</td>
+                  <td className="numeric">{money(item.unit_price, item.currency)}</td>
+                  <td className="numeric">{money(item.total, item.currency)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {order.order_items.map((item) => (
-                  <tr key={item.id}>
-                    <td>
-                      <span className="orders-strong">{item.title}</span>
-                      {item.variant_title ? <span className="orders-muted"> · {item.variant_title}</span> : null}
-                      {item.sku || item.vendor ? (
-                        <span className="orders-muted order-item-meta">
-                          {[item.vendor, item.sku ? t('detail.sku', { sku: item.sku }) : null]
-                            .filter(Boolean)
-                            .join(' · ')}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td className="numeric">{formatNumber(item.quantity, zone.language)}</td>
-                    <td className="numeric">{money(item.unit_price, item.currency)}</td>
-                    <td className="numeric">{money(item.total, item.currency)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           </div>
         )}
-      </Section>
+      </Card>
 
       {order.refunds.length ? (
-        <Section title={t('detail.refunds')}>
+        <Card className="order-section" title={t('detail.refunds')}>
           <ul className="order-refunds">
             {order.refunds.map((refund) => (
               <li key={refund.id}>
@@ -243,24 +237,15 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
               </li>
             ))}
           </ul>
-        </Section>
+        </Card>
       ) : null}
 
       {order.note ? (
-        <Section title={t('detail.note')}>
+        <Card className="order-section" title={t('detail.note')}>
           <p className="order-note">{order.note}</p>
-        </Section>
+        </Card>
       ) : null}
     </div>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="order-section" aria-label={title}>
-      <h2>{title}</h2>
-      {children}
-    </section>
   );
 }
 

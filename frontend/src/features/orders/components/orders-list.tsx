@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 
 import { Button } from '@/components/ui/button.tsx';
+import { NextPageButton } from '@/components/ui/next-page-button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
@@ -72,17 +73,9 @@ export function OrdersList() {
       {rows.length > 0 ? (
         <div aria-busy={orders.isFetching && !orders.isFetchingNextPage} className="orders-results">
           <OrdersTable orders={rows} baseCurrency={baseCurrency.data} caption={t('caption')} />
-          {orders.hasNextPage ? (
-            <Button
-              variant="secondary"
-              className="orders-more"
-              pending={orders.isFetchingNextPage}
-              pendingLabel={t('loadingMore')}
-              onClick={() => void orders.fetchNextPage()}
-            >
-              {t('showMore')}
-            </Button>
-          ) : null}
+          <NextPageButton query={orders} className="orders-more" pendingLabel={t('loadingMore')}>
+            {t('showMore')}
+          </NextPageButton>
         </div>
       ) : null}
     </div>

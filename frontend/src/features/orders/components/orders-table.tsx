@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
+import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -31,61 +32,53 @@ export function OrdersTable({ orders, baseCurrency, showCustomer = true, caption
       : t('noCustomer');
   return (
     <div className="orders-table-wrap">
-      <table className="orders-table">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('columns.order')}</th>
-            {showCustomer ? (
-              <th scope="col" className="orders-customer-column">
-                {t('columns.customer')}
-              </th>
-            ) : null}
-            <th scope="col">{t('columns.status')}</th>
-            <th scope="col" className="numeric">
-              {t('columns.total')}
+      <Table
+        className="orders-table"
+        caption={caption}
+        columns={[
+          { label: t('columns.order') },
+          showCustomer ? { label: t('columns.customer'), className: 'orders-customer-column' } : null,
+          { label: t('columns.status') },
+          { label: t('columns.total'), className: 'numeric' },
+        ]}
+      >
+        {orders.map((order) => (
+          <tr key={order.id}>
+            <th scope="row">
+              <Link to={`/orders/${order.id}`}>{order.order_number}</Link>
+              {showCustomer ? <span className="orders-customer-inline">{nameOf(order)}</span> : null}
+              <time dateTime={order.placed_at} className="orders-muted orders-placed">
+                {formatDateTime(order.placed_at, zone)}
+              </time>
             </th>
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((order) => (
-            <tr key={order.id}>
-              <th scope="row">
-                <Link to={`/orders/${order.id}`}>{order.order_number}</Link>
-                {showCustomer ? <span className="orders-customer-inline">{nameOf(order)}</span> : null}
-                <time dateTime={order.placed_at} className="orders-muted orders-placed">
-                  {formatDateTime(order.placed_at, zone)}
-                </time>
-              </th>
-              {showCustomer ? (
-                <td className="orders-customer-column">
-                  {order.customer ? (
-                    <Link to={`/customers/${order.customer.id}`}>{nameOf(order)}</Link>
-                  ) : (
-                    <span className="orders-muted">{nameOf(order)}</span>
-                  )}
-                </td>
+            {showCustomer ? (
+              <td className="orders-customer-column">
+                {order.customer ? (
+                  <Link to={`/customers/${order.customer.id}`}>{nameOf(order)}</Link>
+                ) : (
+                  <span className="orders-muted">{nameOf(order)}</span>
+                )}
+              </td>
+            ) : null}
+            <td>
+              <span className="orders-statuses">
+                <FinancialBadge status={order.financial_status} cancelled={order.cancelled_at !== null} />
+                <FulfillmentBadge status={order.fulfillment_status} />
+              </span>
+            </td>
+            <td className="numeric">
+              <span className="orders-amount">
+                {baseCurrency ? formatMoney(order.total_base, baseCurrency, zone.language) : '…'}
+              </span>
+              {order.currency !== baseCurrency ? (
+                <span className="orders-muted orders-original">
+                  {formatMoney(order.total, order.currency, zone.language)}
+                </span>
               ) : null}
-              <td>
-                <span className="orders-statuses">
-                  <FinancialBadge status={order.financial_status} cancelled={order.cancelled_at !== null} />
-                  <FulfillmentBadge status={order.fulfillment_status} />
-                </span>
-              </td>
-              <td className="numeric">
-                <span className="orders-amount">
-                  {baseCurrency ? formatMoney(order.total_base, baseCurrency, zone.language) : '…'}
-                </span>
-                {order.currency !== baseCurrency ? (
-                  <span className="orders-muted orders-original">
-                    {formatMoney(order.total, order.currency, zone.language)}
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+            </td>
+          </tr>
+        ))}
+      </Table>
     </div>
   );
 }

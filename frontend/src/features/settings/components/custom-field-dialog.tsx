@@ -4,9 +4,11 @@ import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
+import { DialogActions } from '@/components/ui/dialog-actions.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { FormError } from '@/components/ui/form-error.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
@@ -165,19 +167,12 @@ function CustomFieldForm({ field, nextPosition, title, onDone }: CustomFieldForm
       {field ? (
         <CheckboxField label={t('customFields.active')} hint={t('customFields.activeHint')} {...register('active')} />
       ) : null}
-      {formError ? (
-        <p className="form-error" role="alert">
-          {t(formError)}
-        </p>
-      ) : null}
-      <div className="form-actions dialog-actions">
-        <Button variant="secondary" onClick={onDone}>
-          {t('common:actions.cancel')}
-        </Button>
+      <FormError message={formError && t(formError)} />
+      <DialogActions onCancel={onDone}>
         <Button type="submit" pending={isSubmitting} pendingLabel={t('saving')}>
           {t(field ? 'save' : 'customFields.create')}
         </Button>
-      </div>
+      </DialogActions>
     </form>
   );
 }

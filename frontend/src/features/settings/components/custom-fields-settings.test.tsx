@@ -1,13 +1,10 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { Toaster } from '@/components/ui/toaster.tsx';
-import { createQueryClient } from '@/lib/query-client.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
 import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
+import { renderWithToasts } from '@/testing/render.tsx';
 
 import { createCustomField, deleteCustomField, updateCustomField } from '../api/custom-fields.ts';
 import { CustomFieldsSettings } from './custom-fields-settings.tsx';
@@ -43,13 +40,7 @@ const tier: CustomFieldDefinition = {
 };
 
 function renderFields() {
-  const user = userEvent.setup();
-  render(
-    <QueryClientProvider client={createQueryClient()}>
-      <CustomFieldsSettings />
-      <Toaster />
-    </QueryClientProvider>,
-  );
+  const { user } = renderWithToasts(<CustomFieldsSettings />);
   return user;
 }
 

@@ -1,12 +1,13 @@
 import { ListPlus, Pencil, Plus, Trash2 } from 'lucide-react';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { CustomFieldDefinition } from '@/api/custom-fields.ts';
@@ -55,63 +56,59 @@ export function CustomFieldsSettings() {
           action={createButton}
         />
       ) : (
-        <table className="card-table settings-table">
-          <caption className="visually-hidden">{t('customFields.heading')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('customFields.label')}</th>
-              <th scope="col">{t('customFields.key')}</th>
-              <th scope="col">{t('customFields.type')}</th>
-              <th scope="col">{t('customFields.rules')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('actionsColumn')}</span>
+        <Table
+          className="card-table settings-table"
+          caption={t('customFields.heading')}
+          columns={[
+            { label: t('customFields.label') },
+            { label: t('customFields.key') },
+            { label: t('customFields.type') },
+            { label: t('customFields.rules') },
+            { label: t('actionsColumn'), hideLabel: true },
+          ]}
+        >
+          {fields.data.map((field) => (
+            <tr key={field.id}>
+              <th scope="row">
+                {field.label}
+                {field.help_text ? <div className="muted">{field.help_text}</div> : null}
               </th>
+              <td data-label={t('customFields.key')}>
+                <code>{field.key}</code>
+              </td>
+              <td data-label={t('customFields.type')}>
+                {t(`customFields.types.${field.type}`)}
+                {field.options.length ? <div className="muted">{field.options.join(', ')}</div> : null}
+              </td>
+              <td data-label={t('customFields.rules')}>
+                <span className="pills">
+                  {field.active ? null : <span className="pill">{t('customFields.archived')}</span>}
+                  {field.required ? <span className="pill">{t('customFields.requiredBadge')}</span> : null}
+                </span>
+              </td>
+              <td>
+                <div className="row-actions">
+                  <Button
+                    variant="secondary"
+                    aria-label={t('customFields.editNamed', { label: field.label })}
+                    onClick={() => setEditing({ field })}
+                  >
+                    <Pencil aria-hidden="true" size={16} />
+                    {t('edit')}
+                  </Button>
+                  <Button
+                    variant="secondary"
+                    aria-label={t('customFields.deleteNamed', { label: field.label })}
+                    onClick={() => setDeleting(field)}
+                  >
+                    <Trash2 aria-hidden="true" size={16} />
+                    {t('delete')}
+                  </Button>
+                </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {fields.data.map((field) => (
-              <tr key={field.id}>
-                <th scope="row">
-                  {field.label}
-                  {field.help_text ? <div className="muted">{field.help_text}</div> : null}
-                </th>
-                <td data-label={t('customFields.key')}>
-                  <code>{field.key}</code>
-                </td>
-                <td data-label={t('customFields.type')}>
-                  {t(`customFields.types.${field.type}`)}
-                  {field.options.length ? <div className="muted">{field.options.join(', ')}</div> : null}
-                </td>
-                <td data-label={t('customFields.rules')}>
-                  <span className="pills">
-                    {field.active ? null : <span className="pill">{t('customFields.archived')}</span>}
-                    {field.required ? <span className="pill">{t('customFields.requiredBadge')}</span> : null}
-                  </span>
-                </td>
-                <td>
-                  <div className="row-actions">
-                    <Button
-                      variant="secondary"
-                      aria-label={t('customFields.editNamed', { label: field.label })}
-                      onClick={() => setEditing({ field })}
-                    >
-                      <Pencil aria-hidden="true" size={16} />
-                      {t('edit')}
-                    </Button>
-                    <Button
-                      variant="secondary"
-                      aria-label={t('customFields.deleteNamed', { label: field.label })}
-                      onClick={() => setDeleting(field)}
-                    >
-                      <Trash2 aria-hidden="true" size={16} />
-                      {t('delete')}
-                    </Button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <CustomFieldDialog
         open={editing !== null}
@@ -128,7 +125,6 @@ export function CustomFieldsSettings() {
 function DeleteCustomFieldDialog({ field, onClose }: { field: CustomFieldDefinition | null; onClose: () => void }) {
   const { t } = useTranslation('settings');
   const { remove } = useCustomFieldMutations();
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const confirm = () => {
     if (!field) return;
     remove.mutate(field.id, {
@@ -143,21 +139,15 @@ function DeleteCustomFieldDialog({ field, onClose }: { field: CustomFieldDefinit
     });
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={field !== null}
-      onOpenChange={(open) => (open ? undefined : onClose())}
       title={t('customFields.deleteTitle', { label: field?.label ?? '' })}
       description={t('customFields.deleteDescription')}
-      initialFocus={cancelRef}
-    >
-      <div className="form-actions dialog-actions">
-        <Button ref={cancelRef} variant="secondary" onClick={onClose}>
-          {t('common:actions.cancel')}
-        </Button>
-        <Button className="button-danger" pending={remove.isPending} pendingLabel={t('deleting')} onClick={confirm}>
-          {t('delete')}
-        </Button>
-      </div>
-    </Dialog>
+      confirmLabel={t('delete')}
+      pending={remove.isPending}
+      pendingLabel={t('deleting')}
+      onCancel={onClose}
+      onConfirm={confirm}
+    />
   );
 }

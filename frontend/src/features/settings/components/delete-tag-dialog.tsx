@@ -1,8 +1,6 @@
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { Button } from '@/components/ui/button.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 import { formatNumber } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
@@ -16,7 +14,6 @@ export function DeleteTagDialog({ tag, onClose }: { tag: TagWithUsage | null; on
   const { t } = useTranslation('settings');
   const { language } = useZoneAndLanguage();
   const { remove } = useTagMutations();
-  const cancelRef = useRef<HTMLButtonElement>(null);
 
   const confirm = () => {
     if (!tag) return;
@@ -30,9 +27,8 @@ export function DeleteTagDialog({ tag, onClose }: { tag: TagWithUsage | null; on
   };
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={tag !== null}
-      onOpenChange={(open) => (open ? undefined : onClose())}
       title={t('tags.deleteTitle', { name: tag?.name ?? '' })}
       description={
         tag
@@ -42,16 +38,11 @@ export function DeleteTagDialog({ tag, onClose }: { tag: TagWithUsage | null; on
             })
           : undefined
       }
-      initialFocus={cancelRef}
-    >
-      <div className="form-actions dialog-actions">
-        <Button ref={cancelRef} variant="secondary" onClick={onClose}>
-          {t('common:actions.cancel')}
-        </Button>
-        <Button className="button-danger" pending={remove.isPending} pendingLabel={t('deleting')} onClick={confirm}>
-          {t('tags.delete')}
-        </Button>
-      </div>
-    </Dialog>
+      confirmLabel={t('tags.delete')}
+      pending={remove.isPending}
+      pendingLabel={t('deleting')}
+      onCancel={onClose}
+      onConfirm={confirm}
+    />
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
@@ -52,44 +53,42 @@ function JobTable({ jobs }: { jobs: JobHealth[] }) {
       <p className={failed > 0 ? 'job-summary job-summary-failed' : 'job-summary'}>
         {failed > 0 ? t('scheduledJobs.failedCount', { count: failed }) : t('scheduledJobs.allSucceeded')}
       </p>
-      <table className="card-table settings-table">
-        <caption className="visually-hidden">{t('scheduledJobs.heading')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('scheduledJobs.name')}</th>
-            <th scope="col">{t('scheduledJobs.schedule')}</th>
-            <th scope="col">{t('scheduledJobs.lastRun')}</th>
-            <th scope="col">{t('scheduledJobs.status')}</th>
-            <th scope="col">{t('scheduledJobs.lastError')}</th>
+      <Table
+        className="card-table settings-table"
+        caption={t('scheduledJobs.heading')}
+        columns={[
+          { label: t('scheduledJobs.name') },
+          { label: t('scheduledJobs.schedule') },
+          { label: t('scheduledJobs.lastRun') },
+          { label: t('scheduledJobs.status') },
+          { label: t('scheduledJobs.lastError') },
+        ]}
+      >
+        {jobs.map((job) => (
+          <tr key={job.job_name}>
+            <th scope="row">{job.job_name}</th>
+            <td data-label={t('scheduledJobs.schedule')}>
+              <code>{job.schedule}</code>
+              {job.active ? null : <span className="pill job-paused">{t('scheduledJobs.paused')}</span>}
+            </td>
+            <td data-label={t('scheduledJobs.lastRun')}>
+              {job.last_run_at ? (
+                formatDateTime(job.last_run_at, zoneAndLanguage)
+              ) : (
+                <span className="muted">{t('scheduledJobs.notYet')}</span>
+              )}
+            </td>
+            <td data-label={t('scheduledJobs.status')}>
+              <span className={`pill job-status job-status-${job.last_status}`}>
+                {t(`scheduledJobs.statuses.${job.last_status}`)}
+              </span>
+            </td>
+            <td data-label={t('scheduledJobs.lastError')} className="job-error">
+              {job.last_error ?? <span className="muted">—</span>}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {jobs.map((job) => (
-            <tr key={job.job_name}>
-              <th scope="row">{job.job_name}</th>
-              <td data-label={t('scheduledJobs.schedule')}>
-                <code>{job.schedule}</code>
-                {job.active ? null : <span className="pill job-paused">{t('scheduledJobs.paused')}</span>}
-              </td>
-              <td data-label={t('scheduledJobs.lastRun')}>
-                {job.last_run_at ? (
-                  formatDateTime(job.last_run_at, zoneAndLanguage)
-                ) : (
-                  <span className="muted">{t('scheduledJobs.notYet')}</span>
-                )}
-              </td>
-              <td data-label={t('scheduledJobs.status')}>
-                <span className={`pill job-status job-status-${job.last_status}`}>
-                  {t(`scheduledJobs.statuses.${job.last_status}`)}
-                </span>
-              </td>
-              <td data-label={t('scheduledJobs.lastError')} className="job-error">
-                {job.last_error ?? <span className="muted">—</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </>
   );
 }

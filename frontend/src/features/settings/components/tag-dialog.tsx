@@ -5,8 +5,10 @@ import { useTranslation } from 'react-i18next';
 
 import { TagChip } from '@/components/tag-chip.tsx';
 import { Button } from '@/components/ui/button.tsx';
+import { DialogActions } from '@/components/ui/dialog-actions.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { FormError } from '@/components/ui/form-error.tsx';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { TagWithUsage } from '../api/tags.ts';
@@ -108,19 +110,12 @@ function TagForm({ tag, title, onDone }: { tag: TagWithUsage | null; title: stri
       <p className="tag-preview">
         {t('tags.preview')} <TagChip name={name || t('tags.name')} colour={colour} />
       </p>
-      {formError ? (
-        <p className="form-error" role="alert">
-          {t(formError)}
-        </p>
-      ) : null}
-      <div className="form-actions dialog-actions">
-        <Button variant="secondary" onClick={onDone}>
-          {t('common:actions.cancel')}
-        </Button>
+      <FormError message={formError && t(formError)} />
+      <DialogActions onCancel={onDone}>
         <Button type="submit" pending={isSubmitting} pendingLabel={t('saving')}>
           {t(tag ? 'save' : 'tags.create')}
         </Button>
-      </div>
+      </DialogActions>
     </form>
   );
 }

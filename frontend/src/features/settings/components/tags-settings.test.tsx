@@ -1,12 +1,9 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { Toaster } from '@/components/ui/toaster.tsx';
-import { createQueryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
+import { renderWithToasts } from '@/testing/render.tsx';
 
 import { createTag, deleteTag, updateTag, type TagWithUsage } from '../api/tags.ts';
 import { TagsSettings, type TagsSettingsProps } from './tags-settings.tsx';
@@ -47,13 +44,7 @@ const wholesale: TagWithUsage = {
 };
 
 function renderTags(props: TagsSettingsProps = { canEdit: true, canCreate: true }) {
-  const user = userEvent.setup();
-  render(
-    <QueryClientProvider client={createQueryClient()}>
-      <TagsSettings {...props} />
-      <Toaster />
-    </QueryClientProvider>,
-  );
+  const { user } = renderWithToasts(<TagsSettings {...props} />);
   return user;
 }
 

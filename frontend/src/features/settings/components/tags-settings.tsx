@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatNumber } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
@@ -62,58 +63,50 @@ export function TagsSettings({ canEdit, canCreate }: TagsSettingsProps) {
           action={createButton}
         />
       ) : (
-        <table className="card-table settings-table">
-          <caption className="visually-hidden">{t('tags.heading')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('tags.name')}</th>
-              <th scope="col">{t('tags.description')}</th>
-              <th scope="col" className="numeric">
-                {t('tags.customers')}
+        <Table
+          className="card-table settings-table"
+          caption={t('tags.heading')}
+          columns={[
+            { label: t('tags.name') },
+            { label: t('tags.description') },
+            { label: t('tags.customers'), className: 'numeric' },
+            canEdit ? { label: t('actionsColumn'), hideLabel: true } : null,
+          ]}
+        >
+          {tags.data.map((tag) => (
+            <tr key={tag.id}>
+              <th scope="row">
+                <TagChip name={tag.name} colour={tag.colour} />
               </th>
+              <td data-label={t('tags.description')}>{tag.description}</td>
+              <td data-label={t('tags.customers')} className="numeric">
+                {formatNumber(tag.customer_count, language)}
+              </td>
               {canEdit ? (
-                <th scope="col">
-                  <span className="visually-hidden">{t('actionsColumn')}</span>
-                </th>
+                <td>
+                  <div className="row-actions">
+                    <Button
+                      variant="secondary"
+                      aria-label={t('tags.editNamed', { name: tag.name })}
+                      onClick={() => setEditing({ tag })}
+                    >
+                      <Pencil aria-hidden="true" size={16} />
+                      {t('edit')}
+                    </Button>
+                    <Button
+                      variant="secondary"
+                      aria-label={t('tags.deleteNamed', { name: tag.name })}
+                      onClick={() => setDeleting(tag)}
+                    >
+                      <Trash2 aria-hidden="true" size={16} />
+                      {t('delete')}
+                    </Button>
+                  </div>
+                </td>
               ) : null}
             </tr>
-          </thead>
-          <tbody>
-            {tags.data.map((tag) => (
-              <tr key={tag.id}>
-                <th scope="row">
-                  <TagChip name={tag.name} colour={tag.colour} />
-                </th>
-                <td data-label={t('tags.description')}>{tag.description}</td>
-                <td data-label={t('tags.customers')} className="numeric">
-                  {formatNumber(tag.customer_count, language)}
-                </td>
-                {canEdit ? (
-                  <td>
-                    <div className="row-actions">
-                      <Button
-                        variant="secondary"
-                        aria-label={t('tags.editNamed', { name: tag.name })}
-                        onClick={() => setEditing({ tag })}
-                      >
-                        <Pencil aria-hidden="true" size={16} />
-                        {t('edit')}
-                      </Button>
-                      <Button
-                        variant="secondary"
-                        aria-label={t('tags.deleteNamed', { name: tag.name })}
-                        onClick={() => setDeleting(tag)}
-                      >
-                        <Trash2 aria-hidden="true" size={16} />
-                        {t('delete')}
-                      </Button>
-                    </div>
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <TagDialog
         open={editing !== null}

@@ -1,12 +1,9 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { Toaster } from '@/components/ui/toaster.tsx';
-import { createQueryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
+import { renderWithToasts } from '@/testing/render.tsx';
 
 import { updateWorkspaceSettings } from '../api/workspace.ts';
 import { WorkspaceSettings } from './workspace-settings.tsx';
@@ -64,13 +61,7 @@ describe('WorkspaceSettings', () => {
       require_mfa: false,
       updated_at: '2026-11-21T08:00:00Z',
     });
-    const user = userEvent.setup();
-    render(
-      <QueryClientProvider client={createQueryClient()}>
-        <WorkspaceSettings />
-        <Toaster />
-      </QueryClientProvider>,
-    );
+    const { user } = renderWithToasts(<WorkspaceSettings />);
     const currency = await screen.findByRole('combobox', { name: 'Base currency' });
     expect(currency).toHaveValue('EUR');
     // In the member's zone (Madrid, UTC+1).
@@ -98,13 +89,7 @@ describe('WorkspaceSettings', () => {
         require_mfa: true,
         updated_at: '2026-11-21T08:00:00Z',
       });
-    const user = userEvent.setup();
-    render(
-      <QueryClientProvider client={createQueryClient()}>
-        <WorkspaceSettings />
-        <Toaster />
-      </QueryClientProvider>,
-    );
+    const { user } = renderWithToasts(<WorkspaceSettings />);
     const required = await screen.findByRole('checkbox', { name: 'Require two-step verification for everyone' });
     expect(required).not.toBeChecked();
     expect(required).toHaveAccessibleDescription(/asked to set one up before they can use Cairn/);

@@ -1,8 +1,6 @@
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { Button } from '@/components/ui/button.tsx';
-import { Dialog } from '@/components/ui/dialog.tsx';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 
 import type { DirectoryMember } from '../api/team.ts';
 
@@ -17,28 +15,16 @@ export interface DeactivateMemberDialogProps {
 /** Says what deactivation does before doing it; Cancel has the focus, so Enter is harmless. */
 export function DeactivateMemberDialog({ member, pending, onCancel, onConfirm }: DeactivateMemberDialogProps) {
   const { t } = useTranslation('settings');
-  const cancelRef = useRef<HTMLButtonElement>(null);
   return (
-    <Dialog
+    <ConfirmDialog
       open={member !== null}
-      onOpenChange={(open) => (open ? undefined : onCancel())}
       title={t('team.deactivateDialog.title', { name: member?.full_name ?? '' })}
       description={t('team.deactivateDialog.description')}
-      initialFocus={cancelRef}
-    >
-      <div className="form-actions dialog-actions">
-        <Button ref={cancelRef} variant="secondary" onClick={onCancel}>
-          {t('common:actions.cancel')}
-        </Button>
-        <Button
-          className="button-danger"
-          pending={pending}
-          pendingLabel={t('team.saving')}
-          onClick={() => (member ? onConfirm(member) : undefined)}
-        >
-          {t('team.deactivateDialog.confirm')}
-        </Button>
-      </div>
-    </Dialog>
+      confirmLabel={t('team.deactivateDialog.confirm')}
+      pending={pending}
+      pendingLabel={t('team.saving')}
+      onCancel={onCancel}
+      onConfirm={() => (member ? onConfirm(member) : undefined)}
+    />
   );
 }

@@ -1,11 +1,8 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { Toaster } from '@/components/ui/toaster.tsx';
-import { createQueryClient } from '@/lib/query-client.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
+import { renderWithToasts } from '@/testing/render.tsx';
 
 import { inviteMember } from '../api/team.ts';
 import { InviteMemberDialog } from './invite-member-dialog.tsx';
@@ -15,13 +12,7 @@ const inviteMock = vi.mocked(inviteMember);
 
 function renderDialog() {
   const onOpenChange = vi.fn();
-  const user = userEvent.setup();
-  render(
-    <QueryClientProvider client={createQueryClient()}>
-      <InviteMemberDialog open onOpenChange={onOpenChange} />
-      <Toaster />
-    </QueryClientProvider>,
-  );
+  const { user } = renderWithToasts(<InviteMemberDialog open onOpenChange={onOpenChange} />);
   const form = within(screen.getByRole('dialog', { name: 'Invite a team member' })).getByRole('form');
   return { user, onOpenChange, form };
 }

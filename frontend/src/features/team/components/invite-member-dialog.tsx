@@ -4,9 +4,11 @@ import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
+import { DialogActions } from '@/components/ui/dialog-actions.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
+import { FormError } from '@/components/ui/form-error.tsx';
 import { TEAM_ROLES } from '@/lib/permissions.ts';
 import { toast } from '@/stores/toast-store.ts';
 
@@ -99,19 +101,12 @@ export function InviteMemberDialog({ open, onOpenChange }: InviteMemberDialogPro
         <p id={roleHelpId} className="field-help">
           {t(`team.roleHelp.${role}`)}
         </p>
-        {formError ? (
-          <p className="form-error" role="alert">
-            {t(formError)}
-          </p>
-        ) : null}
-        <div className="form-actions dialog-actions">
-          <Button variant="secondary" onClick={() => close(false)}>
-            {t('common:actions.cancel')}
-          </Button>
+        <FormError message={formError && t(formError)} />
+        <DialogActions onCancel={() => close(false)}>
           <Button type="submit" pending={isSubmitting} pendingLabel={t('team.invite.sending')}>
             {t('team.invite.submit')}
           </Button>
-        </div>
+        </DialogActions>
       </form>
     </Dialog>
   );

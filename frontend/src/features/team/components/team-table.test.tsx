@@ -1,12 +1,9 @@
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { Toaster } from '@/components/ui/toaster.tsx';
-import { createQueryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
+import { renderWithToasts } from '@/testing/render.tsx';
 
 import { inviteMember, updateMember, type DirectoryMember } from '../api/team.ts';
 import { TeamTable } from './team-table.tsx';
@@ -43,13 +40,7 @@ const team: DirectoryMember[] = [
 ];
 
 function renderTable(canManage: boolean) {
-  const user = userEvent.setup();
-  render(
-    <QueryClientProvider client={createQueryClient()}>
-      <TeamTable members={team} currentUserId="ada" canManage={canManage} />
-      <Toaster />
-    </QueryClientProvider>,
-  );
+  const { user } = renderWithToasts(<TeamTable members={team} currentUserId="ada" canManage={canManage} />);
   return user;
 }
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { RoleBadge } from '@/components/role-badge.tsx';
 import { Button } from '@/components/ui/button.tsx';
+import { Table } from '@/components/ui/table.tsx';
 import { formatRelative } from '@/lib/dates.ts';
 import { TEAM_ROLES, type TeamRole } from '@/lib/permissions.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -71,106 +72,100 @@ export function TeamTable({ members, currentUserId, canManage }: TeamTableProps)
 
   return (
     <>
-      <table className="card-table team-table">
-        <caption className="visually-hidden">{t('team.tableCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('team.columns.member')}</th>
-            <th scope="col">{t('team.columns.role')}</th>
-            <th scope="col">{t('team.columns.timeZone')}</th>
-            <th scope="col">{t('team.columns.status')}</th>
-            <th scope="col">{t('team.columns.lastSignIn')}</th>
-            {canManage ? (
-              <th scope="col">
-                <span className="visually-hidden">{t('team.columns.actions')}</span>
-              </th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((member) => {
-            const isSelf = member.user_id === currentUserId;
-            const manageable = canManage && !isSelf;
-            return (
-              <tr key={member.user_id} data-inactive={!member.active || undefined}>
-                <th scope="row">
-                  <span className="team-member">
-                    <span className="team-member-name">
-                      {member.full_name}
-                      {isSelf ? <span className="team-you">{t('team.you')}</span> : null}
-                    </span>
-                    <span className="team-member-email">{member.email}</span>
+      <Table
+        className="card-table team-table"
+        caption={t('team.tableCaption')}
+        columns={[
+          { label: t('team.columns.member') },
+          { label: t('team.columns.role') },
+          { label: t('team.columns.timeZone') },
+          { label: t('team.columns.status') },
+          { label: t('team.columns.lastSignIn') },
+          canManage ? { label: t('team.columns.actions'), hideLabel: true } : null,
+        ]}
+      >
+        {members.map((member) => {
+          const isSelf = member.user_id === currentUserId;
+          const manageable = canManage && !isSelf;
+          return (
+            <tr key={member.user_id} data-inactive={!member.active || undefined}>
+              <th scope="row">
+                <span className="team-member">
+                  <span className="team-member-name">
+                    {member.full_name}
+                    {isSelf ? <span className="team-you">{t('team.you')}</span> : null}
                   </span>
-                </th>
-                <td data-label={t('team.columns.role')}>
-                  {manageable && member.active ? (
-                    <select
-                      className="team-role-select"
-                      aria-label={t('team.roleFor', { name: member.full_name })}
-                      value={member.role}
-                      disabled={busyId === member.user_id}
-                      onChange={(event) => changeRole(member, event.target.value as TeamRole)}
-                    >
-                      {TEAM_ROLES.map((role) => (
-                        <option key={role} value={role}>
-                          {t(`team.roles.${role}`)}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    <RoleBadge role={member.role} label={t(`team.roles.${member.role}`)} />
-                  )}
-                </td>
-                <td data-label={t('team.columns.timeZone')}>{member.timezone.replace(/_/g, ' ')}</td>
-                <td data-label={t('team.columns.status')}>
-                  <MemberStatus member={member} />
-                </td>
-                <td data-label={t('team.columns.lastSignIn')}>
-                  {member.last_sign_in_at ? formatRelative(member.last_sign_in_at, zoneAndLanguage) : t('team.never')}
-                </td>
-                {canManage ? (
-                  <td>
-                    <div className="team-actions">
-                      {manageable && member.invitation_pending && member.active ? (
+                  <span className="team-member-email">{member.email}</span>
+                </span>
+              </th>
+              <td data-label={t('team.columns.role')}>
+                {manageable && member.active ? (
+                  <select
+                    className="team-role-select"
+                    aria-label={t('team.roleFor', { name: member.full_name })}
+                    value={member.role}
+                    disabled={busyId === member.user_id}
+                    onChange={(event) => changeRole(member, event.target.value as TeamRole)}
+                  >
+                    {TEAM_ROLES.map((role) => (
+                      <option key={role} value={role}>
+                        {t(`team.roles.${role}`)}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <RoleBadge role={member.role} label={t(`team.roles.${member.role}`)} />
+                )}
+              </td>
+              <td data-label={t('team.columns.timeZone')}>{member.timezone.replace(/_/g, ' ')}</td>
+              <td data-label={t('team.columns.status')}>
+                <MemberStatus member={member} />
+              </td>
+              <td data-label={t('team.columns.lastSignIn')}>
+                {member.last_sign_in_at ? formatRelative(member.last_sign_in_at, zoneAndLanguage) : t('team.never')}
+              </td>
+              {canManage ? (
+                <td>
+                  <div className="team-actions">
+                    {manageable && member.invitation_pending && member.active ? (
+                      <Button
+                        variant="secondary"
+                        pending={resend.isPending && resend.variables.email === member.email}
+                        pendingLabel={t('team.invite.sending')}
+                        onClick={() => resendInvitation(member)}
+                        aria-label={t('team.resendFor', { name: member.full_name })}
+                      >
+                        {t('team.resend')}
+                      </Button>
+                    ) : null}
+                    {manageable ? (
+                      member.active ? (
                         <Button
                           variant="secondary"
-                          pending={resend.isPending && resend.variables.email === member.email}
-                          pendingLabel={t('team.invite.sending')}
-                          onClick={() => resendInvitation(member)}
-                          aria-label={t('team.resendFor', { name: member.full_name })}
+                          onClick={() => setDeactivating(member)}
+                          aria-label={t('team.deactivateFor', { name: member.full_name })}
                         >
-                          {t('team.resend')}
+                          {t('team.deactivate')}
                         </Button>
-                      ) : null}
-                      {manageable ? (
-                        member.active ? (
-                          <Button
-                            variant="secondary"
-                            onClick={() => setDeactivating(member)}
-                            aria-label={t('team.deactivateFor', { name: member.full_name })}
-                          >
-                            {t('team.deactivate')}
-                          </Button>
-                        ) : (
-                          <Button
-                            variant="secondary"
-                            pending={busyId === member.user_id}
-                            pendingLabel={t('team.saving')}
-                            onClick={() => setActive(member, true)}
-                            aria-label={t('team.reactivateFor', { name: member.full_name })}
-                          >
-                            {t('team.reactivate')}
-                          </Button>
-                        )
-                      ) : null}
-                    </div>
-                  </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                      ) : (
+                        <Button
+                          variant="secondary"
+                          pending={busyId === member.user_id}
+                          pendingLabel={t('team.saving')}
+                          onClick={() => setActive(member, true)}
+                          aria-label={t('team.reactivateFor', { name: member.full_name })}
+                        >
+                          {t('team.reactivate')}
+                        </Button>
+                      )
+                    ) : null}
+                  </div>
+                </td>
+              ) : null}
+            </tr>
+          );
+        })}
+      </Table>
       <DeactivateMemberDialog
         member={deactivating}
         pending={update.isPending}
