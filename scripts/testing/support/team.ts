@@ -39,6 +39,8 @@ export interface Cast {
     text: string,
     params?: unknown[],
   ): Promise<T[]>;
+  /** How many rows `select count(*)::int as n …` counts as each of the callers, by caller. */
+  countsAs(callers: Caller[], countSql: string, params?: unknown[]): Promise<Partial<Record<Caller, number>>>;
   end(): Promise<void>;
 }
 
@@ -90,13 +92,18 @@ export async function createCast(label = 'cast'): Promise<Cast> {
     if (caller === 'service_role') return { role: 'service_role' };
     return people[caller].claims;
   };
-  return {
+  const cast: Cast = {
     people,
     shopperCustomerId: shopperCustomer.id,
     client(caller) {
       if (caller === 'anon') return anonClient();
       if (caller === 'service_role') return serviceClient();
       return people[caller].client;
+    },
+    async countsAs(callers, countSql, params = []) {
+      const counts: Partial<Record<Caller, number>> = {};
+      for (const caller of callers) counts[caller] = (await cast.sql<{ n: number }>(caller, countSql, params))[0].n;
+      return counts;
     },
     async sql<T extends pg.QueryResultRow>(caller: Caller | Claims, text: string, params: unknown[] = []) {
       const db = await pool.connect();
@@ -117,4 +124,5 @@ export async function createCast(label = 'cast'): Promise<Cast> {
     },
     end: () => pool.end(),
   };
+  return cast;
 }

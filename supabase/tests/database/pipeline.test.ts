@@ -184,15 +184,13 @@ describe('deals: access rules', () => {
 
     it('the same rules hold in SQL as the role', async () => {
       const ids = [agentsDeal, agent2sDeal, managersDealOnAgentsCustomer];
-      const count = async (caller: Caller) =>
-        (
-          await cast.sql<{ n: number }>(caller, 'select count(*)::int as n from public.deals where id = any($1)', [ids])
-        )[0].n;
-      expect(await count('admin')).toBe(3);
-      expect(await count('readonly')).toBe(3);
-      expect(await count('agent')).toBe(2);
-      expect(await count('shopper')).toBe(0);
-      expect(await count('stranger')).toBe(0);
+      expect(
+        await cast.countsAs(
+          ['admin', 'readonly', 'agent', 'shopper', 'stranger'],
+          'select count(*)::int as n from public.deals where id = any($1)',
+          [ids],
+        ),
+      ).toEqual({ admin: 3, readonly: 3, agent: 2, shopper: 0, stranger: 0 });
       await expect(cast.sql('anon', 'select 1 from public.deals limit 1')).rejects.toMatchObject({ code: '42501' });
     });
   });
