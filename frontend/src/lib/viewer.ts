@@ -9,6 +9,7 @@ import { createContext, useContext, useEffect } from 'react';
 import { memberOptions, type TeamMember } from '@/api/team-members.ts';
 import { isLanguage, setLanguage } from '@/lib/i18n.ts';
 import type { TeamRole } from '@/lib/permissions.ts';
+import { queryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useSessionStore } from '@/stores/session-store.ts';
 
@@ -63,4 +64,38 @@ export function useMemberQuery() {
     if (member) void applyMemberPreferences(member);
   }, [member]);
   return query;
+}
+
+/** The user id of the session supabase-js keeps in this browser, readable before the client restored it. */
+function storedUserId(): string | null {
+  try {
+    const key = Object.keys(window.localStorage).find((name) => name.startsWith('sb-') && name.endsWith('-auth-token'));
+    const stored = key
+      ? (JSON.parse(window.localStorage.getItem(key) ?? 'null') as { user?: { id?: unknown } } | null)
+      : null;
+    return typeof stored?.user?.id === 'string' ? stored.user.id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts fetching the signed-in member the moment the shell's code arrives (its `prefetch`, called
+ * by router.tsx), alongside the session check instead of after the shell's first render. Resolves
+ * to the member, or null when the row is not visible (yet): a session that still owes a second
+ * factor or an accepted invitation. Such an answer is not kept, so the shell asks again once the
+ * session is settled.
+ */
+export async function prefetchMember(): Promise<TeamMember | null> {
+  const userId = useSessionStore.getState().session?.user.id ?? storedUserId();
+  if (!userId) return null;
+  const options = memberOptions(userId);
+  try {
+    const member = await queryClient.ensureQueryData(options);
+    if (!member) queryClient.removeQueries({ queryKey: options.queryKey, exact: true });
+    return member;
+  } catch {
+    queryClient.removeQueries({ queryKey: options.queryKey, exact: true });
+    return null;
+  }
 }

@@ -9,7 +9,7 @@ import { LoadingState, Skeleton } from '@/components/ui/loading-state.tsx';
 import { signOut } from '@/features/auth/api/sign-out.ts';
 import type { TeamMember } from '@/api/team-members.ts';
 import { queryClient } from '@/lib/query-client.ts';
-import { useMemberQuery, viewerOf, ViewerContext } from '@/lib/viewer.ts';
+import { prefetchMember, useMemberQuery, viewerOf, ViewerContext } from '@/lib/viewer.ts';
 
 import { SearchDialog } from './search-dialog.tsx';
 import { Sidebar } from './sidebar.tsx';
@@ -21,6 +21,11 @@ const SIDEBAR_ID = 'app-sidebar';
  * The signed-in frame: sidebar, top bar, search, and the page. The query cache lives here, not at
  * the app root, so the sign-in screen does not download it (ADR 0003).
  */
+/** Called by the router as soon as this code arrives (router.tsx): asks who is signed in at once. */
+export function prefetch(): void {
+  void prefetchMember();
+}
+
 export function AppShell() {
   return (
     <QueryClientProvider client={queryClient}>
