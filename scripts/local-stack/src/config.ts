@@ -133,7 +133,8 @@ function defaultDataDir(name: string): string {
   return path.join('/var/tmp', `cairn-${key}`, name);
 }
 
-function traversableByOthers(dir: string): boolean {
+/** Whether a user other than the owner can reach `dir`: every folder above it has the x bit for others. */
+export function traversableByOthers(dir: string): boolean {
   let current = dir;
   for (;;) {
     if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;

