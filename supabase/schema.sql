@@ -55,8 +55,11 @@ create type public.customer_status as enum ('active', 'inactive', 'vip', 'blocke
 create type public.message_status as enum ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed');
 comment on type public.message_status is 'queued (written, not yet handed to the provider), sent, delivered, opened, clicked, bounced, failed.';
 
-create type public.notification_kind as enum ('new_order', 'task_assigned', 'task_due', 'mention', 'delivery_failed', 'deal_won', 'system');
-comment on type public.notification_kind is 'What happened: new_order (for my customer), task_assigned, task_due, mention, delivery_failed (an email bounced or failed), deal_won, system.';
+create type public.notification_delivery as enum ('in_app', 'email_digest', 'off');
+comment on type public.notification_delivery is 'How a member hears about a kind of notification: in_app (the bell, the default), email_digest (the bell and the daily email digest), off (not at all).';
+
+create type public.notification_kind as enum ('new_order', 'task_assigned', 'task_due', 'mention', 'delivery_failed', 'deal_won', 'system', 'deal_lost', 'customer_assigned', 'customer_reply', 'email_bounced', 'integration_failed');
+comment on type public.notification_kind is 'What happened: new_order (for my customer), task_assigned, task_due (a task''s reminder), mention, delivery_failed (a message could not be sent), deal_won, deal_lost, customer_assigned, customer_reply (inbound message), email_bounced, integration_failed (admins), system.';
 
 create type public.order_financial_status as enum ('pending', 'authorized', 'partially_paid', 'paid', 'partially_refunded', 'refunded', 'voided');
 comment on type public.order_financial_status is 'Shopify''s financial status of an order.';
@@ -185,6 +188,7 @@ create table public.activities (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  remind_at timestamp with time zone,
   constraint activities_assignee_and_completion_only_for_tasks CHECK (((kind = 'task'::public.activity_kind) OR ((assignee_id IS NULL) AND (completed_at IS NULL)))),
   constraint activities_attachments_are_path_name_size_mime_in_the_customer_ CHECK (private.attachments_are_valid(attachments, customer_id)),
   constraint activities_body_at_most_20000_characters CHECK ((length(body) <= 20000)),
@@ -203,7 +207,9 @@ alter table public.activities enable row level security;
 CREATE INDEX activities_assignee_idx ON public.activities USING btree (assignee_id) WHERE (assignee_id IS NOT NULL);
 CREATE INDEX activities_author_idx ON public.activities USING btree (author_id);
 CREATE INDEX activities_customer_owner_idx ON public.activities USING btree (customer_owner_id);
+CREATE INDEX activities_my_tasks_idx ON public.activities USING btree (assignee_id, completed_at, due_at, id) WHERE (kind = 'task'::public.activity_kind);
 CREATE INDEX activities_open_tasks_idx ON public.activities USING btree (assignee_id, due_at) WHERE ((kind = 'task'::public.activity_kind) AND (completed_at IS NULL));
+CREATE INDEX activities_reminders_idx ON public.activities USING btree (COALESCE(remind_at, due_at)) WHERE ((kind = 'task'::public.activity_kind) AND (completed_at IS NULL) AND (assignee_id IS NOT NULL));
 CREATE INDEX activities_timeline_idx ON public.activities USING btree (customer_id, created_at DESC, id);
 CREATE TRIGGER guard_write BEFORE INSERT OR UPDATE ON public.activities FOR EACH ROW EXECUTE FUNCTION private.guard_activity_write();
 CREATE TRIGGER notify_task_assignee AFTER INSERT OR UPDATE OF assignee_id ON public.activities FOR EACH ROW EXECUTE FUNCTION private.notify_task_assignee();
@@ -239,6 +245,7 @@ grant insert, update (due_at) on public.activities to authenticated;
 grant insert (id) on public.activities to authenticated;
 grant insert, update (kind) on public.activities to authenticated;
 grant insert, update (metadata) on public.activities to authenticated;
+grant insert, update (remind_at) on public.activities to authenticated;
 grant insert, update (subject) on public.activities to authenticated;
 comment on table public.activities is 'The customer timeline: notes, calls, meetings, emails, tasks and system events. System events are written by Cairn (service role) and never change.';
 comment on column public.activities.direction is 'inbound or outbound; calls and emails only.';
@@ -248,6 +255,7 @@ comment on column public.activities.assignee_id is 'Who must do the task. Assign
 comment on column public.activities.author_id is 'The team member who wrote it (the caller, always); null for system events.';
 comment on column public.activities.attachments is 'Files in the Storage bucket `attachments`: [{path, name, size, mime}], each path under <customer_id>/.';
 comment on column public.activities.metadata is 'Details of a system event, such as {"event": "order_placed", "order_id": "…"}.';
+comment on column public.activities.remind_at is 'When the task''s reminder fires if not at due_at (snoozed, or set earlier). Null: at due_at.';
 
 create table public.alert_log (
   id bigint generated always as identity,
@@ -696,6 +704,7 @@ CREATE TRIGGER guard_portal_account_on_insert BEFORE INSERT ON public.customers 
 CREATE TRIGGER guard_portal_account_on_update BEFORE UPDATE OF auth_user_id ON public.customers FOR EACH ROW WHEN ((new.auth_user_id IS DISTINCT FROM old.auth_user_id)) EXECUTE FUNCTION private.guard_portal_account();
 CREATE TRIGGER guard_shopper_edit BEFORE UPDATE ON public.customers FOR EACH ROW WHEN ((((((new.status IS DISTINCT FROM old.status) OR (new.lifecycle_stage IS DISTINCT FROM old.lifecycle_stage)) OR (new.owner_id IS DISTINCT FROM old.owner_id)) OR (new.auth_user_id IS DISTINCT FROM old.auth_user_id)) OR (new.email IS DISTINCT FROM old.email))) EXECUTE FUNCTION private.guard_shopper_profile_edit();
 CREATE TRIGGER hold_for_owner_change BEFORE UPDATE OF owner_id ON public.customers FOR EACH ROW WHEN ((old.owner_id IS DISTINCT FROM new.owner_id)) EXECUTE FUNCTION private.hold_customer_for_owner_change();
+CREATE TRIGGER notify_customer_assigned AFTER INSERT OR UPDATE OF owner_id ON public.customers FOR EACH ROW EXECUTE FUNCTION private.notify_customer_assigned();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.customers FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER refuse_taken_email_on_insert BEFORE INSERT ON public.customers FOR EACH ROW WHEN ((new.email IS NOT NULL)) EXECUTE FUNCTION private.refuse_taken_customer_email();
 CREATE TRIGGER refuse_taken_email_on_update BEFORE UPDATE OF email ON public.customers FOR EACH ROW WHEN (((new.email IS NOT NULL) AND (lower(new.email) IS DISTINCT FROM lower(old.email)))) EXECUTE FUNCTION private.refuse_taken_customer_email();
@@ -755,6 +764,37 @@ comment on column public.customers.auth_user_id is 'The shopper portal account o
 comment on column public.customers.lifetime_value is 'Sum of paid, non-cancelled orders net of refunds, in the workspace base currency at each order''s exchange rate.';
 comment on column public.customers.custom_fields is 'Values of the custom fields, keyed by custom_field_definitions.key; each checked against its definition. Filter with @>, e.g. custom_fields @> ''{"loyalty_tier": "gold"}''.';
 
+create table public.deal_events (
+  id bigint generated always as identity,
+  deal_id uuid not null,
+  customer_id uuid not null,
+  event text not null,
+  title text not null,
+  from_stage_id uuid,
+  to_stage_id uuid,
+  reason text,
+  actor_id uuid,
+  occurred_at timestamp with time zone default now() not null,
+  constraint deal_events_event_is_known CHECK ((event = ANY (ARRAY['created'::text, 'moved'::text, 'won'::text, 'lost'::text, 'reopened'::text]))),
+  constraint deal_events_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint deal_events_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint deal_events_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES public.deals(id) ON DELETE CASCADE,
+  constraint deal_events_from_stage_id_fkey FOREIGN KEY (from_stage_id) REFERENCES public.deal_stages(id) ON DELETE SET NULL,
+  constraint deal_events_to_stage_id_fkey FOREIGN KEY (to_stage_id) REFERENCES public.deal_stages(id) ON DELETE SET NULL,
+  constraint deal_events_pkey PRIMARY KEY (id)
+);
+alter table public.deal_events enable row level security;
+CREATE INDEX deal_events_customer_idx ON public.deal_events USING btree (customer_id, occurred_at DESC);
+CREATE INDEX deal_events_deal_idx ON public.deal_events USING btree (deal_id, occurred_at DESC);
+create policy "staff read deal events of the customers they may see" on public.deal_events
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant maintain, references, select, trigger on public.deal_events to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.deal_events to service_role;
+comment on table public.deal_events is 'What happened to a deal (created, moved, won, lost, reopened), for the customer timeline. Written by the database only.';
+comment on column public.deal_events.title is 'The deal''s title at the time.';
+
 create table public.deal_stages (
   id uuid default gen_random_uuid() not null,
   name text not null,
@@ -764,15 +804,20 @@ create table public.deal_stages (
   is_lost boolean default false not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  pipeline_id uuid default private.first_pipeline_id() not null,
+  names jsonb default '{}'::jsonb not null,
   constraint deal_stages_cannot_be_both_won_and_lost CHECK ((NOT (is_won AND is_lost))),
   constraint deal_stages_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60))),
+  constraint deal_stages_names_are_valid CHECK (private.names_are_valid(names)),
   constraint deal_stages_probability_between_0_and_100 CHECK (((probability >= 0) AND (probability <= 100))),
   constraint deal_stages_won_means_100_lost_means_0 CHECK ((((NOT is_won) OR (probability = 100)) AND ((NOT is_lost) OR (probability = 0)))),
+  constraint deal_stages_pipeline_id_fkey FOREIGN KEY (pipeline_id) REFERENCES public.pipelines(id) ON DELETE RESTRICT,
   constraint deal_stages_pkey PRIMARY KEY (id),
-  constraint deal_stages_name_key UNIQUE (name),
-  constraint deal_stages_position_key UNIQUE ("position") DEFERRABLE
+  constraint deal_stages_pipeline_name_key UNIQUE (pipeline_id, name),
+  constraint deal_stages_pipeline_position_key UNIQUE (pipeline_id, "position") DEFERRABLE
 );
 alter table public.deal_stages enable row level security;
+CREATE INDEX deal_stages_pipeline_idx ON public.deal_stages USING btree (pipeline_id, "position");
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.deal_stages FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.deal_stages FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "admins add deal stages" on public.deal_stages
@@ -798,10 +843,14 @@ grant insert (id) on public.deal_stages to authenticated;
 grant insert, update (is_lost) on public.deal_stages to authenticated;
 grant insert, update (is_won) on public.deal_stages to authenticated;
 grant insert, update (name) on public.deal_stages to authenticated;
+grant insert, update (names) on public.deal_stages to authenticated;
+grant insert (pipeline_id) on public.deal_stages to authenticated;
 grant insert, update (position) on public.deal_stages to authenticated;
 grant insert, update (probability) on public.deal_stages to authenticated;
 comment on table public.deal_stages is 'Columns of the deal board, in position order. A deal entering a won or lost stage is closed.';
 comment on column public.deal_stages.probability is 'Default win probability (percent) for deals entering the stage.';
+comment on column public.deal_stages.pipeline_id is 'The board the stage is a column of. Defaults to the first pipeline.';
+comment on column public.deal_stages.names is 'Translated names by language ({"de": "…", …}); the app falls back to name.';
 
 create table public.deals (
   id uuid default gen_random_uuid() not null,
@@ -819,7 +868,11 @@ create table public.deals (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  stage_entered_at timestamp with time zone default now() not null,
+  close_reason text,
+  amount_base numeric(14,2),
   constraint deals_amount_not_negative CHECK ((amount >= (0)::numeric)),
+  constraint deals_close_reason_length CHECK (((length(btrim(close_reason)) >= 1) AND (length(btrim(close_reason)) <= 500))),
   constraint deals_notes_length CHECK ((length(notes) <= 5000)),
   constraint deals_probability_between_0_and_100 CHECK (((probability >= 0) AND (probability <= 100))),
   constraint deals_title_length CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 200))),
@@ -834,11 +887,15 @@ CREATE INDEX deals_board_idx ON public.deals USING btree (stage_id, "position", 
 CREATE INDEX deals_customer_idx ON public.deals USING btree (customer_id);
 CREATE INDEX deals_customer_owner_idx ON public.deals USING btree (customer_owner_id);
 CREATE INDEX deals_expected_close_idx ON public.deals USING btree (expected_close) WHERE (closed_at IS NULL);
+CREATE INDEX deals_open_board_idx ON public.deals USING btree (stage_id, "position", id) WHERE (closed_at IS NULL);
 CREATE INDEX deals_owner_idx ON public.deals USING btree (owner_id);
+CREATE TRIGGER notify_deal_closed AFTER UPDATE OF stage_id ON public.deals FOR EACH ROW EXECUTE FUNCTION private.notify_deal_closed();
 CREATE TRIGGER prepare_deal BEFORE INSERT OR UPDATE ON public.deals FOR EACH ROW EXECUTE FUNCTION private.prepare_deal();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.deals FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER record_deal_event AFTER INSERT OR UPDATE OF stage_id ON public.deals FOR EACH ROW EXECUTE FUNCTION private.record_deal_event();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.deals FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.deals FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+CREATE TRIGGER track_deal BEFORE INSERT OR UPDATE ON public.deals FOR EACH ROW EXECUTE FUNCTION private.track_deal();
 create policy "managers and owning agents add deals" on public.deals
   for insert
   to authenticated
@@ -859,6 +916,7 @@ create policy "staff read deals of the customers they may see" on public.deals
 grant delete, maintain, references, select, trigger, truncate on public.deals to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.deals to service_role;
 grant insert, update (amount) on public.deals to authenticated;
+grant insert, update (close_reason) on public.deals to authenticated;
 grant insert, update (currency) on public.deals to authenticated;
 grant insert, update (customer_id) on public.deals to authenticated;
 grant insert, update (expected_close) on public.deals to authenticated;
@@ -875,6 +933,9 @@ comment on column public.deals.probability is 'Win probability in percent. Defau
 comment on column public.deals.owner_id is 'The team member working the deal. Agents may only own deals themselves.';
 comment on column public.deals."position" is 'Order within the stage column (ascending); fractional so a card can drop between two others.';
 comment on column public.deals.closed_at is 'Set by the database when the deal enters a won or lost stage, cleared when it reopens.';
+comment on column public.deals.stage_entered_at is 'When the deal entered its current stage (days in stage on the card). Kept by the database.';
+comment on column public.deals.close_reason is 'Why the deal was won or lost (asked for when it closes on the board); cleared when it reopens.';
+comment on column public.deals.amount_base is 'amount in the base currency at the latest known rate when the amount or currency last changed; null when no rate is known. Kept by the database.';
 
 create table public.email_events (
   id bigint generated always as identity,
@@ -905,6 +966,7 @@ alter table public.email_events enable row level security;
 CREATE INDEX email_events_alert_idx ON public.email_events USING btree (alert_id, event) WHERE (alert_id IS NOT NULL);
 CREATE INDEX email_events_customer_idx ON public.email_events USING btree (customer_id, occurred_at DESC) WHERE (customer_id IS NOT NULL);
 CREATE INDEX email_events_message_idx ON public.email_events USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE TRIGGER notify_email_bounced AFTER INSERT ON public.email_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION private.notify_email_bounced();
 create policy "staff read email events of customers they may see" on public.email_events
   for select
   to authenticated
@@ -1329,6 +1391,7 @@ CREATE INDEX messages_sent_by_idx ON public.messages USING btree (sent_by);
 CREATE INDEX messages_template_idx ON public.messages USING btree (template_id) WHERE (template_id IS NOT NULL);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (thread_id, created_at DESC, id);
 CREATE INDEX messages_unread_idx ON public.messages USING btree (thread_id) WHERE ((direction = 'inbound'::public.communication_direction) AND (read_at IS NULL));
+CREATE TRIGGER notify_customer_reply AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.notify_customer_reply();
 CREATE TRIGGER prepare_message BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.prepare_message();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER refresh_thread_state AFTER INSERT OR DELETE OR UPDATE OF read_at, direction, created_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.refresh_thread_state();
@@ -1366,6 +1429,40 @@ comment on column public.messages.provider_message_id is 'The email provider''s 
 comment on column public.messages.sent_by is 'The team member who wrote an outbound message; null for inbound mail.';
 comment on column public.messages.read_at is 'When a team member read an inbound message.';
 
+create table public.notification_preferences (
+  user_id uuid default auth.uid() not null,
+  kind public.notification_kind not null,
+  delivery public.notification_delivery not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
+  constraint notification_preferences_pkey PRIMARY KEY (user_id, kind)
+);
+alter table public.notification_preferences enable row level security;
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "members add their own notification preferences" on public.notification_preferences
+  for insert
+  to authenticated
+  with check (((user_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members change their own notification preferences" on public.notification_preferences
+  for update
+  to authenticated
+  using (((user_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)))
+  with check (((user_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members read their own notification preferences" on public.notification_preferences
+  for select
+  to authenticated
+  using (((user_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members remove their own notification preferences" on public.notification_preferences
+  for delete
+  to authenticated
+  using (((user_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)));
+grant delete, maintain, references, select, trigger, truncate on public.notification_preferences to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.notification_preferences to service_role;
+grant insert, update (delivery) on public.notification_preferences to authenticated;
+grant insert (kind) on public.notification_preferences to authenticated;
+grant insert (user_id) on public.notification_preferences to authenticated;
+comment on table public.notification_preferences is 'A member''s choice per notification kind; no row means in_app.';
+
 create table public.notifications (
   id uuid default gen_random_uuid() not null,
   recipient_id uuid not null,
@@ -1376,6 +1473,8 @@ create table public.notifications (
   data jsonb default '{}'::jsonb not null,
   read_at timestamp with time zone,
   created_at timestamp with time zone default now() not null,
+  email_pending boolean default false not null,
+  emailed_at timestamp with time zone,
   constraint notifications_body_length CHECK ((length(body) <= 2000)),
   constraint notifications_data_is_an_object CHECK ((jsonb_typeof(data) = 'object'::text)),
   constraint notifications_link_is_an_app_path CHECK (((link ~ '^/[^/]'::text) AND (length(link) <= 2000))),
@@ -1384,7 +1483,10 @@ create table public.notifications (
   constraint notifications_pkey PRIMARY KEY (id)
 );
 alter table public.notifications enable row level security;
+CREATE INDEX notifications_created_idx ON public.notifications USING btree (created_at);
+CREATE INDEX notifications_digest_idx ON public.notifications USING btree (recipient_id, created_at) WHERE email_pending;
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (recipient_id, read_at, created_at DESC);
+CREATE TRIGGER apply_preference BEFORE INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.apply_notification_preference();
 create policy "members mark their own notifications read" on public.notifications
   for update
   to authenticated
@@ -1400,6 +1502,8 @@ grant update (read_at) on public.notifications to authenticated;
 comment on table public.notifications is 'In-app notifications for one team member. Created by Cairn (service role, triggers); the recipient reads them and marks them read.';
 comment on column public.notifications.link is 'Where the notification leads inside the app, as a path such as /customers/<id>.';
 comment on column public.notifications.data is 'Ids the app needs (customer_id, activity_id, order_id…).';
+comment on column public.notifications.email_pending is 'True while the notification waits for the recipient''s next email digest (their preference for the kind is email_digest).';
+comment on column public.notifications.emailed_at is 'When the notification went out in an email digest.';
 
 create table public.order_items (
   id uuid default gen_random_uuid() not null,
@@ -1657,6 +1761,49 @@ comment on column public.orders.net_total_base is 'total_base - refunded_base: w
 comment on column public.orders.placed_at is 'When the customer placed the order (Shopify created_at). Its day picks the exchange rate.';
 comment on column public.orders.external_updated_at is 'Shopify''s updated_at of the last payload applied, so a webhook arriving out of order never overwrites a newer state.';
 comment on column public.orders.customer_owner_id is 'The customer''s owner, kept by the database so agents'' policies are a per-row equality. Never written by clients.';
+
+create table public.pipelines (
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  names jsonb default '{}'::jsonb not null,
+  "position" smallint not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint pipelines_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 60))),
+  constraint pipelines_names_are_valid CHECK (private.names_are_valid(names)),
+  constraint pipelines_pkey PRIMARY KEY (id),
+  constraint pipelines_name_key UNIQUE (name),
+  constraint pipelines_position_key UNIQUE ("position") DEFERRABLE
+);
+alter table public.pipelines enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.pipelines FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.pipelines FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins add pipelines" on public.pipelines
+  for insert
+  to authenticated
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins edit pipelines" on public.pipelines
+  for update
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin))
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins remove pipelines" on public.pipelines
+  for delete
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+create policy "team members read pipelines" on public.pipelines
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant delete, maintain, references, select, trigger, truncate on public.pipelines to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.pipelines to service_role;
+grant insert (id) on public.pipelines to authenticated;
+grant insert, update (name) on public.pipelines to authenticated;
+grant insert, update (names) on public.pipelines to authenticated;
+grant insert, update (position) on public.pipelines to authenticated;
+comment on table public.pipelines is 'Deal boards (e.g. "Waiting list", "Wholesale deals"), each with its own stages, in position order.';
+comment on column public.pipelines.name is 'The name in the workspace''s default wording; names holds translations.';
+comment on column public.pipelines.names is 'Translated names by language: {"de": "…", "fr": "…", "es": "…", "zh": "…"}; the app falls back to name.';
 
 create table public.price_history (
   id bigint generated always as identity,
@@ -2177,6 +2324,17 @@ comment on table public.tags is 'Labels the team puts on customers (VIP, wholesa
 comment on column public.tags.colour is 'Display colour as #rrggbb.';
 comment on column public.tags.created_by is 'The team member who created the tag (null when made by the system).';
 
+create table public.task_reminders (
+  activity_id uuid not null,
+  remind_at timestamp with time zone not null,
+  sent_at timestamp with time zone default now() not null,
+  constraint task_reminders_activity_id_fkey FOREIGN KEY (activity_id) REFERENCES public.activities(id) ON DELETE CASCADE,
+  constraint task_reminders_pkey PRIMARY KEY (activity_id, remind_at)
+);
+alter table public.task_reminders enable row level security;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.task_reminders to service_role;
+comment on table public.task_reminders is 'Reminders already sent, one per task and reminder time: a reminder fires once; snoozing to a new time fires once more.';
+
 create table public.team_members (
   user_id uuid not null,
   email text not null,
@@ -2288,7 +2446,9 @@ create table public.workspace_settings (
   default_language text default 'en'::text not null,
   updated_at timestamp with time zone default now() not null,
   require_mfa boolean default false not null,
+  notification_retention_days integer default 90 not null,
   constraint workspace_settings_id_check CHECK (id),
+  constraint workspace_settings_notification_retention_days_between_7_and_36 CHECK (((notification_retention_days >= 7) AND (notification_retention_days <= 3650))),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
   constraint workspace_settings_default_language_fkey FOREIGN KEY (default_language) REFERENCES public.languages(code),
   constraint workspace_settings_pkey PRIMARY KEY (id)
@@ -2311,6 +2471,7 @@ grant maintain, references, select, trigger, update on public.workspace_settings
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.workspace_settings to service_role;
 comment on table public.workspace_settings is 'The one row of workspace-wide settings. Revenue is reported in base_currency.';
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
+comment on column public.workspace_settings.notification_retention_days is 'Notifications older than this many days are removed (daily job). Admins set it.';
 
 -- ==============================================================================================
 -- Views
@@ -2449,11 +2610,22 @@ UNION ALL
     ce.note AS summary,
     ce.actor_id,
     jsonb_build_object('channel', ce.channel, 'purpose', ce.purpose, 'source', ce.source) AS data
-   FROM public.consent_events ce;
+   FROM public.consent_events ce
+UNION ALL
+ SELECT de.customer_id,
+    de.occurred_at,
+    'deal'::text AS source,
+    de.event AS kind,
+    de.id::text AS ref_id,
+    de.title,
+    de.reason AS summary,
+    de.actor_id,
+    jsonb_build_object('deal_id', de.deal_id, 'from_stage_id', de.from_stage_id, 'to_stage_id', de.to_stage_id) AS data
+   FROM public.deal_events de;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to anon;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to service_role;
-comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities, orders, messages, alerts, consent changes. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
+comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities, orders, messages, alerts, consent changes, deal events. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
 
 create view public.tag_usage with (security_invoker=on) as
  SELECT id,
@@ -2473,6 +2645,26 @@ comment on view public.tag_usage is 'Tags with how many customers carry each (co
 -- ==============================================================================================
 -- Functions
 -- ==============================================================================================
+
+CREATE OR REPLACE FUNCTION private.apply_notification_preference()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  chosen public.notification_delivery;
+begin
+  select p.delivery into chosen from public.notification_preferences p
+  where p.user_id = new.recipient_id and p.kind = new.kind;
+  if chosen = 'off' then
+    return null;
+  end if;
+  new.email_pending := coalesce(chosen = 'email_digest', false);
+  return new;
+end;
+$function$;
+comment on function private.apply_notification_preference() is 'Drops a notification the recipient turned off for its kind, and marks it for the email digest when they chose email_digest.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -3464,6 +3656,18 @@ grant execute on function private.fill_placeholders(template text, variables jso
 grant execute on function private.fill_placeholders(template text, variables jsonb, escape_html boolean) to service_role;
 comment on function private.fill_placeholders(template text, variables jsonb, escape_html boolean) is 'Replaces every {{name}} (or {{dotted.path}}) with its value in variables (empty when missing), HTML-escaping the values when asked.';
 
+CREATE OR REPLACE FUNCTION private.first_pipeline_id()
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select id from public.pipelines order by position, id limit 1
+$function$;
+grant execute on function private.first_pipeline_id() to authenticated;
+grant execute on function private.first_pipeline_id() to service_role;
+comment on function private.first_pipeline_id() is 'The first pipeline: where a stage added without one goes (keeps older callers working).';
+
 CREATE OR REPLACE FUNCTION private.guard_activity_write()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3883,6 +4087,197 @@ grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
 
+CREATE OR REPLACE FUNCTION private.names_are_valid(names jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  -- {"de": "…", "fr": "…"}: only the five languages, each a name of 1–60 characters.
+  select jsonb_typeof(names) = 'object'
+    and not exists (
+      select 1 from jsonb_each(names) as n(lang, value)
+      where n.lang not in ('en', 'de', 'fr', 'es', 'zh')
+         or jsonb_typeof(n.value) <> 'string'
+         or length(btrim(n.value #>> '{}')) not between 1 and 60
+    )
+$function$;
+grant execute on function private.names_are_valid(names jsonb) to authenticated;
+grant execute on function private.names_are_valid(names jsonb) to service_role;
+comment on function private.names_are_valid(names jsonb) is 'True when names is an object of translated names: keys among en, de, fr, es, zh, each value a string of 1–60 characters.';
+
+CREATE OR REPLACE FUNCTION private.notify(recipient uuid, kind public.notification_kind, title text, body text DEFAULT NULL::text, link text DEFAULT NULL::text, data jsonb DEFAULT '{}'::jsonb)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  created uuid;
+begin
+  -- Only active team members hear anything; an unknown or inactive recipient is not an error
+  -- (the caller's event happened regardless).
+  if recipient is null or not exists (
+    select 1 from public.team_members tm where tm.user_id = recipient and tm.active
+  ) then
+    return null;
+  end if;
+  insert into public.notifications (recipient_id, kind, title, body, link, data)
+  values (recipient, kind, left(btrim(title), 200), left(body, 2000), link, coalesce(data, '{}'))
+  returning id into created;
+  return created; -- null when the recipient turned this kind off
+end;
+$function$;
+grant execute on function private.notify(recipient uuid, kind public.notification_kind, title text, body text, link text, data jsonb) to service_role;
+comment on function private.notify(recipient uuid, kind public.notification_kind, title text, body text, link text, data jsonb) is 'Notifies one team member (if active), honouring their preference for the kind (off: nothing; email_digest: also in the next digest). link is an in-app path such as /customers/<id>. Returns the notification id, or null when nothing was created.';
+
+CREATE OR REPLACE FUNCTION private.notify_admins(kind public.notification_kind, title text, body text DEFAULT NULL::text, link text DEFAULT NULL::text, data jsonb DEFAULT '{}'::jsonb)
+ RETURNS integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select count(private.notify(tm.user_id, kind, title, body, link, data))::integer
+  from public.team_members tm
+  where tm.active and tm.role = 'admin'
+$function$;
+grant execute on function private.notify_admins(kind public.notification_kind, title text, body text, link text, data jsonb) to service_role;
+comment on function private.notify_admins(kind public.notification_kind, title text, body text, link text, data jsonb) is 'Notifies every active admin (each per their preferences). Returns how many notifications were created.';
+
+CREATE OR REPLACE FUNCTION private.notify_customer_assigned()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.owner_id is null or new.owner_id is not distinct from (select auth.uid())
+     or (tg_op = 'UPDATE' and new.owner_id is not distinct from old.owner_id) then
+    return null;
+  end if;
+  perform private.notify(
+    new.owner_id,
+    'customer_assigned',
+    left('New customer for you: ' || coalesce(new.full_name, new.email, 'a customer'), 200),
+    null,
+    '/customers/' || new.id,
+    jsonb_build_object('customer_id', new.id, 'assigned_by', (select auth.uid()))
+  );
+  return null;
+end;
+$function$;
+comment on function private.notify_customer_assigned() is 'Tells a team member when someone else (or an import) makes them a customer''s owner.';
+
+CREATE OR REPLACE FUNCTION private.notify_customer_reply()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  thread jsonb;
+  recipient uuid;
+begin
+  if new.direction <> 'inbound' then
+    return null;
+  end if;
+  -- to_jsonb: the thread's assignee_id column arrives with the inbox (issue 14); until then the
+  -- customer's owner hears about replies.
+  select to_jsonb(t) into thread from public.message_threads t where t.id = new.thread_id;
+  recipient := coalesce(
+    (thread ->> 'assignee_id')::uuid,
+    (select c.owner_id from public.customers c where c.id = new.customer_id)
+  );
+  perform private.notify(
+    recipient,
+    'customer_reply',
+    left('Reply: ' || new.subject, 200),
+    left(new.body_text, 280),
+    '/customers/' || new.customer_id || '?thread=' || new.thread_id,
+    jsonb_build_object('customer_id', new.customer_id, 'thread_id', new.thread_id, 'message_id', new.id)
+  );
+  return null;
+end;
+$function$;
+comment on function private.notify_customer_reply() is 'Tells the thread''s assignee (when threads have one), else the customer''s owner, about an inbound message.';
+
+CREATE OR REPLACE FUNCTION private.notify_deal_closed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  stage public.deal_stages;
+begin
+  if new.closed_at is null or old.closed_at is not null or new.owner_id is null
+     or new.owner_id is not distinct from (select auth.uid()) then
+    return null;
+  end if;
+  select * into stage from public.deal_stages where id = new.stage_id;
+  perform private.notify(
+    new.owner_id,
+    case when stage.is_won then 'deal_won' else 'deal_lost' end::public.notification_kind,
+    left(case when stage.is_won then 'Deal won: ' else 'Deal lost: ' end || new.title, 200),
+    new.close_reason,
+    '/pipeline?deal=' || new.id,
+    jsonb_build_object('deal_id', new.id, 'customer_id', new.customer_id, 'stage_id', new.stage_id)
+  );
+  return null;
+end;
+$function$;
+comment on function private.notify_deal_closed() is 'Tells a deal''s owner when someone else closes it as won or lost.';
+
+CREATE OR REPLACE FUNCTION private.notify_email_bounced()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.notify(
+    c.owner_id,
+    'email_bounced',
+    left('Email bounced: ' || e.email, 200),
+    e.reason,
+    '/customers/' || c.id,
+    jsonb_build_object('customer_id', c.id, 'email_event_id', e.id, 'event', e.event)
+  )
+  from new_events e
+  join public.customers c on c.id = e.customer_id
+  where e.event in ('bounce', 'dropped') and c.owner_id is not null;
+  return null;
+end;
+$function$;
+comment on function private.notify_email_bounced() is 'Tells a customer''s owner when an email to the customer bounced or was dropped (SendGrid events).';
+
+CREATE OR REPLACE FUNCTION private.notify_integration_failure(integration text, job_ref text, error text, link text DEFAULT '/settings'::text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- One unread notification per failing job: a job retried every minute must not bury the bell.
+  if exists (
+    select 1 from public.notifications n
+    where n.kind = 'integration_failed' and n.read_at is null
+      and n.data ->> 'integration' = integration and n.data ->> 'job' = job_ref
+  ) then
+    return 0;
+  end if;
+  return private.notify_admins(
+    'integration_failed',
+    left(integration || ': a job failed', 200),
+    left(error, 2000),
+    link,
+    jsonb_build_object('integration', integration, 'job', job_ref)
+  );
+end;
+$function$;
+grant execute on function private.notify_integration_failure(integration text, job_ref text, error text, link text) to service_role;
+comment on function private.notify_integration_failure(integration text, job_ref text, error text, link text) is 'Tells the admins that an integration job failed (e.g. integration ''shopify'', job_ref a sync or delivery id), once while an earlier notification for the same job is unread. Call it from the job''s failure path.';
+
 CREATE OR REPLACE FUNCTION private.notify_owner_of_new_order()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4197,6 +4592,31 @@ $function$;
 grant execute on function private.price_drop_threshold(customer_id uuid, variant_id uuid) to service_role;
 comment on function private.price_drop_threshold(customer_id uuid, variant_id uuid) is 'The price-drop threshold in percent for a shopper and variant: theirs, else the variant''s, else the product''s, else the workspace default.';
 
+CREATE OR REPLACE FUNCTION private.purge_notifications(batch integer DEFAULT 10000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  removed integer;
+  total integer := 0;
+  cutoff timestamptz := now() - make_interval(days => (select s.notification_retention_days from public.workspace_settings s));
+begin
+  -- Bounded chunks so one run never holds a long lock; the next day's run picks up the rest.
+  for i in 1..50 loop
+    delete from public.notifications n
+    where n.id in (select id from public.notifications where created_at < cutoff limit batch);
+    get diagnostics removed = row_count;
+    total := total + removed;
+    exit when removed < batch;
+  end loop;
+  return total;
+end;
+$function$;
+grant execute on function private.purge_notifications(batch integer) to service_role;
+comment on function private.purge_notifications(batch integer) is 'Removes notifications older than workspace_settings.notification_retention_days, in chunks (at most 50 × batch per run). Returns how many.';
+
 CREATE OR REPLACE FUNCTION private.purge_webhook_deliveries(keep interval DEFAULT '30 days'::interval)
  RETURNS integer
  LANGUAGE plpgsql
@@ -4295,6 +4715,36 @@ begin
 end;
 $function$;
 comment on function private.record_audit() is 'Generic audit trigger: attach AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW. Arguments: the key column (default id), then columns to leave out (secrets).';
+
+CREATE OR REPLACE FUNCTION private.record_deal_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  stage public.deal_stages;
+  happened text;
+begin
+  if tg_op = 'UPDATE' and new.stage_id is not distinct from old.stage_id then
+    return null;
+  end if;
+  select * into stage from public.deal_stages where id = new.stage_id;
+  happened := case
+    when tg_op = 'INSERT' then 'created'
+    when stage.is_won then 'won'
+    when stage.is_lost then 'lost'
+    when old.closed_at is not null then 'reopened'
+    else 'moved' end;
+  insert into public.deal_events (deal_id, customer_id, event, title, from_stage_id, to_stage_id, reason, actor_id)
+  values (new.id, new.customer_id, happened, new.title,
+    case when tg_op = 'UPDATE' then old.stage_id end, new.stage_id,
+    case when happened in ('won', 'lost') then new.close_reason end,
+    (select auth.uid()));
+  return null;
+end;
+$function$;
+comment on function private.record_deal_event() is 'Writes a deal_events row when a deal is created or changes stage.';
 
 CREATE OR REPLACE FUNCTION private.record_shopify_consent(target_customer uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS void
@@ -4540,6 +4990,22 @@ end;
 $function$;
 comment on function private.refuse_taken_customer_email() is 'BEFORE INSERT / UPDATE of customers.email, for team members who may write customers: a taken address is refused with 23505 "a customer with this email address already exists" and a hint to ask a manager, revealing nothing about the existing record.';
 
+CREATE OR REPLACE FUNCTION private.renumber_stage(stage uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- When fractional positions run out of room, spread a column's cards 1024 apart again
+  -- (same order). Only positions change; nothing a caller could not already see moves.
+  update public.deals d set position = n.rn * 1024
+  from (select id, row_number() over (order by position, id) as rn from public.deals where stage_id = stage) n
+  where d.id = n.id
+$function$;
+grant execute on function private.renumber_stage(stage uuid) to authenticated;
+grant execute on function private.renumber_stage(stage uuid) to service_role;
+comment on function private.renumber_stage(stage uuid) is 'Spreads the cards of one stage 1024 apart, keeping their order (when a drop finds no room between two positions).';
+
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -4554,6 +5020,52 @@ grant execute on function private.sees_all_customers() to anon;
 grant execute on function private.sees_all_customers() to authenticated;
 grant execute on function private.sees_all_customers() to service_role;
 comment on function private.sees_all_customers() is 'Admins, managers and readonly members read every customer; agents only their own.';
+
+CREATE OR REPLACE FUNCTION private.send_task_reminders(batch integer DEFAULT 50000, grace interval DEFAULT '1 day'::interval)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  sent integer;
+begin
+  -- Claim due reminders by inserting their (task, time) key: a concurrent run waits on the other's
+  -- uncommitted key and then skips it, a second run finds it, so each reminder goes out once.
+  -- A run that comes late still sends what fell due within `grace`.
+  with due as (
+    select a.id, coalesce(a.remind_at, a.due_at) as at, a.assignee_id, a.customer_id, a.subject, a.body, a.due_at
+    from public.activities a
+    where a.kind = 'task' and a.completed_at is null and a.assignee_id is not null
+      and coalesce(a.remind_at, a.due_at) <= now()
+      and coalesce(a.remind_at, a.due_at) > now() - grace
+      and not exists (
+        select 1 from public.task_reminders r
+        where r.activity_id = a.id and r.remind_at = coalesce(a.remind_at, a.due_at)
+      )
+    order by coalesce(a.remind_at, a.due_at)
+    limit batch
+  ),
+  claimed as (
+    insert into public.task_reminders (activity_id, remind_at)
+    select id, at from due
+    on conflict do nothing
+    returning activity_id
+  )
+  select count(private.notify(
+      d.assignee_id,
+      'task_due',
+      left('Task due: ' || coalesce(d.subject, left(d.body, 80), 'a task'), 200),
+      null,
+      '/tasks?task=' || d.id,
+      jsonb_build_object('activity_id', d.id, 'customer_id', d.customer_id, 'due_at', d.due_at)
+    ))::integer into sent
+  from due d join claimed c on c.activity_id = d.id;
+  return sent;
+end;
+$function$;
+grant execute on function private.send_task_reminders(batch integer, grace interval) to service_role;
+comment on function private.send_task_reminders(batch integer, grace interval) is 'Sends the task_due notification of every open task whose reminder time (remind_at, else due_at) has come — within grace, at most batch per run — exactly once per task and time. Returns how many were sent.';
 
 CREATE OR REPLACE FUNCTION private.set_customer_owner()
  RETURNS trigger
@@ -4854,6 +5366,42 @@ begin
 end;
 $function$;
 comment on function private.touch_updated_at() is 'Keeps updated_at current on every update (except the database''s own owner sync).';
+
+CREATE OR REPLACE FUNCTION private.track_deal()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  old_pipeline uuid;
+  new_pipeline uuid;
+begin
+  if tg_op = 'UPDATE' and new.stage_id is distinct from old.stage_id then
+    select pipeline_id into old_pipeline from public.deal_stages where id = old.stage_id;
+    select pipeline_id into new_pipeline from public.deal_stages where id = new.stage_id;
+    if old_pipeline is distinct from new_pipeline then
+      raise exception 'a deal moves only between the stages of its own pipeline'
+        using errcode = '23514', hint = 'Close this deal and create one in the other pipeline instead.';
+    end if;
+  end if;
+  if tg_op = 'INSERT' or new.stage_id is distinct from old.stage_id then
+    new.stage_entered_at := now();
+  end if;
+  if new.closed_at is null then
+    new.close_reason := null;
+  end if;
+  if tg_op = 'INSERT' or (new.amount, new.currency) is distinct from (old.amount, old.currency) then
+    new.amount_base := case
+      when new.currency = private.base_currency() then new.amount
+      else (select round(new.amount * r.rate_to_base, 2) from public.exchange_rates r
+            where r.currency = new.currency order by r.rate_date desc limit 1)
+    end;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.track_deal() is 'Keeps deals within their pipeline (23514), stage_entered_at, amount_base, and clears close_reason on reopening.';
 
 CREATE OR REPLACE FUNCTION private.upsert_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone, apply_profile boolean, OUT customer_id uuid, OUT outcome text)
  RETURNS record
@@ -5654,6 +6202,92 @@ grant execute on function public.job_health() to authenticated;
 grant execute on function public.job_health() to service_role;
 comment on function public.job_health() is 'Admins only: per pg_cron job, its schedule, the last run, and that run''s status (succeeded, failed, running, waiting for the answer of its HTTP call, unknown once pg_net no longer keeps that answer, never_run) and error. A job that calls an edge function fails when the answer was not 2xx, timed out or never came.';
 
+CREATE OR REPLACE FUNCTION public.mark_all_notifications_read()
+ RETURNS integer
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  with marked as (
+    update public.notifications n set read_at = now()
+    where n.recipient_id = (select auth.uid()) and n.read_at is null
+    returning 1
+  )
+  select count(*)::integer from marked
+$function$;
+grant execute on function public.mark_all_notifications_read() to authenticated;
+grant execute on function public.mark_all_notifications_read() to service_role;
+comment on function public.mark_all_notifications_read() is 'Marks every unread notification of the caller read; returns how many. Caller''s rights.';
+
+CREATE OR REPLACE FUNCTION public.move_deal(deal_id uuid, to_stage_id uuid, after_deal_id uuid DEFAULT NULL::uuid, reason text DEFAULT NULL::text)
+ RETURNS public.deals
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  moving public.deals;
+  target public.deal_stages;
+  lower_pos double precision;
+  upper_pos double precision;
+  new_pos double precision;
+  attempt int := 0;
+begin
+  select * into moving from public.deals d where d.id = move_deal.deal_id for update;
+  if not found then
+    raise exception 'no such deal, or you may not move it' using errcode = 'P0002';
+  end if;
+  select * into target from public.deal_stages s where s.id = move_deal.to_stage_id;
+  if not found then
+    raise exception 'no such deal stage' using errcode = '23503';
+  end if;
+  if (target.is_won or target.is_lost) and target.id is distinct from moving.stage_id
+     and coalesce(length(btrim(reason)), 0) = 0 then
+    raise exception 'say why the deal was % before closing it', case when target.is_won then 'won' else 'lost' end
+      using errcode = '23514';
+  end if;
+
+  loop
+    attempt := attempt + 1;
+    if after_deal_id is null then
+      lower_pos := null;
+    else
+      select d.position into lower_pos from public.deals d
+      where d.id = after_deal_id and d.stage_id = target.id and d.id <> moving.id;
+      if not found then
+        raise exception 'the card to drop after is not in that stage' using errcode = '22023';
+      end if;
+    end if;
+    -- The next card below the drop point (whatever the caller may see: order is shared).
+    select min(d.position) into upper_pos from public.deals d
+    where d.stage_id = target.id and d.id <> moving.id
+      and (lower_pos is null or d.position > lower_pos
+           or (d.position = lower_pos and d.id > after_deal_id));
+    new_pos := case
+      when lower_pos is null and upper_pos is null then 1024
+      when lower_pos is null then upper_pos - 1024
+      when upper_pos is null then lower_pos + 1024
+      else (lower_pos + upper_pos) / 2 end;
+    exit when lower_pos is null or upper_pos is null
+      or (new_pos > lower_pos and new_pos < upper_pos and upper_pos - lower_pos > 1e-6);
+    exit when attempt > 1;
+    perform private.renumber_stage(target.id);
+  end loop;
+
+  update public.deals d
+  set stage_id = target.id,
+      position = new_pos,
+      close_reason = case when target.is_won or target.is_lost then coalesce(nullif(btrim(reason), ''), d.close_reason) end
+  where d.id = moving.id
+  returning * into moving;
+  if not found then
+    raise exception 'you may not move this deal' using errcode = '42501';
+  end if;
+  return moving;
+end;
+$function$;
+grant execute on function public.move_deal(deal_id uuid, to_stage_id uuid, after_deal_id uuid, reason text) to authenticated;
+grant execute on function public.move_deal(deal_id uuid, to_stage_id uuid, after_deal_id uuid, reason text) to service_role;
+comment on function public.move_deal(deal_id uuid, to_stage_id uuid, after_deal_id uuid, reason text) is 'Moves a deal to a stage (of its pipeline), right after after_deal_id (null: top of the column), with a reason when it closes as won or lost. Runs with the caller''s rights; refusals: P0002 unknown deal, 23503 unknown stage, 23514 other pipeline or no reason to close, 22023 bad drop point.';
+
 CREATE OR REPLACE FUNCTION public.my_team_access()
  RETURNS TABLE(role public.team_role, state text, mfa_required boolean, has_verified_factor boolean, session_aal text)
  LANGUAGE sql
@@ -5677,6 +6311,36 @@ $function$;
 grant execute on function public.my_team_access() to authenticated;
 grant execute on function public.my_team_access() to service_role;
 comment on function public.my_team_access() is 'The caller''s own access state for the app: role, state (none, pending, inactive, active), whether the workspace requires MFA, whether they have a verified factor, and their session''s aal. Grants nothing.';
+
+CREATE OR REPLACE FUNCTION public.pipeline_forecast(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date)
+ RETURNS TABLE(stage_id uuid, close_month date, deals bigint, amount_base numeric, weighted_base numeric, unpriced bigint)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- Per stage and month of expected close (null: no date): how many deals, their amount and
+  -- amount × probability in the base currency. Runs with the caller's rights (an agent's
+  -- forecast covers their customers' deals). Deals without a known rate count in `unpriced`.
+  select d.stage_id,
+    date_trunc('month', d.expected_close)::date,
+    count(*),
+    coalesce(sum(d.amount_base), 0),
+    coalesce(round(sum(d.amount_base * d.probability / 100.0), 2), 0),
+    count(*) filter (where d.amount_base is null)
+  from public.deals d
+  join public.deal_stages s on s.id = d.stage_id
+  where s.pipeline_id = pipeline_forecast.pipeline
+    and (pipeline_forecast.owner is null or d.owner_id = pipeline_forecast.owner)
+    and (pipeline_forecast.customer is null or d.customer_id = pipeline_forecast.customer)
+    and (min_amount is null or d.amount >= min_amount)
+    and (max_amount is null or d.amount <= max_amount)
+    and (close_from is null or d.expected_close >= close_from)
+    and (close_to is null or d.expected_close <= close_to)
+  group by 1, 2
+$function$;
+grant execute on function public.pipeline_forecast(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date) to authenticated;
+grant execute on function public.pipeline_forecast(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date) to service_role;
+comment on function public.pipeline_forecast(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date) is 'Board totals: per stage and month of expected close, deal count, amount and weighted amount (× probability) in the base currency, with the board''s filters. Caller''s rights.';
 
 CREATE OR REPLACE FUNCTION public.record_alert_sends(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -6240,6 +6904,33 @@ grant execute on function public.shop_webhook_secret(shop_domain text) to cairn_
 grant execute on function public.shop_webhook_secret(shop_domain text) to service_role;
 comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (its login cairn_shopify_webhook, and the service role): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
 
+CREATE OR REPLACE FUNCTION public.snooze_task(task_id uuid, until timestamp with time zone)
+ RETURNS public.activities
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  task public.activities;
+begin
+  if until is null or until <= now() then
+    raise exception 'snooze until a time in the future' using errcode = '22023';
+  end if;
+  if until > now() + interval '1 year' then
+    raise exception 'snooze for at most a year' using errcode = '22023';
+  end if;
+  update public.activities a set remind_at = until
+  where a.id = task_id and a.kind = 'task' and a.completed_at is null
+  returning * into task;
+  if not found then
+    raise exception 'no such open task, or you may not change it' using errcode = 'P0002';
+  end if;
+  return task;
+end;
+$function$;
+grant execute on function public.snooze_task(task_id uuid, until timestamp with time zone) to authenticated;
+grant execute on function public.snooze_task(task_id uuid, until timestamp with time zone) to service_role;
+comment on function public.snooze_task(task_id uuid, until timestamp with time zone) is 'Moves an open task''s reminder to a later time (within a year); the reminder then fires once more. Caller''s rights: the author, managers and the assignee.';
+
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)
  LANGUAGE sql
@@ -6299,6 +6990,10 @@ comment on function public.team_invitation_check(address text) is 'For invite-me
 -- ==============================================================================================
 
 -- realtime.messages
+create policy "members join their own notifications channel" on realtime.messages
+  for select
+  to authenticated
+  using ((( SELECT private.is_team_member() AS is_team_member) AND (( SELECT realtime.topic() AS topic) = ('notifications:'::text || (( SELECT auth.uid() AS uid))::text))));
 create policy "team members who see the customer join its customer-360 channel" on realtime.messages
   for select
   to authenticated
@@ -6340,10 +7035,14 @@ create policy "staff read attachments of the customers they may see" on storage.
 
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
+-- cron job purge-notifications (41 3 * * *)
+-- select private.purge_notifications()
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)
 -- select private.purge_webhook_deliveries()
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job send-task-reminders (* * * * *)
+-- select private.send_task_reminders()
 
 -- vault secrets (names only)
 --   anon_key

@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "activities": {
                   Row: {
-                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"subject": string | null,"updated_at": string
+                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"remind_at": string | null,"subject": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"remind_at"?: string | null,"subject"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"subject"?: string | null,"updated_at"?: string
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"remind_at"?: string | null,"subject"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -335,30 +335,86 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
-                },"deal_stages": {
+                },"deal_events": {
                   Row: {
-                    "created_at": string,"id": string,"is_lost": boolean,"is_won": boolean,"name": string,"position": number,"probability": number,"updated_at": string
+                    "actor_id": string | null,"customer_id": string,"deal_id": string,"event": string,"from_stage_id": string | null,"id": number,"occurred_at": string,"reason": string | null,"title": string,"to_stage_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"is_lost"?: boolean,"is_won"?: boolean,"name": string,"position": number,"probability"?: number,"updated_at"?: string
+                    "actor_id"?: string | null,"customer_id": string,"deal_id": string,"event": string,"from_stage_id"?: string | null,"id"?: never,"occurred_at"?: string,"reason"?: string | null,"title": string,"to_stage_id"?: string | null
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"is_lost"?: boolean,"is_won"?: boolean,"name"?: string,"position"?: number,"probability"?: number,"updated_at"?: string
+                    "actor_id"?: string | null,"customer_id"?: string,"deal_id"?: string,"event"?: string,"from_stage_id"?: string | null,"id"?: never,"occurred_at"?: string,"reason"?: string | null,"title"?: string,"to_stage_id"?: string | null
                   }
                   Relationships: [
-                    
+                    {
+      foreignKeyName: "deal_events_actor_id_fkey"
+      columns: ["actor_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "deal_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "deal_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "deal_events_deal_id_fkey"
+      columns: ["deal_id"]
+isOneToOne: false
+      referencedRelation: "deals"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "deal_events_from_stage_id_fkey"
+      columns: ["from_stage_id"]
+isOneToOne: false
+      referencedRelation: "deal_stages"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "deal_events_to_stage_id_fkey"
+      columns: ["to_stage_id"]
+isOneToOne: false
+      referencedRelation: "deal_stages"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"deal_stages": {
+                  Row: {
+                    "created_at": string,"id": string,"is_lost": boolean,"is_won": boolean,"name": string,"names": NonNullable<Json>,"pipeline_id": string,"position": number,"probability": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"is_lost"?: boolean,"is_won"?: boolean,"name": string,"names"?: NonNullable<Json>,"pipeline_id"?: string,"position": number,"probability"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"is_lost"?: boolean,"is_won"?: boolean,"name"?: string,"names"?: NonNullable<Json>,"pipeline_id"?: string,"position"?: number,"probability"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "deal_stages_pipeline_id_fkey"
+      columns: ["pipeline_id"]
+isOneToOne: false
+      referencedRelation: "pipelines"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"deals": {
                   Row: {
-                    "amount": number,"closed_at": string | null,"created_at": string,"currency": string,"customer_id": string,"customer_owner_id": string | null,"expected_close": string | null,"id": string,"notes": string | null,"owner_id": string | null,"position": number,"probability": number,"stage_id": string,"title": string,"updated_at": string
+                    "amount": number,"amount_base": number | null,"close_reason": string | null,"closed_at": string | null,"created_at": string,"currency": string,"customer_id": string,"customer_owner_id": string | null,"expected_close": string | null,"id": string,"notes": string | null,"owner_id": string | null,"position": number,"probability": number,"stage_entered_at": string,"stage_id": string,"title": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id": string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability": number,"stage_id": string,"title": string,"updated_at"?: string
+                    "amount"?: number,"amount_base"?: number | null,"close_reason"?: string | null,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id": string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability": number,"stage_entered_at"?: string,"stage_id": string,"title": string,"updated_at"?: string
                   }
                   Update: {
-                    "amount"?: number,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability"?: number,"stage_id"?: string,"title"?: string,"updated_at"?: string
+                    "amount"?: number,"amount_base"?: number | null,"close_reason"?: string | null,"closed_at"?: string | null,"created_at"?: string,"currency"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"expected_close"?: string | null,"id"?: string,"notes"?: string | null,"owner_id"?: string | null,"position"?: number,"probability"?: number,"stage_entered_at"?: string,"stage_id"?: string,"title"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -687,16 +743,36 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"notifications": {
+                },"notification_preferences": {
                   Row: {
-                    "body": string | null,"created_at": string,"data": NonNullable<Json>,"id": string,"kind": Database["public"]['Enums']["notification_kind"],"link": string | null,"read_at": string | null,"recipient_id": string,"title": string
+                    "delivery": Database["public"]['Enums']["notification_delivery"],"kind": Database["public"]['Enums']["notification_kind"],"updated_at": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"kind": Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id": string,"title": string
+                    "delivery": Database["public"]['Enums']["notification_delivery"],"kind": Database["public"]['Enums']["notification_kind"],"updated_at"?: string,"user_id"?: string
                   }
                   Update: {
-                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"id"?: string,"kind"?: Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id"?: string,"title"?: string
+                    "delivery"?: Database["public"]['Enums']["notification_delivery"],"kind"?: Database["public"]['Enums']["notification_kind"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notification_preferences_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"notifications": {
+                  Row: {
+                    "body": string | null,"created_at": string,"data": NonNullable<Json>,"email_pending": boolean,"emailed_at": string | null,"id": string,"kind": Database["public"]['Enums']["notification_kind"],"link": string | null,"read_at": string | null,"recipient_id": string,"title": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"email_pending"?: boolean,"emailed_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id": string,"title": string
+                  }
+                  Update: {
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"email_pending"?: boolean,"emailed_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id"?: string,"title"?: string
                   }
                   Relationships: [
                     {
@@ -794,6 +870,20 @@ isOneToOne: false
       referencedRelation: "shops"
       referencedColumns: ["id"]
     }
+                  ]
+                },"pipelines": {
+                  Row: {
+                    "created_at": string,"id": string,"name": string,"names": NonNullable<Json>,"position": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"name": string,"names"?: NonNullable<Json>,"position": number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"name"?: string,"names"?: NonNullable<Json>,"position"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
                   ]
                 },"price_history": {
                   Row: {
@@ -1055,6 +1145,26 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
+                },"task_reminders": {
+                  Row: {
+                    "activity_id": string,"remind_at": string,"sent_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "activity_id": string,"remind_at": string,"sent_at"?: string
+                  }
+                  Update: {
+                    "activity_id"?: string,"remind_at"?: string,"sent_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "task_reminders_activity_id_fkey"
+      columns: ["activity_id"]
+isOneToOne: false
+      referencedRelation: "activities"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"team_members": {
                   Row: {
                     "accepted_at": string | null,"active": boolean,"avatar_url": string | null,"created_at": string,"email": string,"full_name": string,"language": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"updated_at": string,"user_id": string
@@ -1091,14 +1201,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"id": boolean,"require_mfa": boolean,"updated_at": string
+                    "base_currency": string,"default_language": string,"id": boolean,"notification_retention_days": number,"require_mfa": boolean,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1266,9 +1376,44 @@ isOneToOne: false
               "active": boolean,"job_name": string,"last_error": string,"last_run_at": string,"last_status": string,"schedule": string
             }[]
                            },
+"mark_all_notifications_read":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
+"move_deal":
+{ Args: { "after_deal_id"?: string,"deal_id": string,"reason"?: string,"to_stage_id": string }; Returns: {
+              "amount": number,
+"amount_base": number | null,
+"close_reason": string | null,
+"closed_at": string | null,
+"created_at": string,
+"currency": string,
+"customer_id": string,
+"customer_owner_id": string | null,
+"expected_close": string | null,
+"id": string,
+"notes": string | null,
+"owner_id": string | null,
+"position": number,
+"probability": number,
+"stage_entered_at": string,
+"stage_id": string,
+"title": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "deals"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
+            }[]
+                           },
+"pipeline_forecast":
+{ Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"pipeline": string }; Returns: {
+              "amount_base": number,"close_month": string,"deals": number,"stage_id": string,"unpriced": number,"weighted_base": number
             }[]
                            },
 "record_alert_sends":
@@ -1387,6 +1532,31 @@ isOneToOne: false
 "shop_webhook_secret":
 { Args: { "shop_domain": string }; Returns: string
                            },
+"snooze_task":
+{ Args: { "task_id": string,"until": string }; Returns: {
+              "assignee_id": string | null,
+"attachments": NonNullable<Json>,
+"author_id": string | null,
+"body": string | null,
+"completed_at": string | null,
+"created_at": string,
+"customer_id": string,
+"customer_owner_id": string | null,
+"direction": Database["public"]['Enums']["communication_direction"] | null,
+"due_at": string | null,
+"id": string,
+"kind": Database["public"]['Enums']["activity_kind"],
+"metadata": NonNullable<Json>,
+"remind_at": string | null,
+"subject": string | null,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "activities"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {
               "active": boolean,"avatar_url": string,"created_at": string,"email": string,"full_name": string,"invitation_pending": boolean,"invited_at": string,"language": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"user_id": string
@@ -1397,7 +1567,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1513,7 +1683,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const

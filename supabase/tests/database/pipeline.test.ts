@@ -19,7 +19,8 @@ let stages: Record<'waiting' | 'qualified' | 'reserved' | 'won' | 'lost', Stage>
 
 async function loadStages(): Promise<void> {
   const rows = await adminSql<Stage & { is_won: boolean; is_lost: boolean }>(
-    'select id, name, probability, is_won, is_lost from public.deal_stages order by position',
+    `select s.id, s.name, s.probability, s.is_won, s.is_lost from public.deal_stages s
+     join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position`,
   );
   const named = (name: string) => {
     const stage = rows.find((row) => row.name === name);
