@@ -63,10 +63,15 @@ const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRout
 const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell']);
 const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', ['shell', 'dashboard']);
 const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute', ['shell', 'customers']);
-const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', ['shell', 'customer', 'orders']);
+const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', [
+  'shell',
+  'customer',
+  'orders',
+  'pipeline',
+]);
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
-const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
+const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);

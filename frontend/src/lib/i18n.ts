@@ -24,6 +24,7 @@ export const NAMESPACES = [
   'orders',
   'dashboard',
   'consent',
+  'pipeline',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

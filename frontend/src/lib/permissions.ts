@@ -65,6 +65,10 @@ export const PERMISSIONS = {
     verbs: ['U', 'D'],
     reach: { admin: 'all', manager: 'all', agent: 'authored', readonly: 'none' },
   },
+  /** Add deals and move or edit them on the board (agents: on their own customers). */
+  editDeals: { table: 'deals', verbs: ['I', 'U'], reach: ALL_BUT_AGENT_OWNED },
+  /** The pipelines and stages admin screen. */
+  managePipelines: { table: 'pipelines', verbs: ['I', 'U', 'D'], reach: ADMIN_ONLY },
 } as const satisfies Record<string, Permission>;
 
 export type Capability = keyof typeof PERMISSIONS;

@@ -1,11 +1,17 @@
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 
 import { Customer360Page } from '@/features/customer-360/components/customer-360-page.tsx';
 import { CustomerOrders, customerOrdersKeys } from '@/features/orders/components/customer-orders.tsx';
+import { CustomerDeals } from '@/features/pipeline/components/customer-deals.tsx';
 
-/** Customer 360: the customer feature's page, with the orders feature's list in its Orders tab. */
+/**
+ * Customer 360: the customer feature's page, with the orders feature's list in its Orders tab and
+ * the pipeline feature's deals in its Deals tab.
+ */
 export function CustomerRoute() {
   const { customerId = '' } = useParams();
+  const { t } = useTranslation('pipeline');
   return (
     <Customer360Page
       // A new customer is a new page: tabs, dialogs and scroll start afresh.
@@ -13,6 +19,12 @@ export function CustomerRoute() {
       customerId={customerId}
       orders={<CustomerOrders customerId={customerId} />}
       ordersQueryKeys={customerOrdersKeys(customerId)}
+      deals={{
+        label: t('customer.tab'),
+        render: (customer) => (
+          <CustomerDeals customerId={customer.id} customerName={customer.name} ownerId={customer.ownerId} />
+        ),
+      }}
     />
   );
 }

@@ -1,16 +1,15 @@
-import { KanbanSquare } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
-import { EmptySection } from '../layout/section-page.tsx';
+import { PipelineScreen } from '@/features/pipeline/components/pipeline-screen.tsx';
 
+import { SectionPage } from '../layout/section-page.tsx';
+
+/** /pipeline: the deal board (or list) of a pipeline, with totals and the weighted forecast. */
 export function PipelineRoute() {
   const { t } = useTranslation('shell');
   return (
-    <EmptySection
-      title={t('nav.pipeline')}
-      icon={KanbanSquare}
-      emptyTitle={t('sections.pipeline.emptyTitle')}
-      emptyDescription={t('sections.pipeline.emptyDescription')}
-    />
+    <SectionPage title={t('nav.pipeline')}>
+      <PipelineScreen />
+    </SectionPage>
   );
 }

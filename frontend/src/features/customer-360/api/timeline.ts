@@ -12,7 +12,7 @@ export interface TimelineCursor {
   refId: string;
 }
 
-export type TimelineSource = 'activity' | 'order' | 'message' | 'alert' | 'consent';
+export type TimelineSource = 'activity' | 'order' | 'message' | 'alert' | 'consent' | 'deal';
 
 export interface TimelineEntry {
   occurredAt: string;

@@ -23,7 +23,7 @@ import { TagEditor } from './tag-editor.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 import './customer-360.css';
 
-export const CUSTOMER_TABS = ['overview', 'orders', 'timeline', 'favourites'] as const;
+export const CUSTOMER_TABS = ['overview', 'orders', 'deals', 'timeline', 'favourites'] as const;
 export type CustomerTab = (typeof CUSTOMER_TABS)[number];
 
 const isTab = (value: string | null): value is CustomerTab => CUSTOMER_TABS.includes(value as CustomerTab);
@@ -34,10 +34,12 @@ export interface Customer360PageProps {
   orders: ReactNode;
   /** Query keys of `orders`, refreshed with the rest of the page when this customer changes. */
   ordersQueryKeys?: readonly (readonly unknown[])[];
+  /** The Deals tab (issue 15), composed by the route from the pipeline feature: its label and content. */
+  deals?: { label: string; render: (customer: { id: string; name: string; ownerId: string | null }) => ReactNode };
 }
 
 /** Customer 360: who they are, what they bought, everything that happened, what they love. */
-export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Customer360PageProps) {
+export function Customer360Page({ customerId, orders, ordersQueryKeys = [], deals }: Customer360PageProps) {
   const { t } = useTranslation('customer');
   const viewer = useViewer();
   const customer = useCustomer(customerId);
@@ -130,7 +132,10 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Cu
       </header>
       <Tabs
         label={t('tabs.label')}
-        tabs={CUSTOMER_TABS.map((id) => ({ id, label: t(`tabs.${id}`) }))}
+        tabs={CUSTOMER_TABS.filter((id) => id !== 'deals' || deals).map((id) => ({
+          id,
+          label: id === 'deals' && deals ? deals.label : t(`tabs.${id}`),
+        }))}
         selected={tab}
         onSelect={selectTab}
       >
@@ -148,6 +153,9 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Cu
           />
         ) : null}
         {tab === 'orders' ? orders : null}
+        {tab === 'deals' && deals
+          ? deals.render({ id: data.id, name: data.full_name ?? data.email ?? '', ownerId: data.owner_id })
+          : null}
         {tab === 'timeline' ? <TimelinePanel customerId={data.id} /> : null}
         {tab === 'favourites' ? <FavouritesPanel customerId={data.id} /> : null}
       </Tabs>

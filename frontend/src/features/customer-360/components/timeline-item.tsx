@@ -2,6 +2,8 @@ import {
   Bell,
   CalendarClock,
   CheckSquare,
+  Handshake,
+  type LucideIcon,
   Mail,
   MessageSquare,
   Phone,
@@ -9,7 +11,6 @@ import {
   ShoppingBag,
   Square,
   StickyNote,
-  type LucideIcon,
 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -44,6 +45,7 @@ const SOURCE_ICONS: Record<string, LucideIcon> = {
   message: MessageSquare,
   alert: Bell,
   consent: ShieldCheck,
+  deal: Handshake,
 };
 
 const amount = (value: unknown): number | null => (typeof value === 'number' ? value : null);

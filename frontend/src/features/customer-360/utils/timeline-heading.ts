@@ -36,6 +36,9 @@ export function headingOf(entry: TimelineEntry, t: TFunction<'customer'>): strin
         channel: t(`consent.channels.${channel}`, { defaultValue: channel }),
       });
     }
+    case 'deal':
+      // Deal events (issue 15): worded by the pipeline's strings, loaded with the 360.
+      return t(`timeline.${entry.kind}`, { ns: 'pipeline', title: entry.title ?? '', defaultValue: entry.kind });
     default:
       return entry.kind;
   }

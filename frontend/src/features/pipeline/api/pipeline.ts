@@ -1,0 +1,220 @@
+/**
+ * The pipeline's data: pipelines and their stages, the board's cards (one request per column,
+ * the first cards of each), the forecast (database totals for the whole column), moves through
+ * `move_deal` and deal writes. Every read goes through RLS: an agent's board holds their
+ * customers' deals.
+ */
+import { queryOptions } from '@tanstack/react-query';
+
+import { supabase } from '@/lib/supabase.ts';
+import type { Tables, TablesInsert } from '@/types/database.types.ts';
+
+import type { BoardFilters } from '../utils/filters.ts';
+
+export type Pipeline = Pick<Tables<'pipelines'>, 'id' | 'name' | 'names' | 'position'>;
+export type DealStage = Pick<
+  Tables<'deal_stages'>,
+  'id' | 'pipeline_id' | 'name' | 'names' | 'position' | 'probability' | 'is_won' | 'is_lost'
+>;
+
+export interface Deal {
+  id: string;
+  title: string;
+  customer_id: string;
+  stage_id: string;
+  amount: number;
+  currency: string;
+  amount_base: number | null;
+  probability: number;
+  expected_close: string | null;
+  owner_id: string | null;
+  position: number;
+  stage_entered_at: string;
+  closed_at: string | null;
+  close_reason: string | null;
+  notes: string | null;
+  customer: { id: string; full_name: string | null; email: string | null; company: string | null } | null;
+}
+
+export interface ForecastRow {
+  stage_id: string;
+  close_month: string | null;
+  deals: number;
+  amount_base: number;
+  weighted_base: number;
+  unpriced: number;
+}
+
+/** Cards fetched per column; the column's totals still count every deal. */
+export const CARDS_PER_COLUMN = 50;
+
+export const DEAL_COLUMNS = `
+  id, title, customer_id, stage_id, amount, currency, amount_base, probability, expected_close, owner_id,
+  position, stage_entered_at, closed_at, close_reason, notes,
+  customer:customers(id, full_name, email, company)
+`;
+
+export const pipelineKeys = {
+  all: ['pipeline'] as const,
+  pipelines: ['pipeline', 'pipelines'] as const,
+  stages: ['pipeline', 'stages'] as const,
+  board: (pipelineId: string, filters: BoardFilters) => ['pipeline', 'board', pipelineId, filters] as const,
+  forecast: (pipelineId: string, filters: BoardFilters) => ['pipeline', 'forecast', pipelineId, filters] as const,
+  forCustomer: (customerId: string) => ['pipeline', 'customer', customerId] as const,
+};
+
+export async function fetchPipelines(): Promise<Pipeline[]> {
+  const { data, error } = await supabase.from('pipelines').select('id, name, names, position').order('position');
+  if (error) throw error;
+  return data;
+}
+
+export async function fetchStages(): Promise<DealStage[]> {
+  const { data, error } = await supabase
+    .from('deal_stages')
+    .select('id, pipeline_id, name, names, position, probability, is_won, is_lost')
+    .order('position');
+  if (error) throw error;
+  return data;
+}
+
+export const pipelinesOptions = () =>
+  queryOptions({ queryKey: pipelineKeys.pipelines, queryFn: fetchPipelines, staleTime: 5 * 60_000 });
+export const stagesOptions = () =>
+  queryOptions({ queryKey: pipelineKeys.stages, queryFn: fetchStages, staleTime: 5 * 60_000 });
+
+/** The first cards of one column, in board order, with the board's filters. */
+async function fetchColumn(stageId: string, filters: BoardFilters): Promise<Deal[]> {
+  let query = supabase.from('deals').select(DEAL_COLUMNS).eq('stage_id', stageId);
+  if (filters.owner) query = query.eq('owner_id', filters.owner);
+  if (filters.customer) query = query.eq('customer_id', filters.customer);
+  if (filters.minAmount !== null) query = query.gte('amount', filters.minAmount);
+  if (filters.maxAmount !== null) query = query.lte('amount', filters.maxAmount);
+  if (filters.closeFrom) query = query.gte('expected_close', filters.closeFrom);
+  if (filters.closeTo) query = query.lte('expected_close', filters.closeTo);
+  const { data, error } = await query.order('position').order('id').limit(CARDS_PER_COLUMN);
+  if (error) throw error;
+  return data as unknown as Deal[];
+}
+
+export type Board = Record<string, Deal[]>;
+
+export async function fetchBoard(stageIds: string[], filters: BoardFilters): Promise<Board> {
+  const columns = await Promise.all(stageIds.map((id) => fetchColumn(id, filters)));
+  return Object.fromEntries(stageIds.map((id, index) => [id, columns[index] ?? []]));
+}
+
+export const boardOptions = (pipelineId: string, stageIds: string[], filters: BoardFilters) =>
+  queryOptions({
+    queryKey: pipelineKeys.board(pipelineId, filters),
+    queryFn: () => fetchBoard(stageIds, filters),
+    enabled: stageIds.length > 0,
+  });
+
+export async function fetchForecast(pipelineId: string, filters: BoardFilters): Promise<ForecastRow[]> {
+  const { data, error } = await supabase.rpc('pipeline_forecast', {
+    pipeline: pipelineId,
+    owner: filters.owner ?? undefined,
+    customer: filters.customer ?? undefined,
+    min_amount: filters.minAmount ?? undefined,
+    max_amount: filters.maxAmount ?? undefined,
+    close_from: filters.closeFrom ?? undefined,
+    close_to: filters.closeTo ?? undefined,
+  });
+  if (error) throw error;
+  return (data ?? []).map((row) => ({
+    ...row,
+    deals: Number(row.deals),
+    amount_base: Number(row.amount_base),
+    weighted_base: Number(row.weighted_base),
+    unpriced: Number(row.unpriced),
+  }));
+}
+
+export const forecastOptions = (pipelineId: string, filters: BoardFilters) =>
+  queryOptions({
+    queryKey: pipelineKeys.forecast(pipelineId, filters),
+    queryFn: () => fetchForecast(pipelineId, filters),
+  });
+
+export async function fetchCustomerDeals(customerId: string): Promise<Deal[]> {
+  const { data, error } = await supabase
+    .from('deals')
+    .select(DEAL_COLUMNS)
+    .eq('customer_id', customerId)
+    .order('created_at', { ascending: false })
+    .limit(100);
+  if (error) throw error;
+  return data as unknown as Deal[];
+}
+
+export const customerDealsOptions = (customerId: string) =>
+  queryOptions({ queryKey: pipelineKeys.forCustomer(customerId), queryFn: () => fetchCustomerDeals(customerId) });
+
+export interface MoveRequest {
+  dealId: string;
+  toStageId: string;
+  afterDealId: string | null;
+  reason?: string;
+}
+
+/** A database refusal as the card shows it: the message Postgres gave. */
+export class MoveRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function moveDeal({ dealId, toStageId, afterDealId, reason }: MoveRequest): Promise<void> {
+  const { error } = await supabase.rpc('move_deal', {
+    deal_id: dealId,
+    to_stage_id: toStageId,
+    after_deal_id: afterDealId ?? undefined,
+    reason: reason ?? undefined,
+  });
+  if (error) throw new MoveRefused(error.message, error.code);
+}
+
+export interface DealWrite {
+  title: string;
+  customer_id: string;
+  stage_id: string;
+  amount: number;
+  currency: string;
+  probability: number | null;
+  expected_close: string | null;
+  owner_id: string | null;
+  notes: string | null;
+}
+
+export async function saveDeal(id: string | null, values: DealWrite): Promise<void> {
+  // No probability: the database takes the stage's (prepare_deal), so the generated insert type's
+  // "required" probability may be left out.
+  const { probability, ...rest } = values;
+  const row = (probability === null ? rest : { ...rest, probability }) as TablesInsert<'deals'>;
+  const { error } = id
+    ? await supabase.from('deals').update(row).eq('id', id)
+    : await supabase.from('deals').insert(row);
+  if (error) throw new MoveRefused(error.message, error.code);
+}
+
+export interface CustomerChoice {
+  id: string;
+  label: string;
+}
+
+/** Customers whose name, email or company matches, for the deal form's picker (RLS: an agent's own). */
+export async function searchCustomers(term: string): Promise<CustomerChoice[]> {
+  const cleaned = term.replace(/[%_,()]/g, ' ').trim();
+  let query = supabase.from('customers').select('id, full_name, email, company').order('full_name').limit(20);
+  if (cleaned) query = query.or(`full_name.ilike.%${cleaned}%,email.ilike.%${cleaned}%,company.ilike.%${cleaned}%`);
+  const { data, error } = await query;
+  if (error) throw error;
+  return data.map((row) => ({ id: row.id, label: row.full_name ?? row.email ?? row.company ?? row.id }));
+}
+
+export const customerSearchOptions = (term: string) =>
+  queryOptions({ queryKey: ['pipeline', 'customer-search', term], queryFn: () => searchCustomers(term) });

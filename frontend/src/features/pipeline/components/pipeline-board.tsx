@@ -1,0 +1,296 @@
+import { GripVertical } from 'lucide-react';
+import { useId, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { formatMoney, formatPercent } from '@/lib/format.ts';
+import { formatDate } from '@/lib/dates.ts';
+import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
+
+import type { Board, Deal, DealStage } from '../api/pipeline.ts';
+import {
+  applyMove,
+  currentTarget,
+  daysInStage,
+  keyboardTarget,
+  localName,
+  placeOf,
+  type ColumnTotals,
+  type Direction,
+  type DropTarget,
+} from '../utils/board.ts';
+import styles from './pipeline.module.css';
+
+export interface PipelineBoardProps {
+  stages: DealStage[];
+  board: Board;
+  totals: Record<string, ColumnTotals>;
+  baseCurrency: string | undefined;
+  ownerName: (ownerId: string | null) => string;
+  canMove: (deal: Deal) => boolean;
+  /** Messages the database gave when it refused a move, by deal. */
+  refusals: Record<string, string>;
+  onMove: (dealId: string, target: DropTarget) => void;
+  onOpen: (deal: Deal) => void;
+}
+
+const KEY_DIRECTIONS: Record<string, Direction> = {
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  ArrowLeft: 'left',
+  ArrowRight: 'right',
+};
+
+/**
+ * The kanban: one column per stage, cards in board order. A card moves by mouse (drag it onto a
+ * column, between two cards) or by keyboard (its handle: Space picks it up, arrows move it,
+ * Space drops it, Escape puts it back), each step announced in a live region.
+ */
+export function PipelineBoard({
+  stages,
+  board,
+  totals,
+  baseCurrency,
+  ownerName,
+  canMove,
+  refusals,
+  onMove,
+  onOpen,
+}: PipelineBoardProps) {
+  const { t } = useTranslation('pipeline');
+  const zone = useZoneAndLanguage();
+  const instructionsId = useId();
+  const [announcement, setAnnouncement] = useState('');
+  // Keyboard: the card being carried, where it started, and the board as it looks while carried.
+  const [carried, setCarried] = useState<{ dealId: string; from: DropTarget; preview: Board } | null>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [dropHint, setDropHint] = useState<DropTarget | null>(null);
+  const handles = useRef(new Map<string, HTMLButtonElement>());
+  const shown = carried?.preview ?? board;
+  const stageOrder = stages.map((stage) => stage.id);
+  const stageName = (stageId: string) => {
+    const stage = stages.find((item) => item.id === stageId);
+    return stage ? localName(stage, zone.language) : '';
+  };
+  const titleOf = (dealId: string) =>
+    Object.values(board)
+      .flat()
+      .find((deal) => deal.id === dealId)?.title ?? '';
+  const where = (view: Board, dealId: string) => {
+    const place = placeOf(view, dealId);
+    return place ? { stage: stageName(place.stageId), position: place.index, count: place.count } : null;
+  };
+  const focusHandle = (dealId: string) => requestAnimationFrame(() => handles.current.get(dealId)?.focus());
+
+  const onHandleKey = (event: KeyboardEvent<HTMLButtonElement>, deal: Deal) => {
+    if (event.key === ' ' || event.key === 'Enter') {
+      event.preventDefault();
+      if (!carried) {
+        const from = currentTarget(board, deal.id);
+        if (!from) return;
+        setCarried({ dealId: deal.id, from, preview: board });
+        setAnnouncement(t('board.live.pickedUp', { title: deal.title, ...where(board, deal.id) }));
+        return;
+      }
+      const target = currentTarget(carried.preview, carried.dealId);
+      setCarried(null);
+      if (target && (target.stageId !== carried.from.stageId || target.afterId !== carried.from.afterId)) {
+        setAnnouncement(t('board.live.dropped', { title: deal.title, ...where(carried.preview, carried.dealId) }));
+        onMove(carried.dealId, target);
+      } else {
+        setAnnouncement(t('board.live.droppedInPlace', { title: deal.title }));
+      }
+      focusHandle(carried.dealId);
+      return;
+    }
+    if (event.key === 'Escape' && carried) {
+      event.preventDefault();
+      setCarried(null);
+      setAnnouncement(t('board.live.cancelled', { title: deal.title, ...where(board, carried.dealId) }));
+      focusHandle(carried.dealId);
+      return;
+    }
+    const direction = KEY_DIRECTIONS[event.key];
+    if (direction && carried) {
+      event.preventDefault();
+      const target = keyboardTarget(carried.preview, stageOrder, carried.dealId, direction);
+      if (!target) {
+        setAnnouncement(t('board.live.edge'));
+        return;
+      }
+      const preview = applyMove(carried.preview, carried.dealId, target);
+      setCarried({ ...carried, preview });
+      setAnnouncement(t('board.live.moved', { title: deal.title, ...where(preview, carried.dealId) }));
+      focusHandle(carried.dealId);
+    }
+  };
+
+  /** Where a mouse drop lands: after the last card whose middle is above the pointer. */
+  const dropTargetAt = (event: DragEvent<HTMLElement>, stageId: string): DropTarget => {
+    const cards = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-deal-id]')].filter(
+      (card) => card.dataset.dealId !== dragging,
+    );
+    let afterId: string | null = null;
+    for (const card of cards) {
+      const box = card.getBoundingClientRect();
+      if (event.clientY > box.top + box.height / 2) afterId = card.dataset.dealId ?? null;
+    }
+    return { stageId, afterId };
+  };
+
+  return (
+    <div className={styles.boardWrap}>
+      <p id={instructionsId} className="visually-hidden">
+        {t('board.instructions')}
+      </p>
+      <div className="visually-hidden" role="status" aria-live="assertive" aria-atomic="true">
+        {announcement}
+      </div>
+      <ol className={styles.board} aria-label={t('board.label')}>
+        {stages.map((stage) => {
+          const deals = shown[stage.id] ?? [];
+          const sums = totals[stage.id] ?? { deals: 0, amount: 0, weighted: 0 };
+          const name = localName(stage, zone.language);
+          const headingId = `${instructionsId}-${stage.id}`;
+          return (
+            <li
+              key={stage.id}
+              className={[styles.column, dropHint?.stageId === stage.id ? styles.columnTarget : ''].join(' ')}
+              aria-labelledby={headingId}
+              data-stage-id={stage.id}
+              onDragOver={(event) => {
+                if (!dragging) return;
+                event.preventDefault();
+                event.dataTransfer.dropEffect = 'move';
+                const target = dropTargetAt(event, stage.id);
+                if (target.stageId !== dropHint?.stageId || target.afterId !== dropHint?.afterId) setDropHint(target);
+              }}
+              onDragLeave={(event) => {
+                if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropHint(null);
+              }}
+              onDrop={(event) => {
+                event.preventDefault();
+                const dealId = dragging ?? event.dataTransfer.getData('text/plain');
+                setDragging(null);
+                setDropHint(null);
+                if (!dealId) return;
+                const target = dropTargetAt(event, stage.id);
+                const from = currentTarget(board, dealId);
+                if (from && from.stageId === target.stageId && from.afterId === target.afterId) return;
+                setAnnouncement(
+                  t('board.live.dropped', {
+                    title: titleOf(dealId),
+                    ...where(applyMove(board, dealId, target), dealId),
+                  }),
+                );
+                onMove(dealId, target);
+              }}
+            >
+              <header className={styles.columnHeader}>
+                <h2 id={headingId} className={styles.columnTitle}>
+                  {name}
+                  <span className={styles.count}>{t('board.count', { count: sums.deals })}</span>
+                </h2>
+                <dl className={styles.columnTotals}>
+                  <div>
+                    <dt>{t('board.total')}</dt>
+                    <dd>{baseCurrency ? formatMoney(sums.amount, baseCurrency, zone.language) : '…'}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('board.weighted')}</dt>
+                    <dd>{baseCurrency ? formatMoney(sums.weighted, baseCurrency, zone.language) : '…'}</dd>
+                  </div>
+                </dl>
+              </header>
+              {deals.length === 0 ? <p className={styles.emptyColumn}>{t('board.emptyColumn')}</p> : null}
+              <ul className={styles.cards} aria-label={t('board.cardsIn', { stage: name })}>
+                {deals.map((deal) => {
+                  const movable = canMove(deal);
+                  const isCarried = carried?.dealId === deal.id;
+                  const refusal = refusals[deal.id];
+                  return (
+                    <li
+                      key={deal.id}
+                      data-deal-id={deal.id}
+                      className={[
+                        styles.card,
+                        isCarried ? styles.carried : '',
+                        dragging === deal.id ? styles.dragging : '',
+                      ]
+                        .filter(Boolean)
+                        .join(' ')}
+                      draggable={movable && !carried}
+                      onDragStart={(event) => {
+                        event.dataTransfer.setData('text/plain', deal.id);
+                        event.dataTransfer.effectAllowed = 'move';
+                        setDragging(deal.id);
+                      }}
+                      onDragEnd={() => {
+                        setDragging(null);
+                        setDropHint(null);
+                      }}
+                    >
+                      <div className={styles.cardTop}>
+                        {movable ? (
+                          <button
+                            type="button"
+                            ref={(element) => {
+                              if (element) handles.current.set(deal.id, element);
+                              else handles.current.delete(deal.id);
+                            }}
+                            className={`icon-button ${styles.handle}`}
+                            aria-label={t('board.move', { title: deal.title })}
+                            aria-describedby={instructionsId}
+                            aria-pressed={isCarried}
+                            onKeyDown={(event) => onHandleKey(event, deal)}
+                            onBlur={() => {
+                              if (isCarried) {
+                                setCarried(null);
+                                setAnnouncement(
+                                  t('board.live.cancelled', { title: deal.title, ...where(board, deal.id) }),
+                                );
+                              }
+                            }}
+                          >
+                            <GripVertical aria-hidden="true" size={16} />
+                          </button>
+                        ) : null}
+                        <button type="button" className={styles.cardTitle} onClick={() => onOpen(deal)}>
+                          {deal.title}
+                        </button>
+                      </div>
+                      <p className={styles.cardCustomer}>{deal.customer?.full_name ?? deal.customer?.email ?? '—'}</p>
+                      <p className={styles.cardAmount}>
+                        {formatMoney(deal.amount, deal.currency, zone.language)}
+                        {baseCurrency && deal.currency !== baseCurrency && deal.amount_base !== null ? (
+                          <span className={styles.muted}>
+                            {' '}
+                            ≈ {formatMoney(deal.amount_base, baseCurrency, zone.language)}
+                          </span>
+                        ) : null}
+                      </p>
+                      <p className={styles.cardMeta}>
+                        <span>{formatPercent(deal.probability / 100, zone.language)}</span>
+                        {deal.expected_close ? (
+                          <span>
+                            {t('card.closes', { date: formatDate(`${deal.expected_close}T12:00:00Z`, zone) })}
+                          </span>
+                        ) : null}
+                        <span>{t('card.daysInStage', { count: daysInStage(deal.stage_entered_at) })}</span>
+                      </p>
+                      <p className={styles.cardMeta}>{ownerName(deal.owner_id)}</p>
+                      {refusal ? (
+                        <p className={styles.refusal} role="alert">
+                          {t('card.refused', { message: refusal })}
+                        </p>
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ul>
+            </li>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
