@@ -23,7 +23,7 @@ import { TagEditor } from './tag-editor.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 import './customer-360.css';
 
-export const CUSTOMER_TABS = ['overview', 'orders', 'deals', 'timeline', 'favourites'] as const;
+export const CUSTOMER_TABS = ['overview', 'orders', 'timeline', 'deals', 'favourites'] as const;
 export type CustomerTab = (typeof CUSTOMER_TABS)[number];
 
 const isTab = (value: string | null): value is CustomerTab => CUSTOMER_TABS.includes(value as CustomerTab);
