@@ -60,7 +60,7 @@ const ResetPasswordRoute = page(() => import('./routes/reset-password.tsx'), 'Re
 const AcceptInviteRoute = page(() => import('./routes/accept-invite.tsx'), 'AcceptInviteRoute');
 const UnsubscribeRoute = page(() => import('./routes/unsubscribe.tsx'), 'UnsubscribeRoute', ['consent']);
 const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRoute');
-const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell']);
+const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell', 'notifications']);
 const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', ['shell', 'dashboard']);
 const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute', ['shell', 'customers']);
 const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', [
@@ -76,6 +76,10 @@ const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
+const NotificationsRoute = page(() => import('./routes/notifications.tsx'), 'NotificationsRoute', [
+  'shell',
+  'notifications',
+]);
 
 /** The signed-in pages inside the shell, most specific first (the order `preloadRoute` matches in). */
 const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
@@ -85,6 +89,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
   { path: '/pipeline', Page: PipelineRoute },
+  { path: '/notifications', Page: NotificationsRoute },
   { path: '/segments', Page: SegmentsRoute },
   { path: '/analytics', Page: AnalyticsRoute },
   { path: '/settings/profile', Page: ProfileRoute },

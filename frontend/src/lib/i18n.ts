@@ -25,6 +25,7 @@ export const NAMESPACES = [
   'dashboard',
   'consent',
   'pipeline',
+  'notifications',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -1,6 +1,8 @@
 import { Menu, Search } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
+import { NotificationBell } from '@/features/notifications/components/notification-bell.tsx';
+
 import { UserMenu } from './user-menu.tsx';
 
 export interface TopBarProps {
@@ -36,6 +38,7 @@ export function TopBar({ sidebarId, sidebarOpen, onToggleSidebar, onOpenSearch }
         <span>{t('search.trigger')}</span>
         <kbd aria-hidden="true">{isMac ? '⌘K' : 'Ctrl K'}</kbd>
       </button>
+      <NotificationBell />
       <UserMenu />
     </header>
   );

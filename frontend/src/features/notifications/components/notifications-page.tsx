@@ -1,0 +1,55 @@
+import { useTranslation } from 'react-i18next';
+
+import { Button } from '@/components/ui/button.tsx';
+import { ErrorState } from '@/components/ui/error-state.tsx';
+import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { useViewer } from '@/lib/viewer.ts';
+
+import { useLatestNotifications, useMarkAllRead, useMarkRead, useUnreadCount } from '../hooks/use-notifications.ts';
+import { NotificationList } from './notification-list.tsx';
+import { NotificationPreferences } from './notification-preferences.tsx';
+import styles from './notifications.module.css';
+
+/** /notifications: the latest 200 notifications by day, and the member's preferences. */
+export function NotificationsPage() {
+  const { t } = useTranslation('notifications');
+  const viewer = useViewer();
+  const latest = useLatestNotifications(viewer.userId, 200);
+  const unread = useUnreadCount(viewer.userId);
+  const markRead = useMarkRead();
+  const markAll = useMarkAllRead();
+  return (
+    <div className={styles.page}>
+      <section aria-labelledby="notifications-all">
+        <div className={styles.panelHeader}>
+          <h2 id="notifications-all">{t('page.all')}</h2>
+          <Button
+            variant="secondary"
+            disabled={(unread.data ?? 0) === 0}
+            pending={markAll.isPending}
+            onClick={() => markAll.mutate()}
+          >
+            {t('panel.markAllRead')}
+          </Button>
+        </div>
+        {latest.isPending ? (
+          <LoadingState />
+        ) : latest.isError ? (
+          <ErrorState description={t('loadFailed')} onRetry={() => void latest.refetch()} />
+        ) : (
+          <NotificationList
+            notifications={latest.data}
+            onOpen={(notification) => {
+              if (notification.read_at === null) markRead.mutate(notification.id);
+            }}
+          />
+        )}
+      </section>
+      <section aria-labelledby="notifications-preferences">
+        <h2 id="notifications-preferences">{t('preferences.title')}</h2>
+        <p>{t('preferences.description')}</p>
+        <NotificationPreferences />
+      </section>
+    </div>
+  );
+}
