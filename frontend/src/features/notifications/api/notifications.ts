@@ -108,3 +108,24 @@ export function subscribeToNotifications(userId: string, onChange: () => void, o
     void supabase.removeChannel(channel);
   };
 }
+
+export const retentionKey = ['notifications', 'retention'] as const;
+
+export async function fetchRetentionDays(): Promise<number> {
+  const { data, error } = await supabase.from('workspace_settings').select('notification_retention_days').single();
+  if (error) throw error;
+  return data.notification_retention_days;
+}
+
+export const retentionOptions = () => queryOptions({ queryKey: retentionKey, queryFn: fetchRetentionDays });
+
+/** Admins only (the workspace_settings policy refuses everyone else: no row comes back). */
+export async function setRetentionDays(days: number): Promise<void> {
+  const { data, error } = await supabase
+    .from('workspace_settings')
+    .update({ notification_retention_days: days })
+    .eq('id', true)
+    .select('notification_retention_days');
+  if (error) throw error;
+  if (data.length === 0) throw new Error('not allowed');
+}

@@ -3,11 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 
 import { useLatestNotifications, useMarkAllRead, useMarkRead, useUnreadCount } from '../hooks/use-notifications.ts';
 import { NotificationList } from './notification-list.tsx';
 import { NotificationPreferences } from './notification-preferences.tsx';
+import { RetentionSetting } from './retention-setting.tsx';
 import styles from './notifications.module.css';
 
 /** /notifications: the latest 200 notifications by day, and the member's preferences. */
@@ -50,6 +52,12 @@ export function NotificationsPage() {
         <p>{t('preferences.description')}</p>
         <NotificationPreferences />
       </section>
+      {can(viewer, 'editWorkspace') ? (
+        <section aria-labelledby="notifications-retention">
+          <h2 id="notifications-retention">{t('retention.title')}</h2>
+          <RetentionSetting />
+        </section>
+      ) : null}
     </div>
   );
 }
