@@ -4,7 +4,7 @@ import { seriousViolations } from '../testing/support/axe.ts';
 import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
-const SECTIONS = ['Dashboard', 'Customers', 'Orders', 'Pipeline', 'Segments', 'Analytics', 'Settings'];
+const SECTIONS = ['Dashboard', 'Customers', 'Orders', 'Pipeline', 'My tasks', 'Segments', 'Analytics', 'Settings'];
 
 describe('the app shell (Chromium against the local stack)', () => {
   const ctx = useBrowserApp({ role: 'manager', fullName: 'Grace Hopper' });
@@ -28,8 +28,8 @@ describe('the app shell (Chromium against the local stack)', () => {
     expect(await page.title()).toBe('Customers · Cairn');
 
     // Sections still to come say so plainly.
-    await nav.getByRole('link', { name: 'Pipeline' }).click();
-    await page.getByRole('heading', { name: 'The pipeline is empty' }).waitFor();
+    await nav.getByRole('link', { name: 'Segments' }).click();
+    await page.getByRole('heading', { name: 'No segments yet' }).waitFor();
 
     // Deep links work too.
     await page.goto(`${ctx.app.url}/orders`);

@@ -76,6 +76,7 @@ const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
+const TasksRoute = page(() => import('./routes/tasks.tsx'), 'TasksRoute', ['shell', 'tasks']);
 const NotificationsRoute = page(() => import('./routes/notifications.tsx'), 'NotificationsRoute', [
   'shell',
   'notifications',
@@ -89,6 +90,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
   { path: '/pipeline', Page: PipelineRoute },
+  { path: '/tasks', Page: TasksRoute },
   { path: '/notifications', Page: NotificationsRoute },
   { path: '/segments', Page: SegmentsRoute },
   { path: '/analytics', Page: AnalyticsRoute },

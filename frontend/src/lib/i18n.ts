@@ -26,6 +26,7 @@ export const NAMESPACES = [
   'consent',
   'pipeline',
   'notifications',
+  'tasks',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -1,6 +1,7 @@
 import {
   BarChart3,
   Boxes,
+  CheckSquare,
   KanbanSquare,
   LayoutDashboard,
   Settings,
@@ -9,7 +10,8 @@ import {
   type LucideIcon,
 } from 'lucide-react';
 
-export type SectionId = 'dashboard' | 'customers' | 'orders' | 'pipeline' | 'segments' | 'analytics' | 'settings';
+export type SectionId =
+  'dashboard' | 'customers' | 'orders' | 'pipeline' | 'tasks' | 'segments' | 'analytics' | 'settings';
 
 export interface NavItem {
   id: SectionId;
@@ -23,6 +25,7 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'customers', path: '/customers', icon: Users },
   { id: 'orders', path: '/orders', icon: ShoppingBag },
   { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
+  { id: 'tasks', path: '/tasks', icon: CheckSquare },
   { id: 'segments', path: '/segments', icon: Boxes },
   { id: 'analytics', path: '/analytics', icon: BarChart3 },
   { id: 'settings', path: '/settings', icon: Settings },

@@ -89,20 +89,17 @@ export async function setPreference(userId: string, kind: NotificationKind, deli
 }
 
 /** Live: every change to the member's notifications, on their private channel. */
-export function subscribeToNotifications(userId: string, onChange: () => void, onReconnect: () => void): () => void {
+export function subscribeToNotifications(userId: string, onChange: () => void, onSubscribed: () => void): () => void {
   const channel = supabase.channel(`notifications:${userId}`, { config: { private: true } });
   channel.on(
     'postgres_changes',
     { event: '*', schema: 'public', table: 'notifications', filter: `recipient_id=eq.${userId}` },
     onChange,
   );
-  let failed = false;
+  // Whatever arrived between the first fetch and the subscription, or while disconnected, is
+  // fetched again once the channel is (re)joined.
   channel.subscribe((status) => {
-    if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') failed = true;
-    if (status === 'SUBSCRIBED' && failed) {
-      failed = false;
-      onReconnect();
-    }
+    if (status === 'SUBSCRIBED') onSubscribed();
   });
   return () => {
     void supabase.removeChannel(channel);
