@@ -8,6 +8,7 @@
  * lifecycle stages — are then computed in one set-based pass, exactly as the triggers define them.
  *
  * Options: --customers N --orders N --favorites N --activities N --agents N --seed N
+ *          --deals N --tasks N --notifications N (scripts/data/pipeline-data.ts)
  *          --stack dev|test|bench (CAIRN_STACK) — adds to what is there (the demo data stays).
  */
 import { performance } from 'node:perf_hooks';
@@ -16,6 +17,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { stackConfig, type StackConfig } from '@cairn/local-stack/config.ts';
+import { generatePipelineData } from './pipeline-data.ts';
 import { Random } from './random.ts';
 import { BRANDS, type CURRENCIES, EUR_PER_UNIT, emailFor, MARKETS, STYLE_INTERESTS, type Market } from './world.ts';
 
@@ -26,6 +28,10 @@ export interface GenerateOptions {
   activities: number;
   agents: number;
   seed: number;
+  /** Pipeline, My tasks and notifications at scale (issue 15; scripts/data/pipeline-data.ts). */
+  deals?: number;
+  tasks?: number;
+  notifications?: number;
 }
 
 type Cell = string | number | boolean | null;
@@ -502,6 +508,15 @@ export async function generate(
       );
     });
     // Fresh statistics, and a visibility map so index-only scans (agents' owned-customer sets) work at once.
+    if (options.deals || options.tasks || options.notifications) {
+      await step('deals, tasks, notes', () =>
+        generatePipelineData(client, {
+          deals: options.deals ?? 0,
+          tasks: options.tasks ?? 0,
+          notifications: options.notifications ?? 0,
+        }),
+      );
+    }
     await step('vacuum analyze', async () => {
       await client.query('vacuum analyze');
     });
@@ -529,6 +544,9 @@ async function main(): Promise<void> {
     activities: argument('activities', 0) || Math.round(argument('customers', 10_000) * 2),
     agents: argument('agents', 20),
     seed: argument('seed', 42),
+    deals: argument('deals', 0),
+    tasks: argument('tasks', 0),
+    notifications: argument('notifications', 0),
   };
   if (options.customers < 1 || options.agents < 1) throw new Error('--customers and --agents must be at least 1');
   console.log(`Generating into ${config.name} (${config.dbUrl}): ${JSON.stringify(options)}`);
