@@ -52,6 +52,9 @@ comment on type public.custom_field_type is 'The JSON shape a custom field''s va
 
 create type public.customer_status as enum ('active', 'inactive', 'vip', 'blocked');
 
+create type public.email_purpose as enum ('transactional', 'marketing', 'alert');
+comment on type public.email_purpose is 'Why an email is sent: transactional (a reply, an order or service message: allowed unless the address is suppressed), marketing (needs email marketing consent), alert (needs email alerts consent).';
+
 create type public.message_status as enum ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed');
 comment on type public.message_status is 'queued (written, not yet handed to the provider), sent, delivered, opened, clicked, bounced, failed.';
 
@@ -975,6 +978,7 @@ create table public.email_template_variants (
   body_text text not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  version integer default 1 not null,
   constraint email_template_variants_body_html_length CHECK (((length(body_html) >= 1) AND (length(body_html) <= 200000))),
   constraint email_template_variants_body_text_length CHECK (((length(body_text) >= 1) AND (length(body_text) <= 100000))),
   constraint email_template_variants_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 300))),
@@ -985,6 +989,8 @@ create table public.email_template_variants (
 );
 alter table public.email_template_variants enable row level security;
 CREATE TRIGGER check_placeholders BEFORE INSERT OR UPDATE OF subject, body_html, body_text ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.check_template_placeholders();
+CREATE TRIGGER keep_version AFTER INSERT OR UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.keep_template_version();
+CREATE TRIGGER number_version BEFORE INSERT OR UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.number_template_version();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "managers add template variants" on public.email_template_variants
@@ -1013,6 +1019,35 @@ grant insert, update (language) on public.email_template_variants to authenticat
 grant insert, update (subject) on public.email_template_variants to authenticated;
 grant insert (template_id) on public.email_template_variants to authenticated;
 comment on table public.email_template_variants is 'One language version of a template. Subject and bodies use {{variable}} placeholders from email_template_variables.';
+comment on column public.email_template_variants.version is 'Counts the changes of this variant (1 when created); each one is kept in email_template_versions.';
+
+create table public.email_template_versions (
+  id uuid default gen_random_uuid() not null,
+  template_id uuid not null,
+  variant_id uuid,
+  language text not null,
+  version integer not null,
+  subject text not null,
+  body_html text not null,
+  body_text text not null,
+  created_by uuid,
+  created_at timestamp with time zone default now() not null,
+  constraint email_template_versions_language_fkey FOREIGN KEY (language) REFERENCES public.languages(code),
+  constraint email_template_versions_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.email_templates(id) ON DELETE CASCADE,
+  constraint email_template_versions_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.email_template_variants(id) ON DELETE SET NULL,
+  constraint email_template_versions_pkey PRIMARY KEY (id),
+  constraint email_template_versions_one_per_number UNIQUE (template_id, language, version)
+);
+alter table public.email_template_versions enable row level security;
+CREATE INDEX email_template_versions_variant_idx ON public.email_template_versions USING btree (variant_id, version DESC);
+create policy "team members read template versions" on public.email_template_versions
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant maintain, references, select, trigger on public.email_template_versions to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.email_template_versions to service_role;
+comment on table public.email_template_versions is 'Every saved state of a template variant, written by the database. A sent message points at the version it used (messages.template_version_id).';
+comment on column public.email_template_versions.created_by is 'Who saved it (no foreign key: the history outlives accounts).';
 
 create table public.email_templates (
   id uuid default gen_random_uuid() not null,
@@ -1023,6 +1058,7 @@ create table public.email_templates (
   created_by uuid default auth.uid(),
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  purpose public.email_purpose default 'transactional'::public.email_purpose not null,
   constraint email_templates_category_is_a_slug CHECK ((category ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
   constraint email_templates_description_length CHECK ((length(description) <= 2000)),
   constraint email_templates_key_is_a_slug CHECK ((key ~ '^[a-z0-9][a-z0-9_-]{0,62}$'::text)),
@@ -1059,9 +1095,11 @@ grant insert, update (description) on public.email_templates to authenticated;
 grant insert (id) on public.email_templates to authenticated;
 grant insert, update (key) on public.email_templates to authenticated;
 grant insert, update (name) on public.email_templates to authenticated;
+grant insert, update (purpose) on public.email_templates to authenticated;
 comment on table public.email_templates is 'Reusable emails (alerts, follow-ups, replies). The text lives in one variant per language.';
 comment on column public.email_templates.key is 'Stable slug the code refers to, such as price_drop or back_in_stock.';
 comment on column public.email_templates.category is 'A slug to group templates: alert, transactional, marketing, sales, support, general…';
+comment on column public.email_templates.purpose is 'transactional / marketing / alert: decides which consent a send needs (public.email_permission).';
 
 create table public.exchange_rates (
   rate_date date not null,
@@ -1172,6 +1210,61 @@ grant insert (variant_id) on public.favorites to authenticated;
 comment on table public.favorites is 'Variants a shopper saved (the heart button). price_at_favorite is the reference a price drop is measured against.';
 comment on column public.favorites.price_at_favorite is 'The variant''s price when favourited, copied by the database (never taken from the client).';
 
+create table public.inbound_emails (
+  id uuid default gen_random_uuid() not null,
+  dedupe_key text not null,
+  state text not null,
+  matched_by text,
+  from_address text,
+  to_address text,
+  subject text,
+  headers text,
+  body_text text,
+  body_html text,
+  details jsonb default '{}'::jsonb not null,
+  attachments jsonb default '[]'::jsonb not null,
+  error text,
+  customer_id uuid,
+  thread_id uuid,
+  message_id uuid,
+  linked_by uuid,
+  received_at timestamp with time zone default now() not null,
+  constraint inbound_emails_attachments_is_an_array CHECK ((jsonb_typeof(attachments) = 'array'::text)),
+  constraint inbound_emails_body_html_length CHECK ((length(body_html) <= 500000)),
+  constraint inbound_emails_body_text_length CHECK ((length(body_text) <= 100000)),
+  constraint inbound_emails_dedupe_key_length CHECK (((length(dedupe_key) >= 16) AND (length(dedupe_key) <= 200))),
+  constraint inbound_emails_details_is_an_object CHECK ((jsonb_typeof(details) = 'object'::text)),
+  constraint inbound_emails_error_length CHECK ((length(error) <= 2000)),
+  constraint inbound_emails_from_length CHECK ((length(from_address) <= 2000)),
+  constraint inbound_emails_headers_length CHECK ((length(headers) <= 200000)),
+  constraint inbound_emails_matched_by CHECK ((matched_by = ANY (ARRAY['reply_token'::text, 'references'::text, 'sender'::text, 'member'::text]))),
+  constraint inbound_emails_state CHECK ((state = ANY (ARRAY['matched'::text, 'unmatched'::text, 'malformed'::text]))),
+  constraint inbound_emails_subject_length CHECK ((length(subject) <= 2000)),
+  constraint inbound_emails_to_length CHECK ((length(to_address) <= 10000)),
+  constraint inbound_emails_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint inbound_emails_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE SET NULL,
+  constraint inbound_emails_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.message_threads(id) ON DELETE SET NULL,
+  constraint inbound_emails_pkey PRIMARY KEY (id),
+  constraint inbound_emails_dedupe_key_key UNIQUE (dedupe_key)
+);
+alter table public.inbound_emails enable row level security;
+CREATE INDEX inbound_emails_customer_idx ON public.inbound_emails USING btree (customer_id) WHERE (customer_id IS NOT NULL);
+CREATE INDEX inbound_emails_message_idx ON public.inbound_emails USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE INDEX inbound_emails_thread_idx ON public.inbound_emails USING btree (thread_id) WHERE (thread_id IS NOT NULL);
+CREATE INDEX inbound_emails_unmatched_idx ON public.inbound_emails USING btree (received_at DESC) WHERE (state <> 'matched'::text);
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.inbound_emails FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+create policy "staff read inbound mail of the customers they may see" on public.inbound_emails
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant maintain, references, select, trigger on public.inbound_emails to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.inbound_emails to service_role;
+comment on table public.inbound_emails is 'Every Inbound Parse post, once per delivery (dedupe_key): matched to a thread, unmatched (for a member to link), or malformed (kept as received, never dropped). Written by the inbound-email function (service role) and link_inbound_email().';
+comment on column public.inbound_emails.dedupe_key is 'SHA-256 of what SendGrid posted: a redelivery of the same mail is recognised and not filed twice.';
+comment on column public.inbound_emails.matched_by is 'How the thread was found: reply_token (the reply-to address), references (In-Reply-To / References), sender (a customer''s address: a new thread), member (linked by hand).';
+comment on column public.inbound_emails.details is 'The rest of the post: envelope, charsets, SPF, dkim, sender_ip, cc, in_reply_to, references, message_id.';
+comment on column public.inbound_emails.attachments is 'Files stored in bucket attachments ({path, name, size, mime}) and files refused ({name, size, mime, refused: reason}).';
+
 create table public.languages (
   code text not null,
   name text not null,
@@ -1242,18 +1335,28 @@ END) stored,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  assignee_id uuid,
+  reply_token text default replace((gen_random_uuid())::text, '-'::text, ''::text) not null,
+  first_inbound_at timestamp with time zone,
+  first_response_at timestamp with time zone,
+  closed_at timestamp with time zone,
   constraint message_threads_channel_is_email CHECK ((channel = 'email'::text)),
   constraint message_threads_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 300))),
   constraint message_threads_unread_count_check CHECK ((unread_count >= 0)),
+  constraint message_threads_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint message_threads_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint message_threads_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
-  constraint message_threads_pkey PRIMARY KEY (id)
+  constraint message_threads_pkey PRIMARY KEY (id),
+  constraint message_threads_reply_token_key UNIQUE (reply_token)
 );
 alter table public.message_threads enable row level security;
+CREATE INDEX message_threads_assignee_idx ON public.message_threads USING btree (assignee_id, last_message_at DESC NULLS LAST, id);
 CREATE INDEX message_threads_created_by_idx ON public.message_threads USING btree (created_by);
 CREATE INDEX message_threads_customer_idx ON public.message_threads USING btree (customer_id, last_message_at DESC NULLS LAST, id);
 CREATE INDEX message_threads_customer_owner_idx ON public.message_threads USING btree (customer_owner_id);
 CREATE INDEX message_threads_inbox_idx ON public.message_threads USING btree (last_message_at DESC NULLS LAST, id) WHERE (status = 'open'::public.thread_status);
+CREATE INDEX message_threads_status_idx ON public.message_threads USING btree (status, last_message_at DESC NULLS LAST, id);
+CREATE TRIGGER guard_thread BEFORE INSERT OR UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.guard_thread();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
@@ -1276,6 +1379,7 @@ create policy "staff read threads of the customers they may see" on public.messa
   using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (( SELECT private.is_agent() AS is_agent) AND (customer_owner_id = ( SELECT auth.uid() AS uid)))));
 grant delete, maintain, references, select, trigger, truncate on public.message_threads to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.message_threads to service_role;
+grant insert, update (assignee_id) on public.message_threads to authenticated;
 grant insert (channel) on public.message_threads to authenticated;
 grant insert (customer_id) on public.message_threads to authenticated;
 grant insert (id) on public.message_threads to authenticated;
@@ -1285,6 +1389,11 @@ comment on table public.message_threads is 'A conversation with one customer (em
 comment on column public.message_threads.channel is 'email (the only channel in v1).';
 comment on column public.message_threads.unread_count is 'Inbound messages nobody has marked read.';
 comment on column public.message_threads.read_state is 'unread (inbound messages not read), responded (the team wrote last), read (read, awaiting our reply).';
+comment on column public.message_threads.assignee_id is 'The team member answering this conversation (the inbox''s "mine"); an agent may assign only themselves.';
+comment on column public.message_threads.reply_token is 'Secret per thread (122 random bits): outbound mail carries Reply-To reply+<token>@<inbound domain>, so an answer finds its thread.';
+comment on column public.message_threads.first_inbound_at is 'When the customer first wrote in this thread.';
+comment on column public.message_threads.first_response_at is 'The team''s first outbound message after first_inbound_at: first-response time = first_response_at − first_inbound_at.';
+comment on column public.message_threads.closed_at is 'When the thread was last closed (null while open): resolution time = closed_at − first_inbound_at.';
 
 create table public.messages (
   id uuid default gen_random_uuid() not null,
@@ -1306,10 +1415,15 @@ create table public.messages (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  internet_message_id text,
+  attachments jsonb default '[]'::jsonb not null,
+  template_version_id uuid,
+  constraint messages_attachments_are_valid CHECK (private.attachments_are_valid(attachments, customer_id)),
   constraint messages_body_html_length CHECK ((length(body_html) <= 500000)),
   constraint messages_body_text_length CHECK ((length(body_text) <= 100000)),
   constraint messages_error_length CHECK ((length(error) <= 2000)),
   constraint messages_from_address_is_an_email CHECK (private.is_email(from_address)),
+  constraint messages_internet_message_id_length CHECK ((length(internet_message_id) <= 998)),
   constraint messages_need_a_body CHECK ((COALESCE(body_text, body_html) IS NOT NULL)),
   constraint messages_only_inbound_messages_are_read CHECK (((read_at IS NULL) OR (direction = 'inbound'::public.communication_direction))),
   constraint messages_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 300))),
@@ -1317,21 +1431,24 @@ create table public.messages (
   constraint messages_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
   constraint messages_sent_by_fkey FOREIGN KEY (sent_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint messages_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.email_templates(id) ON DELETE SET NULL,
+  constraint messages_template_version_id_fkey FOREIGN KEY (template_version_id) REFERENCES public.email_template_versions(id) ON DELETE SET NULL,
   constraint messages_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.message_threads(id) ON DELETE CASCADE,
   constraint messages_pkey PRIMARY KEY (id)
 );
 alter table public.messages enable row level security;
 CREATE INDEX messages_customer_idx ON public.messages USING btree (customer_id, created_at DESC);
 CREATE INDEX messages_customer_owner_idx ON public.messages USING btree (customer_owner_id);
+CREATE INDEX messages_internet_message_id_idx ON public.messages USING btree (internet_message_id) WHERE (internet_message_id IS NOT NULL);
 CREATE UNIQUE INDEX messages_provider_message_id_key ON public.messages USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
 CREATE INDEX messages_queued_idx ON public.messages USING btree (created_at) WHERE (status = 'queued'::public.message_status);
 CREATE INDEX messages_sent_by_idx ON public.messages USING btree (sent_by);
 CREATE INDEX messages_template_idx ON public.messages USING btree (template_id) WHERE (template_id IS NOT NULL);
+CREATE INDEX messages_template_version_idx ON public.messages USING btree (template_version_id) WHERE (template_version_id IS NOT NULL);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (thread_id, created_at DESC, id);
 CREATE INDEX messages_unread_idx ON public.messages USING btree (thread_id) WHERE ((direction = 'inbound'::public.communication_direction) AND (read_at IS NULL));
 CREATE TRIGGER prepare_message BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.prepare_message();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.record_audit();
-CREATE TRIGGER refresh_thread_state AFTER INSERT OR DELETE OR UPDATE OF read_at, direction, created_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.refresh_thread_state();
+CREATE TRIGGER refresh_thread_state AFTER INSERT OR DELETE OR UPDATE OF read_at, direction, created_at, status ON public.messages FOR EACH ROW EXECUTE FUNCTION private.refresh_thread_state();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "managers and owning agents mark messages read" on public.messages
@@ -1349,6 +1466,7 @@ create policy "staff read messages of the customers they may see" on public.mess
   using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (( SELECT private.is_agent() AS is_agent) AND (customer_owner_id = ( SELECT auth.uid() AS uid)))));
 grant maintain, references, select, trigger, truncate on public.messages to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.messages to service_role;
+grant insert (attachments) on public.messages to authenticated;
 grant insert (body_html) on public.messages to authenticated;
 grant insert (body_text) on public.messages to authenticated;
 grant insert (direction) on public.messages to authenticated;
@@ -1358,6 +1476,7 @@ grant update (read_at) on public.messages to authenticated;
 grant insert (status) on public.messages to authenticated;
 grant insert (subject) on public.messages to authenticated;
 grant insert (template_id) on public.messages to authenticated;
+grant insert (template_version_id) on public.messages to authenticated;
 grant insert (thread_id) on public.messages to authenticated;
 grant insert (to_address) on public.messages to authenticated;
 comment on table public.messages is 'Emails in a thread. Team members write outbound messages as queued; the send-email function sends them and records delivery; inbound mail arrives through the service role. Staff only.';
@@ -1365,6 +1484,9 @@ comment on column public.messages.customer_id is 'Copied from the thread by the 
 comment on column public.messages.provider_message_id is 'The email provider''s id (SendGrid sg_message_id), to match delivery events.';
 comment on column public.messages.sent_by is 'The team member who wrote an outbound message; null for inbound mail.';
 comment on column public.messages.read_at is 'When a team member read an inbound message.';
+comment on column public.messages.internet_message_id is 'The RFC 5322 Message-ID without <>: ours (<message id>@<domain>) on outbound mail, the sender''s on inbound. Replies name it in In-Reply-To / References.';
+comment on column public.messages.attachments is 'Files in Storage bucket attachments, under <customer_id>/: [{path, name, size, mime}] (≤ 20).';
+comment on column public.messages.template_version_id is 'The template version the message was written from (null for free text).';
 
 create table public.notifications (
   id uuid default gen_random_uuid() not null,
@@ -3412,6 +3534,17 @@ grant execute on function private.edits_all_customers() to anon;
 grant execute on function private.edits_all_customers() to authenticated;
 grant execute on function private.edits_all_customers() to service_role;
 
+CREATE OR REPLACE FUNCTION private.email_address_in(value text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  -- The address of a From header ("Ana <ana@x.test>" or ana@x.test), lower-cased; null when none.
+  select lower(m[1]) from regexp_matches(coalesce(value, ''), '([A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)') as m limit 1
+$function$;
+comment on function private.email_address_in(value text) is 'The first email address in a header value, lower-cased, or null.';
+
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3698,6 +3831,31 @@ end
 $function$;
 comment on function private.guard_team_membership() is 'BEFORE INSERT OR UPDATE on team_members: only invited accounts that are not shoppers join; a pending row holds no password the invitee did not set; accepted_at is set by the invitee (accept_team_invitation) or the service role; user_id never changes.';
 
+CREATE OR REPLACE FUNCTION private.guard_thread()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- Security definer: the assignee's team row is read whatever the caller sees.
+  if new.assignee_id is not null and (tg_op = 'INSERT' or new.assignee_id is distinct from old.assignee_id) then
+    if not exists (select 1 from public.team_members as m where m.user_id = new.assignee_id and m.active) then
+      raise exception 'the assignee must be an active team member' using errcode = '23503';
+    end if;
+    if (select auth.role()) = 'authenticated' and not (select private.edits_all_customers())
+       and new.assignee_id is distinct from (select auth.uid()) then
+      raise exception 'agents may assign conversations only to themselves' using errcode = '42501';
+    end if;
+  end if;
+  if tg_op = 'UPDATE' and new.status is distinct from old.status then
+    new.closed_at := case when new.status = 'closed' then now() end;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.guard_thread() is 'Checks a thread''s assignee (an active member; agents assign only themselves) and stamps closed_at when it is closed.';
+
 CREATE OR REPLACE FUNCTION private.has_consent(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose)
  RETURNS boolean
  LANGUAGE sql
@@ -3848,6 +4006,22 @@ end;
 $function$;
 comment on function private.keep_an_active_admin() is 'BEFORE UPDATE OR DELETE on team_members: refuses a change that would leave no active admin (error detail last_admin).';
 
+CREATE OR REPLACE FUNCTION private.keep_template_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- Security definer: nobody writes versions through the API; the database keeps them.
+  insert into public.email_template_versions (template_id, variant_id, language, version, subject, body_html, body_text, created_by)
+  values (new.template_id, new.id, new.language, new.version, new.subject, new.body_html, new.body_text, auth.uid())
+  on conflict (template_id, language, version) do nothing;
+  return null;
+end;
+$function$;
+comment on function private.keep_template_version() is 'Appends a variant''s new state to email_template_versions.';
+
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -3934,6 +4108,26 @@ begin
 end;
 $function$;
 comment on function private.notify_task_assignee() is 'Notifies a task''s assignee when someone else assigns it to them (on creation or reassignment).';
+
+CREATE OR REPLACE FUNCTION private.number_template_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'UPDATE' then
+    if (new.subject, new.body_html, new.body_text, new.language) is not distinct from (old.subject, old.body_html, old.body_text, old.language) then
+      new.version := old.version;
+    else
+      new.version := old.version + 1;
+    end if;
+  else
+    new.version := 1;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.number_template_version() is 'Numbers a template variant''s versions: 1 on insert, +1 on every change of its text or language.';
 
 CREATE OR REPLACE FUNCTION private.owned_customer_ids()
  RETURNS SETOF uuid
@@ -4077,7 +4271,7 @@ begin
     raise exception 'a message cannot move to another thread' using errcode = '42501';
   end if;
 
-  if (select auth.role()) = 'authenticated' then
+  if (select auth.role()) = 'authenticated' and current_setting('cairn.filing_inbound_mail', true) is distinct from 'on' then
     if tg_op = 'INSERT' and (new.direction <> 'outbound' or new.status <> 'queued' or new.sent_at is not null) then
       raise exception 'team members write outbound messages, queued for sending; delivery is recorded by Cairn'
         using errcode = '42501';
@@ -4086,7 +4280,7 @@ begin
   return new;
 end;
 $function$;
-comment on function private.prepare_message() is 'Copies the thread''s customer onto a message, keeps it in its thread, and lets team members write only queued outbound messages.';
+comment on function private.prepare_message() is 'Copies the thread''s customer onto a message, keeps it in its thread, and lets team members write only queued outbound messages (inbound ones only through link_inbound_email).';
 
 CREATE OR REPLACE FUNCTION private.prepare_order()
  RETURNS trigger
@@ -4475,27 +4669,34 @@ declare
   thread uuid := coalesce(new.thread_id, old.thread_id);
 begin
   -- Recomputed from the thread's messages (an index range), so it is right under every insert,
-  -- update and delete, in any order.
+  -- update and delete, in any order. Messages that failed to send do not count as a response.
   update public.message_threads as t
   set last_message_at = s.last_message_at,
       last_inbound_at = s.last_inbound_at,
       last_outbound_at = s.last_outbound_at,
-      unread_count = s.unread_count
+      unread_count = s.unread_count,
+      first_inbound_at = s.first_inbound_at,
+      first_response_at = s.first_response_at
   from (
     select max(m.created_at) as last_message_at,
            max(m.created_at) filter (where m.direction = 'inbound') as last_inbound_at,
-           max(m.created_at) filter (where m.direction = 'outbound') as last_outbound_at,
-           count(*) filter (where m.direction = 'inbound' and m.read_at is null)::integer as unread_count
+           max(m.created_at) filter (where m.direction = 'outbound' and m.status <> 'failed') as last_outbound_at,
+           count(*) filter (where m.direction = 'inbound' and m.read_at is null)::integer as unread_count,
+           min(m.created_at) filter (where m.direction = 'inbound') as first_inbound_at,
+           (select min(r.created_at) from public.messages as r
+             where r.thread_id = thread and r.direction = 'outbound' and r.status <> 'failed'
+               and r.created_at > (select min(i.created_at) from public.messages as i where i.thread_id = thread and i.direction = 'inbound')
+           ) as first_response_at
     from public.messages as m
     where m.thread_id = thread
   ) as s
   where t.id = thread
-    and (t.last_message_at, t.last_inbound_at, t.last_outbound_at, t.unread_count)
-        is distinct from (s.last_message_at, s.last_inbound_at, s.last_outbound_at, s.unread_count);
+    and (t.last_message_at, t.last_inbound_at, t.last_outbound_at, t.unread_count, t.first_inbound_at, t.first_response_at)
+        is distinct from (s.last_message_at, s.last_inbound_at, s.last_outbound_at, s.unread_count, s.first_inbound_at, s.first_response_at);
   return null;
 end;
 $function$;
-comment on function private.refresh_thread_state() is 'Keeps message_threads.last_message_at, last_inbound_at, last_outbound_at and unread_count in step with the messages.';
+comment on function private.refresh_thread_state() is 'Keeps message_threads.last_message_at, last_inbound_at, last_outbound_at, unread_count, first_inbound_at and first_response_at in step with the messages (failed sends are not a response).';
 
 CREATE OR REPLACE FUNCTION private.refuse_consent_event_change()
  RETURNS trigger
@@ -5133,6 +5334,30 @@ $function$;
 grant execute on function public.apply_webhook_delivery(delivery_id bigint) to service_role;
 comment on function public.apply_webhook_delivery(delivery_id bigint) is 'Service role only: applies (again) one stored delivery now, e.g. after fixing what made it fail.';
 
+CREATE OR REPLACE FUNCTION public.attach_inbound_files(inbound_id uuid, files jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  stored jsonb;
+begin
+  if files is null or jsonb_typeof(files) <> 'array' then
+    raise exception 'files must be a JSON array' using errcode = '22023';
+  end if;
+  update public.inbound_emails as e set attachments = files where e.id = inbound_id;
+  select coalesce(jsonb_agg(f - 'refused'), '[]') into stored
+  from jsonb_array_elements(files) as f where not f ? 'refused';
+  update public.messages as m set attachments = stored
+  from public.inbound_emails as e
+  where e.id = inbound_id and m.id = e.message_id;
+end;
+$function$;
+grant execute on function public.attach_inbound_files(inbound_id uuid, files jsonb) to service_role;
+comment on function public.attach_inbound_files(inbound_id uuid, files jsonb) is 'Records the files of an inbound email once stored in Storage (and those refused), on the inbound row and its message. Service role only.';
+
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
  LANGUAGE plpgsql
@@ -5360,6 +5585,42 @@ $function$;
 grant execute on function public.dashboard_kpis(timezone text) to authenticated;
 grant execute on function public.dashboard_kpis(timezone text) to service_role;
 comment on function public.dashboard_kpis(timezone text) is 'Dashboard cards in the base currency, months as seen in the given IANA time zone. Counts only what the caller may see.';
+
+CREATE OR REPLACE FUNCTION public.email_permission(customer_id uuid, purpose public.email_purpose)
+ RETURNS TABLE(allowed boolean, reason text, email text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_variable
+declare
+  address text;
+begin
+  -- The customer as the caller sees them: no row, no permission.
+  select c.email into address from public.customers as c where c.id = customer_id;
+  if not found then
+    return query select false, 'not_found'::text, null::text;
+    return;
+  end if;
+  if address is null or btrim(address) = '' then
+    return query select false, 'no_email'::text, null::text;
+  elsif exists (select 1 from public.email_suppressions as s where s.email = lower(address)) then
+    -- A bounce or a spam report stops every email, a reply too: the provider drops it anyway.
+    return query select false, 'suppressed'::text, address;
+  elsif purpose = 'marketing' and not private.has_consent(customer_id, 'email', 'marketing') then
+    return query select false, 'no_marketing_consent'::text, address;
+  elsif purpose = 'alert' and not private.has_consent(customer_id, 'email', 'alerts') then
+    return query select false, 'no_alert_consent'::text, address;
+  else
+    -- Transactional mail (a reply, an answer about an order) needs no consent: it is the
+    -- conversation the customer started or the service they bought.
+    return query select true, null::text, address;
+  end if;
+end;
+$function$;
+grant execute on function public.email_permission(customer_id uuid, purpose public.email_purpose) to authenticated;
+grant execute on function public.email_permission(customer_id uuid, purpose public.email_purpose) to service_role;
+comment on function public.email_permission(customer_id uuid, purpose public.email_purpose) is 'Whether a customer may be emailed for a purpose, and why not: not_found (not a customer the caller sees), no_email, suppressed (bounced or reported spam: nothing is sent), no_marketing_consent, no_alert_consent. Transactional mail needs no consent. Caller''s rights.';
 
 CREATE OR REPLACE FUNCTION public.export_customers_csv(filters jsonb DEFAULT '{}'::jsonb, selected uuid[] DEFAULT NULL::uuid[], labels jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(csv text, row_count integer, capped boolean)
@@ -5654,6 +5915,54 @@ grant execute on function public.job_health() to authenticated;
 grant execute on function public.job_health() to service_role;
 comment on function public.job_health() is 'Admins only: per pg_cron job, its schedule, the last run, and that run''s status (succeeded, failed, running, waiting for the answer of its HTTP call, unknown once pg_net no longer keeps that answer, never_run) and error. A job that calls an edge function fails when the answer was not 2xx, timed out or never came.';
 
+CREATE OR REPLACE FUNCTION public.link_inbound_email(inbound_id uuid, customer_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  mail public.inbound_emails;
+  thread uuid := gen_random_uuid();
+  message uuid := gen_random_uuid();
+  sender text;
+begin
+  if not ((select private.edits_all_customers()) or link_inbound_email.customer_id in (select private.owned_customer_ids())) then
+    raise exception 'you may not file mail under this customer' using errcode = '42501';
+  end if;
+  if not (select private.sees_all_customers()) then
+    raise exception 'only members who see every customer may file unmatched mail' using errcode = '42501';
+  end if;
+  select * into mail from public.inbound_emails as e where e.id = link_inbound_email.inbound_id for update;
+  if not found or mail.state = 'matched' then
+    raise exception 'no such unmatched email' using errcode = 'P0002';
+  end if;
+  sender := coalesce(private.email_address_in(mail.from_address), 'unknown@invalid.invalid');
+  if not private.is_email(sender) then sender := 'unknown@invalid.invalid'; end if;
+  insert into public.message_threads (id, customer_id, subject, created_by)
+  values (thread, link_inbound_email.customer_id,
+          left(coalesce(nullif(btrim(regexp_replace(mail.subject, '[\r\n\t]+', ' ', 'g')), ''), '(no subject)'), 300), auth.uid());
+  perform set_config('cairn.filing_inbound_mail', 'on', true);
+  insert into public.messages (id, thread_id, direction, from_address, to_address, subject, body_text, body_html, status,
+                               internet_message_id, sent_by, sent_at, created_at)
+  values (message, thread, 'inbound', sender,
+          coalesce(nullif(private.email_address_in(mail.to_address), ''), 'inbox@invalid.invalid'),
+          left(coalesce(nullif(btrim(regexp_replace(mail.subject, '[\r\n\t]+', ' ', 'g')), ''), '(no subject)'), 300),
+          coalesce(mail.body_text, case when mail.body_html is null then '' end), mail.body_html, 'delivered',
+          left(mail.details ->> 'message_id', 998), null, mail.received_at, mail.received_at);
+  perform set_config('cairn.filing_inbound_mail', 'off', true);
+  update public.inbound_emails as e
+  set state = 'matched', matched_by = 'member', customer_id = link_inbound_email.customer_id, thread_id = thread,
+      message_id = message, linked_by = auth.uid()
+  where e.id = mail.id;
+  return thread;
+end;
+$function$;
+grant execute on function public.link_inbound_email(inbound_id uuid, customer_id uuid) to authenticated;
+grant execute on function public.link_inbound_email(inbound_id uuid, customer_id uuid) to service_role;
+comment on function public.link_inbound_email(inbound_id uuid, customer_id uuid) is 'Files an unmatched (or malformed) inbound email under a customer as a new thread; returns the thread. For members who see every customer and may write to this one. Attachments of unmatched mail stay in the inbound/ folder (service role only).';
+
 CREATE OR REPLACE FUNCTION public.my_team_access()
  RETURNS TABLE(role public.team_role, state text, mfa_required boolean, has_verified_factor boolean, session_aal text)
  LANGUAGE sql
@@ -5677,6 +5986,154 @@ $function$;
 grant execute on function public.my_team_access() to authenticated;
 grant execute on function public.my_team_access() to service_role;
 comment on function public.my_team_access() is 'The caller''s own access state for the app: role, state (none, pending, inactive, active), whether the workspace requires MFA, whether they have a verified factor, and their session''s aal. Grants nothing.';
+
+CREATE OR REPLACE FUNCTION public.preview_template(template_id uuid, language text, variables jsonb DEFAULT '{}'::jsonb)
+ RETURNS TABLE(subject text, body_html text, body_text text, used_language text, fell_back boolean, version_id uuid, empty_variables text[])
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_variable
+declare
+  variant public.email_template_variants;
+  fallback_language text := (select s.default_language from public.workspace_settings as s);
+begin
+  if variables is null or jsonb_typeof(variables) <> 'object' then
+    raise exception 'variables must be a JSON object such as {"first_name": "Ana"}' using errcode = '22023';
+  end if;
+  -- The same chain as render_template: the language asked, the workspace default, English.
+  select v.* into variant
+  from public.email_template_variants as v
+  where v.template_id = template_id
+    and v.language in (language, fallback_language, 'en')
+  order by case when v.language = language then 0 when v.language = fallback_language then 1 else 2 end
+  limit 1;
+  if not found then
+    raise exception 'no such email template, or it has no variant in %, the workspace default language or English', coalesce(language, 'any language')
+      using errcode = 'P0002';
+  end if;
+  return query select
+    private.fill_placeholders(variant.subject, variables, false),
+    private.fill_placeholders(variant.body_html, variables, true),
+    private.fill_placeholders(variant.body_text, variables, false),
+    variant.language,
+    variant.language is distinct from language,
+    (select tv.id from public.email_template_versions as tv
+      where tv.template_id = variant.template_id and tv.language = variant.language and tv.version = variant.version),
+    array(
+      select distinct m[1]
+      from regexp_matches(variant.subject || ' ' || variant.body_html || ' ' || variant.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') as m
+      where coalesce(variables #>> string_to_array(m[1], '.'), '') = ''
+      order by 1
+    );
+end;
+$function$;
+grant execute on function public.preview_template(template_id uuid, language text, variables jsonb) to authenticated;
+grant execute on function public.preview_template(template_id uuid, language text, variables jsonb) to service_role;
+comment on function public.preview_template(template_id uuid, language text, variables jsonb) is 'Renders a template (by id) for a language with the fallback chain of render_template, and says which language was used, whether it fell back, the version, and which variables rendered empty. Caller''s rights: team members.';
+
+CREATE OR REPLACE FUNCTION public.receive_inbound_email(mail jsonb)
+ RETURNS TABLE(inbound_id uuid, state text, thread_id uuid, message_id uuid, customer_id uuid, duplicate boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  key text := mail ->> 'dedupe_key';
+  existing public.inbound_emails;
+  sender text := private.email_address_in(mail ->> 'from');
+  token text;
+  found_thread uuid;
+  found_customer uuid;
+  how text;
+  new_message uuid;
+  new_inbound uuid := gen_random_uuid();
+  reference text;
+  subject_line text := left(coalesce(nullif(btrim(regexp_replace(mail ->> 'subject', '[\r\n\t]+', ' ', 'g')), ''), '(no subject)'), 300);
+  text_body text := left(mail ->> 'text', 100000);
+  html_body text := left(mail ->> 'html', 500000);
+  own_address text;
+begin
+  if mail is null or jsonb_typeof(mail) <> 'object' or key is null then
+    raise exception 'mail must be an object with a dedupe_key' using errcode = '22023';
+  end if;
+  -- SendGrid retries a delivery it thinks failed: the same post is filed once.
+  perform pg_advisory_xact_lock(hashtext('cairn.inbound:' || key));
+  select * into existing from public.inbound_emails as e where e.dedupe_key = key;
+  if found then
+    return query select existing.id, existing.state, existing.thread_id, existing.message_id, existing.customer_id, true;
+    return;
+  end if;
+
+  if coalesce(mail ->> 'malformed', '') <> '' then
+    insert into public.inbound_emails (id, dedupe_key, state, from_address, to_address, subject, headers, body_text, details, error)
+    values (new_inbound, key, 'malformed', left(mail ->> 'from', 2000), left(mail ->> 'to', 10000), left(mail ->> 'subject', 2000),
+            left(mail ->> 'headers', 200000), text_body, coalesce(mail -> 'details', '{}'), left(mail ->> 'malformed', 2000));
+    return query select new_inbound, 'malformed'::text, null::uuid, null::uuid, null::uuid, false;
+    return;
+  end if;
+
+  -- 1. The reply-to address of one of our emails: reply+<token>@…, in To, Cc or the envelope.
+  select m[1] into token
+  from regexp_matches(coalesce(mail ->> 'to', '') || ' ' || coalesce(mail ->> 'cc', '') || ' ' || coalesce(mail #>> '{details,envelope}', ''),
+                      'reply\+([0-9a-f]{32})@', 'gi') as m
+  limit 1;
+  if token is not null then
+    select t.id, t.customer_id into found_thread, found_customer from public.message_threads as t where t.reply_token = lower(token);
+    if found then how := 'reply_token'; end if;
+  end if;
+  -- 2. In-Reply-To, then References (newest last): a Message-ID of a message we hold.
+  if found_thread is null then
+    for reference in
+      select r from jsonb_array_elements_text(coalesce(mail -> 'references', '[]')) with ordinality as x (r, n) order by n desc
+    loop
+      select m.thread_id, m.customer_id into found_thread, found_customer
+      from public.messages as m where m.internet_message_id = reference
+      order by m.created_at limit 1;
+      if found then how := 'references'; exit; end if;
+    end loop;
+  end if;
+  -- 3. The sender is a customer: a new thread with them (the most recently updated customer
+  --    when several share the address).
+  if found_thread is null and sender is not null then
+    select c.id into found_customer from public.customers as c
+    where lower(c.email) = sender order by c.updated_at desc limit 1;
+    if found then
+      found_thread := gen_random_uuid();
+      insert into public.message_threads (id, customer_id, subject, created_by)
+      values (found_thread, found_customer, subject_line, null);
+      how := 'sender';
+    end if;
+  end if;
+
+  own_address := coalesce(private.email_address_in(mail ->> 'to'), 'inbox@invalid.invalid');
+  if found_thread is not null and sender is not null and private.is_email(sender) and private.is_email(own_address) then
+    new_message := gen_random_uuid();
+    insert into public.messages (id, thread_id, direction, from_address, to_address, subject, body_text, body_html, status,
+                                 internet_message_id, sent_by, sent_at)
+    values (new_message, found_thread, 'inbound', sender, own_address, subject_line,
+            coalesce(text_body, case when html_body is null then '' end), html_body, 'delivered',
+            left(mail ->> 'message_id', 998), null, now());
+    -- An answer reopens a closed conversation.
+    update public.message_threads as t set status = 'open' where t.id = found_thread and t.status = 'closed';
+  else
+    found_thread := null;
+    found_customer := null;
+    how := null;
+  end if;
+
+  insert into public.inbound_emails (id, dedupe_key, state, matched_by, from_address, to_address, subject, headers, body_text,
+                                     body_html, details, customer_id, thread_id, message_id)
+  values (new_inbound, key, case when new_message is null then 'unmatched' else 'matched' end, how,
+          left(mail ->> 'from', 2000), left(mail ->> 'to', 10000), left(mail ->> 'subject', 2000), left(mail ->> 'headers', 200000),
+          text_body, html_body, coalesce(mail -> 'details', '{}'), found_customer, found_thread, new_message);
+  return query select new_inbound, case when new_message is null then 'unmatched' else 'matched' end,
+    found_thread, new_message, found_customer, false;
+end;
+$function$;
+grant execute on function public.receive_inbound_email(mail jsonb) to service_role;
+comment on function public.receive_inbound_email(mail jsonb) is 'Files one Inbound Parse post: once per dedupe_key; into the thread of the reply-to token, else of a Message-ID in In-Reply-To / References, else a new thread with the customer whose address sent it, else unmatched; malformed posts are kept with the reason. Service role only (the inbound-email function).';
 
 CREATE OR REPLACE FUNCTION public.record_alert_sends(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -6332,6 +6789,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- realtime publication supabase_realtime
 --   public.activities
 --   public.customers
+--   public.message_threads
+--   public.messages
 --   public.notifications
 --   public.orders
 

@@ -461,14 +461,14 @@ isOneToOne: false
                   ]
                 },"email_template_variants": {
                   Row: {
-                    "body_html": string,"body_text": string,"created_at": string,"id": string,"language": string,"subject": string,"template_id": string,"updated_at": string
+                    "body_html": string,"body_text": string,"created_at": string,"id": string,"language": string,"subject": string,"template_id": string,"updated_at": string,"version": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "body_html": string,"body_text": string,"created_at"?: string,"id"?: string,"language": string,"subject": string,"template_id": string,"updated_at"?: string
+                    "body_html": string,"body_text": string,"created_at"?: string,"id"?: string,"language": string,"subject": string,"template_id": string,"updated_at"?: string,"version"?: number
                   }
                   Update: {
-                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"updated_at"?: string
+                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"updated_at"?: string,"version"?: number
                   }
                   Relationships: [
                     {
@@ -485,16 +485,48 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"email_templates": {
+                },"email_template_versions": {
                   Row: {
-                    "category": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"key": string,"name": string,"updated_at": string
+                    "body_html": string,"body_text": string,"created_at": string,"created_by": string | null,"id": string,"language": string,"subject": string,"template_id": string,"variant_id": string | null,"version": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key": string,"name": string,"updated_at"?: string
+                    "body_html": string,"body_text": string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"language": string,"subject": string,"template_id": string,"variant_id"?: string | null,"version": number
                   }
                   Update: {
-                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key"?: string,"name"?: string,"updated_at"?: string
+                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"variant_id"?: string | null,"version"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_template_versions_language_fkey"
+      columns: ["language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "email_template_versions_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_template_versions_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "email_template_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_templates": {
+                  Row: {
+                    "category": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"key": string,"name": string,"purpose": Database["public"]['Enums']["email_purpose"],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key": string,"name": string,"purpose"?: Database["public"]['Enums']["email_purpose"],"updated_at"?: string
+                  }
+                  Update: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key"?: string,"name"?: string,"purpose"?: Database["public"]['Enums']["email_purpose"],"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -583,6 +615,44 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"inbound_emails": {
+                  Row: {
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string | null,"customer_id": string | null,"dedupe_key": string,"details": NonNullable<Json>,"error": string | null,"from_address": string | null,"headers": string | null,"id": string,"linked_by": string | null,"matched_by": string | null,"message_id": string | null,"received_at": string,"state": string,"subject": string | null,"thread_id": string | null,"to_address": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"customer_id"?: string | null,"dedupe_key": string,"details"?: NonNullable<Json>,"error"?: string | null,"from_address"?: string | null,"headers"?: string | null,"id"?: string,"linked_by"?: string | null,"matched_by"?: string | null,"message_id"?: string | null,"received_at"?: string,"state": string,"subject"?: string | null,"thread_id"?: string | null,"to_address"?: string | null
+                  }
+                  Update: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"customer_id"?: string | null,"dedupe_key"?: string,"details"?: NonNullable<Json>,"error"?: string | null,"from_address"?: string | null,"headers"?: string | null,"id"?: string,"linked_by"?: string | null,"matched_by"?: string | null,"message_id"?: string | null,"received_at"?: string,"state"?: string,"subject"?: string | null,"thread_id"?: string | null,"to_address"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "inbound_emails_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inbound_emails_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inbound_emails_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inbound_emails_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "message_threads"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"languages": {
                   Row: {
                     "code": string,"name": string
@@ -613,17 +683,23 @@ isOneToOne: false
                   ]
                 },"message_threads": {
                   Row: {
-                    "channel": string,"created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
+                    "assignee_id": string | null,"channel": string,"closed_at": string | null,"created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"first_inbound_at": string | null,"first_response_at": string | null,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"reply_token": string,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
+                    "assignee_id"?: string | null,"channel"?: string,"closed_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"first_inbound_at"?: string | null,"first_response_at"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"reply_token"?: string,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
                   }
                   Update: {
-                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
+                    "assignee_id"?: string | null,"channel"?: string,"closed_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"first_inbound_at"?: string | null,"first_response_at"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"reply_token"?: string,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "message_threads_assignee_id_fkey"
+      columns: ["assignee_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
       foreignKeyName: "message_threads_created_by_fkey"
       columns: ["created_by"]
 isOneToOne: false
@@ -645,14 +721,14 @@ isOneToOne: false
                   ]
                 },"messages": {
                   Row: {
-                    "body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"internet_message_id": string | null,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"template_version_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"internet_message_id"?: string | null,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"template_version_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
                   }
                   Update: {
-                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"internet_message_id"?: string | null,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"template_version_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -678,6 +754,12 @@ isOneToOne: false
       columns: ["template_id"]
 isOneToOne: false
       referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_template_version_id_fkey"
+      columns: ["template_version_id"]
+isOneToOne: false
+      referencedRelation: "email_template_versions"
       referencedColumns: ["id"]
     },{
       foreignKeyName: "messages_thread_id_fkey"
@@ -1238,6 +1320,9 @@ isOneToOne: false
 "apply_webhook_delivery":
 { Args: { "delivery_id": number }; Returns: Json
                            },
+"attach_inbound_files":
+{ Args: { "files": Json,"inbound_id": string }; Returns: undefined
+                           },
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
@@ -1253,6 +1338,11 @@ isOneToOne: false
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
             }[]
                            },
+"email_permission":
+{ Args: { "customer_id": string,"purpose": Database["public"]['Enums']["email_purpose"] }; Returns: {
+              "allowed": boolean,"email": string,"reason": string
+            }[]
+                           },
 "export_customers_csv":
 { Args: { "filters"?: Json,"labels"?: Json,"selected"?: (string)[] }; Returns: {
               "capped": boolean,"csv": string,"row_count": number
@@ -1266,9 +1356,22 @@ isOneToOne: false
               "active": boolean,"job_name": string,"last_error": string,"last_run_at": string,"last_status": string,"schedule": string
             }[]
                            },
+"link_inbound_email":
+{ Args: { "customer_id": string,"inbound_id": string }; Returns: string
+                           },
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
+            }[]
+                           },
+"preview_template":
+{ Args: { "language": string,"template_id": string,"variables"?: Json }; Returns: {
+              "body_html": string,"body_text": string,"empty_variables": (string)[],"fell_back": boolean,"subject": string,"used_language": string,"version_id": string
+            }[]
+                           },
+"receive_inbound_email":
+{ Args: { "mail": Json }; Returns: {
+              "customer_id": string,"duplicate": boolean,"inbound_id": string,"message_id": string,"state": string,"thread_id": string
             }[]
                            },
 "record_alert_sends":
@@ -1397,7 +1500,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1513,7 +1616,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const

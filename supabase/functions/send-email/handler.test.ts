@@ -19,6 +19,7 @@ function fakes(member: SendEmailPorts['member']) {
         customerById: unused,
         customerByEmail: unused,
         isSuppressed: unused,
+        permission: unused,
         render: unused,
         threadCustomer: unused,
         recordOutbound: unused,
