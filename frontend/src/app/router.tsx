@@ -63,7 +63,13 @@ const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRout
 const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell']);
 const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', ['shell', 'dashboard']);
 const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute', ['shell', 'customers']);
-const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', ['shell', 'customer', 'orders']);
+const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', [
+  'shell',
+  'customer',
+  'orders',
+  'messages',
+]);
+const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shell', 'inbox', 'messages']);
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
@@ -77,6 +83,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/', Page: DashboardRoute },
   { path: '/customers', Page: CustomersRoute },
   { path: '/customers/:customerId', Page: CustomerRoute },
+  { path: '/inbox', Page: InboxRoute },
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
   { path: '/pipeline', Page: PipelineRoute },

@@ -24,6 +24,8 @@ export const NAMESPACES = [
   'orders',
   'dashboard',
   'consent',
+  'messages',
+  'inbox',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

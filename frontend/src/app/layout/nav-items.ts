@@ -2,6 +2,7 @@ import {
   BarChart3,
   Boxes,
   KanbanSquare,
+  Inbox,
   LayoutDashboard,
   Settings,
   ShoppingBag,
@@ -9,7 +10,8 @@ import {
   type LucideIcon,
 } from 'lucide-react';
 
-export type SectionId = 'dashboard' | 'customers' | 'orders' | 'pipeline' | 'segments' | 'analytics' | 'settings';
+export type SectionId =
+  'dashboard' | 'customers' | 'inbox' | 'orders' | 'pipeline' | 'segments' | 'analytics' | 'settings';
 
 export interface NavItem {
   id: SectionId;
@@ -21,6 +23,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { id: 'dashboard', path: '/', icon: LayoutDashboard },
   { id: 'customers', path: '/customers', icon: Users },
+  { id: 'inbox', path: '/inbox', icon: Inbox },
   { id: 'orders', path: '/orders', icon: ShoppingBag },
   { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
   { id: 'segments', path: '/segments', icon: Boxes },

@@ -1,11 +1,17 @@
+import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 
 import { Customer360Page } from '@/features/customer-360/components/customer-360-page.tsx';
+import { MessagesPanel } from '@/features/conversations/components/messages-panel.tsx';
 import { CustomerOrders, customerOrdersKeys } from '@/features/orders/components/customer-orders.tsx';
 
-/** Customer 360: the customer feature's page, with the orders feature's list in its Orders tab. */
+/**
+ * Customer 360: the customer feature's page, with the orders feature's list in its Orders tab and
+ * the conversations feature's threads in its Messages tab.
+ */
 export function CustomerRoute() {
   const { customerId = '' } = useParams();
+  const { t } = useTranslation('messages');
   return (
     <Customer360Page
       // A new customer is a new page: tabs, dialogs and scroll start afresh.
@@ -13,6 +19,7 @@ export function CustomerRoute() {
       customerId={customerId}
       orders={<CustomerOrders customerId={customerId} />}
       ordersQueryKeys={customerOrdersKeys(customerId)}
+      messages={{ label: t('tab'), panel: <MessagesPanel customerId={customerId} /> }}
     />
   );
 }

@@ -23,7 +23,7 @@ import { TagEditor } from './tag-editor.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 import './customer-360.css';
 
-export const CUSTOMER_TABS = ['overview', 'orders', 'timeline', 'favourites'] as const;
+export const CUSTOMER_TABS = ['overview', 'orders', 'timeline', 'messages', 'favourites'] as const;
 export type CustomerTab = (typeof CUSTOMER_TABS)[number];
 
 const isTab = (value: string | null): value is CustomerTab => CUSTOMER_TABS.includes(value as CustomerTab);
@@ -34,10 +34,12 @@ export interface Customer360PageProps {
   orders: ReactNode;
   /** Query keys of `orders`, refreshed with the rest of the page when this customer changes. */
   ordersQueryKeys?: readonly (readonly unknown[])[];
+  /** The Messages tab (its label and content), composed by the route from the conversations feature. */
+  messages?: { label: string; panel: ReactNode };
 }
 
 /** Customer 360: who they are, what they bought, everything that happened, what they love. */
-export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Customer360PageProps) {
+export function Customer360Page({ customerId, orders, ordersQueryKeys = [], messages }: Customer360PageProps) {
   const { t } = useTranslation('customer');
   const viewer = useViewer();
   const customer = useCustomer(customerId);
@@ -47,7 +49,7 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Cu
   useCustomerRealtime(customerId, ordersQueryKeys);
 
   const requested = searchParams.get('tab');
-  const tab: CustomerTab = isTab(requested) ? requested : 'overview';
+  const tab: CustomerTab = isTab(requested) && (requested !== 'messages' || messages) ? requested : 'overview';
   const selectTab = (next: CustomerTab) =>
     setSearchParams(
       (params) => {
@@ -130,7 +132,9 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Cu
       </header>
       <Tabs
         label={t('tabs.label')}
-        tabs={CUSTOMER_TABS.map((id) => ({ id, label: t(`tabs.${id}`) }))}
+        tabs={CUSTOMER_TABS.flatMap((id): Array<{ id: CustomerTab; label: string }> =>
+          id === 'messages' ? (messages ? [{ id, label: messages.label }] : []) : [{ id, label: t(`tabs.${id}`) }],
+        )}
         selected={tab}
         onSelect={selectTab}
       >
@@ -149,6 +153,7 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [] }: Cu
         ) : null}
         {tab === 'orders' ? orders : null}
         {tab === 'timeline' ? <TimelinePanel customerId={data.id} /> : null}
+        {tab === 'messages' ? messages?.panel : null}
         {tab === 'favourites' ? <FavouritesPanel customerId={data.id} /> : null}
       </Tabs>
       {mayWork ? (
