@@ -5485,6 +5485,22 @@ $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
 
+CREATE OR REPLACE FUNCTION public.customer_languages()
+ RETURNS TABLE(language text, customers bigint)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(c.language, (select s.default_language from public.workspace_settings as s)) as language,
+         count(*) as customers
+  from public.customers as c
+  group by 1
+  order by 2 desc, 1
+$function$;
+grant execute on function public.customer_languages() to authenticated;
+grant execute on function public.customer_languages() to service_role;
+comment on function public.customer_languages() is 'Customers per language (those without one under the workspace default language), counted as the caller: for the template editor''s "missing variant" warnings.';
+
 CREATE OR REPLACE FUNCTION public.customer_owner_drift()
  RETURNS TABLE(table_name text, row_id text, customer_id uuid, customer_owner_id uuid, owner_id uuid)
  LANGUAGE plpgsql
@@ -6756,6 +6772,10 @@ comment on function public.team_invitation_check(address text) is 'For invite-me
 -- ==============================================================================================
 
 -- realtime.messages
+create policy "team members join their own inbox channel" on realtime.messages
+  for select
+  to authenticated
+  using ((( SELECT private.is_team_member() AS is_team_member) AND (realtime.topic() = ('inbox:'::text || (( SELECT auth.uid() AS uid))::text))));
 create policy "team members who see the customer join its customer-360 channel" on realtime.messages
   for select
   to authenticated

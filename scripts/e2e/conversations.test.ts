@@ -2,10 +2,12 @@
  * Conversations in Chromium against the local stack (issue 14): an agent writes to their
  * customer from the 360 with a template (previewed in the customer's German), the email is in the
  * mail catcher, the customer's reply from the catcher (posted as SendGrid Inbound Parse posts it)
- * appears live in the agent's open inbox, and the thread waits for the team's answer.
+ * appears live in the agent's open inbox, and the thread waits for the team's answer. An admin
+ * edits a template's German version in Settings → Templates and the preview follows as they type.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../testing/support/axe.ts';
+import { createTeamMember } from '../testing/support/app-user.ts';
 import { signedInPage, useBrowserApp } from '../testing/support/browser.ts';
 import { createCustomer, uniqueTag } from '../testing/support/commerce.ts';
 import { adminSql, mail, uniqueEmail } from '@cairn/local-stack/testing.ts';
@@ -67,6 +69,35 @@ describe('conversations (Chromium against the local stack)', () => {
     // Live: no reload. The reply is in the open thread and the thread waits for our answer.
     await page.getByText('Freitag passt mir gut.').waitFor({ timeout: 5_000 });
     await list.getByText(/awaiting reply/i).waitFor({ timeout: 5_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it("lets an admin edit a template's German version, the preview following as they type", async () => {
+    const admin = await createTeamMember({ role: 'admin', fullName: 'Ada Admin', prefix: 'templates-admin' });
+    const [template] = await adminSql<{ id: string }>(`select id from public.email_templates where name = $1`, [
+      templateName,
+    ]);
+    const page = await signedInPage(ctx.browser, ctx.app.url, admin);
+    await page.goto(`${ctx.app.url}/settings/templates?template=${template.id}`);
+    const preview = page.getByTestId('template-editor-preview');
+    await preview.getByText('Hallo Ana, bis Freitag. Ada Admin').waitFor({ timeout: 10_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const text = page.getByLabel('Text (German)');
+    await text.fill('Hallo {{first_name}}, wir freuen uns auf Samstag. {{agent_name}}');
+    await preview.getByText('Hallo Ana, wir freuen uns auf Samstag. Ada Admin').waitFor();
+    await page.getByRole('button', { name: 'Save German' }).click();
+    await page.getByText('German · version 2').waitFor({ timeout: 10_000 });
+    const [saved] = await adminSql<{ body_text: string; version: number }>(
+      `select body_text, version from public.email_template_variants where template_id = $1 and language = 'de'`,
+      [template.id],
+    );
+    expect(saved).toEqual({
+      body_text: 'Hallo {{first_name}}, wir freuen uns auf Samstag. {{agent_name}}',
+      version: 2,
+    });
+    await page.getByText('German, version 2', { exact: false }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });

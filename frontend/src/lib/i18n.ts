@@ -26,6 +26,7 @@ export const NAMESPACES = [
   'consent',
   'messages',
   'inbox',
+  'templates',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -1328,6 +1328,11 @@ isOneToOne: false
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
             }[]
                            },
+"customer_languages":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "customers": number,"language": string
+            }[]
+                           },
 "customer_owner_drift":
 { Args: Record<PropertyKey, never>; Returns: {
               "customer_id": string,"customer_owner_id": string,"owner_id": string,"row_id": string,"table_name": string

@@ -441,3 +441,26 @@ describe('inbound mail', () => {
     ).rejects.toThrow(/no such unmatched email/);
   });
 });
+
+describe('customer_languages: who reads which language, as the caller sees it', () => {
+  it('counts the customers each member may see, by language', async () => {
+    const owner = cast.people.agent2.userId;
+    for (const language of ['fr', 'fr', null]) {
+      const id = await createCustomer(owner);
+      await adminSql(`update public.customers set language = $2 where id = $1`, [id, language]);
+    }
+    const [{ default_language: fallback }] = await adminSql<{ default_language: string }>(
+      `select default_language from public.workspace_settings`,
+    );
+    const counts = await cast.sql<{ language: string; customers: string }>(
+      'agent2',
+      `select language, customers from public.customer_languages()`,
+    );
+    const byLanguage = Object.fromEntries(counts.map((row) => [row.language, Number(row.customers)]));
+    // agent2 sees their own customers only: the earlier one without a language, these three.
+    expect(byLanguage.fr).toBe(2);
+    expect(byLanguage[fallback]).toBe(2);
+    await expect(cast.sql('anon', `select * from public.customer_languages()`)).rejects.toThrow(/permission denied/);
+    expect(await cast.sql('stranger', `select * from public.customer_languages()`)).toEqual([]);
+  });
+});
