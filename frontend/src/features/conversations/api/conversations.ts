@@ -228,3 +228,30 @@ export async function assignThread(threadId: string, assigneeId: string | null):
   if (error) throw error;
   if (data.length === 0) throw new Error('not allowed');
 }
+
+/**
+ * Files an unmatched email under the customer with this address, as a new thread
+ * (link_inbound_email: members who see every customer and may write to this one).
+ */
+export async function linkInboundEmail(inboundId: string, customerEmail: string): Promise<string> {
+  const customer = await supabase
+    .from('customers')
+    .select('id')
+    .ilike(
+      'email',
+      customerEmail.trim().replace(/[\\%_]/g, (char) => `\\${char}`),
+    )
+    .limit(1);
+  if (customer.error) throw customer.error;
+  const id = customer.data[0]?.id;
+  if (!id) throw new LinkError('no_customer');
+  const { data, error } = await supabase.rpc('link_inbound_email', { inbound_id: inboundId, customer_id: id });
+  if (error) throw new LinkError(error.code === '42501' ? 'not_allowed' : 'failed');
+  return data;
+}
+
+export class LinkError extends Error {
+  constructor(readonly reason: 'no_customer' | 'not_allowed' | 'failed') {
+    super(reason);
+  }
+}

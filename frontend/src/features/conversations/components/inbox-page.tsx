@@ -1,9 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Inbox } from 'lucide-react';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 
+import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
@@ -13,12 +14,16 @@ import { seesAllCustomers } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 
 import {
+  conversationKeys,
   INBOX_FILTERS,
   inboxOptions,
+  LinkError,
+  linkInboundEmail,
   setThreadStatus,
   unmatchedOptions,
   type InboxFilter,
   type InboxThread,
+  type UnmatchedEmail,
 } from '../api/conversations.ts';
 import { useConversationsRealtime } from '../hooks/use-conversations-realtime.ts';
 import styles from './conversations.module.css';
@@ -33,6 +38,40 @@ const customerName = (thread: InboxThread) =>
 const isTyping = (target: EventTarget | null) =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
+/** Files an unmatched email under a customer, found by their address; opens the new thread. */
+function LinkForm({ mail, onLinked }: { mail: UnmatchedEmail; onLinked: (threadId: string) => void }) {
+  const { t } = useTranslation('inbox');
+  const queryClient = useQueryClient();
+  const id = useId();
+  const [email, setEmail] = useState('');
+  const link = useMutation({
+    mutationFn: () => linkInboundEmail(mail.id, email),
+    onSuccess: onLinked,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: conversationKeys.all }),
+  });
+  const reason = link.error instanceof LinkError ? link.error.reason : 'failed';
+  return (
+    <form
+      className={styles.linkForm}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (email.trim()) link.mutate();
+      }}
+    >
+      <label htmlFor={id}>{t('unmatched.linkLabel')}</label>
+      <input id={id} type="email" value={email} onChange={(event) => setEmail(event.target.value)} />
+      <Button type="submit" variant="secondary" pending={link.isPending} pendingLabel={t('unmatched.linking')}>
+        {t('unmatched.link')}
+      </Button>
+      {link.isError ? (
+        <p role="alert" className="form-error">
+          {t(`unmatched.errors.${reason}`)}
+        </p>
+      ) : null}
+    </form>
+  );
+}
 
 /**
  * The team inbox: every conversation the member may see (RLS: an agent, their customers'),
@@ -135,6 +174,7 @@ export function InboxPage() {
                   </span>
                 </p>
                 <p className={styles.body}>{(mail.body_text ?? '').slice(0, 300)}</p>
+                <LinkForm mail={mail} onLinked={(threadId) => update({ filter: 'open', thread: threadId })} />
               </li>
             ))}
           </ul>
