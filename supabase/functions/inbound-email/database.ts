@@ -22,7 +22,12 @@ export function inboundDatabase(system: Db): Pick<InboundDeps, 'receive' | 'uplo
           upsert: true,
           contentType: mime,
         });
-      if (error) throw error;
+      if (!error) return null;
+      // The bucket's limits (20261207160300): a file it does not take is listed, not retried.
+      const status = String((error as { statusCode?: string | number }).statusCode ?? '');
+      if (status === '413') return 'larger than the attachments bucket takes';
+      if (status === '415') return `type ${mime} is not accepted`;
+      throw error;
     },
     async attach(inboundId, files) {
       const { error } = await system.rpc('attach_inbound_files', {

@@ -24,7 +24,9 @@ function fakes(received: Partial<Received> = {}) {
     },
     upload: (path, bytes, mime) => {
       uploads.push([path, bytes.length, mime]);
-      return Promise.resolve();
+      return Promise.resolve(
+        mime === 'application/x-msdownload' ? 'type application/x-msdownload is not accepted' : null,
+      );
     },
     attach: (id, files) => {
       attached.push([id, files]);
@@ -206,6 +208,7 @@ Deno.test('stores files under the customer, refuses huge ones, keeps names in th
       ['attachment1', new Blob(['%PDF-1.4'], { type: 'application/pdf' }), '../../x.pdf'],
       ['attachment2', huge, 'big.zip'],
       ['attachment3', new Blob(['a'], { type: 'text/plain; charset=utf-8' }), '..'],
+      ['attachment4', new Blob(['MZ'], { type: 'application/x-msdownload' }), 'setup.exe'],
     ],
   );
   const response = await handleInboundEmail(new Request(URL_OK, { method: 'POST', body: form }), fake.deps);
@@ -213,6 +216,7 @@ Deno.test('stores files under the customer, refuses huge ones, keeps names in th
   deepStrictEqual(fake.uploads, [
     ['c1/messages/m1/1-x.pdf', 8, 'application/pdf'],
     ['c1/messages/m1/3-attachment-3', 1, 'text/plain'],
+    ['c1/messages/m1/4-setup.exe', 2, 'application/x-msdownload'],
   ]);
   const [[id, files]] = fake.attached;
   strictEqual(id, 'in1');
@@ -221,6 +225,7 @@ Deno.test('stores files under the customer, refuses huge ones, keeps names in th
     [
       ['x.pdf', null],
       ['attachment-3', null],
+      ['setup.exe', 'type application/x-msdownload is not accepted'],
       ['big.zip', 'larger than 10 MB'],
     ],
   );

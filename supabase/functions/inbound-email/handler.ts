@@ -36,8 +36,12 @@ export interface InboundDeps {
   /** INBOUND_PARSE_SECRET; unset refuses every post. */
   secret: string | undefined;
   receive(mail: InboundMail): Promise<Received>;
-  /** Uploads one file to the attachments bucket (overwriting: a retried post stores it again). */
-  upload(path: string, bytes: Uint8Array, mime: string): Promise<void>;
+  /**
+   * Uploads one file to the attachments bucket (overwriting: a retried post stores it again).
+   * Returns why Storage refused it (too large, a type the bucket does not take), or null when
+   * stored; throws on any other failure (the post is then answered 5xx and retried).
+   */
+  upload(path: string, bytes: Uint8Array, mime: string): Promise<string | null>;
   attach(inboundId: string, files: StoredFile[]): Promise<void>;
   log(message: string, fields: Record<string, unknown>): void;
 }
@@ -95,8 +99,12 @@ export async function handleInboundEmail(req: Request, deps: InboundDeps): Promi
     const stored: StoredFile[] = [];
     for (const file of files) {
       const path = attachmentPath(received, file);
-      await deps.upload(path, file.bytes, file.mime);
-      stored.push({ path, name: file.name, size: file.bytes.length, mime: file.mime });
+      const refusal = await deps.upload(path, file.bytes, file.mime);
+      stored.push(
+        refusal
+          ? { name: file.name, size: file.bytes.length, mime: file.mime, refused: refusal }
+          : { path, name: file.name, size: file.bytes.length, mime: file.mime },
+      );
     }
     await deps.attach(received.inbound_id, [...stored, ...refused]);
   }

@@ -464,3 +464,28 @@ describe('customer_languages: who reads which language, as the caller sees it', 
     expect(await cast.sql('stranger', `select * from public.customer_languages()`)).toEqual([]);
   });
 });
+
+describe('attachments bucket: size and type limits', () => {
+  it('takes documents and images up to 10 MB, refuses bigger files and types a browser could run', async () => {
+    const bucket = cast.client('agent').storage.from('attachments');
+    const folder = `${agentsCustomer}/limits-${uniqueTag()}`;
+    expect(
+      (await bucket.upload(`${folder}/quote.pdf`, new Blob(['%PDF-1.4'], { type: 'application/pdf' }))).error,
+    ).toBeNull();
+    const tooBig = await bucket.upload(
+      `${folder}/big.pdf`,
+      new Blob([new Uint8Array(10 * 1024 * 1024 + 1)], { type: 'application/pdf' }),
+    );
+    expect(tooBig.error).toMatchObject({ statusCode: '413' });
+    for (const type of ['text/html', 'application/x-msdownload', 'application/octet-stream', 'image/svg+xml']) {
+      const refused = await bucket.upload(`${folder}/file-${type.replace(/\W/g, '-')}`, new Blob(['x'], { type }));
+      expect(refused.error, type).toMatchObject({ statusCode: '415' });
+    }
+    // The service role is held to the same limits.
+    const service = await cast
+      .client('service_role')
+      .storage.from('attachments')
+      .upload(`${folder}/x.html`, new Blob(['<script>'], { type: 'text/html' }));
+    expect(service.error).toMatchObject({ statusCode: '415' });
+  });
+});

@@ -55,6 +55,8 @@ describe('inbound-email', () => {
       text: 'Friday is perfect.',
       attachments: [
         { name: '../measurements.txt', type: 'text/plain', content: Buffer.from('waist 70').toString('base64') },
+        // A type the bucket does not take: listed as refused, the mail still filed.
+        { name: 'setup.exe', type: 'application/x-msdownload', content: Buffer.from('MZ').toString('base64') },
       ],
     });
     expect(answer.status, answer.body).toBe(200);
@@ -69,6 +71,14 @@ describe('inbound-email', () => {
     );
     expect(message).toMatchObject({ direction: 'inbound', body_text: 'Friday is perfect.' });
     expect(message.attachments).toHaveLength(1);
+    const [inbound] = await adminSql<{ attachments: Array<{ name: string; refused?: string }> }>(
+      `select attachments from public.inbound_emails where message_id = $1`,
+      [message.id],
+    );
+    expect(inbound.attachments.map((file) => [file.name, file.refused ?? null])).toEqual([
+      ['measurements.txt', null],
+      ['setup.exe', 'type application/x-msdownload is not accepted'],
+    ]);
     expect(message.attachments[0].path).toBe(`${customerId}/messages/${message.id}/1-measurements.txt`);
     const file = await serviceClient().storage.from('attachments').download(message.attachments[0].path);
     expect(await file.data?.text()).toBe('waist 70');
