@@ -47,10 +47,20 @@ describe('conversations (Chromium against the local stack)', () => {
     await preview.getByText("In German, the customer's language").waitFor();
     await preview.getByText('Hallo Lena, bis Freitag. Agnes Agent').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Attach files (up to 10 MB each)').setInputFiles({
+      name: 'measurements.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 measurements'),
+    });
+    await page.getByRole('list', { name: 'Files to send' }).getByText('measurements.pdf').waitFor();
     await page.getByRole('button', { name: 'Send' }).click();
 
     const sent = await mail.waitFor(customerEmail);
     expect(sent.subject).toBe('Ihre Anprobe, Lena');
+    // The file went with the email (uploaded to the customer's folder, read by send-email as the agent).
+    expect((sent.raw as { attachments?: Array<{ filename: string; type: string }> }).attachments).toMatchObject([
+      { filename: 'measurements.pdf', type: 'application/pdf' },
+    ]);
     // The 360 now shows the thread, answered by us.
     await page
       .getByRole('article', { name: 'Ihre Anprobe, Lena' })

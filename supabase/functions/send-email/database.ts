@@ -116,6 +116,12 @@ export function sendEmailDatabase(caller: Db, userId: string, system: () => Db):
       if (token.error) throw token.error;
       return { id, threadId: thread, replyToken: token.data.reply_token };
     },
+    async readAttachment(path) {
+      // The caller's client: Storage's policies decide whether they may read the file.
+      const { data, error } = await caller.storage.from('attachments').download(path);
+      if (error) return null;
+      return new Uint8Array(await data.arrayBuffer());
+    },
     async markDelivery(messageId, result, internetMessageId) {
       // Service role: delivery status is the system's record; team members may not set it.
       const { error } = await system()

@@ -20,6 +20,7 @@ function fakes(member: SendEmailPorts['member']) {
         customerByEmail: unused,
         isSuppressed: unused,
         permission: unused,
+        readAttachment: unused,
         render: unused,
         threadCustomer: unused,
         recordOutbound: unused,

@@ -33,6 +33,7 @@ function ports(overrides: Partial<SendEmailPorts> = {}) {
     customerByEmail: (email) => Promise.resolve(email === customer.email ? customer : null),
     isSuppressed: () => Promise.resolve(false),
     permission: () => Promise.resolve({ allowed: true, reason: null }),
+    readAttachment: (path) => Promise.resolve(path.endsWith('/quote.pdf') ? new TextEncoder().encode('%PDF') : null),
     render: (key, language, variables) => {
       rendered.push([key, language, variables]);
       return Promise.resolve({ subject: 'Hola\n{{x}}', body_html: '<p>h</p>', body_text: 't' });
@@ -235,4 +236,26 @@ Deno.test('the request names either a template or a message, and attachments sta
   );
   strictEqual(outcome.ok ? 'ok' : outcome.code, 'invalid_request');
   strictEqual(fake.sent.length, 0);
+});
+
+Deno.test("sends the customer's files as attachments, read as the caller; refuses one they may not read", async () => {
+  const fake = ports();
+  const quote = { path: `${customer.id}/messages/q/quote.pdf`, name: 'quote.pdf', size: 4, mime: 'application/pdf' };
+  const outcome = await sendTemplatedEmail(
+    { to: { customer_id: customer.id }, message: { subject: 'Your quote', body: 'Attached.' }, attachments: [quote] },
+    fake.ports,
+  );
+  strictEqual(outcome.ok, true);
+  deepStrictEqual(fake.sent[0].attachments, [{ content: 'JVBERg==', filename: 'quote.pdf', type: 'application/pdf' }]);
+
+  const hidden = await sendTemplatedEmail(
+    {
+      to: { customer_id: customer.id },
+      message: { subject: 'Your quote', body: 'Attached.' },
+      attachments: [{ ...quote, path: `${customer.id}/messages/q/secret.pdf`, name: 'secret.pdf' }],
+    },
+    fake.ports,
+  );
+  strictEqual(hidden.ok ? 'ok' : hidden.code, 'not_found');
+  strictEqual(fake.sent.length, 1);
 });

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../_shared/errors.ts';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
+import { toBase64 } from '../_shared/bytes.ts';
 import { escapeHtml, isHttpUrl, isUrlVariable } from '../_shared/html.ts';
 
 const variableValue = z.union([z.string().max(5000), z.number(), z.boolean(), z.null()]);
@@ -146,6 +147,8 @@ export interface SendEmailPorts {
       attachments?: SendEmailRequest['attachments'];
     },
   ): Promise<Recorded | null>;
+  /** A file of the customer's folder as the caller may read it (Storage RLS); null when they may not. */
+  readAttachment(path: string): Promise<Uint8Array | null>;
   /** Delivery status (and our Message-ID once sent), written by the system. */
   markDelivery(messageId: string, result: SendResult, internetMessageId?: string): Promise<void>;
   send(email: OutgoingEmail): Promise<SendResult>;
@@ -162,6 +165,9 @@ export type SendEmailOutcome =
   | { ok: false; code: ErrorCode; message: string };
 
 const failure = (code: ErrorCode, message: string): SendEmailOutcome => ({ ok: false, code, message });
+
+/** What the files of one email may weigh together (SendGrid takes 30 MB a message, encoded). */
+export const MAX_ATTACHMENT_TOTAL = 20 * 1024 * 1024;
 
 /** The variables every template gets from the customer and the sender; the request's own win. */
 export function templateVariables(
@@ -247,6 +253,19 @@ export async function sendTemplatedEmail(request: SendEmailRequest, ports: SendE
     if (!rendered) return failure('not_found', `template_key: no template "${request.template_key}"`);
   }
 
+  // The files, read as the caller (Storage RLS): one they may not read is no attachment.
+  const files: Array<{ content: string; filename: string; type: string }> = [];
+  let total = 0;
+  for (const file of request.attachments ?? []) {
+    const bytes = await ports.readAttachment(file.path);
+    if (!bytes) return failure('not_found', `attachments: no file ${file.name} that you may read`);
+    total += bytes.length;
+    if (total > MAX_ATTACHMENT_TOTAL) {
+      return failure('payload_too_large', `attachments: together larger than ${MAX_ATTACHMENT_TOTAL / 1024 / 1024} MB`);
+    }
+    files.push({ content: toBase64(bytes), filename: file.name.replace(/[\r\n"\\/]+/g, '_'), type: file.mime });
+  }
+
   let recorded: Recorded | null = null;
   if (customer) {
     recorded = await ports.recordOutbound(customer.id, request.thread_id, {
@@ -292,6 +311,7 @@ export async function sendTemplatedEmail(request: SendEmailRequest, ports: SendE
     customArgs: recorded ? { message_id: recorded.id } : { test_send: 'true' },
     categories: ['team', request.template_key ?? 'message'],
     ...(internetMessageId ? { headers: { 'Message-ID': `<${internetMessageId}>` } } : {}),
+    ...(files.length ? { attachments: files } : {}),
   });
   if (recorded) await ports.markDelivery(recorded.id, result, internetMessageId);
   if (!result.ok) {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { AlertTriangle, Info, Send } from 'lucide-react';
+import { AlertTriangle, Info, Paperclip, Send, X } from 'lucide-react';
 import { useId, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -10,6 +10,7 @@ import { TextField } from '@/components/ui/text-field.tsx';
 import { useViewer } from '@/lib/viewer.ts';
 
 import {
+  attachmentProblem,
   conversationKeys,
   permissionOptions,
   previewOptions,
@@ -17,6 +18,7 @@ import {
   SendError,
   sendMessage,
   templatesOptions,
+  uploadAttachment,
   type EmailPurpose,
 } from '../api/conversations.ts';
 import { recipientVariables, replySubject } from '../utils/variables.ts';
@@ -53,6 +55,8 @@ export function Compose({ customerId, thread, onSent, bodyRef }: ComposeProps) {
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [sentNotice, setSentNotice] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  const fileId = useId();
 
   const recipient = useQuery(recipientOptions(customerId));
   const templates = useQuery(templatesOptions());
@@ -64,18 +68,23 @@ export function Compose({ customerId, thread, onSent, bodyRef }: ComposeProps) {
   const permission = useQuery(permissionOptions(customerId, purpose));
 
   const send = useMutation({
-    mutationFn: () =>
-      sendMessage({
+    mutationFn: async () => {
+      // Uploaded first, into the customer's folder; send-email reads them as the member.
+      const attachments = await Promise.all(files.map((file) => uploadAttachment(customerId, file)));
+      return sendMessage({
         customerId,
         threadId: thread?.id,
+        attachments,
         ...(template
           ? { templateKey: template.key, variables: {} }
           : { message: { subject: thread ? replySubject(thread.subject) : subject, body } }),
-      }),
+      });
+    },
     onSuccess: (result) => {
       setBody('');
       setSubject('');
       setTemplateId('');
+      setFiles([]);
       setSentNotice(true);
       onSent?.(result.thread_id);
     },
@@ -84,7 +93,13 @@ export function Compose({ customerId, thread, onSent, bodyRef }: ComposeProps) {
 
   const refusal =
     permission.data && !permission.data.allowed ? t(`reasons.${permission.data.reason ?? 'not_found'}`) : null;
-  const ready = template ? Boolean(preview.data) : body.trim() !== '' && (thread || subject.trim() !== '');
+  const fileProblems = files.flatMap((file) => {
+    const problem = attachmentProblem(file);
+    return problem ? [t(`compose.files.${problem}`, { name: file.name })] : [];
+  });
+  const ready =
+    fileProblems.length === 0 &&
+    (template ? Boolean(preview.data) : body.trim() !== '' && (thread || subject.trim() !== ''));
   const error = send.error
     ? send.error instanceof SendError && send.error.code === 'conflict'
       ? t('errors.draft', { reason: send.error.message })
@@ -170,6 +185,43 @@ export function Compose({ customerId, thread, onSent, bodyRef }: ComposeProps) {
           </div>
         </>
       )}
+      <div className="field">
+        <label htmlFor={fileId}>
+          <Paperclip aria-hidden="true" size={14} /> {t('compose.files.attach')}
+        </label>
+        <input
+          id={fileId}
+          type="file"
+          multiple
+          onChange={(event) => {
+            const chosen = [...(event.target.files ?? [])];
+            setFiles((current) => [...current, ...chosen].slice(0, 10));
+            event.target.value = '';
+          }}
+        />
+        {files.length ? (
+          <ul className={styles.attachments} aria-label={t('compose.files.list')}>
+            {files.map((file, index) => (
+              <li key={`${file.name}-${index}`}>
+                {file.name}{' '}
+                <button
+                  type="button"
+                  className={styles.removeFile}
+                  aria-label={t('compose.files.remove', { name: file.name })}
+                  onClick={() => setFiles((current) => current.filter((_, i) => i !== index))}
+                >
+                  <X aria-hidden="true" size={14} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {fileProblems.map((problem) => (
+          <p key={problem} className="field-error" role="alert">
+            {problem}
+          </p>
+        ))}
+      </div>
       {refusal ? (
         <div className={styles.warning} role="status">
           <AlertTriangle aria-hidden="true" size={16} />
