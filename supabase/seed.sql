@@ -4853,9 +4853,9 @@ insert into public.deals (customer_id, title, stage_id, amount, currency, expect
   ('342a7575-fc2b-47c5-9725-eb9c2ca50cf9', 'Autumn pre-order', (select id from public.deal_stages order by position offset 1 limit 1), 1507, 'EUR', current_date - -60, 'a0000000-0000-4000-8000-000000000002'),
   ('2c36a657-a85b-473f-84d1-01cd7a4f0136', 'Private styling', (select id from public.deal_stages order by position offset 3 limit 1), 1467, 'USD', current_date - -55, 'a0000000-0000-4000-8000-000000000003');
 
-insert into public.email_templates (id, key, name, category) values
-  ('6aade4a0-f5b9-4061-94f8-d14dc90e42ac', 'price_drop', 'Price drop alert', 'alerts'),
-  ('b635a7f5-7f86-478a-a53a-b7e2265dd634', 'back_in_stock', 'Back in stock alert', 'alerts');
+insert into public.email_templates (id, key, name, category, purpose) values
+  ('6aade4a0-f5b9-4061-94f8-d14dc90e42ac', 'price_drop', 'Price drop alert', 'alerts', 'alert'),
+  ('b635a7f5-7f86-478a-a53a-b7e2265dd634', 'back_in_stock', 'Back in stock alert', 'alerts', 'alert');
 
 insert into public.email_template_variants (template_id, language, subject, body_text, body_html) values
   ('6aade4a0-f5b9-4061-94f8-d14dc90e42ac', 'en', '{{product_name}} is now {{new_price}}', 'Good news, {{first_name}}: {{product_name}} dropped from {{old_price}} to {{new_price}} ({{percent_saved}} % off).

@@ -8,6 +8,7 @@
  * lifecycle stages — are then computed in one set-based pass, exactly as the triggers define them.
  *
  * Options: --customers N --orders N --favorites N --activities N --agents N --seed N
+ *          --messages N (message threads over the customers, scripts/data/conversations.ts)
  *          --deals N --tasks N --notifications N (scripts/data/pipeline-data.ts)
  *          --stack dev|test|bench (CAIRN_STACK) — adds to what is there (the demo data stays).
  */
@@ -17,6 +18,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { stackConfig, type StackConfig } from '@cairn/local-stack/config.ts';
+import { generateConversations } from './conversations.ts';
 import { generatePipelineData } from './pipeline-data.ts';
 import { Random } from './random.ts';
 import { BRANDS, type CURRENCIES, EUR_PER_UNIT, emailFor, MARKETS, STYLE_INTERESTS, type Market } from './world.ts';
@@ -552,6 +554,18 @@ async function main(): Promise<void> {
   console.log(`Generating into ${config.name} (${config.dbUrl}): ${JSON.stringify(options)}`);
   const began = performance.now();
   await generate(config, options);
+  const messages = argument('messages', 0);
+  if (messages > 0) {
+    // Conversations (issue 14) over the customers just loaded: scripts/data/conversations.ts.
+    const client = new pg.Client({ connectionString: config.adminDbUrl });
+    await client.connect();
+    try {
+      const loaded = await generateConversations(client, { messages, perThread: 5, longThread: 200 });
+      console.log(`  conversations          ${loaded.threads} threads, ${loaded.messages} messages`);
+    } finally {
+      await client.end();
+    }
+  }
   console.log(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s.`);
 }
 

@@ -492,7 +492,7 @@ const templates = {
 } as const;
 for (const [key, template] of Object.entries(templates)) {
   const templateId = random.uuid();
-  add('public.email_templates', { id: templateId, key, name: template.name, category: 'alerts' });
+  add('public.email_templates', { id: templateId, key, name: template.name, category: 'alerts', purpose: 'alert' });
   for (const language of ['en', 'es', 'fr', 'de', 'zh'] as const) {
     const [subject, body] = template[language];
     add('public.email_template_variants', {

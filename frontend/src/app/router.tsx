@@ -67,14 +67,16 @@ const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute
   'shell',
   'customer',
   'orders',
+  'messages',
   'pipeline',
 ]);
+const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shell', 'inbox', 'messages']);
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
-const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings', 'templates']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 const TasksRoute = page(() => import('./routes/tasks.tsx'), 'TasksRoute', ['shell', 'tasks']);
 const NotificationsRoute = page(() => import('./routes/notifications.tsx'), 'NotificationsRoute', [
@@ -87,6 +89,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/', Page: DashboardRoute },
   { path: '/customers', Page: CustomersRoute },
   { path: '/customers/:customerId', Page: CustomerRoute },
+  { path: '/inbox', Page: InboxRoute },
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
   { path: '/pipeline', Page: PipelineRoute },

@@ -27,6 +27,9 @@ export const NAMESPACES = [
   'pipeline',
   'notifications',
   'tasks',
+  'messages',
+  'inbox',
+  'templates',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -59,6 +59,12 @@ export const PERMISSIONS = {
   editWorkspace: { table: 'workspace_settings', verbs: ['U'], reach: ADMIN_ONLY },
   /** The scheduled jobs page (pg_cron runs and their answers). */
   viewJobHealth: { table: 'job_health()', verbs: ['X'], reach: ADMIN_ONLY },
+  /** Write email templates and their language versions (Settings → Templates). */
+  editTemplates: {
+    table: 'email_templates',
+    verbs: ['I', 'U', 'D'],
+    reach: { admin: 'all', manager: 'all', agent: 'none', readonly: 'none' },
+  },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

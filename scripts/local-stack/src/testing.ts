@@ -89,7 +89,9 @@ export async function adminSql<T extends pg.QueryResultRow = Record<string, unkn
 export interface CaughtMail {
   id: string;
   subject: string;
+  from: { email: string; name?: string };
   to: Array<{ email: string }>;
+  replyTo?: { email: string; name?: string };
   text?: string;
   html?: string;
   headers?: Record<string, string>;
@@ -107,6 +109,26 @@ export const mail = {
         async ({ id }) => (await (await fetch(`${config.mailUrl}/api/v1/message/${id}`)).json()) as CaughtMail,
       ),
     );
+  },
+  /**
+   * Answers a caught message as its recipient: the catcher posts what SendGrid Inbound Parse
+   * would post to the stack's inbound-email function. Returns the function's status and body.
+   */
+  async reply(
+    id: string,
+    reply: {
+      text: string;
+      html?: string;
+      from?: string;
+      attachments?: Array<{ name: string; type?: string; content: string }>;
+    },
+  ): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${config.mailUrl}/api/v1/message/${id}/reply`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(reply),
+    });
+    return (await response.json()) as { status: number; body: string };
   },
   /** Waits until a message to `to` matching `match` arrives; returns the newest such. */
   async waitFor(

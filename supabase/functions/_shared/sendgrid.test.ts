@@ -179,3 +179,14 @@ Deno.test('serverRequestedDelay reads Retry-After (seconds or date) and X-RateLi
     15_000,
   );
 });
+
+Deno.test('buildMailSendBody sends files as attachments (base64, name, type), and none when there are none', () => {
+  const body = buildMailSendBody({
+    ...email,
+    attachments: [{ content: 'JVBERg==', filename: 'quote.pdf', type: 'application/pdf' }],
+  });
+  deepStrictEqual(body.attachments, [
+    { content: 'JVBERg==', filename: 'quote.pdf', type: 'application/pdf', disposition: 'attachment' },
+  ]);
+  strictEqual('attachments' in buildMailSendBody(email), false);
+});

@@ -30,6 +30,8 @@ export interface OutgoingEmail {
   headers?: Record<string, string>;
   /** Unix seconds, ≤ 72 h ahead. */
   sendAt?: number;
+  /** Files sent with the email: base64 content, a file name and a MIME type. */
+  attachments?: Array<{ content: string; filename: string; type: string }>;
 }
 
 /** The v3 `mail/send` JSON body. */
@@ -47,6 +49,7 @@ export interface MailSendBody {
   content: Array<{ type: 'text/plain' | 'text/html'; value: string }>;
   headers?: Record<string, string>;
   categories?: string[];
+  attachments?: Array<{ content: string; filename: string; type: string; disposition: 'attachment' }>;
 }
 
 /**
@@ -104,6 +107,9 @@ export function buildMailSendBody(email: OutgoingEmail): MailSendBody {
     ],
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(categories.length ? { categories } : {}),
+    ...(email.attachments?.length
+      ? { attachments: email.attachments.map((file) => ({ ...file, disposition: 'attachment' as const })) }
+      : {}),
   };
 }
 

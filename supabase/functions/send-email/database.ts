@@ -45,16 +45,33 @@ export function sendEmailDatabase(caller: Db, userId: string, system: () => Db):
       if (error) throw error;
       return data.length > 0;
     },
+    async permission(customerId, purpose) {
+      const { data, error } = await caller.rpc('email_permission', { customer_id: customerId, purpose });
+      if (error) throw error;
+      const [answer] = data;
+      return { allowed: answer?.allowed ?? false, reason: answer?.reason ?? 'not_found' };
+    },
     async render(key, language, variables) {
-      const { data, error } = await caller.rpc('render_template', {
-        template_key: key,
+      const template = await caller.from('email_templates').select('id, purpose').eq('key', key).maybeSingle();
+      if (template.error) throw template.error;
+      if (!template.data) return null;
+      const { data, error } = await caller.rpc('preview_template', {
+        template_id: template.data.id,
         // null: the customer's language is unknown; the SQL function falls back to the default.
         language: language as string,
-        variables: variables as Database['public']['Functions']['render_template']['Args']['variables'],
+        variables: variables as Database['public']['Functions']['preview_template']['Args']['variables'],
       });
       if (error?.code === 'P0002') return null;
       if (error) throw error;
-      return data[0] ?? null;
+      const [rendered] = data;
+      if (!rendered) return null;
+      return {
+        subject: rendered.subject,
+        body_html: rendered.body_html,
+        body_text: rendered.body_text,
+        version_id: rendered.version_id,
+        purpose: template.data.purpose,
+      };
     },
     async threadCustomer(threadId) {
       const { data, error } = await caller
@@ -86,18 +103,37 @@ export function sendEmailDatabase(caller: Db, userId: string, system: () => Db):
         body_text: message.text,
         body_html: message.html,
         status: 'queued',
+        template_version_id: message.templateVersionId ?? null,
+        attachments: (message.attachments ?? []) as Database['public']['Tables']['messages']['Insert']['attachments'],
       } as Database['public']['Tables']['messages']['Insert'];
       const written = await caller.from('messages').insert(row);
-      if (written.error) return written.error.code === REFUSED ? null : Promise.reject(written.error);
-      return id;
+      if (written.error) {
+        // 23514: an attachment outside the customer's folder (messages_attachments_are_valid).
+        if (written.error.code === '23514') throw new RangeError(written.error.message);
+        return written.error.code === REFUSED ? null : Promise.reject(written.error);
+      }
+      const token = await caller.from('message_threads').select('reply_token').eq('id', thread).single();
+      if (token.error) throw token.error;
+      return { id, threadId: thread, replyToken: token.data.reply_token };
     },
-    async markDelivery(messageId, result) {
+    async readAttachment(path) {
+      // The caller's client: Storage's policies decide whether they may read the file.
+      const { data, error } = await caller.storage.from('attachments').download(path);
+      if (error) return null;
+      return new Uint8Array(await data.arrayBuffer());
+    },
+    async markDelivery(messageId, result, internetMessageId) {
       // Service role: delivery status is the system's record; team members may not set it.
       const { error } = await system()
         .from('messages')
         .update(
           result.ok
-            ? { status: 'sent', provider_message_id: result.messageId, sent_at: new Date().toISOString() }
+            ? {
+                status: 'sent',
+                provider_message_id: result.messageId,
+                sent_at: new Date().toISOString(),
+                ...(internetMessageId ? { internet_message_id: internetMessageId } : {}),
+              }
             : { status: 'failed', error: result.errors.join('; ').slice(0, 2000) },
         )
         .eq('id', messageId);

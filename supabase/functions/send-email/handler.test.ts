@@ -19,6 +19,8 @@ function fakes(member: SendEmailPorts['member']) {
         customerById: unused,
         customerByEmail: unused,
         isSuppressed: unused,
+        permission: unused,
+        readAttachment: unused,
         render: unused,
         threadCustomer: unused,
         recordOutbound: unused,

@@ -14,6 +14,8 @@ Deno.serve((req) =>
       // the service role only records the delivery status (./database.ts).
       ...sendEmailDatabase(callerClient(authorization), userId, () => serviceClient()),
       from: { email: Deno.env.get('TEAM_FROM_EMAIL') || 'team@cairn.example', name: 'Cairn' },
+      // Replies to reply+<thread token>@ this domain come back through inbound-email.
+      replyDomain: Deno.env.get('INBOUND_EMAIL_DOMAIN') || undefined,
       send: (email) => sendEmail(email, sendGridOptionsFromEnv()),
     }),
     log: (message, error) => console.error(message, error),

@@ -32,13 +32,15 @@ function ports(overrides: Partial<SendEmailPorts> = {}) {
     customerById: (id) => Promise.resolve(id === customer.id ? customer : null),
     customerByEmail: (email) => Promise.resolve(email === customer.email ? customer : null),
     isSuppressed: () => Promise.resolve(false),
+    permission: () => Promise.resolve({ allowed: true, reason: null }),
+    readAttachment: (path) => Promise.resolve(path.endsWith('/quote.pdf') ? new TextEncoder().encode('%PDF') : null),
     render: (key, language, variables) => {
       rendered.push([key, language, variables]);
       return Promise.resolve({ subject: 'Hola\n{{x}}', body_html: '<p>h</p>', body_text: 't' });
     },
     threadCustomer: (id) =>
       Promise.resolve(id === threads.own ? customer.id : id === threads.other ? otherCustomer : null),
-    recordOutbound: () => Promise.resolve('m1'),
+    recordOutbound: () => Promise.resolve({ id: 'm1', threadId: threads.own, replyToken: 'a'.repeat(32) }),
     markDelivery: (id, result) => {
       delivered.push([id, result]);
       return Promise.resolve();
@@ -54,7 +56,13 @@ function ports(overrides: Partial<SendEmailPorts> = {}) {
 Deno.test("sends in the customer's language, records and marks delivery", async () => {
   const fake = ports();
   const outcome = await sendTemplatedEmail({ template_key: 'welcome', to: { customer_id: customer.id } }, fake.ports);
-  deepStrictEqual(outcome, { ok: true, message_id: 'm1', provider_message_id: 'sg1', to: 'ana@example.test' });
+  deepStrictEqual(outcome, {
+    ok: true,
+    message_id: 'm1',
+    provider_message_id: 'sg1',
+    to: 'ana@example.test',
+    thread_id: threads.own,
+  });
   strictEqual(fake.rendered[0][1], 'es');
   strictEqual(fake.rendered[0][2].agent_name, 'Maria Lopez');
   strictEqual(fake.sent[0].subject, 'Hola {{x}}');
@@ -69,7 +77,7 @@ Deno.test('refuses non-staff, invisible customers, strangers, suppressed address
     [{ member: () => Promise.resolve({ ...member, active: false }) }, { customer_id: customer.id }, 'forbidden'],
     [{}, { customer_id: '6f1c7c52-3f0e-4d55-9d0a-3b1df0a0a002' }, 'not_found'],
     [{}, { email: 'someone@else.test' }, 'not_found'],
-    [{ isSuppressed: () => Promise.resolve(true) }, { customer_id: customer.id }, 'conflict'],
+    [{ isSuppressed: () => Promise.resolve(true) }, { email: member.email }, 'conflict'],
     [{ render: () => Promise.resolve(null) }, { customer_id: customer.id }, 'not_found'],
     [{ recordOutbound: () => Promise.resolve(null) }, { customer_id: customer.id }, 'forbidden'],
   ];
@@ -151,4 +159,103 @@ Deno.test('*_url variables must be http(s) URLs (review L-13)', () => {
     );
   }
   strictEqual(sendEmailRequestSchema.safeParse({ ...ok, variables: { note: 'javascript:x' } }).success, true);
+});
+
+Deno.test('a marketing template without consent is not sent and stays as a draft with the reason', async () => {
+  const fake = ports({
+    render: () =>
+      Promise.resolve({
+        subject: 'Sale',
+        body_html: '<p>s</p>',
+        body_text: 's',
+        version_id: 'v1',
+        purpose: 'marketing',
+      }),
+    permission: (_, purpose) =>
+      Promise.resolve(
+        purpose === 'marketing' ? { allowed: false, reason: 'no_marketing_consent' } : { allowed: true, reason: null },
+      ),
+  });
+  const outcome = await sendTemplatedEmail({ template_key: 'sale', to: { customer_id: customer.id } }, fake.ports);
+  strictEqual(outcome.ok ? 'ok' : outcome.code, 'conflict');
+  strictEqual(!outcome.ok && outcome.message.includes('not agreed to marketing'), true);
+  strictEqual(fake.sent.length, 0);
+  strictEqual(fake.delivered[0][0], 'm1');
+  strictEqual(!fake.delivered[0][1].ok && fake.delivered[0][1].errors[0].startsWith('Not sent:'), true);
+});
+
+Deno.test('a message written by hand is transactional, escaped, and replies come back to its thread', async () => {
+  const purposes: string[] = [];
+  let recordedVersion: string | null | undefined = 'unset';
+  const fake = ports({
+    permission: (_, purpose) => {
+      purposes.push(purpose);
+      return Promise.resolve({ allowed: true, reason: null });
+    },
+    recordOutbound: (_customer, _thread, message) => {
+      recordedVersion = message.templateVersionId;
+      return Promise.resolve({ id: 'm2', threadId: threads.own, replyToken: 'b'.repeat(32) });
+    },
+  });
+  fake.ports.replyDomain = 'inbound.cairn.example';
+  const outcome = await sendTemplatedEmail(
+    {
+      message: { subject: 'Your order', body: 'Hi <Ana>,\nit ships today.\n\nMaria' },
+      to: { customer_id: customer.id },
+    },
+    fake.ports,
+  );
+  strictEqual(outcome.ok, true);
+  deepStrictEqual(purposes, ['transactional']);
+  strictEqual(recordedVersion, null);
+  strictEqual(fake.sent[0].html, '<p>Hi &lt;Ana&gt;,<br>it ships today.</p>\n<p>Maria</p>');
+  strictEqual(fake.sent[0].text, 'Hi <Ana>,\nit ships today.\n\nMaria');
+  deepStrictEqual(fake.sent[0].replyTo, {
+    email: `reply+${'b'.repeat(32)}@inbound.cairn.example`,
+    name: 'Maria Lopez',
+  });
+  deepStrictEqual(fake.sent[0].headers, { 'Message-ID': '<m2@inbound.cairn.example>' });
+});
+
+Deno.test('the request names either a template or a message, and attachments stay in the customer folder', async () => {
+  const to = { customer_id: customer.id };
+  strictEqual(sendEmailRequestSchema.safeParse({ to }).success, false);
+  strictEqual(
+    sendEmailRequestSchema.safeParse({ to, template_key: 'x', message: { subject: 's', body: 'b' } }).success,
+    false,
+  );
+  strictEqual(sendEmailRequestSchema.safeParse({ to, message: { subject: ' ', body: 'b' } }).success, false);
+  const fake = ports();
+  const outcome = await sendTemplatedEmail(
+    {
+      to,
+      message: { subject: 's', body: 'b' },
+      attachments: [{ path: `${otherCustomer}/x.pdf`, name: 'x.pdf', size: 1, mime: 'application/pdf' }],
+    },
+    fake.ports,
+  );
+  strictEqual(outcome.ok ? 'ok' : outcome.code, 'invalid_request');
+  strictEqual(fake.sent.length, 0);
+});
+
+Deno.test("sends the customer's files as attachments, read as the caller; refuses one they may not read", async () => {
+  const fake = ports();
+  const quote = { path: `${customer.id}/messages/q/quote.pdf`, name: 'quote.pdf', size: 4, mime: 'application/pdf' };
+  const outcome = await sendTemplatedEmail(
+    { to: { customer_id: customer.id }, message: { subject: 'Your quote', body: 'Attached.' }, attachments: [quote] },
+    fake.ports,
+  );
+  strictEqual(outcome.ok, true);
+  deepStrictEqual(fake.sent[0].attachments, [{ content: 'JVBERg==', filename: 'quote.pdf', type: 'application/pdf' }]);
+
+  const hidden = await sendTemplatedEmail(
+    {
+      to: { customer_id: customer.id },
+      message: { subject: 'Your quote', body: 'Attached.' },
+      attachments: [{ ...quote, path: `${customer.id}/messages/q/secret.pdf`, name: 'secret.pdf' }],
+    },
+    fake.ports,
+  );
+  strictEqual(hidden.ok ? 'ok' : hidden.code, 'not_found');
+  strictEqual(fake.sent.length, 1);
 });

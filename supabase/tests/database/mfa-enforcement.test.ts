@@ -32,7 +32,7 @@ beforeAll(async () => {
   ).map((row) => row.id);
   await serviceClient()
     .storage.from('attachments')
-    .upload(`${customerId}/contract.txt`, new Blob(['signed']), { contentType: 'text/plain' });
+    .upload(`${customerId}/contract.txt`, new Blob(['signed'], { type: 'text/plain' }), { contentType: 'text/plain' });
 
   aal2 = await signIn();
   const enrolled = await aal2.auth.mfa.enroll({ factorType: 'totp', friendlyName: 'phone app' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * send-email (issue 5): team members send a template to a customer through SendGrid (the mail
  * catcher here). Their own JWT decides who they may write to (RLS), the message lands in the
@@ -40,6 +41,11 @@ afterAll(async () => {
 
 describe('send-email', () => {
   it("sends a template in the customer's language and records it in their thread", async () => {
+    // back_in_stock is an alert template: it needs the customer's consent to alert emails.
+    await adminSql(
+      `insert into public.consent_events (customer_id, channel, purpose, status, source) values ($1, 'email', 'alerts', 'granted', 'staff')`,
+      [cast.shopperCustomerId],
+    );
     const result = await sendAs(await tokenOf('agent'), {
       template_key: 'back_in_stock',
       to: { customer_id: cast.shopperCustomerId },
@@ -55,6 +61,11 @@ describe('send-email', () => {
       [result.body.message_id],
     );
     expect(row).toMatchObject({ status: 'sent', sent_by: cast.people.agent.userId });
+    const [version] = await adminSql<{ language: string; version: number }>(
+      `select v.language, v.version from public.messages m join public.email_template_versions v on v.id = m.template_version_id where m.id = $1`,
+      [result.body.message_id],
+    );
+    expect(version).toEqual({ language: 'de', version: 1 });
     expect(row.provider_message_id).toBe(result.body.provider_message_id);
   });
 
@@ -181,5 +192,73 @@ describe('send-email', () => {
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     const message = await mail.waitFor(cast.people.manager.email, (m) => m.subject.includes('Good link'));
     expect(message.html).toContain('href="https://shop.example/p/1"');
+  });
+});
+
+describe('send-email: the consent rule and messages written by hand', () => {
+  it('sends a message written by hand without consent (transactional), with a reply-to address of its thread', async () => {
+    const customer = (
+      await adminSql<{ id: string }>(
+        `insert into public.customers (first_name, email, owner_id, source) values ('Mia', $1, $2, 'manual') returning id`,
+        [uniqueEmail('mia'), cast.people.agent.userId],
+      )
+    )[0].id;
+    const [{ email }] = await adminSql<{ email: string }>(`select email from public.customers where id = $1`, [
+      customer,
+    ]);
+    const result = await sendAs(await tokenOf('agent'), {
+      to: { customer_id: customer },
+      message: { subject: 'About your order', body: 'Hello Mia,\nit ships today.' },
+    });
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    const mailed = await mail.waitFor(email);
+    const [thread] = await adminSql<{ reply_token: string; read_state: string }>(
+      `select reply_token, read_state from public.message_threads where id = $1`,
+      [result.body.thread_id],
+    );
+    expect(thread.read_state).toBe('responded');
+    expect(mailed.replyTo?.email).toMatch(new RegExp(`^reply\\+${thread.reply_token}@`));
+    const [row] = await adminSql<{ internet_message_id: string; template_version_id: string | null }>(
+      `select internet_message_id, template_version_id from public.messages where id = $1`,
+      [result.body.message_id],
+    );
+    expect(row.template_version_id).toBeNull();
+    expect(mailed.headers?.['Message-ID']).toBe(`<${row.internet_message_id}>`);
+  });
+
+  it('refuses a marketing template without consent and keeps the message as a draft with the reason', async () => {
+    const key = `spring-sale-${randomUUID().slice(0, 8)}`;
+    const [template] = await adminSql<{ id: string }>(
+      `insert into public.email_templates (key, name, category, purpose) values ($1, 'Spring sale', 'marketing', 'marketing') returning id`,
+      [key],
+    );
+    await adminSql(
+      `insert into public.email_template_variants (template_id, language, subject, body_html, body_text) values ($1, 'en', 'Sale', '<p>Sale</p>', 'Sale')`,
+      [template.id],
+    );
+    const before = (await mail.list(customerEmail)).length;
+    const refused = await sendAs(await tokenOf('manager'), {
+      template_key: key,
+      to: { customer_id: cast.shopperCustomerId },
+    });
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain('marketing');
+    const [draft] = await adminSql<{ status: string; error: string }>(
+      `select status, error from public.messages where customer_id = $1 and subject = 'Sale' order by created_at desc limit 1`,
+      [cast.shopperCustomerId],
+    );
+    expect(draft.status).toBe('failed');
+    expect(draft.error).toContain('marketing');
+    expect((await mail.list(customerEmail)).length).toBe(before);
+
+    await adminSql(
+      `insert into public.consent_events (customer_id, channel, purpose, status, source) values ($1, 'email', 'marketing', 'granted', 'staff')`,
+      [cast.shopperCustomerId],
+    );
+    const sent = await sendAs(await tokenOf('manager'), {
+      template_key: key,
+      to: { customer_id: cast.shopperCustomerId },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import {
   Boxes,
   CheckSquare,
   KanbanSquare,
+  Inbox,
   LayoutDashboard,
   Settings,
   ShoppingBag,
@@ -11,7 +12,7 @@ import {
 } from 'lucide-react';
 
 export type SectionId =
-  'dashboard' | 'customers' | 'orders' | 'pipeline' | 'tasks' | 'segments' | 'analytics' | 'settings';
+  'dashboard' | 'customers' | 'inbox' | 'orders' | 'pipeline' | 'tasks' | 'segments' | 'analytics' | 'settings';
 
 export interface NavItem {
   id: SectionId;
@@ -23,6 +24,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { id: 'dashboard', path: '/', icon: LayoutDashboard },
   { id: 'customers', path: '/customers', icon: Users },
+  { id: 'inbox', path: '/inbox', icon: Inbox },
   { id: 'orders', path: '/orders', icon: ShoppingBag },
   { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
   { id: 'tasks', path: '/tasks', icon: CheckSquare },

@@ -53,13 +53,24 @@ describe('SettingsRoute', () => {
 
   it('shows an admin a card for every settings page', async () => {
     renderAt('/settings', 'admin');
-    expect(await cardNames()).toEqual(['Profile', 'Team', 'Tags', 'Custom fields', 'Workspace', 'Scheduled jobs']);
+    expect(await cardNames()).toEqual([
+      'Profile',
+      'Team',
+      'Tags',
+      'Custom fields',
+      'Email templates',
+      'Workspace',
+      'Scheduled jobs',
+    ]);
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });
 
   it.each(['manager', 'agent', 'readonly'] as const)('shows a %s only the pages their role may use', async (role) => {
     renderAt('/settings', role);
-    expect(await cardNames()).toEqual(['Profile', 'Team', 'Tags']);
+    // Managers write templates too; agents and read-only members do not.
+    expect(await cardNames()).toEqual(
+      role === 'manager' ? ['Profile', 'Team', 'Tags', 'Email templates'] : ['Profile', 'Team', 'Tags'],
+    );
   });
 
   it('explains, rather than shows, an admin page opened by someone who is not an admin', async () => {

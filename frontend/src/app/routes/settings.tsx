@@ -3,6 +3,7 @@ import {
   ChevronRight,
   Clock,
   Coins,
+  FileText,
   ListPlus,
   Tags,
   UserRound,
@@ -17,6 +18,7 @@ import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
 import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
+import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { can, type Capability } from '@/lib/permissions.ts';
@@ -26,7 +28,7 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team' | 'tags' | 'customFields' | 'workspace' | 'scheduledJobs';
+type PageId = 'team' | 'tags' | 'customFields' | 'templates' | 'workspace' | 'scheduledJobs';
 
 interface SettingsPage {
   id: PageId;
@@ -43,6 +45,7 @@ const PAGES: SettingsPage[] = [
   { id: 'team', path: 'team', icon: Users, capability: null },
   { id: 'tags', path: 'tags', icon: Tags, capability: null },
   { id: 'customFields', path: 'custom-fields', icon: ListPlus, capability: 'manageCustomFields' },
+  { id: 'templates', path: 'templates', icon: FileText, capability: 'editTemplates' },
   { id: 'workspace', path: 'workspace', icon: Coins, capability: 'editWorkspace' },
   { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, capability: 'viewJobHealth' },
 ];
@@ -58,6 +61,7 @@ export function SettingsRoute() {
       <Route path="team" element={<SettingsSubpage id="team" />} />
       <Route path="tags" element={<SettingsSubpage id="tags" />} />
       <Route path="custom-fields" element={<SettingsSubpage id="customFields" />} />
+      <Route path="templates" element={<SettingsSubpage id="templates" />} />
       <Route path="workspace" element={<SettingsSubpage id="workspace" />} />
       <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
       <Route path="*" element={<SettingsNotFound />} />
@@ -122,6 +126,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   // Tags are shared: admins and managers edit them, agents may add new ones (RLS on tags).
   tags: ({ viewer }) => <TagsSettings canEdit={can(viewer, 'editTags')} canCreate={can(viewer, 'createTags')} />,
   customFields: () => <CustomFieldsSettings />,
+  templates: () => <TemplatesSettings />,
   workspace: () => <WorkspaceSettings />,
   scheduledJobs: () => <ScheduledJobsSettings />,
 };

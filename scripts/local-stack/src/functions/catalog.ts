@@ -12,6 +12,7 @@ import type { StackConfig } from '../config.ts';
 import { LOCAL_CRON_SECRET } from '../cron/secret.ts';
 import { FUNCTION_LOGINS, functionLoginUrl } from '../db-logins.ts';
 import { LOCAL_SENDGRID_API_KEY, LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY } from '../mail/event-webhook-key.ts';
+import { LOCAL_INBOUND_EMAIL_DOMAIN, LOCAL_INBOUND_PARSE_SECRET } from '../mail/inbound-parse.ts';
 import type { ProjectSettings } from '../settings.ts';
 
 export interface FunctionSpec {
@@ -180,6 +181,9 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   env.SENDGRID_WEBHOOK_PUBLIC_KEY = LOCAL_SENDGRID_WEBHOOK_PUBLIC_KEY;
   // What scheduled calls send (Vault `cron_secret`, provisioned with the same value).
   env.CRON_SECRET = LOCAL_CRON_SECRET;
+  // Inbound Parse: the secret the mail catcher's replies carry, and the reply-to domain.
+  env.INBOUND_PARSE_SECRET = LOCAL_INBOUND_PARSE_SECRET;
+  env.INBOUND_EMAIL_DOMAIN = LOCAL_INBOUND_EMAIL_DOMAIN;
   // A function's own database login (the shopify-webhook's SHOPIFY_WEBHOOK_DB_URL), never postgres.
   for (const login of FUNCTION_LOGINS) env[login.env] = functionLoginUrl(config, login);
   const dotenv = path.join(functionsDir(config), '.env');

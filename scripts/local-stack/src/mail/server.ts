@@ -7,6 +7,10 @@
  *   GET    /api/v1/messages        newest first: { total, messages: [summary…] } (?to=&limit=)
  *   GET    /api/v1/message/:id     one message, with text, html, headers and the SendGrid body
  *   DELETE /api/v1/messages        empty the inbox
+ *   POST   /api/v1/message/:id/reply  answer it as the recipient: posts what SendGrid Inbound Parse
+ *                                  would post to the project's inbound-email function
+ *                                  (JSON { text, html?, from?, attachments? } → the function's answer;
+ *                                  the page's form → back to the page)
  *   POST   /v3/mail/send           SendGrid v3 mail send (202 + X-Message-Id)
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +22,7 @@ import { BodyTooLargeError, readBody, requestUrl, sendJson, sendText } from '../
 import { validateSendGridRequest, mailsFromSendGrid } from './sendgrid.ts';
 import { renderInbox } from './page.ts';
 import { envelope, MailStore, type StoredMail } from './store.ts';
+import { inboundParseForm, inboundParseUrl, type ReplyRequest } from './inbound-parse.ts';
 
 export type { StoredMail } from './store.ts';
 
@@ -71,6 +76,32 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
       if (req.method === 'GET' && one) {
         const mail = store.find(one[1]);
         return mail ? sendJson(res, 200, mail) : sendJson(res, 404, { error: 'message not found' });
+      }
+      const reply = url.pathname.match(/^\/api\/v1\/message\/([0-9a-f]+)\/reply$/);
+      if (req.method === 'POST' && reply) {
+        const original = store.find(reply[1]);
+        if (!original) return sendJson(res, 404, { error: 'message not found' });
+        const raw = (await readBody(req, 20 * 1024 * 1024)).toString('utf8');
+        const fromPage = String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+        let request: ReplyRequest;
+        try {
+          request = fromPage ? { text: new URLSearchParams(raw).get('text') ?? '' } : (JSON.parse(raw) as ReplyRequest);
+        } catch {
+          return sendJson(res, 400, { error: 'the body must be JSON: { "text": "…" }' });
+        }
+        if (typeof request?.text !== 'string' || request.text.trim() === '')
+          return sendJson(res, 400, { error: 'text: write the reply' });
+        const posted = await fetch(inboundParseUrl(config.apiUrl), {
+          method: 'POST',
+          body: inboundParseForm(original, request),
+        });
+        const answer = await posted.text();
+        log.info(`reply to "${original.subject}" posted to Inbound Parse: ${posted.status}`);
+        if (fromPage && posted.ok) {
+          res.writeHead(303, { location: '/' });
+          return res.end();
+        }
+        return sendJson(res, posted.ok ? 200 : 502, { status: posted.status, body: answer });
       }
       if (req.method === 'DELETE' && url.pathname === '/api/v1/messages') {
         store.clear();

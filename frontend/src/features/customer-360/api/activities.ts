@@ -6,22 +6,41 @@ import type { TablesInsert } from '@/types/database.types.ts';
 import type { ActivityInput } from '../schemas/activity.ts';
 
 /**
- * Adds a note, a call or a task as the caller (the database sets the author). `timeZone` is the
+ * Adds a note, a call, a meeting, an email or a task as the caller (the database sets the author). `timeZone` is the
  * viewer's: the due date was typed as their wall-clock time, not the browser's.
  */
 export async function createActivity(customerId: string, input: ActivityInput, timeZone: string): Promise<void> {
-  const row: TablesInsert<'activities'> = {
+  const { error } = await supabase.from('activities').insert(activityRow(customerId, input, timeZone));
+  if (error) throw error;
+}
+
+/** The activities row for a dialog's input: each field only on the kinds the database allows it. */
+export function activityRow(customerId: string, input: ActivityInput, timeZone: string): TablesInsert<'activities'> {
+  return {
     customer_id: customerId,
     kind: input.kind,
     subject: input.subject || null,
     body: input.body || null,
     // The database allows these only on the kinds they belong to.
-    direction: input.kind === 'call' ? input.direction : null,
-    due_at: input.kind === 'task' && input.dueAt ? fromZonedTime(input.dueAt, timeZone).toISOString() : null,
+    direction: input.kind === 'call' || input.kind === 'email' ? input.direction : null,
+    due_at:
+      (input.kind === 'task' || input.kind === 'meeting') && input.dueAt
+        ? fromZonedTime(input.dueAt, timeZone).toISOString()
+        : null,
+    // A meeting's length and who was there (names or addresses, as typed).
+    metadata:
+      input.kind === 'meeting'
+        ? {
+            ...(input.durationMinutes ? { duration_minutes: Number(input.durationMinutes) } : {}),
+            attendees: input.attendees
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean)
+              .slice(0, 50),
+          }
+        : undefined,
     assignee_id: input.kind === 'task' && input.assigneeId ? input.assigneeId : null,
   };
-  const { error } = await supabase.from('activities').insert(row);
-  if (error) throw error;
 }
 
 /** Marks a task done (or open again); authors, managers and the assignee may. */

@@ -73,7 +73,7 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
       <form className="activity-form" noValidate onSubmit={onSubmit}>
         <fieldset className="kind-switch">
           <legend className="visually-hidden">{t('activity.kind')}</legend>
-          {(['note', 'call', 'task'] as const).map((option) => (
+          {(['note', 'call', 'meeting', 'email', 'task'] as const).map((option) => (
             <label key={option} className="kind-option">
               <input type="radio" value={option} {...register('kind')} />
               <span>{t(`activity.kinds.${option}`)}</span>
@@ -109,15 +109,45 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
             </p>
           ) : null}
         </div>
-        {current === 'call' ? (
+        {current === 'call' || current === 'email' ? (
           <SelectField
             label={t('activity.direction')}
-            options={[
-              { value: 'outbound', label: t('activity.outbound') },
-              { value: 'inbound', label: t('activity.inbound') },
-            ]}
+            options={
+              current === 'call'
+                ? [
+                    { value: 'outbound', label: t('activity.outbound') },
+                    { value: 'inbound', label: t('activity.inbound') },
+                  ]
+                : [
+                    { value: 'outbound', label: t('activity.emailOutbound') },
+                    { value: 'inbound', label: t('activity.emailInbound') },
+                  ]
+            }
             {...register('direction')}
           />
+        ) : null}
+        {current === 'meeting' ? (
+          <div className="activity-task-fields">
+            <TextField
+              type="datetime-local"
+              label={t('activity.meetingAt')}
+              error={message(errors.dueAt?.message)}
+              {...register('dueAt')}
+            />
+            <TextField
+              type="number"
+              min={1}
+              max={1440}
+              label={t('activity.duration')}
+              error={message(errors.durationMinutes?.message)}
+              {...register('durationMinutes')}
+            />
+            <TextField
+              label={t('activity.attendees')}
+              error={message(errors.attendees?.message)}
+              {...register('attendees')}
+            />
+          </div>
         ) : null}
         {current === 'task' ? (
           <div className="activity-task-fields">

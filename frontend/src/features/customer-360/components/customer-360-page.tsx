@@ -23,7 +23,7 @@ import { TagEditor } from './tag-editor.tsx';
 import { TimelinePanel } from './timeline-panel.tsx';
 import './customer-360.css';
 
-export const CUSTOMER_TABS = ['overview', 'orders', 'timeline', 'deals', 'favourites'] as const;
+export const CUSTOMER_TABS = ['overview', 'orders', 'timeline', 'messages', 'deals', 'favourites'] as const;
 export type CustomerTab = (typeof CUSTOMER_TABS)[number];
 
 const isTab = (value: string | null): value is CustomerTab => CUSTOMER_TABS.includes(value as CustomerTab);
@@ -34,12 +34,14 @@ export interface Customer360PageProps {
   orders: ReactNode;
   /** Query keys of `orders`, refreshed with the rest of the page when this customer changes. */
   ordersQueryKeys?: readonly (readonly unknown[])[];
+  /** The Messages tab (its label and content), composed by the route from the conversations feature. */
+  messages?: { label: string; panel: ReactNode };
   /** The Deals tab (issue 15), composed by the route from the pipeline feature: its label and content. */
   deals?: { label: string; render: (customer: { id: string; name: string; ownerId: string | null }) => ReactNode };
 }
 
 /** Customer 360: who they are, what they bought, everything that happened, what they love. */
-export function Customer360Page({ customerId, orders, ordersQueryKeys = [], deals }: Customer360PageProps) {
+export function Customer360Page({ customerId, orders, ordersQueryKeys = [], messages, deals }: Customer360PageProps) {
   const { t } = useTranslation('customer');
   const viewer = useViewer();
   const customer = useCustomer(customerId);
@@ -49,7 +51,7 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [], deal
   useCustomerRealtime(customerId, ordersQueryKeys);
 
   const requested = searchParams.get('tab');
-  const tab: CustomerTab = isTab(requested) ? requested : 'overview';
+  const tab: CustomerTab = isTab(requested) && (requested !== 'messages' || messages) ? requested : 'overview';
   const selectTab = (next: CustomerTab) =>
     setSearchParams(
       (params) => {
@@ -132,10 +134,11 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [], deal
       </header>
       <Tabs
         label={t('tabs.label')}
-        tabs={CUSTOMER_TABS.filter((id) => id !== 'deals' || deals).map((id) => ({
-          id,
-          label: id === 'deals' && deals ? deals.label : t(`tabs.${id}`),
-        }))}
+        tabs={CUSTOMER_TABS.flatMap((id): Array<{ id: CustomerTab; label: string }> => {
+          if (id === 'messages') return messages ? [{ id, label: messages.label }] : [];
+          if (id === 'deals') return deals ? [{ id, label: deals.label }] : [];
+          return [{ id, label: t(`tabs.${id}`) }];
+        })}
         selected={tab}
         onSelect={selectTab}
       >
@@ -157,6 +160,7 @@ export function Customer360Page({ customerId, orders, ordersQueryKeys = [], deal
           ? deals.render({ id: data.id, name: data.full_name ?? data.email ?? '', ownerId: data.owner_id })
           : null}
         {tab === 'timeline' ? <TimelinePanel customerId={data.id} /> : null}
+        {tab === 'messages' ? messages?.panel : null}
         {tab === 'favourites' ? <FavouritesPanel customerId={data.id} /> : null}
       </Tabs>
       {mayWork ? (

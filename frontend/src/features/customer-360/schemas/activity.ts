@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 
-export const ACTIVITY_KINDS = ['note', 'call', 'task'] as const;
+export const ACTIVITY_KINDS = ['note', 'call', 'meeting', 'email', 'task'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /**
@@ -18,6 +18,9 @@ export const activitySchema = z
     /** `YYYY-MM-DDTHH:mm` from a datetime-local input, read in the viewer's time zone. */
     dueAt: z.string(),
     assigneeId: z.string(),
+    /** Meetings: how long, in minutes (empty: not said), and who was there, comma-separated. */
+    durationMinutes: z.string(),
+    attendees: z.string().check(z.maxLength(1000, 'customer:validation.attendeesTooLong')),
   })
   .check(
     z.superRefine((value, context) => {
@@ -33,6 +36,15 @@ export const activitySchema = z
       if (value.kind === 'task' && value.dueAt !== '' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value.dueAt)) {
         context.addIssue({ code: 'custom', path: ['dueAt'], message: 'customer:validation.dueAtInvalid' });
       }
+      if (value.kind === 'meeting' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value.dueAt)) {
+        context.addIssue({ code: 'custom', path: ['dueAt'], message: 'customer:validation.meetingWhenRequired' });
+      }
+      if (value.kind === 'meeting' && value.durationMinutes !== '' && !/^\d{1,4}$/.test(value.durationMinutes)) {
+        context.addIssue({ code: 'custom', path: ['durationMinutes'], message: 'customer:validation.durationInvalid' });
+      }
+      if ((value.kind === 'meeting' || value.kind === 'email') && value.subject === '' && value.body === '') {
+        context.addIssue({ code: 'custom', path: ['body'], message: 'customer:validation.callRequired' });
+      }
     }),
   );
 
@@ -45,4 +57,6 @@ export const emptyActivity = (kind: ActivityKind, assigneeId = ''): ActivityInpu
   direction: 'outbound',
   dueAt: '',
   assigneeId,
+  durationMinutes: '',
+  attendees: '',
 });
