@@ -2014,6 +2014,61 @@ comment on table public.saved_views is 'Named filters, sort and search of a list
 comment on column public.saved_views.state is 'The list''s URL state as a JSON object (search, filters, sort); validated by the app when applied.';
 comment on column public.saved_views.shared is 'true: every team member sees it in their list of views; only the owner may change or delete it.';
 
+create table public.segments (
+  id uuid default gen_random_uuid() not null,
+  owner_id uuid default auth.uid() not null,
+  name text not null,
+  description text default ''::text not null,
+  rules jsonb default '{"match": "all", "conditions": []}'::jsonb not null,
+  shared boolean default false not null,
+  preset text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint segments_description_is_short CHECK ((length(description) <= 500)),
+  constraint segments_name_has_no_control_characters CHECK ((name !~ '[\u0001-\u001f\u007f-\u009f]'::text)),
+  constraint segments_name_is_trimmed_and_short CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 80)))),
+  constraint segments_preset_is_a_key CHECK ((preset ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+  constraint segments_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
+  constraint segments_pkey PRIMARY KEY (id)
+);
+alter table public.segments enable row level security;
+CREATE UNIQUE INDEX segments_owner_name_key ON public.segments USING btree (owner_id, lower(name));
+CREATE INDEX segments_shared_idx ON public.segments USING btree (name) WHERE shared;
+CREATE TRIGGER check_segment_rules BEFORE INSERT OR UPDATE OF rules ON public.segments FOR EACH ROW EXECUTE FUNCTION private.check_segment_rules();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.segments FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.segments FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "members change their own segments" on public.segments
+  for update
+  to authenticated
+  using (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))))
+  with check (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+create policy "members delete their own segments" on public.segments
+  for delete
+  to authenticated
+  using (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+create policy "members read the segments shared with the team" on public.segments
+  for select
+  to authenticated
+  using ((shared AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members read their own segments" on public.segments
+  for select
+  to authenticated
+  using (((owner_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members who work with customers create their own segments" on public.segments
+  for insert
+  to authenticated
+  with check (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+grant delete, maintain, references, select, trigger on public.segments to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segments to service_role;
+grant insert, update (description) on public.segments to authenticated;
+grant insert, update (name) on public.segments to authenticated;
+grant insert (preset) on public.segments to authenticated;
+grant insert, update (rules) on public.segments to authenticated;
+grant insert, update (shared) on public.segments to authenticated;
+comment on table public.segments is 'A named rule over customers (who to talk to), private to its owner or shared with the team. The rules are JSON compiled to SQL by private.segment_rules_sql; a write with rules the compiler refuses is refused.';
+comment on column public.segments.rules is '{"match": "all"|"any", "conditions": [{"field", "op", "value", "days"?, "key"?} | group]}: see docs/database.md, Segments.';
+comment on column public.segments.shared is 'true: every team member reads it and may use it; only the owner changes or deletes it.';
+
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
   shop_id uuid not null,
@@ -3128,6 +3183,18 @@ end;
 $function$;
 comment on function private.call_scheduled_function(job_name text, function_name text, body jsonb, timeout_milliseconds integer) is 'For pg_cron jobs: posts body to the edge function function_name with the anon key and the cron_secret from Vault (X-Cron-Secret), and logs the request under job_name for job_health(). Raises when a Vault secret is missing, so the run is recorded as failed.';
 
+CREATE OR REPLACE FUNCTION private.caller_time_zone()
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((select m.timezone from public.team_members m where m.user_id = (select auth.uid())), 'UTC')
+$function$;
+grant execute on function private.caller_time_zone() to authenticated;
+grant execute on function private.caller_time_zone() to service_role;
+comment on function private.caller_time_zone() is 'The calling team member''s time zone (team_members.timezone), UTC for anyone else. Segment date rules ("this month", "on or before a day") are read in it.';
+
 CREATE OR REPLACE FUNCTION private.carry_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3188,6 +3255,18 @@ begin
 end
 $function$;
 comment on function private.change_source() is 'Labels a history row: set local cairn.change_source = ''shopify'' (or affiliate, import…) to name it, else sync / manual / system by caller.';
+
+CREATE OR REPLACE FUNCTION private.check_segment_rules()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.segment_rules_sql(new.rules);
+  return new;
+end;
+$function$;
+comment on function private.check_segment_rules() is 'Refuses a segment whose rules do not compile (22023, naming the condition).';
 
 CREATE OR REPLACE FUNCTION private.check_template_placeholders()
  RETURNS trigger
@@ -3381,6 +3460,18 @@ $function$;
 grant execute on function private.customer_search_ids(query text) to authenticated;
 grant execute on function private.customer_search_ids(query text) to service_role;
 comment on function private.customer_search_ids(query text) is 'Ids of the customers the caller may see whose email starts with the query; with 2 characters, also whose first or last name starts with it; with 3 or more, whose name, email, phone or company contains it. Uses the prefix indexes and customers_search_idx.';
+
+CREATE OR REPLACE FUNCTION private.day_start(day date)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select (day::timestamp) at time zone private.caller_time_zone()
+$function$;
+grant execute on function private.day_start(day date) to authenticated;
+grant execute on function private.day_start(day date) to service_role;
+comment on function private.day_start(day date) is 'The instant a calendar day starts in the caller''s time zone.';
 
 CREATE OR REPLACE FUNCTION private.drop_original_body_with_payload()
  RETURNS trigger
@@ -3847,6 +3938,22 @@ begin
 end;
 $function$;
 comment on function private.keep_an_active_admin() is 'BEFORE UPDATE OR DELETE on team_members: refuses a change that would leave no active admin (error detail last_admin).';
+
+CREATE OR REPLACE FUNCTION private.lifetime_value_at_top_percent(percent numeric)
+ RETURNS numeric
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select case when (select private.is_team_member()) or (select auth.role()) = 'service_role' then (
+    select percentile_disc(1 - percent / 100) within group (order by c.lifetime_value)
+    from public.customers c
+    where c.order_count > 0
+  ) end
+$function$;
+grant execute on function private.lifetime_value_at_top_percent(percent numeric) to authenticated;
+grant execute on function private.lifetime_value_at_top_percent(percent numeric) to service_role;
+comment on function private.lifetime_value_at_top_percent(percent numeric) is 'The lowest lifetime value among the shop''s top percent of buyers (customers with an order). Shop-wide on purpose, so a VIP rule means the same customers for every reader; team members and the service role only (null for anyone else).';
 
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
@@ -4554,6 +4661,383 @@ grant execute on function private.sees_all_customers() to anon;
 grant execute on function private.sees_all_customers() to authenticated;
 grant execute on function private.sees_all_customers() to service_role;
 comment on function private.sees_all_customers() is 'Admins, managers and readonly members read every customer; agents only their own.';
+
+CREATE OR REPLACE FUNCTION private.segment_condition_sql(condition jsonb, path text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  field text;
+  op text;
+  kind text;
+  value jsonb := condition -> 'value';
+  expression text;
+  days integer;
+  items text[];
+  key text;
+  low text;
+  high text;
+begin
+  if exists (select 1 from jsonb_object_keys(condition) k where k not in ('field', 'op', 'value', 'days', 'key')) then
+    perform private.segment_refuse(path, 'a condition has only field, op, value, days and key');
+  end if;
+  if jsonb_typeof(condition -> 'field') is distinct from 'string' or jsonb_typeof(condition -> 'op') is distinct from 'string' then
+    perform private.segment_refuse(path, 'a condition needs a field and an operator');
+  end if;
+  field := condition ->> 'field';
+  op := condition ->> 'op';
+  kind := private.segment_field_type(field);
+  if kind is null then
+    perform private.segment_refuse(path, format('unknown field %s', to_jsonb(left(field, 60))));
+  end if;
+  if condition ? 'days' and kind not in ('purchase', 'event') then
+    perform private.segment_refuse(path, format('field %s takes no period (days)', field));
+  end if;
+  if condition ? 'key' and kind <> 'custom' then
+    perform private.segment_refuse(path, format('field %s takes no key', field));
+  end if;
+
+  -- Operators that take no value.
+  if op in ('is_set', 'is_not_set', 'is_empty', 'is_not_empty', 'this_month', 'ever', 'never') and condition ? 'value' then
+    perform private.segment_refuse(path, format('operator %s takes no value', op));
+  end if;
+
+  if kind in ('text', 'owner', 'custom') then
+    if kind = 'custom' then
+      if jsonb_typeof(condition -> 'key') is distinct from 'string' or (condition ->> 'key') !~ '^[a-z][a-z0-9_]{0,39}$' then
+        perform private.segment_refuse(path, 'a custom field condition needs the field''s key (a-z, 0-9, _)');
+      end if;
+      key := condition ->> 'key';
+      expression := format('(c.custom_fields ->> %L)', key);
+    else
+      expression := case field
+        when 'country' then 'c.country' when 'region' then 'c.region' when 'language' then 'c.language'
+        when 'currency' then 'c.currency' when 'status' then 'c.status::text'
+        when 'lifecycle_stage' then 'c.lifecycle_stage' when 'source' then 'c.source'
+        when 'owner' then 'c.owner_id::text'
+      end;
+    end if;
+    if op in ('is_set', 'is_not_set') then
+      return format('(%s is %s null)', expression, case op when 'is_set' then 'not' else '' end);
+    elsif op in ('eq', 'neq') then
+      if jsonb_typeof(value) is distinct from 'string' or length(value #>> '{}') not between 1 and 200 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a text value (1–200 characters)', op, field));
+      end if;
+      if kind = 'owner' and (value #>> '{}') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+        perform private.segment_refuse(path, 'owner must be a team member''s id');
+      end if;
+      if op = 'eq' then
+        return format('(%s = %L)', expression, value #>> '{}');
+      end if;
+      return format('(%s is distinct from %L)', expression, value #>> '{}');
+    elsif op in ('in', 'not_in') then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) not between 1 and 250
+         or exists (select 1 from jsonb_array_elements(value) e where jsonb_typeof(e) <> 'string' or length(e #>> '{}') > 200) then
+        perform private.segment_refuse(path, format('operator %s on %s needs a list of 1–250 texts', op, field));
+      end if;
+      items := array(select e from jsonb_array_elements_text(value) e);
+      if kind = 'owner' and exists (select 1 from unnest(items) i where i !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') then
+        perform private.segment_refuse(path, 'owner must be a team member''s id');
+      end if;
+      if op = 'in' then
+        return format('(%s = any (%L::text[]))', expression, items);
+      end if;
+      return format('(%s is null or %s <> all (%L::text[]))', expression, expression, items);
+    end if;
+
+  elsif kind = 'list' then
+    expression := case field
+      when 'tags' then '(array(select t.name from public.customer_tags ct join public.tags t on t.id = ct.tag_id where ct.customer_id = c.id))'
+      when 'style_interests' then 'c.style_interests'
+      when 'favourite_brands' then 'c.favourite_brands'
+    end;
+    if op in ('is_empty', 'is_not_empty') then
+      return format('(cardinality(%s) %s 0)', expression, case op when 'is_empty' then '=' else '>' end);
+    elsif op in ('contains_any', 'contains_all', 'contains_none') then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) not between 1 and 100
+         or exists (select 1 from jsonb_array_elements(value) e where jsonb_typeof(e) <> 'string' or length(e #>> '{}') > 200) then
+        perform private.segment_refuse(path, format('operator %s on %s needs a list of 1–100 texts', op, field));
+      end if;
+      items := array(select e from jsonb_array_elements_text(value) e);
+      -- Tags match by name ignoring case, as people type them.
+      if field = 'tags' then
+        expression := '(array(select lower(t.name) from public.customer_tags ct join public.tags t on t.id = ct.tag_id where ct.customer_id = c.id))';
+        items := array(select lower(i) from unnest(items) i);
+      end if;
+      return case op
+        when 'contains_any' then format('(%s && %L::text[])', expression, items)
+        when 'contains_all' then format('(%s @> %L::text[])', expression, items)
+        else format('(not (%s && %L::text[]))', expression, items)
+      end;
+    end if;
+
+  elsif kind = 'number' then
+    expression := case field
+      when 'lifetime_value' then 'c.lifetime_value'
+      when 'order_count' then 'c.order_count'
+      when 'average_order_value' then 'c.average_order_value'
+      when 'refunded_total' then '(select coalesce(sum(o.refunded_base), 0) from public.orders o where o.customer_id = c.id)'
+      when 'inactive_days' then '(extract(epoch from now() - coalesce(c.last_order_at, c.created_at)) / 86400)'
+    end;
+    if op = 'top_percent' then
+      if field <> 'lifetime_value' then
+        perform private.segment_refuse(path, format('operator top_percent applies to lifetime_value, not %s', field));
+      end if;
+      if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <= 0 or (value::numeric) > 100 then
+        perform private.segment_refuse(path, 'operator top_percent needs a percentage above 0 and at most 100');
+      end if;
+      return format('(c.order_count > 0 and c.lifetime_value >= private.lifetime_value_at_top_percent(%L::numeric))', value::numeric);
+    elsif op in ('eq', 'neq', 'gt', 'gte', 'lt', 'lte') then
+      if jsonb_typeof(value) is distinct from 'number' or abs(value::numeric) >= 1e12 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a number', op, field));
+      end if;
+      return format('(%s %s %L::numeric)', expression,
+        case op when 'eq' then '=' when 'neq' then '<>' when 'gt' then '>' when 'gte' then '>=' when 'lt' then '<' else '<=' end,
+        value::numeric);
+    elsif op = 'between' then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) <> 2
+         or jsonb_typeof(value -> 0) <> 'number' or jsonb_typeof(value -> 1) <> 'number'
+         or abs((value ->> 0)::numeric) >= 1e12 or abs((value ->> 1)::numeric) >= 1e12 then
+        perform private.segment_refuse(path, format('operator between on %s needs two numbers [from, to]', field));
+      end if;
+      return format('(%s between %L::numeric and %L::numeric)', expression, (value ->> 0)::numeric, (value ->> 1)::numeric);
+    end if;
+
+  elsif kind = 'date' then
+    expression := 'c.' || field;
+    if op in ('is_set', 'is_not_set') then
+      return format('(%s is %s null)', expression, case op when 'is_set' then 'not' else '' end);
+    elsif op = 'this_month' then
+      return format('(%s >= (date_trunc(''month'', now() at time zone private.caller_time_zone()) at time zone private.caller_time_zone()))', expression);
+    elsif op in ('in_last_days', 'more_than_days_ago') then
+      if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <> trunc(value::numeric) or (value::numeric) not between 1 and 36500 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a whole number of days (1–36500)', op, field));
+      end if;
+      return format('(%s %s now() - make_interval(days => %s))', expression,
+        case op when 'in_last_days' then '>=' else '<' end, (value::numeric)::integer);
+    elsif op in ('before', 'after') then
+      if jsonb_typeof(value) is distinct from 'string' or (value #>> '{}') !~ '^\d{4}-\d{2}-\d{2}$' then
+        perform private.segment_refuse(path, format('operator %s on %s needs a date (YYYY-MM-DD)', op, field));
+      end if;
+      begin
+        low := (value #>> '{}')::date::text;
+      exception when others then
+        perform private.segment_refuse(path, format('%s is not a date', value));
+      end;
+      -- "before D": earlier than the day; "after D": on the day or later — days in the caller's zone.
+      return case op
+        when 'before' then format('(%s < private.day_start(%L::date))', expression, low)
+        else format('(%s >= private.day_start(%L::date))', expression, low)
+      end;
+    elsif op = 'between' then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) <> 2
+         or jsonb_typeof(value -> 0) <> 'string' or jsonb_typeof(value -> 1) <> 'string'
+         or (value ->> 0) !~ '^\d{4}-\d{2}-\d{2}$' or (value ->> 1) !~ '^\d{4}-\d{2}-\d{2}$' then
+        perform private.segment_refuse(path, format('operator between on %s needs two dates [from, to] (YYYY-MM-DD)', field));
+      end if;
+      begin
+        low := (value ->> 0)::date::text;
+        high := (value ->> 1)::date::text;
+      exception when others then
+        perform private.segment_refuse(path, format('%s holds something that is not a date', value));
+      end;
+      if high::date < low::date then
+        perform private.segment_refuse(path, 'the end of the range is before its start');
+      end if;
+      return format('(%s >= private.day_start(%L::date) and %s < private.day_start(%L::date + 1))', expression, low, expression, high);
+    end if;
+
+  elsif kind = 'purchase' then
+    if condition ? 'days' then
+      if jsonb_typeof(condition -> 'days') is distinct from 'number' or ((condition ->> 'days')::numeric) <> trunc((condition ->> 'days')::numeric)
+         or ((condition ->> 'days')::numeric) not between 1 and 36500 then
+        perform private.segment_refuse(path, 'days must be a whole number of days (1–36500)');
+      end if;
+      days := (condition ->> 'days')::integer;
+    end if;
+    if op not in ('eq', 'neq') then
+      perform private.segment_refuse(path, format('operator %s does not apply to %s (use eq: bought, neq: did not buy)', left(op, 40), field));
+    end if;
+    if jsonb_typeof(value) is distinct from 'string' or length(value #>> '{}') not between 1 and 500 then
+      perform private.segment_refuse(path, format('%s needs a text value (1–500 characters)', field));
+    end if;
+    expression := format(
+      'exists (select 1 from public.orders o join public.order_items i on i.order_id = o.id %s where o.customer_id = c.id and o.counts_as_purchase %s and %s)',
+      case when field = 'ordered_category' then 'join public.products p on p.id = i.product_id' else '' end,
+      case when days is null then '' else format('and o.placed_at >= now() - make_interval(days => %s)', days) end,
+      case field
+        when 'ordered_brand' then format('lower(i.vendor) = lower(%L)', value #>> '{}')
+        when 'ordered_product' then format('lower(i.title) = lower(%L)', value #>> '{}')
+        else format('lower(p.product_type) = lower(%L)', value #>> '{}')
+      end);
+    return case op when 'eq' then '(' || expression || ')' else '(not ' || expression || ')' end;
+
+  elsif kind = 'boolean' then
+    if op <> 'is' or jsonb_typeof(value) is distinct from 'boolean' then
+      perform private.segment_refuse(path, format('field %s takes operator is with true or false', field));
+    end if;
+    expression := case field
+      when 'has_favourites' then 'exists (select 1 from public.favorites f where f.customer_id = c.id)'
+      else format(
+        'coalesce((select e.status = ''granted'' from public.consent_events e where e.customer_id = c.id and e.channel = ''email'' and e.purpose = %L order by e.occurred_at desc, e.id desc limit 1), false)',
+        substr(field, 9))
+    end;
+    return case when value::boolean then '(' || expression || ')' else '(not ' || expression || ')' end;
+
+  elsif kind = 'event' then
+    if op in ('in_last_days', 'not_in_last_days') then
+      if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <> trunc(value::numeric) or (value::numeric) not between 1 and 36500 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a whole number of days (1–36500)', op, field));
+      end if;
+      days := (value::numeric)::integer;
+    elsif op not in ('ever', 'never') then
+      perform private.segment_refuse(path, format('operator %s does not apply to %s (use ever, never, in_last_days, not_in_last_days)', left(op, 40), field));
+    end if;
+    expression := case field
+      when 'received_alert' then 'exists (select 1 from public.alert_log a where a.customer_id = c.id and a.state = ''sent''%s)'
+      when 'opened_alert' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.alert_id is not null and e.event = ''open''%s)'
+      when 'clicked_alert' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.alert_id is not null and e.event = ''click''%s)'
+      when 'received_email' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.event = ''delivered''%s)'
+      when 'opened_email' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.event = ''open''%s)'
+      when 'clicked_email' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.event = ''click''%s)'
+    end;
+    expression := format(expression, case when days is null then '' else format(' and %s >= now() - make_interval(days => %s)',
+      case when field = 'received_alert' then 'a.sent_at' else 'e.occurred_at' end, days) end);
+    return case when op in ('ever', 'in_last_days') then '(' || expression || ')' else '(not ' || expression || ')' end;
+  end if;
+
+  perform private.segment_refuse(path, format('operator %s does not apply to %s (a %s field)', to_jsonb(left(op, 40)), field, kind));
+  return null;
+end;
+$function$;
+grant execute on function private.segment_condition_sql(condition jsonb, path text) to authenticated;
+grant execute on function private.segment_condition_sql(condition jsonb, path text) to service_role;
+comment on function private.segment_condition_sql(condition jsonb, path text) is 'One segment condition as a SQL boolean over customers c, from the whitelist of fields and operators; values are quoted by the compiler (format %L), never pasted. Refuses anything else with 22023 naming the condition.';
+
+CREATE OR REPLACE FUNCTION private.segment_field_type(field text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case field
+    when 'country' then 'text' when 'region' then 'text' when 'language' then 'text'
+    when 'currency' then 'text' when 'status' then 'text' when 'lifecycle_stage' then 'text'
+    when 'source' then 'text' when 'owner' then 'owner' when 'custom_field' then 'custom'
+    when 'tags' then 'list' when 'style_interests' then 'list' when 'favourite_brands' then 'list'
+    when 'lifetime_value' then 'number' when 'order_count' then 'number'
+    when 'average_order_value' then 'number' when 'refunded_total' then 'number'
+    when 'inactive_days' then 'number'
+    when 'created_at' then 'date' when 'first_order_at' then 'date' when 'last_order_at' then 'date'
+    when 'ordered_brand' then 'purchase' when 'ordered_product' then 'purchase'
+    when 'ordered_category' then 'purchase'
+    when 'has_favourites' then 'boolean'
+    when 'consent_newsletter' then 'boolean' when 'consent_marketing' then 'boolean'
+    when 'consent_alerts' then 'boolean'
+    when 'received_alert' then 'event' when 'opened_alert' then 'event' when 'clicked_alert' then 'event'
+    when 'received_email' then 'event' when 'opened_email' then 'event' when 'clicked_email' then 'event'
+  end
+$function$;
+grant execute on function private.segment_field_type(field text) to authenticated;
+grant execute on function private.segment_field_type(field text) to service_role;
+comment on function private.segment_field_type(field text) is 'The whitelist of segment fields and their types (text, owner, custom, list, number, date, purchase, boolean, event); null for anything else.';
+
+CREATE OR REPLACE FUNCTION private.segment_group_sql(grp jsonb, path text, depth integer)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  parts text[] := '{}';
+  item jsonb;
+  position integer := 0;
+  item_path text;
+begin
+  if jsonb_typeof(grp) is distinct from 'object' then
+    perform private.segment_refuse(path, 'a group must be an object {match, conditions}');
+  end if;
+  if exists (select 1 from jsonb_object_keys(grp) k where k not in ('match', 'conditions')) then
+    perform private.segment_refuse(path, 'a group has only match and conditions');
+  end if;
+  if grp ->> 'match' is null or grp ->> 'match' not in ('all', 'any') or jsonb_typeof(grp -> 'match') <> 'string' then
+    perform private.segment_refuse(path, 'match must be "all" (AND) or "any" (OR)');
+  end if;
+  if jsonb_typeof(grp -> 'conditions') is distinct from 'array' then
+    perform private.segment_refuse(path, 'conditions must be a list');
+  end if;
+  if depth > 3 then
+    perform private.segment_refuse(path, 'groups nest at most 3 deep');
+  end if;
+  for item in select e from jsonb_array_elements(grp -> 'conditions') e loop
+    item_path := case when path = '' then position::text else path || '.' || position end;
+    if jsonb_typeof(item) is distinct from 'object' then
+      perform private.segment_refuse(item_path, 'a condition must be an object');
+    end if;
+    if item ? 'conditions' or item ? 'match' then
+      parts := parts || private.segment_group_sql(item, item_path, depth + 1);
+    else
+      parts := parts || private.segment_condition_sql(item, item_path);
+    end if;
+    position := position + 1;
+  end loop;
+  -- An empty group matches everyone (all) or no one (any), as in logic.
+  if cardinality(parts) = 0 then
+    return case grp ->> 'match' when 'all' then 'true' else 'false' end;
+  end if;
+  return '(' || array_to_string(parts, case grp ->> 'match' when 'all' then ' and ' else ' or ' end) || ')';
+end;
+$function$;
+grant execute on function private.segment_group_sql(grp jsonb, path text, depth integer) to authenticated;
+grant execute on function private.segment_group_sql(grp jsonb, path text, depth integer) to service_role;
+comment on function private.segment_group_sql(grp jsonb, path text, depth integer) is 'A segment group (match all / any over conditions and nested groups) as SQL; see private.segment_rules_sql.';
+
+CREATE OR REPLACE FUNCTION private.segment_refuse(path text, message text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  shown text := (select string_agg((p::integer + 1)::text, '.' order by n) from unnest(string_to_array(path, '.')) with ordinality as t (p, n));
+begin
+  if path = '' then
+    raise exception 'segment rule: %', message using errcode = '22023', detail = '';
+  end if;
+  raise exception 'condition %: %', shown, message using errcode = '22023', detail = path;
+end;
+$function$;
+grant execute on function private.segment_refuse(path text, message text) to authenticated;
+grant execute on function private.segment_refuse(path text, message text) to service_role;
+comment on function private.segment_refuse(path text, message text) is 'Raises the compiler''s 22023 error for the condition at path (0-based, dot-separated; shown 1-based in the message, kept 0-based in the detail).';
+
+CREATE OR REPLACE FUNCTION private.segment_rules_sql(rules jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  conditions integer;
+begin
+  if rules is null or jsonb_typeof(rules) <> 'object' then
+    perform private.segment_refuse('', 'rules must be a JSON object {match, conditions}');
+  end if;
+  if pg_column_size(rules) > 32768 then
+    perform private.segment_refuse('', 'rules are limited to 32 kB');
+  end if;
+  select count(*) into conditions from jsonb_path_query(rules, 'strict $.**.field') f;
+  if conditions > 30 then
+    perform private.segment_refuse('', format('a segment has at most 30 conditions (this one has %s)', conditions));
+  end if;
+  return private.segment_group_sql(rules, '', 1);
+end;
+$function$;
+grant execute on function private.segment_rules_sql(rules jsonb) to authenticated;
+grant execute on function private.segment_rules_sql(rules jsonb) to service_role;
+comment on function private.segment_rules_sql(rules jsonb) is 'Compiles segment rules (JSON) to a SQL condition over public.customers c. The only source of SQL text is this compiler: fields and operators come from its whitelist, values are quoted. At most 30 conditions, 3 levels of groups, 32 kB.';
 
 CREATE OR REPLACE FUNCTION private.set_customer_owner()
  RETURNS trigger
@@ -5371,7 +5855,7 @@ declare
   max_rows constant integer := 50000;
   columns constant text[] := array['id', 'name', 'email', 'phone', 'company', 'country', 'city', 'status', 'stage',
     'owner', 'tags', 'lifetimeValue', 'currency', 'orders', 'lastOrderAt', 'createdAt'];
-  known constant text[] := array['q', 'status', 'stage', 'country', 'tag', 'owner', 'consent', 'sort', 'dir'];
+  known constant text[] := array['q', 'status', 'stage', 'country', 'tag', 'owner', 'consent', 'segment', 'sort', 'dir'];
   given jsonb := coalesce(filters, '{}');
   names jsonb := coalesce(labels, '{}');
   search text;
@@ -5381,6 +5865,8 @@ declare
   owner_id uuid;
   owner_none boolean;
   tag_id uuid;
+  segment_id uuid;
+  members uuid[];
   currency_code text;
   header text;
   body text;
@@ -5394,7 +5880,7 @@ begin
   end if;
   if exists (select 1 from jsonb_object_keys(given) as k (key) where k.key <> all (known)) then
     raise exception 'unknown filter in %', given using errcode = '22023',
-      hint = 'Filter by q, status, stage, country, tag, owner, consent; order by sort and dir.';
+      hint = 'Filter by q, status, stage, country, tag, owner, consent, segment; order by sort and dir.';
   end if;
   if selected is not null and cardinality(selected) > max_rows then
     raise exception 'select at most % customers to export', max_rows using errcode = '22023';
@@ -5425,9 +5911,14 @@ begin
   begin
     owner_id := case when owner_none then null else (given ->> 'owner')::uuid end;
     tag_id := (given ->> 'tag')::uuid;
+    segment_id := (given ->> 'segment')::uuid;
   exception when invalid_text_representation then
-    raise exception 'owner must be a team member''s id or "none", tag a tag''s id' using errcode = '22023';
+    raise exception 'owner must be a team member''s id or "none", tag a tag''s id, segment a segment''s id' using errcode = '22023';
   end;
+  -- A segment's members as the caller may see them (P0002 when they may not read the segment).
+  if segment_id is not null then
+    members := array(select public.segment_member_ids(segment_id));
+  end if;
   if given ->> 'consent' not in ('granted', 'not_granted') then
     raise exception 'consent must be granted or not_granted' using errcode = '22023';
   end if;
@@ -5452,6 +5943,7 @@ begin
         and ($6::uuid is null or l.owner_id = $6)
         and ($7::uuid is null or exists (
           select 1 from public.customer_tags ct where ct.customer_id = l.id and ct.tag_id = $7))
+        and ($13::uuid[] is null or l.id = any ($13))
         and ($8::text is null or ($8 = 'granted') = exists (
           select 1 from public.customer_consents cc
           where cc.customer_id = l.id and cc.channel = 'email' and cc.purpose = 'marketing' and cc.status = 'granted'))
@@ -5484,12 +5976,12 @@ begin
     order_by)
   into body, counted
   using selected, given ->> 'status', given ->> 'stage', given ->> 'country', coalesce(owner_none, false), owner_id,
-    tag_id, given ->> 'consent', max_rows, names, currency_code, search;
+    tag_id, given ->> 'consent', max_rows, names, currency_code, search, members;
 
   row_count := least(counted, max_rows);
   capped := counted > max_rows;
   csv := header || e'\r\n' || coalesce(body || e'\r\n', '');
-  perform private.log_export('customers_csv',
+  perform private.log_export(case when segment_id is null then 'customers_csv' else 'segment_csv' end,
     given || case when selected is null then '{}' else jsonb_build_object('selected', cardinality(selected)) end,
     row_count);
   return next;
@@ -5497,7 +5989,78 @@ end;
 $function$;
 grant execute on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) to authenticated;
 grant execute on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) to service_role;
-comment on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) is 'The customers list as a CSV file, logged in export_log in the same transaction (who, which filters, how many rows). Rows are those the caller may see (security invoker), filtered like the list: filters {q, status, stage, country, tag, owner (id or "none"), consent (granted/not_granted), sort (name/ltv/orders/last_order/created), dir}; `selected` exports only those customers. labels {headers: {column: text}, status: {value: text}, stages: {key: text}} name the columns and values in the caller''s language. At most 50 000 rows (capped tells). Every cell that a spreadsheet would run as a formula is escaped (private.csv_cell).';
+comment on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) is 'The customers list as a CSV file, logged in export_log in the same transaction (who, which filters, how many rows). Rows are those the caller may see (security invoker), filtered like the list: filters {q, status, stage, country, tag, owner (id or "none"), consent (granted/not_granted), segment (a segment''s id: its members, kind segment_csv in the log), sort (name/ltv/orders/last_order/created), dir}; `selected` exports only those customers. labels {headers: {column: text}, status: {value: text}, stages: {key: text}} name the columns and values in the caller''s language. At most 50 000 rows (capped tells). Every cell that a spreadsheet would run as a formula is escaped (private.csv_cell).';
+
+CREATE OR REPLACE FUNCTION public.export_newsletter_optins_csv(style text DEFAULT NULL::text, labels jsonb DEFAULT '{}'::jsonb)
+ RETURNS TABLE(csv text, row_count integer, capped boolean)
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_variable
+declare
+  max_rows constant integer := 50000;
+  columns constant text[] := array['email', 'name', 'signedUpAt', 'subscribedAt', 'styleInterests', 'country', 'language'];
+  names jsonb := coalesce(labels, '{}');
+  wanted text := nullif(btrim(style), '');
+  header text;
+  body text;
+  counted integer;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members export customers' using errcode = '42501';
+  end if;
+  if jsonb_typeof(names) <> 'object' then
+    raise exception 'labels must be a JSON object' using errcode = '22023';
+  end if;
+  if length(wanted) > 100 then
+    raise exception 'a style is at most 100 characters' using errcode = '22023';
+  end if;
+  header := (
+    select string_agg(private.csv_cell(coalesce(names -> 'headers' ->> c.name, c.name)), ',' order by c.position)
+    from unnest(columns) with ordinality as c (name, position)
+  );
+  -- Everyone whose latest newsletter choice by email is a grant (the ledger's rule, read as the
+  -- caller), with an address to write to; the oldest subscribers first.
+  with subscribed as (
+    select cc.customer_id, cc.since
+    from public.customer_consents cc
+    where cc.channel = 'email' and cc.purpose = 'newsletter' and cc.granted
+  ),
+  picked as (
+    select c.email, c.full_name, c.created_at, s.since, c.style_interests, c.country, c.language,
+      row_number() over (order by s.since, c.id) as n
+    from subscribed s
+    join public.customers c on c.id = s.customer_id
+    where c.email is not null
+      and (wanted is null or lower(wanted) = any (array(select lower(i) from unnest(c.style_interests) i)))
+    order by s.since, c.id
+    limit max_rows + 1
+  )
+  select
+    string_agg(concat_ws(',',
+      private.csv_cell(p.email),
+      private.csv_cell(p.full_name),
+      private.csv_cell(to_jsonb(p.created_at) #>> '{}'),
+      private.csv_cell(to_jsonb(p.since) #>> '{}'),
+      private.csv_cell(array_to_string(p.style_interests, '; ')),
+      private.csv_cell(p.country),
+      private.csv_cell(p.language)
+    ), e'\r\n' order by p.n) filter (where p.n <= max_rows),
+    count(*)::integer
+  into body, counted
+  from picked p;
+
+  row_count := least(counted, max_rows);
+  capped := counted > max_rows;
+  csv := header || e'\r\n' || coalesce(body || e'\r\n', '');
+  perform private.log_export('newsletter_optins_csv',
+    case when wanted is null then '{}'::jsonb else jsonb_build_object('style', wanted) end, row_count);
+  return next;
+end;
+$function$;
+grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to authenticated;
+grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to service_role;
+comment on function public.export_newsletter_optins_csv(style text, labels jsonb) is 'Everyone subscribed to the newsletter by email (latest consent is a grant) with an address: email, name, sign-up date, subscription date, style interests, country, language — optionally only those interested in one style (ignoring case). Read as the caller (an agent: their customers), logged in export_log (kind newsletter_optins_csv) in the same transaction; at most 50 000 rows, cells formula-escaped.';
 
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
@@ -5677,6 +6240,38 @@ $function$;
 grant execute on function public.my_team_access() to authenticated;
 grant execute on function public.my_team_access() to service_role;
 comment on function public.my_team_access() is 'The caller''s own access state for the app: role, state (none, pending, inactive, active), whether the workspace requires MFA, whether they have a verified factor, and their session''s aal. Grants nothing.';
+
+CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integer DEFAULT 10)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  condition text;
+  matched bigint;
+  sample jsonb;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members use segments' using errcode = '42501';
+  end if;
+  if sample_size is null or sample_size not between 0 and 50 then
+    raise exception 'sample_size must be between 0 and 50' using errcode = '22023';
+  end if;
+  condition := private.segment_rules_sql(rules);
+  execute format('select count(*) from public.customers c where %s', condition) into matched;
+  execute format($sql$
+    select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'full_name', s.full_name, 'email', s.email,
+      'country', s.country, 'lifetime_value', s.lifetime_value, 'order_count', s.order_count,
+      'last_order_at', s.last_order_at) order by s.lifetime_value desc, s.id), '[]')
+    from (select c.* from public.customers c where %s order by c.lifetime_value desc, c.id limit %s) s
+  $sql$, condition, sample_size) into sample;
+  return jsonb_build_object('count', matched, 'sample', sample);
+end;
+$function$;
+grant execute on function public.preview_segment(rules jsonb, sample_size integer) to authenticated;
+grant execute on function public.preview_segment(rules jsonb, sample_size integer) to service_role;
+comment on function public.preview_segment(rules jsonb, sample_size integer) is 'The live count and a sample (highest lifetime value first, at most 50) of the customers matching rules, as the caller may see them (an agent: their own customers). Rules the compiler refuses get 22023 naming the condition.';
 
 CREATE OR REPLACE FUNCTION public.record_alert_sends(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -6199,6 +6794,43 @@ $function$;
 grant execute on function public.search_orders(query text, result_limit integer) to authenticated;
 grant execute on function public.search_orders(query text, result_limit integer) to service_role;
 comment on function public.search_orders(query text, result_limit integer) is 'Orders whose number starts with the query (a leading # ignored), only those the caller may see, exact number first; with the buyer''s name.';
+
+CREATE OR REPLACE FUNCTION public.segment_customer_list(segment_id uuid, query text DEFAULT NULL::text)
+ RETURNS SETOF public.customer_list
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select l.*
+  from public.customer_list l
+  where l.id in (select public.segment_member_ids(segment_id))
+    and (query is null or btrim(query) = '' or l.id = any (private.customer_search_ids(query)))
+$function$;
+grant execute on function public.segment_customer_list(segment_id uuid, query text) to authenticated;
+grant execute on function public.segment_customer_list(segment_id uuid, query text) to service_role;
+comment on function public.segment_customer_list(segment_id uuid, query text) is 'The customer_list rows of a segment''s members (optionally matching a search, as search_customer_list), for the customers list: filter, order, page and count it like customer_list.';
+
+CREATE OR REPLACE FUNCTION public.segment_member_ids(segment_id uuid)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  found_rules jsonb;
+begin
+  if not (select private.is_team_member()) and (select auth.role()) is distinct from 'service_role' then
+    raise exception 'only team members use segments' using errcode = '42501';
+  end if;
+  select s.rules into found_rules from public.segments s where s.id = segment_id;
+  if not found then
+    raise exception 'no such segment' using errcode = 'P0002';
+  end if;
+  return query execute format('select c.id from public.customers c where %s', private.segment_rules_sql(found_rules));
+end;
+$function$;
+grant execute on function public.segment_member_ids(segment_id uuid) to authenticated;
+grant execute on function public.segment_member_ids(segment_id uuid) to service_role;
+comment on function public.segment_member_ids(segment_id uuid) is 'The ids of a segment''s members as the caller may see them (RLS on customers and every table the rule reads): the members an agent owns, everyone for admins and managers. For campaigns, bulk actions and exports. P0002 when the caller may not read the segment.';
 
 CREATE OR REPLACE FUNCTION public.set_shop_webhook_secret(shop_id uuid, secret text)
  RETURNS void

@@ -59,6 +59,18 @@ export const PERMISSIONS = {
   editWorkspace: { table: 'workspace_settings', verbs: ['U'], reach: ADMIN_ONLY },
   /** The scheduled jobs page (pg_cron runs and their answers). */
   viewJobHealth: { table: 'job_health()', verbs: ['X'], reach: ADMIN_ONLY },
+  /** Build and save a segment (readonly members only read them). */
+  createSegments: {
+    table: 'segments',
+    verbs: ['I'],
+    reach: { admin: 'all', manager: 'all', agent: 'all', readonly: 'none' },
+  },
+  /** Change or delete a segment: only its owner, whatever their role (never readonly). */
+  editSegments: {
+    table: 'segments',
+    verbs: ['U', 'D'],
+    reach: { admin: 'authored', manager: 'authored', agent: 'authored', readonly: 'none' },
+  },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

@@ -951,6 +951,26 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
+                },"segments": {
+                  Row: {
+                    "created_at": string,"description": string,"id": string,"name": string,"owner_id": string,"preset": string | null,"rules": NonNullable<Json>,"shared": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string,"id"?: string,"name": string,"owner_id"?: string,"preset"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string,"id"?: string,"name"?: string,"owner_id"?: string,"preset"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segments_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
                 },"shopify_privacy_requests": {
                   Row: {
                     "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
@@ -1258,6 +1278,11 @@ isOneToOne: false
               "capped": boolean,"csv": string,"row_count": number
             }[]
                            },
+"export_newsletter_optins_csv":
+{ Args: { "labels"?: Json,"style"?: string }; Returns: {
+              "capped": boolean,"csv": string,"row_count": number
+            }[]
+                           },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
                            },
@@ -1270,6 +1295,9 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
             }[]
+                           },
+"preview_segment":
+{ Args: { "rules": Json,"sample_size"?: number }; Returns: Json
                            },
 "record_alert_sends":
 { Args: { "now"?: string,"results": Json }; Returns: number
@@ -1380,6 +1408,47 @@ isOneToOne: false
 { Args: { "query": string,"result_limit"?: number }; Returns: {
               "currency": string,"customer_id": string,"customer_name": string,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"order_number": string,"placed_at": string,"total": number
             }[]
+                           },
+"segment_customer_list":
+{ Args: { "query"?: string,"segment_id": string }; Returns: {
+              "average_order_value": number | null,
+"city": string | null,
+"company": string | null,
+"country": string | null,
+"created_at": string,
+"currency": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string | null,
+"email_lower": string | null,
+"first_name": string | null,
+"first_order_at": string | null,
+"full_name": string | null,
+"id": string,
+"language": string | null,
+"last_name": string | null,
+"last_order_at": string | null,
+"lifecycle_stage": string,
+"lifetime_value": number,
+"order_count": number,
+"owner_id": string | null,
+"owner_name": string | null,
+"phone": string | null,
+"region": string | null,
+"source": string,
+"status": Database["public"]['Enums']["customer_status"],
+"style_interests": (string)[],
+"tag_names": (string)[] | null,
+"timezone": string | null,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "customer_list"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"segment_member_ids":
+{ Args: { "segment_id": string }; Returns: string[]
                            },
 "set_shop_webhook_secret":
 { Args: { "secret": string,"shop_id": string }; Returns: undefined
