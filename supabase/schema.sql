@@ -2014,6 +2014,95 @@ comment on table public.saved_views is 'Named filters, sort and search of a list
 comment on column public.saved_views.state is 'The list''s URL state as a JSON object (search, filters, sort); validated by the app when applied.';
 comment on column public.saved_views.shared is 'true: every team member sees it in their list of views; only the owner may change or delete it.';
 
+create table public.segment_membership_events (
+  id bigint generated always as identity,
+  segment_id uuid not null,
+  customer_id uuid not null,
+  event text not null,
+  occurred_at timestamp with time zone default now() not null,
+  constraint segment_membership_events_event_check CHECK ((event = ANY (ARRAY['joined'::text, 'left'::text]))),
+  constraint segment_membership_events_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint segment_membership_events_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_membership_events_pkey PRIMARY KEY (id)
+);
+alter table public.segment_membership_events enable row level security;
+CREATE INDEX segment_membership_events_customer_idx ON public.segment_membership_events USING btree (customer_id);
+CREATE INDEX segment_membership_events_segment_idx ON public.segment_membership_events USING btree (segment_id, occurred_at);
+create policy "members read the history of the segments they may see" on public.segment_membership_events
+  for select
+  to authenticated
+  using (((segment_id IN ( SELECT s.id
+   FROM public.segments s)) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant select on public.segment_membership_events to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_membership_events to service_role;
+comment on table public.segment_membership_events is 'Every time a customer joined or left a segment (at a refresh); the source of the size-over-time chart. Written only by the database.';
+
+create table public.segment_memberships (
+  segment_id uuid not null,
+  customer_id uuid not null,
+  joined_at timestamp with time zone default now() not null,
+  constraint segment_memberships_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint segment_memberships_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_memberships_pkey PRIMARY KEY (segment_id, customer_id)
+);
+alter table public.segment_memberships enable row level security;
+CREATE INDEX segment_memberships_customer_idx ON public.segment_memberships USING btree (customer_id);
+create policy "members read who is in the segments they may see" on public.segment_memberships
+  for select
+  to authenticated
+  using (((segment_id IN ( SELECT s.id
+   FROM public.segments s)) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant select on public.segment_memberships to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_memberships to service_role;
+comment on table public.segment_memberships is 'Who is in each segment now, as of segments.refreshed_at; written only by the database (private.refresh_segment).';
+
+create table public.segment_snapshot_members (
+  snapshot_id uuid not null,
+  customer_id uuid not null,
+  constraint segment_snapshot_members_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint segment_snapshot_members_snapshot_id_fkey FOREIGN KEY (snapshot_id) REFERENCES public.segment_snapshots(id) ON DELETE CASCADE,
+  constraint segment_snapshot_members_pkey PRIMARY KEY (snapshot_id, customer_id)
+);
+alter table public.segment_snapshot_members enable row level security;
+CREATE INDEX segment_snapshot_members_customer_idx ON public.segment_snapshot_members USING btree (customer_id);
+create policy "members read snapshot members they may see" on public.segment_snapshot_members
+  for select
+  to authenticated
+  using (((snapshot_id IN ( SELECT s.id
+   FROM public.segment_snapshots s)) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant select on public.segment_snapshot_members to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_snapshot_members to service_role;
+comment on table public.segment_snapshot_members is 'The customers of a snapshot.';
+
+create table public.segment_snapshots (
+  id uuid default gen_random_uuid() not null,
+  segment_id uuid not null,
+  name text not null,
+  taken_by uuid,
+  taken_at timestamp with time zone default now() not null,
+  member_count integer not null,
+  constraint segment_snapshots_member_count_check CHECK ((member_count >= 0)),
+  constraint segment_snapshots_name_is_trimmed_and_short CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 80)))),
+  constraint segment_snapshots_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_snapshots_taken_by_fkey FOREIGN KEY (taken_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint segment_snapshots_pkey PRIMARY KEY (id)
+);
+alter table public.segment_snapshots enable row level security;
+CREATE INDEX segment_snapshots_segment_idx ON public.segment_snapshots USING btree (segment_id, taken_at DESC);
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE ON public.segment_snapshots FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+create policy "members read the snapshots of the segments they may see" on public.segment_snapshots
+  for select
+  to authenticated
+  using ((segment_id IN ( SELECT s.id
+   FROM public.segments s)));
+create policy "members who took a snapshot delete it" on public.segment_snapshots
+  for delete
+  to authenticated
+  using (((taken_by = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+grant delete, select on public.segment_snapshots to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_snapshots to service_role;
+comment on table public.segment_snapshots is 'A segment''s members frozen at a moment (for a campaign or an export), as the member who took it could see them. Made only by take_segment_snapshot().';
+
 create table public.segments (
   id uuid default gen_random_uuid() not null,
   owner_id uuid default auth.uid() not null,
@@ -2024,6 +2113,7 @@ create table public.segments (
   preset text,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  refreshed_at timestamp with time zone,
   constraint segments_description_is_short CHECK ((length(description) <= 500)),
   constraint segments_name_has_no_control_characters CHECK ((name !~ '[\u0001-\u001f\u007f-\u009f]'::text)),
   constraint segments_name_is_trimmed_and_short CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 80)))),
@@ -2035,8 +2125,9 @@ alter table public.segments enable row level security;
 CREATE UNIQUE INDEX segments_owner_name_key ON public.segments USING btree (owner_id, lower(name));
 CREATE INDEX segments_shared_idx ON public.segments USING btree (name) WHERE shared;
 CREATE TRIGGER check_segment_rules BEFORE INSERT OR UPDATE OF rules ON public.segments FOR EACH ROW EXECUTE FUNCTION private.check_segment_rules();
-CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.segments FOR EACH ROW EXECUTE FUNCTION private.record_audit();
-CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.segments FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE OF name, description, rules, shared ON public.segments FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER refresh_after_write AFTER INSERT OR UPDATE OF rules ON public.segments FOR EACH ROW EXECUTE FUNCTION private.refresh_segment_after_write();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE OF name, description, rules, shared ON public.segments FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "members change their own segments" on public.segments
   for update
   to authenticated
@@ -2068,6 +2159,7 @@ grant insert, update (shared) on public.segments to authenticated;
 comment on table public.segments is 'A named rule over customers (who to talk to), private to its owner or shared with the team. The rules are JSON compiled to SQL by private.segment_rules_sql; a write with rules the compiler refuses is refused.';
 comment on column public.segments.rules is '{"match": "all"|"any", "conditions": [{"field", "op", "value", "days"?, "key"?} | group]}: see docs/database.md, Segments.';
 comment on column public.segments.shared is 'true: every team member reads it and may use it; only the owner changes or deletes it.';
+comment on column public.segments.refreshed_at is 'When the database last recomputed the members (segment_memberships); null before the first time.';
 
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
@@ -3945,7 +4037,7 @@ CREATE OR REPLACE FUNCTION private.lifetime_value_at_top_percent(percent numeric
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select case when (select private.is_team_member()) or (select auth.role()) = 'service_role' then (
+  select case when (select private.is_team_member()) or coalesce((select auth.role()), 'service_role') = 'service_role' then (
     select percentile_disc(1 - percent / 100) within group (order by c.lifetime_value)
     from public.customers c
     where c.order_count > 0
@@ -3953,7 +4045,7 @@ AS $function$
 $function$;
 grant execute on function private.lifetime_value_at_top_percent(percent numeric) to authenticated;
 grant execute on function private.lifetime_value_at_top_percent(percent numeric) to service_role;
-comment on function private.lifetime_value_at_top_percent(percent numeric) is 'The lowest lifetime value among the shop''s top percent of buyers (customers with an order). Shop-wide on purpose, so a VIP rule means the same customers for every reader; team members and the service role only (null for anyone else).';
+comment on function private.lifetime_value_at_top_percent(percent numeric) is 'The lowest lifetime value among the shop''s top percent of buyers (customers with an order). Shop-wide on purpose, so a VIP rule means the same customers for every reader; team members, the service role and the database itself (null for anyone else).';
 
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
@@ -4571,6 +4663,69 @@ begin
 end;
 $function$;
 comment on function private.refresh_metrics_after_order_change() is 'Statement trigger on orders: recomputes the metrics of every customer whose counted orders changed.';
+
+CREATE OR REPLACE FUNCTION private.refresh_segment(segment_id uuid)
+ RETURNS TABLE(joined integer, "left" integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_rules jsonb;
+  now_ timestamptz := clock_timestamp();
+begin
+  select s.rules into found_rules from public.segments s where s.id = refresh_segment.segment_id for update;
+  if not found then
+    return;
+  end if;
+  create temporary table if not exists segment_refresh_current (customer_id uuid primary key) on commit drop;
+  truncate pg_temp.segment_refresh_current;
+  execute format('insert into pg_temp.segment_refresh_current select c.id from public.customers c where %s',
+    private.segment_rules_sql(found_rules));
+
+  with gone as (
+    delete from public.segment_memberships m
+    where m.segment_id = refresh_segment.segment_id
+      and not exists (select 1 from pg_temp.segment_refresh_current cur where cur.customer_id = m.customer_id)
+    returning m.customer_id
+  ), logged as (
+    insert into public.segment_membership_events (segment_id, customer_id, event, occurred_at)
+    select refresh_segment.segment_id, g.customer_id, 'left', now_ from gone g
+    returning 1
+  )
+  select count(*)::integer into "left" from logged;
+
+  with came as (
+    insert into public.segment_memberships (segment_id, customer_id, joined_at)
+    select refresh_segment.segment_id, cur.customer_id, now_ from pg_temp.segment_refresh_current cur
+    on conflict do nothing
+    returning customer_id
+  ), logged as (
+    insert into public.segment_membership_events (segment_id, customer_id, event, occurred_at)
+    select refresh_segment.segment_id, c.customer_id, 'joined', now_ from came c
+    returning 1
+  )
+  select count(*)::integer into joined from logged;
+
+  update public.segments s set refreshed_at = now_ where s.id = refresh_segment.segment_id;
+  return next;
+end;
+$function$;
+grant execute on function private.refresh_segment(segment_id uuid) to service_role;
+comment on function private.refresh_segment(segment_id uuid) is 'Recomputes one segment''s members over every customer (as the system), recording each join and leave in segment_membership_events, and stamps segments.refreshed_at. Locks the segment row, so two refreshes of one segment never interleave.';
+
+CREATE OR REPLACE FUNCTION private.refresh_segment_after_write()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.refresh_segment(new.id);
+  return null;
+end;
+$function$;
+comment on function private.refresh_segment_after_write() is 'A new segment, or one whose rules changed, gets its members at once.';
 
 CREATE OR REPLACE FUNCTION private.refresh_thread_state()
  RETURNS trigger
@@ -5238,6 +5393,27 @@ end;
 $function$;
 comment on function private.snapshot_favorite_price() is 'Copies the variant''s current price and currency into a new favourite; refuses shoppers a product that is not active.';
 
+CREATE OR REPLACE FUNCTION private.store_segment_snapshot(segment_id uuid, name text, members uuid[])
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  snapshot uuid;
+begin
+  insert into public.segment_snapshots (segment_id, name, taken_by, member_count)
+  values (store_segment_snapshot.segment_id, store_segment_snapshot.name, (select auth.uid()), cardinality(members))
+  returning id into snapshot;
+  insert into public.segment_snapshot_members (snapshot_id, customer_id)
+  select snapshot, m from unnest(members) m;
+  return snapshot;
+end;
+$function$;
+grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to authenticated;
+grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to service_role;
+comment on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) is 'Writes a snapshot and its members; only take_segment_snapshot calls it.';
+
 CREATE OR REPLACE FUNCTION private.sync_order_refunds()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -5743,6 +5919,23 @@ end;
 $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
+ RETURNS TABLE(customer_id uuid, change text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(b.customer_id, a.customer_id),
+    case when a.customer_id is null then 'added' else 'removed' end
+  from (select m.customer_id from public.segment_snapshot_members m where m.snapshot_id = earlier) a
+  full join (select m.customer_id from public.segment_snapshot_members m where m.snapshot_id = later) b
+    on a.customer_id = b.customer_id
+  where a.customer_id is null or b.customer_id is null
+$function$;
+grant execute on function public.compare_segment_snapshots(earlier uuid, later uuid) to authenticated;
+grant execute on function public.compare_segment_snapshots(earlier uuid, later uuid) to service_role;
+comment on function public.compare_segment_snapshots(earlier uuid, later uuid) is 'Who is in the later snapshot and not the earlier (added), and the reverse (removed), as the caller may see them.';
 
 CREATE OR REPLACE FUNCTION public.customer_owner_drift()
  RETURNS TABLE(table_name text, row_id text, customer_id uuid, customer_owner_id uuid, owner_id uuid)
@@ -6441,6 +6634,34 @@ $function$;
 grant execute on function public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb) to service_role;
 comment on function public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb) is 'Records that a customer withdrew consent through an unsubscribe link (source unsubscribe_link); true when recorded, false when it was already withdrawn (idempotent). Service role only (the unsubscribe function, after verifying the signed token).';
 
+CREATE OR REPLACE FUNCTION public.refresh_segments(max_segments integer DEFAULT 20)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  picked uuid;
+  done integer := 0;
+begin
+  if coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only the system refreshes every segment' using errcode = '42501';
+  end if;
+  for picked in
+    select s.id from public.segments s
+    order by s.refreshed_at nulls first, s.id
+    limit greatest(1, least(coalesce(max_segments, 20), 200))
+    for update skip locked
+  loop
+    perform private.refresh_segment(picked);
+    done := done + 1;
+  end loop;
+  return done;
+end;
+$function$;
+grant execute on function public.refresh_segments(max_segments integer) to service_role;
+comment on function public.refresh_segments(max_segments integer) is 'Recomputes the members of up to max_segments segments (at most 200), least recently refreshed first, skipping any another refresh holds. Run every 15 minutes by pg_cron; the service role may call it. Returns how many it refreshed.';
+
 CREATE OR REPLACE FUNCTION public.render_template(template_key text, language text, variables jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(subject text, body_html text, body_text text)
  LANGUAGE plpgsql
@@ -6832,6 +7053,52 @@ grant execute on function public.segment_member_ids(segment_id uuid) to authenti
 grant execute on function public.segment_member_ids(segment_id uuid) to service_role;
 comment on function public.segment_member_ids(segment_id uuid) is 'The ids of a segment''s members as the caller may see them (RLS on customers and every table the rule reads): the members an agent owns, everyone for admins and managers. For campaigns, bulk actions and exports. P0002 when the caller may not read the segment.';
 
+CREATE OR REPLACE FUNCTION public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(day date, members integer, joined integer, "left" integer)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if not private.is_time_zone(timezone) then
+    raise exception 'unknown time zone "%"', timezone using errcode = '22023', hint = 'Use an IANA name such as Europe/Madrid.';
+  end if;
+  if from_day is null or to_day is null or to_day < from_day then
+    raise exception 'the range ends before it starts' using errcode = '22023';
+  end if;
+  if to_day - from_day > 366 * 5 then
+    raise exception 'a range is at most 5 years' using errcode = '22023';
+  end if;
+  if not exists (select 1 from public.segments s where s.id = segment_size_history.segment_id) then
+    raise exception 'no such segment' using errcode = 'P0002';
+  end if;
+  return query
+  with changes as (
+    select (e.occurred_at at time zone timezone)::date as on_day,
+      count(*) filter (where e.event = 'joined')::integer as came,
+      count(*) filter (where e.event = 'left')::integer as went
+    from public.segment_membership_events e
+    where e.segment_id = segment_size_history.segment_id
+      and e.occurred_at < ((to_day + 1)::timestamp at time zone timezone)
+    group by 1
+  ),
+  before_range as (
+    select coalesce(sum(c.came - c.went), 0)::integer as base from changes c where c.on_day < from_day
+  )
+  select d::date,
+    ((select b.base from before_range b) + coalesce(sum(coalesce(c.came, 0) - coalesce(c.went, 0)) over (order by d), 0))::integer,
+    coalesce(c.came, 0),
+    coalesce(c.went, 0)
+  from generate_series(from_day, to_day, interval '1 day') as d
+  left join changes c on c.on_day = d::date
+  order by d;
+end;
+$function$;
+grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to service_role;
+comment on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) is 'Members of a segment at the end of each day of a range (days in the given zone), with that day''s joins and leaves, from segment_membership_events as the caller may see them (an agent: their customers). At most 5 years; 22023 for an impossible range, P0002 for a segment the caller may not read.';
+
 CREATE OR REPLACE FUNCTION public.set_shop_webhook_secret(shop_id uuid, secret text)
  RETURNS void
  LANGUAGE plpgsql
@@ -6871,6 +7138,27 @@ $function$;
 grant execute on function public.shop_webhook_secret(shop_domain text) to cairn_shopify_webhook;
 grant execute on function public.shop_webhook_secret(shop_domain text) to service_role;
 comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (its login cairn_shopify_webhook, and the service role): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
+
+CREATE OR REPLACE FUNCTION public.take_segment_snapshot(segment_id uuid, name text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if not ((select private.edits_all_customers()) or (select private.is_agent()))
+     and (select auth.role()) is distinct from 'service_role' then
+    raise exception 'only admins, managers and agents take snapshots' using errcode = '42501';
+  end if;
+  if name is null or name <> btrim(name) or length(name) not between 1 and 80 then
+    raise exception 'a snapshot needs a name of 1–80 characters, without spaces around it' using errcode = '22023';
+  end if;
+  return private.store_segment_snapshot(segment_id, name,
+    array(select public.segment_member_ids(take_segment_snapshot.segment_id)));
+end;
+$function$;
+grant execute on function public.take_segment_snapshot(segment_id uuid, name text) to authenticated;
+grant execute on function public.take_segment_snapshot(segment_id uuid, name text) to service_role;
+comment on function public.take_segment_snapshot(segment_id uuid, name text) is 'Freezes the segment''s members as the caller may see them (segment_member_ids) under a name; returns the snapshot id. Admins, managers, agents and the service role; P0002 for a segment the caller may not read.';
 
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)
@@ -6974,6 +7262,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)
 -- select private.purge_webhook_deliveries()
+-- cron job refresh-segments (*/15 * * * *)
+-- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
 

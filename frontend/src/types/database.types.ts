@@ -951,16 +951,138 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
-                },"segments": {
+                },"segment_membership_events": {
                   Row: {
-                    "created_at": string,"description": string,"id": string,"name": string,"owner_id": string,"preset": string | null,"rules": NonNullable<Json>,"shared": boolean,"updated_at": string
+                    "customer_id": string,"event": string,"id": number,"occurred_at": string,"segment_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"description"?: string,"id"?: string,"name": string,"owner_id"?: string,"preset"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                    "customer_id": string,"event": string,"id"?: never,"occurred_at"?: string,"segment_id": string
                   }
                   Update: {
-                    "created_at"?: string,"description"?: string,"id"?: string,"name"?: string,"owner_id"?: string,"preset"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                    "customer_id"?: string,"event"?: string,"id"?: never,"occurred_at"?: string,"segment_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_membership_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_membership_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_membership_events_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"segment_memberships": {
+                  Row: {
+                    "customer_id": string,"joined_at": string,"segment_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"joined_at"?: string,"segment_id": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"joined_at"?: string,"segment_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_memberships_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_memberships_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_memberships_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"segment_snapshot_members": {
+                  Row: {
+                    "customer_id": string,"snapshot_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"snapshot_id": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"snapshot_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_snapshot_members_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_snapshot_members_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_snapshot_members_snapshot_id_fkey"
+      columns: ["snapshot_id"]
+isOneToOne: false
+      referencedRelation: "segment_snapshots"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"segment_snapshots": {
+                  Row: {
+                    "id": string,"member_count": number,"name": string,"segment_id": string,"taken_at": string,"taken_by": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "id"?: string,"member_count": number,"name": string,"segment_id": string,"taken_at"?: string,"taken_by"?: string | null
+                  }
+                  Update: {
+                    "id"?: string,"member_count"?: number,"name"?: string,"segment_id"?: string,"taken_at"?: string,"taken_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_snapshots_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_snapshots_taken_by_fkey"
+      columns: ["taken_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"segments": {
+                  Row: {
+                    "created_at": string,"description": string,"id": string,"name": string,"owner_id": string,"preset": string | null,"refreshed_at": string | null,"rules": NonNullable<Json>,"shared": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string,"id"?: string,"name": string,"owner_id"?: string,"preset"?: string | null,"refreshed_at"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string,"id"?: string,"name"?: string,"owner_id"?: string,"preset"?: string | null,"refreshed_at"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1263,6 +1385,11 @@ isOneToOne: false
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
             }[]
                            },
+"compare_segment_snapshots":
+{ Args: { "earlier": string,"later": string }; Returns: {
+              "change": string,"customer_id": string
+            }[]
+                           },
 "customer_owner_drift":
 { Args: Record<PropertyKey, never>; Returns: {
               "customer_id": string,"customer_owner_id": string,"owner_id": string,"row_id": string,"table_name": string
@@ -1309,6 +1436,9 @@ isOneToOne: false
                            },
 "record_unsubscribe":
 { Args: { "channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: Json,"purpose": Database["public"]['Enums']["consent_purpose"] }; Returns: boolean
+                           },
+"refresh_segments":
+{ Args: { "max_segments"?: number }; Returns: number
                            },
 "render_template":
 { Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
@@ -1450,11 +1580,19 @@ isOneToOne: false
 "segment_member_ids":
 { Args: { "segment_id": string }; Returns: string[]
                            },
+"segment_size_history":
+{ Args: { "from_day": string,"segment_id": string,"timezone"?: string,"to_day": string }; Returns: {
+              "day": string,"joined": number,"left": number,"members": number
+            }[]
+                           },
 "set_shop_webhook_secret":
 { Args: { "secret": string,"shop_id": string }; Returns: undefined
                            },
 "shop_webhook_secret":
 { Args: { "shop_domain": string }; Returns: string
+                           },
+"take_segment_snapshot":
+{ Args: { "name": string,"segment_id": string }; Returns: string
                            },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {
