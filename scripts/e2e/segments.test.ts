@@ -88,6 +88,24 @@ describe('segments as a manager', () => {
       ],
     });
 
+    // Its members were recorded at once: the size chart's summary and the snapshots.
+    const history = page.getByRole('region', { name: 'Size over time' });
+    await history
+      .getByText(/→ 2 members; 2 joined, 0 left\.$/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const snapshots = page.getByRole('region', { name: 'Snapshots' });
+    for (const name of ['Before', 'After']) {
+      await snapshots.getByRole('textbox', { name: 'Snapshot name' }).fill(name);
+      await snapshots.getByRole('button', { name: 'Take snapshot' }).click();
+      await snapshots.getByRole('cell', { name, exact: true }).waitFor();
+    }
+    await snapshots.getByRole('combobox', { name: 'Earlier snapshot' }).selectOption({ index: 2 });
+    await snapshots.getByRole('combobox', { name: 'Later snapshot' }).selectOption({ index: 1 });
+    await snapshots.getByRole('button', { name: 'Compare' }).click();
+    await snapshots.getByText('0 joined and 0 left between the two snapshots.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
     // The export: the database writes the file and its log row.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

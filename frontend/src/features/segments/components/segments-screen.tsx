@@ -28,6 +28,7 @@ import { exportNewsletterOptins, exportSegmentCsv } from '../api/segments.ts';
 import { useSegmentMutations, useSegmentPreview, useSegments } from '../hooks/use-segments.ts';
 import { fromRules, idAtPath, PRESET_KEYS, PRESETS, toRules, type GroupDraft, type PresetKey } from '../utils/rules.ts';
 import { RuleBuilder } from './rule-builder.tsx';
+import { SegmentHistory, SegmentSnapshots } from './segment-history.tsx';
 import styles from './segments.module.css';
 
 type Selection = { kind: 'new' } | { kind: 'segment'; id: string } | { kind: 'preset'; key: PresetKey };
@@ -121,6 +122,12 @@ export function SegmentsScreen() {
             onDeleted={() => setSelection({ kind: 'new' })}
           />
         )}
+        {selected ? (
+          <>
+            <SegmentHistory key={`history-${selected.id}-${selected.updated_at}`} segmentId={selected.id} />
+            <SegmentSnapshots key={`snapshots-${selected.id}`} segmentId={selected.id} />
+          </>
+        ) : null}
         <NewsletterExport />
       </div>
     </div>
