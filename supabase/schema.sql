@@ -579,6 +579,44 @@ grant maintain, references, select, trigger on public.customer_external_ids to a
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_external_ids to service_role;
 comment on table public.customer_external_ids is 'Which Cairn customer a Shopify customer id of a shop is. Several shops (or ids) may point to one customer, matched by email. Written by the Shopify webhook.';
 
+create table public.customer_scores (
+  customer_id uuid not null,
+  recency_score smallint,
+  frequency_score smallint,
+  monetary_score smallint,
+  rfm_group text not null,
+  churn_risk text not null,
+  days_since_last_order integer,
+  expected_gap_days integer,
+  gap_basis text,
+  churn_ratio numeric(10,2),
+  unopened_emails integer default 0 not null,
+  churn_reasons jsonb default '[]'::jsonb not null,
+  churn_summary text default ''::text not null,
+  computed_at timestamp with time zone default now() not null,
+  constraint customer_scores_churn_reasons_check CHECK ((jsonb_typeof(churn_reasons) = 'array'::text)),
+  constraint customer_scores_churn_risk_check CHECK ((churn_risk = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
+  constraint customer_scores_frequency_score_check CHECK (((frequency_score >= 1) AND (frequency_score <= 5))),
+  constraint customer_scores_gap_basis_check CHECK ((gap_basis = ANY (ARRAY['own'::text, 'shop'::text]))),
+  constraint customer_scores_monetary_score_check CHECK (((monetary_score >= 1) AND (monetary_score <= 5))),
+  constraint customer_scores_recency_score_check CHECK (((recency_score >= 1) AND (recency_score <= 5))),
+  constraint customer_scores_rfm_group_check CHECK ((rfm_group = ANY (ARRAY['champions'::text, 'loyal'::text, 'potential_loyalists'::text, 'new_customers'::text, 'need_attention'::text, 'at_risk'::text, 'cant_lose'::text, 'hibernating'::text, 'no_orders'::text]))),
+  constraint customer_scores_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint customer_scores_pkey PRIMARY KEY (customer_id)
+);
+alter table public.customer_scores enable row level security;
+CREATE INDEX customer_scores_group_idx ON public.customer_scores USING btree (rfm_group);
+CREATE INDEX customer_scores_risk_idx ON public.customer_scores USING btree (churn_risk);
+create policy "staff read the scores of the customers they may see" on public.customer_scores
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant select on public.customer_scores to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_scores to service_role;
+comment on table public.customer_scores is 'Nightly RFM scores and churn risk per customer (public.score_customers). Read like the customer: everyone who sees the customer sees the scores; written only by the job.';
+comment on column public.customer_scores.churn_reasons is 'Why the risk, as data: [{"code": "no_order", "days", "gap", "ratio", "basis": "own"|"shop"}, {"code": "emails_unopened", "count"}]; the app words them in the reader''s language.';
+comment on column public.customer_scores.churn_summary is 'The reasons in English, e.g. "no order for 140 days, 2.3× their usual gap of 61 days; last 2 emails unopened".';
+
 create table public.customer_tags (
   customer_id uuid not null,
   tag_id uuid not null,
@@ -1187,6 +1225,39 @@ grant maintain, references, select, trigger on public.languages to anon;
 grant maintain, references, select, trigger on public.languages to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.languages to service_role;
 comment on table public.languages is 'ISO 639-1 languages. Reference data, read-only for clients.';
+
+create table public.lifecycle_rules (
+  id boolean default true not null,
+  enabled boolean default true not null,
+  vip_top_percent numeric(5,2) default 10 not null,
+  at_risk_min_ratio numeric(6,2) default 1.5 not null,
+  churned_after_days integer default 365 not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint lifecycle_rules_at_risk_min_ratio_check CHECK ((at_risk_min_ratio >= (1)::numeric)),
+  constraint lifecycle_rules_churned_after_days_check CHECK (((churned_after_days >= 30) AND (churned_after_days <= 3650))),
+  constraint lifecycle_rules_id_check CHECK (id),
+  constraint lifecycle_rules_vip_top_percent_check CHECK (((vip_top_percent > (0)::numeric) AND (vip_top_percent <= (100)::numeric))),
+  constraint lifecycle_rules_pkey PRIMARY KEY (id)
+);
+alter table public.lifecycle_rules enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.lifecycle_rules FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.lifecycle_rules FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins change the lifecycle rules" on public.lifecycle_rules
+  for update
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin))
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "team members read the lifecycle rules" on public.lifecycle_rules
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant select on public.lifecycle_rules to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.lifecycle_rules to service_role;
+grant update (at_risk_min_ratio) on public.lifecycle_rules to authenticated;
+grant update (churned_after_days) on public.lifecycle_rules to authenticated;
+grant update (enabled) on public.lifecycle_rules to authenticated;
+grant update (vip_top_percent) on public.lifecycle_rules to authenticated;
+comment on table public.lifecycle_rules is 'The one row of rules the nightly job moves lifecycle stages by: vip = the shop''s top vip_top_percent by lifetime value; at_risk = days since the last order ≥ at_risk_min_ratio × the expected gap; churned = no order for churned_after_days. Admins change it (settings); every change is audited.';
 
 create table public.lifecycle_stages (
   key text not null,
@@ -4872,6 +4943,8 @@ begin
         when 'currency' then 'c.currency' when 'status' then 'c.status::text'
         when 'lifecycle_stage' then 'c.lifecycle_stage' when 'source' then 'c.source'
         when 'owner' then 'c.owner_id::text'
+        when 'rfm_group' then '(select s.rfm_group from public.customer_scores s where s.customer_id = c.id)'
+        when 'churn_risk' then '(select s.churn_risk from public.customer_scores s where s.customer_id = c.id)'
       end;
     end if;
     if op in ('is_set', 'is_not_set') then
@@ -5081,6 +5154,7 @@ AS $function$
     when 'country' then 'text' when 'region' then 'text' when 'language' then 'text'
     when 'currency' then 'text' when 'status' then 'text' when 'lifecycle_stage' then 'text'
     when 'source' then 'text' when 'owner' then 'owner' when 'custom_field' then 'custom'
+    when 'rfm_group' then 'text' when 'churn_risk' then 'text'
     when 'tags' then 'list' when 'style_interests' then 'list' when 'favourite_brands' then 'list'
     when 'lifetime_value' then 'number' when 'order_count' then 'number'
     when 'average_order_value' then 'number' when 'refunded_total' then 'number'
@@ -5097,7 +5171,7 @@ AS $function$
 $function$;
 grant execute on function private.segment_field_type(field text) to authenticated;
 grant execute on function private.segment_field_type(field text) to service_role;
-comment on function private.segment_field_type(field text) is 'The whitelist of segment fields and their types (text, owner, custom, list, number, date, purchase, boolean, event); null for anything else.';
+comment on function private.segment_field_type(field text) is 'The whitelist of segment fields and their types (text, owner, custom, list, number, date, purchase, boolean, event); null for anything else. rfm_group and churn_risk read customer_scores (the nightly scores).';
 
 CREATE OR REPLACE FUNCTION private.segment_group_sql(grp jsonb, path text, depth integer)
  RETURNS text
@@ -6889,6 +6963,147 @@ $function$;
 grant execute on function public.run_alert_check(now timestamp with time zone, max_events integer) to service_role;
 comment on function public.run_alert_check(now timestamp with time zone, max_events integer) is 'Turns restocks and price drops since the last check into alert decisions (queued, or suppressed and why) for the shoppers who favourited the variants. Idempotent and safe to run concurrently. `now` is for tests (quiet hours, caps). Service role only.';
 
+CREATE OR REPLACE FUNCTION public.score_customers(at timestamp with time zone DEFAULT now())
+ RETURNS TABLE(scored integer, stages_moved integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  rules public.lifecycle_rules;
+  vip_threshold numeric;
+begin
+  if coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only the system scores customers' using errcode = '42501';
+  end if;
+  select * into rules from public.lifecycle_rules;
+
+  -- Scores for every customer, in one statement.
+  with buyers as (
+    select c.id, c.order_count, c.lifetime_value, c.first_order_at, c.last_order_at,
+      greatest(0, floor(extract(epoch from at - c.last_order_at) / 86400))::integer as days_since,
+      case when c.order_count >= 2
+        then greatest(1, extract(epoch from c.last_order_at - c.first_order_at) / 86400 / (c.order_count - 1)) end as own_gap
+    from public.customers c
+    where c.order_count > 0 and c.last_order_at is not null
+  ),
+  shop as (
+    select coalesce(round(percentile_cont(0.5) within group (order by b.own_gap)::numeric), 90) as median_gap
+    from buyers b where b.own_gap is not null
+  ),
+  ranked as (
+    select b.*,
+      least(5, width_bucket(percent_rank() over (order by b.last_order_at), 0, 1, 5))::smallint as r,
+      least(5, width_bucket(percent_rank() over (order by b.order_count), 0, 1, 5))::smallint as f,
+      least(5, width_bucket(percent_rank() over (order by b.lifetime_value), 0, 1, 5))::smallint as m,
+      round(coalesce(b.own_gap, (select s.median_gap from shop s)))::integer as gap,
+      case when b.own_gap is null then 'shop' else 'own' end as basis
+    from buyers b
+  ),
+  emails as (
+    -- Delivered emails since the customer last opened one (or ever, if never opened).
+    select e.customer_id,
+      count(*) filter (where e.event = 'delivered' and e.occurred_at > coalesce(o.last_open, '-infinity'))::integer as unopened
+    from public.email_events e
+    left join lateral (
+      select max(x.occurred_at) as last_open from public.email_events x
+      where x.customer_id = e.customer_id and x.event = 'open'
+    ) o on true
+    where e.customer_id is not null
+    group by e.customer_id
+  ),
+  computed as (
+    select k.id as customer_id, k.r, k.f, k.m, k.days_since, k.gap, k.basis,
+      round(k.days_since::numeric / greatest(k.gap, 1), 2) as ratio,
+      coalesce(em.unopened, 0) as unopened,
+      case
+        when k.r >= 4 and k.f >= 4 and k.m >= 4 then 'champions'
+        when k.r <= 2 and k.f >= 4 then 'cant_lose'
+        when k.r <= 2 and k.f >= 2 then 'at_risk'
+        when k.r <= 2 then 'hibernating'
+        when k.f >= 4 then 'loyal'
+        when k.r >= 4 and k.f = 1 then 'new_customers'
+        when k.r >= 4 then 'potential_loyalists'
+        else 'need_attention'
+      end as grp
+    from ranked k
+    left join emails em on em.customer_id = k.id
+  ),
+  worded as (
+    select x.*,
+      case when x.ratio >= 3 then 'high' when x.ratio >= 1.5 then 'medium' else 'low' end as risk,
+      (case when x.ratio >= 1.5 then jsonb_build_array(jsonb_build_object('code', 'no_order', 'days', x.days_since,
+          'gap', x.gap, 'ratio', x.ratio, 'basis', x.basis)) else '[]'::jsonb end)
+        || (case when x.unopened >= 2 then jsonb_build_array(jsonb_build_object('code', 'emails_unopened', 'count', x.unopened))
+             else '[]'::jsonb end) as reasons,
+      concat_ws('; ',
+        case when x.ratio >= 1.5 then format('no order for %s days, %s× %s usual gap of %s days', x.days_since,
+          trim(to_char(x.ratio, 'FM9999990.0')), case x.basis when 'own' then 'their' else 'the shop''s' end, x.gap) end,
+        case when x.unopened >= 2 then format('last %s emails unopened', x.unopened) end) as summary
+    from computed x
+  )
+  insert into public.customer_scores as s (customer_id, recency_score, frequency_score, monetary_score, rfm_group,
+    churn_risk, days_since_last_order, expected_gap_days, gap_basis, churn_ratio, unopened_emails, churn_reasons,
+    churn_summary, computed_at)
+  select c.id, w.r, w.f, w.m, coalesce(w.grp, 'no_orders'), coalesce(w.risk, 'none'), w.days_since, w.gap, w.basis,
+    w.ratio, coalesce(w.unopened, 0), coalesce(w.reasons, '[]'), coalesce(w.summary, ''), at
+  from public.customers c
+  left join worded w on w.customer_id = c.id
+  on conflict (customer_id) do update set
+    recency_score = excluded.recency_score, frequency_score = excluded.frequency_score,
+    monetary_score = excluded.monetary_score, rfm_group = excluded.rfm_group, churn_risk = excluded.churn_risk,
+    days_since_last_order = excluded.days_since_last_order, expected_gap_days = excluded.expected_gap_days,
+    gap_basis = excluded.gap_basis, churn_ratio = excluded.churn_ratio, unopened_emails = excluded.unopened_emails,
+    churn_reasons = excluded.churn_reasons, churn_summary = excluded.churn_summary, computed_at = excluded.computed_at;
+  get diagnostics scored = row_count;
+
+  stages_moved := 0;
+  if rules.enabled then
+    select percentile_disc(1 - rules.vip_top_percent / 100) within group (order by c.lifetime_value)
+      into vip_threshold from public.customers c where c.order_count > 0;
+    -- The stage each buyer should have by the rules, first match wins: churned, at risk, VIP.
+    -- Only these three stages (and only buyers) are moved; a customer an admin placed in a custom
+    -- stage is left alone, and so is one already where the rules put them.
+    with targets as (
+      select c.id, c.lifecycle_stage as from_stage,
+        case
+          when s.days_since_last_order >= rules.churned_after_days then 'churned'
+          when s.churn_ratio >= rules.at_risk_min_ratio then 'at_risk'
+          when c.lifetime_value >= vip_threshold then 'vip'
+        end as to_stage,
+        case
+          when s.days_since_last_order >= rules.churned_after_days then format('no order for %s days (churned after %s)', s.days_since_last_order, rules.churned_after_days)
+          when s.churn_ratio >= rules.at_risk_min_ratio then s.churn_summary
+          when c.lifetime_value >= vip_threshold then format('lifetime value %s in the shop''s top %s %%', c.lifetime_value, rules.vip_top_percent)
+        end as reason
+      from public.customers c
+      join public.customer_scores s on s.customer_id = c.id
+      where c.order_count > 0
+        and c.lifecycle_stage in ('customer', 'repeat', 'vip', 'at_risk', 'churned')
+    ),
+    moved as (
+      update public.customers c set lifecycle_stage = t.to_stage
+      from targets t
+      where c.id = t.id and t.to_stage is not null and t.to_stage <> t.from_stage
+        and exists (select 1 from public.lifecycle_stages st where st.key = t.to_stage)
+      returning c.id, t.from_stage, t.to_stage, t.reason
+    ),
+    logged as (
+      insert into public.activities (customer_id, kind, author_id, metadata)
+      select m.id, 'system', null, jsonb_build_object('event', 'stage_changed', 'from', m.from_stage, 'to', m.to_stage,
+        'reason', m.reason, 'by', 'nightly_rules')
+      from moved m
+      returning 1
+    )
+    select count(*)::integer into stages_moved from logged;
+  end if;
+  return next;
+end;
+$function$;
+grant execute on function public.score_customers(at timestamp with time zone) to service_role;
+comment on function public.score_customers(at timestamp with time zone) is 'The nightly job: RFM scores and explainable churn risk for every customer (customer_scores), then lifecycle stages moved by lifecycle_rules (churned, at risk, VIP; only from customer, repeat, vip, at_risk, churned), each move logged in the timeline (activities, kind system, event stage_changed, with its reason). The service role and pg_cron only. Returns how many customers were scored and how many changed stage.';
+
 CREATE OR REPLACE FUNCTION public.search_customer_list(query text)
  RETURNS SETOF public.customer_list
  LANGUAGE sql
@@ -7266,6 +7481,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job score-customers (30 2 * * *)
+-- select public.score_customers()
 
 -- vault secrets (names only)
 --   anon_key

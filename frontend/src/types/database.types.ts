@@ -247,6 +247,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"customer_scores": {
+                  Row: {
+                    "churn_ratio": number | null,"churn_reasons": NonNullable<Json>,"churn_risk": string,"churn_summary": string,"computed_at": string,"customer_id": string,"days_since_last_order": number | null,"expected_gap_days": number | null,"frequency_score": number | null,"gap_basis": string | null,"monetary_score": number | null,"recency_score": number | null,"rfm_group": string,"unopened_emails": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "churn_ratio"?: number | null,"churn_reasons"?: NonNullable<Json>,"churn_risk": string,"churn_summary"?: string,"computed_at"?: string,"customer_id": string,"days_since_last_order"?: number | null,"expected_gap_days"?: number | null,"frequency_score"?: number | null,"gap_basis"?: string | null,"monetary_score"?: number | null,"recency_score"?: number | null,"rfm_group": string,"unopened_emails"?: number
+                  }
+                  Update: {
+                    "churn_ratio"?: number | null,"churn_reasons"?: NonNullable<Json>,"churn_risk"?: string,"churn_summary"?: string,"computed_at"?: string,"customer_id"?: string,"days_since_last_order"?: number | null,"expected_gap_days"?: number | null,"frequency_score"?: number | null,"gap_basis"?: string | null,"monetary_score"?: number | null,"recency_score"?: number | null,"rfm_group"?: string,"unopened_emails"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "customer_scores_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_scores_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"customer_tags": {
                   Row: {
                     "created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"tag_id": string
@@ -593,6 +619,20 @@ isOneToOne: false
                   }
                   Update: {
                     "code"?: string,"name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"lifecycle_rules": {
+                  Row: {
+                    "at_risk_min_ratio": number,"churned_after_days": number,"enabled": boolean,"id": boolean,"updated_at": string,"vip_top_percent": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at_risk_min_ratio"?: number,"churned_after_days"?: number,"enabled"?: boolean,"id"?: boolean,"updated_at"?: string,"vip_top_percent"?: number
+                  }
+                  Update: {
+                    "at_risk_min_ratio"?: number,"churned_after_days"?: number,"enabled"?: boolean,"id"?: boolean,"updated_at"?: string,"vip_top_percent"?: number
                   }
                   Relationships: [
                     
@@ -1456,6 +1496,11 @@ isOneToOne: false
 "run_alert_check":
 { Args: { "max_events"?: number,"now"?: string }; Returns: {
               "events": number,"queued": number,"suppressed": number
+            }[]
+                           },
+"score_customers":
+{ Args: { "at"?: string }; Returns: {
+              "scored": number,"stages_moved": number
             }[]
                            },
 "search_customer_list":
