@@ -1485,6 +1485,66 @@ isOneToOne: false
               "body_html": string,"body_text": string,"subject": string
             }[]
                            },
+"report_activity":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "calls": number,"emails": number,"meetings": number,"member_id": string,"member_name": string,"notes": number,"tasks": number,"week": string
+            }[]
+                           },
+"report_alert_performance":
+{ Args: { "attribution_days"?: number,"from_day": string,"group_by"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "attributed_orders": number,"attributed_revenue": number,"clicked": number,"key": string,"label": string,"opened": number,"sent": number
+            }[]
+                           },
+"report_churn":
+{ Args: { "min_risk"?: string,"row_limit"?: number }; Returns: {
+              "churn_reasons": Json,"churn_risk": string,"churn_summary": string,"computed_at": string,"customer_id": string,"days_since_last_order": number,"email": string,"full_name": string,"lifetime_value": number,"order_count": number,"rfm_group": string
+            }[]
+                           },
+"report_cohorts":
+{ Args: { "from_month": string,"months"?: number,"timezone"?: string }; Returns: {
+              "active_customers": number,"cohort": string,"cohort_customers": number,"month_offset": number,"retention": number,"revenue": number
+            }[]
+                           },
+"report_customer_growth":
+{ Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "country": string,"new_customers": number,"period": string
+            }[]
+                           },
+"report_revenue_by_country":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "average_order_value": number,"country": string,"customers": number,"fx_effect": number,"orders": number,"revenue": number,"revenue_at_today_rates": number
+            }[]
+                           },
+"report_revenue_by_period":
+{ Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "average_order_value": number,"orders": number,"period": string,"revenue": number
+            }[]
+                           },
+"report_revenue_seasonality":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "bucket": number,"dimension": string,"orders": number,"revenue": number
+            }[]
+                           },
+"report_segments":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "joined": number,"left": number,"members_at_end": number,"members_at_start": number,"name": string,"revenue": number,"segment_id": string
+            }[]
+                           },
+"report_top_customers":
+{ Args: { "from_day": string,"rank_by"?: string,"row_limit"?: number,"timezone"?: string,"to_day": string }; Returns: {
+              "country": string,"customer_id": string,"email": string,"full_name": string,"lifetime_value": number,"orders": number,"revenue": number
+            }[]
+                           },
+"report_top_products":
+{ Args: { "from_day": string,"group_by"?: string,"row_limit"?: number,"timezone"?: string,"to_day": string }; Returns: {
+              "favourites": number,"key": string,"label": string,"orders": number,"out_of_stock_favourites": number,"refund_rate": number,"revenue": number,"units": number
+            }[]
+                           },
+"report_workload":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "customers_owned": number,"member_id": string,"member_name": string,"open_tasks": number,"overdue_tasks": number,"role": Database["public"]['Enums']["team_role"]
+            }[]
+                           },
 "retry_failed_webhooks":
 { Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
                            },
