@@ -68,7 +68,7 @@ const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['s
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
-const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
+const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 

@@ -25,6 +25,7 @@ export const NAMESPACES = [
   'dashboard',
   'consent',
   'segments',
+  'analytics',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

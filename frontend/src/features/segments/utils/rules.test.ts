@@ -64,6 +64,6 @@ describe('segment rules in the builder', () => {
     expect(withOperator(condition, 'is_set').value).toEqual(['', '']);
     expect(operatorsFor('order_count')).not.toContain('top_percent');
     expect(operatorsFor('lifetime_value')).toContain('top_percent');
-    expect(FIELDS).toHaveLength(33);
+    expect(FIELDS).toHaveLength(35);
   });
 });

@@ -13,6 +13,8 @@ export const FIELD_TYPES = {
   status: 'text',
   lifecycle_stage: 'text',
   source: 'text',
+  rfm_group: 'text',
+  churn_risk: 'text',
   owner: 'owner',
   custom_field: 'custom',
   tags: 'list',
