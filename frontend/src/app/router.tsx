@@ -69,7 +69,7 @@ const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shel
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
-const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings', 'analytics']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 
 /** The signed-in pages inside the shell, most specific first (the order `preloadRoute` matches in). */

@@ -71,6 +71,8 @@ export const PERMISSIONS = {
     verbs: ['U', 'D'],
     reach: { admin: 'authored', manager: 'authored', agent: 'authored', readonly: 'none' },
   },
+  /** The rules the nightly job moves lifecycle stages by. */
+  editLifecycleRules: { table: 'lifecycle_rules', verbs: ['U'], reach: ADMIN_ONLY },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

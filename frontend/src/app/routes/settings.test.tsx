@@ -53,7 +53,15 @@ describe('SettingsRoute', () => {
 
   it('shows an admin a card for every settings page', async () => {
     renderAt('/settings', 'admin');
-    expect(await cardNames()).toEqual(['Profile', 'Team', 'Tags', 'Custom fields', 'Workspace', 'Scheduled jobs']);
+    expect(await cardNames()).toEqual([
+      'Profile',
+      'Team',
+      'Tags',
+      'Custom fields',
+      'Workspace',
+      'Scheduled jobs',
+      'Lifecycle rules',
+    ]);
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });
 

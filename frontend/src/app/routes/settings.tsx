@@ -4,6 +4,7 @@ import {
   Clock,
   Coins,
   ListPlus,
+  Milestone,
   Tags,
   UserRound,
   Users,
@@ -14,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
 
 import { EmptyState } from '@/components/ui/empty-state.tsx';
+import { LifecycleRulesSettings } from '@/features/analytics/components/lifecycle-rules-settings.tsx';
 import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
 import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
@@ -26,7 +28,7 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team' | 'tags' | 'customFields' | 'workspace' | 'scheduledJobs';
+type PageId = 'team' | 'tags' | 'customFields' | 'workspace' | 'scheduledJobs' | 'lifecycle';
 
 interface SettingsPage {
   id: PageId;
@@ -45,6 +47,7 @@ const PAGES: SettingsPage[] = [
   { id: 'customFields', path: 'custom-fields', icon: ListPlus, capability: 'manageCustomFields' },
   { id: 'workspace', path: 'workspace', icon: Coins, capability: 'editWorkspace' },
   { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, capability: 'viewJobHealth' },
+  { id: 'lifecycle', path: 'lifecycle', icon: Milestone, capability: 'editLifecycleRules' },
 ];
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
@@ -60,6 +63,7 @@ export function SettingsRoute() {
       <Route path="custom-fields" element={<SettingsSubpage id="customFields" />} />
       <Route path="workspace" element={<SettingsSubpage id="workspace" />} />
       <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
+      <Route path="lifecycle" element={<SettingsSubpage id="lifecycle" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -124,6 +128,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   customFields: () => <CustomFieldsSettings />,
   workspace: () => <WorkspaceSettings />,
   scheduledJobs: () => <ScheduledJobsSettings />,
+  lifecycle: () => <LifecycleRulesSettings />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {
