@@ -74,9 +74,9 @@ const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shel
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
-const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
-const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
-const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings', 'templates']);
+const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
+const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings', 'templates', 'analytics']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 const TasksRoute = page(() => import('./routes/tasks.tsx'), 'TasksRoute', ['shell', 'tasks']);
 const NotificationsRoute = page(() => import('./routes/notifications.tsx'), 'NotificationsRoute', [

@@ -30,6 +30,8 @@ export const NAMESPACES = [
   'messages',
   'inbox',
   'templates',
+  'segments',
+  'analytics',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

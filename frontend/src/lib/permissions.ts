@@ -65,6 +65,20 @@ export const PERMISSIONS = {
     verbs: ['I', 'U', 'D'],
     reach: { admin: 'all', manager: 'all', agent: 'none', readonly: 'none' },
   },
+  /** Build and save a segment (readonly members only read them). */
+  createSegments: {
+    table: 'segments',
+    verbs: ['I'],
+    reach: { admin: 'all', manager: 'all', agent: 'all', readonly: 'none' },
+  },
+  /** Change or delete a segment: only its owner, whatever their role (never readonly). */
+  editSegments: {
+    table: 'segments',
+    verbs: ['U', 'D'],
+    reach: { admin: 'authored', manager: 'authored', agent: 'authored', readonly: 'none' },
+  },
+  /** The rules the nightly job moves lifecycle stages by. */
+  editLifecycleRules: { table: 'lifecycle_rules', verbs: ['U'], reach: ADMIN_ONLY },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

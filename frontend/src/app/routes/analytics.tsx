@@ -1,16 +1,15 @@
-import { BarChart3 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
-import { EmptySection } from '../layout/section-page.tsx';
+import { AnalyticsScreen } from '@/features/analytics/components/analytics-screen.tsx';
 
+import { SectionPage } from '../layout/section-page.tsx';
+
+/** /analytics: the reports, in the viewer's days, as far as they may see the customers. */
 export function AnalyticsRoute() {
-  const { t } = useTranslation('shell');
+  const { t } = useTranslation('analytics');
   return (
-    <EmptySection
-      title={t('nav.analytics')}
-      icon={BarChart3}
-      emptyTitle={t('sections.analytics.emptyTitle')}
-      emptyDescription={t('sections.analytics.emptyDescription')}
-    />
+    <SectionPage title={t('title')}>
+      <AnalyticsScreen />
+    </SectionPage>
   );
 }

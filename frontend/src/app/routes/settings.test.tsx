@@ -61,6 +61,7 @@ describe('SettingsRoute', () => {
       'Email templates',
       'Workspace',
       'Scheduled jobs',
+      'Lifecycle rules',
     ]);
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });

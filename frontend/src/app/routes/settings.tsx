@@ -5,6 +5,7 @@ import {
   Coins,
   FileText,
   ListPlus,
+  Milestone,
   Tags,
   UserRound,
   Users,
@@ -15,6 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router-dom';
 
 import { EmptyState } from '@/components/ui/empty-state.tsx';
+import { LifecycleRulesSettings } from '@/features/analytics/components/lifecycle-rules-settings.tsx';
 import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
 import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
@@ -28,7 +30,7 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team' | 'tags' | 'customFields' | 'templates' | 'workspace' | 'scheduledJobs';
+type PageId = 'team' | 'tags' | 'customFields' | 'templates' | 'workspace' | 'scheduledJobs' | 'lifecycle';
 
 interface SettingsPage {
   id: PageId;
@@ -48,6 +50,7 @@ const PAGES: SettingsPage[] = [
   { id: 'templates', path: 'templates', icon: FileText, capability: 'editTemplates' },
   { id: 'workspace', path: 'workspace', icon: Coins, capability: 'editWorkspace' },
   { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, capability: 'viewJobHealth' },
+  { id: 'lifecycle', path: 'lifecycle', icon: Milestone, capability: 'editLifecycleRules' },
 ];
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
@@ -64,6 +67,7 @@ export function SettingsRoute() {
       <Route path="templates" element={<SettingsSubpage id="templates" />} />
       <Route path="workspace" element={<SettingsSubpage id="workspace" />} />
       <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
+      <Route path="lifecycle" element={<SettingsSubpage id="lifecycle" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -129,6 +133,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   templates: () => <TemplatesSettings />,
   workspace: () => <WorkspaceSettings />,
   scheduledJobs: () => <ScheduledJobsSettings />,
+  lifecycle: () => <LifecycleRulesSettings />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {

@@ -84,8 +84,17 @@ function filteredQuery(params: ListParams, scope: ListScope, count: boolean) {
   // A search goes through search_customer_list(), which finds the matches with the search
   // indexes (a LIKE on the view cannot use them under row-level security) and returns
   // customer_list rows that filter, sort and page exactly like the view.
-  let query =
-    search.length >= MIN_SEARCH_LENGTH
+  // A segment's members come from segment_customer_list(), which compiles the segment's rules in
+  // the database under the reader's row-level security (and keeps the search, when there is one).
+  let query = params.segment
+    ? supabase
+        .rpc(
+          'segment_customer_list',
+          { segment_id: params.segment, ...(search.length >= MIN_SEARCH_LENGTH ? { query: search } : {}) },
+          { get: true, ...options },
+        )
+        .select(selectFor(params))
+    : search.length >= MIN_SEARCH_LENGTH
       ? supabase.rpc('search_customer_list', { query: search }, { get: true, ...options }).select(selectFor(params))
       : supabase.from('customer_list').select(selectFor(params), options);
   if (scope.ownerOnly) query = query.eq('owner_id', scope.ownerOnly);

@@ -1,5 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
+import { segmentsOptions } from '@/api/segments.ts';
 import { SelectField, type SelectOption } from '@/components/ui/select-field.tsx';
 
 import type { ReferenceData } from '../hooks/use-reference-data.ts';
@@ -27,6 +29,7 @@ export function CustomerFilters({ filters, reference: loaded, showOwner, onChang
   const reference = loaded ?? LOADING;
   const { t } = useTranslation('customers');
   const show = useDisplay();
+  const segments = useQuery(segmentsOptions());
   const any: SelectOption = { value: '', label: t('filters.any') };
   const set = (key: keyof ListFilters) => (event: React.ChangeEvent<HTMLSelectElement>) =>
     onChange({ [key]: event.currentTarget.value || undefined });
@@ -82,6 +85,19 @@ export function CustomerFilters({ filters, reference: loaded, showOwner, onChang
         value={filters.consent ?? ''}
         onChange={set('consent')}
         options={[any, ...CONSENT_FILTERS.map((consent) => ({ value: consent, label: t(`consent.${consent}`) }))]}
+      />
+      <SelectField
+        label={t('filters.segment')}
+        value={filters.segment ?? ''}
+        onChange={set('segment')}
+        options={[
+          any,
+          ...(segments.data ?? []).map((segment) => ({ value: segment.id, label: segment.name })),
+          // A link to a segment the list of segments does not (yet) hold still shows as chosen.
+          ...(filters.segment && !segments.data?.some((segment) => segment.id === filters.segment)
+            ? [{ value: filters.segment, label: t('filters.segmentUnknown') }]
+            : []),
+        ]}
       />
     </fieldset>
   );

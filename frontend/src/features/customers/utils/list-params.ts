@@ -43,6 +43,8 @@ export interface ListFilters {
   /** A team member's id, or 'none' for customers nobody owns. */
   owner?: string;
   consent?: ConsentFilter;
+  /** A segment's id: only its members (segment_customer_list). */
+  segment?: string;
 }
 
 export interface ListParams extends ListFilters {
@@ -53,7 +55,7 @@ export interface ListParams extends ListFilters {
   before?: Cursor;
 }
 
-export const FILTER_KEYS = ['status', 'stage', 'country', 'tag', 'owner', 'consent'] as const;
+export const FILTER_KEYS = ['status', 'stage', 'country', 'tag', 'owner', 'consent', 'segment'] as const;
 
 const uuid = z.uuid();
 const slug = z.string().check(z.regex(/^[a-z][a-z0-9_]{0,39}$/));
@@ -91,6 +93,7 @@ export function parseListParams(search: URLSearchParams): ListParams {
     tag: pick(uuid, search.get('tag')),
     owner: pick(z.union([uuid, z.literal('none')]), search.get('owner')),
     consent: pick(z.enum(CONSENT_FILTERS), search.get('consent')),
+    segment: pick(uuid, search.get('segment')),
   };
   const after = parseCursor(search.get('after'));
   const before = after ? undefined : parseCursor(search.get('before'));

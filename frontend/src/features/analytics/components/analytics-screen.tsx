@@ -1,0 +1,347 @@
+import type { PostgrestError } from '@supabase/supabase-js';
+import { useQuery } from '@tanstack/react-query';
+import { BarChart3, Download } from 'lucide-react';
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router-dom';
+
+import { baseCurrencyOptions } from '@/api/workspace.ts';
+import { Button } from '@/components/ui/button.tsx';
+import { Checkbox } from '@/components/ui/checkbox.tsx';
+import { EmptyState } from '@/components/ui/empty-state.tsx';
+import { ErrorState } from '@/components/ui/error-state.tsx';
+import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { SelectField } from '@/components/ui/select-field.tsx';
+import { Table } from '@/components/ui/table.tsx';
+import { TextField } from '@/components/ui/text-field.tsx';
+import { formatIsoDate, isoDateIn } from '@/lib/dates.ts';
+import { downloadCsv } from '@/lib/download.ts';
+import { formatMoney, formatNumber, formatPercent } from '@/lib/format.ts';
+import type { Language } from '@/lib/i18n.ts';
+import { useViewer } from '@/lib/viewer.ts';
+import { usePreferencesStore } from '@/stores/preferences-store.ts';
+
+import { reportOptions, type ReportRow } from '../api/reports.ts';
+import {
+  lastTwelveMonths,
+  monthsIn,
+  previousRange,
+  rangeProblem,
+  REPORT_KEYS,
+  REPORTS,
+  sumOf,
+  toCsv,
+  type DayRange,
+  type ReportColumn,
+  type ReportDefinition,
+  type ReportKey,
+  type ReportOptions,
+} from '../utils/reports.ts';
+import styles from './analytics.module.css';
+
+const isReport = (value: string | null): value is ReportKey =>
+  value !== null && (REPORT_KEYS as readonly string[]).includes(value);
+
+function argsOf(report: ReportDefinition, range: DayRange, timeZone: string, options: ReportOptions) {
+  const extra = report.extra?.(options) ?? {};
+  if (!report.ranged) return extra;
+  if (report.key === 'cohorts') return { from_month: range.from, months: monthsIn(range), timezone: timeZone };
+  return { from_day: range.from, to_day: range.to, timezone: timeZone, ...extra };
+}
+
+/** /analytics: pick a report, a range in the viewer's days, compare with the period before, download. */
+export function AnalyticsScreen() {
+  const { t } = useTranslation('analytics');
+  const viewer = useViewer();
+  const language = usePreferencesStore((state) => state.language);
+  const [params, setParams] = useSearchParams();
+  const [openedAt] = useState(() => Date.now());
+  const defaults = lastTwelveMonths(isoDateIn(openedAt, viewer.timeZone));
+  // The screen's choices live here and are mirrored into the URL (so a link opens the same
+  // report); reading them back from the URL on every change raced with quick edits.
+  const [choices, setChoices] = useState<Record<string, string>>(() => Object.fromEntries(params.entries()));
+  useEffect(() => {
+    setParams(new URLSearchParams(choices), { replace: true });
+  }, [choices, setParams]);
+  const reportKey: ReportKey = isReport(choices.report ?? null) ? (choices.report as ReportKey) : 'growth';
+  const report = REPORTS[reportKey];
+  const range: DayRange = { from: choices.from ?? defaults.from, to: choices.to ?? defaults.to };
+  const compare = choices.compare === '1';
+  const options: ReportOptions = {
+    todayRates: choices.fx === 'today',
+    productsBy: choices.by === 'product' ? 'product' : 'brand',
+  };
+  const problem = report.ranged ? rangeProblem(range) : null;
+  const currency = useQuery(baseCurrencyOptions());
+  const current = useQuery({
+    ...reportOptions(report.fn, argsOf(report, range, viewer.timeZone, options)),
+    enabled: problem === null,
+  });
+  const previous = useQuery({
+    ...reportOptions(report.fn, argsOf(report, previousRange(range), viewer.timeZone, options)),
+    enabled: problem === null && compare && report.ranged && report.key !== 'cohorts',
+  });
+  const set = (changes: Record<string, string | null>) =>
+    setChoices((old) =>
+      Object.fromEntries(
+        Object.entries({ ...old, ...changes }).filter(
+          (entry): entry is [string, string] => entry[1] !== null && entry[1] !== '',
+        ),
+      ),
+    );
+
+  const columns = report.columns.filter(
+    (column) =>
+      options.todayRates ||
+      (column.key !== 'revenue_at_today_rates' && column.key !== 'fx_effect') ||
+      report.key !== 'revenue',
+  );
+  const money = (value: number) =>
+    currency.data ? formatMoney(value, currency.data, language) : formatNumber(value, language);
+  const show = (column: ReportColumn, value: unknown) => formatCell(column, value, language, money, t);
+  const label = (column: ReportColumn) => t(`columns.${column.key}`);
+  const error = current.error as Partial<PostgrestError> | null;
+
+  const download = () => {
+    if (!current.data) return;
+    downloadCsv(
+      toCsv(
+        columns.map(label),
+        current.data.map((row) => columns.map((column) => row[column.key])),
+      ),
+      `${reportKey}-${report.ranged ? `${range.from}-${range.to}` : isoDateIn(openedAt, viewer.timeZone)}.csv`,
+    );
+  };
+
+  return (
+    <>
+      <div className={styles.controls}>
+        <SelectField
+          label={t('controls.report')}
+          value={reportKey}
+          onChange={(event) => set({ report: event.currentTarget.value })}
+          options={REPORT_KEYS.map((key) => ({ value: key, label: t(`reports.${key}.title`) }))}
+        />
+        {report.ranged ? (
+          <>
+            <TextField
+              label={t('controls.from')}
+              type="date"
+              value={range.from}
+              onChange={(event) => set({ from: event.currentTarget.value })}
+            />
+            <TextField
+              label={t('controls.to')}
+              type="date"
+              value={range.to}
+              onChange={(event) => set({ to: event.currentTarget.value })}
+            />
+            {report.key !== 'cohorts' ? (
+              <Checkbox
+                className={styles.checkboxField}
+                label={t('controls.compare')}
+                checked={compare}
+                onChange={(event) => set({ compare: event.currentTarget.checked ? '1' : null })}
+              />
+            ) : null}
+          </>
+        ) : null}
+        {report.key === 'revenue' ? (
+          <Checkbox
+            className={styles.checkboxField}
+            label={t('controls.todayRates')}
+            checked={options.todayRates}
+            onChange={(event) => set({ fx: event.currentTarget.checked ? 'today' : null })}
+          />
+        ) : null}
+        {report.key === 'products' ? (
+          <SelectField
+            label={t('controls.productsBy')}
+            value={options.productsBy}
+            onChange={(event) => set({ by: event.currentTarget.value })}
+            options={[
+              { value: 'brand', label: t('controls.byBrand') },
+              { value: 'product', label: t('controls.byProduct') },
+            ]}
+          />
+        ) : null}
+        <Button variant="secondary" onClick={download} disabled={!current.data || current.data.length === 0}>
+          <Download aria-hidden="true" size={16} />
+          {t('controls.download')}
+        </Button>
+      </div>
+      <section aria-labelledby={`report-${reportKey}`}>
+        <h2 id={`report-${reportKey}`}>{t(`reports.${reportKey}.title`)}</h2>
+        <p className={styles.hint}>{t(`reports.${reportKey}.description`)}</p>
+        {problem ? (
+          <p className="field-error" role="alert">
+            {t(`range.${problem}`)}
+          </p>
+        ) : current.isPending ? (
+          <LoadingState />
+        ) : current.isError ? (
+          error?.code === '22023' ? (
+            <p className="field-error" role="alert">
+              {error.message}
+            </p>
+          ) : (
+            <ErrorState onRetry={() => void current.refetch()} />
+          )
+        ) : current.data.length === 0 ? (
+          <EmptyState icon={BarChart3} title={t('empty.title')} description={t('empty.description')} headingLevel={3} />
+        ) : (
+          <>
+            <p className={styles.summary} role="status">
+              {summaryOf(report, current.data, compare ? previous.data : undefined, {
+                t,
+                money,
+                language,
+                range,
+              })}
+            </p>
+            {report.key === 'cohorts' ? (
+              <CohortTable rows={current.data} language={language} />
+            ) : (
+              <div className={styles.tableWrap}>
+                <Table
+                  className={styles.table}
+                  caption={t('tableCaption', { report: t(`reports.${reportKey}.title`) })}
+                  columns={columns.map((column) => ({ label: label(column) }))}
+                >
+                  {current.data.map((row, index) => (
+                    <tr key={index}>
+                      {columns.map((column) => (
+                        <td key={column.key} className={column.format === 'text' ? undefined : styles.number}>
+                          {show(column, row[column.key])}
+                        </td>
+                      ))}
+                    </tr>
+                  ))}
+                </Table>
+              </div>
+            )}
+          </>
+        )}
+      </section>
+    </>
+  );
+}
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+function formatCell(
+  column: ReportColumn,
+  value: unknown,
+  language: Language,
+  money: (value: number) => string,
+  t: Translate,
+): string {
+  if (value === null || value === undefined || value === '') return '—';
+  switch (column.format) {
+    case 'number':
+      return formatNumber(Number(value), language);
+    case 'money':
+      return money(Number(value));
+    case 'percent':
+      return formatPercent(Number(value), language);
+    case 'date':
+      return formatIsoDate(String(value), language);
+    case 'month':
+      return new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+        new Date(`${String(value)}T00:00:00Z`),
+      );
+    default:
+      return column.key === 'churn_risk' ? t(`risk.${String(value)}`) : String(value);
+  }
+}
+
+function summaryOf(
+  report: ReportDefinition,
+  rows: ReportRow[],
+  previousRows: ReportRow[] | undefined,
+  {
+    t,
+    money,
+    language,
+    range,
+  }: { t: Translate; money: (value: number) => string; language: Language; range: DayRange },
+): string {
+  const column = report.columns.find((candidate) => candidate.key === report.total);
+  if (!column) return t('summary.rows', { count: rows.length });
+  const total = sumOf(rows, column.key);
+  const shown = column.format === 'money' ? money(total) : formatNumber(total, language);
+  const base = report.ranged
+    ? t('summary.ranged', {
+        from: formatIsoDate(range.from, language),
+        to: formatIsoDate(range.to, language),
+        measure: t(`columns.${column.key}`),
+        total: shown,
+        count: rows.length,
+      })
+    : t('summary.now', { measure: t(`columns.${column.key}`), total: shown, count: rows.length });
+  if (!previousRows) return base;
+  const before = sumOf(previousRows, column.key);
+  const previous = column.format === 'money' ? money(before) : formatNumber(before, language);
+  if (before === 0) return `${base} ${t('summary.previousNone', { previous })}`;
+  return `${base} ${t('summary.previous', { previous, change: formatPercent((total - before) / before, language) })}`;
+}
+
+/** Cohorts × months since the first purchase: retention as a heat-map table. */
+function CohortTable({ rows, language }: { rows: ReportRow[]; language: Language }) {
+  const { t } = useTranslation('analytics');
+  const captionId = useId();
+  const cohorts = [...new Set(rows.map((row) => String(row.cohort)))];
+  const offsets = Math.max(...rows.map((row) => Number(row.month_offset))) + 1;
+  const cell = (cohort: string, offset: number) =>
+    rows.find((row) => String(row.cohort) === cohort && Number(row.month_offset) === offset);
+  const month = (iso: string) =>
+    new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+      new Date(`${iso}T00:00:00Z`),
+    );
+  return (
+    <div className={styles.tableWrap}>
+      <table className={styles.table} aria-describedby={captionId}>
+        <caption id={captionId} className="visually-hidden">
+          {t('cohorts.caption')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('columns.cohort')}</th>
+            <th scope="col">{t('columns.cohort_customers')}</th>
+            {Array.from({ length: offsets }, (_, offset) => (
+              <th key={offset} scope="col">
+                {t('cohorts.month', { offset })}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {cohorts.map((cohort) => {
+            const size = Number(rows.find((row) => String(row.cohort) === cohort)?.cohort_customers ?? 0);
+            return (
+              <tr key={cohort}>
+                <th scope="row">{month(cohort)}</th>
+                <td className={styles.heat}>{formatNumber(size, language)}</td>
+                {Array.from({ length: offsets }, (_, offset) => {
+                  const found = cell(cohort, offset);
+                  const retention = found ? Number(found.retention) : 0;
+                  return (
+                    <td
+                      key={offset}
+                      className={styles.heat}
+                      style={{
+                        background: `color-mix(in srgb, var(--accent) ${Math.round(retention * 30)}%, transparent)`,
+                      }}
+                    >
+                      {found ? formatPercent(retention, language) : '—'}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
