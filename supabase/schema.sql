@@ -2132,6 +2132,42 @@ grant maintain, references, select, trigger on public.stock_history to authentic
 grant insert, maintain, references, select, trigger on public.stock_history to service_role;
 comment on table public.stock_history is 'Every inventory level a variant has had. Append-only, written by a trigger on product_variants. Back in stock = old_quantity <= 0 (or null after tracking) and new_quantity > 0.';
 
+create table public.style_interests (
+  key text not null,
+  labels jsonb default '{}'::jsonb not null,
+  "position" smallint default 0 not null,
+  active boolean default true not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint style_interests_key_format CHECK ((key ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+  constraint style_interests_labels_object CHECK ((jsonb_typeof(labels) = 'object'::text)),
+  constraint style_interests_pkey PRIMARY KEY (key)
+);
+alter table public.style_interests enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.style_interests FOR EACH ROW EXECUTE FUNCTION private.record_audit('key');
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.style_interests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins add style interests" on public.style_interests
+  for insert
+  to authenticated
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins edit style interests" on public.style_interests
+  for update
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin))
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins remove style interests" on public.style_interests
+  for delete
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+create policy "anyone reads the offered style interests" on public.style_interests
+  for select
+  to anon, authenticated
+  using ((active OR ( SELECT private.is_team_member() AS is_team_member)));
+grant maintain, references, select, trigger on public.style_interests to anon;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.style_interests to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.style_interests to service_role;
+comment on table public.style_interests is 'The style interests a shopper may pick at sign-up (screen 2) and in the portal. labels: language code → label (en is the fallback); customers.style_interests holds keys. Admins manage them.';
+
 create table public.tags (
   id uuid default gen_random_uuid() not null,
   name text not null,
@@ -3967,6 +4003,39 @@ grant execute on function private.portal_customer_id() to authenticated;
 grant execute on function private.portal_customer_id() to service_role;
 comment on function private.portal_customer_id() is 'The customer record of the calling shopper (portal account), or null — also null for any account with a team row, so staff never get shopper powers. Use in shopper policies as customer_id = (select private.portal_customer_id()).';
 
+CREATE OR REPLACE FUNCTION private.portal_signup_choices(metadata jsonb)
+ RETURNS TABLE(marketing_opt_in boolean, consent_text text, language text, style_interests text[], favourite_brands text[])
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- user_metadata.portal as the portal wrote it at sign-up; anything malformed is dropped, never
+  -- an error (the shopper can set the rest in the portal).
+  with p as (
+    select case when jsonb_typeof(metadata -> 'portal') = 'object' then metadata -> 'portal' else '{}'::jsonb end as v
+  )
+  select
+    coalesce((p.v ->> 'marketing_opt_in') = 'true', false),
+    left(nullif(btrim(p.v ->> 'consent_text'), ''), 500),
+    (select l.code from public.languages l where l.code = p.v ->> 'language'),
+    coalesce((
+      select array_agg(s.key order by s.position, s.key) from public.style_interests s
+      where s.active and jsonb_typeof(p.v -> 'style_interests') = 'array'
+        and (p.v -> 'style_interests') ? s.key
+    ), '{}'),
+    coalesce((
+      select array_agg(distinct b.brand) from (
+        select left(btrim(e), 100) as brand
+        from jsonb_array_elements_text(case when jsonb_typeof(p.v -> 'favourite_brands') = 'array'
+                                            then p.v -> 'favourite_brands' else '[]' end) as e
+        where btrim(e) <> '' and e !~ '[[:cntrl:]]'
+        limit 50
+      ) b
+    ), '{}')
+  from p
+$function$;
+comment on function private.portal_signup_choices(metadata jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: marketing opt-in and the wording shown, language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
+
 CREATE OR REPLACE FUNCTION private.prepare_consent_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -5654,6 +5723,110 @@ grant execute on function public.job_health() to authenticated;
 grant execute on function public.job_health() to service_role;
 comment on function public.job_health() is 'Admins only: per pg_cron job, its schedule, the last run, and that run''s status (succeeded, failed, running, waiting for the answer of its HTTP call, unknown once pg_net no longer keeps that answer, never_run) and error. A job that calls an edge function fails when the answer was not 2xx, timed out or never came.';
 
+CREATE OR REPLACE FUNCTION public.known_brands(prefix text DEFAULT NULL::text)
+ RETURNS SETOF text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select distinct on (lower(p.vendor)) p.vendor
+  from public.products p
+  where p.status = 'active' and p.vendor is not null and btrim(p.vendor) <> ''
+    and (nullif(btrim(prefix), '') is null or starts_with(lower(p.vendor), lower(left(btrim(prefix), 100))))
+  order by lower(p.vendor)
+  limit 20
+$function$;
+grant execute on function public.known_brands(prefix text) to anon;
+grant execute on function public.known_brands(prefix text) to authenticated;
+grant execute on function public.known_brands(prefix text) to service_role;
+comment on function public.known_brands(prefix text) is 'Brands of the public catalogue (product vendors, shop and affiliate items alike) starting with prefix, for the favourite-brands autocomplete. At most 20.';
+
+CREATE OR REPLACE FUNCTION public.link_portal_account()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  uid uuid := (select auth.uid());
+  account record;
+  choices record;
+  linked uuid;
+  found_customer record;
+  claims text := current_setting('request.jwt.claims', true);
+  headers jsonb := coalesce(nullif(current_setting('request.headers', true), '')::jsonb, '{}');
+begin
+  if uid is null or (select auth.role()) is distinct from 'authenticated' then
+    raise exception 'sign in first' using errcode = '42501';
+  end if;
+  if exists (select from public.team_members t where t.user_id = uid) then
+    raise exception 'a team member''s account cannot be a portal account' using errcode = '42501',
+      detail = 'team_member', hint = 'Use the Cairn app, or sign up for the portal with another address.';
+  end if;
+
+  -- Already linked: nothing to do (the portal calls this on every sign-in).
+  select c.id into linked from public.customers c where c.auth_user_id = uid;
+  if found then
+    return linked;
+  end if;
+
+  select u.email, u.email_confirmed_at, u.created_at, u.raw_user_meta_data into account
+  from auth.users u where u.id = uid;
+  if account.email is null or account.email_confirmed_at is null then
+    raise exception 'confirm your email address first' using errcode = '42501', detail = 'email_not_confirmed';
+  end if;
+  select * into choices from private.portal_signup_choices(account.raw_user_meta_data);
+
+  -- From here the database writes for the shopper: the guards on customers let only managers and
+  -- the system link an account, and this is the system doing it for a verified address. The
+  -- claims keep the shopper as actor (audit_log.actor_id) with the role `portal_link`, and are
+  -- put back before returning.
+  perform set_config('request.jwt.claims',
+    (coalesce(nullif(claims, ''), '{}')::jsonb || jsonb_build_object('role', 'portal_link'))::text, true);
+
+  select c.id, c.auth_user_id into found_customer
+  from public.customers c where lower(c.email) = lower(account.email)
+  for update;
+  if found and found_customer.auth_user_id is not null then
+    -- Staff linked this customer to another account; they sort it out, nothing changes here.
+    raise exception 'this email address belongs to another portal account' using errcode = '23505',
+      detail = 'customer_linked_elsewhere', hint = 'Contact the shop: they can move your portal account.';
+  elsif found then
+    update public.customers c set
+      auth_user_id = uid,
+      language = coalesce(c.language, choices.language),
+      style_interests = case when cardinality(c.style_interests) = 0 then choices.style_interests else c.style_interests end,
+      favourite_brands = case when cardinality(c.favourite_brands) = 0 then choices.favourite_brands else c.favourite_brands end
+    where c.id = found_customer.id;
+    linked := found_customer.id;
+  else
+    insert into public.customers (email, auth_user_id, source, language, style_interests, favourite_brands)
+    values (lower(account.email), uid, 'portal', choices.language, choices.style_interests, choices.favourite_brands)
+    returning id into linked;
+  end if;
+
+  if choices.marketing_opt_in then
+    -- Double opt-in: the box was ticked at sign-up and the address is now verified.
+    insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
+    values (linked, 'email', 'marketing', 'granted', 'portal', uid, now(), jsonb_strip_nulls(jsonb_build_object(
+      'form', 'portal_signup',
+      'text_shown', choices.consent_text,
+      'language', choices.language,
+      'signed_up_at', account.created_at,
+      'email_confirmed_at', account.email_confirmed_at,
+      'ip', private.client_address(headers),
+      'user_agent', left(headers ->> 'user-agent', 300)
+    )));
+  end if;
+
+  perform set_config('request.jwt.claims', coalesce(claims, ''), true);
+  return linked;
+end;
+$function$;
+grant execute on function public.link_portal_account() to authenticated;
+grant execute on function public.link_portal_account() to service_role;
+comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; marketing opt-in recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
+
 CREATE OR REPLACE FUNCTION public.my_team_access()
  RETURNS TABLE(role public.team_role, state text, mfa_required boolean, has_verified_factor boolean, session_aal text)
  LANGUAGE sql
@@ -5677,6 +5850,76 @@ $function$;
 grant execute on function public.my_team_access() to authenticated;
 grant execute on function public.my_team_access() to service_role;
 comment on function public.my_team_access() is 'The caller''s own access state for the app: role, state (none, pending, inactive, active), whether the workspace requires MFA, whether they have a verified factor, and their session''s aal. Grants nothing.';
+
+CREATE OR REPLACE FUNCTION public.portal_catalogue(search text DEFAULT NULL::text, brand text DEFAULT NULL::text, style text DEFAULT NULL::text, page_size integer DEFAULT 24, page_offset integer DEFAULT 0)
+ RETURNS TABLE(product_id uuid, variant_id uuid, title text, vendor text, product_type text, image_url text, price numeric, currency text, in_stock boolean, favourite boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- Security definer, so anon may browse too (anon reads no favourites): it shows only what the
+  -- public catalogue policies show everyone (active products), and hearts only the caller's own.
+  select p.id, v.id, p.title, p.vendor, p.product_type, coalesce(v.image_url, p.image_url), v.price, v.currency,
+    exists (select from public.product_variants w where w.product_id = p.id and coalesce(w.inventory_quantity, 1) > 0),
+    exists (select from public.favorites f where f.variant_id = v.id and f.customer_id = (select private.portal_customer_id()))
+  from public.products p
+  cross join lateral (
+    select w.* from public.product_variants w where w.product_id = p.id order by w.position, w.id limit 1
+  ) v
+  where p.status = 'active'
+    and (nullif(btrim(search), '') is null or strpos(lower(p.title), lower(left(btrim(search), 100))) > 0
+         or strpos(lower(p.vendor), lower(left(btrim(search), 100))) > 0)
+    and (nullif(btrim(brand), '') is null or lower(p.vendor) = lower(btrim(brand)))
+    and (nullif(btrim(style), '') is null or lower(btrim(style)) = any (p.tags) or lower(p.product_type) = lower(btrim(style)))
+  order by p.title, p.id
+  limit least(greatest(coalesce(page_size, 24), 1), 60)
+  offset least(greatest(coalesce(page_offset, 0), 0), 10000)
+$function$;
+grant execute on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) to anon;
+grant execute on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) to authenticated;
+grant execute on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) to service_role;
+comment on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) is 'The portal''s catalogue browse: active products (first variant: price, image), in stock or not, and whether the caller hearted it; search in title and brand, filter by brand (vendor) and style (a product tag or type). Pages of at most 60.';
+
+CREATE OR REPLACE FUNCTION public.portal_favorites(sort text DEFAULT 'recent'::text)
+ RETURNS TABLE(favorite_id uuid, variant_id uuid, product_id uuid, title text, variant_title text, vendor text, image_url text, url text, price_at_favorite numeric, price_now numeric, currency text, change_percent numeric, in_stock boolean, restocked_at timestamp with time zone, available boolean, favorited_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- Security definer so the link can name the shop's domain; every row is the caller's own
+  -- (portal_customer_id() is null for anyone who is not a shopper).
+  select f.id, v.id, p.id, p.title, v.title, p.vendor, coalesce(v.image_url, p.image_url),
+    case when p.source = 'affiliate' then p.affiliate_url
+         when s.domain is not null and p.handle is not null then 'https://' || s.domain || '/products/' || p.handle end,
+    f.price_at_favorite, v.price, v.currency,
+    case when f.price_at_favorite > 0 and f.currency = v.currency
+         then round((v.price - f.price_at_favorite) / f.price_at_favorite * 100, 1) end,
+    coalesce(v.inventory_quantity, 1) > 0,
+    case when coalesce(v.inventory_quantity, 1) > 0 then (
+      select max(h.changed_at) from public.stock_history h
+      where h.variant_id = v.id and h.new_quantity > 0 and coalesce(h.old_quantity, 0) <= 0 and h.old_quantity is not null
+    ) end,
+    p.status = 'active',
+    f.created_at
+  from public.favorites f
+  join public.product_variants v on v.id = f.variant_id
+  join public.products p on p.id = v.product_id
+  left join public.shops s on s.id = p.shop_id
+  where f.customer_id = (select private.portal_customer_id())
+  order by
+    case when sort = 'back_in_stock' then (
+      select max(h.changed_at) from public.stock_history h
+      where h.variant_id = v.id and h.new_quantity > 0 and coalesce(h.old_quantity, 0) <= 0 and h.old_quantity is not null
+        and coalesce(v.inventory_quantity, 1) > 0
+    ) end desc nulls last,
+    case when sort = 'biggest_drop' and f.price_at_favorite > 0 and f.currency = v.currency
+         then (v.price - f.price_at_favorite) / f.price_at_favorite end asc nulls last,
+    f.created_at desc, f.id
+  limit 500
+$function$;
+grant execute on function public.portal_favorites(sort text) to authenticated;
+grant execute on function public.portal_favorites(sort text) to service_role;
+comment on function public.portal_favorites(sort text) is 'My favourites for the calling shopper: price when saved and now, change in %, stock, when it came back in stock, a link to the product. sort: recent (default), back_in_stock (restocked first, newest restock first), biggest_drop (largest fall first). At most 500 rows.';
 
 CREATE OR REPLACE FUNCTION public.record_alert_sends(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -6200,6 +6443,39 @@ grant execute on function public.search_orders(query text, result_limit integer)
 grant execute on function public.search_orders(query text, result_limit integer) to service_role;
 comment on function public.search_orders(query text, result_limit integer) is 'Orders whose number starts with the query (a leading # ignored), only those the caller may see, exact number first; with the buyer''s name.';
 
+CREATE OR REPLACE FUNCTION public.set_favorite(variant uuid, favourite boolean)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := (select private.portal_customer_id());
+begin
+  if me is null then
+    raise exception 'only a shopper with a portal account keeps favourites' using errcode = '42501', detail = 'no_portal_account';
+  end if;
+  if variant is null or favourite is null then
+    raise exception 'variant and favourite are required' using errcode = '22004';
+  end if;
+  -- The public catalogue policies decide what a shopper may see; an unknown variant and one
+  -- outside the catalogue get the same answer.
+  if not exists (select from public.product_variants v where v.id = variant) then
+    raise exception 'this product is not available' using errcode = '42501';
+  end if;
+  if favourite then
+    -- Row-level security and the price snapshot trigger apply as for a direct insert.
+    insert into public.favorites (customer_id, variant_id) values (me, variant)
+    on conflict (customer_id, variant_id) do nothing;
+  else
+    delete from public.favorites f where f.customer_id = me and f.variant_id = variant;
+  end if;
+  return favourite;
+end;
+$function$;
+grant execute on function public.set_favorite(variant uuid, favourite boolean) to authenticated;
+grant execute on function public.set_favorite(variant uuid, favourite boolean) to service_role;
+comment on function public.set_favorite(variant uuid, favourite boolean) is 'The heart button: sets whether the calling shopper favourites a variant (true: saved, false: removed). Idempotent, so a retried click does no harm; runs with the shopper''s own rights (policies and the price snapshot apply). Returns the new state.';
+
 CREATE OR REPLACE FUNCTION public.set_shop_webhook_secret(shop_id uuid, secret text)
  RETURNS void
  LANGUAGE plpgsql
@@ -6239,6 +6515,39 @@ $function$;
 grant execute on function public.shop_webhook_secret(shop_domain text) to cairn_shopify_webhook;
 grant execute on function public.shop_webhook_secret(shop_domain text) to service_role;
 comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (its login cairn_shopify_webhook, and the service role): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
+
+CREATE OR REPLACE FUNCTION public.similar_products(product uuid, how_many integer DEFAULT 4)
+ RETURNS TABLE(product_id uuid, variant_id uuid, title text, vendor text, image_url text, price numeric, currency text, score integer)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- Same type weighs most, then shared tags (styles), then the brand; only active products with
+  -- a variant in stock; closest price breaks ties.
+  with base as (
+    select p.id, p.product_type, p.vendor, p.tags,
+      (select min(v.price) from public.product_variants v where v.product_id = p.id) as price
+    from public.products p where p.id = product
+  )
+  select p.id, v.id, p.title, p.vendor, coalesce(v.image_url, p.image_url), v.price, v.currency,
+    (case when lower(p.product_type) = lower(base.product_type) then 4 else 0 end
+     + least(cardinality(array(select unnest(p.tags) intersect select unnest(base.tags))), 3) * 2
+     + case when lower(p.vendor) = lower(base.vendor) then 1 else 0 end)::integer as score
+  from base
+  join public.products p on p.id <> base.id and p.status = 'active'
+  cross join lateral (
+    select w.* from public.product_variants w
+    where w.product_id = p.id and coalesce(w.inventory_quantity, 1) > 0
+    order by w.position, w.id limit 1
+  ) v
+  where lower(p.product_type) = lower(base.product_type) or p.tags && base.tags or lower(p.vendor) = lower(base.vendor)
+  order by score desc, abs(v.price - coalesce(base.price, v.price)), p.id
+  limit least(greatest(coalesce(how_many, 4), 1), 12)
+$function$;
+grant execute on function public.similar_products(product uuid, how_many integer) to anon;
+grant execute on function public.similar_products(product uuid, how_many integer) to authenticated;
+grant execute on function public.similar_products(product uuid, how_many integer) to service_role;
+comment on function public.similar_products(product uuid, how_many integer) is 'In-stock active products like the given one (same type: 4, each shared tag: 2 up to 3 tags, same brand: 1), best first, then closest in price. At most 12.';
 
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)

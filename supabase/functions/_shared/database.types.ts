@@ -1035,6 +1035,20 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"style_interests": {
+                  Row: {
+                    "active": boolean,"created_at": string,"key": string,"labels": NonNullable<Json>,"position": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"key": string,"labels"?: NonNullable<Json>,"position"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"key"?: string,"labels"?: NonNullable<Json>,"position"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"tags": {
                   Row: {
                     "colour": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"name": string,"updated_at": string
@@ -1266,9 +1280,25 @@ isOneToOne: false
               "active": boolean,"job_name": string,"last_error": string,"last_run_at": string,"last_status": string,"schedule": string
             }[]
                            },
+"known_brands":
+{ Args: { "prefix"?: string }; Returns: string[]
+                           },
+"link_portal_account":
+{ Args: Record<PropertyKey, never>; Returns: string
+                           },
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
+            }[]
+                           },
+"portal_catalogue":
+{ Args: { "brand"?: string,"page_offset"?: number,"page_size"?: number,"search"?: string,"style"?: string }; Returns: {
+              "currency": string,"favourite": boolean,"image_url": string,"in_stock": boolean,"price": number,"product_id": string,"product_type": string,"title": string,"variant_id": string,"vendor": string
+            }[]
+                           },
+"portal_favorites":
+{ Args: { "sort"?: string }; Returns: {
+              "available": boolean,"change_percent": number,"currency": string,"favorite_id": string,"favorited_at": string,"image_url": string,"in_stock": boolean,"price_at_favorite": number,"price_now": number,"product_id": string,"restocked_at": string,"title": string,"url": string,"variant_id": string,"variant_title": string,"vendor": string
             }[]
                            },
 "record_alert_sends":
@@ -1381,11 +1411,19 @@ isOneToOne: false
               "currency": string,"customer_id": string,"customer_name": string,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"order_number": string,"placed_at": string,"total": number
             }[]
                            },
+"set_favorite":
+{ Args: { "favourite": boolean,"variant": string }; Returns: boolean
+                           },
 "set_shop_webhook_secret":
 { Args: { "secret": string,"shop_id": string }; Returns: undefined
                            },
 "shop_webhook_secret":
 { Args: { "shop_domain": string }; Returns: string
+                           },
+"similar_products":
+{ Args: { "how_many"?: number,"product": string }; Returns: {
+              "currency": string,"image_url": string,"price": number,"product_id": string,"score": number,"title": string,"variant_id": string,"vendor": string
+            }[]
                            },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {
