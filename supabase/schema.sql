@@ -326,6 +326,8 @@ create table public.alert_preferences (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  max_per_day smallint,
+  constraint alert_preferences_max_per_day_range CHECK (((max_per_day >= 1) AND (max_per_day <= 100))),
   constraint alert_preferences_quiet_hours_both_or_neither CHECK (((quiet_hours_start IS NULL) = (quiet_hours_end IS NULL))),
   constraint alert_preferences_threshold_range CHECK (((price_drop_threshold_percent > (0)::numeric) AND (price_drop_threshold_percent <= (100)::numeric))),
   constraint alert_preferences_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
@@ -361,11 +363,13 @@ grant delete, maintain, references, select, trigger, truncate on public.alert_pr
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.alert_preferences to service_role;
 grant insert, update (back_in_stock) on public.alert_preferences to authenticated;
 grant insert (customer_id) on public.alert_preferences to authenticated;
+grant insert, update (max_per_day) on public.alert_preferences to authenticated;
 grant insert, update (price_drop) on public.alert_preferences to authenticated;
 grant insert, update (price_drop_threshold_percent) on public.alert_preferences to authenticated;
 grant insert, update (quiet_hours_end) on public.alert_preferences to authenticated;
 grant insert, update (quiet_hours_start) on public.alert_preferences to authenticated;
 comment on table public.alert_preferences is 'A shopper''s alert choices. No row: the workspace defaults. Null threshold or quiet hours: the workspace''s. Whether to email at all is consent (the consent ledger), not this table.';
+comment on column public.alert_preferences.max_per_day is 'The most alerts this shopper wants per day (their calendar day). Null: the workspace''s cap; never above it.';
 
 create table public.alert_settings (
   id boolean default true not null,
@@ -4004,7 +4008,7 @@ grant execute on function private.portal_customer_id() to service_role;
 comment on function private.portal_customer_id() is 'The customer record of the calling shopper (portal account), or null — also null for any account with a team row, so staff never get shopper powers. Use in shopper policies as customer_id = (select private.portal_customer_id()).';
 
 CREATE OR REPLACE FUNCTION private.portal_signup_choices(metadata jsonb)
- RETURNS TABLE(marketing_opt_in boolean, consent_text text, language text, style_interests text[], favourite_brands text[])
+ RETURNS TABLE(consents jsonb, language text, style_interests text[], favourite_brands text[])
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO ''
@@ -4015,8 +4019,12 @@ AS $function$
     select case when jsonb_typeof(metadata -> 'portal') = 'object' then metadata -> 'portal' else '{}'::jsonb end as v
   )
   select
-    coalesce((p.v ->> 'marketing_opt_in') = 'true', false),
-    left(nullif(btrim(p.v ->> 'consent_text'), ''), 500),
+    -- consents: {"marketing": "<wording shown>", "alerts": "<wording shown>"}, a key per ticked box.
+    coalesce((
+      select jsonb_object_agg(c.key, left(btrim(c.value), 500))
+      from jsonb_each_text(case when jsonb_typeof(p.v -> 'consents') = 'object' then p.v -> 'consents' else '{}' end) c
+      where c.key in ('marketing', 'newsletter', 'alerts') and btrim(c.value) <> ''
+    ), '{}'),
     (select l.code from public.languages l where l.code = p.v ->> 'language'),
     coalesce((
       select array_agg(s.key order by s.position, s.key) from public.style_interests s
@@ -4034,7 +4042,7 @@ AS $function$
     ), '{}')
   from p
 $function$;
-comment on function private.portal_signup_choices(metadata jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: marketing opt-in and the wording shown, language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
+comment on function private.portal_signup_choices(metadata jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: the boxes ticked (consents: purpose → the wording shown; marketing, newsletter, alerts), language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
 
 CREATE OR REPLACE FUNCTION private.prepare_consent_event()
  RETURNS trigger
@@ -5239,7 +5247,8 @@ begin
            sh.name as shop_name,
            coalesce(pref.quiet_hours_start, s.quiet_hours_start) as quiet_start,
            coalesce(pref.quiet_hours_end, s.quiet_hours_end) as quiet_end,
-           s.daily_cap_per_shopper as cap,
+           -- The shopper's own cap may be lower than the workspace's, never higher (20261207181000).
+           least(coalesce(pref.max_per_day, s.daily_cap_per_shopper), s.daily_cap_per_shopper) as cap,
            coalesce((select ev.status = 'granted' from public.consent_events ev
                      where ev.customer_id = a.customer_id and ev.channel = 'email' and ev.purpose = 'alerts'
                      order by ev.occurred_at desc, ev.id desc limit 1), false) as consented,
@@ -5805,19 +5814,19 @@ begin
     returning id into linked;
   end if;
 
-  if choices.marketing_opt_in then
-    -- Double opt-in: the box was ticked at sign-up and the address is now verified.
-    insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
-    values (linked, 'email', 'marketing', 'granted', 'portal', uid, now(), jsonb_strip_nulls(jsonb_build_object(
-      'form', 'portal_signup',
-      'text_shown', choices.consent_text,
-      'language', choices.language,
-      'signed_up_at', account.created_at,
-      'email_confirmed_at', account.email_confirmed_at,
-      'ip', private.client_address(headers),
-      'user_agent', left(headers ->> 'user-agent', 300)
-    )));
-  end if;
+  -- Double opt-in: each box was ticked at sign-up, and the address is now verified.
+  insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
+  select linked, 'email', c.key::public.consent_purpose, 'granted', 'portal', uid, now(), jsonb_strip_nulls(jsonb_build_object(
+    'form', 'portal_signup',
+    'text_shown', c.value,
+    'language', choices.language,
+    'signed_up_at', account.created_at,
+    'email_confirmed_at', account.email_confirmed_at,
+    'ip', private.client_address(headers),
+    'user_agent', left(headers ->> 'user-agent', 300)
+  ))
+  from jsonb_each_text(choices.consents) c
+  order by c.key;
 
   perform set_config('request.jwt.claims', coalesce(claims, ''), true);
   return linked;
@@ -5825,7 +5834,7 @@ end;
 $function$;
 grant execute on function public.link_portal_account() to authenticated;
 grant execute on function public.link_portal_account() to service_role;
-comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; marketing opt-in recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
+comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; each ticked consent box — marketing, alerts — recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
 
 CREATE OR REPLACE FUNCTION public.my_team_access()
  RETURNS TABLE(role public.team_role, state text, mfa_required boolean, has_verified_factor boolean, session_aal text)

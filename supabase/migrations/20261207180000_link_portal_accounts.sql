@@ -55,7 +55,7 @@ revoke insert, update, delete, truncate on public.style_interests from anon;
 -- ─── What the shopper chose while signing up ─────────────────────────────────────────────────
 
 create function private.portal_signup_choices(metadata jsonb)
-returns table (marketing_opt_in boolean, consent_text text, language text, style_interests text[], favourite_brands text[])
+returns table (consents jsonb, language text, style_interests text[], favourite_brands text[])
 language sql stable security definer set search_path = '' as $$
   -- user_metadata.portal as the portal wrote it at sign-up; anything malformed is dropped, never
   -- an error (the shopper can set the rest in the portal).
@@ -63,8 +63,12 @@ language sql stable security definer set search_path = '' as $$
     select case when jsonb_typeof(metadata -> 'portal') = 'object' then metadata -> 'portal' else '{}'::jsonb end as v
   )
   select
-    coalesce((p.v ->> 'marketing_opt_in') = 'true', false),
-    left(nullif(btrim(p.v ->> 'consent_text'), ''), 500),
+    -- consents: {"marketing": "<wording shown>", "alerts": "<wording shown>"}, a key per ticked box.
+    coalesce((
+      select jsonb_object_agg(c.key, left(btrim(c.value), 500))
+      from jsonb_each_text(case when jsonb_typeof(p.v -> 'consents') = 'object' then p.v -> 'consents' else '{}' end) c
+      where c.key in ('marketing', 'newsletter', 'alerts') and btrim(c.value) <> ''
+    ), '{}'),
     (select l.code from public.languages l where l.code = p.v ->> 'language'),
     coalesce((
       select array_agg(s.key order by s.position, s.key) from public.style_interests s
@@ -82,7 +86,7 @@ language sql stable security definer set search_path = '' as $$
     ), '{}')
   from p
 $$;
-comment on function private.portal_signup_choices(jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: marketing opt-in and the wording shown, language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
+comment on function private.portal_signup_choices(jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: the boxes ticked (consents: purpose → the wording shown; marketing, newsletter, alerts), language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
 revoke execute on function private.portal_signup_choices(jsonb) from public, anon, authenticated;
 
 -- ─── Linking the account ─────────────────────────────────────────────────────────────────────
@@ -147,25 +151,25 @@ begin
     returning id into linked;
   end if;
 
-  if choices.marketing_opt_in then
-    -- Double opt-in: the box was ticked at sign-up and the address is now verified.
-    insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
-    values (linked, 'email', 'marketing', 'granted', 'portal', uid, now(), jsonb_strip_nulls(jsonb_build_object(
-      'form', 'portal_signup',
-      'text_shown', choices.consent_text,
-      'language', choices.language,
-      'signed_up_at', account.created_at,
-      'email_confirmed_at', account.email_confirmed_at,
-      'ip', private.client_address(headers),
-      'user_agent', left(headers ->> 'user-agent', 300)
-    )));
-  end if;
+  -- Double opt-in: each box was ticked at sign-up, and the address is now verified.
+  insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
+  select linked, 'email', c.key::public.consent_purpose, 'granted', 'portal', uid, now(), jsonb_strip_nulls(jsonb_build_object(
+    'form', 'portal_signup',
+    'text_shown', c.value,
+    'language', choices.language,
+    'signed_up_at', account.created_at,
+    'email_confirmed_at', account.email_confirmed_at,
+    'ip', private.client_address(headers),
+    'user_agent', left(headers ->> 'user-agent', 300)
+  ))
+  from jsonb_each_text(choices.consents) c
+  order by c.key;
 
   perform set_config('request.jwt.claims', coalesce(claims, ''), true);
   return linked;
 end;
 $$;
-comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; marketing opt-in recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
+comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; each ticked consent box — marketing, alerts — recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
 revoke execute on function public.link_portal_account() from public, anon;
 grant execute on function public.link_portal_account() to authenticated;
 

@@ -95,14 +95,14 @@ isOneToOne: false
                   ]
                 },"alert_preferences": {
                   Row: {
-                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
+                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"max_per_day": number | null,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"max_per_day"?: number | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"max_per_day"?: number | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {

@@ -83,7 +83,7 @@ describe('portal accounts: sign-up and the link to a customer', () => {
 
   it('signs a visitor up without a session; the unconfirmed account links to nothing', async () => {
     const email = uniqueEmail('visitor');
-    const { userId, session } = await signUp(email, { marketing_opt_in: true });
+    const { userId, session } = await signUp(email, { consents: { marketing: 'Yes' } });
     expect(userId).toMatch(/^[0-9a-f-]{36}$/);
     expect(session).toBeNull();
     await expect(cast.sql(claimsOf(userId, email), 'select public.link_portal_account()')).rejects.toMatchObject({
@@ -111,8 +111,7 @@ describe('portal accounts: sign-up and the link to a customer', () => {
       [email.toUpperCase(), cast.people.agent.userId],
     );
     const { userId } = await signUp(email, {
-      marketing_opt_in: true,
-      consent_text: 'Yes, email me offers and news',
+      consents: { marketing: 'Yes, email me offers and news', alerts: 'Email me about my favourites', sms: 'x' },
       language: 'de',
       style_interests: ['chic', 'not-offered', 'sustainable'],
       favourite_brands: ['Acme', '', 'Acme'],
@@ -134,20 +133,26 @@ describe('portal accounts: sign-up and the link to a customer', () => {
       owner_id: cast.people.agent.userId,
     });
     const consents = await adminSql<{
+      purpose: string;
       status: string;
       source: string;
       actor_id: string;
       evidence: Record<string, unknown>;
-    }>(`select status, source, actor_id, evidence from public.consent_events where customer_id = $1`, [customerId]);
-    expect(consents).toHaveLength(1);
-    expect(consents[0]).toMatchObject({ status: 'granted', source: 'portal', actor_id: userId });
-    expect(consents[0].evidence).toMatchObject({
+    }>(
+      `select purpose::text, status, source, actor_id, evidence from public.consent_events where customer_id = $1
+       order by purpose::text`,
+      [customerId],
+    );
+    expect(consents.map((event) => event.purpose)).toEqual(['alerts', 'marketing']);
+    expect(consents[0].evidence).toMatchObject({ text_shown: 'Email me about my favourites' });
+    expect(consents[1]).toMatchObject({ status: 'granted', source: 'portal', actor_id: userId });
+    expect(consents[1].evidence).toMatchObject({
       form: 'portal_signup',
       text_shown: 'Yes, email me offers and news',
       language: 'de',
     });
-    expect(consents[0].evidence.signed_up_at).toBeTruthy();
-    expect(consents[0].evidence.email_confirmed_at).toBeTruthy();
+    expect(consents[1].evidence.signed_up_at).toBeTruthy();
+    expect(consents[1].evidence.email_confirmed_at).toBeTruthy();
     const audit = await adminSql<{ actor_id: string; actor_role: string }>(
       `select actor_id, actor_role from public.audit_log where table_name = 'customers' and row_id = $1 and action = 'UPDATE'
          and after ->> 'auth_user_id' = $2`,
@@ -157,7 +162,7 @@ describe('portal accounts: sign-up and the link to a customer', () => {
 
     // Idempotent: the portal calls it at every sign-in; no second consent event.
     expect((await client.rpc('link_portal_account')).data).toBe(customerId);
-    expect(await adminSql('select id from public.consent_events where customer_id = $1', [customerId])).toHaveLength(1);
+    expect(await adminSql('select id from public.consent_events where customer_id = $1', [customerId])).toHaveLength(2);
     // The shopper now reads their own record, and only it.
     const visible = await client.from('customers').select('id');
     expect(visible.data).toEqual([{ id: customerId }]);
@@ -165,7 +170,7 @@ describe('portal accounts: sign-up and the link to a customer', () => {
 
   it('creates the customer when none has the email; no consent without the opt-in', async () => {
     const email = uniqueEmail('newshopper');
-    const { userId } = await signUp(email, { marketing_opt_in: false, language: 'xx' });
+    const { userId } = await signUp(email, { consents: { marketing: '' }, language: 'xx' });
     await confirm(userId);
     const [row] = await cast.sql<{ id: string }>(claimsOf(userId, email), 'select public.link_portal_account() as id');
     const [customer] = await adminSql(
@@ -416,5 +421,64 @@ describe('the heart, My favourites and the catalogue', () => {
     expect(edited.data).toEqual([]);
     const removed = await cast.client('admin').from('style_interests').delete().eq('key', key).select('key');
     expect(removed.data).toEqual([{ key }]);
+  });
+});
+
+describe('alert preferences the engine reads', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('alertprefs');
+  });
+  afterAll(() => cast?.end());
+
+  it('a shopper sets their own daily cap; the engine keeps to it, never above the workspace cap', async () => {
+    const shopper = cast.client('shopper');
+    const saved = await shopper
+      .from('alert_preferences')
+      .insert({ customer_id: cast.shopperCustomerId, max_per_day: 1, price_drop_threshold_percent: 20 })
+      .select('max_per_day')
+      .single();
+    expect(saved.error).toBeNull();
+    expect(saved.data).toEqual({ max_per_day: 1 });
+    const tooMany = await shopper
+      .from('alert_preferences')
+      .update({ max_per_day: 1000 })
+      .eq('customer_id', cast.shopperCustomerId);
+    expect(tooMany.error?.code).toBe('23514');
+
+    await adminSql(
+      `insert into public.consent_events (customer_id, channel, purpose, status, source) values ($1, 'email', 'alerts', 'granted', 'api')`,
+      [cast.shopperCustomerId],
+    );
+    const noon = '2026-12-07T12:00:00Z';
+    for (let i = 0; i < 3; i++) {
+      const { variantId } = await product({ inventory: 4 });
+      await adminSql(
+        `insert into public.alert_log (customer_id, variant_id, kind, dedup_key, not_before)
+         values ($1, $2, 'back_in_stock', $3, $4::timestamptz - interval '1 hour')`,
+        [cast.shopperCustomerId, variantId, `test:${randomUUID()}`, noon],
+      );
+    }
+    const claimed = await adminSql<{ customer_id: string }>(
+      `select customer_id from public.claim_due_alerts(5000, $1::timestamptz) where customer_id = $2`,
+      [noon, cast.shopperCustomerId],
+    );
+    expect(claimed).toHaveLength(1);
+    const deferred = await adminSql<{ reason: string }>(
+      `select reason from public.alert_log where customer_id = $1 and state = 'deferred'`,
+      [cast.shopperCustomerId],
+    );
+    expect(deferred.map((row) => row.reason)).toEqual([
+      'deferred: daily cap reached (1 per day)',
+      'deferred: daily cap reached (1 per day)',
+    ]);
+    // Another shopper cannot touch these preferences.
+    const other = await cast
+      .client('stranger')
+      .from('alert_preferences')
+      .update({ max_per_day: 50 })
+      .eq('customer_id', cast.shopperCustomerId)
+      .select();
+    expect(other.data).toEqual([]);
   });
 });
