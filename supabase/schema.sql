@@ -5773,6 +5773,9 @@ begin
       detail = 'team_member', hint = 'Use the Cairn app, or sign up for the portal with another address.';
   end if;
 
+  -- One link at a time per account: two tabs signing in at once must not both create a customer.
+  perform pg_advisory_xact_lock(hashtext('cairn.link_portal_account'), hashtext(uid::text));
+
   -- Already linked: nothing to do (the portal calls this on every sign-in).
   select c.id into linked from public.customers c where c.auth_user_id = uid;
   if found then

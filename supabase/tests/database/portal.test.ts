@@ -181,6 +181,20 @@ describe('portal accounts: sign-up and the link to a customer', () => {
     expect(await adminSql('select id from public.consent_events where customer_id = $1', [row.id])).toEqual([]);
   });
 
+  it('links once when two sign-ins call it at the same time', async () => {
+    const email = uniqueEmail('twotabs');
+    const { userId } = await signUp(email);
+    await confirm(userId);
+    const calls = await Promise.all(
+      [1, 2, 3].map(() =>
+        cast.sql<{ id: string }>(claimsOf(userId, email), 'select public.link_portal_account() as id'),
+      ),
+    );
+    const ids = new Set(calls.map(([row]) => row.id));
+    expect(ids.size).toBe(1);
+    expect(await adminSql('select id from public.customers where auth_user_id = $1', [userId])).toHaveLength(1);
+  });
+
   it('refuses a team member, and a customer already linked to another account', async () => {
     await expect(cast.sql('agent', 'select public.link_portal_account()')).rejects.toMatchObject({
       code: '42501',
