@@ -1692,6 +1692,66 @@ comment on table public.price_history is 'Every price a variant has had (old_pri
 comment on column public.price_history.changed_by is 'The auth user who made the change, if a person did.';
 comment on column public.price_history.source is 'Who changed it: the session setting cairn.change_source if set (shopify, affiliate, import…), else sync (service role), manual (a person) or system.';
 
+create table public.privacy_requests (
+  id uuid default gen_random_uuid() not null,
+  customer_id uuid,
+  kind text not null,
+  source text not null,
+  status text default 'open'::text not null,
+  requested_at timestamp with time zone default now() not null,
+  due_at timestamp with time zone default (now() + '30 days'::interval) not null,
+  assignee_id uuid,
+  completed_at timestamp with time zone,
+  note text,
+  shopify_request_id bigint,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint privacy_requests_done_has_time CHECK (((status = ANY (ARRAY['completed'::text, 'refused'::text])) = (completed_at IS NOT NULL))),
+  constraint privacy_requests_kind_check CHECK ((kind = ANY (ARRAY['access'::text, 'erasure'::text]))),
+  constraint privacy_requests_note_length CHECK ((length(note) <= 2000)),
+  constraint privacy_requests_source_check CHECK ((source = ANY (ARRAY['portal'::text, 'shopify'::text, 'staff'::text]))),
+  constraint privacy_requests_status_check CHECK ((status = ANY (ARRAY['open'::text, 'in_progress'::text, 'completed'::text, 'refused'::text]))),
+  constraint privacy_requests_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint privacy_requests_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE SET NULL,
+  constraint privacy_requests_shopify_request_id_fkey FOREIGN KEY (shopify_request_id) REFERENCES public.shopify_privacy_requests(id) ON DELETE SET NULL,
+  constraint privacy_requests_pkey PRIMARY KEY (id)
+);
+alter table public.privacy_requests enable row level security;
+CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btree (customer_id, requested_at DESC);
+CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
+CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER settle BEFORE INSERT OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.settle_privacy_request();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins and managers enter privacy requests" on public.privacy_requests
+  for insert
+  to authenticated
+  with check ((( SELECT private.edits_all_customers() AS edits_all_customers) AND (source = 'staff'::text)));
+create policy "admins and managers read privacy requests" on public.privacy_requests
+  for select
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "admins and managers work privacy requests" on public.privacy_requests
+  for update
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers))
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "shoppers read their own privacy requests" on public.privacy_requests
+  for select
+  to authenticated
+  using ((customer_id = ( SELECT private.portal_customer_id() AS portal_customer_id)));
+grant maintain, references, select, trigger on public.privacy_requests to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.privacy_requests to service_role;
+grant insert, update (assignee_id) on public.privacy_requests to authenticated;
+grant insert (customer_id) on public.privacy_requests to authenticated;
+grant insert (kind) on public.privacy_requests to authenticated;
+grant insert, update (note) on public.privacy_requests to authenticated;
+grant insert (source) on public.privacy_requests to authenticated;
+grant update (status) on public.privacy_requests to authenticated;
+comment on table public.privacy_requests is 'Access and erasure requests (portal, Shopify, staff), each with a 30-day clock (due_at), status and assignee. One open request per customer and kind.';
+comment on column public.privacy_requests.customer_id is 'The customer it concerns; null once the customer record is gone (the request itself is kept as proof).';
+comment on column public.privacy_requests.due_at is 'When the answer is due: 30 days after the request (GDPR art. 12(3)). Set by the database.';
+
 create table public.product_alert_overrides (
   id uuid default gen_random_uuid() not null,
   product_id uuid,
@@ -3923,6 +3983,24 @@ grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
 
+CREATE OR REPLACE FUNCTION private.my_portal_customer()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := (select private.portal_customer_id());
+begin
+  if me is null then
+    raise exception 'only a shopper with a portal account has this' using errcode = '42501', detail = 'no_portal_account';
+  end if;
+  return me;
+end;
+$function$;
+grant execute on function private.my_portal_customer() to authenticated;
+comment on function private.my_portal_customer() is 'The calling shopper''s customer id, or 42501 (no_portal_account) for anyone else.';
+
 CREATE OR REPLACE FUNCTION private.notify_owner_of_new_order()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4672,6 +4750,29 @@ begin
 end;
 $function$;
 comment on function private.set_order_owner() is 'BEFORE INSERT OR UPDATE on order items and refunds: copies the order''s customer owner (read FOR KEY SHARE for a new row, so an owner change in progress is waited for).';
+
+CREATE OR REPLACE FUNCTION private.settle_privacy_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  -- The clock is the database's: 30 days from the request, whoever writes.
+  if tg_op = 'INSERT' then
+    new.requested_at := now();
+  else
+    new.requested_at := old.requested_at;
+  end if;
+  new.due_at := new.requested_at + interval '30 days';
+  if new.status in ('completed', 'refused') then
+    new.completed_at := coalesce(new.completed_at, now());
+  else
+    new.completed_at := null;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.settle_privacy_request() is 'BEFORE INSERT / UPDATE on privacy_requests: requested_at is now (on insert) and never changes, due_at is 30 days later, completed_at follows the status.';
 
 CREATE OR REPLACE FUNCTION private.shop_webhook_secret(shop_domain text)
  RETURNS text
@@ -5839,6 +5940,92 @@ grant execute on function public.link_portal_account() to authenticated;
 grant execute on function public.link_portal_account() to service_role;
 comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; each ticked consent box — marketing, alerts — recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
 
+CREATE OR REPLACE FUNCTION public.my_data_export()
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := private.my_portal_customer();
+  hidden text[] := '{customer_owner_id, owner_id, auth_user_id}';
+  result jsonb;
+begin
+  select jsonb_build_object(
+    'exported_at', now(),
+    'profile', (select to_jsonb(c) - hidden from public.customers c where c.id = me),
+    'orders', coalesce((
+      select jsonb_agg(to_jsonb(o) - hidden || jsonb_build_object('items', coalesce((
+        select jsonb_agg(to_jsonb(i) - hidden order by i.id) from public.order_items i where i.order_id = o.id), '[]'))
+        order by o.placed_at desc, o.id)
+      from public.orders o where o.customer_id = me), '[]'),
+    'consent_history', coalesce((
+      select jsonb_agg(to_jsonb(e) - hidden - 'actor_id' order by e.occurred_at, e.id)
+      from public.consent_events e where e.customer_id = me), '[]'),
+    'favourites', coalesce((
+      select jsonb_agg(jsonb_build_object('product', p.title, 'variant', v.title, 'price_at_favorite', f.price_at_favorite,
+        'currency', f.currency, 'favorited_at', f.created_at) order by f.created_at)
+      from public.favorites f join public.product_variants v on v.id = f.variant_id join public.products p on p.id = v.product_id
+      where f.customer_id = me), '[]'),
+    'alert_preferences', (select to_jsonb(a) - hidden from public.alert_preferences a where a.customer_id = me),
+    'alerts', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', l.kind, 'state', l.state, 'old_price', l.old_price, 'new_price', l.new_price,
+        'currency', l.currency, 'created_at', l.created_at, 'sent_at', l.sent_at) order by l.created_at)
+      from public.alert_log l where l.customer_id = me), '[]'),
+    'messages', coalesce((
+      select jsonb_agg(jsonb_build_object('direction', m.direction, 'from', m.from_address, 'to', m.to_address,
+        'subject', m.subject, 'body', coalesce(m.body_text, m.body_html), 'status', m.status, 'sent_at', m.sent_at,
+        'created_at', m.created_at) order by m.created_at)
+      from public.messages m where m.customer_id = me), '[]'),
+    'activities', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', a.kind, 'subject', a.subject, 'body', a.body, 'created_at', a.created_at)
+        order by a.created_at)
+      from public.activities a where a.customer_id = me), '[]'),
+    'privacy_requests', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', r.kind, 'status', r.status, 'requested_at', r.requested_at, 'due_at', r.due_at,
+        'completed_at', r.completed_at) order by r.requested_at)
+      from public.privacy_requests r where r.customer_id = me), '[]')
+  ) into result;
+
+  -- Recorded as an answered access request, once a day however often it is downloaded.
+  if not exists (
+    select from public.privacy_requests r
+    where r.customer_id = me and r.kind = 'access' and r.source = 'portal' and r.requested_at > now() - interval '1 day'
+  ) then
+    insert into public.privacy_requests (customer_id, kind, source, status, note)
+    values (me, 'access', 'portal', 'completed', 'Downloaded by the shopper from the portal.');
+  end if;
+  return result;
+end;
+$function$;
+grant execute on function public.my_data_export() to authenticated;
+grant execute on function public.my_data_export() to service_role;
+comment on function public.my_data_export() is 'Everything Cairn holds about the calling shopper as JSON: profile, orders with items, consent history, favourites, alert preferences and alerts, messages, activities, privacy requests. Recorded as a completed access request (once a day). Shoppers only.';
+
+CREATE OR REPLACE FUNCTION public.my_orders_csv()
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := private.my_portal_customer();
+begin
+  return 'order_number,placed_at,financial_status,fulfillment_status,currency,total,refunded_total,items' || E'\n' ||
+    coalesce((
+      select string_agg(concat_ws(',',
+        private.csv_cell(o.order_number), private.csv_cell(o.placed_at::text), private.csv_cell(o.financial_status::text),
+        private.csv_cell(o.fulfillment_status::text), private.csv_cell(o.currency), o.total::text, coalesce(o.refunded_total, 0)::text,
+        private.csv_cell((select string_agg(i.quantity || ' × ' || i.title, '; ' order by i.id) from public.order_items i where i.order_id = o.id))
+      ), E'\n' order by o.placed_at desc, o.id) || E'\n'
+      from public.orders o where o.customer_id = me
+    ), '');
+end;
+$function$;
+grant execute on function public.my_orders_csv() to authenticated;
+grant execute on function public.my_orders_csv() to service_role;
+comment on function public.my_orders_csv() is 'The calling shopper''s orders as CSV (number, date, statuses, currency, total, refunded, items); cells a spreadsheet would run as a formula are escaped. Shoppers only.';
+
 CREATE OR REPLACE FUNCTION public.my_team_access()
  RETURNS TABLE(role public.team_role, state text, mfa_required boolean, has_verified_factor boolean, session_aal text)
  LANGUAGE sql
@@ -6138,6 +6325,37 @@ $function$;
 grant execute on function public.render_template(template_key text, language text, variables jsonb) to authenticated;
 grant execute on function public.render_template(template_key text, language text, variables jsonb) to service_role;
 comment on function public.render_template(template_key text, language text, variables jsonb) is 'Renders a template for a language (falling back to the workspace default language, then English) with the given variables. Values are HTML-escaped in body_html. Runs with the caller''s rights: team members and the service role.';
+
+CREATE OR REPLACE FUNCTION public.request_my_erasure()
+ RETURNS public.privacy_requests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := private.my_portal_customer();
+  request public.privacy_requests;
+begin
+  -- Idempotent: an open or in-progress erasure request is returned as it is.
+  select * into request from public.privacy_requests r
+  where r.customer_id = me and r.kind = 'erasure' and r.status in ('open', 'in_progress');
+  if found then
+    return request;
+  end if;
+  insert into public.privacy_requests (customer_id, kind, source) values (me, 'erasure', 'portal')
+  on conflict (customer_id, kind) where status in ('open', 'in_progress') do nothing
+  returning * into request;
+  if request.id is null then
+    -- A concurrent call opened it first.
+    select * into request from public.privacy_requests r
+    where r.customer_id = me and r.kind = 'erasure' and r.status in ('open', 'in_progress');
+  end if;
+  return request;
+end;
+$function$;
+grant execute on function public.request_my_erasure() to authenticated;
+grant execute on function public.request_my_erasure() to service_role;
+comment on function public.request_my_erasure() is 'The calling shopper asks for their data to be erased: opens a privacy request (kind erasure, source portal, due in 30 days) for staff to carry out, or returns the one already open. Shoppers only (42501 no_portal_account).';
 
 CREATE OR REPLACE FUNCTION public.retry_failed_webhooks(batch_size integer DEFAULT 200, due_only boolean DEFAULT true)
  RETURNS integer

@@ -18,6 +18,12 @@ import type { Browser } from 'playwright-core';
 
 const NOON = '2030-01-15T12:00:00.000Z';
 
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+}
+
 async function expectAxeClean(page: Page, screen: string): Promise<void> {
   expect(await seriousViolations(page), screen).toEqual([]);
 }
@@ -142,6 +148,32 @@ describe('the shopper portal (Chromium)', () => {
     await page.getByText('Now €80.00').waitFor();
     await page.getByText('-20%').waitFor();
     await expectAxeClean(page, 'favourites');
+
+    // My data: the JSON download, and a deletion request with its 30-day clock (asked twice: one).
+    await page.getByRole('link', { name: 'Account' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my data (JSON)' }).click(),
+    ]);
+    const exported = JSON.parse(await streamText(await download.createReadStream())) as {
+      profile: { email: string };
+      favourites: Array<{ product: string }>;
+    };
+    expect(exported.profile.email).toBe(email);
+    expect(exported.favourites.map((item) => item.product)).toEqual([title]);
+    await page.getByRole('button', { name: 'Ask for my data to be deleted' }).click();
+    await page.getByRole('button', { name: 'Yes, delete my data' }).click();
+    await page.getByText(/You asked for deletion on .+ We will complete it by/).waitFor();
+    await expectAxeClean(page, 'account');
+    const requests = await adminSql<{ kind: string; days: number }>(
+      `select kind, extract(day from due_at - requested_at)::int as days from public.privacy_requests
+       where customer_id = $1 order by kind`,
+      [customer.id],
+    );
+    expect(requests).toEqual([
+      { kind: 'access', days: 30 },
+      { kind: 'erasure', days: 30 },
+    ]);
     await page.close();
   }, 120_000);
 });

@@ -827,6 +827,44 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"privacy_requests": {
+                  Row: {
+                    "assignee_id": string | null,"completed_at": string | null,"created_at": string,"customer_id": string | null,"due_at": string,"id": string,"kind": string,"note": string | null,"requested_at": string,"shopify_request_id": number | null,"source": string,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind": string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source": string,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind"?: string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source"?: string,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "privacy_requests_assignee_id_fkey"
+      columns: ["assignee_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "privacy_requests_shopify_request_id_fkey"
+      columns: ["shopify_request_id"]
+isOneToOne: false
+      referencedRelation: "shopify_privacy_requests"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"product_alert_overrides": {
                   Row: {
                     "created_at": string,"id": string,"price_drop_threshold_percent": number,"product_id": string | null,"updated_at": string,"variant_id": string | null
@@ -1286,6 +1324,12 @@ isOneToOne: false
 "link_portal_account":
 { Args: Record<PropertyKey, never>; Returns: string
                            },
+"my_data_export":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"my_orders_csv":
+{ Args: Record<PropertyKey, never>; Returns: string
+                           },
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
@@ -1317,6 +1361,28 @@ isOneToOne: false
               "body_html": string,"body_text": string,"subject": string
             }[]
                            },
+"request_my_erasure":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "assignee_id": string | null,
+"completed_at": string | null,
+"created_at": string,
+"customer_id": string | null,
+"due_at": string,
+"id": string,
+"kind": string,
+"note": string | null,
+"requested_at": string,
+"shopify_request_id": number | null,
+"source": string,
+"status": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "privacy_requests"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "retry_failed_webhooks":
 { Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
                            },

@@ -496,3 +496,122 @@ describe('alert preferences the engine reads', () => {
     expect(other.data).toEqual([]);
   });
 });
+
+describe('my data: export and the erasure request', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('mydata');
+  });
+  afterAll(() => cast?.end());
+
+  it('exports everything about the shopper, and nothing about anyone else', async () => {
+    const { variantId } = await product({ title: 'Exported scarf', price: 30 });
+    await cast.client('shopper').rpc('set_favorite', { variant: variantId, favourite: true });
+    const [{ id: orderId }] = await adminSql<{ id: string }>(
+      `insert into public.orders (customer_id, currency, total, financial_status, order_number)
+       values ($1, 'EUR', 42, 'paid', '=HYPERLINK("x")') returning id`,
+      [cast.shopperCustomerId],
+    );
+    await adminSql(
+      `insert into public.order_items (order_id, title, quantity, unit_price, total, currency) values ($1, 'Scarf', 2, 21, 42, 'EUR')`,
+      [orderId],
+    );
+    const other = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Other') returning id`,
+      [uniqueEmail('other')],
+    );
+    await adminSql(
+      `insert into public.orders (customer_id, currency, total, financial_status) values ($1, 'EUR', 999, 'paid')`,
+      [other[0].id],
+    );
+
+    const { data, error } = await cast.client('shopper').rpc('my_data_export');
+    expect(error).toBeNull();
+    const exported = data as Record<string, unknown> & {
+      profile: Record<string, unknown>;
+      orders: Array<Record<string, unknown> & { items: unknown[] }>;
+      favourites: Array<Record<string, unknown>>;
+    };
+    expect(exported.profile).toMatchObject({ id: cast.shopperCustomerId, email: cast.people.shopper.email });
+    expect(exported.profile).not.toHaveProperty('owner_id');
+    expect(exported.orders).toHaveLength(1);
+    expect(exported.orders[0]).toMatchObject({ total: 42, items: [expect.objectContaining({ title: 'Scarf' })] });
+    expect(exported.favourites).toEqual([
+      expect.objectContaining({ product: 'Exported scarf', price_at_favorite: 30 }),
+    ]);
+    expect(JSON.stringify(exported)).not.toContain('999');
+
+    const csv = await cast.client('shopper').rpc('my_orders_csv');
+    expect((csv.data as string).split('\n')[0]).toBe(
+      'order_number,placed_at,financial_status,fulfillment_status,currency,total,refunded_total,items',
+    );
+    expect((csv.data as string).split('\n')[1]).toMatch(
+      /^"'=HYPERLINK\(""x""\)",.*,paid,.*,EUR,42\.00,0(\.00)?,2 × Scarf$/,
+    );
+
+    // Logged as an answered access request, once a day however often it is downloaded.
+    await cast.client('shopper').rpc('my_data_export');
+    const logged = await adminSql(
+      `select status, source from public.privacy_requests where customer_id = $1 and kind = 'access'`,
+      [cast.shopperCustomerId],
+    );
+    expect(logged).toEqual([{ status: 'completed', source: 'portal' }]);
+  });
+
+  it.each(['admin', 'manager', 'agent', 'readonly', 'stranger'] as Caller[])(
+    'refuses %s (no portal account)',
+    async (caller) => {
+      for (const fn of ['my_data_export', 'my_orders_csv', 'request_my_erasure']) {
+        const { error } = await cast.client(caller).rpc(fn);
+        expect(error?.code, fn).toBe('42501');
+      }
+    },
+  );
+
+  it('asking for deletion twice opens one request, due in 30 days; staff see it, others do not', async () => {
+    const first = await cast.client('shopper').rpc('request_my_erasure');
+    const second = await cast.client('shopper').rpc('request_my_erasure');
+    expect(first.error).toBeNull();
+    const request = first.data as { id: string; requested_at: string; due_at: string; status: string; kind: string };
+    expect((second.data as { id: string }).id).toBe(request.id);
+    expect(request).toMatchObject({ status: 'open', kind: 'erasure' });
+    expect(Date.parse(request.due_at) - Date.parse(request.requested_at)).toBe(30 * 86_400_000);
+    const counts = await cast.countsAs(
+      ['admin', 'manager', 'agent', 'readonly', 'shopper', 'stranger'],
+      `select count(*)::int as n from public.privacy_requests where id = '${request.id}'`,
+    );
+    expect(counts).toEqual({ admin: 1, manager: 1, agent: 0, readonly: 0, shopper: 1, stranger: 0 });
+    await expect(cast.sql('anon', 'select count(*) from public.privacy_requests')).rejects.toMatchObject({
+      code: '42501',
+    });
+
+    // The shopper cannot close or move their own request; a manager works it, the clock stays.
+    const closed = await cast
+      .client('shopper')
+      .from('privacy_requests')
+      .update({ status: 'completed' })
+      .eq('id', request.id)
+      .select();
+    expect(closed.data).toEqual([]);
+    const worked = await cast
+      .client('manager')
+      .from('privacy_requests')
+      .update({ status: 'in_progress', assignee_id: cast.people.manager.userId })
+      .eq('id', request.id)
+      .select('status, due_at, completed_at')
+      .single();
+    expect(worked.data).toMatchObject({ status: 'in_progress', completed_at: null });
+    expect(Date.parse(worked.data?.due_at ?? '')).toBe(Date.parse(request.due_at));
+    const forged = await cast
+      .client('manager')
+      .from('privacy_requests')
+      .update({ due_at: '2099-01-01' })
+      .eq('id', request.id);
+    expect(forged.error?.code).toBe('42501');
+    const agentEntry = await cast
+      .client('agent')
+      .from('privacy_requests')
+      .insert({ customer_id: cast.shopperCustomerId, kind: 'access', source: 'staff' });
+    expect(agentEntry.error?.code).toBe('42501');
+  });
+});

@@ -205,3 +205,34 @@ export async function recordConsent(
     }),
   );
 }
+
+export async function myDataExport(): Promise<unknown> {
+  return unwrap(await db.rpc('my_data_export'));
+}
+
+export async function myOrdersCsv(): Promise<string> {
+  return unwrap(await db.rpc('my_orders_csv'));
+}
+
+export interface ErasureRequest {
+  id: string;
+  status: string;
+  requested_at: string;
+  due_at: string;
+}
+
+export async function requestErasure(): Promise<ErasureRequest> {
+  return unwrap(await db.rpc('request_my_erasure'));
+}
+
+/** The shopper's open erasure request, if any. */
+export async function openErasureRequest(): Promise<ErasureRequest | null> {
+  const { data, error } = await db
+    .from('privacy_requests')
+    .select('id, status, requested_at, due_at')
+    .eq('kind', 'erasure')
+    .in('status', ['open', 'in_progress'])
+    .maybeSingle();
+  if (error) throw error;
+  return data;
+}

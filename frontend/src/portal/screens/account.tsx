@@ -1,13 +1,14 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 
 import { changeEmail, changePassword, profile, saveProfile, type Profile } from '../api/portal.ts';
+import { MyData } from '../components/my-data.tsx';
 import { StyleChoices } from '../components/style-choices.tsx';
 import { useI18n } from '../i18n.tsx';
 import { useSession } from '../session.ts';
 import styles from '../portal.module.css';
 import { EMAIL_PATTERN, passwordProblems } from './auth-errors.ts';
 
-/** Account: change email and password, style interests and favourite brands. */
+/** Account: change email and password, style interests and favourite brands, my data. */
 export function AccountPage() {
   const { t } = useI18n();
   const id = useId();
@@ -115,6 +116,7 @@ export function AccountPage() {
           </button>
         </div>
       ) : null}
+      {customerId ? <MyData /> : null}
     </section>
   );
 }
