@@ -113,6 +113,16 @@ create table private.alert_check_state (
 alter table private.alert_check_state enable row level security;
 comment on table private.alert_check_state is 'The engine''s checkpoint: when the last check ran and what it did (the outbox itself is the position).';
 
+create table private.app_proxy_signatures (
+  signature text not null,
+  shop_domain text not null,
+  seen_at timestamp with time zone default now() not null,
+  constraint app_proxy_signatures_hex CHECK ((signature ~ '^[0-9a-f]{64}$'::text)),
+  constraint app_proxy_signatures_pkey PRIMARY KEY (signature)
+);
+CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
+comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
+
 create table private.scheduled_calls (
   id bigint generated always as identity,
   job_name text not null,
@@ -6778,6 +6788,72 @@ grant execute on function public.similar_products(product uuid, how_many integer
 grant execute on function public.similar_products(product uuid, how_many integer) to authenticated;
 grant execute on function public.similar_products(product uuid, how_many integer) to service_role;
 comment on function public.similar_products(product uuid, how_many integer) is 'In-stock active products like the given one (same type: 4, each shared tag: 2 up to 3 tags, same brand: 1), best first, then closest in price. At most 12.';
+
+CREATE OR REPLACE FUNCTION public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[] DEFAULT '{}'::bigint[], set_variant bigint DEFAULT NULL::bigint, favourite boolean DEFAULT NULL::boolean)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  shop uuid;
+  customer uuid;
+  variant uuid;
+  first_use boolean;
+begin
+  if cardinality(variant_ids) > 100 then
+    raise exception 'at most 100 variants at a time' using errcode = '22023';
+  end if;
+  if (set_variant is null) <> (favourite is null) then
+    raise exception 'set_variant and favourite go together' using errcode = '22023';
+  end if;
+
+  -- Each signed request once: a replay is refused whatever it asks.
+  insert into private.app_proxy_signatures (signature, shop_domain)
+  values (storefront_favorite.signature, storefront_favorite.shop_domain)
+  on conflict do nothing
+  returning true into first_use;
+  if first_use is null then
+    raise exception 'this request was already used' using errcode = '42501', detail = 'replayed';
+  end if;
+  if random() < 0.01 then
+    delete from private.app_proxy_signatures s where s.seen_at < now() - interval '1 hour';
+  end if;
+
+  select s.id into shop from public.shops s where s.domain = storefront_favorite.shop_domain and s.active;
+  select x.customer_id into customer
+  from public.customer_external_ids x where x.shop_id = shop and x.external_id = shopify_customer_id;
+  if customer is null then
+    return jsonb_build_object('customer', false, 'favourites', '[]'::jsonb);
+  end if;
+
+  if set_variant is not null then
+    select v.id into variant
+    from public.product_variants v join public.products p on p.id = v.product_id
+    where p.shop_id = shop and v.external_id = set_variant and p.status = 'active';
+    if variant is null then
+      raise exception 'this product is not available' using errcode = 'P0002', detail = 'unknown_variant';
+    end if;
+    if favourite then
+      insert into public.favorites (customer_id, variant_id) values (customer, variant)
+      on conflict (customer_id, variant_id) do nothing;
+    else
+      delete from public.favorites f where f.customer_id = customer and f.variant_id = variant;
+    end if;
+  end if;
+
+  return jsonb_build_object('customer', true, 'favourites', coalesce((
+    select jsonb_agg(v.external_id order by v.external_id)
+    from public.favorites f
+    join public.product_variants v on v.id = f.variant_id
+    join public.products p on p.id = v.product_id
+    where f.customer_id = customer and p.shop_id = shop
+      and v.external_id = any (variant_ids || coalesce(array[set_variant], '{}'))
+  ), '[]'::jsonb));
+end;
+$function$;
+grant execute on function public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[], set_variant bigint, favourite boolean) to service_role;
+comment on function public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[], set_variant bigint, favourite boolean) is 'For the storefront-favorite function (service role), after it verified the App Proxy signature: remembers the signature (a replay: 42501 replayed), finds the Cairn customer of the shop''s logged-in customer, optionally sets the favourite for one of the shop''s active variants (by Shopify variant id), and returns which of variant_ids are favourites. {customer: false} when the Shopify customer is not known to Cairn.';
 
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)

@@ -1491,6 +1491,9 @@ isOneToOne: false
               "currency": string,"image_url": string,"price": number,"product_id": string,"score": number,"title": string,"variant_id": string,"vendor": string
             }[]
                            },
+"storefront_favorite":
+{ Args: { "favourite"?: boolean,"set_variant"?: number,"shop_domain": string,"shopify_customer_id": number,"signature": string,"variant_ids"?: (number)[] }; Returns: Json
+                           },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {
               "active": boolean,"avatar_url": string,"created_at": string,"email": string,"full_name": string,"invitation_pending": boolean,"invited_at": string,"language": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"user_id": string
