@@ -1305,6 +1305,9 @@ isOneToOne: false
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
             }[]
                            },
+"erase_customer":
+{ Args: { "request": string }; Returns: Json
+                           },
 "export_customers_csv":
 { Args: { "filters"?: Json,"labels"?: Json,"selected"?: (string)[] }; Returns: {
               "capped": boolean,"csv": string,"row_count": number

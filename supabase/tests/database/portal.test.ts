@@ -615,3 +615,88 @@ describe('my data: export and the erasure request', () => {
     expect(agentEntry.error?.code).toBe('42501');
   });
 });
+
+describe('erasure: the privacy console carries out a deletion request', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('erasure');
+  });
+  afterAll(() => cast?.end());
+
+  /**
+   * Every text, varchar, array and json column of every table (public, private, auth, storage)
+   * that holds any of `needles` (case-insensitive), in one query: EXISTS per column.
+   */
+  async function columnsHolding(needles: string[]): Promise<string[]> {
+    const columns = await adminSql<{ schema: string; table: string; column: string }>(
+      `select c.table_schema as schema, c.table_name as table, c.column_name as column
+       from information_schema.columns c
+       join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+       where t.table_type = 'BASE TABLE' and c.table_schema in ('public', 'private', 'auth', 'storage')
+         and c.data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`,
+    );
+    const checks = columns.map(
+      ({ schema, table, column }) =>
+        `select '${schema}.${table}.${column}' as hit where exists (select 1 from "${schema}"."${table}" where "${column}"::text ~* $1)`,
+    );
+    const pattern = needles.map((needle) => needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+    return (await adminSql<{ hit: string }>(checks.join(' union all '), [pattern])).map((row) => row.hit).sort();
+  }
+
+  it('leaves no trace of the email or the name in any table, keeps the totals and the ledger, once', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const email = `erase-me-${tag}@example.test`;
+    const lastName = `Zyxwerase${tag}`;
+    const { userId } = await signUp(email, { consents: { alerts: 'Email me about my favourites' } });
+    await confirm(userId);
+    const shopper = await signedIn(email);
+    const customerId = (await shopper.rpc('link_portal_account')).data as string;
+    await shopper
+      .from('customers')
+      .update({ first_name: 'Erin', last_name: lastName, city: 'Lyon' })
+      .eq('id', customerId);
+    const { variantId } = await product({ price: 60 });
+    await shopper.rpc('set_favorite', { variant: variantId, favourite: true });
+    await adminSql(
+      `insert into public.orders (customer_id, currency, total, financial_status, shipping_name, note)
+       values ($1, 'EUR', 120, 'paid', $2, $3)`,
+      [customerId, `Erin ${lastName}`, `Call ${email}`],
+    );
+    await adminSql(`insert into public.activities (customer_id, kind, subject, body) values ($1, 'note', $2, $3)`, [
+      customerId,
+      `About ${lastName}`,
+      `Wrote to ${email}`,
+    ]);
+    await adminSql(
+      `insert into public.alert_log (customer_id, variant_id, kind, dedup_key, reason) values ($1, $2, 'price_drop', $3, $4)`,
+      [customerId, variantId, `erase:${tag}`, `for ${lastName}`],
+    );
+    await adminSql(
+      `insert into public.email_events (sg_event_id, event, email, occurred_at, customer_id, payload)
+       values ($1, 'open', $2, now(), $3, jsonb_build_object('email', $2::text))`,
+      [`sg-${tag}`, email, customerId],
+    );
+    expect((await columnsHolding([lastName, `erase-me-${tag}`])).length).toBeGreaterThan(3);
+
+    const request = (await shopper.rpc('request_my_erasure')).data as { id: string };
+    const agent = await cast.client('agent').rpc('erase_customer', { request: request.id });
+    expect(agent.error?.code).toBe('42501');
+    const erased = await cast.client('manager').rpc('erase_customer', { request: request.id });
+    expect(erased.error, JSON.stringify(erased.error)).toBeNull();
+    expect(erased.data).toMatchObject({ erased: true });
+    const again = await cast.client('manager').rpc('erase_customer', { request: request.id });
+    expect(again.data).toMatchObject({ erased: false, already_completed: true });
+
+    // The email's local part is unique to this test, so it finds the address in any form.
+    expect(await columnsHolding([lastName, `erase-me-${tag}`])).toEqual([]);
+
+    const [kept] = await adminSql<{ total: number; ledger: number; status: string }>(
+      `select (select sum(total)::float from public.orders where customer_id = $1) as total,
+              (select count(*)::int from public.consent_events where customer_id = $1) as ledger,
+              (select status from public.privacy_requests where id = $2) as status`,
+      [customerId, request.id],
+    );
+    expect(kept).toEqual({ total: 120, ledger: 1, status: 'completed' });
+    expect(await adminSql('select 1 from auth.users where id = $1', [userId])).toEqual([]);
+  }, 120_000);
+});
