@@ -77,12 +77,15 @@ describe('heart.js on a storefront (Chromium)', () => {
 
     await tote.click();
     await expect.poll(() => tote.getAttribute('aria-pressed')).toBe('true');
+    // Each answer is announced: wait for it, so the next step does not race the request.
+    await page.getByRole('status').getByText('Gespeichert').waitFor();
     const set = requests.at(-1);
     expect([set?.searchParams.get('variant'), set?.searchParams.get('favourite')]).toEqual(['111', 'true']);
 
     await tote.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => tote.getAttribute('aria-pressed')).toBe('false');
+    await page.getByRole('status').getByText('Entfernt').waitFor();
 
     failNext = true;
     await page.keyboard.press('Space');
