@@ -47,6 +47,20 @@ const importZones = [
     from: './frontend/src/app',
     message: 'Features must not import the app shell.',
   },
+  // The shopper portal is its own entry (issue 12): it loads no Cairn app code, only config and types.
+  {
+    target: './frontend/src/portal',
+    from: [
+      './frontend/src/app',
+      './frontend/src/features',
+      './frontend/src/components',
+      './frontend/src/lib',
+      './frontend/src/api',
+      './frontend/src/stores',
+      './frontend/src/locales',
+    ],
+    message: 'The portal loads no Cairn app code: keep what it needs in src/portal.',
+  },
   // Screens reach Supabase only through src/api or a feature's api/ (and hooks) modules.
   ...['./frontend/src/app/**', './frontend/src/components/**', './frontend/src/features/*/components/**'].map(
     (target) => ({

@@ -1,6 +1,6 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react';
-import { defineConfig, loadEnv } from 'vite';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
 import { parseEnv } from './src/config/parse-env.ts';
 
 // The dev server runs on 127.0.0.1:3000 because supabase/config.toml's site_url (auth redirects)
@@ -8,12 +8,37 @@ import { parseEnv } from './src/config/parse-env.ts';
 // One .env at the repo root for the whole project; Vite exposes only its VITE_* variables to the app.
 const envDir = '..';
 
+/**
+ * The shopper portal is its own entry (portal/index.html, src/portal): no Cairn app code loads
+ * there. Its paths (/portal/favourites …) are served portal/index.html, in development and
+ * preview as a static host must in production.
+ */
+function portalPages(): Plugin {
+  const rewrite = (url: string | undefined) =>
+    url && /^\/portal(\/[^.?]*)?(\?.*)?$/.test(url) ? url.replace(/^\/portal[^?]*/, '/portal/index.html') : url;
+  return {
+    name: 'cairn-portal-pages',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        request.url = rewrite(request.url);
+        next();
+      });
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        request.url = rewrite(request.url);
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig(({ command, mode }) => {
   // A production build must name its Supabase project: without VITE_SUPABASE_URL and the anon key
   // it fails here, instead of shipping an app that talks to a developer's local stack.
   if (command === 'build' && mode === 'production') parseEnv(loadEnv(mode, envDir, 'VITE_'));
   return {
-    plugins: [react()],
+    plugins: [react(), portalPages()],
     envDir,
     resolve: {
       // `@/` is frontend/src, as in tsconfig.json's paths; a root-relative path keeps Node types out of the app.
@@ -21,14 +46,17 @@ export default defineConfig(({ command, mode }) => {
     },
     build: {
       rolldownOptions: {
+        input: { app: 'index.html', portal: 'portal/index.html' },
         output: {
           // Libraries change less often than app code: separate chunks stay cached across deploys.
           codeSplitting: {
+            // Split so the shopper portal (its own entry) shares React, Auth and the REST client
+            // with the app without downloading the router, Realtime or Storage it never uses.
             groups: [
-              {
-                name: 'react',
-                test: /node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/,
-              },
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+              { name: 'router', test: /node_modules[\\/](react-router|react-router-dom)[\\/]/ },
+              { name: 'supabase-auth', test: /node_modules[\\/]@supabase[\\/]auth-js[\\/]/ },
+              { name: 'supabase-rest', test: /node_modules[\\/]@supabase[\\/]postgrest-js[\\/]/ },
               { name: 'supabase', test: /node_modules[\\/]@supabase[\\/]/ },
             ],
           },

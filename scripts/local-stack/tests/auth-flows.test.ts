@@ -148,23 +148,29 @@ describe('auth: one-time passwords and magic links', () => {
     expect(decodeJwt(data.session?.access_token ?? '').amr).toEqual([{ method: 'otp', timestamp: expect.any(Number) }]);
   });
 
-  it('creates no account for a new address: sign-up is off in config.toml', async () => {
+  it('creates no account when asked not to, and none at all when sign-up is off (override)', async () => {
     const refused = await anonClient().auth.signInWithOtp({
       email: uniqueEmail('nocreate'),
       options: { shouldCreateUser: false },
     });
     expect(refused.error).toMatchObject({ status: 422, code: 'otp_disabled', message: 'Signups not allowed for otp' });
-    const email = uniqueEmail('magic');
-    const disabled = await anonClient().auth.signInWithOtp({ email });
-    expect(disabled.error).toMatchObject({
-      status: 422,
-      code: 'signup_disabled',
-      message: 'Signups not allowed for this instance',
-    });
-    expect(await adminSql('select 1 from auth.users where email = $1', [email])).toEqual([]);
+    const off = await startAuthServer({ enableSignup: false });
+    try {
+      const auth = new AuthClient({ url: off.url, headers: { apikey: config.anonKey }, persistSession: false });
+      const email = uniqueEmail('magic');
+      const disabled = await auth.signInWithOtp({ email });
+      expect(disabled.error).toMatchObject({
+        status: 422,
+        code: 'signup_disabled',
+        message: 'Signups not allowed for this instance',
+      });
+      expect(await adminSql('select 1 from auth.users where email = $1', [email])).toEqual([]);
+    } finally {
+      await off.close();
+    }
   });
 
-  describe('on an auth server with sign-up turned on (override, support/auth-server.ts)', () => {
+  describe('with sign-up on, as config.toml has it (own mailbox: support/auth-server.ts)', () => {
     let server: ExtraAuthServer;
     beforeAll(async () => {
       server = await startAuthServer({ enableSignup: true });

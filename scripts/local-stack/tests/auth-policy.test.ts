@@ -1,12 +1,15 @@
 /**
  * The auth settings of supabase/config.toml (security review M-6, C-1) as the local auth server
- * applies them, the way GoTrue does: public sign-up off, email confirmations on, passwords of at
- * least 12 characters with lower and upper case letters and digits, and a reauthentication nonce
- * for a password change from a session older than a day.
+ * applies them, the way GoTrue does: public sign-up on for the shopper portal (issue 12) with
+ * email confirmations on, passwords of at least 12 characters with lower and upper case letters
+ * and digits, and a reauthentication nonce for a password change from a session older than a day.
  *
- * The sign-up route itself is exercised on a second, auth-only server with sign-up turned on by
- * an explicit override (support/auth-server.ts): the shopper portal will need it one day, and a
- * sign-up with a pending invitee's address must then neither take the account over nor touch it.
+ * Sign-up as config.toml has it is exercised through the gateway: no session until the address
+ * is confirmed, the same answer for a known address, and a sign-up with a pending invitee's
+ * address neither takes the account over nor touches it. GoTrue's refusal when sign-up is off,
+ * and its autoconfirm mode, are pinned on second, auth-only servers started with an explicit
+ * override (support/auth-server.ts). That such an account never becomes staff is the database's
+ * rule (supabase/tests/database/portal.test.ts, team-access.test.ts).
  */
 import { AuthClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,24 +35,9 @@ async function authFetch(path: string, init: { method?: string; body?: unknown; 
 }
 
 describe('auth settings from config.toml', () => {
-  it('publishes sign-up as disabled and confirmations as required', async () => {
+  it('publishes sign-up as enabled and confirmations as required', async () => {
     const settings = await authFetch('/settings', { method: 'GET' });
-    expect(settings.body).toMatchObject({ disable_signup: true, mailer_autoconfirm: false });
-  });
-
-  it('refuses every public sign-up with GoTrue’s answer, and creates no account', async () => {
-    const email = uniqueEmail('signup');
-    const refused = await authFetch('/signup', { body: { email, password: 'Strong-enough-2026' } });
-    expect(refused).toEqual({
-      status: 422,
-      body: { code: 'signup_disabled', message: 'Signups not allowed for this instance' },
-    });
-    const { error } = await anonClient().auth.signUp({ email, password: 'Strong-enough-2026' });
-    expect(error).toMatchObject({ status: 422, code: 'signup_disabled' });
-    // Nor through a magic link for an unknown address.
-    const otp = await anonClient().auth.signInWithOtp({ email });
-    expect(otp.error).toMatchObject({ status: 422, code: 'signup_disabled' });
-    expect(await adminSql('select id from auth.users where email = $1', [email])).toEqual([]);
+    expect(settings.body).toMatchObject({ disable_signup: false, mailer_autoconfirm: false });
   });
 
   it('refuses weak passwords with weak_password and its reasons', async () => {
@@ -106,18 +94,18 @@ describe('auth settings from config.toml', () => {
   });
 });
 
-describe('the sign-up route, on an auth server with sign-up turned on (override)', () => {
-  let server: ExtraAuthServer;
+describe('the sign-up route as config.toml has it (sign-up on, confirmations on)', () => {
+  let disabled: ExtraAuthServer;
   let autoconfirming: ExtraAuthServer;
 
   beforeAll(async () => {
-    // As config.toml, except sign-up: how the shopper portal would run it.
-    server = await startAuthServer({ enableSignup: true });
+    // GoTrue with sign-up off: what config.toml had before the portal, kept to pin the refusal.
+    disabled = await startAuthServer({ enableSignup: false });
     // GoTrue with autoconfirm: the configuration C-1 exploited, kept only to pin its behaviour.
     autoconfirming = await startAuthServer({ enableSignup: true, enableConfirmations: false });
   });
   afterAll(async () => {
-    await server?.close();
+    await disabled?.close();
     await autoconfirming?.close();
   });
 
@@ -132,15 +120,56 @@ describe('the sign-up route, on an auth server with sign-up turned on (override)
 
   it('signs a new address up without a session: a confirmation email, then sign-in works', async () => {
     const email = uniqueEmail('shopper');
-    const { data, error } = await auth(server).signUp({ email, password: 'Shopper-pass-2026' });
+    const { data, error } = await anonClient().auth.signUp({ email, password: 'Shopper-pass-2026' });
     expect(error).toBeNull();
     expect(data.session).toBeNull();
     expect(data.user?.email).toBe(email);
-    expect(server.mails.find((message) => message.to[0]?.email === email)).toBeTruthy();
-    const early = await auth(server).signInWithPassword({ email, password: 'Shopper-pass-2026' });
+    await mail.waitFor(email, () => true);
+    const early = await anonClient().auth.signInWithPassword({ email, password: 'Shopper-pass-2026' });
     expect(early.error).toMatchObject({ code: 'email_not_confirmed' });
-    const weak = await auth(server).signUp({ email: uniqueEmail('weak'), password: 'short' });
+    const weak = await anonClient().auth.signUp({ email: uniqueEmail('weak'), password: 'short' });
     expect(weak.error).toMatchObject({ status: 422, code: 'weak_password' });
+    // The account holds no team row and is not invited: the database refuses it as staff.
+    const [account] = await adminSql<{ invited: Date | null; member: boolean }>(
+      `select invited_at as invited, exists (select from public.team_members t where t.user_id = u.id) as member
+       from auth.users u where email = $1`,
+      [email],
+    );
+    expect(account).toEqual({ invited: null, member: false });
+  });
+
+  it('answers a known, confirmed address like a new one: no session, no error, nothing changed', async () => {
+    const { email, userId } = await signedInClient();
+    const [before] = await adminSql<{ password: string }>(
+      `select encrypted_password as password from auth.users where id = $1`,
+      [userId],
+    );
+    const known = await authFetch('/signup', { body: { email, password: 'Attacker-pass-2026' } });
+    const fresh = await authFetch('/signup', { body: { email: uniqueEmail('fresh'), password: 'Attacker-pass-2026' } });
+    expect(known.status).toBe(200);
+    expect(fresh.status).toBe(200);
+    expect(Object.keys(known.body).sort()).toEqual(Object.keys(fresh.body).sort());
+    expect(known.body.id).not.toBe(userId);
+    const [after] = await adminSql<{ password: string }>(
+      `select encrypted_password as password from auth.users where id = $1`,
+      [userId],
+    );
+    expect(after).toEqual(before);
+  });
+
+  it('refuses every public sign-up with GoTrue’s answer when sign-up is off (override), and creates no account', async () => {
+    const email = uniqueEmail('signup');
+    const refused = await authFetch('/signup', { base: disabled.url, body: { email, password: 'Strong-enough-2026' } });
+    expect(refused).toEqual({
+      status: 422,
+      body: { code: 'signup_disabled', message: 'Signups not allowed for this instance' },
+    });
+    const { error } = await auth(disabled).signUp({ email, password: 'Strong-enough-2026' });
+    expect(error).toMatchObject({ status: 422, code: 'signup_disabled' });
+    // Nor through a magic link for an unknown address.
+    const otp = await auth(disabled).signInWithOtp({ email });
+    expect(otp.error).toMatchObject({ status: 422, code: 'signup_disabled' });
+    expect(await adminSql('select id from auth.users where email = $1', [email])).toEqual([]);
   });
 
   it('leaves a pending invitation alone when someone signs up with its address (C-1)', async () => {
@@ -150,7 +179,7 @@ describe('the sign-up route, on an auth server with sign-up turned on (override)
     // Past config.toml's max_frequency (1 s): sooner, GoTrue refuses the confirmation mail with
     // 429 over_email_send_rate_limit (auth-fidelity.test.ts), which is no answer to test here.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const { data, error } = await auth(server).signUp({ email, password: 'Attacker-pass-2026' });
+    const { data, error } = await anonClient().auth.signUp({ email, password: 'Attacker-pass-2026' });
     expect(error).toBeNull();
     expect(data.session).toBeNull();
     // GoTrue hides an invitee's details from whoever signs up with the address.
@@ -160,7 +189,7 @@ describe('the sign-up route, on an auth server with sign-up turned on (override)
       [userId],
     );
     expect(account).toEqual({ password: '', confirmed: null });
-    const attacker = await auth(server).signInWithPassword({ email, password: 'Attacker-pass-2026' });
+    const attacker = await anonClient().auth.signInWithPassword({ email, password: 'Attacker-pass-2026' });
     expect(attacker.error).toMatchObject({ code: 'invalid_credentials' });
   });
 

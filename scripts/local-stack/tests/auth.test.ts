@@ -30,8 +30,8 @@ describe('auth: discovery endpoints', () => {
 
     const settings = (await (await authFetch('/settings')).json()) as Record<string, unknown>;
     expect(settings.external).toMatchObject({ email: true, phone: false, anonymous_users: false, github: false });
-    // config.toml: sign-up off, confirmations on (security review C-1, M-6).
-    expect(settings).toMatchObject({ disable_signup: true, mailer_autoconfirm: false, saml_enabled: false });
+    // config.toml: sign-up on for the shopper portal, confirmations on (security review C-1, M-6).
+    expect(settings).toMatchObject({ disable_signup: false, mailer_autoconfirm: false, saml_enabled: false });
 
     const jwks = await authFetch('/.well-known/jwks.json');
     // No signing_keys_path in config.toml: the CLI's built-in ES256 key (signing-keys.test.ts).
@@ -42,7 +42,7 @@ describe('auth: discovery endpoints', () => {
 });
 
 /**
- * Sign-up is off in config.toml (auth-policy.test.ts checks the refusal). The route's own
+ * Sign-up is on in config.toml with confirmations (auth-policy.test.ts checks it). The route's own
  * contract is checked on a second auth server with sign-up on and confirmations off — GoTrue's
  * autoconfirm mode, where sign-up answers with a session — started here with that explicit
  * override (support/auth-server.ts). Sign-in goes through the gateway as usual.

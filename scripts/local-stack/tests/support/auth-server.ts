@@ -1,8 +1,9 @@
 /**
  * A second, auth-only server over the test instance's database, started by a test with an
- * explicit override of config.toml's `[auth]` settings. For behaviour the project config turns
- * off — public sign-up, autoconfirm — which GoTrue still has and which must stay right for the
- * day the shopper portal turns sign-up on. The project config itself is never changed for tests.
+ * explicit override of config.toml's `[auth]` settings. For behaviour the project config does
+ * not have — sign-up off (as before the shopper portal), autoconfirm — which GoTrue still has and
+ * which must stay right, and for a mailbox of its own. The project config itself is never changed
+ * for tests.
  */
 import { createServer } from 'node:net';
 import type { OutgoingMail, StackContext } from '../../src/context.ts';
