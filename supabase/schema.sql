@@ -2014,6 +2014,52 @@ comment on table public.saved_views is 'Named filters, sort and search of a list
 comment on column public.saved_views.state is 'The list''s URL state as a JSON object (search, filters, sort); validated by the app when applied.';
 comment on column public.saved_views.shared is 'true: every team member sees it in their list of views; only the owner may change or delete it.';
 
+create table public.shop_connections (
+  shop_id uuid not null,
+  auth_kind text not null,
+  client_id text,
+  secret_last4 text not null,
+  token_last4 text not null,
+  scopes text[] default '{}'::text[] not null,
+  token_expires_at timestamp with time zone,
+  token_renewed_at timestamp with time zone,
+  token_error text,
+  token_error_at timestamp with time zone,
+  webhook_url text not null,
+  webhooks jsonb default '{}'::jsonb not null,
+  webhooks_checked_at timestamp with time zone,
+  previous_secret_valid_until timestamp with time zone,
+  connected_by uuid,
+  connected_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint shop_connections_auth_kind CHECK ((auth_kind = ANY (ARRAY['client_credentials'::text, 'legacy_token'::text]))),
+  constraint shop_connections_client_id_for_grant CHECK (((auth_kind = 'client_credentials'::text) = (client_id IS NOT NULL))),
+  constraint shop_connections_client_id_length CHECK (((client_id IS NULL) OR ((length(client_id) >= 1) AND (length(client_id) <= 200)))),
+  constraint shop_connections_secret_last4 CHECK ((length(secret_last4) = 4)),
+  constraint shop_connections_token_error_length CHECK (((token_error IS NULL) OR (length(token_error) <= 1000))),
+  constraint shop_connections_token_last4 CHECK ((length(token_last4) = 4)),
+  constraint shop_connections_webhook_url_length CHECK (((length(webhook_url) >= 1) AND (length(webhook_url) <= 1000))),
+  constraint shop_connections_webhooks_object CHECK ((jsonb_typeof(webhooks) = 'object'::text)),
+  constraint shop_connections_connected_by_fkey FOREIGN KEY (connected_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint shop_connections_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_connections_pkey PRIMARY KEY (shop_id)
+);
+alter table public.shop_connections enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.shop_connections FOR EACH ROW EXECUTE FUNCTION private.record_audit('shop_id');
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_connections FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins read shop connections" on public.shop_connections
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant select on public.shop_connections to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_connections to service_role;
+comment on table public.shop_connections is 'How Cairn reaches each connected Shopify store (issue 11). Secrets and tokens are in Vault; only their last 4 characters are here. Admins read; the shopify-connect function writes through service-role functions.';
+comment on column public.shop_connections.auth_kind is 'client_credentials: a Dev Dashboard app, 24-hour tokens fetched with the client credentials grant. legacy_token: a legacy custom app''s static shpat_ token.';
+comment on column public.shop_connections.token_expires_at is 'When the current Admin API token ends (null: a legacy token that does not expire). Renewed 2 hours before.';
+comment on column public.shop_connections.token_error is 'Why the last token renewal failed (null once a renewal succeeds).';
+comment on column public.shop_connections.webhooks is 'Webhook subscriptions Cairn registered: topic (e.g. ORDERS_CREATE) → subscription id (gid://shopify/WebhookSubscription/…).';
+comment on column public.shop_connections.previous_secret_valid_until is 'After a secret rotation: until when webhooks signed with the previous secret are still accepted.';
+
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
   shop_id uuid not null,
@@ -3398,6 +3444,16 @@ end;
 $function$;
 comment on function private.drop_original_body_with_payload() is 'Trigger on webhook_deliveries: when the payload is rewritten (redaction), the verbatim original_body goes too.';
 
+CREATE OR REPLACE FUNCTION private.drop_shopify_secret(shop_id uuid, kind text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  delete from vault.secrets s where s.name = private.shopify_secret_name(shop_id, kind)
+$function$;
+comment on function private.drop_shopify_secret(shop_id uuid, kind text) is 'Removes a shop''s Shopify secret from Vault.';
+
 CREATE OR REPLACE FUNCTION private.edits_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -4218,6 +4274,26 @@ $function$;
 grant execute on function private.purge_webhook_deliveries(keep interval) to service_role;
 comment on function private.purge_webhook_deliveries(keep interval) is 'Deletes applied and ignored deliveries older than keep (30 days by default). Run daily by pg_cron.';
 
+CREATE OR REPLACE FUNCTION private.put_shopify_secret(shop_id uuid, kind text, secret text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  secret_name text := private.shopify_secret_name(shop_id, kind);
+  existing uuid;
+begin
+  select s.id into existing from vault.secrets s where s.name = secret_name;
+  if existing is null then
+    perform vault.create_secret(secret, secret_name, 'Shopify ' || kind || ' (issue 11)');
+  else
+    perform vault.update_secret(existing, secret, secret_name);
+  end if;
+end;
+$function$;
+comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
+
 CREATE OR REPLACE FUNCTION private.quiet_hours_end(at timestamp with time zone, zone text, starts time without time zone, ends time without time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -4540,6 +4616,23 @@ end;
 $function$;
 comment on function private.refuse_taken_customer_email() is 'BEFORE INSERT / UPDATE of customers.email, for team members who may write customers: a taken address is refused with 23505 "a customer with this email address already exists" and a hint to ask a manager, revealing nothing about the existing record.';
 
+CREATE OR REPLACE FUNCTION private.require_admin_actor(actor uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if actor is null or not exists (
+    select from public.team_members m
+    where m.user_id = actor and m.active and m.accepted_at is not null and m.role = 'admin'
+  ) then
+    raise exception 'only an admin can manage Shopify connections' using errcode = '42501';
+  end if;
+end;
+$function$;
+comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
+
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -4602,13 +4695,13 @@ CREATE OR REPLACE FUNCTION private.shop_webhook_secret(shop_domain text)
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select s.webhook_secret
+  select coalesce(private.shopify_secret(sh.id, 'client_secret'), s.webhook_secret)
   from public.shops sh
-  join private.shop_secrets s on s.shop_id = sh.id
+  left join private.shop_secrets s on s.shop_id = sh.id
   where sh.domain = lower(shop_domain) and sh.active
 $function$;
 grant execute on function private.shop_webhook_secret(shop_domain text) to service_role;
-comment on function private.shop_webhook_secret(shop_domain text) is 'The webhook secret of an active shop by its myshopify domain, or null. Service role only.';
+comment on function private.shop_webhook_secret(shop_domain text) is 'The webhook (and App Proxy) secret of an active shop by its myshopify domain: the connected app''s client secret from Vault, else the one set with set_shop_webhook_secret; null when unknown, inactive or not configured. Service role only.';
 
 CREATE OR REPLACE FUNCTION private.shopify_country(code text)
  RETURNS text
@@ -4652,6 +4745,26 @@ AS $function$
     then pg_catalog.regexp_replace(phone, '[\s().-]', '', 'g') end
 $function$;
 comment on function private.shopify_phone(phone text) is 'The phone in E.164 (what customers.phone accepts) after removing spaces and punctuation, else null.';
+
+CREATE OR REPLACE FUNCTION private.shopify_secret(shop_id uuid, kind text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select s.decrypted_secret from vault.decrypted_secrets s where s.name = private.shopify_secret_name(shop_id, kind)
+$function$;
+comment on function private.shopify_secret(shop_id uuid, kind text) is 'A shop''s Shopify secret from Vault, or null. Never granted to API roles.';
+
+CREATE OR REPLACE FUNCTION private.shopify_secret_name(shop_id uuid, kind text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select 'shopify:' || shop_id::text || ':' || kind
+$function$;
+comment on function private.shopify_secret_name(shop_id uuid, kind text) is 'The Vault name of a shop''s Shopify secret: client_secret, access_token or previous_secret.';
 
 CREATE OR REPLACE FUNCTION private.shopify_tags(tags jsonb)
  RETURNS text[]
@@ -6228,6 +6341,21 @@ grant execute on function public.set_shop_webhook_secret(shop_id uuid, secret te
 grant execute on function public.set_shop_webhook_secret(shop_id uuid, secret text) to service_role;
 comment on function public.set_shop_webhook_secret(shop_id uuid, secret text) is 'Write-only: admins (and the service role) set a shop''s webhook secret; nobody can read it back through the API.';
 
+CREATE OR REPLACE FUNCTION public.shop_previous_webhook_secret(shop_domain text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select private.shopify_secret(sh.id, 'previous_secret')
+  from public.shops sh
+  join public.shop_connections c on c.shop_id = sh.id
+  where sh.domain = lower(shop_domain) and sh.active and c.previous_secret_valid_until > now()
+$function$;
+grant execute on function public.shop_previous_webhook_secret(shop_domain text) to cairn_shopify_webhook;
+grant execute on function public.shop_previous_webhook_secret(shop_domain text) to service_role;
+comment on function public.shop_previous_webhook_secret(shop_domain text) is 'For the shopify-webhook function: the secret in use before a rotation, while its grace period runs; else null.';
+
 CREATE OR REPLACE FUNCTION public.shop_webhook_secret(shop_domain text)
  RETURNS text
  LANGUAGE sql
@@ -6239,6 +6367,207 @@ $function$;
 grant execute on function public.shop_webhook_secret(shop_domain text) to cairn_shopify_webhook;
 grant execute on function public.shop_webhook_secret(shop_domain text) to service_role;
 comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (its login cairn_shopify_webhook, and the service role): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
+
+CREATE OR REPLACE FUNCTION public.shopify_credentials(shop_id uuid)
+ RETURNS TABLE(domain text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select s.domain, c.auth_kind, c.client_id,
+    private.shopify_secret(c.shop_id, 'client_secret'), private.shopify_secret(c.shop_id, 'access_token'), c.token_expires_at
+  from public.shop_connections c join public.shops s on s.id = c.shop_id
+  where c.shop_id = shopify_credentials.shop_id
+$function$;
+grant execute on function public.shopify_credentials(shop_id uuid) to service_role;
+comment on function public.shopify_credentials(shop_id uuid) is 'For shopify-connect and the import (service role only): what it needs to call the shop''s Admin API.';
+
+CREATE OR REPLACE FUNCTION public.shopify_forget_connection(actor uuid, shop_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.require_admin_actor(actor);
+  perform private.drop_shopify_secret(shop_id, 'client_secret');
+  perform private.drop_shopify_secret(shop_id, 'access_token');
+  perform private.drop_shopify_secret(shop_id, 'previous_secret');
+  delete from private.shop_secrets s where s.shop_id = shopify_forget_connection.shop_id;
+  delete from public.shop_connections c where c.shop_id = shopify_forget_connection.shop_id;
+  -- The shop and its history stay; inactive, its webhooks are refused.
+  update public.shops s set active = false, webhook_secret_set_at = null where s.id = shopify_forget_connection.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_forget_connection(actor uuid, shop_id uuid) to service_role;
+comment on function public.shopify_forget_connection(actor uuid, shop_id uuid) is 'Disconnect, after the webhooks were unregistered: removes the shop''s secrets and connection and deactivates the shop (its customers and orders stay).';
+
+CREATE OR REPLACE FUNCTION public.shopify_may_manage()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select (select private.is_admin())
+$function$;
+grant execute on function public.shopify_may_manage() to authenticated;
+grant execute on function public.shopify_may_manage() to service_role;
+comment on function public.shopify_may_manage() is 'Whether the caller may connect, repair, rotate and disconnect Shopify stores: an admin (with MFA where required).';
+
+CREATE OR REPLACE FUNCTION public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.put_shopify_secret(shop_id, 'access_token', access_token);
+  update public.shop_connections c set
+    token_last4 = right(access_token, 4), token_expires_at = shopify_record_token.token_expires_at,
+    token_renewed_at = now(), token_error = null, token_error_at = null
+  where c.shop_id = shopify_record_token.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone) to service_role;
+comment on function public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone) is 'A renewed Admin API token (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_record_token_failure(shop_id uuid, reason text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
+  where c.shop_id = shopify_record_token_failure.shop_id
+$function$;
+grant execute on function public.shopify_record_token_failure(shop_id uuid, reason text) to service_role;
+comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it.';
+
+CREATE OR REPLACE FUNCTION public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.require_admin_actor(actor);
+  update public.shop_connections c set webhooks = shopify_record_webhooks.webhooks, webhooks_checked_at = now()
+  where c.shop_id = shopify_record_webhooks.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb) to service_role;
+comment on function public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb) is 'The webhook subscriptions registered for a shop (service role, on behalf of an admin).';
+
+CREATE OR REPLACE FUNCTION public.shopify_rotate_secret(actor uuid, shop_id uuid, client_secret text, grace interval DEFAULT '24:00:00'::interval)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  old_secret text;
+begin
+  perform private.require_admin_actor(actor);
+  if client_secret is null or length(client_secret) < 16 or length(client_secret) > 500 then
+    raise exception 'a client secret must be 16 to 500 characters' using errcode = '22023';
+  end if;
+  if grace < interval '0' or grace > interval '7 days' then
+    raise exception 'the grace period must be between 0 and 7 days' using errcode = '22023';
+  end if;
+  old_secret := private.shopify_secret(shop_id, 'client_secret');
+  if old_secret is null then
+    raise exception 'shop % is not connected', shop_id using errcode = 'P0002';
+  end if;
+  if old_secret = client_secret then
+    return;
+  end if;
+  perform private.put_shopify_secret(shop_id, 'previous_secret', old_secret);
+  perform private.put_shopify_secret(shop_id, 'client_secret', client_secret);
+  update public.shop_connections c set secret_last4 = right(client_secret, 4), previous_secret_valid_until = now() + grace
+  where c.shop_id = shopify_rotate_secret.shop_id;
+  update public.shops s set webhook_secret_set_at = now() where s.id = shopify_rotate_secret.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_rotate_secret(actor uuid, shop_id uuid, client_secret text, grace interval) to service_role;
+comment on function public.shopify_rotate_secret(actor uuid, shop_id uuid, client_secret text, grace interval) is 'Replaces a shop''s client secret (service role, on behalf of an admin, after the new secret obtained a token); webhooks signed with the old one are accepted for the grace period.';
+
+CREATE OR REPLACE FUNCTION public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  the_shop uuid;
+  old_secret text;
+begin
+  perform private.require_admin_actor(actor);
+  if client_secret is null or length(client_secret) < 16 or length(client_secret) > 500 then
+    raise exception 'a client secret must be 16 to 500 characters' using errcode = '22023';
+  end if;
+  if access_token is null or length(access_token) < 8 or length(access_token) > 500 then
+    raise exception 'an access token must be 8 to 500 characters' using errcode = '22023';
+  end if;
+
+  insert into public.shops (name, domain, currency, timezone)
+  values (
+    left(btrim(shop_name), 200),
+    lower(shopify_save_connection.domain),
+    coalesce((select c.code from public.currencies c where c.code = shopify_save_connection.currency), 'EUR'),
+    case when private.is_time_zone(shopify_save_connection.timezone) then shopify_save_connection.timezone else 'UTC' end
+  )
+  on conflict on constraint shops_domain_key do update set active = true
+  returning id into the_shop;
+
+  old_secret := private.shopify_secret(the_shop, 'client_secret');
+  if old_secret is not null and old_secret <> client_secret then
+    -- Reconnecting with a new secret is a rotation: the old one stays valid for a day.
+    perform private.put_shopify_secret(the_shop, 'previous_secret', old_secret);
+  end if;
+  perform private.put_shopify_secret(the_shop, 'client_secret', client_secret);
+  perform private.put_shopify_secret(the_shop, 'access_token', access_token);
+
+  insert into public.shop_connections as c (
+    shop_id, auth_kind, client_id, secret_last4, token_last4, scopes, token_expires_at, token_renewed_at,
+    webhook_url, connected_by, previous_secret_valid_until
+  ) values (
+    the_shop, shopify_save_connection.auth_kind, shopify_save_connection.client_id, right(client_secret, 4),
+    right(access_token, 4), coalesce(shopify_save_connection.scopes, '{}'), shopify_save_connection.token_expires_at, now(),
+    shopify_save_connection.webhook_url, actor,
+    case when old_secret is not null and old_secret <> client_secret then now() + interval '24 hours' end
+  )
+  on conflict (shop_id) do update set
+    auth_kind = excluded.auth_kind,
+    client_id = excluded.client_id,
+    secret_last4 = excluded.secret_last4,
+    token_last4 = excluded.token_last4,
+    scopes = excluded.scopes,
+    token_expires_at = excluded.token_expires_at,
+    token_renewed_at = excluded.token_renewed_at,
+    token_error = null,
+    token_error_at = null,
+    webhook_url = excluded.webhook_url,
+    connected_by = excluded.connected_by,
+    connected_at = now(),
+    previous_secret_valid_until = coalesce(excluded.previous_secret_valid_until, c.previous_secret_valid_until);
+  update public.shops s set webhook_secret_set_at = now() where s.id = the_shop;
+  return the_shop;
+end;
+$function$;
+grant execute on function public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text) to service_role;
+comment on function public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text) is 'For shopify-connect (service role), after the credentials answered the shop query: creates or reactivates the shop, keeps the secret and token in Vault and the connection row. Raises 42501 unless actor is an admin. A changed secret starts a 24-hour grace period for the old one.';
+
+CREATE OR REPLACE FUNCTION public.shopify_tokens_to_renew()
+ RETURNS TABLE(shop_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.shop_id from public.shop_connections c
+  where c.auth_kind = 'client_credentials' and c.token_expires_at < now() + interval '2 hours'
+$function$;
+grant execute on function public.shopify_tokens_to_renew() to service_role;
+comment on function public.shopify_tokens_to_renew() is 'Connections whose 24-hour token ends within 2 hours (service role only).';
 
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)
@@ -6344,6 +6673,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.purge_webhook_deliveries()
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job shopify-token-renewal (*/30 * * * *)
+-- select private.call_scheduled_function('shopify-token-renewal', 'shopify-connect', '{"action":"renew"}')
 
 -- vault secrets (names only)
 --   anon_key

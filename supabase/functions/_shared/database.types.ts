@@ -951,6 +951,26 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
+                },"shop_connections": {
+                  Row: {
+                    "auth_kind": string,"client_id": string | null,"connected_at": string,"connected_by": string | null,"previous_secret_valid_until": string | null,"scopes": (string)[],"secret_last4": string,"shop_id": string,"token_error": string | null,"token_error_at": string | null,"token_expires_at": string | null,"token_last4": string,"token_renewed_at": string | null,"updated_at": string,"webhook_url": string,"webhooks": NonNullable<Json>,"webhooks_checked_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth_kind": string,"client_id"?: string | null,"connected_at"?: string,"connected_by"?: string | null,"previous_secret_valid_until"?: string | null,"scopes"?: (string)[],"secret_last4": string,"shop_id": string,"token_error"?: string | null,"token_error_at"?: string | null,"token_expires_at"?: string | null,"token_last4": string,"token_renewed_at"?: string | null,"updated_at"?: string,"webhook_url": string,"webhooks"?: NonNullable<Json>,"webhooks_checked_at"?: string | null
+                  }
+                  Update: {
+                    "auth_kind"?: string,"client_id"?: string | null,"connected_at"?: string,"connected_by"?: string | null,"previous_secret_valid_until"?: string | null,"scopes"?: (string)[],"secret_last4"?: string,"shop_id"?: string,"token_error"?: string | null,"token_error_at"?: string | null,"token_expires_at"?: string | null,"token_last4"?: string,"token_renewed_at"?: string | null,"updated_at"?: string,"webhook_url"?: string,"webhooks"?: NonNullable<Json>,"webhooks_checked_at"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_connections_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: true
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"shopify_privacy_requests": {
                   Row: {
                     "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
@@ -1384,8 +1404,42 @@ isOneToOne: false
 "set_shop_webhook_secret":
 { Args: { "secret": string,"shop_id": string }; Returns: undefined
                            },
+"shop_previous_webhook_secret":
+{ Args: { "shop_domain": string }; Returns: string
+                           },
 "shop_webhook_secret":
 { Args: { "shop_domain": string }; Returns: string
+                           },
+"shopify_credentials":
+{ Args: { "shop_id": string }; Returns: {
+              "access_token": string,"auth_kind": string,"client_id": string,"client_secret": string,"domain": string,"token_expires_at": string
+            }[]
+                           },
+"shopify_forget_connection":
+{ Args: { "actor": string,"shop_id": string }; Returns: undefined
+                           },
+"shopify_may_manage":
+{ Args: Record<PropertyKey, never>; Returns: boolean
+                           },
+"shopify_record_token":
+{ Args: { "access_token": string,"shop_id": string,"token_expires_at": string }; Returns: undefined
+                           },
+"shopify_record_token_failure":
+{ Args: { "reason": string,"shop_id": string }; Returns: undefined
+                           },
+"shopify_record_webhooks":
+{ Args: { "actor": string,"shop_id": string,"webhooks": Json }; Returns: undefined
+                           },
+"shopify_rotate_secret":
+{ Args: { "actor": string,"client_secret": string,"grace"?: string,"shop_id": string }; Returns: undefined
+                           },
+"shopify_save_connection":
+{ Args: { "access_token": string,"actor": string,"auth_kind": string,"client_id": string,"client_secret": string,"currency": string,"domain": string,"scopes": (string)[],"shop_name": string,"timezone": string,"token_expires_at": string,"webhook_url": string }; Returns: string
+                           },
+"shopify_tokens_to_renew":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "shop_id": string
+            }[]
                            },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {

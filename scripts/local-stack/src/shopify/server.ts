@@ -12,8 +12,10 @@
  *   GET  /_emulator/shops/:shop                 the shop, its subscriptions and recent deliveries
  *   PUT  /_emulator/shops/:shop/size            { customers, products, orders } (regenerates data)
  *   PUT  /_emulator/shops/:shop/throttle        { maximumAvailable, restoreRate }
+ *   PUT  /_emulator/shops/:shop/apps/:clientId  { clientSecret } the app's secret rotated in the Dev Dashboard
  *   POST /_emulator/shops/:shop/changes         { kind, id, patch, topic? } change a record, send its webhook
  *   POST /_emulator/shops/:shop/webhooks        { topic, kind, id } send a record's webhook
+ *   POST /_emulator/shops                       { name? } a new shop (random domain) with its own apps
  *   POST /_emulator/clock                       { advanceSeconds } move the emulator's clock
  *   POST /_emulator/reset                       forget tokens, subscriptions, operations and changes
  */
@@ -777,6 +779,34 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
       save();
       return sendJson(res, 200, { now: new Date(now()).toISOString() });
     }
+    if (req.method === 'POST' && parts[0] === 'shops' && parts.length === 1) {
+      const body = await read();
+      const label = `shop-${randomBytes(4).toString('hex')}`;
+      const domain = `${label}.myshopify.com`;
+      const apps: EmulatorApp[] = [
+        { clientId: `${label}-client-id`, clientSecret: randomBytes(20).toString('hex'), scopes: DEMO_APPS[0].scopes },
+        {
+          clientId: `${label}-recent-client-id`,
+          clientSecret: randomBytes(20).toString('hex'),
+          scopes: DEMO_APPS[1].scopes,
+        },
+        {
+          clientId: `${label}-legacy-api-key`,
+          clientSecret: randomBytes(20).toString('hex'),
+          scopes: DEMO_APPS[0].scopes,
+          legacyToken: `shpat_${randomBytes(16).toString('hex')}`,
+        },
+      ];
+      state.shops[domain] = {
+        ...freshState().shops[DEMO_SHOP_DOMAIN],
+        domain,
+        name: typeof body.name === 'string' ? body.name : `Test shop ${label}`,
+        size: { customers: 20, products: 5, orders: 60 },
+        apps,
+      };
+      save();
+      return sendJson(res, 200, { domain, apps });
+    }
     const shop = parts[0] === 'shops' ? state.shops[parts[1] ?? ''] : undefined;
     if (!shop) return sendJson(res, 404, { error: 'unknown shop' });
     const action = parts[2];
@@ -801,6 +831,15 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
       data.delete(shop.domain);
       save();
       return sendJson(res, 200, { size: shop.size });
+    }
+    if (req.method === 'PUT' && action === 'apps') {
+      const app = shop.apps.find((a) => a.clientId === parts[3]);
+      const body = await read();
+      if (!app || typeof body.clientSecret !== 'string' || body.clientSecret.length < 16)
+        return sendJson(res, 400, { error: 'unknown app, or clientSecret shorter than 16 characters' });
+      app.clientSecret = body.clientSecret;
+      save();
+      return sendJson(res, 200, { clientId: app.clientId });
     }
     if (req.method === 'PUT' && action === 'throttle') {
       const body = await read();
