@@ -69,7 +69,7 @@ const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shel
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
-const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings', 'integrations']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 
 /** The signed-in pages inside the shell, most specific first (the order `preloadRoute` matches in). */

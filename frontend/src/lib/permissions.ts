@@ -59,6 +59,8 @@ export const PERMISSIONS = {
   editWorkspace: { table: 'workspace_settings', verbs: ['U'], reach: ADMIN_ONLY },
   /** The scheduled jobs page (pg_cron runs and their answers). */
   viewJobHealth: { table: 'job_health()', verbs: ['X'], reach: ADMIN_ONLY },
+  /** Settings → Integrations: connected Shopify stores (connecting goes through shopify-connect). */
+  manageIntegrations: { table: 'shop_connections', verbs: ['S'], reach: ADMIN_ONLY },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

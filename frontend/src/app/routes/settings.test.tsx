@@ -53,7 +53,16 @@ describe('SettingsRoute', () => {
 
   it('shows an admin a card for every settings page', async () => {
     renderAt('/settings', 'admin');
-    expect(await cardNames()).toEqual(['Profile', 'Team', 'Tags', 'Custom fields', 'Workspace', 'Scheduled jobs']);
+    expect(await cardNames()).toEqual([
+      'Profile',
+      'Team',
+      'Tags',
+      'Custom fields',
+      'Workspace',
+      'Scheduled jobs',
+      'Integrations',
+    ]);
+    expect(screen.getByRole('link', { name: /Integrations/ })).toHaveAttribute('href', '/settings/integrations');
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });
 

@@ -4,6 +4,7 @@ import {
   Clock,
   Coins,
   ListPlus,
+  Store,
   Tags,
   UserRound,
   Users,
@@ -17,6 +18,7 @@ import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { CustomFieldsSettings } from '@/features/settings/components/custom-fields-settings.tsx';
 import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
+import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { can, type Capability } from '@/lib/permissions.ts';
@@ -26,7 +28,7 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team' | 'tags' | 'customFields' | 'workspace' | 'scheduledJobs';
+type PageId = 'team' | 'tags' | 'customFields' | 'workspace' | 'scheduledJobs' | 'integrations';
 
 interface SettingsPage {
   id: PageId;
@@ -37,6 +39,8 @@ interface SettingsPage {
    * enforces the rules; this only avoids offering a page of refusals.
    */
   capability: Capability | null;
+  /** The namespace of its title and summary (`pages.<id>.…` in settings, else `page.…` there). */
+  namespace?: 'integrations';
 }
 
 const PAGES: SettingsPage[] = [
@@ -45,7 +49,18 @@ const PAGES: SettingsPage[] = [
   { id: 'customFields', path: 'custom-fields', icon: ListPlus, capability: 'manageCustomFields' },
   { id: 'workspace', path: 'workspace', icon: Coins, capability: 'editWorkspace' },
   { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, capability: 'viewJobHealth' },
+  {
+    id: 'integrations',
+    path: 'integrations',
+    icon: Store,
+    capability: 'manageIntegrations',
+    namespace: 'integrations',
+  },
 ];
+
+/** A page's title or summary, from its own namespace when it has one. */
+const pageText = (page: SettingsPage, part: 'title' | 'summary') =>
+  page.namespace ? `${page.namespace}:page.${part}` : `pages.${page.id}.${part}`;
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
   page !== undefined && (page.capability === null || can(viewer, page.capability));
@@ -60,6 +75,7 @@ export function SettingsRoute() {
       <Route path="custom-fields" element={<SettingsSubpage id="customFields" />} />
       <Route path="workspace" element={<SettingsSubpage id="workspace" />} />
       <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
+      <Route path="integrations" element={<SettingsSubpage id="integrations" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -108,8 +124,8 @@ function SettingsIndex() {
             key={page.id}
             to={`/settings/${page.path}`}
             icon={page.icon}
-            title={t(`pages.${page.id}.title`)}
-            summary={t(`pages.${page.id}.summary`)}
+            title={t(pageText(page, 'title'))}
+            summary={t(pageText(page, 'summary'))}
           />
         ))}
       </ul>
@@ -124,6 +140,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   customFields: () => <CustomFieldsSettings />,
   workspace: () => <WorkspaceSettings />,
   scheduledJobs: () => <ScheduledJobsSettings />,
+  integrations: () => <IntegrationsSettings />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {
@@ -131,7 +148,7 @@ function SettingsSubpage({ id }: { id: PageId }) {
   const viewer = useViewer();
   const page = PAGES.find((candidate) => candidate.id === id);
   return (
-    <SectionPage title={t(`pages.${id}.title`)}>
+    <SectionPage title={page ? t(pageText(page, 'title')) : ''}>
       <Link to="/settings" className="settings-back">
         <ChevronLeft aria-hidden="true" size={16} />
         {t('backToSettings')}
