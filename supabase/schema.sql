@@ -2060,6 +2060,68 @@ comment on column public.shop_connections.token_error is 'Why the last token ren
 comment on column public.shop_connections.webhooks is 'Webhook subscriptions Cairn registered: topic (e.g. ORDERS_CREATE) → subscription id (gid://shopify/WebhookSubscription/…).';
 comment on column public.shop_connections.previous_secret_valid_until is 'After a secret rotation: until when webhooks signed with the previous secret are still accepted.';
 
+create table public.shop_import_errors (
+  id bigint generated always as identity,
+  import_id uuid not null,
+  phase text not null,
+  shopify_id text,
+  reason text not null,
+  created_at timestamp with time zone default now() not null,
+  constraint shop_import_errors_reason_length CHECK ((length(reason) <= 2000)),
+  constraint shop_import_errors_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.shop_imports(id) ON DELETE CASCADE,
+  constraint shop_import_errors_pkey PRIMARY KEY (id)
+);
+alter table public.shop_import_errors enable row level security;
+CREATE INDEX shop_import_errors_import_idx ON public.shop_import_errors USING btree (import_id, id);
+create policy "admins read shop import errors" on public.shop_import_errors
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant select on public.shop_import_errors to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_import_errors to service_role;
+comment on table public.shop_import_errors is 'JSONL rows an import could not apply: the offending Shopify id and why (downloadable as CSV).';
+
+create table public.shop_imports (
+  id uuid default gen_random_uuid() not null,
+  shop_id uuid not null,
+  status text default 'running'::text not null,
+  phase text default 'customers'::text not null,
+  bulk_operation_id text,
+  bulk_url text,
+  byte_offset bigint default 0 not null,
+  phase_total bigint,
+  rows_done bigint default 0 not null,
+  rows_failed bigint default 0 not null,
+  rows_total bigint,
+  chunks bigint default 0 not null,
+  leased_until timestamp with time zone,
+  last_error text,
+  requested_by uuid,
+  started_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  updated_at timestamp with time zone default now() not null,
+  constraint shop_imports_last_error_length CHECK (((last_error IS NULL) OR (length(last_error) <= 2000))),
+  constraint shop_imports_offset_not_negative CHECK ((byte_offset >= 0)),
+  constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'orders'::text, 'done'::text]))),
+  constraint shop_imports_status CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'failed'::text, 'canceled'::text]))),
+  constraint shop_imports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint shop_imports_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_imports_pkey PRIMARY KEY (id)
+);
+alter table public.shop_imports enable row level security;
+CREATE UNIQUE INDEX shop_imports_one_running ON public.shop_imports USING btree (shop_id) WHERE (status = 'running'::text);
+CREATE INDEX shop_imports_shop_idx ON public.shop_imports USING btree (shop_id, started_at DESC);
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_imports FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins read shop imports" on public.shop_imports
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant select on public.shop_imports to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_imports to service_role;
+comment on table public.shop_imports is 'Shopify history imports (issue 11): phase, bulk operation, JSONL offset applied, progress and outcome. Admins read; the shopify-import function writes through service-role functions.';
+comment on column public.shop_imports.byte_offset is 'Bytes of the phase''s JSONL file applied so far; always at the start of a root object''s line.';
+comment on column public.shop_imports.rows_done is 'Root rows applied (customers, products, orders), all phases.';
+
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
   shop_id uuid not null,
@@ -4616,6 +4678,22 @@ end;
 $function$;
 comment on function private.refuse_taken_customer_email() is 'BEFORE INSERT / UPDATE of customers.email, for team members who may write customers: a taken address is refused with 23505 "a customer with this email address already exists" and a hint to ask a manager, revealing nothing about the existing record.';
 
+CREATE OR REPLACE FUNCTION private.request_next_import_chunk()
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.call_scheduled_function('shopify-import-next', 'shopify-import', '{}');
+exception when others then
+  -- Vault not configured (yet): the every-minute schedule still drives the import, and
+  -- job_health shows why its calls fail.
+  null;
+end;
+$function$;
+comment on function private.request_next_import_chunk() is 'Asks (pg_net, sent after commit) for the next import chunk at once; never fails the caller.';
+
 CREATE OR REPLACE FUNCTION private.require_admin_actor(actor uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -6402,6 +6480,101 @@ $function$;
 grant execute on function public.shopify_forget_connection(actor uuid, shop_id uuid) to service_role;
 comment on function public.shopify_forget_connection(actor uuid, shop_id uuid) is 'Disconnect, after the webhooks were unregistered: removes the shop''s secrets and connection and deactivates the shop (its customers and orders stay).';
 
+CREATE OR REPLACE FUNCTION public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  imp public.shop_imports;
+  item jsonb;
+  applied integer := 0;
+  failed integer := 0;
+begin
+  select * into imp from public.shop_imports i where i.id = shopify_import_apply_chunk.import_id for update;
+  if imp.id is null or imp.status <> 'running' then
+    return jsonb_build_object('status', 'not_running');
+  end if;
+  if imp.byte_offset <> from_offset then
+    -- A chunk already applied (a retry, an overlapping call): nothing happens twice.
+    return jsonb_build_object('status', 'stale', 'byte_offset', imp.byte_offset);
+  end if;
+  perform set_config('cairn.change_source', 'shopify', true);
+  for item in select value from jsonb_array_elements(records) loop
+    begin
+      perform private.apply_shopify_record(imp.shop_id, item -> 'mapped', (item ->> 'version')::timestamptz, null);
+      applied := applied + 1;
+    exception when others then
+      failed := failed + 1;
+      insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
+      values (imp.id, imp.phase, item ->> 'shopify_id', left(sqlerrm, 2000));
+    end;
+  end loop;
+  insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
+  select imp.id, imp.phase, f ->> 'shopify_id', left(f ->> 'reason', 2000) from jsonb_array_elements(failures) f;
+  failed := failed + jsonb_array_length(failures);
+  update public.shop_imports i set
+    byte_offset = to_offset,
+    rows_done = i.rows_done + roots,
+    rows_failed = i.rows_failed + failed,
+    chunks = i.chunks + 1
+  where i.id = imp.id;
+  -- The next chunk at once, after this one commits (pg_net sends after commit).
+  perform private.request_next_import_chunk();
+  return jsonb_build_object('status', 'applied', 'applied', applied, 'failed', failed);
+end;
+$function$;
+grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
+comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import (records mapped by the webhook''s parsers) through private.apply_shopify_record, whole or not at all, only if it starts at the import''s offset; failures per row are recorded and skipped. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_claim()
+ RETURNS SETOF public.shop_imports
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.shop_imports i set leased_until = now() + interval '2 minutes'
+  where i.id = (
+    select j.id from public.shop_imports j
+    where j.status = 'running' and (j.leased_until is null or j.leased_until < now())
+    order by j.updated_at
+    limit 1
+    for update skip locked
+  )
+  returning i.*
+$function$;
+grant execute on function public.shopify_import_claim() to service_role;
+comment on function public.shopify_import_claim() is 'The next running import whose lease is free, leased for 2 minutes (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.shop_imports i set
+    phase = coalesce(shopify_import_progress.phase, i.phase),
+    bulk_operation_id = case when shopify_import_progress.phase is not null then shopify_import_progress.bulk_operation_id
+                             else coalesce(shopify_import_progress.bulk_operation_id, i.bulk_operation_id) end,
+    bulk_url = case when shopify_import_progress.phase is not null then shopify_import_progress.bulk_url
+                    else coalesce(shopify_import_progress.bulk_url, i.bulk_url) end,
+    phase_total = case when shopify_import_progress.phase is not null then shopify_import_progress.phase_total
+                       else coalesce(shopify_import_progress.phase_total, i.phase_total) end,
+    rows_total = case when shopify_import_progress.phase_total is not null and shopify_import_progress.phase is null
+                      then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
+    byte_offset = case when reset_offset then 0 else i.byte_offset end,
+    status = coalesce(shopify_import_progress.status, i.status),
+    last_error = coalesce(left(shopify_import_progress.last_error, 2000), i.last_error),
+    finished_at = case when shopify_import_progress.status in ('completed', 'failed', 'canceled') then now() else i.finished_at end,
+    leased_until = case when release then null else i.leased_until end
+  where i.id = shopify_import_progress.import_id;
+end;
+$function$;
+grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) to service_role;
+comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) is 'Records an import''s phase, bulk operation, totals and outcome (service role only).';
+
 CREATE OR REPLACE FUNCTION public.shopify_may_manage()
  RETURNS boolean
  LANGUAGE sql
@@ -6557,6 +6730,33 @@ $function$;
 grant execute on function public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text) to service_role;
 comment on function public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text) is 'For shopify-connect (service role), after the credentials answered the shop query: creates or reactivates the shop, keeps the secret and token in Vault and the connection row. Raises 42501 unless actor is an admin. A changed secret starts a 24-hour grace period for the old one.';
 
+CREATE OR REPLACE FUNCTION public.shopify_start_import(actor uuid, shop_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  the_import uuid;
+begin
+  perform private.require_admin_actor(actor);
+  if not exists (select from public.shop_connections c where c.shop_id = shopify_start_import.shop_id) then
+    raise exception 'shop % is not connected', shop_id using errcode = 'P0002';
+  end if;
+  select i.id into the_import from public.shop_imports i
+  where i.shop_id = shopify_start_import.shop_id and i.status = 'running';
+  if the_import is not null then
+    return the_import;
+  end if;
+  insert into public.shop_imports (shop_id, requested_by) values (shopify_start_import.shop_id, actor)
+  returning id into the_import;
+  perform private.request_next_import_chunk();
+  return the_import;
+end;
+$function$;
+grant execute on function public.shopify_start_import(actor uuid, shop_id uuid) to service_role;
+comment on function public.shopify_start_import(actor uuid, shop_id uuid) is 'Queues a history import of a connected shop (service role, on behalf of an admin); answers the running one if there is one.';
+
 CREATE OR REPLACE FUNCTION public.shopify_tokens_to_renew()
  RETURNS TABLE(shop_id uuid)
  LANGUAGE sql
@@ -6663,6 +6863,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 --   public.customers
 --   public.notifications
 --   public.orders
+--   public.shop_connections
+--   public.shop_imports
 
 -- storage buckets
 --   attachments: public=false, file_size_limit=none, mime=any
@@ -6673,6 +6875,9 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.purge_webhook_deliveries()
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job shopify-import (* * * * *)
+-- select private.call_scheduled_function('shopify-import', 'shopify-import', '{}')
+--     where exists (select from public.shop_imports where status = 'running')
 -- cron job shopify-token-renewal (*/30 * * * *)
 -- select private.call_scheduled_function('shopify-token-renewal', 'shopify-connect', '{"action":"renew"}')
 

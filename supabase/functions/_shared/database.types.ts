@@ -971,6 +971,46 @@ isOneToOne: true
       referencedColumns: ["id"]
     }
                   ]
+                },"shop_import_errors": {
+                  Row: {
+                    "created_at": string,"id": number,"import_id": string,"phase": string,"reason": string,"shopify_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"import_id": string,"phase": string,"reason": string,"shopify_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"import_id"?: string,"phase"?: string,"reason"?: string,"shopify_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_import_errors_import_id_fkey"
+      columns: ["import_id"]
+isOneToOne: false
+      referencedRelation: "shop_imports"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shop_imports": {
+                  Row: {
+                    "bulk_operation_id": string | null,"bulk_url": string | null,"byte_offset": number,"chunks": number,"finished_at": string | null,"id": string,"last_error": string | null,"leased_until": string | null,"phase": string,"phase_total": number | null,"requested_by": string | null,"rows_done": number,"rows_failed": number,"rows_total": number | null,"shop_id": string,"started_at": string,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_total"?: number | null,"shop_id": string,"started_at"?: string,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_total"?: number | null,"shop_id"?: string,"started_at"?: string,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_imports_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"shopify_privacy_requests": {
                   Row: {
                     "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
@@ -1418,6 +1458,39 @@ isOneToOne: false
 "shopify_forget_connection":
 { Args: { "actor": string,"shop_id": string }; Returns: undefined
                            },
+"shopify_import_apply_chunk":
+{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
+                           },
+"shopify_import_claim":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "bulk_operation_id": string | null,
+"bulk_url": string | null,
+"byte_offset": number,
+"chunks": number,
+"finished_at": string | null,
+"id": string,
+"last_error": string | null,
+"leased_until": string | null,
+"phase": string,
+"phase_total": number | null,
+"requested_by": string | null,
+"rows_done": number,
+"rows_failed": number,
+"rows_total": number | null,
+"shop_id": string,
+"started_at": string,
+"status": string,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "shop_imports"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"shopify_import_progress":
+{ Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"import_id": string,"last_error"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: undefined
+                           },
 "shopify_may_manage":
 { Args: Record<PropertyKey, never>; Returns: boolean
                            },
@@ -1435,6 +1508,9 @@ isOneToOne: false
                            },
 "shopify_save_connection":
 { Args: { "access_token": string,"actor": string,"auth_kind": string,"client_id": string,"client_secret": string,"currency": string,"domain": string,"scopes": (string)[],"shop_name": string,"timezone": string,"token_expires_at": string,"webhook_url": string }; Returns: string
+                           },
+"shopify_start_import":
+{ Args: { "actor": string,"shop_id": string }; Returns: string
                            },
 "shopify_tokens_to_renew":
 { Args: Record<PropertyKey, never>; Returns: {

@@ -29,6 +29,7 @@ export function connectPorts(db: Db): ConnectPorts {
     rotateSecret: (actor, shopId, clientSecret) =>
       call(db, 'shopify_rotate_secret', { actor, shop_id: shopId, client_secret: clientSecret }),
     forget: (actor, shopId) => call(db, 'shopify_forget_connection', { actor, shop_id: shopId }),
+    startImport: (actor, shopId) => call<string>(db, 'shopify_start_import', { actor, shop_id: shopId }),
     async tokensToRenew() {
       const rows = await call<Array<{ shop_id: string }>>(db, 'shopify_tokens_to_renew', {});
       return rows.map((row) => row.shop_id);

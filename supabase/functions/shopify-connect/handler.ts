@@ -57,6 +57,8 @@ export interface ConnectPorts {
   rotateSecret(actor: string, shopId: string, clientSecret: string): Promise<void>;
   forget(actor: string, shopId: string): Promise<void>;
   tokensToRenew(): Promise<string[]>;
+  /** Queues a history import (or answers the running one). */
+  startImport(actor: string, shopId: string): Promise<string>;
 }
 
 export interface ConnectCaller {
@@ -84,6 +86,7 @@ const requestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('repair'), shop_id: shopId }),
   z.object({ action: z.literal('rotate'), shop_id: shopId, client_secret: secret }),
   z.object({ action: z.literal('disconnect'), shop_id: shopId }),
+  z.object({ action: z.literal('import'), shop_id: shopId }),
   z.object({ action: z.literal('renew') }),
 ]);
 type ConnectRequest = z.output<typeof requestSchema>;
@@ -159,8 +162,11 @@ async function connect(body: Extract<ConnectRequest, { action: 'connect' }>, act
   });
   const { webhooks, failures } = await ensureSubscriptions(origin, accessToken, uri);
   await deps.ports.recordWebhooks(actor, shop, webhooks);
+  // The store's history comes in at once (resumable, in chunks the database schedules).
+  const importId = await deps.ports.startImport(actor, shop);
   return jsonResponse({
     shop_id: shop,
+    import_id: importId,
     name: facts.name,
     currency: facts.currencyCode,
     timezone: facts.ianaTimezone,
@@ -216,6 +222,8 @@ export async function handleShopifyConnect(req: Request, deps: ConnectDeps): Pro
     if (request.action === 'connect') return await connect(request, actor, deps);
     const creds = await deps.ports.credentials(request.shop_id);
     if (!creds) return fail('not_found', 'This shop is not connected');
+    if (request.action === 'import')
+      return jsonResponse({ import_id: await deps.ports.startImport(actor, request.shop_id) });
     const origin = adminOrigin(creds.domain, deps.env);
     if (request.action === 'repair') {
       const { webhooks, failures } = await ensureSubscriptions(

@@ -15,7 +15,7 @@
  *   PUT  /_emulator/shops/:shop/apps/:clientId  { clientSecret } the app's secret rotated in the Dev Dashboard
  *   POST /_emulator/shops/:shop/changes         { kind, id, patch, topic? } change a record, send its webhook
  *   POST /_emulator/shops/:shop/webhooks        { topic, kind, id } send a record's webhook
- *   POST /_emulator/shops                       { name? } a new shop (random domain) with its own apps
+ *   POST /_emulator/shops                       { name?, size?, anchorMs? } a new shop (random domain) with its own apps
  *   POST /_emulator/clock                       { advanceSeconds } move the emulator's clock
  *   POST /_emulator/reset                       forget tokens, subscriptions, operations and changes
  */
@@ -57,6 +57,7 @@ import {
   orderPayload,
   productObject,
   productPayload,
+  refundPayload,
   ShopData,
   type ShopSize,
 } from './shop-data.ts';
@@ -228,13 +229,14 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
     return sent;
   }
 
-  function recordPayload(shop: ShopState, kind: string, id: number): { payload: unknown } | null {
+  function recordPayload(shop: ShopState, kind: string, id: number, topic?: string): { payload: unknown } | null {
     const shopRecords = shopData(shop);
     if (kind !== 'customer' && kind !== 'product' && kind !== 'order') return null;
     const index = shopRecords.indexOf(kind, id);
     if (index < 0) return null;
     if (kind === 'customer') return { payload: customerPayload(shopRecords.customer(index)) };
     if (kind === 'product') return { payload: productPayload(shopRecords.product(index)) };
+    if (topic === 'REFUNDS_CREATE') return { payload: refundPayload(shopRecords.order(index)) };
     return { payload: orderPayload(shopRecords.order(index)) };
   }
 
@@ -801,7 +803,9 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
         ...freshState().shops[DEMO_SHOP_DOMAIN],
         domain,
         name: typeof body.name === 'string' ? body.name : `Test shop ${label}`,
-        size: { customers: 20, products: 5, orders: 60 },
+        size: { customers: 20, products: 5, orders: 60, ...(body.size as Partial<ShopSize> | undefined) },
+        // Two shops with one anchor hold the same records (but their own customers' emails).
+        anchorMs: typeof body.anchorMs === 'number' ? body.anchorMs : Math.floor(Date.now() / 1000) * 1000,
         apps,
       };
       save();
@@ -872,7 +876,7 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
             : kind === 'product'
               ? 'PRODUCTS_UPDATE'
               : 'ORDERS_UPDATED';
-      const payload = recordPayload(shop, kind, id)?.payload;
+      const payload = recordPayload(shop, kind, id, topic)?.payload;
       const sent = body.send === false ? [] : await sendWebhook(shop, topic, payload);
       return sendJson(res, 200, { payload, deliveries: sent });
     }
@@ -911,7 +915,26 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
       if (file && req.method === 'GET') {
         const found = path.join(bulkDir, `${file[1]}.jsonl`);
         if (!existsSync(found)) return sendText(res, 404, 'Not Found');
-        res.writeHead(200, { 'content-type': 'application/jsonl', 'content-length': statSync(found).size });
+        const size = statSync(found).size;
+        // Byte ranges, as the storage behind Shopify's signed URLs serves them (`bytes=N-` / `bytes=N-M`).
+        const range = /^bytes=(\d+)-(\d*)$/.exec(header(req, 'range') ?? '');
+        if (range) {
+          const start = Number(range[1]);
+          const end = range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+          if (start >= size || end < start) {
+            res.writeHead(416, { 'content-range': `bytes */${size}` });
+            return res.end();
+          }
+          res.writeHead(206, {
+            'content-type': 'application/jsonl',
+            'content-length': end - start + 1,
+            'content-range': `bytes ${start}-${end}/${size}`,
+            'accept-ranges': 'bytes',
+          });
+          createReadStream(found, { start, end }).pipe(res);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/jsonl', 'content-length': size, 'accept-ranges': 'bytes' });
         createReadStream(found).pipe(res);
         return;
       }

@@ -182,7 +182,9 @@ export class ShopData {
       id: ID.customer + index,
       firstName: first,
       lastName: last,
-      email: `${first}.${last}.${index}@example.com`
+      // The demo shop's customers are @example.com; another emulated shop's have their own domain,
+      // so two emulated shops never share customers by email.
+      email: `${first}.${last}.${index}@${this.info.domain === 'cairn-demo.myshopify.com' ? 'example.com' : `${this.info.domain.split('.')[0]}.example.com`}`
         .normalize('NFD')
         .replace(/[\u0300-\u036f]/g, '')
         .toLowerCase(),
@@ -361,9 +363,13 @@ export function customerObject(c: CustomerRecord): GraphObject {
     firstName: c.firstName,
     lastName: c.lastName,
     address1: '1 Calle Mayor',
+    address2: null,
     city: c.city,
+    province: null,
     countryCodeV2: c.country,
     zip: '28001',
+    company: null,
+    phone: null,
   };
   return {
     __typename: 'Customer',
@@ -379,6 +385,7 @@ export function customerObject(c: CustomerRecord): GraphObject {
       marketingState: c.acceptsMarketing ? 'SUBSCRIBED' : 'NOT_SUBSCRIBED',
     },
     phone: c.phone,
+    amountSpent: moneyV2('0.00', 'EUR'),
     state: 'ENABLED',
     verifiedEmail: true,
     tags: c.tags,
@@ -410,6 +417,7 @@ export function productObject(p: ProductRecord): GraphObject {
     descriptionHtml: `<p>${p.title} by ${p.vendor}.</p>`,
     createdAt: iso(p.createdMs),
     updatedAt: iso(p.updatedMs),
+    publishedAt: iso(p.createdMs),
     totalInventory: p.variants.reduce((sum, v) => sum + v.inventoryQuantity, 0),
     variants: listOf(
       'ProductVariant',
@@ -428,6 +436,22 @@ export function productObject(p: ProductRecord): GraphObject {
         updatedAt: iso(p.updatedMs),
       })),
     ),
+  };
+}
+
+function orderAddress(o: OrderRecord): GraphObject {
+  return {
+    __typename: 'MailingAddress',
+    firstName: o.customer.firstName,
+    lastName: null,
+    address1: null,
+    address2: null,
+    city: o.customer.city,
+    province: null,
+    countryCodeV2: o.customer.country,
+    zip: null,
+    company: null,
+    phone: null,
   };
 }
 
@@ -461,6 +485,9 @@ export function orderObject(o: OrderRecord): GraphObject {
     currentTotalPriceSet: moneyBag(o.cancelledMs === null ? o.total : '0.00', o.presentmentCurrency),
     totalRefundedSet: moneyBag(o.refund?.amount ?? '0.00', o.presentmentCurrency),
     customer: { __typename: 'Customer', id: gid('Customer', o.customer.id), legacyResourceId: String(o.customer.id) },
+    billingAddress: orderAddress(o),
+    shippingAddress: orderAddress(o),
+    discountCodes: [],
     lineItems: listOf(
       'LineItem',
       o.lines.map((line) => ({
@@ -650,5 +677,38 @@ export function orderPayload(o: OrderRecord) {
     shipping_lines: [],
     refunds: [],
     payment_gateway_names: ['shopify_payments'],
+  };
+}
+
+/**
+ * refunds/create for an order's refund: an amount-only refund (no line items, as Shopify allows
+ * for a goodwill or shipping refund), one successful refund transaction in the shop currency.
+ */
+export function refundPayload(o: OrderRecord) {
+  if (!o.refund) return null;
+  return {
+    id: o.refund.id,
+    admin_graphql_api_id: gid('Refund', o.refund.id),
+    order_id: o.id,
+    created_at: iso(o.refund.createdMs),
+    processed_at: iso(o.refund.createdMs),
+    note: 'Returned',
+    restock: false,
+    user_id: null,
+    refund_line_items: [],
+    transactions: [
+      {
+        id: o.refund.id,
+        order_id: o.id,
+        kind: 'refund',
+        status: 'success',
+        amount: o.refund.amount,
+        currency: 'EUR',
+        gateway: 'shopify_payments',
+        created_at: iso(o.refund.createdMs),
+      },
+    ],
+    order_adjustments: [],
+    duties: [],
   };
 }
