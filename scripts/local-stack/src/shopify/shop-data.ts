@@ -184,10 +184,11 @@ export class ShopData {
       lastName: last,
       // The demo shop's customers are @example.com; another emulated shop's have their own domain,
       // so two emulated shops never share customers by email.
-      email: `${first}.${last}.${index}@${this.info.domain === 'cairn-demo.myshopify.com' ? 'example.com' : `${this.info.domain.split('.')[0]}.example.com`}`
-        .normalize('NFD')
-        .replace(/[\u0300-\u036f]/g, '')
-        .toLowerCase(),
+      email:
+        `${first}.${last}.${index}@${this.info.domain === 'cairn-demo.myshopify.com' ? 'example.com' : `${this.info.domain.split('.')[0]}.example.com`}`
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .toLowerCase(),
       phone: r() < 0.4 ? `+3460${String(1000000 + index).slice(-7)}` : null,
       country: place.country,
       city: place.city,
