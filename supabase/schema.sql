@@ -6828,6 +6828,10 @@ comment on function public.team_invitation_check(address text) is 'For invite-me
 -- ==============================================================================================
 
 -- realtime.messages
+create policy "admins join the shopify-integrations channel" on realtime.messages
+  for select
+  to authenticated
+  using (((realtime.topic() = 'shopify-integrations'::text) AND ( SELECT private.is_admin() AS is_admin)));
 create policy "team members who see the customer join its customer-360 channel" on realtime.messages
   for select
   to authenticated

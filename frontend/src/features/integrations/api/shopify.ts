@@ -53,7 +53,7 @@ export class ConnectError extends Error {
 
 export type ConnectRequest =
   | { action: 'connect'; domain: string; client_id?: string; client_secret: string; access_token?: string }
-  | { action: 'repair' | 'disconnect'; shop_id: string }
+  | { action: 'repair' | 'disconnect' | 'import'; shop_id: string }
   | { action: 'rotate'; shop_id: string; client_secret: string };
 
 export async function callShopifyConnect<T = Record<string, unknown>>(body: ConnectRequest): Promise<T> {
@@ -66,4 +66,99 @@ export async function callShopifyConnect<T = Record<string, unknown>>(body: Conn
   }
   if (error) throw new ConnectError('upstream_error', error.message);
   return data as T;
+}
+
+/** One history import as admins read it (public.shop_imports). */
+export interface ShopImport {
+  id: string;
+  shop_id: string;
+  status: 'running' | 'completed' | 'failed' | 'canceled';
+  phase: 'customers' | 'products' | 'orders' | 'done';
+  rows_done: number;
+  rows_total: number | null;
+  rows_failed: number;
+  last_error: string | null;
+  started_at: string;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+/** Webhook deliveries of one shop: the last one and the last 24 hours by outcome. */
+export interface DeliveryHealth {
+  last_received_at: string | null;
+  applied: number;
+  ignored: number;
+  failed: number;
+  received: number;
+  next_retry_at: string | null;
+}
+
+export async function fetchImports(): Promise<ShopImport[]> {
+  const { data, error } = await supabase
+    .from('shop_imports')
+    .select(
+      'id, shop_id, status, phase, rows_done, rows_total, rows_failed, last_error, started_at, finished_at, updated_at',
+    )
+    .order('started_at', { ascending: false })
+    .limit(50);
+  if (error) throw error;
+  return data as ShopImport[];
+}
+
+export const importsOptions = () =>
+  queryOptions({ queryKey: [...integrationKeys.connections, 'imports'], queryFn: fetchImports });
+
+export async function fetchDeliveryHealth(shopId: string): Promise<DeliveryHealth> {
+  const since = new Date(Date.now() - 86_400_000).toISOString();
+  const [last, recent, retry] = await Promise.all([
+    supabase
+      .from('webhook_deliveries')
+      .select('received_at')
+      .eq('shop_id', shopId)
+      .order('received_at', { ascending: false })
+      .limit(1),
+    supabase.from('webhook_deliveries').select('status').eq('shop_id', shopId).gte('received_at', since).limit(10_000),
+    supabase
+      .from('webhook_deliveries')
+      .select('next_attempt_at')
+      .eq('shop_id', shopId)
+      .eq('status', 'failed')
+      .not('next_attempt_at', 'is', null)
+      .order('next_attempt_at')
+      .limit(1),
+  ]);
+  for (const result of [last, recent, retry]) if (result.error) throw result.error;
+  const counts = { applied: 0, ignored: 0, failed: 0, received: 0 };
+  for (const row of recent.data ?? []) counts[row.status as keyof typeof counts] += 1;
+  return {
+    last_received_at: last.data?.[0]?.received_at ?? null,
+    ...counts,
+    next_retry_at: retry.data?.[0]?.next_attempt_at ?? null,
+  };
+}
+
+export const deliveryHealthOptions = (shopId: string) =>
+  queryOptions({
+    queryKey: [...integrationKeys.connections, 'deliveries', shopId],
+    queryFn: () => fetchDeliveryHealth(shopId),
+  });
+
+/** The import's failed rows as CSV: Shopify id, phase, reason, when (RFC 4180 quoting). */
+export async function importErrorsCsv(importId: string): Promise<string> {
+  const { data, error } = await supabase
+    .from('shop_import_errors')
+    .select('shopify_id, phase, reason, created_at')
+    .eq('import_id', importId)
+    .order('id')
+    .limit(100_000);
+  if (error) throw error;
+  const cell = (value: unknown) => {
+    const text = value === null || value === undefined ? '' : String(value);
+    // A leading =, +, - or @ would run as a formula in a spreadsheet.
+    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [['shopify_id', 'phase', 'reason', 'created_at'].join(',')];
+  for (const row of data ?? []) lines.push([row.shopify_id, row.phase, row.reason, row.created_at].map(cell).join(','));
+  return `${lines.join('\r\n')}\r\n`;
 }

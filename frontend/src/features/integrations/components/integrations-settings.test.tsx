@@ -6,7 +6,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQueryClient } from '@/lib/query-client.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import { callShopifyConnect, ConnectError, fetchConnections, type ShopConnection } from '../api/shopify.ts';
+import {
+  callShopifyConnect,
+  ConnectError,
+  fetchConnections,
+  fetchDeliveryHealth,
+  fetchImports,
+  type ShopConnection,
+} from '../api/shopify.ts';
 import { IntegrationsSettings } from './integrations-settings.tsx';
 
 // The options factory calls its own module's fetcher: both are swapped (src/testing/mock-query.ts).
@@ -14,11 +21,17 @@ vi.mock(import('../api/shopify.ts'), async (original) => {
   const actual = await original();
   const { withRequest } = await import('@/testing/mock-query.ts');
   const fetchConnections = vi.fn();
+  const fetchImports = vi.fn();
+  const fetchDeliveryHealth = vi.fn();
   return {
     ...actual,
     fetchConnections,
+    fetchImports,
+    fetchDeliveryHealth,
     callShopifyConnect: vi.fn(),
     connectionsOptions: withRequest(actual.connectionsOptions, fetchConnections),
+    importsOptions: withRequest(actual.importsOptions, fetchImports),
+    deliveryHealthOptions: withRequest(actual.deliveryHealthOptions, fetchDeliveryHealth),
   };
 });
 
@@ -53,6 +66,15 @@ describe('IntegrationsSettings', () => {
   beforeEach(() => {
     vi.resetAllMocks();
     usePreferencesStore.setState({ timeZone: 'Europe/Madrid', language: 'en' });
+    vi.mocked(fetchImports).mockResolvedValue([]);
+    vi.mocked(fetchDeliveryHealth).mockResolvedValue({
+      last_received_at: '2026-12-07T09:30:00Z',
+      applied: 12,
+      ignored: 1,
+      failed: 0,
+      received: 0,
+      next_retry_at: null,
+    });
   });
 
   it('shows each store with only the last 4 characters of its secrets, its token state and webhooks', async () => {
@@ -73,7 +95,32 @@ describe('IntegrationsSettings', () => {
     expect(demo).toHaveTextContent('••••cret');
     expect(demo).toHaveTextContent('All 11 registered');
     expect(outlet).toHaveTextContent('1 of 11 registered — repair them');
-    expect(within(outlet).getByRole('status')).toHaveTextContent('Renewal failed');
+    expect(outlet).toHaveTextContent('Renewal failed');
+    expect(within(outlet).getByText('Needs attention')).toBeInTheDocument();
+    expect(await within(demo).findByText('12 applied, 1 ignored, 0 failed')).toBeInTheDocument();
+  });
+
+  it('shows the running import with rows done of total, rate and time left, and needs attention until it finished', async () => {
+    vi.mocked(fetchConnections).mockResolvedValue([connection()]);
+    vi.mocked(fetchImports).mockResolvedValue([
+      {
+        id: 'i1',
+        shop_id: 'b0000000-0000-4000-8000-000000000001',
+        status: 'running',
+        phase: 'orders',
+        rows_done: 600,
+        rows_total: 1200,
+        rows_failed: 0,
+        last_error: null,
+        started_at: '2026-12-07T09:00:00Z',
+        finished_at: null,
+        updated_at: '2026-12-07T09:00:10Z',
+      },
+    ]);
+    renderPanel();
+    expect(await screen.findByText(/600 of 1200 rows · 60 rows\/s · about 10 s left/)).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('value', '600');
+    expect(screen.getByText('Needs attention')).toBeInTheDocument();
   });
 
   it('says so when no store is connected, and validates the form before calling Shopify', async () => {

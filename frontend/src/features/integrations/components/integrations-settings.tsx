@@ -23,10 +23,15 @@ import {
   callShopifyConnect,
   ConnectError,
   connectionsOptions,
+  deliveryHealthOptions,
   EXPECTED_WEBHOOKS,
+  importErrorsCsv,
+  importsOptions,
   integrationKeys,
   type ShopConnection,
+  type ShopImport,
 } from '../api/shopify.ts';
+import { useIntegrationsRealtime } from '../hooks/use-integrations-realtime.ts';
 
 import styles from './integrations.module.css';
 
@@ -51,6 +56,7 @@ function useErrorText() {
 export function IntegrationsSettings() {
   const { t } = useTranslation('integrations');
   const connections = useQuery(connectionsOptions());
+  useIntegrationsRealtime();
   return (
     <section className="settings-section" aria-labelledby="integrations-heading">
       <h2 id="integrations-heading">{t('heading')}</h2>
@@ -70,6 +76,112 @@ export function IntegrationsSettings() {
       )}
       <ConnectForm />
     </section>
+  );
+}
+
+function ImportProgress({ shopId }: { shopId: string }) {
+  const { t } = useTranslation('integrations');
+  const zoneAndLanguage = useZoneAndLanguage();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const imports = useQuery({
+    ...importsOptions(),
+    // Realtime brings changes; while an import runs, a slow poll also covers a lost channel.
+    refetchInterval: (query) => (query.state.data?.some((row) => row.status === 'running') ? 5000 : false),
+  });
+  const latest: ShopImport | undefined = imports.data?.find((row) => row.shop_id === shopId);
+  const start = useMutation({
+    mutationFn: () => callShopifyConnect({ action: 'import', shop_id: shopId }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: integrationKeys.connections }),
+    onError: (error) => toast.error(errorText(error)),
+  });
+  const download = async (importId: string) => {
+    const csv = await importErrorsCsv(importId);
+    const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `shopify-import-errors-${importId}.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
+  if (!latest)
+    return (
+      <p className="muted">
+        {t('import.none')}{' '}
+        <Button
+          variant="secondary"
+          pending={start.isPending}
+          pendingLabel={t('import.starting')}
+          onClick={() => start.mutate()}
+        >
+          {t('import.start')}
+        </Button>
+      </p>
+    );
+  const total = latest.rows_total ?? 0;
+  const elapsed = Math.max(1, (Date.parse(latest.updated_at) - Date.parse(latest.started_at)) / 1000);
+  const rate = latest.rows_done / elapsed;
+  const eta = rate > 0 && total > latest.rows_done ? Math.ceil((total - latest.rows_done) / rate) : null;
+  return (
+    <div className={styles.import} aria-live="polite">
+      <p>
+        <strong>{t(`import.status.${latest.status}`)}</strong>
+        {latest.status === 'running' ? ` — ${t(`import.phase.${latest.phase}`)}` : null}
+        {latest.finished_at ? (
+          <span className="muted"> ({formatDateTime(latest.finished_at, zoneAndLanguage)})</span>
+        ) : null}
+      </p>
+      <progress
+        max={Math.max(total, 1)}
+        value={Math.min(latest.rows_done, Math.max(total, 1))}
+        aria-label={t('import.progressLabel')}
+      />
+      <p className="muted">
+        {t('import.counts', { done: latest.rows_done, total: total || '…' })}
+        {latest.status === 'running' ? ` · ${t('import.rate', { rate: Math.round(rate) })}` : null}
+        {latest.status === 'running' && eta !== null ? ` · ${t('import.eta', { seconds: eta })}` : null}
+      </p>
+      {latest.last_error ? <p className={styles.problem}>{latest.last_error}</p> : null}
+      <div className={styles.actions}>
+        {latest.rows_failed > 0 ? (
+          <Button variant="secondary" onClick={() => void download(latest.id)}>
+            {t('import.downloadErrors', { count: latest.rows_failed })}
+          </Button>
+        ) : null}
+        {latest.status !== 'running' ? (
+          <Button
+            variant="secondary"
+            pending={start.isPending}
+            pendingLabel={t('import.starting')}
+            onClick={() => start.mutate()}
+          >
+            {t('import.again')}
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function DeliveryHealthFacts({ shopId }: { shopId: string }) {
+  const { t } = useTranslation('integrations');
+  const zoneAndLanguage = useZoneAndLanguage();
+  const health = useQuery({ ...deliveryHealthOptions(shopId), refetchInterval: 30_000 });
+  if (!health.data) return null;
+  const data = health.data;
+  return (
+    <>
+      <dt>{t('health.lastDelivery')}</dt>
+      <dd>{data.last_received_at ? formatDateTime(data.last_received_at, zoneAndLanguage) : t('health.never')}</dd>
+      <dt>{t('health.last24h')}</dt>
+      <dd>{t('health.outcomes', { applied: data.applied, ignored: data.ignored, failed: data.failed })}</dd>
+      {data.next_retry_at ? (
+        <>
+          <dt>{t('health.retry')}</dt>
+          <dd className={styles.problem}>{formatDateTime(data.next_retry_at, zoneAndLanguage)}</dd>
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -106,11 +218,21 @@ function ConnectedShop({ connection }: { connection: ShopConnection }) {
 
   const registered = Object.keys(connection.webhooks ?? {}).length;
   const when = (iso: string) => formatDateTime(iso, zoneAndLanguage);
+  const imports = useQuery(importsOptions());
+  const latest = imports.data?.find((row) => row.shop_id === connection.shop_id);
+  const healthy =
+    registered >= EXPECTED_WEBHOOKS &&
+    !connection.token_error &&
+    latest?.status === 'completed' &&
+    latest.rows_failed === 0;
   return (
     <li className={styles.shop}>
       <div className={styles.shopHeader}>
         <h3>{name}</h3>
         <span className="muted">{connection.shop?.domain}</span>
+        <span className={`pill ${healthy ? styles.healthy : styles.attention}`} role="status">
+          {healthy ? t('health.healthy') : t('health.attention')}
+        </span>
       </div>
       <dl className={styles.facts}>
         <dt>{t('shop.signIn')}</dt>
@@ -145,7 +267,9 @@ function ConnectedShop({ connection }: { connection: ShopConnection }) {
             ? t('shop.webhooksOk', { expected: EXPECTED_WEBHOOKS })
             : t('shop.webhooksMissing', { registered, expected: EXPECTED_WEBHOOKS })}
         </dd>
+        <DeliveryHealthFacts shopId={connection.shop_id} />
       </dl>
+      <ImportProgress shopId={connection.shop_id} />
       <div className={styles.actions}>
         <Button
           variant="secondary"
