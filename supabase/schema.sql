@@ -2100,6 +2100,10 @@ create table public.shop_imports (
   started_at timestamp with time zone default now() not null,
   finished_at timestamp with time zone,
   updated_at timestamp with time zone default now() not null,
+  kind text default 'history'::text not null,
+  since timestamp with time zone,
+  rows_fixed bigint default 0 not null,
+  constraint shop_imports_kind CHECK ((kind = ANY (ARRAY['history'::text, 'reconcile'::text]))),
   constraint shop_imports_last_error_length CHECK (((last_error IS NULL) OR (length(last_error) <= 2000))),
   constraint shop_imports_offset_not_negative CHECK ((byte_offset >= 0)),
   constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'orders'::text, 'done'::text]))),
@@ -2121,6 +2125,9 @@ grant delete, insert, maintain, references, select, trigger, truncate, update on
 comment on table public.shop_imports is 'Shopify history imports (issue 11): phase, bulk operation, JSONL offset applied, progress and outcome. Admins read; the shopify-import function writes through service-role functions.';
 comment on column public.shop_imports.byte_offset is 'Bytes of the phase''s JSONL file applied so far; always at the start of a root object''s line.';
 comment on column public.shop_imports.rows_done is 'Root rows applied (customers, products, orders), all phases.';
+comment on column public.shop_imports.kind is 'history: everything the store holds; reconcile: only records updated after `since` (the daily job).';
+comment on column public.shop_imports.since is 'For a reconciliation: records updated after this are asked for.';
+comment on column public.shop_imports.rows_fixed is 'Records this run changed (created or updated); for a reconciliation, what webhooks had missed.';
 
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
@@ -4356,6 +4363,31 @@ end;
 $function$;
 comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
 
+CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  queued integer;
+begin
+  insert into public.shop_imports (shop_id, kind, since)
+  select c.shop_id, 'reconcile',
+         coalesce((select max(i.started_at) from public.shop_imports i
+                    where i.shop_id = c.shop_id and i.status = 'completed'), c.connected_at) - interval '1 hour'
+  from public.shop_connections c
+  join public.shops s on s.id = c.shop_id and s.active
+  where not exists (select from public.shop_imports i where i.shop_id = c.shop_id and i.status = 'running');
+  get diagnostics queued = row_count;
+  if queued > 0 then
+    perform private.request_next_import_chunk();
+  end if;
+  return queued;
+end;
+$function$;
+comment on function private.queue_shopify_reconciliations() is 'The daily job: a reconciliation per connected shop (records updated since its last completed run, an hour of overlap). Returns how many were queued.';
+
 CREATE OR REPLACE FUNCTION private.quiet_hours_end(at timestamp with time zone, zone text, starts time without time zone, ends time without time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -6489,7 +6521,9 @@ AS $function$
 declare
   imp public.shop_imports;
   item jsonb;
+  outcome text;
   applied integer := 0;
+  fixed integer := 0;
   failed integer := 0;
 begin
   select * into imp from public.shop_imports i where i.id = shopify_import_apply_chunk.import_id for update;
@@ -6503,8 +6537,11 @@ begin
   perform set_config('cairn.change_source', 'shopify', true);
   for item in select value from jsonb_array_elements(records) loop
     begin
-      perform private.apply_shopify_record(imp.shop_id, item -> 'mapped', (item ->> 'version')::timestamptz, null);
+      outcome := private.apply_shopify_record(imp.shop_id, item -> 'mapped', (item ->> 'version')::timestamptz, null);
       applied := applied + 1;
+      if outcome in ('created', 'updated') then
+        fixed := fixed + 1;
+      end if;
     exception when others then
       failed := failed + 1;
       insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
@@ -6518,15 +6555,15 @@ begin
     byte_offset = to_offset,
     rows_done = i.rows_done + roots,
     rows_failed = i.rows_failed + failed,
+    rows_fixed = i.rows_fixed + fixed,
     chunks = i.chunks + 1
   where i.id = imp.id;
-  -- The next chunk at once, after this one commits (pg_net sends after commit).
   perform private.request_next_import_chunk();
-  return jsonb_build_object('status', 'applied', 'applied', applied, 'failed', failed);
+  return jsonb_build_object('status', 'applied', 'applied', applied, 'fixed', fixed, 'failed', failed);
 end;
 $function$;
 grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
-comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import (records mapped by the webhook''s parsers) through private.apply_shopify_record, whole or not at all, only if it starts at the import''s offset; failures per row are recorded and skipped. Service role only.';
+comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import or reconciliation (records mapped by the webhook''s parsers) through private.apply_shopify_record, whole or not at all, only if it starts at the import''s offset; counts what it changed; failures per row are recorded and skipped. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_claim()
  RETURNS SETOF public.shop_imports
@@ -6882,6 +6919,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- cron job shopify-import (* * * * *)
 -- select private.call_scheduled_function('shopify-import', 'shopify-import', '{}')
 --     where exists (select from public.shop_imports where status = 'running')
+-- cron job shopify-reconcile (40 3 * * *)
+-- select private.queue_shopify_reconciliations()
 -- cron job shopify-token-renewal (*/30 * * * *)
 -- select private.call_scheduled_function('shopify-token-renewal', 'shopify-connect', '{"action":"renew"}')
 

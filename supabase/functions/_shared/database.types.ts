@@ -993,14 +993,14 @@ isOneToOne: false
                   ]
                 },"shop_imports": {
                   Row: {
-                    "bulk_operation_id": string | null,"bulk_url": string | null,"byte_offset": number,"chunks": number,"finished_at": string | null,"id": string,"last_error": string | null,"leased_until": string | null,"phase": string,"phase_total": number | null,"requested_by": string | null,"rows_done": number,"rows_failed": number,"rows_total": number | null,"shop_id": string,"started_at": string,"status": string,"updated_at": string
+                    "bulk_operation_id": string | null,"bulk_url": string | null,"byte_offset": number,"chunks": number,"finished_at": string | null,"id": string,"kind": string,"last_error": string | null,"leased_until": string | null,"phase": string,"phase_total": number | null,"requested_by": string | null,"rows_done": number,"rows_failed": number,"rows_fixed": number,"rows_total": number | null,"shop_id": string,"since": string | null,"started_at": string,"status": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_total"?: number | null,"shop_id": string,"started_at"?: string,"status"?: string,"updated_at"?: string
+                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"kind"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_fixed"?: number,"rows_total"?: number | null,"shop_id": string,"since"?: string | null,"started_at"?: string,"status"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_total"?: number | null,"shop_id"?: string,"started_at"?: string,"status"?: string,"updated_at"?: string
+                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"kind"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_fixed"?: number,"rows_total"?: number | null,"shop_id"?: string,"since"?: string | null,"started_at"?: string,"status"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1469,6 +1469,7 @@ isOneToOne: false
 "chunks": number,
 "finished_at": string | null,
 "id": string,
+"kind": string,
 "last_error": string | null,
 "leased_until": string | null,
 "phase": string,
@@ -1476,8 +1477,10 @@ isOneToOne: false
 "requested_by": string | null,
 "rows_done": number,
 "rows_failed": number,
+"rows_fixed": number,
 "rows_total": number | null,
 "shop_id": string,
+"since": string | null,
 "started_at": string,
 "status": string,
 "updated_at": string

@@ -11,6 +11,16 @@ export const PHASES: Phase[] = ['customers', 'products', 'orders'];
 const address = 'firstName lastName address1 address2 city province countryCodeV2 zip company phone';
 const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } presentmentMoney { ${money} } }`;
 
+/**
+ * The phase's bulk query; for a reconciliation the root connection asks only for records updated
+ * after `since` (Shopify's search syntax, `updated_at:>'…'`).
+ */
+export function bulkQuery(phase: Phase, since: string | null): string {
+  if (!since) return BULK_QUERIES[phase];
+  const filter = `(query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)})`;
+  return BULK_QUERIES[phase].replace(`{ ${phase} {`, `{ ${phase}${filter} {`);
+}
+
 export const BULK_QUERIES: Record<Phase, string> = {
   customers: `{ customers { edges { node {
     id legacyResourceId email firstName lastName phone state verifiedEmail note tags createdAt updatedAt

@@ -19,7 +19,7 @@ import type { ShopifyTopic } from '../shopify-webhook/envelope.ts';
 import { parseShopifyPayload } from '../shopify-webhook/payloads.ts';
 import { z } from 'zod';
 import {
-  BULK_QUERIES,
+  bulkQuery,
   customerPayload,
   numericId,
   orderPayload,
@@ -39,6 +39,8 @@ export interface ImportRow {
   bulk_operation_id: string | null;
   bulk_url: string | null;
   byte_offset: number;
+  kind?: 'history' | 'reconcile';
+  since?: string | null;
 }
 
 export interface Credentials {
@@ -167,7 +169,7 @@ async function step(work: ImportRow, deps: ImportDeps): Promise<'chunk' | 'progr
       origin,
       token,
       `mutation($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }`,
-      { query: BULK_QUERIES[work.phase] },
+      { query: bulkQuery(work.phase, work.kind === 'reconcile' ? (work.since ?? null) : null) },
     );
     const run = data.bulkOperationRunQuery;
     if (!run.bulkOperation) {

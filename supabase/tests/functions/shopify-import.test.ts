@@ -248,6 +248,53 @@ describe('history import', () => {
     expect(row.first_name).toBe('Webhooked');
   });
 
+  it('reconciles daily: a change whose webhook never arrived is healed and counted as fixed', async () => {
+    const shop = (await emulator('shops', 'POST', {
+      size: { customers: 5, products: 2, orders: 12 },
+    })) as unknown as EmulatorShop;
+    const { shopId, importId } = await connect(shop);
+    expect((await finish(importId)).status).toBe('completed');
+    // Shopify changed an order and a customer, but the webhooks were lost.
+    await emulator('clock', 'POST', { advanceSeconds: 5 });
+    const orderId = 840_000_000_000 + 3;
+    const customerId = 800_000_000_000 + 2;
+    await emulator(`shops/${shop.domain}/changes`, 'POST', {
+      kind: 'order',
+      id: orderId,
+      patch: { fulfilled: true },
+      send: false,
+    });
+    await emulator(`shops/${shop.domain}/changes`, 'POST', {
+      kind: 'customer',
+      id: customerId,
+      patch: { lastName: 'Reconciled' },
+      send: false,
+    });
+    const [{ queued }] = await adminSql<{ queued: number }>('select private.queue_shopify_reconciliations() as queued');
+    expect(queued).toBeGreaterThanOrEqual(1);
+    const [reconcile] = await adminSql<{ id: string }>(
+      `select id from public.shop_imports where shop_id = $1 and kind = 'reconcile' and status = 'running'`,
+      [shopId],
+    );
+    expect((await finish(reconcile.id)).status).toBe('completed');
+    const [result] = await adminSql<{ rows_done: number; rows_fixed: number }>(
+      'select rows_done::int, rows_fixed::int from public.shop_imports where id = $1',
+      [reconcile.id],
+    );
+    // Only what changed since the last run was asked for, and both changes were applied.
+    expect(result).toEqual({ rows_done: 2, rows_fixed: 2 });
+    const [order] = await adminSql<{ fulfillment_status: string | null }>(
+      'select fulfillment_status from public.orders where shop_id = $1 and external_id = $2',
+      [shopId, orderId],
+    );
+    expect(order.fulfillment_status).toBe('fulfilled');
+    const [customer] = await adminSql<{ last_name: string }>(
+      `select c.last_name from public.customer_external_ids x join public.customers c on c.id = x.customer_id where x.shop_id = $1 and x.external_id = $2`,
+      [shopId, customerId],
+    );
+    expect(customer.last_name).toBe('Reconciled');
+  });
+
   it('ends in the same rows and metrics as the same shop fed by webhooks (1 000 orders)', async () => {
     const anchorMs = Math.floor(Date.now() / 1000) * 1000;
     const size = { customers: 150, products: 10, orders: 1000 };

@@ -73,6 +73,9 @@ export interface ShopImport {
   id: string;
   shop_id: string;
   status: 'running' | 'completed' | 'failed' | 'canceled';
+  /** history: the whole store; reconcile: the daily catch-up of what webhooks missed. */
+  kind: 'history' | 'reconcile';
+  rows_fixed: number;
   phase: 'customers' | 'products' | 'orders' | 'done';
   rows_done: number;
   rows_total: number | null;
@@ -97,7 +100,7 @@ export async function fetchImports(): Promise<ShopImport[]> {
   const { data, error } = await supabase
     .from('shop_imports')
     .select(
-      'id, shop_id, status, phase, rows_done, rows_total, rows_failed, last_error, started_at, finished_at, updated_at',
+      'id, shop_id, status, kind, rows_fixed, phase, rows_done, rows_total, rows_failed, last_error, started_at, finished_at, updated_at',
     )
     .order('started_at', { ascending: false })
     .limit(50);

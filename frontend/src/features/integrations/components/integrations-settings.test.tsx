@@ -107,6 +107,8 @@ describe('IntegrationsSettings', () => {
         id: 'i1',
         shop_id: 'b0000000-0000-4000-8000-000000000001',
         status: 'running',
+        kind: 'history',
+        rows_fixed: 0,
         phase: 'orders',
         rows_done: 600,
         rows_total: 1200,

@@ -90,6 +90,9 @@ function ImportProgress({ shopId }: { shopId: string }) {
     refetchInterval: (query) => (query.state.data?.some((row) => row.status === 'running') ? 5000 : false),
   });
   const latest: ShopImport | undefined = imports.data?.find((row) => row.shop_id === shopId);
+  const reconciled = imports.data?.find(
+    (row) => row.shop_id === shopId && row.kind === 'reconcile' && row.status === 'completed',
+  );
   const start = useMutation({
     mutationFn: () => callShopifyConnect({ action: 'import', shop_id: shopId }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: integrationKeys.connections }),
@@ -125,7 +128,11 @@ function ImportProgress({ shopId }: { shopId: string }) {
   return (
     <div className={styles.import} aria-live="polite">
       <p>
-        <strong>{t(`import.status.${latest.status}`)}</strong>
+        <strong>
+          {latest.kind === 'reconcile'
+            ? t(`import.reconcileStatus.${latest.status}`)
+            : t(`import.status.${latest.status}`)}
+        </strong>
         {latest.status === 'running' ? ` — ${t(`import.phase.${latest.phase}`)}` : null}
         {latest.finished_at ? (
           <span className="muted"> ({formatDateTime(latest.finished_at, zoneAndLanguage)})</span>
@@ -142,6 +149,14 @@ function ImportProgress({ shopId }: { shopId: string }) {
         {latest.status === 'running' && eta !== null ? ` · ${t('import.eta', { seconds: eta })}` : null}
       </p>
       {latest.last_error ? <p className={styles.problem}>{latest.last_error}</p> : null}
+      <p className="muted">
+        {reconciled?.finished_at
+          ? t('import.reconciled', {
+              when: formatDateTime(reconciled.finished_at, zoneAndLanguage),
+              count: reconciled.rows_fixed,
+            })
+          : t('import.notReconciled')}
+      </p>
       <div className={styles.actions}>
         {latest.rows_failed > 0 ? (
           <Button variant="secondary" onClick={() => void download(latest.id)}>
