@@ -68,6 +68,7 @@ function printBanner(config: ReturnType<typeof stackConfig>): void {
     ['API', status.API_URL],
     ['Database', status.DB_URL],
     ['Mail catcher', status.MAILPIT_URL],
+    ['Shopify emulator', `${status.SHOPIFY_EMULATOR_URL}/store/cairn-demo.myshopify.com`],
     ['Anon key', status.ANON_KEY],
     ['Service role key', status.SERVICE_ROLE_KEY],
   ];

@@ -76,7 +76,12 @@ const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shel
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
-const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings', 'templates', 'analytics']);
+const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
+  'settings',
+  'templates',
+  'analytics',
+  'integrations',
+]);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 const TasksRoute = page(() => import('./routes/tasks.tsx'), 'TasksRoute', ['shell', 'tasks']);
 const NotificationsRoute = page(() => import('./routes/notifications.tsx'), 'NotificationsRoute', [

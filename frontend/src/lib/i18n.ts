@@ -32,6 +32,7 @@ export const NAMESPACES = [
   'templates',
   'segments',
   'analytics',
+  'integrations',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -79,6 +79,8 @@ export const PERMISSIONS = {
   },
   /** The rules the nightly job moves lifecycle stages by. */
   editLifecycleRules: { table: 'lifecycle_rules', verbs: ['U'], reach: ADMIN_ONLY },
+  /** Settings → Integrations: connected Shopify stores (connecting goes through shopify-connect). */
+  manageIntegrations: { table: 'shop_connections', verbs: ['S'], reach: ADMIN_ONLY },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

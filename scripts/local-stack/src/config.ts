@@ -46,6 +46,8 @@ export interface StackPorts {
   realtime: number;
   storage: number;
   functions: number;
+  /** The Shopify Admin API emulator (and the ECB rate files). */
+  shopify: number;
 }
 
 export interface StackConfig {
@@ -63,6 +65,8 @@ export interface StackConfig {
   /** Superuser connection used by the platform services themselves (never by app code). */
   adminDbUrl: string;
   mailUrl: string;
+  /** The Shopify Admin API emulator: a shop is `${shopifyUrl}/store/<shop>.myshopify.com`. */
+  shopifyUrl: string;
   authExternalUrl: string;
   jwtSecret: string;
   anonKey: string;
@@ -94,6 +98,7 @@ export function stackConfig(name = process.env.CAIRN_STACK ?? 'dev'): StackConfi
     realtime: base + 12,
     storage: base + 13,
     functions: base + 14,
+    shopify: base + 15,
   };
   const dataDir = process.env.CAIRN_STACK_DATA_DIR ?? defaultDataDir(name);
   const apiUrl = `http://127.0.0.1:${ports.api}`;
@@ -110,6 +115,7 @@ export function stackConfig(name = process.env.CAIRN_STACK ?? 'dev'): StackConfi
     dbUrl: `postgresql://postgres:${DB_PASSWORD}@127.0.0.1:${ports.db}/postgres`,
     adminDbUrl: `postgresql://supabase_admin:${DB_PASSWORD}@127.0.0.1:${ports.db}/postgres`,
     mailUrl: `http://127.0.0.1:${ports.mail}`,
+    shopifyUrl: `http://127.0.0.1:${ports.shopify}`,
     authExternalUrl: `${apiUrl}/auth/v1`,
     jwtSecret: JWT_SECRET,
     anonKey: ANON_KEY,

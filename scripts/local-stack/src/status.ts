@@ -11,6 +11,7 @@ export function statusJson(config: StackConfig): Record<string, string> {
     DB_URL: config.dbUrl,
     MAILPIT_URL: config.mailUrl,
     INBUCKET_URL: config.mailUrl,
+    SHOPIFY_EMULATOR_URL: config.shopifyUrl,
     PUBLISHABLE_KEY: config.publishableKey,
     SECRET_KEY: config.secretKey,
     ANON_KEY: config.anonKey,

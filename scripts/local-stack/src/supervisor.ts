@@ -11,6 +11,7 @@ import { createPool } from './lib/db.ts';
 import { createLogger } from './lib/log.ts';
 import { waitForFreePorts } from './lib/ports.ts';
 import { startMail } from './mail/server.ts';
+import { startShopify } from './shopify/server.ts';
 import { startPostgres } from './postgres.ts';
 import { startPostgrest } from './postgrest.ts';
 import {
@@ -48,7 +49,7 @@ const partStarters: Record<string, () => Promise<Starter>> = {
   gateway: async () => (await import('./gateway/server.ts')).startGateway,
 };
 
-/** CAIRN_STACK_PARTS=auth,gateway starts only those (Postgres, PostgREST and mail always run). */
+/** CAIRN_STACK_PARTS=auth,gateway starts only those (Postgres, PostgREST, mail and the Shopify emulator always run). */
 function selectedParts(): string[] {
   const wanted = process.env.CAIRN_STACK_PARTS?.split(',')
     .map((part) => part.trim())
@@ -78,6 +79,7 @@ function portsOf(config: StackConfig, parts: string[]): Record<string, number> {
     postgrest: ports.postgrest,
     'postgrest admin': ports.postgrestAdmin,
     mail: ports.mail,
+    shopify: ports.shopify,
   };
   for (const part of parts) {
     const port = byPart[part];
@@ -127,6 +129,8 @@ async function main(): Promise<void> {
     const mail = await startMail({ config, settings, db, log: log.child('mail') });
     stops.push(() => mail.close());
     const ctx: StackContext = { config, settings, db, log, mail };
+    const shopify = await startShopify({ ...ctx, log: log.child('shopify') });
+    stops.push(() => shopify.close());
 
     const postgrest = await startPostgrest(config, settings, log.child('postgrest'));
     stops.push(() => postgrest.stop());

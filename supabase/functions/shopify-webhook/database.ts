@@ -25,6 +25,8 @@ type Env = { get(name: string): string | undefined };
 
 export interface WebhookDatabase {
   shopWebhookSecret(domain: string): Promise<string | null>;
+  /** The pre-rotation secret while its grace period runs (public.shop_previous_webhook_secret). */
+  previousWebhookSecret(domain: string): Promise<string | null>;
   ingest(input: IngestInput): Promise<IngestResult>;
 }
 
@@ -74,6 +76,14 @@ export function webhookDatabase(env: Env = Deno.env): WebhookDatabase {
       const { rows } = await pool.query<{ secret: string | null }>('select public.shop_webhook_secret($1) as secret', [
         domain,
       ]);
+      const secret = rows[0]?.secret;
+      return typeof secret === 'string' && secret ? secret : null;
+    },
+    async previousWebhookSecret(domain) {
+      const { rows } = await pool.query<{ secret: string | null }>(
+        'select public.shop_previous_webhook_secret($1) as secret',
+        [domain],
+      );
       const secret = rows[0]?.secret;
       return typeof secret === 'string' && secret ? secret : null;
     },

@@ -62,6 +62,8 @@ export interface WebhookDeps {
   /** Stores and applies; throws when the delivery could not be stored. */
   ingest(input: IngestInput): Promise<IngestResult>;
   log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void;
+  /** The secret in use before a rotation, while its grace period runs (issue 11); null otherwise. */
+  previousSecret?(domain: string): Promise<string | null>;
 }
 
 export async function handleShopifyWebhook(req: Request, deps: WebhookDeps): Promise<Response> {
@@ -175,12 +177,19 @@ async function signatureIsValid(body: Uint8Array, hmac: string, domain: string, 
   const first = await deps.secrets.get(domain);
   if (!first.secret) return false;
   if ((await verifyShopifyHmac(body, hmac, first.secret)).ok) return true;
-  if (!first.cached) return false;
-  // The cached secret may be stale (rotated a moment ago): one more try with a fresh one.
-  const fresh = await deps.secrets.get(domain, true);
-  return (
-    fresh.secret !== null && fresh.secret !== first.secret && (await verifyShopifyHmac(body, hmac, fresh.secret)).ok
-  );
+  if (first.cached) {
+    // The cached secret may be stale (rotated a moment ago): one more try with a fresh one.
+    const fresh = await deps.secrets.get(domain, true);
+    if (
+      fresh.secret !== null &&
+      fresh.secret !== first.secret &&
+      (await verifyShopifyHmac(body, hmac, fresh.secret)).ok
+    )
+      return true;
+  }
+  // Signed with the secret before a rotation, still inside its grace period.
+  const previous = deps.previousSecret ? await deps.previousSecret(domain) : null;
+  return previous !== null && (await verifyShopifyHmac(body, hmac, previous)).ok;
 }
 
 /**

@@ -23,6 +23,7 @@ Deno.serve(async (req) => {
       secrets,
       log,
       ingest: (input) => db.ingest(input),
+      previousSecret: (domain) => db.previousWebhookSecret(domain),
     });
   } catch (error) {
     // The secret lookup failed (database unreachable): nothing was stored, Shopify must retry.

@@ -141,7 +141,7 @@ describe('what the login may do', () => {
     expect(await refusal('set role service_role')).toBe('42501');
   });
 
-  it('holds, across the whole database, no privilege a role without grants lacks but the two functions', async () => {
+  it('holds, across the whole database, no privilege a role without grants lacks but its three functions', async () => {
     // A probe role without any grant has what PUBLIC has; the login may have nothing more.
     const probe = `webhook_probe_${uniqueTag()}`;
     const admin = new pg.Client({ connectionString: config.adminDbUrl });
@@ -183,9 +183,11 @@ describe('what the login may do', () => {
         kind: 'function',
         name: 'ingest_shopify_webhook(text,text,text,text,timestamp with time zone,text,jsonb,jsonb,text,text)',
       },
+      // The pre-rotation secret during its grace period (issue 11, migration 20261207190000).
+      { kind: 'function', name: 'shop_previous_webhook_secret(text)' },
       { kind: 'function', name: 'shop_webhook_secret(text)' },
     ]);
-    // At most schema public (PUBLIC may already use it), where the two functions are.
+    // At most schema public (PUBLIC may already use it), where the functions are.
     expect(beyond.filter((row) => row.kind === 'schema').every((row) => row.name === 'public')).toBe(true);
   });
 });

@@ -62,7 +62,9 @@ describe('SettingsRoute', () => {
       'Workspace',
       'Scheduled jobs',
       'Lifecycle rules',
+      'Integrations',
     ]);
+    expect(screen.getByRole('link', { name: /Integrations/ })).toHaveAttribute('href', '/settings/integrations');
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });
 

@@ -6,6 +6,7 @@ import {
   FileText,
   ListPlus,
   Milestone,
+  Store,
   Tags,
   UserRound,
   Users,
@@ -21,6 +22,7 @@ import { CustomFieldsSettings } from '@/features/settings/components/custom-fiel
 import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-jobs-settings.tsx';
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
+import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { can, type Capability } from '@/lib/permissions.ts';
@@ -30,7 +32,8 @@ import { SectionPage } from '../layout/section-page.tsx';
 
 import './settings.css';
 
-type PageId = 'team' | 'tags' | 'customFields' | 'templates' | 'workspace' | 'scheduledJobs' | 'lifecycle';
+type PageId =
+  'team' | 'tags' | 'customFields' | 'templates' | 'workspace' | 'scheduledJobs' | 'lifecycle' | 'integrations';
 
 interface SettingsPage {
   id: PageId;
@@ -41,6 +44,8 @@ interface SettingsPage {
    * enforces the rules; this only avoids offering a page of refusals.
    */
   capability: Capability | null;
+  /** The namespace of its title and summary (`pages.<id>.…` in settings, else `page.…` there). */
+  namespace?: 'integrations';
 }
 
 const PAGES: SettingsPage[] = [
@@ -51,7 +56,18 @@ const PAGES: SettingsPage[] = [
   { id: 'workspace', path: 'workspace', icon: Coins, capability: 'editWorkspace' },
   { id: 'scheduledJobs', path: 'scheduled-jobs', icon: Clock, capability: 'viewJobHealth' },
   { id: 'lifecycle', path: 'lifecycle', icon: Milestone, capability: 'editLifecycleRules' },
+  {
+    id: 'integrations',
+    path: 'integrations',
+    icon: Store,
+    capability: 'manageIntegrations',
+    namespace: 'integrations',
+  },
 ];
+
+/** A page's title or summary, from its own namespace when it has one. */
+const pageText = (page: SettingsPage, part: 'title' | 'summary') =>
+  page.namespace ? `${page.namespace}:page.${part}` : `pages.${page.id}.${part}`;
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
   page !== undefined && (page.capability === null || can(viewer, page.capability));
@@ -68,6 +84,7 @@ export function SettingsRoute() {
       <Route path="workspace" element={<SettingsSubpage id="workspace" />} />
       <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
       <Route path="lifecycle" element={<SettingsSubpage id="lifecycle" />} />
+      <Route path="integrations" element={<SettingsSubpage id="integrations" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -116,8 +133,8 @@ function SettingsIndex() {
             key={page.id}
             to={`/settings/${page.path}`}
             icon={page.icon}
-            title={t(`pages.${page.id}.title`)}
-            summary={t(`pages.${page.id}.summary`)}
+            title={t(pageText(page, 'title'))}
+            summary={t(pageText(page, 'summary'))}
           />
         ))}
       </ul>
@@ -134,6 +151,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   workspace: () => <WorkspaceSettings />,
   scheduledJobs: () => <ScheduledJobsSettings />,
   lifecycle: () => <LifecycleRulesSettings />,
+  integrations: () => <IntegrationsSettings />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {
@@ -141,7 +159,7 @@ function SettingsSubpage({ id }: { id: PageId }) {
   const viewer = useViewer();
   const page = PAGES.find((candidate) => candidate.id === id);
   return (
-    <SectionPage title={t(`pages.${id}.title`)}>
+    <SectionPage title={page ? t(pageText(page, 'title')) : ''}>
       <Link to="/settings" className="settings-back">
         <ChevronLeft aria-hidden="true" size={16} />
         {t('backToSettings')}

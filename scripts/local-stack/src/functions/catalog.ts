@@ -175,6 +175,10 @@ export function denoHostEnv(): Record<string, string> {
 export function functionEnv(config: StackConfig): Record<string, string> {
   const env = denoHostEnv();
   env.SENDGRID_API_URL = config.mailUrl;
+  // Shopify and the ECB point at the local emulator: `{shop}` stands for `<name>.myshopify.com`
+  // (hosted, unset, functions call https://{shop} and the ECB's own site).
+  env.SHOPIFY_ADMIN_ORIGIN = `${config.shopifyUrl}/store/{shop}`;
+  env.ECB_RATES_URL = `${config.shopifyUrl}/ecb`;
   // The catcher accepts any key; the event-webhook key is the well-known local one (tests sign
   // simulated SendGrid events with its private half). `.env` below may override both.
   env.SENDGRID_API_KEY = LOCAL_SENDGRID_API_KEY;

@@ -1,0 +1,235 @@
+/**
+ * The bulk export of each import phase (the GraphQL query Cairn runs) and the conversion of its
+ * JSONL groups — a root object followed by its `__parentId` children — into the REST-shaped
+ * payloads Shopify's webhooks carry, so the webhook's own parsers (../shopify-webhook/payloads.ts)
+ * validate and map them and the database applies them with the same rules.
+ */
+export type Phase = 'customers' | 'products' | 'orders';
+
+export const PHASES: Phase[] = ['customers', 'products', 'orders'];
+
+const address = 'firstName lastName address1 address2 city province countryCodeV2 zip company phone';
+const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } presentmentMoney { ${money} } }`;
+
+/**
+ * The phase's bulk query; for a reconciliation the root connection asks only for records updated
+ * after `since` (Shopify's search syntax, `updated_at:>'…'`).
+ */
+export function bulkQuery(phase: Phase, since: string | null): string {
+  if (!since) return BULK_QUERIES[phase];
+  const filter = `(query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)})`;
+  return BULK_QUERIES[phase].replace(`{ ${phase} {`, `{ ${phase}${filter} {`);
+}
+
+export const BULK_QUERIES: Record<Phase, string> = {
+  customers: `{ customers { edges { node {
+    id legacyResourceId email firstName lastName phone state verifiedEmail note tags createdAt updatedAt
+    amountSpent { currencyCode }
+    defaultAddress { ${address} }
+    emailMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }
+  } } } }`,
+  products: `{ products { edges { node {
+    id legacyResourceId title handle descriptionHtml vendor productType status tags createdAt updatedAt publishedAt
+    variants { edges { node {
+      id legacyResourceId title sku price compareAtPrice position inventoryQuantity inventoryItem { id }
+    } } }
+  } } } }`,
+  orders: `{ orders { edges { node {
+    id legacyResourceId name email phone createdAt updatedAt processedAt cancelledAt cancelReason closedAt
+    test tags note sourceName currencyCode presentmentCurrencyCode displayFinancialStatus displayFulfillmentStatus
+    subtotalPriceSet ${bag()} totalTaxSet ${bag()} totalDiscountsSet ${bag()} totalPriceSet ${bag()}
+    currentTotalPriceSet ${bag()}
+    customer { id legacyResourceId }
+    billingAddress { ${address} } shippingAddress { ${address} }
+    refunds { id legacyResourceId createdAt note totalRefundedSet ${bag()} }
+    lineItems { edges { node {
+      id title variantTitle sku vendor quantity currentQuantity
+      originalUnitPriceSet ${bag()} totalDiscountSet ${bag()}
+      product { id } variant { id }
+    } } }
+  } } } }`,
+};
+
+type Json = Record<string, unknown>;
+
+/** `gid://shopify/Order/123` → 123 (null for anything else). */
+export function numericId(gid: unknown): number | null {
+  const match = typeof gid === 'string' ? /\/(\d+)$/.exec(gid) : null;
+  return match ? Number(match[1]) : null;
+}
+
+const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : null);
+const tagList = (value: unknown) => (Array.isArray(value) ? value.join(', ') : '');
+const shopAmount = (set: unknown) => (set as { shopMoney?: { amount?: string } } | null)?.shopMoney?.amount ?? null;
+
+function restAddress(value: unknown): Json | null {
+  if (!value || typeof value !== 'object') return null;
+  const a = value as Json;
+  return {
+    first_name: a.firstName ?? null,
+    last_name: a.lastName ?? null,
+    address1: a.address1 ?? null,
+    address2: a.address2 ?? null,
+    city: a.city ?? null,
+    province: a.province ?? null,
+    country_code: a.countryCodeV2 ?? null,
+    zip: a.zip ?? null,
+    company: a.company ?? null,
+    phone: a.phone ?? null,
+  };
+}
+
+export function customerPayload(c: Json): Json {
+  const consent = c.emailMarketingConsent as Json | null | undefined;
+  return {
+    id: numericId(c.id),
+    admin_graphql_api_id: c.id,
+    email: c.email ?? null,
+    first_name: c.firstName ?? null,
+    last_name: c.lastName ?? null,
+    phone: c.phone ?? null,
+    state: lower(c.state),
+    verified_email: c.verifiedEmail ?? null,
+    note: c.note ?? null,
+    currency: (c.amountSpent as Json | null | undefined)?.currencyCode ?? null,
+    tags: tagList(c.tags),
+    created_at: c.createdAt ?? null,
+    updated_at: c.updatedAt ?? null,
+    default_address: restAddress(c.defaultAddress),
+    email_marketing_consent: consent
+      ? {
+          state: lower(consent.marketingState),
+          opt_in_level: lower(consent.marketingOptInLevel),
+          consent_updated_at: consent.consentUpdatedAt ?? null,
+        }
+      : null,
+  };
+}
+
+export function productPayload(p: Json, variants: Json[]): Json {
+  const productId = numericId(p.id);
+  return {
+    id: productId,
+    admin_graphql_api_id: p.id,
+    title: p.title,
+    handle: p.handle ?? null,
+    body_html: p.descriptionHtml ?? null,
+    vendor: p.vendor ?? null,
+    product_type: p.productType ?? null,
+    status: lower(p.status),
+    tags: tagList(p.tags),
+    created_at: p.createdAt ?? null,
+    updated_at: p.updatedAt,
+    published_at: p.publishedAt ?? null,
+    variants: variants.map((v) => ({
+      id: numericId(v.id),
+      product_id: productId,
+      title: v.title ?? null,
+      sku: v.sku ?? null,
+      price: v.price,
+      compare_at_price: v.compareAtPrice ?? null,
+      inventory_item_id: numericId((v.inventoryItem as Json | null | undefined)?.id),
+      inventory_quantity: v.inventoryQuantity ?? null,
+      position: v.position ?? null,
+      updated_at: p.updatedAt,
+    })),
+    images: [],
+    image: null,
+  };
+}
+
+const FULFILMENT: Record<string, string | null> = {
+  FULFILLED: 'fulfilled',
+  PARTIALLY_FULFILLED: 'partial',
+  RESTOCKED: 'restocked',
+  UNFULFILLED: null,
+};
+
+export function orderPayload(o: Json, lines: Json[]): Json {
+  const money = (set: unknown) => {
+    const s = set as { shopMoney?: Json; presentmentMoney?: Json } | null;
+    return s
+      ? {
+          shop_money: { amount: s.shopMoney?.amount, currency_code: s.shopMoney?.currencyCode },
+          presentment_money: { amount: s.presentmentMoney?.amount, currency_code: s.presentmentMoney?.currencyCode },
+        }
+      : null;
+  };
+  const number = /(\d+)$/.exec(String(o.name ?? ''));
+  const customer = o.customer as Json | null | undefined;
+  return {
+    id: numericId(o.id),
+    admin_graphql_api_id: o.id,
+    name: o.name,
+    order_number: number ? Number(number[1]) : null,
+    email: o.email ?? null,
+    contact_email: o.email ?? null,
+    phone: o.phone ?? null,
+    created_at: o.createdAt,
+    updated_at: o.updatedAt,
+    processed_at: o.processedAt ?? null,
+    cancelled_at: o.cancelledAt ?? null,
+    cancel_reason: lower(o.cancelReason),
+    closed_at: o.closedAt ?? null,
+    currency: o.currencyCode,
+    presentment_currency: o.presentmentCurrencyCode ?? o.currencyCode,
+    subtotal_price: shopAmount(o.subtotalPriceSet),
+    total_tax: shopAmount(o.totalTaxSet),
+    total_discounts: shopAmount(o.totalDiscountsSet),
+    total_price: shopAmount(o.totalPriceSet),
+    current_total_price: shopAmount(o.currentTotalPriceSet),
+    total_price_set: money(o.totalPriceSet),
+    financial_status: lower(o.displayFinancialStatus),
+    fulfillment_status: FULFILMENT[String(o.displayFulfillmentStatus)] ?? null,
+    test: o.test ?? false,
+    tags: tagList(o.tags),
+    note: o.note ?? null,
+    source_name: o.sourceName ?? null,
+    customer: customer ? { id: numericId(customer.id), email: o.email ?? null } : null,
+    billing_address: restAddress(o.billingAddress),
+    shipping_address: restAddress(o.shippingAddress),
+    discount_codes: [],
+    line_items: lines.map((line) => ({
+      id: numericId(line.id),
+      product_id: numericId((line.product as Json | null | undefined)?.id),
+      variant_id: numericId((line.variant as Json | null | undefined)?.id),
+      sku: line.sku ?? null,
+      title: line.title,
+      variant_title: line.variantTitle ?? null,
+      name: line.variantTitle ? `${String(line.title)} - ${String(line.variantTitle)}` : line.title,
+      vendor: line.vendor ?? null,
+      quantity: line.quantity,
+      current_quantity: line.currentQuantity ?? null,
+      price: shopAmount(line.originalUnitPriceSet),
+      total_discount: shopAmount(line.totalDiscountSet),
+      discount_allocations: [],
+    })),
+  };
+}
+
+/** An order's refunds (inline in the order line) as refunds/create payloads. */
+export function refundPayloads(o: Json): Json[] {
+  const refunds = Array.isArray(o.refunds) ? (o.refunds as Json[]) : [];
+  return refunds.map((r) => {
+    const total = (r.totalRefundedSet as { shopMoney?: { amount?: string; currencyCode?: string } } | null)?.shopMoney;
+    return {
+      id: numericId(r.id),
+      order_id: numericId(o.id),
+      created_at: r.createdAt,
+      processed_at: r.createdAt,
+      note: r.note ?? null,
+      restock: false,
+      refund_line_items: [],
+      transactions: [
+        {
+          id: numericId(r.id),
+          kind: 'refund',
+          status: 'success',
+          amount: total?.amount ?? '0.00',
+          currency: total?.currencyCode ?? null,
+          created_at: r.createdAt,
+        },
+      ],
+    };
+  });
+}

@@ -1,0 +1,344 @@
+/**
+ * shopify-import: works a bounded slice of each running history import, then returns; the
+ * database asks for the next slice (pg_net after each chunk, and pg_cron every minute). Per call,
+ * at most ~25 s of work (hosted functions get 150 s) and one chunk of JSONL in memory.
+ *
+ * An import runs three phases (customers → products → orders). Per phase: start a bulk operation
+ * (bulkOperationRunQuery), poll it (node(id:)) until COMPLETED, then read its JSONL from the
+ * applied byte offset (HTTP Range), a chunk of whole groups (a root line and its `__parentId`
+ * children) at a time, validate and map each group with the webhook's own parsers, and hand the
+ * chunk to public.shopify_import_apply_chunk — which applies it in one transaction only if it
+ * starts at the stored offset. A crash anywhere leaves the offset at the last committed chunk.
+ */
+import { fail, readJsonBody } from '../_shared/errors.ts';
+import { jsonResponse } from '../_shared/http.ts';
+import { jwtClaims } from '../_shared/jwt-claims.ts';
+import { scheduledCaller } from '../check-alerts/scheduled-call.ts';
+import { adminGraphql, adminOrigin, clientCredentialsToken, ShopifyError } from '../shopify-connect/shopify.ts';
+import type { ShopifyTopic } from '../shopify-webhook/envelope.ts';
+import { parseShopifyPayload } from '../shopify-webhook/payloads.ts';
+import { z } from 'zod';
+import {
+  bulkQuery,
+  customerPayload,
+  numericId,
+  orderPayload,
+  type Phase,
+  PHASES,
+  productPayload,
+  refundPayloads,
+} from './convert.ts';
+
+type Env = { get(name: string): string | undefined };
+type Json = Record<string, unknown>;
+
+export interface ImportRow {
+  id: string;
+  shop_id: string;
+  phase: Phase | 'done';
+  bulk_operation_id: string | null;
+  bulk_url: string | null;
+  byte_offset: number;
+  kind?: 'history' | 'reconcile';
+  since?: string | null;
+}
+
+export interface Credentials {
+  domain: string;
+  auth_kind: string;
+  client_id: string | null;
+  client_secret: string | null;
+  access_token: string | null;
+  token_expires_at: string | null;
+}
+
+export interface ImportPorts {
+  claim(): Promise<ImportRow | null>;
+  credentials(shopId: string): Promise<Credentials | null>;
+  recordToken(shopId: string, accessToken: string, expiresAt: string): Promise<void>;
+  progress(importId: string, fields: Record<string, unknown>): Promise<void>;
+  applyChunk(args: {
+    import_id: string;
+    from_offset: number;
+    to_offset: number;
+    roots: number;
+    records: unknown[];
+    failures: unknown[];
+  }): Promise<{ status: string }>;
+}
+
+export interface ImportDeps {
+  ports: ImportPorts;
+  env: Env;
+  log(message: string, error?: unknown): void;
+  now?: () => number;
+}
+
+const bodySchema = z
+  .object({
+    max_chunks: z.number().int().min(1).max(1000).optional(),
+    max_steps: z.number().int().min(1).max(1000).optional(),
+  })
+  .passthrough();
+
+const WORK_MS = 25_000;
+
+export async function handleShopifyImport(req: Request, deps: ImportDeps): Promise<Response> {
+  if (req.method !== 'POST') return fail('method_not_allowed', 'Use POST');
+  const caller = scheduledCaller(jwtClaims(req.headers.get('Authorization'))?.role ?? null, req.headers, deps.env);
+  if (!caller.ok) return caller.response;
+  const body = await readJsonBody(req, bodySchema, 4096);
+  if (!body.ok) return body.response;
+  const now = deps.now ?? Date.now;
+  const deadline = now() + WORK_MS;
+  const maxChunks = body.value.max_chunks ?? Number.POSITIVE_INFINITY;
+  const maxSteps = body.value.max_steps ?? Number.POSITIVE_INFINITY;
+  let chunks = 0;
+  let steps = 0;
+  while (now() < deadline && chunks < maxChunks && steps < maxSteps) {
+    const work = await deps.ports.claim();
+    if (!work) break;
+    steps += 1;
+    try {
+      const outcome = await step(work, deps);
+      if (outcome === 'chunk') chunks += 1;
+      if (outcome === 'wait') break;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      deps.log('shopify import step failed', error);
+      // Permanent refusals stop the import with their reason; anything else is retried next call.
+      const permanent = error instanceof ShopifyError && error.kind !== 'upstream';
+      await deps.ports.progress(work.id, {
+        ...(permanent ? { status: 'failed' } : {}),
+        last_error: reason,
+        release: true,
+      });
+      if (!permanent) break;
+    }
+  }
+  return jsonResponse({ steps, chunks });
+}
+
+async function liveToken(deps: ImportDeps, shopId: string, creds: Credentials): Promise<string> {
+  const ending = creds.token_expires_at !== null && Date.parse(creds.token_expires_at) < Date.now() + 10 * 60_000;
+  if (creds.auth_kind === 'client_credentials' && (ending || !creds.access_token)) {
+    const granted = await clientCredentialsToken(
+      adminOrigin(creds.domain, deps.env),
+      creds.client_id ?? '',
+      creds.client_secret ?? '',
+    );
+    await deps.ports.recordToken(shopId, granted.accessToken, granted.expiresAt.toISOString());
+    return granted.accessToken;
+  }
+  if (!creds.access_token) throw new ShopifyError('bad_token', 'No access token is stored for this shop');
+  return creds.access_token;
+}
+
+const nextPhase = (phase: Phase): Phase | 'done' => PHASES[PHASES.indexOf(phase) + 1] ?? 'done';
+
+interface BulkOperation {
+  id: string;
+  status: string;
+  errorCode: string | null;
+  rootObjectCount: string;
+  url: string | null;
+}
+
+/** One unit of work on one import: start, poll, or apply a chunk. */
+async function step(work: ImportRow, deps: ImportDeps): Promise<'chunk' | 'progress' | 'wait'> {
+  const { ports } = deps;
+  if (work.phase === 'done') {
+    await ports.progress(work.id, { status: 'completed', release: true });
+    return 'progress';
+  }
+  const creds = await ports.credentials(work.shop_id);
+  if (!creds) {
+    await ports.progress(work.id, { status: 'failed', last_error: 'The shop was disconnected', release: true });
+    return 'progress';
+  }
+  const origin = adminOrigin(creds.domain, deps.env);
+  const token = await liveToken(deps, work.shop_id, creds);
+
+  if (!work.bulk_operation_id) {
+    const data = await adminGraphql<{
+      bulkOperationRunQuery: {
+        bulkOperation: { id: string } | null;
+        userErrors: Array<{ message: string; code: string | null }>;
+      };
+    }>(
+      origin,
+      token,
+      `mutation($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } } }`,
+      { query: bulkQuery(work.phase, work.kind === 'reconcile' ? (work.since ?? null) : null) },
+    );
+    const run = data.bulkOperationRunQuery;
+    if (!run.bulkOperation) {
+      if (run.userErrors.some((e) => e.code === 'OPERATION_IN_PROGRESS')) {
+        // Another export of this app is running (one at a time per shop): try again later.
+        await ports.progress(work.id, { last_error: run.userErrors[0]?.message, release: true });
+        return 'wait';
+      }
+      throw new ShopifyError('access_denied', run.userErrors.map((e) => e.message).join('; '));
+    }
+    await ports.progress(work.id, { bulk_operation_id: run.bulkOperation.id, release: true });
+    return 'progress';
+  }
+
+  if (!work.bulk_url) {
+    const data = await adminGraphql<{ node: BulkOperation | null }>(
+      origin,
+      token,
+      `query($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode rootObjectCount url } } }`,
+      { id: work.bulk_operation_id },
+    );
+    const op = data.node;
+    if (!op) throw new ShopifyError('upstream', 'Shopify no longer knows the bulk operation');
+    if (op.status === 'COMPLETED') {
+      if (!op.url) {
+        // Nothing to export in this phase.
+        await ports.progress(work.id, { phase: nextPhase(work.phase), reset_offset: true, release: true });
+        return 'progress';
+      }
+      await ports.progress(work.id, { bulk_url: op.url, phase_total: Number(op.rootObjectCount), release: true });
+      return 'progress';
+    }
+    if (['FAILED', 'CANCELED', 'EXPIRED'].includes(op.status))
+      throw new ShopifyError(
+        'access_denied',
+        `Shopify's export ${op.status.toLowerCase()} (${op.errorCode ?? 'no code'})`,
+      );
+    await ports.progress(work.id, { release: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return 'progress';
+  }
+
+  const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 500);
+  const chunk = await readChunk(work.bulk_url, work.byte_offset, limit);
+  const { records, failures } = mapGroups(work.phase, chunk.groups);
+  await ports.applyChunk({
+    import_id: work.id,
+    from_offset: work.byte_offset,
+    to_offset: chunk.endOffset,
+    roots: chunk.groups.length,
+    records,
+    failures,
+  });
+  if (chunk.atEnd) await ports.progress(work.id, { phase: nextPhase(work.phase), reset_offset: true, release: true });
+  else await ports.progress(work.id, { release: true });
+  return 'chunk';
+}
+
+export interface Group {
+  root: Json;
+  children: Json[];
+}
+
+/**
+ * Reads whole groups from `offset` (a root line's start): up to `limit` roots, stopping before the
+ * next root line, or at the end of the file. Invalid JSON lines become a group with `invalid`.
+ */
+export async function readChunk(
+  url: string,
+  offset: number,
+  limit: number,
+): Promise<{ groups: Array<Group & { invalid?: string }>; endOffset: number; atEnd: boolean }> {
+  const response = await fetch(url, { headers: { Range: `bytes=${offset}-` }, signal: AbortSignal.timeout(60_000) });
+  if (response.status === 416) {
+    await response.body?.cancel();
+    return { groups: [], endOffset: offset, atEnd: true };
+  }
+  if (!response.ok || !response.body) throw new ShopifyError('upstream', `The export file answered ${response.status}`);
+  if (response.status !== 206 && offset > 0)
+    throw new ShopifyError('upstream', 'The export file ignored the byte range');
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const groups: Array<Group & { invalid?: string }> = [];
+  let pending = new Uint8Array(0);
+  let consumed = offset;
+  let groupEnd = offset;
+  let done = false;
+  try {
+    outer: for (;;) {
+      const { value, done: finished } = await reader.read();
+      if (value) {
+        const joined = new Uint8Array(pending.length + value.length);
+        joined.set(pending);
+        joined.set(value, pending.length);
+        pending = joined;
+      }
+      let start = 0;
+      for (let i = 0; i < pending.length; i++) {
+        if (pending[i] !== 10) continue;
+        const bytes = pending.subarray(start, i);
+        const lineStart = consumed;
+        consumed += i - start + 1;
+        start = i + 1;
+        if (bytes.length === 0) continue;
+        let line: Json;
+        try {
+          line = JSON.parse(decoder.decode(bytes)) as Json;
+        } catch (error) {
+          groups.push({ root: {}, children: [], invalid: `line at byte ${lineStart} is not JSON: ${String(error)}` });
+          groupEnd = consumed;
+          continue;
+        }
+        if (line.__parentId === undefined) {
+          if (groups.length >= limit) {
+            // The next group starts here: stop before it.
+            groupEnd = lineStart;
+            break outer;
+          }
+          groups.push({ root: line, children: [] });
+        } else {
+          const parent = groups[groups.length - 1];
+          if (parent && parent.root.id === line.__parentId) parent.children.push(line);
+        }
+        groupEnd = consumed;
+      }
+      pending = pending.slice(start);
+      if (finished) {
+        done = true;
+        break;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return { groups, endOffset: groupEnd, atEnd: done };
+}
+
+const TOPIC: Record<Phase, ShopifyTopic> = {
+  customers: 'customers/update',
+  products: 'products/update',
+  orders: 'orders/updated',
+};
+
+/** Each group validated and mapped by the webhook's parsers; what does not parse is a failure with its id. */
+export function mapGroups(phase: Phase, groups: Array<Group & { invalid?: string }>) {
+  const records: Array<{ shopify_id: string | null; mapped: unknown; version: string }> = [];
+  const failures: Array<{ shopify_id: string | null; reason: string }> = [];
+  for (const group of groups) {
+    const shopifyId = numericId(group.root.id);
+    const id = shopifyId === null ? null : String(shopifyId);
+    if (group.invalid) {
+      failures.push({ shopify_id: id, reason: group.invalid });
+      continue;
+    }
+    const payloads: Array<[ShopifyTopic, Json, string]> = [];
+    if (phase === 'customers')
+      payloads.push([TOPIC.customers, customerPayload(group.root), String(group.root.updatedAt)]);
+    else if (phase === 'products')
+      payloads.push([TOPIC.products, productPayload(group.root, group.children), String(group.root.updatedAt)]);
+    else {
+      payloads.push([TOPIC.orders, orderPayload(group.root, group.children), String(group.root.updatedAt)]);
+      for (const refund of refundPayloads(group.root))
+        payloads.push(['refunds/create', refund, String(refund.created_at)]);
+    }
+    for (const [topic, payload, version] of payloads) {
+      const parsed = parseShopifyPayload(topic, payload);
+      if (parsed.ok) records.push({ shopify_id: id, mapped: parsed.value, version });
+      else failures.push({ shopify_id: id, reason: parsed.message });
+    }
+  }
+  return { records, failures };
+}

@@ -1,0 +1,359 @@
+/**
+ * History import (issue 11) against the Shopify emulator and the real database: connecting a
+ * store queues an import; shopify-import runs the bulk exports and applies the JSONL in chunks
+ * through the webhook's rules. Everything arrives once (a repeated chunk changes nothing, an
+ * abandoned lease is picked up and finished), rows that cannot be applied are recorded with their
+ * Shopify id, and an imported shop ends in the same rows as the same shop fed by webhooks.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminSql, config } from '@cairn/local-stack/testing.ts';
+import { type Cast, createCast } from '../../../scripts/testing/support/team.ts';
+
+interface EmulatorShop {
+  domain: string;
+  apps: Array<{ clientId: string; clientSecret: string }>;
+}
+
+let cast: Cast;
+
+async function emulator(path: string, method = 'POST', body?: unknown) {
+  const response = await fetch(`${config.shopifyUrl}/_emulator/${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function adminToken(): Promise<string> {
+  const { data } = await cast.people.admin.client.auth.getSession();
+  if (!data.session) throw new Error('admin is not signed in');
+  return data.session.access_token;
+}
+
+async function connect(shop: EmulatorShop): Promise<{ shopId: string; importId: string }> {
+  const response = await fetch(`${config.apiUrl}/functions/v1/shopify-connect`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${await adminToken()}`,
+      apikey: config.anonKey,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      action: 'connect',
+      domain: shop.domain,
+      client_id: shop.apps[0].clientId,
+      client_secret: shop.apps[0].clientSecret,
+    }),
+  });
+  const body = (await response.json()) as { shop_id: string; import_id: string };
+  expect(response.status, JSON.stringify(body)).toBe(200);
+  return { shopId: body.shop_id, importId: body.import_id };
+}
+
+async function work(maxChunks?: number, maxSteps?: number) {
+  const response = await fetch(`${config.apiUrl}/functions/v1/shopify-import`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${config.serviceRoleKey}`,
+      apikey: config.anonKey,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      ...(maxChunks ? { max_chunks: maxChunks } : {}),
+      ...(maxSteps ? { max_steps: maxSteps } : {}),
+    }),
+  });
+  const body = (await response.json()) as { steps: number; chunks: number };
+  expect(response.status, JSON.stringify(body)).toBe(200);
+  return body;
+}
+
+interface ImportRow {
+  status: string;
+  phase: string;
+  rows_done: number;
+  rows_total: number | null;
+  rows_failed: number;
+  byte_offset: number;
+  last_error: string | null;
+}
+const importRow = async (id: string) =>
+  (
+    await adminSql<ImportRow>(
+      'select status, phase, rows_done::int, rows_total::int, rows_failed::int, byte_offset::int, last_error from public.shop_imports where id = $1',
+      [id],
+    )
+  )[0];
+
+async function finish(importId: string) {
+  for (let i = 0; i < 200; i++) {
+    const row = await importRow(importId);
+    if (row.status !== 'running') return row;
+    await adminSql(`update public.shop_imports set leased_until = null where id = $1`, [importId]);
+    await work();
+  }
+  throw new Error('the import did not finish');
+}
+
+/** What the shop's data looks like in Cairn, keyed by Shopify ids (the shop's own domain stripped from emails). */
+async function snapshot(shopId: string) {
+  const customers = await adminSql(
+    `select x.external_id::text as id, c.first_name, c.last_name, split_part(c.email, '@', 1) as email, c.phone,
+            c.country, c.city, c.currency, c.lifecycle_stage, c.lifetime_value, c.order_count, c.first_order_at
+       from public.customer_external_ids x join public.customers c on c.id = x.customer_id
+      where x.shop_id = $1 order by x.external_id`,
+    [shopId],
+  );
+  const orders = await adminSql(
+    `select o.external_id::text as id, o.order_number, o.financial_status, o.fulfillment_status, o.cancelled_at,
+            o.currency, o.exchange_rate, o.subtotal, o.tax_total, o.total, o.total_base, o.refunded_total,
+            o.placed_at, o.external_updated_at, x.external_id::text as customer,
+            (select json_agg(json_build_object('id', i.external_id, 'sku', i.sku, 'q', i.quantity, 'p', i.unit_price, 't', i.total)
+                             order by i.external_id) from public.order_items i where i.order_id = o.id) as items
+       from public.orders o
+       left join public.customer_external_ids x on x.customer_id = o.customer_id and x.shop_id = o.shop_id
+      where o.shop_id = $1 order by o.external_id`,
+    [shopId],
+  );
+  const products = await adminSql(
+    `select p.external_id::text as id, p.title, p.handle, p.vendor, p.status,
+            (select json_agg(json_build_object('id', v.external_id, 'sku', v.sku, 'price', v.price, 'stock', v.inventory_quantity)
+                             order by v.external_id) from public.product_variants v where v.product_id = p.id) as variants
+       from public.products p where p.shop_id = $1 order by p.external_id`,
+    [shopId],
+  );
+  return { customers, orders, products };
+}
+
+beforeAll(async () => {
+  cast = await createCast('shopify-import');
+});
+afterAll(() => cast?.end());
+
+describe('history import', () => {
+  it('imports every customer, product and order once; repeated chunks and abandoned leases change nothing', async () => {
+    const shop = (await emulator('shops', 'POST', {
+      size: { customers: 40, products: 6, orders: 150 },
+    })) as unknown as EmulatorShop;
+    const { shopId, importId } = await connect(shop);
+    // The database drives it (pg_net after each chunk, pg_cron every minute); the test helps along.
+    const done = await finish(importId);
+    expect(done).toMatchObject({ status: 'completed', phase: 'done', rows_failed: 0, last_error: null });
+    expect(done.rows_done).toBe(40 + 6 + 150);
+    expect(done.rows_total).toBe(40 + 6 + 150);
+
+    const [counts] = await adminSql<{
+      customers: number;
+      orders: number;
+      products: number;
+      variants: number;
+      items: number;
+      refunds: number;
+    }>(
+      `select (select count(*)::int from public.customer_external_ids where shop_id = $1) as customers,
+              (select count(*)::int from public.orders where shop_id = $1) as orders,
+              (select count(*)::int from public.products where shop_id = $1) as products,
+              (select count(*)::int from public.product_variants v join public.products p on p.id = v.product_id where p.shop_id = $1) as variants,
+              (select count(*)::int from public.order_items i join public.orders o on o.id = i.order_id where o.shop_id = $1) as items,
+              (select count(*)::int from public.refunds r join public.orders o on o.id = r.order_id where o.shop_id = $1) as refunds`,
+      [shopId],
+    );
+    expect(counts).toMatchObject({ customers: 40, orders: 150, products: 6, variants: 18 });
+    expect(counts.items).toBeGreaterThanOrEqual(150);
+    expect(counts.refunds).toBeGreaterThan(0);
+    // Importing again changes nothing: every record is already at its version.
+    const before = await snapshot(shopId);
+    const again = await fetch(`${config.apiUrl}/functions/v1/shopify-connect`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await adminToken()}`,
+        apikey: config.anonKey,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ action: 'import', shop_id: shopId }),
+    });
+    const second = ((await again.json()) as { import_id: string }).import_id;
+    expect(second).not.toBe(importId);
+    expect((await finish(second)).status).toBe('completed');
+    expect(await snapshot(shopId)).toEqual(before);
+  });
+
+  it('applies a chunk exactly once: only at the stored offset, and a lease keeps a second worker off', async () => {
+    const shop = (await emulator('shops', 'POST', {
+      size: { customers: 3, products: 1, orders: 3 },
+    })) as unknown as EmulatorShop;
+    const { shopId, importId: first } = await connect(shop);
+    expect((await finish(first)).status).toBe('completed');
+    // A running import stopped at byte 100 of its orders file (made here, so no worker is asked for it).
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.shop_imports (shop_id, phase, bulk_url, byte_offset, leased_until)
+       values ($1, 'orders', 'http://127.0.0.1:9/none.jsonl', 100, now() + interval '1 hour') returning id`,
+      [shopId],
+    );
+    const apply = async (from: number, to: number) =>
+      (
+        await adminSql<{ result: { status: string } }>(
+          `select public.shopify_import_apply_chunk($1, $2, $3, 7, '[]'::jsonb) as result`,
+          [id, from, to],
+        )
+      )[0].result.status;
+    expect(await apply(0, 100)).toBe('stale');
+    expect(await apply(100, 250)).toBe('applied');
+    expect(await apply(100, 250)).toBe('stale');
+    expect(await importRow(id)).toMatchObject({ byte_offset: 250, rows_done: 7 });
+    // Leased by a worker that died: nobody else takes it until the lease runs out.
+    expect(await work()).toEqual({ steps: 0, chunks: 0 });
+    await adminSql(`update public.shop_imports set status = 'canceled' where id = $1`, [id]);
+    expect(await apply(250, 300)).toBe('not_running');
+  });
+
+  it('lets a webhook newer than the export win over the imported version', async () => {
+    const shop = (await emulator('shops', 'POST', {
+      size: { customers: 5, products: 2, orders: 10 },
+    })) as unknown as EmulatorShop;
+    const { shopId, importId: first } = await connect(shop);
+    expect((await finish(first)).status).toBe('completed');
+    // A second import, stepped by hand until its customers export is ready (a snapshot of now)…
+    const [{ id: importId }] = await adminSql<{ id: string }>(
+      `insert into public.shop_imports (shop_id) values ($1) returning id`,
+      [shopId],
+    );
+    for (let i = 0; i < 50; i++) {
+      const [row] = await adminSql<{ bulk_url: string | null }>(
+        'select bulk_url from public.shop_imports where id = $1',
+        [importId],
+      );
+      if (row.bulk_url) break;
+      await work(undefined, 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await importRow(importId)).toMatchObject({ phase: 'customers', byte_offset: 0 });
+    // …then the merchant renames a customer and Shopify sends the webhook, before the chunk applies.
+    await emulator('clock', 'POST', { advanceSeconds: 5 });
+    const customerId = 800_000_000_000 + 1;
+    const sent = await emulator(`shops/${shop.domain}/changes`, 'POST', {
+      kind: 'customer',
+      id: customerId,
+      patch: { firstName: 'Webhooked' },
+    });
+    expect((sent.deliveries as Array<{ status: number }>)[0]?.status).toBe(200);
+    expect((await finish(importId)).status).toBe('completed');
+    const [row] = await adminSql<{ first_name: string }>(
+      `select c.first_name from public.customer_external_ids x join public.customers c on c.id = x.customer_id where x.shop_id = $1 and x.external_id = $2`,
+      [shopId, customerId],
+    );
+    expect(row.first_name).toBe('Webhooked');
+  });
+
+  it('reconciles daily: a change whose webhook never arrived is healed and counted as fixed', async () => {
+    const shop = (await emulator('shops', 'POST', {
+      size: { customers: 5, products: 2, orders: 12 },
+    })) as unknown as EmulatorShop;
+    const { shopId, importId } = await connect(shop);
+    expect((await finish(importId)).status).toBe('completed');
+    // Shopify changed an order and a customer, but the webhooks were lost.
+    await emulator('clock', 'POST', { advanceSeconds: 5 });
+    const orderId = 840_000_000_000 + 3;
+    const customerId = 800_000_000_000 + 2;
+    await emulator(`shops/${shop.domain}/changes`, 'POST', {
+      kind: 'order',
+      id: orderId,
+      patch: { fulfilled: true },
+      send: false,
+    });
+    await emulator(`shops/${shop.domain}/changes`, 'POST', {
+      kind: 'customer',
+      id: customerId,
+      patch: { lastName: 'Reconciled' },
+      send: false,
+    });
+    const [{ queued }] = await adminSql<{ queued: number }>('select private.queue_shopify_reconciliations() as queued');
+    expect(queued).toBeGreaterThanOrEqual(1);
+    const [reconcile] = await adminSql<{ id: string }>(
+      `select id from public.shop_imports where shop_id = $1 and kind = 'reconcile' and status = 'running'`,
+      [shopId],
+    );
+    expect((await finish(reconcile.id)).status).toBe('completed');
+    const [result] = await adminSql<{ rows_done: number; rows_fixed: number }>(
+      'select rows_done::int, rows_fixed::int from public.shop_imports where id = $1',
+      [reconcile.id],
+    );
+    // Only what changed since the last run was asked for, and both changes were applied.
+    expect(result).toEqual({ rows_done: 2, rows_fixed: 2 });
+    const [order] = await adminSql<{ fulfillment_status: string | null }>(
+      'select fulfillment_status from public.orders where shop_id = $1 and external_id = $2',
+      [shopId, orderId],
+    );
+    expect(order.fulfillment_status).toBe('fulfilled');
+    const [customer] = await adminSql<{ last_name: string }>(
+      `select c.last_name from public.customer_external_ids x join public.customers c on c.id = x.customer_id where x.shop_id = $1 and x.external_id = $2`,
+      [shopId, customerId],
+    );
+    expect(customer.last_name).toBe('Reconciled');
+  });
+
+  it('ends in the same rows and metrics as the same shop fed by webhooks (1 000 orders)', async () => {
+    const anchorMs = Math.floor(Date.now() / 1000) * 1000;
+    const size = { customers: 150, products: 10, orders: 1000 };
+    const imported = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
+    const webhooked = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
+
+    const { shopId: importedShop, importId } = await connect(imported);
+    expect((await finish(importId)).status).toBe('completed');
+
+    // The twin shop: configured by SQL (no import), fed every record through shopify-webhook.
+    const secret = `twin-${randomUUID()}`;
+    const [twin] = await adminSql<{ id: string }>(
+      `insert into public.shops (name, domain, currency, timezone) values ('Twin', $1, 'EUR', 'Europe/Madrid') returning id`,
+      [webhooked.domain],
+    );
+    await adminSql(`select public.set_shop_webhook_secret($1, $2)`, [twin.id, secret]);
+    const send = async (kind: string, id: number, topic: string) => {
+      const { payload } = (await emulator(`shops/${webhooked.domain}/webhooks`, 'POST', {
+        kind,
+        id,
+        topic,
+        send: false,
+      })) as {
+        payload: { updated_at?: string; created_at: string };
+      };
+      const body = JSON.stringify(payload);
+      const response = await fetch(`${config.apiUrl}/functions/v1/shopify-webhook`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Shopify-Topic': topic.toLowerCase().replace('_', '/'),
+          'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body).digest('base64'),
+          'X-Shopify-Shop-Domain': webhooked.domain,
+          'X-Shopify-API-Version': '2025-07',
+          'X-Shopify-Webhook-Id': randomUUID(),
+          'X-Shopify-Event-Id': randomUUID(),
+          // Delivered as the change happened.
+          'X-Shopify-Triggered-At': payload.updated_at ?? payload.created_at,
+        },
+        body,
+      });
+      expect(response.status, await response.text()).toBe(200);
+    };
+    for (let i = 0; i < size.customers; i++) await send('customer', 800_000_000_000 + i, 'CUSTOMERS_UPDATE');
+    for (let i = 0; i < size.products; i++) await send('product', 810_000_000_000 + i, 'PRODUCTS_UPDATE');
+    const orders = Array.from({ length: size.orders }, (_, i) => 840_000_000_000 + i);
+    for (let i = 0; i < orders.length; i += 8)
+      await Promise.all(orders.slice(i, i + 8).map((id) => send('order', id, 'ORDERS_UPDATED')));
+
+    const a = await snapshot(importedShop);
+    // The refunds the import brought, as refunds/create webhooks to the twin.
+    const refunded = a.orders.filter((order) => Number(order.refunded_total) > 0).map((order) => Number(order.id));
+    expect(refunded.length).toBeGreaterThan(10);
+    for (const id of refunded) await send('order', id, 'REFUNDS_CREATE');
+    const b = await snapshot(twin.id);
+    expect(a.orders).toHaveLength(1000);
+    expect(a.customers.length).toBeGreaterThan(100);
+    expect(b.customers).toEqual(a.customers);
+    expect(b.products).toEqual(a.products);
+    expect(b.orders).toEqual(a.orders);
+  });
+});
