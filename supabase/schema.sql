@@ -52,6 +52,9 @@ comment on type public.custom_field_type is 'The JSON shape a custom field''s va
 
 create type public.customer_status as enum ('active', 'inactive', 'vip', 'blocked');
 
+create type public.email_purpose as enum ('transactional', 'marketing', 'alert');
+comment on type public.email_purpose is 'Why an email is sent: transactional (a reply, an order or service message: allowed unless the address is suppressed), marketing (needs email marketing consent), alert (needs email alerts consent).';
+
 create type public.message_status as enum ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed');
 comment on type public.message_status is 'queued (written, not yet handed to the provider), sent, delivered, opened, clicked, bounced, failed.';
 
@@ -115,6 +118,16 @@ create table private.alert_check_state (
 );
 alter table private.alert_check_state enable row level security;
 comment on table private.alert_check_state is 'The engine''s checkpoint: when the last check ran and what it did (the outbox itself is the position).';
+
+create table private.app_proxy_signatures (
+  signature text not null,
+  shop_domain text not null,
+  seen_at timestamp with time zone default now() not null,
+  constraint app_proxy_signatures_hex CHECK ((signature ~ '^[0-9a-f]{64}$'::text)),
+  constraint app_proxy_signatures_pkey PRIMARY KEY (signature)
+);
+CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
+comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
 
 create table private.scheduled_calls (
   id bigint generated always as identity,
@@ -334,6 +347,8 @@ create table public.alert_preferences (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  max_per_day smallint,
+  constraint alert_preferences_max_per_day_range CHECK (((max_per_day >= 1) AND (max_per_day <= 100))),
   constraint alert_preferences_quiet_hours_both_or_neither CHECK (((quiet_hours_start IS NULL) = (quiet_hours_end IS NULL))),
   constraint alert_preferences_threshold_range CHECK (((price_drop_threshold_percent > (0)::numeric) AND (price_drop_threshold_percent <= (100)::numeric))),
   constraint alert_preferences_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
@@ -369,11 +384,13 @@ grant delete, maintain, references, select, trigger, truncate on public.alert_pr
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.alert_preferences to service_role;
 grant insert, update (back_in_stock) on public.alert_preferences to authenticated;
 grant insert (customer_id) on public.alert_preferences to authenticated;
+grant insert, update (max_per_day) on public.alert_preferences to authenticated;
 grant insert, update (price_drop) on public.alert_preferences to authenticated;
 grant insert, update (price_drop_threshold_percent) on public.alert_preferences to authenticated;
 grant insert, update (quiet_hours_end) on public.alert_preferences to authenticated;
 grant insert, update (quiet_hours_start) on public.alert_preferences to authenticated;
 comment on table public.alert_preferences is 'A shopper''s alert choices. No row: the workspace defaults. Null threshold or quiet hours: the workspace''s. Whether to email at all is consent (the consent ledger), not this table.';
+comment on column public.alert_preferences.max_per_day is 'The most alerts this shopper wants per day (their calendar day). Null: the workspace''s cap; never above it.';
 
 create table public.alert_settings (
   id boolean default true not null,
@@ -586,6 +603,44 @@ create policy "staff read the external ids of customers they may see" on public.
 grant maintain, references, select, trigger on public.customer_external_ids to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_external_ids to service_role;
 comment on table public.customer_external_ids is 'Which Cairn customer a Shopify customer id of a shop is. Several shops (or ids) may point to one customer, matched by email. Written by the Shopify webhook.';
+
+create table public.customer_scores (
+  customer_id uuid not null,
+  recency_score smallint,
+  frequency_score smallint,
+  monetary_score smallint,
+  rfm_group text not null,
+  churn_risk text not null,
+  days_since_last_order integer,
+  expected_gap_days integer,
+  gap_basis text,
+  churn_ratio numeric(10,2),
+  unopened_emails integer default 0 not null,
+  churn_reasons jsonb default '[]'::jsonb not null,
+  churn_summary text default ''::text not null,
+  computed_at timestamp with time zone default now() not null,
+  constraint customer_scores_churn_reasons_check CHECK ((jsonb_typeof(churn_reasons) = 'array'::text)),
+  constraint customer_scores_churn_risk_check CHECK ((churn_risk = ANY (ARRAY['none'::text, 'low'::text, 'medium'::text, 'high'::text]))),
+  constraint customer_scores_frequency_score_check CHECK (((frequency_score >= 1) AND (frequency_score <= 5))),
+  constraint customer_scores_gap_basis_check CHECK ((gap_basis = ANY (ARRAY['own'::text, 'shop'::text]))),
+  constraint customer_scores_monetary_score_check CHECK (((monetary_score >= 1) AND (monetary_score <= 5))),
+  constraint customer_scores_recency_score_check CHECK (((recency_score >= 1) AND (recency_score <= 5))),
+  constraint customer_scores_rfm_group_check CHECK ((rfm_group = ANY (ARRAY['champions'::text, 'loyal'::text, 'potential_loyalists'::text, 'new_customers'::text, 'need_attention'::text, 'at_risk'::text, 'cant_lose'::text, 'hibernating'::text, 'no_orders'::text]))),
+  constraint customer_scores_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint customer_scores_pkey PRIMARY KEY (customer_id)
+);
+alter table public.customer_scores enable row level security;
+CREATE INDEX customer_scores_group_idx ON public.customer_scores USING btree (rfm_group);
+CREATE INDEX customer_scores_risk_idx ON public.customer_scores USING btree (churn_risk);
+create policy "staff read the scores of the customers they may see" on public.customer_scores
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant select on public.customer_scores to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_scores to service_role;
+comment on table public.customer_scores is 'Nightly RFM scores and churn risk per customer (public.score_customers). Read like the customer: everyone who sees the customer sees the scores; written only by the job.';
+comment on column public.customer_scores.churn_reasons is 'Why the risk, as data: [{"code": "no_order", "days", "gap", "ratio", "basis": "own"|"shop"}, {"code": "emails_unopened", "count"}]; the app words them in the reader''s language.';
+comment on column public.customer_scores.churn_summary is 'The reasons in English, e.g. "no order for 140 days, 2.3× their usual gap of 61 days; last 2 emails unopened".';
 
 create table public.customer_tags (
   customer_id uuid not null,
@@ -1037,6 +1092,7 @@ create table public.email_template_variants (
   body_text text not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  version integer default 1 not null,
   constraint email_template_variants_body_html_length CHECK (((length(body_html) >= 1) AND (length(body_html) <= 200000))),
   constraint email_template_variants_body_text_length CHECK (((length(body_text) >= 1) AND (length(body_text) <= 100000))),
   constraint email_template_variants_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 300))),
@@ -1047,6 +1103,8 @@ create table public.email_template_variants (
 );
 alter table public.email_template_variants enable row level security;
 CREATE TRIGGER check_placeholders BEFORE INSERT OR UPDATE OF subject, body_html, body_text ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.check_template_placeholders();
+CREATE TRIGGER keep_version AFTER INSERT OR UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.keep_template_version();
+CREATE TRIGGER number_version BEFORE INSERT OR UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.number_template_version();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.email_template_variants FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "managers add template variants" on public.email_template_variants
@@ -1075,6 +1133,35 @@ grant insert, update (language) on public.email_template_variants to authenticat
 grant insert, update (subject) on public.email_template_variants to authenticated;
 grant insert (template_id) on public.email_template_variants to authenticated;
 comment on table public.email_template_variants is 'One language version of a template. Subject and bodies use {{variable}} placeholders from email_template_variables.';
+comment on column public.email_template_variants.version is 'Counts the changes of this variant (1 when created); each one is kept in email_template_versions.';
+
+create table public.email_template_versions (
+  id uuid default gen_random_uuid() not null,
+  template_id uuid not null,
+  variant_id uuid,
+  language text not null,
+  version integer not null,
+  subject text not null,
+  body_html text not null,
+  body_text text not null,
+  created_by uuid,
+  created_at timestamp with time zone default now() not null,
+  constraint email_template_versions_language_fkey FOREIGN KEY (language) REFERENCES public.languages(code),
+  constraint email_template_versions_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.email_templates(id) ON DELETE CASCADE,
+  constraint email_template_versions_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.email_template_variants(id) ON DELETE SET NULL,
+  constraint email_template_versions_pkey PRIMARY KEY (id),
+  constraint email_template_versions_one_per_number UNIQUE (template_id, language, version)
+);
+alter table public.email_template_versions enable row level security;
+CREATE INDEX email_template_versions_variant_idx ON public.email_template_versions USING btree (variant_id, version DESC);
+create policy "team members read template versions" on public.email_template_versions
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant maintain, references, select, trigger on public.email_template_versions to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.email_template_versions to service_role;
+comment on table public.email_template_versions is 'Every saved state of a template variant, written by the database. A sent message points at the version it used (messages.template_version_id).';
+comment on column public.email_template_versions.created_by is 'Who saved it (no foreign key: the history outlives accounts).';
 
 create table public.email_templates (
   id uuid default gen_random_uuid() not null,
@@ -1085,6 +1172,7 @@ create table public.email_templates (
   created_by uuid default auth.uid(),
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  purpose public.email_purpose default 'transactional'::public.email_purpose not null,
   constraint email_templates_category_is_a_slug CHECK ((category ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
   constraint email_templates_description_length CHECK ((length(description) <= 2000)),
   constraint email_templates_key_is_a_slug CHECK ((key ~ '^[a-z0-9][a-z0-9_-]{0,62}$'::text)),
@@ -1121,9 +1209,11 @@ grant insert, update (description) on public.email_templates to authenticated;
 grant insert (id) on public.email_templates to authenticated;
 grant insert, update (key) on public.email_templates to authenticated;
 grant insert, update (name) on public.email_templates to authenticated;
+grant insert, update (purpose) on public.email_templates to authenticated;
 comment on table public.email_templates is 'Reusable emails (alerts, follow-ups, replies). The text lives in one variant per language.';
 comment on column public.email_templates.key is 'Stable slug the code refers to, such as price_drop or back_in_stock.';
 comment on column public.email_templates.category is 'A slug to group templates: alert, transactional, marketing, sales, support, general…';
+comment on column public.email_templates.purpose is 'transactional / marketing / alert: decides which consent a send needs (public.email_permission).';
 
 create table public.exchange_rates (
   rate_date date not null,
@@ -1234,6 +1324,61 @@ grant insert (variant_id) on public.favorites to authenticated;
 comment on table public.favorites is 'Variants a shopper saved (the heart button). price_at_favorite is the reference a price drop is measured against.';
 comment on column public.favorites.price_at_favorite is 'The variant''s price when favourited, copied by the database (never taken from the client).';
 
+create table public.inbound_emails (
+  id uuid default gen_random_uuid() not null,
+  dedupe_key text not null,
+  state text not null,
+  matched_by text,
+  from_address text,
+  to_address text,
+  subject text,
+  headers text,
+  body_text text,
+  body_html text,
+  details jsonb default '{}'::jsonb not null,
+  attachments jsonb default '[]'::jsonb not null,
+  error text,
+  customer_id uuid,
+  thread_id uuid,
+  message_id uuid,
+  linked_by uuid,
+  received_at timestamp with time zone default now() not null,
+  constraint inbound_emails_attachments_is_an_array CHECK ((jsonb_typeof(attachments) = 'array'::text)),
+  constraint inbound_emails_body_html_length CHECK ((length(body_html) <= 500000)),
+  constraint inbound_emails_body_text_length CHECK ((length(body_text) <= 100000)),
+  constraint inbound_emails_dedupe_key_length CHECK (((length(dedupe_key) >= 16) AND (length(dedupe_key) <= 200))),
+  constraint inbound_emails_details_is_an_object CHECK ((jsonb_typeof(details) = 'object'::text)),
+  constraint inbound_emails_error_length CHECK ((length(error) <= 2000)),
+  constraint inbound_emails_from_length CHECK ((length(from_address) <= 2000)),
+  constraint inbound_emails_headers_length CHECK ((length(headers) <= 200000)),
+  constraint inbound_emails_matched_by CHECK ((matched_by = ANY (ARRAY['reply_token'::text, 'references'::text, 'sender'::text, 'member'::text]))),
+  constraint inbound_emails_state CHECK ((state = ANY (ARRAY['matched'::text, 'unmatched'::text, 'malformed'::text]))),
+  constraint inbound_emails_subject_length CHECK ((length(subject) <= 2000)),
+  constraint inbound_emails_to_length CHECK ((length(to_address) <= 10000)),
+  constraint inbound_emails_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint inbound_emails_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE SET NULL,
+  constraint inbound_emails_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.message_threads(id) ON DELETE SET NULL,
+  constraint inbound_emails_pkey PRIMARY KEY (id),
+  constraint inbound_emails_dedupe_key_key UNIQUE (dedupe_key)
+);
+alter table public.inbound_emails enable row level security;
+CREATE INDEX inbound_emails_customer_idx ON public.inbound_emails USING btree (customer_id) WHERE (customer_id IS NOT NULL);
+CREATE INDEX inbound_emails_message_idx ON public.inbound_emails USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE INDEX inbound_emails_thread_idx ON public.inbound_emails USING btree (thread_id) WHERE (thread_id IS NOT NULL);
+CREATE INDEX inbound_emails_unmatched_idx ON public.inbound_emails USING btree (received_at DESC) WHERE (state <> 'matched'::text);
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.inbound_emails FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+create policy "staff read inbound mail of the customers they may see" on public.inbound_emails
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant maintain, references, select, trigger on public.inbound_emails to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.inbound_emails to service_role;
+comment on table public.inbound_emails is 'Every Inbound Parse post, once per delivery (dedupe_key): matched to a thread, unmatched (for a member to link), or malformed (kept as received, never dropped). Written by the inbound-email function (service role) and link_inbound_email().';
+comment on column public.inbound_emails.dedupe_key is 'SHA-256 of what SendGrid posted: a redelivery of the same mail is recognised and not filed twice.';
+comment on column public.inbound_emails.matched_by is 'How the thread was found: reply_token (the reply-to address), references (In-Reply-To / References), sender (a customer''s address: a new thread), member (linked by hand).';
+comment on column public.inbound_emails.details is 'The rest of the post: envelope, charsets, SPF, dkim, sender_ip, cc, in_reply_to, references, message_id.';
+comment on column public.inbound_emails.attachments is 'Files stored in bucket attachments ({path, name, size, mime}) and files refused ({name, size, mime, refused: reason}).';
+
 create table public.languages (
   code text not null,
   name text not null,
@@ -1249,6 +1394,39 @@ grant maintain, references, select, trigger on public.languages to anon;
 grant maintain, references, select, trigger on public.languages to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.languages to service_role;
 comment on table public.languages is 'ISO 639-1 languages. Reference data, read-only for clients.';
+
+create table public.lifecycle_rules (
+  id boolean default true not null,
+  enabled boolean default true not null,
+  vip_top_percent numeric(5,2) default 10 not null,
+  at_risk_min_ratio numeric(6,2) default 1.5 not null,
+  churned_after_days integer default 365 not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint lifecycle_rules_at_risk_min_ratio_check CHECK ((at_risk_min_ratio >= (1)::numeric)),
+  constraint lifecycle_rules_churned_after_days_check CHECK (((churned_after_days >= 30) AND (churned_after_days <= 3650))),
+  constraint lifecycle_rules_id_check CHECK (id),
+  constraint lifecycle_rules_vip_top_percent_check CHECK (((vip_top_percent > (0)::numeric) AND (vip_top_percent <= (100)::numeric))),
+  constraint lifecycle_rules_pkey PRIMARY KEY (id)
+);
+alter table public.lifecycle_rules enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.lifecycle_rules FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.lifecycle_rules FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins change the lifecycle rules" on public.lifecycle_rules
+  for update
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin))
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "team members read the lifecycle rules" on public.lifecycle_rules
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant select on public.lifecycle_rules to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.lifecycle_rules to service_role;
+grant update (at_risk_min_ratio) on public.lifecycle_rules to authenticated;
+grant update (churned_after_days) on public.lifecycle_rules to authenticated;
+grant update (enabled) on public.lifecycle_rules to authenticated;
+grant update (vip_top_percent) on public.lifecycle_rules to authenticated;
+comment on table public.lifecycle_rules is 'The one row of rules the nightly job moves lifecycle stages by: vip = the shop''s top vip_top_percent by lifetime value; at_risk = days since the last order ≥ at_risk_min_ratio × the expected gap; churned = no order for churned_after_days. Admins change it (settings); every change is audited.';
 
 create table public.lifecycle_stages (
   key text not null,
@@ -1304,18 +1482,28 @@ END) stored,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  assignee_id uuid,
+  reply_token text default replace((gen_random_uuid())::text, '-'::text, ''::text) not null,
+  first_inbound_at timestamp with time zone,
+  first_response_at timestamp with time zone,
+  closed_at timestamp with time zone,
   constraint message_threads_channel_is_email CHECK ((channel = 'email'::text)),
   constraint message_threads_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 300))),
   constraint message_threads_unread_count_check CHECK ((unread_count >= 0)),
+  constraint message_threads_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint message_threads_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint message_threads_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
-  constraint message_threads_pkey PRIMARY KEY (id)
+  constraint message_threads_pkey PRIMARY KEY (id),
+  constraint message_threads_reply_token_key UNIQUE (reply_token)
 );
 alter table public.message_threads enable row level security;
+CREATE INDEX message_threads_assignee_idx ON public.message_threads USING btree (assignee_id, last_message_at DESC NULLS LAST, id);
 CREATE INDEX message_threads_created_by_idx ON public.message_threads USING btree (created_by);
 CREATE INDEX message_threads_customer_idx ON public.message_threads USING btree (customer_id, last_message_at DESC NULLS LAST, id);
 CREATE INDEX message_threads_customer_owner_idx ON public.message_threads USING btree (customer_owner_id);
 CREATE INDEX message_threads_inbox_idx ON public.message_threads USING btree (last_message_at DESC NULLS LAST, id) WHERE (status = 'open'::public.thread_status);
+CREATE INDEX message_threads_status_idx ON public.message_threads USING btree (status, last_message_at DESC NULLS LAST, id);
+CREATE TRIGGER guard_thread BEFORE INSERT OR UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.guard_thread();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.message_threads FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
@@ -1338,6 +1526,7 @@ create policy "staff read threads of the customers they may see" on public.messa
   using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (( SELECT private.is_agent() AS is_agent) AND (customer_owner_id = ( SELECT auth.uid() AS uid)))));
 grant delete, maintain, references, select, trigger, truncate on public.message_threads to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.message_threads to service_role;
+grant insert, update (assignee_id) on public.message_threads to authenticated;
 grant insert (channel) on public.message_threads to authenticated;
 grant insert (customer_id) on public.message_threads to authenticated;
 grant insert (id) on public.message_threads to authenticated;
@@ -1347,6 +1536,11 @@ comment on table public.message_threads is 'A conversation with one customer (em
 comment on column public.message_threads.channel is 'email (the only channel in v1).';
 comment on column public.message_threads.unread_count is 'Inbound messages nobody has marked read.';
 comment on column public.message_threads.read_state is 'unread (inbound messages not read), responded (the team wrote last), read (read, awaiting our reply).';
+comment on column public.message_threads.assignee_id is 'The team member answering this conversation (the inbox''s "mine"); an agent may assign only themselves.';
+comment on column public.message_threads.reply_token is 'Secret per thread (122 random bits): outbound mail carries Reply-To reply+<token>@<inbound domain>, so an answer finds its thread.';
+comment on column public.message_threads.first_inbound_at is 'When the customer first wrote in this thread.';
+comment on column public.message_threads.first_response_at is 'The team''s first outbound message after first_inbound_at: first-response time = first_response_at − first_inbound_at.';
+comment on column public.message_threads.closed_at is 'When the thread was last closed (null while open): resolution time = closed_at − first_inbound_at.';
 
 create table public.messages (
   id uuid default gen_random_uuid() not null,
@@ -1368,10 +1562,15 @@ create table public.messages (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  internet_message_id text,
+  attachments jsonb default '[]'::jsonb not null,
+  template_version_id uuid,
+  constraint messages_attachments_are_valid CHECK (private.attachments_are_valid(attachments, customer_id)),
   constraint messages_body_html_length CHECK ((length(body_html) <= 500000)),
   constraint messages_body_text_length CHECK ((length(body_text) <= 100000)),
   constraint messages_error_length CHECK ((length(error) <= 2000)),
   constraint messages_from_address_is_an_email CHECK (private.is_email(from_address)),
+  constraint messages_internet_message_id_length CHECK ((length(internet_message_id) <= 998)),
   constraint messages_need_a_body CHECK ((COALESCE(body_text, body_html) IS NOT NULL)),
   constraint messages_only_inbound_messages_are_read CHECK (((read_at IS NULL) OR (direction = 'inbound'::public.communication_direction))),
   constraint messages_subject_length CHECK (((length(subject) >= 1) AND (length(subject) <= 300))),
@@ -1379,22 +1578,25 @@ create table public.messages (
   constraint messages_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
   constraint messages_sent_by_fkey FOREIGN KEY (sent_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint messages_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.email_templates(id) ON DELETE SET NULL,
+  constraint messages_template_version_id_fkey FOREIGN KEY (template_version_id) REFERENCES public.email_template_versions(id) ON DELETE SET NULL,
   constraint messages_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.message_threads(id) ON DELETE CASCADE,
   constraint messages_pkey PRIMARY KEY (id)
 );
 alter table public.messages enable row level security;
 CREATE INDEX messages_customer_idx ON public.messages USING btree (customer_id, created_at DESC);
 CREATE INDEX messages_customer_owner_idx ON public.messages USING btree (customer_owner_id);
+CREATE INDEX messages_internet_message_id_idx ON public.messages USING btree (internet_message_id) WHERE (internet_message_id IS NOT NULL);
 CREATE UNIQUE INDEX messages_provider_message_id_key ON public.messages USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
 CREATE INDEX messages_queued_idx ON public.messages USING btree (created_at) WHERE (status = 'queued'::public.message_status);
 CREATE INDEX messages_sent_by_idx ON public.messages USING btree (sent_by);
 CREATE INDEX messages_template_idx ON public.messages USING btree (template_id) WHERE (template_id IS NOT NULL);
+CREATE INDEX messages_template_version_idx ON public.messages USING btree (template_version_id) WHERE (template_version_id IS NOT NULL);
 CREATE INDEX messages_thread_idx ON public.messages USING btree (thread_id, created_at DESC, id);
 CREATE INDEX messages_unread_idx ON public.messages USING btree (thread_id) WHERE ((direction = 'inbound'::public.communication_direction) AND (read_at IS NULL));
 CREATE TRIGGER notify_customer_reply AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.notify_customer_reply();
 CREATE TRIGGER prepare_message BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.prepare_message();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.record_audit();
-CREATE TRIGGER refresh_thread_state AFTER INSERT OR DELETE OR UPDATE OF read_at, direction, created_at ON public.messages FOR EACH ROW EXECUTE FUNCTION private.refresh_thread_state();
+CREATE TRIGGER refresh_thread_state AFTER INSERT OR DELETE OR UPDATE OF read_at, direction, created_at, status ON public.messages FOR EACH ROW EXECUTE FUNCTION private.refresh_thread_state();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "managers and owning agents mark messages read" on public.messages
@@ -1412,6 +1614,7 @@ create policy "staff read messages of the customers they may see" on public.mess
   using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (( SELECT private.is_agent() AS is_agent) AND (customer_owner_id = ( SELECT auth.uid() AS uid)))));
 grant maintain, references, select, trigger, truncate on public.messages to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.messages to service_role;
+grant insert (attachments) on public.messages to authenticated;
 grant insert (body_html) on public.messages to authenticated;
 grant insert (body_text) on public.messages to authenticated;
 grant insert (direction) on public.messages to authenticated;
@@ -1421,6 +1624,7 @@ grant update (read_at) on public.messages to authenticated;
 grant insert (status) on public.messages to authenticated;
 grant insert (subject) on public.messages to authenticated;
 grant insert (template_id) on public.messages to authenticated;
+grant insert (template_version_id) on public.messages to authenticated;
 grant insert (thread_id) on public.messages to authenticated;
 grant insert (to_address) on public.messages to authenticated;
 comment on table public.messages is 'Emails in a thread. Team members write outbound messages as queued; the send-email function sends them and records delivery; inbound mail arrives through the service role. Staff only.';
@@ -1428,6 +1632,9 @@ comment on column public.messages.customer_id is 'Copied from the thread by the 
 comment on column public.messages.provider_message_id is 'The email provider''s id (SendGrid sg_message_id), to match delivery events.';
 comment on column public.messages.sent_by is 'The team member who wrote an outbound message; null for inbound mail.';
 comment on column public.messages.read_at is 'When a team member read an inbound message.';
+comment on column public.messages.internet_message_id is 'The RFC 5322 Message-ID without <>: ours (<message id>@<domain>) on outbound mail, the sender''s on inbound. Replies name it in In-Reply-To / References.';
+comment on column public.messages.attachments is 'Files in Storage bucket attachments, under <customer_id>/: [{path, name, size, mime}] (≤ 20).';
+comment on column public.messages.template_version_id is 'The template version the message was written from (null for free text).';
 
 create table public.notification_preferences (
   user_id uuid default auth.uid() not null,
@@ -1835,6 +2042,66 @@ comment on table public.price_history is 'Every price a variant has had (old_pri
 comment on column public.price_history.changed_by is 'The auth user who made the change, if a person did.';
 comment on column public.price_history.source is 'Who changed it: the session setting cairn.change_source if set (shopify, affiliate, import…), else sync (service role), manual (a person) or system.';
 
+create table public.privacy_requests (
+  id uuid default gen_random_uuid() not null,
+  customer_id uuid,
+  kind text not null,
+  source text not null,
+  status text default 'open'::text not null,
+  requested_at timestamp with time zone default now() not null,
+  due_at timestamp with time zone default (now() + '30 days'::interval) not null,
+  assignee_id uuid,
+  completed_at timestamp with time zone,
+  note text,
+  shopify_request_id bigint,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint privacy_requests_done_has_time CHECK (((status = ANY (ARRAY['completed'::text, 'refused'::text])) = (completed_at IS NOT NULL))),
+  constraint privacy_requests_kind_check CHECK ((kind = ANY (ARRAY['access'::text, 'erasure'::text]))),
+  constraint privacy_requests_note_length CHECK ((length(note) <= 2000)),
+  constraint privacy_requests_source_check CHECK ((source = ANY (ARRAY['portal'::text, 'shopify'::text, 'staff'::text]))),
+  constraint privacy_requests_status_check CHECK ((status = ANY (ARRAY['open'::text, 'in_progress'::text, 'completed'::text, 'refused'::text]))),
+  constraint privacy_requests_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint privacy_requests_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE SET NULL,
+  constraint privacy_requests_shopify_request_id_fkey FOREIGN KEY (shopify_request_id) REFERENCES public.shopify_privacy_requests(id) ON DELETE SET NULL,
+  constraint privacy_requests_pkey PRIMARY KEY (id)
+);
+alter table public.privacy_requests enable row level security;
+CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btree (customer_id, requested_at DESC);
+CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
+CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER settle BEFORE INSERT OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.settle_privacy_request();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins and managers enter privacy requests" on public.privacy_requests
+  for insert
+  to authenticated
+  with check ((( SELECT private.edits_all_customers() AS edits_all_customers) AND (source = 'staff'::text)));
+create policy "admins and managers read privacy requests" on public.privacy_requests
+  for select
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "admins and managers work privacy requests" on public.privacy_requests
+  for update
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers))
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "shoppers read their own privacy requests" on public.privacy_requests
+  for select
+  to authenticated
+  using ((customer_id = ( SELECT private.portal_customer_id() AS portal_customer_id)));
+grant maintain, references, select, trigger on public.privacy_requests to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.privacy_requests to service_role;
+grant insert, update (assignee_id) on public.privacy_requests to authenticated;
+grant insert (customer_id) on public.privacy_requests to authenticated;
+grant insert (kind) on public.privacy_requests to authenticated;
+grant insert, update (note) on public.privacy_requests to authenticated;
+grant insert (source) on public.privacy_requests to authenticated;
+grant update (status) on public.privacy_requests to authenticated;
+comment on table public.privacy_requests is 'Access and erasure requests (portal, Shopify, staff), each with a 30-day clock (due_at), status and assignee. One open request per customer and kind.';
+comment on column public.privacy_requests.customer_id is 'The customer it concerns; null once the customer record is gone (the request itself is kept as proof).';
+comment on column public.privacy_requests.due_at is 'When the answer is due: 30 days after the request (GDPR art. 12(3)). Set by the database.';
+
 create table public.product_alert_overrides (
   id uuid default gen_random_uuid() not null,
   product_id uuid,
@@ -2161,6 +2428,268 @@ comment on table public.saved_views is 'Named filters, sort and search of a list
 comment on column public.saved_views.state is 'The list''s URL state as a JSON object (search, filters, sort); validated by the app when applied.';
 comment on column public.saved_views.shared is 'true: every team member sees it in their list of views; only the owner may change or delete it.';
 
+create table public.segment_membership_events (
+  id bigint generated always as identity,
+  segment_id uuid not null,
+  customer_id uuid not null,
+  event text not null,
+  occurred_at timestamp with time zone default now() not null,
+  constraint segment_membership_events_event_check CHECK ((event = ANY (ARRAY['joined'::text, 'left'::text]))),
+  constraint segment_membership_events_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint segment_membership_events_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_membership_events_pkey PRIMARY KEY (id)
+);
+alter table public.segment_membership_events enable row level security;
+CREATE INDEX segment_membership_events_customer_idx ON public.segment_membership_events USING btree (customer_id);
+CREATE INDEX segment_membership_events_segment_idx ON public.segment_membership_events USING btree (segment_id, occurred_at);
+create policy "members read the history of the segments they may see" on public.segment_membership_events
+  for select
+  to authenticated
+  using (((segment_id IN ( SELECT s.id
+   FROM public.segments s)) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant select on public.segment_membership_events to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_membership_events to service_role;
+comment on table public.segment_membership_events is 'Every time a customer joined or left a segment (at a refresh); the source of the size-over-time chart. Written only by the database.';
+
+create table public.segment_memberships (
+  segment_id uuid not null,
+  customer_id uuid not null,
+  joined_at timestamp with time zone default now() not null,
+  constraint segment_memberships_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint segment_memberships_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_memberships_pkey PRIMARY KEY (segment_id, customer_id)
+);
+alter table public.segment_memberships enable row level security;
+CREATE INDEX segment_memberships_customer_idx ON public.segment_memberships USING btree (customer_id);
+create policy "members read who is in the segments they may see" on public.segment_memberships
+  for select
+  to authenticated
+  using (((segment_id IN ( SELECT s.id
+   FROM public.segments s)) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant select on public.segment_memberships to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_memberships to service_role;
+comment on table public.segment_memberships is 'Who is in each segment now, as of segments.refreshed_at; written only by the database (private.refresh_segment).';
+
+create table public.segment_snapshot_members (
+  snapshot_id uuid not null,
+  customer_id uuid not null,
+  constraint segment_snapshot_members_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint segment_snapshot_members_snapshot_id_fkey FOREIGN KEY (snapshot_id) REFERENCES public.segment_snapshots(id) ON DELETE CASCADE,
+  constraint segment_snapshot_members_pkey PRIMARY KEY (snapshot_id, customer_id)
+);
+alter table public.segment_snapshot_members enable row level security;
+CREATE INDEX segment_snapshot_members_customer_idx ON public.segment_snapshot_members USING btree (customer_id);
+create policy "members read snapshot members they may see" on public.segment_snapshot_members
+  for select
+  to authenticated
+  using (((snapshot_id IN ( SELECT s.id
+   FROM public.segment_snapshots s)) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant select on public.segment_snapshot_members to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_snapshot_members to service_role;
+comment on table public.segment_snapshot_members is 'The customers of a snapshot.';
+
+create table public.segment_snapshots (
+  id uuid default gen_random_uuid() not null,
+  segment_id uuid not null,
+  name text not null,
+  taken_by uuid,
+  taken_at timestamp with time zone default now() not null,
+  member_count integer not null,
+  constraint segment_snapshots_member_count_check CHECK ((member_count >= 0)),
+  constraint segment_snapshots_name_is_trimmed_and_short CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 80)))),
+  constraint segment_snapshots_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_snapshots_taken_by_fkey FOREIGN KEY (taken_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint segment_snapshots_pkey PRIMARY KEY (id)
+);
+alter table public.segment_snapshots enable row level security;
+CREATE INDEX segment_snapshots_segment_idx ON public.segment_snapshots USING btree (segment_id, taken_at DESC);
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE ON public.segment_snapshots FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+create policy "members read the snapshots of the segments they may see" on public.segment_snapshots
+  for select
+  to authenticated
+  using ((segment_id IN ( SELECT s.id
+   FROM public.segments s)));
+create policy "members who took a snapshot delete it" on public.segment_snapshots
+  for delete
+  to authenticated
+  using (((taken_by = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+grant delete, select on public.segment_snapshots to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_snapshots to service_role;
+comment on table public.segment_snapshots is 'A segment''s members frozen at a moment (for a campaign or an export), as the member who took it could see them. Made only by take_segment_snapshot().';
+
+create table public.segments (
+  id uuid default gen_random_uuid() not null,
+  owner_id uuid default auth.uid() not null,
+  name text not null,
+  description text default ''::text not null,
+  rules jsonb default '{"match": "all", "conditions": []}'::jsonb not null,
+  shared boolean default false not null,
+  preset text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  refreshed_at timestamp with time zone,
+  constraint segments_description_is_short CHECK ((length(description) <= 500)),
+  constraint segments_name_has_no_control_characters CHECK ((name !~ '[\u0001-\u001f\u007f-\u009f]'::text)),
+  constraint segments_name_is_trimmed_and_short CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 80)))),
+  constraint segments_preset_is_a_key CHECK ((preset ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+  constraint segments_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
+  constraint segments_pkey PRIMARY KEY (id)
+);
+alter table public.segments enable row level security;
+CREATE UNIQUE INDEX segments_owner_name_key ON public.segments USING btree (owner_id, lower(name));
+CREATE INDEX segments_shared_idx ON public.segments USING btree (name) WHERE shared;
+CREATE TRIGGER check_segment_rules BEFORE INSERT OR UPDATE OF rules ON public.segments FOR EACH ROW EXECUTE FUNCTION private.check_segment_rules();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE OF name, description, rules, shared ON public.segments FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER refresh_after_write AFTER INSERT OR UPDATE OF rules ON public.segments FOR EACH ROW EXECUTE FUNCTION private.refresh_segment_after_write();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE OF name, description, rules, shared ON public.segments FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "members change their own segments" on public.segments
+  for update
+  to authenticated
+  using (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))))
+  with check (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+create policy "members delete their own segments" on public.segments
+  for delete
+  to authenticated
+  using (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+create policy "members read the segments shared with the team" on public.segments
+  for select
+  to authenticated
+  using ((shared AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members read their own segments" on public.segments
+  for select
+  to authenticated
+  using (((owner_id = ( SELECT auth.uid() AS uid)) AND ( SELECT private.is_team_member() AS is_team_member)));
+create policy "members who work with customers create their own segments" on public.segments
+  for insert
+  to authenticated
+  with check (((owner_id = ( SELECT auth.uid() AS uid)) AND (( SELECT private.edits_all_customers() AS edits_all_customers) OR ( SELECT private.is_agent() AS is_agent))));
+grant delete, maintain, references, select, trigger on public.segments to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segments to service_role;
+grant insert, update (description) on public.segments to authenticated;
+grant insert, update (name) on public.segments to authenticated;
+grant insert (preset) on public.segments to authenticated;
+grant insert, update (rules) on public.segments to authenticated;
+grant insert, update (shared) on public.segments to authenticated;
+comment on table public.segments is 'A named rule over customers (who to talk to), private to its owner or shared with the team. The rules are JSON compiled to SQL by private.segment_rules_sql; a write with rules the compiler refuses is refused.';
+comment on column public.segments.rules is '{"match": "all"|"any", "conditions": [{"field", "op", "value", "days"?, "key"?} | group]}: see docs/database.md, Segments.';
+comment on column public.segments.shared is 'true: every team member reads it and may use it; only the owner changes or deletes it.';
+comment on column public.segments.refreshed_at is 'When the database last recomputed the members (segment_memberships); null before the first time.';
+
+create table public.shop_connections (
+  shop_id uuid not null,
+  auth_kind text not null,
+  client_id text,
+  secret_last4 text not null,
+  token_last4 text not null,
+  scopes text[] default '{}'::text[] not null,
+  token_expires_at timestamp with time zone,
+  token_renewed_at timestamp with time zone,
+  token_error text,
+  token_error_at timestamp with time zone,
+  webhook_url text not null,
+  webhooks jsonb default '{}'::jsonb not null,
+  webhooks_checked_at timestamp with time zone,
+  previous_secret_valid_until timestamp with time zone,
+  connected_by uuid,
+  connected_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint shop_connections_auth_kind CHECK ((auth_kind = ANY (ARRAY['client_credentials'::text, 'legacy_token'::text]))),
+  constraint shop_connections_client_id_for_grant CHECK (((auth_kind = 'client_credentials'::text) = (client_id IS NOT NULL))),
+  constraint shop_connections_client_id_length CHECK (((client_id IS NULL) OR ((length(client_id) >= 1) AND (length(client_id) <= 200)))),
+  constraint shop_connections_secret_last4 CHECK ((length(secret_last4) = 4)),
+  constraint shop_connections_token_error_length CHECK (((token_error IS NULL) OR (length(token_error) <= 1000))),
+  constraint shop_connections_token_last4 CHECK ((length(token_last4) = 4)),
+  constraint shop_connections_webhook_url_length CHECK (((length(webhook_url) >= 1) AND (length(webhook_url) <= 1000))),
+  constraint shop_connections_webhooks_object CHECK ((jsonb_typeof(webhooks) = 'object'::text)),
+  constraint shop_connections_connected_by_fkey FOREIGN KEY (connected_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint shop_connections_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_connections_pkey PRIMARY KEY (shop_id)
+);
+alter table public.shop_connections enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.shop_connections FOR EACH ROW EXECUTE FUNCTION private.record_audit('shop_id');
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_connections FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins read shop connections" on public.shop_connections
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant select on public.shop_connections to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_connections to service_role;
+comment on table public.shop_connections is 'How Cairn reaches each connected Shopify store (issue 11). Secrets and tokens are in Vault; only their last 4 characters are here. Admins read; the shopify-connect function writes through service-role functions.';
+comment on column public.shop_connections.auth_kind is 'client_credentials: a Dev Dashboard app, 24-hour tokens fetched with the client credentials grant. legacy_token: a legacy custom app''s static shpat_ token.';
+comment on column public.shop_connections.token_expires_at is 'When the current Admin API token ends (null: a legacy token that does not expire). Renewed 2 hours before.';
+comment on column public.shop_connections.token_error is 'Why the last token renewal failed (null once a renewal succeeds).';
+comment on column public.shop_connections.webhooks is 'Webhook subscriptions Cairn registered: topic (e.g. ORDERS_CREATE) → subscription id (gid://shopify/WebhookSubscription/…).';
+comment on column public.shop_connections.previous_secret_valid_until is 'After a secret rotation: until when webhooks signed with the previous secret are still accepted.';
+
+create table public.shop_import_errors (
+  id bigint generated always as identity,
+  import_id uuid not null,
+  phase text not null,
+  shopify_id text,
+  reason text not null,
+  created_at timestamp with time zone default now() not null,
+  constraint shop_import_errors_reason_length CHECK ((length(reason) <= 2000)),
+  constraint shop_import_errors_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.shop_imports(id) ON DELETE CASCADE,
+  constraint shop_import_errors_pkey PRIMARY KEY (id)
+);
+alter table public.shop_import_errors enable row level security;
+CREATE INDEX shop_import_errors_import_idx ON public.shop_import_errors USING btree (import_id, id);
+create policy "admins read shop import errors" on public.shop_import_errors
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant select on public.shop_import_errors to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_import_errors to service_role;
+comment on table public.shop_import_errors is 'JSONL rows an import could not apply: the offending Shopify id and why (downloadable as CSV).';
+
+create table public.shop_imports (
+  id uuid default gen_random_uuid() not null,
+  shop_id uuid not null,
+  status text default 'running'::text not null,
+  phase text default 'customers'::text not null,
+  bulk_operation_id text,
+  bulk_url text,
+  byte_offset bigint default 0 not null,
+  phase_total bigint,
+  rows_done bigint default 0 not null,
+  rows_failed bigint default 0 not null,
+  rows_total bigint,
+  chunks bigint default 0 not null,
+  leased_until timestamp with time zone,
+  last_error text,
+  requested_by uuid,
+  started_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  updated_at timestamp with time zone default now() not null,
+  kind text default 'history'::text not null,
+  since timestamp with time zone,
+  rows_fixed bigint default 0 not null,
+  constraint shop_imports_kind CHECK ((kind = ANY (ARRAY['history'::text, 'reconcile'::text]))),
+  constraint shop_imports_last_error_length CHECK (((last_error IS NULL) OR (length(last_error) <= 2000))),
+  constraint shop_imports_offset_not_negative CHECK ((byte_offset >= 0)),
+  constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'orders'::text, 'done'::text]))),
+  constraint shop_imports_status CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'failed'::text, 'canceled'::text]))),
+  constraint shop_imports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint shop_imports_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_imports_pkey PRIMARY KEY (id)
+);
+alter table public.shop_imports enable row level security;
+CREATE UNIQUE INDEX shop_imports_one_running ON public.shop_imports USING btree (shop_id) WHERE (status = 'running'::text);
+CREATE INDEX shop_imports_shop_idx ON public.shop_imports USING btree (shop_id, started_at DESC);
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_imports FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins read shop imports" on public.shop_imports
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant select on public.shop_imports to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_imports to service_role;
+comment on table public.shop_imports is 'Shopify history imports (issue 11): phase, bulk operation, JSONL offset applied, progress and outcome. Admins read; the shopify-import function writes through service-role functions.';
+comment on column public.shop_imports.byte_offset is 'Bytes of the phase''s JSONL file applied so far; always at the start of a root object''s line.';
+comment on column public.shop_imports.rows_done is 'Root rows applied (customers, products, orders), all phases.';
+comment on column public.shop_imports.kind is 'history: everything the store holds; reconcile: only records updated after `since` (the daily job).';
+comment on column public.shop_imports.since is 'For a reconciliation: records updated after this are asked for.';
+comment on column public.shop_imports.rows_fixed is 'Records this run changed (created or updated); for a reconciliation, what webhooks had missed.';
+
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
   shop_id uuid not null,
@@ -2278,6 +2807,42 @@ create policy "team members read stock history" on public.stock_history
 grant maintain, references, select, trigger on public.stock_history to authenticated;
 grant insert, maintain, references, select, trigger on public.stock_history to service_role;
 comment on table public.stock_history is 'Every inventory level a variant has had. Append-only, written by a trigger on product_variants. Back in stock = old_quantity <= 0 (or null after tracking) and new_quantity > 0.';
+
+create table public.style_interests (
+  key text not null,
+  labels jsonb default '{}'::jsonb not null,
+  "position" smallint default 0 not null,
+  active boolean default true not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint style_interests_key_format CHECK ((key ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+  constraint style_interests_labels_object CHECK ((jsonb_typeof(labels) = 'object'::text)),
+  constraint style_interests_pkey PRIMARY KEY (key)
+);
+alter table public.style_interests enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.style_interests FOR EACH ROW EXECUTE FUNCTION private.record_audit('key');
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.style_interests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins add style interests" on public.style_interests
+  for insert
+  to authenticated
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins edit style interests" on public.style_interests
+  for update
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin))
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins remove style interests" on public.style_interests
+  for delete
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+create policy "anyone reads the offered style interests" on public.style_interests
+  for select
+  to anon, authenticated
+  using ((active OR ( SELECT private.is_team_member() AS is_team_member)));
+grant maintain, references, select, trigger on public.style_interests to anon;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.style_interests to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.style_interests to service_role;
+comment on table public.style_interests is 'The style interests a shopper may pick at sign-up (screen 2) and in the portal. labels: language code → label (en is the fallback); customers.style_interests holds keys. Admins manage them.';
 
 create table public.tags (
   id uuid default gen_random_uuid() not null,
@@ -3320,6 +3885,18 @@ end;
 $function$;
 comment on function private.call_scheduled_function(job_name text, function_name text, body jsonb, timeout_milliseconds integer) is 'For pg_cron jobs: posts body to the edge function function_name with the anon key and the cron_secret from Vault (X-Cron-Secret), and logs the request under job_name for job_health(). Raises when a Vault secret is missing, so the run is recorded as failed.';
 
+CREATE OR REPLACE FUNCTION private.caller_time_zone()
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce((select m.timezone from public.team_members m where m.user_id = (select auth.uid())), 'UTC')
+$function$;
+grant execute on function private.caller_time_zone() to authenticated;
+grant execute on function private.caller_time_zone() to service_role;
+comment on function private.caller_time_zone() is 'The calling team member''s time zone (team_members.timezone), UTC for anyone else. Segment date rules ("this month", "on or before a day") are read in it.';
+
 CREATE OR REPLACE FUNCTION private.carry_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3380,6 +3957,18 @@ begin
 end
 $function$;
 comment on function private.change_source() is 'Labels a history row: set local cairn.change_source = ''shopify'' (or affiliate, import…) to name it, else sync / manual / system by caller.';
+
+CREATE OR REPLACE FUNCTION private.check_segment_rules()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.segment_rules_sql(new.rules);
+  return new;
+end;
+$function$;
+comment on function private.check_segment_rules() is 'Refuses a segment whose rules do not compile (22023, naming the condition).';
 
 CREATE OR REPLACE FUNCTION private.check_template_placeholders()
  RETURNS trigger
@@ -3574,6 +4163,18 @@ grant execute on function private.customer_search_ids(query text) to authenticat
 grant execute on function private.customer_search_ids(query text) to service_role;
 comment on function private.customer_search_ids(query text) is 'Ids of the customers the caller may see whose email starts with the query; with 2 characters, also whose first or last name starts with it; with 3 or more, whose name, email, phone or company contains it. Uses the prefix indexes and customers_search_idx.';
 
+CREATE OR REPLACE FUNCTION private.day_start(day date)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select (day::timestamp) at time zone private.caller_time_zone()
+$function$;
+grant execute on function private.day_start(day date) to authenticated;
+grant execute on function private.day_start(day date) to service_role;
+comment on function private.day_start(day date) is 'The instant a calendar day starts in the caller''s time zone.';
+
 CREATE OR REPLACE FUNCTION private.drop_original_body_with_payload()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3590,6 +4191,16 @@ end;
 $function$;
 comment on function private.drop_original_body_with_payload() is 'Trigger on webhook_deliveries: when the payload is rewritten (redaction), the verbatim original_body goes too.';
 
+CREATE OR REPLACE FUNCTION private.drop_shopify_secret(shop_id uuid, kind text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  delete from vault.secrets s where s.name = private.shopify_secret_name(shop_id, kind)
+$function$;
+comment on function private.drop_shopify_secret(shop_id uuid, kind text) is 'Removes a shop''s Shopify secret from Vault.';
+
 CREATE OR REPLACE FUNCTION private.edits_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -3603,6 +4214,17 @@ $function$;
 grant execute on function private.edits_all_customers() to anon;
 grant execute on function private.edits_all_customers() to authenticated;
 grant execute on function private.edits_all_customers() to service_role;
+
+CREATE OR REPLACE FUNCTION private.email_address_in(value text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  -- The address of a From header ("Ana <ana@x.test>" or ana@x.test), lower-cased; null when none.
+  select lower(m[1]) from regexp_matches(coalesce(value, ''), '([A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)') as m limit 1
+$function$;
+comment on function private.email_address_in(value text) is 'The first email address in a header value, lower-cased, or null.';
 
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
@@ -3902,6 +4524,31 @@ end
 $function$;
 comment on function private.guard_team_membership() is 'BEFORE INSERT OR UPDATE on team_members: only invited accounts that are not shoppers join; a pending row holds no password the invitee did not set; accepted_at is set by the invitee (accept_team_invitation) or the service role; user_id never changes.';
 
+CREATE OR REPLACE FUNCTION private.guard_thread()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- Security definer: the assignee's team row is read whatever the caller sees.
+  if new.assignee_id is not null and (tg_op = 'INSERT' or new.assignee_id is distinct from old.assignee_id) then
+    if not exists (select 1 from public.team_members as m where m.user_id = new.assignee_id and m.active) then
+      raise exception 'the assignee must be an active team member' using errcode = '23503';
+    end if;
+    if (select auth.role()) = 'authenticated' and not (select private.edits_all_customers())
+       and new.assignee_id is distinct from (select auth.uid()) then
+      raise exception 'agents may assign conversations only to themselves' using errcode = '42501';
+    end if;
+  end if;
+  if tg_op = 'UPDATE' and new.status is distinct from old.status then
+    new.closed_at := case when new.status = 'closed' then now() end;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.guard_thread() is 'Checks a thread''s assignee (an active member; agents assign only themselves) and stamps closed_at when it is closed.';
+
 CREATE OR REPLACE FUNCTION private.has_consent(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose)
  RETURNS boolean
  LANGUAGE sql
@@ -4052,6 +4699,38 @@ end;
 $function$;
 comment on function private.keep_an_active_admin() is 'BEFORE UPDATE OR DELETE on team_members: refuses a change that would leave no active admin (error detail last_admin).';
 
+CREATE OR REPLACE FUNCTION private.keep_template_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- Security definer: nobody writes versions through the API; the database keeps them.
+  insert into public.email_template_versions (template_id, variant_id, language, version, subject, body_html, body_text, created_by)
+  values (new.template_id, new.id, new.language, new.version, new.subject, new.body_html, new.body_text, auth.uid())
+  on conflict (template_id, language, version) do nothing;
+  return null;
+end;
+$function$;
+comment on function private.keep_template_version() is 'Appends a variant''s new state to email_template_versions.';
+
+CREATE OR REPLACE FUNCTION private.lifetime_value_at_top_percent(percent numeric)
+ RETURNS numeric
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select case when (select private.is_team_member()) or coalesce((select auth.role()), 'service_role') = 'service_role' then (
+    select percentile_disc(1 - percent / 100) within group (order by c.lifetime_value)
+    from public.customers c
+    where c.order_count > 0
+  ) end
+$function$;
+grant execute on function private.lifetime_value_at_top_percent(percent numeric) to authenticated;
+grant execute on function private.lifetime_value_at_top_percent(percent numeric) to service_role;
+comment on function private.lifetime_value_at_top_percent(percent numeric) is 'The lowest lifetime value among the shop''s top percent of buyers (customers with an order). Shop-wide on purpose, so a VIP rule means the same customers for every reader; team members, the service role and the database itself (null for anyone else).';
+
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -4086,6 +4765,24 @@ $function$;
 grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
+
+CREATE OR REPLACE FUNCTION private.my_portal_customer()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := (select private.portal_customer_id());
+begin
+  if me is null then
+    raise exception 'only a shopper with a portal account has this' using errcode = '42501', detail = 'no_portal_account';
+  end if;
+  return me;
+end;
+$function$;
+grant execute on function private.my_portal_customer() to authenticated;
+comment on function private.my_portal_customer() is 'The calling shopper''s customer id, or 42501 (no_portal_account) for anyone else.';
 
 CREATE OR REPLACE FUNCTION private.names_are_valid(names jsonb)
  RETURNS boolean
@@ -4330,6 +5027,26 @@ end;
 $function$;
 comment on function private.notify_task_assignee() is 'Notifies a task''s assignee when someone else assigns it to them (on creation or reassignment).';
 
+CREATE OR REPLACE FUNCTION private.number_template_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'UPDATE' then
+    if (new.subject, new.body_html, new.body_text, new.language) is not distinct from (old.subject, old.body_html, old.body_text, old.language) then
+      new.version := old.version;
+    else
+      new.version := old.version + 1;
+    end if;
+  else
+    new.version := 1;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.number_template_version() is 'Numbers a template variant''s versions: 1 on insert, +1 on every change of its text or language.';
+
 CREATE OR REPLACE FUNCTION private.owned_customer_ids()
  RETURNS SETOF uuid
  LANGUAGE sql
@@ -4361,6 +5078,43 @@ $function$;
 grant execute on function private.portal_customer_id() to authenticated;
 grant execute on function private.portal_customer_id() to service_role;
 comment on function private.portal_customer_id() is 'The customer record of the calling shopper (portal account), or null — also null for any account with a team row, so staff never get shopper powers. Use in shopper policies as customer_id = (select private.portal_customer_id()).';
+
+CREATE OR REPLACE FUNCTION private.portal_signup_choices(metadata jsonb)
+ RETURNS TABLE(consents jsonb, language text, style_interests text[], favourite_brands text[])
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- user_metadata.portal as the portal wrote it at sign-up; anything malformed is dropped, never
+  -- an error (the shopper can set the rest in the portal).
+  with p as (
+    select case when jsonb_typeof(metadata -> 'portal') = 'object' then metadata -> 'portal' else '{}'::jsonb end as v
+  )
+  select
+    -- consents: {"marketing": "<wording shown>", "alerts": "<wording shown>"}, a key per ticked box.
+    coalesce((
+      select jsonb_object_agg(c.key, left(btrim(c.value), 500))
+      from jsonb_each_text(case when jsonb_typeof(p.v -> 'consents') = 'object' then p.v -> 'consents' else '{}' end) c
+      where c.key in ('marketing', 'newsletter', 'alerts') and btrim(c.value) <> ''
+    ), '{}'),
+    (select l.code from public.languages l where l.code = p.v ->> 'language'),
+    coalesce((
+      select array_agg(s.key order by s.position, s.key) from public.style_interests s
+      where s.active and jsonb_typeof(p.v -> 'style_interests') = 'array'
+        and (p.v -> 'style_interests') ? s.key
+    ), '{}'),
+    coalesce((
+      select array_agg(distinct b.brand) from (
+        select left(btrim(e), 100) as brand
+        from jsonb_array_elements_text(case when jsonb_typeof(p.v -> 'favourite_brands') = 'array'
+                                            then p.v -> 'favourite_brands' else '[]' end) as e
+        where btrim(e) <> '' and e !~ '[[:cntrl:]]'
+        limit 50
+      ) b
+    ), '{}')
+  from p
+$function$;
+comment on function private.portal_signup_choices(metadata jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: the boxes ticked (consents: purpose → the wording shown; marketing, newsletter, alerts), language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
 
 CREATE OR REPLACE FUNCTION private.prepare_consent_event()
  RETURNS trigger
@@ -4472,7 +5226,7 @@ begin
     raise exception 'a message cannot move to another thread' using errcode = '42501';
   end if;
 
-  if (select auth.role()) = 'authenticated' then
+  if (select auth.role()) = 'authenticated' and current_setting('cairn.filing_inbound_mail', true) is distinct from 'on' then
     if tg_op = 'INSERT' and (new.direction <> 'outbound' or new.status <> 'queued' or new.sent_at is not null) then
       raise exception 'team members write outbound messages, queued for sending; delivery is recorded by Cairn'
         using errcode = '42501';
@@ -4481,7 +5235,7 @@ begin
   return new;
 end;
 $function$;
-comment on function private.prepare_message() is 'Copies the thread''s customer onto a message, keeps it in its thread, and lets team members write only queued outbound messages.';
+comment on function private.prepare_message() is 'Copies the thread''s customer onto a message, keeps it in its thread, and lets team members write only queued outbound messages (inbound ones only through link_inbound_email).';
 
 CREATE OR REPLACE FUNCTION private.prepare_order()
  RETURNS trigger
@@ -4638,6 +5392,51 @@ $function$;
 grant execute on function private.purge_webhook_deliveries(keep interval) to service_role;
 comment on function private.purge_webhook_deliveries(keep interval) is 'Deletes applied and ignored deliveries older than keep (30 days by default). Run daily by pg_cron.';
 
+CREATE OR REPLACE FUNCTION private.put_shopify_secret(shop_id uuid, kind text, secret text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  secret_name text := private.shopify_secret_name(shop_id, kind);
+  existing uuid;
+begin
+  select s.id into existing from vault.secrets s where s.name = secret_name;
+  if existing is null then
+    perform vault.create_secret(secret, secret_name, 'Shopify ' || kind || ' (issue 11)');
+  else
+    perform vault.update_secret(existing, secret, secret_name);
+  end if;
+end;
+$function$;
+comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
+
+CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  queued integer;
+begin
+  insert into public.shop_imports (shop_id, kind, since)
+  select c.shop_id, 'reconcile',
+         coalesce((select max(i.started_at) from public.shop_imports i
+                    where i.shop_id = c.shop_id and i.status = 'completed'), c.connected_at) - interval '1 hour'
+  from public.shop_connections c
+  join public.shops s on s.id = c.shop_id and s.active
+  where not exists (select from public.shop_imports i where i.shop_id = c.shop_id and i.status = 'running');
+  get diagnostics queued = row_count;
+  if queued > 0 then
+    perform private.request_next_import_chunk();
+  end if;
+  return queued;
+end;
+$function$;
+comment on function private.queue_shopify_reconciliations() is 'The daily job: a reconciliation per connected shop (records updated since its last completed run, an hour of overlap). Returns how many were queued.';
+
 CREATE OR REPLACE FUNCTION private.quiet_hours_end(at timestamp with time zone, zone text, starts time without time zone, ends time without time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -4683,6 +5482,22 @@ $function$;
 grant execute on function private.rate_on(currency_code text, on_date date) to authenticated;
 grant execute on function private.rate_on(currency_code text, on_date date) to service_role;
 comment on function private.rate_on(currency_code text, on_date date) is 'Base-currency value of one unit of currency_code on on_date: the latest rate on or before that day; 1 for the base currency; an error when none is known.';
+
+CREATE OR REPLACE FUNCTION private.rate_today(currency text)
+ RETURNS numeric
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select case when currency = (select w.base_currency from public.workspace_settings w) then 1 else (
+    select x.rate_to_base from public.exchange_rates x
+    where x.currency = rate_today.currency and x.rate_date <= current_date
+    order by x.rate_date desc limit 1
+  ) end
+$function$;
+grant execute on function private.rate_today(currency text) to authenticated;
+grant execute on function private.rate_today(currency text) to service_role;
+comment on function private.rate_today(currency text) is 'The latest known rate of a currency to the base currency (1 for the base currency itself; null when none is known).';
 
 CREATE OR REPLACE FUNCTION private.record_audit()
  RETURNS trigger
@@ -4915,6 +5730,69 @@ end;
 $function$;
 comment on function private.refresh_metrics_after_order_change() is 'Statement trigger on orders: recomputes the metrics of every customer whose counted orders changed.';
 
+CREATE OR REPLACE FUNCTION private.refresh_segment(segment_id uuid)
+ RETURNS TABLE(joined integer, "left" integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_rules jsonb;
+  now_ timestamptz := clock_timestamp();
+begin
+  select s.rules into found_rules from public.segments s where s.id = refresh_segment.segment_id for update;
+  if not found then
+    return;
+  end if;
+  create temporary table if not exists segment_refresh_current (customer_id uuid primary key) on commit drop;
+  truncate pg_temp.segment_refresh_current;
+  execute format('insert into pg_temp.segment_refresh_current select c.id from public.customers c where %s',
+    private.segment_rules_sql(found_rules));
+
+  with gone as (
+    delete from public.segment_memberships m
+    where m.segment_id = refresh_segment.segment_id
+      and not exists (select 1 from pg_temp.segment_refresh_current cur where cur.customer_id = m.customer_id)
+    returning m.customer_id
+  ), logged as (
+    insert into public.segment_membership_events (segment_id, customer_id, event, occurred_at)
+    select refresh_segment.segment_id, g.customer_id, 'left', now_ from gone g
+    returning 1
+  )
+  select count(*)::integer into "left" from logged;
+
+  with came as (
+    insert into public.segment_memberships (segment_id, customer_id, joined_at)
+    select refresh_segment.segment_id, cur.customer_id, now_ from pg_temp.segment_refresh_current cur
+    on conflict do nothing
+    returning customer_id
+  ), logged as (
+    insert into public.segment_membership_events (segment_id, customer_id, event, occurred_at)
+    select refresh_segment.segment_id, c.customer_id, 'joined', now_ from came c
+    returning 1
+  )
+  select count(*)::integer into joined from logged;
+
+  update public.segments s set refreshed_at = now_ where s.id = refresh_segment.segment_id;
+  return next;
+end;
+$function$;
+grant execute on function private.refresh_segment(segment_id uuid) to service_role;
+comment on function private.refresh_segment(segment_id uuid) is 'Recomputes one segment''s members over every customer (as the system), recording each join and leave in segment_membership_events, and stamps segments.refreshed_at. Locks the segment row, so two refreshes of one segment never interleave.';
+
+CREATE OR REPLACE FUNCTION private.refresh_segment_after_write()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.refresh_segment(new.id);
+  return null;
+end;
+$function$;
+comment on function private.refresh_segment_after_write() is 'A new segment, or one whose rules changed, gets its members at once.';
+
 CREATE OR REPLACE FUNCTION private.refresh_thread_state()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4925,27 +5803,34 @@ declare
   thread uuid := coalesce(new.thread_id, old.thread_id);
 begin
   -- Recomputed from the thread's messages (an index range), so it is right under every insert,
-  -- update and delete, in any order.
+  -- update and delete, in any order. Messages that failed to send do not count as a response.
   update public.message_threads as t
   set last_message_at = s.last_message_at,
       last_inbound_at = s.last_inbound_at,
       last_outbound_at = s.last_outbound_at,
-      unread_count = s.unread_count
+      unread_count = s.unread_count,
+      first_inbound_at = s.first_inbound_at,
+      first_response_at = s.first_response_at
   from (
     select max(m.created_at) as last_message_at,
            max(m.created_at) filter (where m.direction = 'inbound') as last_inbound_at,
-           max(m.created_at) filter (where m.direction = 'outbound') as last_outbound_at,
-           count(*) filter (where m.direction = 'inbound' and m.read_at is null)::integer as unread_count
+           max(m.created_at) filter (where m.direction = 'outbound' and m.status <> 'failed') as last_outbound_at,
+           count(*) filter (where m.direction = 'inbound' and m.read_at is null)::integer as unread_count,
+           min(m.created_at) filter (where m.direction = 'inbound') as first_inbound_at,
+           (select min(r.created_at) from public.messages as r
+             where r.thread_id = thread and r.direction = 'outbound' and r.status <> 'failed'
+               and r.created_at > (select min(i.created_at) from public.messages as i where i.thread_id = thread and i.direction = 'inbound')
+           ) as first_response_at
     from public.messages as m
     where m.thread_id = thread
   ) as s
   where t.id = thread
-    and (t.last_message_at, t.last_inbound_at, t.last_outbound_at, t.unread_count)
-        is distinct from (s.last_message_at, s.last_inbound_at, s.last_outbound_at, s.unread_count);
+    and (t.last_message_at, t.last_inbound_at, t.last_outbound_at, t.unread_count, t.first_inbound_at, t.first_response_at)
+        is distinct from (s.last_message_at, s.last_inbound_at, s.last_outbound_at, s.unread_count, s.first_inbound_at, s.first_response_at);
   return null;
 end;
 $function$;
-comment on function private.refresh_thread_state() is 'Keeps message_threads.last_message_at, last_inbound_at, last_outbound_at and unread_count in step with the messages.';
+comment on function private.refresh_thread_state() is 'Keeps message_threads.last_message_at, last_inbound_at, last_outbound_at, unread_count, first_inbound_at and first_response_at in step with the messages (failed sends are not a response).';
 
 CREATE OR REPLACE FUNCTION private.refuse_consent_event_change()
  RETURNS trigger
@@ -5006,6 +5891,86 @@ grant execute on function private.renumber_stage(stage uuid) to authenticated;
 grant execute on function private.renumber_stage(stage uuid) to service_role;
 comment on function private.renumber_stage(stage uuid) is 'Spreads the cards of one stage 1024 apart, keeping their order (when a drop finds no room between two positions).';
 
+CREATE OR REPLACE FUNCTION private.report_grain(grain text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if grain is null or grain not in ('day', 'week', 'month') then
+    raise exception 'grain must be day, week or month' using errcode = '22023';
+  end if;
+  return grain;
+end;
+$function$;
+grant execute on function private.report_grain(grain text) to authenticated;
+grant execute on function private.report_grain(grain text) to service_role;
+comment on function private.report_grain(grain text) is 'Checks a report''s period size: day, week (ISO, from Monday) or month.';
+
+CREATE OR REPLACE FUNCTION private.report_range(from_day date, to_day date, timezone text, OUT starts timestamp with time zone, OUT ends timestamp with time zone)
+ RETURNS record
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.is_team_member()) and coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only team members read reports' using errcode = '42501';
+  end if;
+  if timezone is null or not private.is_time_zone(timezone) then
+    raise exception 'unknown time zone "%"', timezone using errcode = '22023', hint = 'Use an IANA name such as Europe/Madrid.';
+  end if;
+  if from_day is null or to_day is null then
+    raise exception 'a report needs a start and an end day' using errcode = '22023';
+  end if;
+  if to_day < from_day then
+    raise exception 'the range ends (%) before it starts (%)', to_day, from_day using errcode = '22023';
+  end if;
+  if to_day > (from_day + interval '5 years')::date then
+    raise exception 'a report covers at most 5 years' using errcode = '22023';
+  end if;
+  starts := from_day::timestamp at time zone timezone;
+  ends := (to_day + 1)::timestamp at time zone timezone;
+end;
+$function$;
+grant execute on function private.report_range(from_day date, to_day date, timezone text, OUT starts timestamp with time zone, OUT ends timestamp with time zone) to authenticated;
+grant execute on function private.report_range(from_day date, to_day date, timezone text, OUT starts timestamp with time zone, OUT ends timestamp with time zone) to service_role;
+comment on function private.report_range(from_day date, to_day date, timezone text, OUT starts timestamp with time zone, OUT ends timestamp with time zone) is 'The instants a report''s range of days covers in a zone (from the start of from_day to the end of to_day); refuses an unknown zone, a range ending before it starts or longer than 5 years (22023), and anyone but team members and the system (42501).';
+
+CREATE OR REPLACE FUNCTION private.request_next_import_chunk()
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.call_scheduled_function('shopify-import-next', 'shopify-import', '{}');
+exception when others then
+  -- Vault not configured (yet): the every-minute schedule still drives the import, and
+  -- job_health shows why its calls fail.
+  null;
+end;
+$function$;
+comment on function private.request_next_import_chunk() is 'Asks (pg_net, sent after commit) for the next import chunk at once; never fails the caller.';
+
+CREATE OR REPLACE FUNCTION private.require_admin_actor(actor uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if actor is null or not exists (
+    select from public.team_members m
+    where m.user_id = actor and m.active and m.accepted_at is not null and m.role = 'admin'
+  ) then
+    raise exception 'only an admin can manage Shopify connections' using errcode = '42501';
+  end if;
+end;
+$function$;
+comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
+
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -5020,6 +5985,386 @@ grant execute on function private.sees_all_customers() to anon;
 grant execute on function private.sees_all_customers() to authenticated;
 grant execute on function private.sees_all_customers() to service_role;
 comment on function private.sees_all_customers() is 'Admins, managers and readonly members read every customer; agents only their own.';
+
+CREATE OR REPLACE FUNCTION private.segment_condition_sql(condition jsonb, path text)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  field text;
+  op text;
+  kind text;
+  value jsonb := condition -> 'value';
+  expression text;
+  days integer;
+  items text[];
+  key text;
+  low text;
+  high text;
+begin
+  if exists (select 1 from jsonb_object_keys(condition) k where k not in ('field', 'op', 'value', 'days', 'key')) then
+    perform private.segment_refuse(path, 'a condition has only field, op, value, days and key');
+  end if;
+  if jsonb_typeof(condition -> 'field') is distinct from 'string' or jsonb_typeof(condition -> 'op') is distinct from 'string' then
+    perform private.segment_refuse(path, 'a condition needs a field and an operator');
+  end if;
+  field := condition ->> 'field';
+  op := condition ->> 'op';
+  kind := private.segment_field_type(field);
+  if kind is null then
+    perform private.segment_refuse(path, format('unknown field %s', to_jsonb(left(field, 60))));
+  end if;
+  if condition ? 'days' and kind not in ('purchase', 'event') then
+    perform private.segment_refuse(path, format('field %s takes no period (days)', field));
+  end if;
+  if condition ? 'key' and kind <> 'custom' then
+    perform private.segment_refuse(path, format('field %s takes no key', field));
+  end if;
+
+  -- Operators that take no value.
+  if op in ('is_set', 'is_not_set', 'is_empty', 'is_not_empty', 'this_month', 'ever', 'never') and condition ? 'value' then
+    perform private.segment_refuse(path, format('operator %s takes no value', op));
+  end if;
+
+  if kind in ('text', 'owner', 'custom') then
+    if kind = 'custom' then
+      if jsonb_typeof(condition -> 'key') is distinct from 'string' or (condition ->> 'key') !~ '^[a-z][a-z0-9_]{0,39}$' then
+        perform private.segment_refuse(path, 'a custom field condition needs the field''s key (a-z, 0-9, _)');
+      end if;
+      key := condition ->> 'key';
+      expression := format('(c.custom_fields ->> %L)', key);
+    else
+      expression := case field
+        when 'country' then 'c.country' when 'region' then 'c.region' when 'language' then 'c.language'
+        when 'currency' then 'c.currency' when 'status' then 'c.status::text'
+        when 'lifecycle_stage' then 'c.lifecycle_stage' when 'source' then 'c.source'
+        when 'owner' then 'c.owner_id::text'
+        when 'rfm_group' then '(select s.rfm_group from public.customer_scores s where s.customer_id = c.id)'
+        when 'churn_risk' then '(select s.churn_risk from public.customer_scores s where s.customer_id = c.id)'
+      end;
+    end if;
+    if op in ('is_set', 'is_not_set') then
+      return format('(%s is %s null)', expression, case op when 'is_set' then 'not' else '' end);
+    elsif op in ('eq', 'neq') then
+      if jsonb_typeof(value) is distinct from 'string' or length(value #>> '{}') not between 1 and 200 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a text value (1–200 characters)', op, field));
+      end if;
+      if kind = 'owner' and (value #>> '{}') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+        perform private.segment_refuse(path, 'owner must be a team member''s id');
+      end if;
+      if op = 'eq' then
+        return format('(%s = %L)', expression, value #>> '{}');
+      end if;
+      return format('(%s is distinct from %L)', expression, value #>> '{}');
+    elsif op in ('in', 'not_in') then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) not between 1 and 250
+         or exists (select 1 from jsonb_array_elements(value) e where jsonb_typeof(e) <> 'string' or length(e #>> '{}') > 200) then
+        perform private.segment_refuse(path, format('operator %s on %s needs a list of 1–250 texts', op, field));
+      end if;
+      items := array(select e from jsonb_array_elements_text(value) e);
+      if kind = 'owner' and exists (select 1 from unnest(items) i where i !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') then
+        perform private.segment_refuse(path, 'owner must be a team member''s id');
+      end if;
+      if op = 'in' then
+        return format('(%s = any (%L::text[]))', expression, items);
+      end if;
+      return format('(%s is null or %s <> all (%L::text[]))', expression, expression, items);
+    end if;
+
+  elsif kind = 'list' then
+    expression := case field
+      when 'tags' then '(array(select t.name from public.customer_tags ct join public.tags t on t.id = ct.tag_id where ct.customer_id = c.id))'
+      when 'style_interests' then 'c.style_interests'
+      when 'favourite_brands' then 'c.favourite_brands'
+    end;
+    if op in ('is_empty', 'is_not_empty') then
+      return format('(cardinality(%s) %s 0)', expression, case op when 'is_empty' then '=' else '>' end);
+    elsif op in ('contains_any', 'contains_all', 'contains_none') then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) not between 1 and 100
+         or exists (select 1 from jsonb_array_elements(value) e where jsonb_typeof(e) <> 'string' or length(e #>> '{}') > 200) then
+        perform private.segment_refuse(path, format('operator %s on %s needs a list of 1–100 texts', op, field));
+      end if;
+      items := array(select e from jsonb_array_elements_text(value) e);
+      -- Tags match by name ignoring case, as people type them.
+      if field = 'tags' then
+        expression := '(array(select lower(t.name) from public.customer_tags ct join public.tags t on t.id = ct.tag_id where ct.customer_id = c.id))';
+        items := array(select lower(i) from unnest(items) i);
+      end if;
+      return case op
+        when 'contains_any' then format('(%s && %L::text[])', expression, items)
+        when 'contains_all' then format('(%s @> %L::text[])', expression, items)
+        else format('(not (%s && %L::text[]))', expression, items)
+      end;
+    end if;
+
+  elsif kind = 'number' then
+    expression := case field
+      when 'lifetime_value' then 'c.lifetime_value'
+      when 'order_count' then 'c.order_count'
+      when 'average_order_value' then 'c.average_order_value'
+      when 'refunded_total' then '(select coalesce(sum(o.refunded_base), 0) from public.orders o where o.customer_id = c.id)'
+      when 'inactive_days' then '(extract(epoch from now() - coalesce(c.last_order_at, c.created_at)) / 86400)'
+    end;
+    if op = 'top_percent' then
+      if field <> 'lifetime_value' then
+        perform private.segment_refuse(path, format('operator top_percent applies to lifetime_value, not %s', field));
+      end if;
+      if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <= 0 or (value::numeric) > 100 then
+        perform private.segment_refuse(path, 'operator top_percent needs a percentage above 0 and at most 100');
+      end if;
+      return format('(c.order_count > 0 and c.lifetime_value >= private.lifetime_value_at_top_percent(%L::numeric))', value::numeric);
+    elsif op in ('eq', 'neq', 'gt', 'gte', 'lt', 'lte') then
+      if jsonb_typeof(value) is distinct from 'number' or abs(value::numeric) >= 1e12 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a number', op, field));
+      end if;
+      return format('(%s %s %L::numeric)', expression,
+        case op when 'eq' then '=' when 'neq' then '<>' when 'gt' then '>' when 'gte' then '>=' when 'lt' then '<' else '<=' end,
+        value::numeric);
+    elsif op = 'between' then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) <> 2
+         or jsonb_typeof(value -> 0) <> 'number' or jsonb_typeof(value -> 1) <> 'number'
+         or abs((value ->> 0)::numeric) >= 1e12 or abs((value ->> 1)::numeric) >= 1e12 then
+        perform private.segment_refuse(path, format('operator between on %s needs two numbers [from, to]', field));
+      end if;
+      return format('(%s between %L::numeric and %L::numeric)', expression, (value ->> 0)::numeric, (value ->> 1)::numeric);
+    end if;
+
+  elsif kind = 'date' then
+    expression := 'c.' || field;
+    if op in ('is_set', 'is_not_set') then
+      return format('(%s is %s null)', expression, case op when 'is_set' then 'not' else '' end);
+    elsif op = 'this_month' then
+      return format('(%s >= (date_trunc(''month'', now() at time zone private.caller_time_zone()) at time zone private.caller_time_zone()))', expression);
+    elsif op in ('in_last_days', 'more_than_days_ago') then
+      if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <> trunc(value::numeric) or (value::numeric) not between 1 and 36500 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a whole number of days (1–36500)', op, field));
+      end if;
+      return format('(%s %s now() - make_interval(days => %s))', expression,
+        case op when 'in_last_days' then '>=' else '<' end, (value::numeric)::integer);
+    elsif op in ('before', 'after') then
+      if jsonb_typeof(value) is distinct from 'string' or (value #>> '{}') !~ '^\d{4}-\d{2}-\d{2}$' then
+        perform private.segment_refuse(path, format('operator %s on %s needs a date (YYYY-MM-DD)', op, field));
+      end if;
+      begin
+        low := (value #>> '{}')::date::text;
+      exception when others then
+        perform private.segment_refuse(path, format('%s is not a date', value));
+      end;
+      -- "before D": earlier than the day; "after D": on the day or later — days in the caller's zone.
+      return case op
+        when 'before' then format('(%s < private.day_start(%L::date))', expression, low)
+        else format('(%s >= private.day_start(%L::date))', expression, low)
+      end;
+    elsif op = 'between' then
+      if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) <> 2
+         or jsonb_typeof(value -> 0) <> 'string' or jsonb_typeof(value -> 1) <> 'string'
+         or (value ->> 0) !~ '^\d{4}-\d{2}-\d{2}$' or (value ->> 1) !~ '^\d{4}-\d{2}-\d{2}$' then
+        perform private.segment_refuse(path, format('operator between on %s needs two dates [from, to] (YYYY-MM-DD)', field));
+      end if;
+      begin
+        low := (value ->> 0)::date::text;
+        high := (value ->> 1)::date::text;
+      exception when others then
+        perform private.segment_refuse(path, format('%s holds something that is not a date', value));
+      end;
+      if high::date < low::date then
+        perform private.segment_refuse(path, 'the end of the range is before its start');
+      end if;
+      return format('(%s >= private.day_start(%L::date) and %s < private.day_start(%L::date + 1))', expression, low, expression, high);
+    end if;
+
+  elsif kind = 'purchase' then
+    if condition ? 'days' then
+      if jsonb_typeof(condition -> 'days') is distinct from 'number' or ((condition ->> 'days')::numeric) <> trunc((condition ->> 'days')::numeric)
+         or ((condition ->> 'days')::numeric) not between 1 and 36500 then
+        perform private.segment_refuse(path, 'days must be a whole number of days (1–36500)');
+      end if;
+      days := (condition ->> 'days')::integer;
+    end if;
+    if op not in ('eq', 'neq') then
+      perform private.segment_refuse(path, format('operator %s does not apply to %s (use eq: bought, neq: did not buy)', left(op, 40), field));
+    end if;
+    if jsonb_typeof(value) is distinct from 'string' or length(value #>> '{}') not between 1 and 500 then
+      perform private.segment_refuse(path, format('%s needs a text value (1–500 characters)', field));
+    end if;
+    expression := format(
+      'exists (select 1 from public.orders o join public.order_items i on i.order_id = o.id %s where o.customer_id = c.id and o.counts_as_purchase %s and %s)',
+      case when field = 'ordered_category' then 'join public.products p on p.id = i.product_id' else '' end,
+      case when days is null then '' else format('and o.placed_at >= now() - make_interval(days => %s)', days) end,
+      case field
+        when 'ordered_brand' then format('lower(i.vendor) = lower(%L)', value #>> '{}')
+        when 'ordered_product' then format('lower(i.title) = lower(%L)', value #>> '{}')
+        else format('lower(p.product_type) = lower(%L)', value #>> '{}')
+      end);
+    return case op when 'eq' then '(' || expression || ')' else '(not ' || expression || ')' end;
+
+  elsif kind = 'boolean' then
+    if op <> 'is' or jsonb_typeof(value) is distinct from 'boolean' then
+      perform private.segment_refuse(path, format('field %s takes operator is with true or false', field));
+    end if;
+    expression := case field
+      when 'has_favourites' then 'exists (select 1 from public.favorites f where f.customer_id = c.id)'
+      else format(
+        'coalesce((select e.status = ''granted'' from public.consent_events e where e.customer_id = c.id and e.channel = ''email'' and e.purpose = %L order by e.occurred_at desc, e.id desc limit 1), false)',
+        substr(field, 9))
+    end;
+    return case when value::boolean then '(' || expression || ')' else '(not ' || expression || ')' end;
+
+  elsif kind = 'event' then
+    if op in ('in_last_days', 'not_in_last_days') then
+      if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <> trunc(value::numeric) or (value::numeric) not between 1 and 36500 then
+        perform private.segment_refuse(path, format('operator %s on %s needs a whole number of days (1–36500)', op, field));
+      end if;
+      days := (value::numeric)::integer;
+    elsif op not in ('ever', 'never') then
+      perform private.segment_refuse(path, format('operator %s does not apply to %s (use ever, never, in_last_days, not_in_last_days)', left(op, 40), field));
+    end if;
+    expression := case field
+      when 'received_alert' then 'exists (select 1 from public.alert_log a where a.customer_id = c.id and a.state = ''sent''%s)'
+      when 'opened_alert' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.alert_id is not null and e.event = ''open''%s)'
+      when 'clicked_alert' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.alert_id is not null and e.event = ''click''%s)'
+      when 'received_email' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.event = ''delivered''%s)'
+      when 'opened_email' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.event = ''open''%s)'
+      when 'clicked_email' then 'exists (select 1 from public.email_events e where e.customer_id = c.id and e.event = ''click''%s)'
+    end;
+    expression := format(expression, case when days is null then '' else format(' and %s >= now() - make_interval(days => %s)',
+      case when field = 'received_alert' then 'a.sent_at' else 'e.occurred_at' end, days) end);
+    return case when op in ('ever', 'in_last_days') then '(' || expression || ')' else '(not ' || expression || ')' end;
+  end if;
+
+  perform private.segment_refuse(path, format('operator %s does not apply to %s (a %s field)', to_jsonb(left(op, 40)), field, kind));
+  return null;
+end;
+$function$;
+grant execute on function private.segment_condition_sql(condition jsonb, path text) to authenticated;
+grant execute on function private.segment_condition_sql(condition jsonb, path text) to service_role;
+comment on function private.segment_condition_sql(condition jsonb, path text) is 'One segment condition as a SQL boolean over customers c, from the whitelist of fields and operators; values are quoted by the compiler (format %L), never pasted. Refuses anything else with 22023 naming the condition.';
+
+CREATE OR REPLACE FUNCTION private.segment_field_type(field text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case field
+    when 'country' then 'text' when 'region' then 'text' when 'language' then 'text'
+    when 'currency' then 'text' when 'status' then 'text' when 'lifecycle_stage' then 'text'
+    when 'source' then 'text' when 'owner' then 'owner' when 'custom_field' then 'custom'
+    when 'rfm_group' then 'text' when 'churn_risk' then 'text'
+    when 'tags' then 'list' when 'style_interests' then 'list' when 'favourite_brands' then 'list'
+    when 'lifetime_value' then 'number' when 'order_count' then 'number'
+    when 'average_order_value' then 'number' when 'refunded_total' then 'number'
+    when 'inactive_days' then 'number'
+    when 'created_at' then 'date' when 'first_order_at' then 'date' when 'last_order_at' then 'date'
+    when 'ordered_brand' then 'purchase' when 'ordered_product' then 'purchase'
+    when 'ordered_category' then 'purchase'
+    when 'has_favourites' then 'boolean'
+    when 'consent_newsletter' then 'boolean' when 'consent_marketing' then 'boolean'
+    when 'consent_alerts' then 'boolean'
+    when 'received_alert' then 'event' when 'opened_alert' then 'event' when 'clicked_alert' then 'event'
+    when 'received_email' then 'event' when 'opened_email' then 'event' when 'clicked_email' then 'event'
+  end
+$function$;
+grant execute on function private.segment_field_type(field text) to authenticated;
+grant execute on function private.segment_field_type(field text) to service_role;
+comment on function private.segment_field_type(field text) is 'The whitelist of segment fields and their types (text, owner, custom, list, number, date, purchase, boolean, event); null for anything else. rfm_group and churn_risk read customer_scores (the nightly scores).';
+
+CREATE OR REPLACE FUNCTION private.segment_group_sql(grp jsonb, path text, depth integer)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  parts text[] := '{}';
+  item jsonb;
+  position integer := 0;
+  item_path text;
+begin
+  if jsonb_typeof(grp) is distinct from 'object' then
+    perform private.segment_refuse(path, 'a group must be an object {match, conditions}');
+  end if;
+  if exists (select 1 from jsonb_object_keys(grp) k where k not in ('match', 'conditions')) then
+    perform private.segment_refuse(path, 'a group has only match and conditions');
+  end if;
+  if grp ->> 'match' is null or grp ->> 'match' not in ('all', 'any') or jsonb_typeof(grp -> 'match') <> 'string' then
+    perform private.segment_refuse(path, 'match must be "all" (AND) or "any" (OR)');
+  end if;
+  if jsonb_typeof(grp -> 'conditions') is distinct from 'array' then
+    perform private.segment_refuse(path, 'conditions must be a list');
+  end if;
+  if depth > 3 then
+    perform private.segment_refuse(path, 'groups nest at most 3 deep');
+  end if;
+  for item in select e from jsonb_array_elements(grp -> 'conditions') e loop
+    item_path := case when path = '' then position::text else path || '.' || position end;
+    if jsonb_typeof(item) is distinct from 'object' then
+      perform private.segment_refuse(item_path, 'a condition must be an object');
+    end if;
+    if item ? 'conditions' or item ? 'match' then
+      parts := parts || private.segment_group_sql(item, item_path, depth + 1);
+    else
+      parts := parts || private.segment_condition_sql(item, item_path);
+    end if;
+    position := position + 1;
+  end loop;
+  -- An empty group matches everyone (all) or no one (any), as in logic.
+  if cardinality(parts) = 0 then
+    return case grp ->> 'match' when 'all' then 'true' else 'false' end;
+  end if;
+  return '(' || array_to_string(parts, case grp ->> 'match' when 'all' then ' and ' else ' or ' end) || ')';
+end;
+$function$;
+grant execute on function private.segment_group_sql(grp jsonb, path text, depth integer) to authenticated;
+grant execute on function private.segment_group_sql(grp jsonb, path text, depth integer) to service_role;
+comment on function private.segment_group_sql(grp jsonb, path text, depth integer) is 'A segment group (match all / any over conditions and nested groups) as SQL; see private.segment_rules_sql.';
+
+CREATE OR REPLACE FUNCTION private.segment_refuse(path text, message text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  shown text := (select string_agg((p::integer + 1)::text, '.' order by n) from unnest(string_to_array(path, '.')) with ordinality as t (p, n));
+begin
+  if path = '' then
+    raise exception 'segment rule: %', message using errcode = '22023', detail = '';
+  end if;
+  raise exception 'condition %: %', shown, message using errcode = '22023', detail = path;
+end;
+$function$;
+grant execute on function private.segment_refuse(path text, message text) to authenticated;
+grant execute on function private.segment_refuse(path text, message text) to service_role;
+comment on function private.segment_refuse(path text, message text) is 'Raises the compiler''s 22023 error for the condition at path (0-based, dot-separated; shown 1-based in the message, kept 0-based in the detail).';
+
+CREATE OR REPLACE FUNCTION private.segment_rules_sql(rules jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  conditions integer;
+begin
+  if rules is null or jsonb_typeof(rules) <> 'object' then
+    perform private.segment_refuse('', 'rules must be a JSON object {match, conditions}');
+  end if;
+  if pg_column_size(rules) > 32768 then
+    perform private.segment_refuse('', 'rules are limited to 32 kB');
+  end if;
+  select count(*) into conditions from jsonb_path_query(rules, 'strict $.**.field') f;
+  if conditions > 30 then
+    perform private.segment_refuse('', format('a segment has at most 30 conditions (this one has %s)', conditions));
+  end if;
+  return private.segment_group_sql(rules, '', 1);
+end;
+$function$;
+grant execute on function private.segment_rules_sql(rules jsonb) to authenticated;
+grant execute on function private.segment_rules_sql(rules jsonb) to service_role;
+comment on function private.segment_rules_sql(rules jsonb) is 'Compiles segment rules (JSON) to a SQL condition over public.customers c. The only source of SQL text is this compiler: fields and operators come from its whitelist, values are quoted. At most 30 conditions, 3 levels of groups, 32 kB.';
 
 CREATE OR REPLACE FUNCTION private.send_task_reminders(batch integer DEFAULT 50000, grace interval DEFAULT '1 day'::interval)
  RETURNS integer
@@ -5108,19 +6453,42 @@ end;
 $function$;
 comment on function private.set_order_owner() is 'BEFORE INSERT OR UPDATE on order items and refunds: copies the order''s customer owner (read FOR KEY SHARE for a new row, so an owner change in progress is waited for).';
 
+CREATE OR REPLACE FUNCTION private.settle_privacy_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  -- The clock is the database's: 30 days from the request, whoever writes.
+  if tg_op = 'INSERT' then
+    new.requested_at := now();
+  else
+    new.requested_at := old.requested_at;
+  end if;
+  new.due_at := new.requested_at + interval '30 days';
+  if new.status in ('completed', 'refused') then
+    new.completed_at := coalesce(new.completed_at, now());
+  else
+    new.completed_at := null;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.settle_privacy_request() is 'BEFORE INSERT / UPDATE on privacy_requests: requested_at is now (on insert) and never changes, due_at is 30 days later, completed_at follows the status.';
+
 CREATE OR REPLACE FUNCTION private.shop_webhook_secret(shop_domain text)
  RETURNS text
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select s.webhook_secret
+  select coalesce(private.shopify_secret(sh.id, 'client_secret'), s.webhook_secret)
   from public.shops sh
-  join private.shop_secrets s on s.shop_id = sh.id
+  left join private.shop_secrets s on s.shop_id = sh.id
   where sh.domain = lower(shop_domain) and sh.active
 $function$;
 grant execute on function private.shop_webhook_secret(shop_domain text) to service_role;
-comment on function private.shop_webhook_secret(shop_domain text) is 'The webhook secret of an active shop by its myshopify domain, or null. Service role only.';
+comment on function private.shop_webhook_secret(shop_domain text) is 'The webhook (and App Proxy) secret of an active shop by its myshopify domain: the connected app''s client secret from Vault, else the one set with set_shop_webhook_secret; null when unknown, inactive or not configured. Service role only.';
 
 CREATE OR REPLACE FUNCTION private.shopify_country(code text)
  RETURNS text
@@ -5164,6 +6532,26 @@ AS $function$
     then pg_catalog.regexp_replace(phone, '[\s().-]', '', 'g') end
 $function$;
 comment on function private.shopify_phone(phone text) is 'The phone in E.164 (what customers.phone accepts) after removing spaces and punctuation, else null.';
+
+CREATE OR REPLACE FUNCTION private.shopify_secret(shop_id uuid, kind text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select s.decrypted_secret from vault.decrypted_secrets s where s.name = private.shopify_secret_name(shop_id, kind)
+$function$;
+comment on function private.shopify_secret(shop_id uuid, kind text) is 'A shop''s Shopify secret from Vault, or null. Never granted to API roles.';
+
+CREATE OR REPLACE FUNCTION private.shopify_secret_name(shop_id uuid, kind text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select 'shopify:' || shop_id::text || ':' || kind
+$function$;
+comment on function private.shopify_secret_name(shop_id uuid, kind text) is 'The Vault name of a shop''s Shopify secret: client_secret, access_token or previous_secret.';
 
 CREATE OR REPLACE FUNCTION private.shopify_tags(tags jsonb)
  RETURNS text[]
@@ -5265,6 +6653,27 @@ begin
 end;
 $function$;
 comment on function private.snapshot_favorite_price() is 'Copies the variant''s current price and currency into a new favourite; refuses shoppers a product that is not active.';
+
+CREATE OR REPLACE FUNCTION private.store_segment_snapshot(segment_id uuid, name text, members uuid[])
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  snapshot uuid;
+begin
+  insert into public.segment_snapshots (segment_id, name, taken_by, member_count)
+  values (store_segment_snapshot.segment_id, store_segment_snapshot.name, (select auth.uid()), cardinality(members))
+  returning id into snapshot;
+  insert into public.segment_snapshot_members (snapshot_id, customer_id)
+  select snapshot, m from unnest(members) m;
+  return snapshot;
+end;
+$function$;
+grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to authenticated;
+grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to service_role;
+comment on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) is 'Writes a snapshot and its members; only take_segment_snapshot calls it.';
 
 CREATE OR REPLACE FUNCTION private.sync_order_refunds()
  RETURNS trigger
@@ -5681,6 +7090,30 @@ $function$;
 grant execute on function public.apply_webhook_delivery(delivery_id bigint) to service_role;
 comment on function public.apply_webhook_delivery(delivery_id bigint) is 'Service role only: applies (again) one stored delivery now, e.g. after fixing what made it fail.';
 
+CREATE OR REPLACE FUNCTION public.attach_inbound_files(inbound_id uuid, files jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  stored jsonb;
+begin
+  if files is null or jsonb_typeof(files) <> 'array' then
+    raise exception 'files must be a JSON array' using errcode = '22023';
+  end if;
+  update public.inbound_emails as e set attachments = files where e.id = inbound_id;
+  select coalesce(jsonb_agg(f - 'refused'), '[]') into stored
+  from jsonb_array_elements(files) as f where not f ? 'refused';
+  update public.messages as m set attachments = stored
+  from public.inbound_emails as e
+  where e.id = inbound_id and m.id = e.message_id;
+end;
+$function$;
+grant execute on function public.attach_inbound_files(inbound_id uuid, files jsonb) to service_role;
+comment on function public.attach_inbound_files(inbound_id uuid, files jsonb) is 'Records the files of an inbound email once stored in Storage (and those refused), on the inbound row and its message. Service role only.';
+
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
  LANGUAGE plpgsql
@@ -5718,7 +7151,8 @@ begin
            sh.name as shop_name,
            coalesce(pref.quiet_hours_start, s.quiet_hours_start) as quiet_start,
            coalesce(pref.quiet_hours_end, s.quiet_hours_end) as quiet_end,
-           s.daily_cap_per_shopper as cap,
+           -- The shopper's own cap may be lower than the workspace's, never higher (20261207181000).
+           least(coalesce(pref.max_per_day, s.daily_cap_per_shopper), s.daily_cap_per_shopper) as cap,
            coalesce((select ev.status = 'granted' from public.consent_events ev
                      where ev.customer_id = a.customer_id and ev.channel = 'email' and ev.purpose = 'alerts'
                      order by ev.occurred_at desc, ev.id desc limit 1), false) as consented,
@@ -5807,6 +7241,39 @@ end;
 $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
+ RETURNS TABLE(customer_id uuid, change text)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(b.customer_id, a.customer_id),
+    case when a.customer_id is null then 'added' else 'removed' end
+  from (select m.customer_id from public.segment_snapshot_members m where m.snapshot_id = earlier) a
+  full join (select m.customer_id from public.segment_snapshot_members m where m.snapshot_id = later) b
+    on a.customer_id = b.customer_id
+  where a.customer_id is null or b.customer_id is null
+$function$;
+grant execute on function public.compare_segment_snapshots(earlier uuid, later uuid) to authenticated;
+grant execute on function public.compare_segment_snapshots(earlier uuid, later uuid) to service_role;
+comment on function public.compare_segment_snapshots(earlier uuid, later uuid) is 'Who is in the later snapshot and not the earlier (added), and the reverse (removed), as the caller may see them.';
+
+CREATE OR REPLACE FUNCTION public.customer_languages()
+ RETURNS TABLE(language text, customers bigint)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(c.language, (select s.default_language from public.workspace_settings as s)) as language,
+         count(*) as customers
+  from public.customers as c
+  group by 1
+  order by 2 desc, 1
+$function$;
+grant execute on function public.customer_languages() to authenticated;
+grant execute on function public.customer_languages() to service_role;
+comment on function public.customer_languages() is 'Customers per language (those without one under the workspace default language), counted as the caller: for the template editor''s "missing variant" warnings.';
 
 CREATE OR REPLACE FUNCTION public.customer_owner_drift()
  RETURNS TABLE(table_name text, row_id text, customer_id uuid, customer_owner_id uuid, owner_id uuid)
@@ -5909,6 +7376,131 @@ grant execute on function public.dashboard_kpis(timezone text) to authenticated;
 grant execute on function public.dashboard_kpis(timezone text) to service_role;
 comment on function public.dashboard_kpis(timezone text) is 'Dashboard cards in the base currency, months as seen in the given IANA time zone. Counts only what the caller may see.';
 
+CREATE OR REPLACE FUNCTION public.email_permission(customer_id uuid, purpose public.email_purpose)
+ RETURNS TABLE(allowed boolean, reason text, email text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_variable
+declare
+  address text;
+begin
+  -- The customer as the caller sees them: no row, no permission.
+  select c.email into address from public.customers as c where c.id = customer_id;
+  if not found then
+    return query select false, 'not_found'::text, null::text;
+    return;
+  end if;
+  if address is null or btrim(address) = '' then
+    return query select false, 'no_email'::text, null::text;
+  elsif exists (select 1 from public.email_suppressions as s where s.email = lower(address)) then
+    -- A bounce or a spam report stops every email, a reply too: the provider drops it anyway.
+    return query select false, 'suppressed'::text, address;
+  elsif purpose = 'marketing' and not private.has_consent(customer_id, 'email', 'marketing') then
+    return query select false, 'no_marketing_consent'::text, address;
+  elsif purpose = 'alert' and not private.has_consent(customer_id, 'email', 'alerts') then
+    return query select false, 'no_alert_consent'::text, address;
+  else
+    -- Transactional mail (a reply, an answer about an order) needs no consent: it is the
+    -- conversation the customer started or the service they bought.
+    return query select true, null::text, address;
+  end if;
+end;
+$function$;
+grant execute on function public.email_permission(customer_id uuid, purpose public.email_purpose) to authenticated;
+grant execute on function public.email_permission(customer_id uuid, purpose public.email_purpose) to service_role;
+comment on function public.email_permission(customer_id uuid, purpose public.email_purpose) is 'Whether a customer may be emailed for a purpose, and why not: not_found (not a customer the caller sees), no_email, suppressed (bounced or reported spam: nothing is sent), no_marketing_consent, no_alert_consent. Transactional mail needs no consent. Caller''s rights.';
+
+CREATE OR REPLACE FUNCTION public.erase_customer(request uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.privacy_requests;
+  customer record;
+  account uuid;
+begin
+  if not (select private.edits_all_customers()) and (select auth.role()) is distinct from 'service_role' then
+    raise exception 'only admins and managers erase customers' using errcode = '42501';
+  end if;
+  select * into target from public.privacy_requests r where r.id = erase_customer.request for update;
+  if not found or target.kind <> 'erasure' then
+    raise exception 'no erasure request with this id' using errcode = 'P0002';
+  end if;
+  if target.status = 'completed' then
+    return jsonb_build_object('request', target.id, 'erased', false, 'already_completed', true);
+  end if;
+  if target.status = 'refused' then
+    raise exception 'this request was refused' using errcode = '55000', detail = 'refused';
+  end if;
+  select c.id, c.email, c.auth_user_id into customer from public.customers c where c.id = target.customer_id for update;
+  if not found then
+    raise exception 'the customer of this request no longer exists' using errcode = 'P0002';
+  end if;
+  account := customer.auth_user_id;
+
+  update public.customers c set
+    first_name = 'Erased', last_name = null, email = null, phone = null, company = null,
+    region = null, city = null, postal_code = null, timezone = null,
+    style_interests = '{}', favourite_brands = '{}', custom_fields = '{}', auth_user_id = null, status = 'inactive'
+  where c.id = customer.id;
+
+  update public.orders o set
+    shipping_name = null, shipping_address1 = null, shipping_address2 = null, shipping_city = null,
+    shipping_region = null, shipping_postal_code = null, shipping_phone = null, note = null,
+    tracking_number = null, tracking_url = null
+  where o.customer_id = customer.id;
+
+  update public.activities a set
+    subject = case when a.kind = 'system' then a.subject else 'Erased' end, body = null, attachments = '[]',
+    metadata = case when a.kind = 'system' then jsonb_build_object('event', a.metadata -> 'event') else '{}' end
+  where a.customer_id = customer.id;
+  update public.messages m set
+    subject = 'Erased', body_text = null, body_html = null, error = null,
+    from_address = 'erased@erased.invalid', to_address = 'erased@erased.invalid'
+  where m.customer_id = customer.id;
+  update public.message_threads t set subject = 'Erased' where t.customer_id = customer.id;
+  update public.deals d set title = 'Erased' where d.customer_id = customer.id;
+
+  delete from public.favorites f where f.customer_id = customer.id;
+  delete from public.alert_preferences p where p.customer_id = customer.id;
+  delete from public.alert_log l where l.customer_id = customer.id;
+  delete from public.email_events e where e.customer_id = customer.id or (customer.email is not null and lower(e.email) = lower(customer.email));
+  delete from public.email_suppressions s where customer.email is not null and s.email = lower(customer.email);
+  delete from public.customer_external_ids x where x.customer_id = customer.id;
+  delete from public.notifications n where n.data ->> 'customer_id' = customer.id::text;
+  update public.shopify_privacy_requests s set email = null where s.customer_id = customer.id;
+
+  -- The audit log keeps that something changed, not what it said.
+  update public.audit_log a set
+    before = case when a.before is null then null else jsonb_build_object('erased', true) end,
+    after = case when a.after is null then null else jsonb_build_object('erased', true) end
+  where (a.table_name = 'customers' and a.row_id = customer.id::text)
+     or a.before ->> 'customer_id' = customer.id::text
+     or a.after ->> 'customer_id' = customer.id::text
+     or (account is not null and a.row_id = account::text);
+
+  if account is not null then
+    -- Hosted Auth writes the address into its own audit trail (actor_username); it goes too.
+    delete from auth.audit_log_entries e
+    where e.payload ->> 'actor_id' = account::text
+       or (customer.email is not null and lower(e.payload ->> 'actor_username') = lower(customer.email));
+    delete from auth.users u where u.id = account;
+  end if;
+
+  update public.privacy_requests r set status = 'completed',
+    note = left(concat_ws(E'\n', r.note, 'Erased on ' || now()::date || '.'), 2000)
+  where r.id = target.id;
+  return jsonb_build_object('request', target.id, 'erased', true, 'already_completed', false);
+end;
+$function$;
+grant execute on function public.erase_customer(request uuid) to authenticated;
+grant execute on function public.erase_customer(request uuid) to service_role;
+comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
+
 CREATE OR REPLACE FUNCTION public.export_customers_csv(filters jsonb DEFAULT '{}'::jsonb, selected uuid[] DEFAULT NULL::uuid[], labels jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(csv text, row_count integer, capped boolean)
  LANGUAGE plpgsql
@@ -5919,7 +7511,7 @@ declare
   max_rows constant integer := 50000;
   columns constant text[] := array['id', 'name', 'email', 'phone', 'company', 'country', 'city', 'status', 'stage',
     'owner', 'tags', 'lifetimeValue', 'currency', 'orders', 'lastOrderAt', 'createdAt'];
-  known constant text[] := array['q', 'status', 'stage', 'country', 'tag', 'owner', 'consent', 'sort', 'dir'];
+  known constant text[] := array['q', 'status', 'stage', 'country', 'tag', 'owner', 'consent', 'segment', 'sort', 'dir'];
   given jsonb := coalesce(filters, '{}');
   names jsonb := coalesce(labels, '{}');
   search text;
@@ -5929,6 +7521,8 @@ declare
   owner_id uuid;
   owner_none boolean;
   tag_id uuid;
+  segment_id uuid;
+  members uuid[];
   currency_code text;
   header text;
   body text;
@@ -5942,7 +7536,7 @@ begin
   end if;
   if exists (select 1 from jsonb_object_keys(given) as k (key) where k.key <> all (known)) then
     raise exception 'unknown filter in %', given using errcode = '22023',
-      hint = 'Filter by q, status, stage, country, tag, owner, consent; order by sort and dir.';
+      hint = 'Filter by q, status, stage, country, tag, owner, consent, segment; order by sort and dir.';
   end if;
   if selected is not null and cardinality(selected) > max_rows then
     raise exception 'select at most % customers to export', max_rows using errcode = '22023';
@@ -5973,9 +7567,14 @@ begin
   begin
     owner_id := case when owner_none then null else (given ->> 'owner')::uuid end;
     tag_id := (given ->> 'tag')::uuid;
+    segment_id := (given ->> 'segment')::uuid;
   exception when invalid_text_representation then
-    raise exception 'owner must be a team member''s id or "none", tag a tag''s id' using errcode = '22023';
+    raise exception 'owner must be a team member''s id or "none", tag a tag''s id, segment a segment''s id' using errcode = '22023';
   end;
+  -- A segment's members as the caller may see them (P0002 when they may not read the segment).
+  if segment_id is not null then
+    members := array(select public.segment_member_ids(segment_id));
+  end if;
   if given ->> 'consent' not in ('granted', 'not_granted') then
     raise exception 'consent must be granted or not_granted' using errcode = '22023';
   end if;
@@ -6000,6 +7599,7 @@ begin
         and ($6::uuid is null or l.owner_id = $6)
         and ($7::uuid is null or exists (
           select 1 from public.customer_tags ct where ct.customer_id = l.id and ct.tag_id = $7))
+        and ($13::uuid[] is null or l.id = any ($13))
         and ($8::text is null or ($8 = 'granted') = exists (
           select 1 from public.customer_consents cc
           where cc.customer_id = l.id and cc.channel = 'email' and cc.purpose = 'marketing' and cc.status = 'granted'))
@@ -6032,12 +7632,12 @@ begin
     order_by)
   into body, counted
   using selected, given ->> 'status', given ->> 'stage', given ->> 'country', coalesce(owner_none, false), owner_id,
-    tag_id, given ->> 'consent', max_rows, names, currency_code, search;
+    tag_id, given ->> 'consent', max_rows, names, currency_code, search, members;
 
   row_count := least(counted, max_rows);
   capped := counted > max_rows;
   csv := header || e'\r\n' || coalesce(body || e'\r\n', '');
-  perform private.log_export('customers_csv',
+  perform private.log_export(case when segment_id is null then 'customers_csv' else 'segment_csv' end,
     given || case when selected is null then '{}' else jsonb_build_object('selected', cardinality(selected)) end,
     row_count);
   return next;
@@ -6045,7 +7645,78 @@ end;
 $function$;
 grant execute on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) to authenticated;
 grant execute on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) to service_role;
-comment on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) is 'The customers list as a CSV file, logged in export_log in the same transaction (who, which filters, how many rows). Rows are those the caller may see (security invoker), filtered like the list: filters {q, status, stage, country, tag, owner (id or "none"), consent (granted/not_granted), sort (name/ltv/orders/last_order/created), dir}; `selected` exports only those customers. labels {headers: {column: text}, status: {value: text}, stages: {key: text}} name the columns and values in the caller''s language. At most 50 000 rows (capped tells). Every cell that a spreadsheet would run as a formula is escaped (private.csv_cell).';
+comment on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) is 'The customers list as a CSV file, logged in export_log in the same transaction (who, which filters, how many rows). Rows are those the caller may see (security invoker), filtered like the list: filters {q, status, stage, country, tag, owner (id or "none"), consent (granted/not_granted), segment (a segment''s id: its members, kind segment_csv in the log), sort (name/ltv/orders/last_order/created), dir}; `selected` exports only those customers. labels {headers: {column: text}, status: {value: text}, stages: {key: text}} name the columns and values in the caller''s language. At most 50 000 rows (capped tells). Every cell that a spreadsheet would run as a formula is escaped (private.csv_cell).';
+
+CREATE OR REPLACE FUNCTION public.export_newsletter_optins_csv(style text DEFAULT NULL::text, labels jsonb DEFAULT '{}'::jsonb)
+ RETURNS TABLE(csv text, row_count integer, capped boolean)
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_variable
+declare
+  max_rows constant integer := 50000;
+  columns constant text[] := array['email', 'name', 'signedUpAt', 'subscribedAt', 'styleInterests', 'country', 'language'];
+  names jsonb := coalesce(labels, '{}');
+  wanted text := nullif(btrim(style), '');
+  header text;
+  body text;
+  counted integer;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members export customers' using errcode = '42501';
+  end if;
+  if jsonb_typeof(names) <> 'object' then
+    raise exception 'labels must be a JSON object' using errcode = '22023';
+  end if;
+  if length(wanted) > 100 then
+    raise exception 'a style is at most 100 characters' using errcode = '22023';
+  end if;
+  header := (
+    select string_agg(private.csv_cell(coalesce(names -> 'headers' ->> c.name, c.name)), ',' order by c.position)
+    from unnest(columns) with ordinality as c (name, position)
+  );
+  -- Everyone whose latest newsletter choice by email is a grant (the ledger's rule, read as the
+  -- caller), with an address to write to; the oldest subscribers first.
+  with subscribed as (
+    select cc.customer_id, cc.since
+    from public.customer_consents cc
+    where cc.channel = 'email' and cc.purpose = 'newsletter' and cc.granted
+  ),
+  picked as (
+    select c.email, c.full_name, c.created_at, s.since, c.style_interests, c.country, c.language,
+      row_number() over (order by s.since, c.id) as n
+    from subscribed s
+    join public.customers c on c.id = s.customer_id
+    where c.email is not null
+      and (wanted is null or lower(wanted) = any (array(select lower(i) from unnest(c.style_interests) i)))
+    order by s.since, c.id
+    limit max_rows + 1
+  )
+  select
+    string_agg(concat_ws(',',
+      private.csv_cell(p.email),
+      private.csv_cell(p.full_name),
+      private.csv_cell(to_jsonb(p.created_at) #>> '{}'),
+      private.csv_cell(to_jsonb(p.since) #>> '{}'),
+      private.csv_cell(array_to_string(p.style_interests, '; ')),
+      private.csv_cell(p.country),
+      private.csv_cell(p.language)
+    ), e'\r\n' order by p.n) filter (where p.n <= max_rows),
+    count(*)::integer
+  into body, counted
+  from picked p;
+
+  row_count := least(counted, max_rows);
+  capped := counted > max_rows;
+  csv := header || e'\r\n' || coalesce(body || e'\r\n', '');
+  perform private.log_export('newsletter_optins_csv',
+    case when wanted is null then '{}'::jsonb else jsonb_build_object('style', wanted) end, row_count);
+  return next;
+end;
+$function$;
+grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to authenticated;
+grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to service_role;
+comment on function public.export_newsletter_optins_csv(style text, labels jsonb) is 'Everyone subscribed to the newsletter by email (latest consent is a grant) with an address: email, name, sign-up date, subscription date, style interests, country, language — optionally only those interested in one style (ignoring case). Read as the caller (an agent: their customers), logged in export_log (kind newsletter_optins_csv) in the same transaction; at most 50 000 rows, cells formula-escaped.';
 
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
@@ -6202,6 +7873,161 @@ grant execute on function public.job_health() to authenticated;
 grant execute on function public.job_health() to service_role;
 comment on function public.job_health() is 'Admins only: per pg_cron job, its schedule, the last run, and that run''s status (succeeded, failed, running, waiting for the answer of its HTTP call, unknown once pg_net no longer keeps that answer, never_run) and error. A job that calls an edge function fails when the answer was not 2xx, timed out or never came.';
 
+CREATE OR REPLACE FUNCTION public.known_brands(prefix text DEFAULT NULL::text)
+ RETURNS SETOF text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select distinct on (lower(p.vendor)) p.vendor
+  from public.products p
+  where p.status = 'active' and p.vendor is not null and btrim(p.vendor) <> ''
+    and (nullif(btrim(prefix), '') is null or starts_with(lower(p.vendor), lower(left(btrim(prefix), 100))))
+  order by lower(p.vendor)
+  limit 20
+$function$;
+grant execute on function public.known_brands(prefix text) to anon;
+grant execute on function public.known_brands(prefix text) to authenticated;
+grant execute on function public.known_brands(prefix text) to service_role;
+comment on function public.known_brands(prefix text) is 'Brands of the public catalogue (product vendors, shop and affiliate items alike) starting with prefix, for the favourite-brands autocomplete. At most 20.';
+
+CREATE OR REPLACE FUNCTION public.link_inbound_email(inbound_id uuid, customer_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  mail public.inbound_emails;
+  thread uuid := gen_random_uuid();
+  message uuid := gen_random_uuid();
+  sender text;
+begin
+  if not ((select private.edits_all_customers()) or link_inbound_email.customer_id in (select private.owned_customer_ids())) then
+    raise exception 'you may not file mail under this customer' using errcode = '42501';
+  end if;
+  if not (select private.sees_all_customers()) then
+    raise exception 'only members who see every customer may file unmatched mail' using errcode = '42501';
+  end if;
+  select * into mail from public.inbound_emails as e where e.id = link_inbound_email.inbound_id for update;
+  if not found or mail.state = 'matched' then
+    raise exception 'no such unmatched email' using errcode = 'P0002';
+  end if;
+  sender := coalesce(private.email_address_in(mail.from_address), 'unknown@invalid.invalid');
+  if not private.is_email(sender) then sender := 'unknown@invalid.invalid'; end if;
+  insert into public.message_threads (id, customer_id, subject, created_by)
+  values (thread, link_inbound_email.customer_id,
+          left(coalesce(nullif(btrim(regexp_replace(mail.subject, '[\r\n\t]+', ' ', 'g')), ''), '(no subject)'), 300), auth.uid());
+  perform set_config('cairn.filing_inbound_mail', 'on', true);
+  insert into public.messages (id, thread_id, direction, from_address, to_address, subject, body_text, body_html, status,
+                               internet_message_id, sent_by, sent_at, created_at)
+  values (message, thread, 'inbound', sender,
+          coalesce(nullif(private.email_address_in(mail.to_address), ''), 'inbox@invalid.invalid'),
+          left(coalesce(nullif(btrim(regexp_replace(mail.subject, '[\r\n\t]+', ' ', 'g')), ''), '(no subject)'), 300),
+          coalesce(mail.body_text, case when mail.body_html is null then '' end), mail.body_html, 'delivered',
+          left(mail.details ->> 'message_id', 998), null, mail.received_at, mail.received_at);
+  perform set_config('cairn.filing_inbound_mail', 'off', true);
+  update public.inbound_emails as e
+  set state = 'matched', matched_by = 'member', customer_id = link_inbound_email.customer_id, thread_id = thread,
+      message_id = message, linked_by = auth.uid()
+  where e.id = mail.id;
+  return thread;
+end;
+$function$;
+grant execute on function public.link_inbound_email(inbound_id uuid, customer_id uuid) to authenticated;
+grant execute on function public.link_inbound_email(inbound_id uuid, customer_id uuid) to service_role;
+comment on function public.link_inbound_email(inbound_id uuid, customer_id uuid) is 'Files an unmatched (or malformed) inbound email under a customer as a new thread; returns the thread. For members who see every customer and may write to this one. Attachments of unmatched mail stay in the inbound/ folder (service role only).';
+
+CREATE OR REPLACE FUNCTION public.link_portal_account()
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  uid uuid := (select auth.uid());
+  account record;
+  choices record;
+  linked uuid;
+  found_customer record;
+  claims text := current_setting('request.jwt.claims', true);
+  headers jsonb := coalesce(nullif(current_setting('request.headers', true), '')::jsonb, '{}');
+begin
+  if uid is null or (select auth.role()) is distinct from 'authenticated' then
+    raise exception 'sign in first' using errcode = '42501';
+  end if;
+  if exists (select from public.team_members t where t.user_id = uid) then
+    raise exception 'a team member''s account cannot be a portal account' using errcode = '42501',
+      detail = 'team_member', hint = 'Use the Cairn app, or sign up for the portal with another address.';
+  end if;
+
+  -- One link at a time per account: two tabs signing in at once must not both create a customer.
+  perform pg_advisory_xact_lock(hashtext('cairn.link_portal_account'), hashtext(uid::text));
+
+  -- Already linked: nothing to do (the portal calls this on every sign-in).
+  select c.id into linked from public.customers c where c.auth_user_id = uid;
+  if found then
+    return linked;
+  end if;
+
+  select u.email, u.email_confirmed_at, u.created_at, u.raw_user_meta_data into account
+  from auth.users u where u.id = uid;
+  if account.email is null or account.email_confirmed_at is null then
+    raise exception 'confirm your email address first' using errcode = '42501', detail = 'email_not_confirmed';
+  end if;
+  select * into choices from private.portal_signup_choices(account.raw_user_meta_data);
+
+  -- From here the database writes for the shopper: the guards on customers let only managers and
+  -- the system link an account, and this is the system doing it for a verified address. The
+  -- claims keep the shopper as actor (audit_log.actor_id) with the role `portal_link`, and are
+  -- put back before returning.
+  perform set_config('request.jwt.claims',
+    (coalesce(nullif(claims, ''), '{}')::jsonb || jsonb_build_object('role', 'portal_link'))::text, true);
+
+  select c.id, c.auth_user_id into found_customer
+  from public.customers c where lower(c.email) = lower(account.email)
+  for update;
+  if found and found_customer.auth_user_id is not null then
+    -- Staff linked this customer to another account; they sort it out, nothing changes here.
+    raise exception 'this email address belongs to another portal account' using errcode = '23505',
+      detail = 'customer_linked_elsewhere', hint = 'Contact the shop: they can move your portal account.';
+  elsif found then
+    update public.customers c set
+      auth_user_id = uid,
+      language = coalesce(c.language, choices.language),
+      style_interests = case when cardinality(c.style_interests) = 0 then choices.style_interests else c.style_interests end,
+      favourite_brands = case when cardinality(c.favourite_brands) = 0 then choices.favourite_brands else c.favourite_brands end
+    where c.id = found_customer.id;
+    linked := found_customer.id;
+  else
+    insert into public.customers (email, auth_user_id, source, language, style_interests, favourite_brands)
+    values (lower(account.email), uid, 'portal', choices.language, choices.style_interests, choices.favourite_brands)
+    returning id into linked;
+  end if;
+
+  -- Double opt-in: each box was ticked at sign-up, and the address is now verified.
+  insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
+  select linked, 'email', c.key::public.consent_purpose, 'granted', 'portal', uid, now(), jsonb_strip_nulls(jsonb_build_object(
+    'form', 'portal_signup',
+    'text_shown', c.value,
+    'language', choices.language,
+    'signed_up_at', account.created_at,
+    'email_confirmed_at', account.email_confirmed_at,
+    'ip', private.client_address(headers),
+    'user_agent', left(headers ->> 'user-agent', 300)
+  ))
+  from jsonb_each_text(choices.consents) c
+  order by c.key;
+
+  perform set_config('request.jwt.claims', coalesce(claims, ''), true);
+  return linked;
+end;
+$function$;
+grant execute on function public.link_portal_account() to authenticated;
+grant execute on function public.link_portal_account() to service_role;
+comment on function public.link_portal_account() is 'Links the calling account to the customer with its verified email, or creates that customer (source portal), applying the sign-up choices in user_metadata.portal (language, style interests, favourite brands; each ticked consent box — marketing, alerts — recorded in the consent ledger with its evidence). Idempotent; refused for unverified addresses, team members, and a customer linked to another account. Audited with the shopper as actor and role portal_link.';
+
 CREATE OR REPLACE FUNCTION public.mark_all_notifications_read()
  RETURNS integer
  LANGUAGE sql
@@ -6288,6 +8114,92 @@ grant execute on function public.move_deal(deal_id uuid, to_stage_id uuid, after
 grant execute on function public.move_deal(deal_id uuid, to_stage_id uuid, after_deal_id uuid, reason text) to service_role;
 comment on function public.move_deal(deal_id uuid, to_stage_id uuid, after_deal_id uuid, reason text) is 'Moves a deal to a stage (of its pipeline), right after after_deal_id (null: top of the column), with a reason when it closes as won or lost. Runs with the caller''s rights; refusals: P0002 unknown deal, 23503 unknown stage, 23514 other pipeline or no reason to close, 22023 bad drop point.';
 
+CREATE OR REPLACE FUNCTION public.my_data_export()
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := private.my_portal_customer();
+  hidden text[] := '{customer_owner_id, owner_id, auth_user_id}';
+  result jsonb;
+begin
+  select jsonb_build_object(
+    'exported_at', now(),
+    'profile', (select to_jsonb(c) - hidden from public.customers c where c.id = me),
+    'orders', coalesce((
+      select jsonb_agg(to_jsonb(o) - hidden || jsonb_build_object('items', coalesce((
+        select jsonb_agg(to_jsonb(i) - hidden order by i.id) from public.order_items i where i.order_id = o.id), '[]'))
+        order by o.placed_at desc, o.id)
+      from public.orders o where o.customer_id = me), '[]'),
+    'consent_history', coalesce((
+      select jsonb_agg(to_jsonb(e) - hidden - 'actor_id' order by e.occurred_at, e.id)
+      from public.consent_events e where e.customer_id = me), '[]'),
+    'favourites', coalesce((
+      select jsonb_agg(jsonb_build_object('product', p.title, 'variant', v.title, 'price_at_favorite', f.price_at_favorite,
+        'currency', f.currency, 'favorited_at', f.created_at) order by f.created_at)
+      from public.favorites f join public.product_variants v on v.id = f.variant_id join public.products p on p.id = v.product_id
+      where f.customer_id = me), '[]'),
+    'alert_preferences', (select to_jsonb(a) - hidden from public.alert_preferences a where a.customer_id = me),
+    'alerts', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', l.kind, 'state', l.state, 'old_price', l.old_price, 'new_price', l.new_price,
+        'currency', l.currency, 'created_at', l.created_at, 'sent_at', l.sent_at) order by l.created_at)
+      from public.alert_log l where l.customer_id = me), '[]'),
+    'messages', coalesce((
+      select jsonb_agg(jsonb_build_object('direction', m.direction, 'from', m.from_address, 'to', m.to_address,
+        'subject', m.subject, 'body', coalesce(m.body_text, m.body_html), 'status', m.status, 'sent_at', m.sent_at,
+        'created_at', m.created_at) order by m.created_at)
+      from public.messages m where m.customer_id = me), '[]'),
+    'activities', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', a.kind, 'subject', a.subject, 'body', a.body, 'created_at', a.created_at)
+        order by a.created_at)
+      from public.activities a where a.customer_id = me), '[]'),
+    'privacy_requests', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', r.kind, 'status', r.status, 'requested_at', r.requested_at, 'due_at', r.due_at,
+        'completed_at', r.completed_at) order by r.requested_at)
+      from public.privacy_requests r where r.customer_id = me), '[]')
+  ) into result;
+
+  -- Recorded as an answered access request, once a day however often it is downloaded.
+  if not exists (
+    select from public.privacy_requests r
+    where r.customer_id = me and r.kind = 'access' and r.source = 'portal' and r.requested_at > now() - interval '1 day'
+  ) then
+    insert into public.privacy_requests (customer_id, kind, source, status, note)
+    values (me, 'access', 'portal', 'completed', 'Downloaded by the shopper from the portal.');
+  end if;
+  return result;
+end;
+$function$;
+grant execute on function public.my_data_export() to authenticated;
+grant execute on function public.my_data_export() to service_role;
+comment on function public.my_data_export() is 'Everything Cairn holds about the calling shopper as JSON: profile, orders with items, consent history, favourites, alert preferences and alerts, messages, activities, privacy requests. Recorded as a completed access request (once a day). Shoppers only.';
+
+CREATE OR REPLACE FUNCTION public.my_orders_csv()
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := private.my_portal_customer();
+begin
+  return 'order_number,placed_at,financial_status,fulfillment_status,currency,total,refunded_total,items' || E'\n' ||
+    coalesce((
+      select string_agg(concat_ws(',',
+        private.csv_cell(o.order_number), private.csv_cell(o.placed_at::text), private.csv_cell(o.financial_status::text),
+        private.csv_cell(o.fulfillment_status::text), private.csv_cell(o.currency), o.total::text, coalesce(o.refunded_total, 0)::text,
+        private.csv_cell((select string_agg(i.quantity || ' × ' || i.title, '; ' order by i.id) from public.order_items i where i.order_id = o.id))
+      ), E'\n' order by o.placed_at desc, o.id) || E'\n'
+      from public.orders o where o.customer_id = me
+    ), '');
+end;
+$function$;
+grant execute on function public.my_orders_csv() to authenticated;
+grant execute on function public.my_orders_csv() to service_role;
+comment on function public.my_orders_csv() is 'The calling shopper''s orders as CSV (number, date, statuses, currency, total, refunded, items); cells a spreadsheet would run as a formula are escaped. Shoppers only.';
+
 CREATE OR REPLACE FUNCTION public.my_team_access()
  RETURNS TABLE(role public.team_role, state text, mfa_required boolean, has_verified_factor boolean, session_aal text)
  LANGUAGE sql
@@ -6341,6 +8253,256 @@ $function$;
 grant execute on function public.pipeline_forecast(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date) to authenticated;
 grant execute on function public.pipeline_forecast(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date) to service_role;
 comment on function public.pipeline_forecast(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date) is 'Board totals: per stage and month of expected close, deal count, amount and weighted amount (× probability) in the base currency, with the board''s filters. Caller''s rights.';
+
+CREATE OR REPLACE FUNCTION public.portal_catalogue(search text DEFAULT NULL::text, brand text DEFAULT NULL::text, style text DEFAULT NULL::text, page_size integer DEFAULT 24, page_offset integer DEFAULT 0)
+ RETURNS TABLE(product_id uuid, variant_id uuid, title text, vendor text, product_type text, image_url text, price numeric, currency text, in_stock boolean, favourite boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- Security definer, so anon may browse too (anon reads no favourites): it shows only what the
+  -- public catalogue policies show everyone (active products), and hearts only the caller's own.
+  select p.id, v.id, p.title, p.vendor, p.product_type, coalesce(v.image_url, p.image_url), v.price, v.currency,
+    exists (select from public.product_variants w where w.product_id = p.id and coalesce(w.inventory_quantity, 1) > 0),
+    exists (select from public.favorites f where f.variant_id = v.id and f.customer_id = (select private.portal_customer_id()))
+  from public.products p
+  cross join lateral (
+    select w.* from public.product_variants w where w.product_id = p.id order by w.position, w.id limit 1
+  ) v
+  where p.status = 'active'
+    and (nullif(btrim(search), '') is null or strpos(lower(p.title), lower(left(btrim(search), 100))) > 0
+         or strpos(lower(p.vendor), lower(left(btrim(search), 100))) > 0)
+    and (nullif(btrim(brand), '') is null or lower(p.vendor) = lower(btrim(brand)))
+    and (nullif(btrim(style), '') is null or lower(btrim(style)) = any (p.tags) or lower(p.product_type) = lower(btrim(style)))
+  order by p.title, p.id
+  limit least(greatest(coalesce(page_size, 24), 1), 60)
+  offset least(greatest(coalesce(page_offset, 0), 0), 10000)
+$function$;
+grant execute on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) to anon;
+grant execute on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) to authenticated;
+grant execute on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) to service_role;
+comment on function public.portal_catalogue(search text, brand text, style text, page_size integer, page_offset integer) is 'The portal''s catalogue browse: active products (first variant: price, image), in stock or not, and whether the caller hearted it; search in title and brand, filter by brand (vendor) and style (a product tag or type). Pages of at most 60.';
+
+CREATE OR REPLACE FUNCTION public.portal_favorites(sort text DEFAULT 'recent'::text)
+ RETURNS TABLE(favorite_id uuid, variant_id uuid, product_id uuid, title text, variant_title text, vendor text, image_url text, url text, price_at_favorite numeric, price_now numeric, currency text, change_percent numeric, in_stock boolean, restocked_at timestamp with time zone, available boolean, favorited_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- Security definer so the link can name the shop's domain; every row is the caller's own
+  -- (portal_customer_id() is null for anyone who is not a shopper).
+  select f.id, v.id, p.id, p.title, v.title, p.vendor, coalesce(v.image_url, p.image_url),
+    case when p.source = 'affiliate' then p.affiliate_url
+         when s.domain is not null and p.handle is not null then 'https://' || s.domain || '/products/' || p.handle end,
+    f.price_at_favorite, v.price, v.currency,
+    case when f.price_at_favorite > 0 and f.currency = v.currency
+         then round((v.price - f.price_at_favorite) / f.price_at_favorite * 100, 1) end,
+    coalesce(v.inventory_quantity, 1) > 0,
+    case when coalesce(v.inventory_quantity, 1) > 0 then (
+      select max(h.changed_at) from public.stock_history h
+      where h.variant_id = v.id and h.new_quantity > 0 and coalesce(h.old_quantity, 0) <= 0 and h.old_quantity is not null
+    ) end,
+    p.status = 'active',
+    f.created_at
+  from public.favorites f
+  join public.product_variants v on v.id = f.variant_id
+  join public.products p on p.id = v.product_id
+  left join public.shops s on s.id = p.shop_id
+  where f.customer_id = (select private.portal_customer_id())
+  order by
+    case when sort = 'back_in_stock' then (
+      select max(h.changed_at) from public.stock_history h
+      where h.variant_id = v.id and h.new_quantity > 0 and coalesce(h.old_quantity, 0) <= 0 and h.old_quantity is not null
+        and coalesce(v.inventory_quantity, 1) > 0
+    ) end desc nulls last,
+    case when sort = 'biggest_drop' and f.price_at_favorite > 0 and f.currency = v.currency
+         then (v.price - f.price_at_favorite) / f.price_at_favorite end asc nulls last,
+    f.created_at desc, f.id
+  limit 500
+$function$;
+grant execute on function public.portal_favorites(sort text) to authenticated;
+grant execute on function public.portal_favorites(sort text) to service_role;
+comment on function public.portal_favorites(sort text) is 'My favourites for the calling shopper: price when saved and now, change in %, stock, when it came back in stock, a link to the product. sort: recent (default), back_in_stock (restocked first, newest restock first), biggest_drop (largest fall first). At most 500 rows.';
+
+CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integer DEFAULT 10)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  condition text;
+  matched bigint;
+  sample jsonb;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members use segments' using errcode = '42501';
+  end if;
+  if sample_size is null or sample_size not between 0 and 50 then
+    raise exception 'sample_size must be between 0 and 50' using errcode = '22023';
+  end if;
+  condition := private.segment_rules_sql(rules);
+  execute format('select count(*) from public.customers c where %s', condition) into matched;
+  execute format($sql$
+    select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'full_name', s.full_name, 'email', s.email,
+      'country', s.country, 'lifetime_value', s.lifetime_value, 'order_count', s.order_count,
+      'last_order_at', s.last_order_at) order by s.lifetime_value desc, s.id), '[]')
+    from (select c.* from public.customers c where %s order by c.lifetime_value desc, c.id limit %s) s
+  $sql$, condition, sample_size) into sample;
+  return jsonb_build_object('count', matched, 'sample', sample);
+end;
+$function$;
+grant execute on function public.preview_segment(rules jsonb, sample_size integer) to authenticated;
+grant execute on function public.preview_segment(rules jsonb, sample_size integer) to service_role;
+comment on function public.preview_segment(rules jsonb, sample_size integer) is 'The live count and a sample (highest lifetime value first, at most 50) of the customers matching rules, as the caller may see them (an agent: their own customers). Rules the compiler refuses get 22023 naming the condition.';
+
+CREATE OR REPLACE FUNCTION public.preview_template(template_id uuid, language text, variables jsonb DEFAULT '{}'::jsonb)
+ RETURNS TABLE(subject text, body_html text, body_text text, used_language text, fell_back boolean, version_id uuid, empty_variables text[])
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_variable
+declare
+  variant public.email_template_variants;
+  fallback_language text := (select s.default_language from public.workspace_settings as s);
+begin
+  if variables is null or jsonb_typeof(variables) <> 'object' then
+    raise exception 'variables must be a JSON object such as {"first_name": "Ana"}' using errcode = '22023';
+  end if;
+  -- The same chain as render_template: the language asked, the workspace default, English.
+  select v.* into variant
+  from public.email_template_variants as v
+  where v.template_id = template_id
+    and v.language in (language, fallback_language, 'en')
+  order by case when v.language = language then 0 when v.language = fallback_language then 1 else 2 end
+  limit 1;
+  if not found then
+    raise exception 'no such email template, or it has no variant in %, the workspace default language or English', coalesce(language, 'any language')
+      using errcode = 'P0002';
+  end if;
+  return query select
+    private.fill_placeholders(variant.subject, variables, false),
+    private.fill_placeholders(variant.body_html, variables, true),
+    private.fill_placeholders(variant.body_text, variables, false),
+    variant.language,
+    variant.language is distinct from language,
+    (select tv.id from public.email_template_versions as tv
+      where tv.template_id = variant.template_id and tv.language = variant.language and tv.version = variant.version),
+    array(
+      select distinct m[1]
+      from regexp_matches(variant.subject || ' ' || variant.body_html || ' ' || variant.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') as m
+      where coalesce(variables #>> string_to_array(m[1], '.'), '') = ''
+      order by 1
+    );
+end;
+$function$;
+grant execute on function public.preview_template(template_id uuid, language text, variables jsonb) to authenticated;
+grant execute on function public.preview_template(template_id uuid, language text, variables jsonb) to service_role;
+comment on function public.preview_template(template_id uuid, language text, variables jsonb) is 'Renders a template (by id) for a language with the fallback chain of render_template, and says which language was used, whether it fell back, the version, and which variables rendered empty. Caller''s rights: team members.';
+
+CREATE OR REPLACE FUNCTION public.receive_inbound_email(mail jsonb)
+ RETURNS TABLE(inbound_id uuid, state text, thread_id uuid, message_id uuid, customer_id uuid, duplicate boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  key text := mail ->> 'dedupe_key';
+  existing public.inbound_emails;
+  sender text := private.email_address_in(mail ->> 'from');
+  token text;
+  found_thread uuid;
+  found_customer uuid;
+  how text;
+  new_message uuid;
+  new_inbound uuid := gen_random_uuid();
+  reference text;
+  subject_line text := left(coalesce(nullif(btrim(regexp_replace(mail ->> 'subject', '[\r\n\t]+', ' ', 'g')), ''), '(no subject)'), 300);
+  text_body text := left(mail ->> 'text', 100000);
+  html_body text := left(mail ->> 'html', 500000);
+  own_address text;
+begin
+  if mail is null or jsonb_typeof(mail) <> 'object' or key is null then
+    raise exception 'mail must be an object with a dedupe_key' using errcode = '22023';
+  end if;
+  -- SendGrid retries a delivery it thinks failed: the same post is filed once.
+  perform pg_advisory_xact_lock(hashtext('cairn.inbound:' || key));
+  select * into existing from public.inbound_emails as e where e.dedupe_key = key;
+  if found then
+    return query select existing.id, existing.state, existing.thread_id, existing.message_id, existing.customer_id, true;
+    return;
+  end if;
+
+  if coalesce(mail ->> 'malformed', '') <> '' then
+    insert into public.inbound_emails (id, dedupe_key, state, from_address, to_address, subject, headers, body_text, details, error)
+    values (new_inbound, key, 'malformed', left(mail ->> 'from', 2000), left(mail ->> 'to', 10000), left(mail ->> 'subject', 2000),
+            left(mail ->> 'headers', 200000), text_body, coalesce(mail -> 'details', '{}'), left(mail ->> 'malformed', 2000));
+    return query select new_inbound, 'malformed'::text, null::uuid, null::uuid, null::uuid, false;
+    return;
+  end if;
+
+  -- 1. The reply-to address of one of our emails: reply+<token>@…, in To, Cc or the envelope.
+  select m[1] into token
+  from regexp_matches(coalesce(mail ->> 'to', '') || ' ' || coalesce(mail ->> 'cc', '') || ' ' || coalesce(mail #>> '{details,envelope}', ''),
+                      'reply\+([0-9a-f]{32})@', 'gi') as m
+  limit 1;
+  if token is not null then
+    select t.id, t.customer_id into found_thread, found_customer from public.message_threads as t where t.reply_token = lower(token);
+    if found then how := 'reply_token'; end if;
+  end if;
+  -- 2. In-Reply-To, then References (newest last): a Message-ID of a message we hold.
+  if found_thread is null then
+    for reference in
+      select r from jsonb_array_elements_text(coalesce(mail -> 'references', '[]')) with ordinality as x (r, n) order by n desc
+    loop
+      select m.thread_id, m.customer_id into found_thread, found_customer
+      from public.messages as m where m.internet_message_id = reference
+      order by m.created_at limit 1;
+      if found then how := 'references'; exit; end if;
+    end loop;
+  end if;
+  -- 3. The sender is a customer: a new thread with them (the most recently updated customer
+  --    when several share the address).
+  if found_thread is null and sender is not null then
+    select c.id into found_customer from public.customers as c
+    where lower(c.email) = sender order by c.updated_at desc limit 1;
+    if found then
+      found_thread := gen_random_uuid();
+      insert into public.message_threads (id, customer_id, subject, created_by)
+      values (found_thread, found_customer, subject_line, null);
+      how := 'sender';
+    end if;
+  end if;
+
+  own_address := coalesce(private.email_address_in(mail ->> 'to'), 'inbox@invalid.invalid');
+  if found_thread is not null and sender is not null and private.is_email(sender) and private.is_email(own_address) then
+    new_message := gen_random_uuid();
+    insert into public.messages (id, thread_id, direction, from_address, to_address, subject, body_text, body_html, status,
+                                 internet_message_id, sent_by, sent_at)
+    values (new_message, found_thread, 'inbound', sender, own_address, subject_line,
+            coalesce(text_body, case when html_body is null then '' end), html_body, 'delivered',
+            left(mail ->> 'message_id', 998), null, now());
+    -- An answer reopens a closed conversation.
+    update public.message_threads as t set status = 'open' where t.id = found_thread and t.status = 'closed';
+  else
+    found_thread := null;
+    found_customer := null;
+    how := null;
+  end if;
+
+  insert into public.inbound_emails (id, dedupe_key, state, matched_by, from_address, to_address, subject, headers, body_text,
+                                     body_html, details, customer_id, thread_id, message_id)
+  values (new_inbound, key, case when new_message is null then 'unmatched' else 'matched' end, how,
+          left(mail ->> 'from', 2000), left(mail ->> 'to', 10000), left(mail ->> 'subject', 2000), left(mail ->> 'headers', 200000),
+          text_body, html_body, coalesce(mail -> 'details', '{}'), found_customer, found_thread, new_message);
+  return query select new_inbound, case when new_message is null then 'unmatched' else 'matched' end,
+    found_thread, new_message, found_customer, false;
+end;
+$function$;
+grant execute on function public.receive_inbound_email(mail jsonb) to service_role;
+comment on function public.receive_inbound_email(mail jsonb) is 'Files one Inbound Parse post: once per dedupe_key; into the thread of the reply-to token, else of a Message-ID in In-Reply-To / References, else a new thread with the customer whose address sent it, else unmatched; malformed posts are kept with the reason. Service role only (the inbound-email function).';
 
 CREATE OR REPLACE FUNCTION public.record_alert_sends(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -6510,6 +8672,34 @@ $function$;
 grant execute on function public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb) to service_role;
 comment on function public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb) is 'Records that a customer withdrew consent through an unsubscribe link (source unsubscribe_link); true when recorded, false when it was already withdrawn (idempotent). Service role only (the unsubscribe function, after verifying the signed token).';
 
+CREATE OR REPLACE FUNCTION public.refresh_segments(max_segments integer DEFAULT 20)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  picked uuid;
+  done integer := 0;
+begin
+  if coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only the system refreshes every segment' using errcode = '42501';
+  end if;
+  for picked in
+    select s.id from public.segments s
+    order by s.refreshed_at nulls first, s.id
+    limit greatest(1, least(coalesce(max_segments, 20), 200))
+    for update skip locked
+  loop
+    perform private.refresh_segment(picked);
+    done := done + 1;
+  end loop;
+  return done;
+end;
+$function$;
+grant execute on function public.refresh_segments(max_segments integer) to service_role;
+comment on function public.refresh_segments(max_segments integer) is 'Recomputes the members of up to max_segments segments (at most 200), least recently refreshed first, skipping any another refresh holds. Run every 15 minutes by pg_cron; the service role may call it. Returns how many it refreshed.';
+
 CREATE OR REPLACE FUNCTION public.render_template(template_key text, language text, variables jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(subject text, body_html text, body_text text)
  LANGUAGE plpgsql
@@ -6547,6 +8737,432 @@ $function$;
 grant execute on function public.render_template(template_key text, language text, variables jsonb) to authenticated;
 grant execute on function public.render_template(template_key text, language text, variables jsonb) to service_role;
 comment on function public.render_template(template_key text, language text, variables jsonb) is 'Renders a template for a language (falling back to the workspace default language, then English) with the given variables. Values are HTML-escaped in body_html. Runs with the caller''s rights: team members and the service role.';
+
+CREATE OR REPLACE FUNCTION public.report_activity(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(member_id uuid, member_name text, week date, notes bigint, calls bigint, meetings bigint, tasks bigint, emails bigint)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  zone constant text := report_activity.timezone;
+  r record := private.report_range(from_day, to_day, report_activity.timezone);
+begin
+  return query
+  select a.author_id, m.full_name, date_trunc('week', a.created_at at time zone zone)::date,
+    count(*) filter (where a.kind = 'note'), count(*) filter (where a.kind = 'call'),
+    count(*) filter (where a.kind = 'meeting'), count(*) filter (where a.kind = 'task'),
+    count(*) filter (where a.kind = 'email')
+  from public.activities a
+  join public.team_members m on m.user_id = a.author_id
+  where a.kind <> 'system' and a.created_at >= r.starts and a.created_at < r.ends
+  group by 1, 2, 3
+  order by 3, 2;
+end;
+$function$;
+grant execute on function public.report_activity(from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.report_activity(from_day date, to_day date, timezone text) to service_role;
+comment on function public.report_activity(from_day date, to_day date, timezone text) is 'Notes, calls, meetings, tasks and emails logged per team member and week (ISO weeks in the zone), over the activities the caller may see.';
+
+CREATE OR REPLACE FUNCTION public.report_alert_performance(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, group_by text DEFAULT 'kind'::text, attribution_days integer DEFAULT 7)
+ RETURNS TABLE(key text, label text, sent bigint, opened bigint, clicked bigint, attributed_orders bigint, attributed_revenue numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  if group_by is null or group_by not in ('kind', 'product') then
+    raise exception 'group_by must be kind or product' using errcode = '22023';
+  end if;
+  if attribution_days is null or attribution_days not between 1 and 90 then
+    raise exception 'attribution_days must be between 1 and 90' using errcode = '22023';
+  end if;
+  return query
+  with alerts as (
+    select a.id, a.customer_id, a.kind::text as kind, p.id::text as product_id, p.title
+    from public.alert_log a
+    left join public.product_variants v on v.id = a.variant_id
+    left join public.products p on p.id = v.product_id
+    where a.state = 'sent' and a.sent_at >= r.starts and a.sent_at < r.ends
+  ),
+  grouped as (
+    select al.*, case when group_by = 'kind' then al.kind else coalesce(al.product_id, '—') end as grp,
+      case when group_by = 'kind' then al.kind else coalesce(al.title, '—') end as grp_label,
+      exists (select 1 from public.email_events e where e.alert_id = al.id and e.event = 'open') as was_opened,
+      (select min(e.occurred_at) from public.email_events e where e.alert_id = al.id and e.event = 'click') as first_click
+    from alerts al
+  ),
+  attributed as (
+    select g.grp, o.id as order_id, o.net_total_base
+    from grouped g
+    join public.orders o on o.customer_id = g.customer_id and o.counts_as_purchase
+      and o.placed_at >= g.first_click and o.placed_at < g.first_click + make_interval(days => attribution_days)
+    where g.first_click is not null
+  )
+  select g.grp, min(g.grp_label), count(*), count(*) filter (where g.was_opened or g.first_click is not null),
+    count(*) filter (where g.first_click is not null),
+    coalesce((select count(distinct x.order_id) from attributed x where x.grp = g.grp), 0),
+    coalesce((select sum(y.net_total_base) from (select distinct x.order_id, x.net_total_base from attributed x where x.grp = g.grp) y), 0)
+  from grouped g
+  group by g.grp
+  order by 3 desc, 1;
+end;
+$function$;
+grant execute on function public.report_alert_performance(from_day date, to_day date, timezone text, group_by text, attribution_days integer) to authenticated;
+grant execute on function public.report_alert_performance(from_day date, to_day date, timezone text, group_by text, attribution_days integer) to service_role;
+comment on function public.report_alert_performance(from_day date, to_day date, timezone text, group_by text, attribution_days integer) is 'Alerts sent in the range by kind (or product): how many were opened (an open or a click), clicked, and the purchases of the alerted customer within attribution_days of the first click (each order once per group) with their revenue.';
+
+CREATE OR REPLACE FUNCTION public.report_churn(min_risk text DEFAULT 'medium'::text, row_limit integer DEFAULT 100)
+ RETURNS TABLE(customer_id uuid, full_name text, email text, lifetime_value numeric, order_count integer, churn_risk text, rfm_group text, days_since_last_order integer, churn_summary text, churn_reasons jsonb, computed_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  perform private.report_range(current_date, current_date, 'UTC');
+  if min_risk is null or min_risk not in ('low', 'medium', 'high') then
+    raise exception 'min_risk must be low, medium or high' using errcode = '22023';
+  end if;
+  if row_limit is null or row_limit not between 1 and 500 then
+    raise exception 'row_limit must be between 1 and 500' using errcode = '22023';
+  end if;
+  return query
+  select c.id, c.full_name, c.email, c.lifetime_value, c.order_count, s.churn_risk, s.rfm_group, s.days_since_last_order,
+    s.churn_summary, s.churn_reasons, s.computed_at
+  from public.customer_scores s
+  join public.customers c on c.id = s.customer_id
+  where s.churn_risk = any (case min_risk when 'low' then array['low', 'medium', 'high'] when 'medium' then array['medium', 'high']
+    else array['high'] end)
+  order by c.lifetime_value desc, c.id
+  limit row_limit;
+end;
+$function$;
+grant execute on function public.report_churn(min_risk text, row_limit integer) to authenticated;
+grant execute on function public.report_churn(min_risk text, row_limit integer) to service_role;
+comment on function public.report_churn(min_risk text, row_limit integer) is 'The customers at (at least) a churn risk, most valuable first, with the reasons from the nightly scores.';
+
+CREATE OR REPLACE FUNCTION public.report_cohorts(from_month date, months integer DEFAULT 12, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(cohort date, cohort_customers bigint, month_offset integer, active_customers bigint, retention numeric, revenue numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  zone constant text := report_cohorts.timezone;
+  first_month date := date_trunc('month', from_month)::date;
+  r record;
+begin
+  if months is null or months not between 1 and 60 then
+    raise exception 'a cohort table covers 1 to 60 months' using errcode = '22023';
+  end if;
+  r := private.report_range(first_month, ((first_month + make_interval(months => months))::date - 1), report_cohorts.timezone);
+  return query
+  with members as (
+    select c.id, date_trunc('month', c.first_order_at at time zone zone)::date as cohort
+    from public.customers c
+    where c.first_order_at >= r.starts and c.first_order_at < r.ends
+  ),
+  sizes as (select m.cohort, count(*) as n from members m group by 1),
+  activity as (
+    select m.cohort,
+      ((extract(year from o.placed_at at time zone zone) - extract(year from m.cohort)) * 12
+        + extract(month from o.placed_at at time zone zone) - extract(month from m.cohort))::integer as month_offset,
+      count(distinct m.id) as active, sum(o.net_total_base) as revenue
+    from members m
+    join public.orders o on o.customer_id = m.id
+    where o.counts_as_purchase and o.placed_at < r.ends
+    group by 1, 2
+  )
+  select a.cohort, s.n, a.month_offset, a.active, round(a.active::numeric / s.n, 4), a.revenue
+  from activity a join sizes s on s.cohort = a.cohort
+  order by 1, 3;
+end;
+$function$;
+grant execute on function public.report_cohorts(from_month date, months integer, timezone text) to authenticated;
+grant execute on function public.report_cohorts(from_month date, months integer, timezone text) to service_role;
+comment on function public.report_cohorts(from_month date, months integer, timezone text) is 'Monthly acquisition cohorts (month of the first purchase, in the zone) from from_month over months (1–60) × months since the first purchase: active buyers, retention (active ÷ cohort size) and revenue, up to the end of the range.';
+
+CREATE OR REPLACE FUNCTION public.report_customer_growth(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, grain text DEFAULT 'month'::text)
+ RETURNS TABLE(period date, country text, new_customers bigint)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  zone constant text := report_customer_growth.timezone;
+  r record := private.report_range(from_day, to_day, report_customer_growth.timezone);
+  g text := private.report_grain(grain);
+begin
+  return query
+  select date_trunc(g, c.created_at at time zone zone)::date, c.country, count(*)
+  from public.customers c
+  where c.created_at >= r.starts and c.created_at < r.ends
+  group by 1, 2
+  order by 1, 3 desc, 2;
+end;
+$function$;
+grant execute on function public.report_customer_growth(from_day date, to_day date, timezone text, grain text) to authenticated;
+grant execute on function public.report_customer_growth(from_day date, to_day date, timezone text, grain text) to service_role;
+comment on function public.report_customer_growth(from_day date, to_day date, timezone text, grain text) is 'New customers per period (day, week, month in the zone) and country (null: unknown), as the caller may see them.';
+
+CREATE OR REPLACE FUNCTION public.report_revenue_by_country(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(country text, orders bigint, customers bigint, revenue numeric, revenue_at_today_rates numeric, fx_effect numeric, average_order_value numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  return query
+  with purchases as (
+    select coalesce(o.shipping_country, c.country) as country, o.customer_id, o.net_total_base,
+      -- Today's rate where one is known, else the order's own (no effect rather than a guess).
+      round((o.total - o.refunded_total) * coalesce(private.rate_today(o.currency), o.exchange_rate), 2) as at_today
+    from public.orders o
+    left join public.customers c on c.id = o.customer_id
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+  )
+  select p.country, count(*), count(distinct p.customer_id), sum(p.net_total_base), sum(p.at_today),
+    sum(p.net_total_base) - sum(p.at_today), round(sum(p.net_total_base) / count(*), 2)
+  from purchases p
+  group by p.country
+  order by 4 desc, 1;
+end;
+$function$;
+grant execute on function public.report_revenue_by_country(from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.report_revenue_by_country(from_day date, to_day date, timezone text) to service_role;
+comment on function public.report_revenue_by_country(from_day date, to_day date, timezone text) is 'Purchases per country (shipping country, else the customer''s) in the base currency at each order''s own rate (revenue), at today''s rates (revenue_at_today_rates, for orders whose currency has a known rate) and the difference (fx_effect = revenue − at today''s rates), with orders, customers and AOV.';
+
+CREATE OR REPLACE FUNCTION public.report_revenue_by_period(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, grain text DEFAULT 'month'::text)
+ RETURNS TABLE(period date, orders bigint, revenue numeric, average_order_value numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  zone constant text := report_revenue_by_period.timezone;
+  r record := private.report_range(from_day, to_day, report_revenue_by_period.timezone);
+  g text := private.report_grain(grain);
+begin
+  return query
+  select date_trunc(g, o.placed_at at time zone zone)::date, count(*), sum(o.net_total_base),
+    round(sum(o.net_total_base) / count(*), 2)
+  from public.orders o
+  where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+  group by 1
+  order by 1;
+end;
+$function$;
+grant execute on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) to authenticated;
+grant execute on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) to service_role;
+comment on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) is 'Purchases, revenue (base currency) and average order value per period: the AOV trend.';
+
+CREATE OR REPLACE FUNCTION public.report_revenue_seasonality(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(dimension text, bucket integer, orders bigint, revenue numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  zone constant text := report_revenue_seasonality.timezone;
+  r record := private.report_range(from_day, to_day, report_revenue_seasonality.timezone);
+begin
+  return query
+  with purchases as (
+    select o.placed_at at time zone zone as local_time, o.net_total_base
+    from public.orders o
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+  )
+  select 'weekday', extract(isodow from p.local_time)::integer, count(*), sum(p.net_total_base) from purchases p group by 2
+  union all
+  select 'month', extract(month from p.local_time)::integer, count(*), sum(p.net_total_base) from purchases p group by 2
+  order by 1 desc, 2;
+end;
+$function$;
+grant execute on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) to service_role;
+comment on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) is 'Purchases and revenue by weekday (1 Monday … 7 Sunday) and by month (1–12), in the zone.';
+
+CREATE OR REPLACE FUNCTION public.report_segments(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(segment_id uuid, name text, members_at_start integer, members_at_end integer, joined integer, "left" integer, revenue numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  return query
+  select s.id, s.name,
+    coalesce((select sum(case e.event when 'joined' then 1 else -1 end) from public.segment_membership_events e
+      where e.segment_id = s.id and e.occurred_at < r.starts), 0)::integer,
+    coalesce((select sum(case e.event when 'joined' then 1 else -1 end) from public.segment_membership_events e
+      where e.segment_id = s.id and e.occurred_at < r.ends), 0)::integer,
+    (select count(*) from public.segment_membership_events e
+      where e.segment_id = s.id and e.event = 'joined' and e.occurred_at >= r.starts and e.occurred_at < r.ends)::integer,
+    (select count(*) from public.segment_membership_events e
+      where e.segment_id = s.id and e.event = 'left' and e.occurred_at >= r.starts and e.occurred_at < r.ends)::integer,
+    coalesce((select sum(o.net_total_base) from public.orders o
+      join public.segment_memberships m on m.customer_id = o.customer_id and m.segment_id = s.id
+      where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends), 0)
+  from public.segments s
+  order by 4 desc, 2;
+end;
+$function$;
+grant execute on function public.report_segments(from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.report_segments(from_day date, to_day date, timezone text) to service_role;
+comment on function public.report_segments(from_day date, to_day date, timezone text) is 'Each segment the caller may read: members at the start and end of the range and the joins and leaves in it (from the history), and the revenue of its current members in the range — all as the caller may see the customers.';
+
+CREATE OR REPLACE FUNCTION public.report_top_customers(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, rank_by text DEFAULT 'revenue'::text, row_limit integer DEFAULT 20)
+ RETURNS TABLE(customer_id uuid, full_name text, email text, country text, orders bigint, revenue numeric, lifetime_value numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  if rank_by is null or rank_by not in ('revenue', 'orders') then
+    raise exception 'rank_by must be revenue or orders' using errcode = '22023';
+  end if;
+  if row_limit is null or row_limit not between 1 and 500 then
+    raise exception 'row_limit must be between 1 and 500' using errcode = '22023';
+  end if;
+  return query
+  select c.id, c.full_name, c.email, c.country, t.orders, t.revenue, c.lifetime_value
+  from (
+    select o.customer_id, count(*) as orders, sum(o.net_total_base) as revenue
+    from public.orders o
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends and o.customer_id is not null
+    group by o.customer_id
+  ) t
+  join public.customers c on c.id = t.customer_id
+  order by case when rank_by = 'orders' then t.orders::numeric else t.revenue end desc,
+    case when rank_by = 'orders' then t.revenue else t.orders::numeric end desc, c.id
+  limit row_limit;
+end;
+$function$;
+grant execute on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) to authenticated;
+grant execute on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) to service_role;
+comment on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) is 'The customers with the most revenue (or orders) in the range, with their lifetime value.';
+
+CREATE OR REPLACE FUNCTION public.report_top_products(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, group_by text DEFAULT 'product'::text, row_limit integer DEFAULT 20)
+ RETURNS TABLE(key text, label text, units bigint, revenue numeric, orders bigint, refund_rate numeric, favourites bigint, out_of_stock_favourites bigint)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  if group_by is null or group_by not in ('product', 'brand') then
+    raise exception 'group_by must be product or brand' using errcode = '22023';
+  end if;
+  if row_limit is null or row_limit not between 1 and 500 then
+    raise exception 'row_limit must be between 1 and 500' using errcode = '22023';
+  end if;
+  return query
+  with sold as (
+    select case when group_by = 'product' then coalesce(i.product_id::text, 'title:' || i.title) else coalesce(nullif(i.vendor, ''), '—') end as key,
+      case when group_by = 'product' then i.title else coalesce(nullif(i.vendor, ''), '—') end as label,
+      i.quantity, round(i.total * o.exchange_rate, 2) as revenue_base, o.id as order_id, o.refunded_total > 0 as refunded
+    from public.order_items i
+    join public.orders o on o.id = i.order_id
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+  ),
+  sales as (
+    select s.key, min(s.label) as label, sum(s.quantity)::bigint as units, sum(s.revenue_base) as revenue,
+      count(distinct s.order_id) as orders,
+      round(count(distinct s.order_id) filter (where s.refunded)::numeric / count(distinct s.order_id), 4) as refund_rate
+    from sold s group by s.key
+  ),
+  liked as (
+    select case when group_by = 'product' then p.id::text else coalesce(nullif(p.vendor, ''), '—') end as key,
+      count(*) as favourites,
+      count(*) filter (where v.inventory_quantity is not null and v.inventory_quantity <= 0) as out_of_stock
+    from public.favorites f
+    join public.product_variants v on v.id = f.variant_id
+    join public.products p on p.id = v.product_id
+    group by 1
+  )
+  select s.key, s.label, s.units, s.revenue, s.orders, s.refund_rate, coalesce(l.favourites, 0), coalesce(l.out_of_stock, 0)
+  from sales s left join liked l on l.key = s.key
+  order by s.revenue desc, s.key
+  limit row_limit;
+end;
+$function$;
+grant execute on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) to authenticated;
+grant execute on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) to service_role;
+comment on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) is 'Products (or brands: the line item''s vendor) by revenue in the range (base currency at the order''s rate): units, orders, refund rate (share of their orders with a refund), favourites now and favourites of out-of-stock variants (lost demand).';
+
+CREATE OR REPLACE FUNCTION public.report_workload()
+ RETURNS TABLE(member_id uuid, member_name text, role public.team_role, customers_owned bigint, open_tasks bigint, overdue_tasks bigint)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  perform private.report_range(current_date, current_date, 'UTC');
+  return query
+  select m.user_id, m.full_name, m.role,
+    (select count(*) from public.customers c where c.owner_id = m.user_id),
+    (select count(*) from public.activities a where a.kind = 'task' and a.completed_at is null and a.assignee_id = m.user_id),
+    (select count(*) from public.activities a where a.kind = 'task' and a.completed_at is null and a.assignee_id = m.user_id
+      and a.due_at < now())
+  from public.team_members m
+  where m.active
+  order by 4 desc, 2;
+end;
+$function$;
+grant execute on function public.report_workload() to authenticated;
+grant execute on function public.report_workload() to service_role;
+comment on function public.report_workload() is 'Per active team member: customers owned, open and overdue tasks assigned to them — counted over the customers and activities the caller may see.';
+
+CREATE OR REPLACE FUNCTION public.request_my_erasure()
+ RETURNS public.privacy_requests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := private.my_portal_customer();
+  request public.privacy_requests;
+begin
+  -- Idempotent: an open or in-progress erasure request is returned as it is.
+  select * into request from public.privacy_requests r
+  where r.customer_id = me and r.kind = 'erasure' and r.status in ('open', 'in_progress');
+  if found then
+    return request;
+  end if;
+  insert into public.privacy_requests (customer_id, kind, source) values (me, 'erasure', 'portal')
+  on conflict (customer_id, kind) where status in ('open', 'in_progress') do nothing
+  returning * into request;
+  if request.id is null then
+    -- A concurrent call opened it first.
+    select * into request from public.privacy_requests r
+    where r.customer_id = me and r.kind = 'erasure' and r.status in ('open', 'in_progress');
+  end if;
+  return request;
+end;
+$function$;
+grant execute on function public.request_my_erasure() to authenticated;
+grant execute on function public.request_my_erasure() to service_role;
+comment on function public.request_my_erasure() is 'The calling shopper asks for their data to be erased: opens a privacy request (kind erasure, source portal, due in 30 days) for staff to carry out, or returns the one already open. Shoppers only (42501 no_portal_account).';
 
 CREATE OR REPLACE FUNCTION public.retry_failed_webhooks(batch_size integer DEFAULT 200, due_only boolean DEFAULT true)
  RETURNS integer
@@ -6737,6 +9353,147 @@ $function$;
 grant execute on function public.run_alert_check(now timestamp with time zone, max_events integer) to service_role;
 comment on function public.run_alert_check(now timestamp with time zone, max_events integer) is 'Turns restocks and price drops since the last check into alert decisions (queued, or suppressed and why) for the shoppers who favourited the variants. Idempotent and safe to run concurrently. `now` is for tests (quiet hours, caps). Service role only.';
 
+CREATE OR REPLACE FUNCTION public.score_customers(at timestamp with time zone DEFAULT now())
+ RETURNS TABLE(scored integer, stages_moved integer)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  rules public.lifecycle_rules;
+  vip_threshold numeric;
+begin
+  if coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only the system scores customers' using errcode = '42501';
+  end if;
+  select * into rules from public.lifecycle_rules;
+
+  -- Scores for every customer, in one statement.
+  with buyers as (
+    select c.id, c.order_count, c.lifetime_value, c.first_order_at, c.last_order_at,
+      greatest(0, floor(extract(epoch from at - c.last_order_at) / 86400))::integer as days_since,
+      case when c.order_count >= 2
+        then greatest(1, extract(epoch from c.last_order_at - c.first_order_at) / 86400 / (c.order_count - 1)) end as own_gap
+    from public.customers c
+    where c.order_count > 0 and c.last_order_at is not null
+  ),
+  shop as (
+    select coalesce(round(percentile_cont(0.5) within group (order by b.own_gap)::numeric), 90) as median_gap
+    from buyers b where b.own_gap is not null
+  ),
+  ranked as (
+    select b.*,
+      least(5, width_bucket(percent_rank() over (order by b.last_order_at), 0, 1, 5))::smallint as r,
+      least(5, width_bucket(percent_rank() over (order by b.order_count), 0, 1, 5))::smallint as f,
+      least(5, width_bucket(percent_rank() over (order by b.lifetime_value), 0, 1, 5))::smallint as m,
+      round(coalesce(b.own_gap, (select s.median_gap from shop s)))::integer as gap,
+      case when b.own_gap is null then 'shop' else 'own' end as basis
+    from buyers b
+  ),
+  emails as (
+    -- Delivered emails since the customer last opened one (or ever, if never opened).
+    select e.customer_id,
+      count(*) filter (where e.event = 'delivered' and e.occurred_at > coalesce(o.last_open, '-infinity'))::integer as unopened
+    from public.email_events e
+    left join lateral (
+      select max(x.occurred_at) as last_open from public.email_events x
+      where x.customer_id = e.customer_id and x.event = 'open'
+    ) o on true
+    where e.customer_id is not null
+    group by e.customer_id
+  ),
+  computed as (
+    select k.id as customer_id, k.r, k.f, k.m, k.days_since, k.gap, k.basis,
+      round(k.days_since::numeric / greatest(k.gap, 1), 2) as ratio,
+      coalesce(em.unopened, 0) as unopened,
+      case
+        when k.r >= 4 and k.f >= 4 and k.m >= 4 then 'champions'
+        when k.r <= 2 and k.f >= 4 then 'cant_lose'
+        when k.r <= 2 and k.f >= 2 then 'at_risk'
+        when k.r <= 2 then 'hibernating'
+        when k.f >= 4 then 'loyal'
+        when k.r >= 4 and k.f = 1 then 'new_customers'
+        when k.r >= 4 then 'potential_loyalists'
+        else 'need_attention'
+      end as grp
+    from ranked k
+    left join emails em on em.customer_id = k.id
+  ),
+  worded as (
+    select x.*,
+      case when x.ratio >= 3 then 'high' when x.ratio >= 1.5 then 'medium' else 'low' end as risk,
+      (case when x.ratio >= 1.5 then jsonb_build_array(jsonb_build_object('code', 'no_order', 'days', x.days_since,
+          'gap', x.gap, 'ratio', x.ratio, 'basis', x.basis)) else '[]'::jsonb end)
+        || (case when x.unopened >= 2 then jsonb_build_array(jsonb_build_object('code', 'emails_unopened', 'count', x.unopened))
+             else '[]'::jsonb end) as reasons,
+      concat_ws('; ',
+        case when x.ratio >= 1.5 then format('no order for %s days, %s× %s usual gap of %s days', x.days_since,
+          trim(to_char(x.ratio, 'FM9999990.0')), case x.basis when 'own' then 'their' else 'the shop''s' end, x.gap) end,
+        case when x.unopened >= 2 then format('last %s emails unopened', x.unopened) end) as summary
+    from computed x
+  )
+  insert into public.customer_scores as s (customer_id, recency_score, frequency_score, monetary_score, rfm_group,
+    churn_risk, days_since_last_order, expected_gap_days, gap_basis, churn_ratio, unopened_emails, churn_reasons,
+    churn_summary, computed_at)
+  select c.id, w.r, w.f, w.m, coalesce(w.grp, 'no_orders'), coalesce(w.risk, 'none'), w.days_since, w.gap, w.basis,
+    w.ratio, coalesce(w.unopened, 0), coalesce(w.reasons, '[]'), coalesce(w.summary, ''), at
+  from public.customers c
+  left join worded w on w.customer_id = c.id
+  on conflict (customer_id) do update set
+    recency_score = excluded.recency_score, frequency_score = excluded.frequency_score,
+    monetary_score = excluded.monetary_score, rfm_group = excluded.rfm_group, churn_risk = excluded.churn_risk,
+    days_since_last_order = excluded.days_since_last_order, expected_gap_days = excluded.expected_gap_days,
+    gap_basis = excluded.gap_basis, churn_ratio = excluded.churn_ratio, unopened_emails = excluded.unopened_emails,
+    churn_reasons = excluded.churn_reasons, churn_summary = excluded.churn_summary, computed_at = excluded.computed_at;
+  get diagnostics scored = row_count;
+
+  stages_moved := 0;
+  if rules.enabled then
+    select percentile_disc(1 - rules.vip_top_percent / 100) within group (order by c.lifetime_value)
+      into vip_threshold from public.customers c where c.order_count > 0;
+    -- The stage each buyer should have by the rules, first match wins: churned, at risk, VIP.
+    -- Only these three stages (and only buyers) are moved; a customer an admin placed in a custom
+    -- stage is left alone, and so is one already where the rules put them.
+    with targets as (
+      select c.id, c.lifecycle_stage as from_stage,
+        case
+          when s.days_since_last_order >= rules.churned_after_days then 'churned'
+          when s.churn_ratio >= rules.at_risk_min_ratio then 'at_risk'
+          when c.lifetime_value >= vip_threshold then 'vip'
+        end as to_stage,
+        case
+          when s.days_since_last_order >= rules.churned_after_days then format('no order for %s days (churned after %s)', s.days_since_last_order, rules.churned_after_days)
+          when s.churn_ratio >= rules.at_risk_min_ratio then s.churn_summary
+          when c.lifetime_value >= vip_threshold then format('lifetime value %s in the shop''s top %s %%', c.lifetime_value, rules.vip_top_percent)
+        end as reason
+      from public.customers c
+      join public.customer_scores s on s.customer_id = c.id
+      where c.order_count > 0
+        and c.lifecycle_stage in ('customer', 'repeat', 'vip', 'at_risk', 'churned')
+    ),
+    moved as (
+      update public.customers c set lifecycle_stage = t.to_stage
+      from targets t
+      where c.id = t.id and t.to_stage is not null and t.to_stage <> t.from_stage
+        and exists (select 1 from public.lifecycle_stages st where st.key = t.to_stage)
+      returning c.id, t.from_stage, t.to_stage, t.reason
+    ),
+    logged as (
+      insert into public.activities (customer_id, kind, author_id, metadata)
+      select m.id, 'system', null, jsonb_build_object('event', 'stage_changed', 'from', m.from_stage, 'to', m.to_stage,
+        'reason', m.reason, 'by', 'nightly_rules')
+      from moved m
+      returning 1
+    )
+    select count(*)::integer into stages_moved from logged;
+  end if;
+  return next;
+end;
+$function$;
+grant execute on function public.score_customers(at timestamp with time zone) to service_role;
+comment on function public.score_customers(at timestamp with time zone) is 'The nightly job: RFM scores and explainable churn risk for every customer (customer_scores), then lifecycle stages moved by lifecycle_rules (churned, at risk, VIP; only from customer, repeat, vip, at_risk, churned), each move logged in the timeline (activities, kind system, event stage_changed, with its reason). The service role and pg_cron only. Returns how many customers were scored and how many changed stage.';
+
 CREATE OR REPLACE FUNCTION public.search_customer_list(query text)
  RETURNS SETOF public.customer_list
  LANGUAGE sql
@@ -6864,6 +9621,122 @@ grant execute on function public.search_orders(query text, result_limit integer)
 grant execute on function public.search_orders(query text, result_limit integer) to service_role;
 comment on function public.search_orders(query text, result_limit integer) is 'Orders whose number starts with the query (a leading # ignored), only those the caller may see, exact number first; with the buyer''s name.';
 
+CREATE OR REPLACE FUNCTION public.segment_customer_list(segment_id uuid, query text DEFAULT NULL::text)
+ RETURNS SETOF public.customer_list
+ LANGUAGE sql
+ STABLE
+AS $function$
+  select l.*
+  from public.customer_list l
+  where l.id in (select public.segment_member_ids(segment_id))
+    and (query is null or btrim(query) = '' or l.id = any (private.customer_search_ids(query)))
+$function$;
+grant execute on function public.segment_customer_list(segment_id uuid, query text) to authenticated;
+grant execute on function public.segment_customer_list(segment_id uuid, query text) to service_role;
+comment on function public.segment_customer_list(segment_id uuid, query text) is 'The customer_list rows of a segment''s members (optionally matching a search, as search_customer_list), for the customers list: filter, order, page and count it like customer_list.';
+
+CREATE OR REPLACE FUNCTION public.segment_member_ids(segment_id uuid)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  found_rules jsonb;
+begin
+  if not (select private.is_team_member()) and (select auth.role()) is distinct from 'service_role' then
+    raise exception 'only team members use segments' using errcode = '42501';
+  end if;
+  select s.rules into found_rules from public.segments s where s.id = segment_id;
+  if not found then
+    raise exception 'no such segment' using errcode = 'P0002';
+  end if;
+  return query execute format('select c.id from public.customers c where %s', private.segment_rules_sql(found_rules));
+end;
+$function$;
+grant execute on function public.segment_member_ids(segment_id uuid) to authenticated;
+grant execute on function public.segment_member_ids(segment_id uuid) to service_role;
+comment on function public.segment_member_ids(segment_id uuid) is 'The ids of a segment''s members as the caller may see them (RLS on customers and every table the rule reads): the members an agent owns, everyone for admins and managers. For campaigns, bulk actions and exports. P0002 when the caller may not read the segment.';
+
+CREATE OR REPLACE FUNCTION public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(day date, members integer, joined integer, "left" integer)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if not private.is_time_zone(timezone) then
+    raise exception 'unknown time zone "%"', timezone using errcode = '22023', hint = 'Use an IANA name such as Europe/Madrid.';
+  end if;
+  if from_day is null or to_day is null or to_day < from_day then
+    raise exception 'the range ends before it starts' using errcode = '22023';
+  end if;
+  if to_day - from_day > 366 * 5 then
+    raise exception 'a range is at most 5 years' using errcode = '22023';
+  end if;
+  if not exists (select 1 from public.segments s where s.id = segment_size_history.segment_id) then
+    raise exception 'no such segment' using errcode = 'P0002';
+  end if;
+  return query
+  with changes as (
+    select (e.occurred_at at time zone timezone)::date as on_day,
+      count(*) filter (where e.event = 'joined')::integer as came,
+      count(*) filter (where e.event = 'left')::integer as went
+    from public.segment_membership_events e
+    where e.segment_id = segment_size_history.segment_id
+      and e.occurred_at < ((to_day + 1)::timestamp at time zone timezone)
+    group by 1
+  ),
+  before_range as (
+    select coalesce(sum(c.came - c.went), 0)::integer as base from changes c where c.on_day < from_day
+  )
+  select d::date,
+    ((select b.base from before_range b) + coalesce(sum(coalesce(c.came, 0) - coalesce(c.went, 0)) over (order by d), 0))::integer,
+    coalesce(c.came, 0),
+    coalesce(c.went, 0)
+  from generate_series(from_day, to_day, interval '1 day') as d
+  left join changes c on c.on_day = d::date
+  order by d;
+end;
+$function$;
+grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to service_role;
+comment on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) is 'Members of a segment at the end of each day of a range (days in the given zone), with that day''s joins and leaves, from segment_membership_events as the caller may see them (an agent: their customers). At most 5 years; 22023 for an impossible range, P0002 for a segment the caller may not read.';
+
+CREATE OR REPLACE FUNCTION public.set_favorite(variant uuid, favourite boolean)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  me uuid := (select private.portal_customer_id());
+begin
+  if me is null then
+    raise exception 'only a shopper with a portal account keeps favourites' using errcode = '42501', detail = 'no_portal_account';
+  end if;
+  if variant is null or favourite is null then
+    raise exception 'variant and favourite are required' using errcode = '22004';
+  end if;
+  -- The public catalogue policies decide what a shopper may see; an unknown variant and one
+  -- outside the catalogue get the same answer.
+  if not exists (select from public.product_variants v where v.id = variant) then
+    raise exception 'this product is not available' using errcode = '42501';
+  end if;
+  if favourite then
+    -- Row-level security and the price snapshot trigger apply as for a direct insert.
+    insert into public.favorites (customer_id, variant_id) values (me, variant)
+    on conflict (customer_id, variant_id) do nothing;
+  else
+    delete from public.favorites f where f.customer_id = me and f.variant_id = variant;
+  end if;
+  return favourite;
+end;
+$function$;
+grant execute on function public.set_favorite(variant uuid, favourite boolean) to authenticated;
+grant execute on function public.set_favorite(variant uuid, favourite boolean) to service_role;
+comment on function public.set_favorite(variant uuid, favourite boolean) is 'The heart button: sets whether the calling shopper favourites a variant (true: saved, false: removed). Idempotent, so a retried click does no harm; runs with the shopper''s own rights (policies and the price snapshot apply). Returns the new state.';
+
 CREATE OR REPLACE FUNCTION public.set_shop_webhook_secret(shop_id uuid, secret text)
  RETURNS void
  LANGUAGE plpgsql
@@ -6892,6 +9765,21 @@ grant execute on function public.set_shop_webhook_secret(shop_id uuid, secret te
 grant execute on function public.set_shop_webhook_secret(shop_id uuid, secret text) to service_role;
 comment on function public.set_shop_webhook_secret(shop_id uuid, secret text) is 'Write-only: admins (and the service role) set a shop''s webhook secret; nobody can read it back through the API.';
 
+CREATE OR REPLACE FUNCTION public.shop_previous_webhook_secret(shop_domain text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select private.shopify_secret(sh.id, 'previous_secret')
+  from public.shops sh
+  join public.shop_connections c on c.shop_id = sh.id
+  where sh.domain = lower(shop_domain) and sh.active and c.previous_secret_valid_until > now()
+$function$;
+grant execute on function public.shop_previous_webhook_secret(shop_domain text) to cairn_shopify_webhook;
+grant execute on function public.shop_previous_webhook_secret(shop_domain text) to service_role;
+comment on function public.shop_previous_webhook_secret(shop_domain text) is 'For the shopify-webhook function: the secret in use before a rotation, while its grace period runs; else null.';
+
 CREATE OR REPLACE FUNCTION public.shop_webhook_secret(shop_domain text)
  RETURNS text
  LANGUAGE sql
@@ -6903,6 +9791,367 @@ $function$;
 grant execute on function public.shop_webhook_secret(shop_domain text) to cairn_shopify_webhook;
 grant execute on function public.shop_webhook_secret(shop_domain text) to service_role;
 comment on function public.shop_webhook_secret(shop_domain text) is 'For the shopify-webhook function (its login cairn_shopify_webhook, and the service role): the secret to verify X-Shopify-Hmac-Sha256 against. Null when the shop is unknown, inactive or not configured.';
+
+CREATE OR REPLACE FUNCTION public.shopify_credentials(shop_id uuid)
+ RETURNS TABLE(domain text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select s.domain, c.auth_kind, c.client_id,
+    private.shopify_secret(c.shop_id, 'client_secret'), private.shopify_secret(c.shop_id, 'access_token'), c.token_expires_at
+  from public.shop_connections c join public.shops s on s.id = c.shop_id
+  where c.shop_id = shopify_credentials.shop_id
+$function$;
+grant execute on function public.shopify_credentials(shop_id uuid) to service_role;
+comment on function public.shopify_credentials(shop_id uuid) is 'For shopify-connect and the import (service role only): what it needs to call the shop''s Admin API.';
+
+CREATE OR REPLACE FUNCTION public.shopify_forget_connection(actor uuid, shop_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.require_admin_actor(actor);
+  perform private.drop_shopify_secret(shop_id, 'client_secret');
+  perform private.drop_shopify_secret(shop_id, 'access_token');
+  perform private.drop_shopify_secret(shop_id, 'previous_secret');
+  delete from private.shop_secrets s where s.shop_id = shopify_forget_connection.shop_id;
+  delete from public.shop_connections c where c.shop_id = shopify_forget_connection.shop_id;
+  -- The shop and its history stay; inactive, its webhooks are refused.
+  update public.shops s set active = false, webhook_secret_set_at = null where s.id = shopify_forget_connection.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_forget_connection(actor uuid, shop_id uuid) to service_role;
+comment on function public.shopify_forget_connection(actor uuid, shop_id uuid) is 'Disconnect, after the webhooks were unregistered: removes the shop''s secrets and connection and deactivates the shop (its customers and orders stay).';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  imp public.shop_imports;
+  item jsonb;
+  outcome text;
+  applied integer := 0;
+  fixed integer := 0;
+  failed integer := 0;
+begin
+  select * into imp from public.shop_imports i where i.id = shopify_import_apply_chunk.import_id for update;
+  if imp.id is null or imp.status <> 'running' then
+    return jsonb_build_object('status', 'not_running');
+  end if;
+  if imp.byte_offset <> from_offset then
+    -- A chunk already applied (a retry, an overlapping call): nothing happens twice.
+    return jsonb_build_object('status', 'stale', 'byte_offset', imp.byte_offset);
+  end if;
+  perform set_config('cairn.change_source', 'shopify', true);
+  for item in select value from jsonb_array_elements(records) loop
+    begin
+      outcome := private.apply_shopify_record(imp.shop_id, item -> 'mapped', (item ->> 'version')::timestamptz, null);
+      applied := applied + 1;
+      if outcome in ('created', 'updated') then
+        fixed := fixed + 1;
+      end if;
+    exception when others then
+      failed := failed + 1;
+      insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
+      values (imp.id, imp.phase, item ->> 'shopify_id', left(sqlerrm, 2000));
+    end;
+  end loop;
+  insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
+  select imp.id, imp.phase, f ->> 'shopify_id', left(f ->> 'reason', 2000) from jsonb_array_elements(failures) f;
+  failed := failed + jsonb_array_length(failures);
+  update public.shop_imports i set
+    byte_offset = to_offset,
+    rows_done = i.rows_done + roots,
+    rows_failed = i.rows_failed + failed,
+    rows_fixed = i.rows_fixed + fixed,
+    chunks = i.chunks + 1
+  where i.id = imp.id;
+  perform private.request_next_import_chunk();
+  return jsonb_build_object('status', 'applied', 'applied', applied, 'fixed', fixed, 'failed', failed);
+end;
+$function$;
+grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
+comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import or reconciliation (records mapped by the webhook''s parsers) through private.apply_shopify_record, whole or not at all, only if it starts at the import''s offset; counts what it changed; failures per row are recorded and skipped. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_claim()
+ RETURNS SETOF public.shop_imports
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.shop_imports i set leased_until = now() + interval '2 minutes'
+  where i.id = (
+    select j.id from public.shop_imports j
+    where j.status = 'running' and (j.leased_until is null or j.leased_until < now())
+    order by j.updated_at
+    limit 1
+    for update skip locked
+  )
+  returning i.*
+$function$;
+grant execute on function public.shopify_import_claim() to service_role;
+comment on function public.shopify_import_claim() is 'The next running import whose lease is free, leased for 2 minutes (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.shop_imports i set
+    phase = coalesce(shopify_import_progress.phase, i.phase),
+    bulk_operation_id = case when shopify_import_progress.phase is not null then shopify_import_progress.bulk_operation_id
+                             else coalesce(shopify_import_progress.bulk_operation_id, i.bulk_operation_id) end,
+    bulk_url = case when shopify_import_progress.phase is not null then shopify_import_progress.bulk_url
+                    else coalesce(shopify_import_progress.bulk_url, i.bulk_url) end,
+    phase_total = case when shopify_import_progress.phase is not null then shopify_import_progress.phase_total
+                       else coalesce(shopify_import_progress.phase_total, i.phase_total) end,
+    rows_total = case when shopify_import_progress.phase_total is not null and shopify_import_progress.phase is null
+                      then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
+    byte_offset = case when reset_offset then 0 else i.byte_offset end,
+    status = coalesce(shopify_import_progress.status, i.status),
+    last_error = coalesce(left(shopify_import_progress.last_error, 2000), i.last_error),
+    finished_at = case when shopify_import_progress.status in ('completed', 'failed', 'canceled') then now() else i.finished_at end,
+    leased_until = case when release then null else i.leased_until end
+  where i.id = shopify_import_progress.import_id;
+end;
+$function$;
+grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) to service_role;
+comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) is 'Records an import''s phase, bulk operation, totals and outcome (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_may_manage()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select (select private.is_admin())
+$function$;
+grant execute on function public.shopify_may_manage() to authenticated;
+grant execute on function public.shopify_may_manage() to service_role;
+comment on function public.shopify_may_manage() is 'Whether the caller may connect, repair, rotate and disconnect Shopify stores: an admin (with MFA where required).';
+
+CREATE OR REPLACE FUNCTION public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.put_shopify_secret(shop_id, 'access_token', access_token);
+  update public.shop_connections c set
+    token_last4 = right(access_token, 4), token_expires_at = shopify_record_token.token_expires_at,
+    token_renewed_at = now(), token_error = null, token_error_at = null
+  where c.shop_id = shopify_record_token.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone) to service_role;
+comment on function public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone) is 'A renewed Admin API token (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_record_token_failure(shop_id uuid, reason text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
+  where c.shop_id = shopify_record_token_failure.shop_id
+$function$;
+grant execute on function public.shopify_record_token_failure(shop_id uuid, reason text) to service_role;
+comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it.';
+
+CREATE OR REPLACE FUNCTION public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.require_admin_actor(actor);
+  update public.shop_connections c set webhooks = shopify_record_webhooks.webhooks, webhooks_checked_at = now()
+  where c.shop_id = shopify_record_webhooks.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb) to service_role;
+comment on function public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb) is 'The webhook subscriptions registered for a shop (service role, on behalf of an admin).';
+
+CREATE OR REPLACE FUNCTION public.shopify_rotate_secret(actor uuid, shop_id uuid, client_secret text, grace interval DEFAULT '24:00:00'::interval)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  old_secret text;
+begin
+  perform private.require_admin_actor(actor);
+  if client_secret is null or length(client_secret) < 16 or length(client_secret) > 500 then
+    raise exception 'a client secret must be 16 to 500 characters' using errcode = '22023';
+  end if;
+  if grace < interval '0' or grace > interval '7 days' then
+    raise exception 'the grace period must be between 0 and 7 days' using errcode = '22023';
+  end if;
+  old_secret := private.shopify_secret(shop_id, 'client_secret');
+  if old_secret is null then
+    raise exception 'shop % is not connected', shop_id using errcode = 'P0002';
+  end if;
+  if old_secret = client_secret then
+    return;
+  end if;
+  perform private.put_shopify_secret(shop_id, 'previous_secret', old_secret);
+  perform private.put_shopify_secret(shop_id, 'client_secret', client_secret);
+  update public.shop_connections c set secret_last4 = right(client_secret, 4), previous_secret_valid_until = now() + grace
+  where c.shop_id = shopify_rotate_secret.shop_id;
+  update public.shops s set webhook_secret_set_at = now() where s.id = shopify_rotate_secret.shop_id;
+end;
+$function$;
+grant execute on function public.shopify_rotate_secret(actor uuid, shop_id uuid, client_secret text, grace interval) to service_role;
+comment on function public.shopify_rotate_secret(actor uuid, shop_id uuid, client_secret text, grace interval) is 'Replaces a shop''s client secret (service role, on behalf of an admin, after the new secret obtained a token); webhooks signed with the old one are accepted for the grace period.';
+
+CREATE OR REPLACE FUNCTION public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  the_shop uuid;
+  old_secret text;
+begin
+  perform private.require_admin_actor(actor);
+  if client_secret is null or length(client_secret) < 16 or length(client_secret) > 500 then
+    raise exception 'a client secret must be 16 to 500 characters' using errcode = '22023';
+  end if;
+  if access_token is null or length(access_token) < 8 or length(access_token) > 500 then
+    raise exception 'an access token must be 8 to 500 characters' using errcode = '22023';
+  end if;
+
+  insert into public.shops (name, domain, currency, timezone)
+  values (
+    left(btrim(shop_name), 200),
+    lower(shopify_save_connection.domain),
+    coalesce((select c.code from public.currencies c where c.code = shopify_save_connection.currency), 'EUR'),
+    case when private.is_time_zone(shopify_save_connection.timezone) then shopify_save_connection.timezone else 'UTC' end
+  )
+  on conflict on constraint shops_domain_key do update set active = true
+  returning id into the_shop;
+
+  old_secret := private.shopify_secret(the_shop, 'client_secret');
+  if old_secret is not null and old_secret <> client_secret then
+    -- Reconnecting with a new secret is a rotation: the old one stays valid for a day.
+    perform private.put_shopify_secret(the_shop, 'previous_secret', old_secret);
+  end if;
+  perform private.put_shopify_secret(the_shop, 'client_secret', client_secret);
+  perform private.put_shopify_secret(the_shop, 'access_token', access_token);
+
+  insert into public.shop_connections as c (
+    shop_id, auth_kind, client_id, secret_last4, token_last4, scopes, token_expires_at, token_renewed_at,
+    webhook_url, connected_by, previous_secret_valid_until
+  ) values (
+    the_shop, shopify_save_connection.auth_kind, shopify_save_connection.client_id, right(client_secret, 4),
+    right(access_token, 4), coalesce(shopify_save_connection.scopes, '{}'), shopify_save_connection.token_expires_at, now(),
+    shopify_save_connection.webhook_url, actor,
+    case when old_secret is not null and old_secret <> client_secret then now() + interval '24 hours' end
+  )
+  on conflict (shop_id) do update set
+    auth_kind = excluded.auth_kind,
+    client_id = excluded.client_id,
+    secret_last4 = excluded.secret_last4,
+    token_last4 = excluded.token_last4,
+    scopes = excluded.scopes,
+    token_expires_at = excluded.token_expires_at,
+    token_renewed_at = excluded.token_renewed_at,
+    token_error = null,
+    token_error_at = null,
+    webhook_url = excluded.webhook_url,
+    connected_by = excluded.connected_by,
+    connected_at = now(),
+    previous_secret_valid_until = coalesce(excluded.previous_secret_valid_until, c.previous_secret_valid_until);
+  update public.shops s set webhook_secret_set_at = now() where s.id = the_shop;
+  return the_shop;
+end;
+$function$;
+grant execute on function public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text) to service_role;
+comment on function public.shopify_save_connection(actor uuid, domain text, shop_name text, currency text, timezone text, auth_kind text, client_id text, client_secret text, access_token text, token_expires_at timestamp with time zone, scopes text[], webhook_url text) is 'For shopify-connect (service role), after the credentials answered the shop query: creates or reactivates the shop, keeps the secret and token in Vault and the connection row. Raises 42501 unless actor is an admin. A changed secret starts a 24-hour grace period for the old one.';
+
+CREATE OR REPLACE FUNCTION public.shopify_start_import(actor uuid, shop_id uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  the_import uuid;
+begin
+  perform private.require_admin_actor(actor);
+  if not exists (select from public.shop_connections c where c.shop_id = shopify_start_import.shop_id) then
+    raise exception 'shop % is not connected', shop_id using errcode = 'P0002';
+  end if;
+  select i.id into the_import from public.shop_imports i
+  where i.shop_id = shopify_start_import.shop_id and i.status = 'running';
+  if the_import is not null then
+    return the_import;
+  end if;
+  insert into public.shop_imports (shop_id, requested_by) values (shopify_start_import.shop_id, actor)
+  returning id into the_import;
+  perform private.request_next_import_chunk();
+  return the_import;
+end;
+$function$;
+grant execute on function public.shopify_start_import(actor uuid, shop_id uuid) to service_role;
+comment on function public.shopify_start_import(actor uuid, shop_id uuid) is 'Queues a history import of a connected shop (service role, on behalf of an admin); answers the running one if there is one.';
+
+CREATE OR REPLACE FUNCTION public.shopify_tokens_to_renew()
+ RETURNS TABLE(shop_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.shop_id from public.shop_connections c
+  where c.auth_kind = 'client_credentials' and c.token_expires_at < now() + interval '2 hours'
+$function$;
+grant execute on function public.shopify_tokens_to_renew() to service_role;
+comment on function public.shopify_tokens_to_renew() is 'Connections whose 24-hour token ends within 2 hours (service role only).';
+
+CREATE OR REPLACE FUNCTION public.similar_products(product uuid, how_many integer DEFAULT 4)
+ RETURNS TABLE(product_id uuid, variant_id uuid, title text, vendor text, image_url text, price numeric, currency text, score integer)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- Same type weighs most, then shared tags (styles), then the brand; only active products with
+  -- a variant in stock; closest price breaks ties.
+  with base as (
+    select p.id, p.product_type, p.vendor, p.tags,
+      (select min(v.price) from public.product_variants v where v.product_id = p.id) as price
+    from public.products p where p.id = product
+  )
+  select p.id, v.id, p.title, p.vendor, coalesce(v.image_url, p.image_url), v.price, v.currency,
+    (case when lower(p.product_type) = lower(base.product_type) then 4 else 0 end
+     + least(cardinality(array(select unnest(p.tags) intersect select unnest(base.tags))), 3) * 2
+     + case when lower(p.vendor) = lower(base.vendor) then 1 else 0 end)::integer as score
+  from base
+  join public.products p on p.id <> base.id and p.status = 'active'
+  cross join lateral (
+    select w.* from public.product_variants w
+    where w.product_id = p.id and coalesce(w.inventory_quantity, 1) > 0
+    order by w.position, w.id limit 1
+  ) v
+  where lower(p.product_type) = lower(base.product_type) or p.tags && base.tags or lower(p.vendor) = lower(base.vendor)
+  order by score desc, abs(v.price - coalesce(base.price, v.price)), p.id
+  limit least(greatest(coalesce(how_many, 4), 1), 12)
+$function$;
+grant execute on function public.similar_products(product uuid, how_many integer) to anon;
+grant execute on function public.similar_products(product uuid, how_many integer) to authenticated;
+grant execute on function public.similar_products(product uuid, how_many integer) to service_role;
+comment on function public.similar_products(product uuid, how_many integer) is 'In-stock active products like the given one (same type: 4, each shared tag: 2 up to 3 tags, same brand: 1), best first, then closest in price. At most 12.';
 
 CREATE OR REPLACE FUNCTION public.snooze_task(task_id uuid, until timestamp with time zone)
  RETURNS public.activities
@@ -6930,6 +10179,93 @@ $function$;
 grant execute on function public.snooze_task(task_id uuid, until timestamp with time zone) to authenticated;
 grant execute on function public.snooze_task(task_id uuid, until timestamp with time zone) to service_role;
 comment on function public.snooze_task(task_id uuid, until timestamp with time zone) is 'Moves an open task''s reminder to a later time (within a year); the reminder then fires once more. Caller''s rights: the author, managers and the assignee.';
+
+CREATE OR REPLACE FUNCTION public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[] DEFAULT '{}'::bigint[], set_variant bigint DEFAULT NULL::bigint, favourite boolean DEFAULT NULL::boolean)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  shop uuid;
+  customer uuid;
+  variant uuid;
+  first_use boolean;
+begin
+  if cardinality(variant_ids) > 100 then
+    raise exception 'at most 100 variants at a time' using errcode = '22023';
+  end if;
+  if (set_variant is null) <> (favourite is null) then
+    raise exception 'set_variant and favourite go together' using errcode = '22023';
+  end if;
+
+  -- Each signed request once: a replay is refused whatever it asks.
+  insert into private.app_proxy_signatures (signature, shop_domain)
+  values (storefront_favorite.signature, storefront_favorite.shop_domain)
+  on conflict do nothing
+  returning true into first_use;
+  if first_use is null then
+    raise exception 'this request was already used' using errcode = '42501', detail = 'replayed';
+  end if;
+  if random() < 0.01 then
+    delete from private.app_proxy_signatures s where s.seen_at < now() - interval '1 hour';
+  end if;
+
+  select s.id into shop from public.shops s where s.domain = storefront_favorite.shop_domain and s.active;
+  select x.customer_id into customer
+  from public.customer_external_ids x where x.shop_id = shop and x.external_id = shopify_customer_id;
+  if customer is null then
+    return jsonb_build_object('customer', false, 'favourites', '[]'::jsonb);
+  end if;
+
+  if set_variant is not null then
+    select v.id into variant
+    from public.product_variants v join public.products p on p.id = v.product_id
+    where p.shop_id = shop and v.external_id = set_variant and p.status = 'active';
+    if variant is null then
+      raise exception 'this product is not available' using errcode = 'P0002', detail = 'unknown_variant';
+    end if;
+    if favourite then
+      insert into public.favorites (customer_id, variant_id) values (customer, variant)
+      on conflict (customer_id, variant_id) do nothing;
+    else
+      delete from public.favorites f where f.customer_id = customer and f.variant_id = variant;
+    end if;
+  end if;
+
+  return jsonb_build_object('customer', true, 'favourites', coalesce((
+    select jsonb_agg(v.external_id order by v.external_id)
+    from public.favorites f
+    join public.product_variants v on v.id = f.variant_id
+    join public.products p on p.id = v.product_id
+    where f.customer_id = customer and p.shop_id = shop
+      and v.external_id = any (variant_ids || coalesce(array[set_variant], '{}'))
+  ), '[]'::jsonb));
+end;
+$function$;
+grant execute on function public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[], set_variant bigint, favourite boolean) to service_role;
+comment on function public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[], set_variant bigint, favourite boolean) is 'For the storefront-favorite function (service role), after it verified the App Proxy signature: remembers the signature (a replay: 42501 replayed), finds the Cairn customer of the shop''s logged-in customer, optionally sets the favourite for one of the shop''s active variants (by Shopify variant id), and returns which of variant_ids are favourites. {customer: false} when the Shopify customer is not known to Cairn.';
+
+CREATE OR REPLACE FUNCTION public.take_segment_snapshot(segment_id uuid, name text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if not ((select private.edits_all_customers()) or (select private.is_agent()))
+     and (select auth.role()) is distinct from 'service_role' then
+    raise exception 'only admins, managers and agents take snapshots' using errcode = '42501';
+  end if;
+  if name is null or name <> btrim(name) or length(name) not between 1 and 80 then
+    raise exception 'a snapshot needs a name of 1–80 characters, without spaces around it' using errcode = '22023';
+  end if;
+  return private.store_segment_snapshot(segment_id, name,
+    array(select public.segment_member_ids(take_segment_snapshot.segment_id)));
+end;
+$function$;
+grant execute on function public.take_segment_snapshot(segment_id uuid, name text) to authenticated;
+grant execute on function public.take_segment_snapshot(segment_id uuid, name text) to service_role;
+comment on function public.take_segment_snapshot(segment_id uuid, name text) is 'Freezes the segment''s members as the caller may see them (segment_member_ids) under a name; returns the snapshot id. Admins, managers, agents and the service role; P0002 for a segment the caller may not read.';
 
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)
@@ -6990,10 +10326,18 @@ comment on function public.team_invitation_check(address text) is 'For invite-me
 -- ==============================================================================================
 
 -- realtime.messages
+create policy "admins join the shopify-integrations channel" on realtime.messages
+  for select
+  to authenticated
+  using (((realtime.topic() = 'shopify-integrations'::text) AND ( SELECT private.is_admin() AS is_admin)));
 create policy "members join their own notifications channel" on realtime.messages
   for select
   to authenticated
   using ((( SELECT private.is_team_member() AS is_team_member) AND (( SELECT realtime.topic() AS topic) = ('notifications:'::text || (( SELECT auth.uid() AS uid))::text))));
+create policy "team members join their own inbox channel" on realtime.messages
+  for select
+  to authenticated
+  using ((( SELECT private.is_team_member() AS is_team_member) AND (realtime.topic() = ('inbox:'::text || (( SELECT auth.uid() AS uid))::text))));
 create policy "team members who see the customer join its customer-360 channel" on realtime.messages
   for select
   to authenticated
@@ -7027,11 +10371,15 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- realtime publication supabase_realtime
 --   public.activities
 --   public.customers
+--   public.message_threads
+--   public.messages
 --   public.notifications
 --   public.orders
+--   public.shop_connections
+--   public.shop_imports
 
 -- storage buckets
---   attachments: public=false, file_size_limit=none, mime=any
+--   attachments: public=false, file_size_limit=10485760, mime=image/png, image/jpeg, image/gif, image/webp, image/heic, application/pdf, text/plain, text/csv, application/msword, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/zip, message/rfc822
 
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
@@ -7039,10 +10387,21 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.purge_notifications()
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)
 -- select private.purge_webhook_deliveries()
+-- cron job refresh-segments (*/15 * * * *)
+-- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job score-customers (30 2 * * *)
+-- select public.score_customers()
 -- cron job send-task-reminders (* * * * *)
 -- select private.send_task_reminders()
+-- cron job shopify-import (* * * * *)
+-- select private.call_scheduled_function('shopify-import', 'shopify-import', '{}')
+--     where exists (select from public.shop_imports where status = 'running')
+-- cron job shopify-reconcile (40 3 * * *)
+-- select private.queue_shopify_reconciliations()
+-- cron job shopify-token-renewal (*/30 * * * *)
+-- select private.call_scheduled_function('shopify-token-renewal', 'shopify-connect', '{"action":"renew"}')
 
 -- vault secrets (names only)
 --   anon_key

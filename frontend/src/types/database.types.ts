@@ -95,14 +95,14 @@ isOneToOne: false
                   ]
                 },"alert_preferences": {
                   Row: {
-                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
+                    "back_in_stock": boolean,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"max_per_day": number | null,"price_drop": boolean,"price_drop_threshold_percent": number | null,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"max_per_day"?: number | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
+                    "back_in_stock"?: boolean,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"max_per_day"?: number | null,"price_drop"?: boolean,"price_drop_threshold_percent"?: number | null,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -244,6 +244,32 @@ isOneToOne: false
       columns: ["shop_id"]
 isOneToOne: false
       referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"customer_scores": {
+                  Row: {
+                    "churn_ratio": number | null,"churn_reasons": NonNullable<Json>,"churn_risk": string,"churn_summary": string,"computed_at": string,"customer_id": string,"days_since_last_order": number | null,"expected_gap_days": number | null,"frequency_score": number | null,"gap_basis": string | null,"monetary_score": number | null,"recency_score": number | null,"rfm_group": string,"unopened_emails": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "churn_ratio"?: number | null,"churn_reasons"?: NonNullable<Json>,"churn_risk": string,"churn_summary"?: string,"computed_at"?: string,"customer_id": string,"days_since_last_order"?: number | null,"expected_gap_days"?: number | null,"frequency_score"?: number | null,"gap_basis"?: string | null,"monetary_score"?: number | null,"recency_score"?: number | null,"rfm_group": string,"unopened_emails"?: number
+                  }
+                  Update: {
+                    "churn_ratio"?: number | null,"churn_reasons"?: NonNullable<Json>,"churn_risk"?: string,"churn_summary"?: string,"computed_at"?: string,"customer_id"?: string,"days_since_last_order"?: number | null,"expected_gap_days"?: number | null,"frequency_score"?: number | null,"gap_basis"?: string | null,"monetary_score"?: number | null,"recency_score"?: number | null,"rfm_group"?: string,"unopened_emails"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "customer_scores_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "customer_scores_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: true
+      referencedRelation: "customers"
       referencedColumns: ["id"]
     }
                   ]
@@ -517,14 +543,14 @@ isOneToOne: false
                   ]
                 },"email_template_variants": {
                   Row: {
-                    "body_html": string,"body_text": string,"created_at": string,"id": string,"language": string,"subject": string,"template_id": string,"updated_at": string
+                    "body_html": string,"body_text": string,"created_at": string,"id": string,"language": string,"subject": string,"template_id": string,"updated_at": string,"version": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "body_html": string,"body_text": string,"created_at"?: string,"id"?: string,"language": string,"subject": string,"template_id": string,"updated_at"?: string
+                    "body_html": string,"body_text": string,"created_at"?: string,"id"?: string,"language": string,"subject": string,"template_id": string,"updated_at"?: string,"version"?: number
                   }
                   Update: {
-                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"updated_at"?: string
+                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"updated_at"?: string,"version"?: number
                   }
                   Relationships: [
                     {
@@ -541,16 +567,48 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
-                },"email_templates": {
+                },"email_template_versions": {
                   Row: {
-                    "category": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"key": string,"name": string,"updated_at": string
+                    "body_html": string,"body_text": string,"created_at": string,"created_by": string | null,"id": string,"language": string,"subject": string,"template_id": string,"variant_id": string | null,"version": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key": string,"name": string,"updated_at"?: string
+                    "body_html": string,"body_text": string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"language": string,"subject": string,"template_id": string,"variant_id"?: string | null,"version": number
                   }
                   Update: {
-                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key"?: string,"name"?: string,"updated_at"?: string
+                    "body_html"?: string,"body_text"?: string,"created_at"?: string,"created_by"?: string | null,"id"?: string,"language"?: string,"subject"?: string,"template_id"?: string,"variant_id"?: string | null,"version"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_template_versions_language_fkey"
+      columns: ["language"]
+isOneToOne: false
+      referencedRelation: "languages"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "email_template_versions_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_template_versions_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "email_template_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_templates": {
+                  Row: {
+                    "category": string,"created_at": string,"created_by": string | null,"description": string | null,"id": string,"key": string,"name": string,"purpose": Database["public"]['Enums']["email_purpose"],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key": string,"name": string,"purpose"?: Database["public"]['Enums']["email_purpose"],"updated_at"?: string
+                  }
+                  Update: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"id"?: string,"key"?: string,"name"?: string,"purpose"?: Database["public"]['Enums']["email_purpose"],"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -639,6 +697,44 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"inbound_emails": {
+                  Row: {
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string | null,"customer_id": string | null,"dedupe_key": string,"details": NonNullable<Json>,"error": string | null,"from_address": string | null,"headers": string | null,"id": string,"linked_by": string | null,"matched_by": string | null,"message_id": string | null,"received_at": string,"state": string,"subject": string | null,"thread_id": string | null,"to_address": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"customer_id"?: string | null,"dedupe_key": string,"details"?: NonNullable<Json>,"error"?: string | null,"from_address"?: string | null,"headers"?: string | null,"id"?: string,"linked_by"?: string | null,"matched_by"?: string | null,"message_id"?: string | null,"received_at"?: string,"state": string,"subject"?: string | null,"thread_id"?: string | null,"to_address"?: string | null
+                  }
+                  Update: {
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"customer_id"?: string | null,"dedupe_key"?: string,"details"?: NonNullable<Json>,"error"?: string | null,"from_address"?: string | null,"headers"?: string | null,"id"?: string,"linked_by"?: string | null,"matched_by"?: string | null,"message_id"?: string | null,"received_at"?: string,"state"?: string,"subject"?: string | null,"thread_id"?: string | null,"to_address"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "inbound_emails_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inbound_emails_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inbound_emails_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inbound_emails_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "message_threads"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"languages": {
                   Row: {
                     "code": string,"name": string
@@ -649,6 +745,20 @@ isOneToOne: false
                   }
                   Update: {
                     "code"?: string,"name"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"lifecycle_rules": {
+                  Row: {
+                    "at_risk_min_ratio": number,"churned_after_days": number,"enabled": boolean,"id": boolean,"updated_at": string,"vip_top_percent": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "at_risk_min_ratio"?: number,"churned_after_days"?: number,"enabled"?: boolean,"id"?: boolean,"updated_at"?: string,"vip_top_percent"?: number
+                  }
+                  Update: {
+                    "at_risk_min_ratio"?: number,"churned_after_days"?: number,"enabled"?: boolean,"id"?: boolean,"updated_at"?: string,"vip_top_percent"?: number
                   }
                   Relationships: [
                     
@@ -669,17 +779,23 @@ isOneToOne: false
                   ]
                 },"message_threads": {
                   Row: {
-                    "channel": string,"created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
+                    "assignee_id": string | null,"channel": string,"closed_at": string | null,"created_at": string,"created_by": string | null,"customer_id": string,"customer_owner_id": string | null,"first_inbound_at": string | null,"first_response_at": string | null,"id": string,"last_inbound_at": string | null,"last_message_at": string | null,"last_outbound_at": string | null,"read_state": string | null,"reply_token": string,"status": Database["public"]['Enums']["thread_status"],"subject": string,"unread_count": number,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
+                    "assignee_id"?: string | null,"channel"?: string,"closed_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"customer_id": string,"customer_owner_id"?: string | null,"first_inbound_at"?: string | null,"first_response_at"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"reply_token"?: string,"status"?: Database["public"]['Enums']["thread_status"],"subject": string,"unread_count"?: number,"updated_at"?: string
                   }
                   Update: {
-                    "channel"?: string,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
+                    "assignee_id"?: string | null,"channel"?: string,"closed_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"customer_id"?: string,"customer_owner_id"?: string | null,"first_inbound_at"?: string | null,"first_response_at"?: string | null,"id"?: string,"last_inbound_at"?: string | null,"last_message_at"?: string | null,"last_outbound_at"?: string | null,"read_state"?: never,"reply_token"?: string,"status"?: Database["public"]['Enums']["thread_status"],"subject"?: string,"unread_count"?: number,"updated_at"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "message_threads_assignee_id_fkey"
+      columns: ["assignee_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
       foreignKeyName: "message_threads_created_by_fkey"
       columns: ["created_by"]
 isOneToOne: false
@@ -701,14 +817,14 @@ isOneToOne: false
                   ]
                 },"messages": {
                   Row: {
-                    "body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
+                    "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"],"error": string | null,"from_address": string,"id": string,"internet_message_id": string | null,"provider_message_id": string | null,"read_at": string | null,"sent_at": string | null,"sent_by": string | null,"status": Database["public"]['Enums']["message_status"],"subject": string,"template_id": string | null,"template_version_id": string | null,"thread_id": string,"to_address": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction": Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address": string,"id"?: string,"internet_message_id"?: string | null,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject": string,"template_id"?: string | null,"template_version_id"?: string | null,"thread_id": string,"to_address": string,"updated_at"?: string
                   }
                   Update: {
-                    "body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
+                    "attachments"?: NonNullable<Json>,"body_html"?: string | null,"body_text"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"],"error"?: string | null,"from_address"?: string,"id"?: string,"internet_message_id"?: string | null,"provider_message_id"?: string | null,"read_at"?: string | null,"sent_at"?: string | null,"sent_by"?: string | null,"status"?: Database["public"]['Enums']["message_status"],"subject"?: string,"template_id"?: string | null,"template_version_id"?: string | null,"thread_id"?: string,"to_address"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -734,6 +850,12 @@ isOneToOne: false
       columns: ["template_id"]
 isOneToOne: false
       referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "messages_template_version_id_fkey"
+      columns: ["template_version_id"]
+isOneToOne: false
+      referencedRelation: "email_template_versions"
       referencedColumns: ["id"]
     },{
       foreignKeyName: "messages_thread_id_fkey"
@@ -917,6 +1039,44 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"privacy_requests": {
+                  Row: {
+                    "assignee_id": string | null,"completed_at": string | null,"created_at": string,"customer_id": string | null,"due_at": string,"id": string,"kind": string,"note": string | null,"requested_at": string,"shopify_request_id": number | null,"source": string,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind": string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source": string,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind"?: string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source"?: string,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "privacy_requests_assignee_id_fkey"
+      columns: ["assignee_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "privacy_requests_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "privacy_requests_shopify_request_id_fkey"
+      columns: ["shopify_request_id"]
+isOneToOne: false
+      referencedRelation: "shopify_privacy_requests"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"product_alert_overrides": {
                   Row: {
                     "created_at": string,"id": string,"price_drop_threshold_percent": number,"product_id": string | null,"updated_at": string,"variant_id": string | null
@@ -1041,6 +1201,208 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
+                },"segment_membership_events": {
+                  Row: {
+                    "customer_id": string,"event": string,"id": number,"occurred_at": string,"segment_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"event": string,"id"?: never,"occurred_at"?: string,"segment_id": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"event"?: string,"id"?: never,"occurred_at"?: string,"segment_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_membership_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_membership_events_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_membership_events_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"segment_memberships": {
+                  Row: {
+                    "customer_id": string,"joined_at": string,"segment_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"joined_at"?: string,"segment_id": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"joined_at"?: string,"segment_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_memberships_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_memberships_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_memberships_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"segment_snapshot_members": {
+                  Row: {
+                    "customer_id": string,"snapshot_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"snapshot_id": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"snapshot_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_snapshot_members_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_snapshot_members_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_snapshot_members_snapshot_id_fkey"
+      columns: ["snapshot_id"]
+isOneToOne: false
+      referencedRelation: "segment_snapshots"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"segment_snapshots": {
+                  Row: {
+                    "id": string,"member_count": number,"name": string,"segment_id": string,"taken_at": string,"taken_by": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "id"?: string,"member_count": number,"name": string,"segment_id": string,"taken_at"?: string,"taken_by"?: string | null
+                  }
+                  Update: {
+                    "id"?: string,"member_count"?: number,"name"?: string,"segment_id"?: string,"taken_at"?: string,"taken_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_snapshots_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "segment_snapshots_taken_by_fkey"
+      columns: ["taken_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"segments": {
+                  Row: {
+                    "created_at": string,"description": string,"id": string,"name": string,"owner_id": string,"preset": string | null,"refreshed_at": string | null,"rules": NonNullable<Json>,"shared": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string,"id"?: string,"name": string,"owner_id"?: string,"preset"?: string | null,"refreshed_at"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string,"id"?: string,"name"?: string,"owner_id"?: string,"preset"?: string | null,"refreshed_at"?: string | null,"rules"?: NonNullable<Json>,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segments_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
+                },"shop_connections": {
+                  Row: {
+                    "auth_kind": string,"client_id": string | null,"connected_at": string,"connected_by": string | null,"previous_secret_valid_until": string | null,"scopes": (string)[],"secret_last4": string,"shop_id": string,"token_error": string | null,"token_error_at": string | null,"token_expires_at": string | null,"token_last4": string,"token_renewed_at": string | null,"updated_at": string,"webhook_url": string,"webhooks": NonNullable<Json>,"webhooks_checked_at": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "auth_kind": string,"client_id"?: string | null,"connected_at"?: string,"connected_by"?: string | null,"previous_secret_valid_until"?: string | null,"scopes"?: (string)[],"secret_last4": string,"shop_id": string,"token_error"?: string | null,"token_error_at"?: string | null,"token_expires_at"?: string | null,"token_last4": string,"token_renewed_at"?: string | null,"updated_at"?: string,"webhook_url": string,"webhooks"?: NonNullable<Json>,"webhooks_checked_at"?: string | null
+                  }
+                  Update: {
+                    "auth_kind"?: string,"client_id"?: string | null,"connected_at"?: string,"connected_by"?: string | null,"previous_secret_valid_until"?: string | null,"scopes"?: (string)[],"secret_last4"?: string,"shop_id"?: string,"token_error"?: string | null,"token_error_at"?: string | null,"token_expires_at"?: string | null,"token_last4"?: string,"token_renewed_at"?: string | null,"updated_at"?: string,"webhook_url"?: string,"webhooks"?: NonNullable<Json>,"webhooks_checked_at"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_connections_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: true
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shop_import_errors": {
+                  Row: {
+                    "created_at": string,"id": number,"import_id": string,"phase": string,"reason": string,"shopify_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"import_id": string,"phase": string,"reason": string,"shopify_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"import_id"?: string,"phase"?: string,"reason"?: string,"shopify_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_import_errors_import_id_fkey"
+      columns: ["import_id"]
+isOneToOne: false
+      referencedRelation: "shop_imports"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shop_imports": {
+                  Row: {
+                    "bulk_operation_id": string | null,"bulk_url": string | null,"byte_offset": number,"chunks": number,"finished_at": string | null,"id": string,"kind": string,"last_error": string | null,"leased_until": string | null,"phase": string,"phase_total": number | null,"requested_by": string | null,"rows_done": number,"rows_failed": number,"rows_fixed": number,"rows_total": number | null,"shop_id": string,"since": string | null,"started_at": string,"status": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"kind"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_fixed"?: number,"rows_total"?: number | null,"shop_id": string,"since"?: string | null,"started_at"?: string,"status"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "bulk_operation_id"?: string | null,"bulk_url"?: string | null,"byte_offset"?: number,"chunks"?: number,"finished_at"?: string | null,"id"?: string,"kind"?: string,"last_error"?: string | null,"leased_until"?: string | null,"phase"?: string,"phase_total"?: number | null,"requested_by"?: string | null,"rows_done"?: number,"rows_failed"?: number,"rows_fixed"?: number,"rows_total"?: number | null,"shop_id"?: string,"since"?: string | null,"started_at"?: string,"status"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_imports_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"shopify_privacy_requests": {
                   Row: {
                     "completed_at": string | null,"customer_id": string | null,"data_request_id": number | null,"delivery_id": number | null,"email": string | null,"id": number,"kind": string,"note": string | null,"order_external_ids": (number)[],"received_at": string,"shop_id": string,"shopify_customer_id": number | null,"status": string
@@ -1124,6 +1486,20 @@ isOneToOne: false
       referencedRelation: "product_variants"
       referencedColumns: ["id"]
     }
+                  ]
+                },"style_interests": {
+                  Row: {
+                    "active": boolean,"created_at": string,"key": string,"labels": NonNullable<Json>,"position": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"key": string,"labels"?: NonNullable<Json>,"position"?: number,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"key"?: string,"labels"?: NonNullable<Json>,"position"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
                   ]
                 },"tags": {
                   Row: {
@@ -1348,9 +1724,22 @@ isOneToOne: false
 "apply_webhook_delivery":
 { Args: { "delivery_id": number }; Returns: Json
                            },
+"attach_inbound_files":
+{ Args: { "files": Json,"inbound_id": string }; Returns: undefined
+                           },
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
+            }[]
+                           },
+"compare_segment_snapshots":
+{ Args: { "earlier": string,"later": string }; Returns: {
+              "change": string,"customer_id": string
+            }[]
+                           },
+"customer_languages":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "customers": number,"language": string
             }[]
                            },
 "customer_owner_drift":
@@ -1363,8 +1752,21 @@ isOneToOne: false
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
             }[]
                            },
+"email_permission":
+{ Args: { "customer_id": string,"purpose": Database["public"]['Enums']["email_purpose"] }; Returns: {
+              "allowed": boolean,"email": string,"reason": string
+            }[]
+                           },
+"erase_customer":
+{ Args: { "request": string }; Returns: Json
+                           },
 "export_customers_csv":
 { Args: { "filters"?: Json,"labels"?: Json,"selected"?: (string)[] }; Returns: {
+              "capped": boolean,"csv": string,"row_count": number
+            }[]
+                           },
+"export_newsletter_optins_csv":
+{ Args: { "labels"?: Json,"style"?: string }; Returns: {
               "capped": boolean,"csv": string,"row_count": number
             }[]
                            },
@@ -1375,6 +1777,15 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: {
               "active": boolean,"job_name": string,"last_error": string,"last_run_at": string,"last_status": string,"schedule": string
             }[]
+                           },
+"known_brands":
+{ Args: { "prefix"?: string }; Returns: string[]
+                           },
+"link_inbound_email":
+{ Args: { "customer_id": string,"inbound_id": string }; Returns: string
+                           },
+"link_portal_account":
+{ Args: Record<PropertyKey, never>; Returns: string
                            },
 "mark_all_notifications_read":
 { Args: Record<PropertyKey, never>; Returns: number
@@ -1406,6 +1817,12 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"my_data_export":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"my_orders_csv":
+{ Args: Record<PropertyKey, never>; Returns: string
+                           },
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
@@ -1414,6 +1831,29 @@ isOneToOne: false
 "pipeline_forecast":
 { Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"pipeline": string }; Returns: {
               "amount_base": number,"close_month": string,"deals": number,"stage_id": string,"unpriced": number,"weighted_base": number
+            }[]
+                           },
+"portal_catalogue":
+{ Args: { "brand"?: string,"page_offset"?: number,"page_size"?: number,"search"?: string,"style"?: string }; Returns: {
+              "currency": string,"favourite": boolean,"image_url": string,"in_stock": boolean,"price": number,"product_id": string,"product_type": string,"title": string,"variant_id": string,"vendor": string
+            }[]
+                           },
+"portal_favorites":
+{ Args: { "sort"?: string }; Returns: {
+              "available": boolean,"change_percent": number,"currency": string,"favorite_id": string,"favorited_at": string,"image_url": string,"in_stock": boolean,"price_at_favorite": number,"price_now": number,"product_id": string,"restocked_at": string,"title": string,"url": string,"variant_id": string,"variant_title": string,"vendor": string
+            }[]
+                           },
+"preview_segment":
+{ Args: { "rules": Json,"sample_size"?: number }; Returns: Json
+                           },
+"preview_template":
+{ Args: { "language": string,"template_id": string,"variables"?: Json }; Returns: {
+              "body_html": string,"body_text": string,"empty_variables": (string)[],"fell_back": boolean,"subject": string,"used_language": string,"version_id": string
+            }[]
+                           },
+"receive_inbound_email":
+{ Args: { "mail": Json }; Returns: {
+              "customer_id": string,"duplicate": boolean,"inbound_id": string,"message_id": string,"state": string,"thread_id": string
             }[]
                            },
 "record_alert_sends":
@@ -1427,11 +1867,96 @@ isOneToOne: false
 "record_unsubscribe":
 { Args: { "channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: Json,"purpose": Database["public"]['Enums']["consent_purpose"] }; Returns: boolean
                            },
+"refresh_segments":
+{ Args: { "max_segments"?: number }; Returns: number
+                           },
 "render_template":
 { Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
               "body_html": string,"body_text": string,"subject": string
             }[]
                            },
+"report_activity":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "calls": number,"emails": number,"meetings": number,"member_id": string,"member_name": string,"notes": number,"tasks": number,"week": string
+            }[]
+                           },
+"report_alert_performance":
+{ Args: { "attribution_days"?: number,"from_day": string,"group_by"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "attributed_orders": number,"attributed_revenue": number,"clicked": number,"key": string,"label": string,"opened": number,"sent": number
+            }[]
+                           },
+"report_churn":
+{ Args: { "min_risk"?: string,"row_limit"?: number }; Returns: {
+              "churn_reasons": Json,"churn_risk": string,"churn_summary": string,"computed_at": string,"customer_id": string,"days_since_last_order": number,"email": string,"full_name": string,"lifetime_value": number,"order_count": number,"rfm_group": string
+            }[]
+                           },
+"report_cohorts":
+{ Args: { "from_month": string,"months"?: number,"timezone"?: string }; Returns: {
+              "active_customers": number,"cohort": string,"cohort_customers": number,"month_offset": number,"retention": number,"revenue": number
+            }[]
+                           },
+"report_customer_growth":
+{ Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "country": string,"new_customers": number,"period": string
+            }[]
+                           },
+"report_revenue_by_country":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "average_order_value": number,"country": string,"customers": number,"fx_effect": number,"orders": number,"revenue": number,"revenue_at_today_rates": number
+            }[]
+                           },
+"report_revenue_by_period":
+{ Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "average_order_value": number,"orders": number,"period": string,"revenue": number
+            }[]
+                           },
+"report_revenue_seasonality":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "bucket": number,"dimension": string,"orders": number,"revenue": number
+            }[]
+                           },
+"report_segments":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "joined": number,"left": number,"members_at_end": number,"members_at_start": number,"name": string,"revenue": number,"segment_id": string
+            }[]
+                           },
+"report_top_customers":
+{ Args: { "from_day": string,"rank_by"?: string,"row_limit"?: number,"timezone"?: string,"to_day": string }; Returns: {
+              "country": string,"customer_id": string,"email": string,"full_name": string,"lifetime_value": number,"orders": number,"revenue": number
+            }[]
+                           },
+"report_top_products":
+{ Args: { "from_day": string,"group_by"?: string,"row_limit"?: number,"timezone"?: string,"to_day": string }; Returns: {
+              "favourites": number,"key": string,"label": string,"orders": number,"out_of_stock_favourites": number,"refund_rate": number,"revenue": number,"units": number
+            }[]
+                           },
+"report_workload":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "customers_owned": number,"member_id": string,"member_name": string,"open_tasks": number,"overdue_tasks": number,"role": Database["public"]['Enums']["team_role"]
+            }[]
+                           },
+"request_my_erasure":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "assignee_id": string | null,
+"completed_at": string | null,
+"created_at": string,
+"customer_id": string | null,
+"due_at": string,
+"id": string,
+"kind": string,
+"note": string | null,
+"requested_at": string,
+"shopify_request_id": number | null,
+"source": string,
+"status": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "privacy_requests"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "retry_failed_webhooks":
 { Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
                            },
@@ -1443,6 +1968,11 @@ isOneToOne: false
 "run_alert_check":
 { Args: { "max_events"?: number,"now"?: string }; Returns: {
               "events": number,"queued": number,"suppressed": number
+            }[]
+                           },
+"score_customers":
+{ Args: { "at"?: string }; Returns: {
+              "scored": number,"stages_moved": number
             }[]
                            },
 "search_customer_list":
@@ -1526,11 +2056,138 @@ isOneToOne: false
               "currency": string,"customer_id": string,"customer_name": string,"financial_status": Database["public"]['Enums']["order_financial_status"],"fulfillment_status": Database["public"]['Enums']["order_fulfillment_status"],"id": string,"order_number": string,"placed_at": string,"total": number
             }[]
                            },
+"segment_customer_list":
+{ Args: { "query"?: string,"segment_id": string }; Returns: {
+              "average_order_value": number | null,
+"city": string | null,
+"company": string | null,
+"country": string | null,
+"created_at": string,
+"currency": string | null,
+"custom_fields": NonNullable<Json>,
+"email": string | null,
+"email_lower": string | null,
+"first_name": string | null,
+"first_order_at": string | null,
+"full_name": string | null,
+"id": string,
+"language": string | null,
+"last_name": string | null,
+"last_order_at": string | null,
+"lifecycle_stage": string,
+"lifetime_value": number,
+"order_count": number,
+"owner_id": string | null,
+"owner_name": string | null,
+"phone": string | null,
+"region": string | null,
+"source": string,
+"status": Database["public"]['Enums']["customer_status"],
+"style_interests": (string)[],
+"tag_names": (string)[] | null,
+"timezone": string | null,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "customer_list"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"segment_member_ids":
+{ Args: { "segment_id": string }; Returns: string[]
+                           },
+"segment_size_history":
+{ Args: { "from_day": string,"segment_id": string,"timezone"?: string,"to_day": string }; Returns: {
+              "day": string,"joined": number,"left": number,"members": number
+            }[]
+                           },
+"set_favorite":
+{ Args: { "favourite": boolean,"variant": string }; Returns: boolean
+                           },
 "set_shop_webhook_secret":
 { Args: { "secret": string,"shop_id": string }; Returns: undefined
                            },
+"shop_previous_webhook_secret":
+{ Args: { "shop_domain": string }; Returns: string
+                           },
 "shop_webhook_secret":
 { Args: { "shop_domain": string }; Returns: string
+                           },
+"shopify_credentials":
+{ Args: { "shop_id": string }; Returns: {
+              "access_token": string,"auth_kind": string,"client_id": string,"client_secret": string,"domain": string,"token_expires_at": string
+            }[]
+                           },
+"shopify_forget_connection":
+{ Args: { "actor": string,"shop_id": string }; Returns: undefined
+                           },
+"shopify_import_apply_chunk":
+{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
+                           },
+"shopify_import_claim":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "bulk_operation_id": string | null,
+"bulk_url": string | null,
+"byte_offset": number,
+"chunks": number,
+"finished_at": string | null,
+"id": string,
+"kind": string,
+"last_error": string | null,
+"leased_until": string | null,
+"phase": string,
+"phase_total": number | null,
+"requested_by": string | null,
+"rows_done": number,
+"rows_failed": number,
+"rows_fixed": number,
+"rows_total": number | null,
+"shop_id": string,
+"since": string | null,
+"started_at": string,
+"status": string,
+"updated_at": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "shop_imports"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"shopify_import_progress":
+{ Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"import_id": string,"last_error"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: undefined
+                           },
+"shopify_may_manage":
+{ Args: Record<PropertyKey, never>; Returns: boolean
+                           },
+"shopify_record_token":
+{ Args: { "access_token": string,"shop_id": string,"token_expires_at": string }; Returns: undefined
+                           },
+"shopify_record_token_failure":
+{ Args: { "reason": string,"shop_id": string }; Returns: undefined
+                           },
+"shopify_record_webhooks":
+{ Args: { "actor": string,"shop_id": string,"webhooks": Json }; Returns: undefined
+                           },
+"shopify_rotate_secret":
+{ Args: { "actor": string,"client_secret": string,"grace"?: string,"shop_id": string }; Returns: undefined
+                           },
+"shopify_save_connection":
+{ Args: { "access_token": string,"actor": string,"auth_kind": string,"client_id": string,"client_secret": string,"currency": string,"domain": string,"scopes": (string)[],"shop_name": string,"timezone": string,"token_expires_at": string,"webhook_url": string }; Returns: string
+                           },
+"shopify_start_import":
+{ Args: { "actor": string,"shop_id": string }; Returns: string
+                           },
+"shopify_tokens_to_renew":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "shop_id": string
+            }[]
+                           },
+"similar_products":
+{ Args: { "how_many"?: number,"product": string }; Returns: {
+              "currency": string,"image_url": string,"price": number,"product_id": string,"score": number,"title": string,"variant_id": string,"vendor": string
+            }[]
                            },
 "snooze_task":
 { Args: { "task_id": string,"until": string }; Returns: {
@@ -1557,6 +2214,12 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"storefront_favorite":
+{ Args: { "favourite"?: boolean,"set_variant"?: number,"shop_domain": string,"shopify_customer_id": number,"signature": string,"variant_ids"?: (number)[] }; Returns: Json
+                           },
+"take_segment_snapshot":
+{ Args: { "name": string,"segment_id": string }; Returns: string
+                           },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {
               "active": boolean,"avatar_url": string,"created_at": string,"email": string,"full_name": string,"invitation_pending": boolean,"invited_at": string,"language": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"user_id": string
@@ -1567,7 +2230,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1683,7 +2346,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const
