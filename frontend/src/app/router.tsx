@@ -72,6 +72,10 @@ const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
+const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'PipelineAdminRoute', [
+  'shell',
+  'pipeline',
+]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
@@ -89,6 +93,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/customers/:customerId', Page: CustomerRoute },
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
+  { path: '/pipeline/manage', Page: PipelineAdminRoute },
   { path: '/pipeline', Page: PipelineRoute },
   { path: '/tasks', Page: TasksRoute },
   { path: '/notifications', Page: NotificationsRoute },

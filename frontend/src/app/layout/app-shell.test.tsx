@@ -100,7 +100,16 @@ describe('AppShell', () => {
     const names = within(nav)
       .getAllByRole('link')
       .map((link) => link.textContent);
-    expect(names).toEqual(['Dashboard', 'Customers', 'Orders', 'Pipeline', 'My tasks', 'Segments', 'Analytics', 'Settings']);
+    expect(names).toEqual([
+      'Dashboard',
+      'Customers',
+      'Orders',
+      'Pipeline',
+      'My tasks',
+      'Segments',
+      'Analytics',
+      'Settings',
+    ]);
     expect(within(nav).getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');
     expect(within(screen.getByRole('main')).getByRole('heading', { name: 'Dashboard page' })).toBeInTheDocument();
   });

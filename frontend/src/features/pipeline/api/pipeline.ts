@@ -218,3 +218,57 @@ export async function searchCustomers(term: string): Promise<CustomerChoice[]> {
 
 export const customerSearchOptions = (term: string) =>
   queryOptions({ queryKey: ['pipeline', 'customer-search', term], queryFn: () => searchCustomers(term) });
+
+// ─── Admin: pipelines and stages (RLS: admins only; others' writes are refused) ────────────
+
+/** A write the database refused, with its message (a stage that still holds deals, a duplicate name…). */
+async function checked<T extends { error: { message: string } | null }>(request: PromiseLike<T>): Promise<T> {
+  const result = await request;
+  if (result.error) throw new Error(result.error.message);
+  return result;
+}
+
+export type Names = Partial<Record<'en' | 'de' | 'fr' | 'es' | 'zh', string>>;
+
+export async function savePipeline(id: string | null, values: { name: string; names: Names; position?: number }) {
+  if (id) await checked(supabase.from('pipelines').update({ name: values.name, names: values.names }).eq('id', id));
+  else
+    await checked(
+      supabase.from('pipelines').insert({ name: values.name, names: values.names, position: values.position ?? 10 }),
+    );
+}
+
+export async function removePipeline(id: string) {
+  await checked(supabase.from('pipelines').delete().eq('id', id));
+}
+
+export interface StageValues {
+  name: string;
+  names: Names;
+  probability: number;
+  outcome: 'open' | 'won' | 'lost';
+}
+
+export async function saveStage(id: string | null, pipelineId: string, values: StageValues, position?: number) {
+  const row = {
+    name: values.name,
+    names: values.names,
+    probability: values.outcome === 'won' ? 100 : values.outcome === 'lost' ? 0 : values.probability,
+    is_won: values.outcome === 'won',
+    is_lost: values.outcome === 'lost',
+  };
+  if (id) await checked(supabase.from('deal_stages').update(row).eq('id', id));
+  else
+    await checked(supabase.from('deal_stages').insert({ ...row, pipeline_id: pipelineId, position: position ?? 10 }));
+}
+
+export async function removeStage(id: string) {
+  await checked(supabase.from('deal_stages').delete().eq('id', id));
+}
+
+/** Swaps two stages' places (positions are unique per pipeline: through a free slot). */
+export async function swapStages(a: { id: string; position: number }, b: { id: string; position: number }) {
+  await checked(supabase.from('deal_stages').update({ position: -a.position }).eq('id', a.id));
+  await checked(supabase.from('deal_stages').update({ position: a.position }).eq('id', b.id));
+  await checked(supabase.from('deal_stages').update({ position: b.position }).eq('id', a.id));
+}
