@@ -80,3 +80,37 @@ describe('my tasks', () => {
     await page.close();
   }, 90_000);
 });
+
+describe('my tasks, more than a page', () => {
+  const ctx = useBrowserApp({ role: 'agent', fullName: 'Pia Pages' });
+  const run = randomUUID().slice(0, 6);
+
+  beforeAll(async () => {
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, owner_id) values ('Pages', $1, $2) returning id`,
+      [run, ctx.member.userId],
+    );
+    // 55 upcoming tasks (a page is 50), due one day apart from next week on.
+    await adminSql(
+      `insert into public.activities (customer_id, kind, subject, due_at, assignee_id, author_id)
+       select $1, 'task', 'Later ' || $3 || ' #' || g, now() + interval '7 days' + g * interval '1 day', $2, $2
+       from generate_series(1, 55) g`,
+      [customer, ctx.member.userId, run],
+    );
+  });
+
+  it('shows the first 50 upcoming tasks and the rest on "Show more"', async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/tasks?section=upcoming`);
+    const upcoming = page.getByRole('list', { name: 'Upcoming' });
+    await upcoming.getByRole('link', { name: `Later ${run} #50`, exact: true }).waitFor({ timeout: 15_000 });
+    expect(await upcoming.getByRole('listitem').count()).toBe(50);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await upcoming.getByRole('link', { name: `Later ${run} #55`, exact: true }).waitFor({ timeout: 10_000 });
+    expect(await upcoming.getByRole('listitem').count()).toBe(55);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});

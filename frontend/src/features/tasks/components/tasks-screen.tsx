@@ -8,6 +8,7 @@ import { Checkbox } from '@/components/ui/checkbox.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { NextPageButton } from '@/components/ui/next-page-button.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { Tabs } from '@/components/ui/tabs.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
@@ -53,7 +54,7 @@ export function TasksScreen() {
   const nameOf = (id: string | null) =>
     (id && team.data?.find((member) => member.user_id === id)?.full_name) || t('someone');
   const assignees = (team.data ?? []).filter((member) => member.active && member.role !== 'readonly');
-  const rows = tasks.data ?? [];
+  const rows = useMemo(() => tasks.data?.pages.flat() ?? [], [tasks.data]);
   const completable = rows.filter((task) =>
     canCompleteTask(viewer, { actorId: task.author_id, assigneeId: task.assignee_id }),
   );
@@ -220,6 +221,9 @@ export function TasksScreen() {
             <ul className={styles.tasks} aria-label={t(`sections.${params.bucket}`)}>
               {rows.map(row)}
             </ul>
+            <NextPageButton query={tasks} className={styles.more} pendingLabel={t('loadingMore')}>
+              {t('showMore')}
+            </NextPageButton>
           </>
         )}
       </Tabs>
