@@ -201,23 +201,8 @@ export async function saveDeal(id: string | null, values: DealWrite): Promise<vo
   if (error) throw new MoveRefused(error.message, error.code);
 }
 
-export interface CustomerChoice {
-  id: string;
-  label: string;
-}
-
-/** Customers whose name, email or company matches, for the deal form's picker (RLS: an agent's own). */
-export async function searchCustomers(term: string): Promise<CustomerChoice[]> {
-  const cleaned = term.replace(/[%_,()]/g, ' ').trim();
-  let query = supabase.from('customers').select('id, full_name, email, company').order('full_name').limit(20);
-  if (cleaned) query = query.or(`full_name.ilike.%${cleaned}%,email.ilike.%${cleaned}%,company.ilike.%${cleaned}%`);
-  const { data, error } = await query;
-  if (error) throw error;
-  return data.map((row) => ({ id: row.id, label: row.full_name ?? row.email ?? row.company ?? row.id }));
-}
-
-export const customerSearchOptions = (term: string) =>
-  queryOptions({ queryKey: ['pipeline', 'customer-search', term], queryFn: () => searchCustomers(term) });
+// The deal form's customer picker: shared with My tasks' filter.
+export { customerSearchOptions, searchCustomers, type CustomerChoice } from '@/api/customer-choices.ts';
 
 // ─── Admin: pipelines and stages (RLS: admins only; others' writes are refused) ────────────
 

@@ -18,6 +18,7 @@ import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { Task, TaskQuery } from '../api/tasks.ts';
+import { CustomerFilter } from './customer-filter.tsx';
 import { useBucket, useComplete, useReassign, useSnooze, useTeamNames } from '../hooks/use-tasks.ts';
 import { BUCKETS, dayBounds, snoozeTimes } from '../utils/buckets.ts';
 import { readTaskParams, writeTaskParams, type TaskParams } from '../utils/params.ts';
@@ -176,14 +177,7 @@ export function TasksScreen() {
             onChange={(event) => update({ who: event.target.value })}
           />
         ) : null}
-        {params.customer ? (
-          <p className={styles.filterNote}>
-            {t('oneCustomer')}{' '}
-            <Button variant="secondary" onClick={() => update({ customer: null })}>
-              {t('clearCustomer')}
-            </Button>
-          </p>
-        ) : null}
+        <CustomerFilter value={params.customer} onChange={(customer) => update({ customer })} />
       </div>
       <Tabs
         label={t('sections.label')}
