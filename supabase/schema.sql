@@ -1486,6 +1486,7 @@ alter table public.notifications enable row level security;
 CREATE INDEX notifications_created_idx ON public.notifications USING btree (created_at);
 CREATE INDEX notifications_digest_idx ON public.notifications USING btree (recipient_id, created_at) WHERE email_pending;
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (recipient_id, read_at, created_at DESC);
+CREATE INDEX notifications_unread_integration_idx ON public.notifications USING btree (((data ->> 'integration'::text)), ((data ->> 'job'::text))) WHERE ((kind = 'integration_failed'::public.notification_kind) AND (read_at IS NULL));
 CREATE TRIGGER apply_preference BEFORE INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.apply_notification_preference();
 create policy "members mark their own notifications read" on public.notifications
   for update
@@ -2423,6 +2424,8 @@ CREATE INDEX webhook_deliveries_received_at_idx ON public.webhook_deliveries USI
 CREATE INDEX webhook_deliveries_retry_idx ON public.webhook_deliveries USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['received'::public.webhook_delivery_status, 'failed'::public.webhook_delivery_status]));
 CREATE INDEX webhook_deliveries_status_idx ON public.webhook_deliveries USING btree (status, received_at DESC);
 CREATE TRIGGER drop_original_body_with_payload BEFORE UPDATE OF payload ON public.webhook_deliveries FOR EACH ROW WHEN ((old.original_body IS NOT NULL)) EXECUTE FUNCTION private.drop_original_body_with_payload();
+CREATE TRIGGER notify_webhook_failure AFTER INSERT ON public.webhook_deliveries FOR EACH ROW WHEN ((new.status = 'failed'::public.webhook_delivery_status)) EXECUTE FUNCTION private.notify_webhook_failure();
+CREATE TRIGGER notify_webhook_failure_on_update AFTER UPDATE OF status ON public.webhook_deliveries FOR EACH ROW WHEN (((new.status = 'failed'::public.webhook_delivery_status) AND (old.status IS DISTINCT FROM 'failed'::public.webhook_delivery_status))) EXECUTE FUNCTION private.notify_webhook_failure();
 create policy "admins read webhook deliveries" on public.webhook_deliveries
   for select
   to authenticated
@@ -4329,6 +4332,28 @@ begin
 end;
 $function$;
 comment on function private.notify_task_assignee() is 'Notifies a task''s assignee when someone else assigns it to them (on creation or reassignment).';
+
+CREATE OR REPLACE FUNCTION private.notify_webhook_failure()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  begin
+    perform private.notify_integration_failure(
+      'shopify',
+      'webhooks:' || new.shop_id::text,
+      left(new.topic || ': ' || coalesce(new.last_error, 'applying failed'), 2000),
+      '/settings'
+    );
+  exception when others then
+    raise warning 'notify_webhook_failure: % (%)', sqlerrm, sqlstate;
+  end;
+  return null;
+end;
+$function$;
+comment on function private.notify_webhook_failure() is 'Tells the admins that a Shopify webhook delivery failed (once per shop while unread, via private.notify_integration_failure); never fails the delivery''s own write.';
 
 CREATE OR REPLACE FUNCTION private.owned_customer_ids()
  RETURNS SETOF uuid
