@@ -6956,6 +6956,37 @@ grant execute on function public.snooze_task(task_id uuid, until timestamp with 
 grant execute on function public.snooze_task(task_id uuid, until timestamp with time zone) to service_role;
 comment on function public.snooze_task(task_id uuid, until timestamp with time zone) is 'Moves an open task''s reminder to a later time (within a year); the reminder then fires once more. Caller''s rights: the author, managers and the assignee.';
 
+CREATE OR REPLACE FUNCTION public.swap_stage_positions(first uuid, second uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  a public.deal_stages;
+  b public.deal_stages;
+  changed integer;
+begin
+  select * into a from public.deal_stages where id = swap_stage_positions.first;
+  select * into b from public.deal_stages where id = swap_stage_positions.second;
+  if a.id is null or b.id is null then
+    raise exception 'No such stage' using errcode = 'P0002';
+  end if;
+  if a.id = b.id or a.pipeline_id is distinct from b.pipeline_id then
+    raise exception 'Only two different stages of one pipeline swap places' using errcode = '23514';
+  end if;
+  update public.deal_stages s
+  set position = case when s.id = a.id then b.position else a.position end
+  where s.id in (a.id, b.id);
+  get diagnostics changed = row_count;
+  if changed <> 2 then
+    raise exception 'Only admins reorder stages' using errcode = '42501';
+  end if;
+end;
+$function$;
+grant execute on function public.swap_stage_positions(first uuid, second uuid) to authenticated;
+grant execute on function public.swap_stage_positions(first uuid, second uuid) to service_role;
+comment on function public.swap_stage_positions(first uuid, second uuid) is 'Swaps the positions of two stages of one pipeline in one statement (admins: RLS decides; others get 42501, nothing moves).';
+
 CREATE OR REPLACE FUNCTION public.team_directory()
  RETURNS TABLE(user_id uuid, email text, full_name text, avatar_url text, role public.team_role, timezone text, language text, active boolean, created_at timestamp with time zone, invited_at timestamp with time zone, last_sign_in_at timestamp with time zone, invitation_pending boolean)
  LANGUAGE sql

@@ -126,9 +126,26 @@ describe('pipelines admin', () => {
     await stage.getByRole('textbox', { name: 'Name in German' }).fill('Muster verschickt');
     await stage.getByRole('button', { name: 'Add stage' }).click();
     await section.getByRole('form', { name: 'Stage Sample sent' }).waitFor({ timeout: 10_000 });
+    await stage.getByRole('textbox', { name: 'Name', exact: true }).fill('Contract');
+    await stage.getByRole('button', { name: 'Add stage' }).click();
+    await section.getByRole('button', { name: 'Move Contract earlier' }).click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await adminSql<{ name: string }>(
+              `select s.name from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id
+               where p.name = $1 order by s.position`,
+              [name],
+            )
+          ).map((row) => row.name),
+        { timeout: 10_000 },
+      )
+      .toEqual(['Contract', 'Sample sent']);
     expect(await seriousViolations(page)).toEqual([]);
     const [row] = await adminSql<{ names: Record<string, string> }>(
-      `select s.names from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = $1`,
+      `select s.names from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id
+       where p.name = $1 and s.name = 'Sample sent'`,
       [name],
     );
     expect(row.names).toEqual({ de: 'Muster verschickt' });

@@ -1557,6 +1557,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"swap_stage_positions":
+{ Args: { "first": string,"second": string }; Returns: undefined
+                           },
 "team_directory":
 { Args: Record<PropertyKey, never>; Returns: {
               "active": boolean,"avatar_url": string,"created_at": string,"email": string,"full_name": string,"invitation_pending": boolean,"invited_at": string,"language": string,"last_sign_in_at": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"user_id": string
