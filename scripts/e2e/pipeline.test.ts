@@ -142,6 +142,11 @@ describe('pipelines admin', () => {
         { timeout: 10_000 },
       )
       .toEqual(['Contract', 'Sample sent']);
+    // Removing asks first.
+    await section.getByRole('button', { name: 'Remove Contract' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove the stage Contract?' });
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await section.getByRole('form', { name: 'Stage Contract' }).waitFor({ state: 'detached', timeout: 10_000 });
     expect(await seriousViolations(page)).toEqual([]);
     const [row] = await adminSql<{ names: Record<string, string> }>(
       `select s.names from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id

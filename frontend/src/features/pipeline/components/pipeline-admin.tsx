@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { FormError } from '@/components/ui/form-error.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
@@ -85,6 +86,7 @@ function StageRow({ stage, above, below }: { stage: DealStage; above?: DealStage
   );
   const move = useAdminMutation((other: DealStage) => swapStages(stage, other));
   const remove = useAdminMutation(() => removeStage(stage.id));
+  const [confirming, setConfirming] = useState(false);
   const outcome = stage.is_won ? 'won' : stage.is_lost ? 'lost' : 'open';
   return (
     <li className={styles.adminStage}>
@@ -134,13 +136,23 @@ function StageRow({ stage, above, below }: { stage: DealStage; above?: DealStage
           <Button
             variant="secondary"
             aria-label={t('admin.removeStage', { name: stage.name })}
-            onClick={() => remove.mutation.mutate(undefined)}
+            onClick={() => setConfirming(true)}
           >
             <Trash2 aria-hidden="true" size={16} />
           </Button>
         </div>
       </form>
       <FormError message={save.failure ?? move.failure ?? remove.failure} />
+      <ConfirmDialog
+        open={confirming}
+        title={t('admin.confirmRemoveStage', { name: stage.name })}
+        description={t('admin.removeDescription')}
+        confirmLabel={t('admin.remove')}
+        pending={remove.mutation.isPending}
+        pendingLabel={t('admin.removing')}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => remove.mutation.mutate(undefined, { onSettled: () => setConfirming(false) })}
+      />
     </li>
   );
 }
@@ -164,6 +176,7 @@ function PipelineSection({ pipeline, stages }: { pipeline: Pipeline; stages: Dea
     ),
   );
   const remove = useAdminMutation(() => removePipeline(pipeline.id));
+  const [confirming, setConfirming] = useState(false);
   const headingId = `pipeline-${pipeline.id}`;
   return (
     <section aria-labelledby={headingId} className={styles.adminPipeline}>
@@ -181,12 +194,22 @@ function PipelineSection({ pipeline, stages }: { pipeline: Pipeline; stages: Dea
           <Button type="submit" pending={rename.mutation.isPending}>
             {t('admin.savePipeline')}
           </Button>
-          <Button variant="secondary" onClick={() => remove.mutation.mutate(undefined)}>
+          <Button variant="secondary" onClick={() => setConfirming(true)}>
             {t('admin.removePipeline')}
           </Button>
         </div>
       </form>
       <FormError message={rename.failure ?? remove.failure} />
+      <ConfirmDialog
+        open={confirming}
+        title={t('admin.confirmRemovePipeline', { name: pipeline.name })}
+        description={t('admin.removeDescription')}
+        confirmLabel={t('admin.remove')}
+        pending={remove.mutation.isPending}
+        pendingLabel={t('admin.removing')}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => remove.mutation.mutate(undefined, { onSettled: () => setConfirming(false) })}
+      />
       <h3>{t('admin.stages')}</h3>
       <ol className={styles.adminStages}>
         {stages.map((stage, index) => (
