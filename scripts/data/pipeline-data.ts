@@ -29,7 +29,7 @@ export async function generatePipelineData(client: pg.Client, options: PipelineD
          now() - (g % 45) * interval '1 day', c.owner_id, now() - (g % 90) * interval '1 day', now()
        from generate_series(1, $1::int) g
        cross join n cross join s
-       join c on c.rn = 1 + (g * 7919) % n.n
+       join c on c.rn = 1 + (g::bigint * 7919) % n.n
        cross join lateral (select round((200 + (g * 37) % 20000)::numeric, 2) as amount) a`,
       [options.deals],
     );
@@ -45,7 +45,7 @@ export async function generatePipelineData(client: pg.Client, options: PipelineD
          c.owner_id, c.owner_id, c.owner_id, now() - interval '40 days', now() - interval '40 days'
        from generate_series(1, $1::int) g
        cross join n
-       join c on c.rn = 1 + (g * 104729) % n.n`,
+       join c on c.rn = 1 + (g::bigint * 104729) % n.n`,
       [options.tasks],
     );
   }

@@ -66,5 +66,5 @@ describe('the notification bell', () => {
     );
     expect(unread).toBe(0);
     await Promise.all([agentPage.close(), adminPage.close()]);
-  });
+  }, 60_000);
 });

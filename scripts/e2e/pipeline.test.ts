@@ -107,3 +107,74 @@ describe('the pipeline board', () => {
     await page.close();
   });
 });
+
+describe('pipelines admin', () => {
+  const ctx = useBrowserApp({ role: 'admin', fullName: 'Ada Pipelines' });
+
+  it('adds a pipeline and a stage with its German name, and the board shows them', async () => {
+    const name = `Admin ${randomUUID().slice(0, 6)}`;
+    const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/pipeline/manage`);
+    const add = page.getByRole('form', { name: 'New pipeline' });
+    await add.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+    await add.getByRole('button', { name: 'Add pipeline' }).click();
+    const section = page.getByRole('region', { name });
+    await section.waitFor({ timeout: 10_000 });
+    const stage = section.getByRole('form', { name: `New stage in ${name}` });
+    await stage.getByRole('textbox', { name: 'Name', exact: true }).fill('Sample sent');
+    await stage.getByRole('textbox', { name: 'Name in German' }).fill('Muster verschickt');
+    await stage.getByRole('button', { name: 'Add stage' }).click();
+    await section.getByRole('form', { name: 'Stage Sample sent' }).waitFor({ timeout: 10_000 });
+    await stage.getByRole('textbox', { name: 'Name', exact: true }).fill('Contract');
+    await stage.getByRole('button', { name: 'Add stage' }).click();
+    await section.getByRole('button', { name: 'Move Contract earlier' }).click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await adminSql<{ name: string }>(
+              `select s.name from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id
+               where p.name = $1 order by s.position`,
+              [name],
+            )
+          ).map((row) => row.name),
+        { timeout: 10_000 },
+      )
+      .toEqual(['Contract', 'Sample sent']);
+    // Removing asks first.
+    await section.getByRole('button', { name: 'Remove Contract' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove the stage Contract?' });
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await section.getByRole('form', { name: 'Stage Contract' }).waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    const [row] = await adminSql<{ names: Record<string, string> }>(
+      `select s.names from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id
+       where p.name = $1 and s.name = 'Sample sent'`,
+      [name],
+    );
+    expect(row.names).toEqual({ de: 'Muster verschickt' });
+    const [{ id: pipelineId }] = await adminSql<{ id: string }>(`select id from public.pipelines where name = $1`, [
+      name,
+    ]);
+    await page.goto(`${ctx.app.url}/pipeline?pipeline=${pipelineId}`);
+    await page.getByRole('list', { name: 'Deals in Sample sent' }).waitFor({ timeout: 10_000 });
+    await page.close();
+  }, 60_000);
+});
+
+describe('pipelines admin, for an agent', () => {
+  const ctx = useBrowserApp({ role: 'agent', fullName: 'Ari Nomanage' });
+
+  it('offers no management and says who may', async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await signIn(page, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/pipeline`);
+    await page.getByRole('heading', { name: 'Pipeline', level: 1 }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('link', { name: 'Manage pipelines' }).count()).toBe(0);
+    await page.goto(`${ctx.app.url}/pipeline/manage`);
+    await page.getByText('Only admins manage pipelines.').waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('form', { name: 'New pipeline' }).count()).toBe(0);
+    await page.close();
+  });
+});

@@ -80,3 +80,83 @@ describe('my tasks', () => {
     await page.close();
   }, 90_000);
 });
+
+describe('my tasks, more than a page', () => {
+  const ctx = useBrowserApp({ role: 'agent', fullName: 'Pia Pages' });
+  const run = randomUUID().slice(0, 6);
+
+  beforeAll(async () => {
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, owner_id) values ('Pages', $1, $2) returning id`,
+      [run, ctx.member.userId],
+    );
+    // 55 upcoming tasks (a page is 50), due one day apart from next week on.
+    await adminSql(
+      `insert into public.activities (customer_id, kind, subject, due_at, assignee_id, author_id)
+       select $1, 'task', 'Later ' || $3 || ' #' || g, now() + interval '7 days' + g * interval '1 day', $2, $2
+       from generate_series(1, 55) g`,
+      [customer, ctx.member.userId, run],
+    );
+  });
+
+  it('shows the first 50 upcoming tasks and the rest on "Show more"', async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/tasks?section=upcoming`);
+    const upcoming = page.getByRole('list', { name: 'Upcoming' });
+    await upcoming.getByRole('link', { name: `Later ${run} #50`, exact: true }).waitFor({ timeout: 15_000 });
+    expect(await upcoming.getByRole('listitem').count()).toBe(50);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await upcoming.getByRole('link', { name: `Later ${run} #55`, exact: true }).waitFor({ timeout: 10_000 });
+    expect(await upcoming.getByRole('listitem').count()).toBe(55);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
+
+describe('my tasks, one customer', () => {
+  const ctx = useBrowserApp({ role: 'agent', fullName: 'Flo Filter' });
+  const run = randomUUID().slice(0, 6);
+  const customer: Record<string, string> = {};
+
+  beforeAll(async () => {
+    for (const name of ['Alpha', 'Beta']) {
+      [{ id: customer[name] }] = await adminSql<{ id: string }>(
+        `insert into public.customers (first_name, last_name, owner_id) values ($1, $2, $3) returning id`,
+        [name, `Filter${run}`, ctx.member.userId],
+      );
+      await adminSql(
+        `insert into public.activities (customer_id, kind, subject, due_at, assignee_id, author_id)
+         values ($1, 'task', $2, now() + interval '3 days', $3, $3)`,
+        [customer[name], `${name} task ${run}`, ctx.member.userId],
+      );
+    }
+  });
+
+  it('finds a customer, shows only their tasks (in the URL), and all again', async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/tasks?section=upcoming`);
+    const upcoming = page.getByRole('list', { name: 'Upcoming' });
+    await upcoming.getByRole('link', { name: `Beta task ${run}` }).waitFor({ timeout: 15_000 });
+    await page.getByRole('searchbox', { name: 'Find a customer' }).fill(`Alpha Filter${run}`);
+    const select = page.getByRole('combobox', { name: 'Customer', exact: true });
+    await select.locator(`option[value="${customer.Alpha}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    await select.selectOption(customer.Alpha);
+    await page.waitForURL(new RegExp(`customer=${customer.Alpha}`));
+    await upcoming.getByRole('link', { name: `Beta task ${run}` }).waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await upcoming.getByRole('listitem').count()).toBe(1);
+    await upcoming.getByRole('link', { name: `Alpha task ${run}` }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A link with ?customer= names the customer in the filter; "All customers" lifts it.
+    await page.reload();
+    await expect
+      .poll(() => select.locator('option:checked').textContent(), { timeout: 10_000 })
+      .toBe(`Alpha Filter${run}`);
+    await select.selectOption('');
+    await upcoming.getByRole('link', { name: `Beta task ${run}` }).waitFor({ timeout: 10_000 });
+    await page.close();
+  }, 60_000);
+});

@@ -74,6 +74,10 @@ const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shel
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
 const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
+const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'PipelineAdminRoute', [
+  'shell',
+  'pipeline',
+]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
@@ -97,6 +101,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/inbox', Page: InboxRoute },
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
+  { path: '/pipeline/manage', Page: PipelineAdminRoute },
   { path: '/pipeline', Page: PipelineRoute },
   { path: '/tasks', Page: TasksRoute },
   { path: '/notifications', Page: NotificationsRoute },

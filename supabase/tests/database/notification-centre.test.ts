@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
-import { createCustomer } from '../../../scripts/testing/support/commerce.ts';
+import { createCustomer, createShop } from '../../../scripts/testing/support/commerce.ts';
 
 /**
  * The notification centre: preferences (role matrix; in_app / email_digest / off applied to
@@ -193,6 +193,43 @@ describe('notify and the preferences', () => {
       [job],
     );
     expect(afterRead[0].n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a Shopify delivery that fails tells the admins, once per shop while unread; retries and successes do not', async () => {
+    const since = new Date();
+    const shop = await createShop();
+    const delivery = (status: string, event = randomUUID()) =>
+      adminSql<{ id: number }>(
+        `insert into public.webhook_deliveries (shop_id, topic, event_id, webhook_id, triggered_at, api_version, payload, status, last_error)
+         values ($1, 'orders/create', $2, $2, now(), '2025-10', '{}', $3::public.webhook_delivery_status, $4) returning id`,
+        [shop, event, status, status === 'failed' ? 'record does not validate' : null],
+      );
+    const ofShop = async (who: string) =>
+      (await notificationsOf(who, 'integration_failed', since)).filter(
+        (row) => (row.data as { job?: string }).job === `webhooks:${shop}`,
+      );
+    await delivery('applied');
+    const [{ id: received }] = await delivery('received');
+    expect(await ofShop(cast.people.admin.userId)).toEqual([]);
+
+    await delivery('failed');
+    const [first] = await ofShop(cast.people.admin.userId);
+    expect(first).toMatchObject({ data: { integration: 'shopify', job: `webhooks:${shop}` } });
+    expect(await ofShop(cast.people.manager.userId)).toEqual([]);
+    // Another failure of the same shop (a new one, or applying fails on a retry): nothing new while unread.
+    await delivery('failed');
+    await adminSql(`update public.webhook_deliveries set status = 'failed', last_error = 'boom' where id = $1`, [
+      received,
+    ]);
+    await adminSql(`update public.webhook_deliveries set attempts = attempts + 1 where id = $1`, [received]);
+    expect(await ofShop(cast.people.admin.userId)).toHaveLength(1);
+    // Read (by the admins: the helper waits until no copy is unread): the next failure tells again.
+    await adminSql(
+      `update public.notifications set read_at = now() where kind = 'integration_failed' and data->>'job' = $1`,
+      [`webhooks:${shop}`],
+    );
+    await delivery('failed');
+    expect(await ofShop(cast.people.admin.userId)).toHaveLength(2);
   });
 });
 

@@ -148,6 +148,52 @@ describe('pipelines', () => {
       .insert({ pipeline_id: await pipelineId('Wholesale deals'), name: 'Lead', position: 99, probability: 5 });
     expect(error?.code).toBe('23505');
   });
+
+  it('swap_stage_positions swaps two stages of one pipeline in one statement, for admins only', async () => {
+    const [{ id: pipeline }] = await adminSql<{ id: string }>(
+      `insert into public.pipelines (name, position) values ($1, $2) returning id`,
+      [`Swap ${randomUUID().slice(0, 8)}`, 31_000 + Math.floor(Math.random() * 1000)],
+    );
+    const made = await adminSql<{ id: string; name: string }>(
+      `insert into public.deal_stages (pipeline_id, name, position, probability) values
+        ($1, 'One', 10, 10), ($1, 'Two', 20, 20) returning id, name`,
+      [pipeline],
+    );
+    const { One: one, Two: two } = Object.fromEntries(made.map((row) => [row.name, row.id]));
+    const positions = async () =>
+      Object.fromEntries(
+        (
+          await adminSql<{ name: string; position: number }>(
+            `select name, position from public.deal_stages where pipeline_id = $1`,
+            [pipeline],
+          )
+        ).map((row) => [row.name, row.position]),
+      );
+    for (const caller of ['manager', 'agent', 'readonly'] as const) {
+      const { error } = await cast.client(caller).rpc('swap_stage_positions', { first: one, second: two });
+      expect(error?.code).toBe('42501');
+    }
+    // Outside the team the stages are not even visible.
+    for (const caller of ['shopper', 'stranger'] as const) {
+      const { error } = await cast.client(caller).rpc('swap_stage_positions', { first: one, second: two });
+      expect(error?.code).toBe('P0002');
+    }
+    expect(await positions()).toEqual({ One: 10, Two: 20 });
+    expect((await cast.client('admin').rpc('swap_stage_positions', { first: one, second: two })).error).toBeNull();
+    expect(await positions()).toEqual({ One: 20, Two: 10 });
+    // Stages of two pipelines, or one stage with itself, are refused and nothing moves.
+    const other = stages[0].id;
+    expect((await cast.client('admin').rpc('swap_stage_positions', { first: one, second: other })).error?.code).toBe(
+      '23514',
+    );
+    expect((await cast.client('admin').rpc('swap_stage_positions', { first: one, second: one })).error?.code).toBe(
+      '23514',
+    );
+    expect(await positions()).toEqual({ One: 20, Two: 10 });
+    expect((await cast.client('anon').rpc('swap_stage_positions', { first: one, second: two })).error?.code).toBe(
+      '42501',
+    );
+  });
 });
 
 async function pipelineId(name: string): Promise<string> {

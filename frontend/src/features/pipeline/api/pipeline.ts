@@ -201,20 +201,57 @@ export async function saveDeal(id: string | null, values: DealWrite): Promise<vo
   if (error) throw new MoveRefused(error.message, error.code);
 }
 
-export interface CustomerChoice {
-  id: string;
-  label: string;
+// The deal form's customer picker: shared with My tasks' filter.
+export { customerSearchOptions, searchCustomers, type CustomerChoice } from '@/api/customer-choices.ts';
+
+// ─── Admin: pipelines and stages (RLS: admins only; others' writes are refused) ────────────
+
+/** A write the database refused, with its message (a stage that still holds deals, a duplicate name…). */
+async function checked<T extends { error: { message: string } | null }>(request: PromiseLike<T>): Promise<T> {
+  const result = await request;
+  if (result.error) throw new Error(result.error.message);
+  return result;
 }
 
-/** Customers whose name, email or company matches, for the deal form's picker (RLS: an agent's own). */
-export async function searchCustomers(term: string): Promise<CustomerChoice[]> {
-  const cleaned = term.replace(/[%_,()]/g, ' ').trim();
-  let query = supabase.from('customers').select('id, full_name, email, company').order('full_name').limit(20);
-  if (cleaned) query = query.or(`full_name.ilike.%${cleaned}%,email.ilike.%${cleaned}%,company.ilike.%${cleaned}%`);
-  const { data, error } = await query;
-  if (error) throw error;
-  return data.map((row) => ({ id: row.id, label: row.full_name ?? row.email ?? row.company ?? row.id }));
+export type Names = Partial<Record<'en' | 'de' | 'fr' | 'es' | 'zh', string>>;
+
+export async function savePipeline(id: string | null, values: { name: string; names: Names; position?: number }) {
+  if (id) await checked(supabase.from('pipelines').update({ name: values.name, names: values.names }).eq('id', id));
+  else
+    await checked(
+      supabase.from('pipelines').insert({ name: values.name, names: values.names, position: values.position ?? 10 }),
+    );
 }
 
-export const customerSearchOptions = (term: string) =>
-  queryOptions({ queryKey: ['pipeline', 'customer-search', term], queryFn: () => searchCustomers(term) });
+export async function removePipeline(id: string) {
+  await checked(supabase.from('pipelines').delete().eq('id', id));
+}
+
+export interface StageValues {
+  name: string;
+  names: Names;
+  probability: number;
+  outcome: 'open' | 'won' | 'lost';
+}
+
+export async function saveStage(id: string | null, pipelineId: string, values: StageValues, position?: number) {
+  const row = {
+    name: values.name,
+    names: values.names,
+    probability: values.outcome === 'won' ? 100 : values.outcome === 'lost' ? 0 : values.probability,
+    is_won: values.outcome === 'won',
+    is_lost: values.outcome === 'lost',
+  };
+  if (id) await checked(supabase.from('deal_stages').update(row).eq('id', id));
+  else
+    await checked(supabase.from('deal_stages').insert({ ...row, pipeline_id: pipelineId, position: position ?? 10 }));
+}
+
+export async function removeStage(id: string) {
+  await checked(supabase.from('deal_stages').delete().eq('id', id));
+}
+
+/** Swaps two stages' places, in one statement (the database refuses it to anyone but admins). */
+export async function swapStages(a: { id: string }, b: { id: string }) {
+  await checked(supabase.rpc('swap_stage_positions', { first: a.id, second: b.id }));
+}

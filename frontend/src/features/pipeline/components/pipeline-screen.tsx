@@ -1,7 +1,7 @@
 import { KanbanSquare, Plus } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 
 import { Button } from '@/components/ui/button.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
@@ -135,6 +135,11 @@ export function PipelineScreen() {
             </Button>
           ))}
         </div>
+        {can(viewer, 'managePipelines') ? (
+          <Link className="button button-secondary" to="/pipeline/manage">
+            {t('manage')}
+          </Link>
+        ) : null}
         {can(viewer, 'editDeals') ? (
           <Button onClick={() => setEditing({ deal: null })}>
             <Plus aria-hidden="true" size={16} /> {t('newDeal')}

@@ -3,7 +3,7 @@
  * the team (or one member); quick and bulk complete, reassign, snooze. RLS decides: an agent
  * sees their customers' tasks and tasks assigned to them, and changes what the rules allow.
  */
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions } from '@tanstack/react-query';
 
 import { supabase } from '@/lib/supabase.ts';
 
@@ -38,7 +38,8 @@ export const taskKeys = {
 const COLUMNS = `id, subject, body, due_at, remind_at, completed_at, assignee_id, author_id, customer_id,
   customer:customers(id, full_name, email, owner_id)`;
 
-export async function fetchBucket(bucket: Bucket, query: TaskQuery, bounds: DayBounds): Promise<Task[]> {
+/** One page of a section: offset paging, in the section's order (ties broken by id). */
+export async function fetchBucket(bucket: Bucket, query: TaskQuery, bounds: DayBounds, offset = 0): Promise<Task[]> {
   let request = supabase.from('activities').select(COLUMNS).eq('kind', 'task').not('assignee_id', 'is', null);
   if (query.assignee) request = request.eq('assignee_id', query.assignee);
   if (query.customer) request = request.eq('customer_id', query.customer);
@@ -51,13 +52,20 @@ export async function fetchBucket(bucket: Bucket, query: TaskQuery, bounds: DayB
     if (bucket === 'upcoming') request = request.or(`due_at.gte.${bounds.startOfTomorrow},due_at.is.null`);
     request = request.order('due_at', { ascending: true, nullsFirst: false });
   }
-  const { data, error } = await request.order('id').limit(TASKS_PAGE);
+  const { data, error } = await request.order('id').range(offset, offset + TASKS_PAGE - 1);
   if (error) throw error;
   return data as unknown as Task[];
 }
 
+/** A section, page by page ("Show more" asks for the next 50 while the last page was full). */
 export const bucketOptions = (bucket: Bucket, query: TaskQuery, bounds: DayBounds) =>
-  queryOptions({ queryKey: taskKeys.bucket(bucket, query, bounds), queryFn: () => fetchBucket(bucket, query, bounds) });
+  infiniteQueryOptions({
+    queryKey: taskKeys.bucket(bucket, query, bounds),
+    queryFn: ({ pageParam }) => fetchBucket(bucket, query, bounds, pageParam),
+    initialPageParam: 0,
+    getNextPageParam: (page: Task[], pages: Task[][]) =>
+      page.length === TASKS_PAGE ? pages.length * TASKS_PAGE : undefined,
+  });
 
 /** Marks tasks done (or open again); returns how many the database let through. */
 export async function setCompleted(ids: string[], completed: boolean): Promise<number> {

@@ -8,6 +8,7 @@ import { Checkbox } from '@/components/ui/checkbox.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
+import { NextPageButton } from '@/components/ui/next-page-button.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { Tabs } from '@/components/ui/tabs.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
@@ -17,6 +18,7 @@ import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
 import type { Task, TaskQuery } from '../api/tasks.ts';
+import { CustomerFilter } from './customer-filter.tsx';
 import { useBucket, useComplete, useReassign, useSnooze, useTeamNames } from '../hooks/use-tasks.ts';
 import { BUCKETS, dayBounds, snoozeTimes } from '../utils/buckets.ts';
 import { readTaskParams, writeTaskParams, type TaskParams } from '../utils/params.ts';
@@ -53,7 +55,7 @@ export function TasksScreen() {
   const nameOf = (id: string | null) =>
     (id && team.data?.find((member) => member.user_id === id)?.full_name) || t('someone');
   const assignees = (team.data ?? []).filter((member) => member.active && member.role !== 'readonly');
-  const rows = tasks.data ?? [];
+  const rows = useMemo(() => tasks.data?.pages.flat() ?? [], [tasks.data]);
   const completable = rows.filter((task) =>
     canCompleteTask(viewer, { actorId: task.author_id, assigneeId: task.assignee_id }),
   );
@@ -175,14 +177,7 @@ export function TasksScreen() {
             onChange={(event) => update({ who: event.target.value })}
           />
         ) : null}
-        {params.customer ? (
-          <p className={styles.filterNote}>
-            {t('oneCustomer')}{' '}
-            <Button variant="secondary" onClick={() => update({ customer: null })}>
-              {t('clearCustomer')}
-            </Button>
-          </p>
-        ) : null}
+        <CustomerFilter value={params.customer} onChange={(customer) => update({ customer })} />
       </div>
       <Tabs
         label={t('sections.label')}
@@ -220,6 +215,9 @@ export function TasksScreen() {
             <ul className={styles.tasks} aria-label={t(`sections.${params.bucket}`)}>
               {rows.map(row)}
             </ul>
+            <NextPageButton query={tasks} className={styles.more} pendingLabel={t('loadingMore')}>
+              {t('showMore')}
+            </NextPageButton>
           </>
         )}
       </Tabs>

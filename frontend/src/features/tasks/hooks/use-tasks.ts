@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { teamMemberNamesOptions } from '@/api/team-members.ts';
 
@@ -6,7 +6,7 @@ import { bucketOptions, reassign, setCompleted, snooze, taskKeys, type TaskQuery
 import type { Bucket, DayBounds } from '../utils/buckets.ts';
 
 export const useBucket = (bucket: Bucket, query: TaskQuery, bounds: DayBounds) =>
-  useQuery(bucketOptions(bucket, query, bounds));
+  useInfiniteQuery(bucketOptions(bucket, query, bounds));
 export const useTeamNames = () => useQuery(teamMemberNamesOptions());
 
 function useTaskMutation<T>(fn: (input: T) => Promise<unknown>) {
