@@ -67,6 +67,15 @@ describe('conversations (Chromium against the local stack)', () => {
       .getByText('Responded')
       .first()
       .waitFor({ timeout: 10_000 });
+    // The file sent is there to download, through a signed link Storage gives the agent.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download measurements.pdf' }).click({ timeout: 10_000 }),
+    ]);
+    expect(download.suggestedFilename()).toBe('measurements.pdf');
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('%PDF-1.4 measurements');
 
     await page.goto(`${ctx.app.url}/inbox`);
     const list = page.getByRole('list', { name: 'Conversations' });

@@ -306,3 +306,10 @@ export class LinkError extends Error {
     super(reason);
   }
 }
+
+/** A short-lived link to a file of the customer's folder (Storage's policies decide who gets one). */
+export async function attachmentLink(path: string): Promise<string> {
+  const { data, error } = await supabase.storage.from('attachments').createSignedUrl(path, 60, { download: true });
+  if (error) throw error;
+  return data.signedUrl;
+}
