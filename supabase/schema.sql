@@ -2521,7 +2521,7 @@ create view public.customer_timeline with (security_invoker=on) as
     a.subject AS title,
     "left"(a.body, 280) AS summary,
     a.author_id AS actor_id,
-    jsonb_build_object('direction', a.direction, 'due_at', a.due_at, 'completed_at', a.completed_at, 'assignee_id', a.assignee_id) AS data
+    jsonb_build_object('direction', a.direction, 'due_at', a.due_at, 'completed_at', a.completed_at, 'assignee_id', a.assignee_id, 'attachments', a.attachments) AS data
    FROM public.activities a
 UNION ALL
  SELECT o.customer_id,
@@ -2575,7 +2575,7 @@ UNION ALL
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to anon;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to service_role;
-comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities, orders, messages, alerts, consent changes. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
+comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities (with their files), orders, messages, alerts, consent changes. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
 
 create view public.tag_usage with (security_invoker=on) as
  SELECT id,
@@ -6815,7 +6815,7 @@ create policy "staff read attachments of the customers they may see" on storage.
 --   public.orders
 
 -- storage buckets
---   attachments: public=false, file_size_limit=none, mime=any
+--   attachments: public=false, file_size_limit=10485760, mime=image/png, image/jpeg, image/gif, image/webp, image/heic, application/pdf, text/plain, text/csv, application/msword, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/zip, message/rfc822
 
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')

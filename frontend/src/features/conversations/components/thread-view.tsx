@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowDownLeft, ArrowUpRight, Paperclip } from 'lucide-react';
-import { useEffect, useState, type Ref } from 'react';
+import { ArrowDownLeft, ArrowUpRight } from 'lucide-react';
+import { useEffect, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { AttachmentList, type AttachedFile } from '@/components/attachment-list.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
@@ -13,7 +14,6 @@ import { useViewer } from '@/lib/viewer.ts';
 
 import {
   assignThread,
-  attachmentLink,
   conversationKeys,
   markThreadRead,
   setThreadStatus,
@@ -37,48 +37,6 @@ function StatusBadge({ message }: { message: Message }) {
     <span className={`badge ${failed ? styles.failed : ''}`}>
       {message.status === 'failed' ? t('status.draft') : t(`status.${message.status}`)}
     </span>
-  );
-}
-
-interface AttachedFile {
-  path: string;
-  name: string;
-  size: number;
-}
-
-/**
- * A message's files. Each download asks Storage for a signed link as the member (its policies
- * decide; the link lives a minute) and follows it: the file comes as an attachment, so the page
- * stays. A refusal is said next to the files.
- */
-function Attachments({ files }: { files: AttachedFile[] }) {
-  const { t } = useTranslation('messages');
-  const [failed, setFailed] = useState<string | null>(null);
-  const download = async (file: AttachedFile) => {
-    setFailed(null);
-    try {
-      window.location.assign(await attachmentLink(file.path));
-    } catch {
-      setFailed(file.name);
-    }
-  };
-  return (
-    <>
-      <ul className={styles.attachments} aria-label={t('attachments')}>
-        {files.map((file) => (
-          <li key={file.path}>
-            <button type="button" className={styles.fileLink} onClick={() => void download(file)}>
-              <Paperclip aria-hidden="true" size={14} /> {t('download', { name: file.name })}
-            </button>
-          </li>
-        ))}
-      </ul>
-      {failed ? (
-        <p role="alert" className={styles.failedReason}>
-          {t('errors.download', { name: failed })}
-        </p>
-      ) : null}
-    </>
   );
 }
 
@@ -157,7 +115,7 @@ export function ThreadView({ threadId, bodyRef, headingLevel = 2 }: ThreadViewPr
               <p className={styles.failedReason}>{t('notSent', { reason: message.error })}</p>
             ) : null}
             {Array.isArray(message.attachments) && message.attachments.length ? (
-              <Attachments files={message.attachments as unknown as AttachedFile[]} />
+              <AttachmentList files={message.attachments as unknown as AttachedFile[]} />
             ) : null}
           </li>
         ))}
