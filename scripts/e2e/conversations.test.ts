@@ -4,6 +4,7 @@
  * mail catcher, the customer's reply from the catcher (posted as SendGrid Inbound Parse posts it)
  * appears live in the agent's open inbox, and the thread waits for the team's answer. An admin
  * edits a template's German version in Settings → Templates and the preview follows as they type.
+ * A note with a file: uploaded to the customer's folder, listed on the timeline, downloaded.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../testing/support/axe.ts';
@@ -67,6 +68,15 @@ describe('conversations (Chromium against the local stack)', () => {
       .getByText('Responded')
       .first()
       .waitFor({ timeout: 10_000 });
+    // The file sent is there to download, through a signed link Storage gives the agent.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download measurements.pdf' }).click({ timeout: 10_000 }),
+    ]);
+    expect(download.suggestedFilename()).toBe('measurements.pdf');
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('%PDF-1.4 measurements');
 
     await page.goto(`${ctx.app.url}/inbox`);
     const list = page.getByRole('list', { name: 'Conversations' });
@@ -108,6 +118,42 @@ describe('conversations (Chromium against the local stack)', () => {
       version: 2,
     });
     await page.getByText('German, version 2', { exact: false }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('attaches a file to a note, which the timeline lists and the agent downloads', async () => {
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/customers/${customerId}?tab=timeline`);
+    await page.getByRole('list', { name: 'Customer timeline' }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a note' });
+    await dialog.getByRole('textbox', { name: 'Note' }).fill('Her measurements, from the fitting.');
+    await dialog.getByLabel('Attach files (up to 10 MB each)').setInputFiles({
+      name: 'sizes.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('chest,waist\n88,70\n'),
+    });
+    await dialog.getByRole('list', { name: 'Files to attach' }).getByText('sizes.csv').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Add note' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+
+    const [note] = await adminSql<{ attachments: Array<{ path: string; name: string; mime: string }> }>(
+      `select attachments from public.activities where customer_id = $1 and body = 'Her measurements, from the fitting.'`,
+      [customerId],
+    );
+    expect(note.attachments).toMatchObject([{ name: 'sizes.csv', mime: 'text/csv' }]);
+    expect(note.attachments[0].path.startsWith(`${customerId}/notes/`)).toBe(true);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download sizes.csv' }).click({ timeout: 10_000 }),
+    ]);
+    expect(download.suggestedFilename()).toBe('sizes.csv');
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await download.createReadStream()) as AsyncIterable<Buffer>) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString()).toBe('chest,waist\n88,70\n');
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,7 @@
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import { queryOptions } from '@tanstack/react-query';
 
+import type { Attachment } from '@/api/attachments.ts';
 import { supabase } from '@/lib/supabase.ts';
 import type { Database } from '@/types/database.types.ts';
 
@@ -163,55 +164,15 @@ export const permissionOptions = (customerId: string, purpose: EmailPurpose) =>
     queryFn: () => emailPermission(customerId, purpose),
   });
 
-/** What the attachments bucket takes (migration 20261207160300): the app says so before uploading. */
-export const ATTACHMENT_TYPES = [
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/heic',
-  'application/pdf',
-  'text/plain',
-  'text/csv',
-  'application/msword',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/zip',
-  'message/rfc822',
-] as const;
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-/** Why the bucket would refuse a file, or null. */
-export function attachmentProblem(file: { size: number; type: string }): 'tooLarge' | 'type' | null {
-  if (file.size > MAX_ATTACHMENT_BYTES) return 'tooLarge';
-  if (!(ATTACHMENT_TYPES as readonly string[]).includes(file.type)) return 'type';
-  return null;
-}
-
-export interface Attachment {
-  path: string;
-  name: string;
-  size: number;
-  mime: string;
-}
-
-/** Uploads a file into the customer's folder (Storage RLS: those who may write to the customer). */
-export async function uploadAttachment(customerId: string, file: File): Promise<Attachment> {
-  // The name in the path is only for people: a fresh folder per file keeps names from colliding.
-  const safe =
-    file.name
-      .replace(/[^\p{L}\p{N}._ -]+/gu, '_')
-      .replace(/^\.+/, '')
-      .slice(-120) || 'file';
-  const path = `${customerId}/messages/${crypto.randomUUID()}/${safe}`;
-  const { error } = await supabase.storage.from('attachments').upload(path, file, { contentType: file.type });
-  if (error) throw error;
-  return { path, name: file.name.slice(0, 255), size: file.size, mime: file.type };
-}
-
+// The attachments bucket's limits, uploads and links are shared with the customer 360's notes.
+export {
+  ATTACHMENT_TYPES,
+  attachmentLink,
+  attachmentProblem,
+  MAX_ATTACHMENT_BYTES,
+  uploadAttachment,
+  type Attachment,
+} from '@/api/attachments.ts';
 export interface SendInput {
   customerId: string;
   threadId?: string;

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowDownLeft, ArrowUpRight, Paperclip } from 'lucide-react';
+import { ArrowDownLeft, ArrowUpRight } from 'lucide-react';
 import { useEffect, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { AttachmentList, type AttachedFile } from '@/components/attachment-list.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
@@ -114,13 +115,7 @@ export function ThreadView({ threadId, bodyRef, headingLevel = 2 }: ThreadViewPr
               <p className={styles.failedReason}>{t('notSent', { reason: message.error })}</p>
             ) : null}
             {Array.isArray(message.attachments) && message.attachments.length ? (
-              <ul className={styles.attachments} aria-label={t('attachments')}>
-                {(message.attachments as Array<{ name: string; size: number }>).map((file) => (
-                  <li key={file.name}>
-                    <Paperclip aria-hidden="true" size={14} /> {file.name}
-                  </li>
-                ))}
-              </ul>
+              <AttachmentList files={message.attachments as unknown as AttachedFile[]} />
             ) : null}
           </li>
         ))}

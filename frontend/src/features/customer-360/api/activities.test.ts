@@ -34,4 +34,13 @@ describe('activityRow', () => {
     );
     expect(row).toMatchObject({ kind: 'email', direction: 'inbound', due_at: null, metadata: undefined });
   });
+
+  it('lists the files uploaded with a note, and leaves the column alone when there are none', () => {
+    const file = { path: 'c1/notes/u/sizes.pdf', name: 'sizes.pdf', size: 4, mime: 'application/pdf' };
+    const row = activityRow('c1', { ...emptyActivity('note'), body: 'Sizes' }, 'UTC', [
+      { ...file, extra: 1 } as typeof file,
+    ]);
+    expect(row.attachments).toEqual([file]);
+    expect(activityRow('c1', { ...emptyActivity('note'), body: 'Sizes' }, 'UTC')).not.toHaveProperty('attachments');
+  });
 });

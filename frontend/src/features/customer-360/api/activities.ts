@@ -9,13 +9,31 @@ import type { ActivityInput } from '../schemas/activity.ts';
  * Adds a note, a call, a meeting, an email or a task as the caller (the database sets the author). `timeZone` is the
  * viewer's: the due date was typed as their wall-clock time, not the browser's.
  */
-export async function createActivity(customerId: string, input: ActivityInput, timeZone: string): Promise<void> {
-  const { error } = await supabase.from('activities').insert(activityRow(customerId, input, timeZone));
+export async function createActivity(
+  customerId: string,
+  input: ActivityInput,
+  timeZone: string,
+  attachments: ActivityFile[] = [],
+): Promise<void> {
+  const { error } = await supabase.from('activities').insert(activityRow(customerId, input, timeZone, attachments));
   if (error) throw error;
 }
 
+/** A file already uploaded to the customer's folder of the attachments bucket. */
+export interface ActivityFile {
+  path: string;
+  name: string;
+  size: number;
+  mime: string;
+}
+
 /** The activities row for a dialog's input: each field only on the kinds the database allows it. */
-export function activityRow(customerId: string, input: ActivityInput, timeZone: string): TablesInsert<'activities'> {
+export function activityRow(
+  customerId: string,
+  input: ActivityInput,
+  timeZone: string,
+  attachments: ActivityFile[] = [],
+): TablesInsert<'activities'> {
   return {
     customer_id: customerId,
     kind: input.kind,
@@ -40,6 +58,10 @@ export function activityRow(customerId: string, input: ActivityInput, timeZone: 
           }
         : undefined,
     assignee_id: input.kind === 'task' && input.assigneeId ? input.assigneeId : null,
+    // Files the dialog uploaded (the database checks each path is in this customer's folder).
+    ...(attachments.length
+      ? { attachments: attachments.map(({ path, name, size, mime }) => ({ path, name, size, mime })) }
+      : {}),
   };
 }
 

@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
+import { uploadAttachment } from '@/api/attachments.ts';
+
 import { createActivity } from '../api/activities.ts';
 import type { ActivityKind } from '../schemas/activity.ts';
 import { renderWithProviders, testViewer } from '@/testing/render.tsx';
@@ -19,6 +21,8 @@ vi.mock(import('@/api/team-members.ts'), async (original) => {
   return { ...actual, teamMemberNamesOptions: withRequest(actual.teamMemberNamesOptions, fetchTeam) };
 });
 const createMock = vi.mocked(createActivity);
+vi.mock(import('@/api/attachments.ts'), async (original) => ({ ...(await original()), uploadAttachment: vi.fn() }));
+const uploadMock = vi.mocked(uploadAttachment);
 
 function renderDialog(kind: ActivityKind = 'note') {
   const onClose = vi.fn();
@@ -31,6 +35,7 @@ function renderDialog(kind: ActivityKind = 'note') {
 describe('ActivityDialog', () => {
   beforeEach(() => {
     createMock.mockReset();
+    uploadMock.mockReset();
     fetchTeam.mockResolvedValue([
       { user_id: 'u-me', full_name: 'Marco Manager', role: 'manager', active: true },
       { user_id: 'u-agent', full_name: 'Alba Agent', role: 'agent', active: true },
@@ -63,6 +68,7 @@ describe('ActivityDialog', () => {
       'customer-1',
       expect.objectContaining({ kind: 'note', body: 'Wants the blue one in size 38.', subject: '' }),
       'America/New_York',
+      [],
     );
   });
 
@@ -93,6 +99,40 @@ describe('ActivityDialog', () => {
         dueAt: '2026-11-24T09:30',
       }),
       'America/New_York',
+      [],
+    );
+  });
+
+  it('attaches files to a note: refuses what the bucket would, uploads the rest into the notes folder', async () => {
+    createMock.mockResolvedValue();
+    uploadMock.mockImplementation((customerId, file, folder) =>
+      Promise.resolve({
+        path: `${customerId}/${folder}/x/${file.name}`,
+        name: file.name,
+        size: file.size,
+        mime: file.type,
+      }),
+    );
+    const { user, onClose } = renderDialog('note');
+    await user.type(screen.getByRole('textbox', { name: 'Note' }), 'Her measurements');
+    const input = screen.getByLabelText('Attach files (up to 10 MB each)');
+    await user.upload(input, new File(['<b>x</b>'], 'page.html', { type: 'text/html' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('page.html: this type of file is not accepted');
+    await user.click(screen.getByRole('button', { name: 'Add note' }));
+    expect(uploadMock).not.toHaveBeenCalled();
+    expect(createMock).not.toHaveBeenCalled();
+
+    await user.click(screen.getByRole('button', { name: 'Remove page.html' }));
+    await user.upload(input, new File(['%PDF'], 'sizes.pdf', { type: 'application/pdf' }));
+    expect(screen.getByRole('list', { name: 'Files to attach' })).toHaveTextContent('sizes.pdf');
+    await user.click(screen.getByRole('button', { name: 'Add note' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(uploadMock).toHaveBeenCalledWith('customer-1', expect.objectContaining({ name: 'sizes.pdf' }), 'notes');
+    expect(createMock).toHaveBeenCalledWith(
+      'customer-1',
+      expect.objectContaining({ kind: 'note', body: 'Her measurements' }),
+      'America/New_York',
+      [{ path: 'customer-1/notes/x/sizes.pdf', name: 'sizes.pdf', size: 4, mime: 'application/pdf' }],
     );
   });
 

@@ -1,8 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useEffect, useId, useRef } from 'react';
+import { X } from 'lucide-react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
+import { attachmentProblem } from '@/api/attachments.ts';
 import { Button } from '@/components/ui/button.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
@@ -23,11 +25,15 @@ export interface ActivityDialogProps {
 /** Add a note, log a call or create a task, in one Radix dialog with one zod schema. */
 export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProps) {
   const { t } = useTranslation('customer');
+  const { t: tFiles } = useTranslation('messages', { keyPrefix: 'activityFiles' });
   // New tasks go to the viewer unless they pick someone else.
   const viewerId = useViewer().userId;
   const create = useCreateActivity(customerId);
   const team = useTeam();
   const bodyId = useId();
+  const fileId = useId();
+  // Files go with notes, calls, meetings and emails (uploaded on save, into the customer's folder).
+  const [files, setFiles] = useState<File[]>([]);
   // The dialog opens on the field people came to fill: the note's text, or the task's title.
   const firstField = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
   const {
@@ -44,17 +50,31 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
   useEffect(() => {
     if (kind) reset(emptyActivity(kind, viewerId));
   }, [kind, reset, viewerId]);
+  // Closing forgets the chosen files, so the next opening starts without them.
+  const close = () => {
+    setFiles([]);
+    onClose();
+  };
 
   const current = useWatch({ control, name: 'kind' });
   const subjectField = register('subject');
   const bodyField = register('body');
   const focusOnBody = kind === 'note';
   const message = (key?: string) => (key ? t(key) : undefined);
+  const withFiles = current !== 'task';
+  const fileProblems = withFiles
+    ? files.flatMap((file) => {
+        const problem = attachmentProblem(file);
+        return problem ? [tFiles(problem, { name: file.name })] : [];
+      })
+    : [];
   const onSubmit = handleSubmit(async (values) => {
+    // The bucket's limits are said before anything is sent.
+    if (fileProblems.length) return;
     try {
-      await create.mutateAsync(values);
+      await create.mutateAsync({ input: values, files: values.kind === 'task' ? [] : files });
       toast.success(t(`activity.saved.${values.kind}`));
-      onClose();
+      close();
     } catch {
       toast.error(t('activity.saveFailed'));
     }
@@ -64,7 +84,7 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
   return (
     <Dialog
       open={kind !== null}
-      onOpenChange={(open) => (open ? undefined : onClose())}
+      onOpenChange={(open) => (open ? undefined : close())}
       title={t(`activity.titles.${current}`)}
       description={t('activity.description')}
       hideDescription
@@ -149,6 +169,43 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
             />
           </div>
         ) : null}
+        {withFiles ? (
+          <div className="field">
+            <label htmlFor={fileId}>{tFiles('attach')}</label>
+            <input
+              id={fileId}
+              type="file"
+              multiple
+              onChange={(event) => {
+                const chosen = [...(event.target.files ?? [])];
+                setFiles((existing) => [...existing, ...chosen].slice(0, 20));
+                event.target.value = '';
+              }}
+            />
+            {files.length ? (
+              <ul className="activity-files" aria-label={tFiles('list')}>
+                {files.map((file, index) => (
+                  <li key={`${file.name}-${index}`}>
+                    {file.name}{' '}
+                    <button
+                      type="button"
+                      className="activity-file-remove"
+                      aria-label={tFiles('remove', { name: file.name })}
+                      onClick={() => setFiles((existing) => existing.filter((_, i) => i !== index))}
+                    >
+                      <X aria-hidden="true" size={14} />
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {fileProblems.map((problem) => (
+              <p key={problem} className="field-error" role="alert">
+                {problem}
+              </p>
+            ))}
+          </div>
+        ) : null}
         {current === 'task' ? (
           <div className="activity-task-fields">
             <TextField
@@ -173,7 +230,7 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
           <Button type="submit" pending={isSubmitting} pendingLabel={t('activity.saving')}>
             {t(`activity.submit.${current}`)}
           </Button>
-          <Button variant="secondary" onClick={onClose}>
+          <Button variant="secondary" onClick={close}>
             {t('activity.cancel')}
           </Button>
         </div>

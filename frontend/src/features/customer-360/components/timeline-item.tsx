@@ -15,6 +15,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
+import { AttachmentList, type AttachedFile } from '@/components/attachment-list.tsx';
 import { formatDateTime, formatRelative } from '@/lib/dates.ts';
 import { formatMoney } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -64,6 +65,7 @@ export function TimelineItem({ entry, names, onToggleTask, togglePending }: Time
   const messageStatus = text(entry.data.status);
   const openedAt = text(entry.data.opened_at);
   const clickedAt = text(entry.data.clicked_at);
+  const files = Array.isArray(entry.data.attachments) ? (entry.data.attachments as unknown as AttachedFile[]) : [];
 
   return (
     <li className={`timeline-item timeline-${entry.source}`}>
@@ -82,6 +84,7 @@ export function TimelineItem({ entry, names, onToggleTask, togglePending }: Time
           <p className="timeline-title">{entry.title}</p>
         ) : null}
         {entry.summary ? <p className="timeline-summary">{entry.summary}</p> : null}
+        {files.length ? <AttachmentList files={files} /> : null}
         <p className="timeline-meta c360-muted">
           {actor ? t('timeline.by', { name: actor }) : null}
           {isTask && dueAt ? <span>{t('timeline.due', { date: formatDateTime(dueAt, zone) })}</span> : null}

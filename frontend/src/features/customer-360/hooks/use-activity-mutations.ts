@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
+import { uploadAttachment } from '@/api/attachments.ts';
 import { teamMemberNamesOptions } from '@/api/team-members.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
@@ -20,7 +21,11 @@ export function useCreateActivity(customerId: string) {
   const queryClient = useQueryClient();
   const { timeZone } = useZoneAndLanguage();
   return useMutation({
-    mutationFn: (input: ActivityInput) => createActivity(customerId, input, timeZone),
+    // Files first, into the customer's folder; the row then lists them.
+    mutationFn: async ({ input, files = [] }: { input: ActivityInput; files?: File[] }) => {
+      const attachments = await Promise.all(files.map((file) => uploadAttachment(customerId, file, 'notes')));
+      await createActivity(customerId, input, timeZone, attachments);
+    },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: timelineKeys.all(customerId) }),
   });
 }
