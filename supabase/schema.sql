@@ -7022,12 +7022,22 @@ declare
   r record := private.report_range(from_day, to_day, timezone);
 begin
   return query
-  with purchases as (
+  with today as (
+    -- The latest known rate of each currency (the base currency is 1).
+    select distinct on (x.currency) x.currency, x.rate_to_base
+    from public.exchange_rates x
+    where x.rate_date <= current_date
+    order by x.currency, x.rate_date desc
+  ),
+  base as (select w.base_currency from public.workspace_settings w),
+  purchases as (
     select coalesce(o.shipping_country, c.country) as country, o.customer_id, o.net_total_base,
       -- Today's rate where one is known, else the order's own (no effect rather than a guess).
-      round((o.total - o.refunded_total) * coalesce(private.rate_today(o.currency), o.exchange_rate), 2) as at_today
+      round((o.total - o.refunded_total) * coalesce(
+        case when o.currency = (select b.base_currency from base b) then 1 end, t.rate_to_base, o.exchange_rate), 2) as at_today
     from public.orders o
     left join public.customers c on c.id = o.customer_id
+    left join today t on t.currency = o.currency
     where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
   )
   select p.country, count(*), count(distinct p.customer_id), sum(p.net_total_base), sum(p.at_today),
@@ -7104,19 +7114,34 @@ declare
   r record := private.report_range(from_day, to_day, timezone);
 begin
   return query
-  select s.id, s.name,
-    coalesce((select sum(case e.event when 'joined' then 1 else -1 end) from public.segment_membership_events e
-      where e.segment_id = s.id and e.occurred_at < r.starts), 0)::integer,
-    coalesce((select sum(case e.event when 'joined' then 1 else -1 end) from public.segment_membership_events e
-      where e.segment_id = s.id and e.occurred_at < r.ends), 0)::integer,
-    (select count(*) from public.segment_membership_events e
-      where e.segment_id = s.id and e.event = 'joined' and e.occurred_at >= r.starts and e.occurred_at < r.ends)::integer,
-    (select count(*) from public.segment_membership_events e
-      where e.segment_id = s.id and e.event = 'left' and e.occurred_at >= r.starts and e.occurred_at < r.ends)::integer,
-    coalesce((select sum(o.net_total_base) from public.orders o
-      join public.segment_memberships m on m.customer_id = o.customer_id and m.segment_id = s.id
-      where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends), 0)
+  with history as (
+    select e.segment_id,
+      sum(case when e.occurred_at < r.starts then case e.event when 'joined' then 1 else -1 end else 0 end) as at_start,
+      sum(case e.event when 'joined' then 1 else -1 end) as at_end,
+      count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
+      count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
+    from public.segment_membership_events e
+    where e.occurred_at < r.ends
+    group by e.segment_id
+  ),
+  bought as (
+    -- Each customer's purchases in the range, summed once (not once per segment they are in).
+    select o.customer_id, sum(o.net_total_base) as revenue
+    from public.orders o
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+    group by o.customer_id
+  ),
+  spend as (
+    select m.segment_id, sum(b.revenue) as revenue
+    from public.segment_memberships m
+    join bought b on b.customer_id = m.customer_id
+    group by m.segment_id
+  )
+  select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
+    coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
   from public.segments s
+  left join history h on h.segment_id = s.id
+  left join spend p on p.segment_id = s.id
   order by 4 desc, 2;
 end;
 $function$;
