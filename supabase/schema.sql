@@ -5079,7 +5079,7 @@ begin
       if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <= 0 or (value::numeric) > 100 then
         perform private.segment_refuse(path, 'operator top_percent needs a percentage above 0 and at most 100');
       end if;
-      return format('(c.order_count > 0 and c.lifetime_value >= private.lifetime_value_at_top_percent(%L::numeric))', value::numeric);
+      return format('(c.order_count > 0 and c.lifetime_value >= (select private.lifetime_value_at_top_percent(%L::numeric)))', value::numeric);
     elsif op in ('eq', 'neq', 'gt', 'gte', 'lt', 'lte') then
       if jsonb_typeof(value) is distinct from 'number' or abs(value::numeric) >= 1e12 then
         perform private.segment_refuse(path, format('operator %s on %s needs a number', op, field));
@@ -5101,7 +5101,7 @@ begin
     if op in ('is_set', 'is_not_set') then
       return format('(%s is %s null)', expression, case op when 'is_set' then 'not' else '' end);
     elsif op = 'this_month' then
-      return format('(%s >= (date_trunc(''month'', now() at time zone private.caller_time_zone()) at time zone private.caller_time_zone()))', expression);
+      return format('(%s >= (select date_trunc(''month'', now() at time zone private.caller_time_zone()) at time zone private.caller_time_zone()))', expression);
     elsif op in ('in_last_days', 'more_than_days_ago') then
       if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <> trunc(value::numeric) or (value::numeric) not between 1 and 36500 then
         perform private.segment_refuse(path, format('operator %s on %s needs a whole number of days (1–36500)', op, field));
@@ -5119,8 +5119,8 @@ begin
       end;
       -- "before D": earlier than the day; "after D": on the day or later — days in the caller's zone.
       return case op
-        when 'before' then format('(%s < private.day_start(%L::date))', expression, low)
-        else format('(%s >= private.day_start(%L::date))', expression, low)
+        when 'before' then format('(%s < (select private.day_start(%L::date)))', expression, low)
+        else format('(%s >= (select private.day_start(%L::date)))', expression, low)
       end;
     elsif op = 'between' then
       if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) <> 2
@@ -5137,7 +5137,7 @@ begin
       if high::date < low::date then
         perform private.segment_refuse(path, 'the end of the range is before its start');
       end if;
-      return format('(%s >= private.day_start(%L::date) and %s < private.day_start(%L::date + 1))', expression, low, expression, high);
+      return format('(%s >= (select private.day_start(%L::date)) and %s < (select private.day_start(%L::date + 1)))', expression, low, expression, high);
     end if;
 
   elsif kind = 'purchase' then
