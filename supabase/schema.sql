@@ -6114,7 +6114,7 @@ begin
       if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <= 0 or (value::numeric) > 100 then
         perform private.segment_refuse(path, 'operator top_percent needs a percentage above 0 and at most 100');
       end if;
-      return format('(c.order_count > 0 and c.lifetime_value >= private.lifetime_value_at_top_percent(%L::numeric))', value::numeric);
+      return format('(c.order_count > 0 and c.lifetime_value >= (select private.lifetime_value_at_top_percent(%L::numeric)))', value::numeric);
     elsif op in ('eq', 'neq', 'gt', 'gte', 'lt', 'lte') then
       if jsonb_typeof(value) is distinct from 'number' or abs(value::numeric) >= 1e12 then
         perform private.segment_refuse(path, format('operator %s on %s needs a number', op, field));
@@ -6136,7 +6136,7 @@ begin
     if op in ('is_set', 'is_not_set') then
       return format('(%s is %s null)', expression, case op when 'is_set' then 'not' else '' end);
     elsif op = 'this_month' then
-      return format('(%s >= (date_trunc(''month'', now() at time zone private.caller_time_zone()) at time zone private.caller_time_zone()))', expression);
+      return format('(%s >= (select date_trunc(''month'', now() at time zone private.caller_time_zone()) at time zone private.caller_time_zone()))', expression);
     elsif op in ('in_last_days', 'more_than_days_ago') then
       if jsonb_typeof(value) is distinct from 'number' or (value::numeric) <> trunc(value::numeric) or (value::numeric) not between 1 and 36500 then
         perform private.segment_refuse(path, format('operator %s on %s needs a whole number of days (1–36500)', op, field));
@@ -6154,8 +6154,8 @@ begin
       end;
       -- "before D": earlier than the day; "after D": on the day or later — days in the caller's zone.
       return case op
-        when 'before' then format('(%s < private.day_start(%L::date))', expression, low)
-        else format('(%s >= private.day_start(%L::date))', expression, low)
+        when 'before' then format('(%s < (select private.day_start(%L::date)))', expression, low)
+        else format('(%s >= (select private.day_start(%L::date)))', expression, low)
       end;
     elsif op = 'between' then
       if jsonb_typeof(value) is distinct from 'array' or jsonb_array_length(value) <> 2
@@ -6172,7 +6172,7 @@ begin
       if high::date < low::date then
         perform private.segment_refuse(path, 'the end of the range is before its start');
       end if;
-      return format('(%s >= private.day_start(%L::date) and %s < private.day_start(%L::date + 1))', expression, low, expression, high);
+      return format('(%s >= (select private.day_start(%L::date)) and %s < (select private.day_start(%L::date + 1)))', expression, low, expression, high);
     end if;
 
   elsif kind = 'purchase' then
@@ -7058,6 +7058,73 @@ $function$;
 grant execute on function public.accept_team_invitation() to authenticated;
 grant execute on function public.accept_team_invitation() to service_role;
 comment on function public.accept_team_invitation() is 'The invitee accepts their pending team invitation: only from a session opened by the emailed link, on an account the invitation created, after they set their own password. Returns their role. Idempotent.';
+
+CREATE OR REPLACE FUNCTION public.act_on_segment(segment_id uuid, action text, value text DEFAULT NULL::text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+  tag uuid;
+  owner uuid;
+begin
+  if not (select private.edits_all_customers()) and not (select private.is_agent()) then
+    raise exception 'only admins, managers and agents change customers' using errcode = '42501';
+  end if;
+  if action is null or action not in ('tag', 'assign', 'stage') then
+    raise exception 'unknown action %: use tag, assign or stage', coalesce(action, 'null') using errcode = '22023';
+  end if;
+  if action <> 'assign' and value is null then
+    raise exception 'the % action needs a value', action using errcode = '22023';
+  end if;
+  -- The members, as the caller sees them (P0002 for a segment the caller may not read).
+  perform 1 from public.segments s where s.id = act_on_segment.segment_id;
+  if not found then
+    raise exception 'no such segment' using errcode = 'P0002';
+  end if;
+
+  if action = 'tag' then
+    begin
+      tag := value::uuid;
+    exception when invalid_text_representation then
+      raise exception 'the tag must be a tag''s id' using errcode = '22023';
+    end;
+    if not exists (select 1 from public.tags t where t.id = tag) then
+      raise exception 'no such tag' using errcode = '22023';
+    end if;
+    insert into public.customer_tags (customer_id, tag_id)
+    select m.id, tag from public.segment_member_ids(act_on_segment.segment_id) m (id)
+    on conflict (customer_id, tag_id) do nothing;
+    get diagnostics changed = row_count;
+  elsif action = 'assign' then
+    begin
+      owner := value::uuid;
+    exception when invalid_text_representation then
+      raise exception 'the owner must be a team member''s id' using errcode = '22023';
+    end;
+    if owner is not null and not exists (select 1 from public.team_members t where t.user_id = owner) then
+      raise exception 'no such team member' using errcode = '22023';
+    end if;
+    update public.customers c set owner_id = owner
+    from public.segment_member_ids(act_on_segment.segment_id) m (id)
+    where c.id = m.id and c.owner_id is distinct from owner;
+    get diagnostics changed = row_count;
+  else
+    if not exists (select 1 from public.lifecycle_stages s where s.key = value) then
+      raise exception 'no such lifecycle stage: %', value using errcode = '22023';
+    end if;
+    update public.customers c set lifecycle_stage = value
+    from public.segment_member_ids(act_on_segment.segment_id) m (id)
+    where c.id = m.id and c.lifecycle_stage is distinct from value;
+    get diagnostics changed = row_count;
+  end if;
+  return changed;
+end;
+$function$;
+grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to authenticated;
+grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to service_role;
+comment on function public.act_on_segment(segment_id uuid, action text, value text) is 'Tags (value: a tag id), assigns (value: a team member''s id, or null for nobody) or moves the lifecycle stage (value: a stage key) of every member of a segment the caller may read, as the caller may change them (RLS and the customers'' triggers: an agent only their own customers). One statement, all or nothing; returns how many customers changed. 22023 for an unknown action or value, 42501 for readonly members, P0002 for a segment the caller may not read.';
 
 CREATE OR REPLACE FUNCTION public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone)
  RETURNS TABLE(alerts_sent bigint, opened bigint, clicked bigint, click_through_rate numeric, orders bigint, revenue_base numeric, base_currency text)
@@ -8923,12 +8990,22 @@ declare
   r record := private.report_range(from_day, to_day, timezone);
 begin
   return query
-  with purchases as (
+  with today as (
+    -- The latest known rate of each currency (the base currency is 1).
+    select distinct on (x.currency) x.currency, x.rate_to_base
+    from public.exchange_rates x
+    where x.rate_date <= current_date
+    order by x.currency, x.rate_date desc
+  ),
+  base as (select w.base_currency from public.workspace_settings w),
+  purchases as (
     select coalesce(o.shipping_country, c.country) as country, o.customer_id, o.net_total_base,
       -- Today's rate where one is known, else the order's own (no effect rather than a guess).
-      round((o.total - o.refunded_total) * coalesce(private.rate_today(o.currency), o.exchange_rate), 2) as at_today
+      round((o.total - o.refunded_total) * coalesce(
+        case when o.currency = (select b.base_currency from base b) then 1 end, t.rate_to_base, o.exchange_rate), 2) as at_today
     from public.orders o
     left join public.customers c on c.id = o.customer_id
+    left join today t on t.currency = o.currency
     where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
   )
   select p.country, count(*), count(distinct p.customer_id), sum(p.net_total_base), sum(p.at_today),
@@ -9005,19 +9082,34 @@ declare
   r record := private.report_range(from_day, to_day, timezone);
 begin
   return query
-  select s.id, s.name,
-    coalesce((select sum(case e.event when 'joined' then 1 else -1 end) from public.segment_membership_events e
-      where e.segment_id = s.id and e.occurred_at < r.starts), 0)::integer,
-    coalesce((select sum(case e.event when 'joined' then 1 else -1 end) from public.segment_membership_events e
-      where e.segment_id = s.id and e.occurred_at < r.ends), 0)::integer,
-    (select count(*) from public.segment_membership_events e
-      where e.segment_id = s.id and e.event = 'joined' and e.occurred_at >= r.starts and e.occurred_at < r.ends)::integer,
-    (select count(*) from public.segment_membership_events e
-      where e.segment_id = s.id and e.event = 'left' and e.occurred_at >= r.starts and e.occurred_at < r.ends)::integer,
-    coalesce((select sum(o.net_total_base) from public.orders o
-      join public.segment_memberships m on m.customer_id = o.customer_id and m.segment_id = s.id
-      where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends), 0)
+  with history as (
+    select e.segment_id,
+      sum(case when e.occurred_at < r.starts then case e.event when 'joined' then 1 else -1 end else 0 end) as at_start,
+      sum(case e.event when 'joined' then 1 else -1 end) as at_end,
+      count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
+      count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
+    from public.segment_membership_events e
+    where e.occurred_at < r.ends
+    group by e.segment_id
+  ),
+  bought as (
+    -- Each customer's purchases in the range, summed once (not once per segment they are in).
+    select o.customer_id, sum(o.net_total_base) as revenue
+    from public.orders o
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+    group by o.customer_id
+  ),
+  spend as (
+    select m.segment_id, sum(b.revenue) as revenue
+    from public.segment_memberships m
+    join bought b on b.customer_id = m.customer_id
+    group by m.segment_id
+  )
+  select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
+    coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
   from public.segments s
+  left join history h on h.segment_id = s.id
+  left join spend p on p.segment_id = s.id
   order by 4 desc, 2;
 end;
 $function$;

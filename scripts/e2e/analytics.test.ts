@@ -39,6 +39,16 @@ describe('analytics as a manager', () => {
        values ($1, 'EUR', 1, 123.45, 'paid', '2012-05-03T10:00:00Z', 'LU')`,
       [customer.id],
     );
+    // A second country, so the revenue report has bars to rank.
+    const [second] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, country, created_at) values ('Report2', $1, 'MT', '2012-05-04T10:00:00Z') returning id`,
+      [run],
+    );
+    await adminSql(
+      `insert into public.orders (customer_id, currency, exchange_rate, total, financial_status, placed_at, shipping_country)
+       values ($1, 'EUR', 1, 50, 'paid', '2012-05-10T10:00:00Z', 'MT')`,
+      [second.id],
+    );
   });
 
   it('opens every report, explains an impossible range and downloads a CSV', async () => {
@@ -73,6 +83,10 @@ describe('analytics as a manager', () => {
     const table = page.getByRole('table', { name: /Revenue by country/ });
     await table.getByRole('cell', { name: 'LU', exact: true }).waitFor({ timeout: 15_000 });
     await page.getByRole('status').filter({ hasText: 'The period before' }).waitFor();
+    // The chart ranks the countries; screen readers get the summary (the table has every figure).
+    const chart = page.getByRole('region', { name: 'Revenue by country' }).getByRole('img', { name: /2012/ });
+    await chart.waitFor({ timeout: 15_000 });
+    expect(await chart.locator('.recharts-bar-rectangle').count()).toBeGreaterThanOrEqual(2);
     expect(await seriousViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([

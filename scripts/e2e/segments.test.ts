@@ -130,6 +130,26 @@ describe('segments as a manager', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 15_000 }).toBe(2);
     await table.getByRole('link', { name: `Seg Munich${run}` }).waitFor();
     expect(await page.getByRole('combobox', { name: 'Segment' }).inputValue()).toBe(id);
+
+    // Change every member of the segment at once (act_on_segment), after a confirmation.
+    const bar = page.getByRole('region', { name: 'Change every member of this segment' });
+    const stage = bar.getByRole('form', { name: 'Change stage' });
+    await stage.getByRole('combobox', { name: 'Change stage' }).selectOption('vip');
+    await stage.getByRole('button', { name: 'Apply' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Change every member of this segment?' });
+    await confirm.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await confirm.getByRole('button', { name: 'Change all members' }).click();
+    await page.getByText('Changed 2 customers').waitFor({ timeout: 10_000 });
+    const stages = await adminSql<{ last_name: string; lifecycle_stage: string }>(
+      `select last_name, lifecycle_stage from public.customers where last_name like '%' || $1 order by last_name`,
+      [run],
+    );
+    expect(stages.map((row) => [row.last_name, row.lifecycle_stage])).toEqual([
+      [`Berlin${run}`, 'vip'],
+      [`Munich${run}`, 'vip'],
+      [`Paris${run}`, 'prospect'],
+    ]);
     await page.close();
   });
 

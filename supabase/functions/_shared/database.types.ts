@@ -1716,6 +1716,9 @@ isOneToOne: false
             "accept_team_invitation":
 { Args: Record<PropertyKey, never>; Returns: Database["public"]['Enums']["team_role"]
                            },
+"act_on_segment":
+{ Args: { "action": string,"segment_id": string,"value"?: string }; Returns: number
+                           },
 "alert_revenue":
 { Args: { "end_at": string,"start_at": string }; Returns: {
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number

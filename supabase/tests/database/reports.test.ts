@@ -4,7 +4,7 @@ import { adminSql } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
 
 /**
- * The analytics reports (migration 20261207172000) against a hand-computed fixture in 2011 (a
+ * The analytics reports (migrations 20261207172000 and 172100) against a hand-computed fixture in 2011 (a
  * year no other data reaches): each report's numbers, order-day FX against today's rates, and
  * for every report that an agent's result is exactly the admin's restricted to the agent's
  * customers (admin = agent ⊎ agent2, whose customers make up the fixture). Impossible ranges are
@@ -116,6 +116,14 @@ describe('reports', () => {
       .single();
     if (error) throw error;
     segmentId = (data as { id: string }).id;
+    // Its history around the range: Anna joined before it and left in it, Ben joined in it, Cleo
+    // after it (the save above also recorded today's joins, after the range).
+    await adminSql(
+      `insert into public.segment_membership_events (segment_id, customer_id, event, occurred_at) values
+       ($1, $2, 'joined', '2010-12-01T09:00:00Z'), ($1, $3, 'joined', '2011-02-01T09:00:00Z'),
+       ($1, $2, 'left', '2011-03-10T09:00:00Z'), ($1, $4, 'joined', '2011-05-01T09:00:00Z')`,
+      [segmentId, ids.anna, ids.ben, ids.cleo],
+    );
   });
   afterAll(() => cast?.end());
 
@@ -236,10 +244,10 @@ describe('reports', () => {
       {
         segment_id: segmentId,
         name: `Report ${run}`,
-        members_at_start: 0,
-        members_at_end: 0,
-        joined: 0,
-        left: 0,
+        members_at_start: 1,
+        members_at_end: 1,
+        joined: 1,
+        left: 1,
         revenue: 320,
       },
     ]);
@@ -293,7 +301,7 @@ describe('reports', () => {
       fn: 'report_segments',
       args: range,
       key: ['segment_id'],
-      sums: ['revenue'],
+      sums: ['members_at_start', 'members_at_end', 'joined', 'left', 'revenue'],
       filter: (row) => row.segment_id === segmentId,
     },
     { fn: 'report_activity', args: range, key: ['member_id', 'week'], sums: ['notes', 'calls', 'tasks'] },

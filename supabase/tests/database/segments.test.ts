@@ -569,3 +569,28 @@ describe('segments: access rules', () => {
     expect(audit).toEqual([{ action: 'INSERT', actor_id: cast.people.manager.userId }]);
   });
 });
+
+describe('segments: compiled rules and the planner', () => {
+  // The caller's days, "this month" and the VIP threshold are worked out once per query (an
+  // InitPlan), never per customer row (migration 20261207172300): each call reads team_members,
+  // and per row they made a 10-condition live count take seconds over 10 000 customers.
+  it.each([
+    [{ field: 'created_at', op: 'before', value: '2020-01-01' }],
+    [{ field: 'created_at', op: 'after', value: '2020-01-01' }],
+    [{ field: 'created_at', op: 'between', value: ['2020-01-01', '2020-12-31'] }],
+    [{ field: 'created_at', op: 'this_month' }],
+    [{ field: 'lifetime_value', op: 'top_percent', value: 10 }],
+  ])('%j: no per-row call of the zone or threshold helpers', async (condition) => {
+    const [{ sql }] = await adminSql<{ sql: string }>(`select private.segment_rules_sql($1::jsonb) as sql`, [
+      JSON.stringify({ match: 'all', conditions: [condition] }),
+    ]);
+    const plan = (
+      await adminSql<{ 'QUERY PLAN': string }>(
+        `explain (verbose, costs off) select count(*) from public.customers c where ${sql}`,
+      )
+    ).map((row) => row['QUERY PLAN']);
+    const perRow = plan.filter((line) => /^\s*(Filter|Index Cond|Recheck Cond):/.test(line));
+    expect(perRow.length).toBeGreaterThan(0);
+    for (const line of perRow) expect(line).not.toMatch(/day_start|caller_time_zone|lifetime_value_at_top_percent/);
+  });
+});

@@ -1,7 +1,7 @@
 import type { PostgrestError } from '@supabase/supabase-js';
 import { useQuery } from '@tanstack/react-query';
 import { BarChart3, Download } from 'lucide-react';
-import { useEffect, useId, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 
@@ -38,6 +38,10 @@ import {
   type ReportOptions,
 } from '../utils/reports.ts';
 import styles from './analytics.module.css';
+
+const ReportChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.ReportChart })));
+/** At most this many bars: the table below has every row. */
+const CHART_POINTS = 24;
 
 const isReport = (value: string | null): value is ReportKey =>
   value !== null && (REPORT_KEYS as readonly string[]).includes(value);
@@ -100,6 +104,8 @@ export function AnalyticsScreen() {
     currency.data ? formatMoney(value, currency.data, language) : formatNumber(value, language);
   const show = (column: ReportColumn, value: unknown) => formatCell(column, value, language, money, t);
   const label = (column: ReportColumn) => t(`columns.${column.key}`);
+  const chart = current.data ? chartOf(report, current.data, show) : null;
+  const totalColumn = report.columns.find((candidate) => candidate.key === report.total);
   const error = current.error as Partial<PostgrestError> | null;
 
   const download = () => {
@@ -199,6 +205,20 @@ export function AnalyticsScreen() {
                 range,
               })}
             </p>
+            {chart ? (
+              <Suspense fallback={null}>
+                <ReportChart
+                  points={chart}
+                  format={(value) => (totalColumn ? show(totalColumn, value) : formatNumber(value, language))}
+                  summary={summaryOf(report, current.data, compare ? previous.data : undefined, {
+                    t,
+                    money,
+                    language,
+                    range,
+                  })}
+                />
+              </Suspense>
+            ) : null}
             {report.key === 'cohorts' ? (
               <CohortTable rows={current.data} language={language} />
             ) : (
@@ -228,6 +248,24 @@ export function AnalyticsScreen() {
 }
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/**
+ * The bars of a report: its summed measure against its first column (the period, country,
+ * customer, brand, member…), in the report's own order, at most CHART_POINTS; none for reports
+ * without a measure or a label column, and for cohorts (their heat-map table is the picture).
+ */
+function chartOf(
+  report: ReportDefinition,
+  rows: ReportRow[],
+  show: (column: ReportColumn, value: unknown) => string,
+): { label: string; value: number }[] | null {
+  const [first] = report.columns;
+  if (report.key === 'cohorts' || !report.total || !first || first.key === report.total) return null;
+  const points = rows
+    .slice(0, CHART_POINTS)
+    .map((row) => ({ label: show(first, row[first.key]), value: Number(row[report.total as string] ?? 0) }));
+  return points.length > 1 ? points : null;
+}
 
 function formatCell(
   column: ReportColumn,

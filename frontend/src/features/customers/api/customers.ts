@@ -243,3 +243,21 @@ export async function changeCustomersStage(ids: string[], stage: string): Promis
   if (error) throw error;
   return data.length;
 }
+
+/**
+ * A bulk action on every member of a segment, however many pages they fill (act_on_segment: the
+ * database applies it under the caller's rules in one statement). Resolves to how many changed.
+ */
+export async function actOnSegment(
+  segmentId: string,
+  action: 'tag' | 'assign' | 'stage',
+  value: string | null,
+): Promise<number> {
+  const { data, error } = await supabase.rpc('act_on_segment', {
+    segment_id: segmentId,
+    action,
+    ...(value === null ? {} : { value }),
+  });
+  if (error) throw error;
+  return data;
+}

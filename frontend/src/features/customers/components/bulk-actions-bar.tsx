@@ -21,7 +21,7 @@ export interface BulkActionsBarProps {
 }
 
 /** One labelled select and an Apply button: the whole action is reachable with Tab and Enter. */
-function BulkAction({
+export function BulkAction({
   label,
   options,
   pending,

@@ -30,6 +30,7 @@ import { CustomerFormDialog } from './customer-form-dialog.tsx';
 import { CustomerSearch } from './customer-search.tsx';
 import { CustomersTable, CustomersTableSkeleton } from './customers-table.tsx';
 import { SavedViews } from './saved-views.tsx';
+import { SegmentActionsBar } from './segment-actions-bar.tsx';
 import './customers.css';
 
 type FormState = { open: false } | { open: true; customerId: string | null };
@@ -108,6 +109,8 @@ export function CustomersScreen() {
             onExport={() => void exportCsv(selection.ids)}
             onClear={selection.clear}
           />
+        ) : params.segment && can.bulkEdit && reference.data ? (
+          <SegmentActionsBar segmentId={params.segment} reference={reference.data} can={can} />
         ) : null}
         <CustomersTable
           rows={rows}

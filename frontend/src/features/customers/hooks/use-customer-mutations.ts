@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import {
+  actOnSegment,
   assignCustomers,
   changeCustomersStage,
   createCustomer,
@@ -45,6 +46,24 @@ export function useBulkAction() {
           return assignCustomers(ids, action.ownerId);
         case 'stage':
           return changeCustomersStage(ids, action.stage);
+      }
+    },
+    onSettled: invalidate,
+  });
+}
+
+/** The same actions on every member of a segment, done by the database; resolves to how many changed. */
+export function useSegmentAction() {
+  const invalidate = useInvalidateCustomers();
+  return useMutation({
+    mutationFn: ({ segmentId, action }: { segmentId: string; action: BulkAction }) => {
+      switch (action.kind) {
+        case 'tag':
+          return actOnSegment(segmentId, 'tag', action.tagId);
+        case 'assign':
+          return actOnSegment(segmentId, 'assign', action.ownerId);
+        case 'stage':
+          return actOnSegment(segmentId, 'stage', action.stage);
       }
     },
     onSettled: invalidate,
