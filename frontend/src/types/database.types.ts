@@ -1287,6 +1287,9 @@ isOneToOne: false
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
             }[]
                            },
+"answer_access_request":
+{ Args: { "request": string }; Returns: Json
+                           },
 "apply_webhook_delivery":
 { Args: { "delivery_id": number }; Returns: Json
                            },

@@ -700,3 +700,78 @@ describe('erasure: the privacy console carries out a deletion request', () => {
     expect(await adminSql('select 1 from auth.users where id = $1', [userId])).toEqual([]);
   }, 120_000);
 });
+
+describe('access requests: the privacy console answers them with one call', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('access');
+  });
+  afterAll(() => cast?.end());
+
+  it('builds the export, records it once, completes the request; staff other than admins and managers are refused', async () => {
+    await adminSql(
+      `insert into public.orders (customer_id, currency, total, financial_status, order_number)
+       values ($1, 'EUR', 77, 'paid', 'ACCESS-1')`,
+      [cast.shopperCustomerId],
+    );
+    const entered = await cast
+      .client('manager')
+      .from('privacy_requests')
+      .insert({ customer_id: cast.shopperCustomerId, kind: 'access', source: 'staff', note: 'Asked by phone' })
+      .select('id')
+      .single();
+    expect(entered.error).toBeNull();
+    const request = entered.data?.id ?? '';
+
+    for (const caller of ['agent', 'readonly', 'shopper', 'stranger', 'anon'] as Caller[]) {
+      const { error } = await cast.client(caller).rpc('answer_access_request', { request });
+      expect(error?.code, caller).toBe('42501');
+    }
+    const loggedExports = async () =>
+      (
+        await adminSql<{ n: number }>(
+          `select count(*)::int as n from public.export_log where kind = 'privacy_access' and filters ->> 'request' = $1`,
+          [request],
+        )
+      )[0].n;
+    expect(await loggedExports()).toBe(0);
+
+    const first = await cast.client('manager').rpc('answer_access_request', { request });
+    expect(first.error, JSON.stringify(first.error)).toBeNull();
+    const answer = first.data as {
+      already_completed: boolean;
+      export: { profile: Record<string, unknown>; orders: Array<Record<string, unknown>> };
+    };
+    expect(answer.already_completed).toBe(false);
+    expect(answer.export.profile).toMatchObject({ id: cast.shopperCustomerId, email: cast.people.shopper.email });
+    expect(answer.export.profile).not.toHaveProperty('owner_id');
+    expect(answer.export.orders).toEqual([expect.objectContaining({ order_number: 'ACCESS-1', total: 77 })]);
+    const [row] = await adminSql<{ status: string; note: string; assignee_id: string; completed_at: Date | null }>(
+      'select status, note, assignee_id, completed_at from public.privacy_requests where id = $1',
+      [request],
+    );
+    expect(row).toMatchObject({ status: 'completed', assignee_id: cast.people.manager.userId });
+    expect(row.note).toMatch(/^Asked by phone\nExport built and sent on \d{4}-\d{2}-\d{2}\.$/);
+    expect(row.completed_at).not.toBeNull();
+    expect(await loggedExports()).toBe(1);
+
+    // Asking again does the work once: the same export, no second record.
+    const again = await cast.client('admin').rpc('answer_access_request', { request });
+    expect(again.data).toMatchObject({ already_completed: true, export: { profile: { id: cast.shopperCustomerId } } });
+    expect(await loggedExports()).toBe(1);
+  });
+
+  it('refuses an erasure request, an unknown id and a null with a clear code', async () => {
+    const erasure = (await cast.client('shopper').rpc('request_my_erasure')).data as { id: string };
+    expect((await cast.client('manager').rpc('answer_access_request', { request: erasure.id })).error?.code).toBe(
+      'P0002',
+    );
+    expect((await cast.client('manager').rpc('answer_access_request', { request: randomUUID() })).error?.code).toBe(
+      'P0002',
+    );
+    expect((await cast.client('manager').rpc('answer_access_request', { request: null })).error?.code).toBe('P0002');
+    expect((await cast.client('manager').rpc('answer_access_request', { request: 'not-a-uuid' })).error?.code).toBe(
+      '22P02',
+    );
+  });
+});
