@@ -69,6 +69,7 @@ const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shel
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell']);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell']);
+const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', ['settings']);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 
@@ -82,6 +83,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/pipeline', Page: PipelineRoute },
   { path: '/segments', Page: SegmentsRoute },
   { path: '/analytics', Page: AnalyticsRoute },
+  { path: '/privacy', Page: PrivacyRoute },
   { path: '/settings/profile', Page: ProfileRoute },
   { path: '/settings/*', Page: SettingsRoute },
 ];

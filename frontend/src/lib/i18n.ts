@@ -24,6 +24,7 @@ export const NAMESPACES = [
   'orders',
   'dashboard',
   'consent',
+  'portal',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

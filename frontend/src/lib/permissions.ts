@@ -65,6 +65,12 @@ export const PERMISSIONS = {
     verbs: ['U', 'D'],
     reach: { admin: 'all', manager: 'all', agent: 'authored', readonly: 'none' },
   },
+  /** The privacy console: work access and erasure requests (issue 12). */
+  workPrivacyRequests: {
+    table: 'privacy_requests',
+    verbs: ['S', 'U'],
+    reach: { admin: 'all', manager: 'all', agent: 'none', readonly: 'none' },
+  },
 } as const satisfies Record<string, Permission>;
 
 export type Capability = keyof typeof PERMISSIONS;

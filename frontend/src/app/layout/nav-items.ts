@@ -4,17 +4,23 @@ import {
   KanbanSquare,
   LayoutDashboard,
   Settings,
+  ShieldCheck,
   ShoppingBag,
   Users,
   type LucideIcon,
 } from 'lucide-react';
 
-export type SectionId = 'dashboard' | 'customers' | 'orders' | 'pipeline' | 'segments' | 'analytics' | 'settings';
+import type { Capability } from '@/lib/permissions.ts';
+
+export type SectionId =
+  'dashboard' | 'customers' | 'orders' | 'pipeline' | 'segments' | 'analytics' | 'privacy' | 'settings';
 
 export interface NavItem {
   id: SectionId;
   path: string;
   icon: LucideIcon;
+  /** Shown only to members who have it (the page checks too, and the database decides). */
+  capability?: Capability;
 }
 
 /** The sidebar's sections, in order; labels come from shell:nav.<id>. */
@@ -25,5 +31,6 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
   { id: 'segments', path: '/segments', icon: Boxes },
   { id: 'analytics', path: '/analytics', icon: BarChart3 },
+  { id: 'privacy', path: '/privacy', icon: ShieldCheck, capability: 'workPrivacyRequests' },
   { id: 'settings', path: '/settings', icon: Settings },
 ];
