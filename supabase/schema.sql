@@ -1730,6 +1730,7 @@ alter table public.privacy_requests enable row level security;
 CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btree (customer_id, requested_at DESC);
 CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
+CREATE TRIGGER complete_shopify_request AFTER UPDATE OF status ON public.privacy_requests FOR EACH ROW WHEN (((new.status = 'completed'::text) AND (old.status IS DISTINCT FROM 'completed'::text) AND (new.shopify_request_id IS NOT NULL))) EXECUTE FUNCTION private.complete_shopify_privacy_request();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER settle BEFORE INSERT OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.settle_privacy_request();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
@@ -2111,6 +2112,7 @@ create table public.shopify_privacy_requests (
 );
 alter table public.shopify_privacy_requests enable row level security;
 CREATE INDEX shopify_privacy_requests_open_idx ON public.shopify_privacy_requests USING btree (received_at) WHERE (status = 'open'::text);
+CREATE TRIGGER open_privacy_request AFTER INSERT ON public.shopify_privacy_requests FOR EACH ROW EXECUTE FUNCTION private.open_privacy_request_from_shopify();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.shopify_privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 create policy "admins complete privacy requests" on public.shopify_privacy_requests
   for update
@@ -3369,6 +3371,48 @@ grant execute on function private.client_address(headers jsonb) to authenticated
 grant execute on function private.client_address(headers jsonb) to service_role;
 comment on function private.client_address(headers jsonb) is 'The client''s address as the trusted proxy reported it, from request headers (PostgREST''s request.headers): CF-Connecting-IP (hosted, set by Cloudflare), else X-Real-IP (set by the gateway), else the last X-Forwarded-For entry (appended by the gateway). Never the first X-Forwarded-For entry, which the client controls. Null when none is a valid address.';
 
+CREATE OR REPLACE FUNCTION private.complete_shopify_privacy_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.shopify_privacy_requests s set status = 'completed', completed_at = coalesce(s.completed_at, now())
+  where s.id = new.shopify_request_id and s.status <> 'completed';
+  return null;
+end;
+$function$;
+comment on function private.complete_shopify_privacy_request() is 'AFTER UPDATE OF status on privacy_requests (to completed, with a Shopify origin): completes the shopify_privacy_requests row it came from.';
+
+CREATE OR REPLACE FUNCTION private.copy_shopify_privacy_request(request public.shopify_privacy_requests)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  wanted text := case request.kind when 'customers/data_request' then 'access' when 'customers/redact' then 'erasure' end;
+begin
+  if wanted is null or request.customer_id is null then
+    return;
+  end if;
+  if request.status = 'completed' then
+    insert into public.privacy_requests (customer_id, kind, source, status, note, shopify_request_id)
+    values (request.customer_id, wanted, 'shopify', 'completed', left(request.note, 2000), request.id);
+  else
+    -- One open request per customer and kind: a second one (the shopper also asked in the
+    -- portal, or Shopify sent it twice) joins the open one, which remembers the first Shopify
+    -- request it answers.
+    insert into public.privacy_requests (customer_id, kind, source, note, shopify_request_id)
+    values (request.customer_id, wanted, 'shopify', left(request.note, 2000), request.id)
+    on conflict (customer_id, kind) where status in ('open', 'in_progress')
+    do update set shopify_request_id = coalesce(privacy_requests.shopify_request_id, excluded.shopify_request_id);
+  end if;
+end;
+$function$;
+comment on function private.copy_shopify_privacy_request(request public.shopify_privacy_requests) is 'customers/data_request → an access request, customers/redact → an erasure request (completed when the webhook already carried it out), source shopify, for the customer the Shopify request points at; joins an open request of the same kind instead of opening a second. Requests that point at no customer (and shop/redact) are not copied.';
+
 CREATE OR REPLACE FUNCTION private.csv_cell(value text, phone boolean DEFAULT false)
  RETURNS text
  LANGUAGE sql
@@ -4108,6 +4152,19 @@ begin
 end;
 $function$;
 comment on function private.notify_task_assignee() is 'Notifies a task''s assignee when someone else assigns it to them (on creation or reassignment).';
+
+CREATE OR REPLACE FUNCTION private.open_privacy_request_from_shopify()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.copy_shopify_privacy_request(new);
+  return null;
+end;
+$function$;
+comment on function private.open_privacy_request_from_shopify() is 'AFTER INSERT on shopify_privacy_requests: the request appears in the privacy console (private.copy_shopify_privacy_request).';
 
 CREATE OR REPLACE FUNCTION private.owned_customer_ids()
  RETURNS SETOF uuid

@@ -2,6 +2,7 @@ import { AuthClient, type SupabaseClient } from '@supabase/supabase-js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, anonClient, config, serviceClient, uniqueEmail } from '@cairn/local-stack/testing.ts';
+import { createShop } from '../../../scripts/testing/support/commerce.ts';
 import { createCast, type Cast, type Caller, type Claims } from '../../../scripts/testing/support/team.ts';
 
 /**
@@ -773,5 +774,79 @@ describe('access requests: the privacy console answers them with one call', () =
     expect((await cast.client('manager').rpc('answer_access_request', { request: 'not-a-uuid' })).error?.code).toBe(
       '22P02',
     );
+  });
+});
+
+describe('Shopify privacy requests reach the console', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('shopifyprivacy');
+  });
+  afterAll(() => cast?.end());
+
+  const shopifyRequest = async (shop: string, fields: { kind: string; customer: string | null; status?: string }) =>
+    (
+      await adminSql<{ id: string }>(
+        `insert into public.shopify_privacy_requests (shop_id, kind, customer_id, status, completed_at, note)
+         values ($1, $2, $3, $4, case when $4 = 'completed' then now() end, 'from Shopify') returning id::text`,
+        [shop, fields.kind, fields.customer, fields.status ?? 'open'],
+      )
+    )[0].id;
+  const consoleRequests = (customer: string) =>
+    adminSql<{ id: string; kind: string; source: string; status: string; shopify_request_id: string | null }>(
+      `select id, kind, source, status, shopify_request_id::text from public.privacy_requests
+       where customer_id = $1 order by requested_at, kind`,
+      [customer],
+    );
+
+  it('a data request opens (or joins) an access request with its clock; answering it completes the Shopify one', async () => {
+    const shop = await createShop();
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Sho') returning id`,
+      [uniqueEmail('shopify-dsar')],
+    );
+    const first = await shopifyRequest(shop, { kind: 'customers/data_request', customer });
+    const again = await shopifyRequest(shop, { kind: 'customers/data_request', customer });
+    const opened = await consoleRequests(customer);
+    expect(opened).toEqual([
+      expect.objectContaining({ kind: 'access', source: 'shopify', status: 'open', shopify_request_id: first }),
+    ]);
+    expect(again).not.toBe(first);
+    const counts = await cast.countsAs(
+      ['admin', 'manager', 'agent', 'readonly', 'shopper', 'stranger'],
+      `select count(*)::int as n from public.privacy_requests where id = '${opened[0].id}'`,
+    );
+    expect(counts).toEqual({ admin: 1, manager: 1, agent: 0, readonly: 0, shopper: 0, stranger: 0 });
+
+    const answered = await cast.client('manager').rpc('answer_access_request', { request: opened[0].id });
+    expect(answered.error).toBeNull();
+    const shopifyStatus = await adminSql<{ id: string; status: string; completed: boolean }>(
+      `select id::text, status, completed_at is not null as completed from public.shopify_privacy_requests
+       where customer_id = $1 order by id`,
+      [customer],
+    );
+    expect(shopifyStatus).toEqual([
+      { id: first, status: 'completed', completed: true },
+      { id: again, status: 'open', completed: false },
+    ]);
+  });
+
+  it('a redact the webhook carried out arrives completed; one for no known customer is not copied', async () => {
+    const shop = await createShop();
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Red') returning id`,
+      [uniqueEmail('shopify-redact')],
+    );
+    const redact = await shopifyRequest(shop, { kind: 'customers/redact', customer, status: 'completed' });
+    expect(await consoleRequests(customer)).toEqual([
+      expect.objectContaining({ kind: 'erasure', source: 'shopify', status: 'completed', shopify_request_id: redact }),
+    ]);
+    const nobody = await shopifyRequest(shop, { kind: 'customers/data_request', customer: null });
+    const shopRedact = await shopifyRequest(shop, { kind: 'shop/redact', customer: null, status: 'completed' });
+    expect(
+      await adminSql('select id from public.privacy_requests where shopify_request_id = any($1::bigint[])', [
+        [nobody, shopRedact],
+      ]),
+    ).toEqual([]);
   });
 });
