@@ -2,7 +2,8 @@
  * The privacy console in Chromium against the local stack (issue 12), with axe: a manager sees
  * the open requests by their 30-day clock, the overdue one marked; answers an access request
  * with one click (the export downloads and the request is completed); erases a customer after a
- * confirmation. An agent gets no Privacy section and the page tells them who works it.
+ * confirmation; enters a request told to the team. An agent gets no Privacy section and the page
+ * tells them who works it.
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,51 @@ describe('the privacy console (Chromium against the local stack)', () => {
     const done = manager.getByRole('table', { name: 'Answered privacy requests, latest first' });
     await done.getByRole('row').filter({ hasText: accessName }).waitFor();
     expect(await seriousViolations(manager)).toEqual([]);
+  }, 90_000);
+
+  it('enters a request a customer made to the team, with clear answers for a wrong or repeated one', async () => {
+    const email = `nia-${uniqueTag()}@example.test`;
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, email) values ('Nia', $1, $2) returning id`,
+      [`Phone${tag}`, email],
+    );
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/privacy`);
+    await page.getByRole('button', { name: 'New request' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Enter a privacy request' });
+    await dialog.getByLabel('Customer’s email').fill('not an email');
+    await dialog.getByRole('button', { name: 'Enter request' }).click();
+    await dialog.getByText('Enter the customer’s email address.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await dialog.getByLabel('Customer’s email').fill(`nobody-${uniqueTag()}@example.test`);
+    await dialog.getByRole('button', { name: 'Enter request' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'No customer has this email address.' }).waitFor();
+
+    await dialog.getByLabel('Customer’s email').fill(email.toUpperCase());
+    await dialog.getByRole('combobox', { name: 'Request' }).selectOption('erasure');
+    await dialog.getByLabel('Note (how it reached us)').fill('Phoned on Monday');
+    await dialog.getByRole('button', { name: 'Enter request' }).click();
+    await page.getByText('The request is entered; it is due in 30 days.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page
+      .getByRole('table', { name: 'Open privacy requests, by due date' })
+      .getByRole('row')
+      .filter({ hasText: `Nia Phone${tag}` });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Team');
+    expect(await row.textContent()).toContain('Erasure');
+    const [entered] = await adminSql<{ source: string; kind: string; note: string }>(
+      'select source, kind, note from public.privacy_requests where customer_id = $1',
+      [customer],
+    );
+    expect(entered).toEqual({ source: 'staff', kind: 'erasure', note: 'Phoned on Monday' });
+
+    await page.getByRole('button', { name: 'New request' }).click();
+    await dialog.getByLabel('Customer’s email').fill(email);
+    await dialog.getByRole('combobox', { name: 'Request' }).selectOption('erasure');
+    await dialog.getByRole('button', { name: 'Enter request' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'already has an open request of this kind' }).waitFor();
   }, 90_000);
 
   it('an agent has no Privacy section, and the page says who works it', async () => {

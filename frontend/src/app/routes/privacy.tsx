@@ -2,6 +2,7 @@ import { ShieldOff } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 
 import { privacyRequestsOptions } from '@/features/privacy/api/privacy-requests.ts';
+import { NewRequestButton } from '@/features/privacy/components/new-request-dialog.tsx';
 import { PrivacyConsole } from '@/features/privacy/components/privacy-console.tsx';
 import { queryClient } from '@/lib/query-client.ts';
 import { can } from '@/lib/permissions.ts';
@@ -36,6 +37,9 @@ export function PrivacyRoute() {
   return (
     <SectionPage title={t('console.title')}>
       <p>{t('console.intro')}</p>
+      <p>
+        <NewRequestButton />
+      </p>
       <PrivacyConsole />
     </SectionPage>
   );

@@ -67,3 +67,32 @@ export async function eraseCustomer(id: string): Promise<void> {
   const { error } = await supabase.rpc('erase_customer', { request: id });
   if (error) throw error;
 }
+
+export type NewPrivacyRequest = { email: string; kind: 'access' | 'erasure'; note: string };
+
+/** Why a request could not be entered, as the dialog says it. */
+export class PrivacyRequestError extends Error {
+  constructor(readonly reason: 'no_customer' | 'already_open') {
+    super(reason);
+  }
+}
+
+/**
+ * A request told to staff (by phone, letter, email): the customer with that exact email gets
+ * an open request of that kind (source staff; the database sets the clock). One open request
+ * per customer and kind: a second is refused as already open.
+ */
+export async function enterPrivacyRequest({ email, kind, note }: NewPrivacyRequest): Promise<void> {
+  const customers = supabase.from('customers').select('id').limit(2);
+  // Case-insensitive and literal; PostgREST reads * as a wildcard, which no escape turns off.
+  const found = email.includes('*')
+    ? await customers.eq('email', email)
+    : await customers.ilike('email', email.replace(/[\\%_]/g, '\\$&'));
+  if (found.error) throw found.error;
+  if (found.data.length !== 1) throw new PrivacyRequestError('no_customer');
+  const { error } = await supabase
+    .from('privacy_requests')
+    .insert({ customer_id: found.data[0].id, kind, source: 'staff', note: note || null });
+  if (error?.code === '23505') throw new PrivacyRequestError('already_open');
+  if (error) throw error;
+}
