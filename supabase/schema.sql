@@ -2400,6 +2400,7 @@ create table public.workspace_settings (
   default_language text default 'en'::text not null,
   updated_at timestamp with time zone default now() not null,
   require_mfa boolean default false not null,
+  erasure_waits_for_open_orders boolean default false not null,
   constraint workspace_settings_id_check CHECK (id),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
   constraint workspace_settings_default_language_fkey FOREIGN KEY (default_language) REFERENCES public.languages(code),
@@ -2423,6 +2424,7 @@ grant maintain, references, select, trigger, update on public.workspace_settings
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.workspace_settings to service_role;
 comment on table public.workspace_settings is 'The one row of workspace-wide settings. Revenue is reported in base_currency.';
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
+comment on column public.workspace_settings.erasure_waits_for_open_orders is 'When true, erase_customer refuses (55000 open_orders) while the customer has an order not cancelled and not yet paid or shipped. Set by admins.';
 
 -- ==============================================================================================
 -- Views
@@ -5726,6 +5728,20 @@ begin
   end if;
   account := customer.auth_user_id;
 
+  -- The shop's rule: while an order is still open (not cancelled, and not yet paid or not yet
+  -- shipped), the data is still needed to deliver or bill it.
+  if (select w.erasure_waits_for_open_orders from public.workspace_settings w)
+     and exists (
+       select from public.orders o
+       where o.customer_id = customer.id and o.cancelled_at is null
+         and (o.financial_status in ('pending', 'authorized', 'partially_paid')
+           or o.fulfillment_status in ('unfulfilled', 'partially_fulfilled'))
+     ) then
+    raise exception 'this customer has an open order: the shop erases only once every order is paid and shipped, or cancelled'
+      using errcode = '55000', detail = 'open_orders',
+        hint = 'Finish or cancel the open orders, then erase; the request keeps its 30-day clock.';
+  end if;
+
   update public.customers c set
     first_name = 'Erased', last_name = null, email = null, phone = null, company = null,
     region = null, city = null, postal_code = null, timezone = null,
@@ -5783,7 +5799,7 @@ end;
 $function$;
 grant execute on function public.erase_customer(request uuid) to authenticated;
 grant execute on function public.erase_customer(request uuid) to service_role;
-comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
+comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Refused (55000 open_orders) while an order is open when workspace_settings.erasure_waits_for_open_orders is on. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
 
 CREATE OR REPLACE FUNCTION public.export_customers_csv(filters jsonb DEFAULT '{}'::jsonb, selected uuid[] DEFAULT NULL::uuid[], labels jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(csv text, row_count integer, capped boolean)

@@ -1143,14 +1143,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"id": boolean,"require_mfa": boolean,"updated_at": string
+                    "base_currency": string,"default_language": string,"erasure_waits_for_open_orders": boolean,"id": boolean,"require_mfa": boolean,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {

@@ -850,3 +850,58 @@ describe('Shopify privacy requests reach the console', () => {
     ).toEqual([]);
   });
 });
+
+describe('erasure waits for open orders when the shop says so', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('erasurewait');
+  });
+  afterAll(async () => {
+    await adminSql('update public.workspace_settings set erasure_waits_for_open_orders = false');
+    await cast?.end();
+  });
+
+  it('refuses with a clear reason while an order is unshipped, then erases once it is cancelled', async () => {
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Owen') returning id`,
+      [uniqueEmail('open-order')],
+    );
+    const [{ id: order }] = await adminSql<{ id: string }>(
+      `insert into public.orders (customer_id, currency, total, financial_status, fulfillment_status)
+       values ($1, 'EUR', 50, 'paid', 'unfulfilled') returning id`,
+      [customer],
+    );
+    const [{ id: request }] = await adminSql<{ id: string }>(
+      `insert into public.privacy_requests (customer_id, kind, source) values ($1, 'erasure', 'staff') returning id`,
+      [customer],
+    );
+    // Off by default: only an admin turns it on.
+    const byManager = await cast
+      .client('manager')
+      .from('workspace_settings')
+      .update({ erasure_waits_for_open_orders: true })
+      .eq('id', true)
+      .select();
+    expect(byManager.data ?? []).toEqual([]);
+    const byAdmin = await cast
+      .client('admin')
+      .from('workspace_settings')
+      .update({ erasure_waits_for_open_orders: true })
+      .eq('id', true);
+    expect(byAdmin.error).toBeNull();
+
+    const refused = await cast.client('manager').rpc('erase_customer', { request });
+    expect(refused.error).toMatchObject({ code: '55000', details: 'open_orders' });
+    expect(refused.error?.message).toMatch(/open order/);
+    const [kept] = await adminSql<{ status: string; first_name: string }>(
+      `select r.status, c.first_name from public.privacy_requests r join public.customers c on c.id = r.customer_id where r.id = $1`,
+      [request],
+    );
+    expect(kept).toEqual({ status: 'open', first_name: 'Owen' });
+
+    await adminSql(`update public.orders set cancelled_at = now() where id = $1`, [order]);
+    const erased = await cast.client('manager').rpc('erase_customer', { request });
+    expect(erased.error).toBeNull();
+    expect(erased.data).toMatchObject({ erased: true });
+  });
+});
