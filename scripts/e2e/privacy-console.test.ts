@@ -151,6 +151,40 @@ describe('the privacy console (Chromium against the local stack)', () => {
     await dialog.getByRole('alert').filter({ hasText: 'already has an open request of this kind' }).waitFor();
   }, 90_000);
 
+  it('says plainly why an erasure waits while the shop has an open order', async () => {
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, email) values ('Olga', $1, $2) returning id`,
+      [`Open${tag}`, `olga-${uniqueTag()}@example.test`],
+    );
+    await adminSql(
+      `insert into public.orders (customer_id, currency, total, financial_status, fulfillment_status)
+       values ($1, 'EUR', 40, 'paid', 'unfulfilled')`,
+      [customer],
+    );
+    await adminSql(`insert into public.privacy_requests (customer_id, kind, source) values ($1, 'erasure', 'staff')`, [
+      customer,
+    ]);
+    await adminSql('update public.workspace_settings set erasure_waits_for_open_orders = true');
+    try {
+      const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+      await page.goto(`${ctx.app.url}/privacy`);
+      await page.getByRole('button', { name: `Erase… — Olga Open${tag}` }).click();
+      await page
+        .getByRole('dialog', { name: `Erase Olga Open${tag}?` })
+        .getByRole('button', { name: 'Erase personal data' })
+        .click();
+      await page.getByText('This customer still has an open order (unpaid or unshipped).', { exact: false }).waitFor();
+      const [kept] = await adminSql<{ first_name: string; status: string }>(
+        `select c.first_name, r.status from public.customers c join public.privacy_requests r on r.customer_id = c.id
+         where c.id = $1`,
+        [customer],
+      );
+      expect(kept).toEqual({ first_name: 'Olga', status: 'open' });
+    } finally {
+      await adminSql('update public.workspace_settings set erasure_waits_for_open_orders = false');
+    }
+  }, 60_000);
+
   it('an agent has no Privacy section, and the page says who works it', async () => {
     const page = await signedInPage(ctx.browser, ctx.app.url, agent);
     const nav = page.getByRole('navigation', { name: 'Main' });

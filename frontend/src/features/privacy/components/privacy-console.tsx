@@ -103,7 +103,15 @@ function RequestsTable({ view }: { view: PrivacyRequestView }) {
       setErasing(null);
       toast.success(t('console.erased'));
     },
-    onError: failed,
+    onError: (error: Error) => {
+      // The shop's rule (workspace_settings.erasure_waits_for_open_orders), said in our words.
+      if ((error as Error & { details?: string }).details === 'open_orders') {
+        setErasing(null);
+        toast.error(t('console.openOrders'));
+      } else {
+        failed(error);
+      }
+    },
     onSettled: refresh,
   });
 
