@@ -10,7 +10,6 @@
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createClient } from '@supabase/supabase-js';
 import { generate } from '../data/generate.ts';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
@@ -53,15 +52,26 @@ async function main(): Promise<void> {
     // A shopper as the portal makes one: an account, signed in, linked by the database.
     const email = `bench-shopper-${Date.now()}@example.test`;
     const password = 'Bench-shopper-2026';
-    const admin = createClient(config.apiUrl, config.serviceRoleKey, { auth: { persistSession: false } });
-    const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
-    if (created.error) throw created.error;
-    const shopper = createClient(config.apiUrl, config.anonKey, { auth: { persistSession: false } });
-    const signedIn = await shopper.auth.signInWithPassword({ email, password });
-    if (signedIn.error) throw signedIn.error;
-    const linked = await shopper.rpc('link_portal_account');
-    if (linked.error) throw linked.error;
-    const token = signedIn.data.session?.access_token ?? '';
+    const auth = async (path: string, key: string, body: unknown) => {
+      const response = await fetch(`${config.apiUrl}/auth/v1${path}`, {
+        method: 'POST',
+        headers: { apikey: key, Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    await auth('/admin/users', config.serviceRoleKey, { email, password, email_confirm: true });
+    const session = await auth('/token?grant_type=password', config.anonKey, { email, password });
+    const token = String(session.access_token);
+    const rpc = (name: string, body: unknown) =>
+      fetch(`${config.apiUrl}/rest/v1/rpc/${name}`, {
+        method: 'POST',
+        headers: { apikey: config.anonKey, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const linked = await rpc('link_portal_account', {});
+    if (!linked.ok) throw new Error(`link_portal_account: ${linked.status} ${await linked.text()}`);
 
     // The most favourited active variants: the rows the toggle's unique index is busiest around.
     const db = new pg.Client({ connectionString: config.adminDbUrl });
@@ -80,11 +90,7 @@ async function main(): Promise<void> {
       const variant = rows[i % rows.length].id;
       const next = !(state.get(variant) ?? false);
       const start = performance.now();
-      const response = await fetch(`${config.apiUrl}/rest/v1/rpc/set_favorite`, {
-        method: 'POST',
-        headers: { apikey: config.anonKey, Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ variant, favourite: next }),
-      });
+      const response = await rpc('set_favorite', { variant, favourite: next });
       await response.text();
       const elapsed = performance.now() - start;
       if (response.status !== 200) throw new Error(`set_favorite answered ${response.status}`);

@@ -4,7 +4,18 @@ import { seriousViolations } from '../testing/support/axe.ts';
 import { signIn, useBrowserApp } from '../testing/support/browser.ts';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 
-const SECTIONS = ['Dashboard', 'Customers', 'Orders', 'Pipeline', 'My tasks', 'Segments', 'Analytics', 'Settings'];
+const SECTIONS = [
+  'Dashboard',
+  'Customers',
+  'Inbox',
+  'Orders',
+  'Pipeline',
+  'My tasks',
+  'Segments',
+  'Analytics',
+  'Privacy',
+  'Settings',
+];
 
 describe('the app shell (Chromium against the local stack)', () => {
   const ctx = useBrowserApp({ role: 'manager', fullName: 'Grace Hopper' });

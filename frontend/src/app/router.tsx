@@ -80,6 +80,7 @@ const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'Pi
 ]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
+const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
   'settings',
   'templates',
@@ -107,6 +108,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/notifications', Page: NotificationsRoute },
   { path: '/segments', Page: SegmentsRoute },
   { path: '/analytics', Page: AnalyticsRoute },
+  { path: '/privacy', Page: PrivacyRoute },
   { path: '/settings/profile', Page: ProfileRoute },
   { path: '/settings/*', Page: SettingsRoute },
 ];

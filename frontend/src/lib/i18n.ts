@@ -33,6 +33,7 @@ export const NAMESPACES = [
   'segments',
   'analytics',
   'integrations',
+  'portal',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

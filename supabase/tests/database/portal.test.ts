@@ -2,6 +2,7 @@ import { AuthClient, type SupabaseClient } from '@supabase/supabase-js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, anonClient, config, serviceClient, uniqueEmail } from '@cairn/local-stack/testing.ts';
+import { createShop } from '../../../scripts/testing/support/commerce.ts';
 import { createCast, type Cast, type Caller, type Claims } from '../../../scripts/testing/support/team.ts';
 
 /**
@@ -699,4 +700,208 @@ describe('erasure: the privacy console carries out a deletion request', () => {
     expect(kept).toEqual({ total: 120, ledger: 1, status: 'completed' });
     expect(await adminSql('select 1 from auth.users where id = $1', [userId])).toEqual([]);
   }, 120_000);
+});
+
+describe('access requests: the privacy console answers them with one call', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('access');
+  });
+  afterAll(() => cast?.end());
+
+  it('builds the export, records it once, completes the request; staff other than admins and managers are refused', async () => {
+    await adminSql(
+      `insert into public.orders (customer_id, currency, total, financial_status, order_number)
+       values ($1, 'EUR', 77, 'paid', 'ACCESS-1')`,
+      [cast.shopperCustomerId],
+    );
+    const entered = await cast
+      .client('manager')
+      .from('privacy_requests')
+      .insert({ customer_id: cast.shopperCustomerId, kind: 'access', source: 'staff', note: 'Asked by phone' })
+      .select('id')
+      .single();
+    expect(entered.error).toBeNull();
+    const request = entered.data?.id ?? '';
+
+    for (const caller of ['agent', 'readonly', 'shopper', 'stranger', 'anon'] as Caller[]) {
+      const { error } = await cast.client(caller).rpc('answer_access_request', { request });
+      expect(error?.code, caller).toBe('42501');
+    }
+    const loggedExports = async () =>
+      (
+        await adminSql<{ n: number }>(
+          `select count(*)::int as n from public.export_log where kind = 'privacy_access' and filters ->> 'request' = $1`,
+          [request],
+        )
+      )[0].n;
+    expect(await loggedExports()).toBe(0);
+
+    const first = await cast.client('manager').rpc('answer_access_request', { request });
+    expect(first.error, JSON.stringify(first.error)).toBeNull();
+    const answer = first.data as {
+      already_completed: boolean;
+      export: { profile: Record<string, unknown>; orders: Array<Record<string, unknown>> };
+    };
+    expect(answer.already_completed).toBe(false);
+    expect(answer.export.profile).toMatchObject({ id: cast.shopperCustomerId, email: cast.people.shopper.email });
+    expect(answer.export.profile).not.toHaveProperty('owner_id');
+    expect(answer.export.orders).toEqual([expect.objectContaining({ order_number: 'ACCESS-1', total: 77 })]);
+    const [row] = await adminSql<{ status: string; note: string; assignee_id: string; completed_at: Date | null }>(
+      'select status, note, assignee_id, completed_at from public.privacy_requests where id = $1',
+      [request],
+    );
+    expect(row).toMatchObject({ status: 'completed', assignee_id: cast.people.manager.userId });
+    expect(row.note).toMatch(/^Asked by phone\nExport built and sent on \d{4}-\d{2}-\d{2}\.$/);
+    expect(row.completed_at).not.toBeNull();
+    expect(await loggedExports()).toBe(1);
+
+    // Asking again does the work once: the same export, no second record.
+    const again = await cast.client('admin').rpc('answer_access_request', { request });
+    expect(again.data).toMatchObject({ already_completed: true, export: { profile: { id: cast.shopperCustomerId } } });
+    expect(await loggedExports()).toBe(1);
+  });
+
+  it('refuses an erasure request, an unknown id and a null with a clear code', async () => {
+    const erasure = (await cast.client('shopper').rpc('request_my_erasure')).data as { id: string };
+    expect((await cast.client('manager').rpc('answer_access_request', { request: erasure.id })).error?.code).toBe(
+      'P0002',
+    );
+    expect((await cast.client('manager').rpc('answer_access_request', { request: randomUUID() })).error?.code).toBe(
+      'P0002',
+    );
+    expect((await cast.client('manager').rpc('answer_access_request', { request: null })).error?.code).toBe('P0002');
+    expect((await cast.client('manager').rpc('answer_access_request', { request: 'not-a-uuid' })).error?.code).toBe(
+      '22P02',
+    );
+  });
+});
+
+describe('Shopify privacy requests reach the console', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('shopifyprivacy');
+  });
+  afterAll(() => cast?.end());
+
+  const shopifyRequest = async (shop: string, fields: { kind: string; customer: string | null; status?: string }) =>
+    (
+      await adminSql<{ id: string }>(
+        `insert into public.shopify_privacy_requests (shop_id, kind, customer_id, status, completed_at, note)
+         values ($1, $2, $3, $4, case when $4 = 'completed' then now() end, 'from Shopify') returning id::text`,
+        [shop, fields.kind, fields.customer, fields.status ?? 'open'],
+      )
+    )[0].id;
+  const consoleRequests = (customer: string) =>
+    adminSql<{ id: string; kind: string; source: string; status: string; shopify_request_id: string | null }>(
+      `select id, kind, source, status, shopify_request_id::text from public.privacy_requests
+       where customer_id = $1 order by requested_at, kind`,
+      [customer],
+    );
+
+  it('a data request opens (or joins) an access request with its clock; answering it completes the Shopify one', async () => {
+    const shop = await createShop();
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Sho') returning id`,
+      [uniqueEmail('shopify-dsar')],
+    );
+    const first = await shopifyRequest(shop, { kind: 'customers/data_request', customer });
+    const again = await shopifyRequest(shop, { kind: 'customers/data_request', customer });
+    const opened = await consoleRequests(customer);
+    expect(opened).toEqual([
+      expect.objectContaining({ kind: 'access', source: 'shopify', status: 'open', shopify_request_id: first }),
+    ]);
+    expect(again).not.toBe(first);
+    const counts = await cast.countsAs(
+      ['admin', 'manager', 'agent', 'readonly', 'shopper', 'stranger'],
+      `select count(*)::int as n from public.privacy_requests where id = '${opened[0].id}'`,
+    );
+    expect(counts).toEqual({ admin: 1, manager: 1, agent: 0, readonly: 0, shopper: 0, stranger: 0 });
+
+    const answered = await cast.client('manager').rpc('answer_access_request', { request: opened[0].id });
+    expect(answered.error).toBeNull();
+    const shopifyStatus = await adminSql<{ id: string; status: string; completed: boolean }>(
+      `select id::text, status, completed_at is not null as completed from public.shopify_privacy_requests
+       where customer_id = $1 order by id`,
+      [customer],
+    );
+    expect(shopifyStatus).toEqual([
+      { id: first, status: 'completed', completed: true },
+      { id: again, status: 'open', completed: false },
+    ]);
+  });
+
+  it('a redact the webhook carried out arrives completed; one for no known customer is not copied', async () => {
+    const shop = await createShop();
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Red') returning id`,
+      [uniqueEmail('shopify-redact')],
+    );
+    const redact = await shopifyRequest(shop, { kind: 'customers/redact', customer, status: 'completed' });
+    expect(await consoleRequests(customer)).toEqual([
+      expect.objectContaining({ kind: 'erasure', source: 'shopify', status: 'completed', shopify_request_id: redact }),
+    ]);
+    const nobody = await shopifyRequest(shop, { kind: 'customers/data_request', customer: null });
+    const shopRedact = await shopifyRequest(shop, { kind: 'shop/redact', customer: null, status: 'completed' });
+    expect(
+      await adminSql('select id from public.privacy_requests where shopify_request_id = any($1::bigint[])', [
+        [nobody, shopRedact],
+      ]),
+    ).toEqual([]);
+  });
+});
+
+describe('erasure waits for open orders when the shop says so', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('erasurewait');
+  });
+  afterAll(async () => {
+    await adminSql('update public.workspace_settings set erasure_waits_for_open_orders = false');
+    await cast?.end();
+  });
+
+  it('refuses with a clear reason while an order is unshipped, then erases once it is cancelled', async () => {
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (email, first_name) values ($1, 'Owen') returning id`,
+      [uniqueEmail('open-order')],
+    );
+    const [{ id: order }] = await adminSql<{ id: string }>(
+      `insert into public.orders (customer_id, currency, total, financial_status, fulfillment_status)
+       values ($1, 'EUR', 50, 'paid', 'unfulfilled') returning id`,
+      [customer],
+    );
+    const [{ id: request }] = await adminSql<{ id: string }>(
+      `insert into public.privacy_requests (customer_id, kind, source) values ($1, 'erasure', 'staff') returning id`,
+      [customer],
+    );
+    // Off by default: only an admin turns it on.
+    const byManager = await cast
+      .client('manager')
+      .from('workspace_settings')
+      .update({ erasure_waits_for_open_orders: true })
+      .eq('id', true)
+      .select();
+    expect(byManager.data ?? []).toEqual([]);
+    const byAdmin = await cast
+      .client('admin')
+      .from('workspace_settings')
+      .update({ erasure_waits_for_open_orders: true })
+      .eq('id', true);
+    expect(byAdmin.error).toBeNull();
+
+    const refused = await cast.client('manager').rpc('erase_customer', { request });
+    expect(refused.error).toMatchObject({ code: '55000', details: 'open_orders' });
+    expect(refused.error?.message).toMatch(/open order/);
+    const [kept] = await adminSql<{ status: string; first_name: string }>(
+      `select r.status, c.first_name from public.privacy_requests r join public.customers c on c.id = r.customer_id where r.id = $1`,
+      [request],
+    );
+    expect(kept).toEqual({ status: 'open', first_name: 'Owen' });
+
+    await adminSql(`update public.orders set cancelled_at = now() where id = $1`, [order]);
+    const erased = await cast.client('manager').rpc('erase_customer', { request });
+    expect(erased.error).toBeNull();
+    expect(erased.data).toMatchObject({ erased: true });
+  });
 });

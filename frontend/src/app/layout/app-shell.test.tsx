@@ -94,6 +94,14 @@ describe('AppShell', () => {
     vi.mocked(updateOwnProfile).mockReset();
   });
 
+  it('offers the Privacy section only to admins and managers', async () => {
+    vi.mocked(fetchMember).mockResolvedValue({ ...ada, role: 'agent' });
+    renderShell();
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    await within(nav).findByRole('link', { name: 'Customers' });
+    expect(within(nav).queryByRole('link', { name: 'Privacy' })).toBeNull();
+  });
+
   it('shows the sections in a labelled navigation, and the page in the main landmark', async () => {
     renderShell();
     const nav = await screen.findByRole('navigation', { name: 'Main' });
@@ -109,6 +117,7 @@ describe('AppShell', () => {
       'My tasks',
       'Segments',
       'Analytics',
+      'Privacy',
       'Settings',
     ]);
     expect(within(nav).getByRole('link', { name: 'Dashboard' })).toHaveAttribute('aria-current', 'page');

@@ -6,18 +6,32 @@ import {
   Inbox,
   LayoutDashboard,
   Settings,
+  ShieldCheck,
   ShoppingBag,
   Users,
   type LucideIcon,
 } from 'lucide-react';
 
+import type { Capability } from '@/lib/permissions.ts';
+
 export type SectionId =
-  'dashboard' | 'customers' | 'inbox' | 'orders' | 'pipeline' | 'tasks' | 'segments' | 'analytics' | 'settings';
+  | 'dashboard'
+  | 'customers'
+  | 'inbox'
+  | 'orders'
+  | 'pipeline'
+  | 'tasks'
+  | 'segments'
+  | 'analytics'
+  | 'privacy'
+  | 'settings';
 
 export interface NavItem {
   id: SectionId;
   path: string;
   icon: LucideIcon;
+  /** Shown only to members who have it (the page checks too, and the database decides). */
+  capability?: Capability;
 }
 
 /** The sidebar's sections, in order; labels come from shell:nav.<id>. */
@@ -30,5 +44,6 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'tasks', path: '/tasks', icon: CheckSquare },
   { id: 'segments', path: '/segments', icon: Boxes },
   { id: 'analytics', path: '/analytics', icon: BarChart3 },
+  { id: 'privacy', path: '/privacy', icon: ShieldCheck, capability: 'workPrivacyRequests' },
   { id: 'settings', path: '/settings', icon: Settings },
 ];

@@ -2,6 +2,9 @@ import { Mountain } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router-dom';
 
+import { can } from '@/lib/permissions.ts';
+import { useViewer } from '@/lib/viewer.ts';
+
 import { NAV_ITEMS } from './nav-items.ts';
 
 export interface SidebarProps {
@@ -13,6 +16,8 @@ export interface SidebarProps {
 
 export function Sidebar({ id, open, onNavigate }: SidebarProps) {
   const { t } = useTranslation('shell');
+  const viewer = useViewer();
+  const items = NAV_ITEMS.filter((item) => !item.capability || can(viewer, item.capability));
   return (
     <aside id={id} className="sidebar" data-open={open}>
       <div className="brand">
@@ -21,7 +26,7 @@ export function Sidebar({ id, open, onNavigate }: SidebarProps) {
       </div>
       <nav aria-label={t('nav.label')}>
         <ul className="nav-list">
-          {NAV_ITEMS.map(({ id: section, path, icon: Icon }) => (
+          {items.map(({ id: section, path, icon: Icon }) => (
             <li key={section}>
               <NavLink to={path} end={path === '/'} className="nav-link" onClick={onNavigate}>
                 <Icon aria-hidden="true" size={18} />
