@@ -5584,6 +5584,23 @@ grant execute on function public.dashboard_kpis(timezone text) to authenticated;
 grant execute on function public.dashboard_kpis(timezone text) to service_role;
 comment on function public.dashboard_kpis(timezone text) is 'Dashboard cards in the base currency, months as seen in the given IANA time zone. Counts only what the caller may see.';
 
+CREATE OR REPLACE FUNCTION public.exchange_rate_status()
+ RETURNS TABLE(currency text, latest_rate_date date, age_days integer, stale boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.currency, max(r.rate_date), (current_date - max(r.rate_date))::integer,
+         coalesce(current_date - max(r.rate_date) > 3, true)
+  from (select distinct o.currency from public.orders o where o.currency <> private.base_currency()) c
+  left join public.exchange_rates r on r.currency = c.currency
+  where (select private.is_team_member())
+  group by c.currency
+$function$;
+grant execute on function public.exchange_rate_status() to authenticated;
+grant execute on function public.exchange_rate_status() to service_role;
+comment on function public.exchange_rate_status() is 'Per order currency other than the base: the newest rate''s day, its age, and stale when older than 3 days (the dashboard warns admins). Team members only.';
+
 CREATE OR REPLACE FUNCTION public.export_customers_csv(filters jsonb DEFAULT '{}'::jsonb, selected uuid[] DEFAULT NULL::uuid[], labels jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(csv text, row_count integer, capped boolean)
  LANGUAGE plpgsql
@@ -5721,6 +5738,44 @@ $function$;
 grant execute on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) to authenticated;
 grant execute on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) to service_role;
 comment on function public.export_customers_csv(filters jsonb, selected uuid[], labels jsonb) is 'The customers list as a CSV file, logged in export_log in the same transaction (who, which filters, how many rows). Rows are those the caller may see (security invoker), filtered like the list: filters {q, status, stage, country, tag, owner (id or "none"), consent (granted/not_granted), sort (name/ltv/orders/last_order/created), dir}; `selected` exports only those customers. labels {headers: {column: text}, status: {value: text}, stages: {key: text}} name the columns and values in the caller''s language. At most 50 000 rows (capped tells). Every cell that a spreadsheet would run as a formula is escaped (private.csv_cell).';
+
+CREATE OR REPLACE FUNCTION public.import_ecb_rates(days jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  base text := private.base_currency();
+  written integer;
+begin
+  if jsonb_typeof(days) <> 'array' then
+    raise exception 'days must be an array of {date, rates}' using errcode = '22023';
+  end if;
+  with published as (
+    select (d ->> 'date')::date as rate_date, r.key as currency, r.value::numeric as per_eur
+    from jsonb_array_elements(days) d, jsonb_each_text(d -> 'rates') r
+    union all
+    select (d ->> 'date')::date, 'EUR', 1 from jsonb_array_elements(days) d
+  ),
+  based as (
+    select p.rate_date, p.currency, round(b.per_eur / p.per_eur, 10) as rate_to_base
+    from published p
+    join published b on b.rate_date = p.rate_date and b.currency = base
+    join public.currencies c on c.code = p.currency
+    where p.currency <> base and p.per_eur > 0
+  )
+  insert into public.exchange_rates as e (rate_date, currency, rate_to_base, source)
+  select rate_date, currency, rate_to_base, 'ecb' from based
+  on conflict (rate_date, currency) do update
+    set rate_to_base = excluded.rate_to_base
+    where e.source = 'ecb' and e.rate_to_base is distinct from excluded.rate_to_base;
+  get diagnostics written = row_count;
+  return written;
+end;
+$function$;
+grant execute on function public.import_ecb_rates(days jsonb) to service_role;
+comment on function public.import_ecb_rates(days jsonb) is 'Writes ECB reference rates (per EUR) as rates to the workspace base currency, cross-rated through EUR; updates only rows it wrote (source ecb), never a manual or other rate. Service role only (ecb-rates function).';
 
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
@@ -5900,6 +5955,26 @@ $function$;
 grant execute on function public.my_team_access() to authenticated;
 grant execute on function public.my_team_access() to service_role;
 comment on function public.my_team_access() is 'The caller''s own access state for the app: role, state (none, pending, inactive, active), whether the workspace requires MFA, whether they have a verified factor, and their session''s aal. Grants nothing.';
+
+CREATE OR REPLACE FUNCTION public.orders_with_stale_rates(since timestamp with time zone)
+ RETURNS TABLE(order_id uuid, currency text, placed_at timestamp with time zone, rate_date date)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select o.id, o.currency, o.placed_at, r.rate_date
+  from public.orders o
+  left join lateral (
+    select x.rate_date from public.exchange_rates x
+    where x.currency = o.currency and x.rate_date <= o.placed_at::date
+    order by x.rate_date desc limit 1
+  ) r on true
+  where o.placed_at >= since and o.currency <> private.base_currency()
+    and (r.rate_date is null or o.placed_at::date - r.rate_date > 3)
+$function$;
+grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to authenticated;
+grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to service_role;
+comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none): what reports mark. Runs as the caller (RLS on orders).';
 
 CREATE OR REPLACE FUNCTION public.record_alert_sends(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -6912,6 +6987,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
+-- cron job ecb-rates (30 15 * * 1-5)
+-- select private.call_scheduled_function('ecb-rates', 'ecb-rates', '{}')
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)
 -- select private.purge_webhook_deliveries()
 -- cron job retry-failed-shopify-webhooks (* * * * *)

@@ -1313,10 +1313,18 @@ isOneToOne: false
               "average_order_value_this_month": number,"base_currency": string,"customers": number,"new_customers_last_month": number,"new_customers_this_month": number,"orders_last_month": number,"orders_this_month": number,"revenue_last_month": number,"revenue_this_month": number
             }[]
                            },
+"exchange_rate_status":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "age_days": number,"currency": string,"latest_rate_date": string,"stale": boolean
+            }[]
+                           },
 "export_customers_csv":
 { Args: { "filters"?: Json,"labels"?: Json,"selected"?: (string)[] }; Returns: {
               "capped": boolean,"csv": string,"row_count": number
             }[]
+                           },
+"import_ecb_rates":
+{ Args: { "days": Json }; Returns: number
                            },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
@@ -1329,6 +1337,11 @@ isOneToOne: false
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
+            }[]
+                           },
+"orders_with_stale_rates":
+{ Args: { "since": string }; Returns: {
+              "currency": string,"order_id": string,"placed_at": string,"rate_date": string
             }[]
                            },
 "record_alert_sends":
