@@ -6718,15 +6718,37 @@ comment on function public.shopify_record_token(shop_id uuid, access_token text,
 
 CREATE OR REPLACE FUNCTION public.shopify_record_token_failure(shop_id uuid, reason text)
  RETURNS void
- LANGUAGE sql
+ LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
+declare
+  was_failing boolean;
+  domain text;
+begin
+  select c.token_error is not null, s.domain into was_failing, domain
+  from public.shop_connections c join public.shops s on s.id = c.shop_id
   where c.shop_id = shopify_record_token_failure.shop_id
+  for update of c;
+  if not found then
+    return;
+  end if;
+  update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
+  where c.shop_id = shopify_record_token_failure.shop_id;
+  if not was_failing then
+    insert into public.notifications (recipient_id, kind, title, body, link, data)
+    select m.user_id, 'system',
+      left('Shopify access for ' || domain || ' could not be renewed', 200),
+      left('Cairn stops receiving data from this store when its token expires. Shopify said: ' || reason, 2000),
+      '/settings/integrations',
+      jsonb_build_object('shop_id', shopify_record_token_failure.shop_id, 'reason', left(reason, 1000))
+    from public.team_members m
+    where m.role = 'admin' and m.active;
+  end if;
+end;
 $function$;
 grant execute on function public.shopify_record_token_failure(shop_id uuid, reason text) to service_role;
-comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it.';
+comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it, and the first failure of a streak notifies every active admin.';
 
 CREATE OR REPLACE FUNCTION public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb)
  RETURNS void
