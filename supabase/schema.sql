@@ -2378,6 +2378,8 @@ create table public.webhook_deliveries (
 alter table public.webhook_deliveries enable row level security;
 CREATE INDEX webhook_deliveries_received_at_idx ON public.webhook_deliveries USING btree (received_at DESC);
 CREATE INDEX webhook_deliveries_retry_idx ON public.webhook_deliveries USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['received'::public.webhook_delivery_status, 'failed'::public.webhook_delivery_status]));
+CREATE INDEX webhook_deliveries_shop_received_idx ON public.webhook_deliveries USING btree (shop_id, received_at DESC) INCLUDE (status);
+CREATE INDEX webhook_deliveries_shop_retry_idx ON public.webhook_deliveries USING btree (shop_id, next_attempt_at) WHERE ((status = 'failed'::public.webhook_delivery_status) AND (next_attempt_at IS NOT NULL));
 CREATE INDEX webhook_deliveries_status_idx ON public.webhook_deliveries USING btree (status, received_at DESC);
 CREATE TRIGGER drop_original_body_with_payload BEFORE UPDATE OF payload ON public.webhook_deliveries FOR EACH ROW WHEN ((old.original_body IS NOT NULL)) EXECUTE FUNCTION private.drop_original_body_with_payload();
 create policy "admins read webhook deliveries" on public.webhook_deliveries
@@ -6566,6 +6568,27 @@ AS $function$
 $function$;
 grant execute on function public.shopify_credentials(shop_id uuid) to service_role;
 comment on function public.shopify_credentials(shop_id uuid) is 'For shopify-connect and the import (service role only): what it needs to call the shop''s Admin API.';
+
+CREATE OR REPLACE FUNCTION public.shopify_delivery_health(shop_id uuid)
+ RETURNS TABLE(last_received_at timestamp with time zone, applied integer, ignored integer, failed integer, received integer, next_retry_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select
+    (select max(d.received_at) from public.webhook_deliveries d where d.shop_id = shopify_delivery_health.shop_id),
+    coalesce(count(*) filter (where r.status = 'applied'), 0)::integer,
+    coalesce(count(*) filter (where r.status = 'ignored'), 0)::integer,
+    coalesce(count(*) filter (where r.status = 'failed'), 0)::integer,
+    coalesce(count(*) filter (where r.status = 'received'), 0)::integer,
+    (select min(d.next_attempt_at) from public.webhook_deliveries d
+     where d.shop_id = shopify_delivery_health.shop_id and d.status = 'failed' and d.next_attempt_at is not null)
+  from public.webhook_deliveries r
+  where r.shop_id = shopify_delivery_health.shop_id and r.received_at >= now() - interval '24 hours'
+$function$;
+grant execute on function public.shopify_delivery_health(shop_id uuid) to authenticated;
+grant execute on function public.shopify_delivery_health(shop_id uuid) to service_role;
+comment on function public.shopify_delivery_health(shop_id uuid) is 'One shop''s webhook deliveries for the health panel: last received, the last 24 hours by status, the next retry of a failed one. Runs as the caller (only admins read deliveries; others get zeros).';
 
 CREATE OR REPLACE FUNCTION public.shopify_forget_connection(actor uuid, shop_id uuid)
  RETURNS void

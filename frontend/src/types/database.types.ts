@@ -1468,6 +1468,11 @@ isOneToOne: false
               "access_token": string,"auth_kind": string,"client_id": string,"client_secret": string,"domain": string,"token_expires_at": string
             }[]
                            },
+"shopify_delivery_health":
+{ Args: { "shop_id": string }; Returns: {
+              "applied": number,"failed": number,"ignored": number,"last_received_at": string,"next_retry_at": string,"received": number
+            }[]
+                           },
 "shopify_forget_connection":
 { Args: { "actor": string,"shop_id": string }; Returns: undefined
                            },
