@@ -130,6 +130,11 @@ describe('ecb-rates', () => {
     expect((await call({}, { 'X-Cron-Secret': 'wrong' }, config.anonKey)).status).toBe(401);
     const member = await cast.people.admin.client.auth.getSession();
     expect((await call({}, {}, member.data.session?.access_token ?? '')).status).toBe(403);
+    // Nor may anyone write rates through the database function behind it.
+    for (const caller of ['admin', 'manager', 'agent', 'readonly', 'stranger', 'anon'] as const) {
+      const { error } = await cast.client(caller).rpc('import_ecb_rates', { days: [] });
+      expect(error?.code, caller).toBe('42501');
+    }
     // Bad bodies from an allowed caller: a clear error, nothing written.
     for (const body of [{ history: 'yes' }, [1, 2], 'history', null]) {
       const refused = await call(body);
