@@ -61,7 +61,11 @@ const AcceptInviteRoute = page(() => import('./routes/accept-invite.tsx'), 'Acce
 const UnsubscribeRoute = page(() => import('./routes/unsubscribe.tsx'), 'UnsubscribeRoute', ['consent']);
 const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRoute');
 const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell', 'notifications']);
-const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', ['shell', 'dashboard']);
+const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', [
+  'shell',
+  'dashboard',
+  'integrations',
+]);
 const CustomersRoute = page(() => import('./routes/customers.tsx'), 'CustomersRoute', ['shell', 'customers']);
 const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute', [
   'shell',

@@ -393,6 +393,29 @@ describe('rotate, renew, repair and disconnect', () => {
     expect(mine?.token_error).toBeNull();
     expect(mine?.token_expires_at.getTime()).toBeGreaterThan(Date.now() + 23 * 3_600_000);
     expect(theirs?.token_error).toContain('refused the client ID or client secret');
+    // Every active admin is alerted once per failing streak (not at every 30-minute retry); no one else.
+    const alerts = async () =>
+      adminSql<{ recipient_id: string; title: string; link: string }>(
+        `select recipient_id, title, link from public.notifications where kind = 'system' and data ->> 'shop_id' = $1`,
+        [otherRow.id],
+      );
+    const first = await alerts();
+    const [{ admins }] = await adminSql<{ admins: string[] }>(
+      `select array_agg(user_id::text order by user_id) as admins from public.team_members where role = 'admin' and active`,
+    );
+    expect(first.map((alert) => alert.recipient_id).sort()).toEqual(admins);
+    expect(first.map((alert) => alert.recipient_id)).toContain(cast.people.admin.userId);
+    expect(first.map((alert) => alert.recipient_id)).not.toContain(cast.people.manager.userId);
+    expect(first[0]).toMatchObject({ link: '/settings/integrations' });
+    expect(first[0].title).toContain(other.domain);
+    await adminSql(
+      `update public.shop_connections set token_expires_at = now() + interval '1 hour' where shop_id = $1`,
+      [otherRow.id],
+    );
+    expect((await call(config.anonKey, { action: 'renew' }, { 'X-Cron-Secret': CRON_SECRET })).body.failed).toContain(
+      otherRow.id,
+    );
+    expect(await alerts()).toHaveLength(first.length);
   });
 
   it('repairs missing webhook subscriptions and disconnects: webhooks unregistered, secrets removed', async () => {

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 
 import { DashboardOverview } from '@/features/dashboard/components/dashboard-overview.tsx';
-import { seesAllCustomers } from '@/lib/permissions.ts';
+import { StaleRatesNotice } from '@/features/integrations/components/stale-rates-notice.tsx';
+import { can, seesAllCustomers } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 
 import { SectionPage } from '../layout/section-page.tsx';
@@ -18,6 +19,7 @@ export function DashboardRoute() {
       <p className="dashboard-intro">
         {scope === 'own' ? t('intro.agent', { timeZone }) : t('intro.team', { timeZone })}
       </p>
+      {can(viewer, 'manageIntegrations') && <StaleRatesNotice />}
       <DashboardOverview timeZone={timeZone} scope={scope} />
     </SectionPage>
   );

@@ -111,33 +111,11 @@ export async function fetchImports(): Promise<ShopImport[]> {
 export const importsOptions = () =>
   queryOptions({ queryKey: [...integrationKeys.connections, 'imports'], queryFn: fetchImports });
 
+/** Counted by the database (public.shopify_delivery_health): exact however many deliveries are stored. */
 export async function fetchDeliveryHealth(shopId: string): Promise<DeliveryHealth> {
-  const since = new Date(Date.now() - 86_400_000).toISOString();
-  const [last, recent, retry] = await Promise.all([
-    supabase
-      .from('webhook_deliveries')
-      .select('received_at')
-      .eq('shop_id', shopId)
-      .order('received_at', { ascending: false })
-      .limit(1),
-    supabase.from('webhook_deliveries').select('status').eq('shop_id', shopId).gte('received_at', since).limit(10_000),
-    supabase
-      .from('webhook_deliveries')
-      .select('next_attempt_at')
-      .eq('shop_id', shopId)
-      .eq('status', 'failed')
-      .not('next_attempt_at', 'is', null)
-      .order('next_attempt_at')
-      .limit(1),
-  ]);
-  for (const result of [last, recent, retry]) if (result.error) throw result.error;
-  const counts = { applied: 0, ignored: 0, failed: 0, received: 0 };
-  for (const row of recent.data ?? []) counts[row.status as keyof typeof counts] += 1;
-  return {
-    last_received_at: last.data?.[0]?.received_at ?? null,
-    ...counts,
-    next_retry_at: retry.data?.[0]?.next_attempt_at ?? null,
-  };
+  const { data, error } = await supabase.rpc('shopify_delivery_health', { shop_id: shopId }).single();
+  if (error) throw error;
+  return data as DeliveryHealth;
 }
 
 export const deliveryHealthOptions = (shopId: string) =>
