@@ -1693,6 +1693,7 @@ alter table public.notifications enable row level security;
 CREATE INDEX notifications_created_idx ON public.notifications USING btree (created_at);
 CREATE INDEX notifications_digest_idx ON public.notifications USING btree (recipient_id, created_at) WHERE email_pending;
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (recipient_id, read_at, created_at DESC);
+CREATE INDEX notifications_unread_integration_idx ON public.notifications USING btree (((data ->> 'integration'::text)), ((data ->> 'job'::text))) WHERE ((kind = 'integration_failed'::public.notification_kind) AND (read_at IS NULL));
 CREATE TRIGGER apply_preference BEFORE INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.apply_notification_preference();
 create policy "members mark their own notifications read" on public.notifications
   for update
@@ -2070,6 +2071,7 @@ alter table public.privacy_requests enable row level security;
 CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btree (customer_id, requested_at DESC);
 CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
+CREATE TRIGGER complete_shopify_request AFTER UPDATE OF status ON public.privacy_requests FOR EACH ROW WHEN (((new.status = 'completed'::text) AND (old.status IS DISTINCT FROM 'completed'::text) AND (new.shopify_request_id IS NOT NULL))) EXECUTE FUNCTION private.complete_shopify_privacy_request();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER settle BEFORE INSERT OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.settle_privacy_request();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
@@ -2713,6 +2715,7 @@ create table public.shopify_privacy_requests (
 );
 alter table public.shopify_privacy_requests enable row level security;
 CREATE INDEX shopify_privacy_requests_open_idx ON public.shopify_privacy_requests USING btree (received_at) WHERE (status = 'open'::text);
+CREATE TRIGGER open_privacy_request AFTER INSERT ON public.shopify_privacy_requests FOR EACH ROW EXECUTE FUNCTION private.open_privacy_request_from_shopify();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.shopify_privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 create policy "admins complete privacy requests" on public.shopify_privacy_requests
   for update
@@ -2986,8 +2989,12 @@ create table public.webhook_deliveries (
 alter table public.webhook_deliveries enable row level security;
 CREATE INDEX webhook_deliveries_received_at_idx ON public.webhook_deliveries USING btree (received_at DESC);
 CREATE INDEX webhook_deliveries_retry_idx ON public.webhook_deliveries USING btree (next_attempt_at) WHERE (status = ANY (ARRAY['received'::public.webhook_delivery_status, 'failed'::public.webhook_delivery_status]));
+CREATE INDEX webhook_deliveries_shop_received_idx ON public.webhook_deliveries USING btree (shop_id, received_at DESC) INCLUDE (status);
+CREATE INDEX webhook_deliveries_shop_retry_idx ON public.webhook_deliveries USING btree (shop_id, next_attempt_at) WHERE ((status = 'failed'::public.webhook_delivery_status) AND (next_attempt_at IS NOT NULL));
 CREATE INDEX webhook_deliveries_status_idx ON public.webhook_deliveries USING btree (status, received_at DESC);
 CREATE TRIGGER drop_original_body_with_payload BEFORE UPDATE OF payload ON public.webhook_deliveries FOR EACH ROW WHEN ((old.original_body IS NOT NULL)) EXECUTE FUNCTION private.drop_original_body_with_payload();
+CREATE TRIGGER notify_webhook_failure AFTER INSERT ON public.webhook_deliveries FOR EACH ROW WHEN ((new.status = 'failed'::public.webhook_delivery_status)) EXECUTE FUNCTION private.notify_webhook_failure();
+CREATE TRIGGER notify_webhook_failure_on_update AFTER UPDATE OF status ON public.webhook_deliveries FOR EACH ROW WHEN (((new.status = 'failed'::public.webhook_delivery_status) AND (old.status IS DISTINCT FROM 'failed'::public.webhook_delivery_status))) EXECUTE FUNCTION private.notify_webhook_failure();
 create policy "admins read webhook deliveries" on public.webhook_deliveries
   for select
   to authenticated
@@ -3012,6 +3019,7 @@ create table public.workspace_settings (
   updated_at timestamp with time zone default now() not null,
   require_mfa boolean default false not null,
   notification_retention_days integer default 90 not null,
+  erasure_waits_for_open_orders boolean default false not null,
   constraint workspace_settings_id_check CHECK (id),
   constraint workspace_settings_notification_retention_days_between_7_and_36 CHECK (((notification_retention_days >= 7) AND (notification_retention_days <= 3650))),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
@@ -3037,6 +3045,7 @@ grant delete, insert, maintain, references, select, trigger, truncate, update on
 comment on table public.workspace_settings is 'The one row of workspace-wide settings. Revenue is reported in base_currency.';
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
 comment on column public.workspace_settings.notification_retention_days is 'Notifications older than this many days are removed (daily job). Admins set it.';
+comment on column public.workspace_settings.erasure_waits_for_open_orders is 'When true, erase_customer refuses (55000 open_orders) while the customer has an order not cancelled and not yet paid or shipped. Set by admins.';
 
 -- ==============================================================================================
 -- Views
@@ -3125,7 +3134,7 @@ create view public.customer_timeline with (security_invoker=on) as
     a.subject AS title,
     "left"(a.body, 280) AS summary,
     a.author_id AS actor_id,
-    jsonb_build_object('direction', a.direction, 'due_at', a.due_at, 'completed_at', a.completed_at, 'assignee_id', a.assignee_id) AS data
+    jsonb_build_object('direction', a.direction, 'due_at', a.due_at, 'completed_at', a.completed_at, 'assignee_id', a.assignee_id, 'attachments', a.attachments) AS data
    FROM public.activities a
 UNION ALL
  SELECT o.customer_id,
@@ -3190,7 +3199,7 @@ UNION ALL
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to anon;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to service_role;
-comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities, orders, messages, alerts, consent changes, deal events. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
+comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities (with their files), orders, messages, alerts, consent changes, deal events. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
 
 create view public.tag_usage with (security_invoker=on) as
  SELECT id,
@@ -4040,6 +4049,48 @@ grant execute on function private.client_address(headers jsonb) to authenticated
 grant execute on function private.client_address(headers jsonb) to service_role;
 comment on function private.client_address(headers jsonb) is 'The client''s address as the trusted proxy reported it, from request headers (PostgREST''s request.headers): CF-Connecting-IP (hosted, set by Cloudflare), else X-Real-IP (set by the gateway), else the last X-Forwarded-For entry (appended by the gateway). Never the first X-Forwarded-For entry, which the client controls. Null when none is a valid address.';
 
+CREATE OR REPLACE FUNCTION private.complete_shopify_privacy_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update public.shopify_privacy_requests s set status = 'completed', completed_at = coalesce(s.completed_at, now())
+  where s.id = new.shopify_request_id and s.status <> 'completed';
+  return null;
+end;
+$function$;
+comment on function private.complete_shopify_privacy_request() is 'AFTER UPDATE OF status on privacy_requests (to completed, with a Shopify origin): completes the shopify_privacy_requests row it came from.';
+
+CREATE OR REPLACE FUNCTION private.copy_shopify_privacy_request(request public.shopify_privacy_requests)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  wanted text := case request.kind when 'customers/data_request' then 'access' when 'customers/redact' then 'erasure' end;
+begin
+  if wanted is null or request.customer_id is null then
+    return;
+  end if;
+  if request.status = 'completed' then
+    insert into public.privacy_requests (customer_id, kind, source, status, note, shopify_request_id)
+    values (request.customer_id, wanted, 'shopify', 'completed', left(request.note, 2000), request.id);
+  else
+    -- One open request per customer and kind: a second one (the shopper also asked in the
+    -- portal, or Shopify sent it twice) joins the open one, which remembers the first Shopify
+    -- request it answers.
+    insert into public.privacy_requests (customer_id, kind, source, note, shopify_request_id)
+    values (request.customer_id, wanted, 'shopify', left(request.note, 2000), request.id)
+    on conflict (customer_id, kind) where status in ('open', 'in_progress')
+    do update set shopify_request_id = coalesce(privacy_requests.shopify_request_id, excluded.shopify_request_id);
+  end if;
+end;
+$function$;
+comment on function private.copy_shopify_privacy_request(request public.shopify_privacy_requests) is 'customers/data_request → an access request, customers/redact → an erasure request (completed when the webhook already carried it out), source shopify, for the customer the Shopify request points at; joins an open request of the same kind instead of opening a second. Requests that point at no customer (and shop/redact) are not copied.';
+
 CREATE OR REPLACE FUNCTION private.csv_cell(value text, phone boolean DEFAULT false)
  RETURNS text
  LANGUAGE sql
@@ -4118,6 +4169,52 @@ $function$;
 grant execute on function private.customer_360_topic_customer(topic text) to authenticated;
 grant execute on function private.customer_360_topic_customer(topic text) to service_role;
 comment on function private.customer_360_topic_customer(topic text) is 'The customer id in a realtime topic `customer-360:<uuid>`, or null for any other or malformed topic. Parsing only: whether the caller may see that customer is for the customers policies.';
+
+CREATE OR REPLACE FUNCTION private.customer_data_export(customer uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select jsonb_build_object(
+    'exported_at', now(),
+    'profile', (select to_jsonb(c) - '{customer_owner_id, owner_id, auth_user_id}'::text[] from public.customers c where c.id = customer),
+    'orders', coalesce((
+      select jsonb_agg(to_jsonb(o) - '{customer_owner_id, owner_id, auth_user_id}'::text[] || jsonb_build_object('items', coalesce((
+        select jsonb_agg(to_jsonb(i) - '{customer_owner_id, owner_id, auth_user_id}'::text[] order by i.id)
+        from public.order_items i where i.order_id = o.id), '[]'))
+        order by o.placed_at desc, o.id)
+      from public.orders o where o.customer_id = customer), '[]'),
+    'consent_history', coalesce((
+      select jsonb_agg(to_jsonb(e) - '{customer_owner_id, owner_id, auth_user_id, actor_id}'::text[] order by e.occurred_at, e.id)
+      from public.consent_events e where e.customer_id = customer), '[]'),
+    'favourites', coalesce((
+      select jsonb_agg(jsonb_build_object('product', p.title, 'variant', v.title, 'price_at_favorite', f.price_at_favorite,
+        'currency', f.currency, 'favorited_at', f.created_at) order by f.created_at)
+      from public.favorites f join public.product_variants v on v.id = f.variant_id join public.products p on p.id = v.product_id
+      where f.customer_id = customer), '[]'),
+    'alert_preferences', (
+      select to_jsonb(a) - '{customer_owner_id, owner_id, auth_user_id}'::text[] from public.alert_preferences a where a.customer_id = customer),
+    'alerts', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', l.kind, 'state', l.state, 'old_price', l.old_price, 'new_price', l.new_price,
+        'currency', l.currency, 'created_at', l.created_at, 'sent_at', l.sent_at) order by l.created_at)
+      from public.alert_log l where l.customer_id = customer), '[]'),
+    'messages', coalesce((
+      select jsonb_agg(jsonb_build_object('direction', m.direction, 'from', m.from_address, 'to', m.to_address,
+        'subject', m.subject, 'body', coalesce(m.body_text, m.body_html), 'status', m.status, 'sent_at', m.sent_at,
+        'created_at', m.created_at) order by m.created_at)
+      from public.messages m where m.customer_id = customer), '[]'),
+    'activities', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', a.kind, 'subject', a.subject, 'body', a.body, 'created_at', a.created_at)
+        order by a.created_at)
+      from public.activities a where a.customer_id = customer), '[]'),
+    'privacy_requests', coalesce((
+      select jsonb_agg(jsonb_build_object('kind', r.kind, 'status', r.status, 'requested_at', r.requested_at, 'due_at', r.due_at,
+        'completed_at', r.completed_at) order by r.requested_at)
+      from public.privacy_requests r where r.customer_id = customer), '[]')
+  )
+$function$;
+comment on function private.customer_data_export(customer uuid) is 'Everything Cairn holds about one customer as JSON (profile, orders with items, consent history, favourites, alert preferences and alerts, messages, activities, privacy requests), without staff ids. The one definition of a privacy export: my_data_export and answer_access_request both return it. Callers check who may see it.';
 
 CREATE OR REPLACE FUNCTION private.customer_search_ids(query text)
  RETURNS uuid[]
@@ -5027,6 +5124,28 @@ end;
 $function$;
 comment on function private.notify_task_assignee() is 'Notifies a task''s assignee when someone else assigns it to them (on creation or reassignment).';
 
+CREATE OR REPLACE FUNCTION private.notify_webhook_failure()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  begin
+    perform private.notify_integration_failure(
+      'shopify',
+      'webhooks:' || new.shop_id::text,
+      left(new.topic || ': ' || coalesce(new.last_error, 'applying failed'), 2000),
+      '/settings'
+    );
+  exception when others then
+    raise warning 'notify_webhook_failure: % (%)', sqlerrm, sqlstate;
+  end;
+  return null;
+end;
+$function$;
+comment on function private.notify_webhook_failure() is 'Tells the admins that a Shopify webhook delivery failed (once per shop while unread, via private.notify_integration_failure); never fails the delivery''s own write.';
+
 CREATE OR REPLACE FUNCTION private.number_template_version()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -5046,6 +5165,19 @@ begin
 end;
 $function$;
 comment on function private.number_template_version() is 'Numbers a template variant''s versions: 1 on insert, +1 on every change of its text or language.';
+
+CREATE OR REPLACE FUNCTION private.open_privacy_request_from_shopify()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.copy_shopify_privacy_request(new);
+  return null;
+end;
+$function$;
+comment on function private.open_privacy_request_from_shopify() is 'AFTER INSERT on shopify_privacy_requests: the request appears in the privacy console (private.copy_shopify_privacy_request).';
 
 CREATE OR REPLACE FUNCTION private.owned_customer_ids()
  RETURNS SETOF uuid
@@ -7146,6 +7278,49 @@ grant execute on function public.alert_revenue(start_at timestamp with time zone
 grant execute on function public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone) to service_role;
 comment on function public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone) is 'Alert performance over [start_at, end_at): alerts sent, opened, clicked, click-through rate, and orders and revenue (base currency, net of refunds) within 7 days after a click. Runs with the caller''s rights: each sees their own customers.';
 
+CREATE OR REPLACE FUNCTION public.answer_access_request(request uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.privacy_requests;
+  actor uuid := auth.uid();
+begin
+  if not (select private.edits_all_customers()) and (select auth.role()) is distinct from 'service_role' then
+    raise exception 'only admins and managers answer privacy requests' using errcode = '42501';
+  end if;
+  -- The row lock makes a second, concurrent click wait and then see the request completed.
+  select * into target from public.privacy_requests r where r.id = answer_access_request.request for update;
+  if not found or target.kind <> 'access' then
+    raise exception 'no access request with this id' using errcode = 'P0002';
+  end if;
+  if target.status = 'refused' then
+    raise exception 'this request was refused' using errcode = '55000', detail = 'refused';
+  end if;
+  if target.customer_id is null then
+    raise exception 'the customer of this request no longer exists' using errcode = 'P0002', detail = 'no_customer';
+  end if;
+  if target.status = 'completed' then
+    return jsonb_build_object('request', target.id, 'already_completed', true,
+      'export', private.customer_data_export(target.customer_id));
+  end if;
+
+  if actor is not null and exists (select from public.team_members t where t.user_id = actor) then
+    perform private.log_export('privacy_access', jsonb_build_object('request', target.id, 'customer', target.customer_id), 1);
+  end if;
+  update public.privacy_requests r set status = 'completed', assignee_id = coalesce(r.assignee_id, actor),
+    note = left(concat_ws(E'\n', r.note, 'Export built and sent on ' || now()::date || '.'), 2000)
+  where r.id = target.id;
+  return jsonb_build_object('request', target.id, 'already_completed', false,
+    'export', private.customer_data_export(target.customer_id));
+end;
+$function$;
+grant execute on function public.answer_access_request(request uuid) to authenticated;
+grant execute on function public.answer_access_request(request uuid) to service_role;
+comment on function public.answer_access_request(request uuid) is 'The privacy console''s "answer": builds the customer''s export (private.customer_data_export), records it in export_log (kind privacy_access) and completes the access request with a note that it was sent. Admins and managers (and the service role). Idempotent: a completed request returns its export again (already_completed) without a second record.';
+
 CREATE OR REPLACE FUNCTION public.apply_webhook_delivery(delivery_id bigint)
  RETURNS jsonb
  LANGUAGE sql
@@ -7509,6 +7684,20 @@ begin
   end if;
   account := customer.auth_user_id;
 
+  -- The shop's rule: while an order is still open (not cancelled, and not yet paid or not yet
+  -- shipped), the data is still needed to deliver or bill it.
+  if (select w.erasure_waits_for_open_orders from public.workspace_settings w)
+     and exists (
+       select from public.orders o
+       where o.customer_id = customer.id and o.cancelled_at is null
+         and (o.financial_status in ('pending', 'authorized', 'partially_paid')
+           or o.fulfillment_status in ('unfulfilled', 'partially_fulfilled'))
+     ) then
+    raise exception 'this customer has an open order: the shop erases only once every order is paid and shipped, or cancelled'
+      using errcode = '55000', detail = 'open_orders',
+        hint = 'Finish or cancel the open orders, then erase; the request keeps its 30-day clock.';
+  end if;
+
   update public.customers c set
     first_name = 'Erased', last_name = null, email = null, phone = null, company = null,
     region = null, city = null, postal_code = null, timezone = null,
@@ -7566,7 +7755,24 @@ end;
 $function$;
 grant execute on function public.erase_customer(request uuid) to authenticated;
 grant execute on function public.erase_customer(request uuid) to service_role;
-comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
+comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Refused (55000 open_orders) while an order is open when workspace_settings.erasure_waits_for_open_orders is on. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
+
+CREATE OR REPLACE FUNCTION public.exchange_rate_status()
+ RETURNS TABLE(currency text, latest_rate_date date, age_days integer, stale boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select c.currency, max(r.rate_date), (current_date - max(r.rate_date))::integer,
+         coalesce(current_date - max(r.rate_date) > 3, true)
+  from (select distinct o.currency from public.orders o where o.currency <> private.base_currency()) c
+  left join public.exchange_rates r on r.currency = c.currency
+  where (select private.is_team_member())
+  group by c.currency
+$function$;
+grant execute on function public.exchange_rate_status() to authenticated;
+grant execute on function public.exchange_rate_status() to service_role;
+comment on function public.exchange_rate_status() is 'Per order currency other than the base: the newest rate''s day, its age, and stale when older than 3 days (the dashboard warns admins). Team members only.';
 
 CREATE OR REPLACE FUNCTION public.export_customers_csv(filters jsonb DEFAULT '{}'::jsonb, selected uuid[] DEFAULT NULL::uuid[], labels jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(csv text, row_count integer, capped boolean)
@@ -7784,6 +7990,44 @@ $function$;
 grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to authenticated;
 grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to service_role;
 comment on function public.export_newsletter_optins_csv(style text, labels jsonb) is 'Everyone subscribed to the newsletter by email (latest consent is a grant) with an address: email, name, sign-up date, subscription date, style interests, country, language — optionally only those interested in one style (ignoring case). Read as the caller (an agent: their customers), logged in export_log (kind newsletter_optins_csv) in the same transaction; at most 50 000 rows, cells formula-escaped.';
+
+CREATE OR REPLACE FUNCTION public.import_ecb_rates(days jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  base text := private.base_currency();
+  written integer;
+begin
+  if jsonb_typeof(days) <> 'array' then
+    raise exception 'days must be an array of {date, rates}' using errcode = '22023';
+  end if;
+  with published as (
+    select (d ->> 'date')::date as rate_date, r.key as currency, r.value::numeric as per_eur
+    from jsonb_array_elements(days) d, jsonb_each_text(d -> 'rates') r
+    union all
+    select (d ->> 'date')::date, 'EUR', 1 from jsonb_array_elements(days) d
+  ),
+  based as (
+    select p.rate_date, p.currency, round(b.per_eur / p.per_eur, 10) as rate_to_base
+    from published p
+    join published b on b.rate_date = p.rate_date and b.currency = base
+    join public.currencies c on c.code = p.currency
+    where p.currency <> base and p.per_eur > 0
+  )
+  insert into public.exchange_rates as e (rate_date, currency, rate_to_base, source)
+  select rate_date, currency, rate_to_base, 'ecb' from based
+  on conflict (rate_date, currency) do update
+    set rate_to_base = excluded.rate_to_base
+    where e.source = 'ecb' and e.rate_to_base is distinct from excluded.rate_to_base;
+  get diagnostics written = row_count;
+  return written;
+end;
+$function$;
+grant execute on function public.import_ecb_rates(days jsonb) to service_role;
+comment on function public.import_ecb_rates(days jsonb) is 'Writes ECB reference rates (per EUR) as rates to the workspace base currency, cross-rated through EUR; updates only rows it wrote (source ecb), never a manual or other rate. Service role only (ecb-rates function).';
 
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
@@ -8189,45 +8433,8 @@ CREATE OR REPLACE FUNCTION public.my_data_export()
 AS $function$
 declare
   me uuid := private.my_portal_customer();
-  hidden text[] := '{customer_owner_id, owner_id, auth_user_id}';
-  result jsonb;
+  result jsonb := private.customer_data_export(me);
 begin
-  select jsonb_build_object(
-    'exported_at', now(),
-    'profile', (select to_jsonb(c) - hidden from public.customers c where c.id = me),
-    'orders', coalesce((
-      select jsonb_agg(to_jsonb(o) - hidden || jsonb_build_object('items', coalesce((
-        select jsonb_agg(to_jsonb(i) - hidden order by i.id) from public.order_items i where i.order_id = o.id), '[]'))
-        order by o.placed_at desc, o.id)
-      from public.orders o where o.customer_id = me), '[]'),
-    'consent_history', coalesce((
-      select jsonb_agg(to_jsonb(e) - hidden - 'actor_id' order by e.occurred_at, e.id)
-      from public.consent_events e where e.customer_id = me), '[]'),
-    'favourites', coalesce((
-      select jsonb_agg(jsonb_build_object('product', p.title, 'variant', v.title, 'price_at_favorite', f.price_at_favorite,
-        'currency', f.currency, 'favorited_at', f.created_at) order by f.created_at)
-      from public.favorites f join public.product_variants v on v.id = f.variant_id join public.products p on p.id = v.product_id
-      where f.customer_id = me), '[]'),
-    'alert_preferences', (select to_jsonb(a) - hidden from public.alert_preferences a where a.customer_id = me),
-    'alerts', coalesce((
-      select jsonb_agg(jsonb_build_object('kind', l.kind, 'state', l.state, 'old_price', l.old_price, 'new_price', l.new_price,
-        'currency', l.currency, 'created_at', l.created_at, 'sent_at', l.sent_at) order by l.created_at)
-      from public.alert_log l where l.customer_id = me), '[]'),
-    'messages', coalesce((
-      select jsonb_agg(jsonb_build_object('direction', m.direction, 'from', m.from_address, 'to', m.to_address,
-        'subject', m.subject, 'body', coalesce(m.body_text, m.body_html), 'status', m.status, 'sent_at', m.sent_at,
-        'created_at', m.created_at) order by m.created_at)
-      from public.messages m where m.customer_id = me), '[]'),
-    'activities', coalesce((
-      select jsonb_agg(jsonb_build_object('kind', a.kind, 'subject', a.subject, 'body', a.body, 'created_at', a.created_at)
-        order by a.created_at)
-      from public.activities a where a.customer_id = me), '[]'),
-    'privacy_requests', coalesce((
-      select jsonb_agg(jsonb_build_object('kind', r.kind, 'status', r.status, 'requested_at', r.requested_at, 'due_at', r.due_at,
-        'completed_at', r.completed_at) order by r.requested_at)
-      from public.privacy_requests r where r.customer_id = me), '[]')
-  ) into result;
-
   -- Recorded as an answered access request, once a day however often it is downloaded.
   if not exists (
     select from public.privacy_requests r
@@ -8290,6 +8497,26 @@ $function$;
 grant execute on function public.my_team_access() to authenticated;
 grant execute on function public.my_team_access() to service_role;
 comment on function public.my_team_access() is 'The caller''s own access state for the app: role, state (none, pending, inactive, active), whether the workspace requires MFA, whether they have a verified factor, and their session''s aal. Grants nothing.';
+
+CREATE OR REPLACE FUNCTION public.orders_with_stale_rates(since timestamp with time zone)
+ RETURNS TABLE(order_id uuid, currency text, placed_at timestamp with time zone, rate_date date)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select o.id, o.currency, o.placed_at, r.rate_date
+  from public.orders o
+  left join lateral (
+    select x.rate_date from public.exchange_rates x
+    where x.currency = o.currency and x.rate_date <= o.placed_at::date
+    order by x.rate_date desc limit 1
+  ) r on true
+  where o.placed_at >= since and o.currency <> private.base_currency()
+    and (r.rate_date is null or o.placed_at::date - r.rate_date > 3)
+$function$;
+grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to authenticated;
+grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to service_role;
+comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none): what reports mark. Runs as the caller (RLS on orders).';
 
 CREATE OR REPLACE FUNCTION public.pipeline_forecast(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date)
  RETURNS TABLE(stage_id uuid, close_month date, deals bigint, amount_base numeric, weighted_base numeric, unpriced bigint)
@@ -9898,6 +10125,27 @@ $function$;
 grant execute on function public.shopify_credentials(shop_id uuid) to service_role;
 comment on function public.shopify_credentials(shop_id uuid) is 'For shopify-connect and the import (service role only): what it needs to call the shop''s Admin API.';
 
+CREATE OR REPLACE FUNCTION public.shopify_delivery_health(shop_id uuid)
+ RETURNS TABLE(last_received_at timestamp with time zone, applied integer, ignored integer, failed integer, received integer, next_retry_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select
+    (select max(d.received_at) from public.webhook_deliveries d where d.shop_id = shopify_delivery_health.shop_id),
+    coalesce(count(*) filter (where r.status = 'applied'), 0)::integer,
+    coalesce(count(*) filter (where r.status = 'ignored'), 0)::integer,
+    coalesce(count(*) filter (where r.status = 'failed'), 0)::integer,
+    coalesce(count(*) filter (where r.status = 'received'), 0)::integer,
+    (select min(d.next_attempt_at) from public.webhook_deliveries d
+     where d.shop_id = shopify_delivery_health.shop_id and d.status = 'failed' and d.next_attempt_at is not null)
+  from public.webhook_deliveries r
+  where r.shop_id = shopify_delivery_health.shop_id and r.received_at >= now() - interval '24 hours'
+$function$;
+grant execute on function public.shopify_delivery_health(shop_id uuid) to authenticated;
+grant execute on function public.shopify_delivery_health(shop_id uuid) to service_role;
+comment on function public.shopify_delivery_health(shop_id uuid) is 'One shop''s webhook deliveries for the health panel: last received, the last 24 hours by status, the next retry of a failed one. Runs as the caller (only admins read deliveries; others get zeros).';
+
 CREATE OR REPLACE FUNCTION public.shopify_forget_connection(actor uuid, shop_id uuid)
  RETURNS void
  LANGUAGE plpgsql
@@ -10049,15 +10297,37 @@ comment on function public.shopify_record_token(shop_id uuid, access_token text,
 
 CREATE OR REPLACE FUNCTION public.shopify_record_token_failure(shop_id uuid, reason text)
  RETURNS void
- LANGUAGE sql
+ LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
+declare
+  was_failing boolean;
+  domain text;
+begin
+  select c.token_error is not null, s.domain into was_failing, domain
+  from public.shop_connections c join public.shops s on s.id = c.shop_id
   where c.shop_id = shopify_record_token_failure.shop_id
+  for update of c;
+  if not found then
+    return;
+  end if;
+  update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
+  where c.shop_id = shopify_record_token_failure.shop_id;
+  if not was_failing then
+    insert into public.notifications (recipient_id, kind, title, body, link, data)
+    select m.user_id, 'system',
+      left('Shopify access for ' || domain || ' could not be renewed', 200),
+      left('Cairn stops receiving data from this store when its token expires. Shopify said: ' || reason, 2000),
+      '/settings/integrations',
+      jsonb_build_object('shop_id', shopify_record_token_failure.shop_id, 'reason', left(reason, 1000))
+    from public.team_members m
+    where m.role = 'admin' and m.active;
+  end if;
+end;
 $function$;
 grant execute on function public.shopify_record_token_failure(shop_id uuid, reason text) to service_role;
-comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it.';
+comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it, and the first failure of a streak notifies every active admin.';
 
 CREATE OR REPLACE FUNCTION public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb)
  RETURNS void
@@ -10338,6 +10608,37 @@ $function$;
 grant execute on function public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[], set_variant bigint, favourite boolean) to service_role;
 comment on function public.storefront_favorite(shop_domain text, signature text, shopify_customer_id bigint, variant_ids bigint[], set_variant bigint, favourite boolean) is 'For the storefront-favorite function (service role), after it verified the App Proxy signature: remembers the signature (a replay: 42501 replayed), finds the Cairn customer of the shop''s logged-in customer, optionally sets the favourite for one of the shop''s active variants (by Shopify variant id), and returns which of variant_ids are favourites. {customer: false} when the Shopify customer is not known to Cairn.';
 
+CREATE OR REPLACE FUNCTION public.swap_stage_positions(first uuid, second uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  a public.deal_stages;
+  b public.deal_stages;
+  changed integer;
+begin
+  select * into a from public.deal_stages where id = swap_stage_positions.first;
+  select * into b from public.deal_stages where id = swap_stage_positions.second;
+  if a.id is null or b.id is null then
+    raise exception 'No such stage' using errcode = 'P0002';
+  end if;
+  if a.id = b.id or a.pipeline_id is distinct from b.pipeline_id then
+    raise exception 'Only two different stages of one pipeline swap places' using errcode = '23514';
+  end if;
+  update public.deal_stages s
+  set position = case when s.id = a.id then b.position else a.position end
+  where s.id in (a.id, b.id);
+  get diagnostics changed = row_count;
+  if changed <> 2 then
+    raise exception 'Only admins reorder stages' using errcode = '42501';
+  end if;
+end;
+$function$;
+grant execute on function public.swap_stage_positions(first uuid, second uuid) to authenticated;
+grant execute on function public.swap_stage_positions(first uuid, second uuid) to service_role;
+comment on function public.swap_stage_positions(first uuid, second uuid) is 'Swaps the positions of two stages of one pipeline in one statement (admins: RLS decides; others get 42501, nothing moves).';
+
 CREATE OR REPLACE FUNCTION public.take_segment_snapshot(segment_id uuid, name text)
  RETURNS uuid
  LANGUAGE plpgsql
@@ -10475,6 +10776,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
+-- cron job ecb-rates (30 15 * * 1-5)
+-- select private.call_scheduled_function('ecb-rates', 'ecb-rates', '{}')
 -- cron job purge-notifications (41 3 * * *)
 -- select private.purge_notifications()
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)

@@ -1577,14 +1577,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"id": boolean,"notification_retention_days": number,"require_mfa": boolean,"updated_at": string
+                    "base_currency": string,"default_language": string,"erasure_waits_for_open_orders": boolean,"id": boolean,"notification_retention_days": number,"require_mfa": boolean,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1724,6 +1724,9 @@ isOneToOne: false
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
             }[]
                            },
+"answer_access_request":
+{ Args: { "request": string }; Returns: Json
+                           },
 "apply_webhook_delivery":
 { Args: { "delivery_id": number }; Returns: Json
                            },
@@ -1763,6 +1766,11 @@ isOneToOne: false
 "erase_customer":
 { Args: { "request": string }; Returns: Json
                            },
+"exchange_rate_status":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "age_days": number,"currency": string,"latest_rate_date": string,"stale": boolean
+            }[]
+                           },
 "export_customers_csv":
 { Args: { "filters"?: Json,"labels"?: Json,"selected"?: (string)[] }; Returns: {
               "capped": boolean,"csv": string,"row_count": number
@@ -1772,6 +1780,9 @@ isOneToOne: false
 { Args: { "labels"?: Json,"style"?: string }; Returns: {
               "capped": boolean,"csv": string,"row_count": number
             }[]
+                           },
+"import_ecb_rates":
+{ Args: { "days": Json }; Returns: number
                            },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
@@ -1829,6 +1840,11 @@ isOneToOne: false
 "my_team_access":
 { Args: Record<PropertyKey, never>; Returns: {
               "has_verified_factor": boolean,"mfa_required": boolean,"role": Database["public"]['Enums']["team_role"],"session_aal": string,"state": string
+            }[]
+                           },
+"orders_with_stale_rates":
+{ Args: { "since": string }; Returns: {
+              "currency": string,"order_id": string,"placed_at": string,"rate_date": string
             }[]
                            },
 "pipeline_forecast":
@@ -2122,6 +2138,11 @@ isOneToOne: false
               "access_token": string,"auth_kind": string,"client_id": string,"client_secret": string,"domain": string,"token_expires_at": string
             }[]
                            },
+"shopify_delivery_health":
+{ Args: { "shop_id": string }; Returns: {
+              "applied": number,"failed": number,"ignored": number,"last_received_at": string,"next_retry_at": string,"received": number
+            }[]
+                           },
 "shopify_forget_connection":
 { Args: { "actor": string,"shop_id": string }; Returns: undefined
                            },
@@ -2219,6 +2240,9 @@ isOneToOne: false
       } },
 "storefront_favorite":
 { Args: { "favourite"?: boolean,"set_variant"?: number,"shop_domain": string,"shopify_customer_id": number,"signature": string,"variant_ids"?: (number)[] }; Returns: Json
+                           },
+"swap_stage_positions":
+{ Args: { "first": string,"second": string }; Returns: undefined
                            },
 "take_segment_snapshot":
 { Args: { "name": string,"segment_id": string }; Returns: string
