@@ -62,6 +62,38 @@ export async function uploadAttachment(
   return { path, name: file.name.slice(0, 255), size: file.size, mime: file.type };
 }
 
+/**
+ * Removes files uploaded for a write that then failed, so nothing is left in the customer's folder
+ * that no row points to. Best effort: a file that cannot be removed stays, and the caller still
+ * reports the write's own error.
+ */
+export async function removeAttachments(paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await supabase.storage
+    .from('attachments')
+    .remove(paths)
+    .catch(() => undefined);
+}
+
+/**
+ * Uploads every file, or none: when one upload fails, those already uploaded are removed again and
+ * the failure is thrown.
+ */
+export async function uploadAttachments(
+  customerId: string,
+  files: File[],
+  folder: 'messages' | 'notes' = 'messages',
+): Promise<Attachment[]> {
+  const results = await Promise.allSettled(files.map((file) => uploadAttachment(customerId, file, folder)));
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const uploaded = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  if (failed) {
+    await removeAttachments(uploaded.map((file) => file.path));
+    throw failed.reason;
+  }
+  return uploaded;
+}
+
 /** A short-lived link to a file of the customer's folder (Storage's policies decide who gets one). */
 export async function attachmentLink(path: string): Promise<string> {
   const { data, error } = await supabase.storage.from('attachments').createSignedUrl(path, 60, { download: true });

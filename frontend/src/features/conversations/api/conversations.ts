@@ -170,7 +170,7 @@ export {
   attachmentLink,
   attachmentProblem,
   MAX_ATTACHMENT_BYTES,
-  uploadAttachment,
+  uploadAttachments,
   type Attachment,
 } from '@/api/attachments.ts';
 export interface SendInput {

@@ -18,7 +18,7 @@ import {
   SendError,
   sendMessage,
   templatesOptions,
-  uploadAttachment,
+  uploadAttachments,
   type EmailPurpose,
 } from '../api/conversations.ts';
 import { recipientVariables, replySubject } from '../utils/variables.ts';
@@ -69,8 +69,8 @@ export function Compose({ customerId, thread, onSent, bodyRef }: ComposeProps) {
 
   const send = useMutation({
     mutationFn: async () => {
-      // Uploaded first, into the customer's folder; send-email reads them as the member.
-      const attachments = await Promise.all(files.map((file) => uploadAttachment(customerId, file)));
+      // Uploaded first (all or none), into the customer's folder; send-email reads them as the member.
+      const attachments = await uploadAttachments(customerId, files);
       return sendMessage({
         customerId,
         threadId: thread?.id,

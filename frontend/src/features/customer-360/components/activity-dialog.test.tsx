@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useToastStore } from '@/stores/toast-store.ts';
 
-import { uploadAttachment } from '@/api/attachments.ts';
+import { removeAttachments, uploadAttachments } from '@/api/attachments.ts';
 
 import { createActivity } from '../api/activities.ts';
 import type { ActivityKind } from '../schemas/activity.ts';
@@ -21,8 +21,13 @@ vi.mock(import('@/api/team-members.ts'), async (original) => {
   return { ...actual, teamMemberNamesOptions: withRequest(actual.teamMemberNamesOptions, fetchTeam) };
 });
 const createMock = vi.mocked(createActivity);
-vi.mock(import('@/api/attachments.ts'), async (original) => ({ ...(await original()), uploadAttachment: vi.fn() }));
-const uploadMock = vi.mocked(uploadAttachment);
+vi.mock(import('@/api/attachments.ts'), async (original) => ({
+  ...(await original()),
+  uploadAttachments: vi.fn(),
+  removeAttachments: vi.fn(),
+}));
+const uploadMock = vi.mocked(uploadAttachments);
+const removeMock = vi.mocked(removeAttachments);
 
 function renderDialog(kind: ActivityKind = 'note') {
   const onClose = vi.fn();
@@ -36,6 +41,8 @@ describe('ActivityDialog', () => {
   beforeEach(() => {
     createMock.mockReset();
     uploadMock.mockReset();
+    removeMock.mockReset();
+    uploadMock.mockResolvedValue([]);
     fetchTeam.mockResolvedValue([
       { user_id: 'u-me', full_name: 'Marco Manager', role: 'manager', active: true },
       { user_id: 'u-agent', full_name: 'Alba Agent', role: 'agent', active: true },
@@ -105,13 +112,15 @@ describe('ActivityDialog', () => {
 
   it('attaches files to a note: refuses what the bucket would, uploads the rest into the notes folder', async () => {
     createMock.mockResolvedValue();
-    uploadMock.mockImplementation((customerId, file, folder) =>
-      Promise.resolve({
-        path: `${customerId}/${folder}/x/${file.name}`,
-        name: file.name,
-        size: file.size,
-        mime: file.type,
-      }),
+    uploadMock.mockImplementation((customerId, files, folder) =>
+      Promise.resolve(
+        files.map((file) => ({
+          path: `${customerId}/${folder}/x/${file.name}`,
+          name: file.name,
+          size: file.size,
+          mime: file.type,
+        })),
+      ),
     );
     const { user, onClose } = renderDialog('note');
     await user.type(screen.getByRole('textbox', { name: 'Note' }), 'Her measurements');
@@ -127,13 +136,36 @@ describe('ActivityDialog', () => {
     expect(screen.getByRole('list', { name: 'Files to attach' })).toHaveTextContent('sizes.pdf');
     await user.click(screen.getByRole('button', { name: 'Add note' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
-    expect(uploadMock).toHaveBeenCalledWith('customer-1', expect.objectContaining({ name: 'sizes.pdf' }), 'notes');
+    expect(uploadMock).toHaveBeenCalledWith('customer-1', [expect.objectContaining({ name: 'sizes.pdf' })], 'notes');
     expect(createMock).toHaveBeenCalledWith(
       'customer-1',
       expect.objectContaining({ kind: 'note', body: 'Her measurements' }),
       'America/New_York',
       [{ path: 'customer-1/notes/x/sizes.pdf', name: 'sizes.pdf', size: 4, mime: 'application/pdf' }],
     );
+  });
+
+  it('removes the files it uploaded when the note is refused, and keeps the dialog open', async () => {
+    createMock.mockRejectedValue(new Error('network down'));
+    uploadMock.mockImplementation((customerId, files, folder) =>
+      Promise.resolve(
+        files.map((file) => ({
+          path: `${customerId}/${folder}/y/${file.name}`,
+          name: file.name,
+          size: file.size,
+          mime: file.type,
+        })),
+      ),
+    );
+    const { user, onClose } = renderDialog('note');
+    await user.type(screen.getByRole('textbox', { name: 'Note' }), 'Her measurements');
+    await user.upload(
+      screen.getByLabelText('Attach files (up to 10 MB each)'),
+      new File(['%PDF'], 'sizes.pdf', { type: 'application/pdf' }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Add note' }));
+    await waitFor(() => expect(removeMock).toHaveBeenCalledWith(['customer-1/notes/y/sizes.pdf']));
+    expect(onClose).not.toHaveBeenCalled();
   });
 
   it('switches kind inside the dialog: a call asks for its direction', async () => {

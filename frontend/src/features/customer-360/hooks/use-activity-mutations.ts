@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
-import { uploadAttachment } from '@/api/attachments.ts';
+import { removeAttachments, uploadAttachments } from '@/api/attachments.ts';
 import { teamMemberNamesOptions } from '@/api/team-members.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
@@ -21,10 +21,16 @@ export function useCreateActivity(customerId: string) {
   const queryClient = useQueryClient();
   const { timeZone } = useZoneAndLanguage();
   return useMutation({
-    // Files first, into the customer's folder; the row then lists them.
+    // Files first, into the customer's folder; the row then lists them. If the row is refused,
+    // its files are removed again: nothing stays in Storage that no activity points to.
     mutationFn: async ({ input, files = [] }: { input: ActivityInput; files?: File[] }) => {
-      const attachments = await Promise.all(files.map((file) => uploadAttachment(customerId, file, 'notes')));
-      await createActivity(customerId, input, timeZone, attachments);
+      const attachments = await uploadAttachments(customerId, files, 'notes');
+      try {
+        await createActivity(customerId, input, timeZone, attachments);
+      } catch (error) {
+        await removeAttachments(attachments.map((file) => file.path));
+        throw error;
+      }
     },
     onSuccess: () => queryClient.invalidateQueries({ queryKey: timelineKeys.all(customerId) }),
   });
