@@ -36,6 +36,8 @@ export interface AppOptions {
   port: number;
   /** Build for production and serve the build (`vite preview`) instead of the dev server. */
   production?: boolean;
+  /** Serve this existing production build (made by `buildApp`, left in place on stop). */
+  build?: string;
 }
 
 export interface RunningApp {
@@ -45,19 +47,31 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp({ apiUrl, anonKey, port, production = false }: AppOptions): Promise<RunningApp> {
-  const env = { ...process.env, VITE_SUPABASE_URL: apiUrl, VITE_SUPABASE_ANON_KEY: anonKey };
-  // Vite reads VITE_* at build time, so a production build is made for this stack, in a scratch
-  // folder so a developer's frontend/dist is left alone.
-  const distDir = production ? mkdtempSync(join(tmpdir(), 'cairn-app-')) : undefined;
-  if (distDir) {
-    execFileSync('npx', ['vite', 'build', '--outDir', distDir, '--emptyOutDir', '--logLevel', 'warn'], {
-      cwd: frontend,
-      env,
-      stdio: 'inherit',
-    });
-  }
-  const serve = distDir ? ['preview', '--outDir', distDir] : ['serve'];
+const appEnv = (apiUrl: string, anonKey: string) => ({
+  ...process.env,
+  VITE_SUPABASE_URL: apiUrl,
+  VITE_SUPABASE_ANON_KEY: anonKey,
+});
+
+/**
+ * A production build of the app for one stack, into `outDir`. Vite reads VITE_* at build time, so
+ * a build talks to the stack it was made for; a scratch folder leaves a developer's frontend/dist alone.
+ */
+export function buildApp({ apiUrl, anonKey, outDir }: { apiUrl: string; anonKey: string; outDir: string }): void {
+  execFileSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: frontend,
+    env: appEnv(apiUrl, anonKey),
+    stdio: 'inherit',
+  });
+}
+
+export async function startApp({ apiUrl, anonKey, port, production = false, build }: AppOptions): Promise<RunningApp> {
+  const env = appEnv(apiUrl, anonKey);
+  // A build of its own (removed on stop) unless one was handed over.
+  const distDir = production && !build ? mkdtempSync(join(tmpdir(), 'cairn-app-')) : undefined;
+  if (distDir) buildApp({ apiUrl, anonKey, outDir: distDir });
+  const served = build ?? distDir;
+  const serve = served ? ['preview', '--outDir', served] : ['serve'];
   const child: ChildProcess = spawn(
     'npx',
     ['vite', ...serve, '--port', String(port), '--strictPort', '--host', '127.0.0.1'],

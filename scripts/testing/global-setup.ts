@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { generateSchema, generateTypes, pristineSchemaFile, pristineTypesFile } from '../tools/db-types.ts';
 import { RATE_LIMIT_FACTOR_ENV } from '@cairn/local-stack/auth/rate-limit.ts';
 import { stackConfig, TEST_FUNCTIONS_DIR_ENV } from '@cairn/local-stack/config.ts';
+import { prepareE2eAppBuild } from './support/e2e-app.ts';
 import { isRunning, readState, startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 const TEST_AUTH_RATE_LIMIT_FACTOR = '100';
@@ -24,6 +25,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env[RATE_LIMIT_FACTOR_ENV] ??= TEST_AUTH_RATE_LIMIT_FACTOR;
   process.env[TEST_FUNCTIONS_DIR_ENV] ??= TEST_FUNCTIONS_DIR;
   const config = stackConfig();
+  const removeAppBuild = prepareE2eAppBuild();
   const keep = process.env.CAIRN_TEST_KEEP_STACK === '1';
   if (keep && isRunning(config)) {
     const state = readState(config);
@@ -31,12 +33,12 @@ export default async function setup(): Promise<() => Promise<void>> {
       state?.authRateLimitFactor === Number(process.env[RATE_LIMIT_FACTOR_ENV]) &&
       state.testFunctionsDir === config.testFunctionsDir
     )
-      return async () => undefined;
+      return async () => removeAppBuild();
     // Started without the test settings (`supabase:start`): restart it with them, keeping its data.
     console.log(`restarting "${config.name}" with the test rate limits and test-only functions`);
     await stopStack(config);
     await startStack(config);
-    return async () => undefined;
+    return async () => removeAppBuild();
   }
   await stopStack(config);
   rmSync(config.dataDir, { recursive: true, force: true });
@@ -46,6 +48,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   writeFileSync(pristineTypesFile(config), await generateTypes(config));
   writeFileSync(pristineSchemaFile(config), await generateSchema(config));
   return async () => {
+    removeAppBuild();
     if (!keep) await stopStack(config);
   };
 }
