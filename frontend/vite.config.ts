@@ -68,6 +68,9 @@ export default defineConfig(({ command, mode }) => {
     test: {
       environment: 'jsdom',
       include: ['src/**/*.test.{ts,tsx}'],
+      // npm test runs these beside the stack tests at a lower CPU priority (scripts/tools/test.ts):
+      // a test waits on the CPU as well as on its own work, so 5 s is not enough on two busy cores.
+      testTimeout: 15_000,
       setupFiles: ['src/testing/setup.ts'],
       // Stylesheets stay out of tests, except read as text (?raw) by src/app/stylesheets.test.ts.
       css: { include: [/\.css\?raw$/] },

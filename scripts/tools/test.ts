@@ -8,6 +8,11 @@
  *   5. contract and end-to-end tests against a fresh local stack (Vitest; Chromium for e2e)
  *
  * Each step runs to the end even if an earlier one failed; the last line sums the tests.
+ *
+ * Two lanes, so a run fits CI on two cores: the stack tests (5) run in the foreground, streaming
+ * their output, and spend much of their time waiting on Postgres, Deno and Chromium; steps 1–4
+ * run one after another beside them under `nice` (the stack tests keep the CPU they ask for), each
+ * step's output printed whole when it ends. A run of only some steps (`test.ts deno`) is one lane.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +30,8 @@ interface Counts {
 interface Step {
   name: string;
   command: string[];
+  /** Runs in the foreground lane, its output streamed (the other steps share the background lane). */
+  foreground?: boolean;
   /** Reads test counts from the step's output or report; steps without tests count as one check. */
   counts?: (output: string) => Counts | null;
 }
@@ -96,6 +103,7 @@ const steps: Step[] = [
   },
   {
     name: 'stack contract and end-to-end tests',
+    foreground: true,
     command: [
       'npx',
       'vitest',
@@ -110,10 +118,23 @@ const steps: Step[] = [
   },
 ];
 
-function run(step: Step): Promise<{ code: number; output: string }> {
+interface Outcome {
+  step: Step;
+  code: number;
+  output: string;
+  seconds: number;
+}
+
+/**
+ * Runs one step. Streamed: its output goes out as it comes. Otherwise (a background step) it runs
+ * under `nice` and its output is printed in one piece when it ends, so the lanes do not interleave.
+ */
+function run(step: Step, streamed: boolean): Promise<Outcome> {
+  const started = Date.now();
+  const command = streamed ? step.command : ['nice', '-n', '10', ...step.command];
+  if (streamed) console.log(`\n━━ ${step.name}: ${step.command.join(' ')}`);
   return new Promise((resolve) => {
-    console.log(`\n━━ ${step.name}: ${step.command.join(' ')}`);
-    const child = spawn(step.command[0], step.command.slice(1), {
+    const child = spawn(command[0], command.slice(1), {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
@@ -121,22 +142,41 @@ function run(step: Step): Promise<{ code: number; output: string }> {
     let output = '';
     const relay = (chunk: Buffer, stream: NodeJS.WriteStream) => {
       output += chunk.toString();
-      stream.write(chunk);
+      if (streamed) stream.write(chunk);
     };
     child.stdout.on('data', (chunk: Buffer) => relay(chunk, process.stdout));
     child.stderr.on('data', (chunk: Buffer) => relay(chunk, process.stderr));
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code) => {
+      const outcome = { step, code: code ?? 1, output, seconds: (Date.now() - started) / 1000 };
+      if (!streamed) process.stdout.write(`\n━━ ${step.name}: ${step.command.join(' ')}\n${output}`);
+      console.log(
+        `━━ ${step.name}: ${outcome.code === 0 ? 'ok' : `FAILED (exit ${outcome.code})`} in ${outcome.seconds.toFixed(1)} s`,
+      );
+      resolve(outcome);
+    });
   });
+}
+
+async function inTurn(steps: Step[], streamed: boolean): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const step of steps) outcomes.push(await run(step, streamed));
+  return outcomes;
 }
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const selected = only.length ? steps.filter((step) => only.some((name) => step.name.includes(name))) : steps;
+  const foreground = selected.filter((step) => step.foreground);
+  const background = selected.filter((step) => !step.foreground);
+  const lanes =
+    foreground.length && background.length
+      ? [inTurn(foreground, true), inTurn(background, false)]
+      : [inTurn(selected, true)];
+  const outcomes = (await Promise.all(lanes)).flat();
   const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
   const failedSteps: string[] = [];
   for (const step of selected) {
-    const started = Date.now();
-    const { code, output } = await run(step);
+    const { code, output } = outcomes.find((outcome) => outcome.step === step) as Outcome;
     const counts = step.counts?.(output) ?? null;
     const ok = code === 0;
     if (counts) {
@@ -148,9 +188,6 @@ async function main(): Promise<void> {
     } else if (ok) totals.passed += 1;
     else totals.failed += 1;
     if (!ok) failedSteps.push(step.name);
-    console.log(
-      `━━ ${step.name}: ${ok ? 'ok' : `FAILED (exit ${code})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
   }
   rmSync(reportDir, { recursive: true, force: true });
   if (failedSteps.length) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);

@@ -233,10 +233,14 @@ describe('customer scores, churn reasons and stage moves', () => {
   });
 
   it('segments match on RFM group and churn risk', async () => {
+    // The sample is the 50 highest-value matches of the whole shared database: a brand only this
+    // run's customers carry keeps other files' customers out of it.
+    await adminSql(`update public.customers set favourite_brands = array[$1] where last_name = $1`, [run]);
     const { data, error } = await cast.client('admin').rpc('preview_segment', {
       rules: {
         match: 'all',
         conditions: [
+          { field: 'favourite_brands', op: 'contains_any', value: [run] },
           { field: 'churn_risk', op: 'in', value: ['high', 'medium'] },
           { field: 'rfm_group', op: 'neq', value: 'champions' },
           { field: 'order_count', op: 'lte', value: 3 },
