@@ -65,6 +65,7 @@ function printBanner(config: ReturnType<typeof stackConfig>): void {
   const status = statusJson(config);
   const rows: Array<[string, string]> = [
     ['App', APP_URL],
+    ['Shopper portal', `${APP_URL}/portal/`],
     ['API', status.API_URL],
     ['Database', status.DB_URL],
     ['Mail catcher', status.MAILPIT_URL],
