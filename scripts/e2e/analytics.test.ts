@@ -60,7 +60,7 @@ describe('analytics as a manager', () => {
     await picker.waitFor({ timeout: 15_000 });
     for (const title of REPORTS) {
       await picker.selectOption({ label: title });
-      await page.getByRole('heading', { name: title, level: 2 }).waitFor();
+      await page.getByRole('heading', { name: title, level: 2 }).waitFor({ timeout: 60_000 });
       const section = page.getByRole('region', { name: title });
       await section
         .getByRole('table')
@@ -102,5 +102,5 @@ describe('analytics as a manager', () => {
     expect(lines[0]).toBe("Country,Orders,Customers,Revenue,Revenue at today's rates,FX effect,Average order value");
     expect(lines).toContain('LU,1,1,123.45,123.45,0,123.45');
     await page.close();
-  }, 90_000);
+  }, 240_000);
 });
