@@ -65,36 +65,46 @@ export function buildApp({ apiUrl, anonKey, outDir }: { apiUrl: string; anonKey:
   });
 }
 
+/**
+ * Vite for the app in its own process group: `vite preview` of `build`, or the dev server. Its
+ * output goes to `output` (a file descriptor, for a server that outlives its caller) or is piped.
+ */
+export function spawnVite(
+  { apiUrl, anonKey, port, build }: Omit<AppOptions, 'production'>,
+  output?: number,
+): ChildProcess {
+  const serve = build ? ['preview', '--outDir', build] : ['serve'];
+  return spawn('npx', ['vite', ...serve, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: frontend,
+    env: appEnv(apiUrl, anonKey),
+    stdio: ['ignore', output ?? 'pipe', output ?? 'pipe'],
+    detached: true,
+  });
+}
+
+/** Waits until Vite answers on `url`; fails at once with its output if it exits first. */
+export function waitForVite(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  return waitFor(
+    `Vite on ${url}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`Vite exited (${child.exitCode}):\n${output()}`);
+      return (await fetch(url).catch(() => null))?.ok ?? false;
+    },
+    60_000,
+  );
+}
+
 export async function startApp({ apiUrl, anonKey, port, production = false, build }: AppOptions): Promise<RunningApp> {
-  const env = appEnv(apiUrl, anonKey);
   // A build of its own (removed on stop) unless one was handed over.
   const distDir = production && !build ? mkdtempSync(join(tmpdir(), 'cairn-app-')) : undefined;
   if (distDir) buildApp({ apiUrl, anonKey, outDir: distDir });
-  const served = build ?? distDir;
-  const serve = served ? ['preview', '--outDir', served] : ['serve'];
-  const child: ChildProcess = spawn(
-    'npx',
-    ['vite', ...serve, '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
-    {
-      cwd: frontend,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
+  const child = spawnVite({ apiUrl, anonKey, port, build: build ?? distDir });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(
-      `Vite on ${url}`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`Vite exited (${child.exitCode}):\n${output}`);
-        return (await fetch(url).catch(() => null))?.ok ?? false;
-      },
-      60_000,
-    );
+    await waitForVite(url, child, () => output);
   } catch (error) {
     if (child.pid) process.kill(-child.pid, 'SIGTERM');
     if (distDir) rmSync(distDir, { recursive: true, force: true });

@@ -1,33 +1,25 @@
 /**
  * Browser tests: Debian's Chromium driven by playwright-core, against the app served by Vite
- * (a production build, see `sharedBuild`) and pointed at the test stack.
+ * (the run's shared production build, see e2e-app.ts) and pointed at the test stack.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { buildApp, launchBrowser, startApp as startAppOn, type RunningApp } from '../../lib/browser.ts';
+import { launchBrowser, startApp as startAppOn, type RunningApp } from '../../lib/browser.ts';
 import { createTeamMember, type AppUser } from './app-user.ts';
-import { E2E_APP_BUILD_ENV } from './e2e-app.ts';
+import { E2E_APP_BUILD_ENV, sharedAppUrl } from './e2e-app.ts';
 import { config } from '@cairn/local-stack/testing.ts';
 
 export { CHROMIUM, launchBrowser, type RunningApp } from '../../lib/browser.ts';
 
 /**
- * The run's production build of the app (the folder global-setup names), made by the first browser
- * test that needs it and served to every later one: one build instead of a Vite dev server
- * transforming the app again for each file. Without the folder (CAIRN_E2E_DEV_SERVER=1): undefined.
+ * The app on its own port, talking to the test stack: the run's shared production build and server
+ * (see e2e-app.ts; stopping it is the run's business), or a Vite dev server of the file's own.
  */
-function sharedBuild(): string | undefined {
-  const outDir = process.env[E2E_APP_BUILD_ENV];
-  if (!outDir) return undefined;
-  if (!existsSync(join(outDir, 'index.html'))) buildApp({ apiUrl: config.apiUrl, anonKey: config.anonKey, outDir });
-  return outDir;
-}
-
-/** The app on its own port, talking to the test stack: the run's production build, or the Vite dev server. */
-export function startApp(port = config.ports.api + 80): Promise<RunningApp> {
-  return startAppOn({ apiUrl: config.apiUrl, anonKey: config.anonKey, port, build: sharedBuild() });
+export async function startApp(port = config.ports.api + 80): Promise<RunningApp> {
+  const runDir = process.env[E2E_APP_BUILD_ENV];
+  if (!runDir) return startAppOn({ apiUrl: config.apiUrl, anonKey: config.anonKey, port });
+  const url = await sharedAppUrl(runDir, { apiUrl: config.apiUrl, anonKey: config.anonKey, port });
+  return { url, stop: async () => undefined };
 }
 
 export interface BrowserApp {
