@@ -57,6 +57,8 @@ export interface ImportPorts {
   credentials(shopId: string): Promise<Credentials | null>;
   recordToken(shopId: string, accessToken: string, expiresAt: string): Promise<void>;
   progress(importId: string, fields: Record<string, unknown>): Promise<void>;
+  /** Recomputes up to `batch` customers' metrics queued by the import's chunks; answers how many are left. */
+  refreshMetrics(importId: string, batch: number): Promise<number>;
   applyChunk(args: {
     import_id: string;
     from_offset: number;
@@ -82,6 +84,7 @@ const bodySchema = z
   .passthrough();
 
 const WORK_MS = 25_000;
+const METRICS_BATCH = 5000;
 
 export async function handleShopifyImport(req: Request, deps: ImportDeps): Promise<Response> {
   if (req.method !== 'POST') return fail('method_not_allowed', 'Use POST');
@@ -148,8 +151,11 @@ interface BulkOperation {
 async function step(work: ImportRow, deps: ImportDeps): Promise<'chunk' | 'progress' | 'wait'> {
   const { ports } = deps;
   if (work.phase === 'done') {
-    await ports.progress(work.id, { status: 'completed', release: true });
-    return 'progress';
+    // The customers whose orders came in get their metrics and stage recomputed, once each, in
+    // batches; then the import is complete.
+    const left = await ports.refreshMetrics(work.id, METRICS_BATCH);
+    await ports.progress(work.id, left > 0 ? { release: true } : { status: 'completed', release: true });
+    return left > 0 ? 'chunk' : 'progress';
   }
   const creds = await ports.credentials(work.shop_id);
   if (!creds) {
@@ -212,7 +218,7 @@ async function step(work: ImportRow, deps: ImportDeps): Promise<'chunk' | 'progr
     return 'progress';
   }
 
-  const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 500);
+  const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 1000);
   const chunk = await readChunk(work.bulk_url, work.byte_offset, limit);
   const { records, failures } = mapGroups(work.phase, chunk.groups);
   await ports.applyChunk({
