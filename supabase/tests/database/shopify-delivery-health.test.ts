@@ -63,6 +63,34 @@ describe('shopify_delivery_health', () => {
     });
   });
 
+  it("tells the panel live that a shop's deliveries changed, at most every 2 seconds per shop", async () => {
+    const signals = async () =>
+      (
+        await adminSql<{ n: number }>(
+          `select count(*)::int as n from realtime.messages
+            where topic = 'shopify-integrations' and event = 'deliveries' and private and payload ->> 'shop_id' = $1`,
+          [otherShopId],
+        )
+      )[0].n;
+    const deliver = (key: string) =>
+      adminSql(
+        `insert into public.webhook_deliveries (shop_id, topic, event_id, webhook_id, triggered_at, api_version, payload, status)
+         values ($1, 'orders/create', $2, $2, now(), '2026-01', '{}', 'applied')`,
+        [otherShopId, key],
+      );
+    // The delivery stored before this test signalled once; another within 2 seconds does not.
+    expect(await signals()).toBe(1);
+    await deliver('live-1');
+    expect(await signals()).toBe(1);
+    // Two seconds later (the signal's time moved back instead of waiting), the next one does.
+    await adminSql(
+      `update private.shop_delivery_signals set signalled_at = now() - interval '3 seconds' where shop_id = $1`,
+      [otherShopId],
+    );
+    await deliver('live-2');
+    expect(await signals()).toBe(2);
+  });
+
   it('anon is refused', async () => {
     const { error } = await cast.client('anon').rpc('shopify_delivery_health', { shop_id: shopId });
     expect(error?.code).toBe('42501');

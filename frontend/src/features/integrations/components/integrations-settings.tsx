@@ -181,7 +181,8 @@ function ImportProgress({ shopId }: { shopId: string }) {
 function DeliveryHealthFacts({ shopId }: { shopId: string }) {
   const { t } = useTranslation('integrations');
   const zoneAndLanguage = useZoneAndLanguage();
-  const health = useQuery({ ...deliveryHealthOptions(shopId), refetchInterval: 30_000 });
+  // Live: the `deliveries` broadcast (useIntegrationsRealtime) refetches it; no polling.
+  const health = useQuery(deliveryHealthOptions(shopId));
   if (!health.data) return null;
   const data = health.data;
   return (
