@@ -193,8 +193,13 @@ function DeliveryHealthFacts({ shopId }: { shopId: string }) {
       <dd>{t('health.outcomes', { applied: data.applied, ignored: data.ignored, failed: data.failed })}</dd>
       {data.next_retry_at ? (
         <>
-          <dt>{t('health.retry')}</dt>
-          <dd className={styles.problem}>{formatDateTime(data.next_retry_at, zoneAndLanguage)}</dd>
+          <dt>{t('health.waitingRetry')}</dt>
+          <dd className={styles.problem}>
+            {t('health.waitingRetryValue', {
+              count: data.waiting_retry,
+              time: formatDateTime(data.next_retry_at, zoneAndLanguage),
+            })}
+          </dd>
         </>
       ) : null}
     </>
