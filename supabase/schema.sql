@@ -140,6 +140,14 @@ CREATE INDEX scheduled_calls_called_at_idx ON private.scheduled_calls USING btre
 CREATE INDEX scheduled_calls_job_idx ON private.scheduled_calls USING btree (job_name, called_at DESC);
 comment on table private.scheduled_calls is 'One row per edge-function call a schedule made: the pg_net request id under the job''s name, so job_health() can join the answer (net._http_response) to the run. Kept 7 days (pg_net keeps answers 6 hours).';
 
+create table private.shop_delivery_signals (
+  shop_id uuid not null,
+  signalled_at timestamp with time zone not null,
+  constraint shop_delivery_signals_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_delivery_signals_pkey PRIMARY KEY (shop_id)
+);
+comment on table private.shop_delivery_signals is 'When the Integrations panel was last told that a shop''s deliveries changed (at most every 2 s per shop).';
+
 create table private.shop_import_pending_metrics (
   import_id uuid not null,
   customer_id uuid not null,
@@ -3011,6 +3019,8 @@ CREATE INDEX webhook_deliveries_status_idx ON public.webhook_deliveries USING bt
 CREATE TRIGGER drop_original_body_with_payload BEFORE UPDATE OF payload ON public.webhook_deliveries FOR EACH ROW WHEN ((old.original_body IS NOT NULL)) EXECUTE FUNCTION private.drop_original_body_with_payload();
 CREATE TRIGGER notify_webhook_failure AFTER INSERT ON public.webhook_deliveries FOR EACH ROW WHEN ((new.status = 'failed'::public.webhook_delivery_status)) EXECUTE FUNCTION private.notify_webhook_failure();
 CREATE TRIGGER notify_webhook_failure_on_update AFTER UPDATE OF status ON public.webhook_deliveries FOR EACH ROW WHEN (((new.status = 'failed'::public.webhook_delivery_status) AND (old.status IS DISTINCT FROM 'failed'::public.webhook_delivery_status))) EXECUTE FUNCTION private.notify_webhook_failure();
+CREATE TRIGGER signal_delivery_changes AFTER INSERT ON public.webhook_deliveries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.signal_delivery_changes();
+CREATE TRIGGER signal_delivery_status_changes AFTER UPDATE ON public.webhook_deliveries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.signal_delivery_changes();
 create policy "admins read webhook deliveries" on public.webhook_deliveries
   for select
   to authenticated
@@ -7442,6 +7452,36 @@ grant execute on function private.shopper_favorite_variant_ids() to authenticate
 grant execute on function private.shopper_favorite_variant_ids() to service_role;
 comment on function private.shopper_favorite_variant_ids() is 'Variants the calling shopper favourited (empty for anyone else).';
 
+CREATE OR REPLACE FUNCTION private.signal_delivery_changes()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target uuid;
+begin
+  for target in
+    select distinct n.shop_id from new_rows n
+    where not exists (
+      select 1 from private.shop_delivery_signals s
+      where s.shop_id = n.shop_id and s.signalled_at > now() - interval '2 seconds'
+    )
+  loop
+    begin
+      insert into private.shop_delivery_signals as s (shop_id, signalled_at) values (target, now())
+      on conflict (shop_id) do update set signalled_at = excluded.signalled_at;
+      perform realtime.send(jsonb_build_object('shop_id', target), 'deliveries', 'shopify-integrations', true);
+    exception when others then
+      -- A lost signal is never worth a lost delivery.
+      null;
+    end;
+  end loop;
+  return null;
+end;
+$function$;
+comment on function private.signal_delivery_changes() is 'Tells the Integrations panel (Realtime broadcast `deliveries` on the private channel shopify-integrations) that a shop''s webhook deliveries changed, at most every 2 seconds per shop; never fails the write.';
+
 CREATE OR REPLACE FUNCTION private.snapshot_favorite_price()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -10803,7 +10843,7 @@ grant execute on function public.shopify_credentials(shop_id uuid) to service_ro
 comment on function public.shopify_credentials(shop_id uuid) is 'For shopify-connect and the import (service role only): what it needs to call the shop''s Admin API.';
 
 CREATE OR REPLACE FUNCTION public.shopify_delivery_health(shop_id uuid)
- RETURNS TABLE(last_received_at timestamp with time zone, applied integer, ignored integer, failed integer, received integer, next_retry_at timestamp with time zone)
+ RETURNS TABLE(last_received_at timestamp with time zone, applied integer, ignored integer, failed integer, received integer, next_retry_at timestamp with time zone, waiting_retry integer)
  LANGUAGE sql
  STABLE
  SET search_path TO ''
@@ -10815,13 +10855,15 @@ AS $function$
     coalesce(count(*) filter (where r.status = 'failed'), 0)::integer,
     coalesce(count(*) filter (where r.status = 'received'), 0)::integer,
     (select min(d.next_attempt_at) from public.webhook_deliveries d
+     where d.shop_id = shopify_delivery_health.shop_id and d.status = 'failed' and d.next_attempt_at is not null),
+    (select count(*)::integer from public.webhook_deliveries d
      where d.shop_id = shopify_delivery_health.shop_id and d.status = 'failed' and d.next_attempt_at is not null)
   from public.webhook_deliveries r
   where r.shop_id = shopify_delivery_health.shop_id and r.received_at >= now() - interval '24 hours'
 $function$;
 grant execute on function public.shopify_delivery_health(shop_id uuid) to authenticated;
 grant execute on function public.shopify_delivery_health(shop_id uuid) to service_role;
-comment on function public.shopify_delivery_health(shop_id uuid) is 'One shop''s webhook deliveries for the health panel: last received, the last 24 hours by status, the next retry of a failed one. Runs as the caller (only admins read deliveries; others get zeros).';
+comment on function public.shopify_delivery_health(shop_id uuid) is 'One shop''s webhook deliveries for the health panel: last received, the last 24 hours by status, the next retry of a failed one and how many failed ones wait for a retry. Runs as the caller (only admins read deliveries; others get zeros).';
 
 CREATE OR REPLACE FUNCTION public.shopify_forget_connection(actor uuid, shop_id uuid)
  RETURNS void

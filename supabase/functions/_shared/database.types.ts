@@ -2140,7 +2140,7 @@ isOneToOne: false
                            },
 "shopify_delivery_health":
 { Args: { "shop_id": string }; Returns: {
-              "applied": number,"failed": number,"ignored": number,"last_received_at": string,"next_retry_at": string,"received": number
+              "applied": number,"failed": number,"ignored": number,"last_received_at": string,"next_retry_at": string,"received": number,"waiting_retry": number
             }[]
                            },
 "shopify_forget_connection":
