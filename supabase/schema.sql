@@ -140,6 +140,23 @@ CREATE INDEX scheduled_calls_called_at_idx ON private.scheduled_calls USING btre
 CREATE INDEX scheduled_calls_job_idx ON private.scheduled_calls USING btree (job_name, called_at DESC);
 comment on table private.scheduled_calls is 'One row per edge-function call a schedule made: the pg_net request id under the job''s name, so job_health() can join the answer (net._http_response) to the run. Kept 7 days (pg_net keeps answers 6 hours).';
 
+create table private.shop_delivery_signals (
+  shop_id uuid not null,
+  signalled_at timestamp with time zone not null,
+  constraint shop_delivery_signals_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_delivery_signals_pkey PRIMARY KEY (shop_id)
+);
+comment on table private.shop_delivery_signals is 'When the Integrations panel was last told that a shop''s deliveries changed (at most every 2 s per shop).';
+
+create table private.shop_import_pending_metrics (
+  import_id uuid not null,
+  customer_id uuid not null,
+  constraint shop_import_pending_metrics_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint shop_import_pending_metrics_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.shop_imports(id) ON DELETE CASCADE,
+  constraint shop_import_pending_metrics_pkey PRIMARY KEY (import_id, customer_id)
+);
+comment on table private.shop_import_pending_metrics is 'Customers whose metrics an import still has to recompute (queued by its chunks, drained by shopify_import_refresh_metrics).';
+
 create table private.shop_secrets (
   shop_id uuid not null,
   webhook_secret text not null,
@@ -1819,6 +1836,8 @@ create table public.orders (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
+  exchange_rate_date date,
+  exchange_rate_stale boolean default false not null,
   constraint orders_cancel_reason_length CHECK ((length(cancel_reason) <= 500)),
   constraint orders_carrier_length CHECK ((length(carrier) <= 100)),
   constraint orders_discount_total_not_negative CHECK ((discount_total >= (0)::numeric)),
@@ -1861,6 +1880,7 @@ CREATE INDEX orders_order_number_search_idx ON public.orders USING btree (lower(
 CREATE INDEX orders_placed_at_idx ON public.orders USING btree (placed_at DESC);
 CREATE INDEX orders_purchases_by_time_idx ON public.orders USING btree (placed_at) INCLUDE (net_total_base, customer_owner_id) WHERE counts_as_purchase;
 CREATE INDEX orders_shop_idx ON public.orders USING btree (shop_id, placed_at DESC);
+CREATE INDEX orders_stale_rate_idx ON public.orders USING btree (placed_at) WHERE exchange_rate_stale;
 CREATE INDEX orders_total_base_idx ON public.orders USING btree (total_base DESC, id DESC);
 CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id ON public.orders FOR EACH ROW WHEN ((old.customer_owner_id IS DISTINCT FROM new.customer_owner_id)) EXECUTE FUNCTION private.carry_order_owner();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
@@ -1969,6 +1989,8 @@ comment on column public.orders.net_total_base is 'total_base - refunded_base: w
 comment on column public.orders.placed_at is 'When the customer placed the order (Shopify created_at). Its day picks the exchange rate.';
 comment on column public.orders.external_updated_at is 'Shopify''s updated_at of the last payload applied, so a webhook arriving out of order never overwrites a newer state.';
 comment on column public.orders.customer_owner_id is 'The customer''s owner, kept by the database so agents'' policies are a per-row equality. Never written by clients.';
+comment on column public.orders.exchange_rate_date is 'Day of the exchange rate the base amounts were converted with (newest rate on or before the order''s UTC day); null for the base currency.';
+comment on column public.orders.exchange_rate_stale is 'True when the order''s rate was more than 3 days older than the order (or missing): its base amounts are approximate. Reports and screens mark it.';
 
 create table public.pipelines (
   id uuid default gen_random_uuid() not null,
@@ -2666,6 +2688,7 @@ create table public.shop_imports (
   kind text default 'history'::text not null,
   since timestamp with time zone,
   rows_fixed bigint default 0 not null,
+  row_chunks bigint default 0 not null,
   constraint shop_imports_kind CHECK ((kind = ANY (ARRAY['history'::text, 'reconcile'::text]))),
   constraint shop_imports_last_error_length CHECK (((last_error IS NULL) OR (length(last_error) <= 2000))),
   constraint shop_imports_offset_not_negative CHECK ((byte_offset >= 0)),
@@ -2691,6 +2714,7 @@ comment on column public.shop_imports.rows_done is 'Root rows applied (customers
 comment on column public.shop_imports.kind is 'history: everything the store holds; reconcile: only records updated after `since` (the daily job).';
 comment on column public.shop_imports.since is 'For a reconciliation: records updated after this are asked for.';
 comment on column public.shop_imports.rows_fixed is 'Records this run changed (created or updated); for a reconciliation, what webhooks had missed.';
+comment on column public.shop_imports.row_chunks is 'Chunks applied row by row because the set form could not decide them (a bad row, a record twice, a refund before its order…).';
 
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
@@ -2995,6 +3019,8 @@ CREATE INDEX webhook_deliveries_status_idx ON public.webhook_deliveries USING bt
 CREATE TRIGGER drop_original_body_with_payload BEFORE UPDATE OF payload ON public.webhook_deliveries FOR EACH ROW WHEN ((old.original_body IS NOT NULL)) EXECUTE FUNCTION private.drop_original_body_with_payload();
 CREATE TRIGGER notify_webhook_failure AFTER INSERT ON public.webhook_deliveries FOR EACH ROW WHEN ((new.status = 'failed'::public.webhook_delivery_status)) EXECUTE FUNCTION private.notify_webhook_failure();
 CREATE TRIGGER notify_webhook_failure_on_update AFTER UPDATE OF status ON public.webhook_deliveries FOR EACH ROW WHEN (((new.status = 'failed'::public.webhook_delivery_status) AND (old.status IS DISTINCT FROM 'failed'::public.webhook_delivery_status))) EXECUTE FUNCTION private.notify_webhook_failure();
+CREATE TRIGGER signal_delivery_changes AFTER INSERT ON public.webhook_deliveries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.signal_delivery_changes();
+CREATE TRIGGER signal_delivery_status_changes AFTER UPDATE ON public.webhook_deliveries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.signal_delivery_changes();
 create policy "admins read webhook deliveries" on public.webhook_deliveries
   for select
   to authenticated
@@ -3240,6 +3266,29 @@ end;
 $function$;
 comment on function private.apply_notification_preference() is 'Drops a notification the recipient turned off for its kind, and marks it for the email digest when they chose email_digest.';
 
+CREATE OR REPLACE FUNCTION private.apply_shopify_chunk(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if exists (
+    select from jsonb_array_elements(records) e
+    where e.value -> 'mapped' ->> 'kind' is distinct from 'customer' and e.value -> 'mapped' ->> 'kind' is distinct from 'product'
+      and e.value -> 'mapped' ->> 'kind' is distinct from 'order' and e.value -> 'mapped' ->> 'kind' is distinct from 'refund'
+  ) then
+    raise exception 'only customers, products, orders and refunds are applied as sets' using errcode = '0A000';
+  end if;
+  perform set_config('cairn.change_source', 'shopify', true);
+  return private.apply_shopify_customers_set(target_shop, records)
+    + private.apply_shopify_products_set(target_shop, records)
+    + private.apply_shopify_orders_set(target_shop, records)
+    + private.apply_shopify_refunds_set(target_shop, records);
+end;
+$function$;
+comment on function private.apply_shopify_chunk(target_shop uuid, records jsonb) is 'An import chunk''s records (customers, products, orders, refunds) applied as sets by the webhook''s rules; raises when the set form cannot decide as the row-at-a-time rules would. Returns how many records it created or updated.';
+
 CREATE OR REPLACE FUNCTION private.apply_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS text
  LANGUAGE plpgsql
@@ -3257,6 +3306,167 @@ begin
 end;
 $function$;
 comment on function private.apply_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone) is 'customers/create, customers/update: the customer matched or created, its profile and email consent updated unless the payload is older than what is stored.';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_customers_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  drop table if exists pg_temp.import_customers;
+  create temporary table import_customers on commit drop as
+  select
+    e.n,
+    s.shopify_id,
+    case when private.is_email(s.email) then s.email end as email,
+    private.shopify_name(c ->> 'firstName', 100) as given_first,
+    private.shopify_name(c ->> 'lastName', 100) as given_last,
+    private.shopify_phone(c ->> 'phone') as given_phone,
+    private.shopify_phone(coalesce(c ->> 'phone', s.address ->> 'phone')) as first_phone,
+    private.shopify_name(s.address ->> 'company', 200) as company,
+    (select co.code from public.countries co where co.code = upper(btrim(s.address ->> 'countryCode'))) as country,
+    private.shopify_text(s.address ->> 'region', 100) as region,
+    private.shopify_text(s.address ->> 'city', 100) as city,
+    private.shopify_text(s.address ->> 'postalCode', 20) as postal_code,
+    (select cu.code from public.currencies cu where cu.code = upper(btrim(c ->> 'currency'))) as currency,
+    private.json_object(c -> 'emailMarketingConsent') as consent,
+    coalesce((c ->> 'updatedAt')::timestamptz, s.triggered) as version_at,
+    s.triggered,
+    null::uuid as customer_id,
+    false as created,
+    false as claimed
+  from jsonb_array_elements(records) with ordinality as e (item, n)
+  cross join lateral (select e.item -> 'mapped' -> 'record' as c) as r (c)
+  cross join lateral (
+    select (c ->> 'shopifyId')::bigint as shopify_id,
+           private.shopify_text(c ->> 'email', 320) as email,
+           private.json_object(c -> 'defaultAddress') as address,
+           (e.item ->> 'version')::timestamptz as triggered
+  ) as s
+  where e.item -> 'mapped' ->> 'kind' = 'customer';
+  -- No id and no email: nobody to match (the webhook's outcome `guest`, nothing written).
+  delete from pg_temp.import_customers where shopify_id is null and email is null;
+  if not exists (select from pg_temp.import_customers) then
+    return 0;
+  end if;
+  if exists (select from pg_temp.import_customers where shopify_id is not null group by shopify_id having count(*) > 1)
+     or exists (select from pg_temp.import_customers where email is not null group by lower(email) having count(*) > 1) then
+    raise exception 'a customer twice in one chunk' using errcode = '0A000';
+  end if;
+  analyze pg_temp.import_customers;
+
+  -- Matched by Shopify id, then by email; the rest are created, under the webhook's locks (so a
+  -- delivery about the same new person at the same moment does not create a second one).
+  update pg_temp.import_customers i set customer_id = x.customer_id
+  from public.customer_external_ids x where x.shop_id = target_shop and x.external_id = i.shopify_id;
+  update pg_temp.import_customers i set customer_id = c.id
+  from public.customers c where i.customer_id is null and i.email is not null and lower(c.email) = lower(i.email);
+  if exists (select from pg_temp.import_customers where customer_id is null) then
+    perform pg_advisory_xact_lock(k.key)
+    from (
+      select hashtextextended('shopify-customer:' || target_shop || ':' || i.shopify_id, 0) as key
+      from pg_temp.import_customers i where i.customer_id is null and i.shopify_id is not null
+      union
+      select hashtextextended('customer-email:' || lower(i.email), 0)
+      from pg_temp.import_customers i where i.customer_id is null and i.email is not null
+      order by 1
+    ) as k;
+    update pg_temp.import_customers i set customer_id = x.customer_id
+    from public.customer_external_ids x
+    where i.customer_id is null and x.shop_id = target_shop and x.external_id = i.shopify_id;
+    update pg_temp.import_customers i set customer_id = c.id
+    from public.customers c where i.customer_id is null and i.email is not null and lower(c.email) = lower(i.email);
+    update pg_temp.import_customers i set customer_id = gen_random_uuid(), created = true where i.customer_id is null;
+    insert into public.customers (id, first_name, last_name, email, phone, company, country, region, city, postal_code, currency, source)
+    select
+      i.customer_id,
+      -- Every customer needs a name or a contact; a Shopify customer without either keeps its id.
+      coalesce(i.given_first, case when i.given_last is null and i.email is null then 'Shopify customer ' || i.shopify_id end),
+      i.given_last, i.email, i.first_phone, i.company, i.country, i.region, i.city, i.postal_code, i.currency, 'shopify'
+    from pg_temp.import_customers i
+    where i.created
+    order by i.n;
+  end if;
+  if exists (select from pg_temp.import_customers group by customer_id having count(*) > 1) then
+    raise exception 'two Shopify customers of one chunk are one Cairn customer' using errcode = '0A000';
+  end if;
+
+  insert into public.customer_external_ids (shop_id, external_id, customer_id)
+  select target_shop, i.shopify_id, i.customer_id from pg_temp.import_customers i
+  where i.shopify_id is not null
+  order by i.shopify_id
+  on conflict on constraint customer_external_ids_pkey do nothing;
+
+  -- The newest version of each profile (equal versions re-apply; only an older one is refused).
+  with claimed as (
+    insert into private.shopify_versions as v (shop_id, resource, external_id, updated_at, triggered_at)
+    select target_shop, 'customer', i.shopify_id, i.version_at, i.triggered
+    from pg_temp.import_customers i where i.shopify_id is not null
+    order by i.shopify_id
+    on conflict (shop_id, resource, external_id) do update
+      set updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
+      where (excluded.updated_at, excluded.triggered_at) >= (v.updated_at, v.triggered_at)
+    returning v.external_id
+  )
+  update pg_temp.import_customers i set claimed = true from claimed where i.shopify_id = claimed.external_id;
+  update pg_temp.import_customers i set claimed = true where i.shopify_id is null;
+
+  -- What the profile carries replaces what Cairn has; what it leaves out is kept; the email
+  -- changes only when no other customer has it.
+  update public.customers c
+  set first_name = w.first_name, last_name = w.last_name, email = w.email, phone = w.phone, company = w.company,
+      country = w.country, region = w.region, city = w.city, postal_code = w.postal_code, currency = w.currency
+  from (
+    select
+      x.id,
+      coalesce(i.given_first, x.first_name) as first_name,
+      coalesce(i.given_last, x.last_name) as last_name,
+      case
+        when i.email is not null and lower(i.email) is distinct from lower(x.email)
+          and not exists (select 1 from public.customers o where lower(o.email) = lower(i.email) and o.id <> x.id)
+          then i.email
+        else x.email
+      end as email,
+      coalesce(i.given_phone, x.phone) as phone,
+      coalesce(i.company, x.company) as company,
+      coalesce(i.country, x.country) as country,
+      coalesce(i.region, x.region) as region,
+      coalesce(i.city, x.city) as city,
+      coalesce(i.postal_code, x.postal_code) as postal_code,
+      coalesce(i.currency, x.currency) as currency
+    from pg_temp.import_customers i
+    join public.customers x on x.id = i.customer_id
+    where i.claimed and not i.created
+  ) as w
+  where c.id = w.id
+    and (w.first_name, w.last_name, w.email, w.phone, w.company, w.country, w.region, w.city, w.postal_code, w.currency)
+        is distinct from (c.first_name, c.last_name, c.email, c.phone, c.company, c.country, c.region, c.city, c.postal_code, c.currency);
+
+  -- Email marketing consent, when the payload carries a state that differs from the ledger's.
+  insert into public.consent_events (customer_id, channel, purpose, status, source, actor_id, occurred_at, evidence)
+  select
+    i.customer_id, 'email', 'marketing', w.wanted, 'shopify', null,
+    least(coalesce((i.consent ->> 'updatedAt')::timestamptz, i.triggered), now()),
+    jsonb_build_object('shopify_state', i.consent ->> 'state', 'opt_in_level', i.consent ->> 'optInLevel')
+  from pg_temp.import_customers i
+  cross join lateral (
+    select case i.consent ->> 'state'
+      when 'subscribed' then 'granted'::public.consent_status
+      when 'unsubscribed' then 'withdrawn'::public.consent_status
+    end as wanted
+  ) as w
+  left join public.customer_consents cc on cc.customer_id = i.customer_id and cc.channel = 'email' and cc.purpose = 'marketing'
+  where (i.created or i.claimed) and w.wanted is not null and cc.status is distinct from w.wanted
+  order by i.n;
+
+  select count(*) into changed from pg_temp.import_customers i where i.created or i.claimed;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_customers_set(target_shop uuid, records jsonb) is 'The customer records of an import chunk as sets, by the rules of private.apply_shopify_customer; raises (so the chunk goes row by row) where the set form could differ. Returns how many were created or updated.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_level(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -3466,6 +3676,241 @@ end;
 $function$;
 comment on function private.apply_shopify_order(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'orders/create, updated, paid, cancelled: upserts the order and its line items unless the payload is older than the stored version; matches or creates the buyer; the exchange rate is the one of the order''s day (private.prepare_order → private.rate_on). Customer metrics follow through the order triggers.';
 
+CREATE OR REPLACE FUNCTION private.apply_shopify_orders_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  newcomer record;
+  found_id uuid;
+  changed integer;
+begin
+  drop table if exists pg_temp.import_orders;
+  create temporary table import_orders on commit drop as
+  select
+    e.n,
+    (r ->> 'shopifyId')::bigint as shopify_id,
+    (r ->> 'updatedAt')::timestamptz as updated_at,
+    (e.item ->> 'version')::timestamptz as triggered,
+    r,
+    -- The buyer: the order's customer (its email falling back to the order's), or a guest
+    -- checkout matched by email.
+    b.buyer,
+    (b.buyer ->> 'shopifyId')::bigint as buyer_shopify_id,
+    case when private.is_email(private.shopify_text(b.buyer ->> 'email', 320))
+      then private.shopify_text(b.buyer ->> 'email', 320) end as buyer_email,
+    null::uuid as customer_id,
+    null::text as order_name,
+    null::uuid as order_id
+  from jsonb_array_elements(records) with ordinality as e (item, n)
+  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+  cross join lateral (
+    select case
+      when coalesce(private.json_object(r -> 'customer'), '{}') ->> 'email' is null and r ->> 'email' is not null
+        then coalesce(private.json_object(r -> 'customer'), '{}') || jsonb_build_object('email', r ->> 'email')
+      else coalesce(private.json_object(r -> 'customer'), '{}')
+    end
+  ) as b (buyer)
+  where e.item -> 'mapped' ->> 'kind' = 'order';
+  if not exists (select from pg_temp.import_orders) then
+    return 0;
+  end if;
+  if exists (select from pg_temp.import_orders group by shopify_id having count(*) > 1) then
+    raise exception 'an order twice in one chunk' using errcode = '0A000';
+  end if;
+
+  with claimed as (
+    insert into private.shopify_versions as v (shop_id, resource, external_id, updated_at, triggered_at)
+    select target_shop, 'order', o.shopify_id, o.updated_at, o.triggered from pg_temp.import_orders o
+    order by o.shopify_id
+    on conflict (shop_id, resource, external_id) do update
+      set updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
+      where (excluded.updated_at, excluded.triggered_at) >= (v.updated_at, v.triggered_at)
+    returning v.external_id
+  )
+  delete from pg_temp.import_orders o where o.shopify_id not in (select external_id from claimed);
+  analyze pg_temp.import_orders;
+
+  -- Buyers Cairn knows, by Shopify id then email; those matched by email get the Shopify id.
+  update pg_temp.import_orders o set customer_id = x.customer_id
+  from public.customer_external_ids x where x.shop_id = target_shop and x.external_id = o.buyer_shopify_id;
+  update pg_temp.import_orders o set customer_id = c.id
+  from public.customers c
+  where o.customer_id is null and o.buyer_email is not null and lower(c.email) = lower(o.buyer_email);
+  if exists (
+    select from pg_temp.import_orders o where o.buyer_shopify_id is not null and o.customer_id is not null
+    group by o.buyer_shopify_id having count(distinct o.customer_id) > 1
+  ) then
+    raise exception 'one Shopify customer matches two Cairn customers in one chunk' using errcode = '0A000';
+  end if;
+  insert into public.customer_external_ids (shop_id, external_id, customer_id)
+  select distinct target_shop, o.buyer_shopify_id, o.customer_id from pg_temp.import_orders o
+  where o.buyer_shopify_id is not null and o.customer_id is not null
+  on conflict on constraint customer_external_ids_pkey do nothing;
+  -- Buyers Cairn does not know yet (rare in an import: the customers phase came first) are made
+  -- by the webhook's own function, in the chunk's order.
+  for newcomer in
+    select o.n, o.buyer, o.triggered from pg_temp.import_orders o
+    where o.customer_id is null and (o.buyer_shopify_id is not null or o.buyer_email is not null)
+    order by o.n
+  loop
+    select u.customer_id into found_id from private.upsert_shopify_customer(target_shop, newcomer.buyer, newcomer.triggered, false) u;
+    update pg_temp.import_orders o set customer_id = found_id where o.n = newcomer.n;
+  end loop;
+
+  -- Order names are unique per shop; a name another order holds gets this order's id.
+  update pg_temp.import_orders o
+  set order_name = coalesce(private.shopify_text(o.r ->> 'name', 80), '#' || (o.r ->> 'orderNumber'), 'S-' || o.shopify_id);
+  if exists (select from pg_temp.import_orders group by order_name having count(*) > 1) then
+    raise exception 'two orders of one chunk share a name' using errcode = '0A000';
+  end if;
+  update pg_temp.import_orders o set order_name = o.order_name || ' (' || o.shopify_id || ')'
+  where exists (
+    select 1 from public.orders x
+    where x.shop_id = target_shop and x.order_number = o.order_name and x.external_id is distinct from o.shopify_id
+  );
+
+  with saved as (
+    insert into public.orders as o (
+      shop_id, external_id, customer_id, order_number, financial_status, fulfillment_status, cancelled_at, cancel_reason,
+      currency, subtotal, discount_total, shipping_total, tax_total, total,
+      shipping_name, shipping_address1, shipping_address2, shipping_city, shipping_region, shipping_postal_code,
+      shipping_country, shipping_phone, note, source, placed_at, processed_at, external_updated_at
+    )
+    select
+      target_shop, i.shopify_id, i.customer_id, i.order_name,
+      case
+        when i.r ->> 'financialStatus' = any (enum_range(null::public.order_financial_status)::text[])
+          then (i.r ->> 'financialStatus')::public.order_financial_status
+        when i.r ->> 'financialStatus' = 'expired' then 'voided'
+        else 'pending'
+      end,
+      case i.r ->> 'fulfillmentStatus'
+        when 'fulfilled' then 'fulfilled'
+        when 'partial' then 'partially_fulfilled'
+        when 'restocked' then 'restocked'
+        else 'unfulfilled'
+      end::public.order_fulfillment_status,
+      (i.r ->> 'cancelledAt')::timestamptz,
+      private.shopify_text(i.r ->> 'cancelReason', 500),
+      i.r ->> 'currency',
+      greatest(m.subtotal, 0),
+      greatest(coalesce((i.r ->> 'totalDiscounts')::numeric, 0), 0),
+      -- Shopify's total is subtotal (after discounts) + shipping + tax.
+      greatest(m.total - m.subtotal - m.tax, 0),
+      greatest(m.tax, 0),
+      m.total,
+      private.shopify_text(ship ->> 'name', 200),
+      private.shopify_text(ship ->> 'line1', 300),
+      private.shopify_text(ship ->> 'line2', 300),
+      private.shopify_text(ship ->> 'city', 100),
+      private.shopify_text(ship ->> 'region', 100),
+      private.shopify_text(ship ->> 'postalCode', 20),
+      (select co.code from public.countries co where co.code = upper(btrim(ship ->> 'countryCode'))),
+      private.shopify_text(ship ->> 'phone', 40),
+      private.shopify_text(i.r ->> 'note', 5000),
+      'shopify',
+      (i.r ->> 'createdAt')::timestamptz,
+      (i.r ->> 'processedAt')::timestamptz,
+      i.updated_at
+    from pg_temp.import_orders i
+    cross join lateral (select private.json_object(i.r -> 'shippingAddress')) as s (ship)
+    cross join lateral (
+      select coalesce((i.r ->> 'subtotal')::numeric, 0), coalesce((i.r ->> 'totalTax')::numeric, 0), (i.r ->> 'total')::numeric
+    ) as m (subtotal, tax, total)
+    order by i.shopify_id
+    -- exchange_rate and total_base are filled by private.prepare_order on insert (the rate of
+    -- the order's day) and kept on updates, as for a webhook.
+    on conflict (shop_id, external_id) do update
+      set customer_id = coalesce(excluded.customer_id, o.customer_id),
+          order_number = excluded.order_number,
+          financial_status = excluded.financial_status,
+          fulfillment_status = excluded.fulfillment_status,
+          cancelled_at = excluded.cancelled_at,
+          cancel_reason = excluded.cancel_reason,
+          currency = excluded.currency,
+          subtotal = excluded.subtotal,
+          discount_total = excluded.discount_total,
+          shipping_total = excluded.shipping_total,
+          tax_total = excluded.tax_total,
+          total = excluded.total,
+          shipping_name = excluded.shipping_name,
+          shipping_address1 = excluded.shipping_address1,
+          shipping_address2 = excluded.shipping_address2,
+          shipping_city = excluded.shipping_city,
+          shipping_region = excluded.shipping_region,
+          shipping_postal_code = excluded.shipping_postal_code,
+          shipping_country = excluded.shipping_country,
+          shipping_phone = excluded.shipping_phone,
+          note = excluded.note,
+          placed_at = excluded.placed_at,
+          processed_at = excluded.processed_at,
+          external_updated_at = excluded.external_updated_at
+    returning o.id, o.external_id
+  )
+  update pg_temp.import_orders i set order_id = saved.id from saved where i.shopify_id = saved.external_id;
+
+  -- Line items: upserted by Shopify id; items no longer in the order are removed; quantity 0 is
+  -- not a line Cairn keeps.
+  drop table if exists pg_temp.import_order_items;
+  create temporary table import_order_items on commit drop as
+  select
+    i.order_id,
+    i.r ->> 'currency' as currency,
+    (item ->> 'shopifyId')::bigint as external_id,
+    coalesce(private.shopify_text(item ->> 'title', 500), 'Item') as title,
+    private.shopify_text(item ->> 'variantTitle', 500) as variant_title,
+    private.shopify_text(item ->> 'sku', 100) as sku,
+    private.shopify_text(item ->> 'vendor', 200) as vendor,
+    (item ->> 'quantity')::integer as quantity,
+    greatest((item ->> 'unitPrice')::numeric, 0) as unit_price,
+    greatest(coalesce((item ->> 'discount')::numeric, 0), 0) as discount_total,
+    greatest((item ->> 'total')::numeric, 0) as total,
+    (item ->> 'productShopifyId')::bigint as product_external_id,
+    (item ->> 'variantShopifyId')::bigint as variant_external_id
+  from pg_temp.import_orders i
+  cross join lateral jsonb_array_elements(coalesce(i.r -> 'items', '[]')) as e (item)
+  where (item ->> 'quantity')::integer > 0;
+  analyze pg_temp.import_order_items;
+
+  delete from public.order_items x
+  using pg_temp.import_orders i
+  where x.order_id = i.order_id
+    and (x.external_id is null
+         or x.external_id not in (select n.external_id from pg_temp.import_order_items n where n.order_id = i.order_id));
+
+  insert into public.order_items as x (
+    order_id, external_id, product_id, variant_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency
+  )
+  select
+    n.order_id, n.external_id, found.product_id, found.variant_id, n.title, n.variant_title, n.sku, n.vendor,
+    n.quantity, n.unit_price, n.discount_total, n.total, n.currency
+  from pg_temp.import_order_items n
+  cross join lateral (
+    select
+      (select p.id from public.products p where p.shop_id = target_shop and p.external_id = n.product_external_id) as product_id,
+      (select v.id
+       from public.products p
+       join public.product_variants v on v.product_id = p.id and v.external_id = n.variant_external_id
+       where p.shop_id = target_shop and p.external_id = n.product_external_id) as variant_id
+  ) as found
+  order by n.order_id, n.external_id
+  on conflict on constraint order_items_order_external_id_key do update
+    set product_id = excluded.product_id, variant_id = excluded.variant_id, title = excluded.title,
+        variant_title = excluded.variant_title, sku = excluded.sku, vendor = excluded.vendor, quantity = excluded.quantity,
+        unit_price = excluded.unit_price, discount_total = excluded.discount_total, total = excluded.total
+    where (x.product_id, x.variant_id, x.title, x.variant_title, x.sku, x.vendor, x.quantity, x.unit_price, x.discount_total, x.total)
+      is distinct from (excluded.product_id, excluded.variant_id, excluded.title, excluded.variant_title, excluded.sku,
+        excluded.vendor, excluded.quantity, excluded.unit_price, excluded.discount_total, excluded.total);
+
+  select count(*) into changed from pg_temp.import_orders;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_orders_set(target_shop uuid, records jsonb) is 'The order records of an import chunk as sets, by the rules of private.apply_shopify_order (versions, buyers, names, order and line-item upserts). Returns how many were created or updated.';
+
 CREATE OR REPLACE FUNCTION private.apply_shopify_privacy_request(target_shop uuid, r jsonb, triggered timestamp with time zone, delivery bigint)
  RETURNS text
  LANGUAGE plpgsql
@@ -3661,6 +4106,118 @@ end;
 $function$;
 comment on function private.apply_shopify_product_deletion(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'products/delete: archives the product (hidden from the catalogue, its history kept).';
 
+CREATE OR REPLACE FUNCTION private.apply_shopify_products_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  shop_currency text;
+  changed integer;
+begin
+  drop table if exists pg_temp.import_products;
+  create temporary table import_products on commit drop as
+  select
+    (r ->> 'shopifyId')::bigint as shopify_id,
+    (r ->> 'updatedAt')::timestamptz as updated_at,
+    (e.item ->> 'version')::timestamptz as triggered,
+    r,
+    null::uuid as product_id
+  from jsonb_array_elements(records) as e (item)
+  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+  where e.item -> 'mapped' ->> 'kind' = 'product';
+  if not exists (select from pg_temp.import_products) then
+    return 0;
+  end if;
+  if exists (select from pg_temp.import_products group by shopify_id having count(*) > 1) then
+    raise exception 'a product twice in one chunk' using errcode = '0A000';
+  end if;
+
+  with claimed as (
+    insert into private.shopify_versions as v (shop_id, resource, external_id, updated_at, triggered_at)
+    select target_shop, 'product', p.shopify_id, p.updated_at, p.triggered from pg_temp.import_products p
+    order by p.shopify_id
+    on conflict (shop_id, resource, external_id) do update
+      set updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
+      where (excluded.updated_at, excluded.triggered_at) >= (v.updated_at, v.triggered_at)
+    returning v.external_id
+  )
+  delete from pg_temp.import_products p where p.shopify_id not in (select external_id from claimed);
+  analyze pg_temp.import_products;
+  select s.currency into shop_currency from public.shops s where s.id = target_shop;
+
+  with saved as (
+    insert into public.products as p (shop_id, external_id, title, handle, vendor, product_type, status, image_url, source, tags, external_updated_at)
+    select
+      target_shop,
+      i.shopify_id,
+      coalesce(private.shopify_text(i.r ->> 'title', 500), 'Untitled product'),
+      case when i.r ->> 'handle' ~ '^[a-z0-9][a-z0-9-]{0,254}$' then i.r ->> 'handle' end,
+      private.shopify_text(i.r ->> 'vendor', 200),
+      private.shopify_text(i.r ->> 'productType', 200),
+      case
+        when i.r ->> 'status' = any (enum_range(null::public.product_status)::text[]) then (i.r ->> 'status')::public.product_status
+        when i.r ->> 'status' is null then 'active'
+        else 'draft'
+      end,
+      private.shopify_url(i.r ->> 'imageUrl'),
+      'shopify',
+      coalesce(array(
+        select left(t, 100)
+        from jsonb_array_elements_text(case when jsonb_typeof(i.r -> 'tags') = 'array' then i.r -> 'tags' else '[]' end)
+          with ordinality as g (t, n)
+        where btrim(t) <> ''
+        order by n
+        limit 250
+      ), '{}'),
+      i.updated_at
+    from pg_temp.import_products i
+    order by i.shopify_id
+    on conflict on constraint products_shop_external_id_key do update
+      set title = excluded.title, handle = excluded.handle, vendor = excluded.vendor, product_type = excluded.product_type,
+          status = excluded.status, image_url = excluded.image_url, tags = excluded.tags,
+          external_updated_at = excluded.external_updated_at
+    returning p.id, p.external_id
+  )
+  update pg_temp.import_products i set product_id = saved.id from saved where i.shopify_id = saved.external_id;
+
+  insert into public.product_variants as v (
+    product_id, external_id, sku, title, price, compare_at_price, currency, inventory_quantity, inventory_item_id, image_url, position
+  )
+  select
+    i.product_id,
+    (x ->> 'shopifyId')::bigint,
+    private.shopify_text(x ->> 'sku', 100),
+    coalesce(private.shopify_text(x ->> 'title', 500), 'Default Title'),
+    greatest((x ->> 'price')::numeric, 0),
+    (x ->> 'compareAtPrice')::numeric,
+    shop_currency,
+    coalesce(
+      (select sum(l.available)::integer from private.shopify_inventory_levels l
+       where l.shop_id = target_shop and l.inventory_item_id = (x ->> 'inventoryItemId')::bigint),
+      (x ->> 'inventoryQuantity')::integer
+    ),
+    (x ->> 'inventoryItemId')::bigint,
+    private.shopify_url(coalesce(x ->> 'imageUrl', i.r ->> 'imageUrl')),
+    coalesce((x ->> 'position')::integer, n::integer)
+  from pg_temp.import_products i
+  cross join lateral jsonb_array_elements(coalesce(i.r -> 'variants', '[]')) with ordinality as e (x, n)
+  order by i.shopify_id, n
+  on conflict on constraint product_variants_product_external_id_key do update
+    set sku = excluded.sku, title = excluded.title, price = excluded.price, compare_at_price = excluded.compare_at_price,
+        currency = excluded.currency, inventory_quantity = excluded.inventory_quantity,
+        inventory_item_id = excluded.inventory_item_id, image_url = excluded.image_url, position = excluded.position
+    where (v.sku, v.title, v.price, v.compare_at_price, v.currency, v.inventory_quantity, v.inventory_item_id, v.image_url, v.position)
+      is distinct from (excluded.sku, excluded.title, excluded.price, excluded.compare_at_price, excluded.currency,
+        excluded.inventory_quantity, excluded.inventory_item_id, excluded.image_url, excluded.position);
+
+  select count(*) into changed from pg_temp.import_products;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_products_set(target_shop uuid, records jsonb) is 'The product records of an import chunk as sets, by the rules of private.apply_shopify_product (versions, product and variant upserts). Returns how many were created or updated.';
+
 CREATE OR REPLACE FUNCTION private.apply_shopify_record(target_shop uuid, mapped jsonb, triggered timestamp with time zone, delivery bigint)
  RETURNS text
  LANGUAGE plpgsql
@@ -3718,6 +4275,49 @@ begin
 end;
 $function$;
 comment on function private.apply_shopify_refund(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'refunds/create: adds the refund (amount = successful refund transactions) to its order; the order''s refunded totals and the customer''s metrics follow by trigger. Fails (and is retried) while the order is unknown.';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_refunds_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'refund') then
+    return 0;
+  end if;
+  if exists (
+    select from jsonb_array_elements(records) e
+    where e.value -> 'mapped' ->> 'kind' = 'refund'
+      and not exists (
+        select from public.orders o
+        where o.shop_id = target_shop and o.external_id = (e.value -> 'mapped' -> 'record' ->> 'orderShopifyId')::bigint
+      )
+  ) then
+    raise exception 'a refund''s order is not known yet' using errcode = 'P0002';
+  end if;
+  -- A refund is an immutable event: stored once, never changed by a later record.
+  with added as (
+    insert into public.refunds (order_id, external_id, amount, currency, reason, refunded_at)
+    select
+      o.id, (r ->> 'shopifyId')::bigint, coalesce((r ->> 'amount')::numeric, 0), o.currency,
+      private.shopify_text(r ->> 'note', 1000),
+      coalesce((r ->> 'processedAt')::timestamptz, (r ->> 'createdAt')::timestamptz, (e.item ->> 'version')::timestamptz)
+    from jsonb_array_elements(records) with ordinality as e (item, n)
+    cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+    join public.orders o on o.shop_id = target_shop and o.external_id = (r ->> 'orderShopifyId')::bigint
+    where e.item -> 'mapped' ->> 'kind' = 'refund'
+    order by e.n
+    on conflict (order_id, external_id) do nothing
+    returning 1
+  )
+  select count(*) into changed from added;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_refunds_set(target_shop uuid, records jsonb) is 'The refund records of an import chunk as one insert, by the rules of private.apply_shopify_refund; raises (so the chunk goes row by row) when a refund''s order is missing. Returns how many were added.';
 
 CREATE OR REPLACE FUNCTION private.apply_webhook_delivery(delivery_id bigint)
  RETURNS jsonb
@@ -5374,6 +5974,8 @@ CREATE OR REPLACE FUNCTION private.prepare_order()
  LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
+declare
+  order_day date := (new.placed_at at time zone 'UTC')::date;
 begin
   -- Said before the base amounts derived from it fail their own checks less clearly.
   if new.total < 0 then
@@ -5381,18 +5983,27 @@ begin
       using errcode = '23514', constraint = 'orders_total_not_negative';
   end if;
   if tg_op = 'INSERT' then
-    new.exchange_rate := coalesce(new.exchange_rate, private.rate_on(new.currency, (new.placed_at at time zone 'UTC')::date));
+    new.exchange_rate := coalesce(new.exchange_rate, private.rate_on(new.currency, order_day));
     new.total_base := coalesce(new.total_base, round(new.total * new.exchange_rate, 2));
   else
     -- A new currency without a new rate means a new rate; a new amount or rate without a new
     -- total_base means a new total_base.
     if new.currency is distinct from old.currency and new.exchange_rate is not distinct from old.exchange_rate then
-      new.exchange_rate := private.rate_on(new.currency, (new.placed_at at time zone 'UTC')::date);
+      new.exchange_rate := private.rate_on(new.currency, order_day);
     end if;
     if (new.total, new.exchange_rate) is distinct from (old.total, old.exchange_rate)
        and new.total_base is not distinct from old.total_base then
       new.total_base := round(new.total * new.exchange_rate, 2);
     end if;
+  end if;
+  -- The day of the rate used, and whether it was stale (more than 3 days before the order).
+  if tg_op = 'INSERT'
+     or (new.currency, new.exchange_rate, new.placed_at) is distinct from (old.currency, old.exchange_rate, old.placed_at) then
+    new.exchange_rate_date := private.rate_day_on(new.currency, order_day);
+    new.exchange_rate_stale := case
+      when new.exchange_rate_date is not null then order_day - new.exchange_rate_date > 3
+      else new.currency <> private.base_currency()
+    end;
   end if;
   if new.refunded_total > new.total then
     raise exception 'refunds (% %) cannot exceed the order total (% %)', new.refunded_total, new.currency, new.total, new.currency
@@ -5407,7 +6018,7 @@ begin
   return new;
 end;
 $function$;
-comment on function private.prepare_order() is 'Fills exchange_rate and total_base when not given, keeps them consistent on updates, converts refunded_total to refunded_base, refuses refunds above the total.';
+comment on function private.prepare_order() is 'Fills exchange_rate and total_base when not given, keeps them consistent on updates, records the rate''s day and whether it was stale (> 3 days before the order), converts refunded_total to refunded_base, refuses refunds above the total.';
 
 CREATE OR REPLACE FUNCTION private.prepare_order_item()
  RETURNS trigger
@@ -5585,6 +6196,28 @@ AS $function$
 $function$;
 grant execute on function private.quiet_hours_end(at timestamp with time zone, zone text, starts time without time zone, ends time without time zone) to service_role;
 comment on function private.quiet_hours_end(at timestamp with time zone, zone text, starts time without time zone, ends time without time zone) is 'When the quiet hours that contain `at` end (local time `ends` in `zone`), or null when `at` is not in quiet hours.';
+
+CREATE OR REPLACE FUNCTION private.rate_day_on(currency_code text, on_date date)
+ RETURNS date
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if currency_code = (select private.base_currency()) then
+    return null;
+  end if;
+  return (
+    select r.rate_date from public.exchange_rates r
+    where r.currency = currency_code and r.rate_date <= on_date
+    order by r.rate_date desc
+    limit 1
+  );
+end;
+$function$;
+grant execute on function private.rate_day_on(currency_code text, on_date date) to authenticated;
+grant execute on function private.rate_day_on(currency_code text, on_date date) to service_role;
+comment on function private.rate_day_on(currency_code text, on_date date) is 'The day of the rate private.rate_on uses for currency_code on on_date (the newest on or before it); null for the base currency or when there is none.';
 
 CREATE OR REPLACE FUNCTION private.rate_on(currency_code text, on_date date)
  RETURNS numeric
@@ -5823,6 +6456,59 @@ $function$;
 grant execute on function private.refresh_customer_metrics(customer_ids uuid[]) to service_role;
 comment on function private.refresh_customer_metrics(customer_ids uuid[]) is 'Recomputes lifetime value, order count and first/last order of the given customers from their orders, then advances their lifecycle stage (prospect/lead → customer → repeat, never backwards). Service role may call it to repair.';
 
+CREATE OR REPLACE FUNCTION private.refresh_customer_metrics_set(customer_ids uuid[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  -- The lock order of private.refresh_customer_metrics (by id, NO KEY UPDATE); what follows
+  -- runs as new statements, so it sees every order committed by a transaction it waited for.
+  perform from public.customers c where c.id = any (customer_ids) order by c.id for no key update;
+  update public.customers c
+  set lifetime_value = m.lifetime_value,
+      order_count = m.order_count,
+      first_order_at = m.first_order_at,
+      last_order_at = m.last_order_at,
+      lifecycle_stage = coalesce(m.wanted_stage, c.lifecycle_stage)
+  from (
+    select
+      t.id,
+      t.lifetime_value,
+      t.order_count,
+      t.first_order_at,
+      t.last_order_at,
+      -- The stage advances with the order count (→ customer → repeat), never backwards.
+      case when current_stage.position is not null and wanted.position > current_stage.position then wanted.key end as wanted_stage
+    from (
+      select
+        x.id,
+        coalesce(sum(o.net_total_base), 0) as lifetime_value,
+        count(o.id)::integer as order_count,
+        min(o.placed_at) as first_order_at,
+        max(o.placed_at) as last_order_at
+      from unnest(customer_ids) as x (id)
+      left join public.orders o on o.customer_id = x.id and o.counts_as_purchase
+      group by x.id
+    ) as t
+    join public.customers cu on cu.id = t.id
+    left join public.lifecycle_stages current_stage on current_stage.key = cu.lifecycle_stage
+    left join public.lifecycle_stages wanted
+      on wanted.key = case when t.order_count >= 2 then 'repeat' when t.order_count = 1 then 'customer' end
+  ) as m
+  where c.id = m.id
+    and ((c.lifetime_value, c.order_count, c.first_order_at, c.last_order_at)
+           is distinct from (m.lifetime_value, m.order_count, m.first_order_at, m.last_order_at)
+         or m.wanted_stage is not null);
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$function$;
+comment on function private.refresh_customer_metrics_set(customer_ids uuid[]) is 'private.refresh_customer_metrics for a batch of customers in one UPDATE (lifetime value, order count, first/last order, stage advanced by the order count). Returns how many rows changed.';
+
 CREATE OR REPLACE FUNCTION private.refresh_metrics_after_order_change()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -5831,6 +6517,7 @@ CREATE OR REPLACE FUNCTION private.refresh_metrics_after_order_change()
 AS $function$
 declare
   affected uuid[];
+  deferred_import uuid := nullif(current_setting('cairn.defer_customer_metrics', true), '')::uuid;
 begin
   if tg_op = 'INSERT' then
     select array_agg(distinct n.customer_id) into affected
@@ -5852,11 +6539,17 @@ begin
       and (o.customer_id, o.counts_as_purchase, o.net_total_base, o.placed_at)
           is distinct from (n.customer_id, n.counts_as_purchase, n.net_total_base, n.placed_at);
   end if;
-  -- An upsert fires both the insert and the update statement triggers; usually one of them has
-  -- nothing to recompute.
-  if affected is not null then
-    perform private.refresh_customer_metrics(affected);
+  if affected is null then
+    return null;
   end if;
+  if deferred_import is not null then
+    -- An import chunk: recomputed once the import's orders are all in.
+    insert into private.shop_import_pending_metrics (import_id, customer_id)
+    select deferred_import, a.id from unnest(affected) as a (id)
+    on conflict do nothing;
+    return null;
+  end if;
+  perform private.refresh_customer_metrics(affected);
   return null;
 end;
 $function$;
@@ -6758,6 +7451,36 @@ $function$;
 grant execute on function private.shopper_favorite_variant_ids() to authenticated;
 grant execute on function private.shopper_favorite_variant_ids() to service_role;
 comment on function private.shopper_favorite_variant_ids() is 'Variants the calling shopper favourited (empty for anyone else).';
+
+CREATE OR REPLACE FUNCTION private.signal_delivery_changes()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target uuid;
+begin
+  for target in
+    select distinct n.shop_id from new_rows n
+    where not exists (
+      select 1 from private.shop_delivery_signals s
+      where s.shop_id = n.shop_id and s.signalled_at > now() - interval '2 seconds'
+    )
+  loop
+    begin
+      insert into private.shop_delivery_signals as s (shop_id, signalled_at) values (target, now())
+      on conflict (shop_id) do update set signalled_at = excluded.signalled_at;
+      perform realtime.send(jsonb_build_object('shop_id', target), 'deliveries', 'shopify-integrations', true);
+    exception when others then
+      -- A lost signal is never worth a lost delivery.
+      null;
+    end;
+  end loop;
+  return null;
+end;
+$function$;
+comment on function private.signal_delivery_changes() is 'Tells the Integrations panel (Realtime broadcast `deliveries` on the private channel shopify-integrations) that a shop''s webhook deliveries changed, at most every 2 seconds per shop; never fails the write.';
 
 CREATE OR REPLACE FUNCTION private.snapshot_favorite_price()
  RETURNS trigger
@@ -8504,19 +9227,13 @@ CREATE OR REPLACE FUNCTION public.orders_with_stale_rates(since timestamp with t
  STABLE
  SET search_path TO ''
 AS $function$
-  select o.id, o.currency, o.placed_at, r.rate_date
+  select o.id, o.currency, o.placed_at, o.exchange_rate_date
   from public.orders o
-  left join lateral (
-    select x.rate_date from public.exchange_rates x
-    where x.currency = o.currency and x.rate_date <= o.placed_at::date
-    order by x.rate_date desc limit 1
-  ) r on true
-  where o.placed_at >= since and o.currency <> private.base_currency()
-    and (r.rate_date is null or o.placed_at::date - r.rate_date > 3)
+  where o.placed_at >= since and o.exchange_rate_stale
 $function$;
 grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to authenticated;
 grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to service_role;
-comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none): what reports mark. Runs as the caller (RLS on orders).';
+comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none), from orders.exchange_rate_stale: what reports mark. Runs as the caller (RLS on orders).';
 
 CREATE OR REPLACE FUNCTION public.pipeline_forecast(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date)
  RETURNS TABLE(stage_id uuid, close_month date, deals bigint, amount_base numeric, weighted_base numeric, unpriced bigint)
@@ -10126,7 +10843,7 @@ grant execute on function public.shopify_credentials(shop_id uuid) to service_ro
 comment on function public.shopify_credentials(shop_id uuid) is 'For shopify-connect and the import (service role only): what it needs to call the shop''s Admin API.';
 
 CREATE OR REPLACE FUNCTION public.shopify_delivery_health(shop_id uuid)
- RETURNS TABLE(last_received_at timestamp with time zone, applied integer, ignored integer, failed integer, received integer, next_retry_at timestamp with time zone)
+ RETURNS TABLE(last_received_at timestamp with time zone, applied integer, ignored integer, failed integer, received integer, next_retry_at timestamp with time zone, waiting_retry integer)
  LANGUAGE sql
  STABLE
  SET search_path TO ''
@@ -10138,13 +10855,15 @@ AS $function$
     coalesce(count(*) filter (where r.status = 'failed'), 0)::integer,
     coalesce(count(*) filter (where r.status = 'received'), 0)::integer,
     (select min(d.next_attempt_at) from public.webhook_deliveries d
+     where d.shop_id = shopify_delivery_health.shop_id and d.status = 'failed' and d.next_attempt_at is not null),
+    (select count(*)::integer from public.webhook_deliveries d
      where d.shop_id = shopify_delivery_health.shop_id and d.status = 'failed' and d.next_attempt_at is not null)
   from public.webhook_deliveries r
   where r.shop_id = shopify_delivery_health.shop_id and r.received_at >= now() - interval '24 hours'
 $function$;
 grant execute on function public.shopify_delivery_health(shop_id uuid) to authenticated;
 grant execute on function public.shopify_delivery_health(shop_id uuid) to service_role;
-comment on function public.shopify_delivery_health(shop_id uuid) is 'One shop''s webhook deliveries for the health panel: last received, the last 24 hours by status, the next retry of a failed one. Runs as the caller (only admins read deliveries; others get zeros).';
+comment on function public.shopify_delivery_health(shop_id uuid) is 'One shop''s webhook deliveries for the health panel: last received, the last 24 hours by status, the next retry of a failed one and how many failed ones wait for a retry. Runs as the caller (only admins read deliveries; others get zeros).';
 
 CREATE OR REPLACE FUNCTION public.shopify_forget_connection(actor uuid, shop_id uuid)
  RETURNS void
@@ -10176,6 +10895,7 @@ declare
   imp public.shop_imports;
   item jsonb;
   outcome text;
+  mode text := 'set';
   applied integer := 0;
   fixed integer := 0;
   failed integer := 0;
@@ -10189,19 +10909,30 @@ begin
     return jsonb_build_object('status', 'stale', 'byte_offset', imp.byte_offset);
   end if;
   perform set_config('cairn.change_source', 'shopify', true);
-  for item in select value from jsonb_array_elements(records) loop
-    begin
-      outcome := private.apply_shopify_record(imp.shop_id, item -> 'mapped', (item ->> 'version')::timestamptz, null);
-      applied := applied + 1;
-      if outcome in ('created', 'updated') then
-        fixed := fixed + 1;
-      end if;
-    exception when others then
-      failed := failed + 1;
-      insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
-      values (imp.id, imp.phase, item ->> 'shopify_id', left(sqlerrm, 2000));
-    end;
-  end loop;
+  -- Customer metrics are recomputed once the import's orders are all in (20261208150100).
+  perform set_config('cairn.defer_customer_metrics', imp.id::text, true);
+  begin
+    fixed := private.apply_shopify_chunk(imp.shop_id, records);
+    applied := jsonb_array_length(records);
+  exception when others then
+    -- Rolled back whole; row by row instead, each row its own subtransaction, so one bad row is
+    -- recorded and the others are applied.
+    mode := 'rows';
+    fixed := 0;
+    for item in select value from jsonb_array_elements(records) loop
+      begin
+        outcome := private.apply_shopify_record(imp.shop_id, item -> 'mapped', (item ->> 'version')::timestamptz, null);
+        applied := applied + 1;
+        if outcome in ('created', 'updated') then
+          fixed := fixed + 1;
+        end if;
+      exception when others then
+        failed := failed + 1;
+        insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
+        values (imp.id, imp.phase, item ->> 'shopify_id', left(sqlerrm, 2000));
+      end;
+    end loop;
+  end;
   insert into public.shop_import_errors (import_id, phase, shopify_id, reason)
   select imp.id, imp.phase, f ->> 'shopify_id', left(f ->> 'reason', 2000) from jsonb_array_elements(failures) f;
   failed := failed + jsonb_array_length(failures);
@@ -10210,14 +10941,16 @@ begin
     rows_done = i.rows_done + roots,
     rows_failed = i.rows_failed + failed,
     rows_fixed = i.rows_fixed + fixed,
-    chunks = i.chunks + 1
+    chunks = i.chunks + 1,
+    row_chunks = i.row_chunks + case when mode = 'rows' then 1 else 0 end
   where i.id = imp.id;
+  -- The next chunk at once, after this one commits (pg_net sends after commit).
   perform private.request_next_import_chunk();
-  return jsonb_build_object('status', 'applied', 'applied', applied, 'fixed', fixed, 'failed', failed);
+  return jsonb_build_object('status', 'applied', 'mode', mode, 'applied', applied, 'fixed', fixed, 'failed', failed);
 end;
 $function$;
 grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
-comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import or reconciliation (records mapped by the webhook''s parsers) through private.apply_shopify_record, whole or not at all, only if it starts at the import''s offset; counts what it changed; failures per row are recorded and skipped. Service role only.';
+comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import or reconciliation, whole or not at all, only if it starts at the import''s offset: as sets (private.apply_shopify_chunk) or, when that cannot, row by row through private.apply_shopify_record with failures recorded and skipped. Counts what it changed. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_claim()
  RETURNS SETOF public.shop_imports
@@ -10265,6 +10998,39 @@ end;
 $function$;
 grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) to service_role;
 comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) is 'Records an import''s phase, bulk operation, totals and outcome (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_refresh_metrics(import_id uuid, batch integer DEFAULT 5000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  ids uuid[];
+  remaining integer;
+begin
+  with taken as (
+    delete from private.shop_import_pending_metrics p
+    where p.import_id = shopify_import_refresh_metrics.import_id
+      and p.customer_id in (
+        select q.customer_id from private.shop_import_pending_metrics q
+        where q.import_id = shopify_import_refresh_metrics.import_id
+        order by q.customer_id
+        limit greatest(least(batch, 50000), 1)
+      )
+    returning p.customer_id
+  )
+  select array_agg(t.customer_id) into ids from taken t;
+  if ids is not null then
+    perform private.refresh_customer_metrics_set(ids);
+  end if;
+  select count(*) into remaining from private.shop_import_pending_metrics p
+  where p.import_id = shopify_import_refresh_metrics.import_id;
+  return remaining;
+end;
+$function$;
+grant execute on function public.shopify_import_refresh_metrics(import_id uuid, batch integer) to service_role;
+comment on function public.shopify_import_refresh_metrics(import_id uuid, batch integer) is 'Recomputes the metrics of up to `batch` customers an import''s chunks queued; answers how many are still queued (service role only).';
 
 CREATE OR REPLACE FUNCTION public.shopify_may_manage()
  RETURNS boolean

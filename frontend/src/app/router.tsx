@@ -73,10 +73,11 @@ const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute
   'orders',
   'messages',
   'pipeline',
+  'integrations',
 ]);
 const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shell', 'inbox', 'messages']);
-const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders']);
-const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders']);
+const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders', 'integrations']);
+const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders', 'integrations']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
 const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'PipelineAdminRoute', [
   'shell',

@@ -26,6 +26,8 @@ export function importPorts(db: Db): ImportPorts {
     recordToken: (shopId, accessToken, expiresAt) =>
       call(db, 'shopify_record_token', { shop_id: shopId, access_token: accessToken, token_expires_at: expiresAt }),
     progress: (importId, fields) => call(db, 'shopify_import_progress', { import_id: importId, ...fields }),
+    refreshMetrics: (importId, batch) =>
+      call<number>(db, 'shopify_import_refresh_metrics', { import_id: importId, batch }),
     applyChunk: (args) => call(db, 'shopify_import_apply_chunk', args),
   };
 }

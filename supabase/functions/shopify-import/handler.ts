@@ -57,6 +57,8 @@ export interface ImportPorts {
   credentials(shopId: string): Promise<Credentials | null>;
   recordToken(shopId: string, accessToken: string, expiresAt: string): Promise<void>;
   progress(importId: string, fields: Record<string, unknown>): Promise<void>;
+  /** Recomputes up to `batch` customers' metrics queued by the import's chunks; answers how many are left. */
+  refreshMetrics(importId: string, batch: number): Promise<number>;
   applyChunk(args: {
     import_id: string;
     from_offset: number;
@@ -82,6 +84,7 @@ const bodySchema = z
   .passthrough();
 
 const WORK_MS = 25_000;
+const METRICS_BATCH = 5000;
 
 export async function handleShopifyImport(req: Request, deps: ImportDeps): Promise<Response> {
   if (req.method !== 'POST') return fail('method_not_allowed', 'Use POST');
@@ -100,7 +103,13 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
     if (!work) break;
     steps += 1;
     try {
-      const outcome = await step(work, deps);
+      // Each further chunk a step takes under its lease counts against the limits.
+      const more = () => {
+        if (now() >= deadline || chunks + 1 >= maxChunks) return false;
+        chunks += 1;
+        return true;
+      };
+      const outcome = await step(work, deps, more);
       if (outcome === 'chunk') chunks += 1;
       if (outcome === 'wait') break;
     } catch (error) {
@@ -114,6 +123,8 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
         release: true,
       });
       if (!permanent) break;
+      // The orders that did come in still count on their customers.
+      while (now() < deadline && (await deps.ports.refreshMetrics(work.id, METRICS_BATCH)) > 0);
     }
   }
   return jsonResponse({ steps, chunks });
@@ -144,12 +155,19 @@ interface BulkOperation {
   url: string | null;
 }
 
-/** One unit of work on one import: start, poll, or apply a chunk. */
-async function step(work: ImportRow, deps: ImportDeps): Promise<'chunk' | 'progress' | 'wait'> {
+/**
+ * One unit of work on one import: start, poll, or apply chunks — while `more()` allows, one after
+ * the other under the same lease, the next chunk read and mapped while the database applies the
+ * current one.
+ */
+async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Promise<'chunk' | 'progress' | 'wait'> {
   const { ports } = deps;
   if (work.phase === 'done') {
-    await ports.progress(work.id, { status: 'completed', release: true });
-    return 'progress';
+    // The customers whose orders came in get their metrics and stage recomputed, once each, in
+    // batches; then the import is complete.
+    const left = await ports.refreshMetrics(work.id, METRICS_BATCH);
+    await ports.progress(work.id, left > 0 ? { release: true } : { status: 'completed', release: true });
+    return left > 0 ? 'chunk' : 'progress';
   }
   const creds = await ports.credentials(work.shop_id);
   if (!creds) {
@@ -212,20 +230,38 @@ async function step(work: ImportRow, deps: ImportDeps): Promise<'chunk' | 'progr
     return 'progress';
   }
 
-  const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 500);
-  const chunk = await readChunk(work.bulk_url, work.byte_offset, limit);
-  const { records, failures } = mapGroups(work.phase, chunk.groups);
-  await ports.applyChunk({
-    import_id: work.id,
-    from_offset: work.byte_offset,
-    to_offset: chunk.endOffset,
-    roots: chunk.groups.length,
-    records,
-    failures,
-  });
-  if (chunk.atEnd) await ports.progress(work.id, { phase: nextPhase(work.phase), reset_offset: true, release: true });
-  else await ports.progress(work.id, { release: true });
-  return 'chunk';
+  const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 1000);
+  const phase = work.phase;
+  const url = work.bulk_url;
+  const load = async (offset: number) => {
+    const chunk = await readChunk(url, offset, limit);
+    return { offset, chunk, ...mapGroups(phase, chunk.groups) };
+  };
+  let next = load(work.byte_offset);
+  for (;;) {
+    const { offset, chunk, records, failures } = await next;
+    const ahead = !chunk.atEnd && more() ? load(chunk.endOffset) : null;
+    // Not awaited when the loop ends early: its failure must not go unhandled.
+    ahead?.catch(() => undefined);
+    const applied = await ports.applyChunk({
+      import_id: work.id,
+      from_offset: offset,
+      to_offset: chunk.endOffset,
+      roots: chunk.groups.length,
+      records,
+      failures,
+    });
+    if (chunk.atEnd && applied.status === 'applied') {
+      await ports.progress(work.id, { phase: nextPhase(phase), reset_offset: true, release: true });
+      return 'chunk';
+    }
+    // Stale (another call applied it) or not running any more: the stored offset decides what follows.
+    if (!ahead || applied.status !== 'applied') {
+      await ports.progress(work.id, { release: true });
+      return 'chunk';
+    }
+    next = ahead;
+  }
 }
 
 export interface Group {

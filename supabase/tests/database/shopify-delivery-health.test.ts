@@ -1,7 +1,8 @@
 /**
  * The Integrations health panel's delivery figures (issue 11): public.shopify_delivery_health
  * counts a shop's deliveries of the last 24 hours by status in the database — exactly, also past
- * the 10 000 rows the panel used to fetch — with its last delivery and next retry; only admins
+ * the 10 000 rows the panel used to fetch — with its last delivery, next retry and how many failed
+ * ones wait for a retry (any age); only admins
  * see figures (RLS on webhook_deliveries), everyone else zeros, anon is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +17,16 @@ let otherShopId: string;
 beforeAll(async () => {
   cast = await createCast('delivery-health');
   [shopId, otherShopId] = [await createShop(), await createShop()];
-  // 12 000 applied, 300 ignored and 25 failed in the last 24 hours; 500 older ones; another shop's.
+  // 12 000 applied, 300 ignored and 25 failed in the last 24 hours; 500 older ones (one failed,
+  // still waiting for a retry); another shop's.
   await adminSql(
     `insert into public.webhook_deliveries
        (shop_id, topic, event_id, webhook_id, triggered_at, api_version, payload, status, received_at, next_attempt_at)
      select $1, 'orders/create', 'e' || i, 'w' || i, now(), '2026-01', '{}',
-       (case when i <= 12000 then 'applied' when i <= 12300 then 'ignored' when i <= 12325 then 'failed' else 'applied' end)::public.webhook_delivery_status,
+       (case when i <= 12000 then 'applied' when i <= 12300 then 'ignored' when i <= 12325 or i = 12825 then 'failed' else 'applied' end)::public.webhook_delivery_status,
        case when i <= 12325 then now() - (i % 1000) * interval '1 minute' else now() - interval '3 days' end,
-       case when i > 12300 and i <= 12325 then now() + (i - 12300) * interval '1 minute' end
+       case when i > 12300 and i <= 12325 then now() + (i - 12300) * interval '1 minute'
+            when i = 12825 then now() + interval '2 hours' end
      from generate_series(1, 12825) i`,
     [shopId],
   );
@@ -44,7 +47,8 @@ describe('shopify_delivery_health', () => {
        from public.webhook_deliveries where shop_id = $1`,
       [shopId],
     );
-    expect(data).toMatchObject({ applied: 12000, ignored: 300, failed: 25, received: 0 });
+    // 25 failed today plus one from 3 days ago, all still waiting for a retry.
+    expect(data).toMatchObject({ applied: 12000, ignored: 300, failed: 25, received: 0, waiting_retry: 26 });
     const health = data as { last_received_at: string; next_retry_at: string };
     expect(new Date(health.last_received_at).getTime()).toBe(last.getTime());
     expect(new Date(health.next_retry_at).getTime()).toBe(retry.getTime());
@@ -60,7 +64,36 @@ describe('shopify_delivery_health', () => {
       failed: 0,
       received: 0,
       next_retry_at: null,
+      waiting_retry: 0,
     });
+  });
+
+  it("tells the panel live that a shop's deliveries changed, at most every 2 seconds per shop", async () => {
+    const signals = async () =>
+      (
+        await adminSql<{ n: number }>(
+          `select count(*)::int as n from realtime.messages
+            where topic = 'shopify-integrations' and event = 'deliveries' and private and payload ->> 'shop_id' = $1`,
+          [otherShopId],
+        )
+      )[0].n;
+    const deliver = (key: string) =>
+      adminSql(
+        `insert into public.webhook_deliveries (shop_id, topic, event_id, webhook_id, triggered_at, api_version, payload, status)
+         values ($1, 'orders/create', $2, $2, now(), '2026-01', '{}', 'applied')`,
+        [otherShopId, key],
+      );
+    // The delivery stored before this test signalled once; another within 2 seconds does not.
+    expect(await signals()).toBe(1);
+    await deliver('live-1');
+    expect(await signals()).toBe(1);
+    // Two seconds later (the signal's time moved back instead of waiting), the next one does.
+    await adminSql(
+      `update private.shop_delivery_signals set signalled_at = now() - interval '3 seconds' where shop_id = $1`,
+      [otherShopId],
+    );
+    await deliver('live-2');
+    expect(await signals()).toBe(2);
   });
 
   it('anon is refused', async () => {

@@ -84,21 +84,37 @@ describe('ecb-rates', () => {
     await db.connect();
     try {
       await db.query('begin');
-      const [order] = (
-        await db.query<{ id: string; placed_at: Date }>(
-          `select id, placed_at from public.orders where currency = 'USD' order by placed_at desc limit 1`,
-        )
+      const [{ base }] = (
+        await db.query<{ base: string }>('select base_currency as base from public.workspace_settings')
       ).rows;
-      const before = await db.query(`select order_id from public.orders_with_stale_rates(now() - interval '400 days')`);
-      expect(before.rows.map((row) => row.order_id)).not.toContain(order.id);
-      // The newest USD rate now lies 5 days before that order.
-      await db.query(`delete from public.exchange_rates where currency = 'USD' and rate_date > $1::date - 5`, [
-        order.placed_at,
+      const foreign = base === 'USD' ? 'GBP' : 'USD';
+      // Rates for the foreign currency stopped 10 days ago.
+      await db.query(`delete from public.exchange_rates where currency = $1 and rate_date > current_date - 10`, [
+        foreign,
       ]);
-      const after = await db.query<{ order_id: string; currency: string; rate_date: Date }>(
-        `select order_id, currency, rate_date from public.orders_with_stale_rates(now() - interval '400 days')`,
+      const order = async (number: string, currency: string, placedAt: string) =>
+        (
+          await db.query<{ id: string; exchange_rate_date: string | null; exchange_rate_stale: boolean }>(
+            `insert into public.orders (shop_id, order_number, currency, subtotal, total, placed_at)
+             select id, $1, $2, 10, 10, $3::timestamptz from public.shops limit 1
+             returning id, exchange_rate_date::text, exchange_rate_stale`,
+            [number, currency, placedAt],
+          )
+        ).rows[0];
+      const stale = await order('STALE-RATE-1', foreign, 'now()');
+      const fresh = await order('FRESH-RATE-1', foreign, new Date(Date.now() - 12 * 86_400_000).toISOString());
+      const home = await order('BASE-RATE-1', base, 'now()');
+      expect(stale.exchange_rate_stale).toBe(true);
+      expect((stale.exchange_rate_date ?? '') < new Date(Date.now() - 9 * 86_400_000).toISOString().slice(0, 10)).toBe(
+        true,
       );
-      expect(after.rows.find((row) => row.order_id === order.id)).toMatchObject({ currency: 'USD' });
+      expect(fresh).toMatchObject({ exchange_rate_stale: false });
+      expect(home).toMatchObject({ exchange_rate_stale: false, exchange_rate_date: null });
+      const marked = await db.query<{ order_id: string; currency: string }>(
+        `select order_id, currency from public.orders_with_stale_rates(now() - interval '1 day')`,
+      );
+      expect(marked.rows.map((row) => row.order_id)).toContain(stale.id);
+      expect(marked.rows.map((row) => row.order_id)).not.toContain(home.id);
       // The status as a team member sees it (it answers nothing outside a member's session).
       await db.query(`select set_config('request.jwt.claims', $1, true)`, [
         JSON.stringify({ sub: cast.people.readonly.userId, role: 'authenticated' }),
@@ -106,8 +122,7 @@ describe('ecb-rates', () => {
       const status = await db.query<{ currency: string; stale: boolean; age_days: number }>(
         `select currency, stale, age_days from public.exchange_rate_status()`,
       );
-      expect(status.rows.find((row) => row.currency === 'USD')).toMatchObject({ stale: true });
-      expect(status.rows.find((row) => row.currency === 'GBP')).toMatchObject({ stale: false });
+      expect(status.rows.find((row) => row.currency === foreign)).toMatchObject({ stale: true });
     } finally {
       await db.query('rollback').catch(() => undefined);
       await db.end();

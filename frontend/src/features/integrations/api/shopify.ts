@@ -94,6 +94,8 @@ export interface DeliveryHealth {
   failed: number;
   received: number;
   next_retry_at: string | null;
+  /** Failed deliveries with a retry scheduled (any age). */
+  waiting_retry: number;
 }
 
 export async function fetchImports(): Promise<ShopImport[]> {

@@ -74,6 +74,7 @@ describe('IntegrationsSettings', () => {
       failed: 0,
       received: 0,
       next_retry_at: null,
+      waiting_retry: 0,
     });
   });
 
@@ -98,6 +99,23 @@ describe('IntegrationsSettings', () => {
     expect(outlet).toHaveTextContent('Renewal failed');
     expect(within(outlet).getByText('Needs attention')).toBeInTheDocument();
     expect(await within(demo).findByText('12 applied, 1 ignored, 0 failed')).toBeInTheDocument();
+  });
+
+  it('says how many failed deliveries wait for a retry, and when the next one is', async () => {
+    vi.mocked(fetchConnections).mockResolvedValue([connection()]);
+    vi.mocked(fetchDeliveryHealth).mockResolvedValue({
+      last_received_at: '2026-12-07T09:30:00Z',
+      applied: 12,
+      ignored: 1,
+      failed: 2,
+      received: 0,
+      next_retry_at: '2026-12-07T10:05:00Z',
+      waiting_retry: 5,
+    });
+    renderPanel();
+    const list = await screen.findByRole('list', { name: 'Shopify stores' });
+    expect(await within(list).findByText(/^5 waiting, next Dec 7, 2026/)).toBeInTheDocument();
+    expect(within(list).getByText('Failed, waiting for retry')).toBeInTheDocument();
   });
 
   it('shows the running import with rows done of total, rate and time left, and needs attention until it finished', async () => {

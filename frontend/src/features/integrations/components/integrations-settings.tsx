@@ -181,7 +181,8 @@ function ImportProgress({ shopId }: { shopId: string }) {
 function DeliveryHealthFacts({ shopId }: { shopId: string }) {
   const { t } = useTranslation('integrations');
   const zoneAndLanguage = useZoneAndLanguage();
-  const health = useQuery({ ...deliveryHealthOptions(shopId), refetchInterval: 30_000 });
+  // Live: the `deliveries` broadcast (useIntegrationsRealtime) refetches it; no polling.
+  const health = useQuery(deliveryHealthOptions(shopId));
   if (!health.data) return null;
   const data = health.data;
   return (
@@ -192,8 +193,13 @@ function DeliveryHealthFacts({ shopId }: { shopId: string }) {
       <dd>{t('health.outcomes', { applied: data.applied, ignored: data.ignored, failed: data.failed })}</dd>
       {data.next_retry_at ? (
         <>
-          <dt>{t('health.retry')}</dt>
-          <dd className={styles.problem}>{formatDateTime(data.next_retry_at, zoneAndLanguage)}</dd>
+          <dt>{t('health.waitingRetry')}</dt>
+          <dd className={styles.problem}>
+            {t('health.waitingRetryValue', {
+              count: data.waiting_retry,
+              time: formatDateTime(data.next_retry_at, zoneAndLanguage),
+            })}
+          </dd>
         </>
       ) : null}
     </>

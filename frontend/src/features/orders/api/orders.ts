@@ -41,7 +41,7 @@ export const ORDERS_PAGE_SIZE = 25;
 
 const LIST_COLUMNS = `
   id, order_number, placed_at, financial_status, fulfillment_status, cancelled_at,
-  currency, total, total_base, refunded_total, refunded_base,
+  currency, total, total_base, refunded_total, refunded_base, exchange_rate_date, exchange_rate_stale,
   customer:customers(id, full_name, email, company)
 `;
 
@@ -120,7 +120,7 @@ export async function fetchOrder(orderId: string) {
     .from('orders')
     .select(
       `id, order_number, placed_at, processed_at, financial_status, fulfillment_status, cancelled_at, cancel_reason,
-       currency, exchange_rate, subtotal, discount_total, shipping_total, tax_total, total, total_base,
+       currency, exchange_rate, exchange_rate_date, exchange_rate_stale, subtotal, discount_total, shipping_total, tax_total, total, total_base,
        refunded_total, refunded_base, net_total_base, counts_as_purchase,
        shipping_name, shipping_address1, shipping_address2, shipping_city, shipping_region, shipping_postal_code,
        shipping_country, carrier, tracking_number, tracking_url, note, source,

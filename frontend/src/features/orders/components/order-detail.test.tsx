@@ -31,6 +31,8 @@ const ORDER: OrderDetail = {
   cancel_reason: null,
   currency: 'USD',
   exchange_rate: 0.898187,
+  exchange_rate_date: '2026-06-08',
+  exchange_rate_stale: false,
   subtotal: 106.51,
   discount_total: 0,
   shipping_total: 5,
@@ -102,6 +104,18 @@ describe('OrderDetailPage', () => {
     expect(await within(amounts).findByText('€100.16')).toBeInTheDocument();
     expect(amounts).toHaveTextContent('Refunded−$20.00');
     expect(amounts).toHaveTextContent('Net in base currency€82.20');
+    // Converted with the rate of its own day: nothing marked.
+    expect(within(amounts).queryByRole('img', { name: /approximate/ })).toBeNull();
+  });
+
+  it('marks the base amounts of an order converted with a stale rate, naming the rate’s day', async () => {
+    vi.mocked(fetchOrder).mockResolvedValue({ ...ORDER, exchange_rate_date: '2026-05-29', exchange_rate_stale: true });
+    renderDetail();
+    const amounts = await screen.findByRole('region', { name: 'Amounts' });
+    const marks = await within(amounts).findAllByRole('img', { name: /approximate/ });
+    // The total and the net in the base currency.
+    expect(marks).toHaveLength(2);
+    expect(marks[0]).toHaveAccessibleName(/May 29, 2026.*more than 3 days before the order/);
   });
 
   it('lists the items with product, variant, quantity and prices, and the refunds', async () => {

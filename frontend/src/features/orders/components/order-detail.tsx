@@ -11,6 +11,7 @@ import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { Card } from '@/components/card.tsx';
+import { StaleRateMark } from '@/components/stale-rate-mark.tsx';
 
 import type { OrderDetail as Order } from '../api/orders.ts';
 import { useBaseCurrency, useOrder } from '../hooks/use-orders.ts';
@@ -136,6 +137,7 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
                 </Amount>
                 <Amount label={t('detail.totalBase')} strong>
                   {base(order.total_base)}
+                  <StaleRateMark stale={order.exchange_rate_stale} rateDate={order.exchange_rate_date} />
                 </Amount>
               </>
             ) : null}
@@ -144,6 +146,7 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
                 <Amount label={t('detail.refunded')}>−{money(order.refunded_total)}</Amount>
                 <Amount label={t('detail.netBase')} strong>
                   {base(order.net_total_base ?? order.total_base - order.refunded_base)}
+                  <StaleRateMark stale={order.exchange_rate_stale} rateDate={order.exchange_rate_date} />
                 </Amount>
               </>
             ) : null}

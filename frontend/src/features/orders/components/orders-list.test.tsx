@@ -38,6 +38,8 @@ const order = (fields: Partial<OrderSummary>): OrderSummary => ({
   total_base: 100,
   refunded_total: 0,
   refunded_base: 0,
+  exchange_rate_date: null,
+  exchange_rate_stale: false,
   customer: { id: 'c-1', full_name: 'Noah Garcia', email: 'noah@example.com', company: null },
   ...fields,
 });

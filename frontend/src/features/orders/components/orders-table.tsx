@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
 import { Table } from '@/components/ui/table.tsx';
+import { StaleRateMark } from '@/components/stale-rate-mark.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -69,6 +70,7 @@ export function OrdersTable({ orders, baseCurrency, showCustomer = true, caption
             <td className="numeric">
               <span className="orders-amount">
                 {baseCurrency ? formatMoney(order.total_base, baseCurrency, zone.language) : '…'}
+                <StaleRateMark stale={order.exchange_rate_stale} rateDate={order.exchange_rate_date} />
               </span>
               {order.currency !== baseCurrency ? (
                 <span className="orders-muted orders-original">
