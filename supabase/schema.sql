@@ -140,6 +140,14 @@ CREATE INDEX scheduled_calls_called_at_idx ON private.scheduled_calls USING btre
 CREATE INDEX scheduled_calls_job_idx ON private.scheduled_calls USING btree (job_name, called_at DESC);
 comment on table private.scheduled_calls is 'One row per edge-function call a schedule made: the pg_net request id under the job''s name, so job_health() can join the answer (net._http_response) to the run. Kept 7 days (pg_net keeps answers 6 hours).';
 
+create table private.segment_action_items (
+  action_id uuid not null,
+  customer_id uuid not null,
+  constraint segment_action_items_action_id_fkey FOREIGN KEY (action_id) REFERENCES public.segment_actions(id) ON DELETE CASCADE,
+  constraint segment_action_items_pkey PRIMARY KEY (action_id, customer_id)
+);
+comment on table private.segment_action_items is 'The members a running bulk action has still to do; a batch deletes the ones it does in the same transaction as the change.';
+
 create table private.shop_secrets (
   shop_id uuid not null,
   webhook_secret text not null,
@@ -2430,6 +2438,43 @@ comment on table public.saved_views is 'Named filters, sort and search of a list
 comment on column public.saved_views.state is 'The list''s URL state as a JSON object (search, filters, sort); validated by the app when applied.';
 comment on column public.saved_views.shared is 'true: every team member sees it in their list of views; only the owner may change or delete it.';
 
+create table public.segment_actions (
+  id uuid default gen_random_uuid() not null,
+  segment_id uuid,
+  actor_id uuid not null,
+  action text not null,
+  value text,
+  status text default 'running'::text not null,
+  total integer not null,
+  processed integer default 0 not null,
+  changed integer default 0 not null,
+  batches integer default 0 not null,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  constraint segment_actions_action_check CHECK ((action = ANY (ARRAY['tag'::text, 'assign'::text, 'stage'::text]))),
+  constraint segment_actions_check CHECK (((processed >= 0) AND (processed <= total))),
+  constraint segment_actions_check1 CHECK (((changed >= 0) AND (changed <= processed))),
+  constraint segment_actions_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text, 'cancelled'::text]))),
+  constraint segment_actions_total_check CHECK ((total >= 0)),
+  constraint segment_actions_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE CASCADE,
+  constraint segment_actions_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE SET NULL,
+  constraint segment_actions_pkey PRIMARY KEY (id)
+);
+alter table public.segment_actions enable row level security;
+CREATE INDEX segment_actions_actor_idx ON public.segment_actions USING btree (actor_id, created_at DESC);
+CREATE INDEX segment_actions_running_idx ON public.segment_actions USING btree (created_at) WHERE (status = 'running'::text);
+create policy "the person who asked and admins read a bulk action" on public.segment_actions
+  for select
+  to authenticated
+  using (((actor_id = ( SELECT auth.uid() AS uid)) OR ( SELECT private.is_admin() AS is_admin)));
+grant select on public.segment_actions to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_actions to service_role;
+comment on table public.segment_actions is 'Bulk actions on every member of a segment (act_on_segment), run in batches as the person who asked: total members frozen at the start, processed and changed so far, status. Read by the person who asked and by admins; written only by the database.';
+comment on column public.segment_actions.changed is 'Members the action actually changed (already tagged, already at the stage or already the owner: not counted).';
+comment on column public.segment_actions.error is 'Why the job stopped (status failed), in the database''s words.';
+
 create table public.segment_membership_events (
   id bigint generated always as identity,
   segment_id uuid not null,
@@ -3240,6 +3285,33 @@ end;
 $function$;
 comment on function private.apply_notification_preference() is 'Drops a notification the recipient turned off for its kind, and marks it for the email digest when they chose email_digest.';
 
+CREATE OR REPLACE FUNCTION private.apply_segment_action(action text, value text, ids uuid[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if action = 'tag' then
+    insert into public.customer_tags (customer_id, tag_id)
+    select c.id, value::uuid from public.customers c where c.id = any (ids)
+    on conflict (customer_id, tag_id) do nothing;
+  elsif action = 'assign' then
+    update public.customers c set owner_id = value::uuid
+    where c.id = any (ids) and c.owner_id is distinct from value::uuid;
+  else
+    update public.customers c set lifecycle_stage = value
+    where c.id = any (ids) and c.lifecycle_stage is distinct from value;
+  end if;
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$function$;
+grant execute on function private.apply_segment_action(action text, value text, ids uuid[]) to authenticated;
+grant execute on function private.apply_segment_action(action text, value text, ids uuid[]) to service_role;
+comment on function private.apply_segment_action(action text, value text, ids uuid[]) is 'Tags, assigns or moves the stage of the given customers as the current user (row-level security and triggers apply); returns how many changed. A customer the user may no longer see is skipped.';
+
 CREATE OR REPLACE FUNCTION private.apply_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS text
  LANGUAGE plpgsql
@@ -4004,6 +4076,45 @@ begin
 end;
 $function$;
 comment on function private.check_template_placeholders() is 'Refuses a template variant using a {{variable}} that is not in email_template_variables, naming it.';
+
+CREATE OR REPLACE FUNCTION private.claim_segment_action_batch(action_id uuid, size integer)
+ RETURNS uuid[]
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+  claimed uuid[];
+begin
+  select * into job from public.segment_actions a where a.id = claim_segment_action_batch.action_id for update;
+  if not found then
+    return null;
+  end if;
+  -- Only the person who asked (or the system, which then acts as that person).
+  if (select auth.uid()) is distinct from job.actor_id then
+    raise exception 'only the person who asked runs a bulk action' using errcode = '42501';
+  end if;
+  if job.status <> 'running' then
+    return null;
+  end if;
+  with picked as (
+    select i.customer_id from private.segment_action_items i
+    where i.action_id = job.id
+    order by i.customer_id
+    limit greatest(1, least(size, 5000))
+  ), gone as (
+    delete from private.segment_action_items i using picked p
+    where i.action_id = job.id and i.customer_id = p.customer_id
+    returning i.customer_id
+  )
+  select coalesce(array_agg(g.customer_id), '{}') into claimed from gone g;
+  return claimed;
+end;
+$function$;
+grant execute on function private.claim_segment_action_batch(action_id uuid, size integer) to authenticated;
+grant execute on function private.claim_segment_action_batch(action_id uuid, size integer) to service_role;
+comment on function private.claim_segment_action_batch(action_id uuid, size integer) is 'Takes up to size members off a running bulk action (locking its row) for the person who asked; null when the job is not running.';
 
 CREATE OR REPLACE FUNCTION private.claim_shopify_version(target_shop uuid, target_resource text, target_external_id bigint, incoming_updated_at timestamp with time zone, incoming_triggered_at timestamp with time zone)
  RETURNS boolean
@@ -5544,6 +5655,28 @@ end;
 $function$;
 comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
 
+CREATE OR REPLACE FUNCTION private.queue_segment_action(segment_id uuid, action text, value text, members uuid[])
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job_id uuid;
+begin
+  insert into public.segment_actions (segment_id, actor_id, action, value, total)
+  values (segment_id, (select auth.uid()), action, value, cardinality(members))
+  returning id into job_id;
+  insert into private.segment_action_items (action_id, customer_id)
+  select job_id, m from unnest(members) m
+  on conflict do nothing;
+  return job_id;
+end;
+$function$;
+grant execute on function private.queue_segment_action(segment_id uuid, action text, value text, members uuid[]) to authenticated;
+grant execute on function private.queue_segment_action(segment_id uuid, action text, value text, members uuid[]) to service_role;
+comment on function private.queue_segment_action(segment_id uuid, action text, value text, members uuid[]) is 'Records a bulk action for the caller with the members they could see when they asked.';
+
 CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
  RETURNS integer
  LANGUAGE plpgsql
@@ -5692,6 +5825,33 @@ begin
 end;
 $function$;
 comment on function private.record_deal_event() is 'Writes a deal_events row when a deal is created or changes stage.';
+
+CREATE OR REPLACE FUNCTION private.record_segment_action_batch(action_id uuid, done integer, changed integer)
+ RETURNS public.segment_actions
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+  left_over boolean;
+begin
+  left_over := exists (select 1 from private.segment_action_items i where i.action_id = record_segment_action_batch.action_id);
+  update public.segment_actions a set
+    processed = a.processed + done,
+    changed = a.changed + record_segment_action_batch.changed,
+    batches = a.batches + 1,
+    status = case when left_over then a.status else 'done' end,
+    finished_at = case when left_over then null else clock_timestamp() end,
+    updated_at = clock_timestamp()
+  where a.id = record_segment_action_batch.action_id and a.actor_id = (select auth.uid())
+  returning * into job;
+  return job;
+end;
+$function$;
+grant execute on function private.record_segment_action_batch(action_id uuid, done integer, changed integer) to authenticated;
+grant execute on function private.record_segment_action_batch(action_id uuid, done integer, changed integer) to service_role;
+comment on function private.record_segment_action_batch(action_id uuid, done integer, changed integer) is 'Adds one batch''s counts to a bulk action (the person who asked only) and marks it done when no member is left.';
 
 CREATE OR REPLACE FUNCTION private.record_shopify_consent(target_customer uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS void
@@ -6102,6 +6262,79 @@ begin
 end;
 $function$;
 comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
+
+CREATE OR REPLACE FUNCTION private.run_segment_action_batch(action_id uuid, size integer DEFAULT 500)
+ RETURNS public.segment_actions
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+  ids uuid[];
+  changed integer;
+begin
+  -- The person's rights now, not when they asked: a member made readonly meanwhile is refused.
+  if not (select private.edits_all_customers()) and not (select private.is_agent()) then
+    raise exception 'only admins, managers and agents change customers' using errcode = '42501';
+  end if;
+  ids := private.claim_segment_action_batch(action_id, size);
+  select * into job from public.segment_actions a where a.id = run_segment_action_batch.action_id;
+  if ids is null then
+    return job;
+  end if;
+  changed := private.apply_segment_action(job.action, job.value, ids);
+  return private.record_segment_action_batch(action_id, cardinality(ids), changed);
+end;
+$function$;
+grant execute on function private.run_segment_action_batch(action_id uuid, size integer) to authenticated;
+grant execute on function private.run_segment_action_batch(action_id uuid, size integer) to service_role;
+comment on function private.run_segment_action_batch(action_id uuid, size integer) is 'One batch of a bulk action as the current user (the person who asked): claim, change, record — one transaction, so each member is done exactly once.';
+
+CREATE OR REPLACE FUNCTION private.run_segment_actions(budget interval DEFAULT '00:00:05'::interval, size integer DEFAULT 500)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  started timestamptz := clock_timestamp();
+  job public.segment_actions;
+  done_batches integer := 0;
+  progressed boolean := true;
+begin
+  -- Not for API callers: the worker switches to each job's person, which only the database's own
+  -- login may do (pg_cron runs as postgres).
+  if coalesce((select auth.role()), 'none') in ('anon', 'authenticated', 'service_role') then
+    raise exception 'only the scheduler runs bulk actions' using errcode = '42501';
+  end if;
+  while progressed and clock_timestamp() - started < budget loop
+    progressed := false;
+    for job in
+      select * from public.segment_actions a where a.status = 'running' order by a.created_at
+      for update skip locked
+    loop
+      exit when clock_timestamp() - started >= budget;
+      begin
+        -- As the person who asked: their role-level security and triggers decide the batch.
+        perform set_config('request.jwt.claims',
+          json_build_object('sub', job.actor_id, 'role', 'authenticated')::text, true);
+        perform set_config('role', 'authenticated', true);
+        job := private.run_segment_action_batch(job.id, size);
+        perform set_config('role', 'none', true);
+        perform set_config('request.jwt.claims', '', true);
+        done_batches := done_batches + 1;
+        progressed := progressed or job.status = 'running';
+      exception when others then
+        -- The batch is undone (and the role with it); the job stops with the reason.
+        update public.segment_actions a set status = 'failed', error = left(sqlerrm, 500),
+          finished_at = clock_timestamp(), updated_at = clock_timestamp()
+        where a.id = job.id;
+      end;
+    end loop;
+  end loop;
+  return done_batches;
+end;
+$function$;
+comment on function private.run_segment_actions(budget interval, size integer) is 'Runs batches of every running bulk action, oldest first, each as the person who asked, for about budget; a refused batch stops its job as failed with the reason. Run every 10 seconds by pg_cron.';
 
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
@@ -7192,30 +7425,29 @@ grant execute on function public.accept_team_invitation() to service_role;
 comment on function public.accept_team_invitation() is 'The invitee accepts their pending team invitation: only from a session opened by the emailed link, on an account the invitation created, after they set their own password. Returns their role. Idempotent.';
 
 CREATE OR REPLACE FUNCTION public.act_on_segment(segment_id uuid, action text, value text DEFAULT NULL::text)
- RETURNS integer
+ RETURNS public.segment_actions
  LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
 declare
-  changed integer;
   tag uuid;
   owner uuid;
+  members uuid[];
+  job_id uuid;
 begin
   if not (select private.edits_all_customers()) and not (select private.is_agent()) then
     raise exception 'only admins, managers and agents change customers' using errcode = '42501';
   end if;
   if action is null or action not in ('tag', 'assign', 'stage') then
-    raise exception 'unknown action %: use tag, assign or stage', coalesce(action, 'null') using errcode = '22023';
+    raise exception 'unknown action %: use tag, assign or stage', coalesce(left(action, 40), 'null') using errcode = '22023';
   end if;
   if action <> 'assign' and value is null then
     raise exception 'the % action needs a value', action using errcode = '22023';
   end if;
-  -- The members, as the caller sees them (P0002 for a segment the caller may not read).
   perform 1 from public.segments s where s.id = act_on_segment.segment_id;
   if not found then
     raise exception 'no such segment' using errcode = 'P0002';
   end if;
-
   if action = 'tag' then
     begin
       tag := value::uuid;
@@ -7225,10 +7457,6 @@ begin
     if not exists (select 1 from public.tags t where t.id = tag) then
       raise exception 'no such tag' using errcode = '22023';
     end if;
-    insert into public.customer_tags (customer_id, tag_id)
-    select m.id, tag from public.segment_member_ids(act_on_segment.segment_id) m (id)
-    on conflict (customer_id, tag_id) do nothing;
-    get diagnostics changed = row_count;
   elsif action = 'assign' then
     begin
       owner := value::uuid;
@@ -7238,25 +7466,21 @@ begin
     if owner is not null and not exists (select 1 from public.team_members t where t.user_id = owner) then
       raise exception 'no such team member' using errcode = '22023';
     end if;
-    update public.customers c set owner_id = owner
-    from public.segment_member_ids(act_on_segment.segment_id) m (id)
-    where c.id = m.id and c.owner_id is distinct from owner;
-    get diagnostics changed = row_count;
-  else
-    if not exists (select 1 from public.lifecycle_stages s where s.key = value) then
-      raise exception 'no such lifecycle stage: %', value using errcode = '22023';
-    end if;
-    update public.customers c set lifecycle_stage = value
-    from public.segment_member_ids(act_on_segment.segment_id) m (id)
-    where c.id = m.id and c.lifecycle_stage is distinct from value;
-    get diagnostics changed = row_count;
+  elsif not exists (select 1 from public.lifecycle_stages s where s.key = value) then
+    raise exception 'no such lifecycle stage: %', left(value, 40) using errcode = '22023';
   end if;
-  return changed;
+
+  -- The members as the caller sees them now (an agent: their own), frozen for the job.
+  select coalesce(array_agg(m.id), '{}') into members from public.segment_member_ids(act_on_segment.segment_id) m (id);
+  job_id := private.queue_segment_action(act_on_segment.segment_id, action, value, members);
+  -- The first batch at once, in this transaction: a refusal (an agent handing customers to
+  -- someone else) undoes everything, and a small segment is done when the call returns.
+  return private.run_segment_action_batch(job_id, 500);
 end;
 $function$;
 grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to authenticated;
 grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to service_role;
-comment on function public.act_on_segment(segment_id uuid, action text, value text) is 'Tags (value: a tag id), assigns (value: a team member''s id, or null for nobody) or moves the lifecycle stage (value: a stage key) of every member of a segment the caller may read, as the caller may change them (RLS and the customers'' triggers: an agent only their own customers). One statement, all or nothing; returns how many customers changed. 22023 for an unknown action or value, 42501 for readonly members, P0002 for a segment the caller may not read.';
+comment on function public.act_on_segment(segment_id uuid, action text, value text) is 'Starts a bulk action on every member of a segment the caller may read: tag (value: a tag id), assign (a team member''s id, or null for nobody) or stage (a stage key). The members the caller sees are frozen; the first 500 are done in the call, the rest in batches of 500 by the scheduled worker as the caller (RLS and triggers apply); answers the segment_actions row (status, total, processed, changed). 22023 for an unknown action or value, 42501 for readonly members (or a refused first batch, then nothing is written), P0002 for a segment the caller may not read.';
 
 CREATE OR REPLACE FUNCTION public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone)
  RETURNS TABLE(alerts_sent bigint, opened bigint, clicked bigint, click_through_rate numeric, orders bigint, revenue_base numeric, base_currency text)
@@ -7355,6 +7579,33 @@ end;
 $function$;
 grant execute on function public.attach_inbound_files(inbound_id uuid, files jsonb) to service_role;
 comment on function public.attach_inbound_files(inbound_id uuid, files jsonb) is 'Records the files of an inbound email once stored in Storage (and those refused), on the inbound row and its message. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.cancel_segment_action(action_id uuid)
+ RETURNS public.segment_actions
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+begin
+  select * into job from public.segment_actions a
+  where a.id = cancel_segment_action.action_id and a.actor_id = (select auth.uid()) for update;
+  if not found then
+    raise exception 'no such bulk action' using errcode = 'P0002';
+  end if;
+  if job.status <> 'running' then
+    return job;
+  end if;
+  delete from private.segment_action_items i where i.action_id = job.id;
+  update public.segment_actions a set status = 'cancelled', finished_at = clock_timestamp(), updated_at = clock_timestamp()
+  where a.id = job.id returning * into job;
+  return job;
+end;
+$function$;
+grant execute on function public.cancel_segment_action(action_id uuid) to authenticated;
+grant execute on function public.cancel_segment_action(action_id uuid) to service_role;
+comment on function public.cancel_segment_action(action_id uuid) is 'The person who asked stops a running bulk action: what is done stays done, the rest is not done. P0002 for anyone else''s.';
 
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
@@ -10788,6 +11039,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select public.retry_failed_webhooks()
 -- cron job score-customers (30 2 * * *)
 -- select public.score_customers()
+-- cron job segment-actions (10 seconds)
+-- select private.run_segment_actions() where exists (select from public.segment_actions where status = 'running')
 -- cron job send-task-reminders (* * * * *)
 -- select private.send_task_reminders()
 -- cron job shopify-import (* * * * *)
