@@ -14,11 +14,13 @@ import { adminSql } from '@cairn/local-stack/testing.ts';
 const run = randomUUID().slice(0, 8);
 const REPORTS = [
   'Customer growth',
+  'Where customers are',
   'Revenue by country',
   'Revenue and order value trend',
   'Top customers',
   'Products and brands',
   'Segments',
+  'Segment sizes over time',
   'Team activity',
   'Workload',
   'Churn risk',

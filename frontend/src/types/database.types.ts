@@ -1977,6 +1977,11 @@ isOneToOne: false
               "active_customers": number,"cohort": string,"cohort_customers": number,"month_offset": number,"retention": number,"revenue": number
             }[]
                            },
+"report_customer_geography":
+{ Args: { "by"?: string,"from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "buyers": number,"country": string,"customers": number,"new_customers": number,"region": string,"revenue": number
+            }[]
+                           },
 "report_customer_growth":
 { Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
               "country": string,"new_customers": number,"period": string
@@ -1995,6 +2000,11 @@ isOneToOne: false
 "report_revenue_seasonality":
 { Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
               "bucket": number,"dimension": string,"orders": number,"revenue": number
+            }[]
+                           },
+"report_segment_sizes":
+{ Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "joined": number,"left": number,"members": number,"name": string,"period": string,"segment_id": string
             }[]
                            },
 "report_segments":

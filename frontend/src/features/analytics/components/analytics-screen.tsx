@@ -41,6 +41,7 @@ import styles from './analytics.module.css';
 import { ReportBoundary } from './report-boundary.tsx';
 
 const ReportChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.ReportChart })));
+const SeriesChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.SeriesChart })));
 /** At most this many bars: the table below has every row. */
 const CHART_POINTS = 24;
 
@@ -75,6 +76,7 @@ export function AnalyticsScreen() {
   const options: ReportOptions = {
     todayRates: choices.fx === 'today',
     productsBy: choices.by === 'product' ? 'product' : 'brand',
+    geographyBy: choices.geo === 'region' ? 'region' : 'country',
   };
   const problem = report.ranged ? rangeProblem(range) : null;
   const currency = useQuery(baseCurrencyOptions());
@@ -97,9 +99,10 @@ export function AnalyticsScreen() {
 
   const columns = report.columns.filter(
     (column) =>
-      options.todayRates ||
-      (column.key !== 'revenue_at_today_rates' && column.key !== 'fx_effect') ||
-      report.key !== 'revenue',
+      (options.todayRates ||
+        (column.key !== 'revenue_at_today_rates' && column.key !== 'fx_effect') ||
+        report.key !== 'revenue') &&
+      (report.key !== 'geography' || column.key !== 'region' || options.geographyBy === 'region'),
   );
   const money = (value: number) =>
     currency.data ? formatMoney(value, currency.data, language) : formatNumber(value, language);
@@ -161,6 +164,17 @@ export function AnalyticsScreen() {
             onChange={(event) => set({ fx: event.currentTarget.checked ? 'today' : null })}
           />
         ) : null}
+        {report.key === 'geography' ? (
+          <SelectField
+            label={t('controls.geographyBy')}
+            value={options.geographyBy}
+            onChange={(event) => set({ geo: event.currentTarget.value })}
+            options={[
+              { value: 'country', label: t('controls.byCountry') },
+              { value: 'region', label: t('controls.byRegion') },
+            ]}
+          />
+        ) : null}
         {report.key === 'products' ? (
           <SelectField
             label={t('controls.productsBy')}
@@ -220,6 +234,16 @@ export function AnalyticsScreen() {
                   range,
                 })}
               </p>
+              {report.key === 'segmentSizes' ? (
+                <Suspense fallback={null}>
+                  <SeriesChart
+                    series={seriesOf(current.data, (value) => show({ key: 'period', format: 'date' }, value))}
+                    summary={t('segmentSizes.summary', {
+                      count: new Set(current.data.map((row) => row.segment_id)).size,
+                    })}
+                  />
+                </Suspense>
+              ) : null}
               {chart ? (
                 <Suspense fallback={null}>
                   <ReportChart
@@ -295,10 +319,34 @@ function chartOf(
 ): { label: string; value: number }[] | null {
   const [first] = report.columns;
   if (report.key === 'cohorts' || !report.total || !first || first.key === report.total) return null;
-  const points = rows
-    .slice(0, CHART_POINTS)
-    .map((row) => ({ label: show(first, row[first.key]), value: Number(row[report.total as string] ?? 0) }));
+  const points = rows.slice(0, CHART_POINTS).map((row) => ({
+    // Geography by region: "ES · Catalonia".
+    label: row.region ? `${show(first, row[first.key])} · ${String(row.region)}` : show(first, row[first.key]),
+    value: Number(row[report.total as string] ?? 0),
+  }));
   return points.length > 1 ? points : null;
+}
+
+/** Segment sizes as lines: one per segment (the five largest at the end), a point per period. */
+function seriesOf(
+  rows: ReportRow[],
+  label: (value: unknown) => string,
+): { names: string[]; points: Array<Record<string, number | string>> } {
+  const last = rows.reduce((latest, row) => (String(row.period) > latest ? String(row.period) : latest), '');
+  const names = rows
+    .filter((row) => String(row.period) === last)
+    .sort((a, b) => Number(b.members) - Number(a.members))
+    .slice(0, 5)
+    .map((row) => String(row.name));
+  const byPeriod = new Map<string, Record<string, number | string>>();
+  for (const row of rows) {
+    if (!names.includes(String(row.name))) continue;
+    const period = String(row.period);
+    const point = byPeriod.get(period) ?? { label: label(period) };
+    point[String(row.name)] = Number(row.members);
+    byPeriod.set(period, point);
+  }
+  return { names, points: [...byPeriod.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, point]) => point) };
 }
 
 function formatCell(
