@@ -1201,6 +1201,26 @@ isOneToOne: false
       referencedColumns: ["user_id"]
     }
                   ]
+                },"segment_actions": {
+                  Row: {
+                    "action": string,"actor_id": string,"batches": number,"changed": number,"created_at": string,"error": string | null,"finished_at": string | null,"id": string,"processed": number,"segment_id": string | null,"status": string,"total": number,"updated_at": string,"value": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor_id": string,"batches"?: number,"changed"?: number,"created_at"?: string,"error"?: string | null,"finished_at"?: string | null,"id"?: string,"processed"?: number,"segment_id"?: string | null,"status"?: string,"total": number,"updated_at"?: string,"value"?: string | null
+                  }
+                  Update: {
+                    "action"?: string,"actor_id"?: string,"batches"?: number,"changed"?: number,"created_at"?: string,"error"?: string | null,"finished_at"?: string | null,"id"?: string,"processed"?: number,"segment_id"?: string | null,"status"?: string,"total"?: number,"updated_at"?: string,"value"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "segment_actions_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"segment_membership_events": {
                   Row: {
                     "customer_id": string,"event": string,"id": number,"occurred_at": string,"segment_id": string
@@ -1717,8 +1737,28 @@ isOneToOne: false
 { Args: Record<PropertyKey, never>; Returns: Database["public"]['Enums']["team_role"]
                            },
 "act_on_segment":
-{ Args: { "action": string,"segment_id": string,"value"?: string }; Returns: number
-                           },
+{ Args: { "action": string,"segment_id": string,"value"?: string }; Returns: {
+              "action": string,
+"actor_id": string,
+"batches": number,
+"changed": number,
+"created_at": string,
+"error": string | null,
+"finished_at": string | null,
+"id": string,
+"processed": number,
+"segment_id": string | null,
+"status": string,
+"total": number,
+"updated_at": string,
+"value": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "segment_actions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "alert_revenue":
 { Args: { "end_at": string,"start_at": string }; Returns: {
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
@@ -1733,6 +1773,29 @@ isOneToOne: false
 "attach_inbound_files":
 { Args: { "files": Json,"inbound_id": string }; Returns: undefined
                            },
+"cancel_segment_action":
+{ Args: { "action_id": string }; Returns: {
+              "action": string,
+"actor_id": string,
+"batches": number,
+"changed": number,
+"created_at": string,
+"error": string | null,
+"finished_at": string | null,
+"id": string,
+"processed": number,
+"segment_id": string | null,
+"status": string,
+"total": number,
+"updated_at": string,
+"value": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "segment_actions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
@@ -1914,6 +1977,11 @@ isOneToOne: false
               "active_customers": number,"cohort": string,"cohort_customers": number,"month_offset": number,"retention": number,"revenue": number
             }[]
                            },
+"report_customer_geography":
+{ Args: { "by"?: string,"from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "buyers": number,"country": string,"customers": number,"new_customers": number,"region": string,"revenue": number
+            }[]
+                           },
 "report_customer_growth":
 { Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
               "country": string,"new_customers": number,"period": string
@@ -1932,6 +2000,11 @@ isOneToOne: false
 "report_revenue_seasonality":
 { Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
               "bucket": number,"dimension": string,"orders": number,"revenue": number
+            }[]
+                           },
+"report_segment_sizes":
+{ Args: { "from_day": string,"grain"?: string,"timezone"?: string,"to_day": string }; Returns: {
+              "joined": number,"left": number,"members": number,"name": string,"period": string,"segment_id": string
             }[]
                            },
 "report_segments":

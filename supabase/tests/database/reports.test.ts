@@ -4,7 +4,7 @@ import { adminSql } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
 
 /**
- * The analytics reports (migrations 20261207172000 and 172100) against a hand-computed fixture in 2011 (a
+ * The analytics reports (migrations 20261207172000, 172100 and 20261208121000) against a hand-computed fixture in 2011 (a
  * year no other data reaches): each report's numbers, order-day FX against today's rates, and
  * for every report that an agent's result is exactly the admin's restricted to the agent's
  * customers (admin = agent ⊎ agent2, whose customers make up the fixture). Impossible ranges are
@@ -52,6 +52,8 @@ describe('reports', () => {
     await customer('anna', cast.people.agent.userId, 'DE', '2011-01-10T09:00:00Z');
     await customer('ben', cast.people.agent2.userId, 'FR', '2011-01-20T09:00:00Z');
     await customer('cleo', cast.people.agent.userId, 'FR', '2011-02-05T09:00:00Z');
+    // A region of this run's own, so the geography report's rows are the fixture's alone.
+    await adminSql(`update public.customers set region = $1 where last_name = $1`, [run]);
     const order = async (
       customer: string,
       currency: string,
@@ -253,6 +255,38 @@ describe('reports', () => {
     ]);
   });
 
+  it('geography: customers by country and region at the end of the range, new, buyers and revenue', async () => {
+    const rows = (await report('admin', 'report_customer_geography', { ...range, by: 'region' })).filter(
+      (row) => row.region === run,
+    );
+    expect(rows).toEqual([
+      { country: 'FR', region: run, customers: 2, new_customers: 2, buyers: 1, revenue: 180 },
+      { country: 'DE', region: run, customers: 1, new_customers: 1, buyers: 1, revenue: 140 },
+    ]);
+    // Before Cleo signed up (5 February), France had one customer.
+    const january = await report('admin', 'report_customer_geography', {
+      from_day: FROM,
+      to_day: '2011-01-31',
+      timezone: 'UTC',
+      by: 'region',
+    });
+    expect(january.filter((row) => row.region === run).map((row) => [row.country, row.customers])).toEqual([
+      ['DE', 1],
+      ['FR', 1],
+    ]);
+  });
+
+  it('segment sizes over time: members at the end of each month, joins and leaves', async () => {
+    const rows = (await report('admin', 'report_segment_sizes', { ...range, grain: 'month' })).filter(
+      (row) => row.segment_id === segmentId,
+    );
+    expect(rows.map((row) => [row.period, row.members, row.joined, row.left])).toEqual([
+      ['2011-01-01', 1, 0, 0],
+      ['2011-02-01', 2, 1, 0],
+      ['2011-03-01', 1, 0, 1],
+    ]);
+  });
+
   it('alert performance: sent, opened, clicked and revenue within N days of a click', async () => {
     expect(await report('admin', 'report_alert_performance', range)).toEqual([
       {
@@ -324,6 +358,20 @@ describe('reports', () => {
       key: ['key'],
       sums: ['sent', 'opened', 'clicked', 'attributed_revenue'],
     },
+    {
+      fn: 'report_customer_geography',
+      args: { ...range, by: 'region' },
+      key: ['country', 'region'],
+      sums: ['customers', 'new_customers', 'buyers', 'revenue'],
+      filter: (row) => row.region === run,
+    },
+    {
+      fn: 'report_segment_sizes',
+      args: { ...range, grain: 'month' },
+      key: ['period', 'segment_id'],
+      sums: ['members', 'joined', 'left'],
+      filter: (row) => row.segment_id === segmentId,
+    },
   ];
 
   it.each(REPORTS)(
@@ -369,6 +417,14 @@ describe('reports', () => {
       message: 'grain must be day, week or month',
     });
     expect(await refusal('report_cohorts', { from_month: FROM, months: 61 })).toMatchObject({ code: '22023' });
+    expect(await refusal('report_customer_geography', { ...range, by: 'planet' })).toMatchObject({
+      code: '22023',
+      message: 'by must be country or region',
+    });
+    expect(await refusal('report_segment_sizes', { ...range, grain: 'decade' })).toMatchObject({ code: '22023' });
+    expect(
+      await refusal('report_segment_sizes', { from_day: '2011-03-01', to_day: '2011-01-01', timezone: 'UTC' }),
+    ).toMatchObject({ code: '22023' });
     for (const caller of ['shopper', 'stranger'] as const) {
       expect(await refusal('report_revenue_by_country', range, caller), caller).toMatchObject({ code: '42501' });
     }

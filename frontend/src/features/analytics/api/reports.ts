@@ -1,5 +1,5 @@
 /** The analytics reports: one SQL function each, read as the viewer (their row-level security). */
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
 
 import { supabase } from '@/lib/supabase.ts';
 
@@ -21,6 +21,8 @@ export const reportOptions = (fn: string, args: Record<string, unknown>) =>
   queryOptions({
     queryKey: ['analytics', fn, args] as const,
     queryFn: () => fetchReport(fn, args),
-    placeholderData: keepPreviousData,
+    // While a new range loads, the same report's rows stay on screen; never another report's rows
+    // (the cohort table once drew the churn list's rows and crashed the page).
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[1] === fn ? previous : undefined),
     retry: false,
   });

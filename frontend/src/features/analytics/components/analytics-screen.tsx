@@ -38,8 +38,10 @@ import {
   type ReportOptions,
 } from '../utils/reports.ts';
 import styles from './analytics.module.css';
+import { ReportBoundary } from './report-boundary.tsx';
 
 const ReportChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.ReportChart })));
+const SeriesChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.SeriesChart })));
 /** At most this many bars: the table below has every row. */
 const CHART_POINTS = 24;
 
@@ -74,6 +76,7 @@ export function AnalyticsScreen() {
   const options: ReportOptions = {
     todayRates: choices.fx === 'today',
     productsBy: choices.by === 'product' ? 'product' : 'brand',
+    geographyBy: choices.geo === 'region' ? 'region' : 'country',
   };
   const problem = report.ranged ? rangeProblem(range) : null;
   const currency = useQuery(baseCurrencyOptions());
@@ -96,9 +99,10 @@ export function AnalyticsScreen() {
 
   const columns = report.columns.filter(
     (column) =>
-      options.todayRates ||
-      (column.key !== 'revenue_at_today_rates' && column.key !== 'fx_effect') ||
-      report.key !== 'revenue',
+      (options.todayRates ||
+        (column.key !== 'revenue_at_today_rates' && column.key !== 'fx_effect') ||
+        report.key !== 'revenue') &&
+      (report.key !== 'geography' || column.key !== 'region' || options.geographyBy === 'region'),
   );
   const money = (value: number) =>
     currency.data ? formatMoney(value, currency.data, language) : formatNumber(value, language);
@@ -160,6 +164,17 @@ export function AnalyticsScreen() {
             onChange={(event) => set({ fx: event.currentTarget.checked ? 'today' : null })}
           />
         ) : null}
+        {report.key === 'geography' ? (
+          <SelectField
+            label={t('controls.geographyBy')}
+            value={options.geographyBy}
+            onChange={(event) => set({ geo: event.currentTarget.value })}
+            options={[
+              { value: 'country', label: t('controls.byCountry') },
+              { value: 'region', label: t('controls.byRegion') },
+            ]}
+          />
+        ) : null}
         {report.key === 'products' ? (
           <SelectField
             label={t('controls.productsBy')}
@@ -179,75 +194,118 @@ export function AnalyticsScreen() {
       <section aria-labelledby={`report-${reportKey}`}>
         <h2 id={`report-${reportKey}`}>{t(`reports.${reportKey}.title`)}</h2>
         <p className={styles.hint}>{t(`reports.${reportKey}.description`)}</p>
-        {problem ? (
-          <p className="field-error" role="alert">
-            {t(`range.${problem}`)}
-          </p>
-        ) : current.isPending ? (
-          <LoadingState />
-        ) : current.isError ? (
-          error?.code === '22023' ? (
+        <ReportBoundary
+          key={`${reportKey}:${range.from}:${range.to}`}
+          title={t('errors.title')}
+          description={t('errors.drawing')}
+        >
+          {problem ? (
             <p className="field-error" role="alert">
-              {error.message}
+              {t(`range.${problem}`)}
             </p>
-          ) : (
-            <ErrorState onRetry={() => void current.refetch()} />
-          )
-        ) : current.data.length === 0 ? (
-          <EmptyState icon={BarChart3} title={t('empty.title')} description={t('empty.description')} headingLevel={3} />
-        ) : (
-          <>
-            <p className={styles.summary} role="status">
-              {summaryOf(report, current.data, compare ? previous.data : undefined, {
-                t,
-                money,
-                language,
-                range,
-              })}
-            </p>
-            {chart ? (
-              <Suspense fallback={null}>
-                <ReportChart
-                  points={chart}
-                  format={(value) => (totalColumn ? show(totalColumn, value) : formatNumber(value, language))}
-                  summary={summaryOf(report, current.data, compare ? previous.data : undefined, {
-                    t,
-                    money,
-                    language,
-                    range,
-                  })}
-                />
-              </Suspense>
-            ) : null}
-            {report.key === 'cohorts' ? (
-              <CohortTable rows={current.data} language={language} />
+          ) : current.isPending ? (
+            <LoadingState />
+          ) : current.isError ? (
+            error?.code === '22023' ? (
+              <p className="field-error" role="alert">
+                {error.message}
+              </p>
             ) : (
-              <div className={styles.tableWrap}>
-                <Table
-                  className={styles.table}
-                  caption={t('tableCaption', { report: t(`reports.${reportKey}.title`) })}
-                  columns={columns.map((column) => ({ label: label(column) }))}
-                >
-                  {current.data.map((row, index) => (
-                    <tr key={index}>
-                      {columns.map((column) => (
-                        <td key={column.key} className={column.format === 'text' ? undefined : styles.number}>
-                          {show(column, row[column.key])}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </Table>
-              </div>
-            )}
-          </>
-        )}
+              <ErrorState
+                title={t('errors.title')}
+                description={t(`errors.${errorKind(error)}`)}
+                onRetry={() => void current.refetch()}
+              />
+            )
+          ) : current.data.length === 0 ? (
+            <EmptyState
+              icon={BarChart3}
+              title={t('empty.title')}
+              description={t('empty.description')}
+              headingLevel={3}
+            />
+          ) : (
+            <>
+              <p className={styles.summary} role="status">
+                {summaryOf(report, current.data, compare ? previous.data : undefined, {
+                  t,
+                  money,
+                  language,
+                  range,
+                })}
+              </p>
+              {report.key === 'segmentSizes' ? (
+                <Suspense fallback={null}>
+                  <SeriesChart
+                    series={seriesOf(current.data, (value) => show({ key: 'period', format: 'date' }, value))}
+                    summary={t('segmentSizes.summary', {
+                      count: new Set(current.data.map((row) => row.segment_id)).size,
+                    })}
+                  />
+                </Suspense>
+              ) : null}
+              {chart ? (
+                <Suspense fallback={null}>
+                  <ReportChart
+                    points={chart}
+                    format={(value) => (totalColumn ? show(totalColumn, value) : formatNumber(value, language))}
+                    summary={summaryOf(report, current.data, compare ? previous.data : undefined, {
+                      t,
+                      money,
+                      language,
+                      range,
+                    })}
+                  />
+                </Suspense>
+              ) : null}
+              {report.key === 'cohorts' ? (
+                <CohortTable rows={current.data} language={language} />
+              ) : (
+                <div className={styles.tableWrap}>
+                  <Table
+                    className={styles.table}
+                    caption={t('tableCaption', { report: t(`reports.${reportKey}.title`) })}
+                    columns={columns.map((column) => ({ label: label(column) }))}
+                  >
+                    {current.data.map((row, index) => (
+                      <tr key={index}>
+                        {columns.map((column) => (
+                          <td key={column.key} className={column.format === 'text' ? undefined : styles.number}>
+                            {show(column, row[column.key])}
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </Table>
+                </div>
+              )}
+            </>
+          )}
+        </ReportBoundary>
       </section>
     </>
   );
 }
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+const isIsoDay = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+
+/** "Mar 2026" for a day of that month; anything else as it came (never a thrown RangeError). */
+function formatMonth(value: unknown, language: Language): string {
+  if (!isIsoDay(value)) return value === null || value === undefined ? '—' : String(value);
+  return new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${value}T00:00:00Z`),
+  );
+}
+
+/** Which sentence explains a failed report: too slow, not allowed, or anything else. */
+export function errorKind(error: Partial<PostgrestError> | null): 'timeout' | 'forbidden' | 'failed' {
+  if (error?.code === '57014') return 'timeout';
+  if (error?.code === '42501') return 'forbidden';
+  return 'failed';
+}
 
 /**
  * The bars of a report: its summed measure against its first column (the period, country,
@@ -261,10 +319,34 @@ function chartOf(
 ): { label: string; value: number }[] | null {
   const [first] = report.columns;
   if (report.key === 'cohorts' || !report.total || !first || first.key === report.total) return null;
-  const points = rows
-    .slice(0, CHART_POINTS)
-    .map((row) => ({ label: show(first, row[first.key]), value: Number(row[report.total as string] ?? 0) }));
+  const points = rows.slice(0, CHART_POINTS).map((row) => ({
+    // Geography by region: "ES · Catalonia".
+    label: row.region ? `${show(first, row[first.key])} · ${String(row.region)}` : show(first, row[first.key]),
+    value: Number(row[report.total as string] ?? 0),
+  }));
   return points.length > 1 ? points : null;
+}
+
+/** Segment sizes as lines: one per segment (the five largest at the end), a point per period. */
+function seriesOf(
+  rows: ReportRow[],
+  label: (value: unknown) => string,
+): { names: string[]; points: Array<Record<string, number | string>> } {
+  const last = rows.reduce((latest, row) => (String(row.period) > latest ? String(row.period) : latest), '');
+  const names = rows
+    .filter((row) => String(row.period) === last)
+    .sort((a, b) => Number(b.members) - Number(a.members))
+    .slice(0, 5)
+    .map((row) => String(row.name));
+  const byPeriod = new Map<string, Record<string, number | string>>();
+  for (const row of rows) {
+    if (!names.includes(String(row.name))) continue;
+    const period = String(row.period);
+    const point = byPeriod.get(period) ?? { label: label(period) };
+    point[String(row.name)] = Number(row.members);
+    byPeriod.set(period, point);
+  }
+  return { names, points: [...byPeriod.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, point]) => point) };
 }
 
 function formatCell(
@@ -283,11 +365,9 @@ function formatCell(
     case 'percent':
       return formatPercent(Number(value), language);
     case 'date':
-      return formatIsoDate(String(value), language);
+      return isIsoDay(value) ? formatIsoDate(value, language) : String(value);
     case 'month':
-      return new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-        new Date(`${String(value)}T00:00:00Z`),
-      );
+      return formatMonth(value, language);
     default:
       return column.key === 'churn_risk' ? t(`risk.${String(value)}`) : String(value);
   }
@@ -328,14 +408,14 @@ function summaryOf(
 function CohortTable({ rows, language }: { rows: ReportRow[]; language: Language }) {
   const { t } = useTranslation('analytics');
   const captionId = useId();
-  const cohorts = [...new Set(rows.map((row) => String(row.cohort)))];
-  const offsets = Math.max(...rows.map((row) => Number(row.month_offset))) + 1;
+  // Only rows of the cohort report (a month and a whole offset from 0 to 60) make cells.
+  const cells = rows.filter(
+    (row) => isIsoDay(row.cohort) && Number.isInteger(Number(row.month_offset)) && Number(row.month_offset) >= 0,
+  );
+  const cohorts = [...new Set(cells.map((row) => String(row.cohort)))];
+  const offsets = Math.min(61, Math.max(0, ...cells.map((row) => Number(row.month_offset) + 1)));
   const cell = (cohort: string, offset: number) =>
-    rows.find((row) => String(row.cohort) === cohort && Number(row.month_offset) === offset);
-  const month = (iso: string) =>
-    new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-      new Date(`${iso}T00:00:00Z`),
-    );
+    cells.find((row) => String(row.cohort) === cohort && Number(row.month_offset) === offset);
   return (
     <div className={styles.tableWrap}>
       <table className={styles.table} aria-describedby={captionId}>
@@ -355,10 +435,10 @@ function CohortTable({ rows, language }: { rows: ReportRow[]; language: Language
         </thead>
         <tbody>
           {cohorts.map((cohort) => {
-            const size = Number(rows.find((row) => String(row.cohort) === cohort)?.cohort_customers ?? 0);
+            const size = Number(cells.find((row) => String(row.cohort) === cohort)?.cohort_customers ?? 0);
             return (
               <tr key={cohort}>
-                <th scope="row">{month(cohort)}</th>
+                <th scope="row">{formatMonth(cohort, language)}</th>
                 <td className={styles.heat}>{formatNumber(size, language)}</td>
                 {Array.from({ length: offsets }, (_, offset) => {
                   const found = cell(cohort, offset);

@@ -28,15 +28,19 @@ export interface ReportOptions {
   todayRates: boolean;
   /** Top products: by product or by brand. */
   productsBy: 'product' | 'brand';
+  /** Geography: by country, or by country and region. */
+  geographyBy: 'country' | 'region';
 }
 
 export const REPORT_KEYS = [
   'growth',
+  'geography',
   'revenue',
   'trend',
   'topCustomers',
   'products',
   'segments',
+  'segmentSizes',
   'activity',
   'workload',
   'churn',
@@ -55,6 +59,21 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
     columns: [c('period', 'month'), c('country', 'text'), c('new_customers')],
     total: 'new_customers',
     extra: () => ({ grain: 'month' }),
+  },
+  geography: {
+    key: 'geography',
+    fn: 'report_customer_geography',
+    ranged: true,
+    columns: [
+      c('country', 'text'),
+      c('region', 'text'),
+      c('customers'),
+      c('new_customers'),
+      c('buyers'),
+      c('revenue', 'money'),
+    ],
+    total: 'customers',
+    extra: (options) => ({ by: options.geographyBy }),
   },
   revenue: {
     key: 'revenue',
@@ -122,6 +141,13 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
       c('revenue', 'money'),
     ],
     total: 'revenue',
+  },
+  segmentSizes: {
+    key: 'segmentSizes',
+    fn: 'report_segment_sizes',
+    ranged: true,
+    columns: [c('period', 'date'), c('name', 'text'), c('members'), c('joined'), c('left')],
+    extra: () => ({ grain: 'week' }),
   },
   activity: {
     key: 'activity',

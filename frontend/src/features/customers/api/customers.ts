@@ -244,20 +244,53 @@ export async function changeCustomersStage(ids: string[], stage: string): Promis
   return data.length;
 }
 
+/** A bulk action on a segment's members, as the database runs it (public.segment_actions). */
+export interface SegmentActionJob {
+  id: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  total: number;
+  processed: number;
+  changed: number;
+  error: string | null;
+}
+
+const JOB_COLUMNS = 'id, status, total, processed, changed, error';
+
 /**
  * A bulk action on every member of a segment, however many pages they fill (act_on_segment: the
- * database applies it under the caller's rules in one statement). Resolves to how many changed.
+ * database freezes the members, does the first 500 at once and the rest in batches under the
+ * caller's rules). Resolves to the job: done for a small segment, running (with progress) else.
  */
 export async function actOnSegment(
   segmentId: string,
   action: 'tag' | 'assign' | 'stage',
   value: string | null,
-): Promise<number> {
+): Promise<SegmentActionJob> {
   const { data, error } = await supabase.rpc('act_on_segment', {
     segment_id: segmentId,
     action,
     ...(value === null ? {} : { value }),
   });
   if (error) throw error;
-  return data;
+  return data as unknown as SegmentActionJob;
+}
+
+export async function fetchSegmentAction(id: string): Promise<SegmentActionJob> {
+  const { data, error } = await supabase.from('segment_actions').select(JOB_COLUMNS).eq('id', id).single();
+  if (error) throw error;
+  return data as SegmentActionJob;
+}
+
+/** A running job's progress, asked again every 2 s until it ends. */
+export const segmentActionOptions = (id: string) =>
+  queryOptions({
+    queryKey: ['segment-actions', id] as const,
+    queryFn: () => fetchSegmentAction(id),
+    refetchInterval: (query) => (query.state.data?.status === 'running' ? 2000 : false),
+  });
+
+export async function cancelSegmentAction(id: string): Promise<SegmentActionJob> {
+  const { data, error } = await supabase.rpc('cancel_segment_action', { action_id: id });
+  if (error) throw error;
+  return data as unknown as SegmentActionJob;
 }

@@ -54,3 +54,97 @@ export const revenueByDayOptions = (range: RevenueRange) =>
     queryFn: () => fetchRevenueByDay(range),
     placeholderData: keepPreviousData,
   });
+
+/** A range of the viewer's days for the analytics reports the dashboard borrows. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+type Args = Record<string, unknown>;
+
+async function callReport<T>(fn: string, args: Args): Promise<T[]> {
+  // The analytics report functions (docs/database.md, "Analytics reports"), named here in code.
+  const call = supabase.rpc.bind(supabase) as unknown as (
+    name: string,
+    params: Args,
+  ) => PromiseLike<{ data: unknown; error: Error | null }>;
+  const { data, error } = await call(fn, args);
+  if (error) throw error;
+  return (data ?? []) as T[];
+}
+
+export interface PeriodRow {
+  period: string;
+  orders: number;
+  revenue: number;
+}
+export interface GrowthRow {
+  period: string;
+  country: string | null;
+  new_customers: number;
+}
+export interface CountryRow {
+  country: string | null;
+  orders: number;
+  revenue: number;
+}
+export interface AtRiskRow {
+  customer_id: string;
+  full_name: string;
+  lifetime_value: number;
+  churn_summary: string;
+}
+
+/** The week's figures: revenue, orders and new customers in a range (summed from the reports). */
+export interface WeekFigures {
+  revenue: number;
+  orders: number;
+  newCustomers: number;
+}
+
+export async function fetchWeekFigures({ from, to }: DayRange, timeZone: string): Promise<WeekFigures> {
+  const range = { from_day: from, to_day: to, timezone: timeZone };
+  const [periods, growth] = await Promise.all([
+    callReport<PeriodRow>('report_revenue_by_period', { ...range, grain: 'month' }),
+    callReport<GrowthRow>('report_customer_growth', { ...range, grain: 'month' }),
+  ]);
+  return {
+    revenue: periods.reduce((sum, row) => sum + Number(row.revenue), 0),
+    orders: periods.reduce((sum, row) => sum + Number(row.orders), 0),
+    newCustomers: growth.reduce((sum, row) => sum + Number(row.new_customers), 0),
+  };
+}
+
+export const fetchRevenueByCountry = (range: DayRange, timeZone: string) =>
+  callReport<CountryRow>('report_revenue_by_country', { from_day: range.from, to_day: range.to, timezone: timeZone });
+
+export const fetchWeeklyGrowth = (range: DayRange, timeZone: string) =>
+  callReport<GrowthRow>('report_customer_growth', {
+    from_day: range.from,
+    to_day: range.to,
+    timezone: timeZone,
+    grain: 'week',
+  });
+
+export const fetchAtRisk = () => callReport<AtRiskRow>('report_churn', { min_risk: 'high', row_limit: 5 });
+
+export const weekFiguresOptions = (range: DayRange, timeZone: string) =>
+  queryOptions({
+    queryKey: ['dashboard', 'week', timeZone, range.from, range.to] as const,
+    queryFn: () => fetchWeekFigures(range, timeZone),
+  });
+
+export const revenueByCountryOptions = (range: DayRange, timeZone: string) =>
+  queryOptions({
+    queryKey: ['dashboard', 'countries', timeZone, range.from, range.to] as const,
+    queryFn: () => fetchRevenueByCountry(range, timeZone),
+  });
+
+export const weeklyGrowthOptions = (range: DayRange, timeZone: string) =>
+  queryOptions({
+    queryKey: ['dashboard', 'growth', timeZone, range.from, range.to] as const,
+    queryFn: () => fetchWeeklyGrowth(range, timeZone),
+  });
+
+export const atRiskOptions = () => queryOptions({ queryKey: ['dashboard', 'at-risk'] as const, queryFn: fetchAtRisk });

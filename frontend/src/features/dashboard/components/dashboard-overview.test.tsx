@@ -17,12 +17,21 @@ vi.mock(import('../api/dashboard.ts'), async (original) => {
   const { withRequest } = await import('@/testing/mock-query.ts');
   const fetchDashboardKpis = vi.fn();
   const fetchRevenueByDay = vi.fn();
+  // The Monday view's panels answer at once with nothing (monday-view.test.tsx covers them).
+  const nothing = vi.fn(async () => []);
   return {
     ...actual,
     fetchDashboardKpis,
     fetchRevenueByDay,
     dashboardKpisOptions: withRequest(actual.dashboardKpisOptions, fetchDashboardKpis),
     revenueByDayOptions: withRequest(actual.revenueByDayOptions, fetchRevenueByDay),
+    weekFiguresOptions: withRequest(
+      actual.weekFiguresOptions,
+      vi.fn(async () => ({ revenue: 0, orders: 0, newCustomers: 0 })),
+    ),
+    revenueByCountryOptions: withRequest(actual.revenueByCountryOptions, nothing),
+    weeklyGrowthOptions: withRequest(actual.weeklyGrowthOptions, nothing),
+    atRiskOptions: withRequest(actual.atRiskOptions, nothing),
   };
 });
 // recharts measures its container, which jsdom cannot; the chart is covered in Chromium.

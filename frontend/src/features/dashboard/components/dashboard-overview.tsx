@@ -9,6 +9,7 @@ import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { useDashboardKpis } from '../hooks/use-dashboard.ts';
 import { isEmptyWorkspace } from '../utils/kpis.ts';
 import { KpiCards, KpiCardsSkeleton } from './kpi-cards.tsx';
+import { MondayView } from './monday-view.tsx';
 import { RevenuePanel } from './revenue-panel.tsx';
 
 export interface DashboardOverviewProps {
@@ -47,6 +48,7 @@ export function DashboardOverview({ timeZone, scope }: DashboardOverviewProps) {
   return (
     <>
       <KpiCards kpis={kpis.data} language={language} />
+      <MondayView timeZone={timeZone} language={language} currency={kpis.data.base_currency} />
       <RevenuePanel timeZone={timeZone} language={language} currency={kpis.data.base_currency} />
     </>
   );
