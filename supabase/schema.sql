@@ -129,6 +129,25 @@ create table private.app_proxy_signatures (
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
 
+create table private.erasure_files (
+  object_id uuid not null,
+  request_id uuid not null,
+  bucket_id text not null,
+  name text,
+  queued_at timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone,
+  attempts integer default 0 not null,
+  last_error text,
+  removed_at timestamp with time zone,
+  constraint erasure_files_last_error_check CHECK ((length(last_error) <= 1000)),
+  constraint erasure_files_name_until_removed CHECK (((removed_at IS NULL) = (name IS NOT NULL))),
+  constraint erasure_files_request_id_fkey FOREIGN KEY (request_id) REFERENCES public.privacy_requests(id) ON DELETE CASCADE,
+  constraint erasure_files_pkey PRIMARY KEY (object_id)
+);
+CREATE INDEX erasure_files_request_idx ON private.erasure_files USING btree (request_id);
+CREATE INDEX erasure_files_waiting_idx ON private.erasure_files USING btree (queued_at) WHERE (removed_at IS NULL);
+comment on table private.erasure_files is 'Storage objects an erasure must remove (queued by erase_customer, removed by the erase-files function through the Storage API). One row per object; the name is cleared once it is removed.';
+
 create table private.scheduled_calls (
   id bigint generated always as identity,
   job_name text not null,
@@ -5544,6 +5563,37 @@ end;
 $function$;
 comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
 
+CREATE OR REPLACE FUNCTION private.queue_erasure_files(request uuid, customer uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  queued integer;
+begin
+  with listed as (
+    select f ->> 'path' as path from public.activities a, jsonb_array_elements(a.attachments) f
+    where a.customer_id = customer and jsonb_typeof(a.attachments) = 'array'
+    union
+    select f ->> 'path' from public.messages m, jsonb_array_elements(m.attachments) f
+    where m.customer_id = customer and jsonb_typeof(m.attachments) = 'array'
+    union
+    select f ->> 'path' from public.inbound_emails e, jsonb_array_elements(e.attachments) f
+    where e.customer_id = customer
+  )
+  insert into private.erasure_files (object_id, request_id, bucket_id, name)
+  select o.id, request, o.bucket_id, o.name
+  from storage.objects o
+  where o.bucket_id = 'attachments'
+    and (o.name like customer::text || '/%' or o.name in (select l.path from listed l where l.path is not null))
+  on conflict (object_id) do nothing;
+  get diagnostics queued = row_count;
+  return queued;
+end;
+$function$;
+comment on function private.queue_erasure_files(request uuid, customer uuid) is 'Queues, for an erasure request, every object of the attachments bucket in the customer''s folder or listed by their activities, messages or inbound mail. Returns how many were queued (an object already queued is not queued again).';
+
 CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
  RETURNS integer
  LANGUAGE plpgsql
@@ -7484,6 +7534,33 @@ $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
 
+CREATE OR REPLACE FUNCTION public.claim_erasure_files(batch integer DEFAULT 100)
+ RETURNS TABLE(object_id uuid, bucket_id text, name text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if batch is null or batch < 1 or batch > 1000 then
+    raise exception 'batch must be between 1 and 1000' using errcode = '22023';
+  end if;
+  -- A lease, not a lock held across HTTP calls: a chunk whose worker died is claimed again once
+  -- it expires; two workers never hold the same object at once.
+  return query
+  update private.erasure_files f set claimed_until = now() + interval '5 minutes', attempts = f.attempts + 1
+  where f.object_id in (
+    select w.object_id from private.erasure_files w
+    where w.removed_at is null and (w.claimed_until is null or w.claimed_until < now())
+    order by w.queued_at, w.object_id
+    limit batch
+    for update skip locked
+  )
+  returning f.object_id, f.bucket_id, f.name;
+end;
+$function$;
+grant execute on function public.claim_erasure_files(batch integer) to service_role;
+comment on function public.claim_erasure_files(batch integer) is 'For the erase-files function (service role): claims up to batch (1–1000) queued erasure files for 5 minutes and returns their bucket and name.';
+
 CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
  RETURNS TABLE(customer_id uuid, change text)
  LANGUAGE sql
@@ -7664,6 +7741,7 @@ declare
   target public.privacy_requests;
   customer record;
   account uuid;
+  files integer;
 begin
   if not (select private.edits_all_customers()) and (select auth.role()) is distinct from 'service_role' then
     raise exception 'only admins and managers erase customers' using errcode = '42501';
@@ -7710,6 +7788,17 @@ begin
     tracking_number = null, tracking_url = null
   where o.customer_id = customer.id;
 
+  -- The files go through the Storage API (erase-files), so they are queued now, while the rows
+  -- still say which they are: everything in the customer's folder, and the files their
+  -- activities, messages and inbound mail list elsewhere (an inbound mail's files stay in
+  -- inbound/<id>/ when it is filed under the customer).
+  files := private.queue_erasure_files(target.id, customer.id);
+
+  update public.inbound_emails e set
+    from_address = null, to_address = null, subject = 'Erased', headers = null, body_text = null, body_html = null,
+    details = '{}', attachments = '[]', error = null
+  where e.customer_id = customer.id;
+
   update public.activities a set
     subject = case when a.kind = 'system' then a.subject else 'Erased' end, body = null, attachments = '[]',
     metadata = case when a.kind = 'system' then jsonb_build_object('event', a.metadata -> 'event') else '{}' end
@@ -7748,14 +7837,15 @@ begin
   end if;
 
   update public.privacy_requests r set status = 'completed',
-    note = left(concat_ws(E'\n', r.note, 'Erased on ' || now()::date || '.'), 2000)
+    note = left(concat_ws(E'\n', r.note, 'Erased on ' || now()::date || '.'
+      || case when files > 0 then ' ' || files || ' file(s) queued for removal from Storage.' else '' end), 2000)
   where r.id = target.id;
-  return jsonb_build_object('request', target.id, 'erased', true, 'already_completed', false);
+  return jsonb_build_object('request', target.id, 'erased', true, 'already_completed', false, 'files_queued', files);
 end;
 $function$;
 grant execute on function public.erase_customer(request uuid) to authenticated;
 grant execute on function public.erase_customer(request uuid) to service_role;
-comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Refused (55000 open_orders) while an order is open when workspace_settings.erasure_waits_for_open_orders is on. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
+comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, inbound mail, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; queues their Storage files for the erase-files function), keeps financial totals and the consent ledger, completes the request. Refused (55000 open_orders) while an order is open when workspace_settings.erasure_waits_for_open_orders is on. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
 
 CREATE OR REPLACE FUNCTION public.exchange_rate_status()
  RETURNS TABLE(currency text, latest_rate_date date, age_days integer, stale boolean)
@@ -7990,6 +8080,49 @@ $function$;
 grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to authenticated;
 grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to service_role;
 comment on function public.export_newsletter_optins_csv(style text, labels jsonb) is 'Everyone subscribed to the newsletter by email (latest consent is a grant) with an address: email, name, sign-up date, subscription date, style interests, country, language — optionally only those interested in one style (ignoring case). Read as the caller (an agent: their customers), logged in export_log (kind newsletter_optins_csv) in the same transaction; at most 50 000 rows, cells formula-escaped.';
+
+CREATE OR REPLACE FUNCTION public.finish_erasure_files(removed uuid[], failed uuid[] DEFAULT '{}'::uuid[], error text DEFAULT NULL::text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  finished integer;
+begin
+  if removed is null or failed is null or cardinality(removed) + cardinality(failed) > 1000 then
+    raise exception 'removed and failed are lists of at most 1000 object ids' using errcode = '22023';
+  end if;
+  -- Only rows still waiting are finished, so a report sent twice audits once.
+  with done as (
+    update private.erasure_files f set removed_at = now(), name = null, claimed_until = null, last_error = null
+    where f.object_id = any(removed) and f.removed_at is null
+    returning f.object_id, f.request_id, f.bucket_id
+  ), audited as (
+    insert into public.audit_log (actor_id, actor_role, action, table_name, row_id, before, after)
+    select (select auth.uid()), coalesce((select auth.role()), current_user), 'DELETE', 'storage.objects',
+      d.object_id::text, jsonb_build_object('bucket_id', d.bucket_id, 'privacy_request', d.request_id, 'erasure', true), null
+    from done d
+    returning row_id
+  )
+  select count(*)::integer into finished from audited;
+
+  -- Failed ones wait for their lease to end (or are claimed again sooner, with a minute's pause).
+  update private.erasure_files f set last_error = left(coalesce(error, 'the Storage API refused the removal'), 1000),
+    claimed_until = now() + interval '1 minute'
+  where f.object_id = any(failed) and f.removed_at is null;
+
+  -- A request whose last file just went says so, once.
+  update public.privacy_requests r set
+    note = left(concat_ws(E'\n', r.note, 'Files removed from Storage on ' || now()::date || ': '
+      || (select count(*) from private.erasure_files f where f.request_id = r.id) || '.'), 2000)
+  where r.id in (select f.request_id from private.erasure_files f where f.object_id = any(removed) and f.removed_at = now())
+    and not exists (select from private.erasure_files f where f.request_id = r.id and f.removed_at is null);
+  return finished;
+end;
+$function$;
+grant execute on function public.finish_erasure_files(removed uuid[], failed uuid[], error text) to service_role;
+comment on function public.finish_erasure_files(removed uuid[], failed uuid[], error text) is 'For the erase-files function (service role): records which claimed objects the Storage API removed (one audit entry each: DELETE on storage.objects, never the name; the request''s note counts them once the last is gone) and which it could not (retried after a minute). Idempotent.';
 
 CREATE OR REPLACE FUNCTION public.import_ecb_rates(days jsonb)
  RETURNS integer
@@ -10778,6 +10911,9 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
 -- cron job ecb-rates (30 15 * * 1-5)
 -- select private.call_scheduled_function('ecb-rates', 'ecb-rates', '{}')
+-- cron job erase-files (* * * * *)
+-- select private.call_scheduled_function('erase-files', 'erase-files', '{"source":"cron"}')
+--     where exists (select from private.erasure_files f where f.removed_at is null and (f.claimed_until is null or f.claimed_until < now()))
 -- cron job purge-notifications (41 3 * * *)
 -- select private.purge_notifications()
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)

@@ -1738,6 +1738,11 @@ isOneToOne: false
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
             }[]
                            },
+"claim_erasure_files":
+{ Args: { "batch"?: number }; Returns: {
+              "bucket_id": string,"name": string,"object_id": string
+            }[]
+                           },
 "compare_segment_snapshots":
 { Args: { "earlier": string,"later": string }; Returns: {
               "change": string,"customer_id": string
@@ -1780,6 +1785,9 @@ isOneToOne: false
 { Args: { "labels"?: Json,"style"?: string }; Returns: {
               "capped": boolean,"csv": string,"row_count": number
             }[]
+                           },
+"finish_erasure_files":
+{ Args: { "error"?: string,"failed"?: (string)[],"removed": (string)[] }; Returns: number
                            },
 "import_ecb_rates":
 { Args: { "days": Json }; Returns: number
