@@ -148,6 +148,18 @@ CREATE INDEX erasure_files_request_idx ON private.erasure_files USING btree (req
 CREATE INDEX erasure_files_waiting_idx ON private.erasure_files USING btree (queued_at) WHERE (removed_at IS NULL);
 comment on table private.erasure_files is 'Storage objects an erasure must remove (queued by erase_customer, removed by the erase-files function through the Storage API). One row per object; the name is cleared once it is removed.';
 
+create table private.retention_runs (
+  id bigint generated always as identity,
+  ran_at timestamp with time zone default now() not null,
+  kind text not null,
+  cutoff timestamp with time zone not null,
+  removed integer not null,
+  complete boolean not null,
+  constraint retention_runs_pkey PRIMARY KEY (id)
+);
+CREATE INDEX retention_runs_kind_idx ON private.retention_runs USING btree (kind, ran_at DESC);
+comment on table private.retention_runs is 'One row per kind per purge run: the cutoff, how many rows went, and whether the run reached the end (false: its chunks ran out and the next run continues). Kept a year.';
+
 create table private.scheduled_calls (
   id bigint generated always as identity,
   job_name text not null,
@@ -330,6 +342,7 @@ create table public.alert_log (
 );
 alter table public.alert_log enable row level security;
 CREATE INDEX alert_log_clicked_idx ON public.alert_log USING btree (customer_id, clicked_at) WHERE (clicked_at IS NOT NULL);
+CREATE INDEX alert_log_created_at_idx ON public.alert_log USING btree (created_at);
 CREATE INDEX alert_log_customer_idx ON public.alert_log USING btree (customer_id, created_at DESC);
 CREATE INDEX alert_log_customer_owner_idx ON public.alert_log USING btree (customer_owner_id);
 CREATE INDEX alert_log_due_idx ON public.alert_log USING btree (not_before, id) WHERE (state = ANY (ARRAY['queued'::public.alert_state, 'deferred'::public.alert_state]));
@@ -1040,6 +1053,7 @@ alter table public.email_events enable row level security;
 CREATE INDEX email_events_alert_idx ON public.email_events USING btree (alert_id, event) WHERE (alert_id IS NOT NULL);
 CREATE INDEX email_events_customer_idx ON public.email_events USING btree (customer_id, occurred_at DESC) WHERE (customer_id IS NOT NULL);
 CREATE INDEX email_events_message_idx ON public.email_events USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE INDEX email_events_occurred_at_idx ON public.email_events USING btree (occurred_at);
 CREATE TRIGGER notify_email_bounced AFTER INSERT ON public.email_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION private.notify_email_bounced();
 create policy "staff read email events of customers they may see" on public.email_events
   for select
@@ -1290,6 +1304,7 @@ create table public.export_log (
 );
 alter table public.export_log enable row level security;
 CREATE INDEX export_log_actor_idx ON public.export_log USING btree (actor_id, exported_at DESC);
+CREATE INDEX export_log_exported_at_idx ON public.export_log USING btree (exported_at);
 create policy "admins read the export log" on public.export_log
   for select
   to authenticated
@@ -2087,6 +2102,7 @@ create table public.privacy_requests (
   constraint privacy_requests_pkey PRIMARY KEY (id)
 );
 alter table public.privacy_requests enable row level security;
+CREATE INDEX privacy_requests_closed_idx ON public.privacy_requests USING btree (completed_at) WHERE (status = ANY (ARRAY['completed'::text, 'refused'::text]));
 CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btree (customer_id, requested_at DESC);
 CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
@@ -3039,8 +3055,20 @@ create table public.workspace_settings (
   require_mfa boolean default false not null,
   notification_retention_days integer default 90 not null,
   erasure_waits_for_open_orders boolean default false not null,
+  alert_log_retention_days integer default 365 not null,
+  email_event_retention_days integer default 365 not null,
+  webhook_payload_retention_days integer default 30 not null,
+  audit_log_retention_days integer default 730 not null,
+  export_log_retention_days integer default 730 not null,
+  privacy_request_retention_days integer default 1095 not null,
+  constraint workspace_settings_alert_log_retention CHECK (((alert_log_retention_days >= 90) AND (alert_log_retention_days <= 3650))),
+  constraint workspace_settings_audit_log_retention CHECK (((audit_log_retention_days >= 365) AND (audit_log_retention_days <= 3650))),
+  constraint workspace_settings_email_event_retention CHECK (((email_event_retention_days >= 30) AND (email_event_retention_days <= 3650))),
+  constraint workspace_settings_export_log_retention CHECK (((export_log_retention_days >= 365) AND (export_log_retention_days <= 3650))),
   constraint workspace_settings_id_check CHECK (id),
   constraint workspace_settings_notification_retention_days_between_7_and_36 CHECK (((notification_retention_days >= 7) AND (notification_retention_days <= 3650))),
+  constraint workspace_settings_privacy_request_retention CHECK (((privacy_request_retention_days >= 365) AND (privacy_request_retention_days <= 3650))),
+  constraint workspace_settings_webhook_payload_retention CHECK (((webhook_payload_retention_days >= 7) AND (webhook_payload_retention_days <= 365))),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
   constraint workspace_settings_default_language_fkey FOREIGN KEY (default_language) REFERENCES public.languages(code),
   constraint workspace_settings_pkey PRIMARY KEY (id)
@@ -3065,6 +3093,12 @@ comment on table public.workspace_settings is 'The one row of workspace-wide set
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
 comment on column public.workspace_settings.notification_retention_days is 'Notifications older than this many days are removed (daily job). Admins set it.';
 comment on column public.workspace_settings.erasure_waits_for_open_orders is 'When true, erase_customer refuses (55000 open_orders) while the customer has an order not cancelled and not yet paid or shipped. Set by admins.';
+comment on column public.workspace_settings.alert_log_retention_days is 'Alert log entries older than this many days are removed (daily job; 90–3650, default 365; queued and deferred alerts stay). Admins set it.';
+comment on column public.workspace_settings.email_event_retention_days is 'SendGrid email events older than this many days are removed (daily job; 30–3650, default 365). Admins set it.';
+comment on column public.workspace_settings.webhook_payload_retention_days is 'Applied and ignored Shopify webhook deliveries (their payloads) older than this many days are removed (daily job; 7–365, default 30). Admins set it.';
+comment on column public.workspace_settings.audit_log_retention_days is 'Audit entries older than this many days are removed (daily job; 365–3650, default 730). Admins set it.';
+comment on column public.workspace_settings.export_log_retention_days is 'Export log entries older than this many days are removed (daily job; 365–3650, default 730). Admins set it.';
+comment on column public.workspace_settings.privacy_request_retention_days is 'Completed and refused privacy requests are removed this many days after they closed (daily job; 365–3650, default 1095). Admins set it.';
 
 -- ==============================================================================================
 -- Views
@@ -5522,6 +5556,59 @@ $function$;
 grant execute on function private.purge_notifications(batch integer) to service_role;
 comment on function private.purge_notifications(batch integer) is 'Removes notifications older than workspace_settings.notification_retention_days, in chunks (at most 50 × batch per run). Returns how many.';
 
+CREATE OR REPLACE FUNCTION private.purge_retained_data(batch integer DEFAULT 5000, chunks integer DEFAULT 20)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  period record;
+  ids text[];
+  removed integer;
+  total integer;
+  complete boolean;
+  summary jsonb := '{}';
+begin
+  if batch is null or batch < 1 or batch > 100000 or chunks is null or chunks < 1 or chunks > 1000 then
+    raise exception 'batch must be 1–100000 and chunks 1–1000' using errcode = '22023';
+  end if;
+  for period in select * from private.retention_cutoffs() loop
+    total := 0;
+    complete := false;
+    -- Bounded: at most chunks × batch rows per kind and run; the next run goes on.
+    for i in 1..chunks loop
+      ids := array(select private.purgeable_ids(period.kind, period.cutoff, batch));
+      exit when cardinality(ids) = 0;
+      case period.kind
+        when 'alert_log' then delete from public.alert_log t where t.id = any(ids::bigint[]);
+        when 'email_events' then delete from public.email_events t where t.id = any(ids::bigint[]);
+        when 'notifications' then delete from public.notifications t where t.id = any(ids::uuid[]);
+        when 'webhook_deliveries' then delete from public.webhook_deliveries t where t.id = any(ids::bigint[]);
+        when 'audit_log' then delete from public.audit_log t where t.id = any(ids::bigint[]);
+        when 'export_log' then delete from public.export_log t where t.id = any(ids::bigint[]);
+        when 'privacy_requests' then delete from public.privacy_requests t where t.id = any(ids::uuid[]);
+      end case;
+      get diagnostics removed = row_count;
+      total := total + removed;
+      if cardinality(ids) < batch then
+        complete := true;
+        exit;
+      end if;
+    end loop;
+    if not complete then
+      complete := not exists (select private.purgeable_ids(period.kind, period.cutoff, 1));
+    end if;
+    insert into private.retention_runs (kind, cutoff, removed, complete) values (period.kind, period.cutoff, total, complete);
+    summary := summary || jsonb_build_object(period.kind, total);
+  end loop;
+  delete from private.retention_runs r where r.ran_at < now() - interval '1 year';
+  return summary;
+end;
+$function$;
+grant execute on function private.purge_retained_data(batch integer, chunks integer) to service_role;
+comment on function private.purge_retained_data(batch integer, chunks integer) is 'The retention purge (pg_cron purge-retained-data, daily): per kind, removes rows older than the admins'' period in chunks of batch (at most chunks per kind and run), oldest first, and records the run in private.retention_runs. Returns {kind: removed}. Idempotent.';
+
 CREATE OR REPLACE FUNCTION private.purge_webhook_deliveries(keep interval DEFAULT '30 days'::interval)
  RETURNS integer
  LANGUAGE plpgsql
@@ -5542,6 +5629,40 @@ end;
 $function$;
 grant execute on function private.purge_webhook_deliveries(keep interval) to service_role;
 comment on function private.purge_webhook_deliveries(keep interval) is 'Deletes applied and ignored deliveries older than keep (30 days by default). Run daily by pg_cron.';
+
+CREATE OR REPLACE FUNCTION private.purgeable_ids(kind text, cutoff timestamp with time zone, how_many integer)
+ RETURNS SETOF text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  case kind
+    when 'alert_log' then
+      return query select l.id::text from public.alert_log l
+        where l.created_at < cutoff and l.state not in ('queued', 'deferred') order by l.created_at limit how_many;
+    when 'email_events' then
+      return query select e.id::text from public.email_events e where e.occurred_at < cutoff order by e.occurred_at limit how_many;
+    when 'notifications' then
+      return query select n.id::text from public.notifications n where n.created_at < cutoff order by n.created_at limit how_many;
+    when 'webhook_deliveries' then
+      return query select w.id::text from public.webhook_deliveries w
+        where w.status in ('applied', 'ignored') and w.received_at < cutoff
+          and not exists (select from public.shopify_privacy_requests r where r.delivery_id = w.id and r.status = 'open')
+        order by w.received_at limit how_many;
+    when 'audit_log' then
+      return query select a.id::text from public.audit_log a where a.occurred_at < cutoff order by a.occurred_at limit how_many;
+    when 'export_log' then
+      return query select x.id::text from public.export_log x where x.exported_at < cutoff order by x.exported_at limit how_many;
+    when 'privacy_requests' then
+      return query select r.id::text from public.privacy_requests r
+        where r.status in ('completed', 'refused') and r.completed_at < cutoff
+          and not exists (select from private.erasure_files f where f.request_id = r.id and f.removed_at is null)
+        order by r.completed_at limit how_many;
+  end case;
+end;
+$function$;
+comment on function private.purgeable_ids(kind text, cutoff timestamp with time zone, how_many integer) is 'Up to how_many ids (as text) of rows of a retained kind older than cutoff that a purge may remove, oldest first.';
 
 CREATE OR REPLACE FUNCTION private.put_shopify_secret(shop_id uuid, kind text, secret text)
  RETURNS void
@@ -6152,6 +6273,26 @@ begin
 end;
 $function$;
 comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
+
+CREATE OR REPLACE FUNCTION private.retention_cutoffs()
+ RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select k.kind, k.days, now() - make_interval(days => k.days)
+  from public.workspace_settings s,
+  lateral (values
+    ('alert_log', s.alert_log_retention_days),
+    ('email_events', s.email_event_retention_days),
+    ('notifications', s.notification_retention_days),
+    ('webhook_deliveries', s.webhook_payload_retention_days),
+    ('audit_log', s.audit_log_retention_days),
+    ('export_log', s.export_log_retention_days),
+    ('privacy_requests', s.privacy_request_retention_days)
+  ) as k (kind, days)
+$function$;
+comment on function private.retention_cutoffs() is 'Per kind of retained data: the admins'' period in days and the cutoff it gives now.';
 
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
@@ -9616,6 +9757,31 @@ grant execute on function public.request_my_erasure() to authenticated;
 grant execute on function public.request_my_erasure() to service_role;
 comment on function public.request_my_erasure() is 'The calling shopper asks for their data to be erased: opens a privacy request (kind erasure, source portal, due in 30 days) for staff to carry out, or returns the one already open. Shoppers only (42501 no_portal_account).';
 
+CREATE OR REPLACE FUNCTION public.retention_overview()
+ RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone, waiting bigint, last_run_at timestamp with time zone, last_removed integer, last_complete boolean)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.is_admin()) then
+    raise exception 'only admins read the retention overview' using errcode = '42501';
+  end if;
+  return query
+  select c.kind, c.days, c.cutoff,
+    (select count(*) from (select private.purgeable_ids(c.kind, c.cutoff, 100001)) w),
+    r.ran_at, r.removed, r.complete
+  from private.retention_cutoffs() c
+  left join lateral (
+    select x.ran_at, x.removed, x.complete from private.retention_runs x where x.kind = c.kind order by x.ran_at desc limit 1
+  ) r on true
+  order by c.kind;
+end;
+$function$;
+grant execute on function public.retention_overview() to authenticated;
+grant execute on function public.retention_overview() to service_role;
+comment on function public.retention_overview() is 'Admins only (42501 otherwise): per kind of retained data, the period in days, the cutoff, how many rows are past it (counted up to 100 001), and the last purge run (when, how many it removed, whether it reached the end).';
+
 CREATE OR REPLACE FUNCTION public.retry_failed_webhooks(batch_size integer DEFAULT 200, due_only boolean DEFAULT true)
  RETURNS integer
  LANGUAGE plpgsql
@@ -10914,10 +11080,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- cron job erase-files (* * * * *)
 -- select private.call_scheduled_function('erase-files', 'erase-files', '{"source":"cron"}')
 --     where exists (select from private.erasure_files f where f.removed_at is null and (f.claimed_until is null or f.claimed_until < now()))
--- cron job purge-notifications (41 3 * * *)
--- select private.purge_notifications()
--- cron job purge-shopify-webhook-deliveries (17 3 * * *)
--- select private.purge_webhook_deliveries()
+-- cron job purge-retained-data (17 3 * * *)
+-- select private.purge_retained_data()
 -- cron job refresh-segments (*/15 * * * *)
 -- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)

@@ -1577,14 +1577,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"erasure_waits_for_open_orders": boolean,"id": boolean,"notification_retention_days": number,"require_mfa": boolean,"updated_at": string
+                    "alert_log_retention_days": number,"audit_log_retention_days": number,"base_currency": string,"default_language": string,"email_event_retention_days": number,"erasure_waits_for_open_orders": boolean,"export_log_retention_days": number,"id": boolean,"notification_retention_days": number,"privacy_request_retention_days": number,"require_mfa": boolean,"updated_at": string,"webhook_payload_retention_days": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "alert_log_retention_days"?: number,"audit_log_retention_days"?: number,"base_currency"?: string,"default_language"?: string,"email_event_retention_days"?: number,"erasure_waits_for_open_orders"?: boolean,"export_log_retention_days"?: number,"id"?: boolean,"notification_retention_days"?: number,"privacy_request_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string,"webhook_payload_retention_days"?: number
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "alert_log_retention_days"?: number,"audit_log_retention_days"?: number,"base_currency"?: string,"default_language"?: string,"email_event_retention_days"?: number,"erasure_waits_for_open_orders"?: boolean,"export_log_retention_days"?: number,"id"?: boolean,"notification_retention_days"?: number,"privacy_request_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string,"webhook_payload_retention_days"?: number
                   }
                   Relationships: [
                     {
@@ -1984,6 +1984,11 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"retention_overview":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "cutoff": string,"days": number,"kind": string,"last_complete": boolean,"last_removed": number,"last_run_at": string,"waiting": number
+            }[]
+                           },
 "retry_failed_webhooks":
 { Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
                            },
