@@ -2091,9 +2091,12 @@ create table public.privacy_requests (
   shopify_request_id bigint,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  refusal_reason text,
   constraint privacy_requests_done_has_time CHECK (((status = ANY (ARRAY['completed'::text, 'refused'::text])) = (completed_at IS NOT NULL))),
   constraint privacy_requests_kind_check CHECK ((kind = ANY (ARRAY['access'::text, 'erasure'::text]))),
   constraint privacy_requests_note_length CHECK ((length(note) <= 2000)),
+  constraint privacy_requests_refusal_reason_length CHECK (((length(refusal_reason) >= 1) AND (length(refusal_reason) <= 2000))),
+  constraint privacy_requests_refused_has_reason CHECK (((status <> 'refused'::text) OR (refusal_reason IS NOT NULL))),
   constraint privacy_requests_source_check CHECK ((source = ANY (ARRAY['portal'::text, 'shopify'::text, 'staff'::text]))),
   constraint privacy_requests_status_check CHECK ((status = ANY (ARRAY['open'::text, 'in_progress'::text, 'completed'::text, 'refused'::text]))),
   constraint privacy_requests_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
@@ -2107,6 +2110,7 @@ CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btre
 CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE TRIGGER complete_shopify_request AFTER UPDATE OF status ON public.privacy_requests FOR EACH ROW WHEN (((new.status = 'completed'::text) AND (old.status IS DISTINCT FROM 'completed'::text) AND (new.shopify_request_id IS NOT NULL))) EXECUTE FUNCTION private.complete_shopify_privacy_request();
+CREATE TRIGGER guard_privacy_assignee BEFORE INSERT OR UPDATE OF assignee_id ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.guard_privacy_assignee();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER settle BEFORE INSERT OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.settle_privacy_request();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
@@ -2138,6 +2142,7 @@ grant update (status) on public.privacy_requests to authenticated;
 comment on table public.privacy_requests is 'Access and erasure requests (portal, Shopify, staff), each with a 30-day clock (due_at), status and assignee. One open request per customer and kind.';
 comment on column public.privacy_requests.customer_id is 'The customer it concerns; null once the customer record is gone (the request itself is kept as proof).';
 comment on column public.privacy_requests.due_at is 'When the answer is due: 30 days after the request (GDPR art. 12(3)). Set by the database.';
+comment on column public.privacy_requests.refusal_reason is 'Why the request was refused, in words for the customer (shown to the shopper in the portal). Set only by refuse_privacy_request; required while the status is refused.';
 
 create table public.product_alert_overrides (
   id uuid default gen_random_uuid() not null,
@@ -4582,6 +4587,25 @@ begin
 end;
 $function$;
 comment on function private.guard_portal_account() is 'BEFORE INSERT / UPDATE of customers.auth_user_id: only managers and admins (or the system) set or change the link, and never to an account that has a team row.';
+
+CREATE OR REPLACE FUNCTION private.guard_privacy_assignee()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.assignee_id is not null and new.assignee_id is distinct from (case when tg_op = 'UPDATE' then old.assignee_id end)
+     and not exists (
+       select from public.team_members m
+       where m.user_id = new.assignee_id and m.active and m.accepted_at is not null and m.role in ('admin', 'manager')
+     ) then
+    raise exception 'privacy requests are assigned only to active admins and managers' using errcode = '23514';
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.guard_privacy_assignee() is 'BEFORE INSERT / UPDATE OF assignee_id on privacy_requests: the new assignee is an active, accepted admin or manager (23514 otherwise).';
 
 CREATE OR REPLACE FUNCTION private.guard_require_mfa()
  RETURNS trigger
@@ -9267,6 +9291,44 @@ end;
 $function$;
 grant execute on function public.refresh_segments(max_segments integer) to service_role;
 comment on function public.refresh_segments(max_segments integer) is 'Recomputes the members of up to max_segments segments (at most 200), least recently refreshed first, skipping any another refresh holds. Run every 15 minutes by pg_cron; the service role may call it. Returns how many it refreshed.';
+
+CREATE OR REPLACE FUNCTION public.refuse_privacy_request(request uuid, reason text)
+ RETURNS public.privacy_requests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.privacy_requests;
+  said text := btrim(reason);
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only admins and managers refuse privacy requests' using errcode = '42501';
+  end if;
+  if said is null or length(said) < 10 or length(said) > 2000 then
+    raise exception 'say why the request is refused, in 10 to 2000 characters the customer will read'
+      using errcode = '22023', detail = 'reason';
+  end if;
+  select * into target from public.privacy_requests r where r.id = refuse_privacy_request.request for update;
+  if not found then
+    raise exception 'no privacy request with this id' using errcode = 'P0002';
+  end if;
+  if target.status = 'refused' then
+    return target;
+  end if;
+  if target.status = 'completed' then
+    raise exception 'this request is already completed' using errcode = '55000', detail = 'completed';
+  end if;
+  update public.privacy_requests r set
+    status = 'refused', refusal_reason = said, assignee_id = coalesce(r.assignee_id, (select auth.uid()))
+  where r.id = target.id
+  returning * into target;
+  return target;
+end;
+$function$;
+grant execute on function public.refuse_privacy_request(request uuid, reason text) to authenticated;
+grant execute on function public.refuse_privacy_request(request uuid, reason text) to service_role;
+comment on function public.refuse_privacy_request(request uuid, reason text) is 'Admins and managers: refuses an open or in-progress privacy request with a reason for the customer (10–2000 characters; 22023 otherwise), assigning it to the caller when nobody had it. Idempotent for a refused request; 55000 for a completed one; P0002 for an unknown id.';
 
 CREATE OR REPLACE FUNCTION public.render_template(template_key text, language text, variables jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(subject text, body_html text, body_text text)

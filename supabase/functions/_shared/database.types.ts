@@ -1041,14 +1041,14 @@ isOneToOne: false
                   ]
                 },"privacy_requests": {
                   Row: {
-                    "assignee_id": string | null,"completed_at": string | null,"created_at": string,"customer_id": string | null,"due_at": string,"id": string,"kind": string,"note": string | null,"requested_at": string,"shopify_request_id": number | null,"source": string,"status": string,"updated_at": string
+                    "assignee_id": string | null,"completed_at": string | null,"created_at": string,"customer_id": string | null,"due_at": string,"id": string,"kind": string,"note": string | null,"refusal_reason": string | null,"requested_at": string,"shopify_request_id": number | null,"source": string,"status": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind": string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source": string,"status"?: string,"updated_at"?: string
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind": string,"note"?: string | null,"refusal_reason"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source": string,"status"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind"?: string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source"?: string,"status"?: string,"updated_at"?: string
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind"?: string,"note"?: string | null,"refusal_reason"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source"?: string,"status"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1897,6 +1897,29 @@ isOneToOne: false
 "refresh_segments":
 { Args: { "max_segments"?: number }; Returns: number
                            },
+"refuse_privacy_request":
+{ Args: { "reason": string,"request": string }; Returns: {
+              "assignee_id": string | null,
+"completed_at": string | null,
+"created_at": string,
+"customer_id": string | null,
+"due_at": string,
+"id": string,
+"kind": string,
+"note": string | null,
+"refusal_reason": string | null,
+"requested_at": string,
+"shopify_request_id": number | null,
+"source": string,
+"status": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "privacy_requests"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "render_template":
 { Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
               "body_html": string,"body_text": string,"subject": string
@@ -1972,6 +1995,7 @@ isOneToOne: false
 "id": string,
 "kind": string,
 "note": string | null,
+"refusal_reason": string | null,
 "requested_at": string,
 "shopify_request_id": number | null,
 "source": string,
