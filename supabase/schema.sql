@@ -470,7 +470,9 @@ create table public.audit_log (
   constraint audit_log_pkey PRIMARY KEY (id)
 );
 alter table public.audit_log enable row level security;
+CREATE INDEX audit_log_actor_id_idx ON public.audit_log USING btree (actor_id, id DESC) WHERE (actor_id IS NOT NULL);
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, occurred_at DESC);
+CREATE INDEX audit_log_customer_idx ON public.audit_log USING btree (COALESCE((after ->> 'customer_id'::text), (before ->> 'customer_id'::text)), id DESC) WHERE (COALESCE((after ->> 'customer_id'::text), (before ->> 'customer_id'::text)) IS NOT NULL);
 CREATE INDEX audit_log_occurred_at_idx ON public.audit_log USING btree (occurred_at DESC);
 CREATE INDEX audit_log_row_idx ON public.audit_log USING btree (table_name, row_id, occurred_at DESC);
 create policy "admins read the audit log" on public.audit_log
@@ -3896,6 +3898,25 @@ $function$;
 grant execute on function private.attachments_are_valid(attachments jsonb, customer_id uuid) to authenticated;
 grant execute on function private.attachments_are_valid(attachments jsonb, customer_id uuid) to service_role;
 comment on function private.attachments_are_valid(attachments jsonb, customer_id uuid) is 'True when attachments is an array (≤ 20) of {path, name, size, mime} with every path a plain relative path under <customer_id>/ in the attachments bucket (see private.attachment_customer_id).';
+
+CREATE OR REPLACE FUNCTION private.audit_changes(action text, before jsonb, after jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case
+    when action = 'UPDATE' and jsonb_typeof(before) = 'object' and jsonb_typeof(after) = 'object' then
+      coalesce((
+        select jsonb_object_agg(k.key, jsonb_build_object('before', before -> k.key, 'after', after -> k.key))
+        from (select jsonb_object_keys(before) as key union select jsonb_object_keys(after)) k
+        where (before -> k.key) is distinct from (after -> k.key) and k.key not in ('updated_at')
+      ), '{}')
+    when action = 'DELETE' then coalesce(before, '{}')
+    else coalesce(after, '{}')
+  end
+$function$;
+comment on function private.audit_changes(action text, before jsonb, after jsonb) is 'What an audit entry changed: for an update, {column: {before, after}} of the columns whose value moved (updated_at left out); for an insert the new row, for a delete the old one.';
 
 CREATE OR REPLACE FUNCTION private.base_currency()
  RETURNS text
@@ -7570,6 +7591,50 @@ end;
 $function$;
 grant execute on function public.attach_inbound_files(inbound_id uuid, files jsonb) to service_role;
 comment on function public.attach_inbound_files(inbound_id uuid, files jsonb) is 'Records the files of an inbound email once stored in Storage (and those refused), on the inbound row and its message. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.audit_entries(actor uuid DEFAULT NULL::uuid, action_filter text DEFAULT NULL::text, table_filter text DEFAULT NULL::text, customer uuid DEFAULT NULL::uuid, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id bigint DEFAULT NULL::bigint, page_size integer DEFAULT 50)
+ RETURNS TABLE(id bigint, occurred_at timestamp with time zone, actor_id uuid, actor_name text, actor_role text, action text, table_name text, row_id text, changes jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.is_admin()) then
+    raise exception 'only admins read the audit log' using errcode = '42501';
+  end if;
+  if page_size is null or page_size < 1 or page_size > 200 then
+    raise exception 'page_size must be between 1 and 200' using errcode = '22023';
+  end if;
+  if action_filter is not null and action_filter not in ('INSERT', 'UPDATE', 'DELETE') then
+    raise exception 'action must be INSERT, UPDATE or DELETE' using errcode = '22023';
+  end if;
+  if table_filter is not null and (length(table_filter) > 100 or table_filter !~ '^[a-z_.]+$') then
+    raise exception 'table must be a table name' using errcode = '22023';
+  end if;
+  if since is not null and until is not null and since > until then
+    raise exception 'since must not be after until' using errcode = '22023';
+  end if;
+  return query
+  select a.id, a.occurred_at, a.actor_id, m.full_name, a.actor_role, a.action, a.table_name, a.row_id,
+    private.audit_changes(a.action, a.before, a.after)
+  from public.audit_log a
+  left join public.team_members m on m.user_id = a.actor_id
+  where (audit_entries.actor is null or a.actor_id = audit_entries.actor)
+    and (action_filter is null or a.action = action_filter)
+    and (table_filter is null or a.table_name = table_filter)
+    and (audit_entries.customer is null
+      or coalesce(a.after ->> 'customer_id', a.before ->> 'customer_id') = audit_entries.customer::text
+      or (a.table_name = 'customers' and a.row_id = audit_entries.customer::text))
+    and (since is null or a.occurred_at >= since)
+    and (until is null or a.occurred_at < until)
+    and (before_id is null or a.id < before_id)
+  order by a.id desc
+  limit page_size;
+end;
+$function$;
+grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to authenticated;
+grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to service_role;
+comment on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) is 'Admins only (42501 otherwise): a page (1–200, default 50) of the audit log, newest first, after before_id (keyset), filtered by actor, action (INSERT/UPDATE/DELETE), table, customer (the customer row or rows naming it) and time [since, until); each entry with its actor''s name and what changed (private.audit_changes). Bad filters: 22023.';
 
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)

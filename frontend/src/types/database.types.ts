@@ -1733,6 +1733,11 @@ isOneToOne: false
 "attach_inbound_files":
 { Args: { "files": Json,"inbound_id": string }; Returns: undefined
                            },
+"audit_entries":
+{ Args: { "action_filter"?: string,"actor"?: string,"before_id"?: number,"customer"?: string,"page_size"?: number,"since"?: string,"table_filter"?: string,"until"?: string }; Returns: {
+              "action": string,"actor_id": string,"actor_name": string,"actor_role": string,"changes": Json,"id": number,"occurred_at": string,"row_id": string,"table_name": string
+            }[]
+                           },
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string

@@ -1,8 +1,10 @@
 /**
- * Retention (issue 12; 20261208141000): the admins' periods in workspace_settings (refused to
- * everyone else), the daily purge of alert log, email events, notifications, webhook payloads,
- * audit and export log entries and closed privacy requests — older rows go, in bounded chunks,
- * what is still needed stays, a second run finds nothing — and the admins' overview.
+ * The admins' privacy tools (issue 12). Retention (20261208141000): the admins' periods in
+ * workspace_settings (refused to everyone else), the daily purge of alert log, email events,
+ * notifications, webhook payloads, audit and export log entries and closed privacy requests —
+ * older rows go, in bounded chunks, what is still needed stays, a second run finds nothing — and
+ * the admins' overview. The audit viewer (20261208143000): filters, paging, what changed, admins
+ * only.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,8 +127,9 @@ describe('the retention purge', () => {
       [admin, OLD],
     );
     const requests = await ids(
-      `insert into public.privacy_requests (customer_id, kind, source, status, completed_at)
-       values ($1, 'access', 'staff', 'completed', $2), ($1, 'access', 'staff', 'refused', now()), ($1, 'erasure', 'staff', 'open', null)
+      `insert into public.privacy_requests (customer_id, kind, source, status, completed_at, refusal_reason)
+       values ($1, 'access', 'staff', 'completed', $2, null), ($1, 'access', 'staff', 'refused', now(), 'Asked twice the same day.'),
+              ($1, 'erasure', 'staff', 'open', null, null)
        returning id::text`,
       [customerId, OLD],
     );
@@ -192,4 +195,75 @@ describe('the retention purge', () => {
       ),
     ).toEqual([]);
   }, 60_000);
+});
+
+describe('the audit viewer', () => {
+  it('pages the log newest first with filters, shows what changed and who did it; admins only', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const [{ id: customer }] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, email) values ('Aud', $1, $2) returning id`,
+      [`Itor${tag}`, `audit-${tag}@example.test`],
+    );
+    const manager = cast.client('manager');
+    const started = new Date(Date.now() - 1000).toISOString();
+    expect((await manager.from('customers').update({ city: 'Lyon' }).eq('id', customer)).error).toBeNull();
+    expect(
+      (await manager.from('customers').update({ city: 'Nantes', company: 'Acme' }).eq('id', customer)).error,
+    ).toBeNull();
+    await adminSql(`insert into public.activities (customer_id, kind, subject) values ($1, 'note', 'Called')`, [
+      customer,
+    ]);
+
+    const admin = cast.client('admin');
+    const page = async (args: Record<string, unknown>) => {
+      const { data, error } = await admin.rpc('audit_entries', args);
+      expect(error, JSON.stringify(error)).toBeNull();
+      return data as Array<{
+        id: number;
+        actor_id: string | null;
+        actor_name: string | null;
+        action: string;
+        table_name: string;
+        changes: Record<string, unknown>;
+      }>;
+    };
+    const all = await page({ customer });
+    expect(all.map((entry) => [entry.table_name, entry.action])).toEqual([
+      ['activities', 'INSERT'],
+      ['customers', 'UPDATE'],
+      ['customers', 'UPDATE'],
+      ['customers', 'INSERT'],
+    ]);
+    expect(all[1]).toMatchObject({
+      actor_id: cast.people.manager.userId,
+      actor_name: expect.stringContaining('manager'),
+      changes: { city: { before: 'Lyon', after: 'Nantes' }, company: { before: null, after: 'Acme' } },
+    });
+    expect(Object.keys(all[1].changes).sort()).toEqual(['city', 'company']);
+
+    expect((await page({ customer, actor: cast.people.manager.userId })).length).toBe(2);
+    expect((await page({ customer, action_filter: 'INSERT', table_filter: 'customers' })).length).toBe(1);
+    expect((await page({ customer, since: started, until: new Date(Date.now() + 60_000).toISOString() })).length).toBe(
+      4,
+    );
+    expect(await page({ customer, until: started })).toEqual([]);
+    // Keyset paging: two pages of two, no overlap.
+    const first = await page({ customer, page_size: 2 });
+    const second = await page({ customer, page_size: 2, before_id: first[1].id });
+    expect([...first, ...second].map((entry) => entry.id)).toEqual(all.map((entry) => entry.id));
+
+    for (const caller of ['manager', 'agent', 'readonly', 'shopper', 'stranger', 'anon'] as Caller[]) {
+      expect((await cast.client(caller).rpc('audit_entries', { customer })).error?.code, caller).toBe('42501');
+    }
+    for (const bad of [
+      { page_size: 0 },
+      { page_size: 201 },
+      { action_filter: 'TRUNCATE' },
+      { table_filter: "customers'; drop table x; --" },
+      { since: '2026-12-02T00:00:00Z', until: '2026-12-01T00:00:00Z' },
+    ]) {
+      expect((await admin.rpc('audit_entries', bad)).error?.code, JSON.stringify(bad)).toBe('22023');
+    }
+    expect((await admin.rpc('audit_entries', { customer: 'not-a-uuid' })).error?.code).toBe('22P02');
+  });
 });
