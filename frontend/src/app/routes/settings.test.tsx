@@ -64,6 +64,7 @@ describe('SettingsRoute', () => {
       'Lifecycle rules',
       'Integrations',
       'Privacy & retention',
+      'Audit log',
     ]);
     expect(screen.getByRole('link', { name: /Privacy & retention/ })).toHaveAttribute('href', '/settings/retention');
     expect(screen.getByRole('link', { name: /Integrations/ })).toHaveAttribute('href', '/settings/integrations');

@@ -4,6 +4,7 @@ import {
   Clock,
   Coins,
   FileText,
+  History,
   ListPlus,
   Milestone,
   ShieldCheck,
@@ -24,6 +25,7 @@ import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
+import { AuditLog } from '@/features/privacy/components/audit-log.tsx';
 import { RetentionSettings } from '@/features/privacy/components/retention-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
@@ -43,7 +45,8 @@ type PageId =
   | 'scheduledJobs'
   | 'lifecycle'
   | 'integrations'
-  | 'retention';
+  | 'retention'
+  | 'audit';
 
 interface SettingsPage {
   id: PageId;
@@ -85,6 +88,7 @@ const PAGES: SettingsPage[] = [
     namespace: 'portal',
     textRoot: 'retention.',
   },
+  { id: 'audit', path: 'audit', icon: History, capability: 'viewAuditLog', namespace: 'portal', textRoot: 'audit.' },
 ];
 
 /** A page's title or summary, from its own namespace when it has one. */
@@ -108,6 +112,7 @@ export function SettingsRoute() {
       <Route path="lifecycle" element={<SettingsSubpage id="lifecycle" />} />
       <Route path="integrations" element={<SettingsSubpage id="integrations" />} />
       <Route path="retention" element={<SettingsSubpage id="retention" />} />
+      <Route path="audit" element={<SettingsSubpage id="audit" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -176,6 +181,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   lifecycle: () => <LifecycleRulesSettings />,
   integrations: () => <IntegrationsSettings />,
   retention: () => <RetentionSettings />,
+  audit: () => <AuditLog />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {
