@@ -53,25 +53,27 @@ function Changes({ entry }: { entry: AuditEntry }) {
   const keys = Object.keys(changes);
   if (keys.length === 0) return <span className={styles.muted}>{t('audit.noChange')}</span>;
   return (
-    <dl className={styles.changes}>
-      {keys.slice(0, 12).map((key) => {
-        const value = changes[key] as { before?: unknown; after?: unknown } | unknown;
-        return (
-          <div key={key} className={styles.pair}>
-            <dt>{key}</dt>
-            <dd>
-              {entry.action === 'UPDATE' && value && typeof value === 'object'
-                ? t('audit.fromTo', {
-                    before: show((value as { before?: unknown }).before),
-                    after: show((value as { after?: unknown }).after),
-                  })
-                : show(value)}
-            </dd>
-          </div>
-        );
-      })}
-      {keys.length > 12 ? <dd className={styles.muted}>{t('audit.more', { count: keys.length - 12 })}</dd> : null}
-    </dl>
+    <>
+      <dl className={styles.changes}>
+        {keys.slice(0, 12).map((key) => {
+          const value = changes[key] as { before?: unknown; after?: unknown } | unknown;
+          return (
+            <div key={key} className={styles.pair}>
+              <dt>{key}</dt>
+              <dd>
+                {entry.action === 'UPDATE' && value && typeof value === 'object'
+                  ? t('audit.fromTo', {
+                      before: show((value as { before?: unknown }).before),
+                      after: show((value as { after?: unknown }).after),
+                    })
+                  : show(value)}
+              </dd>
+            </div>
+          );
+        })}
+      </dl>
+      {keys.length > 12 ? <p className={styles.muted}>{t('audit.more', { count: keys.length - 12 })}</p> : null}
+    </>
   );
 }
 
