@@ -129,6 +129,37 @@ create table private.app_proxy_signatures (
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
 
+create table private.erasure_files (
+  object_id uuid not null,
+  request_id uuid not null,
+  bucket_id text not null,
+  name text,
+  queued_at timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone,
+  attempts integer default 0 not null,
+  last_error text,
+  removed_at timestamp with time zone,
+  constraint erasure_files_last_error_check CHECK ((length(last_error) <= 1000)),
+  constraint erasure_files_name_until_removed CHECK (((removed_at IS NULL) = (name IS NOT NULL))),
+  constraint erasure_files_request_id_fkey FOREIGN KEY (request_id) REFERENCES public.privacy_requests(id) ON DELETE CASCADE,
+  constraint erasure_files_pkey PRIMARY KEY (object_id)
+);
+CREATE INDEX erasure_files_request_idx ON private.erasure_files USING btree (request_id);
+CREATE INDEX erasure_files_waiting_idx ON private.erasure_files USING btree (queued_at) WHERE (removed_at IS NULL);
+comment on table private.erasure_files is 'Storage objects an erasure must remove (queued by erase_customer, removed by the erase-files function through the Storage API). One row per object; the name is cleared once it is removed.';
+
+create table private.retention_runs (
+  id bigint generated always as identity,
+  ran_at timestamp with time zone default now() not null,
+  kind text not null,
+  cutoff timestamp with time zone not null,
+  removed integer not null,
+  complete boolean not null,
+  constraint retention_runs_pkey PRIMARY KEY (id)
+);
+CREATE INDEX retention_runs_kind_idx ON private.retention_runs USING btree (kind, ran_at DESC);
+comment on table private.retention_runs is 'One row per kind per purge run: the cutoff, how many rows went, and whether the run reached the end (false: its chunks ran out and the next run continues). Kept a year.';
+
 create table private.scheduled_calls (
   id bigint generated always as identity,
   job_name text not null,
@@ -328,6 +359,7 @@ create table public.alert_log (
 );
 alter table public.alert_log enable row level security;
 CREATE INDEX alert_log_clicked_idx ON public.alert_log USING btree (customer_id, clicked_at) WHERE (clicked_at IS NOT NULL);
+CREATE INDEX alert_log_created_at_idx ON public.alert_log USING btree (created_at);
 CREATE INDEX alert_log_customer_idx ON public.alert_log USING btree (customer_id, created_at DESC);
 CREATE INDEX alert_log_customer_owner_idx ON public.alert_log USING btree (customer_owner_id);
 CREATE INDEX alert_log_due_idx ON public.alert_log USING btree (not_before, id) WHERE (state = ANY (ARRAY['queued'::public.alert_state, 'deferred'::public.alert_state]));
@@ -455,7 +487,9 @@ create table public.audit_log (
   constraint audit_log_pkey PRIMARY KEY (id)
 );
 alter table public.audit_log enable row level security;
+CREATE INDEX audit_log_actor_id_idx ON public.audit_log USING btree (actor_id, id DESC) WHERE (actor_id IS NOT NULL);
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, occurred_at DESC);
+CREATE INDEX audit_log_customer_idx ON public.audit_log USING btree (COALESCE((after ->> 'customer_id'::text), (before ->> 'customer_id'::text)), id DESC) WHERE (COALESCE((after ->> 'customer_id'::text), (before ->> 'customer_id'::text)) IS NOT NULL);
 CREATE INDEX audit_log_occurred_at_idx ON public.audit_log USING btree (occurred_at DESC);
 CREATE INDEX audit_log_row_idx ON public.audit_log USING btree (table_name, row_id, occurred_at DESC);
 create policy "admins read the audit log" on public.audit_log
@@ -1038,6 +1072,7 @@ alter table public.email_events enable row level security;
 CREATE INDEX email_events_alert_idx ON public.email_events USING btree (alert_id, event) WHERE (alert_id IS NOT NULL);
 CREATE INDEX email_events_customer_idx ON public.email_events USING btree (customer_id, occurred_at DESC) WHERE (customer_id IS NOT NULL);
 CREATE INDEX email_events_message_idx ON public.email_events USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE INDEX email_events_occurred_at_idx ON public.email_events USING btree (occurred_at);
 CREATE TRIGGER notify_email_bounced AFTER INSERT ON public.email_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION private.notify_email_bounced();
 create policy "staff read email events of customers they may see" on public.email_events
   for select
@@ -1288,6 +1323,7 @@ create table public.export_log (
 );
 alter table public.export_log enable row level security;
 CREATE INDEX export_log_actor_idx ON public.export_log USING btree (actor_id, exported_at DESC);
+CREATE INDEX export_log_exported_at_idx ON public.export_log USING btree (exported_at);
 create policy "admins read the export log" on public.export_log
   for select
   to authenticated
@@ -2079,9 +2115,12 @@ create table public.privacy_requests (
   shopify_request_id bigint,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
+  refusal_reason text,
   constraint privacy_requests_done_has_time CHECK (((status = ANY (ARRAY['completed'::text, 'refused'::text])) = (completed_at IS NOT NULL))),
   constraint privacy_requests_kind_check CHECK ((kind = ANY (ARRAY['access'::text, 'erasure'::text]))),
   constraint privacy_requests_note_length CHECK ((length(note) <= 2000)),
+  constraint privacy_requests_refusal_reason_length CHECK (((length(refusal_reason) >= 1) AND (length(refusal_reason) <= 2000))),
+  constraint privacy_requests_refused_has_reason CHECK (((status <> 'refused'::text) OR (refusal_reason IS NOT NULL))),
   constraint privacy_requests_source_check CHECK ((source = ANY (ARRAY['portal'::text, 'shopify'::text, 'staff'::text]))),
   constraint privacy_requests_status_check CHECK ((status = ANY (ARRAY['open'::text, 'in_progress'::text, 'completed'::text, 'refused'::text]))),
   constraint privacy_requests_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
@@ -2090,10 +2129,12 @@ create table public.privacy_requests (
   constraint privacy_requests_pkey PRIMARY KEY (id)
 );
 alter table public.privacy_requests enable row level security;
+CREATE INDEX privacy_requests_closed_idx ON public.privacy_requests USING btree (completed_at) WHERE (status = ANY (ARRAY['completed'::text, 'refused'::text]));
 CREATE INDEX privacy_requests_customer_idx ON public.privacy_requests USING btree (customer_id, requested_at DESC);
 CREATE INDEX privacy_requests_due_idx ON public.privacy_requests USING btree (due_at) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE UNIQUE INDEX privacy_requests_one_open_idx ON public.privacy_requests USING btree (customer_id, kind) WHERE (status = ANY (ARRAY['open'::text, 'in_progress'::text]));
 CREATE TRIGGER complete_shopify_request AFTER UPDATE OF status ON public.privacy_requests FOR EACH ROW WHEN (((new.status = 'completed'::text) AND (old.status IS DISTINCT FROM 'completed'::text) AND (new.shopify_request_id IS NOT NULL))) EXECUTE FUNCTION private.complete_shopify_privacy_request();
+CREATE TRIGGER guard_privacy_assignee BEFORE INSERT OR UPDATE OF assignee_id ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.guard_privacy_assignee();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER settle BEFORE INSERT OR UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.settle_privacy_request();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.privacy_requests FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
@@ -2125,6 +2166,7 @@ grant update (status) on public.privacy_requests to authenticated;
 comment on table public.privacy_requests is 'Access and erasure requests (portal, Shopify, staff), each with a 30-day clock (due_at), status and assignee. One open request per customer and kind.';
 comment on column public.privacy_requests.customer_id is 'The customer it concerns; null once the customer record is gone (the request itself is kept as proof).';
 comment on column public.privacy_requests.due_at is 'When the answer is due: 30 days after the request (GDPR art. 12(3)). Set by the database.';
+comment on column public.privacy_requests.refusal_reason is 'Why the request was refused, in words for the customer (shown to the shopper in the portal). Set only by refuse_privacy_request; required while the status is refused.';
 
 create table public.product_alert_overrides (
   id uuid default gen_random_uuid() not null,
@@ -3046,8 +3088,20 @@ create table public.workspace_settings (
   require_mfa boolean default false not null,
   notification_retention_days integer default 90 not null,
   erasure_waits_for_open_orders boolean default false not null,
+  alert_log_retention_days integer default 365 not null,
+  email_event_retention_days integer default 365 not null,
+  webhook_payload_retention_days integer default 30 not null,
+  audit_log_retention_days integer default 730 not null,
+  export_log_retention_days integer default 730 not null,
+  privacy_request_retention_days integer default 1095 not null,
+  constraint workspace_settings_alert_log_retention CHECK (((alert_log_retention_days >= 90) AND (alert_log_retention_days <= 3650))),
+  constraint workspace_settings_audit_log_retention CHECK (((audit_log_retention_days >= 365) AND (audit_log_retention_days <= 3650))),
+  constraint workspace_settings_email_event_retention CHECK (((email_event_retention_days >= 30) AND (email_event_retention_days <= 3650))),
+  constraint workspace_settings_export_log_retention CHECK (((export_log_retention_days >= 365) AND (export_log_retention_days <= 3650))),
   constraint workspace_settings_id_check CHECK (id),
   constraint workspace_settings_notification_retention_days_between_7_and_36 CHECK (((notification_retention_days >= 7) AND (notification_retention_days <= 3650))),
+  constraint workspace_settings_privacy_request_retention CHECK (((privacy_request_retention_days >= 365) AND (privacy_request_retention_days <= 3650))),
+  constraint workspace_settings_webhook_payload_retention CHECK (((webhook_payload_retention_days >= 7) AND (webhook_payload_retention_days <= 365))),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
   constraint workspace_settings_default_language_fkey FOREIGN KEY (default_language) REFERENCES public.languages(code),
   constraint workspace_settings_pkey PRIMARY KEY (id)
@@ -3072,6 +3126,12 @@ comment on table public.workspace_settings is 'The one row of workspace-wide set
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
 comment on column public.workspace_settings.notification_retention_days is 'Notifications older than this many days are removed (daily job). Admins set it.';
 comment on column public.workspace_settings.erasure_waits_for_open_orders is 'When true, erase_customer refuses (55000 open_orders) while the customer has an order not cancelled and not yet paid or shipped. Set by admins.';
+comment on column public.workspace_settings.alert_log_retention_days is 'Alert log entries older than this many days are removed (daily job; 90–3650, default 365; queued and deferred alerts stay). Admins set it.';
+comment on column public.workspace_settings.email_event_retention_days is 'SendGrid email events older than this many days are removed (daily job; 30–3650, default 365). Admins set it.';
+comment on column public.workspace_settings.webhook_payload_retention_days is 'Applied and ignored Shopify webhook deliveries (their payloads) older than this many days are removed (daily job; 7–365, default 30). Admins set it.';
+comment on column public.workspace_settings.audit_log_retention_days is 'Audit entries older than this many days are removed (daily job; 365–3650, default 730). Admins set it.';
+comment on column public.workspace_settings.export_log_retention_days is 'Export log entries older than this many days are removed (daily job; 365–3650, default 730). Admins set it.';
+comment on column public.workspace_settings.privacy_request_retention_days is 'Completed and refused privacy requests are removed this many days after they closed (daily job; 365–3650, default 1095). Admins set it.';
 
 -- ==============================================================================================
 -- Views
@@ -4439,6 +4499,25 @@ grant execute on function private.attachments_are_valid(attachments jsonb, custo
 grant execute on function private.attachments_are_valid(attachments jsonb, customer_id uuid) to service_role;
 comment on function private.attachments_are_valid(attachments jsonb, customer_id uuid) is 'True when attachments is an array (≤ 20) of {path, name, size, mime} with every path a plain relative path under <customer_id>/ in the attachments bucket (see private.attachment_customer_id).';
 
+CREATE OR REPLACE FUNCTION private.audit_changes(action text, before jsonb, after jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case
+    when action = 'UPDATE' and jsonb_typeof(before) = 'object' and jsonb_typeof(after) = 'object' then
+      coalesce((
+        select jsonb_object_agg(k.key, jsonb_build_object('before', before -> k.key, 'after', after -> k.key))
+        from (select jsonb_object_keys(before) as key union select jsonb_object_keys(after)) k
+        where (before -> k.key) is distinct from (after -> k.key) and k.key not in ('updated_at')
+      ), '{}')
+    when action = 'DELETE' then coalesce(before, '{}')
+    else coalesce(after, '{}')
+  end
+$function$;
+comment on function private.audit_changes(action text, before jsonb, after jsonb) is 'What an audit entry changed: for an update, {column: {before, after}} of the columns whose value moved (updated_at left out); for an insert the new row, for a delete the old one.';
+
 CREATE OR REPLACE FUNCTION private.base_currency()
  RETURNS text
  LANGUAGE plpgsql
@@ -5129,6 +5208,25 @@ begin
 end;
 $function$;
 comment on function private.guard_portal_account() is 'BEFORE INSERT / UPDATE of customers.auth_user_id: only managers and admins (or the system) set or change the link, and never to an account that has a team row.';
+
+CREATE OR REPLACE FUNCTION private.guard_privacy_assignee()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.assignee_id is not null and new.assignee_id is distinct from (case when tg_op = 'UPDATE' then old.assignee_id end)
+     and not exists (
+       select from public.team_members m
+       where m.user_id = new.assignee_id and m.active and m.accepted_at is not null and m.role in ('admin', 'manager')
+     ) then
+    raise exception 'privacy requests are assigned only to active admins and managers' using errcode = '23514';
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.guard_privacy_assignee() is 'BEFORE INSERT / UPDATE OF assignee_id on privacy_requests: the new assignee is an active, accepted admin or manager (23514 otherwise).';
 
 CREATE OR REPLACE FUNCTION private.guard_require_mfa()
  RETURNS trigger
@@ -6114,6 +6212,59 @@ $function$;
 grant execute on function private.purge_notifications(batch integer) to service_role;
 comment on function private.purge_notifications(batch integer) is 'Removes notifications older than workspace_settings.notification_retention_days, in chunks (at most 50 × batch per run). Returns how many.';
 
+CREATE OR REPLACE FUNCTION private.purge_retained_data(batch integer DEFAULT 5000, chunks integer DEFAULT 20)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  period record;
+  ids text[];
+  removed integer;
+  total integer;
+  complete boolean;
+  summary jsonb := '{}';
+begin
+  if batch is null or batch < 1 or batch > 100000 or chunks is null or chunks < 1 or chunks > 1000 then
+    raise exception 'batch must be 1–100000 and chunks 1–1000' using errcode = '22023';
+  end if;
+  for period in select * from private.retention_cutoffs() loop
+    total := 0;
+    complete := false;
+    -- Bounded: at most chunks × batch rows per kind and run; the next run goes on.
+    for i in 1..chunks loop
+      ids := array(select private.purgeable_ids(period.kind, period.cutoff, batch));
+      exit when cardinality(ids) = 0;
+      case period.kind
+        when 'alert_log' then delete from public.alert_log t where t.id = any(ids::bigint[]);
+        when 'email_events' then delete from public.email_events t where t.id = any(ids::bigint[]);
+        when 'notifications' then delete from public.notifications t where t.id = any(ids::uuid[]);
+        when 'webhook_deliveries' then delete from public.webhook_deliveries t where t.id = any(ids::bigint[]);
+        when 'audit_log' then delete from public.audit_log t where t.id = any(ids::bigint[]);
+        when 'export_log' then delete from public.export_log t where t.id = any(ids::bigint[]);
+        when 'privacy_requests' then delete from public.privacy_requests t where t.id = any(ids::uuid[]);
+      end case;
+      get diagnostics removed = row_count;
+      total := total + removed;
+      if cardinality(ids) < batch then
+        complete := true;
+        exit;
+      end if;
+    end loop;
+    if not complete then
+      complete := not exists (select private.purgeable_ids(period.kind, period.cutoff, 1));
+    end if;
+    insert into private.retention_runs (kind, cutoff, removed, complete) values (period.kind, period.cutoff, total, complete);
+    summary := summary || jsonb_build_object(period.kind, total);
+  end loop;
+  delete from private.retention_runs r where r.ran_at < now() - interval '1 year';
+  return summary;
+end;
+$function$;
+grant execute on function private.purge_retained_data(batch integer, chunks integer) to service_role;
+comment on function private.purge_retained_data(batch integer, chunks integer) is 'The retention purge (pg_cron purge-retained-data, daily): per kind, removes rows older than the admins'' period in chunks of batch (at most chunks per kind and run), oldest first, and records the run in private.retention_runs. Returns {kind: removed}. Idempotent.';
+
 CREATE OR REPLACE FUNCTION private.purge_webhook_deliveries(keep interval DEFAULT '30 days'::interval)
  RETURNS integer
  LANGUAGE plpgsql
@@ -6135,6 +6286,40 @@ $function$;
 grant execute on function private.purge_webhook_deliveries(keep interval) to service_role;
 comment on function private.purge_webhook_deliveries(keep interval) is 'Deletes applied and ignored deliveries older than keep (30 days by default). Run daily by pg_cron.';
 
+CREATE OR REPLACE FUNCTION private.purgeable_ids(kind text, cutoff timestamp with time zone, how_many integer)
+ RETURNS SETOF text
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  case kind
+    when 'alert_log' then
+      return query select l.id::text from public.alert_log l
+        where l.created_at < cutoff and l.state not in ('queued', 'deferred') order by l.created_at limit how_many;
+    when 'email_events' then
+      return query select e.id::text from public.email_events e where e.occurred_at < cutoff order by e.occurred_at limit how_many;
+    when 'notifications' then
+      return query select n.id::text from public.notifications n where n.created_at < cutoff order by n.created_at limit how_many;
+    when 'webhook_deliveries' then
+      return query select w.id::text from public.webhook_deliveries w
+        where w.status in ('applied', 'ignored') and w.received_at < cutoff
+          and not exists (select from public.shopify_privacy_requests r where r.delivery_id = w.id and r.status = 'open')
+        order by w.received_at limit how_many;
+    when 'audit_log' then
+      return query select a.id::text from public.audit_log a where a.occurred_at < cutoff order by a.occurred_at limit how_many;
+    when 'export_log' then
+      return query select x.id::text from public.export_log x where x.exported_at < cutoff order by x.exported_at limit how_many;
+    when 'privacy_requests' then
+      return query select r.id::text from public.privacy_requests r
+        where r.status in ('completed', 'refused') and r.completed_at < cutoff
+          and not exists (select from private.erasure_files f where f.request_id = r.id and f.removed_at is null)
+        order by r.completed_at limit how_many;
+  end case;
+end;
+$function$;
+comment on function private.purgeable_ids(kind text, cutoff timestamp with time zone, how_many integer) is 'Up to how_many ids (as text) of rows of a retained kind older than cutoff that a purge may remove, oldest first.';
+
 CREATE OR REPLACE FUNCTION private.put_shopify_secret(shop_id uuid, kind text, secret text)
  RETURNS void
  LANGUAGE plpgsql
@@ -6154,6 +6339,37 @@ begin
 end;
 $function$;
 comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
+
+CREATE OR REPLACE FUNCTION private.queue_erasure_files(request uuid, customer uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  queued integer;
+begin
+  with listed as (
+    select f ->> 'path' as path from public.activities a, jsonb_array_elements(a.attachments) f
+    where a.customer_id = customer and jsonb_typeof(a.attachments) = 'array'
+    union
+    select f ->> 'path' from public.messages m, jsonb_array_elements(m.attachments) f
+    where m.customer_id = customer and jsonb_typeof(m.attachments) = 'array'
+    union
+    select f ->> 'path' from public.inbound_emails e, jsonb_array_elements(e.attachments) f
+    where e.customer_id = customer
+  )
+  insert into private.erasure_files (object_id, request_id, bucket_id, name)
+  select o.id, request, o.bucket_id, o.name
+  from storage.objects o
+  where o.bucket_id = 'attachments'
+    and (o.name like customer::text || '/%' or o.name in (select l.path from listed l where l.path is not null))
+  on conflict (object_id) do nothing;
+  get diagnostics queued = row_count;
+  return queued;
+end;
+$function$;
+comment on function private.queue_erasure_files(request uuid, customer uuid) is 'Queues, for an erasure request, every object of the attachments bucket in the customer''s folder or listed by their activities, messages or inbound mail. Returns how many were queued (an object already queued is not queued again).';
 
 CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
  RETURNS integer
@@ -6795,6 +7011,26 @@ begin
 end;
 $function$;
 comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
+
+CREATE OR REPLACE FUNCTION private.retention_cutoffs()
+ RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select k.kind, k.days, now() - make_interval(days => k.days)
+  from public.workspace_settings s,
+  lateral (values
+    ('alert_log', s.alert_log_retention_days),
+    ('email_events', s.email_event_retention_days),
+    ('notifications', s.notification_retention_days),
+    ('webhook_deliveries', s.webhook_payload_retention_days),
+    ('audit_log', s.audit_log_retention_days),
+    ('export_log', s.export_log_retention_days),
+    ('privacy_requests', s.privacy_request_retention_days)
+  ) as k (kind, days)
+$function$;
+comment on function private.retention_cutoffs() is 'Per kind of retained data: the admins'' period in days and the cutoff it gives now.';
 
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
@@ -8079,6 +8315,50 @@ $function$;
 grant execute on function public.attach_inbound_files(inbound_id uuid, files jsonb) to service_role;
 comment on function public.attach_inbound_files(inbound_id uuid, files jsonb) is 'Records the files of an inbound email once stored in Storage (and those refused), on the inbound row and its message. Service role only.';
 
+CREATE OR REPLACE FUNCTION public.audit_entries(actor uuid DEFAULT NULL::uuid, action_filter text DEFAULT NULL::text, table_filter text DEFAULT NULL::text, customer uuid DEFAULT NULL::uuid, since timestamp with time zone DEFAULT NULL::timestamp with time zone, until timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id bigint DEFAULT NULL::bigint, page_size integer DEFAULT 50)
+ RETURNS TABLE(id bigint, occurred_at timestamp with time zone, actor_id uuid, actor_name text, actor_role text, action text, table_name text, row_id text, changes jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.is_admin()) then
+    raise exception 'only admins read the audit log' using errcode = '42501';
+  end if;
+  if page_size is null or page_size < 1 or page_size > 200 then
+    raise exception 'page_size must be between 1 and 200' using errcode = '22023';
+  end if;
+  if action_filter is not null and action_filter not in ('INSERT', 'UPDATE', 'DELETE') then
+    raise exception 'action must be INSERT, UPDATE or DELETE' using errcode = '22023';
+  end if;
+  if table_filter is not null and (length(table_filter) > 100 or table_filter !~ '^[a-z_.]+$') then
+    raise exception 'table must be a table name' using errcode = '22023';
+  end if;
+  if since is not null and until is not null and since > until then
+    raise exception 'since must not be after until' using errcode = '22023';
+  end if;
+  return query
+  select a.id, a.occurred_at, a.actor_id, m.full_name, a.actor_role, a.action, a.table_name, a.row_id,
+    private.audit_changes(a.action, a.before, a.after)
+  from public.audit_log a
+  left join public.team_members m on m.user_id = a.actor_id
+  where (audit_entries.actor is null or a.actor_id = audit_entries.actor)
+    and (action_filter is null or a.action = action_filter)
+    and (table_filter is null or a.table_name = table_filter)
+    and (audit_entries.customer is null
+      or coalesce(a.after ->> 'customer_id', a.before ->> 'customer_id') = audit_entries.customer::text
+      or (a.table_name = 'customers' and a.row_id = audit_entries.customer::text))
+    and (since is null or a.occurred_at >= since)
+    and (until is null or a.occurred_at < until)
+    and (before_id is null or a.id < before_id)
+  order by a.id desc
+  limit page_size;
+end;
+$function$;
+grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to authenticated;
+grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to service_role;
+comment on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) is 'Admins only (42501 otherwise): a page (1–200, default 50) of the audit log, newest first, after before_id (keyset), filtered by actor, action (INSERT/UPDATE/DELETE), table, customer (the customer row or rows naming it) and time [since, until); each entry with its actor''s name and what changed (private.audit_changes). Bad filters: 22023.';
+
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
  LANGUAGE plpgsql
@@ -8206,6 +8486,33 @@ end;
 $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.claim_erasure_files(batch integer DEFAULT 100)
+ RETURNS TABLE(object_id uuid, bucket_id text, name text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if batch is null or batch < 1 or batch > 1000 then
+    raise exception 'batch must be between 1 and 1000' using errcode = '22023';
+  end if;
+  -- A lease, not a lock held across HTTP calls: a chunk whose worker died is claimed again once
+  -- it expires; two workers never hold the same object at once.
+  return query
+  update private.erasure_files f set claimed_until = now() + interval '5 minutes', attempts = f.attempts + 1
+  where f.object_id in (
+    select w.object_id from private.erasure_files w
+    where w.removed_at is null and (w.claimed_until is null or w.claimed_until < now())
+    order by w.queued_at, w.object_id
+    limit batch
+    for update skip locked
+  )
+  returning f.object_id, f.bucket_id, f.name;
+end;
+$function$;
+grant execute on function public.claim_erasure_files(batch integer) to service_role;
+comment on function public.claim_erasure_files(batch integer) is 'For the erase-files function (service role): claims up to batch (1–1000) queued erasure files for 5 minutes and returns their bucket and name.';
 
 CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
  RETURNS TABLE(customer_id uuid, change text)
@@ -8387,6 +8694,7 @@ declare
   target public.privacy_requests;
   customer record;
   account uuid;
+  files integer;
 begin
   if not (select private.edits_all_customers()) and (select auth.role()) is distinct from 'service_role' then
     raise exception 'only admins and managers erase customers' using errcode = '42501';
@@ -8433,6 +8741,17 @@ begin
     tracking_number = null, tracking_url = null
   where o.customer_id = customer.id;
 
+  -- The files go through the Storage API (erase-files), so they are queued now, while the rows
+  -- still say which they are: everything in the customer's folder, and the files their
+  -- activities, messages and inbound mail list elsewhere (an inbound mail's files stay in
+  -- inbound/<id>/ when it is filed under the customer).
+  files := private.queue_erasure_files(target.id, customer.id);
+
+  update public.inbound_emails e set
+    from_address = null, to_address = null, subject = 'Erased', headers = null, body_text = null, body_html = null,
+    details = '{}', attachments = '[]', error = null
+  where e.customer_id = customer.id;
+
   update public.activities a set
     subject = case when a.kind = 'system' then a.subject else 'Erased' end, body = null, attachments = '[]',
     metadata = case when a.kind = 'system' then jsonb_build_object('event', a.metadata -> 'event') else '{}' end
@@ -8471,14 +8790,15 @@ begin
   end if;
 
   update public.privacy_requests r set status = 'completed',
-    note = left(concat_ws(E'\n', r.note, 'Erased on ' || now()::date || '.'), 2000)
+    note = left(concat_ws(E'\n', r.note, 'Erased on ' || now()::date || '.'
+      || case when files > 0 then ' ' || files || ' file(s) queued for removal from Storage.' else '' end), 2000)
   where r.id = target.id;
-  return jsonb_build_object('request', target.id, 'erased', true, 'already_completed', false);
+  return jsonb_build_object('request', target.id, 'erased', true, 'already_completed', false, 'files_queued', files);
 end;
 $function$;
 grant execute on function public.erase_customer(request uuid) to authenticated;
 grant execute on function public.erase_customer(request uuid) to service_role;
-comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; attachment files are not removed), keeps financial totals and the consent ledger, completes the request. Refused (55000 open_orders) while an order is open when workspace_settings.erasure_waits_for_open_orders is on. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
+comment on function public.erase_customer(request uuid) is 'Carries out an erasure request: scrubs the customer''s personal data everywhere (profile, orders'' shipping details, activities, messages, inbound mail, deals, favourites, alerts, email events, suppressions, external ids, notifications, audit images; deletes the portal account; queues their Storage files for the erase-files function), keeps financial totals and the consent ledger, completes the request. Refused (55000 open_orders) while an order is open when workspace_settings.erasure_waits_for_open_orders is on. Admins and managers (and the service role). Idempotent: a completed request returns already_completed.';
 
 CREATE OR REPLACE FUNCTION public.exchange_rate_status()
  RETURNS TABLE(currency text, latest_rate_date date, age_days integer, stale boolean)
@@ -8713,6 +9033,49 @@ $function$;
 grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to authenticated;
 grant execute on function public.export_newsletter_optins_csv(style text, labels jsonb) to service_role;
 comment on function public.export_newsletter_optins_csv(style text, labels jsonb) is 'Everyone subscribed to the newsletter by email (latest consent is a grant) with an address: email, name, sign-up date, subscription date, style interests, country, language — optionally only those interested in one style (ignoring case). Read as the caller (an agent: their customers), logged in export_log (kind newsletter_optins_csv) in the same transaction; at most 50 000 rows, cells formula-escaped.';
+
+CREATE OR REPLACE FUNCTION public.finish_erasure_files(removed uuid[], failed uuid[] DEFAULT '{}'::uuid[], error text DEFAULT NULL::text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  finished integer;
+begin
+  if removed is null or failed is null or cardinality(removed) + cardinality(failed) > 1000 then
+    raise exception 'removed and failed are lists of at most 1000 object ids' using errcode = '22023';
+  end if;
+  -- Only rows still waiting are finished, so a report sent twice audits once.
+  with done as (
+    update private.erasure_files f set removed_at = now(), name = null, claimed_until = null, last_error = null
+    where f.object_id = any(removed) and f.removed_at is null
+    returning f.object_id, f.request_id, f.bucket_id
+  ), audited as (
+    insert into public.audit_log (actor_id, actor_role, action, table_name, row_id, before, after)
+    select (select auth.uid()), coalesce((select auth.role()), current_user), 'DELETE', 'storage.objects',
+      d.object_id::text, jsonb_build_object('bucket_id', d.bucket_id, 'privacy_request', d.request_id, 'erasure', true), null
+    from done d
+    returning row_id
+  )
+  select count(*)::integer into finished from audited;
+
+  -- Failed ones wait for their lease to end (or are claimed again sooner, with a minute's pause).
+  update private.erasure_files f set last_error = left(coalesce(error, 'the Storage API refused the removal'), 1000),
+    claimed_until = now() + interval '1 minute'
+  where f.object_id = any(failed) and f.removed_at is null;
+
+  -- A request whose last file just went says so, once.
+  update public.privacy_requests r set
+    note = left(concat_ws(E'\n', r.note, 'Files removed from Storage on ' || now()::date || ': '
+      || (select count(*) from private.erasure_files f where f.request_id = r.id) || '.'), 2000)
+  where r.id in (select f.request_id from private.erasure_files f where f.object_id = any(removed) and f.removed_at = now())
+    and not exists (select from private.erasure_files f where f.request_id = r.id and f.removed_at is null);
+  return finished;
+end;
+$function$;
+grant execute on function public.finish_erasure_files(removed uuid[], failed uuid[], error text) to service_role;
+comment on function public.finish_erasure_files(removed uuid[], failed uuid[], error text) is 'For the erase-files function (service role): records which claimed objects the Storage API removed (one audit entry each: DELETE on storage.objects, never the name; the request''s note counts them once the last is gone) and which it could not (retried after a minute). Idempotent.';
 
 CREATE OR REPLACE FUNCTION public.import_ecb_rates(days jsonb)
  RETURNS integer
@@ -9711,6 +10074,44 @@ $function$;
 grant execute on function public.refresh_segments(max_segments integer) to service_role;
 comment on function public.refresh_segments(max_segments integer) is 'Recomputes the members of up to max_segments segments (at most 200), least recently refreshed first, skipping any another refresh holds. Run every 15 minutes by pg_cron; the service role may call it. Returns how many it refreshed.';
 
+CREATE OR REPLACE FUNCTION public.refuse_privacy_request(request uuid, reason text)
+ RETURNS public.privacy_requests
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  target public.privacy_requests;
+  said text := btrim(reason);
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only admins and managers refuse privacy requests' using errcode = '42501';
+  end if;
+  if said is null or length(said) < 10 or length(said) > 2000 then
+    raise exception 'say why the request is refused, in 10 to 2000 characters the customer will read'
+      using errcode = '22023', detail = 'reason';
+  end if;
+  select * into target from public.privacy_requests r where r.id = refuse_privacy_request.request for update;
+  if not found then
+    raise exception 'no privacy request with this id' using errcode = 'P0002';
+  end if;
+  if target.status = 'refused' then
+    return target;
+  end if;
+  if target.status = 'completed' then
+    raise exception 'this request is already completed' using errcode = '55000', detail = 'completed';
+  end if;
+  update public.privacy_requests r set
+    status = 'refused', refusal_reason = said, assignee_id = coalesce(r.assignee_id, (select auth.uid()))
+  where r.id = target.id
+  returning * into target;
+  return target;
+end;
+$function$;
+grant execute on function public.refuse_privacy_request(request uuid, reason text) to authenticated;
+grant execute on function public.refuse_privacy_request(request uuid, reason text) to service_role;
+comment on function public.refuse_privacy_request(request uuid, reason text) is 'Admins and managers: refuses an open or in-progress privacy request with a reason for the customer (10–2000 characters; 22023 otherwise), assigning it to the caller when nobody had it. Idempotent for a refused request; 55000 for a completed one; P0002 for an unknown id.';
+
 CREATE OR REPLACE FUNCTION public.render_template(template_key text, language text, variables jsonb DEFAULT '{}'::jsonb)
  RETURNS TABLE(subject text, body_html text, body_text text)
  LANGUAGE plpgsql
@@ -10199,6 +10600,31 @@ $function$;
 grant execute on function public.request_my_erasure() to authenticated;
 grant execute on function public.request_my_erasure() to service_role;
 comment on function public.request_my_erasure() is 'The calling shopper asks for their data to be erased: opens a privacy request (kind erasure, source portal, due in 30 days) for staff to carry out, or returns the one already open. Shoppers only (42501 no_portal_account).';
+
+CREATE OR REPLACE FUNCTION public.retention_overview()
+ RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone, waiting bigint, last_run_at timestamp with time zone, last_removed integer, last_complete boolean)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.is_admin()) then
+    raise exception 'only admins read the retention overview' using errcode = '42501';
+  end if;
+  return query
+  select c.kind, c.days, c.cutoff,
+    (select count(*) from (select private.purgeable_ids(c.kind, c.cutoff, 100001)) w),
+    r.ran_at, r.removed, r.complete
+  from private.retention_cutoffs() c
+  left join lateral (
+    select x.ran_at, x.removed, x.complete from private.retention_runs x where x.kind = c.kind order by x.ran_at desc limit 1
+  ) r on true
+  order by c.kind;
+end;
+$function$;
+grant execute on function public.retention_overview() to authenticated;
+grant execute on function public.retention_overview() to service_role;
+comment on function public.retention_overview() is 'Admins only (42501 otherwise): per kind of retained data, the period in days, the cutoff, how many rows are past it (counted up to 100 001), and the last purge run (when, how many it removed, whether it reached the end).';
 
 CREATE OR REPLACE FUNCTION public.retry_failed_webhooks(batch_size integer DEFAULT 200, due_only boolean DEFAULT true)
  RETURNS integer
@@ -11544,10 +11970,11 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
 -- cron job ecb-rates (30 15 * * 1-5)
 -- select private.call_scheduled_function('ecb-rates', 'ecb-rates', '{}')
--- cron job purge-notifications (41 3 * * *)
--- select private.purge_notifications()
--- cron job purge-shopify-webhook-deliveries (17 3 * * *)
--- select private.purge_webhook_deliveries()
+-- cron job erase-files (* * * * *)
+-- select private.call_scheduled_function('erase-files', 'erase-files', '{"source":"cron"}')
+--     where exists (select from private.erasure_files f where f.removed_at is null and (f.claimed_until is null or f.claimed_until < now()))
+-- cron job purge-retained-data (17 3 * * *)
+-- select private.purge_retained_data()
 -- cron job refresh-segments (*/15 * * * *)
 -- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)

@@ -2,8 +2,9 @@
  * The privacy console in Chromium against the local stack (issue 12), with axe: a manager sees
  * the open requests by their 30-day clock, the overdue one marked; answers an access request
  * with one click (the export downloads and the request is completed); erases a customer after a
- * confirmation; enters a request told to the team. An agent gets no Privacy section and the page
- * tells them who works it.
+ * confirmation; enters a request told to the team; refuses one with a reason and hands another
+ * to an admin, from the keyboard, and pages through a long list. An agent gets no Privacy section
+ * and the page tells them who works it.
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -184,6 +185,106 @@ describe('the privacy console (Chromium against the local stack)', () => {
       await adminSql('update public.workspace_settings set erasure_waits_for_open_orders = false');
     }
   }, 60_000);
+
+  it('refuses a request with a reason and reassigns another from the keyboard; a long list pages', async () => {
+    const admin = await createTeamMember({ role: 'admin', fullName: `Ana Admin${tag}`, prefix: 'privacy-admin' });
+    // 50 more open requests than the first page holds, all due later than the two below.
+    await adminSql(
+      `with made as (
+         insert into public.customers (first_name, last_name, email)
+         select 'Pat', 'Page' || $1 || n, 'page-' || lower($1) || '-' || n || '@example.test' from generate_series(1, 50) n
+         returning id)
+       insert into public.privacy_requests (customer_id, kind, source) select id, 'access', 'staff' from made`,
+      [tag],
+    );
+    const customers = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, email)
+       values ('Rex', $1, $2), ('Sue', $3, $4) returning id`,
+      [`Refuse${tag}`, `rex-${uniqueTag()}@example.test`, `Shift${tag}`, `sue-${uniqueTag()}@example.test`],
+    );
+    const [{ id: refused }, { id: shifted }] = await adminSql<{ id: string }>(
+      `insert into public.privacy_requests (customer_id, kind, source) values ($1, 'erasure', 'portal'), ($2, 'access', 'portal')
+       returning id`,
+      [customers[0].id, customers[1].id],
+    );
+    // Due first: a day earlier than anything else open.
+    await adminSql(
+      `begin; set local session_replication_role = replica;
+       update public.privacy_requests set requested_at = now() - interval '40 days', due_at = now() - interval '10 days'
+       where id in ('${refused}', '${shifted}'); commit;`,
+    );
+    const page = await signedInPage(ctx.browser, ctx.app.url, ctx.member);
+    await page.goto(`${ctx.app.url}/privacy`);
+    const table = page.getByRole('table', { name: 'Open privacy requests, by due date' });
+    await table
+      .getByRole('row')
+      .filter({ hasText: `Rex Refuse${tag}` })
+      .waitFor();
+
+    // Refuse, with the keyboard only.
+    await page.getByRole('button', { name: `Refuse… — Rex Refuse${tag}` }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Refuse the request of Rex Refuse${tag}?` });
+    await dialog.getByLabel('Reason the customer reads').focus();
+    await page.keyboard.type('short');
+    await dialog.getByRole('button', { name: 'Refuse request' }).press('Enter');
+    await dialog.getByText('Write at least 10 characters the customer will understand.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByLabel('Reason the customer reads').focus();
+    await page.keyboard.type(' — your order ships on Friday; ask again after it arrives.');
+    await dialog.getByRole('button', { name: 'Refuse request' }).press('Enter');
+    await page.getByText('The request is refused; the customer sees why.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Reassign to the admin.
+    await page.getByRole('button', { name: `Reassign… — Sue Shift${tag}` }).focus();
+    await page.keyboard.press('Enter');
+    const reassign = page.getByRole('dialog', { name: `Reassign the request of Sue Shift${tag}` });
+    await reassign.getByRole('combobox', { name: 'Assign to' }).selectOption({ label: `Ana Admin${tag} (admin)` });
+    await reassign.getByRole('button', { name: 'Reassign' }).press('Enter');
+    await page.getByText('The request is reassigned.').waitFor();
+    await table
+      .getByRole('row')
+      .filter({ hasText: `Sue Shift${tag}` })
+      .filter({ hasText: `Ana Admin${tag}` })
+      .waitFor();
+    const rows = await adminSql<{
+      id: string;
+      status: string;
+      refusal_reason: string | null;
+      assignee_id: string | null;
+    }>(
+      'select id, status, refusal_reason, assignee_id from public.privacy_requests where id = any($1) order by status',
+      [[refused, shifted]],
+    );
+    expect(rows).toEqual([
+      { id: shifted, status: 'open', refusal_reason: null, assignee_id: admin.userId },
+      {
+        id: refused,
+        status: 'refused',
+        refusal_reason: 'short — your order ships on Friday; ask again after it arrives.',
+        assignee_id: ctx.member.userId,
+      },
+    ]);
+
+    // Paging: 50 a page, then "Show more".
+    const before = await table.getByRole('row').count();
+    expect(before).toBe(51); // the header and 50 requests
+    await page.getByRole('button', { name: 'Show more requests' }).click();
+    await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(51);
+    // No request twice across the pages (the id breaks ties between equal due dates); one open
+    // request per customer and kind, so a row's text is unique.
+    const names = await table.locator('tbody tr').allTextContents();
+    expect(new Set(names).size).toBe(names.length);
+
+    // The answered view shows the refusal with its reason.
+    await page.getByRole('tab', { name: 'Answered' }).click();
+    await page
+      .getByRole('table', { name: 'Answered privacy requests, latest first' })
+      .getByRole('row')
+      .filter({ hasText: 'ask again after it arrives' })
+      .waitFor();
+  }, 90_000);
 
   it('an agent has no Privacy section, and the page says who works it', async () => {
     const page = await signedInPage(ctx.browser, ctx.app.url, agent);

@@ -57,6 +57,8 @@ export const PERMISSIONS = {
   manageTeam: { table: 'team_members', verbs: ['I', 'D'], reach: ADMIN_ONLY },
   /** Base currency, default language, required MFA. */
   editWorkspace: { table: 'workspace_settings', verbs: ['U'], reach: ADMIN_ONLY },
+  /** Settings → Audit log: who did what, when (issue 12). */
+  viewAuditLog: { table: 'audit_log', verbs: ['S'], reach: ADMIN_ONLY },
   /** The scheduled jobs page (pg_cron runs and their answers). */
   viewJobHealth: { table: 'job_health()', verbs: ['X'], reach: ADMIN_ONLY },
   /** Write email templates and their language versions (Settings → Templates). */

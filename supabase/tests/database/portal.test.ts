@@ -775,6 +775,123 @@ describe('access requests: the privacy console answers them with one call', () =
       '22P02',
     );
   });
+
+  const REASON = 'We still need your address to deliver order #1042; ask again once it has arrived.';
+
+  async function openRequest(kind: 'access' | 'erasure' = 'erasure') {
+    await adminSql(
+      `update public.privacy_requests set status = 'completed' where customer_id = $1 and kind = $2 and status in ('open', 'in_progress')`,
+      [cast.shopperCustomerId, kind],
+    );
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.privacy_requests (customer_id, kind, source) values ($1, $2, 'portal') returning id`,
+      [cast.shopperCustomerId, kind],
+    );
+    return id;
+  }
+
+  describe('refusing a privacy request (20261208142000)', () => {
+    it('admins and managers refuse with a reason the shopper reads; nobody else can', async () => {
+      const request = await openRequest();
+      const refusers: Caller[] = ['agent', 'agent2', 'readonly', 'shopper', 'stranger', 'anon'];
+      for (const caller of refusers) {
+        const { error } = await cast.client(caller).rpc('refuse_privacy_request', { request, reason: REASON });
+        expect(error?.code, caller).toBe('42501');
+      }
+      const manager = cast.client('manager');
+      for (const reason of ['', '   ', 'too short', 'x'.repeat(2001), null]) {
+        const { error } = await manager.rpc('refuse_privacy_request', { request, reason: reason as string });
+        expect(error?.code, JSON.stringify(reason)).toBe('22023');
+      }
+      expect(
+        (
+          await manager.rpc('refuse_privacy_request', {
+            request: '00000000-0000-4000-8000-000000000000',
+            reason: REASON,
+          })
+        ).error?.code,
+      ).toBe('P0002');
+
+      const refused = await manager.rpc('refuse_privacy_request', { request, reason: `  ${REASON} ` });
+      expect(refused.error).toBeNull();
+      expect(refused.data).toMatchObject({
+        status: 'refused',
+        refusal_reason: REASON,
+        assignee_id: cast.people.manager.userId,
+      });
+      // Again: the same answer, nothing written twice.
+      const again = await cast
+        .client('admin')
+        .rpc('refuse_privacy_request', { request, reason: 'Another reason entirely.' });
+      expect(again.data).toMatchObject({ status: 'refused', refusal_reason: REASON });
+      const [{ n }] = await adminSql<{ n: number }>(
+        `select count(*)::int as n from public.audit_log where table_name = 'privacy_requests' and row_id = $1 and after ->> 'status' = 'refused'`,
+        [request],
+      );
+      expect(n).toBe(1);
+
+      // The shopper reads it (the portal shows the reason); another shopper-less account does not.
+      const own = await cast
+        .client('shopper')
+        .from('privacy_requests')
+        .select('status, refusal_reason')
+        .eq('id', request);
+      expect(own.data).toEqual([{ status: 'refused', refusal_reason: REASON }]);
+      expect((await cast.client('stranger').from('privacy_requests').select('id').eq('id', request)).data).toEqual([]);
+      // A completed request cannot be refused.
+      const done = await openRequest('access');
+      await adminSql(`update public.privacy_requests set status = 'completed' where id = $1`, [done]);
+      const late = await manager.rpc('refuse_privacy_request', { request: done, reason: REASON });
+      expect(late.error).toMatchObject({ code: '55000', details: 'completed' });
+    });
+
+    it('a refusal needs its reason, and nobody writes the reason directly', async () => {
+      const request = await openRequest();
+      const manager = cast.client('manager').from('privacy_requests');
+      expect((await manager.update({ status: 'refused' }).eq('id', request)).error?.code).toBe('23514');
+      expect((await manager.update({ refusal_reason: REASON }).eq('id', request)).error?.code).toBe('42501');
+      const [row] = await adminSql<{ status: string }>('select status from public.privacy_requests where id = $1', [
+        request,
+      ]);
+      expect(row.status).toBe('open');
+    });
+  });
+
+  describe('reassigning a privacy request (20261208142000)', () => {
+    it('goes only to an active admin or manager, whoever writes', async () => {
+      const request = await openRequest();
+      const manager = cast.client('manager').from('privacy_requests');
+      const toAdmin = await manager
+        .update({ assignee_id: cast.people.admin.userId })
+        .eq('id', request)
+        .select('assignee_id');
+      expect(toAdmin.data).toEqual([{ assignee_id: cast.people.admin.userId }]);
+      for (const persona of ['agent', 'readonly', 'shopper'] as const) {
+        const { error } = await manager.update({ assignee_id: cast.people[persona].userId }).eq('id', request);
+        expect(error?.code, persona).toBe('23514');
+      }
+      await adminSql(`update public.team_members set active = false where user_id = $1`, [cast.people.agent2.userId]);
+      await adminSql(`update public.team_members set role = 'manager' where user_id = $1`, [cast.people.agent2.userId]);
+      const inactive = await manager.update({ assignee_id: cast.people.agent2.userId }).eq('id', request);
+      expect(inactive.error?.code).toBe('23514');
+      await expect(
+        adminSql(`update public.privacy_requests set assignee_id = $2 where id = $1`, [
+          request,
+          cast.people.agent.userId,
+        ]),
+      ).rejects.toMatchObject({ code: '23514' });
+      // Agents and read-only members reach no request at all.
+      for (const caller of ['agent', 'readonly'] as const) {
+        const { data } = await cast
+          .client(caller)
+          .from('privacy_requests')
+          .update({ assignee_id: cast.people.manager.userId })
+          .eq('id', request)
+          .select('id');
+        expect(data ?? [], caller).toEqual([]);
+      }
+    });
+  });
 });
 
 describe('Shopify privacy requests reach the console', () => {

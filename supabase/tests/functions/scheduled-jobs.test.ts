@@ -62,7 +62,7 @@ describe('job_health', () => {
     expect(error).toBeNull();
     const names = (data as JobHealth[]).map((row) => row.job_name);
     expect(names).toEqual(
-      expect.arrayContaining(['check-alerts', 'retry-failed-shopify-webhooks', 'purge-shopify-webhook-deliveries']),
+      expect.arrayContaining(['check-alerts', 'retry-failed-shopify-webhooks', 'purge-retained-data']),
     );
     expect((data as JobHealth[]).find((row) => row.job_name === 'check-alerts')?.schedule).toBe('*/5 * * * *');
   });

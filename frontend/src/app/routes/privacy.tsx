@@ -15,7 +15,7 @@ export function prefetch(): void {
   if (window.location.pathname !== '/privacy') return;
   void prefetchMember().then((member) => {
     if (member && can({ userId: member.user_id, role: member.role }, 'workPrivacyRequests')) {
-      void queryClient.prefetchQuery(privacyRequestsOptions('open'));
+      void queryClient.prefetchInfiniteQuery(privacyRequestsOptions('open'));
     }
   });
 }

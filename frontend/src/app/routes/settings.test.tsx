@@ -63,7 +63,10 @@ describe('SettingsRoute', () => {
       'Scheduled jobs',
       'Lifecycle rules',
       'Integrations',
+      'Privacy & retention',
+      'Audit log',
     ]);
+    expect(screen.getByRole('link', { name: /Privacy & retention/ })).toHaveAttribute('href', '/settings/retention');
     expect(screen.getByRole('link', { name: /Integrations/ })).toHaveAttribute('href', '/settings/integrations');
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');
   });

@@ -4,8 +4,10 @@ import {
   Clock,
   Coins,
   FileText,
+  History,
   ListPlus,
   Milestone,
+  ShieldCheck,
   Store,
   Tags,
   UserRound,
@@ -23,6 +25,8 @@ import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
+import { AuditLog } from '@/features/privacy/components/audit-log.tsx';
+import { RetentionSettings } from '@/features/privacy/components/retention-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { can, type Capability } from '@/lib/permissions.ts';
@@ -33,7 +37,16 @@ import { SectionPage } from '../layout/section-page.tsx';
 import './settings.css';
 
 type PageId =
-  'team' | 'tags' | 'customFields' | 'templates' | 'workspace' | 'scheduledJobs' | 'lifecycle' | 'integrations';
+  | 'team'
+  | 'tags'
+  | 'customFields'
+  | 'templates'
+  | 'workspace'
+  | 'scheduledJobs'
+  | 'lifecycle'
+  | 'integrations'
+  | 'retention'
+  | 'audit';
 
 interface SettingsPage {
   id: PageId;
@@ -44,8 +57,12 @@ interface SettingsPage {
    * enforces the rules; this only avoids offering a page of refusals.
    */
   capability: Capability | null;
-  /** The namespace of its title and summary (`pages.<id>.…` in settings, else `page.…` there). */
-  namespace?: 'integrations';
+  /**
+   * The namespace of its title and summary (`pages.<id>.…` in settings, else `<textRoot>page.…`
+   * there).
+   */
+  namespace?: 'integrations' | 'portal';
+  textRoot?: string;
 }
 
 const PAGES: SettingsPage[] = [
@@ -63,11 +80,20 @@ const PAGES: SettingsPage[] = [
     capability: 'manageIntegrations',
     namespace: 'integrations',
   },
+  {
+    id: 'retention',
+    path: 'retention',
+    icon: ShieldCheck,
+    capability: 'editWorkspace',
+    namespace: 'portal',
+    textRoot: 'retention.',
+  },
+  { id: 'audit', path: 'audit', icon: History, capability: 'viewAuditLog', namespace: 'portal', textRoot: 'audit.' },
 ];
 
 /** A page's title or summary, from its own namespace when it has one. */
 const pageText = (page: SettingsPage, part: 'title' | 'summary') =>
-  page.namespace ? `${page.namespace}:page.${part}` : `pages.${page.id}.${part}`;
+  page.namespace ? `${page.namespace}:${page.textRoot ?? ''}page.${part}` : `pages.${page.id}.${part}`;
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
   page !== undefined && (page.capability === null || can(viewer, page.capability));
@@ -85,6 +111,8 @@ export function SettingsRoute() {
       <Route path="scheduled-jobs" element={<SettingsSubpage id="scheduledJobs" />} />
       <Route path="lifecycle" element={<SettingsSubpage id="lifecycle" />} />
       <Route path="integrations" element={<SettingsSubpage id="integrations" />} />
+      <Route path="retention" element={<SettingsSubpage id="retention" />} />
+      <Route path="audit" element={<SettingsSubpage id="audit" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -152,6 +180,8 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   scheduledJobs: () => <ScheduledJobsSettings />,
   lifecycle: () => <LifecycleRulesSettings />,
   integrations: () => <IntegrationsSettings />,
+  retention: () => <RetentionSettings />,
+  audit: () => <AuditLog />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {

@@ -219,19 +219,23 @@ export interface ErasureRequest {
   status: string;
   requested_at: string;
   due_at: string;
+  /** Set when the shop refused the request: why, in words meant for the shopper. */
+  refusal_reason?: string | null;
 }
 
 export async function requestErasure(): Promise<ErasureRequest> {
   return unwrap(await db.rpc('request_my_erasure'));
 }
 
-/** The shopper's open erasure request, if any. */
-export async function openErasureRequest(): Promise<ErasureRequest | null> {
+/** The shopper's latest erasure request still open, or refused (with the shop's reason), if any. */
+export async function latestErasureRequest(): Promise<ErasureRequest | null> {
   const { data, error } = await db
     .from('privacy_requests')
-    .select('id, status, requested_at, due_at')
+    .select('id, status, requested_at, due_at, refusal_reason')
     .eq('kind', 'erasure')
-    .in('status', ['open', 'in_progress'])
+    .in('status', ['open', 'in_progress', 'refused'])
+    .order('requested_at', { ascending: false })
+    .limit(1)
     .maybeSingle();
   if (error) throw error;
   return data;

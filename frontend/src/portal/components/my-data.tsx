@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-import { myDataExport, myOrdersCsv, openErasureRequest, requestErasure, type ErasureRequest } from '../api/portal.ts';
+import { latestErasureRequest, myDataExport, myOrdersCsv, requestErasure, type ErasureRequest } from '../api/portal.ts';
 import { useI18n } from '../i18n.tsx';
 import styles from '../portal.module.css';
 
@@ -21,7 +21,7 @@ export function MyData() {
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
-    openErasureRequest().then(setErasure, () => undefined);
+    latestErasureRequest().then(setErasure, () => undefined);
   }, []);
 
   const run = async (work: () => Promise<void>) => {
@@ -59,7 +59,16 @@ export function MyData() {
         </button>
       </div>
       <h3>{t('myData.deleteTitle')}</h3>
-      {erasure ? (
+      {erasure?.status === 'refused' && !confirming ? (
+        <>
+          <p role="status">
+            {t('myData.refused', { requested: day(erasure.requested_at), reason: erasure.refusal_reason ?? '' })}
+          </p>
+          <button type="button" className={styles.secondary} onClick={() => setConfirming(true)}>
+            {t('myData.askAgain')}
+          </button>
+        </>
+      ) : erasure && erasure.status !== 'refused' ? (
         <p role="status">{t('myData.requested', { requested: day(erasure.requested_at), due: day(erasure.due_at) })}</p>
       ) : confirming ? (
         <div role="group" aria-label={t('myData.deleteTitle')} className={styles.form}>
@@ -68,7 +77,12 @@ export function MyData() {
             <button
               type="button"
               className={styles.button}
-              onClick={() => void run(async () => setErasure(await requestErasure()))}
+              onClick={() =>
+                void run(async () => {
+                  setErasure(await requestErasure());
+                  setConfirming(false);
+                })
+              }
             >
               {t('myData.confirmButton')}
             </button>

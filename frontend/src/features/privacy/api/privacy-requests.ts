@@ -1,16 +1,27 @@
 /**
  * The privacy console's data: access and erasure requests (portal, Shopify, staff) with their
- * 30-day clock, and the two one-click answers the database carries out (answer_access_request,
- * erase_customer). Only admins and managers read or work them (RLS on privacy_requests).
+ * 30-day clock, a page at a time; the two one-click answers the database carries out
+ * (answer_access_request, erase_customer), a refusal with its reason (refuse_privacy_request)
+ * and a reassignment (to an active admin or manager: the database checks). Only admins and
+ * managers read or work them (RLS on privacy_requests).
  */
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 
 import { supabase } from '@/lib/supabase.ts';
 import type { Tables } from '@/types/database.types.ts';
 
 export type PrivacyRequest = Pick<
   Tables<'privacy_requests'>,
-  'id' | 'kind' | 'source' | 'status' | 'requested_at' | 'due_at' | 'completed_at' | 'note' | 'assignee_id'
+  | 'id'
+  | 'kind'
+  | 'source'
+  | 'status'
+  | 'requested_at'
+  | 'due_at'
+  | 'completed_at'
+  | 'note'
+  | 'assignee_id'
+  | 'refusal_reason'
 > & {
   customer: Pick<Tables<'customers'>, 'id' | 'full_name' | 'email'> | null;
   assignee: Pick<Tables<'team_members'>, 'full_name'> | null;
@@ -18,11 +29,11 @@ export type PrivacyRequest = Pick<
 
 export type PrivacyRequestView = 'open' | 'done';
 
-/** The most a page shows: open requests are few; done ones are the latest. */
-export const PRIVACY_PAGE_SIZE = 200;
+/** Requests per page; "Show more" loads the next. */
+export const PRIVACY_PAGE_SIZE = 50;
 
 const COLUMNS = `
-  id, kind, source, status, requested_at, due_at, completed_at, note, assignee_id,
+  id, kind, source, status, requested_at, due_at, completed_at, note, assignee_id, refusal_reason,
   customer:customers(id, full_name, email),
   assignee:team_members(full_name)
 `;
@@ -30,11 +41,18 @@ const COLUMNS = `
 export const privacyRequestKeys = {
   all: ['privacy-requests'] as const,
   list: (view: PrivacyRequestView) => ['privacy-requests', 'list', view] as const,
+  assignees: ['privacy-requests', 'assignees'] as const,
 };
 
-/** Open and in-progress requests by due date (overdue first), or the latest answered ones. */
-export async function fetchPrivacyRequests(view: PrivacyRequestView): Promise<PrivacyRequest[]> {
-  const query = supabase.from('privacy_requests').select(COLUMNS).limit(PRIVACY_PAGE_SIZE);
+/**
+ * A page of open and in-progress requests by due date (overdue first), or of answered ones,
+ * latest first; `offset` rows in. The id breaks ties, so pages never overlap.
+ */
+export async function fetchPrivacyRequests(view: PrivacyRequestView, offset = 0): Promise<PrivacyRequest[]> {
+  const query = supabase
+    .from('privacy_requests')
+    .select(COLUMNS)
+    .range(offset, offset + PRIVACY_PAGE_SIZE - 1);
   const { data, error } =
     view === 'open'
       ? await query.in('status', ['open', 'in_progress']).order('due_at').order('id')
@@ -44,7 +62,43 @@ export async function fetchPrivacyRequests(view: PrivacyRequestView): Promise<Pr
 }
 
 export const privacyRequestsOptions = (view: PrivacyRequestView) =>
-  queryOptions({ queryKey: privacyRequestKeys.list(view), queryFn: () => fetchPrivacyRequests(view) });
+  infiniteQueryOptions({
+    queryKey: privacyRequestKeys.list(view),
+    queryFn: ({ pageParam }) => fetchPrivacyRequests(view, pageParam),
+    initialPageParam: 0,
+    getNextPageParam: (page: PrivacyRequest[], pages: PrivacyRequest[][]) =>
+      page.length === PRIVACY_PAGE_SIZE ? pages.length * PRIVACY_PAGE_SIZE : undefined,
+  });
+
+export type PrivacyAssignee = Pick<Tables<'team_members'>, 'user_id' | 'full_name' | 'role'>;
+
+/** Who may be handed a request: active admins and managers (the database refuses anyone else). */
+export async function fetchPrivacyAssignees(): Promise<PrivacyAssignee[]> {
+  const { data, error } = await supabase
+    .from('team_members')
+    .select('user_id, full_name, role')
+    .in('role', ['admin', 'manager'])
+    .eq('active', true)
+    .not('accepted_at', 'is', null)
+    .order('full_name');
+  if (error) throw error;
+  return data;
+}
+
+export const privacyAssigneesOptions = () =>
+  queryOptions({ queryKey: privacyRequestKeys.assignees, queryFn: fetchPrivacyAssignees, staleTime: 60_000 });
+
+/** Hands a request to another admin or manager. */
+export async function reassignPrivacyRequest(id: string, assigneeId: string): Promise<void> {
+  const { error } = await supabase.from('privacy_requests').update({ assignee_id: assigneeId }).eq('id', id);
+  if (error) throw error;
+}
+
+/** Refuses a request with a reason the customer reads (10–2000 characters; the database checks). */
+export async function refusePrivacyRequest(id: string, reason: string): Promise<void> {
+  const { error } = await supabase.rpc('refuse_privacy_request', { request: id, reason });
+  if (error) throw error;
+}
 
 /** Takes a request: assigns it to the caller and marks it in progress. */
 export async function takePrivacyRequest(id: string, userId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { ShieldCheck } from 'lucide-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
+import { NextPageButton } from '@/components/ui/next-page-button.tsx';
 import { Table } from '@/components/ui/table.tsx';
 import { Tabs } from '@/components/ui/tabs.tsx';
 import { formatDate } from '@/lib/dates.ts';
@@ -21,11 +22,14 @@ import {
   eraseCustomer,
   privacyRequestKeys,
   privacyRequestsOptions,
+  reassignPrivacyRequest,
+  refusePrivacyRequest,
   takePrivacyRequest,
   type PrivacyRequest,
   type PrivacyRequestView,
 } from '../api/privacy-requests.ts';
 import styles from './privacy-console.module.css';
+import { ReassignDialog, RefuseDialog } from './request-dialogs.tsx';
 
 const DAY_MS = 86_400_000;
 
@@ -52,8 +56,11 @@ function download(data: unknown, name: string) {
 
 /**
  * The privacy console: requests from the portal, Shopify and staff, each with its 30-day clock;
- * overdue ones first and marked. An access request is answered with one click (the export is
- * built, saved and recorded); an erasure is carried out after a confirmation.
+ * overdue ones first and marked, 50 at a time ("Show more"). An access request is answered with
+ * one click (the export is built, saved and recorded); an erasure is carried out after a
+ * confirmation; any open request can be refused with a reason the customer reads, or handed to
+ * another admin or manager. Every action is a button and each dialog keeps focus inside it and
+ * gives it back to the button that opened it.
  */
 export function PrivacyConsole() {
   const { t } = useTranslation('portal');
@@ -78,8 +85,12 @@ function RequestsTable({ view }: { view: PrivacyRequestView }) {
   const viewer = useViewer();
   const zone = useZoneAndLanguage();
   const queryClient = useQueryClient();
-  const requests = useQuery(privacyRequestsOptions(view));
+  const requests = useInfiniteQuery(privacyRequestsOptions(view));
   const [erasing, setErasing] = useState<PrivacyRequest | null>(null);
+  const [refusing, setRefusing] = useState<PrivacyRequest | null>(null);
+  const [reassigning, setReassigning] = useState<PrivacyRequest | null>(null);
+  const nameOf = (request: PrivacyRequest | null) =>
+    request?.customer?.full_name ?? request?.customer?.email ?? t('console.noCustomer');
   const refresh = () => queryClient.invalidateQueries({ queryKey: privacyRequestKeys.all });
   const failed = (error: Error) => toast.error(t('console.failed', { reason: error.message }));
 
@@ -117,7 +128,8 @@ function RequestsTable({ view }: { view: PrivacyRequestView }) {
 
   if (requests.isPending) return <Skeleton lines={4} label={t('console.loading')} />;
   if (requests.isError) return <ErrorState description={t('console.loadFailed')} onRetry={() => requests.refetch()} />;
-  if (requests.data.length === 0) {
+  const rows = requests.data.pages.flat();
+  if (rows.length === 0) {
     return (
       <EmptyState
         icon={ShieldCheck}
@@ -143,7 +155,7 @@ function RequestsTable({ view }: { view: PrivacyRequestView }) {
           { label: t('console.columns.actions'), hideLabel: true },
         ]}
       >
-        {requests.data.map((request) => {
+        {rows.map((request) => {
           const clock = clockOf(request.due_at);
           const overdue = view === 'open' && clock.overdue;
           const name = request.customer?.full_name ?? request.customer?.email ?? t('console.noCustomer');
@@ -152,7 +164,12 @@ function RequestsTable({ view }: { view: PrivacyRequestView }) {
               <td>{request.customer ? <Link to={`/customers/${request.customer.id}`}>{name}</Link> : name}</td>
               <td>{t(`console.kinds.${request.kind}`)}</td>
               <td>{t(`console.sources.${request.source}`)}</td>
-              <td>{t(`console.statuses.${request.status}`)}</td>
+              <td>
+                {t(`console.statuses.${request.status}`)}
+                {request.status === 'refused' && request.refusal_reason ? (
+                  <span className={styles.reason}>{request.refusal_reason}</span>
+                ) : null}
+              </td>
               <td>{formatDate(request.requested_at, zone)}</td>
               <td>
                 {view === 'open' ? (
@@ -198,11 +215,46 @@ function RequestsTable({ view }: { view: PrivacyRequestView }) {
                     <span className="visually-hidden"> — {name}</span>
                   </Button>
                 ) : null}
+                {view === 'open' ? (
+                  <>
+                    <Button variant="secondary" onClick={() => setReassigning(request)}>
+                      {t('console.reassign.open')}
+                      <span className="visually-hidden"> — {name}</span>
+                    </Button>
+                    <Button variant="secondary" onClick={() => setRefusing(request)}>
+                      {t('console.refuse.open')}
+                      <span className="visually-hidden"> — {name}</span>
+                    </Button>
+                  </>
+                ) : null}
               </td>
             </tr>
           );
         })}
       </Table>
+      <NextPageButton query={requests} className={styles.more} pendingLabel={t('console.loadingMore')}>
+        {t('console.showMore')}
+      </NextPageButton>
+      <RefuseDialog
+        request={refusing}
+        name={nameOf(refusing)}
+        onClose={() => setRefusing(null)}
+        onSubmit={async (request, { reason }) => {
+          await refusePrivacyRequest(request.id, reason);
+          toast.success(t('console.refuse.done'));
+          await refresh();
+        }}
+      />
+      <ReassignDialog
+        request={reassigning}
+        name={nameOf(reassigning)}
+        onClose={() => setReassigning(null)}
+        onSubmit={async (request, { assigneeId }) => {
+          await reassignPrivacyRequest(request.id, assigneeId);
+          toast.success(t('console.reassign.done'));
+          await refresh();
+        }}
+      />
       <ConfirmDialog
         open={erasing !== null}
         title={t('console.eraseTitle', {
