@@ -58,8 +58,8 @@ comment on type public.email_purpose is 'Why an email is sent: transactional (a 
 create type public.message_status as enum ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed');
 comment on type public.message_status is 'queued (written, not yet handed to the provider), sent, delivered, opened, clicked, bounced, failed.';
 
-create type public.notification_delivery as enum ('in_app', 'email_digest', 'off');
-comment on type public.notification_delivery is 'How a member hears about a kind of notification: in_app (the bell, the default), email_digest (the bell and the daily email digest), off (not at all).';
+create type public.notification_delivery as enum ('in_app', 'email_now', 'email_digest', 'off');
+comment on type public.notification_delivery is 'How a member hears about a kind of notification: in_app (the bell, the default), email_now (the bell and an email at once, e.g. task reminders), email_digest (the bell and the daily email digest), off (not at all).';
 
 create type public.notification_kind as enum ('new_order', 'task_assigned', 'task_due', 'mention', 'delivery_failed', 'deal_won', 'system', 'deal_lost', 'customer_assigned', 'customer_reply', 'email_bounced', 'integration_failed');
 comment on type public.notification_kind is 'What happened: new_order (for my customer), task_assigned, task_due (a task''s reminder), mention, delivery_failed (a message could not be sent), deal_won, deal_lost, customer_assigned, customer_reply (inbound message), email_bounced, integration_failed (admins), system.';
@@ -1636,6 +1636,34 @@ comment on column public.messages.internet_message_id is 'The RFC 5322 Message-I
 comment on column public.messages.attachments is 'Files in Storage bucket attachments, under <customer_id>/: [{path, name, size, mime}] (≤ 20).';
 comment on column public.messages.template_version_id is 'The template version the message was written from (null for free text).';
 
+create table public.notification_emails (
+  id bigint generated always as identity,
+  recipient_id uuid not null,
+  notification_id uuid,
+  digest_date date,
+  state text default 'queued'::text not null,
+  not_before timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone,
+  attempts smallint default 0 not null,
+  sent_at timestamp with time zone,
+  message_id text,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  constraint notification_emails_error_length CHECK ((length(error) <= 1000)),
+  constraint notification_emails_one_kind CHECK (((notification_id IS NULL) <> (digest_date IS NULL))),
+  constraint notification_emails_state_check CHECK ((state = ANY (ARRAY['queued'::text, 'sent'::text, 'failed'::text, 'skipped'::text]))),
+  constraint notification_emails_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES public.notifications(id) ON DELETE CASCADE,
+  constraint notification_emails_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
+  constraint notification_emails_pkey PRIMARY KEY (id),
+  constraint notification_emails_notification_id_key UNIQUE (notification_id),
+  constraint notification_emails_one_digest_a_day UNIQUE (recipient_id, digest_date)
+);
+alter table public.notification_emails enable row level security;
+CREATE INDEX notification_emails_due_idx ON public.notification_emails USING btree (not_before, id) WHERE (state = 'queued'::text);
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.notification_emails to service_role;
+comment on table public.notification_emails is 'Outbox of notification emails: one row per email (a notification emailed at once, or a member''s daily digest), sent by the notification-emails function under a lease, exactly once per key.';
+comment on column public.notification_emails.digest_date is 'A digest''s calendar day in the member''s time zone (null for an email about one notification).';
+
 create table public.notification_preferences (
   user_id uuid default auth.uid() not null,
   kind public.notification_kind not null,
@@ -1682,19 +1710,23 @@ create table public.notifications (
   created_at timestamp with time zone default now() not null,
   email_pending boolean default false not null,
   emailed_at timestamp with time zone,
+  digest_email_id bigint,
   constraint notifications_body_length CHECK ((length(body) <= 2000)),
   constraint notifications_data_is_an_object CHECK ((jsonb_typeof(data) = 'object'::text)),
   constraint notifications_link_is_an_app_path CHECK (((link ~ '^/[^/]'::text) AND (length(link) <= 2000))),
   constraint notifications_title_length CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 200))),
+  constraint notifications_digest_email_id_fkey FOREIGN KEY (digest_email_id) REFERENCES public.notification_emails(id) ON DELETE SET NULL,
   constraint notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
   constraint notifications_pkey PRIMARY KEY (id)
 );
 alter table public.notifications enable row level security;
 CREATE INDEX notifications_created_idx ON public.notifications USING btree (created_at);
+CREATE INDEX notifications_digest_email_idx ON public.notifications USING btree (digest_email_id) WHERE (digest_email_id IS NOT NULL);
 CREATE INDEX notifications_digest_idx ON public.notifications USING btree (recipient_id, created_at) WHERE email_pending;
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (recipient_id, read_at, created_at DESC);
 CREATE INDEX notifications_unread_integration_idx ON public.notifications USING btree (((data ->> 'integration'::text)), ((data ->> 'job'::text))) WHERE ((kind = 'integration_failed'::public.notification_kind) AND (read_at IS NULL));
 CREATE TRIGGER apply_preference BEFORE INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.apply_notification_preference();
+CREATE TRIGGER queue_notification_email AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.queue_notification_email();
 create policy "members mark their own notifications read" on public.notifications
   for update
   to authenticated
@@ -1712,6 +1744,7 @@ comment on column public.notifications.link is 'Where the notification leads ins
 comment on column public.notifications.data is 'Ids the app needs (customer_id, activity_id, order_id…).';
 comment on column public.notifications.email_pending is 'True while the notification waits for the recipient''s next email digest (their preference for the kind is email_digest).';
 comment on column public.notifications.emailed_at is 'When the notification went out in an email digest.';
+comment on column public.notifications.digest_email_id is 'The digest email that carries this notification (set once when the digest is made).';
 
 create table public.order_items (
   id uuid default gen_random_uuid() not null,
@@ -5544,6 +5577,23 @@ end;
 $function$;
 comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
 
+CREATE OR REPLACE FUNCTION private.queue_notification_email()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.notification_emails (recipient_id, notification_id)
+  select new.recipient_id, new.id
+  from public.notification_preferences p
+  where p.user_id = new.recipient_id and p.kind = new.kind and p.delivery = 'email_now'
+  on conflict do nothing;
+  return null;
+end;
+$function$;
+comment on function private.queue_notification_email() is 'Queues one email for a new notification whose recipient chose email_now for its kind.';
+
 CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
  RETURNS integer
  LANGUAGE plpgsql
@@ -7484,6 +7534,85 @@ $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
 
+CREATE OR REPLACE FUNCTION public.claim_notification_emails(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
+ RETURNS TABLE(email_id bigint, recipient_email text, recipient_name text, language text, timezone text, active boolean, digest_date date, items jsonb)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 500 then
+    raise exception 'batch_size must be between 1 and 500' using errcode = '22023';
+  end if;
+  -- Claims are short and serialised: making today's digests and attaching notifications to them
+  -- never races another run. Sending happens outside, under the lease.
+  perform pg_advisory_xact_lock(hashtext('cairn.claim_notification_emails'));
+
+  -- Today's digest for every active member with notifications waiting, once it is 08:00 for them.
+  insert into public.notification_emails (recipient_id, digest_date)
+  select tm.user_id, (claim_notification_emails.now at time zone tm.timezone)::date
+  from public.team_members tm
+  where tm.active
+    and (claim_notification_emails.now at time zone tm.timezone)::time >= time '08:00'
+    and exists (
+      select 1 from public.notifications n
+      where n.recipient_id = tm.user_id and n.email_pending and n.digest_email_id is null
+        and n.created_at <= claim_notification_emails.now
+    )
+  on conflict (recipient_id, digest_date) do nothing;
+
+  -- Waiting notifications join their member's digest that has not gone out yet.
+  update public.notifications n set digest_email_id = e.id
+  from public.notification_emails e
+  where n.email_pending and n.digest_email_id is null and n.created_at <= claim_notification_emails.now
+    and e.recipient_id = n.recipient_id and e.digest_date is not null
+    and e.state = 'queued' and e.claimed_until is null;
+
+  return query
+  with due as (
+    select e.id
+    from public.notification_emails e
+    where e.state = 'queued' and e.not_before <= claim_notification_emails.now
+      and (e.claimed_until is null or e.claimed_until <= claim_notification_emails.now)
+    order by e.not_before, e.id
+    limit batch_size
+    for update skip locked
+  ),
+  leased as (
+    update public.notification_emails e set
+      claimed_until = claim_notification_emails.now + make_interval(secs => lease_seconds),
+      attempts = e.attempts + 1
+    from due
+    where e.id = due.id
+    returning e.id, e.recipient_id, e.notification_id, e.digest_date
+  )
+  select l.id, tm.email, tm.full_name, tm.language, tm.timezone, tm.active, l.digest_date,
+    coalesce((
+      select jsonb_agg(jsonb_build_object(
+          'kind', n.kind, 'title', n.title, 'body', n.body, 'link', n.link, 'created_at', n.created_at,
+          -- What the notification is about, free of the English words of its title, so the email
+          -- can say it in the member's language: the task's subject, the deal's title.
+          'subject', case when n.kind in ('task_due', 'task_assigned') then a.subject
+                          when n.kind in ('deal_won', 'deal_lost') then d.title end,
+          'due_at', a.due_at,
+          'customer_name', c.full_name
+        ) order by n.created_at, n.id)
+      from public.notifications n
+      left join public.activities a on a.id = (n.data ->> 'activity_id')::uuid
+      left join public.deals d on d.id = (n.data ->> 'deal_id')::uuid
+      left join public.customers c on c.id = (n.data ->> 'customer_id')::uuid
+      where (l.notification_id is not null and n.id = l.notification_id)
+         or (l.digest_date is not null and n.digest_email_id = l.id)
+    ), '[]'::jsonb)
+  from leased l
+  join public.team_members tm on tm.user_id = l.recipient_id
+  order by l.id;
+end;
+$function$;
+grant execute on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
+comment on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'For the notification-emails function (service role): makes today''s digests (08:00 in each member''s zone), then leases up to batch_size queued emails and returns each with its recipient (address, name, language, time zone, still active) and its notifications (items). Serialised; concurrent runs take disjoint emails.';
+
 CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
  RETURNS TABLE(customer_id uuid, change text)
  LANGUAGE sql
@@ -8934,6 +9063,50 @@ end;
 $function$;
 grant execute on function public.record_email_events(events jsonb) to service_role;
 comment on function public.record_email_events(events jsonb) is 'Records a verified SendGrid event batch once per sg_event_id: alert opened_at / clicked_at, message status, suppression of bounced / spam-reporting addresses, consent withdrawn on spam reports and unsubscribes. Service role only (the sendgrid-events function).';
+
+CREATE OR REPLACE FUNCTION public.record_notification_emails(results jsonb, now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array of {"email_id", "ok", "message_id", "error", "retryable", "skipped"}' using errcode = '22023';
+  end if;
+  with outcome as (
+    update public.notification_emails e set
+      state = case
+        when r.ok then 'sent'
+        when coalesce(r.skipped, false) then 'skipped'
+        when coalesce(r.retryable, false) and e.attempts < 5 then 'queued'
+        else 'failed' end,
+      sent_at = case when r.ok then record_notification_emails.now end,
+      message_id = case when r.ok then left(r.message_id, 200) end,
+      error = case when not r.ok then left(coalesce(r.error, 'unknown error'), 1000) end,
+      -- Retries back off: 1, 2, 4, 8 minutes.
+      not_before = case when not r.ok then record_notification_emails.now + make_interval(mins => power(2, greatest(e.attempts - 1, 0))::integer)
+                        else e.not_before end,
+      claimed_until = null
+    from jsonb_to_recordset(results) as r (email_id bigint, ok boolean, message_id text, error text, retryable boolean, skipped boolean)
+    where e.id = r.email_id and e.state = 'queued' and e.claimed_until is not null
+    returning e.id, e.state
+  ),
+  emailed as (
+    update public.notifications n set emailed_at = record_notification_emails.now, email_pending = false
+    from outcome o
+    join public.notification_emails e on e.id = o.id
+    where o.state = 'sent' and (n.id = e.notification_id or n.digest_email_id = e.id)
+    returning 1
+  )
+  select count(*)::integer into changed from outcome;
+  return changed;
+end;
+$function$;
+grant execute on function public.record_notification_emails(results jsonb, now timestamp with time zone) to service_role;
+comment on function public.record_notification_emails(results jsonb, now timestamp with time zone) is 'For the notification-emails function (service role): records what the mail API answered per leased email — sent (its notifications get emailed_at), retried later (backoff, at most 5 attempts), failed or skipped. Returns how many rows changed.';
 
 CREATE OR REPLACE FUNCTION public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb DEFAULT '{}'::jsonb)
  RETURNS boolean
@@ -10788,6 +10961,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select public.retry_failed_webhooks()
 -- cron job score-customers (30 2 * * *)
 -- select public.score_customers()
+-- cron job send-notification-emails (* * * * *)
+-- select private.call_scheduled_function('send-notification-emails', 'notification-emails', '{"source":"cron"}')
 -- cron job send-task-reminders (* * * * *)
 -- select private.send_task_reminders()
 -- cron job shopify-import (* * * * *)
