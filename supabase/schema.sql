@@ -73,6 +73,9 @@ comment on type public.order_fulfillment_status is 'Shopify''s fulfilment status
 create type public.product_status as enum ('active', 'draft', 'archived');
 comment on type public.product_status is 'Shopify''s product status. Only active products are visible outside the team.';
 
+create type public.task_type as enum ('to_do', 'call', 'email', 'meeting', 'follow_up', 'deadline');
+comment on type public.task_type is 'What kind of work a task is: to_do (the default), call, email, meeting, follow_up, deadline.';
+
 create type public.team_role as enum ('admin', 'manager', 'agent', 'readonly');
 comment on type public.team_role is 'admin: everything; manager: all customer data, no team or settings; agent: own customers; readonly: view only.';
 
@@ -202,6 +205,9 @@ create table public.activities (
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
   remind_at timestamp with time zone,
+  task_type public.task_type,
+  deal_id uuid,
+  thread_id uuid,
   constraint activities_assignee_and_completion_only_for_tasks CHECK (((kind = 'task'::public.activity_kind) OR ((assignee_id IS NULL) AND (completed_at IS NULL)))),
   constraint activities_attachments_are_path_name_size_mime_in_the_customer_ CHECK (private.attachments_are_valid(attachments, customer_id)),
   constraint activities_body_at_most_20000_characters CHECK ((length(body) <= 20000)),
@@ -211,19 +217,26 @@ create table public.activities (
   constraint activities_need_a_subject_or_body CHECK (((kind = 'system'::public.activity_kind) OR (COALESCE(subject, body) IS NOT NULL))),
   constraint activities_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 300))),
   constraint activities_system_events_name_their_event CHECK (((kind <> 'system'::public.activity_kind) OR (metadata ? 'event'::text))),
+  constraint activities_task_type_only_for_tasks CHECK (((task_type IS NULL) OR (kind = 'task'::public.activity_kind))),
   constraint activities_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint activities_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint activities_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint activities_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES public.deals(id) ON DELETE SET NULL,
+  constraint activities_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.message_threads(id) ON DELETE SET NULL,
   constraint activities_pkey PRIMARY KEY (id)
 );
 alter table public.activities enable row level security;
 CREATE INDEX activities_assignee_idx ON public.activities USING btree (assignee_id) WHERE (assignee_id IS NOT NULL);
 CREATE INDEX activities_author_idx ON public.activities USING btree (author_id);
 CREATE INDEX activities_customer_owner_idx ON public.activities USING btree (customer_owner_id);
+CREATE INDEX activities_deal_idx ON public.activities USING btree (deal_id) WHERE (deal_id IS NOT NULL);
+CREATE INDEX activities_my_tasks_by_type_idx ON public.activities USING btree (assignee_id, task_type, completed_at, due_at, id) WHERE (kind = 'task'::public.activity_kind);
 CREATE INDEX activities_my_tasks_idx ON public.activities USING btree (assignee_id, completed_at, due_at, id) WHERE (kind = 'task'::public.activity_kind);
 CREATE INDEX activities_open_tasks_idx ON public.activities USING btree (assignee_id, due_at) WHERE ((kind = 'task'::public.activity_kind) AND (completed_at IS NULL));
 CREATE INDEX activities_reminders_idx ON public.activities USING btree (COALESCE(remind_at, due_at)) WHERE ((kind = 'task'::public.activity_kind) AND (completed_at IS NULL) AND (assignee_id IS NOT NULL));
+CREATE INDEX activities_thread_idx ON public.activities USING btree (thread_id) WHERE (thread_id IS NOT NULL);
 CREATE INDEX activities_timeline_idx ON public.activities USING btree (customer_id, created_at DESC, id);
+CREATE TRIGGER check_links BEFORE INSERT OR UPDATE OF task_type, deal_id, thread_id, customer_id, kind ON public.activities FOR EACH ROW EXECUTE FUNCTION private.check_activity_links();
 CREATE TRIGGER guard_write BEFORE INSERT OR UPDATE ON public.activities FOR EACH ROW EXECUTE FUNCTION private.guard_activity_write();
 CREATE TRIGGER notify_task_assignee AFTER INSERT OR UPDATE OF assignee_id ON public.activities FOR EACH ROW EXECUTE FUNCTION private.notify_task_assignee();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.activities FOR EACH ROW EXECUTE FUNCTION private.record_audit();
@@ -253,6 +266,7 @@ grant insert, update (attachments) on public.activities to authenticated;
 grant insert, update (body) on public.activities to authenticated;
 grant insert, update (completed_at) on public.activities to authenticated;
 grant insert, update (customer_id) on public.activities to authenticated;
+grant insert, update (deal_id) on public.activities to authenticated;
 grant insert, update (direction) on public.activities to authenticated;
 grant insert, update (due_at) on public.activities to authenticated;
 grant insert (id) on public.activities to authenticated;
@@ -260,6 +274,8 @@ grant insert, update (kind) on public.activities to authenticated;
 grant insert, update (metadata) on public.activities to authenticated;
 grant insert, update (remind_at) on public.activities to authenticated;
 grant insert, update (subject) on public.activities to authenticated;
+grant insert, update (task_type) on public.activities to authenticated;
+grant insert, update (thread_id) on public.activities to authenticated;
 comment on table public.activities is 'The customer timeline: notes, calls, meetings, emails, tasks and system events. System events are written by Cairn (service role) and never change.';
 comment on column public.activities.direction is 'inbound or outbound; calls and emails only.';
 comment on column public.activities.due_at is 'When a task is due, or when a meeting takes place.';
@@ -269,6 +285,9 @@ comment on column public.activities.author_id is 'The team member who wrote it (
 comment on column public.activities.attachments is 'Files in the Storage bucket `attachments`: [{path, name, size, mime}], each path under <customer_id>/.';
 comment on column public.activities.metadata is 'Details of a system event, such as {"event": "order_placed", "order_id": "…"}.';
 comment on column public.activities.remind_at is 'When the task''s reminder fires if not at due_at (snoozed, or set earlier). Null: at due_at.';
+comment on column public.activities.task_type is 'A task''s type (call, email, meeting, follow-up…); null on other activities; set to to_do when a task is written without one.';
+comment on column public.activities.deal_id is 'The deal the activity is about (a task made from a pipeline card); the same customer''s deal.';
+comment on column public.activities.thread_id is 'The conversation the activity is about (a task made from the inbox); the same customer''s thread.';
 
 create table public.alert_log (
   id bigint generated always as identity,
@@ -3999,6 +4018,31 @@ begin
 end
 $function$;
 comment on function private.change_source() is 'Labels a history row: set local cairn.change_source = ''shopify'' (or affiliate, import…) to name it, else sync / manual / system by caller.';
+
+CREATE OR REPLACE FUNCTION private.check_activity_links()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.kind = 'task' and new.task_type is null then
+    new.task_type := 'to_do';
+  elsif new.kind <> 'task' and tg_op = 'UPDATE' and old.kind = 'task' then
+    new.task_type := null; -- a task turned into another kind of activity loses its type
+  end if;
+  if new.deal_id is not null and (tg_op = 'INSERT' or new.deal_id is distinct from old.deal_id or new.customer_id is distinct from old.customer_id)
+     and not exists (select 1 from public.deals d where d.id = new.deal_id and d.customer_id = new.customer_id) then
+    raise exception 'the deal is not one of this customer''s deals' using errcode = '23514';
+  end if;
+  if new.thread_id is not null and (tg_op = 'INSERT' or new.thread_id is distinct from old.thread_id or new.customer_id is distinct from old.customer_id)
+     and not exists (select 1 from public.message_threads t where t.id = new.thread_id and t.customer_id = new.customer_id) then
+    raise exception 'the conversation is not one of this customer''s conversations' using errcode = '23514';
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.check_activity_links() is 'Makes a task without a type a to-do (and drops the type of a task turned into another kind), and refuses a deal or conversation link to another customer''s deal or thread (23514).';
 
 CREATE OR REPLACE FUNCTION private.check_segment_rules()
  RETURNS trigger

@@ -15,6 +15,7 @@ import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
+import { NewTaskDialog, type NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
 
 import type { Deal } from '../api/pipeline.ts';
 import {
@@ -66,6 +67,8 @@ export function PipelineScreen() {
   );
   const [closing, setClosing] = useState<{ deal: Deal; target: DropTarget; outcome: 'won' | 'lost' } | null>(null);
   const [editing, setEditing] = useState<{ deal: Deal | null } | null>(null);
+  // A task about a deal (from its card): linked to the deal, for the deal's customer.
+  const [taskFor, setTaskFor] = useState<NewTaskDialogProps['context']>(null);
 
   const update = (next: Partial<PipelineParams>) =>
     setSearchParams(writeParams({ ...params, ...next }, searchParams), { replace: true });
@@ -75,6 +78,8 @@ export function PipelineScreen() {
     ownerId
       ? (team.data?.find((member) => member.user_id === ownerId)?.full_name ?? t('card.unknownOwner'))
       : t('card.noOwner');
+  // Agents see only their customers' deals, so anyone who logs activities may add a task here.
+  const mayAddTasks = can(viewer, 'editCustomers');
   const canMove = (deal: Deal) =>
     can(viewer, 'editDeals', { ownerId: viewer.role === 'agent' ? viewer.userId : deal.owner_id });
 
@@ -244,8 +249,14 @@ export function PipelineScreen() {
           refusals={refusals}
           onMove={requestMove}
           onOpen={(deal) => setEditing({ deal })}
+          onAddTask={
+            mayAddTasks
+              ? (deal) => setTaskFor({ customerId: deal.customer_id, dealId: deal.id, label: deal.title })
+              : undefined
+          }
         />
       )}
+      <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
 
       <CloseDealDialog
         key={closing?.deal.id ?? 'none'}
