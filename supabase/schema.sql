@@ -132,6 +132,14 @@ create table private.app_proxy_signatures (
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
 
+create table private.scheduled_call_failures (
+  request_id bigint not null,
+  job_name text not null,
+  examined_at timestamp with time zone default now() not null,
+  constraint scheduled_call_failures_pkey PRIMARY KEY (request_id)
+);
+comment on table private.scheduled_call_failures is 'Failed scheduled calls already reported to the admins (one row per pg_net request), so each is reported once. Kept 7 days.';
+
 create table private.scheduled_calls (
   id bigint generated always as identity,
   job_name text not null,
@@ -2730,6 +2738,7 @@ create table public.shop_imports (
 alter table public.shop_imports enable row level security;
 CREATE UNIQUE INDEX shop_imports_one_running ON public.shop_imports USING btree (shop_id) WHERE (status = 'running'::text);
 CREATE INDEX shop_imports_shop_idx ON public.shop_imports USING btree (shop_id, started_at DESC);
+CREATE TRIGGER notify_import_failure AFTER INSERT OR UPDATE OF status ON public.shop_imports FOR EACH ROW EXECUTE FUNCTION private.notify_import_failure();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_imports FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "admins read shop imports" on public.shop_imports
   for select
@@ -5121,6 +5130,87 @@ begin
 end;
 $function$;
 comment on function private.notify_email_bounced() is 'Tells a customer''s owner when an email to the customer bounced or was dropped (SendGrid events).';
+
+CREATE OR REPLACE FUNCTION private.notify_failed_scheduled_calls()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  told integer;
+begin
+  with failed as (
+    select c.request_id, c.job_name,
+      case
+        when h.id is null then 'No answer within 5 minutes'
+        when h.timed_out or h.error_msg is not null then coalesce(h.error_msg, 'Timed out')
+        else 'HTTP ' || h.status_code || ': ' || left(coalesce(h.content, ''), 500)
+      end as error
+    from private.scheduled_calls c
+    left join net._http_response h on h.id = c.request_id
+    where c.called_at > now() - interval '6 hours'
+      and (
+        (h.id is null and c.called_at < now() - interval '5 minutes')
+        or h.timed_out or h.error_msg is not null
+        or coalesce(h.status_code, 0) not between 200 and 299 and h.id is not null
+      )
+      and not exists (select 1 from private.scheduled_call_failures f where f.request_id = c.request_id)
+  ),
+  claimed as (
+    insert into private.scheduled_call_failures (request_id, job_name)
+    select request_id, job_name from failed
+    on conflict do nothing
+    returning request_id
+  )
+  select count(private.notify_integration_failure(
+      case f.job_name
+        when 'ecb-rates' then 'ECB exchange rates'
+        when 'shopify-import' then 'Shopify history import'
+        when 'shopify-import-next' then 'Shopify history import'
+        when 'shopify-token-renewal' then 'Shopify token renewal'
+        when 'check-alerts' then 'Shopper alert emails'
+        when 'send-notification-emails' then 'Notification emails'
+        else f.job_name
+      end,
+      'job:' || f.job_name,
+      left('The scheduled job ' || f.job_name || ' failed: ' || f.error, 2000),
+      '/settings/scheduled-jobs'
+    ))::integer into told
+  from failed f join claimed c on c.request_id = f.request_id;
+  delete from private.scheduled_call_failures f where f.examined_at < now() - interval '7 days';
+  return told;
+end;
+$function$;
+grant execute on function private.notify_failed_scheduled_calls() to service_role;
+comment on function private.notify_failed_scheduled_calls() is 'Tells the admins about scheduled edge-function calls (ECB rates, Shopify import and token renewal, alert and notification emails) that failed — non-2xx, timed out, or unanswered after 5 minutes — each call once, one unread notification per job. pg_cron notify-failed-jobs, every 5 minutes.';
+
+CREATE OR REPLACE FUNCTION private.notify_import_failure()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.status <> 'failed' or (tg_op = 'UPDATE' and old.status = 'failed') then
+    return null;
+  end if;
+  begin
+    perform private.notify_integration_failure(
+      'Shopify history import',
+      'import:' || new.id,
+      left('The import of ' || coalesce((select s.domain from public.shops s where s.id = new.shop_id), 'a store')
+        || ' stopped: ' || coalesce(new.last_error, 'no reason recorded'), 2000),
+      '/settings/integrations?shop=' || new.shop_id
+    );
+  exception when others then
+    -- Telling the admins must never undo recording the failure itself.
+    raise warning 'could not notify admins of failed import %: %', new.id, sqlerrm;
+  end;
+  return null;
+end;
+$function$;
+comment on function private.notify_import_failure() is 'Tells every active admin when a Shopify history import fails (integration_failed, deep link to Settings → Integrations for that store).';
 
 CREATE OR REPLACE FUNCTION private.notify_integration_failure(integration text, job_ref text, error text, link text DEFAULT '/settings'::text)
  RETURNS integer
@@ -10532,19 +10622,24 @@ begin
   update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
   where c.shop_id = shopify_record_token_failure.shop_id;
   if not was_failing then
-    insert into public.notifications (recipient_id, kind, title, body, link, data)
-    select m.user_id, 'system',
+    -- An integration failure (20261208132000): admins choose how they hear about those.
+    perform private.notify_admins(
+      'integration_failed',
       left('Shopify access for ' || domain || ' could not be renewed', 200),
       left('Cairn stops receiving data from this store when its token expires. Shopify said: ' || reason, 2000),
-      '/settings/integrations',
-      jsonb_build_object('shop_id', shopify_record_token_failure.shop_id, 'reason', left(reason, 1000))
-    from public.team_members m
-    where m.role = 'admin' and m.active;
+      '/settings/integrations?shop=' || shopify_record_token_failure.shop_id,
+      jsonb_build_object(
+        'shop_id', shopify_record_token_failure.shop_id,
+        'reason', left(reason, 1000),
+        'integration', 'Shopify token renewal',
+        'job', 'token:' || shopify_record_token_failure.shop_id
+      )
+    );
   end if;
 end;
 $function$;
 grant execute on function public.shopify_record_token_failure(shop_id uuid, reason text) to service_role;
-comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it, and the first failure of a streak notifies every active admin.';
+comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it, and the first failure of a streak notifies every active admin (integration_failed).';
 
 CREATE OR REPLACE FUNCTION public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb)
  RETURNS void
@@ -10995,6 +11090,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
 -- cron job ecb-rates (30 15 * * 1-5)
 -- select private.call_scheduled_function('ecb-rates', 'ecb-rates', '{}')
+-- cron job notify-failed-jobs (*/5 * * * *)
+-- select private.notify_failed_scheduled_calls()
 -- cron job purge-notifications (41 3 * * *)
 -- select private.purge_notifications()
 -- cron job purge-shopify-webhook-deliveries (17 3 * * *)
