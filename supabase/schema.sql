@@ -8781,6 +8781,37 @@ grant execute on function public.orders_with_stale_rates(since timestamp with ti
 grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to service_role;
 comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none): what reports mark. Runs as the caller (RLS on orders).';
 
+CREATE OR REPLACE FUNCTION public.pipeline_board(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date, per_column integer DEFAULT 50)
+ RETURNS TABLE(id uuid, title text, customer_id uuid, stage_id uuid, amount numeric, currency text, amount_base numeric, probability smallint, expected_close date, owner_id uuid, "position" double precision, stage_entered_at timestamp with time zone, closed_at timestamp with time zone, close_reason text, notes text, customer jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select d.id, d.title, d.customer_id, d.stage_id, d.amount, d.currency, d.amount_base, d.probability,
+    d.expected_close, d.owner_id, d.position, d.stage_entered_at, d.closed_at, d.close_reason, d.notes,
+    case when c.id is not null
+      then jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'company', c.company) end
+  from public.deal_stages s
+  cross join lateral (
+    select x.* from public.deals x
+    where x.stage_id = s.id
+      and (pipeline_board.owner is null or x.owner_id = pipeline_board.owner)
+      and (pipeline_board.customer is null or x.customer_id = pipeline_board.customer)
+      and (min_amount is null or x.amount >= min_amount)
+      and (max_amount is null or x.amount <= max_amount)
+      and (close_from is null or x.expected_close >= close_from)
+      and (close_to is null or x.expected_close <= close_to)
+    order by x.position, x.id
+    limit least(greatest(coalesce(per_column, 50), 1), 200)
+  ) d
+  left join public.customers c on c.id = d.customer_id
+  where s.pipeline_id = pipeline_board.pipeline
+  order by s.position, d.position, d.id
+$function$;
+grant execute on function public.pipeline_board(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date, per_column integer) to authenticated;
+grant execute on function public.pipeline_board(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date, per_column integer) to service_role;
+comment on function public.pipeline_board(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date, per_column integer) is 'The board in one call: the first per_column (1–200, default 50) cards of each stage of the pipeline in board order, with the board''s filters and each card''s customer (null when the caller may not see them). Caller''s rights.';
+
 CREATE OR REPLACE FUNCTION public.pipeline_forecast(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date)
  RETURNS TABLE(stage_id uuid, close_month date, deals bigint, amount_base numeric, weighted_base numeric, unpriced bigint)
  LANGUAGE sql
@@ -11025,6 +11056,22 @@ $function$;
 grant execute on function public.team_invitation_check(address text) to authenticated;
 grant execute on function public.team_invitation_check(address text) to service_role;
 comment on function public.team_invitation_check(address text) is 'For invite-member (admins): what an invitation to this address would meet. new (no account), pending (an earlier invitation not yet accepted: resend), member (already on the team), account_exists (a confirmed account not on the team), not_invitable (an unconfirmed account the invitation did not create, or with a password).';
+
+CREATE OR REPLACE FUNCTION public.unread_notification_count(cap integer DEFAULT 100)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select count(*)::integer from (
+    select 1 from public.notifications n
+    where n.recipient_id = (select auth.uid()) and n.read_at is null
+    limit least(greatest(coalesce(cap, 100), 1), 10000)
+  ) unread
+$function$;
+grant execute on function public.unread_notification_count(cap integer) to authenticated;
+grant execute on function public.unread_notification_count(cap integer) to service_role;
+comment on function public.unread_notification_count(cap integer) is 'The caller''s unread notifications, counted up to cap (1–10 000, default 100): the bell shows 99+ beyond. Caller''s rights.';
 
 -- ==============================================================================================
 -- Cairn's rules on the platform's tables

@@ -1896,6 +1896,11 @@ isOneToOne: false
               "currency": string,"order_id": string,"placed_at": string,"rate_date": string
             }[]
                            },
+"pipeline_board":
+{ Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"per_column"?: number,"pipeline": string }; Returns: {
+              "amount": number,"amount_base": number,"close_reason": string,"closed_at": string,"currency": string,"customer": Json,"customer_id": string,"expected_close": string,"id": string,"notes": string,"owner_id": string,"position": number,"probability": number,"stage_entered_at": string,"stage_id": string,"title": string
+            }[]
+                           },
 "pipeline_forecast":
 { Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"pipeline": string }; Returns: {
               "amount_base": number,"close_month": string,"deals": number,"stage_id": string,"unpriced": number,"weighted_base": number
@@ -2309,6 +2314,9 @@ isOneToOne: false
                            },
 "team_invitation_check":
 { Args: { "address": string }; Returns: string
+                           },
+"unread_notification_count":
+{ Args: { "cap"?: number }; Returns: number
                            }
           }
           Enums: {

@@ -398,6 +398,11 @@ describe('mark all read and retention', () => {
       [cast.people.agent.userId],
     );
     expect(unread).toBeGreaterThanOrEqual(2);
+    // The bell's count: the caller's own unread ones, up to the cap.
+    expect((await cast.client('agent').rpc('unread_notification_count')).data).toBe(Math.min(unread, 100));
+    expect((await cast.client('agent').rpc('unread_notification_count', { cap: 1 })).data).toBe(1);
+    expect((await cast.client('readonly').rpc('unread_notification_count')).data).toBe(0);
+    expect((await cast.client('anon').rpc('unread_notification_count')).error?.code).toBe('42501');
     const { data, error } = await cast.client('agent').rpc('mark_all_notifications_read');
     expect(error).toBeNull();
     expect(data).toBe(unread);

@@ -74,7 +74,9 @@ export function NotificationBell() {
         className={`icon-button ${styles.bell}`}
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label={count > 0 ? t('bell.labelUnread', { count }) : t('bell.label')}
+        aria-label={
+          count > 99 ? t('bell.labelUnreadMany') : count > 0 ? t('bell.labelUnread', { count }) : t('bell.label')
+        }
         onClick={() => setOpen((value) => !value)}
       >
         <Bell aria-hidden="true" size={20} />
@@ -85,7 +87,7 @@ export function NotificationBell() {
         ) : null}
       </button>
       <span className="visually-hidden" role="status" aria-live="polite">
-        {count > 0 ? t('bell.labelUnread', { count }) : ''}
+        {count > 99 ? t('bell.labelUnreadMany') : count > 0 ? t('bell.labelUnread', { count }) : ''}
       </span>
       {open ? (
         <div

@@ -1,5 +1,5 @@
 import { KanbanSquare, Plus } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 
@@ -15,7 +15,7 @@ import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
-import { NewTaskDialog, type NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
+import type { NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
 
 import type { Deal } from '../api/pipeline.ts';
 import {
@@ -37,10 +37,15 @@ import {
   type PipelineParams,
 } from '../utils/filters.ts';
 import { CloseDealDialog } from './close-deal-dialog.tsx';
-import { DealDialog } from './deal-dialog.tsx';
 import { DealsList } from './deals-list.tsx';
 import { PipelineBoard } from './pipeline-board.tsx';
 import styles from './pipeline.module.css';
+
+// The forms load when first opened, not with the board: its first paint waits for its code.
+const DealDialog = lazy(() => import('./deal-dialog.tsx').then((module) => ({ default: module.DealDialog })));
+const NewTaskDialog = lazy(() =>
+  import('@/components/new-task-dialog.tsx').then((module) => ({ default: module.NewTaskDialog })),
+);
 
 /** /pipeline: the chosen pipeline as a board or a list, its filters in the URL, totals and forecast. */
 export function PipelineScreen() {
@@ -58,8 +63,7 @@ export function PipelineScreen() {
     () => (stages.data ?? []).filter((stage) => stage.pipeline_id === pipelineId),
     [stages.data, pipelineId],
   );
-  const stageIds = pipelineStages.map((stage) => stage.id);
-  const board = useBoard(pipelineId, stageIds, params.filters);
+  const board = useBoard(pipelineId, params.filters);
   const forecast = useForecast(pipelineId, params.filters);
   const [refusals, setRefusals] = useState<Record<string, string>>({});
   const move = useMoveDeal(pipelineId, params.filters, (dealId, message) =>
@@ -226,7 +230,7 @@ export function PipelineScreen() {
         ))}
       </dl>
 
-      {board.isPending && stageIds.length > 0 ? (
+      {board.isPending && pipelineStages.length > 0 ? (
         <LoadingState />
       ) : board.isError ? (
         <ErrorState description={t('loadFailed')} onRetry={() => void board.refetch()} />
@@ -256,7 +260,11 @@ export function PipelineScreen() {
           }
         />
       )}
-      <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
+      {taskFor ? (
+        <Suspense fallback={null}>
+          <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
+        </Suspense>
+      ) : null}
 
       <CloseDealDialog
         key={closing?.deal.id ?? 'none'}
@@ -276,13 +284,17 @@ export function PipelineScreen() {
           setClosing(null);
         }}
       />
-      <DealDialog
-        open={editing !== null}
-        deal={editing?.deal ?? null}
-        stages={pipelineStages}
-        baseCurrency={baseCurrency.data ?? 'EUR'}
-        onClose={() => setEditing(null)}
-      />
+      {editing !== null ? (
+        <Suspense fallback={null}>
+          <DealDialog
+            open={editing !== null}
+            deal={editing?.deal ?? null}
+            stages={pipelineStages}
+            baseCurrency={baseCurrency.data ?? 'EUR'}
+            onClose={() => setEditing(null)}
+          />
+        </Suspense>
+      ) : null}
     </>
   );
 }
