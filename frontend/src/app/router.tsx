@@ -60,7 +60,7 @@ const ResetPasswordRoute = page(() => import('./routes/reset-password.tsx'), 'Re
 const AcceptInviteRoute = page(() => import('./routes/accept-invite.tsx'), 'AcceptInviteRoute');
 const UnsubscribeRoute = page(() => import('./routes/unsubscribe.tsx'), 'UnsubscribeRoute', ['consent']);
 const NotFoundRoute = page(() => import('./routes/not-found.tsx'), 'NotFoundRoute');
-const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell', 'notifications']);
+const AppShell = page(() => import('./layout/app-shell.tsx'), 'AppShell', ['shell', 'notifications', 'tasks']);
 const DashboardRoute = page(() => import('./routes/dashboard.tsx'), 'DashboardRoute', [
   'shell',
   'dashboard',

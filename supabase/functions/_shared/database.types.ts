@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "activities": {
                   Row: {
-                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"remind_at": string | null,"subject": string | null,"updated_at": string
+                    "assignee_id": string | null,"attachments": NonNullable<Json>,"author_id": string | null,"body": string | null,"completed_at": string | null,"created_at": string,"customer_id": string,"customer_owner_id": string | null,"deal_id": string | null,"direction": Database["public"]['Enums']["communication_direction"] | null,"due_at": string | null,"id": string,"kind": Database["public"]['Enums']["activity_kind"],"metadata": NonNullable<Json>,"remind_at": string | null,"subject": string | null,"task_type": Database["public"]['Enums']["task_type"] | null,"thread_id": string | null,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"remind_at"?: string | null,"subject"?: string | null,"updated_at"?: string
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id": string,"customer_owner_id"?: string | null,"deal_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"remind_at"?: string | null,"subject"?: string | null,"task_type"?: Database["public"]['Enums']["task_type"] | null,"thread_id"?: string | null,"updated_at"?: string
                   }
                   Update: {
-                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"remind_at"?: string | null,"subject"?: string | null,"updated_at"?: string
+                    "assignee_id"?: string | null,"attachments"?: NonNullable<Json>,"author_id"?: string | null,"body"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string,"customer_owner_id"?: string | null,"deal_id"?: string | null,"direction"?: Database["public"]['Enums']["communication_direction"] | null,"due_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["activity_kind"],"metadata"?: NonNullable<Json>,"remind_at"?: string | null,"subject"?: string | null,"task_type"?: Database["public"]['Enums']["task_type"] | null,"thread_id"?: string | null,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -40,6 +40,18 @@ isOneToOne: false
       columns: ["customer_id"]
 isOneToOne: false
       referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "activities_deal_id_fkey"
+      columns: ["deal_id"]
+isOneToOne: false
+      referencedRelation: "deals"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "activities_thread_id_fkey"
+      columns: ["thread_id"]
+isOneToOne: false
+      referencedRelation: "message_threads"
       referencedColumns: ["id"]
     }
                   ]
@@ -865,6 +877,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"notification_emails": {
+                  Row: {
+                    "attempts": number,"claimed_until": string | null,"created_at": string,"digest_date": string | null,"error": string | null,"id": number,"message_id": string | null,"not_before": string,"notification_id": string | null,"recipient_id": string,"sent_at": string | null,"state": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"claimed_until"?: string | null,"created_at"?: string,"digest_date"?: string | null,"error"?: string | null,"id"?: never,"message_id"?: string | null,"not_before"?: string,"notification_id"?: string | null,"recipient_id": string,"sent_at"?: string | null,"state"?: string
+                  }
+                  Update: {
+                    "attempts"?: number,"claimed_until"?: string | null,"created_at"?: string,"digest_date"?: string | null,"error"?: string | null,"id"?: never,"message_id"?: string | null,"not_before"?: string,"notification_id"?: string | null,"recipient_id"?: string,"sent_at"?: string | null,"state"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notification_emails_notification_id_fkey"
+      columns: ["notification_id"]
+isOneToOne: true
+      referencedRelation: "notifications"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "notification_emails_recipient_id_fkey"
+      columns: ["recipient_id"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
                 },"notification_preferences": {
                   Row: {
                     "delivery": Database["public"]['Enums']["notification_delivery"],"kind": Database["public"]['Enums']["notification_kind"],"updated_at": string,"user_id": string
@@ -887,17 +925,23 @@ isOneToOne: false
                   ]
                 },"notifications": {
                   Row: {
-                    "body": string | null,"created_at": string,"data": NonNullable<Json>,"email_pending": boolean,"emailed_at": string | null,"id": string,"kind": Database["public"]['Enums']["notification_kind"],"link": string | null,"read_at": string | null,"recipient_id": string,"title": string
+                    "body": string | null,"created_at": string,"data": NonNullable<Json>,"digest_email_id": number | null,"email_pending": boolean,"emailed_at": string | null,"id": string,"kind": Database["public"]['Enums']["notification_kind"],"link": string | null,"read_at": string | null,"recipient_id": string,"title": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"email_pending"?: boolean,"emailed_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id": string,"title": string
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_email_id"?: number | null,"email_pending"?: boolean,"emailed_at"?: string | null,"id"?: string,"kind": Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id": string,"title": string
                   }
                   Update: {
-                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"email_pending"?: boolean,"emailed_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id"?: string,"title"?: string
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"digest_email_id"?: number | null,"email_pending"?: boolean,"emailed_at"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["notification_kind"],"link"?: string | null,"read_at"?: string | null,"recipient_id"?: string,"title"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "notifications_digest_email_id_fkey"
+      columns: ["digest_email_id"]
+isOneToOne: false
+      referencedRelation: "notification_emails"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "notifications_recipient_id_fkey"
       columns: ["recipient_id"]
 isOneToOne: false
@@ -1801,6 +1845,11 @@ isOneToOne: false
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
             }[]
                            },
+"claim_notification_emails":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
+              "active": boolean,"digest_date": string,"email_id": number,"items": Json,"language": string,"recipient_email": string,"recipient_name": string,"timezone": string
+            }[]
+                           },
 "compare_segment_snapshots":
 { Args: { "earlier": string,"later": string }; Returns: {
               "change": string,"customer_id": string
@@ -1910,6 +1959,11 @@ isOneToOne: false
               "currency": string,"order_id": string,"placed_at": string,"rate_date": string
             }[]
                            },
+"pipeline_board":
+{ Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"per_column"?: number,"pipeline": string }; Returns: {
+              "amount": number,"amount_base": number,"close_reason": string,"closed_at": string,"currency": string,"customer": Json,"customer_id": string,"expected_close": string,"id": string,"notes": string,"owner_id": string,"position": number,"probability": number,"stage_entered_at": string,"stage_id": string,"title": string
+            }[]
+                           },
 "pipeline_forecast":
 { Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"pipeline": string }; Returns: {
               "amount_base": number,"close_month": string,"deals": number,"stage_id": string,"unpriced": number,"weighted_base": number
@@ -1945,6 +1999,9 @@ isOneToOne: false
 { Args: { "events": Json }; Returns: {
               "received": number,"recorded": number
             }[]
+                           },
+"record_notification_emails":
+{ Args: { "now"?: string,"results": Json }; Returns: number
                            },
 "record_unsubscribe":
 { Args: { "channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: Json,"purpose": Database["public"]['Enums']["consent_purpose"] }; Returns: boolean
@@ -2300,6 +2357,7 @@ isOneToOne: false
 "created_at": string,
 "customer_id": string,
 "customer_owner_id": string | null,
+"deal_id": string | null,
 "direction": Database["public"]['Enums']["communication_direction"] | null,
 "due_at": string | null,
 "id": string,
@@ -2307,6 +2365,8 @@ isOneToOne: false
 "metadata": NonNullable<Json>,
 "remind_at": string | null,
 "subject": string | null,
+"task_type": Database["public"]['Enums']["task_type"] | null,
+"thread_id": string | null,
 "updated_at": string
             }
                           SetofOptions: {
@@ -2331,10 +2391,13 @@ isOneToOne: false
                            },
 "team_invitation_check":
 { Args: { "address": string }; Returns: string
+                           },
+"unread_notification_count":
+{ Args: { "cap"?: number }; Returns: number
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_now"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","task_type": "to_do"|"call"|"email"|"meeting"|"follow_up"|"deadline","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -2450,7 +2513,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_now", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"task_type": ["to_do", "call", "email", "meeting", "follow_up", "deadline"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const

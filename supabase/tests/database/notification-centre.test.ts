@@ -231,6 +231,74 @@ describe('notify and the preferences', () => {
     await delivery('failed');
     expect(await ofShop(cast.people.admin.userId)).toHaveLength(2);
   });
+
+  it('a failed history import and a failed token renewal tell the admins, deep-linked to the store', async () => {
+    const since = new Date();
+    const shop = await createShop();
+    const [{ id: importId }] = await adminSql<{ id: string }>(
+      `insert into public.shop_imports (shop_id) values ($1) returning id`,
+      [shop],
+    );
+    await adminSql(
+      `update public.shop_imports set status = 'failed', last_error = 'bulk operation expired' where id = $1`,
+      [importId],
+    );
+    await adminSql(`update public.shop_imports set last_error = 'still expired' where id = $1`, [importId]);
+    const imports = (await notificationsOf(cast.people.admin.userId, 'integration_failed', since)).filter(
+      (row) => row.data.job === `import:${importId}`,
+    );
+    expect(imports).toHaveLength(1);
+    expect(imports[0]).toMatchObject({ link: `/settings/integrations?shop=${shop}` });
+    expect(imports[0].title).toBe('Shopify history import: a job failed');
+    expect(await notificationsOf(cast.people.manager.userId, 'integration_failed', since)).toEqual([]);
+
+    await adminSql(
+      `insert into public.shop_connections (shop_id, auth_kind, secret_last4, token_last4, webhook_url)
+       values ($1, 'legacy_token', 'abcd', 'efgh', 'https://example.com/hook')`,
+      [shop],
+    );
+    await adminSql(`select public.shopify_record_token_failure($1, 'invalid client secret')`, [shop]);
+    await adminSql(`select public.shopify_record_token_failure($1, 'invalid client secret')`, [shop]);
+    const tokens = (await notificationsOf(cast.people.admin.userId, 'integration_failed', since)).filter(
+      (row) => row.data.shop_id === shop,
+    );
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({
+      link: `/settings/integrations?shop=${shop}`,
+      data: { integration: 'Shopify token renewal' },
+    });
+  });
+
+  it('a scheduled call answered with an error (the ECB import) tells the admins once, linked to the job health page', async () => {
+    const since = new Date();
+    await adminSql(
+      `update public.notifications set read_at = now() where kind = 'integration_failed' and data->>'job' = 'job:ecb-rates'`,
+    );
+    const requestId = 900_000_000 + Math.floor(Math.random() * 1_000_000);
+    await adminSql(
+      `insert into private.scheduled_calls (job_name, request_id, called_at) values ('ecb-rates', $1, now() - interval '2 minutes')`,
+      [requestId],
+    );
+    await adminSql(
+      `insert into net._http_response (id, status_code, content_type, headers, content, timed_out, created)
+       values ($1, 502, 'application/json', '{}', '{"error":{"code":"upstream_error"}}', false, now())`,
+      [requestId],
+    );
+    // A call still waiting for its answer is not a failure yet.
+    await adminSql(
+      `insert into private.scheduled_calls (job_name, request_id, called_at) values ('ecb-rates', $1, now() - interval '1 minute')`,
+      [requestId + 1],
+    );
+    await adminSql('select private.notify_failed_scheduled_calls()');
+    await adminSql('select private.notify_failed_scheduled_calls()');
+    const told = (await notificationsOf(cast.people.admin.userId, 'integration_failed', since)).filter(
+      (row) => row.data.job === 'job:ecb-rates',
+    );
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ title: 'ECB exchange rates: a job failed', link: '/settings/scheduled-jobs' });
+    await adminSql(`delete from net._http_response where id = $1`, [requestId]);
+    await adminSql(`delete from private.scheduled_calls where request_id in ($1, $2)`, [requestId, requestId + 1]);
+  });
 });
 
 describe('what notifies whom', () => {
@@ -330,6 +398,11 @@ describe('mark all read and retention', () => {
       [cast.people.agent.userId],
     );
     expect(unread).toBeGreaterThanOrEqual(2);
+    // The bell's count: the caller's own unread ones, up to the cap.
+    expect((await cast.client('agent').rpc('unread_notification_count')).data).toBe(Math.min(unread, 100));
+    expect((await cast.client('agent').rpc('unread_notification_count', { cap: 1 })).data).toBe(1);
+    expect((await cast.client('readonly').rpc('unread_notification_count')).data).toBe(0);
+    expect((await cast.client('anon').rpc('unread_notification_count')).error?.code).toBe('42501');
     const { data, error } = await cast.client('agent').rpc('mark_all_notifications_read');
     expect(error).toBeNull();
     expect(data).toBe(unread);

@@ -474,4 +474,25 @@ describe('forecast', () => {
     expect(await forecast('shopper')).toEqual([]);
     expect((await cast.client('anon').rpc('pipeline_forecast', { pipeline })).error?.code).toBe('42501');
   });
+
+  it("pipeline_board gives every column's first cards in board order in one call, as the caller may see them", async () => {
+    const board = async (caller: Caller, args: Record<string, unknown> = {}) => {
+      const { data, error } = await cast.client(caller).rpc('pipeline_board', { pipeline, ...args });
+      expect(error).toBeNull();
+      return (data as Array<{ title: string; stage_id: string; customer: { id: string } | null }>).map(
+        (row) => `${row.stage_id === early ? 'early' : 'late'}:${row.title}:${row.customer ? 'c' : '-'}`,
+      );
+    };
+    await adminSql(
+      `update public.deals set position = case title when 'A' then 2 when 'B' then 1 when 'C' then 1 else 2 end where stage_id in ($1, $2)`,
+      [early, late],
+    );
+    expect(await board('manager')).toEqual(['early:B:c', 'early:A:c', 'late:C:c', 'late:D:c']);
+    expect(await board('readonly')).toEqual(['early:B:c', 'early:A:c', 'late:C:c', 'late:D:c']);
+    expect(await board('agent')).toEqual(['early:B:c', 'early:A:c', 'late:C:c']);
+    expect(await board('manager', { per_column: 1 })).toEqual(['early:B:c', 'late:C:c']);
+    expect(await board('manager', { min_amount: 1000, close_to: '2027-01-31' })).toEqual(['early:A:c']);
+    expect(await board('shopper')).toEqual([]);
+    expect((await cast.client('anon').rpc('pipeline_board', { pipeline })).error?.code).toBe('42501');
+  });
 });

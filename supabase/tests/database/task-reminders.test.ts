@@ -155,3 +155,130 @@ describe('task reminders', () => {
     await expect(cast.sql('admin', 'select private.send_task_reminders()')).rejects.toMatchObject({ code: '42501' });
   });
 });
+
+// ─── Task types and links (issue 15): a task has a type (a to-do unless said), filterable; a task
+// may point at the deal or conversation it was made from — of its own customer only, whoever
+// writes it; the columns follow the activity's policies (agents their customers, readonly none).
+
+let mine: string;
+let other: string;
+let otherDeal: string;
+let myDeal: string;
+let myThread: string;
+
+beforeAll(async () => {
+  mine = customer;
+  other = await createCustomer(cast.people.manager.userId);
+  const [{ id: lead }] = await adminSql<{ id: string }>(
+    `select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id
+     where p.name = 'Wholesale deals' and s.name = 'Lead'`,
+  );
+  [{ id: myDeal }, { id: otherDeal }] = await adminSql<{ id: string }>(
+    `insert into public.deals (customer_id, title, stage_id, owner_id) values ($1, 'Mine', $3, $4), ($2, 'Theirs', $3, $5) returning id`,
+    [mine, other, lead, cast.people.agent.userId, cast.people.manager.userId],
+  );
+  [{ id: myThread }] = await adminSql<{ id: string }>(
+    `insert into public.message_threads (customer_id, subject) values ($1, 'Sizing') returning id`,
+    [mine],
+  );
+});
+
+describe('task types', () => {
+  it('a task written without a type is a to-do; other activities have none and may not get one', async () => {
+    const agent = cast.client('agent');
+    const { data, error } = await agent
+      .from('activities')
+      .insert({ customer_id: mine, kind: 'task', subject: 'Plain', assignee_id: cast.people.agent.userId })
+      .select('task_type')
+      .single();
+    expect(error).toBeNull();
+    expect(data?.task_type).toBe('to_do');
+    const note = await agent
+      .from('activities')
+      .insert({ customer_id: mine, kind: 'note', body: 'x', task_type: 'call' });
+    expect(note.error?.code).toBe('23514');
+  });
+
+  it('My tasks filters by type', async () => {
+    const agent = cast.client('agent');
+    const made = await agent
+      .from('activities')
+      .insert([
+        {
+          customer_id: mine,
+          kind: 'task',
+          subject: 'Ring Ada',
+          task_type: 'call',
+          assignee_id: cast.people.agent.userId,
+        },
+        {
+          customer_id: mine,
+          kind: 'task',
+          subject: 'Meet Ada',
+          task_type: 'meeting',
+          assignee_id: cast.people.agent.userId,
+        },
+      ])
+      .select('id');
+    expect(made.error).toBeNull();
+    const { data } = await agent
+      .from('activities')
+      .select('subject')
+      .eq('kind', 'task')
+      .eq('assignee_id', cast.people.agent.userId)
+      .eq('task_type', 'call');
+    expect(data).toEqual([{ subject: 'Ring Ada' }]);
+  });
+});
+
+describe('links to a deal and a conversation', () => {
+  it("an agent links a task to their customer's deal and thread", async () => {
+    const { data, error } = await cast
+      .client('agent')
+      .from('activities')
+      .insert({
+        customer_id: mine,
+        kind: 'task',
+        subject: 'Send the quote',
+        task_type: 'follow_up',
+        deal_id: myDeal,
+        thread_id: myThread,
+        assignee_id: cast.people.agent.userId,
+      })
+      .select('deal_id, thread_id, task_type')
+      .single();
+    expect(error).toBeNull();
+    expect(data).toEqual({ deal_id: myDeal, thread_id: myThread, task_type: 'follow_up' });
+  });
+
+  it("refuses a link to another customer's deal or thread, for everyone (23514), and readonly writes nothing", async () => {
+    for (const persona of ['agent', 'manager', 'admin'] as const) {
+      const wrongDeal = await cast
+        .client(persona)
+        .from('activities')
+        .insert({ customer_id: mine, kind: 'task', subject: 'x', deal_id: otherDeal });
+      expect(wrongDeal.error?.code, persona).toBe('23514');
+    }
+    const [{ id: theirThread }] = await adminSql<{ id: string }>(
+      `insert into public.message_threads (customer_id, subject) values ($1, 'Other') returning id`,
+      [other],
+    );
+    const wrongThread = await cast
+      .client('manager')
+      .from('activities')
+      .insert({ customer_id: mine, kind: 'task', subject: 'x', thread_id: theirThread });
+    expect(wrongThread.error?.code).toBe('23514');
+    const readonly = await cast
+      .client('readonly')
+      .from('activities')
+      .insert({ customer_id: mine, kind: 'task', subject: 'x', deal_id: myDeal });
+    expect(readonly.error?.code).toBe('42501');
+    // Moving a linked task to another customer without its links is refused too.
+    const [{ id }] = await adminSql<{ id: string }>(
+      `insert into public.activities (customer_id, kind, subject, deal_id) values ($1, 'task', 'Linked', $2) returning id`,
+      [mine, myDeal],
+    );
+    const moved = await cast.client('manager').from('activities').update({ customer_id: other }).eq('id', id);
+    expect(moved.error?.code).toBe('23514');
+  });
+});

@@ -396,7 +396,7 @@ describe('rotate, renew, repair and disconnect', () => {
     // Every active admin is alerted once per failing streak (not at every 30-minute retry); no one else.
     const alerts = async () =>
       adminSql<{ recipient_id: string; title: string; link: string }>(
-        `select recipient_id, title, link from public.notifications where kind = 'system' and data ->> 'shop_id' = $1`,
+        `select recipient_id, title, link from public.notifications where kind = 'integration_failed' and data ->> 'shop_id' = $1`,
         [otherRow.id],
       );
     const first = await alerts();
@@ -406,7 +406,7 @@ describe('rotate, renew, repair and disconnect', () => {
     expect(first.map((alert) => alert.recipient_id).sort()).toEqual(admins);
     expect(first.map((alert) => alert.recipient_id)).toContain(cast.people.admin.userId);
     expect(first.map((alert) => alert.recipient_id)).not.toContain(cast.people.manager.userId);
-    expect(first[0]).toMatchObject({ link: '/settings/integrations' });
+    expect(first[0]).toMatchObject({ link: `/settings/integrations?shop=${otherRow.id}` });
     expect(first[0].title).toContain(other.domain);
     await adminSql(
       `update public.shop_connections set token_expires_at = now() + interval '1 hour' where shop_id = $1`,

@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ArrowDownLeft, ArrowUpRight } from 'lucide-react';
-import { useEffect, type Ref } from 'react';
+import { useEffect, useState, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { AttachmentList, type AttachedFile } from '@/components/attachment-list.tsx';
+import { NewTaskDialog, type NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
@@ -43,9 +44,12 @@ function StatusBadge({ message }: { message: Message }) {
 /** One conversation: its messages, oldest first, with delivery states; reply, assign, close. */
 export function ThreadView({ threadId, bodyRef, headingLevel = 2 }: ThreadViewProps) {
   const { t } = useTranslation('messages');
+  const { t: tTasks } = useTranslation('tasks');
   const viewer = useViewer();
   const queryClient = useQueryClient();
   const thread = useQuery(threadOptions(threadId));
+  // A task about this conversation (issue 15), linked to the thread.
+  const [taskFor, setTaskFor] = useState<NewTaskDialogProps['context']>(null);
   const invalidate = () => queryClient.invalidateQueries({ queryKey: conversationKeys.all });
   const mayWrite = thread.data ? can(viewer, 'editCustomers', { ownerId: thread.data.customer?.owner_id }) : false;
   const markRead = useMutation({ mutationFn: () => markThreadRead(threadId), onSettled: invalidate });
@@ -90,9 +94,24 @@ export function ThreadView({ threadId, bodyRef, headingLevel = 2 }: ThreadViewPr
             <Button variant="secondary" onClick={() => status.mutate(data.status === 'closed' ? 'open' : 'closed')}>
               {data.status === 'closed' ? t('actions.reopen') : t('actions.close')}
             </Button>
+            <Button
+              variant="secondary"
+              onClick={() =>
+                setTaskFor({
+                  customerId: data.customer_id,
+                  threadId: data.id,
+                  label: data.subject,
+                  subject: data.subject.slice(0, 300),
+                  taskType: 'email',
+                })
+              }
+            >
+              {tTasks('create.open')}
+            </Button>
           </div>
         ) : null}
       </header>
+      <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
       <ol className={styles.messages} aria-label={t('messagesLabel')}>
         {data.messages.map((message) => (
           <li key={message.id} className={message.direction === 'inbound' ? styles.inbound : styles.outbound}>

@@ -27,14 +27,13 @@ export const notificationKeys = {
   preferences: (userId: string) => ['notifications', 'preferences', userId] as const,
 };
 
-export async function fetchUnreadCount(userId: string): Promise<number> {
-  const { count, error } = await supabase
-    .from('notifications')
-    .select('id', { count: 'exact', head: true })
-    .eq('recipient_id', userId)
-    .is('read_at', null);
+/** The bell's count, up to UNREAD_CAP (it shows "99+" beyond 99): cheap however many are unread. */
+export const UNREAD_CAP = 100;
+
+export async function fetchUnreadCount(): Promise<number> {
+  const { data, error } = await supabase.rpc('unread_notification_count', { cap: UNREAD_CAP });
   if (error) throw error;
-  return count ?? 0;
+  return data ?? 0;
 }
 
 export async function fetchLatest(userId: string, limit: number): Promise<AppNotification[]> {
@@ -50,7 +49,7 @@ export async function fetchLatest(userId: string, limit: number): Promise<AppNot
 }
 
 export const unreadCountOptions = (userId: string) =>
-  queryOptions({ queryKey: notificationKeys.unread(userId), queryFn: () => fetchUnreadCount(userId) });
+  queryOptions({ queryKey: notificationKeys.unread(userId), queryFn: () => fetchUnreadCount() });
 export const latestOptions = (userId: string, limit = PANEL_SIZE) =>
   queryOptions({ queryKey: notificationKeys.latest(userId, limit), queryFn: () => fetchLatest(userId, limit) });
 

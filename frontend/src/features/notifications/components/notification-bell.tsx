@@ -1,11 +1,13 @@
 import { Bell } from 'lucide-react';
-import { useEffect, useId, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
+import type { NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
+import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 
 import {
@@ -16,7 +18,13 @@ import {
   useUnreadCount,
 } from '../hooks/use-notifications.ts';
 import { NotificationList } from './notification-list.tsx';
+import { taskContextOf } from '../utils/task-context.ts';
 import styles from './notifications.module.css';
+
+// The task form loads when it is first asked for, not with the shell every page waits for.
+const NewTaskDialog = lazy(() =>
+  import('@/components/new-task-dialog.tsx').then((module) => ({ default: module.NewTaskDialog })),
+);
 
 /**
  * The bell in the top bar: the unread count, live (Realtime), and a panel with the latest
@@ -35,6 +43,7 @@ export function NotificationBell() {
   const markRead = useMarkRead();
   const markAll = useMarkAllRead();
   const count = unread.data ?? 0;
+  const [taskFor, setTaskFor] = useState<NewTaskDialogProps['context']>(null);
 
   useEffect(() => {
     if (!open) return;
@@ -65,7 +74,9 @@ export function NotificationBell() {
         className={`icon-button ${styles.bell}`}
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label={count > 0 ? t('bell.labelUnread', { count }) : t('bell.label')}
+        aria-label={
+          count > 99 ? t('bell.labelUnreadMany') : count > 0 ? t('bell.labelUnread', { count }) : t('bell.label')
+        }
         onClick={() => setOpen((value) => !value)}
       >
         <Bell aria-hidden="true" size={20} />
@@ -76,7 +87,7 @@ export function NotificationBell() {
         ) : null}
       </button>
       <span className="visually-hidden" role="status" aria-live="polite">
-        {count > 0 ? t('bell.labelUnread', { count }) : ''}
+        {count > 99 ? t('bell.labelUnreadMany') : count > 0 ? t('bell.labelUnread', { count }) : ''}
       </span>
       {open ? (
         <div
@@ -109,6 +120,14 @@ export function NotificationBell() {
                 if (notification.read_at === null) markRead.mutate(notification.id);
                 setOpen(false);
               }}
+              onAddTask={
+                can(viewer, 'editCustomers')
+                  ? (notification) => {
+                      setOpen(false);
+                      setTaskFor(taskContextOf(notification));
+                    }
+                  : undefined
+              }
             />
           )}
           <p className={styles.panelFooter}>
@@ -117,6 +136,11 @@ export function NotificationBell() {
             </Link>
           </p>
         </div>
+      ) : null}
+      {taskFor ? (
+        <Suspense fallback={null}>
+          <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
+        </Suspense>
       ) : null}
     </div>
   );

@@ -1,4 +1,4 @@
-import { Bell } from 'lucide-react';
+import { Bell, ListPlus } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 
@@ -8,16 +8,19 @@ import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
 import type { AppNotification } from '../api/notifications.ts';
 import { groupByDay, relativeDay, safeLink } from '../utils/group.ts';
+import { taskContextOf } from '../utils/task-context.ts';
 import styles from './notifications.module.css';
 
 export interface NotificationListProps {
   notifications: AppNotification[];
   onOpen: (notification: AppNotification) => void;
+  /** Offered on notifications about a customer when the viewer may add tasks. */
+  onAddTask?: (notification: AppNotification) => void;
   headingLevel?: 2 | 3;
 }
 
 /** Notifications grouped by day (viewer's zone), each a link to what it is about. */
-export function NotificationList({ notifications, onOpen, headingLevel = 3 }: NotificationListProps) {
+export function NotificationList({ notifications, onOpen, onAddTask, headingLevel = 3 }: NotificationListProps) {
   const { t } = useTranslation('notifications');
   const zone = useZoneAndLanguage();
   if (notifications.length === 0) {
@@ -67,6 +70,17 @@ export function NotificationList({ notifications, onOpen, headingLevel = 3 }: No
                         {content}
                       </button>
                     )}
+                    {onAddTask && taskContextOf(notification) ? (
+                      <button
+                        type="button"
+                        className={`icon-button ${styles.itemTask}`}
+                        aria-label={t('addTask', { title: notification.title })}
+                        title={t('addTask', { title: notification.title })}
+                        onClick={() => onAddTask(notification)}
+                      >
+                        <ListPlus aria-hidden="true" size={16} />
+                      </button>
+                    ) : null}
                   </li>
                 );
               })}

@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { NewTaskDialog, type NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
@@ -10,6 +12,7 @@ import { useLatestNotifications, useMarkAllRead, useMarkRead, useUnreadCount } f
 import { NotificationList } from './notification-list.tsx';
 import { NotificationPreferences } from './notification-preferences.tsx';
 import { RetentionSetting } from './retention-setting.tsx';
+import { taskContextOf } from '../utils/task-context.ts';
 import styles from './notifications.module.css';
 
 /** /notifications: the latest 200 notifications by day, and the member's preferences. */
@@ -20,6 +23,7 @@ export function NotificationsPage() {
   const unread = useUnreadCount(viewer.userId);
   const markRead = useMarkRead();
   const markAll = useMarkAllRead();
+  const [taskFor, setTaskFor] = useState<NewTaskDialogProps['context']>(null);
   return (
     <div className={styles.page}>
       <section aria-labelledby="notifications-all">
@@ -44,6 +48,9 @@ export function NotificationsPage() {
             onOpen={(notification) => {
               if (notification.read_at === null) markRead.mutate(notification.id);
             }}
+            onAddTask={
+              can(viewer, 'editCustomers') ? (notification) => setTaskFor(taskContextOf(notification)) : undefined
+            }
           />
         )}
       </section>
@@ -58,6 +65,7 @@ export function NotificationsPage() {
           <RetentionSetting />
         </section>
       ) : null}
+      <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { GripVertical } from 'lucide-react';
+import { GripVertical, ListPlus } from 'lucide-react';
 import { useId, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -31,6 +31,8 @@ export interface PipelineBoardProps {
   refusals: Record<string, string>;
   onMove: (dealId: string, target: DropTarget) => void;
   onOpen: (deal: Deal) => void;
+  /** Offered when the viewer may add tasks: a task about the deal (its card's button). */
+  onAddTask?: (deal: Deal) => void;
 }
 
 const KEY_DIRECTIONS: Record<string, Direction> = {
@@ -55,6 +57,7 @@ export function PipelineBoard({
   refusals,
   onMove,
   onOpen,
+  onAddTask,
 }: PipelineBoardProps) {
   const { t } = useTranslation('pipeline');
   const zone = useZoneAndLanguage();
@@ -257,6 +260,17 @@ export function PipelineBoard({
                         <button type="button" className={styles.cardTitle} onClick={() => onOpen(deal)}>
                           {deal.title}
                         </button>
+                        {onAddTask ? (
+                          <button
+                            type="button"
+                            className={`icon-button ${styles.addTask}`}
+                            aria-label={t('card.addTask', { title: deal.title })}
+                            title={t('card.addTask', { title: deal.title })}
+                            onClick={() => onAddTask(deal)}
+                          >
+                            <ListPlus aria-hidden="true" size={16} />
+                          </button>
+                        ) : null}
                       </div>
                       <p className={styles.cardCustomer}>{deal.customer?.full_name ?? deal.customer?.email ?? '—'}</p>
                       <p className={styles.cardAmount}>

@@ -1,5 +1,5 @@
 import { KanbanSquare, Plus } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 
@@ -15,6 +15,7 @@ import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
+import type { NewTaskDialogProps } from '@/components/new-task-dialog.tsx';
 
 import type { Deal } from '../api/pipeline.ts';
 import {
@@ -36,10 +37,15 @@ import {
   type PipelineParams,
 } from '../utils/filters.ts';
 import { CloseDealDialog } from './close-deal-dialog.tsx';
-import { DealDialog } from './deal-dialog.tsx';
 import { DealsList } from './deals-list.tsx';
 import { PipelineBoard } from './pipeline-board.tsx';
 import styles from './pipeline.module.css';
+
+// The forms load when first opened, not with the board: its first paint waits for its code.
+const DealDialog = lazy(() => import('./deal-dialog.tsx').then((module) => ({ default: module.DealDialog })));
+const NewTaskDialog = lazy(() =>
+  import('@/components/new-task-dialog.tsx').then((module) => ({ default: module.NewTaskDialog })),
+);
 
 /** /pipeline: the chosen pipeline as a board or a list, its filters in the URL, totals and forecast. */
 export function PipelineScreen() {
@@ -57,8 +63,7 @@ export function PipelineScreen() {
     () => (stages.data ?? []).filter((stage) => stage.pipeline_id === pipelineId),
     [stages.data, pipelineId],
   );
-  const stageIds = pipelineStages.map((stage) => stage.id);
-  const board = useBoard(pipelineId, stageIds, params.filters);
+  const board = useBoard(pipelineId, params.filters);
   const forecast = useForecast(pipelineId, params.filters);
   const [refusals, setRefusals] = useState<Record<string, string>>({});
   const move = useMoveDeal(pipelineId, params.filters, (dealId, message) =>
@@ -66,6 +71,8 @@ export function PipelineScreen() {
   );
   const [closing, setClosing] = useState<{ deal: Deal; target: DropTarget; outcome: 'won' | 'lost' } | null>(null);
   const [editing, setEditing] = useState<{ deal: Deal | null } | null>(null);
+  // A task about a deal (from its card): linked to the deal, for the deal's customer.
+  const [taskFor, setTaskFor] = useState<NewTaskDialogProps['context']>(null);
 
   const update = (next: Partial<PipelineParams>) =>
     setSearchParams(writeParams({ ...params, ...next }, searchParams), { replace: true });
@@ -75,6 +82,8 @@ export function PipelineScreen() {
     ownerId
       ? (team.data?.find((member) => member.user_id === ownerId)?.full_name ?? t('card.unknownOwner'))
       : t('card.noOwner');
+  // Agents see only their customers' deals, so anyone who logs activities may add a task here.
+  const mayAddTasks = can(viewer, 'editCustomers');
   const canMove = (deal: Deal) =>
     can(viewer, 'editDeals', { ownerId: viewer.role === 'agent' ? viewer.userId : deal.owner_id });
 
@@ -221,7 +230,7 @@ export function PipelineScreen() {
         ))}
       </dl>
 
-      {board.isPending && stageIds.length > 0 ? (
+      {board.isPending && pipelineStages.length > 0 ? (
         <LoadingState />
       ) : board.isError ? (
         <ErrorState description={t('loadFailed')} onRetry={() => void board.refetch()} />
@@ -244,8 +253,18 @@ export function PipelineScreen() {
           refusals={refusals}
           onMove={requestMove}
           onOpen={(deal) => setEditing({ deal })}
+          onAddTask={
+            mayAddTasks
+              ? (deal) => setTaskFor({ customerId: deal.customer_id, dealId: deal.id, label: deal.title })
+              : undefined
+          }
         />
       )}
+      {taskFor ? (
+        <Suspense fallback={null}>
+          <NewTaskDialog context={taskFor} onClose={() => setTaskFor(null)} />
+        </Suspense>
+      ) : null}
 
       <CloseDealDialog
         key={closing?.deal.id ?? 'none'}
@@ -265,13 +284,17 @@ export function PipelineScreen() {
           setClosing(null);
         }}
       />
-      <DealDialog
-        open={editing !== null}
-        deal={editing?.deal ?? null}
-        stages={pipelineStages}
-        baseCurrency={baseCurrency.data ?? 'EUR'}
-        onClose={() => setEditing(null)}
-      />
+      {editing !== null ? (
+        <Suspense fallback={null}>
+          <DealDialog
+            open={editing !== null}
+            deal={editing?.deal ?? null}
+            stages={pipelineStages}
+            baseCurrency={baseCurrency.data ?? 'EUR'}
+            onClose={() => setEditing(null)}
+          />
+        </Suspense>
+      ) : null}
     </>
   );
 }

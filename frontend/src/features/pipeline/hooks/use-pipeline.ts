@@ -25,8 +25,8 @@ export const useTeamNames = () => useQuery(teamMemberNamesOptions());
 export const useBaseCurrency = () => useQuery(baseCurrencyOptions());
 export const useCustomerDeals = (customerId: string) => useQuery(customerDealsOptions(customerId));
 
-export function useBoard(pipelineId: string, stageIds: string[], filters: BoardFilters) {
-  return useQuery(boardOptions(pipelineId, stageIds, filters));
+export function useBoard(pipelineId: string, filters: BoardFilters) {
+  return useQuery(boardOptions(pipelineId, filters));
 }
 
 export function useForecast(pipelineId: string, filters: BoardFilters) {
@@ -62,7 +62,12 @@ export function useMoveDeal(
       onRefused(move.dealId, error.message);
     },
     onSettled: () => {
-      void queryClient.invalidateQueries({ queryKey: pipelineKeys.all });
+      // Only what a move changes: the board and forecast, and customers' deal lists — not the
+      // pipelines and stages, which would cost two more requests after every move.
+      void queryClient.invalidateQueries({
+        queryKey: pipelineKeys.all,
+        predicate: (query) => ['board', 'forecast', 'customer'].includes(String(query.queryKey[1])),
+      });
     },
   });
 }

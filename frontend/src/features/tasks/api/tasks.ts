@@ -5,6 +5,7 @@
  */
 import { infiniteQueryOptions } from '@tanstack/react-query';
 
+import type { TaskType } from '@/api/tasks.ts';
 import { supabase } from '@/lib/supabase.ts';
 
 import type { Bucket, DayBounds } from '../utils/buckets.ts';
@@ -19,6 +20,9 @@ export interface Task {
   assignee_id: string | null;
   author_id: string | null;
   customer_id: string;
+  task_type: TaskType | null;
+  deal_id: string | null;
+  thread_id: string | null;
   customer: { id: string; full_name: string | null; email: string | null; owner_id: string | null } | null;
 }
 
@@ -26,6 +30,7 @@ export interface TaskQuery {
   /** Whose tasks: one member, or null for the whole team (managers). */
   assignee: string | null;
   customer: string | null;
+  type: TaskType | null;
 }
 
 export const TASKS_PAGE = 50;
@@ -35,7 +40,7 @@ export const taskKeys = {
   bucket: (bucket: Bucket, query: TaskQuery, bounds: DayBounds) => ['tasks', bucket, query, bounds] as const,
 };
 
-const COLUMNS = `id, subject, body, due_at, remind_at, completed_at, assignee_id, author_id, customer_id,
+const COLUMNS = `id, subject, body, due_at, remind_at, completed_at, assignee_id, author_id, customer_id, task_type, deal_id, thread_id,
   customer:customers(id, full_name, email, owner_id)`;
 
 /** One page of a section: offset paging, in the section's order (ties broken by id). */
@@ -43,6 +48,7 @@ export async function fetchBucket(bucket: Bucket, query: TaskQuery, bounds: DayB
   let request = supabase.from('activities').select(COLUMNS).eq('kind', 'task').not('assignee_id', 'is', null);
   if (query.assignee) request = request.eq('assignee_id', query.assignee);
   if (query.customer) request = request.eq('customer_id', query.customer);
+  if (query.type) request = request.eq('task_type', query.type);
   if (bucket === 'done') {
     request = request.not('completed_at', 'is', null).order('completed_at', { ascending: false });
   } else {

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 
+import { TASK_TYPES, type TaskType } from '@/api/tasks.ts';
 import { Button } from '@/components/ui/button.tsx';
 import { Checkbox } from '@/components/ui/checkbox.tsx';
 import { EmptyState } from '@/components/ui/empty-state.tsx';
@@ -40,6 +41,7 @@ export function TasksScreen() {
   const query: TaskQuery = {
     assignee: who === 'me' ? viewer.userId : who === 'team' ? null : who,
     customer: params.customer,
+    type: params.type,
   };
   const tasks = useBucket(params.bucket, query, bounds);
   const team = useTeamNames();
@@ -98,12 +100,25 @@ export function TasksScreen() {
             {title}
           </Link>
           <span className={styles.taskMeta}>
+            <span className={styles.taskType}>{t(`types.${task.task_type ?? 'to_do'}`)}</span>{' '}
             {task.customer?.full_name ?? task.customer?.email ?? '—'}
             {task.due_at ? ` · ${t('due', { date: formatDateTime(task.due_at, zone) })}` : ` · ${t('noDue')}`}
             {task.remind_at && !task.completed_at
               ? ` · ${t('snoozedUntil', { date: formatDateTime(task.remind_at, zone) })}`
               : ''}
             {who !== 'me' ? ` · ${t('assignedTo', { name: nameOf(task.assignee_id) })}` : ''}
+            {task.deal_id ? (
+              <>
+                {' · '}
+                <Link to={`/pipeline?deal=${task.deal_id}`}>{t('links.deal')}</Link>
+              </>
+            ) : null}
+            {task.thread_id ? (
+              <>
+                {' · '}
+                <Link to={`/customers/${task.customer_id}?thread=${task.thread_id}`}>{t('links.thread')}</Link>
+              </>
+            ) : null}
           </span>
         </div>
         <div className={styles.taskActions}>
@@ -178,6 +193,15 @@ export function TasksScreen() {
           />
         ) : null}
         <CustomerFilter value={params.customer} onChange={(customer) => update({ customer })} />
+        <SelectField
+          label={t('typeFilter.label')}
+          value={params.type ?? ''}
+          options={[
+            { value: '', label: t('typeFilter.all') },
+            ...TASK_TYPES.map((type) => ({ value: type, label: t(`types.${type}`) })),
+          ]}
+          onChange={(event) => update({ type: (event.target.value || null) as TaskType | null })}
+        />
       </div>
       <Tabs
         label={t('sections.label')}

@@ -1,0 +1,31 @@
+import type { QueryClient } from '@tanstack/react-query';
+
+import { baseCurrencyOptions } from '@/api/workspace.ts';
+import { teamMemberNamesOptions } from '@/api/team-members.ts';
+
+import { boardOptions, forecastOptions, pipelinesOptions, stagesOptions } from '../api/pipeline.ts';
+import { readParams } from '../utils/filters.ts';
+
+/**
+ * Starts the board's requests before the screen mounts (render-as-you-fetch), with the query
+ * options its hooks use: pipelines, stages, names and the base currency at once, and the cards
+ * and forecast of the pipeline in the URL — or, without one, of the first pipeline as soon as
+ * the list of pipelines has arrived.
+ */
+export function prefetchBoard(queryClient: QueryClient, search: URLSearchParams): void {
+  const { pipeline, filters } = readParams(search);
+  const board = (pipelineId: string) => {
+    void queryClient.prefetchQuery(boardOptions(pipelineId, filters));
+    void queryClient.prefetchQuery(forecastOptions(pipelineId, filters));
+  };
+  if (pipeline) board(pipeline);
+  void queryClient.fetchQuery(pipelinesOptions()).then(
+    (pipelines) => {
+      if (!pipeline && pipelines[0]) board(pipelines[0].id);
+    },
+    () => undefined,
+  );
+  void queryClient.prefetchQuery(stagesOptions());
+  void queryClient.prefetchQuery(teamMemberNamesOptions());
+  void queryClient.prefetchQuery(baseCurrencyOptions());
+}
