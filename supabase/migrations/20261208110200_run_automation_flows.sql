@@ -205,7 +205,13 @@ begin
         else
           select * into rendered from public.render_template(template.key, c.language,
             jsonb_build_object('first_name', coalesce(c.first_name, ''), 'last_name', coalesce(c.last_name, ''),
-              'full_name', coalesce(c.full_name, ''), 'email', permission.email, 'company', coalesce(c.company, ''))
+              'full_name', coalesce(c.full_name, ''), 'email', permission.email, 'company', coalesce(c.company, ''),
+              'shop_name', coalesce((select s.name from public.shops s order by s.created_at limit 1), ''),
+              -- The customer's latest favourite, for cross-sell emails.
+              'product_name', coalesce((select p.title from public.favorites fav
+                                        join public.product_variants v on v.id = fav.variant_id
+                                        join public.products p on p.id = v.product_id
+                                        where fav.customer_id = e.customer_id order by fav.created_at desc limit 1), ''))
             || coalesce(step -> 'variables', '{}'));
           insert into public.message_threads (customer_id, subject, created_by)
           values (e.customer_id, left(rendered.subject, 300), null) returning id into thread;

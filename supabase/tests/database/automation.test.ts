@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, config } from '@cairn/local-stack/testing.ts';
+import { config } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
 import { createOrder, createProduct, uniqueTag } from '../../../scripts/testing/support/commerce.ts';
 
@@ -14,6 +14,11 @@ import { createOrder, createProduct, uniqueTag } from '../../../scripts/testing/
  */
 
 const run = uniqueTag();
+/** One pool for this file's superuser SQL (fixtures, simulated clock): a connection per query would cost more than the tests. */
+const pool = new pg.Pool({ connectionString: config.adminDbUrl, max: 4 });
+async function adminSql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []) {
+  return (await pool.query<T>(text, params)).rows;
+}
 let cast: Cast;
 let tagId: string;
 let otherTagId: string;
@@ -129,6 +134,7 @@ afterAll(async () => {
   }
   await adminSql(`update cron.job set active = true where jobname in ('run-automation-flows', 'send-automation-emails')`);
   await cast?.end();
+  await pool.end();
 });
 
 describe('who may do what with flows', () => {
@@ -614,5 +620,79 @@ describe('the engine', () => {
     }
     await expect(adminSql('select public.claim_flow_emails(0)')).rejects.toMatchObject({ code: '22023' });
     await expect(adminSql('select public.record_flow_email(-1, true)')).rejects.toMatchObject({ code: 'P0002' });
+  });
+});
+
+describe('switching a flow on, the shipped drafts and the timeline', () => {
+  it('asks how many existing customers match, enrols them once when asked; only admins and managers', async () => {
+    const [{ id: holdTag }] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [
+      `Flow hold ${run}`,
+    ]);
+    const holders = await customers(3, 'UTC', cast.people.agent.userId);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [holders, holdTag]);
+    const id = await flow({ trigger: { type: 'tag_added', tag_id: holdTag }, steps: [] }, 'draft');
+
+    for (const caller of ['agent', 'readonly', 'shopper'] as Caller[]) {
+      const previewed = await cast.client(caller).rpc('preview_flow_activation', { flow_id: id });
+      expect(previewed.error?.code, caller).toBe('42501');
+      const activated = await cast.client(caller).rpc('activate_flow', { flow_id: id, enrol_existing: true });
+      expect(activated.error?.code, caller).toBe('42501');
+    }
+    expect((await cast.client('anon').rpc('activate_flow', { flow_id: id, enrol_existing: true })).error?.code).toBe('42501');
+    expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: crypto.randomUUID() })).error?.code).toBe('P0002');
+    expect((await cast.client('manager').rpc('activate_flow', { flow_id: id, enrol_existing: null })).error?.code).toBe('22023');
+    expect((await adminSql(`select status from public.flows where id = $1`, [id]))[0]).toEqual({ status: 'draft' });
+
+    expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: id })).data).toBe(3);
+    const first = await cast.client('manager').rpc('activate_flow', { flow_id: id, enrol_existing: true });
+    expect(first.data).toEqual({ status: 'active', enrolled: 3 });
+    const again = await cast.client('admin').rpc('activate_flow', { flow_id: id, enrol_existing: true });
+    expect(again.data).toEqual({ status: 'active', enrolled: 0 });
+    expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: id })).data).toBe(0);
+
+    // The path is on the customer's timeline, read like the customer.
+    const seen = await cast.countsAs(
+      ['admin', 'agent', 'agent2', 'shopper'],
+      `select count(*)::int as n from public.customer_timeline where source = 'flow' and customer_id = $1 and kind = 'entered'`,
+      [holders[0]],
+    );
+    expect(seen).toEqual({ admin: 1, agent: 1, agent2: 0, shopper: 0 });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('ships welcome, win-back and post-purchase as drafts; the welcome series runs on simulated time and stops at an order', async () => {
+    const shipped = await adminSql<{ preset: string; status: string; n: number }>(
+      `select preset, status, count(*)::int as n from public.flows where preset is not null group by 1, 2 order by 1`,
+    );
+    expect(shipped).toEqual([
+      { preset: 'post_purchase', status: 'draft', n: 2 },
+      { preset: 'welcome', status: 'draft', n: 1 },
+      { preset: 'win_back', status: 'draft', n: 1 },
+    ]);
+    const [{ id: welcome }] = await adminSql<{ id: string }>(`select id from public.flows where preset = 'welcome'`);
+    const on = await cast.client('manager').rpc('activate_flow', { flow_id: welcome, enrol_existing: false });
+    expect(on.data).toEqual({ status: 'active', enrolled: 0 });
+    try {
+      const newcomer = await customer();
+      await consent(newcomer, 'granted');
+      await runFlows(at(0));
+      expect(await path(welcome, newcomer)).toEqual(['entered:entered', 'welcome-1:queued', 'wait-3-days:waited']);
+      await runFlows(at(3, 1));
+      expect(await path(welcome, newcomer)).toEqual([
+        'entered:entered', 'welcome-1:queued', 'wait-3-days:waited', 'welcome-2:queued', 'wait-4-days:waited',
+      ]);
+      await createOrder({ customerId: newcomer, placedAt: new Date().toISOString() });
+      await runFlows(at(8));
+      expect((await path(welcome, newcomer)).at(-1)).toBe('exited:goal_met');
+      const [mail] = await adminSql<{ subject: string }>(
+        `select m.subject from public.messages m join public.flow_step_runs r on r.message_id = m.id
+         where r.flow_id = $1 and r.customer_id = $2 and r.step_key = 'welcome-1'`,
+        [welcome, newcomer],
+      );
+      expect(mail.subject).toMatch(/^Welcome to .*, Flo$/);
+    } finally {
+      await adminSql(`update public.flows set status = 'draft', enrols_since = null where id = $1`, [welcome]);
+      await adminSql(`delete from public.flow_enrolments where flow_id = $1`, [welcome]);
+    }
   });
 });
