@@ -55,6 +55,9 @@ create type public.customer_status as enum ('active', 'inactive', 'vip', 'blocke
 create type public.email_purpose as enum ('transactional', 'marketing', 'alert');
 comment on type public.email_purpose is 'Why an email is sent: transactional (a reply, an order or service message: allowed unless the address is suppressed), marketing (needs email marketing consent), alert (needs email alerts consent).';
 
+create type public.flow_status as enum ('draft', 'active', 'paused');
+comment on type public.flow_status is 'draft: being written, never runs; active: triggers enrol and the engine runs it; paused: no new entries and nobody moves until it is active again.';
+
 create type public.message_status as enum ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed');
 comment on type public.message_status is 'queued (written, not yet handed to the provider), sent, delivered, opened, clicked, bounced, failed.';
 
@@ -128,6 +131,15 @@ create table private.app_proxy_signatures (
 );
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
+
+create table private.flow_round_robin (
+  flow_id uuid not null,
+  step_key text not null,
+  turns bigint default 0 not null,
+  constraint flow_round_robin_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES public.flows(id) ON DELETE CASCADE,
+  constraint flow_round_robin_pkey PRIMARY KEY (flow_id, step_key)
+);
+comment on table private.flow_round_robin is 'How many customers each round-robin step has assigned, so the next goes to the next member.';
 
 create table private.scheduled_calls (
   id bigint generated always as identity,
@@ -657,6 +669,7 @@ alter table public.customer_tags enable row level security;
 CREATE INDEX customer_tags_created_by_idx ON public.customer_tags USING btree (created_by);
 CREATE INDEX customer_tags_customer_owner_idx ON public.customer_tags USING btree (customer_owner_id);
 CREATE INDEX customer_tags_tag_idx ON public.customer_tags USING btree (tag_id, customer_id);
+CREATE TRIGGER capture_flow_events AFTER INSERT ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.capture_tag_flow_events();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.record_audit('customer_id');
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 create policy "managers and owning agents tag customers" on public.customer_tags
@@ -754,6 +767,7 @@ CREATE INDEX customers_order_count_sort_idx ON public.customers USING btree (ord
 CREATE INDEX customers_owner_idx ON public.customers USING btree (owner_id, id);
 CREATE INDEX customers_search_idx ON public.customers USING gin ((((((((COALESCE(full_name, ''::text) || ' '::text) || COALESCE(email, ''::text)) || ' '::text) || COALESCE(phone, ''::text)) || ' '::text) || COALESCE(company, ''::text))) extensions.gin_trgm_ops);
 CREATE INDEX customers_stage_idx ON public.customers USING btree (lifecycle_stage);
+CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF auth_user_id, lifecycle_stage ON public.customers FOR EACH ROW EXECUTE FUNCTION private.capture_customer_flow_events();
 CREATE TRIGGER carry_customer_owner AFTER UPDATE OF owner_id ON public.customers FOR EACH ROW WHEN ((old.owner_id IS DISTINCT FROM new.owner_id)) EXECUTE FUNCTION private.carry_customer_owner();
 CREATE TRIGGER guard_portal_account_on_insert BEFORE INSERT ON public.customers FOR EACH ROW WHEN ((new.auth_user_id IS NOT NULL)) EXECUTE FUNCTION private.guard_portal_account();
 CREATE TRIGGER guard_portal_account_on_update BEFORE UPDATE OF auth_user_id ON public.customers FOR EACH ROW WHEN ((new.auth_user_id IS DISTINCT FROM old.auth_user_id)) EXECUTE FUNCTION private.guard_portal_account();
@@ -1298,6 +1312,7 @@ alter table public.favorites enable row level security;
 CREATE INDEX favorites_created_at_idx ON public.favorites USING btree (created_at DESC);
 CREATE INDEX favorites_customer_owner_idx ON public.favorites USING btree (customer_owner_id);
 CREATE INDEX favorites_variant_idx ON public.favorites USING btree (variant_id);
+CREATE TRIGGER capture_flow_events AFTER INSERT ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.capture_favorite_flow_events();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER snapshot_price BEFORE INSERT ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.snapshot_favorite_price();
@@ -1323,6 +1338,146 @@ grant insert (customer_id) on public.favorites to authenticated;
 grant insert (variant_id) on public.favorites to authenticated;
 comment on table public.favorites is 'Variants a shopper saved (the heart button). price_at_favorite is the reference a price drop is measured against.';
 comment on column public.favorites.price_at_favorite is 'The variant''s price when favourited, copied by the database (never taken from the client).';
+
+create table public.flow_enrolments (
+  id uuid default gen_random_uuid() not null,
+  flow_id uuid not null,
+  customer_id uuid not null,
+  entry_key text not null,
+  trigger_event jsonb default '{}'::jsonb not null,
+  state text default 'active'::text not null,
+  current_step text,
+  next_run_at timestamp with time zone default now() not null,
+  attempts smallint default 0 not null,
+  last_error text,
+  entered_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  exit_reason text,
+  constraint flow_enrolments_entry_key_length CHECK (((length(entry_key) >= 1) AND (length(entry_key) <= 300))),
+  constraint flow_enrolments_finished_when_not_active CHECK (((state = 'active'::text) = (finished_at IS NULL))),
+  constraint flow_enrolments_last_error_length CHECK ((length(last_error) <= 2000)),
+  constraint flow_enrolments_state_check CHECK ((state = ANY (ARRAY['active'::text, 'completed'::text, 'exited'::text, 'failed'::text]))),
+  constraint flow_enrolments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint flow_enrolments_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES public.flows(id) ON DELETE CASCADE,
+  constraint flow_enrolments_pkey PRIMARY KEY (id),
+  constraint flow_enrolments_once_per_entry UNIQUE (flow_id, customer_id, entry_key)
+);
+alter table public.flow_enrolments enable row level security;
+CREATE INDEX flow_enrolments_customer_idx ON public.flow_enrolments USING btree (customer_id);
+CREATE INDEX flow_enrolments_due_idx ON public.flow_enrolments USING btree (next_run_at) WHERE (state = 'active'::text);
+CREATE INDEX flow_enrolments_flow_idx ON public.flow_enrolments USING btree (flow_id, state, entered_at DESC);
+CREATE UNIQUE INDEX flow_enrolments_one_active_idx ON public.flow_enrolments USING btree (flow_id, customer_id) WHERE (state = 'active'::text);
+create policy "members read the passages of customers they may see" on public.flow_enrolments
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant select on public.flow_enrolments to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.flow_enrolments to service_role;
+comment on table public.flow_enrolments is 'A customer''s passage through a flow. Unique per (flow, customer, entry_key) so the same triggering event never enrols twice; at most one active passage per customer and flow. Written by the database only.';
+comment on column public.flow_enrolments.entry_key is 'What enrolled the customer, e.g. customer_created, order_paid:<order id>, segment_entered:<event id>: the idempotency key of the enrolment.';
+comment on column public.flow_enrolments.current_step is 'The id of the next step to run (null: at the end).';
+comment on column public.flow_enrolments.next_run_at is 'When the engine next looks at this passage (after a wait, a deferral or a retry''s backoff).';
+comment on column public.flow_enrolments.exit_reason is 'Why the passage ended: completed, goal_met, step_removed, flow_deleted, step_failed.';
+
+create table public.flow_step_runs (
+  id bigint generated always as identity,
+  enrolment_id uuid not null,
+  flow_id uuid not null,
+  customer_id uuid not null,
+  step_key text not null,
+  step_kind text not null,
+  outcome text not null,
+  detail text,
+  data jsonb default '{}'::jsonb not null,
+  occurred_at timestamp with time zone default now() not null,
+  message_id uuid,
+  send_claimed_until timestamp with time zone,
+  constraint flow_step_runs_detail_length CHECK ((length(detail) <= 2000)),
+  constraint flow_step_runs_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint flow_step_runs_enrolment_id_fkey FOREIGN KEY (enrolment_id) REFERENCES public.flow_enrolments(id) ON DELETE CASCADE,
+  constraint flow_step_runs_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES public.flows(id) ON DELETE CASCADE,
+  constraint flow_step_runs_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE SET NULL,
+  constraint flow_step_runs_pkey PRIMARY KEY (id),
+  constraint flow_step_runs_once UNIQUE (enrolment_id, step_key)
+);
+alter table public.flow_step_runs enable row level security;
+CREATE INDEX flow_step_runs_customer_idx ON public.flow_step_runs USING btree (customer_id, occurred_at DESC);
+CREATE INDEX flow_step_runs_flow_idx ON public.flow_step_runs USING btree (flow_id, step_key);
+CREATE INDEX flow_step_runs_unsent_idx ON public.flow_step_runs USING btree (occurred_at) WHERE (outcome = 'queued'::text);
+create policy "members read the paths of customers they may see" on public.flow_step_runs
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant select on public.flow_step_runs to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.flow_step_runs to service_role;
+comment on table public.flow_step_runs is 'Each customer''s path through a flow: entered, every step with its time and result, exited and why. Unique (enrolment_id, step_key): a step runs at most once per passage, whatever retries or concurrent runs happen. Written by the database only.';
+comment on column public.flow_step_runs.step_key is 'The step''s id, or "entered" / "exited".';
+comment on column public.flow_step_runs.outcome is 'entered; done, yes / no (condition), waited, queued (an email for the sender), skipped (e.g. no consent), failed; exited: completed, goal_met, step_removed, step_failed.';
+comment on column public.flow_step_runs.message_id is 'send_template: the message written for the customer (queued until the sender sends it).';
+comment on column public.flow_step_runs.send_claimed_until is 'send_template: a sender holds this email until then (lease), so two senders never send it both.';
+
+create table public.flows (
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  description text,
+  trigger jsonb not null,
+  steps jsonb default '[]'::jsonb not null,
+  goal jsonb,
+  status public.flow_status default 'draft'::public.flow_status not null,
+  preset text,
+  step_index jsonb default '{}'::jsonb not null,
+  first_step text,
+  created_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  activated_at timestamp with time zone,
+  enrols_since timestamp with time zone,
+  constraint flows_description_length CHECK ((length(description) <= 500)),
+  constraint flows_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
+  constraint flows_preset_is_a_slug CHECK ((preset ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+  constraint flows_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint flows_pkey PRIMARY KEY (id)
+);
+alter table public.flows enable row level security;
+CREATE INDEX flows_active_trigger_idx ON public.flows USING btree (((trigger ->> 'type'::text))) WHERE (status = 'active'::public.flow_status);
+CREATE UNIQUE INDEX flows_name_key ON public.flows USING btree (lower(btrim(name)));
+CREATE TRIGGER check_flow BEFORE INSERT OR UPDATE OF trigger, steps, goal, status, name ON public.flows FOR EACH ROW EXECUTE FUNCTION private.check_flow();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.flows FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.flows FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins and managers change flows" on public.flows
+  for update
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers))
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "admins and managers create flows" on public.flows
+  for insert
+  to authenticated
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "admins and managers delete flows" on public.flows
+  for delete
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "team members read flows" on public.flows
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant delete, select on public.flows to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.flows to service_role;
+grant insert, update (description) on public.flows to authenticated;
+grant insert, update (goal) on public.flows to authenticated;
+grant insert, update (name) on public.flows to authenticated;
+grant insert (preset) on public.flows to authenticated;
+grant insert, update (status) on public.flows to authenticated;
+grant insert, update (steps) on public.flows to authenticated;
+grant insert, update (trigger) on public.flows to authenticated;
+comment on table public.flows is 'An automation flow: trigger → ordered steps (with condition branches) → optional goal. Admins and managers write; every team member reads. Checked and indexed by trigger check_flow.';
+comment on column public.flows.trigger is '{"type": customer_created | portal_signup | stage_changed (+ optional "to": stage key) | order_created | order_paid | order_fulfilled | segment_entered | segment_left (+ "segment_id") | tag_added (+ "tag_id") | favourite_added | inactive_days (+ "days") | alert_clicked_no_order (+ optional "hours", default 24)}.';
+comment on column public.flows.steps is 'Ordered steps, each {"id": unique slug, "kind", …}: wait (days/hours/minutes, or until_local "HH:MM" in the customer''s zone), condition (rules: segment rules; then / else: step lists), send_template (template_key, variables), create_task (subject, due_in_days, assignee: "owner" or a member id), assign_owner (mode round_robin + members, or by_country / by_language + map and fallback), add_tag / remove_tag (tag_id), set_stage (stage), notify (member: "owner" or a member id, title).';
+comment on column public.flows.goal is 'Null, {"kind":"placed_order"} (an order placed after entering) or {"kind":"rules","rules": segment rules}: when met, the customer leaves the flow (exit reason goal_met).';
+comment on column public.flows.preset is 'The shipped flow this one started from (welcome, win_back, post_purchase), or null.';
+comment on column public.flows.step_index is 'Written by the database: step id → {"step": the step, "next": the id that follows, or null at the end}; a condition''s branches continue with the step after the condition.';
+comment on column public.flows.first_step is 'Written by the database: the id of the first step (null: the flow has no steps).';
+comment on column public.flows.enrols_since is 'Set when the flow was switched on without enrolling customers who already matched: scheduled triggers enrol only those who cross the threshold after it. Null: everyone who matches.';
 
 create table public.inbound_emails (
   id uuid default gen_random_uuid() not null,
@@ -1862,6 +2017,7 @@ CREATE INDEX orders_placed_at_idx ON public.orders USING btree (placed_at DESC);
 CREATE INDEX orders_purchases_by_time_idx ON public.orders USING btree (placed_at) INCLUDE (net_total_base, customer_owner_id) WHERE counts_as_purchase;
 CREATE INDEX orders_shop_idx ON public.orders USING btree (shop_id, placed_at DESC);
 CREATE INDEX orders_total_base_idx ON public.orders USING btree (total_base DESC, id DESC);
+CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF financial_status, fulfillment_status, customer_id ON public.orders FOR EACH ROW EXECUTE FUNCTION private.capture_order_flow_events();
 CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id ON public.orders FOR EACH ROW WHEN ((old.customer_owner_id IS DISTINCT FROM new.customer_owner_id)) EXECUTE FUNCTION private.carry_order_owner();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
 CREATE TRIGGER prepare_order BEFORE INSERT OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.prepare_order();
@@ -2444,6 +2600,7 @@ create table public.segment_membership_events (
 alter table public.segment_membership_events enable row level security;
 CREATE INDEX segment_membership_events_customer_idx ON public.segment_membership_events USING btree (customer_id);
 CREATE INDEX segment_membership_events_segment_idx ON public.segment_membership_events USING btree (segment_id, occurred_at);
+CREATE TRIGGER capture_flow_events AFTER INSERT ON public.segment_membership_events FOR EACH ROW EXECUTE FUNCTION private.capture_segment_flow_events();
 create policy "members read the history of the segments they may see" on public.segment_membership_events
   for select
   to authenticated
@@ -3195,11 +3352,23 @@ UNION ALL
     de.reason AS summary,
     de.actor_id,
     jsonb_build_object('deal_id', de.deal_id, 'from_stage_id', de.from_stage_id, 'to_stage_id', de.to_stage_id) AS data
-   FROM public.deal_events de;
+   FROM public.deal_events de
+UNION ALL
+ SELECT r.customer_id,
+    r.occurred_at,
+    'flow'::text AS source,
+    r.outcome AS kind,
+    r.id::text AS ref_id,
+    f.name AS title,
+    r.detail AS summary,
+    NULL::uuid AS actor_id,
+    jsonb_build_object('flow_id', r.flow_id, 'enrolment_id', r.enrolment_id, 'step_key', r.step_key, 'step_kind', r.step_kind) AS data
+   FROM public.flow_step_runs r
+     JOIN public.flows f ON f.id = r.flow_id;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to anon;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to service_role;
-comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities (with their files), orders, messages, alerts, consent changes, deal events. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
+comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities (with their files), orders, messages, alerts, consent changes, deal events, automation flow steps. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
 
 create view public.tag_usage with (security_invoker=on) as
  SELECT id,
@@ -3219,6 +3388,254 @@ comment on view public.tag_usage is 'Tags with how many customers carry each (co
 -- ==============================================================================================
 -- Functions
 -- ==============================================================================================
+
+CREATE OR REPLACE FUNCTION private.advance_enrolment(enrolment_id uuid, now timestamp with time zone)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+<<engine>>
+declare
+  e public.flow_enrolments;
+  f public.flows;
+  c public.customers;
+  entry jsonb;
+  step jsonb;
+  kind text;
+  outcome text;
+  detail text;
+  data jsonb;
+  next_id text;
+  wait_until timestamptz;
+  ran integer := 0;
+  claimed integer;
+  zone text;
+  settings public.alert_settings;
+  pref public.alert_preferences;
+  quiet_until timestamptz;
+  cap integer;
+  used integer;
+  template public.email_templates;
+  permission record;
+  rendered record;
+  thread uuid;
+  message uuid;
+  member uuid;
+  members jsonb;
+  turn bigint;
+  task uuid;
+begin
+  select * into e from public.flow_enrolments en where en.id = enrolment_id;
+  select * into f from public.flows fl where fl.id = e.flow_id;
+  loop
+    exit when ran >= 25;
+    select * into c from public.customers cu where cu.id = e.customer_id;
+
+    -- The goal ends the passage before any further step.
+    if f.goal is not null and (
+         (f.goal ->> 'kind' = 'placed_order' and exists (
+            select 1 from public.orders o where o.customer_id = e.customer_id and o.placed_at >= e.entered_at and o.cancelled_at is null))
+      or (f.goal ->> 'kind' = 'rules' and private.flow_matches(e.customer_id, f.goal -> 'rules'))) then
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+      values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'goal_met', now) on conflict do nothing;
+      update public.flow_enrolments en set state = 'exited', exit_reason = 'goal_met', finished_at = now, attempts = 0, last_error = null
+      where en.id = e.id;
+      return ran;
+    end if;
+
+    if e.current_step is null then
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+      values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'completed', now) on conflict do nothing;
+      update public.flow_enrolments en set state = 'completed', exit_reason = 'completed', finished_at = now, attempts = 0, last_error = null
+      where en.id = e.id;
+      return ran;
+    end if;
+
+    entry := f.step_index -> e.current_step;
+    if entry is null then
+      -- The flow was edited and this step is gone: the passage ends rather than guessing.
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, occurred_at)
+      values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'step_removed', format('step "%s" no longer exists', e.current_step), now)
+      on conflict do nothing;
+      update public.flow_enrolments en set state = 'exited', exit_reason = 'step_removed', finished_at = now where en.id = e.id;
+      return ran;
+    end if;
+    step := entry -> 'step';
+    kind := step ->> 'kind';
+    next_id := entry ->> 'next';
+    outcome := 'done';
+    detail := null;
+    data := '{}';
+    wait_until := null;
+    zone := coalesce(c.timezone, 'UTC');
+
+    -- Deferrals first: nothing is recorded, the passage is looked at again later.
+    if kind = 'send_template' then
+      select * into template from public.email_templates t where t.key = step ->> 'template_key';
+      if not found then
+        raise exception 'the email template "%" no longer exists', step ->> 'template_key';
+      end if;
+      select * into permission from public.email_permission(e.customer_id, template.purpose);
+      if permission.allowed then
+        select * into settings from public.alert_settings limit 1;
+        select * into pref from public.alert_preferences p where p.customer_id = e.customer_id;
+        quiet_until := private.quiet_hours_end(now, zone,
+          coalesce(pref.quiet_hours_start, settings.quiet_hours_start), coalesce(pref.quiet_hours_end, settings.quiet_hours_end));
+        if quiet_until is not null then
+          update public.flow_enrolments en set next_run_at = quiet_until, last_error = 'waiting: quiet hours' where en.id = e.id;
+          return ran;
+        end if;
+        if template.purpose <> 'transactional' and settings.daily_cap_per_shopper is not null then
+          cap := least(coalesce(pref.max_per_day, settings.daily_cap_per_shopper), settings.daily_cap_per_shopper);
+          select (select count(*) from public.alert_log a
+                  where a.customer_id = e.customer_id and a.state = 'sent' and a.sent_at >= private.local_day_start(now, zone))
+               + (select count(*) from public.flow_step_runs r
+                  where r.customer_id = e.customer_id and r.step_kind = 'send_template' and r.outcome in ('queued', 'sent')
+                    and r.occurred_at >= private.local_day_start(now, zone))
+            into used;
+          if used >= cap then
+            update public.flow_enrolments en
+            set next_run_at = private.local_day_start(now, zone) + interval '1 day', last_error = format('waiting: daily cap reached (%s per day)', cap)
+            where en.id = e.id;
+            return ran;
+          end if;
+        end if;
+      end if;
+    end if;
+
+    -- Claim the step: its row on the path, in this transaction with its effect.
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+    values (e.id, e.flow_id, e.customer_id, e.current_step, kind, 'running', now)
+    on conflict do nothing;
+    get diagnostics claimed = row_count;
+
+    if claimed = 1 then
+      case kind
+      when 'wait' then
+        if step ? 'until_local' then
+          wait_until := private.flow_local_time(
+            now + make_interval(days => coalesce((step ->> 'days')::integer, 0)), zone, (step ->> 'until_local')::time);
+        else
+          wait_until := now + make_interval(days => coalesce((step ->> 'days')::integer, 0),
+            hours => coalesce((step ->> 'hours')::integer, 0), mins => coalesce((step ->> 'minutes')::integer, 0));
+        end if;
+        outcome := 'waited';
+        data := jsonb_build_object('until', wait_until);
+      when 'condition' then
+        if private.flow_matches(e.customer_id, step -> 'rules') then
+          outcome := 'yes';
+          next_id := step ->> 'then_first';
+        else
+          outcome := 'no';
+          next_id := step ->> 'else_first';
+        end if;
+      when 'send_template' then
+        if not permission.allowed then
+          outcome := 'skipped';
+          detail := permission.reason;
+        else
+          select * into rendered from public.render_template(template.key, c.language,
+            jsonb_build_object('first_name', coalesce(c.first_name, ''), 'last_name', coalesce(c.last_name, ''),
+              'full_name', coalesce(c.full_name, ''), 'email', permission.email, 'company', coalesce(c.company, ''),
+              'shop_name', coalesce((select s.name from public.shops s order by s.created_at limit 1), ''),
+              -- The customer's latest favourite, for cross-sell emails.
+              'product_name', coalesce((select p.title from public.favorites fav
+                                        join public.product_variants v on v.id = fav.variant_id
+                                        join public.products p on p.id = v.product_id
+                                        where fav.customer_id = e.customer_id order by fav.created_at desc limit 1), ''))
+            || coalesce(step -> 'variables', '{}'));
+          insert into public.message_threads (customer_id, subject, created_by)
+          values (e.customer_id, left(rendered.subject, 300), null) returning id into thread;
+          insert into public.messages (thread_id, direction, from_address, to_address, subject, body_text, body_html, status,
+            template_id, sent_by, template_version_id)
+          values (thread, 'outbound', 'automation@cairn.invalid', permission.email, left(rendered.subject, 300),
+            rendered.body_text, rendered.body_html, 'queued', template.id, null, null)
+          returning id into message;
+          outcome := 'queued';
+          data := jsonb_build_object('template_key', template.key, 'thread_id', thread);
+        end if;
+      when 'create_task' then
+        member := case when step ->> 'assignee' = 'owner' or step ->> 'assignee' is null then c.owner_id
+                       else (step ->> 'assignee')::uuid end;
+        insert into public.activities (customer_id, kind, subject, body, due_at, assignee_id, metadata)
+        values (e.customer_id, 'task', step ->> 'subject', step ->> 'body',
+          now + make_interval(days => coalesce((step ->> 'due_in_days')::integer, 0)),
+          member, jsonb_build_object('flow_id', f.id, 'step', e.current_step))
+        returning id into task;
+        data := jsonb_build_object('activity_id', task, 'assignee_id', member);
+      when 'assign_owner' then
+        if coalesce((step ->> 'only_if_unassigned')::boolean, false) and c.owner_id is not null then
+          outcome := 'skipped';
+          detail := 'already has an owner';
+        else
+          if step ->> 'mode' = 'round_robin' then
+            select coalesce(jsonb_agg(m.value order by m.ordinality), '[]') into members
+            from jsonb_array_elements(step -> 'members') with ordinality m
+            join public.team_members tm on tm.user_id = (m.value #>> '{}')::uuid and tm.active;
+            if jsonb_array_length(members) = 0 then
+              raise exception 'none of the round robin''s members is active';
+            end if;
+            insert into private.flow_round_robin as rr (flow_id, step_key, turns) values (f.id, e.current_step, 1)
+            on conflict (flow_id, step_key) do update set turns = rr.turns + 1
+            returning rr.turns into turn;
+            member := (members ->> (((turn - 1) % jsonb_array_length(members))::integer))::uuid;
+          else
+            member := coalesce(
+              (step -> 'map' ->> case step ->> 'mode' when 'by_country' then c.country else c.language end)::uuid,
+              (step ->> 'fallback')::uuid);
+          end if;
+          if member is null then
+            outcome := 'skipped';
+            detail := 'no member for this customer';
+          elsif not exists (select 1 from public.team_members tm where tm.user_id = member and tm.active) then
+            raise exception 'the member chosen is no longer active';
+          else
+            update public.customers cu set owner_id = member where cu.id = e.customer_id;
+            data := jsonb_build_object('owner_id', member);
+          end if;
+        end if;
+      when 'add_tag' then
+        insert into public.customer_tags (customer_id, tag_id, created_by)
+        values (e.customer_id, (step ->> 'tag_id')::uuid, null) on conflict do nothing;
+        data := jsonb_build_object('tag_id', step ->> 'tag_id');
+      when 'remove_tag' then
+        delete from public.customer_tags t where t.customer_id = e.customer_id and t.tag_id = (step ->> 'tag_id')::uuid;
+        data := jsonb_build_object('tag_id', step ->> 'tag_id');
+      when 'set_stage' then
+        update public.customers cu set lifecycle_stage = step ->> 'stage' where cu.id = e.customer_id;
+        data := jsonb_build_object('from', c.lifecycle_stage, 'to', step ->> 'stage');
+      when 'notify' then
+        member := case when step ->> 'member' = 'owner' then c.owner_id else (step ->> 'member')::uuid end;
+        if member is null then
+          outcome := 'skipped';
+          detail := 'the customer has no owner';
+        else
+          perform private.notify(member, 'system', step ->> 'title', step ->> 'body', '/customers/' || e.customer_id,
+            jsonb_build_object('flow_id', f.id, 'customer_id', e.customer_id));
+          data := jsonb_build_object('member_id', member);
+        end if;
+      end case;
+
+      update public.flow_step_runs r set outcome = engine.outcome, detail = engine.detail,
+        data = engine.data, message_id = engine.message
+      where r.enrolment_id = e.id and r.step_key = e.current_step;
+      ran := ran + 1;
+    end if;
+
+    update public.flow_enrolments en
+    set current_step = next_id, next_run_at = coalesce(wait_until, now), attempts = 0, last_error = null
+    where en.id = e.id
+    returning * into e;
+    message := null;
+    if wait_until is not null and wait_until > now then
+      return ran;
+    end if;
+  end loop;
+  return ran;
+end;
+$function$;
+comment on function private.advance_enrolment(enrolment_id uuid, now timestamp with time zone) is 'Moves one passage through its steps at `now` until a wait, a deferral (quiet hours, daily cap), the goal or the end (at most 25 steps). Each step claims its row on the path first (unique (enrolment, step)), in the same transaction as its effect. Raises when a step fails; run_flows retries.';
 
 CREATE OR REPLACE FUNCTION private.apply_notification_preference()
  RETURNS trigger
@@ -3906,6 +4323,117 @@ grant execute on function private.caller_time_zone() to authenticated;
 grant execute on function private.caller_time_zone() to service_role;
 comment on function private.caller_time_zone() is 'The calling team member''s time zone (team_members.timezone), UTC for anyone else. Segment date rules ("this month", "on or before a day") are read in it.';
 
+CREATE OR REPLACE FUNCTION private.capture_customer_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    if private.flows_listen('customer_created') then
+      perform private.enrol_in_flows('customer_created', new.id, 'customer_created', '{}');
+    end if;
+    if new.auth_user_id is not null and private.flows_listen('portal_signup') then
+      perform private.enrol_in_flows('portal_signup', new.id, 'portal_signup', '{}');
+    end if;
+    return null;
+  end if;
+  if new.auth_user_id is not null and old.auth_user_id is null and private.flows_listen('portal_signup') then
+    perform private.enrol_in_flows('portal_signup', new.id, 'portal_signup', '{}');
+  end if;
+  if new.lifecycle_stage is distinct from old.lifecycle_stage and private.flows_listen('stage_changed') then
+    perform private.enrol_in_flows('stage_changed', new.id,
+      'stage_changed:' || new.lifecycle_stage || ':' || (extract(epoch from clock_timestamp()))::text,
+      jsonb_build_object('from', old.lifecycle_stage, 'to', new.lifecycle_stage));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_customer_flow_events() is 'Customer created, signed up in the portal (a portal account linked), lifecycle stage changed → private.enrol_in_flows.';
+
+CREATE OR REPLACE FUNCTION private.capture_favorite_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.flows_listen('favourite_added') then
+    perform private.enrol_in_flows('favourite_added', new.customer_id, 'favourite_added:' || new.id,
+      jsonb_build_object('variant_id', new.variant_id));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_favorite_flow_events() is 'A favourite added (portal, storefront, staff) → private.enrol_in_flows.';
+
+CREATE OR REPLACE FUNCTION private.capture_order_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  event jsonb := jsonb_build_object('order_id', new.id, 'order_number', new.order_number);
+begin
+  if new.customer_id is null then
+    return null;
+  end if;
+  -- A webhook replay, or an order moved between customers, never enrols the same order twice.
+  if tg_op = 'INSERT' or new.customer_id is distinct from old.customer_id then
+    if private.flows_listen('order_created') then
+      perform private.enrol_in_flows('order_created', new.customer_id, 'order_created:' || new.id, event);
+    end if;
+  end if;
+  if new.financial_status = 'paid' and (tg_op = 'INSERT' or old.financial_status is distinct from 'paid' or new.customer_id is distinct from old.customer_id)
+     and private.flows_listen('order_paid') then
+    perform private.enrol_in_flows('order_paid', new.customer_id, 'order_paid:' || new.id, event);
+  end if;
+  if new.fulfillment_status = 'fulfilled' and (tg_op = 'INSERT' or old.fulfillment_status is distinct from 'fulfilled' or new.customer_id is distinct from old.customer_id)
+     and private.flows_listen('order_fulfilled') then
+    perform private.enrol_in_flows('order_fulfilled', new.customer_id, 'order_fulfilled:' || new.id, event);
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_order_flow_events() is 'Order created, paid, fulfilled → private.enrol_in_flows, keyed by the order so replays enrol once.';
+
+CREATE OR REPLACE FUNCTION private.capture_segment_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  trigger_type text := case new.event when 'joined' then 'segment_entered' else 'segment_left' end;
+begin
+  if private.flows_listen(trigger_type) then
+    perform private.enrol_in_flows(trigger_type, new.customer_id, trigger_type || ':' || new.id,
+      jsonb_build_object('segment_id', new.segment_id));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_segment_flow_events() is 'A customer joined or left a segment (segment_membership_events, written at each refresh) → private.enrol_in_flows.';
+
+CREATE OR REPLACE FUNCTION private.capture_tag_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.flows_listen('tag_added') then
+    perform private.enrol_in_flows('tag_added', new.customer_id,
+      'tag_added:' || new.tag_id || ':' || (extract(epoch from new.created_at))::text,
+      jsonb_build_object('tag_id', new.tag_id));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_tag_flow_events() is 'A tag added to a customer → private.enrol_in_flows.';
+
 CREATE OR REPLACE FUNCTION private.carry_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3966,6 +4494,109 @@ begin
 end
 $function$;
 comment on function private.change_source() is 'Labels a history row: set local cairn.change_source = ''shopify'' (or affiliate, import…) to name it, else sync / manual / system by caller.';
+
+CREATE OR REPLACE FUNCTION private.check_flow()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  t jsonb := new.trigger;
+  kind text := new.trigger ->> 'type';
+  allowed text[];
+  extra text;
+  step jsonb;
+begin
+  new.name := btrim(new.name);
+  if t is null or jsonb_typeof(t) <> 'object' then
+    perform private.flow_refuse('trigger', 'the trigger must be an object {type, …}');
+  end if;
+  allowed := case kind
+    when 'customer_created' then array[]::text[]
+    when 'portal_signup' then array[]::text[]
+    when 'stage_changed' then array['to']
+    when 'order_created' then array[]::text[]
+    when 'order_paid' then array[]::text[]
+    when 'order_fulfilled' then array[]::text[]
+    when 'segment_entered' then array['segment_id']
+    when 'segment_left' then array['segment_id']
+    when 'tag_added' then array['tag_id']
+    when 'favourite_added' then array[]::text[]
+    when 'inactive_days' then array['days']
+    when 'alert_clicked_no_order' then array['hours']
+  end;
+  if allowed is null then
+    perform private.flow_refuse('trigger', format('unknown trigger %s', coalesce('"' || kind || '"', '(type missing)')));
+  end if;
+  select string_agg(k, ', ') into extra from jsonb_object_keys(t) k where k <> all (allowed || array['type']);
+  if extra is not null then
+    perform private.flow_refuse('trigger', format('a %s trigger has no field %s', kind, extra));
+  end if;
+  if kind = 'stage_changed' and t ? 'to' and (jsonb_typeof(t -> 'to') <> 'string'
+     or not exists (select 1 from public.lifecycle_stages s where s.key = t ->> 'to')) then
+    perform private.flow_refuse('trigger', format('no lifecycle stage %s', t -> 'to'));
+  end if;
+  -- As the caller: a flow may start from a segment its writer may see (their own or a shared one).
+  if kind in ('segment_entered', 'segment_left') and (not private.flow_is_uuid(t -> 'segment_id')
+     or not exists (select 1 from public.segments s where s.id = (t ->> 'segment_id')::uuid)) then
+    perform private.flow_refuse('trigger', 'segment_id must name a segment you may see');
+  end if;
+  if kind = 'tag_added' and (not private.flow_is_uuid(t -> 'tag_id')
+     or not exists (select 1 from public.tags g where g.id = (t ->> 'tag_id')::uuid)) then
+    perform private.flow_refuse('trigger', 'tag_id must name a tag');
+  end if;
+  if kind = 'inactive_days' and not private.flow_whole(t -> 'days', 1, 3650) then
+    perform private.flow_refuse('trigger', 'days must be a whole number from 1 to 3650');
+  end if;
+  if kind = 'alert_clicked_no_order' and t ? 'hours' and not private.flow_whole(t -> 'hours', 1, 720) then
+    perform private.flow_refuse('trigger', 'hours must be a whole number from 1 to 720');
+  end if;
+
+  if jsonb_typeof(new.steps) <> 'array' then
+    perform private.flow_refuse('steps', 'steps must be a list');
+  end if;
+  if pg_column_size(new.steps) > 65536 then
+    perform private.flow_refuse('steps', 'a flow''s steps are limited to 64 kB');
+  end if;
+  new.step_index := private.flow_index_steps(new.steps, 'steps', null, 1, array[]::text[]);
+  if (select count(*) from jsonb_object_keys(new.step_index)) > 50 then
+    perform private.flow_refuse('steps', 'a flow has at most 50 steps');
+  end if;
+  new.first_step := new.steps -> 0 ->> 'id';
+
+  if new.goal is not null and new.goal <> 'null' then
+    if new.goal ->> 'kind' = 'placed_order' and (select count(*) from jsonb_object_keys(new.goal)) = 1 then
+      null;
+    elsif new.goal ->> 'kind' = 'rules' and (select count(*) from jsonb_object_keys(new.goal)) = 2 then
+      begin
+        perform private.segment_rules_sql(new.goal -> 'rules');
+      exception when sqlstate '22023' then
+        perform private.flow_refuse('goal.rules', sqlerrm);
+      end;
+    else
+      perform private.flow_refuse('goal', 'the goal must be {"kind":"placed_order"} or {"kind":"rules","rules":…}');
+    end if;
+  else
+    new.goal := null;
+  end if;
+
+  -- A flow that would loop: a step re-triggering the flow's own trigger.
+  for step in select value -> 'step' from jsonb_each(new.step_index) loop
+    if kind = 'tag_added' and step ->> 'kind' = 'add_tag' and step ->> 'tag_id' = t ->> 'tag_id' then
+      perform private.flow_refuse('steps', format('step "%s" adds the tag that starts this flow: the flow would loop', step ->> 'id'));
+    end if;
+    if kind = 'stage_changed' and step ->> 'kind' = 'set_stage' and (t ->> 'to' is null or step ->> 'stage' = t ->> 'to') then
+      perform private.flow_refuse('steps', format('step "%s" sets a stage that starts this flow: the flow would loop', step ->> 'id'));
+    end if;
+  end loop;
+
+  if tg_op = 'UPDATE' and new.status = 'active' and old.status <> 'active' or tg_op = 'INSERT' and new.status = 'active' then
+    new.activated_at := now();
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.check_flow() is 'Checks a flow''s trigger, steps and goal (22023 naming the place), refuses a flow that would loop (a step re-triggering its own trigger), writes step_index and first_step, stamps activated_at.';
 
 CREATE OR REPLACE FUNCTION private.check_segment_rules()
  RETURNS trigger
@@ -4344,6 +4975,118 @@ end;
 $function$;
 comment on function private.enqueue_alert_check_event() is 'AFTER INSERT on stock_history / price_history: queues restocks (0 or less → more than 0; a new variant is not a restock) and same-currency price decreases for the alert engine.';
 
+CREATE OR REPLACE FUNCTION private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb DEFAULT '{}'::jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  enrolled integer;
+begin
+  if customer is null then
+    return 0;
+  end if;
+  with candidates as (
+    select f.id, f.first_step
+    from public.flows f
+    where f.status = 'active' and f.trigger ->> 'type' = trigger_type
+      and (not f.trigger ? 'to' or f.trigger ->> 'to' = event ->> 'to')
+      and (not f.trigger ? 'segment_id' or f.trigger ->> 'segment_id' = event ->> 'segment_id')
+      and (not f.trigger ? 'tag_id' or f.trigger ->> 'tag_id' = event ->> 'tag_id')
+  ), entered as (
+    insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+    select c.id, customer, entry_key, jsonb_build_object('type', trigger_type) || coalesce(event, '{}'), c.first_step
+    from candidates c
+    on conflict do nothing
+    returning id, flow_id, customer_id, trigger_event
+  ), logged as (
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+    select e.id, e.flow_id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+    returning 1
+  )
+  select count(*)::integer into enrolled from logged;
+  return enrolled;
+end;
+$function$;
+grant execute on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) to service_role;
+comment on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) is 'Enrols a customer in every active flow of the trigger whose parameters (to, segment_id, tag_id) match the event, once per entry_key and never twice at the same time; logs "entered" on the path. Returns how many enrolments were made.';
+
+CREATE OR REPLACE FUNCTION private.enrol_scheduled_triggers(now timestamp with time zone DEFAULT now(), batch_size integer DEFAULT 1000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  f record;
+  total integer := 0;
+  n integer;
+begin
+  for f in select fl.id, fl.trigger, fl.first_step, fl.enrols_since from public.flows fl
+           where fl.status = 'active' and fl.trigger ->> 'type' in ('inactive_days', 'alert_clicked_no_order') loop
+    if f.trigger ->> 'type' = 'inactive_days' then
+      -- One passage per spell of inactivity: the key is the last order (or the sign-up).
+      with due as (
+        select c.id as customer_id, 'inactive_days:' || coalesce(c.last_order_at, c.created_at)::text as entry_key,
+               coalesce(c.last_order_at, c.created_at) as since
+        from public.customers c
+        where coalesce(c.last_order_at, c.created_at) <= now - make_interval(days => (f.trigger ->> 'days')::integer)
+          and (f.enrols_since is null
+               or coalesce(c.last_order_at, c.created_at) + make_interval(days => (f.trigger ->> 'days')::integer) >= f.enrols_since)
+          and not exists (select 1 from public.flow_enrolments e
+                          where e.flow_id = f.id and e.customer_id = c.id
+                            and (e.state = 'active' or e.entry_key = 'inactive_days:' || coalesce(c.last_order_at, c.created_at)::text))
+        limit batch_size
+      ), entered as (
+        insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+        select f.id, d.customer_id, d.entry_key, jsonb_build_object('type', 'inactive_days', 'since', d.since), f.first_step
+        from due d
+        on conflict do nothing
+        returning id, customer_id, trigger_event
+      ), logged as (
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+        select e.id, f.id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+        returning 1
+      )
+      select count(*)::integer into n from logged;
+    else
+      -- A click on an alert, with no order placed since, once the grace period has passed.
+      with due as (
+        select distinct on (a.customer_id) a.customer_id, 'alert_clicked_no_order:' || a.id as entry_key, a.id as alert_id
+        from public.alert_log a
+        where a.clicked_at is not null
+          and a.clicked_at <= now - make_interval(hours => coalesce((f.trigger ->> 'hours')::integer, 24))
+          and a.clicked_at > now - interval '30 days'
+          and (f.enrols_since is null
+               or a.clicked_at + make_interval(hours => coalesce((f.trigger ->> 'hours')::integer, 24)) >= f.enrols_since)
+          and not exists (select 1 from public.orders o where o.customer_id = a.customer_id and o.placed_at >= a.clicked_at)
+          and not exists (select 1 from public.flow_enrolments e
+                          where e.flow_id = f.id and e.customer_id = a.customer_id
+                            and (e.state = 'active' or e.entry_key = 'alert_clicked_no_order:' || a.id))
+        order by a.customer_id, a.clicked_at desc
+        limit batch_size
+      ), entered as (
+        insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+        select f.id, d.customer_id, d.entry_key, jsonb_build_object('type', 'alert_clicked_no_order', 'alert_id', d.alert_id), f.first_step
+        from due d
+        on conflict do nothing
+        returning id, customer_id, trigger_event
+      ), logged as (
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+        select e.id, f.id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+        returning 1
+      )
+      select count(*)::integer into n from logged;
+    end if;
+    total := total + n;
+  end loop;
+  return total;
+end;
+$function$;
+grant execute on function private.enrol_scheduled_triggers(now timestamp with time zone, batch_size integer) to service_role;
+comment on function private.enrol_scheduled_triggers(now timestamp with time zone, batch_size integer) is 'Enrols, per active flow, up to batch_size customers inactive for the flow''s N days (once per spell: keyed by the last order or sign-up) or who clicked an alert N hours ago without ordering since (once per click); after enrols_since only those who cross the threshold from then on. Run by the engine''s schedule.';
+
 CREATE OR REPLACE FUNCTION private.fill_placeholders(template text, variables jsonb, escape_html boolean)
  RETURNS text
  LANGUAGE plpgsql
@@ -4386,6 +5129,331 @@ $function$;
 grant execute on function private.first_pipeline_id() to authenticated;
 grant execute on function private.first_pipeline_id() to service_role;
 comment on function private.first_pipeline_id() is 'The first pipeline: where a stage added without one goes (keeps older callers working).';
+
+CREATE OR REPLACE FUNCTION private.flow_activation_check(flow_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.edits_all_customers()) and coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only admins and managers switch flows on' using errcode = '42501';
+  end if;
+  if flow_id is null or not exists (select 1 from public.flows f where f.id = flow_id) then
+    raise exception 'no such flow' using errcode = 'P0002';
+  end if;
+end;
+$function$;
+comment on function private.flow_activation_check(flow_id uuid) is 'Refuses anyone but admins, managers and the system (42501) and an unknown flow (P0002).';
+
+CREATE OR REPLACE FUNCTION private.flow_existing_customers(flow_id uuid)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  t jsonb;
+begin
+  select f.trigger into t from public.flows f where f.id = flow_id;
+  return query
+  select c.id from public.customers c
+  where case t ->> 'type'
+    when 'customer_created' then true
+    when 'portal_signup' then c.auth_user_id is not null
+    when 'stage_changed' then c.lifecycle_stage = coalesce(t ->> 'to', c.lifecycle_stage)
+    when 'order_created' then exists (select 1 from public.orders o where o.customer_id = c.id)
+    when 'order_paid' then exists (select 1 from public.orders o where o.customer_id = c.id and o.financial_status = 'paid')
+    when 'order_fulfilled' then exists (select 1 from public.orders o where o.customer_id = c.id and o.fulfillment_status = 'fulfilled')
+    when 'segment_entered' then exists (select 1 from public.segment_memberships m
+                                        where m.segment_id = (t ->> 'segment_id')::uuid and m.customer_id = c.id)
+    when 'segment_left' then false
+    when 'tag_added' then exists (select 1 from public.customer_tags g where g.customer_id = c.id and g.tag_id = (t ->> 'tag_id')::uuid)
+    when 'favourite_added' then exists (select 1 from public.favorites v where v.customer_id = c.id)
+    when 'inactive_days' then coalesce(c.last_order_at, c.created_at) <= now() - make_interval(days => (t ->> 'days')::integer)
+    when 'alert_clicked_no_order' then exists (
+      select 1 from public.alert_log a where a.customer_id = c.id and a.clicked_at > now() - interval '30 days'
+        and not exists (select 1 from public.orders o where o.customer_id = c.id and o.placed_at >= a.clicked_at))
+    else false
+  end;
+end;
+$function$;
+comment on function private.flow_existing_customers(flow_id uuid) is 'The customers who already match a flow''s trigger (in a segment, holding the tag, at the stage, inactive…): whom "enrol existing customers" would enrol. segment_left: nobody (leaving is an event, not a state).';
+
+CREATE OR REPLACE FUNCTION private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[])
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  idx jsonb := '{}';
+  n integer;
+  i integer;
+  step jsonb;
+  here text;
+  id text;
+  kind text;
+  next_id text;
+  keys text[];
+  allowed text[];
+  extra text;
+  value jsonb;
+begin
+  if steps is null or jsonb_typeof(steps) <> 'array' then
+    perform private.flow_refuse(path, 'steps must be a list');
+  end if;
+  if depth > 3 then
+    perform private.flow_refuse(path, 'conditions nest at most 3 deep');
+  end if;
+  n := jsonb_array_length(steps);
+  for i in 0 .. n - 1 loop
+    step := steps -> i;
+    here := path || '.' || (i + 1);
+    if jsonb_typeof(step) <> 'object' then
+      perform private.flow_refuse(here, 'a step must be an object {id, kind, …}');
+    end if;
+    id := step ->> 'id';
+    if id is null or id !~ '^[a-z0-9][a-z0-9_-]{0,39}$' or id in ('entered', 'exited') then
+      perform private.flow_refuse(here, 'id must be a slug of 1–40 lowercase letters, digits, _ or - (not entered / exited)');
+    end if;
+    if id = any (seen) or idx ? id then
+      perform private.flow_refuse(here, format('step id "%s" is used twice', id));
+    end if;
+    kind := step ->> 'kind';
+    allowed := case kind
+      when 'wait' then array['days', 'hours', 'minutes', 'until_local']
+      when 'condition' then array['rules', 'then', 'else']
+      when 'send_template' then array['template_key', 'variables']
+      when 'create_task' then array['subject', 'body', 'due_in_days', 'assignee']
+      when 'assign_owner' then array['mode', 'members', 'map', 'fallback', 'only_if_unassigned']
+      when 'add_tag' then array['tag_id']
+      when 'remove_tag' then array['tag_id']
+      when 'set_stage' then array['stage']
+      when 'notify' then array['member', 'title', 'body']
+    end;
+    if allowed is null then
+      perform private.flow_refuse(here, format('unknown step kind %s (wait, condition, send_template, create_task, assign_owner, add_tag, remove_tag, set_stage, notify)', coalesce('"' || kind || '"', 'missing')));
+    end if;
+    select string_agg(k, ', ') into extra from jsonb_object_keys(step) k where k <> all (allowed || array['id', 'kind']);
+    if extra is not null then
+      perform private.flow_refuse(here, format('a %s step has no field %s', kind, extra));
+    end if;
+    next_id := coalesce(steps -> (i + 1) ->> 'id', after);
+
+    case kind
+    when 'wait' then
+      if step ? 'until_local' then
+        if jsonb_typeof(step -> 'until_local') <> 'string' or (step ->> 'until_local') !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
+          perform private.flow_refuse(here, 'until_local must be a local time HH:MM');
+        end if;
+      end if;
+      if step ? 'days' and not private.flow_whole(step -> 'days', 0, 365) then
+        perform private.flow_refuse(here, 'days must be a whole number from 0 to 365');
+      end if;
+      if step ? 'hours' and not private.flow_whole(step -> 'hours', 0, 1000) then
+        perform private.flow_refuse(here, 'hours must be a whole number from 0 to 1000');
+      end if;
+      if step ? 'minutes' and not private.flow_whole(step -> 'minutes', 0, 100000) then
+        perform private.flow_refuse(here, 'minutes must be a whole number from 0 to 100000');
+      end if;
+      if not (step ?| array['days', 'hours', 'minutes', 'until_local']) then
+        perform private.flow_refuse(here, 'a wait needs days, hours, minutes or until_local');
+      end if;
+    when 'condition' then
+      begin
+        perform private.segment_rules_sql(step -> 'rules');
+      exception when sqlstate '22023' then
+        perform private.flow_refuse(here || '.rules', sqlerrm);
+      end;
+      idx := idx || private.flow_index_steps(coalesce(step -> 'then', '[]'), here || '.then', next_id, depth + 1, seen || array(select jsonb_object_keys(idx)) || id);
+      idx := idx || private.flow_index_steps(coalesce(step -> 'else', '[]'), here || '.else', next_id, depth + 1, seen || array(select jsonb_object_keys(idx)) || id);
+      step := step || jsonb_build_object(
+        'then_first', coalesce(step -> 'then' -> 0 ->> 'id', next_id),
+        'else_first', coalesce(step -> 'else' -> 0 ->> 'id', next_id));
+      step := step - 'then' - 'else';
+    when 'send_template' then
+      if jsonb_typeof(step -> 'template_key') <> 'string'
+         or not exists (select 1 from public.email_templates t where t.key = step ->> 'template_key') then
+        perform private.flow_refuse(here, format('no email template %s', coalesce(step ->> 'template_key', '(template_key missing)')));
+      end if;
+      if step ? 'variables' then
+        if jsonb_typeof(step -> 'variables') <> 'object' then
+          perform private.flow_refuse(here, 'variables must be an object of names to texts');
+        end if;
+        for extra, value in select * from jsonb_each(step -> 'variables') loop
+          if extra !~ '^[a-z][a-z0-9_]{0,59}$' or jsonb_typeof(value) not in ('string', 'number') or length(value #>> '{}') > 2000 then
+            perform private.flow_refuse(here, format('variable %s must be a name with a text or number of at most 2000 characters', extra));
+          end if;
+        end loop;
+      end if;
+    when 'create_task' then
+      if jsonb_typeof(step -> 'subject') <> 'string' or length(btrim(step ->> 'subject')) not between 1 and 300 then
+        perform private.flow_refuse(here, 'subject must be a text of 1–300 characters');
+      end if;
+      if step ? 'body' and (jsonb_typeof(step -> 'body') <> 'string' or length(step ->> 'body') > 20000) then
+        perform private.flow_refuse(here, 'body must be a text of at most 20 000 characters');
+      end if;
+      if step ? 'due_in_days' and not private.flow_whole(step -> 'due_in_days', 0, 365) then
+        perform private.flow_refuse(here, 'due_in_days must be a whole number from 0 to 365');
+      end if;
+      if step ? 'assignee' and step ->> 'assignee' is distinct from 'owner' and not private.flow_member_exists(step -> 'assignee') then
+        perform private.flow_refuse(here, 'assignee must be "owner" or an active team member');
+      end if;
+    when 'assign_owner' then
+      if step ->> 'mode' = 'round_robin' then
+        if jsonb_typeof(step -> 'members') <> 'array' or jsonb_array_length(step -> 'members') not between 1 and 50 then
+          perform private.flow_refuse(here, 'round robin needs members: a list of 1–50 team members');
+        end if;
+        for value in select * from jsonb_array_elements(step -> 'members') loop
+          if not private.flow_member_exists(value) then
+            perform private.flow_refuse(here, format('%s is not an active team member', value));
+          end if;
+        end loop;
+      elsif step ->> 'mode' in ('by_country', 'by_language') then
+        if jsonb_typeof(step -> 'map') <> 'object' then
+          perform private.flow_refuse(here, 'map must be an object of codes to team members');
+        end if;
+        for extra, value in select * from jsonb_each(step -> 'map') loop
+          if (step ->> 'mode' = 'by_country' and extra !~ '^[A-Z]{2}$') or (step ->> 'mode' = 'by_language' and extra !~ '^[a-z]{2}$') then
+            perform private.flow_refuse(here, format('%s is not a %s code', extra, case step ->> 'mode' when 'by_country' then 'country (DE)' else 'language (de)' end));
+          end if;
+          if not private.flow_member_exists(value) then
+            perform private.flow_refuse(here, format('%s is not an active team member', value));
+          end if;
+        end loop;
+        if step ? 'fallback' and step -> 'fallback' <> 'null' and not private.flow_member_exists(step -> 'fallback') then
+          perform private.flow_refuse(here, 'fallback must be an active team member or null');
+        end if;
+      else
+        perform private.flow_refuse(here, 'mode must be round_robin, by_country or by_language');
+      end if;
+      if step ? 'only_if_unassigned' and jsonb_typeof(step -> 'only_if_unassigned') <> 'boolean' then
+        perform private.flow_refuse(here, 'only_if_unassigned must be true or false');
+      end if;
+    when 'add_tag', 'remove_tag' then
+      if not private.flow_is_uuid(step -> 'tag_id') or not exists (select 1 from public.tags t where t.id = (step ->> 'tag_id')::uuid) then
+        perform private.flow_refuse(here, 'tag_id must name a tag');
+      end if;
+    when 'set_stage' then
+      if jsonb_typeof(step -> 'stage') <> 'string' or not exists (select 1 from public.lifecycle_stages s where s.key = step ->> 'stage') then
+        perform private.flow_refuse(here, format('no lifecycle stage %s', coalesce(step ->> 'stage', '(stage missing)')));
+      end if;
+    when 'notify' then
+      if step ->> 'member' is distinct from 'owner' and not private.flow_member_exists(step -> 'member') then
+        perform private.flow_refuse(here, 'member must be "owner" or an active team member');
+      end if;
+      if jsonb_typeof(step -> 'title') <> 'string' or length(btrim(step ->> 'title')) not between 1 and 200 then
+        perform private.flow_refuse(here, 'title must be a text of 1–200 characters');
+      end if;
+      if step ? 'body' and (jsonb_typeof(step -> 'body') <> 'string' or length(step ->> 'body') > 2000) then
+        perform private.flow_refuse(here, 'body must be a text of at most 2000 characters');
+      end if;
+    end case;
+
+    idx := idx || jsonb_build_object(id, jsonb_build_object('step', step, 'next', next_id));
+  end loop;
+  return idx;
+end;
+$function$;
+grant execute on function private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[]) to authenticated;
+grant execute on function private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[]) to service_role;
+comment on function private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[]) is 'Checks a list of flow steps (recursively into condition branches) and returns step id → {step, next}. Refuses with 22023 naming the place (steps.2.then.1).';
+
+CREATE OR REPLACE FUNCTION private.flow_is_uuid(value jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(value) = 'string'
+     and (value #>> '{}') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+$function$;
+grant execute on function private.flow_is_uuid(value jsonb) to authenticated;
+grant execute on function private.flow_is_uuid(value jsonb) to service_role;
+comment on function private.flow_is_uuid(value jsonb) is 'Whether a JSON value is a string holding a uuid.';
+
+CREATE OR REPLACE FUNCTION private.flow_local_time(at timestamp with time zone, zone text, local_time time without time zone)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- The next moment at or after `at` when the clock in `zone` shows `local_time` (DST-safe: the
+  -- local date and time are converted, not an interval added).
+  select case when candidate > at then candidate
+              else pg_catalog.timezone(zone, (pg_catalog.timezone(zone, at)::date + 1) + local_time) end
+  from (select pg_catalog.timezone(zone, pg_catalog.timezone(zone, at)::date + local_time) as candidate) c
+$function$;
+comment on function private.flow_local_time(at timestamp with time zone, zone text, local_time time without time zone) is 'The next moment after `at` when the local clock in `zone` reads `local_time`.';
+
+CREATE OR REPLACE FUNCTION private.flow_matches(customer uuid, rules jsonb)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  matched boolean;
+begin
+  execute format('select exists (select 1 from public.customers c where c.id = $1 and (%s))', private.segment_rules_sql(rules))
+    into matched using customer;
+  return matched;
+end;
+$function$;
+comment on function private.flow_matches(customer uuid, rules jsonb) is 'Whether a customer matches segment rules, compiled by the segment compiler (private.segment_rules_sql), over every customer (the system''s view).';
+
+CREATE OR REPLACE FUNCTION private.flow_member_exists(value jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select private.flow_is_uuid(value)
+     and exists (select 1 from public.team_members m where m.user_id = (value #>> '{}')::uuid and m.active)
+$function$;
+grant execute on function private.flow_member_exists(value jsonb) to authenticated;
+grant execute on function private.flow_member_exists(value jsonb) to service_role;
+comment on function private.flow_member_exists(value jsonb) is 'Whether a JSON value names an active team member (read whatever the caller sees: the flow checker asks).';
+
+CREATE OR REPLACE FUNCTION private.flow_refuse(path text, message text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  raise exception '%', case when path = '' then message else path || ': ' || message end
+    using errcode = '22023', detail = path;
+end;
+$function$;
+grant execute on function private.flow_refuse(path text, message text) to authenticated;
+grant execute on function private.flow_refuse(path text, message text) to service_role;
+comment on function private.flow_refuse(path text, message text) is 'Raises 22023 with the message prefixed by the place in the flow (e.g. "steps.2.then.1: …"), the place also in DETAIL for the editor.';
+
+CREATE OR REPLACE FUNCTION private.flow_whole(value jsonb, low integer, high integer)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(value) = 'number' and (value #>> '{}')::numeric = trunc((value #>> '{}')::numeric)
+     and (value #>> '{}')::numeric between low and high
+$function$;
+grant execute on function private.flow_whole(value jsonb, low integer, high integer) to authenticated;
+grant execute on function private.flow_whole(value jsonb, low integer, high integer) to service_role;
+comment on function private.flow_whole(value jsonb, low integer, high integer) is 'Whether a JSON value is a whole number in [low, high].';
+
+CREATE OR REPLACE FUNCTION private.flows_listen(trigger_type text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
+$function$;
+comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (one look-up of flows_active_trigger_idx).';
 
 CREATE OR REPLACE FUNCTION private.guard_activity_write()
  RETURNS trigger
@@ -7258,6 +8326,46 @@ grant execute on function public.act_on_segment(segment_id uuid, action text, va
 grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to service_role;
 comment on function public.act_on_segment(segment_id uuid, action text, value text) is 'Tags (value: a tag id), assigns (value: a team member''s id, or null for nobody) or moves the lifecycle stage (value: a stage key) of every member of a segment the caller may read, as the caller may change them (RLS and the customers'' triggers: an agent only their own customers). One statement, all or nothing; returns how many customers changed. 22023 for an unknown action or value, 42501 for readonly members, P0002 for a segment the caller may not read.';
 
+CREATE OR REPLACE FUNCTION public.activate_flow(flow_id uuid, enrol_existing boolean)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  f public.flows;
+  enrolled integer := 0;
+begin
+  perform private.flow_activation_check(flow_id);
+  if enrol_existing is null then
+    raise exception 'say whether customers who already match should enter (enrol_existing true or false)' using errcode = '22023';
+  end if;
+  update public.flows fl
+  set status = 'active',
+      enrols_since = case when enrol_existing then null else coalesce(case when fl.status = 'active' then fl.enrols_since end, now()) end
+  where fl.id = flow_id
+  returning * into f;
+  if enrol_existing then
+    with entered as (
+      insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+      select f.id, c, 'existing', jsonb_build_object('type', 'existing', 'trigger', f.trigger ->> 'type'), f.first_step
+      from private.flow_existing_customers(f.id) c
+      on conflict do nothing
+      returning id, customer_id, trigger_event
+    ), logged as (
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+      select e.id, f.id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+      returning 1
+    )
+    select count(*)::integer into enrolled from logged;
+  end if;
+  return jsonb_build_object('status', f.status, 'enrolled', enrolled);
+end;
+$function$;
+grant execute on function public.activate_flow(flow_id uuid, enrol_existing boolean) to authenticated;
+grant execute on function public.activate_flow(flow_id uuid, enrol_existing boolean) to service_role;
+comment on function public.activate_flow(flow_id uuid, enrol_existing boolean) is 'Switches a flow on. enrol_existing: the customers who already match its trigger enter now (once: entry key "existing"); false: only new events enrol (and the scheduled triggers only from now on). Admins and managers; 42501 / P0002 / 22023.';
+
 CREATE OR REPLACE FUNCTION public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone)
  RETURNS TABLE(alerts_sent bigint, opened bigint, clicked bigint, click_through_rate numeric, orders bigint, revenue_base numeric, base_currency text)
  LANGUAGE sql
@@ -7483,6 +8591,41 @@ end;
 $function$;
 grant execute on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
 comment on function public.claim_due_alerts(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Takes up to batch_size due alerts (skip locked), re-checks consent, suppression, stock, price, quiet hours and the daily cap at `now`, defers or suppresses the ones that must not go now, leases the rest to the caller and returns them with what the email needs. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.claim_flow_emails(batch_size integer DEFAULT 50, lease_seconds integer DEFAULT 300)
+ RETURNS TABLE(message_id uuid, step_run_id bigint, customer_id uuid, to_address text, subject text, body_text text, body_html text, first_name text, last_name text, template_key text, purpose public.email_purpose)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 1000 or lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
+    raise exception 'batch_size must be 1–1000 and lease_seconds 10–3600' using errcode = '22023';
+  end if;
+  return query
+  with due as (
+    select r.id from public.flow_step_runs r
+    where r.outcome = 'queued' and r.message_id is not null
+      and (r.send_claimed_until is null or r.send_claimed_until < now())
+    order by r.occurred_at
+    limit batch_size
+    for update skip locked
+  ), leased as (
+    update public.flow_step_runs r set send_claimed_until = now() + make_interval(secs => lease_seconds)
+    from due where r.id = due.id
+    returning r.id, r.message_id, r.customer_id, r.data
+  )
+  select m.id, l.id, l.customer_id, m.to_address, m.subject, m.body_text, m.body_html, cu.first_name, cu.last_name,
+         t.key, coalesce(t.purpose, 'marketing'::public.email_purpose)
+  from leased l
+  join public.messages m on m.id = l.message_id
+  join public.customers cu on cu.id = l.customer_id
+  left join public.email_templates t on t.id = m.template_id;
+end;
+$function$;
+grant execute on function public.claim_flow_emails(batch_size integer, lease_seconds integer) to service_role;
+comment on function public.claim_flow_emails(batch_size integer, lease_seconds integer) is 'Leases up to batch_size queued automation emails (skip locked) to a sender for lease_seconds and returns what the mail needs. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
  RETURNS TABLE(customer_id uuid, change text)
@@ -8618,6 +9761,24 @@ grant execute on function public.portal_favorites(sort text) to authenticated;
 grant execute on function public.portal_favorites(sort text) to service_role;
 comment on function public.portal_favorites(sort text) is 'My favourites for the calling shopper: price when saved and now, change in %, stock, when it came back in stock, a link to the product. sort: recent (default), back_in_stock (restocked first, newest restock first), biggest_drop (largest fall first). At most 500 rows.';
 
+CREATE OR REPLACE FUNCTION public.preview_flow_activation(flow_id uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.flow_activation_check(flow_id);
+  return (select count(*)::integer from private.flow_existing_customers(flow_id) c
+          where not exists (select 1 from public.flow_enrolments e
+                            where e.flow_id = preview_flow_activation.flow_id and e.customer_id = c
+                              and (e.state = 'active' or e.entry_key = 'existing')));
+end;
+$function$;
+grant execute on function public.preview_flow_activation(flow_id uuid) to authenticated;
+grant execute on function public.preview_flow_activation(flow_id uuid) to service_role;
+comment on function public.preview_flow_activation(flow_id uuid) is 'How many existing customers match the flow''s trigger now and would enter if it is switched on with enrol_existing (not counting those already in it). Admins and managers.';
+
 CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integer DEFAULT 10)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -8934,6 +10095,35 @@ end;
 $function$;
 grant execute on function public.record_email_events(events jsonb) to service_role;
 comment on function public.record_email_events(events jsonb) is 'Records a verified SendGrid event batch once per sg_event_id: alert opened_at / clicked_at, message status, suppression of bounced / spam-reporting addresses, consent withdrawn on spam reports and unsubscribes. Service role only (the sendgrid-events function).';
+
+CREATE OR REPLACE FUNCTION public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text DEFAULT NULL::text, error text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  run public.flow_step_runs;
+begin
+  select * into run from public.flow_step_runs r where r.id = step_run_id and r.outcome = 'queued' for update;
+  if not found then
+    raise exception 'no automation email % waiting to be recorded', step_run_id using errcode = 'P0002';
+  end if;
+  if sent then
+    update public.messages m set status = 'sent', sent_at = now(), provider_message_id = record_flow_email.provider_message_id
+    where m.id = run.message_id;
+    update public.flow_step_runs r set outcome = 'sent', send_claimed_until = null where r.id = run.id;
+  else
+    update public.messages m set status = 'failed', error = left(coalesce(record_flow_email.error, 'not sent'), 2000)
+    where m.id = run.message_id;
+    update public.flow_step_runs r set outcome = 'failed', detail = left(coalesce(record_flow_email.error, 'not sent'), 2000),
+      send_claimed_until = null
+    where r.id = run.id;
+  end if;
+end;
+$function$;
+grant execute on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text) to service_role;
+comment on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text) is 'The sender records an automation email as sent (with the provider''s id) or failed (with the reason), on the message and on the path. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb DEFAULT '{}'::jsonb)
  RETURNS boolean
@@ -9671,6 +10861,66 @@ end;
 $function$;
 grant execute on function public.run_alert_check(now timestamp with time zone, max_events integer) to service_role;
 comment on function public.run_alert_check(now timestamp with time zone, max_events integer) is 'Turns restocks and price drops since the last check into alert decisions (queued, or suppressed and why) for the shoppers who favourited the variants. Idempotent and safe to run concurrently. `now` is for tests (quiet hours, caps). Service role only.';
+
+CREATE OR REPLACE FUNCTION public.run_flows(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now())
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  enrolled integer;
+  e record;
+  passages integer := 0;
+  steps integer := 0;
+  failed integer := 0;
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 5000 then
+    raise exception 'batch_size must be between 1 and 5000' using errcode = '22023';
+  end if;
+  if now is null then
+    raise exception 'now must be a time' using errcode = '22023';
+  end if;
+  enrolled := private.enrol_scheduled_triggers(now, batch_size);
+
+  for e in
+    select en.id, en.attempts, en.current_step, en.flow_id, en.customer_id
+    from public.flow_enrolments en
+    join public.flows f on f.id = en.flow_id and f.status = 'active'
+    where en.state = 'active' and en.next_run_at <= now
+    order by en.next_run_at
+    limit batch_size
+    for update of en skip locked
+  loop
+    passages := passages + 1;
+    begin
+      steps := steps + private.advance_enrolment(e.id, now);
+    exception when others then
+      -- The step's effect and its row on the path are rolled back together; retry with backoff,
+      -- then give up on this customer only.
+      if e.attempts >= 2 then
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, occurred_at)
+        values (e.id, e.flow_id, e.customer_id, coalesce(e.current_step, 'exited'), 'failed', 'failed', left(sqlerrm, 2000), now)
+        on conflict do nothing;
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, occurred_at)
+        values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'step_failed', left(sqlerrm, 2000), now)
+        on conflict do nothing;
+        update public.flow_enrolments en set state = 'failed', exit_reason = 'step_failed', finished_at = now,
+          attempts = e.attempts + 1, last_error = left(sqlerrm, 2000)
+        where en.id = e.id;
+        failed := failed + 1;
+      else
+        update public.flow_enrolments en set attempts = e.attempts + 1, last_error = left(sqlerrm, 2000),
+          next_run_at = now + make_interval(mins => power(4, e.attempts)::integer)
+        where en.id = e.id;
+      end if;
+    end;
+  end loop;
+  return jsonb_build_object('enrolled', enrolled, 'passages', passages, 'steps', steps, 'failed', failed);
+end;
+$function$;
+grant execute on function public.run_flows(batch_size integer, now timestamp with time zone) to service_role;
+comment on function public.run_flows(batch_size integer, now timestamp with time zone) is 'One chunk of the automation engine at `now`: enrols the scheduled triggers, then moves up to batch_size due passages of active flows (skip locked), each step exactly once. Failing steps retry after 1, 4 minutes, then the passage fails. Returns {enrolled, passages, steps, failed}. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.score_customers(at timestamp with time zone DEFAULT now())
  RETURNS TABLE(scored integer, stages_moved integer)
@@ -10786,8 +12036,13 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job run-automation-flows (* * * * *)
+-- select public.run_flows(500)
 -- cron job score-customers (30 2 * * *)
 -- select public.score_customers()
+-- cron job send-automation-emails (* * * * *)
+-- select private.call_scheduled_function('send-automation-emails', 'send-email', '{"source":"automation"}')
+--     where exists (select 1 from public.flow_step_runs r where r.outcome = 'queued' and r.message_id is not null)
 -- cron job send-task-reminders (* * * * *)
 -- select private.send_task_reminders()
 -- cron job shopify-import (* * * * *)

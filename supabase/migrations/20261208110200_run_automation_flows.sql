@@ -367,9 +367,10 @@ grant execute on function public.run_flows(integer, timestamptz) to service_role
 -- The sender's side: the send-email function's scheduled mode takes queued automation emails
 -- under a lease, sends them and records the result.
 create function public.claim_flow_emails(batch_size integer default 50, lease_seconds integer default 300)
-returns table (message_id uuid, step_run_id bigint, to_address text, subject text, body_text text, body_html text,
-  first_name text, last_name text, template_key text)
+returns table (message_id uuid, step_run_id bigint, customer_id uuid, to_address text, subject text, body_text text,
+  body_html text, first_name text, last_name text, template_key text, purpose public.email_purpose)
 language plpgsql volatile security definer set search_path = '' as $$
+#variable_conflict use_column
 begin
   if batch_size is null or batch_size < 1 or batch_size > 1000 or lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
     raise exception 'batch_size must be 1–1000 and lease_seconds 10–3600' using errcode = '22023';
@@ -387,10 +388,12 @@ begin
     from due where r.id = due.id
     returning r.id, r.message_id, r.customer_id, r.data
   )
-  select m.id, l.id, m.to_address, m.subject, m.body_text, m.body_html, cu.first_name, cu.last_name, l.data ->> 'template_key'
+  select m.id, l.id, l.customer_id, m.to_address, m.subject, m.body_text, m.body_html, cu.first_name, cu.last_name,
+         t.key, coalesce(t.purpose, 'marketing'::public.email_purpose)
   from leased l
   join public.messages m on m.id = l.message_id
-  join public.customers cu on cu.id = l.customer_id;
+  join public.customers cu on cu.id = l.customer_id
+  left join public.email_templates t on t.id = m.template_id;
 end;
 $$;
 comment on function public.claim_flow_emails(integer, integer) is 'Leases up to batch_size queued automation emails (skip locked) to a sender for lease_seconds and returns what the mail needs. Service role only.';

@@ -697,6 +697,102 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"flow_enrolments": {
+                  Row: {
+                    "attempts": number,"current_step": string | null,"customer_id": string,"entered_at": string,"entry_key": string,"exit_reason": string | null,"finished_at": string | null,"flow_id": string,"id": string,"last_error": string | null,"next_run_at": string,"state": string,"trigger_event": NonNullable<Json>
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"current_step"?: string | null,"customer_id": string,"entered_at"?: string,"entry_key": string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id": string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
+                  }
+                  Update: {
+                    "attempts"?: number,"current_step"?: string | null,"customer_id"?: string,"entered_at"?: string,"entry_key"?: string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id"?: string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "flow_enrolments_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_enrolments_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_enrolments_flow_id_fkey"
+      columns: ["flow_id"]
+isOneToOne: false
+      referencedRelation: "flows"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"flow_step_runs": {
+                  Row: {
+                    "customer_id": string,"data": NonNullable<Json>,"detail": string | null,"enrolment_id": string,"flow_id": string,"id": number,"message_id": string | null,"occurred_at": string,"outcome": string,"send_claimed_until": string | null,"step_key": string,"step_kind": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id": string,"flow_id": string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome": string,"send_claimed_until"?: string | null,"step_key": string,"step_kind": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id"?: string,"flow_id"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome"?: string,"send_claimed_until"?: string | null,"step_key"?: string,"step_kind"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "flow_step_runs_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_enrolment_id_fkey"
+      columns: ["enrolment_id"]
+isOneToOne: false
+      referencedRelation: "flow_enrolments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_flow_id_fkey"
+      columns: ["flow_id"]
+isOneToOne: false
+      referencedRelation: "flows"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"flows": {
+                  Row: {
+                    "activated_at": string | null,"created_at": string,"created_by": string | null,"description": string | null,"enrols_since": string | null,"first_step": string | null,"goal": Json | null,"id": string,"name": string,"preset": string | null,"status": Database["public"]['Enums']["flow_status"],"step_index": NonNullable<Json>,"steps": NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "activated_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name": string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at"?: string
+                  }
+                  Update: {
+                    "activated_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name"?: string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "flows_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    }
+                  ]
                 },"inbound_emails": {
                   Row: {
                     "attachments": NonNullable<Json>,"body_html": string | null,"body_text": string | null,"customer_id": string | null,"dedupe_key": string,"details": NonNullable<Json>,"error": string | null,"from_address": string | null,"headers": string | null,"id": string,"linked_by": string | null,"matched_by": string | null,"message_id": string | null,"received_at": string,"state": string,"subject": string | null,"thread_id": string | null,"to_address": string | null
@@ -1719,6 +1815,9 @@ isOneToOne: false
 "act_on_segment":
 { Args: { "action": string,"segment_id": string,"value"?: string }; Returns: number
                            },
+"activate_flow":
+{ Args: { "enrol_existing": boolean,"flow_id": string }; Returns: Json
+                           },
 "alert_revenue":
 { Args: { "end_at": string,"start_at": string }; Returns: {
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
@@ -1736,6 +1835,11 @@ isOneToOne: false
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
+            }[]
+                           },
+"claim_flow_emails":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number }; Returns: {
+              "body_html": string,"body_text": string,"customer_id": string,"first_name": string,"last_name": string,"message_id": string,"purpose": Database["public"]['Enums']["email_purpose"],"step_run_id": number,"subject": string,"template_key": string,"to_address": string
             }[]
                            },
 "compare_segment_snapshots":
@@ -1862,6 +1966,9 @@ isOneToOne: false
               "available": boolean,"change_percent": number,"currency": string,"favorite_id": string,"favorited_at": string,"image_url": string,"in_stock": boolean,"price_at_favorite": number,"price_now": number,"product_id": string,"restocked_at": string,"title": string,"url": string,"variant_id": string,"variant_title": string,"vendor": string
             }[]
                            },
+"preview_flow_activation":
+{ Args: { "flow_id": string }; Returns: number
+                           },
 "preview_segment":
 { Args: { "rules": Json,"sample_size"?: number }; Returns: Json
                            },
@@ -1882,6 +1989,9 @@ isOneToOne: false
 { Args: { "events": Json }; Returns: {
               "received": number,"recorded": number
             }[]
+                           },
+"record_flow_email":
+{ Args: { "error"?: string,"provider_message_id"?: string,"sent": boolean,"step_run_id": number }; Returns: undefined
                            },
 "record_unsubscribe":
 { Args: { "channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"evidence"?: Json,"purpose": Database["public"]['Enums']["consent_purpose"] }; Returns: boolean
@@ -1988,6 +2098,9 @@ isOneToOne: false
 { Args: { "max_events"?: number,"now"?: string }; Returns: {
               "events": number,"queued": number,"suppressed": number
             }[]
+                           },
+"run_flows":
+{ Args: { "batch_size"?: number,"now"?: string }; Returns: Json
                            },
 "score_customers":
 { Args: { "at"?: string }; Returns: {
@@ -2257,7 +2370,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","flow_status": "draft"|"active"|"paused","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -2373,7 +2486,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"flow_status": ["draft", "active", "paused"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const

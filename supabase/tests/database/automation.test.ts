@@ -97,7 +97,9 @@ async function enrolment(flowId: string, customerId: string) {
 }
 
 beforeAll(async () => {
-  await adminSql(`update cron.job set active = false where jobname in ('run-automation-flows', 'send-automation-emails')`);
+  await adminSql(
+    `update cron.job set active = false where jobname in ('run-automation-flows', 'send-automation-emails')`,
+  );
   cast = await createCast('automation');
   [{ id: tagId }] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [
     `Flow tag ${run}`,
@@ -109,8 +111,12 @@ beforeAll(async () => {
   await adminSql(
     `insert into public.email_template_variables (name, description, example) values ('offer', 'An offer', '10% off') on conflict do nothing`,
   );
-  [settings] = await adminSql(`select daily_cap_per_shopper, quiet_hours_start, quiet_hours_end from public.alert_settings`);
-  await adminSql(`update public.alert_settings set daily_cap_per_shopper = 3, quiet_hours_start = '21:00', quiet_hours_end = '08:00'`);
+  [settings] = await adminSql(
+    `select daily_cap_per_shopper, quiet_hours_start, quiet_hours_end from public.alert_settings`,
+  );
+  await adminSql(
+    `update public.alert_settings set daily_cap_per_shopper = 3, quiet_hours_start = '21:00', quiet_hours_end = '08:00'`,
+  );
   const [{ id: templateId }] = await adminSql<{ id: string }>(
     `insert into public.email_templates (key, name, category, purpose) values ($1, 'Flow mail', 'marketing', 'marketing') returning id`,
     [templateKey],
@@ -120,7 +126,9 @@ beforeAll(async () => {
      values ($1, 'en', 'Hello {{first_name}}', '<p>Hi {{first_name}}, {{offer}}</p>', 'Hi {{first_name}}, {{offer}}')`,
     [templateId],
   );
-  [{ noon }] = await adminSql<{ noon: Date }>(`select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '36 hours' as noon`);
+  [{ noon }] = await adminSql<{ noon: Date }>(
+    `select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '36 hours' as noon`,
+  );
 });
 
 afterAll(async () => {
@@ -132,7 +140,9 @@ afterAll(async () => {
       [settings.daily_cap_per_shopper, settings.quiet_hours_start, settings.quiet_hours_end],
     );
   }
-  await adminSql(`update cron.job set active = true where jobname in ('run-automation-flows', 'send-automation-emails')`);
+  await adminSql(
+    `update cron.job set active = true where jobname in ('run-automation-flows', 'send-automation-emails')`,
+  );
   await cast?.end();
   await pool.end();
 });
@@ -165,7 +175,12 @@ describe('who may do what with flows', () => {
     const indexed = await cast.client('admin').from('flows').update({ step_index: {} }).eq('id', id);
     expect(indexed.error?.code).toBe('42501');
 
-    const renamed = await cast.client('admin').from('flows').update({ name: `Renamed ${run}` }).eq('id', id).select('name');
+    const renamed = await cast
+      .client('admin')
+      .from('flows')
+      .update({ name: `Renamed ${run}` })
+      .eq('id', id)
+      .select('name');
     expect(renamed.data).toEqual([{ name: `Renamed ${run}` }]);
     const gone = await cast.client('manager').from('flows').delete().eq('id', id).select('id');
     expect(gone.data).toEqual([{ id }]);
@@ -224,8 +239,14 @@ describe('a flow is checked when saved', () => {
       [{ trigger: { type: 'inactive_days', days: 0 } }, /^22023 trigger: days must be/],
       [{ trigger: { type: 'inactive_days', days: '90; drop table flows' } }, /^22023 trigger: days must be/],
       [{ trigger: { type: 'tag_added', tag_id: 'not-a-uuid' } }, /^22023 trigger: tag_id must name a tag/],
-      [{ trigger: { type: 'segment_entered', segment_id: crypto.randomUUID() } }, /^22023 trigger: segment_id must name/],
-      [{ trigger: { type: 'customer_created', extra: 1 } }, /^22023 trigger: a customer_created trigger has no field extra/],
+      [
+        { trigger: { type: 'segment_entered', segment_id: crypto.randomUUID() } },
+        /^22023 trigger: segment_id must name/,
+      ],
+      [
+        { trigger: { type: 'customer_created', extra: 1 } },
+        /^22023 trigger: a customer_created trigger has no field extra/,
+      ],
       [{ trigger: ok, steps: {} }, /^22023 steps: steps must be a list/],
       [{ trigger: ok, steps: [{ id: 'a', kind: 'teleport' }] }, /^22023 steps\.1: unknown step kind "teleport"/],
       [{ trigger: ok, steps: [{ id: 'A B', kind: 'wait', days: 1 }] }, /^22023 steps\.1: id must be a slug/],
@@ -234,13 +255,25 @@ describe('a flow is checked when saved', () => {
       [{ trigger: ok, steps: [{ id: 'a', kind: 'wait', days: -1 }] }, /^22023 steps\.1: days must be/],
       [{ trigger: ok, steps: [{ id: 'a', kind: 'wait', until_local: '25:00' }] }, /^22023 steps\.1: until_local/],
       [
-        { trigger: ok, steps: [{ id: 'a', kind: 'wait', days: 1 }, { id: 'a', kind: 'wait', days: 1 }] },
+        {
+          trigger: ok,
+          steps: [
+            { id: 'a', kind: 'wait', days: 1 },
+            { id: 'a', kind: 'wait', days: 1 },
+          ],
+        },
         /^22023 steps\.2: step id "a" is used twice/,
       ],
       [
         {
           trigger: ok,
-          steps: [{ id: 'c', kind: 'condition', rules: { match: 'all', conditions: [{ field: 'nope', op: 'eq', value: 1 }] } }],
+          steps: [
+            {
+              id: 'c',
+              kind: 'condition',
+              rules: { match: 'all', conditions: [{ field: 'nope', op: 'eq', value: 1 }] },
+            },
+          ],
         },
         /^22023 steps\.1\.rules: /,
       ],
@@ -258,9 +291,18 @@ describe('a flow is checked when saved', () => {
         },
         /^22023 steps\.1\.then\.1: no lifecycle stage no-such-stage/,
       ],
-      [{ trigger: ok, steps: [{ id: 's', kind: 'send_template', template_key: 'nope_nope' }] }, /^22023 steps\.1: no email template/],
-      [{ trigger: ok, steps: [{ id: 's', kind: 'notify', member: crypto.randomUUID(), title: 'x' }] }, /member must be/],
-      [{ trigger: ok, steps: [{ id: 's', kind: 'assign_owner', mode: 'round_robin', members: [] }] }, /round robin needs/],
+      [
+        { trigger: ok, steps: [{ id: 's', kind: 'send_template', template_key: 'nope_nope' }] },
+        /^22023 steps\.1: no email template/,
+      ],
+      [
+        { trigger: ok, steps: [{ id: 's', kind: 'notify', member: crypto.randomUUID(), title: 'x' }] },
+        /member must be/,
+      ],
+      [
+        { trigger: ok, steps: [{ id: 's', kind: 'assign_owner', mode: 'round_robin', members: [] }] },
+        /round robin needs/,
+      ],
       [{ trigger: ok, steps: [{ id: 's', kind: 'add_tag', tag_id: tagId, sneaky: true }] }, /has no field sneaky/],
       [{ trigger: ok, goal: { kind: 'world_peace' } }, /^22023 goal: the goal must be/],
     ];
@@ -269,17 +311,30 @@ describe('a flow is checked when saved', () => {
 
   it('refuses a flow that would loop: a step re-triggering its own trigger', async () => {
     expect(
-      await refused({ trigger: { type: 'tag_added', tag_id: tagId }, steps: [{ id: 'again', kind: 'add_tag', tag_id: tagId }] }),
+      await refused({
+        trigger: { type: 'tag_added', tag_id: tagId },
+        steps: [{ id: 'again', kind: 'add_tag', tag_id: tagId }],
+      }),
     ).toMatch(/^22023 steps: step "again" adds the tag that starts this flow: the flow would loop/);
     expect(
       await refused({
         trigger: { type: 'stage_changed', to: 'customer' },
-        steps: [{ id: 'c', kind: 'condition', rules: { match: 'all', conditions: [] }, else: [{ id: 'back', kind: 'set_stage', stage: 'customer' }] }],
+        steps: [
+          {
+            id: 'c',
+            kind: 'condition',
+            rules: { match: 'all', conditions: [] },
+            else: [{ id: 'back', kind: 'set_stage', stage: 'customer' }],
+          },
+        ],
       }),
     ).toMatch(/step "back" sets a stage that starts this flow/);
     // Another tag, or another stage, is no loop.
     expect(
-      await refused({ trigger: { type: 'tag_added', tag_id: tagId }, steps: [{ id: 'other', kind: 'add_tag', tag_id: otherTagId }] }),
+      await refused({
+        trigger: { type: 'tag_added', tag_id: tagId },
+        steps: [{ id: 'other', kind: 'add_tag', tag_id: otherTagId }],
+      }),
     ).toBe('accepted');
   });
 });
@@ -315,12 +370,14 @@ describe('triggers enrol customers once', () => {
       [who],
     );
     const byFlow = Object.fromEntries(counts.map((c) => [c.flow_id, [c.n, c.entered]]));
-    for (const id of [created, staged, ordered, paid, fulfilled, tagged, favourited]) expect(byFlow[id]).toEqual([1, 1]);
+    for (const id of [created, staged, ordered, paid, fulfilled, tagged, favourited])
+      expect(byFlow[id]).toEqual([1, 1]);
 
     // Segments: membership history (refresh) enrols on joining and on leaving.
     const entering = await flow({ trigger: { type: 'segment_entered', segment_id: await segment() } });
-    const segmentId = (await adminSql<{ trigger: { segment_id: string } }>(`select trigger from public.flows where id = $1`, [entering]))[0]
-      .trigger.segment_id;
+    const segmentId = (
+      await adminSql<{ trigger: { segment_id: string } }>(`select trigger from public.flows where id = $1`, [entering])
+    )[0].trigger.segment_id;
     const leaving = await flow({ trigger: { type: 'segment_left', segment_id: segmentId } });
     const member = await customer();
     await adminSql(`update public.customers set style_interests = array[$2] where id = $1`, [member, `flow-${run}`]);
@@ -330,7 +387,9 @@ describe('triggers enrol customers once', () => {
     await adminSql('select private.refresh_segment($1)', [segmentId]);
     expect((await enrolment(entering, member))?.state).toBe('active');
     expect((await enrolment(leaving, member))?.state).toBe('active');
-    await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [[staged, ordered, paid, fulfilled, tagged, favourited, entering, leaving]]);
+    await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [
+      [staged, ordered, paid, fulfilled, tagged, favourited, entering, leaving],
+    ]);
   });
 
   it('inactive for N days and an alert clicked without an order are swept by the schedule, once', async () => {
@@ -339,7 +398,9 @@ describe('triggers enrol customers once', () => {
     await adminSql(`update public.customers set created_at = now() - interval '500 days' where id = $1`, [old]);
     await runFlows(at(0));
     await runFlows(at(0, 1));
-    expect(await adminSql(`select 1 from public.flow_enrolments where flow_id = $1 and customer_id = $2`, [inactive, old])).toHaveLength(1);
+    expect(
+      await adminSql(`select 1 from public.flow_enrolments where flow_id = $1 and customer_id = $2`, [inactive, old]),
+    ).toHaveLength(1);
 
     const clicked = await flow({ trigger: { type: 'alert_clicked_no_order', hours: 2 } });
     const [browser, buyer] = await customers(2);
@@ -353,10 +414,10 @@ describe('triggers enrol customers once', () => {
     await createOrder({ customerId: buyer, placedAt: new Date().toISOString() });
     await runFlows(at(0));
     await runFlows(at(0, 1));
-    const entered = await adminSql<{ customer_id: string }>(`select customer_id from public.flow_enrolments where flow_id = $1 and customer_id = any($2)`, [
-      clicked,
-      [browser, buyer],
-    ]);
+    const entered = await adminSql<{ customer_id: string }>(
+      `select customer_id from public.flow_enrolments where flow_id = $1 and customer_id = any($2)`,
+      [clicked, [browser, buyer]],
+    );
     expect(entered).toEqual([{ customer_id: browser }]);
     await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [[inactive, clicked]]);
   });
@@ -385,7 +446,13 @@ describe('the engine', () => {
     const id = await flow({
       trigger: { type: 'tag_added', tag_id: otherTagId },
       steps: [
-        { id: 'owner', kind: 'assign_owner', mode: 'by_country', map: { DE: cast.people.agent2.userId }, fallback: cast.people.agent.userId },
+        {
+          id: 'owner',
+          kind: 'assign_owner',
+          mode: 'by_country',
+          map: { DE: cast.people.agent2.userId },
+          fallback: cast.people.agent.userId,
+        },
         { id: 'tag', kind: 'add_tag', tag_id: tagId },
         { id: 'pause', kind: 'wait', days: 2 },
         {
@@ -412,10 +479,26 @@ describe('the engine', () => {
     expect(await path(id, german)).toHaveLength(4);
     await runFlows(at(2, 1));
     expect(await path(id, german)).toEqual([
-      'entered:entered', 'owner:done', 'tag:done', 'pause:waited', 'german:yes', 'stage:done', 'untag:done', 'tell:done', 'exited:completed',
+      'entered:entered',
+      'owner:done',
+      'tag:done',
+      'pause:waited',
+      'german:yes',
+      'stage:done',
+      'untag:done',
+      'tell:done',
+      'exited:completed',
     ]);
     expect(await path(id, french)).toEqual([
-      'entered:entered', 'owner:done', 'tag:done', 'pause:waited', 'german:no', 'task:done', 'untag:done', 'tell:done', 'exited:completed',
+      'entered:entered',
+      'owner:done',
+      'tag:done',
+      'pause:waited',
+      'german:no',
+      'task:done',
+      'untag:done',
+      'tell:done',
+      'exited:completed',
     ]);
     const [g] = await adminSql<{ owner_id: string; lifecycle_stage: string; tags: number }>(
       `select owner_id, lifecycle_stage, (select count(*)::int from public.customer_tags t where t.customer_id = c.id and t.tag_id = $2) as tags
@@ -423,7 +506,9 @@ describe('the engine', () => {
       [german, tagId],
     );
     expect(g).toEqual({ owner_id: cast.people.agent2.userId, lifecycle_stage: 'vip', tags: 0 });
-    const tasks = await adminSql(`select assignee_id from public.activities where customer_id = $1 and kind = 'task'`, [french]);
+    const tasks = await adminSql(`select assignee_id from public.activities where customer_id = $1 and kind = 'task'`, [
+      french,
+    ]);
     expect(tasks).toEqual([{ assignee_id: cast.people.agent.userId }]);
     const told = await adminSql(
       `select recipient_id from public.notifications where data->>'flow_id' = $1 and data->>'customer_id' = $2`,
@@ -438,18 +523,29 @@ describe('the engine', () => {
     const id = await flow({
       trigger: { type: 'tag_added', tag_id: tagId },
       steps: [
-        { id: 'rr', kind: 'assign_owner', mode: 'round_robin', members: [cast.people.agent.userId, cast.people.agent2.userId] },
+        {
+          id: 'rr',
+          kind: 'assign_owner',
+          mode: 'round_robin',
+          members: [cast.people.agent.userId, cast.people.agent2.userId],
+        },
         { id: 'nine', kind: 'wait', until_local: '09:00' },
       ],
     });
     const people = await customers(4, 'Asia/Tokyo');
-    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [people, tagId]);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+      people,
+      tagId,
+    ]);
     await runFlows(at(0));
     const owners = await adminSql<{ owner_id: string }>(
       `select owner_id from public.customers where id = any($1) order by array_position($1, id)`,
       [people],
     );
-    const counts = owners.reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.owner_id]: (acc[o.owner_id] ?? 0) + 1 }), {});
+    const counts = owners.reduce<Record<string, number>>(
+      (acc, o) => ({ ...acc, [o.owner_id]: (acc[o.owner_id] ?? 0) + 1 }),
+      {},
+    );
     expect(counts).toEqual({ [cast.people.agent.userId]: 2, [cast.people.agent2.userId]: 2 });
     // Noon UTC is 21:00 in Tokyo: the next 09:00 there is 00:00 UTC the next day.
     const [{ until }] = await adminSql<{ until: string }>(
@@ -516,7 +612,12 @@ describe('the engine', () => {
       [id],
     );
     expect(claimed).toHaveLength(1);
-    expect(await adminSql(`select 1 from public.claim_flow_emails(1000) c join public.flow_step_runs r on r.id = c.step_run_id where r.flow_id = $1`, [id])).toEqual([]);
+    expect(
+      await adminSql(
+        `select 1 from public.claim_flow_emails(1000) c join public.flow_step_runs r on r.id = c.step_run_id where r.flow_id = $1`,
+        [id],
+      ),
+    ).toEqual([]);
     await adminSql(`select public.record_flow_email($1, true, $2)`, [claimed[0].step_run_id, `sg-${run}`]);
     expect(await path(id, yes)).toEqual(['entered:entered', 'hello:sent', 'later:waited']);
 
@@ -525,7 +626,11 @@ describe('the engine', () => {
     await runFlows(at(4));
     expect(await path(id, yes)).toEqual(['entered:entered', 'hello:sent', 'later:waited', 'exited:goal_met']);
     expect(await path(id, no)).toEqual([
-      'entered:entered', 'hello:skipped (no_marketing_consent)', 'later:waited', 'again:skipped (no_marketing_consent)', 'exited:completed',
+      'entered:entered',
+      'hello:skipped (no_marketing_consent)',
+      'later:waited',
+      'again:skipped (no_marketing_consent)',
+      'exited:completed',
     ]);
     expect(await path(id, capped)).toContain('hello:queued');
     await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
@@ -540,13 +645,22 @@ describe('the engine', () => {
     await consent(broken, 'granted');
     await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [broken, tagId]);
     // The template loses its variants: rendering finds nothing to send.
-    const [{ id: templateId }] = await adminSql<{ id: string }>(`select id from public.email_templates where key = $1`, [templateKey]);
-    const saved = await adminSql(`delete from public.email_template_variants where template_id = $1 returning language, subject, body_html, body_text`, [templateId]);
+    const [{ id: templateId }] = await adminSql<{ id: string }>(
+      `select id from public.email_templates where key = $1`,
+      [templateKey],
+    );
+    const saved = await adminSql(
+      `delete from public.email_template_variants where template_id = $1 returning language, subject, body_html, body_text`,
+      [templateId],
+    );
     try {
       await runFlows(at(10));
       expect((await enrolment(id, broken)).state).toBe('active');
       await runFlows(at(10)); // backoff: not due yet
-      const [{ attempts }] = await adminSql<{ attempts: number }>(`select attempts from public.flow_enrolments where flow_id = $1`, [id]);
+      const [{ attempts }] = await adminSql<{ attempts: number }>(
+        `select attempts from public.flow_enrolments where flow_id = $1`,
+        [id],
+      );
       expect(attempts).toBe(1);
       await runFlows(at(10, 1));
       await runFlows(at(10, 2));
@@ -575,7 +689,10 @@ describe('the engine', () => {
       ],
     });
     const people = await customers(30, 'UTC', cast.people.agent.userId);
-    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [people, tagId]);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+      people,
+      tagId,
+    ]);
 
     // A run that dies mid-chunk: its work is rolled back with it.
     const doomed = new pg.Client({ connectionString: config.adminDbUrl });
@@ -587,7 +704,9 @@ describe('the engine', () => {
     await adminSql('select pg_terminate_backend($1)', [pid]);
     await doomed.end().catch(() => undefined);
     // What it did died with it: no step of this flow happened.
-    expect(await adminSql(`select 1 from public.flow_step_runs where flow_id = $1 and step_key <> 'entered'`, [id])).toEqual([]);
+    expect(
+      await adminSql(`select 1 from public.flow_step_runs where flow_id = $1 and step_key <> 'entered'`, [id]),
+    ).toEqual([]);
 
     // Two runs at once, in small chunks, racing over the same passages.
     const a = new pg.Client({ connectionString: config.adminDbUrl });
@@ -595,7 +714,10 @@ describe('the engine', () => {
     await Promise.all([a.connect(), b.connect()]);
     try {
       for (let round = 0; round < 4; round += 1) {
-        await Promise.all([a.query('select public.run_flows(10, $1)', [at(20)]), b.query('select public.run_flows(10, $1)', [at(20)])]);
+        await Promise.all([
+          a.query('select public.run_flows(10, $1)', [at(20)]),
+          b.query('select public.run_flows(10, $1)', [at(20)]),
+        ]);
       }
     } finally {
       await Promise.all([a.end(), b.end()]);
@@ -625,11 +747,15 @@ describe('the engine', () => {
 
 describe('switching a flow on, the shipped drafts and the timeline', () => {
   it('asks how many existing customers match, enrols them once when asked; only admins and managers', async () => {
-    const [{ id: holdTag }] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [
-      `Flow hold ${run}`,
-    ]);
+    const [{ id: holdTag }] = await adminSql<{ id: string }>(
+      `insert into public.tags (name) values ($1) returning id`,
+      [`Flow hold ${run}`],
+    );
     const holders = await customers(3, 'UTC', cast.people.agent.userId);
-    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [holders, holdTag]);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+      holders,
+      holdTag,
+    ]);
     const id = await flow({ trigger: { type: 'tag_added', tag_id: holdTag }, steps: [] }, 'draft');
 
     for (const caller of ['agent', 'readonly', 'shopper'] as Caller[]) {
@@ -638,9 +764,15 @@ describe('switching a flow on, the shipped drafts and the timeline', () => {
       const activated = await cast.client(caller).rpc('activate_flow', { flow_id: id, enrol_existing: true });
       expect(activated.error?.code, caller).toBe('42501');
     }
-    expect((await cast.client('anon').rpc('activate_flow', { flow_id: id, enrol_existing: true })).error?.code).toBe('42501');
-    expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: crypto.randomUUID() })).error?.code).toBe('P0002');
-    expect((await cast.client('manager').rpc('activate_flow', { flow_id: id, enrol_existing: null })).error?.code).toBe('22023');
+    expect((await cast.client('anon').rpc('activate_flow', { flow_id: id, enrol_existing: true })).error?.code).toBe(
+      '42501',
+    );
+    expect(
+      (await cast.client('manager').rpc('preview_flow_activation', { flow_id: crypto.randomUUID() })).error?.code,
+    ).toBe('P0002');
+    expect((await cast.client('manager').rpc('activate_flow', { flow_id: id, enrol_existing: null })).error?.code).toBe(
+      '22023',
+    );
     expect((await adminSql(`select status from public.flows where id = $1`, [id]))[0]).toEqual({ status: 'draft' });
 
     expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: id })).data).toBe(3);
@@ -679,7 +811,11 @@ describe('switching a flow on, the shipped drafts and the timeline', () => {
       expect(await path(welcome, newcomer)).toEqual(['entered:entered', 'welcome-1:queued', 'wait-3-days:waited']);
       await runFlows(at(3, 1));
       expect(await path(welcome, newcomer)).toEqual([
-        'entered:entered', 'welcome-1:queued', 'wait-3-days:waited', 'welcome-2:queued', 'wait-4-days:waited',
+        'entered:entered',
+        'welcome-1:queued',
+        'wait-3-days:waited',
+        'welcome-2:queued',
+        'wait-4-days:waited',
       ]);
       await createOrder({ customerId: newcomer, placedAt: new Date().toISOString() });
       await runFlows(at(8));
