@@ -170,4 +170,55 @@ describe('segments as a manager', () => {
     expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual([`paris${run}@example.test`]);
     await page.close();
   });
+
+  it('turns on the welcome series without the customers who already match, and a new sign-up enters it', async () => {
+    // Automation (issue 16): the shipped welcome series turned on, the "enrol existing" question
+    // answered no, and a new sign-up entering it — a segment-driven feature, so it shares this
+    // file's app and browser.
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await signIn(page, ctx.app.url, ctx.member);
+    page.setDefaultTimeout(10_000);
+    try {
+      await page.getByRole('link', { name: 'Automation' }).click();
+      const flows = page.getByRole('navigation', { name: 'Flows' });
+      await flows.getByRole('button', { name: /^Welcome series/ }).click();
+
+      const steps = page.getByRole('region', { name: 'Steps' });
+      await steps.getByRole('listitem', { name: '1. Send email' }).waitFor({ timeout: 15_000 });
+      await expect.poll(() => steps.getByRole('listitem').count()).toBe(5);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Turn on…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Turn on “Welcome series”' });
+      const enrolExisting = dialog.getByRole('checkbox', { name: /^Also enrol the .* who already match/ });
+      await enrolExisting.waitFor();
+      expect(await enrolExisting.isChecked()).toBe(false);
+      expect(await seriousViolations(page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Turn on', exact: true }).click();
+      await page.getByRole('button', { name: 'Pause' }).waitFor();
+
+      // A shopper signs up (the portal creates their customer record): the database enrols them.
+      await adminSql(
+        `insert into public.customers (first_name, last_name, email, source) values ('New', $1, $2, 'portal')`,
+        [`Signup${run}`, `signup-${run}@example.test`],
+      );
+      await page.reload();
+      const paths = page.getByRole('region', { name: 'Customers’ paths' });
+      await paths.getByRole('link', { name: `New Signup${run}` }).waitFor({ timeout: 15_000 });
+      await paths
+        .getByRole('list', { name: `Path of New Signup${run}` })
+        .getByText('entered:')
+        .first()
+        .waitFor();
+      const entered = page.getByRole('region', { name: 'Statistics' }).getByText('Entered').locator('..');
+      expect(Number((await entered.locator('dd').textContent())?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1);
+    } finally {
+      // The shipped draft goes back to being a draft, with nobody in it.
+      await adminSql(
+        `delete from public.flow_enrolments where flow_id in (select id from public.flows where preset = 'welcome')`,
+      );
+      await adminSql(`update public.flows set status = 'draft', enrols_since = null where preset = 'welcome'`);
+      await page.close();
+    }
+  }, 60_000);
 });

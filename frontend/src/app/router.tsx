@@ -74,6 +74,7 @@ const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute
   'messages',
   'pipeline',
   'integrations',
+  'automation',
 ]);
 const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shell', 'inbox', 'messages']);
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders', 'integrations']);
@@ -84,6 +85,7 @@ const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'Pi
   'pipeline',
 ]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
+const AutomationRoute = page(() => import('./routes/automation.tsx'), 'AutomationRoute', ['shell', 'automation']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
 const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
@@ -113,6 +115,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/tasks', Page: TasksRoute },
   { path: '/notifications', Page: NotificationsRoute },
   { path: '/segments', Page: SegmentsRoute },
+  { path: '/automation', Page: AutomationRoute },
   { path: '/analytics', Page: AnalyticsRoute },
   { path: '/privacy', Page: PrivacyRoute },
   { path: '/settings/profile', Page: ProfileRoute },

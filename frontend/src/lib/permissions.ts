@@ -99,6 +99,12 @@ export const PERMISSIONS = {
     verbs: ['S', 'U'],
     reach: { admin: 'all', manager: 'all', agent: 'none', readonly: 'none' },
   },
+  /** Write automation flows, switch them on and pause them (others read them). */
+  editFlows: {
+    table: 'flows',
+    verbs: ['I', 'U', 'D'],
+    reach: { admin: 'all', manager: 'all', agent: 'none', readonly: 'none' },
+  },
 } as const satisfies Record<string, Permission>;
 
 export type Capability = keyof typeof PERMISSIONS;

@@ -4,6 +4,7 @@
  * and threads they may use; only the delivery status is written with the service role.
  */
 import { type Database, type Db, likeLiteral } from '../_shared/supabase-clients.ts';
+import type { AutomationPorts, FlowEmail } from './automation.ts';
 import type { Customer, SendEmailPorts, TeamMember } from './send.ts';
 
 const CUSTOMER_COLUMNS = 'id, email, first_name, last_name, full_name, company, language';
@@ -137,6 +138,30 @@ export function sendEmailDatabase(caller: Db, userId: string, system: () => Db):
             : { status: 'failed', error: result.errors.join('; ').slice(0, 2000) },
         )
         .eq('id', messageId);
+      if (error) throw error;
+    },
+  };
+}
+
+/**
+ * The scheduled mode's ports (./automation.ts) over the service-role client: the engine's emails
+ * belong to no team member, so the system leases and records them (security-definer functions
+ * granted to the service role only).
+ */
+export function automationDatabase(system: Db): Pick<AutomationPorts, 'claim' | 'record'> {
+  return {
+    async claim(batchSize) {
+      const { data, error } = await system.rpc('claim_flow_emails', { batch_size: batchSize, lease_seconds: 300 });
+      if (error) throw error;
+      return data as FlowEmail[];
+    },
+    async record(stepRunId, result) {
+      const { error } = await system.rpc('record_flow_email', {
+        step_run_id: stepRunId,
+        sent: result.ok,
+        provider_message_id: result.ok ? (result.messageId ?? undefined) : undefined,
+        error: result.ok ? undefined : result.errors.join('; ').slice(0, 2000),
+      });
       if (error) throw error;
     },
   };

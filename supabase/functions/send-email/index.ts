@@ -1,10 +1,12 @@
+// Also its scheduled mode: the automation engine's queued emails ({"source":"automation"}, ./automation.ts).
 // send-email: a team member sends a template to a customer (or a test send to themselves).
 // Wiring only: environment, clients, Deno.serve → handler (request handling in ./handler.ts,
 // logic in ./send.ts, database access in ./database.ts). Alerts do not come through here:
 // check-alerts sends its own through the same mail client (_shared/sendgrid.ts).
 import { sendEmail, sendGridOptionsFromEnv } from '../_shared/sendgrid.ts';
 import { callerClient, serviceClient } from '../_shared/supabase-clients.ts';
-import { sendEmailDatabase } from './database.ts';
+import { createUnsubscribeToken, unsubscribeSecretFromEnv } from '../_shared/unsubscribe-token.ts';
+import { automationDatabase, sendEmailDatabase } from './database.ts';
 import { handleSendEmail } from './handler.ts';
 
 Deno.serve((req) =>
@@ -18,6 +20,19 @@ Deno.serve((req) =>
       replyDomain: Deno.env.get('INBOUND_EMAIL_DOMAIN') || undefined,
       send: (email) => sendEmail(email, sendGridOptionsFromEnv()),
     }),
+    // The scheduled mode: the automation engine's emails, as the system (./automation.ts).
+    automationPorts: () => ({
+      ...automationDatabase(serviceClient()),
+      from: { email: Deno.env.get('TEAM_FROM_EMAIL') || 'team@cairn.example', name: 'Cairn' },
+      send: (email) => sendEmail(email, sendGridOptionsFromEnv()),
+      unsubscribeUrl: async (customerId, purpose) =>
+        `${Deno.env.get('SUPABASE_URL')}/functions/v1/unsubscribe?token=${await createUnsubscribeToken(
+          customerId,
+          purpose,
+          unsubscribeSecretFromEnv(),
+        )}`,
+    }),
+    env: Deno.env,
     log: (message, error) => console.error(message, error),
   }),
 );

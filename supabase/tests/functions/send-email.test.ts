@@ -261,4 +261,63 @@ describe('send-email: the consent rule and messages written by hand', () => {
     });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   });
+
+  it("its scheduled mode sends the automation engine's queued emails once, with one-click unsubscribe (issue 16)", async () => {
+    const key = `flow_fn_${randomUUID().slice(0, 8)}`;
+    const [template] = await adminSql<{ id: string }>(
+      `insert into public.email_templates (key, name, category, purpose) values ($1, 'Flow', 'automation', 'marketing') returning id`,
+      [key],
+    );
+    await adminSql(
+      `insert into public.email_template_variants (template_id, language, subject, body_html, body_text)
+       values ($1, 'en', 'From a flow, {{first_name}}', '<p>Hi</p>', 'Hi')`,
+      [template.id],
+    );
+    const [tag] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [key]);
+    const [flow] = await adminSql<{ id: string }>(
+      `insert into public.flows (name, status, trigger, steps) values ($1, 'active', $2, $3) returning id`,
+      [
+        key,
+        { type: 'tag_added', tag_id: tag.id },
+        JSON.stringify([{ id: 'mail', kind: 'send_template', template_key: key }]),
+      ],
+    );
+    try {
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [
+        cast.shopperCustomerId,
+        tag.id,
+      ]);
+      // Noon UTC tomorrow: outside the quiet hours of a customer without a zone (UTC).
+      await adminSql(
+        `select public.run_flows(50, date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '36 hours')`,
+      );
+      const call = () =>
+        fetch(`${config.apiUrl}/functions/v1/send-email`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${config.serviceRoleKey}`,
+            apikey: config.anonKey,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({ source: 'automation' }),
+        });
+      const [first, second] = await Promise.all([call(), call()]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const message = await mail.waitFor(customerEmail, (m) => m.subject.startsWith('From a flow'));
+      expect(message.subject).toBe('From a flow, Lena');
+      expect(message.headers?.['List-Unsubscribe'] ?? JSON.stringify(message.raw)).toContain(
+        '/functions/v1/unsubscribe?token=',
+      );
+      expect((await mail.list(customerEmail)).filter((m) => m.subject.startsWith('From a flow'))).toHaveLength(1);
+      const [run] = await adminSql<{ outcome: string; status: string; provider_message_id: string | null }>(
+        `select r.outcome, m.status, m.provider_message_id from public.flow_step_runs r join public.messages m on m.id = r.message_id
+         where r.flow_id = $1 and r.step_key = 'mail'`,
+        [flow.id],
+      );
+      expect(run).toMatchObject({ outcome: 'sent', status: 'sent' });
+      expect(run.provider_message_id).toBeTruthy();
+    } finally {
+      await adminSql(`delete from public.flows where id = $1`, [flow.id]);
+    }
+  });
 });

@@ -116,6 +116,7 @@ describe('AppShell', () => {
       'Pipeline',
       'My tasks',
       'Segments',
+      'Automation',
       'Analytics',
       'Privacy',
       'Settings',

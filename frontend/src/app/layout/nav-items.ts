@@ -9,6 +9,7 @@ import {
   ShieldCheck,
   ShoppingBag,
   Users,
+  Workflow,
   type LucideIcon,
 } from 'lucide-react';
 
@@ -22,6 +23,7 @@ export type SectionId =
   | 'pipeline'
   | 'tasks'
   | 'segments'
+  | 'automation'
   | 'analytics'
   | 'privacy'
   | 'settings';
@@ -43,6 +45,7 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
   { id: 'tasks', path: '/tasks', icon: CheckSquare },
   { id: 'segments', path: '/segments', icon: Boxes },
+  { id: 'automation', path: '/automation', icon: Workflow },
   { id: 'analytics', path: '/analytics', icon: BarChart3 },
   { id: 'privacy', path: '/privacy', icon: ShieldCheck, capability: 'workPrivacyRequests' },
   { id: 'settings', path: '/settings', icon: Settings },

@@ -12,7 +12,7 @@ export interface TimelineCursor {
   refId: string;
 }
 
-export type TimelineSource = 'activity' | 'order' | 'message' | 'alert' | 'consent' | 'deal';
+export type TimelineSource = 'activity' | 'order' | 'message' | 'alert' | 'consent' | 'deal' | 'flow';
 
 export interface TimelineEntry {
   occurredAt: string;

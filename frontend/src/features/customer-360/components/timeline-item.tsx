@@ -3,7 +3,6 @@ import {
   CalendarClock,
   CheckSquare,
   Handshake,
-  type LucideIcon,
   Mail,
   MessageSquare,
   Phone,
@@ -11,6 +10,8 @@ import {
   ShoppingBag,
   Square,
   StickyNote,
+  Workflow,
+  type LucideIcon,
 } from 'lucide-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -47,6 +48,7 @@ const SOURCE_ICONS: Record<string, LucideIcon> = {
   alert: Bell,
   consent: ShieldCheck,
   deal: Handshake,
+  flow: Workflow,
 };
 
 const amount = (value: unknown): number | null => (typeof value === 'number' ? value : null);

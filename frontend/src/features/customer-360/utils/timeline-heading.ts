@@ -39,6 +39,16 @@ export function headingOf(entry: TimelineEntry, t: TFunction<'customer'>): strin
     case 'deal':
       // Deal events (issue 15): worded by the pipeline's strings, loaded with the 360.
       return t(`timeline.${entry.kind}`, { ns: 'pipeline', title: entry.title ?? '', defaultValue: entry.kind });
+    case 'flow': {
+      // A step of an automation flow (issue 16): worded by the automation strings, loaded with the 360.
+      const flow = entry.title ?? '';
+      if (['entered', 'completed', 'goal_met'].includes(entry.kind)) {
+        return t(`timeline.${entry.kind}`, { ns: 'automation', flow });
+      }
+      const outcome = t(`outcomes.${entry.kind}`, { ns: 'automation', defaultValue: entry.kind });
+      const step = text(entry.data.step_key);
+      return t('timeline.step', { ns: 'automation', flow, outcome: step ? `${step} · ${outcome}` : outcome });
+    }
     default:
       return entry.kind;
   }

@@ -1,0 +1,23 @@
+import { useTranslation } from 'react-i18next';
+
+import { flowsOptions } from '@/features/automation/api/flows.ts';
+import { AutomationScreen } from '@/features/automation/components/automation-screen.tsx';
+import { queryClient } from '@/lib/query-client.ts';
+
+import { SectionPage } from '../layout/section-page.tsx';
+
+/** Called by the router as soon as this page's code has arrived: asks for the flows at once. */
+export function prefetch(): void {
+  if (window.location.pathname !== '/automation') return;
+  void queryClient.prefetchQuery(flowsOptions());
+}
+
+/** /automation: flows that run themselves — trigger, steps, goal — and each customer's path. */
+export function AutomationRoute() {
+  const { t } = useTranslation('automation');
+  return (
+    <SectionPage title={t('title')}>
+      <AutomationScreen />
+    </SectionPage>
+  );
+}

@@ -1,0 +1,834 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '@cairn/local-stack/testing.ts';
+import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
+import { createOrder, createProduct, uniqueTag } from '../../../scripts/testing/support/commerce.ts';
+
+/**
+ * Automation flows (migrations 20261208110000–20261208110200, issue 16): who may write flows and
+ * read passages (role matrix, refusals asserted), flows refused when they do not validate or
+ * would loop (22023 naming the place), triggers captured by the database enrolling once, and the
+ * engine: every step kind, simulated time (run_flows' `now`), consent, quiet hours and the daily
+ * cap shared with alerts, retries, and every step exactly once when runs overlap or die mid-chunk.
+ * The stack's own schedule of the engine is paused meanwhile, so only these runs move passages.
+ */
+
+const run = uniqueTag();
+/** One pool for this file's superuser SQL (fixtures, simulated clock): a connection per query would cost more than the tests. */
+const pool = new pg.Pool({ connectionString: config.adminDbUrl, max: 4 });
+async function adminSql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, params: unknown[] = []) {
+  return (await pool.query<T>(text, params)).rows;
+}
+let cast: Cast;
+let tagId: string;
+let otherTagId: string;
+let templateKey: string;
+let settings: Record<string, unknown> | undefined;
+/** Noon UTC tomorrow: a fixed, daytime instant after every enrolment of the test. */
+let noon: Date;
+const at = (days: number, hours = 0) => new Date(noon.getTime() + (days * 24 + hours) * 3600_000).toISOString();
+
+const runFlows = (now: string, batch = 200) =>
+  adminSql<{ run_flows: { passages: number; steps: number; failed: number } }>('select public.run_flows($1, $2)', [
+    batch,
+    now,
+  ]);
+
+async function flow(fields: Record<string, unknown>, status: 'draft' | 'active' = 'active'): Promise<string> {
+  const { data, error } = await cast
+    .client('manager')
+    .from('flows')
+    .insert({ name: `Flow ${uniqueTag()}`, status, ...fields })
+    .select('id')
+    .single();
+  if (error) throw new Error(`${error.code} ${error.message}`);
+  return (data as { id: string }).id;
+}
+
+async function customer(fields: { timezone?: string; email?: boolean; owner?: string | null } = {}): Promise<string> {
+  const tag = uniqueTag();
+  const [{ id }] = await adminSql<{ id: string }>(
+    `insert into public.customers (first_name, last_name, email, timezone, owner_id, language)
+     values ('Flo', $1, $2, $3, $4, 'en') returning id`,
+    [
+      run,
+      fields.email === false ? null : `flow-${tag}@example.test`,
+      fields.timezone ?? 'UTC',
+      fields.owner === undefined ? cast.people.agent.userId : fields.owner,
+    ],
+  );
+  return id;
+}
+
+/** n customers in one statement (owned by agent, zone UTC unless told). */
+async function customers(n: number, timezone = 'UTC', owner: string | null = null): Promise<string[]> {
+  const rows = await adminSql<{ id: string }>(
+    `insert into public.customers (first_name, last_name, email, timezone, owner_id, language)
+     select 'Flo', $1, 'flow-' || $1 || '-' || i || '@example.test', $3, $4, 'en' from generate_series(1, $2) i returning id`,
+    [uniqueTag(), n, timezone, owner],
+  );
+  return rows.map((r) => r.id);
+}
+
+const consent = (customerId: string, status: 'granted' | 'withdrawn') =>
+  adminSql(
+    `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
+     values ($1, 'email', 'marketing', $2, 'staff', now() - interval '1 day')`,
+    [customerId, status],
+  );
+
+async function path(flowId: string, customerId: string) {
+  return (
+    await adminSql<{ step_key: string; outcome: string; detail: string | null }>(
+      `select r.step_key, r.outcome, r.detail from public.flow_step_runs r
+       where r.flow_id = $1 and r.customer_id = $2 order by r.id`,
+      [flowId, customerId],
+    )
+  ).map((r) => `${r.step_key}:${r.outcome}${r.detail ? ` (${r.detail})` : ''}`);
+}
+
+async function enrolment(flowId: string, customerId: string) {
+  const [row] = await adminSql<{ state: string; exit_reason: string | null; current_step: string | null }>(
+    `select state, exit_reason, current_step from public.flow_enrolments where flow_id = $1 and customer_id = $2
+     order by entered_at desc limit 1`,
+    [flowId, customerId],
+  );
+  return row;
+}
+
+beforeAll(async () => {
+  await adminSql(
+    `update cron.job set active = false where jobname in ('run-automation-flows', 'send-automation-emails')`,
+  );
+  cast = await createCast('automation');
+  [{ id: tagId }] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [
+    `Flow tag ${run}`,
+  ]);
+  [{ id: otherTagId }] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [
+    `Flow other ${run}`,
+  ]);
+  templateKey = `flow_${run}`;
+  await adminSql(
+    `insert into public.email_template_variables (name, description, example) values ('offer', 'An offer', '10% off') on conflict do nothing`,
+  );
+  [settings] = await adminSql(
+    `select daily_cap_per_shopper, quiet_hours_start, quiet_hours_end from public.alert_settings`,
+  );
+  await adminSql(
+    `update public.alert_settings set daily_cap_per_shopper = 3, quiet_hours_start = '21:00', quiet_hours_end = '08:00'`,
+  );
+  const [{ id: templateId }] = await adminSql<{ id: string }>(
+    `insert into public.email_templates (key, name, category, purpose) values ($1, 'Flow mail', 'marketing', 'marketing') returning id`,
+    [templateKey],
+  );
+  await adminSql(
+    `insert into public.email_template_variants (template_id, language, subject, body_html, body_text)
+     values ($1, 'en', 'Hello {{first_name}}', '<p>Hi {{first_name}}, {{offer}}</p>', 'Hi {{first_name}}, {{offer}}')`,
+    [templateId],
+  );
+  [{ noon }] = await adminSql<{ noon: Date }>(
+    `select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '36 hours' as noon`,
+  );
+});
+
+afterAll(async () => {
+  // Nothing of this file keeps running after it: its flows go, with their passages.
+  await adminSql(`delete from public.flows where created_by = $1`, [cast?.people.manager.userId]);
+  if (settings) {
+    await adminSql(
+      `update public.alert_settings set daily_cap_per_shopper = $1, quiet_hours_start = $2, quiet_hours_end = $3`,
+      [settings.daily_cap_per_shopper, settings.quiet_hours_start, settings.quiet_hours_end],
+    );
+  }
+  await adminSql(
+    `update cron.job set active = true where jobname in ('run-automation-flows', 'send-automation-emails')`,
+  );
+  await cast?.end();
+  await pool.end();
+});
+
+describe('who may do what with flows', () => {
+  const staff: Caller[] = ['admin', 'manager', 'agent', 'agent2', 'readonly', 'shopper', 'stranger'];
+  const anonRefused = async (table: string) => {
+    const { error } = await cast.client('anon').from(table).select('id').limit(1);
+    expect(error?.code, table).toBe('42501');
+  };
+
+  it('admins and managers write flows; agents and readonly read them; others see nothing', async () => {
+    const id = await flow({ trigger: { type: 'customer_created' }, steps: [] }, 'draft');
+    const seen = await cast.countsAs(staff, 'select count(*)::int as n from public.flows where id = $1', [id]);
+    expect(seen).toEqual({ admin: 1, manager: 1, agent: 1, agent2: 1, readonly: 1, shopper: 0, stranger: 0 });
+    await anonRefused('flows');
+
+    for (const caller of ['agent', 'readonly', 'shopper', 'stranger', 'anon'] as Caller[]) {
+      const inserted = await cast
+        .client(caller)
+        .from('flows')
+        .insert({ name: `Nope ${uniqueTag()}`, trigger: { type: 'customer_created' } });
+      expect(inserted.error?.code, caller).toBe('42501');
+      const updated = await cast.client(caller).from('flows').update({ name: 'Taken over' }).eq('id', id).select('id');
+      expect(updated.data ?? [], caller).toEqual([]);
+      const deleted = await cast.client(caller).from('flows').delete().eq('id', id).select('id');
+      expect(deleted.data ?? [], caller).toEqual([]);
+    }
+    // Nobody sets what the database derives.
+    const indexed = await cast.client('admin').from('flows').update({ step_index: {} }).eq('id', id);
+    expect(indexed.error?.code).toBe('42501');
+
+    const renamed = await cast
+      .client('admin')
+      .from('flows')
+      .update({ name: `Renamed ${run}` })
+      .eq('id', id)
+      .select('name');
+    expect(renamed.data).toEqual([{ name: `Renamed ${run}` }]);
+    const gone = await cast.client('manager').from('flows').delete().eq('id', id).select('id');
+    expect(gone.data).toEqual([{ id }]);
+  });
+
+  it('passages and paths are read like their customer and written by nobody through the API', async () => {
+    const id = await flow({ trigger: { type: 'tag_added', tag_id: otherTagId }, steps: [] });
+    const mine = await customer({ owner: cast.people.agent.userId });
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [mine, otherTagId]);
+    const byCaller = await cast.countsAs(
+      staff,
+      'select count(*)::int as n from public.flow_enrolments e join public.flow_step_runs r on r.enrolment_id = e.id where e.flow_id = $1',
+      [id],
+    );
+    expect(byCaller).toEqual({ admin: 1, manager: 1, agent: 1, agent2: 0, readonly: 1, shopper: 0, stranger: 0 });
+    await anonRefused('flow_enrolments');
+    await anonRefused('flow_step_runs');
+
+    for (const caller of ['admin', 'manager', 'agent'] as Caller[]) {
+      const entered = await cast
+        .client(caller)
+        .from('flow_enrolments')
+        .insert({ flow_id: id, customer_id: mine, entry_key: 'by hand' });
+      expect(entered.error?.code, caller).toBe('42501');
+      const logged = await cast
+        .client(caller)
+        .from('flow_step_runs')
+        .update({ outcome: 'done' })
+        .eq('flow_id', id)
+        .select('id');
+      expect(logged.error?.code, caller).toBe('42501');
+      const removed = await cast.client(caller).from('flow_enrolments').delete().eq('flow_id', id);
+      expect(removed.error?.code, caller).toBe('42501');
+    }
+    const engine = await cast.client('manager').rpc('run_flows', { batch_size: 10 });
+    expect(engine.error?.code).toBe('42501');
+    const claim = await cast.client('admin').rpc('claim_flow_emails', { batch_size: 10 });
+    expect(claim.error?.code).toBe('42501');
+  });
+});
+
+describe('a flow is checked when saved', () => {
+  const refused = async (fields: Record<string, unknown>) => {
+    const { error } = await cast
+      .client('manager')
+      .from('flows')
+      .insert({ name: `Bad ${uniqueTag()}`, ...fields });
+    return error ? `${error.code} ${error.message}` : 'accepted';
+  };
+
+  it('refuses bad triggers, steps and goals with 22023 naming the place', async () => {
+    const ok = { type: 'customer_created' };
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ trigger: { type: 'moon_rise' } }, /^22023 trigger: unknown trigger "moon_rise"/],
+      [{ trigger: 'customer_created' }, /^22023 trigger: the trigger must be an object/],
+      [{ trigger: { type: 'inactive_days', days: 0 } }, /^22023 trigger: days must be/],
+      [{ trigger: { type: 'inactive_days', days: '90; drop table flows' } }, /^22023 trigger: days must be/],
+      [{ trigger: { type: 'tag_added', tag_id: 'not-a-uuid' } }, /^22023 trigger: tag_id must name a tag/],
+      [
+        { trigger: { type: 'segment_entered', segment_id: crypto.randomUUID() } },
+        /^22023 trigger: segment_id must name/,
+      ],
+      [
+        { trigger: { type: 'customer_created', extra: 1 } },
+        /^22023 trigger: a customer_created trigger has no field extra/,
+      ],
+      [{ trigger: ok, steps: {} }, /^22023 steps: steps must be a list/],
+      [{ trigger: ok, steps: [{ id: 'a', kind: 'teleport' }] }, /^22023 steps\.1: unknown step kind "teleport"/],
+      [{ trigger: ok, steps: [{ id: 'A B', kind: 'wait', days: 1 }] }, /^22023 steps\.1: id must be a slug/],
+      [{ trigger: ok, steps: [{ id: 'entered', kind: 'wait', days: 1 }] }, /^22023 steps\.1: id must be a slug/],
+      [{ trigger: ok, steps: [{ id: 'a', kind: 'wait' }] }, /^22023 steps\.1: a wait needs/],
+      [{ trigger: ok, steps: [{ id: 'a', kind: 'wait', days: -1 }] }, /^22023 steps\.1: days must be/],
+      [{ trigger: ok, steps: [{ id: 'a', kind: 'wait', until_local: '25:00' }] }, /^22023 steps\.1: until_local/],
+      [
+        {
+          trigger: ok,
+          steps: [
+            { id: 'a', kind: 'wait', days: 1 },
+            { id: 'a', kind: 'wait', days: 1 },
+          ],
+        },
+        /^22023 steps\.2: step id "a" is used twice/,
+      ],
+      [
+        {
+          trigger: ok,
+          steps: [
+            {
+              id: 'c',
+              kind: 'condition',
+              rules: { match: 'all', conditions: [{ field: 'nope', op: 'eq', value: 1 }] },
+            },
+          ],
+        },
+        /^22023 steps\.1\.rules: /,
+      ],
+      [
+        {
+          trigger: ok,
+          steps: [
+            {
+              id: 'c',
+              kind: 'condition',
+              rules: { match: 'all', conditions: [] },
+              then: [{ id: 'x', kind: 'set_stage', stage: 'no-such-stage' }],
+            },
+          ],
+        },
+        /^22023 steps\.1\.then\.1: no lifecycle stage no-such-stage/,
+      ],
+      [
+        { trigger: ok, steps: [{ id: 's', kind: 'send_template', template_key: 'nope_nope' }] },
+        /^22023 steps\.1: no email template/,
+      ],
+      [
+        { trigger: ok, steps: [{ id: 's', kind: 'notify', member: crypto.randomUUID(), title: 'x' }] },
+        /member must be/,
+      ],
+      [
+        { trigger: ok, steps: [{ id: 's', kind: 'assign_owner', mode: 'round_robin', members: [] }] },
+        /round robin needs/,
+      ],
+      [{ trigger: ok, steps: [{ id: 's', kind: 'add_tag', tag_id: tagId, sneaky: true }] }, /has no field sneaky/],
+      [{ trigger: ok, goal: { kind: 'world_peace' } }, /^22023 goal: the goal must be/],
+    ];
+    for (const [fields, expected] of cases) expect(await refused(fields), JSON.stringify(fields)).toMatch(expected);
+  });
+
+  it('refuses a flow that would loop: a step re-triggering its own trigger', async () => {
+    expect(
+      await refused({
+        trigger: { type: 'tag_added', tag_id: tagId },
+        steps: [{ id: 'again', kind: 'add_tag', tag_id: tagId }],
+      }),
+    ).toMatch(/^22023 steps: step "again" adds the tag that starts this flow: the flow would loop/);
+    expect(
+      await refused({
+        trigger: { type: 'stage_changed', to: 'customer' },
+        steps: [
+          {
+            id: 'c',
+            kind: 'condition',
+            rules: { match: 'all', conditions: [] },
+            else: [{ id: 'back', kind: 'set_stage', stage: 'customer' }],
+          },
+        ],
+      }),
+    ).toMatch(/step "back" sets a stage that starts this flow/);
+    // Another tag, or another stage, is no loop.
+    expect(
+      await refused({
+        trigger: { type: 'tag_added', tag_id: tagId },
+        steps: [{ id: 'other', kind: 'add_tag', tag_id: otherTagId }],
+      }),
+    ).toBe('accepted');
+  });
+});
+
+describe('triggers enrol customers once', () => {
+  it('customer created, stage changed, order created / paid / fulfilled, tag added, segment entered and left, favourite added', async () => {
+    const created = await flow({ trigger: { type: 'customer_created' } });
+    const staged = await flow({ trigger: { type: 'stage_changed', to: 'churned' } });
+    const ordered = await flow({ trigger: { type: 'order_created' } });
+    const paid = await flow({ trigger: { type: 'order_paid' } });
+    const fulfilled = await flow({ trigger: { type: 'order_fulfilled' } });
+    const tagged = await flow({ trigger: { type: 'tag_added', tag_id: tagId } });
+    const favourited = await flow({ trigger: { type: 'favourite_added' } });
+
+    const who = await customer();
+    // Created enrols once; pausing it keeps later customers of this suite out.
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [created]);
+    await adminSql(`update public.customers set lifecycle_stage = 'customer' where id = $1`, [who]);
+    await adminSql(`update public.customers set lifecycle_stage = 'churned' where id = $1`, [who]);
+    const order = await createOrder({ customerId: who, financialStatus: 'pending' });
+    await adminSql(`update public.orders set financial_status = 'paid' where id = $1`, [order]);
+    // A replayed webhook marks it paid again: still one passage.
+    await adminSql(`update public.orders set financial_status = 'paid', note = 'replay' where id = $1`, [order]);
+    await adminSql(`update public.orders set fulfillment_status = 'fulfilled' where id = $1`, [order]);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [who, tagId]);
+    const { variantId } = await createProduct();
+    await adminSql(`insert into public.favorites (customer_id, variant_id) values ($1, $2)`, [who, variantId]);
+
+    const counts = await adminSql<{ flow_id: string; n: number; entered: number }>(
+      `select e.flow_id, count(*)::int as n,
+              (select count(*)::int from public.flow_step_runs r where r.flow_id = e.flow_id and r.customer_id = e.customer_id and r.step_key = 'entered') as entered
+       from public.flow_enrolments e where e.customer_id = $1 group by e.flow_id, e.customer_id`,
+      [who],
+    );
+    const byFlow = Object.fromEntries(counts.map((c) => [c.flow_id, [c.n, c.entered]]));
+    for (const id of [created, staged, ordered, paid, fulfilled, tagged, favourited])
+      expect(byFlow[id]).toEqual([1, 1]);
+
+    // Segments: membership history (refresh) enrols on joining and on leaving.
+    const entering = await flow({ trigger: { type: 'segment_entered', segment_id: await segment() } });
+    const segmentId = (
+      await adminSql<{ trigger: { segment_id: string } }>(`select trigger from public.flows where id = $1`, [entering])
+    )[0].trigger.segment_id;
+    const leaving = await flow({ trigger: { type: 'segment_left', segment_id: segmentId } });
+    const member = await customer();
+    await adminSql(`update public.customers set style_interests = array[$2] where id = $1`, [member, `flow-${run}`]);
+    await adminSql('select private.refresh_segment($1)', [segmentId]);
+    await adminSql('select private.refresh_segment($1)', [segmentId]);
+    await adminSql(`update public.customers set style_interests = '{}' where id = $1`, [member]);
+    await adminSql('select private.refresh_segment($1)', [segmentId]);
+    expect((await enrolment(entering, member))?.state).toBe('active');
+    expect((await enrolment(leaving, member))?.state).toBe('active');
+    await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [
+      [staged, ordered, paid, fulfilled, tagged, favourited, entering, leaving],
+    ]);
+  });
+
+  it('inactive for N days and an alert clicked without an order are swept by the schedule, once', async () => {
+    const inactive = await flow({ trigger: { type: 'inactive_days', days: 400 } });
+    const old = await customer();
+    await adminSql(`update public.customers set created_at = now() - interval '500 days' where id = $1`, [old]);
+    await runFlows(at(0));
+    await runFlows(at(0, 1));
+    expect(
+      await adminSql(`select 1 from public.flow_enrolments where flow_id = $1 and customer_id = $2`, [inactive, old]),
+    ).toHaveLength(1);
+
+    const clicked = await flow({ trigger: { type: 'alert_clicked_no_order', hours: 2 } });
+    const [browser, buyer] = await customers(2);
+    for (const c of [browser, buyer]) {
+      await adminSql(
+        `insert into public.alert_log (customer_id, kind, dedup_key, state, sent_at, clicked_at)
+         values ($1, 'price_drop', $2, 'sent', now() - interval '4 hours', now() - interval '3 hours')`,
+        [c, `flow-click-${uniqueTag()}`],
+      );
+    }
+    await createOrder({ customerId: buyer, placedAt: new Date().toISOString() });
+    await runFlows(at(0));
+    await runFlows(at(0, 1));
+    const entered = await adminSql<{ customer_id: string }>(
+      `select customer_id from public.flow_enrolments where flow_id = $1 and customer_id = any($2)`,
+      [clicked, [browser, buyer]],
+    );
+    expect(entered).toEqual([{ customer_id: browser }]);
+    await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [[inactive, clicked]]);
+  });
+});
+
+let segmentCounter = 0;
+async function segment(): Promise<string> {
+  segmentCounter += 1;
+  const { data, error } = await cast
+    .client('manager')
+    .from('segments')
+    .insert({
+      name: `Flow segment ${run} ${segmentCounter}`,
+      shared: true,
+      rules: { match: 'all', conditions: [{ field: 'style_interests', op: 'contains_any', value: [`flow-${run}`] }] },
+    })
+    .select('id')
+    .single();
+  if (error) throw error;
+  return (data as { id: string }).id;
+}
+
+describe('the engine', () => {
+  it('runs every step kind in order, waits on simulated time and records the path', async () => {
+    const vipRules = { match: 'all', conditions: [{ field: 'country', op: 'eq', value: 'DE' }] };
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: otherTagId },
+      steps: [
+        {
+          id: 'owner',
+          kind: 'assign_owner',
+          mode: 'by_country',
+          map: { DE: cast.people.agent2.userId },
+          fallback: cast.people.agent.userId,
+        },
+        { id: 'tag', kind: 'add_tag', tag_id: tagId },
+        { id: 'pause', kind: 'wait', days: 2 },
+        {
+          id: 'german',
+          kind: 'condition',
+          rules: vipRules,
+          then: [{ id: 'stage', kind: 'set_stage', stage: 'vip' }],
+          else: [{ id: 'task', kind: 'create_task', subject: 'Call them', due_in_days: 1, assignee: 'owner' }],
+        },
+        { id: 'untag', kind: 'remove_tag', tag_id: tagId },
+        { id: 'tell', kind: 'notify', member: 'owner', title: 'Flow done' },
+      ],
+    });
+    const german = await customer({ owner: null });
+    const french = await customer({ owner: null });
+    await adminSql(`update public.customers set country = 'DE' where id = $1`, [german]);
+    await adminSql(`update public.customers set country = 'FR' where id = $1`, [french]);
+    for (const c of [german, french]) {
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [c, otherTagId]);
+    }
+    await runFlows(at(0));
+    expect(await path(id, german)).toEqual(['entered:entered', 'owner:done', 'tag:done', 'pause:waited']);
+    await runFlows(at(1)); // still waiting
+    expect(await path(id, german)).toHaveLength(4);
+    await runFlows(at(2, 1));
+    expect(await path(id, german)).toEqual([
+      'entered:entered',
+      'owner:done',
+      'tag:done',
+      'pause:waited',
+      'german:yes',
+      'stage:done',
+      'untag:done',
+      'tell:done',
+      'exited:completed',
+    ]);
+    expect(await path(id, french)).toEqual([
+      'entered:entered',
+      'owner:done',
+      'tag:done',
+      'pause:waited',
+      'german:no',
+      'task:done',
+      'untag:done',
+      'tell:done',
+      'exited:completed',
+    ]);
+    const [g] = await adminSql<{ owner_id: string; lifecycle_stage: string; tags: number }>(
+      `select owner_id, lifecycle_stage, (select count(*)::int from public.customer_tags t where t.customer_id = c.id and t.tag_id = $2) as tags
+       from public.customers c where id = $1`,
+      [german, tagId],
+    );
+    expect(g).toEqual({ owner_id: cast.people.agent2.userId, lifecycle_stage: 'vip', tags: 0 });
+    const tasks = await adminSql(`select assignee_id from public.activities where customer_id = $1 and kind = 'task'`, [
+      french,
+    ]);
+    expect(tasks).toEqual([{ assignee_id: cast.people.agent.userId }]);
+    const told = await adminSql(
+      `select recipient_id from public.notifications where data->>'flow_id' = $1 and data->>'customer_id' = $2`,
+      [id, french],
+    );
+    expect(told).toEqual([{ recipient_id: cast.people.agent.userId }]);
+    expect(await enrolment(id, german)).toMatchObject({ state: 'completed', exit_reason: 'completed' });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('round robin deals customers out in turn; waits until a local time in the customer’s zone', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      steps: [
+        {
+          id: 'rr',
+          kind: 'assign_owner',
+          mode: 'round_robin',
+          members: [cast.people.agent.userId, cast.people.agent2.userId],
+        },
+        { id: 'nine', kind: 'wait', until_local: '09:00' },
+      ],
+    });
+    const people = await customers(4, 'Asia/Tokyo');
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+      people,
+      tagId,
+    ]);
+    await runFlows(at(0));
+    const owners = await adminSql<{ owner_id: string }>(
+      `select owner_id from public.customers where id = any($1) order by array_position($1, id)`,
+      [people],
+    );
+    const counts = owners.reduce<Record<string, number>>(
+      (acc, o) => ({ ...acc, [o.owner_id]: (acc[o.owner_id] ?? 0) + 1 }),
+      {},
+    );
+    expect(counts).toEqual({ [cast.people.agent.userId]: 2, [cast.people.agent2.userId]: 2 });
+    // Noon UTC is 21:00 in Tokyo: the next 09:00 there is 00:00 UTC the next day.
+    const [{ until }] = await adminSql<{ until: string }>(
+      `select data->>'until' as until from public.flow_step_runs where flow_id = $1 and customer_id = $2 and step_key = 'nine'`,
+      [id, people[0]],
+    );
+    expect(new Date(until).toISOString()).toBe(at(0, 12));
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('sends a template only with marketing consent, waits out quiet hours and the shared daily cap, and leaves at the goal', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      goal: { kind: 'placed_order' },
+      steps: [
+        { id: 'hello', kind: 'send_template', template_key: templateKey, variables: { offer: '10% off' } },
+        { id: 'later', kind: 'wait', days: 3 },
+        { id: 'again', kind: 'send_template', template_key: templateKey },
+      ],
+    });
+    const yes = await customer();
+    const no = await customer();
+    const night = await customer({ timezone: 'Pacific/Auckland' }); // noon UTC = 01:00 there
+    const capped = await customer();
+    for (const c of [yes, night, capped]) await consent(c, 'granted');
+    await consent(no, 'withdrawn');
+    // The cap is shared with alerts: three alerts sent today fill capped's day.
+    for (let i = 0; i < 3; i += 1) {
+      await adminSql(
+        `insert into public.alert_log (customer_id, kind, dedup_key, state, sent_at) values ($1, 'back_in_stock', $2, 'sent', $3)`,
+        [capped, `flow-${run}-${i}`, at(0, -1)],
+      );
+    }
+    for (const c of [yes, no, night, capped]) {
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [c, tagId]);
+    }
+    await runFlows(at(0));
+    expect(await path(id, yes)).toEqual(['entered:entered', 'hello:queued', 'later:waited']);
+    expect(await path(id, no)).toEqual(['entered:entered', 'hello:skipped (no_marketing_consent)', 'later:waited']);
+    expect(await path(id, night)).toEqual(['entered:entered']);
+    expect(await path(id, capped)).toEqual(['entered:entered']);
+    const [mail] = await adminSql<{ subject: string; body_text: string; status: string }>(
+      `select m.subject, m.body_text, m.status from public.messages m join public.flow_step_runs r on r.message_id = m.id
+       where r.flow_id = $1 and r.customer_id = $2`,
+      [id, yes],
+    );
+    expect(mail).toEqual({ subject: 'Hello Flo', body_text: 'Hi Flo, 10% off', status: 'queued' });
+    const [deferred] = await adminSql<{ next_run_at: Date; last_error: string }>(
+      `select next_run_at, last_error from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+      [id, capped],
+    );
+    expect(deferred.last_error).toBe('waiting: daily cap reached (3 per day)');
+    expect(deferred.next_run_at.toISOString()).toBe(at(0, 12)); // the next UTC day
+    const [quiet] = await adminSql<{ last_error: string }>(
+      `select last_error from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+      [id, night],
+    );
+    expect(quiet.last_error).toBe('waiting: quiet hours');
+
+    // The sender leases each email once, records it; a second claim finds nothing.
+    const claimed = await adminSql<{ step_run_id: string; to_address: string }>(
+      `select step_run_id, to_address from public.claim_flow_emails(1000) where message_id in
+         (select message_id from public.flow_step_runs where flow_id = $1)`,
+      [id],
+    );
+    expect(claimed).toHaveLength(1);
+    expect(
+      await adminSql(
+        `select 1 from public.claim_flow_emails(1000) c join public.flow_step_runs r on r.id = c.step_run_id where r.flow_id = $1`,
+        [id],
+      ),
+    ).toEqual([]);
+    await adminSql(`select public.record_flow_email($1, true, $2)`, [claimed[0].step_run_id, `sg-${run}`]);
+    expect(await path(id, yes)).toEqual(['entered:entered', 'hello:sent', 'later:waited']);
+
+    // yes orders during the wait: the goal ends the passage before the second email.
+    await createOrder({ customerId: yes, placedAt: new Date().toISOString() });
+    await runFlows(at(4));
+    expect(await path(id, yes)).toEqual(['entered:entered', 'hello:sent', 'later:waited', 'exited:goal_met']);
+    expect(await path(id, no)).toEqual([
+      'entered:entered',
+      'hello:skipped (no_marketing_consent)',
+      'later:waited',
+      'again:skipped (no_marketing_consent)',
+      'exited:completed',
+    ]);
+    expect(await path(id, capped)).toContain('hello:queued');
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('retries a failing step with backoff, then fails that customer only', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      steps: [{ id: 'hello', kind: 'send_template', template_key: templateKey }],
+    });
+    const broken = await customer();
+    await consent(broken, 'granted');
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [broken, tagId]);
+    // The template loses its variants: rendering finds nothing to send.
+    const [{ id: templateId }] = await adminSql<{ id: string }>(
+      `select id from public.email_templates where key = $1`,
+      [templateKey],
+    );
+    const saved = await adminSql(
+      `delete from public.email_template_variants where template_id = $1 returning language, subject, body_html, body_text`,
+      [templateId],
+    );
+    try {
+      await runFlows(at(10));
+      expect((await enrolment(id, broken)).state).toBe('active');
+      await runFlows(at(10)); // backoff: not due yet
+      const [{ attempts }] = await adminSql<{ attempts: number }>(
+        `select attempts from public.flow_enrolments where flow_id = $1`,
+        [id],
+      );
+      expect(attempts).toBe(1);
+      await runFlows(at(10, 1));
+      await runFlows(at(10, 2));
+      expect(await enrolment(id, broken)).toMatchObject({ state: 'failed' });
+      const trail = await path(id, broken);
+      expect(trail[0]).toBe('entered:entered');
+      expect(trail[1]).toMatch(/^hello:failed/);
+      expect(trail[2]).toMatch(/^exited:step_failed/);
+    } finally {
+      for (const v of saved as Array<{ language: string; subject: string; body_html: string; body_text: string }>) {
+        await adminSql(
+          `insert into public.email_template_variants (template_id, language, subject, body_html, body_text) values ($1, $2, $3, $4, $5)`,
+          [templateId, v.language, v.subject, v.body_html, v.body_text],
+        );
+      }
+      await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+    }
+  });
+
+  it('does every step exactly once when two runs overlap or a run dies mid-chunk', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      steps: [
+        { id: 'one', kind: 'create_task', subject: 'Exactly once' },
+        { id: 'two', kind: 'notify', member: 'owner', title: 'Exactly once' },
+      ],
+    });
+    const people = await customers(30, 'UTC', cast.people.agent.userId);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+      people,
+      tagId,
+    ]);
+
+    // A run that dies mid-chunk: its work is rolled back with it.
+    const doomed = new pg.Client({ connectionString: config.adminDbUrl });
+    doomed.on('error', () => undefined); // its connection is killed on purpose
+    await doomed.connect();
+    await doomed.query('begin');
+    await doomed.query('select public.run_flows(10, $1)', [at(20)]);
+    const [{ pid }] = (await doomed.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+    await adminSql('select pg_terminate_backend($1)', [pid]);
+    await doomed.end().catch(() => undefined);
+    // What it did died with it: no step of this flow happened.
+    expect(
+      await adminSql(`select 1 from public.flow_step_runs where flow_id = $1 and step_key <> 'entered'`, [id]),
+    ).toEqual([]);
+
+    // Two runs at once, in small chunks, racing over the same passages.
+    const a = new pg.Client({ connectionString: config.adminDbUrl });
+    const b = new pg.Client({ connectionString: config.adminDbUrl });
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      for (let round = 0; round < 4; round += 1) {
+        await Promise.all([
+          a.query('select public.run_flows(10, $1)', [at(20)]),
+          b.query('select public.run_flows(10, $1)', [at(20)]),
+        ]);
+      }
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+    const [counts] = await adminSql<{ tasks: number; notes: number; done: number }>(
+      `select (select count(*)::int from public.activities where customer_id = any($1) and subject = 'Exactly once') as tasks,
+              (select count(*)::int from public.notifications where data->>'flow_id' = $2) as notes,
+              (select count(*)::int from public.flow_enrolments where flow_id = $3 and state = 'completed') as done`,
+      [people, id, id],
+    );
+    expect(counts).toEqual({ tasks: 30, notes: 30, done: 30 });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('refuses bad input to the engine with 22023', async () => {
+    for (const [batch, now] of [
+      [0, at(0)],
+      [10_000, at(0)],
+      [null, at(0)],
+    ] as const) {
+      await expect(adminSql('select public.run_flows($1, $2)', [batch, now])).rejects.toMatchObject({ code: '22023' });
+    }
+    await expect(adminSql('select public.claim_flow_emails(0)')).rejects.toMatchObject({ code: '22023' });
+    await expect(adminSql('select public.record_flow_email(-1, true)')).rejects.toMatchObject({ code: 'P0002' });
+  });
+});
+
+describe('switching a flow on, the shipped drafts and the timeline', () => {
+  it('asks how many existing customers match, enrols them once when asked; only admins and managers', async () => {
+    const [{ id: holdTag }] = await adminSql<{ id: string }>(
+      `insert into public.tags (name) values ($1) returning id`,
+      [`Flow hold ${run}`],
+    );
+    const holders = await customers(3, 'UTC', cast.people.agent.userId);
+    await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+      holders,
+      holdTag,
+    ]);
+    const id = await flow({ trigger: { type: 'tag_added', tag_id: holdTag }, steps: [] }, 'draft');
+
+    for (const caller of ['agent', 'readonly', 'shopper'] as Caller[]) {
+      const previewed = await cast.client(caller).rpc('preview_flow_activation', { flow_id: id });
+      expect(previewed.error?.code, caller).toBe('42501');
+      const activated = await cast.client(caller).rpc('activate_flow', { flow_id: id, enrol_existing: true });
+      expect(activated.error?.code, caller).toBe('42501');
+    }
+    expect((await cast.client('anon').rpc('activate_flow', { flow_id: id, enrol_existing: true })).error?.code).toBe(
+      '42501',
+    );
+    expect(
+      (await cast.client('manager').rpc('preview_flow_activation', { flow_id: crypto.randomUUID() })).error?.code,
+    ).toBe('P0002');
+    expect((await cast.client('manager').rpc('activate_flow', { flow_id: id, enrol_existing: null })).error?.code).toBe(
+      '22023',
+    );
+    expect((await adminSql(`select status from public.flows where id = $1`, [id]))[0]).toEqual({ status: 'draft' });
+
+    expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: id })).data).toBe(3);
+    const first = await cast.client('manager').rpc('activate_flow', { flow_id: id, enrol_existing: true });
+    expect(first.data).toEqual({ status: 'active', enrolled: 3 });
+    const again = await cast.client('admin').rpc('activate_flow', { flow_id: id, enrol_existing: true });
+    expect(again.data).toEqual({ status: 'active', enrolled: 0 });
+    expect((await cast.client('manager').rpc('preview_flow_activation', { flow_id: id })).data).toBe(0);
+
+    // The path is on the customer's timeline, read like the customer.
+    const seen = await cast.countsAs(
+      ['admin', 'agent', 'agent2', 'shopper'],
+      `select count(*)::int as n from public.customer_timeline where source = 'flow' and customer_id = $1 and kind = 'entered'`,
+      [holders[0]],
+    );
+    expect(seen).toEqual({ admin: 1, agent: 1, agent2: 0, shopper: 0 });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('ships welcome, win-back and post-purchase as drafts; the welcome series runs on simulated time and stops at an order', async () => {
+    const shipped = await adminSql<{ preset: string; status: string; n: number }>(
+      `select preset, status, count(*)::int as n from public.flows where preset is not null group by 1, 2 order by 1`,
+    );
+    expect(shipped).toEqual([
+      { preset: 'post_purchase', status: 'draft', n: 2 },
+      { preset: 'welcome', status: 'draft', n: 1 },
+      { preset: 'win_back', status: 'draft', n: 1 },
+    ]);
+    const [{ id: welcome }] = await adminSql<{ id: string }>(`select id from public.flows where preset = 'welcome'`);
+    const on = await cast.client('manager').rpc('activate_flow', { flow_id: welcome, enrol_existing: false });
+    expect(on.data).toEqual({ status: 'active', enrolled: 0 });
+    try {
+      const newcomer = await customer();
+      await consent(newcomer, 'granted');
+      await runFlows(at(0));
+      expect(await path(welcome, newcomer)).toEqual(['entered:entered', 'welcome-1:queued', 'wait-3-days:waited']);
+      await runFlows(at(3, 1));
+      expect(await path(welcome, newcomer)).toEqual([
+        'entered:entered',
+        'welcome-1:queued',
+        'wait-3-days:waited',
+        'welcome-2:queued',
+        'wait-4-days:waited',
+      ]);
+      await createOrder({ customerId: newcomer, placedAt: new Date().toISOString() });
+      await runFlows(at(8));
+      expect((await path(welcome, newcomer)).at(-1)).toBe('exited:goal_met');
+      const [mail] = await adminSql<{ subject: string }>(
+        `select m.subject from public.messages m join public.flow_step_runs r on r.message_id = m.id
+         where r.flow_id = $1 and r.customer_id = $2 and r.step_key = 'welcome-1'`,
+        [welcome, newcomer],
+      );
+      expect(mail.subject).toMatch(/^Welcome to .*, Flo$/);
+    } finally {
+      await adminSql(`update public.flows set status = 'draft', enrols_since = null where id = $1`, [welcome]);
+      await adminSql(`delete from public.flow_enrolments where flow_id = $1`, [welcome]);
+    }
+  });
+});
