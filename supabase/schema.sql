@@ -33,6 +33,15 @@ create type public.alert_kind as enum ('back_in_stock', 'price_drop');
 create type public.alert_state as enum ('queued', 'sent', 'deferred', 'suppressed', 'failed');
 comment on type public.alert_state is 'queued: decided, not yet sent; sent: handed to SendGrid; deferred: waits (quiet hours, daily cap); suppressed: not sent on purpose (no consent, back out of stock, preference off); failed: the send failed.';
 
+create type public.campaign_recipient_state as enum ('queued', 'deferred', 'claimed', 'in_doubt', 'sent', 'failed', 'excluded', 'cancelled');
+comment on type public.campaign_recipient_state is 'queued (waiting for not_before), deferred (quiet hours or daily cap: waits for not_before), claimed (a sender holds it until claimed_until), in_doubt (its sender stopped before recording SendGrid''s answer: resolved by looking it up, never resent blindly), sent, failed, excluded (not allowed: reason), cancelled.';
+
+create type public.campaign_schedule as enum ('now', 'at', 'local_time');
+comment on type public.campaign_schedule is 'now; at (one instant, send_at); local_time (local_date at local_time in each recipient''s time zone).';
+
+create type public.campaign_status as enum ('draft', 'scheduled', 'sending', 'paused', 'cancelled', 'done');
+comment on type public.campaign_status is 'draft (editable) → scheduled (recipients frozen, waiting for their time) → sending → done; paused (by a person or by a provider fault, resumable) and cancelled (final).';
+
 create type public.communication_direction as enum ('inbound', 'outbound');
 comment on type public.communication_direction is 'inbound: from the customer to the team; outbound: from the team to the customer.';
 
@@ -128,6 +137,15 @@ create table private.app_proxy_signatures (
 );
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
+
+create table private.campaign_send_state (
+  id boolean default true not null,
+  throttled_until timestamp with time zone,
+  throttle_reason text,
+  constraint campaign_send_state_one_row CHECK (id),
+  constraint campaign_send_state_pkey PRIMARY KEY (id)
+);
+comment on table private.campaign_send_state is 'One row: until when every campaign sender holds back (SendGrid answered 429), and why.';
 
 create table private.scheduled_calls (
   id bigint generated always as identity,
@@ -449,6 +467,124 @@ grant maintain, references, select, trigger on public.audit_log to anon;
 grant maintain, references, select, trigger on public.audit_log to authenticated;
 grant maintain, references, select, trigger on public.audit_log to service_role;
 comment on table public.audit_log is 'Every write to a business table: who (auth user, or the database role for the system), what, before and after. Append-only.';
+
+create table public.campaign_recipients (
+  id bigint generated always as identity,
+  campaign_id uuid not null,
+  customer_id uuid not null,
+  email text,
+  language text,
+  zone text default 'UTC'::text not null,
+  state public.campaign_recipient_state default 'queued'::public.campaign_recipient_state not null,
+  reason text,
+  not_before timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone,
+  attempts smallint default 0 not null,
+  provider_message_id text,
+  sent_at timestamp with time zone,
+  updated_at timestamp with time zone default now() not null,
+  constraint campaign_recipients_message_id_length CHECK ((length(provider_message_id) <= 300)),
+  constraint campaign_recipients_reason_length CHECK ((length(reason) <= 1000)),
+  constraint campaign_recipients_sent_has_time CHECK (((state <> 'sent'::public.campaign_recipient_state) OR (sent_at IS NOT NULL))),
+  constraint campaign_recipients_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES public.campaigns(id) ON DELETE CASCADE,
+  constraint campaign_recipients_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint campaign_recipients_pkey PRIMARY KEY (id),
+  constraint campaign_recipients_send_key UNIQUE (campaign_id, customer_id)
+);
+alter table public.campaign_recipients enable row level security;
+CREATE INDEX campaign_recipients_campaign_state_idx ON public.campaign_recipients USING btree (campaign_id, state);
+CREATE INDEX campaign_recipients_claimed_idx ON public.campaign_recipients USING btree (claimed_until) WHERE (state = ANY (ARRAY['claimed'::public.campaign_recipient_state, 'in_doubt'::public.campaign_recipient_state]));
+CREATE INDEX campaign_recipients_customer_sent_idx ON public.campaign_recipients USING btree (customer_id, sent_at DESC) WHERE (state = 'sent'::public.campaign_recipient_state);
+CREATE INDEX campaign_recipients_due_idx ON public.campaign_recipients USING btree (not_before, id) WHERE (state = ANY (ARRAY['queued'::public.campaign_recipient_state, 'deferred'::public.campaign_recipient_state]));
+CREATE INDEX campaign_recipients_message_idx ON public.campaign_recipients USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
+create policy "members read recipients of campaigns and customers they may see" on public.campaign_recipients
+  for select
+  to authenticated
+  using ((( SELECT private.is_team_member() AS is_team_member) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant maintain, references, select, trigger on public.campaign_recipients to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.campaign_recipients to service_role;
+comment on table public.campaign_recipients is 'A campaign''s audience, frozen when it was sent (as the sender could see it), one row per customer: campaign + customer is the send''s idempotency key (SendGrid custom arg cairn_send). Written only by the database.';
+comment on column public.campaign_recipients.language is 'The template language this recipient gets (their language with the fallback chain).';
+comment on column public.campaign_recipients.zone is 'The recipient''s time zone when frozen (local-time schedule, quiet hours, daily cap).';
+comment on column public.campaign_recipients.reason is 'Why excluded, deferred, failed or in doubt: no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, empty_variables, quiet_hours, daily_cap, or the provider''s error.';
+
+create table public.campaigns (
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  segment_id uuid not null,
+  template_id uuid not null,
+  schedule public.campaign_schedule default 'now'::public.campaign_schedule not null,
+  send_at timestamp with time zone,
+  local_date date,
+  local_time time without time zone,
+  variables jsonb default '{}'::jsonb not null,
+  skip_empty_variables boolean default false not null,
+  attribution_days smallint default 5 not null,
+  status public.campaign_status default 'draft'::public.campaign_status not null,
+  status_reason text,
+  created_by uuid default auth.uid(),
+  started_by uuid,
+  started_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint campaigns_attribution_days_range CHECK (((attribution_days >= 1) AND (attribution_days <= 90))),
+  constraint campaigns_name_length CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 120)))),
+  constraint campaigns_schedule_fields CHECK (
+CASE schedule
+    WHEN 'now'::public.campaign_schedule THEN ((send_at IS NULL) AND (local_date IS NULL) AND (local_time IS NULL))
+    WHEN 'at'::public.campaign_schedule THEN ((send_at IS NOT NULL) AND (local_date IS NULL) AND (local_time IS NULL))
+    ELSE ((send_at IS NULL) AND (local_date IS NOT NULL) AND (local_time IS NOT NULL))
+END),
+  constraint campaigns_status_reason_length CHECK ((length(status_reason) <= 500)),
+  constraint campaigns_variables_shape CHECK (((jsonb_typeof(variables) = 'object'::text) AND (length((variables)::text) <= 10000))),
+  constraint campaigns_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint campaigns_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE RESTRICT,
+  constraint campaigns_started_by_fkey FOREIGN KEY (started_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint campaigns_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.email_templates(id) ON DELETE RESTRICT,
+  constraint campaigns_pkey PRIMARY KEY (id)
+);
+alter table public.campaigns enable row level security;
+CREATE INDEX campaigns_active_idx ON public.campaigns USING btree (status) WHERE (status = ANY (ARRAY['scheduled'::public.campaign_status, 'sending'::public.campaign_status]));
+CREATE INDEX campaigns_created_idx ON public.campaigns USING btree (created_at DESC, id);
+CREATE INDEX campaigns_segment_idx ON public.campaigns USING btree (segment_id);
+CREATE INDEX campaigns_template_idx ON public.campaigns USING btree (template_id);
+CREATE TRIGGER prepare_campaign BEFORE INSERT OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION private.prepare_campaign();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+create policy "managers and admins change campaigns" on public.campaigns
+  for update
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers))
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "managers and admins create campaigns" on public.campaigns
+  for insert
+  to authenticated
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "managers and admins delete draft campaigns" on public.campaigns
+  for delete
+  to authenticated
+  using ((( SELECT private.edits_all_customers() AS edits_all_customers) AND (status = 'draft'::public.campaign_status)));
+create policy "team members read campaigns" on public.campaigns
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant delete, maintain, references, select, trigger, truncate on public.campaigns to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.campaigns to service_role;
+grant insert, update (attribution_days) on public.campaigns to authenticated;
+grant insert, update (local_date) on public.campaigns to authenticated;
+grant insert, update (local_time) on public.campaigns to authenticated;
+grant insert, update (name) on public.campaigns to authenticated;
+grant insert, update (schedule) on public.campaigns to authenticated;
+grant insert, update (segment_id) on public.campaigns to authenticated;
+grant insert, update (send_at) on public.campaigns to authenticated;
+grant insert, update (skip_empty_variables) on public.campaigns to authenticated;
+grant insert, update (template_id) on public.campaigns to authenticated;
+grant insert, update (variables) on public.campaigns to authenticated;
+comment on table public.campaigns is 'A marketing email to a segment: audience, template, schedule, status. Recipients are frozen by send_campaign() (campaign_recipients).';
+comment on column public.campaigns.variables is 'Values for template variables the recipient''s record leaves empty (e.g. {"first_name": "there", "offer_code": "WINTER"}).';
+comment on column public.campaigns.skip_empty_variables is 'When true, recipients for whom a template variable would still render empty are excluded (reason empty_variables) instead of sent with the empty value.';
+comment on column public.campaigns.attribution_days is 'Orders placed within this many days after a click count as the campaign''s revenue.';
+comment on column public.campaigns.status_reason is 'Why the campaign is paused or cancelled (a person''s note, or the provider fault that paused it).';
 
 create table public.consent_events (
   id bigint generated always as identity,
@@ -1005,6 +1141,7 @@ create table public.email_events (
   reason text,
   payload jsonb not null,
   received_at timestamp with time zone default now() not null,
+  campaign_recipient_id bigint,
   constraint email_events_email_length CHECK ((length(email) <= 320)),
   constraint email_events_event_length CHECK (((length(event) >= 1) AND (length(event) <= 50))),
   constraint email_events_message_id_length CHECK ((length(message_id) <= 300)),
@@ -1013,14 +1150,17 @@ create table public.email_events (
   constraint email_events_sg_event_id_length CHECK (((length(sg_event_id) >= 1) AND (length(sg_event_id) <= 200))),
   constraint email_events_url_length CHECK ((length(url) <= 4000)),
   constraint email_events_alert_id_fkey FOREIGN KEY (alert_id) REFERENCES public.alert_log(id) ON DELETE SET NULL,
+  constraint email_events_campaign_recipient_id_fkey FOREIGN KEY (campaign_recipient_id) REFERENCES public.campaign_recipients(id) ON DELETE SET NULL,
   constraint email_events_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
   constraint email_events_pkey PRIMARY KEY (id),
   constraint email_events_sg_event_id_key UNIQUE (sg_event_id)
 );
 alter table public.email_events enable row level security;
 CREATE INDEX email_events_alert_idx ON public.email_events USING btree (alert_id, event) WHERE (alert_id IS NOT NULL);
+CREATE INDEX email_events_campaign_recipient_idx ON public.email_events USING btree (campaign_recipient_id, event) WHERE (campaign_recipient_id IS NOT NULL);
 CREATE INDEX email_events_customer_idx ON public.email_events USING btree (customer_id, occurred_at DESC) WHERE (customer_id IS NOT NULL);
 CREATE INDEX email_events_message_idx ON public.email_events USING btree (message_id) WHERE (message_id IS NOT NULL);
+CREATE TRIGGER link_campaign_event BEFORE INSERT ON public.email_events FOR EACH ROW EXECUTE FUNCTION private.link_campaign_event();
 CREATE TRIGGER notify_email_bounced AFTER INSERT ON public.email_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION private.notify_email_bounced();
 create policy "staff read email events of customers they may see" on public.email_events
   for select
@@ -1029,6 +1169,7 @@ create policy "staff read email events of customers they may see" on public.emai
 grant maintain, references, select, trigger on public.email_events to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.email_events to service_role;
 comment on table public.email_events is 'SendGrid Event Webhook events (delivered, open, click, bounce, spamreport, unsubscribe…), once each (sg_event_id is unique). alert_id comes from the email''s custom_args, else from the message id.';
+comment on column public.email_events.campaign_recipient_id is 'The campaign send the event is about (custom arg cairn_send = campaign:customer, else the message id).';
 
 create table public.email_suppressions (
   email text not null,
@@ -3020,8 +3161,10 @@ create table public.workspace_settings (
   require_mfa boolean default false not null,
   notification_retention_days integer default 90 not null,
   erasure_waits_for_open_orders boolean default false not null,
+  postal_address text,
   constraint workspace_settings_id_check CHECK (id),
   constraint workspace_settings_notification_retention_days_between_7_and_36 CHECK (((notification_retention_days >= 7) AND (notification_retention_days <= 3650))),
+  constraint workspace_settings_postal_address_length CHECK (((length(btrim(postal_address)) >= 1) AND (length(btrim(postal_address)) <= 500))),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
   constraint workspace_settings_default_language_fkey FOREIGN KEY (default_language) REFERENCES public.languages(code),
   constraint workspace_settings_pkey PRIMARY KEY (id)
@@ -3046,6 +3189,7 @@ comment on table public.workspace_settings is 'The one row of workspace-wide set
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
 comment on column public.workspace_settings.notification_retention_days is 'Notifications older than this many days are removed (daily job). Admins set it.';
 comment on column public.workspace_settings.erasure_waits_for_open_orders is 'When true, erase_customer refuses (55000 open_orders) while the customer has an order not cancelled and not yet paid or shipped. Set by admins.';
+comment on column public.workspace_settings.postal_address is 'The shop''s postal address, printed in the footer of every marketing email (anti-spam law); campaigns cannot be sent without it.';
 
 -- ==============================================================================================
 -- Views
@@ -3906,6 +4050,59 @@ grant execute on function private.caller_time_zone() to authenticated;
 grant execute on function private.caller_time_zone() to service_role;
 comment on function private.caller_time_zone() is 'The calling team member''s time zone (team_members.timezone), UTC for anyone else. Segment date rules ("this month", "on or before a day") are read in it.';
 
+CREATE OR REPLACE FUNCTION private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select greatest(at, case schedule
+    when 'now' then at
+    when 'at' then send_at
+    else pg_catalog.timezone(zone, local_date + local_time) end)
+$function$;
+comment on function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`.';
+
+CREATE OR REPLACE FUNCTION private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select fallbacks || jsonb_strip_nulls(jsonb_build_object(
+    'first_name', nullif(btrim(customer.first_name), ''),
+    'last_name', nullif(btrim(customer.last_name), ''),
+    'full_name', nullif(btrim(customer.full_name), ''),
+    'company', nullif(btrim(customer.company), ''),
+    'email', customer.email,
+    'shop_name', shop_name,
+    'postal_address', postal_address,
+    -- Filled in by the sender with the recipient's signed one-click link (one pass: stays literal).
+    'unsubscribe_url', '{{unsubscribe_url}}'))
+$function$;
+comment on function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty.';
+
+CREATE OR REPLACE FUNCTION private.cancel_campaign_recipients(campaign_id uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  cancelled integer;
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only managers and admins cancel campaigns' using errcode = '42501';
+  end if;
+  update public.campaign_recipients r set state = 'cancelled', reason = 'campaign cancelled', updated_at = now()
+  where r.campaign_id = cancel_campaign_recipients.campaign_id and r.state in ('queued', 'deferred');
+  get diagnostics cancelled = row_count;
+  return cancelled;
+end;
+$function$;
+grant execute on function private.cancel_campaign_recipients(campaign_id uuid) to authenticated;
+comment on function private.cancel_campaign_recipients(campaign_id uuid) is 'Cancels the recipients of a campaign not yet handed to SendGrid; only cancel_campaign calls it.';
+
 CREATE OR REPLACE FUNCTION private.carry_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4323,6 +4520,39 @@ AS $function$
 $function$;
 comment on function private.email_address_in(value text) is 'The first email address in a header value, lower-cased, or null.';
 
+CREATE OR REPLACE FUNCTION private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select
+    (select count(*) from public.alert_log x
+      where x.customer_id = emails_sent_today.customer_id
+        and ((x.state = 'sent' and x.sent_at >= private.local_day_start(at, zone))
+             or (x.state in ('queued', 'deferred') and x.claimed_until > at)))
+  + (select count(*) from public.campaign_recipients r
+      where r.customer_id = emails_sent_today.customer_id
+        and ((r.state = 'sent' and r.sent_at >= private.local_day_start(at, zone))
+             or (r.state in ('claimed', 'in_doubt'))))
+$function$;
+grant execute on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) to service_role;
+comment on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) is 'Alerts and campaign emails a customer got on their calendar day of `at` (or that are being sent right now): what the shared daily cap counts.';
+
+CREATE OR REPLACE FUNCTION private.empty_placeholders(template_id uuid, language text, variables jsonb)
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce(array_agg(distinct m[1] order by m[1]), '{}')
+  from public.email_template_variants v,
+       regexp_matches(v.subject || ' ' || v.body_html || ' ' || v.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
+  where v.template_id = empty_placeholders.template_id and v.language = empty_placeholders.language
+    and coalesce(variables #>> string_to_array(m[1], '.'), '') = ''
+$function$;
+comment on function private.empty_placeholders(template_id uuid, language text, variables jsonb) is 'The placeholders of a template variant that would render empty with `variables`.';
+
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4375,6 +4605,27 @@ grant execute on function private.fill_placeholders(template text, variables jso
 grant execute on function private.fill_placeholders(template text, variables jsonb, escape_html boolean) to service_role;
 comment on function private.fill_placeholders(template text, variables jsonb, escape_html boolean) is 'Replaces every {{name}} (or {{dotted.path}}) with its value in variables (empty when missing), HTML-escaping the values when asked.';
 
+CREATE OR REPLACE FUNCTION private.finish_campaigns(campaign_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  finished uuid;
+begin
+  for finished in
+    select k.id from public.campaigns k
+    where k.id = any(campaign_ids) and k.status in ('scheduled', 'sending')
+      and not exists (select 1 from public.campaign_recipients r
+                      where r.campaign_id = k.id and r.state in ('queued', 'deferred', 'claimed', 'in_doubt'))
+  loop
+    perform private.set_campaign_status(finished, 'done', null);
+  end loop;
+end;
+$function$;
+comment on function private.finish_campaigns(campaign_ids uuid[]) is 'Marks done the given campaigns that have nothing left to send or settle.';
+
 CREATE OR REPLACE FUNCTION private.first_pipeline_id()
  RETURNS uuid
  LANGUAGE sql
@@ -4386,6 +4637,31 @@ $function$;
 grant execute on function private.first_pipeline_id() to authenticated;
 grant execute on function private.first_pipeline_id() to service_role;
 comment on function private.first_pipeline_id() is 'The first pipeline: where a stage added without one goes (keeps older callers working).';
+
+CREATE OR REPLACE FUNCTION private.freeze_campaign_recipients(campaign_id uuid, members uuid[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  frozen integer;
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only managers and admins send campaigns' using errcode = '42501';
+  end if;
+  insert into public.campaign_recipients (campaign_id, customer_id, email, language, zone, state, reason, not_before)
+  select freeze_campaign_recipients.campaign_id, p.customer_id, p.email, p.language, p.zone,
+    (case p.verdict when 'send' then 'queued' when 'defer' then 'deferred' else 'excluded' end)::public.campaign_recipient_state,
+    p.reason, p.not_before
+  from private.plan_campaign(freeze_campaign_recipients.campaign_id, members, now()) p
+  on conflict on constraint campaign_recipients_send_key do nothing;
+  get diagnostics frozen = row_count;
+  return frozen;
+end;
+$function$;
+grant execute on function private.freeze_campaign_recipients(campaign_id uuid, members uuid[]) to authenticated;
+comment on function private.freeze_campaign_recipients(campaign_id uuid, members uuid[]) is 'Writes a campaign''s recipients (queued, deferred or excluded with the reason) from the member list send_campaign read as the sender. Only send_campaign calls it.';
 
 CREATE OR REPLACE FUNCTION private.guard_activity_write()
  RETURNS trigger
@@ -4828,6 +5104,36 @@ grant execute on function private.lifetime_value_at_top_percent(percent numeric)
 grant execute on function private.lifetime_value_at_top_percent(percent numeric) to service_role;
 comment on function private.lifetime_value_at_top_percent(percent numeric) is 'The lowest lifetime value among the shop''s top percent of buyers (customers with an order). Shop-wide on purpose, so a VIP rule means the same customers for every reader; team members, the service role and the database itself (null for anyone else).';
 
+CREATE OR REPLACE FUNCTION private.link_campaign_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  send_key text := new.payload ->> 'cairn_send';
+  found_id bigint;
+begin
+  if send_key ~ '^[0-9a-f-]{36}:[0-9a-f-]{36}$' then
+    select r.id into found_id from public.campaign_recipients r
+    where r.campaign_id = split_part(send_key, ':', 1)::uuid and r.customer_id = split_part(send_key, ':', 2)::uuid;
+  elsif new.message_id is not null then
+    select r.id into found_id from public.campaign_recipients r
+    where r.provider_message_id = split_part(new.message_id, '.', 1) limit 1;
+  end if;
+  new.campaign_recipient_id := found_id;
+  -- Any event about a send proves SendGrid accepted it: an in-doubt (or still claimed) send is sent.
+  if found_id is not null then
+    update public.campaign_recipients r set state = 'sent', sent_at = coalesce(r.sent_at, new.occurred_at), reason = null,
+      provider_message_id = coalesce(r.provider_message_id, split_part(new.message_id, '.', 1)), claimed_until = null,
+      updated_at = now()
+    where r.id = found_id and r.state in ('claimed', 'in_doubt');
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.link_campaign_event() is 'Before an email event is stored: links it to its campaign send (custom arg cairn_send, else the message id) and settles that send as sent when it was claimed or in doubt.';
+
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -4862,6 +5168,51 @@ $function$;
 grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
+
+CREATE OR REPLACE FUNCTION private.marketing_mail_check(customer_id uuid, at timestamp with time zone DEFAULT now())
+ RETURNS TABLE(verdict text, reason text, not_before timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with c as (
+    select cu.id, cu.email, cu.status, private.recipient_zone(cu.timezone) as zone
+    from public.customers cu where cu.id = marketing_mail_check.customer_id
+  ),
+  facts as (
+    select c.*,
+      (select x.reason from public.email_suppressions x where x.email = lower(c.email)) as suppressed,
+      (select ev from public.consent_events ev
+        where ev.customer_id = c.id and ev.channel = 'email' and ev.purpose = 'marketing'
+        order by ev.occurred_at desc, ev.id desc limit 1) as consent,
+      s.daily_cap_per_shopper as workspace_cap,
+      least(coalesce(p.max_per_day, s.daily_cap_per_shopper), s.daily_cap_per_shopper) as cap,
+      private.quiet_hours_end(at, c.zone, coalesce(p.quiet_hours_start, s.quiet_hours_start),
+                              coalesce(p.quiet_hours_end, s.quiet_hours_end)) as quiet_until
+    from c
+    cross join (select * from public.alert_settings limit 1) s
+    left join public.alert_preferences p on p.customer_id = c.id
+  )
+  select
+    case when r is null then 'send' when r in ('quiet_hours', 'daily_cap') then 'defer' else 'exclude' end,
+    r,
+    case r when 'quiet_hours' then f.quiet_until
+           when 'daily_cap' then private.local_day_start(at, f.zone) + interval '1 day' end
+  from facts f,
+  lateral (select case
+    when f.email is null or btrim(f.email) = '' then 'no_email'
+    when f.status = 'blocked' then 'blocked'
+    when f.suppressed = 'bounce' then 'bounced'
+    when f.suppressed = 'spamreport' then 'complained'
+    when f.suppressed is not null then 'unsubscribed'
+    when (f.consent).status = 'withdrawn' and (f.consent).source in ('unsubscribe_link', 'email_provider') then 'unsubscribed'
+    when f.consent is null or (f.consent).status <> 'granted' then 'no_marketing_consent'
+    when f.quiet_until is not null then 'quiet_hours'
+    when private.emails_sent_today(f.id, at, f.zone) >= f.cap then 'daily_cap'
+  end as r) v
+$function$;
+grant execute on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) to service_role;
+comment on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) is 'May this customer get marketing mail at `at`, and if not why: verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). Quiet hours and the daily cap are the alert engine''s; the cap counts alerts and campaign emails together. No row: no such customer.';
 
 CREATE OR REPLACE FUNCTION private.my_portal_customer()
  RETURNS uuid
@@ -5191,6 +5542,50 @@ grant execute on function private.owned_customer_ids() to authenticated;
 grant execute on function private.owned_customer_ids() to service_role;
 comment on function private.owned_customer_ids() is 'Ids of the customers the calling agent owns (empty for anyone else). Use as customer_id in (select private.owned_customer_ids()).';
 
+CREATE OR REPLACE FUNCTION private.plan_campaign(campaign_id uuid, members uuid[], at timestamp with time zone)
+ RETURNS TABLE(customer_id uuid, email text, language text, zone text, verdict text, reason text, not_before timestamp with time zone, empty_variables text[])
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with c as (select * from public.campaigns k where k.id = plan_campaign.campaign_id),
+  ws as (select s.postal_address, s.default_language from public.workspace_settings s),
+  shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  people as (
+    select cu, private.recipient_zone(cu.timezone) as zone,
+           private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws))) as language,
+           c
+    from unnest(members) m (id)
+    join public.customers cu on cu.id = m.id
+    cross join c
+  ),
+  timed as (
+    select p.*, private.campaign_send_time((p.c).schedule, (p.c).send_at, (p.c).local_date, (p.c).local_time, p.zone, at) as due
+    from people p
+  ),
+  checked as (
+    select t.*, k.verdict, k.reason, k.not_before as deferred_until,
+      case when t.language is null then '{}'::text[]
+           else private.empty_placeholders((t.c).template_id, t.language,
+                  private.campaign_variables(t.cu, (t.c).variables, (select name from shop), (select postal_address from ws))) end as empty
+    from timed t
+    cross join lateral private.marketing_mail_check((t.cu).id, t.due) k
+  )
+  select (x.cu).id, (x.cu).email, x.language, x.zone,
+    case when x.verdict = 'exclude' then 'exclude'
+         when x.language is null then 'exclude'
+         when (x.c).skip_empty_variables and cardinality(x.empty) > 0 then 'exclude'
+         else x.verdict end,
+    case when x.verdict = 'exclude' then x.reason
+         when x.language is null then 'missing_variant'
+         when (x.c).skip_empty_variables and cardinality(x.empty) > 0 then 'empty_variables'
+         else x.reason end,
+    case when x.verdict = 'defer' then x.deferred_until else x.due end,
+    x.empty
+  from checked x
+$function$;
+comment on function private.plan_campaign(campaign_id uuid, members uuid[], at timestamp with time zone) is 'What sending a campaign would do to each of `members`: send, defer (until not_before) or exclude, why, in which language, and which variables would render empty.';
+
 CREATE OR REPLACE FUNCTION private.portal_customer_id()
  RETURNS uuid
  LANGUAGE plpgsql
@@ -5247,6 +5642,46 @@ AS $function$
   from p
 $function$;
 comment on function private.portal_signup_choices(metadata jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: the boxes ticked (consents: purpose → the wording shown; marketing, newsletter, alerts), language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
+
+CREATE OR REPLACE FUNCTION private.prepare_campaign()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'UPDATE' then
+    -- Status, start and finish belong to the send functions (private.campaign_transition flag).
+    if (new.status, new.started_at, new.started_by, new.finished_at, new.status_reason)
+         is distinct from (old.status, old.started_at, old.started_by, old.finished_at, old.status_reason)
+       and coalesce(current_setting('cairn.campaign_transition', true), '') <> 'on' then
+      raise exception 'a campaign''s status changes only through send_campaign, pause_campaign, resume_campaign and cancel_campaign'
+        using errcode = '42501';
+    end if;
+    if old.status <> 'draft'
+       and (new.name, new.segment_id, new.template_id, new.schedule, new.send_at, new.local_date, new.local_time,
+            new.variables, new.skip_empty_variables)
+         is distinct from (old.name, old.segment_id, old.template_id, old.schedule, old.send_at, old.local_date,
+                           old.local_time, old.variables, old.skip_empty_variables) then
+      raise exception 'only a draft campaign can be edited' using errcode = '55000';
+    end if;
+    new.created_by := old.created_by;
+  else
+    if new.status <> 'draft' or new.started_at is not null or new.finished_at is not null then
+      raise exception 'a campaign starts as a draft' using errcode = '22023';
+    end if;
+    if (select auth.role()) = 'authenticated' then
+      new.created_by := (select auth.uid());
+    end if;
+  end if;
+  if not exists (select 1 from public.email_templates t where t.id = new.template_id and t.purpose = 'marketing') then
+    raise exception 'a campaign sends a marketing template (purpose marketing)' using errcode = '22023';
+  end if;
+  new.updated_at := now();
+  return new;
+end;
+$function$;
+comment on function private.prepare_campaign() is 'Campaign invariants: a new campaign is a draft, the template is a marketing one, only drafts are edited, and status changes only through the send functions.';
 
 CREATE OR REPLACE FUNCTION private.prepare_consent_event()
  RETURNS trigger
@@ -5630,6 +6065,18 @@ $function$;
 grant execute on function private.rate_today(currency text) to authenticated;
 grant execute on function private.rate_today(currency text) to service_role;
 comment on function private.rate_today(currency text) is 'The latest known rate of a currency to the base currency (1 for the base currency itself; null when none is known).';
+
+CREATE OR REPLACE FUNCTION private.recipient_zone(customer_zone text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce(customer_zone,
+    (select s.timezone from public.shops s where s.active order by s.created_at, s.id limit 1), 'UTC')
+$function$;
+grant execute on function private.recipient_zone(customer_zone text) to service_role;
+comment on function private.recipient_zone(customer_zone text) is 'The time zone a customer''s quiet hours, daily cap and local-time sends use: theirs, else the first active shop''s, else UTC.';
 
 CREATE OR REPLACE FUNCTION private.record_audit()
  RETURNS trigger
@@ -6103,6 +6550,21 @@ end;
 $function$;
 comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
 
+CREATE OR REPLACE FUNCTION private.require_campaign_sender()
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only managers and admins send, pause, resume or cancel campaigns' using errcode = '42501';
+  end if;
+end;
+$function$;
+grant execute on function private.require_campaign_sender() to authenticated;
+comment on function private.require_campaign_sender() is 'Raises 42501 unless the caller is a manager or an admin whose role counts.';
+
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -6544,6 +7006,31 @@ $function$;
 grant execute on function private.send_task_reminders(batch integer, grace interval) to service_role;
 comment on function private.send_task_reminders(batch integer, grace interval) is 'Sends the task_due notification of every open task whose reminder time (remind_at, else due_at) has come — within grace, at most batch per run — exactly once per task and time. Returns how many were sent.';
 
+CREATE OR REPLACE FUNCTION private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not ((select private.edits_all_customers()) or coalesce((select auth.role()), 'service_role') = 'service_role') then
+    raise exception 'only managers and admins change a campaign''s status' using errcode = '42501';
+  end if;
+  perform set_config('cairn.campaign_transition', 'on', true);
+  update public.campaigns k set
+    status = set_campaign_status.status,
+    status_reason = set_campaign_status.reason,
+    started_at = case when set_campaign_status.status in ('scheduled', 'sending') then coalesce(k.started_at, now()) else k.started_at end,
+    started_by = case when set_campaign_status.status in ('scheduled', 'sending') and k.started_by is null then (select auth.uid()) else k.started_by end,
+    finished_at = case when set_campaign_status.status in ('done', 'cancelled') then now() else null end
+  where k.id = set_campaign_status.campaign_id;
+  perform set_config('cairn.campaign_transition', 'off', true);
+end;
+$function$;
+grant execute on function private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text) to authenticated;
+grant execute on function private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text) to service_role;
+comment on function private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text) is 'The one writer of campaigns.status (and its times and reason).';
+
 CREATE OR REPLACE FUNCTION private.set_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -6807,6 +7294,46 @@ grant execute on function private.store_segment_snapshot(segment_id uuid, name t
 grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to service_role;
 comment on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) is 'Writes a snapshot and its members; only take_segment_snapshot calls it.';
 
+CREATE OR REPLACE FUNCTION private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with visible as (
+    -- Only customers the caller may see count, however the list was made.
+    select array_agg(m) as ids from unnest(members) m
+    where (select private.sees_all_customers()) or m in (select private.owned_customer_ids())
+  ),
+  plan as (select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p),
+  c as (select * from public.campaigns k where k.id = summarise_plan.campaign_id),
+  wanted as (
+    select coalesce(cu.language, (select s.default_language from public.workspace_settings s)) as asked, p.language as used
+    from plan p join public.customers cu on cu.id = p.customer_id
+  )
+  select jsonb_build_object(
+    'recipients', (select count(*) from plan),
+    'sendable', (select count(*) from plan where verdict = 'send'),
+    'deferred', (select count(*) from plan where verdict = 'defer'),
+    'excluded', (select count(*) from plan where verdict = 'exclude'),
+    'reasons', coalesce((select jsonb_object_agg(reason, n) from (
+        select reason, count(*) as n from plan where reason is not null group by reason) r), '{}'),
+    'languages', coalesce((select jsonb_agg(jsonb_build_object('language', asked, 'recipients', n, 'variant', used,
+                                                               'missing', used is distinct from asked) order by n desc, asked)
+        from (select asked, used, count(*) as n from wanted group by asked, used) l), '[]'),
+    'missing_variants', coalesce((select jsonb_agg(distinct asked order by asked) from wanted where used is distinct from asked), '[]'),
+    'empty_variables', coalesce((select jsonb_object_agg(name, n) from (
+        select e as name, count(*) as n from plan, unnest(empty_variables) e group by e) v), '{}'),
+    'first_send_at', (select min(not_before) from plan where verdict <> 'exclude'),
+    'last_send_at', (select max(not_before) from plan where verdict <> 'exclude'),
+    'postal_address_set', (select s.postal_address is not null from public.workspace_settings s),
+    'status', (select status from c)
+  )
+$function$;
+grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to authenticated;
+grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to service_role;
+comment on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) is 'The pre-send summary of plan_campaign over the members the caller may see: counts, reasons, languages and missing variants, empty variables, the send window.';
+
 CREATE OR REPLACE FUNCTION private.sync_order_refunds()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -6891,6 +7418,21 @@ grant execute on function private.team_role() to anon;
 grant execute on function private.team_role() to authenticated;
 grant execute on function private.team_role() to service_role;
 comment on function private.team_role() is 'The caller''s role, or null. A role counts only when the team row is active and its invitation accepted, and — when the member has a verified factor or the workspace requires MFA — only in an aal2 session. Every other access helper asks this function: it is the one place the rule lives. Call it as (select private.team_role()).';
+
+CREATE OR REPLACE FUNCTION private.template_language(template_id uuid, language text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select v.language from public.email_template_variants v
+  where v.template_id = template_language.template_id
+    and v.language in (template_language.language, (select s.default_language from public.workspace_settings s), 'en')
+  order by case when v.language = template_language.language then 0
+                when v.language = (select s.default_language from public.workspace_settings s) then 1 else 2 end
+  limit 1
+$function$;
+comment on function private.template_language(template_id uuid, language text) is 'The variant language a reader of `language` gets (theirs, the workspace default, English), as render_template chooses; null when none exists.';
 
 CREATE OR REPLACE FUNCTION private.touch_updated_at()
  RETURNS trigger
@@ -7142,6 +7684,24 @@ end;
 $function$;
 comment on function private.validate_custom_fields() is 'BEFORE INSERT OR UPDATE OF custom_fields on customers: checks new and changed values against custom_field_definitions, and required fields when a team member writes.';
 
+CREATE OR REPLACE FUNCTION private.wake_campaign_sender()
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.edits_all_customers()) then
+    return;
+  end if;
+  perform private.call_scheduled_function('send-campaigns', 'send-campaigns', '{"source":"start"}');
+exception when others then
+  raise log 'send-campaigns not woken: %', sqlerrm;
+end;
+$function$;
+grant execute on function private.wake_campaign_sender() to authenticated;
+comment on function private.wake_campaign_sender() is 'For managers and admins (send_campaign, resume_campaign): calls the send-campaigns function now (pg_net, after commit), so a campaign starts without waiting for the schedule; a failure only means the schedule starts it.';
+
 CREATE OR REPLACE FUNCTION public.accept_team_invitation()
  RETURNS public.team_role
  LANGUAGE plpgsql
@@ -7355,6 +7915,167 @@ end;
 $function$;
 grant execute on function public.attach_inbound_files(inbound_id uuid, files jsonb) to service_role;
 comment on function public.attach_inbound_files(inbound_id uuid, files jsonb) is 'Records the files of an inbound email once stored in Storage (and those refused), on the inbound row and its message. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.campaign_summary(campaign_id uuid, at timestamp with time zone DEFAULT now())
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  campaign public.campaigns;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members read campaign summaries' using errcode = '42501';
+  end if;
+  select * into campaign from public.campaigns k where k.id = campaign_summary.campaign_id;
+  if not found then
+    raise exception 'no such campaign' using errcode = 'P0002';
+  end if;
+  if campaign.status <> 'draft' then
+    -- Sent or sending: the frozen audience, as the caller may see it.
+    return private.summarise_plan(campaign.id,
+      array(select r.customer_id from public.campaign_recipients r where r.campaign_id = campaign.id), at);
+  end if;
+  -- The audience as the caller sees it (segment_member_ids runs with their rights).
+  return private.summarise_plan(campaign.id, array(select public.segment_member_ids(campaign.segment_id)), at);
+end;
+$function$;
+grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to authenticated;
+grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to service_role;
+comment on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) is 'Before sending: how many the campaign would reach, who is excluded and why (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, missing_variant, empty_variables), who is deferred (quiet_hours, daily_cap), languages and missing variants, variables that would render empty. The audience as the caller sees it. Team members.';
+
+CREATE OR REPLACE FUNCTION public.cancel_campaign(campaign_id uuid, reason text DEFAULT NULL::text)
+ RETURNS public.campaign_status
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  current public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  if length(reason) > 500 then
+    raise exception 'a reason has at most 500 characters' using errcode = '22023';
+  end if;
+  select k.status into current from public.campaigns k where k.id = cancel_campaign.campaign_id for update;
+  if not found then raise exception 'no such campaign' using errcode = 'P0002'; end if;
+  if current not in ('scheduled', 'sending', 'paused') then
+    raise exception 'only a scheduled, sending or paused campaign can be cancelled (it is %)', current using errcode = '55000';
+  end if;
+  perform private.cancel_campaign_recipients(campaign_id);
+  perform private.set_campaign_status(campaign_id, 'cancelled', nullif(btrim(reason), ''));
+  return 'cancelled';
+end;
+$function$;
+grant execute on function public.cancel_campaign(campaign_id uuid, reason text) to authenticated;
+grant execute on function public.cancel_campaign(campaign_id uuid, reason text) to service_role;
+comment on function public.cancel_campaign(campaign_id uuid, reason text) is 'Cancels a campaign: recipients not yet handed to SendGrid are cancelled (those in flight finish and are recorded). Managers and admins.';
+
+CREATE OR REPLACE FUNCTION public.claim_campaign_sends(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
+ RETURNS TABLE(recipient_id bigint, campaign_id uuid, customer_id uuid, send_key text, email text, name text, language text, subject text, body_html text, body_text text, shop_name text, postal_address text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  throttle timestamptz;
+  started uuid[];
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 1000 then
+    raise exception 'batch_size must be between 1 and 1000' using errcode = '22023';
+  end if;
+  if lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
+    raise exception 'lease_seconds must be between 10 and 3600' using errcode = '22023';
+  end if;
+  -- One claim at a time: the daily cap counts claimed rows, so two claims must not both see it free.
+  perform pg_advisory_xact_lock(hashtext('cairn.claim_campaign_sends'));
+
+  -- A lease that ran out: its sender may have handed the email to SendGrid and died before
+  -- recording it. Never handed out again as is: resolved by looking it up (in_doubt).
+  update public.campaign_recipients r
+  set state = 'in_doubt', reason = 'the sender stopped before recording SendGrid''s answer; checking whether it was sent',
+      updated_at = claim_campaign_sends.now
+  where r.state = 'claimed' and r.claimed_until <= claim_campaign_sends.now;
+
+  select s.throttled_until into throttle from private.campaign_send_state s;
+  if throttle > claim_campaign_sends.now then
+    return;
+  end if;
+
+  create temporary table if not exists pg_temp.campaign_claim (
+    id bigint primary key, campaign_id uuid, customer_id uuid, verdict text, reason text, until timestamptz, nth integer
+  ) on commit drop;
+  truncate pg_temp.campaign_claim;
+
+  insert into pg_temp.campaign_claim (id, campaign_id, customer_id, verdict, reason, until, nth)
+  select d.id, d.campaign_id, d.customer_id, k.verdict, k.reason, k.not_before,
+         row_number() over (partition by d.customer_id order by d.not_before, d.id)
+  from (
+    select r.id, r.campaign_id, r.customer_id, r.not_before
+    from public.campaign_recipients r
+    join public.campaigns c on c.id = r.campaign_id and c.status in ('scheduled', 'sending')
+    where r.state in ('queued', 'deferred') and r.not_before <= claim_campaign_sends.now
+    order by r.not_before, r.id
+    limit batch_size
+    for update of r skip locked
+  ) d
+  cross join lateral private.marketing_mail_check(d.customer_id, claim_campaign_sends.now) k;
+
+  -- Two campaigns reaching one customer in one batch: only the first counts as free under the cap.
+  update pg_temp.campaign_claim x set verdict = 'defer', reason = 'daily_cap',
+    until = private.local_day_start(claim_campaign_sends.now, r.zone) + interval '1 day'
+  from public.campaign_recipients r
+  where r.id = x.id and x.verdict = 'send' and x.nth > 1;
+
+  update public.campaign_recipients r set
+    state = case x.verdict when 'send' then 'claimed' when 'defer' then 'deferred' else 'excluded' end::public.campaign_recipient_state,
+    reason = x.reason,
+    not_before = case when x.verdict = 'defer' then x.until else r.not_before end,
+    claimed_until = case when x.verdict = 'send' then claim_campaign_sends.now + make_interval(secs => lease_seconds) end,
+    attempts = r.attempts + case when x.verdict = 'send' then 1 else 0 end,
+    updated_at = claim_campaign_sends.now
+  from pg_temp.campaign_claim x
+  where r.id = x.id;
+
+  started := array(select distinct x.campaign_id from pg_temp.campaign_claim x);
+  perform set_config('cairn.campaign_transition', 'on', true);
+  update public.campaigns k set status = 'sending'
+  where k.id = any(started) and k.status = 'scheduled'
+    and exists (select 1 from pg_temp.campaign_claim x where x.campaign_id = k.id and x.verdict = 'send');
+  perform set_config('cairn.campaign_transition', 'off', true);
+  perform private.finish_campaigns(started);
+
+  return query
+  with ws as (select s.postal_address, s.default_language from public.workspace_settings s),
+  shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  picked as (
+    select r.id, r.campaign_id, r.customer_id, cu, c.template_id, c.variables as fallbacks,
+           coalesce(r.language, private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws)))) as language
+    from pg_temp.campaign_claim x
+    join public.campaign_recipients r on r.id = x.id
+    join public.campaigns c on c.id = r.campaign_id
+    join public.customers cu on cu.id = r.customer_id
+    where x.verdict = 'send'
+  ),
+  rendered as (
+    select p.*, v.subject as s_subject, v.body_html as s_html, v.body_text as s_text,
+           private.campaign_variables(p.cu, p.fallbacks, (select name from shop), (select postal_address from ws)) as vars
+    from picked p
+    join public.email_template_variants v on v.template_id = p.template_id and v.language = p.language
+  )
+  select r.id, r.campaign_id, r.customer_id, r.campaign_id::text || ':' || r.customer_id::text,
+         (r.cu).email, (r.cu).full_name, r.language,
+         private.fill_placeholders(r.s_subject, r.vars, false),
+         private.fill_placeholders(r.s_html, r.vars, true),
+         private.fill_placeholders(r.s_text, r.vars, false),
+         (select name from shop), (select postal_address from ws)
+  from rendered r
+  order by r.id;
+end;
+$function$;
+grant execute on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
+comment on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Hands out up to batch_size due campaign sends under a lease, re-checking consent, suppression, quiet hours and the shared daily cap at `now` (deferring or excluding the rest), and returns each rendered email with its idempotency key (campaign:customer). Expired leases become in_doubt first; nothing is handed out while SendGrid asked to slow down. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
@@ -8029,6 +8750,21 @@ $function$;
 grant execute on function public.import_ecb_rates(days jsonb) to service_role;
 comment on function public.import_ecb_rates(days jsonb) is 'Writes ECB reference rates (per EUR) as rates to the workspace base currency, cross-rated through EUR; updates only rows it wrote (source ecb), never a manual or other rate. Service role only (ecb-rates function).';
 
+CREATE OR REPLACE FUNCTION public.in_doubt_campaign_sends(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), settle_seconds integer DEFAULT 120)
+ RETURNS TABLE(recipient_id bigint, send_key text, email text, since timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select r.id, r.campaign_id::text || ':' || r.customer_id::text, r.email, r.claimed_until
+  from public.campaign_recipients r
+  where r.state = 'in_doubt' and r.claimed_until <= now - make_interval(secs => settle_seconds)
+  order by r.claimed_until, r.id
+  limit least(greatest(batch_size, 1), 1000)
+$function$;
+grant execute on function public.in_doubt_campaign_sends(batch_size integer, now timestamp with time zone, settle_seconds integer) to service_role;
+comment on function public.in_doubt_campaign_sends(batch_size integer, now timestamp with time zone, settle_seconds integer) is 'Sends whose sender stopped before recording the answer, once their lease ended settle_seconds ago (time for SendGrid''s activity to show them). Service role only.';
+
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -8518,6 +9254,31 @@ grant execute on function public.orders_with_stale_rates(since timestamp with ti
 grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to service_role;
 comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none): what reports mark. Runs as the caller (RLS on orders).';
 
+CREATE OR REPLACE FUNCTION public.pause_campaign(campaign_id uuid, reason text DEFAULT NULL::text)
+ RETURNS public.campaign_status
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  current public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  if length(reason) > 500 then
+    raise exception 'a reason has at most 500 characters' using errcode = '22023';
+  end if;
+  select k.status into current from public.campaigns k where k.id = pause_campaign.campaign_id for update;
+  if not found then raise exception 'no such campaign' using errcode = 'P0002'; end if;
+  if current not in ('scheduled', 'sending') then
+    raise exception 'only a scheduled or sending campaign can be paused (it is %)', current using errcode = '55000';
+  end if;
+  perform private.set_campaign_status(campaign_id, 'paused', nullif(btrim(reason), ''));
+  return 'paused';
+end;
+$function$;
+grant execute on function public.pause_campaign(campaign_id uuid, reason text) to authenticated;
+grant execute on function public.pause_campaign(campaign_id uuid, reason text) to service_role;
+comment on function public.pause_campaign(campaign_id uuid, reason text) is 'Stops handing out a campaign''s sends (those already with SendGrid finish). Managers and admins.';
+
 CREATE OR REPLACE FUNCTION public.pipeline_forecast(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date)
  RETURNS TABLE(stage_id uuid, close_month date, deals bigint, amount_base numeric, weighted_base numeric, unpriced bigint)
  LANGUAGE sql
@@ -8833,6 +9594,84 @@ end;
 $function$;
 grant execute on function public.record_alert_sends(results jsonb, now timestamp with time zone) to service_role;
 comment on function public.record_alert_sends(results jsonb, now timestamp with time zone) is 'Records what the mail API answered for claimed alerts: sent (time, SendGrid message id), a retry later with backoff (429/5xx, up to 5 attempts), or failed. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.record_campaign_sends(results jsonb, now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  recorded integer;
+  touched uuid[];
+  paused record;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array' using errcode = '22023';
+  end if;
+  create temporary table if not exists pg_temp.campaign_results (
+    id bigint primary key, ok boolean, message_id text, error text, retryable boolean, status integer,
+    retry_after_seconds integer
+  ) on commit drop;
+  truncate pg_temp.campaign_results;
+  insert into pg_temp.campaign_results
+  select distinct on (x.id) x.id, coalesce(x.ok, false), left(x.message_id, 300), left(x.error, 900),
+         coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600)
+  from jsonb_to_recordset(results) as x (id bigint, ok boolean, message_id text, error text, retryable boolean,
+                                          status integer, retry_after_seconds integer)
+  where x.id is not null
+  order by x.id;
+
+  -- A rejected key or sender (401 / 403) fails every send alike: pause the campaign, keep the row.
+  for paused in
+    select distinct r.campaign_id, x.status, x.error from pg_temp.campaign_results x
+    join public.campaign_recipients r on r.id = x.id
+    where not x.ok and x.status in (401, 403)
+  loop
+    if (select k.status from public.campaigns k where k.id = paused.campaign_id) in ('scheduled', 'sending') then
+      perform private.set_campaign_status(paused.campaign_id, 'paused',
+        left('SendGrid refused the send (HTTP ' || paused.status || '): ' || coalesce(paused.error, 'check the API key and the sender'), 500));
+    end if;
+  end loop;
+
+  update public.campaign_recipients r set
+    state = case
+      when x.ok then 'sent'
+      when x.status in (401, 403) then 'queued'
+      when x.retryable and r.attempts < 5 then 'queued'
+      else 'failed' end::public.campaign_recipient_state,
+    reason = case when x.ok then null else x.error end,
+    provider_message_id = case when x.ok then x.message_id else r.provider_message_id end,
+    sent_at = case when x.ok then record_campaign_sends.now end,
+    attempts = case when x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
+    not_before = case
+      when x.ok then r.not_before
+      when x.status in (401, 403) then record_campaign_sends.now
+      else record_campaign_sends.now + greatest(make_interval(secs => x.retry_after_seconds),
+                                                 make_interval(secs => 30 * power(2, r.attempts)::integer)) end,
+    claimed_until = null,
+    updated_at = record_campaign_sends.now
+  from pg_temp.campaign_results x
+  -- A late answer for a row already in doubt still settles it: the answer is the truth.
+  where r.id = x.id and r.state in ('claimed', 'in_doubt');
+  get diagnostics recorded = row_count;
+
+  -- SendGrid asked every sender to slow down.
+  update private.campaign_send_state s set
+    throttled_until = greatest(s.throttled_until, record_campaign_sends.now + make_interval(secs => greatest(x.wait, 5))),
+    throttle_reason = 'SendGrid answered 429 (too many requests)'
+  from (select max(retry_after_seconds) as wait from pg_temp.campaign_results where status = 429) x
+  where x.wait is not null;
+
+  touched := array(select distinct r.campaign_id from pg_temp.campaign_results x
+                   join public.campaign_recipients r on r.id = x.id);
+  perform private.finish_campaigns(touched);
+  return recorded;
+end;
+$function$;
+grant execute on function public.record_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
+comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.record_email_events(events jsonb)
  RETURNS TABLE(received integer, recorded integer)
@@ -9483,6 +10322,84 @@ grant execute on function public.request_my_erasure() to authenticated;
 grant execute on function public.request_my_erasure() to service_role;
 comment on function public.request_my_erasure() is 'The calling shopper asks for their data to be erased: opens a privacy request (kind erasure, source portal, due in 30 days) for staff to carry out, or returns the one already open. Shoppers only (42501 no_portal_account).';
 
+CREATE OR REPLACE FUNCTION public.resolve_campaign_sends(results jsonb, now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  resolved integer;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array' using errcode = '22023';
+  end if;
+  with x as (
+    select distinct on (x.id) x.* from jsonb_to_recordset(results) as x (id bigint, found text, message_id text)
+    where x.id is not null and x.found in ('yes', 'no', 'unknown') order by x.id
+  ),
+  changed as (
+    update public.campaign_recipients r set
+      state = case
+        when x.found = 'yes' then 'sent'
+        when x.found = 'no' then 'queued'
+        when r.claimed_until < resolve_campaign_sends.now - interval '1 day' then 'failed'
+        else 'in_doubt' end::public.campaign_recipient_state,
+      reason = case
+        when x.found = 'yes' then null
+        when x.found = 'no' then 'not found at SendGrid after the sender stopped: sent again'
+        when r.claimed_until < resolve_campaign_sends.now - interval '1 day'
+          then 'could not confirm whether SendGrid accepted it; not repeated'
+        else r.reason end,
+      provider_message_id = case when x.found = 'yes' then coalesce(left(x.message_id, 300), r.provider_message_id) else r.provider_message_id end,
+      sent_at = case when x.found = 'yes' then coalesce(r.sent_at, r.claimed_until, resolve_campaign_sends.now) end,
+      not_before = case when x.found = 'no' then resolve_campaign_sends.now else r.not_before end,
+      -- Unknown: look again after another settle period.
+      claimed_until = case when x.found = 'unknown' and r.claimed_until >= resolve_campaign_sends.now - interval '1 day'
+                           then resolve_campaign_sends.now else null end,
+      updated_at = resolve_campaign_sends.now
+    from x
+    where r.id = x.id and r.state = 'in_doubt'
+    returning r.campaign_id
+  )
+  select count(*) into resolved from changed;
+  perform private.finish_campaigns(array(
+    select distinct r.campaign_id from public.campaign_recipients r
+    where r.id in (select (e ->> 'id')::bigint from jsonb_array_elements(results) e where (e ->> 'id') ~ '^[0-9]{1,18}$')));
+  return resolved;
+end;
+$function$;
+grant execute on function public.resolve_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
+comment on function public.resolve_campaign_sends(results jsonb, now timestamp with time zone) is 'Settles in-doubt sends from a lookup at SendGrid by their idempotency key: found (yes) → sent, not found (no) → queued again, unknown → asked again later, and failed ("not repeated") once a day has passed. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.resume_campaign(campaign_id uuid)
+ RETURNS public.campaign_status
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  current public.campaign_status;
+  next_status public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  select k.status into current from public.campaigns k where k.id = resume_campaign.campaign_id for update;
+  if not found then raise exception 'no such campaign' using errcode = 'P0002'; end if;
+  if current <> 'paused' then
+    raise exception 'only a paused campaign can be resumed (it is %)', current using errcode = '55000';
+  end if;
+  next_status := case when exists (select 1 from public.campaign_recipients r
+                                   where r.campaign_id = resume_campaign.campaign_id and r.state in ('queued', 'deferred')
+                                     and r.not_before <= now()) then 'sending' else 'scheduled' end;
+  perform private.set_campaign_status(campaign_id, next_status, null);
+  perform private.wake_campaign_sender();
+  return next_status;
+end;
+$function$;
+grant execute on function public.resume_campaign(campaign_id uuid) to authenticated;
+grant execute on function public.resume_campaign(campaign_id uuid) to service_role;
+comment on function public.resume_campaign(campaign_id uuid) is 'Resumes a paused campaign where it stopped: each recipient is still sent at most once. Managers and admins.';
+
 CREATE OR REPLACE FUNCTION public.retry_failed_webhooks(batch_size integer DEFAULT 200, due_only boolean DEFAULT true)
  RETURNS integer
  LANGUAGE plpgsql
@@ -10022,6 +10939,52 @@ $function$;
 grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to authenticated;
 grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to service_role;
 comment on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) is 'Members of a segment at the end of each day of a range (days in the given zone), with that day''s joins and leaves, from segment_membership_events as the caller may see them (an agent: their customers). At most 5 years; 22023 for an impossible range, P0002 for a segment the caller may not read.';
+
+CREATE OR REPLACE FUNCTION public.send_campaign(campaign_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  campaign public.campaigns;
+  frozen integer;
+  next_status public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  select * into campaign from public.campaigns k where k.id = send_campaign.campaign_id for update;
+  if not found then
+    raise exception 'no such campaign' using errcode = 'P0002';
+  end if;
+  if campaign.status <> 'draft' then
+    raise exception 'this campaign was already sent (it is %)', campaign.status using errcode = '55000';
+  end if;
+  if (select s.postal_address from public.workspace_settings s) is null then
+    raise exception 'set the shop''s postal address (Settings) before sending marketing email' using errcode = '55000';
+  end if;
+  if campaign.schedule = 'at' and campaign.send_at < now() - interval '1 minute' then
+    raise exception 'the send time is in the past' using errcode = '22023';
+  end if;
+  -- The audience as the sender sees it, frozen now.
+  frozen := private.freeze_campaign_recipients(campaign.id, array(select public.segment_member_ids(campaign.segment_id)));
+  next_status := case when exists (select 1 from public.campaign_recipients r
+                                   where r.campaign_id = campaign.id and r.state in ('queued', 'deferred') and r.not_before <= now())
+                      then 'sending' else 'scheduled' end;
+  if not exists (select 1 from public.campaign_recipients r where r.campaign_id = campaign.id and r.state in ('queued', 'deferred')) then
+    next_status := 'done';
+  end if;
+  perform private.set_campaign_status(campaign.id, next_status, null);
+  if next_status = 'sending' then
+    perform private.wake_campaign_sender();
+  end if;
+  return jsonb_build_object('status', next_status, 'recipients', frozen,
+    'queued', (select count(*) from public.campaign_recipients r where r.campaign_id = campaign.id and r.state = 'queued'),
+    'deferred', (select count(*) from public.campaign_recipients r where r.campaign_id = campaign.id and r.state = 'deferred'),
+    'excluded', (select count(*) from public.campaign_recipients r where r.campaign_id = campaign.id and r.state = 'excluded'));
+end;
+$function$;
+grant execute on function public.send_campaign(campaign_id uuid) to authenticated;
+grant execute on function public.send_campaign(campaign_id uuid) to service_role;
+comment on function public.send_campaign(campaign_id uuid) is 'Confirms a draft campaign: freezes its audience as the caller sees it (segment_member_ids) into campaign_recipients — queued, deferred (quiet hours, daily cap) or excluded with the reason — and hands it to the sender. Managers and admins (42501 otherwise); P0002 unknown; 55000 not a draft or no postal address; 22023 a send time in the past.';
 
 CREATE OR REPLACE FUNCTION public.set_favorite(variant uuid, favourite boolean)
  RETURNS boolean
@@ -10788,6 +11751,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select public.retry_failed_webhooks()
 -- cron job score-customers (30 2 * * *)
 -- select public.score_customers()
+-- cron job send-campaigns (* * * * *)
+-- select private.call_scheduled_function('send-campaigns', 'send-campaigns', '{"source":"cron"}')
 -- cron job send-task-reminders (* * * * *)
 -- select private.send_task_reminders()
 -- cron job shopify-import (* * * * *)

@@ -147,6 +147,76 @@ isOneToOne: true
                   Relationships: [
                     
                   ]
+                },"campaign_recipients": {
+                  Row: {
+                    "attempts": number,"campaign_id": string,"claimed_until": string | null,"customer_id": string,"email": string | null,"id": number,"language": string | null,"not_before": string,"provider_message_id": string | null,"reason": string | null,"sent_at": string | null,"state": Database["public"]['Enums']["campaign_recipient_state"],"updated_at": string,"zone": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"campaign_id": string,"claimed_until"?: string | null,"customer_id": string,"email"?: string | null,"id"?: never,"language"?: string | null,"not_before"?: string,"provider_message_id"?: string | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["campaign_recipient_state"],"updated_at"?: string,"zone"?: string
+                  }
+                  Update: {
+                    "attempts"?: number,"campaign_id"?: string,"claimed_until"?: string | null,"customer_id"?: string,"email"?: string | null,"id"?: never,"language"?: string | null,"not_before"?: string,"provider_message_id"?: string | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["campaign_recipient_state"],"updated_at"?: string,"zone"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "campaign_recipients_campaign_id_fkey"
+      columns: ["campaign_id"]
+isOneToOne: false
+      referencedRelation: "campaigns"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"campaigns": {
+                  Row: {
+                    "attribution_days": number,"created_at": string,"created_by": string | null,"finished_at": string | null,"id": string,"local_date": string | null,"local_time": string | null,"name": string,"schedule": Database["public"]['Enums']["campaign_schedule"],"segment_id": string,"send_at": string | null,"skip_empty_variables": boolean,"started_at": string | null,"started_by": string | null,"status": Database["public"]['Enums']["campaign_status"],"status_reason": string | null,"template_id": string,"updated_at": string,"variables": NonNullable<Json>
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attribution_days"?: number,"created_at"?: string,"created_by"?: string | null,"finished_at"?: string | null,"id"?: string,"local_date"?: string | null,"local_time"?: string | null,"name": string,"schedule"?: Database["public"]['Enums']["campaign_schedule"],"segment_id": string,"send_at"?: string | null,"skip_empty_variables"?: boolean,"started_at"?: string | null,"started_by"?: string | null,"status"?: Database["public"]['Enums']["campaign_status"],"status_reason"?: string | null,"template_id": string,"updated_at"?: string,"variables"?: NonNullable<Json>
+                  }
+                  Update: {
+                    "attribution_days"?: number,"created_at"?: string,"created_by"?: string | null,"finished_at"?: string | null,"id"?: string,"local_date"?: string | null,"local_time"?: string | null,"name"?: string,"schedule"?: Database["public"]['Enums']["campaign_schedule"],"segment_id"?: string,"send_at"?: string | null,"skip_empty_variables"?: boolean,"started_at"?: string | null,"started_by"?: string | null,"status"?: Database["public"]['Enums']["campaign_status"],"status_reason"?: string | null,"template_id"?: string,"updated_at"?: string,"variables"?: NonNullable<Json>
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "campaigns_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "campaigns_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaigns_started_by_fkey"
+      columns: ["started_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "campaigns_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"consent_events": {
                   Row: {
                     "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"customer_owner_id": string | null,"evidence": NonNullable<Json>,"id": number,"note": string | null,"occurred_at": string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
@@ -477,14 +547,14 @@ isOneToOne: false
                   ]
                 },"email_events": {
                   Row: {
-                    "alert_id": number | null,"customer_id": string | null,"email": string,"event": string,"id": number,"message_id": string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason": string | null,"received_at": string,"sg_event_id": string,"url": string | null
+                    "alert_id": number | null,"campaign_recipient_id": number | null,"customer_id": string | null,"email": string,"event": string,"id": number,"message_id": string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason": string | null,"received_at": string,"sg_event_id": string,"url": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "alert_id"?: number | null,"customer_id"?: string | null,"email": string,"event": string,"id"?: never,"message_id"?: string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id": string,"url"?: string | null
+                    "alert_id"?: number | null,"campaign_recipient_id"?: number | null,"customer_id"?: string | null,"email": string,"event": string,"id"?: never,"message_id"?: string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id": string,"url"?: string | null
                   }
                   Update: {
-                    "alert_id"?: number | null,"customer_id"?: string | null,"email"?: string,"event"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"payload"?: NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id"?: string,"url"?: string | null
+                    "alert_id"?: number | null,"campaign_recipient_id"?: number | null,"customer_id"?: string | null,"email"?: string,"event"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"payload"?: NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id"?: string,"url"?: string | null
                   }
                   Relationships: [
                     {
@@ -498,6 +568,12 @@ isOneToOne: false
       columns: ["alert_id"]
 isOneToOne: false
       referencedRelation: "alert_log"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_campaign_recipient_id_fkey"
+      columns: ["campaign_recipient_id"]
+isOneToOne: false
+      referencedRelation: "campaign_recipients"
       referencedColumns: ["id"]
     },{
       foreignKeyName: "email_events_customer_id_fkey"
@@ -1577,14 +1653,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"erasure_waits_for_open_orders": boolean,"id": boolean,"notification_retention_days": number,"require_mfa": boolean,"updated_at": string
+                    "base_currency": string,"default_language": string,"erasure_waits_for_open_orders": boolean,"id": boolean,"notification_retention_days": number,"postal_address": string | null,"require_mfa": boolean,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"postal_address"?: string | null,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"postal_address"?: string | null,"require_mfa"?: boolean,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1733,6 +1809,17 @@ isOneToOne: false
 "attach_inbound_files":
 { Args: { "files": Json,"inbound_id": string }; Returns: undefined
                            },
+"campaign_summary":
+{ Args: { "at"?: string,"campaign_id": string }; Returns: Json
+                           },
+"cancel_campaign":
+{ Args: { "campaign_id": string,"reason"?: string }; Returns: Database["public"]['Enums']["campaign_status"]
+                           },
+"claim_campaign_sends":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
+              "body_html": string,"body_text": string,"campaign_id": string,"customer_id": string,"email": string,"language": string,"name": string,"postal_address": string,"recipient_id": number,"send_key": string,"shop_name": string,"subject": string
+            }[]
+                           },
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
@@ -1783,6 +1870,11 @@ isOneToOne: false
                            },
 "import_ecb_rates":
 { Args: { "days": Json }; Returns: number
+                           },
+"in_doubt_campaign_sends":
+{ Args: { "batch_size"?: number,"now"?: string,"settle_seconds"?: number }; Returns: {
+              "email": string,"recipient_id": number,"send_key": string,"since": string
+            }[]
                            },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
@@ -1847,6 +1939,9 @@ isOneToOne: false
               "currency": string,"order_id": string,"placed_at": string,"rate_date": string
             }[]
                            },
+"pause_campaign":
+{ Args: { "campaign_id": string,"reason"?: string }; Returns: Database["public"]['Enums']["campaign_status"]
+                           },
 "pipeline_forecast":
 { Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"pipeline": string }; Returns: {
               "amount_base": number,"close_month": string,"deals": number,"stage_id": string,"unpriced": number,"weighted_base": number
@@ -1876,6 +1971,9 @@ isOneToOne: false
             }[]
                            },
 "record_alert_sends":
+{ Args: { "now"?: string,"results": Json }; Returns: number
+                           },
+"record_campaign_sends":
 { Args: { "now"?: string,"results": Json }; Returns: number
                            },
 "record_email_events":
@@ -1976,6 +2074,12 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"resolve_campaign_sends":
+{ Args: { "now"?: string,"results": Json }; Returns: number
+                           },
+"resume_campaign":
+{ Args: { "campaign_id": string }; Returns: Database["public"]['Enums']["campaign_status"]
+                           },
 "retry_failed_webhooks":
 { Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
                            },
@@ -2121,6 +2225,9 @@ isOneToOne: false
               "day": string,"joined": number,"left": number,"members": number
             }[]
                            },
+"send_campaign":
+{ Args: { "campaign_id": string }; Returns: Json
+                           },
 "set_favorite":
 { Args: { "favourite": boolean,"variant": string }; Returns: boolean
                            },
@@ -2257,7 +2364,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","campaign_recipient_state": "queued"|"deferred"|"claimed"|"in_doubt"|"sent"|"failed"|"excluded"|"cancelled","campaign_schedule": "now"|"at"|"local_time","campaign_status": "draft"|"scheduled"|"sending"|"paused"|"cancelled"|"done","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -2373,7 +2480,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"campaign_recipient_state": ["queued", "deferred", "claimed", "in_doubt", "sent", "failed", "excluded", "cancelled"],"campaign_schedule": ["now", "at", "local_time"],"campaign_status": ["draft", "scheduled", "sending", "paused", "cancelled", "done"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const
