@@ -1809,6 +1809,9 @@ isOneToOne: false
 "attach_inbound_files":
 { Args: { "files": Json,"inbound_id": string }; Returns: undefined
                            },
+"campaign_results":
+{ Args: { "campaign_id": string,"now"?: string }; Returns: Json
+                           },
 "campaign_summary":
 { Args: { "at"?: string,"campaign_id": string }; Returns: Json
                            },

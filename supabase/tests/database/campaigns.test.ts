@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, uniqueEmail } from '@cairn/local-stack/testing.ts';
+import { createOrder, createProduct } from '../../../scripts/testing/support/commerce.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
 
 /**
@@ -109,6 +110,7 @@ describe('campaigns', () => {
       [batch, now],
     );
   let sentCustomer = '';
+  let onceId = '';
 
   beforeAll(async () => {
     cast = await createCast('campaigns');
@@ -299,6 +301,7 @@ describe('campaigns', () => {
   it('claim → record sends once; a lease that runs out becomes in doubt and is resolved, never handed out again', async () => {
     const { data } = await createCampaign('admin', { name: `Once ${run}` });
     const id = (data as { id: string }).id;
+    onceId = id;
     expect((await cast.client('admin').rpc('send_campaign', { campaign_id: id })).error).toBeNull();
 
     // Not due before its time; nothing for a paused campaign.
@@ -352,6 +355,76 @@ describe('campaigns', () => {
     expect(await count(sentCustomer, later(10))).toBe(1);
     expect(await count(sentCustomer, later(24 * 60))).toBe(0);
     expect(await count(people.capped.id, later(10))).toBe(3);
+  });
+
+  it('the reverse: a campaign email sent today defers an alert under the same cap', async () => {
+    const { variantId } = await createProduct({ inventory: 5 });
+    await adminSql(`update public.alert_preferences set max_per_day = 1 where customer_id = $1`, [sentCustomer]);
+    await adminSql(
+      `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
+       values ($1, 'email', 'alerts', 'granted', 'signup_form', now() - interval '1 day')`,
+      [sentCustomer],
+    );
+    // Oldest of all, so a batch of one takes it whatever other tests left queued.
+    const [alert] = await adminSql<{ id: string }>(
+      `insert into public.alert_log (customer_id, variant_id, kind, dedup_key, not_before)
+       values ($1, $2, 'back_in_stock', $3, '2000-01-01') returning id`,
+      [sentCustomer, variantId, `camp-reverse-${run}`],
+    );
+    const claimed = await adminSql(`select * from public.claim_due_alerts(1, $1)`, [later(5)]);
+    expect(claimed).toEqual([]);
+    const [row] = await adminSql<{ state: string; reason: string }>(
+      `select state, reason from public.alert_log where id = $1`,
+      [alert.id],
+    );
+    expect(row).toEqual({ state: 'deferred', reason: 'deferred: daily cap reached (1 per day)' });
+  });
+
+  it('results: SendGrid events by the send key, once per recipient; revenue within the attribution window after a click', async () => {
+    const [send] = await adminSql<{ email: string }>(
+      `select email from public.campaign_recipients where campaign_id = $1 and customer_id = $2`,
+      [onceId, sentCustomer],
+    );
+    const key = `${onceId}:${sentCustomer}`;
+    const event = (n: number, kind: string, minutes: number, url: string | null = null) => ({
+      sg_event_id: `camp-${run}-${n}`,
+      event: kind,
+      email: send.email,
+      occurred_at: later(minutes),
+      message_id: 'msg-1.filter',
+      url,
+      suppress: false,
+      payload: { cairn_send: key, event: kind },
+    });
+    await adminSql(`select public.record_email_events($1)`, [
+      JSON.stringify([
+        event(1, 'delivered', 1),
+        event(2, 'open', 30),
+        event(3, 'open', 31),
+        event(4, 'click', 60, 'https://shop.example/winter'),
+        event(5, 'click', 61, 'https://shop.example/winter'),
+      ]),
+    ]);
+    await createOrder({ customerId: sentCustomer, total: 80, placedAt: later(2 * 24 * 60) });
+    await createOrder({ customerId: sentCustomer, total: 500, placedAt: later(10 * 24 * 60) });
+    const { data, error } = await cast
+      .client('manager')
+      .rpc('campaign_results', { campaign_id: onceId, now: later(3) });
+    expect(error).toBeNull();
+    expect(data).toMatchObject({
+      delivered: 1,
+      opened: 1,
+      clicked: 1,
+      bounced: 0,
+      orders: 1,
+      revenue_base: 80,
+      links: [{ url: 'https://shop.example/winter', clicks: 2, recipients: 1 }],
+      by_language: expect.arrayContaining([expect.objectContaining({ language: 'en', opened: 1, clicked: 1 })]),
+    });
+    expect((data as { sent: number }).sent).toBeGreaterThanOrEqual(2);
+    expect((data as { rate_per_minute: number }).rate_per_minute).toBeGreaterThan(0);
+    // Shoppers and strangers read no campaign: no results.
+    expect((await cast.client('stranger').rpc('campaign_results', { campaign_id: onceId })).data).toBeNull();
   });
 
   it('pause, resume and cancel: managers and admins only; a paused campaign hands out nothing', async () => {
