@@ -83,6 +83,7 @@ const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'Pi
   'pipeline',
 ]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
+const CampaignsRoute = page(() => import('./routes/campaigns.tsx'), 'CampaignsRoute', ['shell', 'campaigns']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
 const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
@@ -111,6 +112,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/tasks', Page: TasksRoute },
   { path: '/notifications', Page: NotificationsRoute },
   { path: '/segments', Page: SegmentsRoute },
+  { path: '/campaigns', Page: CampaignsRoute },
   { path: '/analytics', Page: AnalyticsRoute },
   { path: '/privacy', Page: PrivacyRoute },
   { path: '/settings/profile', Page: ProfileRoute },

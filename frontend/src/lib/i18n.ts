@@ -34,6 +34,7 @@ export const NAMESPACES = [
   'analytics',
   'integrations',
   'portal',
+  'campaigns',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

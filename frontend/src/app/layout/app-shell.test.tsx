@@ -116,6 +116,7 @@ describe('AppShell', () => {
       'Pipeline',
       'My tasks',
       'Segments',
+      'Campaigns',
       'Analytics',
       'Privacy',
       'Settings',

@@ -5,6 +5,7 @@ import {
   KanbanSquare,
   Inbox,
   LayoutDashboard,
+  Megaphone,
   Settings,
   ShieldCheck,
   ShoppingBag,
@@ -22,6 +23,7 @@ export type SectionId =
   | 'pipeline'
   | 'tasks'
   | 'segments'
+  | 'campaigns'
   | 'analytics'
   | 'privacy'
   | 'settings';
@@ -43,6 +45,7 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'pipeline', path: '/pipeline', icon: KanbanSquare },
   { id: 'tasks', path: '/tasks', icon: CheckSquare },
   { id: 'segments', path: '/segments', icon: Boxes },
+  { id: 'campaigns', path: '/campaigns', icon: Megaphone },
   { id: 'analytics', path: '/analytics', icon: BarChart3 },
   { id: 'privacy', path: '/privacy', icon: ShieldCheck, capability: 'workPrivacyRequests' },
   { id: 'settings', path: '/settings', icon: Settings },
