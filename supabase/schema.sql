@@ -494,6 +494,7 @@ create table public.campaign_recipients (
 alter table public.campaign_recipients enable row level security;
 CREATE INDEX campaign_recipients_campaign_state_idx ON public.campaign_recipients USING btree (campaign_id, state);
 CREATE INDEX campaign_recipients_claimed_idx ON public.campaign_recipients USING btree (claimed_until) WHERE (state = ANY (ARRAY['claimed'::public.campaign_recipient_state, 'in_doubt'::public.campaign_recipient_state]));
+CREATE INDEX campaign_recipients_customer_in_flight_idx ON public.campaign_recipients USING btree (customer_id) WHERE (state = ANY (ARRAY['claimed'::public.campaign_recipient_state, 'in_doubt'::public.campaign_recipient_state]));
 CREATE INDEX campaign_recipients_customer_sent_idx ON public.campaign_recipients USING btree (customer_id, sent_at DESC) WHERE (state = 'sent'::public.campaign_recipient_state);
 CREATE INDEX campaign_recipients_due_idx ON public.campaign_recipients USING btree (not_before, id) WHERE (state = ANY (ARRAY['queued'::public.campaign_recipient_state, 'deferred'::public.campaign_recipient_state]));
 CREATE INDEX campaign_recipients_message_idx ON public.campaign_recipients USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
@@ -4531,27 +4532,15 @@ AS $function$
       where x.customer_id = emails_sent_today.customer_id
         and ((x.state = 'sent' and x.sent_at >= private.local_day_start(at, zone))
              or (x.state in ('queued', 'deferred') and x.claimed_until > at)))
+  -- Two counts, each served by its own partial index (an OR of the two would read every row).
   + (select count(*) from public.campaign_recipients r
-      where r.customer_id = emails_sent_today.customer_id
-        and ((r.state = 'sent' and r.sent_at >= private.local_day_start(at, zone))
-             or (r.state in ('claimed', 'in_doubt'))))
+      where r.customer_id = emails_sent_today.customer_id and r.state = 'sent'
+        and r.sent_at >= private.local_day_start(at, zone))
+  + (select count(*) from public.campaign_recipients r
+      where r.customer_id = emails_sent_today.customer_id and r.state in ('claimed', 'in_doubt'))
 $function$;
 grant execute on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) to service_role;
 comment on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) is 'Alerts and campaign emails a customer got on their calendar day of `at` (or that are being sent right now): what the shared daily cap counts.';
-
-CREATE OR REPLACE FUNCTION private.empty_placeholders(template_id uuid, language text, variables jsonb)
- RETURNS text[]
- LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO ''
-AS $function$
-  select coalesce(array_agg(distinct m[1] order by m[1]), '{}')
-  from public.email_template_variants v,
-       regexp_matches(v.subject || ' ' || v.body_html || ' ' || v.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
-  where v.template_id = empty_placeholders.template_id and v.language = empty_placeholders.language
-    and coalesce(variables #>> string_to_array(m[1], '.'), '') = ''
-$function$;
-comment on function private.empty_placeholders(template_id uuid, language text, variables jsonb) is 'The placeholders of a template variant that would render empty with `variables`.';
 
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
@@ -5553,32 +5542,46 @@ AS $function$
   shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
   people as (
     select cu, private.recipient_zone(cu.timezone) as zone,
-           private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws))) as language,
-           c
+           coalesce(cu.language, (select default_language from ws)) as asked
     from unnest(members) m (id)
     join public.customers cu on cu.id = m.id
-    cross join c
+  ),
+  -- Worked out once per language, not per recipient: the variant each language gets and its placeholders.
+  variants as (
+    select a.asked, private.template_language((select template_id from c), a.asked) as language
+    from (select distinct p.asked from people p) a
+  ),
+  placeholders as (
+    select v.asked, v.language,
+      array(select distinct m[1]
+            from public.email_template_variants t,
+                 regexp_matches(t.subject || ' ' || t.body_html || ' ' || t.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
+            where t.template_id = (select template_id from c) and t.language = v.language) as names
+    from variants v
   ),
   timed as (
-    select p.*, private.campaign_send_time((p.c).schedule, (p.c).send_at, (p.c).local_date, (p.c).local_time, p.zone, at) as due
+    select p.*, ph.language, ph.names,
+      private.campaign_send_time(c.schedule, c.send_at, c.local_date, c.local_time, p.zone, at) as due,
+      private.campaign_variables(p.cu, c.variables, (select name from shop), (select postal_address from ws)) as vars,
+      c.skip_empty_variables as skip_empty
     from people p
+    join placeholders ph on ph.asked = p.asked
+    cross join c
   ),
   checked as (
     select t.*, k.verdict, k.reason, k.not_before as deferred_until,
-      case when t.language is null then '{}'::text[]
-           else private.empty_placeholders((t.c).template_id, t.language,
-                  private.campaign_variables(t.cu, (t.c).variables, (select name from shop), (select postal_address from ws))) end as empty
+      array(select n from unnest(t.names) n where coalesce(t.vars #>> string_to_array(n, '.'), '') = '' order by n) as empty
     from timed t
     cross join lateral private.marketing_mail_check((t.cu).id, t.due) k
   )
   select (x.cu).id, (x.cu).email, x.language, x.zone,
     case when x.verdict = 'exclude' then 'exclude'
          when x.language is null then 'exclude'
-         when (x.c).skip_empty_variables and cardinality(x.empty) > 0 then 'exclude'
+         when x.skip_empty and cardinality(x.empty) > 0 then 'exclude'
          else x.verdict end,
     case when x.verdict = 'exclude' then x.reason
          when x.language is null then 'missing_variant'
-         when (x.c).skip_empty_variables and cardinality(x.empty) > 0 then 'empty_variables'
+         when x.skip_empty and cardinality(x.empty) > 0 then 'empty_variables'
          else x.reason end,
     case when x.verdict = 'defer' then x.deferred_until else x.due end,
     x.empty
@@ -8059,7 +8062,7 @@ grant execute on function public.cancel_campaign(campaign_id uuid, reason text) 
 grant execute on function public.cancel_campaign(campaign_id uuid, reason text) to service_role;
 comment on function public.cancel_campaign(campaign_id uuid, reason text) is 'Cancels a campaign: recipients not yet handed to SendGrid are cancelled (those in flight finish and are recorded). Managers and admins.';
 
-CREATE OR REPLACE FUNCTION public.claim_campaign_sends(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
+CREATE OR REPLACE FUNCTION public.claim_campaign_sends(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 120)
  RETURNS TABLE(recipient_id bigint, campaign_id uuid, customer_id uuid, send_key text, email text, name text, language text, subject text, body_html text, body_text text, shop_name text, postal_address text)
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -8251,9 +8254,10 @@ begin
               or (x.state in ('queued', 'deferred') and x.claimed_until > claim_due_alerts.now)))
       -- Campaign emails of the same day count too (20261208100300): one cap for all marketing mail.
       + (select count(*) from public.campaign_recipients cr
-         where cr.customer_id = c.customer_id
-           and ((cr.state = 'sent' and cr.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
-                or cr.state in ('claimed', 'in_doubt'))) as used_today,
+         where cr.customer_id = c.customer_id and cr.state = 'sent'
+           and cr.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
+      + (select count(*) from public.campaign_recipients cr
+         where cr.customer_id = c.customer_id and cr.state in ('claimed', 'in_doubt')) as used_today,
       row_number() over (partition by c.customer_id, (c.suppressed_because is null and c.quiet_until is null) order by c.id) as nth
     from checked c
   ),
@@ -9705,14 +9709,15 @@ begin
   end if;
   create temporary table if not exists pg_temp.campaign_results (
     id bigint primary key, ok boolean, message_id text, error text, retryable boolean, status integer,
-    retry_after_seconds integer
+    retry_after_seconds integer, not_sent boolean
   ) on commit drop;
   truncate pg_temp.campaign_results;
   insert into pg_temp.campaign_results
   select distinct on (x.id) x.id, coalesce(x.ok, false), left(x.message_id, 300), left(x.error, 900),
-         coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600)
+         coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600),
+         coalesce(x.not_sent, false) and not coalesce(x.ok, false)
   from jsonb_to_recordset(results) as x (id bigint, ok boolean, message_id text, error text, retryable boolean,
-                                          status integer, retry_after_seconds integer)
+                                          status integer, retry_after_seconds integer, not_sent boolean)
   where x.id is not null
   order by x.id;
 
@@ -9731,16 +9736,16 @@ begin
   update public.campaign_recipients r set
     state = case
       when x.ok then 'sent'
-      when x.status in (401, 403) then 'queued'
+      when x.not_sent or x.status in (401, 403) then 'queued'
       when x.retryable and r.attempts < 5 then 'queued'
       else 'failed' end::public.campaign_recipient_state,
     reason = case when x.ok then null else x.error end,
     provider_message_id = case when x.ok then x.message_id else r.provider_message_id end,
     sent_at = case when x.ok then record_campaign_sends.now end,
-    attempts = case when x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
+    attempts = case when x.not_sent or x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
     not_before = case
       when x.ok then r.not_before
-      when x.status in (401, 403) then record_campaign_sends.now
+      when x.not_sent or x.status in (401, 403) then record_campaign_sends.now
       else record_campaign_sends.now + greatest(make_interval(secs => x.retry_after_seconds),
                                                  make_interval(secs => 30 * power(2, r.attempts)::integer)) end,
     claimed_until = null,
@@ -9764,7 +9769,7 @@ begin
 end;
 $function$;
 grant execute on function public.record_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
-comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
+comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.record_email_events(events jsonb)
  RETURNS TABLE(received integer, recorded integer)

@@ -163,6 +163,7 @@ comment on column public.campaign_recipients.zone is 'The recipient''s time zone
 create index campaign_recipients_due_idx on public.campaign_recipients (not_before, id) where state in ('queued', 'deferred');
 create index campaign_recipients_claimed_idx on public.campaign_recipients (claimed_until) where state in ('claimed', 'in_doubt');
 create index campaign_recipients_customer_sent_idx on public.campaign_recipients (customer_id, sent_at desc) where state = 'sent';
+create index campaign_recipients_customer_in_flight_idx on public.campaign_recipients (customer_id) where state in ('claimed', 'in_doubt');
 create index campaign_recipients_message_idx on public.campaign_recipients (provider_message_id) where provider_message_id is not null;
 create index campaign_recipients_campaign_state_idx on public.campaign_recipients (campaign_id, state);
 
@@ -191,10 +192,12 @@ language sql stable security definer set search_path = '' as $$
       where x.customer_id = emails_sent_today.customer_id
         and ((x.state = 'sent' and x.sent_at >= private.local_day_start(at, zone))
              or (x.state in ('queued', 'deferred') and x.claimed_until > at)))
+  -- Two counts, each served by its own partial index (an OR of the two would read every row).
   + (select count(*) from public.campaign_recipients r
-      where r.customer_id = emails_sent_today.customer_id
-        and ((r.state = 'sent' and r.sent_at >= private.local_day_start(at, zone))
-             or (r.state in ('claimed', 'in_doubt'))))
+      where r.customer_id = emails_sent_today.customer_id and r.state = 'sent'
+        and r.sent_at >= private.local_day_start(at, zone))
+  + (select count(*) from public.campaign_recipients r
+      where r.customer_id = emails_sent_today.customer_id and r.state in ('claimed', 'in_doubt'))
 $$;
 comment on function private.emails_sent_today(uuid, timestamptz, text) is 'Alerts and campaign emails a customer got on their calendar day of `at` (or that are being sent right now): what the shared daily cap counts.';
 
@@ -288,18 +291,6 @@ $$;
 comment on function private.template_language(uuid, text) is 'The variant language a reader of `language` gets (theirs, the workspace default, English), as render_template chooses; null when none exists.';
 revoke execute on function private.template_language(uuid, text) from public, anon, authenticated;
 
--- Placeholders of a variant that would render empty with these variables.
-create function private.empty_placeholders(template_id uuid, language text, variables jsonb) returns text[]
-language sql stable security definer set search_path = '' as $$
-  select coalesce(array_agg(distinct m[1] order by m[1]), '{}')
-  from public.email_template_variants v,
-       regexp_matches(v.subject || ' ' || v.body_html || ' ' || v.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
-  where v.template_id = empty_placeholders.template_id and v.language = empty_placeholders.language
-    and coalesce(variables #>> string_to_array(m[1], '.'), '') = ''
-$$;
-comment on function private.empty_placeholders(uuid, text, jsonb) is 'The placeholders of a template variant that would render empty with `variables`.';
-revoke execute on function private.empty_placeholders(uuid, text, jsonb) from public, anon, authenticated;
-
 -- ─── The pre-send summary ────────────────────────────────────────────────────────────────────
 
 -- Every would-be recipient with what would happen to them: the audience as the CALLER sees it.
@@ -312,32 +303,46 @@ language sql stable security definer set search_path = '' as $$
   shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
   people as (
     select cu, private.recipient_zone(cu.timezone) as zone,
-           private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws))) as language,
-           c
+           coalesce(cu.language, (select default_language from ws)) as asked
     from unnest(members) m (id)
     join public.customers cu on cu.id = m.id
-    cross join c
+  ),
+  -- Worked out once per language, not per recipient: the variant each language gets and its placeholders.
+  variants as (
+    select a.asked, private.template_language((select template_id from c), a.asked) as language
+    from (select distinct p.asked from people p) a
+  ),
+  placeholders as (
+    select v.asked, v.language,
+      array(select distinct m[1]
+            from public.email_template_variants t,
+                 regexp_matches(t.subject || ' ' || t.body_html || ' ' || t.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
+            where t.template_id = (select template_id from c) and t.language = v.language) as names
+    from variants v
   ),
   timed as (
-    select p.*, private.campaign_send_time((p.c).schedule, (p.c).send_at, (p.c).local_date, (p.c).local_time, p.zone, at) as due
+    select p.*, ph.language, ph.names,
+      private.campaign_send_time(c.schedule, c.send_at, c.local_date, c.local_time, p.zone, at) as due,
+      private.campaign_variables(p.cu, c.variables, (select name from shop), (select postal_address from ws)) as vars,
+      c.skip_empty_variables as skip_empty
     from people p
+    join placeholders ph on ph.asked = p.asked
+    cross join c
   ),
   checked as (
     select t.*, k.verdict, k.reason, k.not_before as deferred_until,
-      case when t.language is null then '{}'::text[]
-           else private.empty_placeholders((t.c).template_id, t.language,
-                  private.campaign_variables(t.cu, (t.c).variables, (select name from shop), (select postal_address from ws))) end as empty
+      array(select n from unnest(t.names) n where coalesce(t.vars #>> string_to_array(n, '.'), '') = '' order by n) as empty
     from timed t
     cross join lateral private.marketing_mail_check((t.cu).id, t.due) k
   )
   select (x.cu).id, (x.cu).email, x.language, x.zone,
     case when x.verdict = 'exclude' then 'exclude'
          when x.language is null then 'exclude'
-         when (x.c).skip_empty_variables and cardinality(x.empty) > 0 then 'exclude'
+         when x.skip_empty and cardinality(x.empty) > 0 then 'exclude'
          else x.verdict end,
     case when x.verdict = 'exclude' then x.reason
          when x.language is null then 'missing_variant'
-         when (x.c).skip_empty_variables and cardinality(x.empty) > 0 then 'empty_variables'
+         when x.skip_empty and cardinality(x.empty) > 0 then 'empty_variables'
          else x.reason end,
     case when x.verdict = 'defer' then x.deferred_until else x.due end,
     x.empty

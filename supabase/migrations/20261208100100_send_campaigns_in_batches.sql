@@ -48,7 +48,7 @@ $$;
 comment on function private.finish_campaigns(uuid[]) is 'Marks done the given campaigns that have nothing left to send or settle.';
 revoke execute on function private.finish_campaigns(uuid[]) from public, anon, authenticated;
 
-create function public.claim_campaign_sends(batch_size integer default 200, now timestamptz default now(), lease_seconds integer default 300)
+create function public.claim_campaign_sends(batch_size integer default 200, now timestamptz default now(), lease_seconds integer default 120)
 returns table (
   recipient_id bigint, campaign_id uuid, customer_id uuid, send_key text, email text, name text, language text,
   subject text, body_html text, body_text text, shop_name text, postal_address text
@@ -167,14 +167,15 @@ begin
   end if;
   create temporary table if not exists pg_temp.campaign_results (
     id bigint primary key, ok boolean, message_id text, error text, retryable boolean, status integer,
-    retry_after_seconds integer
+    retry_after_seconds integer, not_sent boolean
   ) on commit drop;
   truncate pg_temp.campaign_results;
   insert into pg_temp.campaign_results
   select distinct on (x.id) x.id, coalesce(x.ok, false), left(x.message_id, 300), left(x.error, 900),
-         coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600)
+         coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600),
+         coalesce(x.not_sent, false) and not coalesce(x.ok, false)
   from jsonb_to_recordset(results) as x (id bigint, ok boolean, message_id text, error text, retryable boolean,
-                                          status integer, retry_after_seconds integer)
+                                          status integer, retry_after_seconds integer, not_sent boolean)
   where x.id is not null
   order by x.id;
 
@@ -193,16 +194,16 @@ begin
   update public.campaign_recipients r set
     state = case
       when x.ok then 'sent'
-      when x.status in (401, 403) then 'queued'
+      when x.not_sent or x.status in (401, 403) then 'queued'
       when x.retryable and r.attempts < 5 then 'queued'
       else 'failed' end::public.campaign_recipient_state,
     reason = case when x.ok then null else x.error end,
     provider_message_id = case when x.ok then x.message_id else r.provider_message_id end,
     sent_at = case when x.ok then record_campaign_sends.now end,
-    attempts = case when x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
+    attempts = case when x.not_sent or x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
     not_before = case
       when x.ok then r.not_before
-      when x.status in (401, 403) then record_campaign_sends.now
+      when x.not_sent or x.status in (401, 403) then record_campaign_sends.now
       else record_campaign_sends.now + greatest(make_interval(secs => x.retry_after_seconds),
                                                  make_interval(secs => 30 * power(2, r.attempts)::integer)) end,
     claimed_until = null,
@@ -225,7 +226,7 @@ begin
   return recorded;
 end;
 $$;
-comment on function public.record_campaign_sends(jsonb, timestamptz) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
+comment on function public.record_campaign_sends(jsonb, timestamptz) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
 
 create function public.in_doubt_campaign_sends(batch_size integer default 100, now timestamptz default now(),
                                                settle_seconds integer default 120)

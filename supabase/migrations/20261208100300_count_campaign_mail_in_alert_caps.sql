@@ -93,9 +93,10 @@ begin
               or (x.state in ('queued', 'deferred') and x.claimed_until > claim_due_alerts.now)))
       -- Campaign emails of the same day count too (20261208100300): one cap for all marketing mail.
       + (select count(*) from public.campaign_recipients cr
-         where cr.customer_id = c.customer_id
-           and ((cr.state = 'sent' and cr.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
-                or cr.state in ('claimed', 'in_doubt'))) as used_today,
+         where cr.customer_id = c.customer_id and cr.state = 'sent'
+           and cr.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
+      + (select count(*) from public.campaign_recipients cr
+         where cr.customer_id = c.customer_id and cr.state in ('claimed', 'in_doubt')) as used_today,
       row_number() over (partition by c.customer_id, (c.suppressed_because is null and c.quiet_until is null) order by c.id) as nth
     from checked c
   ),

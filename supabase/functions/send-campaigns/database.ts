@@ -20,8 +20,12 @@ export function campaignStore(db: Db): CampaignStore {
       const { error } = await db.rpc('resolve_campaign_sends', { results: results as unknown as Json, ...at(now) });
       if (error) throw error;
     },
-    async claim(batchSize, now) {
-      const { data, error } = await db.rpc('claim_campaign_sends', { batch_size: batchSize, ...at(now) });
+    async claim(batchSize, now, leaseSeconds) {
+      const { data, error } = await db.rpc('claim_campaign_sends', {
+        batch_size: batchSize,
+        lease_seconds: leaseSeconds,
+        ...at(now),
+      });
       if (error) throw error;
       return data as ClaimedSend[];
     },

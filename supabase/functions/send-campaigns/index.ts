@@ -18,7 +18,9 @@ Deno.serve((req) =>
       const db = serviceClient();
       // Few retries inside one call: a 429 that persists is handed to the database, which holds
       // every sender back, instead of keeping a lane busy.
-      const sendGrid = { ...sendGridOptionsFromEnv(), maxAttempts: 2 };
+      // At most two attempts of 10 s and one wait of 5 s: one send always fits in the lease's
+      // last LEASE_MARGIN_SECONDS (./send.ts).
+      const sendGrid = { ...sendGridOptionsFromEnv(), maxAttempts: 2, maxDelayMs: 5_000, timeoutMs: 10_000 };
       const secret = unsubscribeSecretFromEnv();
       const functionsUrl = `${Deno.env.get('SUPABASE_URL')}/functions/v1`;
       return runCampaignSends(

@@ -37,6 +37,7 @@ const options = {
   budgetMs: 10_000,
   ratePerSecond: 1000,
   settleSeconds: 0,
+  leaseSeconds: 300,
   sleep: () => Promise.resolve(),
 };
 
@@ -145,4 +146,37 @@ Deno.test('the dying-runtime hook hands emails to SendGrid and records nothing',
   strictEqual(result.died, true);
   strictEqual(sent.length, 2);
   strictEqual(recorded.length, 0);
+});
+
+Deno.test('nothing is handed to SendGrid in the last seconds of its lease: queued again instead', async () => {
+  const { store, recorded } = fakeStore([1, 2, 3].map((id) => send(id)));
+  let now = 0;
+  // Each send takes 100 s of the fake clock: the third would start after lease − margin (270 s).
+  const { mailer, sent } = fakeMailer(() => {
+    now += 100_000;
+    return 202;
+  });
+  const result = await runCampaignSends(store, mailer, email, { ...options, concurrency: 1, clock: () => now });
+  strictEqual(sent.length, 3);
+  strictEqual(result.sent, 3);
+  now = 0;
+  const second = fakeStore([4, 5, 6, 7].map((id) => send(id)));
+  const slow = fakeMailer(() => {
+    now += 100_000;
+    return 202;
+  });
+  const run = await runCampaignSends(second.store, slow.mailer, email, {
+    ...options,
+    batchSize: 4,
+    concurrency: 1,
+    clock: () => now,
+  });
+  strictEqual(slow.sent.length, 3);
+  strictEqual(run.sent, 3);
+  const skipped = second.recorded.flat().filter((outcome) => outcome.not_sent);
+  deepStrictEqual(
+    skipped.map((outcome) => outcome.id),
+    [7],
+  );
+  strictEqual(recorded.flat().length, 3);
 });

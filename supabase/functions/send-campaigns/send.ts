@@ -22,6 +22,8 @@ export const sendCampaignsRequestSchema = z
     rate_per_second: z.number().min(1).max(5000).optional(),
     /** Seconds after a lease ran out before an in-doubt send is looked up at SendGrid. */
     settle_seconds: z.number().int().min(0).max(3600).optional(),
+    /** How long a claimed batch is ours (default 120 s; at least 60 s). */
+    lease_seconds: z.number().int().min(60).max(3600).optional(),
     /** Test hook: stop after handing this many emails to SendGrid without recording them (a dying runtime). */
     die_after: z.number().int().min(0).max(1000).optional(),
     source: z.string().max(50).optional(),
@@ -59,6 +61,8 @@ export interface SendOutcome {
   retryable: boolean;
   status: number | null;
   retry_after_seconds?: number;
+  /** Never handed to SendGrid (the lease was about to end): queued again, no attempt counted. */
+  not_sent?: boolean;
 }
 
 export type Lookup = { found: 'yes'; messageId: string | null } | { found: 'no' } | { found: 'unknown' };
@@ -69,7 +73,7 @@ export interface CampaignStore {
     results: Array<{ id: number; found: Lookup['found']; message_id: string | null }>,
     now: string | undefined,
   ): Promise<void>;
-  claim(batchSize: number, now: string | undefined): Promise<ClaimedSend[]>;
+  claim(batchSize: number, now: string | undefined, leaseSeconds: number): Promise<ClaimedSend[]>;
   record(outcomes: SendOutcome[], now: string | undefined): Promise<void>;
 }
 
@@ -92,6 +96,7 @@ export interface RunOptions {
   budgetMs: number;
   ratePerSecond: number;
   settleSeconds: number;
+  leaseSeconds: number;
   dieAfter?: number;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -109,7 +114,14 @@ export interface RunResult {
   ms: number;
 }
 
-const DEFAULTS = { batchSize: 200, maxSeconds: 45, ratePerSecond: 200, settleSeconds: 120 };
+const DEFAULTS = { batchSize: 200, maxSeconds: 45, ratePerSecond: 500, settleSeconds: 120, leaseSeconds: 120 };
+
+/**
+ * No email is handed to SendGrid in the last seconds of its lease: one send (two attempts of at
+ * most 10 s and a wait of at most 5 s, index.ts) always ends before the lease does, so a send
+ * whose lease ran out was either handed over before — and is found — or never will be.
+ */
+export const LEASE_MARGIN_SECONDS = 30;
 
 /** The run's tuning: the schedule always runs with the defaults (review L-5), the service role may set it. */
 export function runOptionsFor(
@@ -121,6 +133,7 @@ export function runOptionsFor(
     budgetMs: DEFAULTS.maxSeconds * 1000,
     ratePerSecond: DEFAULTS.ratePerSecond,
     settleSeconds: DEFAULTS.settleSeconds,
+    leaseSeconds: DEFAULTS.leaseSeconds,
   };
   if (caller !== 'service_role') return defaults;
   return {
@@ -129,6 +142,7 @@ export function runOptionsFor(
     budgetMs: (request.max_seconds ?? DEFAULTS.maxSeconds) * 1000,
     ratePerSecond: request.rate_per_second ?? defaults.ratePerSecond,
     settleSeconds: request.settle_seconds ?? defaults.settleSeconds,
+    leaseSeconds: request.lease_seconds ?? defaults.leaseSeconds,
     dieAfter: request.die_after,
   };
 }
@@ -214,7 +228,9 @@ export async function runCampaignSends(
   const slot = rateLimiter(options.ratePerSecond, clock, sleep);
   let handed = 0;
   while (clock() - started < options.budgetMs) {
-    const batch = await store.claim(options.batchSize, options.now);
+    const claimedAt = clock();
+    const leaseEnds = claimedAt + (options.leaseSeconds - LEASE_MARGIN_SECONDS) * 1000;
+    const batch = await store.claim(options.batchSize, options.now, options.leaseSeconds);
     if (batch.length === 0) break;
     result.batches += 1;
     result.claimed += batch.length;
@@ -236,6 +252,17 @@ export async function runCampaignSends(
         };
       }
       await slot();
+      if (clock() >= leaseEnds) {
+        return {
+          id: send.recipient_id,
+          ok: false,
+          message_id: null,
+          error: 'not sent before its lease ended; queued again',
+          retryable: true,
+          status: null,
+          not_sent: true,
+        };
+      }
       const sent = await mailer.send(outgoing);
       return sent.ok
         ? {
@@ -265,7 +292,8 @@ export async function runCampaignSends(
     await store.record(recorded, options.now);
     for (const outcome of recorded) {
       if (outcome.ok) result.sent += 1;
-      else if (outcome.retryable || outcome.status === 401 || outcome.status === 403) result.retried += 1;
+      else if (outcome.not_sent || outcome.retryable || outcome.status === 401 || outcome.status === 403)
+        result.retried += 1;
       else result.failed += 1;
     }
     if (recorded.some((outcome) => outcome.status === 429)) {

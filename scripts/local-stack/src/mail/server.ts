@@ -12,6 +12,7 @@
  *                                  (JSON { text, html?, from?, attachments? } → the function's answer;
  *                                  the page's form → back to the page)
  *   POST   /v3/mail/send           SendGrid v3 mail send (202 + X-Message-Id)
+ *   GET    /api/v1/custom-args     ?key=&prefix=: how many messages carried each value of a custom arg
  *   GET    /v3/messages            SendGrid Email Activity, for `query=unique_args['k']="v"` and
  *                                  `to_email="…"` (`{ messages: [{ msg_id, to_email, subject, status }] }`)
  */
@@ -47,12 +48,17 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
 
   // Email Activity by custom arg: kept apart from the mailbox, so a message the mailbox trimmed
   // is still found (a sender that died mid-batch asks whether its send arrived).
-  const byCustomArg = new Map<string, { msgId: string; to: string; subject: string }>();
+  const byCustomArg = new Map<string, { msgId: string; to: string; subject: string; count: number }>();
   const indexCustomArgs = (mail: OutgoingMail, messageId: string) => {
     const raw = mail.raw as SendGridRequest | undefined;
     const args = { ...raw?.custom_args, ...raw?.personalizations?.[0]?.custom_args };
     for (const [key, value] of Object.entries(args))
-      byCustomArg.set(`${key}\u0000${value}`, { msgId: messageId, to: mail.to[0]?.email ?? '', subject: mail.subject });
+      byCustomArg.set(`${key}\u0000${value}`, {
+        msgId: messageId,
+        to: mail.to[0]?.email ?? '',
+        subject: mail.subject,
+        count: (byCustomArg.get(`${key}\u0000${value}`)?.count ?? 0) + 1,
+      });
   };
   for (const mail of store.messages) if (mail.source === 'sendgrid') indexCustomArgs(mail, mail.messageId);
 
@@ -142,6 +148,18 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
       if (req.method === 'DELETE' && url.pathname === '/api/v1/messages') {
         store.clear();
         return sendJson(res, 200, { deleted: true });
+      }
+      if (req.method === 'GET' && url.pathname === '/api/v1/custom-args') {
+        // How many messages carried each value of one custom arg (benchmarks count duplicates
+        // with it; the mailbox itself keeps only the newest messages).
+        const key = url.searchParams.get('key') ?? '';
+        const prefix = url.searchParams.get('prefix') ?? '';
+        const values: Record<string, number> = {};
+        for (const [indexed, hit] of byCustomArg) {
+          const [name, value = ''] = indexed.split('\u0000');
+          if (name === key && value.startsWith(prefix)) values[value] = hit.count;
+        }
+        return sendJson(res, 200, { key, values });
       }
       if (req.method === 'GET' && url.pathname === '/v3/messages') {
         if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? ''))
