@@ -91,6 +91,7 @@ const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute
   'templates',
   'analytics',
   'integrations',
+  'campaigns',
 ]);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 const TasksRoute = page(() => import('./routes/tasks.tsx'), 'TasksRoute', ['shell', 'tasks']);
