@@ -83,7 +83,9 @@ async function main(): Promise<void> {
        values ($1, 'en', 'Hello {{first_name}}', '<p>Hello {{first_name}}, <a href="https://shop.example/">shop</a></p>', 'Hello {{first_name}}')`,
       [template.id],
     );
-    const rules = { match: 'all', conditions: [{ field: 'consent_marketing', op: 'is', value: true }] };
+    // Everyone: the plan re-checks consent per recipient (the excluded are counted), so the audience
+    // rule itself stays cheap.
+    const rules = { match: 'all', conditions: [{ field: 'lifetime_value', op: 'gte', value: 0 }] };
     const {
       rows: [segment],
     } = await db.query<{ id: string }>(
