@@ -322,6 +322,17 @@ describe('campaigns', () => {
     ]);
     const next = await claim(later(2));
     expect(next.map((b) => b.recipient_id)).not.toContain(batch[1].recipient_id);
+    // A send its sender never handed over (its lease was ending) is queued again, no attempt counted.
+    expect(next).toHaveLength(1);
+    await adminSql(`select public.record_campaign_sends($1, $2)`, [
+      JSON.stringify([{ id: Number(next[0].recipient_id), ok: false, not_sent: true, retryable: true }]),
+      later(2),
+    ]);
+    const [requeued] = await adminSql<{ state: string; attempts: number }>(
+      `select state, attempts from public.campaign_recipients where id = $1`,
+      [next[0].recipient_id],
+    );
+    expect(requeued).toEqual({ state: 'queued', attempts: 0 });
     const doubtful = await adminSql<{ recipient_id: string }>(
       `select * from public.in_doubt_campaign_sends(100, $1, 0)`,
       [later(2)],
