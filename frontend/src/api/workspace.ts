@@ -10,10 +10,10 @@ import type { Tables } from '@/types/database.types.ts';
 
 export type WorkspaceSettingsRow = Pick<
   Tables<'workspace_settings'>,
-  'base_currency' | 'default_language' | 'require_mfa' | 'updated_at'
+  'base_currency' | 'default_language' | 'require_mfa' | 'postal_address' | 'updated_at'
 >;
 
-export const WORKSPACE_COLUMNS = 'base_currency, default_language, require_mfa, updated_at';
+export const WORKSPACE_COLUMNS = 'base_currency, default_language, require_mfa, postal_address, updated_at';
 
 export const workspaceKeys = {
   all: ['workspace'] as const,

@@ -86,6 +86,7 @@ const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'Pi
 ]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
 const AutomationRoute = page(() => import('./routes/automation.tsx'), 'AutomationRoute', ['shell', 'automation']);
+const CampaignsRoute = page(() => import('./routes/campaigns.tsx'), 'CampaignsRoute', ['shell', 'campaigns']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
 const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
@@ -94,6 +95,7 @@ const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute
   'analytics',
   'integrations',
   'portal',
+  'campaigns',
 ]);
 const ProfileRoute = page(() => import('./routes/profile.tsx'), 'ProfileRoute', ['settings']);
 const TasksRoute = page(() => import('./routes/tasks.tsx'), 'TasksRoute', ['shell', 'tasks']);
@@ -116,6 +118,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/notifications', Page: NotificationsRoute },
   { path: '/segments', Page: SegmentsRoute },
   { path: '/automation', Page: AutomationRoute },
+  { path: '/campaigns', Page: CampaignsRoute },
   { path: '/analytics', Page: AnalyticsRoute },
   { path: '/privacy', Page: PrivacyRoute },
   { path: '/settings/profile', Page: ProfileRoute },

@@ -35,6 +35,7 @@ export const NAMESPACES = [
   'integrations',
   'portal',
   'automation',
+  'campaigns',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

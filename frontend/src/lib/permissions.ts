@@ -93,6 +93,12 @@ export const PERMISSIONS = {
   editDeals: { table: 'deals', verbs: ['I', 'U'], reach: ALL_BUT_AGENT_OWNED },
   /** The pipelines and stages admin screen. */
   managePipelines: { table: 'pipelines', verbs: ['I', 'U', 'D'], reach: ADMIN_ONLY },
+  /** Create, send, pause, resume and cancel campaigns (issue 16); everyone on the team reads them. */
+  sendCampaigns: {
+    table: 'campaigns',
+    verbs: ['I'],
+    reach: { admin: 'all', manager: 'all', agent: 'none', readonly: 'none' },
+  },
   /** The privacy console: work access and erasure requests (issue 12). */
   workPrivacyRequests: {
     table: 'privacy_requests',

@@ -117,6 +117,7 @@ describe('AppShell', () => {
       'My tasks',
       'Segments',
       'Automation',
+      'Campaigns',
       'Analytics',
       'Privacy',
       'Settings',

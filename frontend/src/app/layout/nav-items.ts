@@ -5,6 +5,7 @@ import {
   KanbanSquare,
   Inbox,
   LayoutDashboard,
+  Megaphone,
   Settings,
   ShieldCheck,
   ShoppingBag,
@@ -24,6 +25,7 @@ export type SectionId =
   | 'tasks'
   | 'segments'
   | 'automation'
+  | 'campaigns'
   | 'analytics'
   | 'privacy'
   | 'settings';
@@ -46,6 +48,7 @@ export const NAV_ITEMS: NavItem[] = [
   { id: 'tasks', path: '/tasks', icon: CheckSquare },
   { id: 'segments', path: '/segments', icon: Boxes },
   { id: 'automation', path: '/automation', icon: Workflow },
+  { id: 'campaigns', path: '/campaigns', icon: Megaphone },
   { id: 'analytics', path: '/analytics', icon: BarChart3 },
   { id: 'privacy', path: '/privacy', icon: ShieldCheck, capability: 'workPrivacyRequests' },
   { id: 'settings', path: '/settings', icon: Settings },

@@ -12,6 +12,9 @@
  *                                  (JSON { text, html?, from?, attachments? } → the function's answer;
  *                                  the page's form → back to the page)
  *   POST   /v3/mail/send           SendGrid v3 mail send (202 + X-Message-Id)
+ *   GET    /api/v1/custom-args     ?key=&prefix=: how many messages carried each value of a custom arg
+ *   GET    /v3/messages            SendGrid Email Activity, for `query=unique_args['k']="v"` and
+ *                                  `to_email="…"` (`{ messages: [{ msg_id, to_email, subject, status }] }`)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -19,7 +22,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import type { MailSink, OutgoingMail, Service, StackContext } from '../context.ts';
 import { BodyTooLargeError, readBody, requestUrl, sendJson, sendText } from '../lib/http.ts';
-import { validateSendGridRequest, mailsFromSendGrid } from './sendgrid.ts';
+import { validateSendGridRequest, mailsFromSendGrid, type SendGridRequest } from './sendgrid.ts';
 import { renderInbox } from './page.ts';
 import { envelope, MailStore, type StoredMail } from './store.ts';
 import { inboundParseForm, inboundParseUrl, type ReplyRequest } from './inbound-parse.ts';
@@ -43,7 +46,24 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
   const store = new MailStore(path.join(dir, 'messages.jsonl'), log);
   await store.load();
 
+  // Email Activity by custom arg: kept apart from the mailbox, so a message the mailbox trimmed
+  // is still found (a sender that died mid-batch asks whether its send arrived).
+  const byCustomArg = new Map<string, { msgId: string; to: string; subject: string; count: number }>();
+  const indexCustomArgs = (mail: OutgoingMail, messageId: string) => {
+    const raw = mail.raw as SendGridRequest | undefined;
+    const args = { ...raw?.custom_args, ...raw?.personalizations?.[0]?.custom_args };
+    for (const [key, value] of Object.entries(args))
+      byCustomArg.set(`${key}\u0000${value}`, {
+        msgId: messageId,
+        to: mail.to[0]?.email ?? '',
+        subject: mail.subject,
+        count: (byCustomArg.get(`${key}\u0000${value}`)?.count ?? 0) + 1,
+      });
+  };
+  for (const mail of store.messages) if (mail.source === 'sendgrid') indexCustomArgs(mail, mail.messageId);
+
   const deliver = async (mail: OutgoingMail, messageId = randomBytes(16).toString('base64url')) => {
+    if (mail.source === 'sendgrid') indexCustomArgs(mail, messageId);
     const stored = store.add({
       ...mail,
       id: randomBytes(8).toString('hex'),
@@ -52,6 +72,28 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
     });
     log.info(`${mail.source} mail to ${mail.to.map((to) => to.email).join(', ')}: ${mail.subject}`);
     return { id: stored.id, messageId };
+  };
+
+  const activity = (query: string, params: URLSearchParams) => {
+    const limit = Math.min(1000, Math.max(1, Number(params.get('limit') ?? 10) || 10));
+    const arg = query.match(/^unique_args\['([^']+)'\]="([^"]*)"$/);
+    if (arg) {
+      const hit = byCustomArg.get(`${arg[1]}\u0000${arg[2]}`);
+      return hit
+        ? [{ msg_id: `${hit.msgId}.filter0001`, to_email: hit.to, subject: hit.subject, status: 'delivered' }]
+        : [];
+    }
+    const to = query.match(/^to_email="([^"]*)"$/)?.[1]?.toLowerCase();
+    return store.messages
+      .filter((mail) => mail.source === 'sendgrid' && (!to || mail.to.some((a) => a.email.toLowerCase() === to)))
+      .slice(-limit)
+      .reverse()
+      .map((mail) => ({
+        msg_id: `${mail.messageId}.filter0001`,
+        to_email: mail.to[0]?.email,
+        subject: mail.subject,
+        status: 'delivered',
+      }));
   };
 
   const server = createServer(async (req, res) => {
@@ -106,6 +148,23 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
       if (req.method === 'DELETE' && url.pathname === '/api/v1/messages') {
         store.clear();
         return sendJson(res, 200, { deleted: true });
+      }
+      if (req.method === 'GET' && url.pathname === '/api/v1/custom-args') {
+        // How many messages carried each value of one custom arg (benchmarks count duplicates
+        // with it; the mailbox itself keeps only the newest messages).
+        const key = url.searchParams.get('key') ?? '';
+        const prefix = url.searchParams.get('prefix') ?? '';
+        const values: Record<string, number> = {};
+        for (const [indexed, hit] of byCustomArg) {
+          const [name, value = ''] = indexed.split('\u0000');
+          if (name === key && value.startsWith(prefix)) values[value] = hit.count;
+        }
+        return sendJson(res, 200, { key, values });
+      }
+      if (req.method === 'GET' && url.pathname === '/v3/messages') {
+        if (!/^Bearer\s+\S+/i.test(req.headers.authorization ?? ''))
+          return sendJson(res, 401, { errors: [{ message: 'authorization required', field: null, help: null }] });
+        return sendJson(res, 200, { messages: activity(url.searchParams.get('query') ?? '', url.searchParams) });
       }
       if (req.method === 'POST' && url.pathname === '/v3/mail/send') {
         const body = await readBody(req, 30 * 1024 * 1024);

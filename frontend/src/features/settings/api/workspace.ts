@@ -10,6 +10,7 @@ export async function updateWorkspaceSettings(input: WorkspaceInput): Promise<Wo
       base_currency: input.baseCurrency,
       default_language: input.defaultLanguage,
       require_mfa: input.requireMfa,
+      postal_address: input.postalAddress || null,
     })
     .eq('id', true)
     .select(WORKSPACE_COLUMNS);

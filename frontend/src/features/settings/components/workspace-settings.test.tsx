@@ -59,6 +59,7 @@ describe('WorkspaceSettings', () => {
       base_currency: 'USD',
       default_language: 'es',
       require_mfa: false,
+      postal_address: '1 Harbour Road, Leith',
       updated_at: '2026-11-21T08:00:00Z',
     });
     const { user } = renderWithToasts(<WorkspaceSettings />);
@@ -71,11 +72,16 @@ describe('WorkspaceSettings', () => {
     await user.selectOptions(currency, 'USD — US Dollar');
     expect(screen.getByRole('note')).toHaveTextContent('Orders keep the amounts already converted to EUR');
     await user.selectOptions(screen.getByRole('combobox', { name: 'Default language' }), 'Spanish');
+    await user.type(
+      screen.getByRole('textbox', { name: 'Postal address (printed in marketing email)' }),
+      '1 Harbour Road, Leith',
+    );
     await user.click(save);
     expect(updateWorkspaceSettings).toHaveBeenCalledWith({
       baseCurrency: 'USD',
       defaultLanguage: 'es',
       requireMfa: false,
+      postalAddress: '1 Harbour Road, Leith',
     });
     expect(await screen.findByText('Workspace settings saved')).toBeInTheDocument();
   });
@@ -87,6 +93,7 @@ describe('WorkspaceSettings', () => {
         base_currency: 'EUR',
         default_language: 'en',
         require_mfa: true,
+        postal_address: null,
         updated_at: '2026-11-21T08:00:00Z',
       });
     const { user } = renderWithToasts(<WorkspaceSettings />);
@@ -99,6 +106,7 @@ describe('WorkspaceSettings', () => {
       baseCurrency: 'EUR',
       defaultLanguage: 'en',
       requireMfa: true,
+      postalAddress: '',
     });
     expect(
       await screen.findByText(

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
+import { TextField } from '@/components/ui/text-field.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
@@ -71,6 +72,7 @@ function WorkspaceForm({ settings, currencies, languages }: WorkspaceFormProps) 
       baseCurrency: settings.base_currency,
       defaultLanguage: settings.default_language,
       requireMfa: settings.require_mfa,
+      postalAddress: settings.postal_address ?? '',
     },
   });
   const baseCurrency = useWatch({ control, name: 'baseCurrency' });
@@ -113,6 +115,12 @@ function WorkspaceForm({ settings, currencies, languages }: WorkspaceFormProps) 
         hint={t('workspace.requireMfaHelp')}
         {...register('requireMfa')}
       />
+      <TextField
+        label={t('campaigns:postalAddress.label')}
+        error={message(errors.postalAddress?.message)}
+        {...register('postalAddress')}
+      />
+      <p className="field-help">{t('campaigns:postalAddress.help')}</p>
       <p className="muted">
         {t('workspace.updatedAt', { when: formatDateTime(settings.updated_at, zoneAndLanguage) })}
       </p>

@@ -6,6 +6,8 @@ export const workspaceSchema = z.object({
   defaultLanguage: z.string().check(z.regex(/^[a-z]{2}$/, 'settings:workspace.validation.language')),
   /** Two-step verification for everyone; the database enforces it (and refuses it from an aal1 session). */
   requireMfa: z.boolean(),
+  /** Printed in every marketing email (campaigns refuse to send without it); empty: none yet. */
+  postalAddress: z.string().check(z.trim(), z.maxLength(500, 'campaigns:postalAddress.tooLong')),
 });
 
 export type WorkspaceInput = z.infer<typeof workspaceSchema>;

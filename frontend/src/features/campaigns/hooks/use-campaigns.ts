@@ -1,0 +1,18 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { actOnCampaign, campaignKeys, createCampaign, deleteCampaign, type CampaignAction } from '../api/campaigns.ts';
+import type { CampaignInput } from '../schemas/campaign.ts';
+
+/** Every write refreshes every reader of campaigns (list, summary, results). */
+export function useCampaignMutations() {
+  const client = useQueryClient();
+  const onSuccess = () => client.invalidateQueries({ queryKey: campaignKeys.all });
+  return {
+    create: useMutation({ mutationFn: (input: CampaignInput) => createCampaign(input), onSuccess }),
+    remove: useMutation({ mutationFn: (id: string) => deleteCampaign(id), onSuccess }),
+    act: useMutation({
+      mutationFn: ({ id, action }: { id: string; action: CampaignAction }) => actOnCampaign(id, action),
+      onSuccess,
+    }),
+  };
+}
