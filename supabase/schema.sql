@@ -33,6 +33,15 @@ create type public.alert_kind as enum ('back_in_stock', 'price_drop');
 create type public.alert_state as enum ('queued', 'sent', 'deferred', 'suppressed', 'failed');
 comment on type public.alert_state is 'queued: decided, not yet sent; sent: handed to SendGrid; deferred: waits (quiet hours, daily cap); suppressed: not sent on purpose (no consent, back out of stock, preference off); failed: the send failed.';
 
+create type public.campaign_recipient_state as enum ('queued', 'deferred', 'claimed', 'in_doubt', 'sent', 'failed', 'excluded', 'cancelled');
+comment on type public.campaign_recipient_state is 'queued (waiting for not_before), deferred (quiet hours or daily cap: waits for not_before), claimed (a sender holds it until claimed_until), in_doubt (its sender stopped before recording SendGrid''s answer: resolved by looking it up, never resent blindly), sent, failed, excluded (not allowed: reason), cancelled.';
+
+create type public.campaign_schedule as enum ('now', 'at', 'local_time');
+comment on type public.campaign_schedule is 'now; at (one instant, send_at); local_time (local_date at local_time in each recipient''s time zone).';
+
+create type public.campaign_status as enum ('draft', 'scheduled', 'sending', 'paused', 'cancelled', 'done');
+comment on type public.campaign_status is 'draft (editable) → scheduled (recipients frozen, waiting for their time) → sending → done; paused (by a person or by a provider fault, resumable) and cancelled (final).';
+
 create type public.communication_direction as enum ('inbound', 'outbound');
 comment on type public.communication_direction is 'inbound: from the customer to the team; outbound: from the team to the customer.';
 
@@ -55,11 +64,14 @@ create type public.customer_status as enum ('active', 'inactive', 'vip', 'blocke
 create type public.email_purpose as enum ('transactional', 'marketing', 'alert');
 comment on type public.email_purpose is 'Why an email is sent: transactional (a reply, an order or service message: allowed unless the address is suppressed), marketing (needs email marketing consent), alert (needs email alerts consent).';
 
+create type public.flow_status as enum ('draft', 'active', 'paused');
+comment on type public.flow_status is 'draft: being written, never runs; active: triggers enrol and the engine runs it; paused: no new entries and nobody moves until it is active again.';
+
 create type public.message_status as enum ('queued', 'sent', 'delivered', 'opened', 'clicked', 'bounced', 'failed');
 comment on type public.message_status is 'queued (written, not yet handed to the provider), sent, delivered, opened, clicked, bounced, failed.';
 
-create type public.notification_delivery as enum ('in_app', 'email_digest', 'off');
-comment on type public.notification_delivery is 'How a member hears about a kind of notification: in_app (the bell, the default), email_digest (the bell and the daily email digest), off (not at all).';
+create type public.notification_delivery as enum ('in_app', 'email_now', 'email_digest', 'off');
+comment on type public.notification_delivery is 'How a member hears about a kind of notification: in_app (the bell, the default), email_now (the bell and an email at once, e.g. task reminders), email_digest (the bell and the daily email digest), off (not at all).';
 
 create type public.notification_kind as enum ('new_order', 'task_assigned', 'task_due', 'mention', 'delivery_failed', 'deal_won', 'system', 'deal_lost', 'customer_assigned', 'customer_reply', 'email_bounced', 'integration_failed');
 comment on type public.notification_kind is 'What happened: new_order (for my customer), task_assigned, task_due (a task''s reminder), mention, delivery_failed (a message could not be sent), deal_won, deal_lost, customer_assigned, customer_reply (inbound message), email_bounced, integration_failed (admins), system.';
@@ -72,6 +84,9 @@ comment on type public.order_fulfillment_status is 'Shopify''s fulfilment status
 
 create type public.product_status as enum ('active', 'draft', 'archived');
 comment on type public.product_status is 'Shopify''s product status. Only active products are visible outside the team.';
+
+create type public.task_type as enum ('to_do', 'call', 'email', 'meeting', 'follow_up', 'deadline');
+comment on type public.task_type is 'What kind of work a task is: to_do (the default), call, email, meeting, follow_up, deadline.';
 
 create type public.team_role as enum ('admin', 'manager', 'agent', 'readonly');
 comment on type public.team_role is 'admin: everything; manager: all customer data, no team or settings; agent: own customers; readonly: view only.';
@@ -129,6 +144,15 @@ create table private.app_proxy_signatures (
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
 
+create table private.campaign_send_state (
+  id boolean default true not null,
+  throttled_until timestamp with time zone,
+  throttle_reason text,
+  constraint campaign_send_state_one_row CHECK (id),
+  constraint campaign_send_state_pkey PRIMARY KEY (id)
+);
+comment on table private.campaign_send_state is 'One row: until when every campaign sender holds back (SendGrid answered 429), and why.';
+
 create table private.erasure_files (
   object_id uuid not null,
   request_id uuid not null,
@@ -148,6 +172,15 @@ CREATE INDEX erasure_files_request_idx ON private.erasure_files USING btree (req
 CREATE INDEX erasure_files_waiting_idx ON private.erasure_files USING btree (queued_at) WHERE (removed_at IS NULL);
 comment on table private.erasure_files is 'Storage objects an erasure must remove (queued by erase_customer, removed by the erase-files function through the Storage API). One row per object; the name is cleared once it is removed.';
 
+create table private.flow_round_robin (
+  flow_id uuid not null,
+  step_key text not null,
+  turns bigint default 0 not null,
+  constraint flow_round_robin_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES public.flows(id) ON DELETE CASCADE,
+  constraint flow_round_robin_pkey PRIMARY KEY (flow_id, step_key)
+);
+comment on table private.flow_round_robin is 'How many customers each round-robin step has assigned, so the next goes to the next member.';
+
 create table private.retention_runs (
   id bigint generated always as identity,
   ran_at timestamp with time zone default now() not null,
@@ -160,6 +193,14 @@ create table private.retention_runs (
 CREATE INDEX retention_runs_kind_idx ON private.retention_runs USING btree (kind, ran_at DESC);
 comment on table private.retention_runs is 'One row per kind per purge run: the cutoff, how many rows went, and whether the run reached the end (false: its chunks ran out and the next run continues). Kept a year.';
 
+create table private.scheduled_call_failures (
+  request_id bigint not null,
+  job_name text not null,
+  examined_at timestamp with time zone default now() not null,
+  constraint scheduled_call_failures_pkey PRIMARY KEY (request_id)
+);
+comment on table private.scheduled_call_failures is 'Failed scheduled calls already reported to the admins (one row per pg_net request), so each is reported once. Kept 7 days.';
+
 create table private.scheduled_calls (
   id bigint generated always as identity,
   job_name text not null,
@@ -170,6 +211,14 @@ create table private.scheduled_calls (
 CREATE INDEX scheduled_calls_called_at_idx ON private.scheduled_calls USING btree (called_at);
 CREATE INDEX scheduled_calls_job_idx ON private.scheduled_calls USING btree (job_name, called_at DESC);
 comment on table private.scheduled_calls is 'One row per edge-function call a schedule made: the pg_net request id under the job''s name, so job_health() can join the answer (net._http_response) to the run. Kept 7 days (pg_net keeps answers 6 hours).';
+
+create table private.segment_action_items (
+  action_id uuid not null,
+  customer_id uuid not null,
+  constraint segment_action_items_action_id_fkey FOREIGN KEY (action_id) REFERENCES public.segment_actions(id) ON DELETE CASCADE,
+  constraint segment_action_items_pkey PRIMARY KEY (action_id, customer_id)
+);
+comment on table private.segment_action_items is 'The members a running bulk action has still to do; a batch deletes the ones it does in the same transaction as the change.';
 
 create table private.shop_delivery_signals (
   shop_id uuid not null,
@@ -250,6 +299,9 @@ create table public.activities (
   updated_at timestamp with time zone default now() not null,
   customer_owner_id uuid,
   remind_at timestamp with time zone,
+  task_type public.task_type,
+  deal_id uuid,
+  thread_id uuid,
   constraint activities_assignee_and_completion_only_for_tasks CHECK (((kind = 'task'::public.activity_kind) OR ((assignee_id IS NULL) AND (completed_at IS NULL)))),
   constraint activities_attachments_are_path_name_size_mime_in_the_customer_ CHECK (private.attachments_are_valid(attachments, customer_id)),
   constraint activities_body_at_most_20000_characters CHECK ((length(body) <= 20000)),
@@ -259,19 +311,26 @@ create table public.activities (
   constraint activities_need_a_subject_or_body CHECK (((kind = 'system'::public.activity_kind) OR (COALESCE(subject, body) IS NOT NULL))),
   constraint activities_subject_length CHECK (((length(btrim(subject)) >= 1) AND (length(btrim(subject)) <= 300))),
   constraint activities_system_events_name_their_event CHECK (((kind <> 'system'::public.activity_kind) OR (metadata ? 'event'::text))),
+  constraint activities_task_type_only_for_tasks CHECK (((task_type IS NULL) OR (kind = 'task'::public.activity_kind))),
   constraint activities_assignee_id_fkey FOREIGN KEY (assignee_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint activities_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
   constraint activities_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint activities_deal_id_fkey FOREIGN KEY (deal_id) REFERENCES public.deals(id) ON DELETE SET NULL,
+  constraint activities_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.message_threads(id) ON DELETE SET NULL,
   constraint activities_pkey PRIMARY KEY (id)
 );
 alter table public.activities enable row level security;
 CREATE INDEX activities_assignee_idx ON public.activities USING btree (assignee_id) WHERE (assignee_id IS NOT NULL);
 CREATE INDEX activities_author_idx ON public.activities USING btree (author_id);
 CREATE INDEX activities_customer_owner_idx ON public.activities USING btree (customer_owner_id);
+CREATE INDEX activities_deal_idx ON public.activities USING btree (deal_id) WHERE (deal_id IS NOT NULL);
+CREATE INDEX activities_my_tasks_by_type_idx ON public.activities USING btree (assignee_id, task_type, completed_at, due_at, id) WHERE (kind = 'task'::public.activity_kind);
 CREATE INDEX activities_my_tasks_idx ON public.activities USING btree (assignee_id, completed_at, due_at, id) WHERE (kind = 'task'::public.activity_kind);
 CREATE INDEX activities_open_tasks_idx ON public.activities USING btree (assignee_id, due_at) WHERE ((kind = 'task'::public.activity_kind) AND (completed_at IS NULL));
 CREATE INDEX activities_reminders_idx ON public.activities USING btree (COALESCE(remind_at, due_at)) WHERE ((kind = 'task'::public.activity_kind) AND (completed_at IS NULL) AND (assignee_id IS NOT NULL));
+CREATE INDEX activities_thread_idx ON public.activities USING btree (thread_id) WHERE (thread_id IS NOT NULL);
 CREATE INDEX activities_timeline_idx ON public.activities USING btree (customer_id, created_at DESC, id);
+CREATE TRIGGER check_links BEFORE INSERT OR UPDATE OF task_type, deal_id, thread_id, customer_id, kind ON public.activities FOR EACH ROW EXECUTE FUNCTION private.check_activity_links();
 CREATE TRIGGER guard_write BEFORE INSERT OR UPDATE ON public.activities FOR EACH ROW EXECUTE FUNCTION private.guard_activity_write();
 CREATE TRIGGER notify_task_assignee AFTER INSERT OR UPDATE OF assignee_id ON public.activities FOR EACH ROW EXECUTE FUNCTION private.notify_task_assignee();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.activities FOR EACH ROW EXECUTE FUNCTION private.record_audit();
@@ -301,6 +360,7 @@ grant insert, update (attachments) on public.activities to authenticated;
 grant insert, update (body) on public.activities to authenticated;
 grant insert, update (completed_at) on public.activities to authenticated;
 grant insert, update (customer_id) on public.activities to authenticated;
+grant insert, update (deal_id) on public.activities to authenticated;
 grant insert, update (direction) on public.activities to authenticated;
 grant insert, update (due_at) on public.activities to authenticated;
 grant insert (id) on public.activities to authenticated;
@@ -308,6 +368,8 @@ grant insert, update (kind) on public.activities to authenticated;
 grant insert, update (metadata) on public.activities to authenticated;
 grant insert, update (remind_at) on public.activities to authenticated;
 grant insert, update (subject) on public.activities to authenticated;
+grant insert, update (task_type) on public.activities to authenticated;
+grant insert, update (thread_id) on public.activities to authenticated;
 comment on table public.activities is 'The customer timeline: notes, calls, meetings, emails, tasks and system events. System events are written by Cairn (service role) and never change.';
 comment on column public.activities.direction is 'inbound or outbound; calls and emails only.';
 comment on column public.activities.due_at is 'When a task is due, or when a meeting takes place.';
@@ -317,6 +379,9 @@ comment on column public.activities.author_id is 'The team member who wrote it (
 comment on column public.activities.attachments is 'Files in the Storage bucket `attachments`: [{path, name, size, mime}], each path under <customer_id>/.';
 comment on column public.activities.metadata is 'Details of a system event, such as {"event": "order_placed", "order_id": "…"}.';
 comment on column public.activities.remind_at is 'When the task''s reminder fires if not at due_at (snoozed, or set earlier). Null: at due_at.';
+comment on column public.activities.task_type is 'A task''s type (call, email, meeting, follow-up…); null on other activities; set to to_do when a task is written without one.';
+comment on column public.activities.deal_id is 'The deal the activity is about (a task made from a pipeline card); the same customer''s deal.';
+comment on column public.activities.thread_id is 'The conversation the activity is about (a task made from the inbox); the same customer''s thread.';
 
 create table public.alert_log (
   id bigint generated always as identity,
@@ -500,6 +565,125 @@ grant maintain, references, select, trigger on public.audit_log to anon;
 grant maintain, references, select, trigger on public.audit_log to authenticated;
 grant maintain, references, select, trigger on public.audit_log to service_role;
 comment on table public.audit_log is 'Every write to a business table: who (auth user, or the database role for the system), what, before and after. Append-only.';
+
+create table public.campaign_recipients (
+  id bigint generated always as identity,
+  campaign_id uuid not null,
+  customer_id uuid not null,
+  email text,
+  language text,
+  zone text default 'UTC'::text not null,
+  state public.campaign_recipient_state default 'queued'::public.campaign_recipient_state not null,
+  reason text,
+  not_before timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone,
+  attempts smallint default 0 not null,
+  provider_message_id text,
+  sent_at timestamp with time zone,
+  updated_at timestamp with time zone default now() not null,
+  constraint campaign_recipients_message_id_length CHECK ((length(provider_message_id) <= 300)),
+  constraint campaign_recipients_reason_length CHECK ((length(reason) <= 1000)),
+  constraint campaign_recipients_sent_has_time CHECK (((state <> 'sent'::public.campaign_recipient_state) OR (sent_at IS NOT NULL))),
+  constraint campaign_recipients_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES public.campaigns(id) ON DELETE CASCADE,
+  constraint campaign_recipients_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint campaign_recipients_pkey PRIMARY KEY (id),
+  constraint campaign_recipients_send_key UNIQUE (campaign_id, customer_id)
+);
+alter table public.campaign_recipients enable row level security;
+CREATE INDEX campaign_recipients_campaign_state_idx ON public.campaign_recipients USING btree (campaign_id, state);
+CREATE INDEX campaign_recipients_claimed_idx ON public.campaign_recipients USING btree (claimed_until) WHERE (state = ANY (ARRAY['claimed'::public.campaign_recipient_state, 'in_doubt'::public.campaign_recipient_state]));
+CREATE INDEX campaign_recipients_customer_in_flight_idx ON public.campaign_recipients USING btree (customer_id) WHERE (state = ANY (ARRAY['claimed'::public.campaign_recipient_state, 'in_doubt'::public.campaign_recipient_state]));
+CREATE INDEX campaign_recipients_customer_sent_idx ON public.campaign_recipients USING btree (customer_id, sent_at DESC) WHERE (state = 'sent'::public.campaign_recipient_state);
+CREATE INDEX campaign_recipients_due_idx ON public.campaign_recipients USING btree (not_before, id) WHERE (state = ANY (ARRAY['queued'::public.campaign_recipient_state, 'deferred'::public.campaign_recipient_state]));
+CREATE INDEX campaign_recipients_message_idx ON public.campaign_recipients USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
+create policy "members read recipients of campaigns and customers they may see" on public.campaign_recipients
+  for select
+  to authenticated
+  using ((( SELECT private.is_team_member() AS is_team_member) AND (( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids)))));
+grant maintain, references, select, trigger on public.campaign_recipients to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.campaign_recipients to service_role;
+comment on table public.campaign_recipients is 'A campaign''s audience, frozen when it was sent (as the sender could see it), one row per customer: campaign + customer is the send''s idempotency key (SendGrid custom arg cairn_send). Written only by the database.';
+comment on column public.campaign_recipients.language is 'The template language this recipient gets (their language with the fallback chain).';
+comment on column public.campaign_recipients.zone is 'The recipient''s time zone when frozen (local-time schedule, quiet hours, daily cap).';
+comment on column public.campaign_recipients.reason is 'Why excluded, deferred, failed or in doubt: no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, empty_variables, quiet_hours, daily_cap, or the provider''s error.';
+
+create table public.campaigns (
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  segment_id uuid not null,
+  template_id uuid not null,
+  schedule public.campaign_schedule default 'now'::public.campaign_schedule not null,
+  send_at timestamp with time zone,
+  local_date date,
+  local_time time without time zone,
+  variables jsonb default '{}'::jsonb not null,
+  skip_empty_variables boolean default false not null,
+  attribution_days smallint default 5 not null,
+  status public.campaign_status default 'draft'::public.campaign_status not null,
+  status_reason text,
+  created_by uuid default auth.uid(),
+  started_by uuid,
+  started_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint campaigns_attribution_days_range CHECK (((attribution_days >= 1) AND (attribution_days <= 90))),
+  constraint campaigns_name_length CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 120)))),
+  constraint campaigns_schedule_fields CHECK (
+CASE schedule
+    WHEN 'now'::public.campaign_schedule THEN ((send_at IS NULL) AND (local_date IS NULL) AND (local_time IS NULL))
+    WHEN 'at'::public.campaign_schedule THEN ((send_at IS NOT NULL) AND (local_date IS NULL) AND (local_time IS NULL))
+    ELSE ((send_at IS NULL) AND (local_date IS NOT NULL) AND (local_time IS NOT NULL))
+END),
+  constraint campaigns_status_reason_length CHECK ((length(status_reason) <= 500)),
+  constraint campaigns_variables_shape CHECK (((jsonb_typeof(variables) = 'object'::text) AND (length((variables)::text) <= 10000))),
+  constraint campaigns_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint campaigns_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE RESTRICT,
+  constraint campaigns_started_by_fkey FOREIGN KEY (started_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint campaigns_template_id_fkey FOREIGN KEY (template_id) REFERENCES public.email_templates(id) ON DELETE RESTRICT,
+  constraint campaigns_pkey PRIMARY KEY (id)
+);
+alter table public.campaigns enable row level security;
+CREATE INDEX campaigns_active_idx ON public.campaigns USING btree (status) WHERE (status = ANY (ARRAY['scheduled'::public.campaign_status, 'sending'::public.campaign_status]));
+CREATE INDEX campaigns_created_idx ON public.campaigns USING btree (created_at DESC, id);
+CREATE INDEX campaigns_segment_idx ON public.campaigns USING btree (segment_id);
+CREATE INDEX campaigns_template_idx ON public.campaigns USING btree (template_id);
+CREATE TRIGGER prepare_campaign BEFORE INSERT OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION private.prepare_campaign();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+create policy "managers and admins change campaigns" on public.campaigns
+  for update
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers))
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "managers and admins create campaigns" on public.campaigns
+  for insert
+  to authenticated
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "managers and admins delete draft campaigns" on public.campaigns
+  for delete
+  to authenticated
+  using ((( SELECT private.edits_all_customers() AS edits_all_customers) AND (status = 'draft'::public.campaign_status)));
+create policy "team members read campaigns" on public.campaigns
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant delete, maintain, references, select, trigger, truncate on public.campaigns to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.campaigns to service_role;
+grant insert, update (attribution_days) on public.campaigns to authenticated;
+grant insert, update (local_date) on public.campaigns to authenticated;
+grant insert, update (local_time) on public.campaigns to authenticated;
+grant insert, update (name) on public.campaigns to authenticated;
+grant insert, update (schedule) on public.campaigns to authenticated;
+grant insert, update (segment_id) on public.campaigns to authenticated;
+grant insert, update (send_at) on public.campaigns to authenticated;
+grant insert, update (skip_empty_variables) on public.campaigns to authenticated;
+grant insert, update (template_id) on public.campaigns to authenticated;
+grant insert, update (variables) on public.campaigns to authenticated;
+comment on table public.campaigns is 'A marketing email to a segment: audience, template, schedule, status. Recipients are frozen by send_campaign() (campaign_recipients).';
+comment on column public.campaigns.variables is 'Values for template variables the recipient''s record leaves empty (e.g. {"first_name": "there", "offer_code": "WINTER"}).';
+comment on column public.campaigns.skip_empty_variables is 'When true, recipients for whom a template variable would still render empty are excluded (reason empty_variables) instead of sent with the empty value.';
+comment on column public.campaigns.attribution_days is 'Orders placed within this many days after a click count as the campaign''s revenue.';
+comment on column public.campaigns.status_reason is 'Why the campaign is paused or cancelled (a person''s note, or the provider fault that paused it).';
 
 create table public.consent_events (
   id bigint generated always as identity,
@@ -708,6 +892,7 @@ alter table public.customer_tags enable row level security;
 CREATE INDEX customer_tags_created_by_idx ON public.customer_tags USING btree (created_by);
 CREATE INDEX customer_tags_customer_owner_idx ON public.customer_tags USING btree (customer_owner_id);
 CREATE INDEX customer_tags_tag_idx ON public.customer_tags USING btree (tag_id, customer_id);
+CREATE TRIGGER capture_flow_events AFTER INSERT ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.capture_tag_flow_events();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.record_audit('customer_id');
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 create policy "managers and owning agents tag customers" on public.customer_tags
@@ -805,6 +990,7 @@ CREATE INDEX customers_order_count_sort_idx ON public.customers USING btree (ord
 CREATE INDEX customers_owner_idx ON public.customers USING btree (owner_id, id);
 CREATE INDEX customers_search_idx ON public.customers USING gin ((((((((COALESCE(full_name, ''::text) || ' '::text) || COALESCE(email, ''::text)) || ' '::text) || COALESCE(phone, ''::text)) || ' '::text) || COALESCE(company, ''::text))) extensions.gin_trgm_ops);
 CREATE INDEX customers_stage_idx ON public.customers USING btree (lifecycle_stage);
+CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF auth_user_id, lifecycle_stage ON public.customers FOR EACH ROW EXECUTE FUNCTION private.capture_customer_flow_events();
 CREATE TRIGGER carry_customer_owner AFTER UPDATE OF owner_id ON public.customers FOR EACH ROW WHEN ((old.owner_id IS DISTINCT FROM new.owner_id)) EXECUTE FUNCTION private.carry_customer_owner();
 CREATE TRIGGER guard_portal_account_on_insert BEFORE INSERT ON public.customers FOR EACH ROW WHEN ((new.auth_user_id IS NOT NULL)) EXECUTE FUNCTION private.guard_portal_account();
 CREATE TRIGGER guard_portal_account_on_update BEFORE UPDATE OF auth_user_id ON public.customers FOR EACH ROW WHEN ((new.auth_user_id IS DISTINCT FROM old.auth_user_id)) EXECUTE FUNCTION private.guard_portal_account();
@@ -1056,6 +1242,7 @@ create table public.email_events (
   reason text,
   payload jsonb not null,
   received_at timestamp with time zone default now() not null,
+  campaign_recipient_id bigint,
   constraint email_events_email_length CHECK ((length(email) <= 320)),
   constraint email_events_event_length CHECK (((length(event) >= 1) AND (length(event) <= 50))),
   constraint email_events_message_id_length CHECK ((length(message_id) <= 300)),
@@ -1064,15 +1251,18 @@ create table public.email_events (
   constraint email_events_sg_event_id_length CHECK (((length(sg_event_id) >= 1) AND (length(sg_event_id) <= 200))),
   constraint email_events_url_length CHECK ((length(url) <= 4000)),
   constraint email_events_alert_id_fkey FOREIGN KEY (alert_id) REFERENCES public.alert_log(id) ON DELETE SET NULL,
+  constraint email_events_campaign_recipient_id_fkey FOREIGN KEY (campaign_recipient_id) REFERENCES public.campaign_recipients(id) ON DELETE SET NULL,
   constraint email_events_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
   constraint email_events_pkey PRIMARY KEY (id),
   constraint email_events_sg_event_id_key UNIQUE (sg_event_id)
 );
 alter table public.email_events enable row level security;
 CREATE INDEX email_events_alert_idx ON public.email_events USING btree (alert_id, event) WHERE (alert_id IS NOT NULL);
+CREATE INDEX email_events_campaign_recipient_idx ON public.email_events USING btree (campaign_recipient_id, event) WHERE (campaign_recipient_id IS NOT NULL);
 CREATE INDEX email_events_customer_idx ON public.email_events USING btree (customer_id, occurred_at DESC) WHERE (customer_id IS NOT NULL);
 CREATE INDEX email_events_message_idx ON public.email_events USING btree (message_id) WHERE (message_id IS NOT NULL);
 CREATE INDEX email_events_occurred_at_idx ON public.email_events USING btree (occurred_at);
+CREATE TRIGGER link_campaign_event BEFORE INSERT ON public.email_events FOR EACH ROW EXECUTE FUNCTION private.link_campaign_event();
 CREATE TRIGGER notify_email_bounced AFTER INSERT ON public.email_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION private.notify_email_bounced();
 create policy "staff read email events of customers they may see" on public.email_events
   for select
@@ -1081,6 +1271,7 @@ create policy "staff read email events of customers they may see" on public.emai
 grant maintain, references, select, trigger on public.email_events to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.email_events to service_role;
 comment on table public.email_events is 'SendGrid Event Webhook events (delivered, open, click, bounce, spamreport, unsubscribe…), once each (sg_event_id is unique). alert_id comes from the email''s custom_args, else from the message id.';
+comment on column public.email_events.campaign_recipient_id is 'The campaign send the event is about (custom arg cairn_send = campaign:customer, else the message id).';
 
 create table public.email_suppressions (
   email text not null,
@@ -1351,6 +1542,7 @@ alter table public.favorites enable row level security;
 CREATE INDEX favorites_created_at_idx ON public.favorites USING btree (created_at DESC);
 CREATE INDEX favorites_customer_owner_idx ON public.favorites USING btree (customer_owner_id);
 CREATE INDEX favorites_variant_idx ON public.favorites USING btree (variant_id);
+CREATE TRIGGER capture_flow_events AFTER INSERT ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.capture_favorite_flow_events();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER snapshot_price BEFORE INSERT ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.snapshot_favorite_price();
@@ -1376,6 +1568,146 @@ grant insert (customer_id) on public.favorites to authenticated;
 grant insert (variant_id) on public.favorites to authenticated;
 comment on table public.favorites is 'Variants a shopper saved (the heart button). price_at_favorite is the reference a price drop is measured against.';
 comment on column public.favorites.price_at_favorite is 'The variant''s price when favourited, copied by the database (never taken from the client).';
+
+create table public.flow_enrolments (
+  id uuid default gen_random_uuid() not null,
+  flow_id uuid not null,
+  customer_id uuid not null,
+  entry_key text not null,
+  trigger_event jsonb default '{}'::jsonb not null,
+  state text default 'active'::text not null,
+  current_step text,
+  next_run_at timestamp with time zone default now() not null,
+  attempts smallint default 0 not null,
+  last_error text,
+  entered_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  exit_reason text,
+  constraint flow_enrolments_entry_key_length CHECK (((length(entry_key) >= 1) AND (length(entry_key) <= 300))),
+  constraint flow_enrolments_finished_when_not_active CHECK (((state = 'active'::text) = (finished_at IS NULL))),
+  constraint flow_enrolments_last_error_length CHECK ((length(last_error) <= 2000)),
+  constraint flow_enrolments_state_check CHECK ((state = ANY (ARRAY['active'::text, 'completed'::text, 'exited'::text, 'failed'::text]))),
+  constraint flow_enrolments_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint flow_enrolments_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES public.flows(id) ON DELETE CASCADE,
+  constraint flow_enrolments_pkey PRIMARY KEY (id),
+  constraint flow_enrolments_once_per_entry UNIQUE (flow_id, customer_id, entry_key)
+);
+alter table public.flow_enrolments enable row level security;
+CREATE INDEX flow_enrolments_customer_idx ON public.flow_enrolments USING btree (customer_id);
+CREATE INDEX flow_enrolments_due_idx ON public.flow_enrolments USING btree (next_run_at) WHERE (state = 'active'::text);
+CREATE INDEX flow_enrolments_flow_idx ON public.flow_enrolments USING btree (flow_id, state, entered_at DESC);
+CREATE UNIQUE INDEX flow_enrolments_one_active_idx ON public.flow_enrolments USING btree (flow_id, customer_id) WHERE (state = 'active'::text);
+create policy "members read the passages of customers they may see" on public.flow_enrolments
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant select on public.flow_enrolments to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.flow_enrolments to service_role;
+comment on table public.flow_enrolments is 'A customer''s passage through a flow. Unique per (flow, customer, entry_key) so the same triggering event never enrols twice; at most one active passage per customer and flow. Written by the database only.';
+comment on column public.flow_enrolments.entry_key is 'What enrolled the customer, e.g. customer_created, order_paid:<order id>, segment_entered:<event id>: the idempotency key of the enrolment.';
+comment on column public.flow_enrolments.current_step is 'The id of the next step to run (null: at the end).';
+comment on column public.flow_enrolments.next_run_at is 'When the engine next looks at this passage (after a wait, a deferral or a retry''s backoff).';
+comment on column public.flow_enrolments.exit_reason is 'Why the passage ended: completed, goal_met, step_removed, flow_deleted, step_failed.';
+
+create table public.flow_step_runs (
+  id bigint generated always as identity,
+  enrolment_id uuid not null,
+  flow_id uuid not null,
+  customer_id uuid not null,
+  step_key text not null,
+  step_kind text not null,
+  outcome text not null,
+  detail text,
+  data jsonb default '{}'::jsonb not null,
+  occurred_at timestamp with time zone default now() not null,
+  message_id uuid,
+  send_claimed_until timestamp with time zone,
+  constraint flow_step_runs_detail_length CHECK ((length(detail) <= 2000)),
+  constraint flow_step_runs_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
+  constraint flow_step_runs_enrolment_id_fkey FOREIGN KEY (enrolment_id) REFERENCES public.flow_enrolments(id) ON DELETE CASCADE,
+  constraint flow_step_runs_flow_id_fkey FOREIGN KEY (flow_id) REFERENCES public.flows(id) ON DELETE CASCADE,
+  constraint flow_step_runs_message_id_fkey FOREIGN KEY (message_id) REFERENCES public.messages(id) ON DELETE SET NULL,
+  constraint flow_step_runs_pkey PRIMARY KEY (id),
+  constraint flow_step_runs_once UNIQUE (enrolment_id, step_key)
+);
+alter table public.flow_step_runs enable row level security;
+CREATE INDEX flow_step_runs_customer_idx ON public.flow_step_runs USING btree (customer_id, occurred_at DESC);
+CREATE INDEX flow_step_runs_flow_idx ON public.flow_step_runs USING btree (flow_id, step_key);
+CREATE INDEX flow_step_runs_unsent_idx ON public.flow_step_runs USING btree (occurred_at) WHERE (outcome = 'queued'::text);
+create policy "members read the paths of customers they may see" on public.flow_step_runs
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) OR (customer_id IN ( SELECT private.owned_customer_ids() AS owned_customer_ids))));
+grant select on public.flow_step_runs to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.flow_step_runs to service_role;
+comment on table public.flow_step_runs is 'Each customer''s path through a flow: entered, every step with its time and result, exited and why. Unique (enrolment_id, step_key): a step runs at most once per passage, whatever retries or concurrent runs happen. Written by the database only.';
+comment on column public.flow_step_runs.step_key is 'The step''s id, or "entered" / "exited".';
+comment on column public.flow_step_runs.outcome is 'entered; done, yes / no (condition), waited, queued (an email for the sender), skipped (e.g. no consent), failed; exited: completed, goal_met, step_removed, step_failed.';
+comment on column public.flow_step_runs.message_id is 'send_template: the message written for the customer (queued until the sender sends it).';
+comment on column public.flow_step_runs.send_claimed_until is 'send_template: a sender holds this email until then (lease), so two senders never send it both.';
+
+create table public.flows (
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  description text,
+  trigger jsonb not null,
+  steps jsonb default '[]'::jsonb not null,
+  goal jsonb,
+  status public.flow_status default 'draft'::public.flow_status not null,
+  preset text,
+  step_index jsonb default '{}'::jsonb not null,
+  first_step text,
+  created_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  activated_at timestamp with time zone,
+  enrols_since timestamp with time zone,
+  constraint flows_description_length CHECK ((length(description) <= 500)),
+  constraint flows_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
+  constraint flows_preset_is_a_slug CHECK ((preset ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
+  constraint flows_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.team_members(user_id) ON DELETE SET NULL,
+  constraint flows_pkey PRIMARY KEY (id)
+);
+alter table public.flows enable row level security;
+CREATE INDEX flows_active_trigger_idx ON public.flows USING btree (((trigger ->> 'type'::text))) WHERE (status = 'active'::public.flow_status);
+CREATE UNIQUE INDEX flows_name_key ON public.flows USING btree (lower(btrim(name)));
+CREATE TRIGGER check_flow BEFORE INSERT OR UPDATE OF trigger, steps, goal, status, name ON public.flows FOR EACH ROW EXECUTE FUNCTION private.check_flow();
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.flows FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.flows FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins and managers change flows" on public.flows
+  for update
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers))
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "admins and managers create flows" on public.flows
+  for insert
+  to authenticated
+  with check (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "admins and managers delete flows" on public.flows
+  for delete
+  to authenticated
+  using (( SELECT private.edits_all_customers() AS edits_all_customers));
+create policy "team members read flows" on public.flows
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant delete, select on public.flows to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.flows to service_role;
+grant insert, update (description) on public.flows to authenticated;
+grant insert, update (goal) on public.flows to authenticated;
+grant insert, update (name) on public.flows to authenticated;
+grant insert (preset) on public.flows to authenticated;
+grant insert, update (status) on public.flows to authenticated;
+grant insert, update (steps) on public.flows to authenticated;
+grant insert, update (trigger) on public.flows to authenticated;
+comment on table public.flows is 'An automation flow: trigger → ordered steps (with condition branches) → optional goal. Admins and managers write; every team member reads. Checked and indexed by trigger check_flow.';
+comment on column public.flows.trigger is '{"type": customer_created | portal_signup | stage_changed (+ optional "to": stage key) | order_created | order_paid | order_fulfilled | segment_entered | segment_left (+ "segment_id") | tag_added (+ "tag_id") | favourite_added | inactive_days (+ "days") | alert_clicked_no_order (+ optional "hours", default 24)}.';
+comment on column public.flows.steps is 'Ordered steps, each {"id": unique slug, "kind", …}: wait (days/hours/minutes, or until_local "HH:MM" in the customer''s zone), condition (rules: segment rules; then / else: step lists), send_template (template_key, variables), create_task (subject, due_in_days, assignee: "owner" or a member id), assign_owner (mode round_robin + members, or by_country / by_language + map and fallback), add_tag / remove_tag (tag_id), set_stage (stage), notify (member: "owner" or a member id, title).';
+comment on column public.flows.goal is 'Null, {"kind":"placed_order"} (an order placed after entering) or {"kind":"rules","rules": segment rules}: when met, the customer leaves the flow (exit reason goal_met).';
+comment on column public.flows.preset is 'The shipped flow this one started from (welcome, win_back, post_purchase), or null.';
+comment on column public.flows.step_index is 'Written by the database: step id → {"step": the step, "next": the id that follows, or null at the end}; a condition''s branches continue with the step after the condition.';
+comment on column public.flows.first_step is 'Written by the database: the id of the first step (null: the flow has no steps).';
+comment on column public.flows.enrols_since is 'Set when the flow was switched on without enrolling customers who already matched: scheduled triggers enrol only those who cross the threshold after it. Null: everyone who matches.';
 
 create table public.inbound_emails (
   id uuid default gen_random_uuid() not null,
@@ -1689,6 +2021,34 @@ comment on column public.messages.internet_message_id is 'The RFC 5322 Message-I
 comment on column public.messages.attachments is 'Files in Storage bucket attachments, under <customer_id>/: [{path, name, size, mime}] (≤ 20).';
 comment on column public.messages.template_version_id is 'The template version the message was written from (null for free text).';
 
+create table public.notification_emails (
+  id bigint generated always as identity,
+  recipient_id uuid not null,
+  notification_id uuid,
+  digest_date date,
+  state text default 'queued'::text not null,
+  not_before timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone,
+  attempts smallint default 0 not null,
+  sent_at timestamp with time zone,
+  message_id text,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  constraint notification_emails_error_length CHECK ((length(error) <= 1000)),
+  constraint notification_emails_one_kind CHECK (((notification_id IS NULL) <> (digest_date IS NULL))),
+  constraint notification_emails_state_check CHECK ((state = ANY (ARRAY['queued'::text, 'sent'::text, 'failed'::text, 'skipped'::text]))),
+  constraint notification_emails_notification_id_fkey FOREIGN KEY (notification_id) REFERENCES public.notifications(id) ON DELETE CASCADE,
+  constraint notification_emails_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
+  constraint notification_emails_pkey PRIMARY KEY (id),
+  constraint notification_emails_notification_id_key UNIQUE (notification_id),
+  constraint notification_emails_one_digest_a_day UNIQUE (recipient_id, digest_date)
+);
+alter table public.notification_emails enable row level security;
+CREATE INDEX notification_emails_due_idx ON public.notification_emails USING btree (not_before, id) WHERE (state = 'queued'::text);
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.notification_emails to service_role;
+comment on table public.notification_emails is 'Outbox of notification emails: one row per email (a notification emailed at once, or a member''s daily digest), sent by the notification-emails function under a lease, exactly once per key.';
+comment on column public.notification_emails.digest_date is 'A digest''s calendar day in the member''s time zone (null for an email about one notification).';
+
 create table public.notification_preferences (
   user_id uuid default auth.uid() not null,
   kind public.notification_kind not null,
@@ -1735,19 +2095,23 @@ create table public.notifications (
   created_at timestamp with time zone default now() not null,
   email_pending boolean default false not null,
   emailed_at timestamp with time zone,
+  digest_email_id bigint,
   constraint notifications_body_length CHECK ((length(body) <= 2000)),
   constraint notifications_data_is_an_object CHECK ((jsonb_typeof(data) = 'object'::text)),
   constraint notifications_link_is_an_app_path CHECK (((link ~ '^/[^/]'::text) AND (length(link) <= 2000))),
   constraint notifications_title_length CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 200))),
+  constraint notifications_digest_email_id_fkey FOREIGN KEY (digest_email_id) REFERENCES public.notification_emails(id) ON DELETE SET NULL,
   constraint notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES public.team_members(user_id) ON DELETE CASCADE,
   constraint notifications_pkey PRIMARY KEY (id)
 );
 alter table public.notifications enable row level security;
 CREATE INDEX notifications_created_idx ON public.notifications USING btree (created_at);
+CREATE INDEX notifications_digest_email_idx ON public.notifications USING btree (digest_email_id) WHERE (digest_email_id IS NOT NULL);
 CREATE INDEX notifications_digest_idx ON public.notifications USING btree (recipient_id, created_at) WHERE email_pending;
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (recipient_id, read_at, created_at DESC);
 CREATE INDEX notifications_unread_integration_idx ON public.notifications USING btree (((data ->> 'integration'::text)), ((data ->> 'job'::text))) WHERE ((kind = 'integration_failed'::public.notification_kind) AND (read_at IS NULL));
 CREATE TRIGGER apply_preference BEFORE INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.apply_notification_preference();
+CREATE TRIGGER queue_notification_email AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.queue_notification_email();
 create policy "members mark their own notifications read" on public.notifications
   for update
   to authenticated
@@ -1765,6 +2129,7 @@ comment on column public.notifications.link is 'Where the notification leads ins
 comment on column public.notifications.data is 'Ids the app needs (customer_id, activity_id, order_id…).';
 comment on column public.notifications.email_pending is 'True while the notification waits for the recipient''s next email digest (their preference for the kind is email_digest).';
 comment on column public.notifications.emailed_at is 'When the notification went out in an email digest.';
+comment on column public.notifications.digest_email_id is 'The digest email that carries this notification (set once when the digest is made).';
 
 create table public.order_items (
   id uuid default gen_random_uuid() not null,
@@ -1918,6 +2283,7 @@ CREATE INDEX orders_purchases_by_time_idx ON public.orders USING btree (placed_a
 CREATE INDEX orders_shop_idx ON public.orders USING btree (shop_id, placed_at DESC);
 CREATE INDEX orders_stale_rate_idx ON public.orders USING btree (placed_at) WHERE exchange_rate_stale;
 CREATE INDEX orders_total_base_idx ON public.orders USING btree (total_base DESC, id DESC);
+CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF financial_status, fulfillment_status, customer_id ON public.orders FOR EACH ROW EXECUTE FUNCTION private.capture_order_flow_events();
 CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id ON public.orders FOR EACH ROW WHEN ((old.customer_owner_id IS DISTINCT FROM new.customer_owner_id)) EXECUTE FUNCTION private.carry_order_owner();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
 CREATE TRIGGER prepare_order BEFORE INSERT OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.prepare_order();
@@ -2494,6 +2860,43 @@ comment on table public.saved_views is 'Named filters, sort and search of a list
 comment on column public.saved_views.state is 'The list''s URL state as a JSON object (search, filters, sort); validated by the app when applied.';
 comment on column public.saved_views.shared is 'true: every team member sees it in their list of views; only the owner may change or delete it.';
 
+create table public.segment_actions (
+  id uuid default gen_random_uuid() not null,
+  segment_id uuid,
+  actor_id uuid not null,
+  action text not null,
+  value text,
+  status text default 'running'::text not null,
+  total integer not null,
+  processed integer default 0 not null,
+  changed integer default 0 not null,
+  batches integer default 0 not null,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  constraint segment_actions_action_check CHECK ((action = ANY (ARRAY['tag'::text, 'assign'::text, 'stage'::text]))),
+  constraint segment_actions_check CHECK (((processed >= 0) AND (processed <= total))),
+  constraint segment_actions_check1 CHECK (((changed >= 0) AND (changed <= processed))),
+  constraint segment_actions_status_check CHECK ((status = ANY (ARRAY['running'::text, 'done'::text, 'failed'::text, 'cancelled'::text]))),
+  constraint segment_actions_total_check CHECK ((total >= 0)),
+  constraint segment_actions_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE CASCADE,
+  constraint segment_actions_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE SET NULL,
+  constraint segment_actions_pkey PRIMARY KEY (id)
+);
+alter table public.segment_actions enable row level security;
+CREATE INDEX segment_actions_actor_idx ON public.segment_actions USING btree (actor_id, created_at DESC);
+CREATE INDEX segment_actions_running_idx ON public.segment_actions USING btree (created_at) WHERE (status = 'running'::text);
+create policy "the person who asked and admins read a bulk action" on public.segment_actions
+  for select
+  to authenticated
+  using (((actor_id = ( SELECT auth.uid() AS uid)) OR ( SELECT private.is_admin() AS is_admin)));
+grant select on public.segment_actions to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.segment_actions to service_role;
+comment on table public.segment_actions is 'Bulk actions on every member of a segment (act_on_segment), run in batches as the person who asked: total members frozen at the start, processed and changed so far, status. Read by the person who asked and by admins; written only by the database.';
+comment on column public.segment_actions.changed is 'Members the action actually changed (already tagged, already at the stage or already the owner: not counted).';
+comment on column public.segment_actions.error is 'Why the job stopped (status failed), in the database''s words.';
+
 create table public.segment_membership_events (
   id bigint generated always as identity,
   segment_id uuid not null,
@@ -2508,6 +2911,7 @@ create table public.segment_membership_events (
 alter table public.segment_membership_events enable row level security;
 CREATE INDEX segment_membership_events_customer_idx ON public.segment_membership_events USING btree (customer_id);
 CREATE INDEX segment_membership_events_segment_idx ON public.segment_membership_events USING btree (segment_id, occurred_at);
+CREATE TRIGGER capture_flow_events AFTER INSERT ON public.segment_membership_events FOR EACH ROW EXECUTE FUNCTION private.capture_segment_flow_events();
 create policy "members read the history of the segments they may see" on public.segment_membership_events
   for select
   to authenticated
@@ -2743,6 +3147,7 @@ create table public.shop_imports (
 alter table public.shop_imports enable row level security;
 CREATE UNIQUE INDEX shop_imports_one_running ON public.shop_imports USING btree (shop_id) WHERE (status = 'running'::text);
 CREATE INDEX shop_imports_shop_idx ON public.shop_imports USING btree (shop_id, started_at DESC);
+CREATE TRIGGER notify_import_failure AFTER INSERT OR UPDATE OF status ON public.shop_imports FOR EACH ROW EXECUTE FUNCTION private.notify_import_failure();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_imports FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "admins read shop imports" on public.shop_imports
   for select
@@ -3088,6 +3493,7 @@ create table public.workspace_settings (
   require_mfa boolean default false not null,
   notification_retention_days integer default 90 not null,
   erasure_waits_for_open_orders boolean default false not null,
+  postal_address text,
   alert_log_retention_days integer default 365 not null,
   email_event_retention_days integer default 365 not null,
   webhook_payload_retention_days integer default 30 not null,
@@ -3100,6 +3506,7 @@ create table public.workspace_settings (
   constraint workspace_settings_export_log_retention CHECK (((export_log_retention_days >= 365) AND (export_log_retention_days <= 3650))),
   constraint workspace_settings_id_check CHECK (id),
   constraint workspace_settings_notification_retention_days_between_7_and_36 CHECK (((notification_retention_days >= 7) AND (notification_retention_days <= 3650))),
+  constraint workspace_settings_postal_address_length CHECK (((length(btrim(postal_address)) >= 1) AND (length(btrim(postal_address)) <= 500))),
   constraint workspace_settings_privacy_request_retention CHECK (((privacy_request_retention_days >= 365) AND (privacy_request_retention_days <= 3650))),
   constraint workspace_settings_webhook_payload_retention CHECK (((webhook_payload_retention_days >= 7) AND (webhook_payload_retention_days <= 365))),
   constraint workspace_settings_base_currency_fkey FOREIGN KEY (base_currency) REFERENCES public.currencies(code),
@@ -3126,6 +3533,7 @@ comment on table public.workspace_settings is 'The one row of workspace-wide set
 comment on column public.workspace_settings.require_mfa is 'When true, every team member needs an aal2 session (a verified second factor) to read or write anything; the app walks a member without a factor through enrolment.';
 comment on column public.workspace_settings.notification_retention_days is 'Notifications older than this many days are removed (daily job). Admins set it.';
 comment on column public.workspace_settings.erasure_waits_for_open_orders is 'When true, erase_customer refuses (55000 open_orders) while the customer has an order not cancelled and not yet paid or shipped. Set by admins.';
+comment on column public.workspace_settings.postal_address is 'The shop''s postal address, printed in the footer of every marketing email (anti-spam law); campaigns cannot be sent without it.';
 comment on column public.workspace_settings.alert_log_retention_days is 'Alert log entries older than this many days are removed (daily job; 90–3650, default 365; queued and deferred alerts stay). Admins set it.';
 comment on column public.workspace_settings.email_event_retention_days is 'SendGrid email events older than this many days are removed (daily job; 30–3650, default 365). Admins set it.';
 comment on column public.workspace_settings.webhook_payload_retention_days is 'Applied and ignored Shopify webhook deliveries (their payloads) older than this many days are removed (daily job; 7–365, default 30). Admins set it.';
@@ -3281,11 +3689,23 @@ UNION ALL
     de.reason AS summary,
     de.actor_id,
     jsonb_build_object('deal_id', de.deal_id, 'from_stage_id', de.from_stage_id, 'to_stage_id', de.to_stage_id) AS data
-   FROM public.deal_events de;
+   FROM public.deal_events de
+UNION ALL
+ SELECT r.customer_id,
+    r.occurred_at,
+    'flow'::text AS source,
+    r.outcome AS kind,
+    r.id::text AS ref_id,
+    f.name AS title,
+    r.detail AS summary,
+    NULL::uuid AS actor_id,
+    jsonb_build_object('flow_id', r.flow_id, 'enrolment_id', r.enrolment_id, 'step_key', r.step_key, 'step_kind', r.step_kind) AS data
+   FROM public.flow_step_runs r
+     JOIN public.flows f ON f.id = r.flow_id;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to anon;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.customer_timeline to service_role;
-comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities (with their files), orders, messages, alerts, consent changes, deal events. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
+comment on view public.customer_timeline is 'Everything that happened to a customer, newest first when ordered by occurred_at desc: activities (with their files), orders, messages, alerts, consent changes, deal events, automation flow steps. Keyset: (occurred_at, source, ref_id). Each source keeps its own access rules.';
 
 create view public.tag_usage with (security_invoker=on) as
  SELECT id,
@@ -3306,6 +3726,254 @@ comment on view public.tag_usage is 'Tags with how many customers carry each (co
 -- Functions
 -- ==============================================================================================
 
+CREATE OR REPLACE FUNCTION private.advance_enrolment(enrolment_id uuid, now timestamp with time zone)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+<<engine>>
+declare
+  e public.flow_enrolments;
+  f public.flows;
+  c public.customers;
+  entry jsonb;
+  step jsonb;
+  kind text;
+  outcome text;
+  detail text;
+  data jsonb;
+  next_id text;
+  wait_until timestamptz;
+  ran integer := 0;
+  claimed integer;
+  zone text;
+  settings public.alert_settings;
+  pref public.alert_preferences;
+  quiet_until timestamptz;
+  cap integer;
+  used integer;
+  template public.email_templates;
+  permission record;
+  rendered record;
+  thread uuid;
+  message uuid;
+  member uuid;
+  members jsonb;
+  turn bigint;
+  task uuid;
+begin
+  select * into e from public.flow_enrolments en where en.id = enrolment_id;
+  select * into f from public.flows fl where fl.id = e.flow_id;
+  loop
+    exit when ran >= 25;
+    select * into c from public.customers cu where cu.id = e.customer_id;
+
+    -- The goal ends the passage before any further step.
+    if f.goal is not null and (
+         (f.goal ->> 'kind' = 'placed_order' and exists (
+            select 1 from public.orders o where o.customer_id = e.customer_id and o.placed_at >= e.entered_at and o.cancelled_at is null))
+      or (f.goal ->> 'kind' = 'rules' and private.flow_matches(e.customer_id, f.goal -> 'rules'))) then
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+      values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'goal_met', now) on conflict do nothing;
+      update public.flow_enrolments en set state = 'exited', exit_reason = 'goal_met', finished_at = now, attempts = 0, last_error = null
+      where en.id = e.id;
+      return ran;
+    end if;
+
+    if e.current_step is null then
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+      values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'completed', now) on conflict do nothing;
+      update public.flow_enrolments en set state = 'completed', exit_reason = 'completed', finished_at = now, attempts = 0, last_error = null
+      where en.id = e.id;
+      return ran;
+    end if;
+
+    entry := f.step_index -> e.current_step;
+    if entry is null then
+      -- The flow was edited and this step is gone: the passage ends rather than guessing.
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, occurred_at)
+      values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'step_removed', format('step "%s" no longer exists', e.current_step), now)
+      on conflict do nothing;
+      update public.flow_enrolments en set state = 'exited', exit_reason = 'step_removed', finished_at = now where en.id = e.id;
+      return ran;
+    end if;
+    step := entry -> 'step';
+    kind := step ->> 'kind';
+    next_id := entry ->> 'next';
+    outcome := 'done';
+    detail := null;
+    data := '{}';
+    wait_until := null;
+    zone := coalesce(c.timezone, 'UTC');
+
+    -- Deferrals first: nothing is recorded, the passage is looked at again later.
+    if kind = 'send_template' then
+      select * into template from public.email_templates t where t.key = step ->> 'template_key';
+      if not found then
+        raise exception 'the email template "%" no longer exists', step ->> 'template_key';
+      end if;
+      select * into permission from public.email_permission(e.customer_id, template.purpose);
+      if permission.allowed then
+        select * into settings from public.alert_settings limit 1;
+        select * into pref from public.alert_preferences p where p.customer_id = e.customer_id;
+        quiet_until := private.quiet_hours_end(now, zone,
+          coalesce(pref.quiet_hours_start, settings.quiet_hours_start), coalesce(pref.quiet_hours_end, settings.quiet_hours_end));
+        if quiet_until is not null then
+          update public.flow_enrolments en set next_run_at = quiet_until, last_error = 'waiting: quiet hours' where en.id = e.id;
+          return ran;
+        end if;
+        if template.purpose <> 'transactional' and settings.daily_cap_per_shopper is not null then
+          cap := least(coalesce(pref.max_per_day, settings.daily_cap_per_shopper), settings.daily_cap_per_shopper);
+          select (select count(*) from public.alert_log a
+                  where a.customer_id = e.customer_id and a.state = 'sent' and a.sent_at >= private.local_day_start(now, zone))
+               + (select count(*) from public.flow_step_runs r
+                  where r.customer_id = e.customer_id and r.step_kind = 'send_template' and r.outcome in ('queued', 'sent')
+                    and r.occurred_at >= private.local_day_start(now, zone))
+            into used;
+          if used >= cap then
+            update public.flow_enrolments en
+            set next_run_at = private.local_day_start(now, zone) + interval '1 day', last_error = format('waiting: daily cap reached (%s per day)', cap)
+            where en.id = e.id;
+            return ran;
+          end if;
+        end if;
+      end if;
+    end if;
+
+    -- Claim the step: its row on the path, in this transaction with its effect.
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+    values (e.id, e.flow_id, e.customer_id, e.current_step, kind, 'running', now)
+    on conflict do nothing;
+    get diagnostics claimed = row_count;
+
+    if claimed = 1 then
+      case kind
+      when 'wait' then
+        if step ? 'until_local' then
+          wait_until := private.flow_local_time(
+            now + make_interval(days => coalesce((step ->> 'days')::integer, 0)), zone, (step ->> 'until_local')::time);
+        else
+          wait_until := now + make_interval(days => coalesce((step ->> 'days')::integer, 0),
+            hours => coalesce((step ->> 'hours')::integer, 0), mins => coalesce((step ->> 'minutes')::integer, 0));
+        end if;
+        outcome := 'waited';
+        data := jsonb_build_object('until', wait_until);
+      when 'condition' then
+        if private.flow_matches(e.customer_id, step -> 'rules') then
+          outcome := 'yes';
+          next_id := step ->> 'then_first';
+        else
+          outcome := 'no';
+          next_id := step ->> 'else_first';
+        end if;
+      when 'send_template' then
+        if not permission.allowed then
+          outcome := 'skipped';
+          detail := permission.reason;
+        else
+          select * into rendered from public.render_template(template.key, c.language,
+            jsonb_build_object('first_name', coalesce(c.first_name, ''), 'last_name', coalesce(c.last_name, ''),
+              'full_name', coalesce(c.full_name, ''), 'email', permission.email, 'company', coalesce(c.company, ''),
+              'shop_name', coalesce((select s.name from public.shops s order by s.created_at limit 1), ''),
+              -- The customer's latest favourite, for cross-sell emails.
+              'product_name', coalesce((select p.title from public.favorites fav
+                                        join public.product_variants v on v.id = fav.variant_id
+                                        join public.products p on p.id = v.product_id
+                                        where fav.customer_id = e.customer_id order by fav.created_at desc limit 1), ''))
+            || coalesce(step -> 'variables', '{}'));
+          insert into public.message_threads (customer_id, subject, created_by)
+          values (e.customer_id, left(rendered.subject, 300), null) returning id into thread;
+          insert into public.messages (thread_id, direction, from_address, to_address, subject, body_text, body_html, status,
+            template_id, sent_by, template_version_id)
+          values (thread, 'outbound', 'automation@cairn.invalid', permission.email, left(rendered.subject, 300),
+            rendered.body_text, rendered.body_html, 'queued', template.id, null, null)
+          returning id into message;
+          outcome := 'queued';
+          data := jsonb_build_object('template_key', template.key, 'thread_id', thread);
+        end if;
+      when 'create_task' then
+        member := case when step ->> 'assignee' = 'owner' or step ->> 'assignee' is null then c.owner_id
+                       else (step ->> 'assignee')::uuid end;
+        insert into public.activities (customer_id, kind, subject, body, due_at, assignee_id, metadata)
+        values (e.customer_id, 'task', step ->> 'subject', step ->> 'body',
+          now + make_interval(days => coalesce((step ->> 'due_in_days')::integer, 0)),
+          member, jsonb_build_object('flow_id', f.id, 'step', e.current_step))
+        returning id into task;
+        data := jsonb_build_object('activity_id', task, 'assignee_id', member);
+      when 'assign_owner' then
+        if coalesce((step ->> 'only_if_unassigned')::boolean, false) and c.owner_id is not null then
+          outcome := 'skipped';
+          detail := 'already has an owner';
+        else
+          if step ->> 'mode' = 'round_robin' then
+            select coalesce(jsonb_agg(m.value order by m.ordinality), '[]') into members
+            from jsonb_array_elements(step -> 'members') with ordinality m
+            join public.team_members tm on tm.user_id = (m.value #>> '{}')::uuid and tm.active;
+            if jsonb_array_length(members) = 0 then
+              raise exception 'none of the round robin''s members is active';
+            end if;
+            insert into private.flow_round_robin as rr (flow_id, step_key, turns) values (f.id, e.current_step, 1)
+            on conflict (flow_id, step_key) do update set turns = rr.turns + 1
+            returning rr.turns into turn;
+            member := (members ->> (((turn - 1) % jsonb_array_length(members))::integer))::uuid;
+          else
+            member := coalesce(
+              (step -> 'map' ->> case step ->> 'mode' when 'by_country' then c.country else c.language end)::uuid,
+              (step ->> 'fallback')::uuid);
+          end if;
+          if member is null then
+            outcome := 'skipped';
+            detail := 'no member for this customer';
+          elsif not exists (select 1 from public.team_members tm where tm.user_id = member and tm.active) then
+            raise exception 'the member chosen is no longer active';
+          else
+            update public.customers cu set owner_id = member where cu.id = e.customer_id;
+            data := jsonb_build_object('owner_id', member);
+          end if;
+        end if;
+      when 'add_tag' then
+        insert into public.customer_tags (customer_id, tag_id, created_by)
+        values (e.customer_id, (step ->> 'tag_id')::uuid, null) on conflict do nothing;
+        data := jsonb_build_object('tag_id', step ->> 'tag_id');
+      when 'remove_tag' then
+        delete from public.customer_tags t where t.customer_id = e.customer_id and t.tag_id = (step ->> 'tag_id')::uuid;
+        data := jsonb_build_object('tag_id', step ->> 'tag_id');
+      when 'set_stage' then
+        update public.customers cu set lifecycle_stage = step ->> 'stage' where cu.id = e.customer_id;
+        data := jsonb_build_object('from', c.lifecycle_stage, 'to', step ->> 'stage');
+      when 'notify' then
+        member := case when step ->> 'member' = 'owner' then c.owner_id else (step ->> 'member')::uuid end;
+        if member is null then
+          outcome := 'skipped';
+          detail := 'the customer has no owner';
+        else
+          perform private.notify(member, 'system', step ->> 'title', step ->> 'body', '/customers/' || e.customer_id,
+            jsonb_build_object('flow_id', f.id, 'customer_id', e.customer_id));
+          data := jsonb_build_object('member_id', member);
+        end if;
+      end case;
+
+      update public.flow_step_runs r set outcome = engine.outcome, detail = engine.detail,
+        data = engine.data, message_id = engine.message
+      where r.enrolment_id = e.id and r.step_key = e.current_step;
+      ran := ran + 1;
+    end if;
+
+    update public.flow_enrolments en
+    set current_step = next_id, next_run_at = coalesce(wait_until, now), attempts = 0, last_error = null
+    where en.id = e.id
+    returning * into e;
+    message := null;
+    if wait_until is not null and wait_until > now then
+      return ran;
+    end if;
+  end loop;
+  return ran;
+end;
+$function$;
+comment on function private.advance_enrolment(enrolment_id uuid, now timestamp with time zone) is 'Moves one passage through its steps at `now` until a wait, a deferral (quiet hours, daily cap), the goal or the end (at most 25 steps). Each step claims its row on the path first (unique (enrolment, step)), in the same transaction as its effect. Raises when a step fails; run_flows retries.';
+
 CREATE OR REPLACE FUNCTION private.apply_notification_preference()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -3325,6 +3993,33 @@ begin
 end;
 $function$;
 comment on function private.apply_notification_preference() is 'Drops a notification the recipient turned off for its kind, and marks it for the email digest when they chose email_digest.';
+
+CREATE OR REPLACE FUNCTION private.apply_segment_action(action text, value text, ids uuid[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if action = 'tag' then
+    insert into public.customer_tags (customer_id, tag_id)
+    select c.id, value::uuid from public.customers c where c.id = any (ids)
+    on conflict (customer_id, tag_id) do nothing;
+  elsif action = 'assign' then
+    update public.customers c set owner_id = value::uuid
+    where c.id = any (ids) and c.owner_id is distinct from value::uuid;
+  else
+    update public.customers c set lifecycle_stage = value
+    where c.id = any (ids) and c.lifecycle_stage is distinct from value;
+  end if;
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$function$;
+grant execute on function private.apply_segment_action(action text, value text, ids uuid[]) to authenticated;
+grant execute on function private.apply_segment_action(action text, value text, ids uuid[]) to service_role;
+comment on function private.apply_segment_action(action text, value text, ids uuid[]) is 'Tags, assigns or moves the stage of the given customers as the current user (row-level security and triggers apply); returns how many changed. A customer the user may no longer see is skipped.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_chunk(target_shop uuid, records jsonb)
  RETURNS integer
@@ -4585,6 +5280,170 @@ grant execute on function private.caller_time_zone() to authenticated;
 grant execute on function private.caller_time_zone() to service_role;
 comment on function private.caller_time_zone() is 'The calling team member''s time zone (team_members.timezone), UTC for anyone else. Segment date rules ("this month", "on or before a day") are read in it.';
 
+CREATE OR REPLACE FUNCTION private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select greatest(at, case schedule
+    when 'now' then at
+    when 'at' then send_at
+    else pg_catalog.timezone(zone, local_date + local_time) end)
+$function$;
+comment on function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`.';
+
+CREATE OR REPLACE FUNCTION private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select fallbacks || jsonb_strip_nulls(jsonb_build_object(
+    'first_name', nullif(btrim(customer.first_name), ''),
+    'last_name', nullif(btrim(customer.last_name), ''),
+    'full_name', nullif(btrim(customer.full_name), ''),
+    'company', nullif(btrim(customer.company), ''),
+    'email', customer.email,
+    'shop_name', shop_name,
+    'postal_address', postal_address,
+    -- Filled in by the sender with the recipient's signed one-click link (one pass: stays literal).
+    'unsubscribe_url', '{{unsubscribe_url}}'))
+$function$;
+comment on function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty.';
+
+CREATE OR REPLACE FUNCTION private.cancel_campaign_recipients(campaign_id uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  cancelled integer;
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only managers and admins cancel campaigns' using errcode = '42501';
+  end if;
+  update public.campaign_recipients r set state = 'cancelled', reason = 'campaign cancelled', updated_at = now()
+  where r.campaign_id = cancel_campaign_recipients.campaign_id and r.state in ('queued', 'deferred');
+  get diagnostics cancelled = row_count;
+  return cancelled;
+end;
+$function$;
+grant execute on function private.cancel_campaign_recipients(campaign_id uuid) to authenticated;
+comment on function private.cancel_campaign_recipients(campaign_id uuid) is 'Cancels the recipients of a campaign not yet handed to SendGrid; only cancel_campaign calls it.';
+
+CREATE OR REPLACE FUNCTION private.capture_customer_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    if private.flows_listen('customer_created') then
+      perform private.enrol_in_flows('customer_created', new.id, 'customer_created', '{}');
+    end if;
+    if new.auth_user_id is not null and private.flows_listen('portal_signup') then
+      perform private.enrol_in_flows('portal_signup', new.id, 'portal_signup', '{}');
+    end if;
+    return null;
+  end if;
+  if new.auth_user_id is not null and old.auth_user_id is null and private.flows_listen('portal_signup') then
+    perform private.enrol_in_flows('portal_signup', new.id, 'portal_signup', '{}');
+  end if;
+  if new.lifecycle_stage is distinct from old.lifecycle_stage and private.flows_listen('stage_changed') then
+    perform private.enrol_in_flows('stage_changed', new.id,
+      'stage_changed:' || new.lifecycle_stage || ':' || (extract(epoch from clock_timestamp()))::text,
+      jsonb_build_object('from', old.lifecycle_stage, 'to', new.lifecycle_stage));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_customer_flow_events() is 'Customer created, signed up in the portal (a portal account linked), lifecycle stage changed → private.enrol_in_flows.';
+
+CREATE OR REPLACE FUNCTION private.capture_favorite_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.flows_listen('favourite_added') then
+    perform private.enrol_in_flows('favourite_added', new.customer_id, 'favourite_added:' || new.id,
+      jsonb_build_object('variant_id', new.variant_id));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_favorite_flow_events() is 'A favourite added (portal, storefront, staff) → private.enrol_in_flows.';
+
+CREATE OR REPLACE FUNCTION private.capture_order_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  event jsonb := jsonb_build_object('order_id', new.id, 'order_number', new.order_number);
+begin
+  if new.customer_id is null then
+    return null;
+  end if;
+  -- A webhook replay, or an order moved between customers, never enrols the same order twice.
+  if tg_op = 'INSERT' or new.customer_id is distinct from old.customer_id then
+    if private.flows_listen('order_created') then
+      perform private.enrol_in_flows('order_created', new.customer_id, 'order_created:' || new.id, event);
+    end if;
+  end if;
+  if new.financial_status = 'paid' and (tg_op = 'INSERT' or old.financial_status is distinct from 'paid' or new.customer_id is distinct from old.customer_id)
+     and private.flows_listen('order_paid') then
+    perform private.enrol_in_flows('order_paid', new.customer_id, 'order_paid:' || new.id, event);
+  end if;
+  if new.fulfillment_status = 'fulfilled' and (tg_op = 'INSERT' or old.fulfillment_status is distinct from 'fulfilled' or new.customer_id is distinct from old.customer_id)
+     and private.flows_listen('order_fulfilled') then
+    perform private.enrol_in_flows('order_fulfilled', new.customer_id, 'order_fulfilled:' || new.id, event);
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_order_flow_events() is 'Order created, paid, fulfilled → private.enrol_in_flows, keyed by the order so replays enrol once.';
+
+CREATE OR REPLACE FUNCTION private.capture_segment_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  trigger_type text := case new.event when 'joined' then 'segment_entered' else 'segment_left' end;
+begin
+  if private.flows_listen(trigger_type) then
+    perform private.enrol_in_flows(trigger_type, new.customer_id, trigger_type || ':' || new.id,
+      jsonb_build_object('segment_id', new.segment_id));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_segment_flow_events() is 'A customer joined or left a segment (segment_membership_events, written at each refresh) → private.enrol_in_flows.';
+
+CREATE OR REPLACE FUNCTION private.capture_tag_flow_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if private.flows_listen('tag_added') then
+    perform private.enrol_in_flows('tag_added', new.customer_id,
+      'tag_added:' || new.tag_id || ':' || (extract(epoch from new.created_at))::text,
+      jsonb_build_object('tag_id', new.tag_id));
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.capture_tag_flow_events() is 'A tag added to a customer → private.enrol_in_flows.';
+
 CREATE OR REPLACE FUNCTION private.carry_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4646,6 +5505,134 @@ end
 $function$;
 comment on function private.change_source() is 'Labels a history row: set local cairn.change_source = ''shopify'' (or affiliate, import…) to name it, else sync / manual / system by caller.';
 
+CREATE OR REPLACE FUNCTION private.check_activity_links()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.kind = 'task' and new.task_type is null then
+    new.task_type := 'to_do';
+  elsif new.kind <> 'task' and tg_op = 'UPDATE' and old.kind = 'task' then
+    new.task_type := null; -- a task turned into another kind of activity loses its type
+  end if;
+  if new.deal_id is not null and (tg_op = 'INSERT' or new.deal_id is distinct from old.deal_id or new.customer_id is distinct from old.customer_id)
+     and not exists (select 1 from public.deals d where d.id = new.deal_id and d.customer_id = new.customer_id) then
+    raise exception 'the deal is not one of this customer''s deals' using errcode = '23514';
+  end if;
+  if new.thread_id is not null and (tg_op = 'INSERT' or new.thread_id is distinct from old.thread_id or new.customer_id is distinct from old.customer_id)
+     and not exists (select 1 from public.message_threads t where t.id = new.thread_id and t.customer_id = new.customer_id) then
+    raise exception 'the conversation is not one of this customer''s conversations' using errcode = '23514';
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.check_activity_links() is 'Makes a task without a type a to-do (and drops the type of a task turned into another kind), and refuses a deal or conversation link to another customer''s deal or thread (23514).';
+
+CREATE OR REPLACE FUNCTION private.check_flow()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  t jsonb := new.trigger;
+  kind text := new.trigger ->> 'type';
+  allowed text[];
+  extra text;
+  step jsonb;
+begin
+  new.name := btrim(new.name);
+  if t is null or jsonb_typeof(t) <> 'object' then
+    perform private.flow_refuse('trigger', 'the trigger must be an object {type, …}');
+  end if;
+  allowed := case kind
+    when 'customer_created' then array[]::text[]
+    when 'portal_signup' then array[]::text[]
+    when 'stage_changed' then array['to']
+    when 'order_created' then array[]::text[]
+    when 'order_paid' then array[]::text[]
+    when 'order_fulfilled' then array[]::text[]
+    when 'segment_entered' then array['segment_id']
+    when 'segment_left' then array['segment_id']
+    when 'tag_added' then array['tag_id']
+    when 'favourite_added' then array[]::text[]
+    when 'inactive_days' then array['days']
+    when 'alert_clicked_no_order' then array['hours']
+  end;
+  if allowed is null then
+    perform private.flow_refuse('trigger', format('unknown trigger %s', coalesce('"' || kind || '"', '(type missing)')));
+  end if;
+  select string_agg(k, ', ') into extra from jsonb_object_keys(t) k where k <> all (allowed || array['type']);
+  if extra is not null then
+    perform private.flow_refuse('trigger', format('a %s trigger has no field %s', kind, extra));
+  end if;
+  if kind = 'stage_changed' and t ? 'to' and (jsonb_typeof(t -> 'to') <> 'string'
+     or not exists (select 1 from public.lifecycle_stages s where s.key = t ->> 'to')) then
+    perform private.flow_refuse('trigger', format('no lifecycle stage %s', t -> 'to'));
+  end if;
+  -- As the caller: a flow may start from a segment its writer may see (their own or a shared one).
+  if kind in ('segment_entered', 'segment_left') and (not private.flow_is_uuid(t -> 'segment_id')
+     or not exists (select 1 from public.segments s where s.id = (t ->> 'segment_id')::uuid)) then
+    perform private.flow_refuse('trigger', 'segment_id must name a segment you may see');
+  end if;
+  if kind = 'tag_added' and (not private.flow_is_uuid(t -> 'tag_id')
+     or not exists (select 1 from public.tags g where g.id = (t ->> 'tag_id')::uuid)) then
+    perform private.flow_refuse('trigger', 'tag_id must name a tag');
+  end if;
+  if kind = 'inactive_days' and not private.flow_whole(t -> 'days', 1, 3650) then
+    perform private.flow_refuse('trigger', 'days must be a whole number from 1 to 3650');
+  end if;
+  if kind = 'alert_clicked_no_order' and t ? 'hours' and not private.flow_whole(t -> 'hours', 1, 720) then
+    perform private.flow_refuse('trigger', 'hours must be a whole number from 1 to 720');
+  end if;
+
+  if jsonb_typeof(new.steps) <> 'array' then
+    perform private.flow_refuse('steps', 'steps must be a list');
+  end if;
+  if pg_column_size(new.steps) > 65536 then
+    perform private.flow_refuse('steps', 'a flow''s steps are limited to 64 kB');
+  end if;
+  new.step_index := private.flow_index_steps(new.steps, 'steps', null, 1, array[]::text[]);
+  if (select count(*) from jsonb_object_keys(new.step_index)) > 50 then
+    perform private.flow_refuse('steps', 'a flow has at most 50 steps');
+  end if;
+  new.first_step := new.steps -> 0 ->> 'id';
+
+  if new.goal is not null and new.goal <> 'null' then
+    if new.goal ->> 'kind' = 'placed_order' and (select count(*) from jsonb_object_keys(new.goal)) = 1 then
+      null;
+    elsif new.goal ->> 'kind' = 'rules' and (select count(*) from jsonb_object_keys(new.goal)) = 2 then
+      begin
+        perform private.segment_rules_sql(new.goal -> 'rules');
+      exception when sqlstate '22023' then
+        perform private.flow_refuse('goal.rules', sqlerrm);
+      end;
+    else
+      perform private.flow_refuse('goal', 'the goal must be {"kind":"placed_order"} or {"kind":"rules","rules":…}');
+    end if;
+  else
+    new.goal := null;
+  end if;
+
+  -- A flow that would loop: a step re-triggering the flow's own trigger.
+  for step in select value -> 'step' from jsonb_each(new.step_index) loop
+    if kind = 'tag_added' and step ->> 'kind' = 'add_tag' and step ->> 'tag_id' = t ->> 'tag_id' then
+      perform private.flow_refuse('steps', format('step "%s" adds the tag that starts this flow: the flow would loop', step ->> 'id'));
+    end if;
+    if kind = 'stage_changed' and step ->> 'kind' = 'set_stage' and (t ->> 'to' is null or step ->> 'stage' = t ->> 'to') then
+      perform private.flow_refuse('steps', format('step "%s" sets a stage that starts this flow: the flow would loop', step ->> 'id'));
+    end if;
+  end loop;
+
+  if tg_op = 'UPDATE' and new.status = 'active' and old.status <> 'active' or tg_op = 'INSERT' and new.status = 'active' then
+    new.activated_at := now();
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.check_flow() is 'Checks a flow''s trigger, steps and goal (22023 naming the place), refuses a flow that would loop (a step re-triggering its own trigger), writes step_index and first_step, stamps activated_at.';
+
 CREATE OR REPLACE FUNCTION private.check_segment_rules()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -4683,6 +5670,45 @@ begin
 end;
 $function$;
 comment on function private.check_template_placeholders() is 'Refuses a template variant using a {{variable}} that is not in email_template_variables, naming it.';
+
+CREATE OR REPLACE FUNCTION private.claim_segment_action_batch(action_id uuid, size integer)
+ RETURNS uuid[]
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+  claimed uuid[];
+begin
+  select * into job from public.segment_actions a where a.id = claim_segment_action_batch.action_id for update;
+  if not found then
+    return null;
+  end if;
+  -- Only the person who asked (or the system, which then acts as that person).
+  if (select auth.uid()) is distinct from job.actor_id then
+    raise exception 'only the person who asked runs a bulk action' using errcode = '42501';
+  end if;
+  if job.status <> 'running' then
+    return null;
+  end if;
+  with picked as (
+    select i.customer_id from private.segment_action_items i
+    where i.action_id = job.id
+    order by i.customer_id
+    limit greatest(1, least(size, 5000))
+  ), gone as (
+    delete from private.segment_action_items i using picked p
+    where i.action_id = job.id and i.customer_id = p.customer_id
+    returning i.customer_id
+  )
+  select coalesce(array_agg(g.customer_id), '{}') into claimed from gone g;
+  return claimed;
+end;
+$function$;
+grant execute on function private.claim_segment_action_batch(action_id uuid, size integer) to authenticated;
+grant execute on function private.claim_segment_action_batch(action_id uuid, size integer) to service_role;
+comment on function private.claim_segment_action_batch(action_id uuid, size integer) is 'Takes up to size members off a running bulk action (locking its row) for the person who asked; null when the job is not running.';
 
 CREATE OR REPLACE FUNCTION private.claim_shopify_version(target_shop uuid, target_resource text, target_external_id bigint, incoming_updated_at timestamp with time zone, incoming_triggered_at timestamp with time zone)
  RETURNS boolean
@@ -5002,6 +6028,27 @@ AS $function$
 $function$;
 comment on function private.email_address_in(value text) is 'The first email address in a header value, lower-cased, or null.';
 
+CREATE OR REPLACE FUNCTION private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text)
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select
+    (select count(*) from public.alert_log x
+      where x.customer_id = emails_sent_today.customer_id
+        and ((x.state = 'sent' and x.sent_at >= private.local_day_start(at, zone))
+             or (x.state in ('queued', 'deferred') and x.claimed_until > at)))
+  -- Two counts, each served by its own partial index (an OR of the two would read every row).
+  + (select count(*) from public.campaign_recipients r
+      where r.customer_id = emails_sent_today.customer_id and r.state = 'sent'
+        and r.sent_at >= private.local_day_start(at, zone))
+  + (select count(*) from public.campaign_recipients r
+      where r.customer_id = emails_sent_today.customer_id and r.state in ('claimed', 'in_doubt'))
+$function$;
+grant execute on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) to service_role;
+comment on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) is 'Alerts and campaign emails a customer got on their calendar day of `at` (or that are being sent right now): what the shared daily cap counts.';
+
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -5022,6 +6069,118 @@ begin
 end;
 $function$;
 comment on function private.enqueue_alert_check_event() is 'AFTER INSERT on stock_history / price_history: queues restocks (0 or less → more than 0; a new variant is not a restock) and same-currency price decreases for the alert engine.';
+
+CREATE OR REPLACE FUNCTION private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb DEFAULT '{}'::jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  enrolled integer;
+begin
+  if customer is null then
+    return 0;
+  end if;
+  with candidates as (
+    select f.id, f.first_step
+    from public.flows f
+    where f.status = 'active' and f.trigger ->> 'type' = trigger_type
+      and (not f.trigger ? 'to' or f.trigger ->> 'to' = event ->> 'to')
+      and (not f.trigger ? 'segment_id' or f.trigger ->> 'segment_id' = event ->> 'segment_id')
+      and (not f.trigger ? 'tag_id' or f.trigger ->> 'tag_id' = event ->> 'tag_id')
+  ), entered as (
+    insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+    select c.id, customer, entry_key, jsonb_build_object('type', trigger_type) || coalesce(event, '{}'), c.first_step
+    from candidates c
+    on conflict do nothing
+    returning id, flow_id, customer_id, trigger_event
+  ), logged as (
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+    select e.id, e.flow_id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+    returning 1
+  )
+  select count(*)::integer into enrolled from logged;
+  return enrolled;
+end;
+$function$;
+grant execute on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) to service_role;
+comment on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) is 'Enrols a customer in every active flow of the trigger whose parameters (to, segment_id, tag_id) match the event, once per entry_key and never twice at the same time; logs "entered" on the path. Returns how many enrolments were made.';
+
+CREATE OR REPLACE FUNCTION private.enrol_scheduled_triggers(now timestamp with time zone DEFAULT now(), batch_size integer DEFAULT 1000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  f record;
+  total integer := 0;
+  n integer;
+begin
+  for f in select fl.id, fl.trigger, fl.first_step, fl.enrols_since from public.flows fl
+           where fl.status = 'active' and fl.trigger ->> 'type' in ('inactive_days', 'alert_clicked_no_order') loop
+    if f.trigger ->> 'type' = 'inactive_days' then
+      -- One passage per spell of inactivity: the key is the last order (or the sign-up).
+      with due as (
+        select c.id as customer_id, 'inactive_days:' || coalesce(c.last_order_at, c.created_at)::text as entry_key,
+               coalesce(c.last_order_at, c.created_at) as since
+        from public.customers c
+        where coalesce(c.last_order_at, c.created_at) <= now - make_interval(days => (f.trigger ->> 'days')::integer)
+          and (f.enrols_since is null
+               or coalesce(c.last_order_at, c.created_at) + make_interval(days => (f.trigger ->> 'days')::integer) >= f.enrols_since)
+          and not exists (select 1 from public.flow_enrolments e
+                          where e.flow_id = f.id and e.customer_id = c.id
+                            and (e.state = 'active' or e.entry_key = 'inactive_days:' || coalesce(c.last_order_at, c.created_at)::text))
+        limit batch_size
+      ), entered as (
+        insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+        select f.id, d.customer_id, d.entry_key, jsonb_build_object('type', 'inactive_days', 'since', d.since), f.first_step
+        from due d
+        on conflict do nothing
+        returning id, customer_id, trigger_event
+      ), logged as (
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+        select e.id, f.id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+        returning 1
+      )
+      select count(*)::integer into n from logged;
+    else
+      -- A click on an alert, with no order placed since, once the grace period has passed.
+      with due as (
+        select distinct on (a.customer_id) a.customer_id, 'alert_clicked_no_order:' || a.id as entry_key, a.id as alert_id
+        from public.alert_log a
+        where a.clicked_at is not null
+          and a.clicked_at <= now - make_interval(hours => coalesce((f.trigger ->> 'hours')::integer, 24))
+          and a.clicked_at > now - interval '30 days'
+          and (f.enrols_since is null
+               or a.clicked_at + make_interval(hours => coalesce((f.trigger ->> 'hours')::integer, 24)) >= f.enrols_since)
+          and not exists (select 1 from public.orders o where o.customer_id = a.customer_id and o.placed_at >= a.clicked_at)
+          and not exists (select 1 from public.flow_enrolments e
+                          where e.flow_id = f.id and e.customer_id = a.customer_id
+                            and (e.state = 'active' or e.entry_key = 'alert_clicked_no_order:' || a.id))
+        order by a.customer_id, a.clicked_at desc
+        limit batch_size
+      ), entered as (
+        insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+        select f.id, d.customer_id, d.entry_key, jsonb_build_object('type', 'alert_clicked_no_order', 'alert_id', d.alert_id), f.first_step
+        from due d
+        on conflict do nothing
+        returning id, customer_id, trigger_event
+      ), logged as (
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+        select e.id, f.id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+        returning 1
+      )
+      select count(*)::integer into n from logged;
+    end if;
+    total := total + n;
+  end loop;
+  return total;
+end;
+$function$;
+grant execute on function private.enrol_scheduled_triggers(now timestamp with time zone, batch_size integer) to service_role;
+comment on function private.enrol_scheduled_triggers(now timestamp with time zone, batch_size integer) is 'Enrols, per active flow, up to batch_size customers inactive for the flow''s N days (once per spell: keyed by the last order or sign-up) or who clicked an alert N hours ago without ordering since (once per click); after enrols_since only those who cross the threshold from then on. Run by the engine''s schedule.';
 
 CREATE OR REPLACE FUNCTION private.fill_placeholders(template text, variables jsonb, escape_html boolean)
  RETURNS text
@@ -5054,6 +6213,27 @@ grant execute on function private.fill_placeholders(template text, variables jso
 grant execute on function private.fill_placeholders(template text, variables jsonb, escape_html boolean) to service_role;
 comment on function private.fill_placeholders(template text, variables jsonb, escape_html boolean) is 'Replaces every {{name}} (or {{dotted.path}}) with its value in variables (empty when missing), HTML-escaping the values when asked.';
 
+CREATE OR REPLACE FUNCTION private.finish_campaigns(campaign_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  finished uuid;
+begin
+  for finished in
+    select k.id from public.campaigns k
+    where k.id = any(campaign_ids) and k.status in ('scheduled', 'sending')
+      and not exists (select 1 from public.campaign_recipients r
+                      where r.campaign_id = k.id and r.state in ('queued', 'deferred', 'claimed', 'in_doubt'))
+  loop
+    perform private.set_campaign_status(finished, 'done', null);
+  end loop;
+end;
+$function$;
+comment on function private.finish_campaigns(campaign_ids uuid[]) is 'Marks done the given campaigns that have nothing left to send or settle.';
+
 CREATE OR REPLACE FUNCTION private.first_pipeline_id()
  RETURNS uuid
  LANGUAGE sql
@@ -5065,6 +6245,356 @@ $function$;
 grant execute on function private.first_pipeline_id() to authenticated;
 grant execute on function private.first_pipeline_id() to service_role;
 comment on function private.first_pipeline_id() is 'The first pipeline: where a stage added without one goes (keeps older callers working).';
+
+CREATE OR REPLACE FUNCTION private.flow_activation_check(flow_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.edits_all_customers()) and coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    raise exception 'only admins and managers switch flows on' using errcode = '42501';
+  end if;
+  if flow_id is null or not exists (select 1 from public.flows f where f.id = flow_id) then
+    raise exception 'no such flow' using errcode = 'P0002';
+  end if;
+end;
+$function$;
+comment on function private.flow_activation_check(flow_id uuid) is 'Refuses anyone but admins, managers and the system (42501) and an unknown flow (P0002).';
+
+CREATE OR REPLACE FUNCTION private.flow_existing_customers(flow_id uuid)
+ RETURNS SETOF uuid
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  t jsonb;
+begin
+  select f.trigger into t from public.flows f where f.id = flow_id;
+  return query
+  select c.id from public.customers c
+  where case t ->> 'type'
+    when 'customer_created' then true
+    when 'portal_signup' then c.auth_user_id is not null
+    when 'stage_changed' then c.lifecycle_stage = coalesce(t ->> 'to', c.lifecycle_stage)
+    when 'order_created' then exists (select 1 from public.orders o where o.customer_id = c.id)
+    when 'order_paid' then exists (select 1 from public.orders o where o.customer_id = c.id and o.financial_status = 'paid')
+    when 'order_fulfilled' then exists (select 1 from public.orders o where o.customer_id = c.id and o.fulfillment_status = 'fulfilled')
+    when 'segment_entered' then exists (select 1 from public.segment_memberships m
+                                        where m.segment_id = (t ->> 'segment_id')::uuid and m.customer_id = c.id)
+    when 'segment_left' then false
+    when 'tag_added' then exists (select 1 from public.customer_tags g where g.customer_id = c.id and g.tag_id = (t ->> 'tag_id')::uuid)
+    when 'favourite_added' then exists (select 1 from public.favorites v where v.customer_id = c.id)
+    when 'inactive_days' then coalesce(c.last_order_at, c.created_at) <= now() - make_interval(days => (t ->> 'days')::integer)
+    when 'alert_clicked_no_order' then exists (
+      select 1 from public.alert_log a where a.customer_id = c.id and a.clicked_at > now() - interval '30 days'
+        and not exists (select 1 from public.orders o where o.customer_id = c.id and o.placed_at >= a.clicked_at))
+    else false
+  end;
+end;
+$function$;
+comment on function private.flow_existing_customers(flow_id uuid) is 'The customers who already match a flow''s trigger (in a segment, holding the tag, at the stage, inactive…): whom "enrol existing customers" would enrol. segment_left: nobody (leaving is an event, not a state).';
+
+CREATE OR REPLACE FUNCTION private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[])
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  idx jsonb := '{}';
+  n integer;
+  i integer;
+  step jsonb;
+  here text;
+  id text;
+  kind text;
+  next_id text;
+  keys text[];
+  allowed text[];
+  extra text;
+  value jsonb;
+begin
+  if steps is null or jsonb_typeof(steps) <> 'array' then
+    perform private.flow_refuse(path, 'steps must be a list');
+  end if;
+  if depth > 3 then
+    perform private.flow_refuse(path, 'conditions nest at most 3 deep');
+  end if;
+  n := jsonb_array_length(steps);
+  for i in 0 .. n - 1 loop
+    step := steps -> i;
+    here := path || '.' || (i + 1);
+    if jsonb_typeof(step) <> 'object' then
+      perform private.flow_refuse(here, 'a step must be an object {id, kind, …}');
+    end if;
+    id := step ->> 'id';
+    if id is null or id !~ '^[a-z0-9][a-z0-9_-]{0,39}$' or id in ('entered', 'exited') then
+      perform private.flow_refuse(here, 'id must be a slug of 1–40 lowercase letters, digits, _ or - (not entered / exited)');
+    end if;
+    if id = any (seen) or idx ? id then
+      perform private.flow_refuse(here, format('step id "%s" is used twice', id));
+    end if;
+    kind := step ->> 'kind';
+    allowed := case kind
+      when 'wait' then array['days', 'hours', 'minutes', 'until_local']
+      when 'condition' then array['rules', 'then', 'else']
+      when 'send_template' then array['template_key', 'variables']
+      when 'create_task' then array['subject', 'body', 'due_in_days', 'assignee']
+      when 'assign_owner' then array['mode', 'members', 'map', 'fallback', 'only_if_unassigned']
+      when 'add_tag' then array['tag_id']
+      when 'remove_tag' then array['tag_id']
+      when 'set_stage' then array['stage']
+      when 'notify' then array['member', 'title', 'body']
+    end;
+    if allowed is null then
+      perform private.flow_refuse(here, format('unknown step kind %s (wait, condition, send_template, create_task, assign_owner, add_tag, remove_tag, set_stage, notify)', coalesce('"' || kind || '"', 'missing')));
+    end if;
+    select string_agg(k, ', ') into extra from jsonb_object_keys(step) k where k <> all (allowed || array['id', 'kind']);
+    if extra is not null then
+      perform private.flow_refuse(here, format('a %s step has no field %s', kind, extra));
+    end if;
+    next_id := coalesce(steps -> (i + 1) ->> 'id', after);
+
+    case kind
+    when 'wait' then
+      if step ? 'until_local' then
+        if jsonb_typeof(step -> 'until_local') <> 'string' or (step ->> 'until_local') !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$' then
+          perform private.flow_refuse(here, 'until_local must be a local time HH:MM');
+        end if;
+      end if;
+      if step ? 'days' and not private.flow_whole(step -> 'days', 0, 365) then
+        perform private.flow_refuse(here, 'days must be a whole number from 0 to 365');
+      end if;
+      if step ? 'hours' and not private.flow_whole(step -> 'hours', 0, 1000) then
+        perform private.flow_refuse(here, 'hours must be a whole number from 0 to 1000');
+      end if;
+      if step ? 'minutes' and not private.flow_whole(step -> 'minutes', 0, 100000) then
+        perform private.flow_refuse(here, 'minutes must be a whole number from 0 to 100000');
+      end if;
+      if not (step ?| array['days', 'hours', 'minutes', 'until_local']) then
+        perform private.flow_refuse(here, 'a wait needs days, hours, minutes or until_local');
+      end if;
+    when 'condition' then
+      begin
+        perform private.segment_rules_sql(step -> 'rules');
+      exception when sqlstate '22023' then
+        perform private.flow_refuse(here || '.rules', sqlerrm);
+      end;
+      idx := idx || private.flow_index_steps(coalesce(step -> 'then', '[]'), here || '.then', next_id, depth + 1, seen || array(select jsonb_object_keys(idx)) || id);
+      idx := idx || private.flow_index_steps(coalesce(step -> 'else', '[]'), here || '.else', next_id, depth + 1, seen || array(select jsonb_object_keys(idx)) || id);
+      step := step || jsonb_build_object(
+        'then_first', coalesce(step -> 'then' -> 0 ->> 'id', next_id),
+        'else_first', coalesce(step -> 'else' -> 0 ->> 'id', next_id));
+      step := step - 'then' - 'else';
+    when 'send_template' then
+      if jsonb_typeof(step -> 'template_key') <> 'string'
+         or not exists (select 1 from public.email_templates t where t.key = step ->> 'template_key') then
+        perform private.flow_refuse(here, format('no email template %s', coalesce(step ->> 'template_key', '(template_key missing)')));
+      end if;
+      if step ? 'variables' then
+        if jsonb_typeof(step -> 'variables') <> 'object' then
+          perform private.flow_refuse(here, 'variables must be an object of names to texts');
+        end if;
+        for extra, value in select * from jsonb_each(step -> 'variables') loop
+          if extra !~ '^[a-z][a-z0-9_]{0,59}$' or jsonb_typeof(value) not in ('string', 'number') or length(value #>> '{}') > 2000 then
+            perform private.flow_refuse(here, format('variable %s must be a name with a text or number of at most 2000 characters', extra));
+          end if;
+        end loop;
+      end if;
+    when 'create_task' then
+      if jsonb_typeof(step -> 'subject') <> 'string' or length(btrim(step ->> 'subject')) not between 1 and 300 then
+        perform private.flow_refuse(here, 'subject must be a text of 1–300 characters');
+      end if;
+      if step ? 'body' and (jsonb_typeof(step -> 'body') <> 'string' or length(step ->> 'body') > 20000) then
+        perform private.flow_refuse(here, 'body must be a text of at most 20 000 characters');
+      end if;
+      if step ? 'due_in_days' and not private.flow_whole(step -> 'due_in_days', 0, 365) then
+        perform private.flow_refuse(here, 'due_in_days must be a whole number from 0 to 365');
+      end if;
+      if step ? 'assignee' and step ->> 'assignee' is distinct from 'owner' and not private.flow_member_exists(step -> 'assignee') then
+        perform private.flow_refuse(here, 'assignee must be "owner" or an active team member');
+      end if;
+    when 'assign_owner' then
+      if step ->> 'mode' = 'round_robin' then
+        if jsonb_typeof(step -> 'members') <> 'array' or jsonb_array_length(step -> 'members') not between 1 and 50 then
+          perform private.flow_refuse(here, 'round robin needs members: a list of 1–50 team members');
+        end if;
+        for value in select * from jsonb_array_elements(step -> 'members') loop
+          if not private.flow_member_exists(value) then
+            perform private.flow_refuse(here, format('%s is not an active team member', value));
+          end if;
+        end loop;
+      elsif step ->> 'mode' in ('by_country', 'by_language') then
+        if jsonb_typeof(step -> 'map') <> 'object' then
+          perform private.flow_refuse(here, 'map must be an object of codes to team members');
+        end if;
+        for extra, value in select * from jsonb_each(step -> 'map') loop
+          if (step ->> 'mode' = 'by_country' and extra !~ '^[A-Z]{2}$') or (step ->> 'mode' = 'by_language' and extra !~ '^[a-z]{2}$') then
+            perform private.flow_refuse(here, format('%s is not a %s code', extra, case step ->> 'mode' when 'by_country' then 'country (DE)' else 'language (de)' end));
+          end if;
+          if not private.flow_member_exists(value) then
+            perform private.flow_refuse(here, format('%s is not an active team member', value));
+          end if;
+        end loop;
+        if step ? 'fallback' and step -> 'fallback' <> 'null' and not private.flow_member_exists(step -> 'fallback') then
+          perform private.flow_refuse(here, 'fallback must be an active team member or null');
+        end if;
+      else
+        perform private.flow_refuse(here, 'mode must be round_robin, by_country or by_language');
+      end if;
+      if step ? 'only_if_unassigned' and jsonb_typeof(step -> 'only_if_unassigned') <> 'boolean' then
+        perform private.flow_refuse(here, 'only_if_unassigned must be true or false');
+      end if;
+    when 'add_tag', 'remove_tag' then
+      if not private.flow_is_uuid(step -> 'tag_id') or not exists (select 1 from public.tags t where t.id = (step ->> 'tag_id')::uuid) then
+        perform private.flow_refuse(here, 'tag_id must name a tag');
+      end if;
+    when 'set_stage' then
+      if jsonb_typeof(step -> 'stage') <> 'string' or not exists (select 1 from public.lifecycle_stages s where s.key = step ->> 'stage') then
+        perform private.flow_refuse(here, format('no lifecycle stage %s', coalesce(step ->> 'stage', '(stage missing)')));
+      end if;
+    when 'notify' then
+      if step ->> 'member' is distinct from 'owner' and not private.flow_member_exists(step -> 'member') then
+        perform private.flow_refuse(here, 'member must be "owner" or an active team member');
+      end if;
+      if jsonb_typeof(step -> 'title') <> 'string' or length(btrim(step ->> 'title')) not between 1 and 200 then
+        perform private.flow_refuse(here, 'title must be a text of 1–200 characters');
+      end if;
+      if step ? 'body' and (jsonb_typeof(step -> 'body') <> 'string' or length(step ->> 'body') > 2000) then
+        perform private.flow_refuse(here, 'body must be a text of at most 2000 characters');
+      end if;
+    end case;
+
+    idx := idx || jsonb_build_object(id, jsonb_build_object('step', step, 'next', next_id));
+  end loop;
+  return idx;
+end;
+$function$;
+grant execute on function private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[]) to authenticated;
+grant execute on function private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[]) to service_role;
+comment on function private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[]) is 'Checks a list of flow steps (recursively into condition branches) and returns step id → {step, next}. Refuses with 22023 naming the place (steps.2.then.1).';
+
+CREATE OR REPLACE FUNCTION private.flow_is_uuid(value jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(value) = 'string'
+     and (value #>> '{}') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+$function$;
+grant execute on function private.flow_is_uuid(value jsonb) to authenticated;
+grant execute on function private.flow_is_uuid(value jsonb) to service_role;
+comment on function private.flow_is_uuid(value jsonb) is 'Whether a JSON value is a string holding a uuid.';
+
+CREATE OR REPLACE FUNCTION private.flow_local_time(at timestamp with time zone, zone text, local_time time without time zone)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- The next moment at or after `at` when the clock in `zone` shows `local_time` (DST-safe: the
+  -- local date and time are converted, not an interval added).
+  select case when candidate > at then candidate
+              else pg_catalog.timezone(zone, (pg_catalog.timezone(zone, at)::date + 1) + local_time) end
+  from (select pg_catalog.timezone(zone, pg_catalog.timezone(zone, at)::date + local_time) as candidate) c
+$function$;
+comment on function private.flow_local_time(at timestamp with time zone, zone text, local_time time without time zone) is 'The next moment after `at` when the local clock in `zone` reads `local_time`.';
+
+CREATE OR REPLACE FUNCTION private.flow_matches(customer uuid, rules jsonb)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  matched boolean;
+begin
+  execute format('select exists (select 1 from public.customers c where c.id = $1 and (%s))', private.segment_rules_sql(rules))
+    into matched using customer;
+  return matched;
+end;
+$function$;
+comment on function private.flow_matches(customer uuid, rules jsonb) is 'Whether a customer matches segment rules, compiled by the segment compiler (private.segment_rules_sql), over every customer (the system''s view).';
+
+CREATE OR REPLACE FUNCTION private.flow_member_exists(value jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select private.flow_is_uuid(value)
+     and exists (select 1 from public.team_members m where m.user_id = (value #>> '{}')::uuid and m.active)
+$function$;
+grant execute on function private.flow_member_exists(value jsonb) to authenticated;
+grant execute on function private.flow_member_exists(value jsonb) to service_role;
+comment on function private.flow_member_exists(value jsonb) is 'Whether a JSON value names an active team member (read whatever the caller sees: the flow checker asks).';
+
+CREATE OR REPLACE FUNCTION private.flow_refuse(path text, message text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  raise exception '%', case when path = '' then message else path || ': ' || message end
+    using errcode = '22023', detail = path;
+end;
+$function$;
+grant execute on function private.flow_refuse(path text, message text) to authenticated;
+grant execute on function private.flow_refuse(path text, message text) to service_role;
+comment on function private.flow_refuse(path text, message text) is 'Raises 22023 with the message prefixed by the place in the flow (e.g. "steps.2.then.1: …"), the place also in DETAIL for the editor.';
+
+CREATE OR REPLACE FUNCTION private.flow_whole(value jsonb, low integer, high integer)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(value) = 'number' and (value #>> '{}')::numeric = trunc((value #>> '{}')::numeric)
+     and (value #>> '{}')::numeric between low and high
+$function$;
+grant execute on function private.flow_whole(value jsonb, low integer, high integer) to authenticated;
+grant execute on function private.flow_whole(value jsonb, low integer, high integer) to service_role;
+comment on function private.flow_whole(value jsonb, low integer, high integer) is 'Whether a JSON value is a whole number in [low, high].';
+
+CREATE OR REPLACE FUNCTION private.flows_listen(trigger_type text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
+$function$;
+comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (one look-up of flows_active_trigger_idx).';
+
+CREATE OR REPLACE FUNCTION private.freeze_campaign_recipients(campaign_id uuid, members uuid[])
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  frozen integer;
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only managers and admins send campaigns' using errcode = '42501';
+  end if;
+  insert into public.campaign_recipients (campaign_id, customer_id, email, language, zone, state, reason, not_before)
+  select freeze_campaign_recipients.campaign_id, p.customer_id, p.email, p.language, p.zone,
+    (case p.verdict when 'send' then 'queued' when 'defer' then 'deferred' else 'excluded' end)::public.campaign_recipient_state,
+    p.reason, p.not_before
+  from private.plan_campaign(freeze_campaign_recipients.campaign_id, members, now()) p
+  on conflict on constraint campaign_recipients_send_key do nothing;
+  get diagnostics frozen = row_count;
+  return frozen;
+end;
+$function$;
+grant execute on function private.freeze_campaign_recipients(campaign_id uuid, members uuid[]) to authenticated;
+comment on function private.freeze_campaign_recipients(campaign_id uuid, members uuid[]) is 'Writes a campaign''s recipients (queued, deferred or excluded with the reason) from the member list send_campaign read as the sender. Only send_campaign calls it.';
 
 CREATE OR REPLACE FUNCTION private.guard_activity_write()
  RETURNS trigger
@@ -5526,6 +7056,36 @@ grant execute on function private.lifetime_value_at_top_percent(percent numeric)
 grant execute on function private.lifetime_value_at_top_percent(percent numeric) to service_role;
 comment on function private.lifetime_value_at_top_percent(percent numeric) is 'The lowest lifetime value among the shop''s top percent of buyers (customers with an order). Shop-wide on purpose, so a VIP rule means the same customers for every reader; team members, the service role and the database itself (null for anyone else).';
 
+CREATE OR REPLACE FUNCTION private.link_campaign_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  send_key text := new.payload ->> 'cairn_send';
+  found_id bigint;
+begin
+  if send_key ~ '^[0-9a-f-]{36}:[0-9a-f-]{36}$' then
+    select r.id into found_id from public.campaign_recipients r
+    where r.campaign_id = split_part(send_key, ':', 1)::uuid and r.customer_id = split_part(send_key, ':', 2)::uuid;
+  elsif new.message_id is not null then
+    select r.id into found_id from public.campaign_recipients r
+    where r.provider_message_id = split_part(new.message_id, '.', 1) limit 1;
+  end if;
+  new.campaign_recipient_id := found_id;
+  -- Any event about a send proves SendGrid accepted it: an in-doubt (or still claimed) send is sent.
+  if found_id is not null then
+    update public.campaign_recipients r set state = 'sent', sent_at = coalesce(r.sent_at, new.occurred_at), reason = null,
+      provider_message_id = coalesce(r.provider_message_id, split_part(new.message_id, '.', 1)), claimed_until = null,
+      updated_at = now()
+    where r.id = found_id and r.state in ('claimed', 'in_doubt');
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.link_campaign_event() is 'Before an email event is stored: links it to its campaign send (custom arg cairn_send, else the message id) and settles that send as sent when it was claimed or in doubt.';
+
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -5560,6 +7120,51 @@ $function$;
 grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
+
+CREATE OR REPLACE FUNCTION private.marketing_mail_check(customer_id uuid, at timestamp with time zone DEFAULT now())
+ RETURNS TABLE(verdict text, reason text, not_before timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with c as (
+    select cu.id, cu.email, cu.status, private.recipient_zone(cu.timezone) as zone
+    from public.customers cu where cu.id = marketing_mail_check.customer_id
+  ),
+  facts as (
+    select c.*,
+      (select x.reason from public.email_suppressions x where x.email = lower(c.email)) as suppressed,
+      (select ev from public.consent_events ev
+        where ev.customer_id = c.id and ev.channel = 'email' and ev.purpose = 'marketing'
+        order by ev.occurred_at desc, ev.id desc limit 1) as consent,
+      s.daily_cap_per_shopper as workspace_cap,
+      least(coalesce(p.max_per_day, s.daily_cap_per_shopper), s.daily_cap_per_shopper) as cap,
+      private.quiet_hours_end(at, c.zone, coalesce(p.quiet_hours_start, s.quiet_hours_start),
+                              coalesce(p.quiet_hours_end, s.quiet_hours_end)) as quiet_until
+    from c
+    cross join (select * from public.alert_settings limit 1) s
+    left join public.alert_preferences p on p.customer_id = c.id
+  )
+  select
+    case when r is null then 'send' when r in ('quiet_hours', 'daily_cap') then 'defer' else 'exclude' end,
+    r,
+    case r when 'quiet_hours' then f.quiet_until
+           when 'daily_cap' then private.local_day_start(at, f.zone) + interval '1 day' end
+  from facts f,
+  lateral (select case
+    when f.email is null or btrim(f.email) = '' then 'no_email'
+    when f.status = 'blocked' then 'blocked'
+    when f.suppressed = 'bounce' then 'bounced'
+    when f.suppressed = 'spamreport' then 'complained'
+    when f.suppressed is not null then 'unsubscribed'
+    when (f.consent).status = 'withdrawn' and (f.consent).source in ('unsubscribe_link', 'email_provider') then 'unsubscribed'
+    when f.consent is null or (f.consent).status <> 'granted' then 'no_marketing_consent'
+    when f.quiet_until is not null then 'quiet_hours'
+    when private.emails_sent_today(f.id, at, f.zone) >= f.cap then 'daily_cap'
+  end as r) v
+$function$;
+grant execute on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) to service_role;
+comment on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) is 'May this customer get marketing mail at `at`, and if not why: verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). Quiet hours and the daily cap are the alert engine''s; the cap counts alerts and campaign emails together. No row: no such customer.';
 
 CREATE OR REPLACE FUNCTION private.my_portal_customer()
  RETURNS uuid
@@ -5743,6 +7348,87 @@ end;
 $function$;
 comment on function private.notify_email_bounced() is 'Tells a customer''s owner when an email to the customer bounced or was dropped (SendGrid events).';
 
+CREATE OR REPLACE FUNCTION private.notify_failed_scheduled_calls()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  told integer;
+begin
+  with failed as (
+    select c.request_id, c.job_name,
+      case
+        when h.id is null then 'No answer within 5 minutes'
+        when h.timed_out or h.error_msg is not null then coalesce(h.error_msg, 'Timed out')
+        else 'HTTP ' || h.status_code || ': ' || left(coalesce(h.content, ''), 500)
+      end as error
+    from private.scheduled_calls c
+    left join net._http_response h on h.id = c.request_id
+    where c.called_at > now() - interval '6 hours'
+      and (
+        (h.id is null and c.called_at < now() - interval '5 minutes')
+        or h.timed_out or h.error_msg is not null
+        or coalesce(h.status_code, 0) not between 200 and 299 and h.id is not null
+      )
+      and not exists (select 1 from private.scheduled_call_failures f where f.request_id = c.request_id)
+  ),
+  claimed as (
+    insert into private.scheduled_call_failures (request_id, job_name)
+    select request_id, job_name from failed
+    on conflict do nothing
+    returning request_id
+  )
+  select count(private.notify_integration_failure(
+      case f.job_name
+        when 'ecb-rates' then 'ECB exchange rates'
+        when 'shopify-import' then 'Shopify history import'
+        when 'shopify-import-next' then 'Shopify history import'
+        when 'shopify-token-renewal' then 'Shopify token renewal'
+        when 'check-alerts' then 'Shopper alert emails'
+        when 'send-notification-emails' then 'Notification emails'
+        else f.job_name
+      end,
+      'job:' || f.job_name,
+      left('The scheduled job ' || f.job_name || ' failed: ' || f.error, 2000),
+      '/settings/scheduled-jobs'
+    ))::integer into told
+  from failed f join claimed c on c.request_id = f.request_id;
+  delete from private.scheduled_call_failures f where f.examined_at < now() - interval '7 days';
+  return told;
+end;
+$function$;
+grant execute on function private.notify_failed_scheduled_calls() to service_role;
+comment on function private.notify_failed_scheduled_calls() is 'Tells the admins about scheduled edge-function calls (ECB rates, Shopify import and token renewal, alert and notification emails) that failed — non-2xx, timed out, or unanswered after 5 minutes — each call once, one unread notification per job. pg_cron notify-failed-jobs, every 5 minutes.';
+
+CREATE OR REPLACE FUNCTION private.notify_import_failure()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.status <> 'failed' or (tg_op = 'UPDATE' and old.status = 'failed') then
+    return null;
+  end if;
+  begin
+    perform private.notify_integration_failure(
+      'Shopify history import',
+      'import:' || new.id,
+      left('The import of ' || coalesce((select s.domain from public.shops s where s.id = new.shop_id), 'a store')
+        || ' stopped: ' || coalesce(new.last_error, 'no reason recorded'), 2000),
+      '/settings/integrations?shop=' || new.shop_id
+    );
+  exception when others then
+    -- Telling the admins must never undo recording the failure itself.
+    raise warning 'could not notify admins of failed import %: %', new.id, sqlerrm;
+  end;
+  return null;
+end;
+$function$;
+comment on function private.notify_import_failure() is 'Tells every active admin when a Shopify history import fails (integration_failed, deep link to Settings → Integrations for that store).';
+
 CREATE OR REPLACE FUNCTION private.notify_integration_failure(integration text, job_ref text, error text, link text DEFAULT '/settings'::text)
  RETURNS integer
  LANGUAGE plpgsql
@@ -5889,6 +7575,64 @@ grant execute on function private.owned_customer_ids() to authenticated;
 grant execute on function private.owned_customer_ids() to service_role;
 comment on function private.owned_customer_ids() is 'Ids of the customers the calling agent owns (empty for anyone else). Use as customer_id in (select private.owned_customer_ids()).';
 
+CREATE OR REPLACE FUNCTION private.plan_campaign(campaign_id uuid, members uuid[], at timestamp with time zone)
+ RETURNS TABLE(customer_id uuid, email text, language text, zone text, verdict text, reason text, not_before timestamp with time zone, empty_variables text[])
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with c as (select * from public.campaigns k where k.id = plan_campaign.campaign_id),
+  ws as (select s.postal_address, s.default_language from public.workspace_settings s),
+  shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  people as (
+    select cu, private.recipient_zone(cu.timezone) as zone,
+           coalesce(cu.language, (select default_language from ws)) as asked
+    from unnest(members) m (id)
+    join public.customers cu on cu.id = m.id
+  ),
+  -- Worked out once per language, not per recipient: the variant each language gets and its placeholders.
+  variants as (
+    select a.asked, private.template_language((select template_id from c), a.asked) as language
+    from (select distinct p.asked from people p) a
+  ),
+  placeholders as (
+    select v.asked, v.language,
+      array(select distinct m[1]
+            from public.email_template_variants t,
+                 regexp_matches(t.subject || ' ' || t.body_html || ' ' || t.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
+            where t.template_id = (select template_id from c) and t.language = v.language) as names
+    from variants v
+  ),
+  timed as (
+    select p.*, ph.language, ph.names,
+      private.campaign_send_time(c.schedule, c.send_at, c.local_date, c.local_time, p.zone, at) as due,
+      private.campaign_variables(p.cu, c.variables, (select name from shop), (select postal_address from ws)) as vars,
+      c.skip_empty_variables as skip_empty
+    from people p
+    join placeholders ph on ph.asked = p.asked
+    cross join c
+  ),
+  checked as (
+    select t.*, k.verdict, k.reason, k.not_before as deferred_until,
+      array(select n from unnest(t.names) n where coalesce(t.vars #>> string_to_array(n, '.'), '') = '' order by n) as empty
+    from timed t
+    cross join lateral private.marketing_mail_check((t.cu).id, t.due) k
+  )
+  select (x.cu).id, (x.cu).email, x.language, x.zone,
+    case when x.verdict = 'exclude' then 'exclude'
+         when x.language is null then 'exclude'
+         when x.skip_empty and cardinality(x.empty) > 0 then 'exclude'
+         else x.verdict end,
+    case when x.verdict = 'exclude' then x.reason
+         when x.language is null then 'missing_variant'
+         when x.skip_empty and cardinality(x.empty) > 0 then 'empty_variables'
+         else x.reason end,
+    case when x.verdict = 'defer' then x.deferred_until else x.due end,
+    x.empty
+  from checked x
+$function$;
+comment on function private.plan_campaign(campaign_id uuid, members uuid[], at timestamp with time zone) is 'What sending a campaign would do to each of `members`: send, defer (until not_before) or exclude, why, in which language, and which variables would render empty.';
+
 CREATE OR REPLACE FUNCTION private.portal_customer_id()
  RETURNS uuid
  LANGUAGE plpgsql
@@ -5945,6 +7689,46 @@ AS $function$
   from p
 $function$;
 comment on function private.portal_signup_choices(metadata jsonb) is 'The sign-up choices in an account''s user_metadata.portal, cleaned: the boxes ticked (consents: purpose → the wording shown; marketing, newsletter, alerts), language (a known code), style interests (offered keys only), favourite brands (≤ 50, ≤ 100 characters, no control characters).';
+
+CREATE OR REPLACE FUNCTION private.prepare_campaign()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'UPDATE' then
+    -- Status, start and finish belong to the send functions (private.campaign_transition flag).
+    if (new.status, new.started_at, new.started_by, new.finished_at, new.status_reason)
+         is distinct from (old.status, old.started_at, old.started_by, old.finished_at, old.status_reason)
+       and coalesce(current_setting('cairn.campaign_transition', true), '') <> 'on' then
+      raise exception 'a campaign''s status changes only through send_campaign, pause_campaign, resume_campaign and cancel_campaign'
+        using errcode = '42501';
+    end if;
+    if old.status <> 'draft'
+       and (new.name, new.segment_id, new.template_id, new.schedule, new.send_at, new.local_date, new.local_time,
+            new.variables, new.skip_empty_variables)
+         is distinct from (old.name, old.segment_id, old.template_id, old.schedule, old.send_at, old.local_date,
+                           old.local_time, old.variables, old.skip_empty_variables) then
+      raise exception 'only a draft campaign can be edited' using errcode = '55000';
+    end if;
+    new.created_by := old.created_by;
+  else
+    if new.status <> 'draft' or new.started_at is not null or new.finished_at is not null then
+      raise exception 'a campaign starts as a draft' using errcode = '22023';
+    end if;
+    if (select auth.role()) = 'authenticated' then
+      new.created_by := (select auth.uid());
+    end if;
+  end if;
+  if not exists (select 1 from public.email_templates t where t.id = new.template_id and t.purpose = 'marketing') then
+    raise exception 'a campaign sends a marketing template (purpose marketing)' using errcode = '22023';
+  end if;
+  new.updated_at := now();
+  return new;
+end;
+$function$;
+comment on function private.prepare_campaign() is 'Campaign invariants: a new campaign is a draft, the template is a marketing one, only drafts are edited, and status changes only through the send functions.';
 
 CREATE OR REPLACE FUNCTION private.prepare_consent_event()
  RETURNS trigger
@@ -6371,6 +8155,45 @@ end;
 $function$;
 comment on function private.queue_erasure_files(request uuid, customer uuid) is 'Queues, for an erasure request, every object of the attachments bucket in the customer''s folder or listed by their activities, messages or inbound mail. Returns how many were queued (an object already queued is not queued again).';
 
+CREATE OR REPLACE FUNCTION private.queue_notification_email()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.notification_emails (recipient_id, notification_id)
+  select new.recipient_id, new.id
+  from public.notification_preferences p
+  where p.user_id = new.recipient_id and p.kind = new.kind and p.delivery = 'email_now'
+  on conflict do nothing;
+  return null;
+end;
+$function$;
+comment on function private.queue_notification_email() is 'Queues one email for a new notification whose recipient chose email_now for its kind.';
+
+CREATE OR REPLACE FUNCTION private.queue_segment_action(segment_id uuid, action text, value text, members uuid[])
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job_id uuid;
+begin
+  insert into public.segment_actions (segment_id, actor_id, action, value, total)
+  values (segment_id, (select auth.uid()), action, value, cardinality(members))
+  returning id into job_id;
+  insert into private.segment_action_items (action_id, customer_id)
+  select job_id, m from unnest(members) m
+  on conflict do nothing;
+  return job_id;
+end;
+$function$;
+grant execute on function private.queue_segment_action(segment_id uuid, action text, value text, members uuid[]) to authenticated;
+grant execute on function private.queue_segment_action(segment_id uuid, action text, value text, members uuid[]) to service_role;
+comment on function private.queue_segment_action(segment_id uuid, action text, value text, members uuid[]) is 'Records a bulk action for the caller with the members they could see when they asked.';
+
 CREATE OR REPLACE FUNCTION private.queue_shopify_reconciliations()
  RETURNS integer
  LANGUAGE plpgsql
@@ -6480,6 +8303,18 @@ grant execute on function private.rate_today(currency text) to authenticated;
 grant execute on function private.rate_today(currency text) to service_role;
 comment on function private.rate_today(currency text) is 'The latest known rate of a currency to the base currency (1 for the base currency itself; null when none is known).';
 
+CREATE OR REPLACE FUNCTION private.recipient_zone(customer_zone text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce(customer_zone,
+    (select s.timezone from public.shops s where s.active order by s.created_at, s.id limit 1), 'UTC')
+$function$;
+grant execute on function private.recipient_zone(customer_zone text) to service_role;
+comment on function private.recipient_zone(customer_zone text) is 'The time zone a customer''s quiet hours, daily cap and local-time sends use: theirs, else the first active shop''s, else UTC.';
+
 CREATE OR REPLACE FUNCTION private.record_audit()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -6541,6 +8376,33 @@ begin
 end;
 $function$;
 comment on function private.record_deal_event() is 'Writes a deal_events row when a deal is created or changes stage.';
+
+CREATE OR REPLACE FUNCTION private.record_segment_action_batch(action_id uuid, done integer, changed integer)
+ RETURNS public.segment_actions
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+  left_over boolean;
+begin
+  left_over := exists (select 1 from private.segment_action_items i where i.action_id = record_segment_action_batch.action_id);
+  update public.segment_actions a set
+    processed = a.processed + done,
+    changed = a.changed + record_segment_action_batch.changed,
+    batches = a.batches + 1,
+    status = case when left_over then a.status else 'done' end,
+    finished_at = case when left_over then null else clock_timestamp() end,
+    updated_at = clock_timestamp()
+  where a.id = record_segment_action_batch.action_id and a.actor_id = (select auth.uid())
+  returning * into job;
+  return job;
+end;
+$function$;
+grant execute on function private.record_segment_action_batch(action_id uuid, done integer, changed integer) to authenticated;
+grant execute on function private.record_segment_action_batch(action_id uuid, done integer, changed integer) to service_role;
+comment on function private.record_segment_action_batch(action_id uuid, done integer, changed integer) is 'Adds one batch''s counts to a bulk action (the person who asked only) and marks it done when no member is left.';
 
 CREATE OR REPLACE FUNCTION private.record_shopify_consent(target_customer uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS void
@@ -7012,6 +8874,21 @@ end;
 $function$;
 comment on function private.require_admin_actor(actor uuid) is 'Raises 42501 unless actor is an active admin. The shopify-connect function passes the user its auth server verified.';
 
+CREATE OR REPLACE FUNCTION private.require_campaign_sender()
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.edits_all_customers()) then
+    raise exception 'only managers and admins send, pause, resume or cancel campaigns' using errcode = '42501';
+  end if;
+end;
+$function$;
+grant execute on function private.require_campaign_sender() to authenticated;
+comment on function private.require_campaign_sender() is 'Raises 42501 unless the caller is a manager or an admin whose role counts.';
+
 CREATE OR REPLACE FUNCTION private.retention_cutoffs()
  RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone)
  LANGUAGE sql
@@ -7031,6 +8908,79 @@ AS $function$
   ) as k (kind, days)
 $function$;
 comment on function private.retention_cutoffs() is 'Per kind of retained data: the admins'' period in days and the cutoff it gives now.';
+
+CREATE OR REPLACE FUNCTION private.run_segment_action_batch(action_id uuid, size integer DEFAULT 500)
+ RETURNS public.segment_actions
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+  ids uuid[];
+  changed integer;
+begin
+  -- The person's rights now, not when they asked: a member made readonly meanwhile is refused.
+  if not (select private.edits_all_customers()) and not (select private.is_agent()) then
+    raise exception 'only admins, managers and agents change customers' using errcode = '42501';
+  end if;
+  ids := private.claim_segment_action_batch(action_id, size);
+  select * into job from public.segment_actions a where a.id = run_segment_action_batch.action_id;
+  if ids is null then
+    return job;
+  end if;
+  changed := private.apply_segment_action(job.action, job.value, ids);
+  return private.record_segment_action_batch(action_id, cardinality(ids), changed);
+end;
+$function$;
+grant execute on function private.run_segment_action_batch(action_id uuid, size integer) to authenticated;
+grant execute on function private.run_segment_action_batch(action_id uuid, size integer) to service_role;
+comment on function private.run_segment_action_batch(action_id uuid, size integer) is 'One batch of a bulk action as the current user (the person who asked): claim, change, record — one transaction, so each member is done exactly once.';
+
+CREATE OR REPLACE FUNCTION private.run_segment_actions(budget interval DEFAULT '00:00:05'::interval, size integer DEFAULT 500)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  started timestamptz := clock_timestamp();
+  job public.segment_actions;
+  done_batches integer := 0;
+  progressed boolean := true;
+begin
+  -- Not for API callers: the worker switches to each job's person, which only the database's own
+  -- login may do (pg_cron runs as postgres).
+  if coalesce((select auth.role()), 'none') in ('anon', 'authenticated', 'service_role') then
+    raise exception 'only the scheduler runs bulk actions' using errcode = '42501';
+  end if;
+  while progressed and clock_timestamp() - started < budget loop
+    progressed := false;
+    for job in
+      select * from public.segment_actions a where a.status = 'running' order by a.created_at
+      for update skip locked
+    loop
+      exit when clock_timestamp() - started >= budget;
+      begin
+        -- As the person who asked: their role-level security and triggers decide the batch.
+        perform set_config('request.jwt.claims',
+          json_build_object('sub', job.actor_id, 'role', 'authenticated')::text, true);
+        perform set_config('role', 'authenticated', true);
+        job := private.run_segment_action_batch(job.id, size);
+        perform set_config('role', 'none', true);
+        perform set_config('request.jwt.claims', '', true);
+        done_batches := done_batches + 1;
+        progressed := progressed or job.status = 'running';
+      exception when others then
+        -- The batch is undone (and the role with it); the job stops with the reason.
+        update public.segment_actions a set status = 'failed', error = left(sqlerrm, 500),
+          finished_at = clock_timestamp(), updated_at = clock_timestamp()
+        where a.id = job.id;
+      end;
+    end loop;
+  end loop;
+  return done_batches;
+end;
+$function$;
+comment on function private.run_segment_actions(budget interval, size integer) is 'Runs batches of every running bulk action, oldest first, each as the person who asked, for about budget; a refused batch stops its job as failed with the reason. Run every 10 seconds by pg_cron.';
 
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
@@ -7473,6 +9423,31 @@ $function$;
 grant execute on function private.send_task_reminders(batch integer, grace interval) to service_role;
 comment on function private.send_task_reminders(batch integer, grace interval) is 'Sends the task_due notification of every open task whose reminder time (remind_at, else due_at) has come — within grace, at most batch per run — exactly once per task and time. Returns how many were sent.';
 
+CREATE OR REPLACE FUNCTION private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not ((select private.edits_all_customers()) or coalesce((select auth.role()), 'service_role') = 'service_role') then
+    raise exception 'only managers and admins change a campaign''s status' using errcode = '42501';
+  end if;
+  perform set_config('cairn.campaign_transition', 'on', true);
+  update public.campaigns k set
+    status = set_campaign_status.status,
+    status_reason = set_campaign_status.reason,
+    started_at = case when set_campaign_status.status in ('scheduled', 'sending') then coalesce(k.started_at, now()) else k.started_at end,
+    started_by = case when set_campaign_status.status in ('scheduled', 'sending') and k.started_by is null then (select auth.uid()) else k.started_by end,
+    finished_at = case when set_campaign_status.status in ('done', 'cancelled') then now() else null end
+  where k.id = set_campaign_status.campaign_id;
+  perform set_config('cairn.campaign_transition', 'off', true);
+end;
+$function$;
+grant execute on function private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text) to authenticated;
+grant execute on function private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text) to service_role;
+comment on function private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text) is 'The one writer of campaigns.status (and its times and reason).';
+
 CREATE OR REPLACE FUNCTION private.set_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -7766,6 +9741,46 @@ grant execute on function private.store_segment_snapshot(segment_id uuid, name t
 grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to service_role;
 comment on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) is 'Writes a snapshot and its members; only take_segment_snapshot calls it.';
 
+CREATE OR REPLACE FUNCTION private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with visible as (
+    -- Only customers the caller may see count, however the list was made.
+    select array_agg(m) as ids from unnest(members) m
+    where (select private.sees_all_customers()) or m in (select private.owned_customer_ids())
+  ),
+  plan as (select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p),
+  c as (select * from public.campaigns k where k.id = summarise_plan.campaign_id),
+  wanted as (
+    select coalesce(cu.language, (select s.default_language from public.workspace_settings s)) as asked, p.language as used
+    from plan p join public.customers cu on cu.id = p.customer_id
+  )
+  select jsonb_build_object(
+    'recipients', (select count(*) from plan),
+    'sendable', (select count(*) from plan where verdict = 'send'),
+    'deferred', (select count(*) from plan where verdict = 'defer'),
+    'excluded', (select count(*) from plan where verdict = 'exclude'),
+    'reasons', coalesce((select jsonb_object_agg(reason, n) from (
+        select reason, count(*) as n from plan where reason is not null group by reason) r), '{}'),
+    'languages', coalesce((select jsonb_agg(jsonb_build_object('language', asked, 'recipients', n, 'variant', used,
+                                                               'missing', used is distinct from asked) order by n desc, asked)
+        from (select asked, used, count(*) as n from wanted group by asked, used) l), '[]'),
+    'missing_variants', coalesce((select jsonb_agg(distinct asked order by asked) from wanted where used is distinct from asked), '[]'),
+    'empty_variables', coalesce((select jsonb_object_agg(name, n) from (
+        select e as name, count(*) as n from plan, unnest(empty_variables) e group by e) v), '{}'),
+    'first_send_at', (select min(not_before) from plan where verdict <> 'exclude'),
+    'last_send_at', (select max(not_before) from plan where verdict <> 'exclude'),
+    'postal_address_set', (select s.postal_address is not null from public.workspace_settings s),
+    'status', (select status from c)
+  )
+$function$;
+grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to authenticated;
+grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to service_role;
+comment on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) is 'The pre-send summary of plan_campaign over the members the caller may see: counts, reasons, languages and missing variants, empty variables, the send window.';
+
 CREATE OR REPLACE FUNCTION private.sync_order_refunds()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -7850,6 +9865,21 @@ grant execute on function private.team_role() to anon;
 grant execute on function private.team_role() to authenticated;
 grant execute on function private.team_role() to service_role;
 comment on function private.team_role() is 'The caller''s role, or null. A role counts only when the team row is active and its invitation accepted, and — when the member has a verified factor or the workspace requires MFA — only in an aal2 session. Every other access helper asks this function: it is the one place the rule lives. Call it as (select private.team_role()).';
+
+CREATE OR REPLACE FUNCTION private.template_language(template_id uuid, language text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select v.language from public.email_template_variants v
+  where v.template_id = template_language.template_id
+    and v.language in (template_language.language, (select s.default_language from public.workspace_settings s), 'en')
+  order by case when v.language = template_language.language then 0
+                when v.language = (select s.default_language from public.workspace_settings s) then 1 else 2 end
+  limit 1
+$function$;
+comment on function private.template_language(template_id uuid, language text) is 'The variant language a reader of `language` gets (theirs, the workspace default, English), as render_template chooses; null when none exists.';
 
 CREATE OR REPLACE FUNCTION private.touch_updated_at()
  RETURNS trigger
@@ -8101,6 +10131,24 @@ end;
 $function$;
 comment on function private.validate_custom_fields() is 'BEFORE INSERT OR UPDATE OF custom_fields on customers: checks new and changed values against custom_field_definitions, and required fields when a team member writes.';
 
+CREATE OR REPLACE FUNCTION private.wake_campaign_sender()
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.edits_all_customers()) then
+    return;
+  end if;
+  perform private.call_scheduled_function('send-campaigns', 'send-campaigns', '{"source":"start"}');
+exception when others then
+  raise log 'send-campaigns not woken: %', sqlerrm;
+end;
+$function$;
+grant execute on function private.wake_campaign_sender() to authenticated;
+comment on function private.wake_campaign_sender() is 'For managers and admins (send_campaign, resume_campaign): calls the send-campaigns function now (pg_net, after commit), so a campaign starts without waiting for the schedule; a failure only means the schedule starts it.';
+
 CREATE OR REPLACE FUNCTION public.accept_team_invitation()
  RETURNS public.team_role
  LANGUAGE plpgsql
@@ -8151,30 +10199,29 @@ grant execute on function public.accept_team_invitation() to service_role;
 comment on function public.accept_team_invitation() is 'The invitee accepts their pending team invitation: only from a session opened by the emailed link, on an account the invitation created, after they set their own password. Returns their role. Idempotent.';
 
 CREATE OR REPLACE FUNCTION public.act_on_segment(segment_id uuid, action text, value text DEFAULT NULL::text)
- RETURNS integer
+ RETURNS public.segment_actions
  LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
 declare
-  changed integer;
   tag uuid;
   owner uuid;
+  members uuid[];
+  job_id uuid;
 begin
   if not (select private.edits_all_customers()) and not (select private.is_agent()) then
     raise exception 'only admins, managers and agents change customers' using errcode = '42501';
   end if;
   if action is null or action not in ('tag', 'assign', 'stage') then
-    raise exception 'unknown action %: use tag, assign or stage', coalesce(action, 'null') using errcode = '22023';
+    raise exception 'unknown action %: use tag, assign or stage', coalesce(left(action, 40), 'null') using errcode = '22023';
   end if;
   if action <> 'assign' and value is null then
     raise exception 'the % action needs a value', action using errcode = '22023';
   end if;
-  -- The members, as the caller sees them (P0002 for a segment the caller may not read).
   perform 1 from public.segments s where s.id = act_on_segment.segment_id;
   if not found then
     raise exception 'no such segment' using errcode = 'P0002';
   end if;
-
   if action = 'tag' then
     begin
       tag := value::uuid;
@@ -8184,10 +10231,6 @@ begin
     if not exists (select 1 from public.tags t where t.id = tag) then
       raise exception 'no such tag' using errcode = '22023';
     end if;
-    insert into public.customer_tags (customer_id, tag_id)
-    select m.id, tag from public.segment_member_ids(act_on_segment.segment_id) m (id)
-    on conflict (customer_id, tag_id) do nothing;
-    get diagnostics changed = row_count;
   elsif action = 'assign' then
     begin
       owner := value::uuid;
@@ -8197,25 +10240,61 @@ begin
     if owner is not null and not exists (select 1 from public.team_members t where t.user_id = owner) then
       raise exception 'no such team member' using errcode = '22023';
     end if;
-    update public.customers c set owner_id = owner
-    from public.segment_member_ids(act_on_segment.segment_id) m (id)
-    where c.id = m.id and c.owner_id is distinct from owner;
-    get diagnostics changed = row_count;
-  else
-    if not exists (select 1 from public.lifecycle_stages s where s.key = value) then
-      raise exception 'no such lifecycle stage: %', value using errcode = '22023';
-    end if;
-    update public.customers c set lifecycle_stage = value
-    from public.segment_member_ids(act_on_segment.segment_id) m (id)
-    where c.id = m.id and c.lifecycle_stage is distinct from value;
-    get diagnostics changed = row_count;
+  elsif not exists (select 1 from public.lifecycle_stages s where s.key = value) then
+    raise exception 'no such lifecycle stage: %', left(value, 40) using errcode = '22023';
   end if;
-  return changed;
+
+  -- The members as the caller sees them now (an agent: their own), frozen for the job.
+  select coalesce(array_agg(m.id), '{}') into members from public.segment_member_ids(act_on_segment.segment_id) m (id);
+  job_id := private.queue_segment_action(act_on_segment.segment_id, action, value, members);
+  -- The first batch at once, in this transaction: a refusal (an agent handing customers to
+  -- someone else) undoes everything, and a small segment is done when the call returns.
+  return private.run_segment_action_batch(job_id, 500);
 end;
 $function$;
 grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to authenticated;
 grant execute on function public.act_on_segment(segment_id uuid, action text, value text) to service_role;
-comment on function public.act_on_segment(segment_id uuid, action text, value text) is 'Tags (value: a tag id), assigns (value: a team member''s id, or null for nobody) or moves the lifecycle stage (value: a stage key) of every member of a segment the caller may read, as the caller may change them (RLS and the customers'' triggers: an agent only their own customers). One statement, all or nothing; returns how many customers changed. 22023 for an unknown action or value, 42501 for readonly members, P0002 for a segment the caller may not read.';
+comment on function public.act_on_segment(segment_id uuid, action text, value text) is 'Starts a bulk action on every member of a segment the caller may read: tag (value: a tag id), assign (a team member''s id, or null for nobody) or stage (a stage key). The members the caller sees are frozen; the first 500 are done in the call, the rest in batches of 500 by the scheduled worker as the caller (RLS and triggers apply); answers the segment_actions row (status, total, processed, changed). 22023 for an unknown action or value, 42501 for readonly members (or a refused first batch, then nothing is written), P0002 for a segment the caller may not read.';
+
+CREATE OR REPLACE FUNCTION public.activate_flow(flow_id uuid, enrol_existing boolean)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  f public.flows;
+  enrolled integer := 0;
+begin
+  perform private.flow_activation_check(flow_id);
+  if enrol_existing is null then
+    raise exception 'say whether customers who already match should enter (enrol_existing true or false)' using errcode = '22023';
+  end if;
+  update public.flows fl
+  set status = 'active',
+      enrols_since = case when enrol_existing then null else coalesce(case when fl.status = 'active' then fl.enrols_since end, now()) end
+  where fl.id = flow_id
+  returning * into f;
+  if enrol_existing then
+    with entered as (
+      insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+      select f.id, c, 'existing', jsonb_build_object('type', 'existing', 'trigger', f.trigger ->> 'type'), f.first_step
+      from private.flow_existing_customers(f.id) c
+      on conflict do nothing
+      returning id, customer_id, trigger_event
+    ), logged as (
+      insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+      select e.id, f.id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e
+      returning 1
+    )
+    select count(*)::integer into enrolled from logged;
+  end if;
+  return jsonb_build_object('status', f.status, 'enrolled', enrolled);
+end;
+$function$;
+grant execute on function public.activate_flow(flow_id uuid, enrol_existing boolean) to authenticated;
+grant execute on function public.activate_flow(flow_id uuid, enrol_existing boolean) to service_role;
+comment on function public.activate_flow(flow_id uuid, enrol_existing boolean) is 'Switches a flow on. enrol_existing: the customers who already match its trigger enter now (once: entry key "existing"); false: only new events enrol (and the scheduled triggers only from now on). Admins and managers; 42501 / P0002 / 22023.';
 
 CREATE OR REPLACE FUNCTION public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone)
  RETURNS TABLE(alerts_sent bigint, opened bigint, clicked bigint, click_through_rate numeric, orders bigint, revenue_base numeric, base_currency text)
@@ -8359,6 +10438,282 @@ grant execute on function public.audit_entries(actor uuid, action_filter text, t
 grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to service_role;
 comment on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) is 'Admins only (42501 otherwise): a page (1–200, default 50) of the audit log, newest first, after before_id (keyset), filtered by actor, action (INSERT/UPDATE/DELETE), table, customer (the customer row or rows naming it) and time [since, until); each entry with its actor''s name and what changed (private.audit_changes). Bad filters: 22023.';
 
+CREATE OR REPLACE FUNCTION public.campaign_results(campaign_id uuid, now timestamp with time zone DEFAULT now())
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  with c as (select * from public.campaigns k where k.id = campaign_results.campaign_id),
+  r as (select * from public.campaign_recipients x where x.campaign_id = campaign_results.campaign_id),
+  ev as (
+    select e.campaign_recipient_id as rid, e.event, e.url, e.occurred_at
+    from public.email_events e
+    where e.campaign_recipient_id in (select r.id from r)
+  ),
+  per as (
+    select r.id, r.customer_id, r.language, r.state, r.sent_at,
+      exists (select 1 from ev where ev.rid = r.id and ev.event = 'delivered') as delivered,
+      exists (select 1 from ev where ev.rid = r.id and ev.event in ('open', 'click')) as opened,
+      (select min(ev.occurred_at) from ev where ev.rid = r.id and ev.event = 'click') as first_click,
+      exists (select 1 from ev where ev.rid = r.id and ev.event = 'bounce') as bounced,
+      exists (select 1 from ev where ev.rid = r.id and ev.event = 'spamreport') as complained,
+      exists (select 1 from ev where ev.rid = r.id and ev.event in ('unsubscribe', 'group_unsubscribe'))
+        or exists (select 1 from public.consent_events ce
+                   where ce.customer_id = r.customer_id and ce.channel = 'email' and ce.purpose = 'marketing'
+                     and ce.status = 'withdrawn' and ce.source in ('unsubscribe_link', 'email_provider')
+                     and ce.occurred_at >= r.sent_at) as unsubscribed
+    from r
+  ),
+  attributed as (
+    select distinct on (o.id) o.id, p.id as rid, o.net_total_base
+    from per p
+    join public.orders o on o.customer_id = p.customer_id and o.counts_as_purchase
+     and o.placed_at >= p.first_click
+     and o.placed_at < p.first_click + make_interval(days => (select attribution_days from c))
+    where p.first_click is not null
+    order by o.id, p.first_click desc
+  ),
+  counts as (
+    select
+      count(*) as recipients,
+      count(*) filter (where state = 'sent') as sent,
+      count(*) filter (where state = 'queued') as queued,
+      count(*) filter (where state = 'deferred') as deferred,
+      count(*) filter (where state in ('claimed', 'in_doubt')) as in_flight,
+      count(*) filter (where state = 'failed') as failed,
+      count(*) filter (where state = 'excluded') as excluded,
+      count(*) filter (where state = 'cancelled') as cancelled,
+      count(*) filter (where state = 'sent' and sent_at > campaign_results.now - interval '5 minutes') as sent_last_5_minutes
+    from r
+  )
+  select jsonb_build_object(
+    'status', (select status from c),
+    'status_reason', (select status_reason from c),
+    'started_at', (select started_at from c),
+    'finished_at', (select finished_at from c),
+    'attribution_days', (select attribution_days from c),
+    'recipients', k.recipients, 'sent', k.sent, 'queued', k.queued, 'deferred', k.deferred,
+    'in_flight', k.in_flight, 'failed', k.failed, 'excluded', k.excluded, 'cancelled', k.cancelled,
+    'remaining', k.queued + k.deferred + k.in_flight,
+    'rate_per_minute', round(k.sent_last_5_minutes / 5.0, 1),
+    'eta_seconds', case when k.sent_last_5_minutes > 0 and (select status from c) = 'sending'
+                        then ceil((k.queued + k.in_flight) / (k.sent_last_5_minutes / 300.0)) end,
+    'next_send_at', (select min(r.not_before) from r where r.state in ('queued', 'deferred')),
+    'delivered', (select count(*) filter (where delivered) from per),
+    'opened', (select count(*) filter (where opened) from per),
+    'clicked', (select count(*) filter (where first_click is not null) from per),
+    'bounced', (select count(*) filter (where bounced) from per),
+    'complained', (select count(*) filter (where complained) from per),
+    'unsubscribed', (select count(*) filter (where unsubscribed) from per),
+    'orders', (select count(*) from attributed),
+    'revenue_base', (select coalesce(sum(net_total_base), 0) from attributed),
+    'base_currency', (select s.base_currency from public.workspace_settings s),
+    'by_language', coalesce((select jsonb_agg(jsonb_build_object(
+        'language', l.language, 'sent', l.sent, 'opened', l.opened, 'clicked', l.clicked) order by l.sent desc, l.language)
+      from (select coalesce(p.language, '—') as language, count(*) filter (where p.state = 'sent') as sent,
+                   count(*) filter (where p.opened) as opened, count(*) filter (where p.first_click is not null) as clicked
+            from per p group by 1) l), '[]'),
+    'links', coalesce((select jsonb_agg(jsonb_build_object('url', x.url, 'clicks', x.clicks, 'recipients', x.recipients)
+                                        order by x.clicks desc, x.url)
+      from (select ev.url, count(*) as clicks, count(distinct ev.rid) as recipients
+            from ev where ev.event = 'click' and ev.url is not null group by ev.url limit 50) x), '[]')
+  )
+  from counts k
+  where exists (select 1 from c)
+$function$;
+grant execute on function public.campaign_results(campaign_id uuid, now timestamp with time zone) to authenticated;
+grant execute on function public.campaign_results(campaign_id uuid, now timestamp with time zone) to service_role;
+comment on function public.campaign_results(campaign_id uuid, now timestamp with time zone) is 'A campaign''s live progress (sent, queued, deferred, in flight, failed, remaining, rate per minute over the last 5 minutes, ETA) and results (delivered, opened, clicked, bounced, complained, unsubscribed — once per recipient —, orders and revenue in the base currency within attribution_days after the first click; per language; per link). Null for a campaign the caller may not read. Caller''s rights.';
+
+CREATE OR REPLACE FUNCTION public.campaign_summary(campaign_id uuid, at timestamp with time zone DEFAULT now())
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  campaign public.campaigns;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members read campaign summaries' using errcode = '42501';
+  end if;
+  select * into campaign from public.campaigns k where k.id = campaign_summary.campaign_id;
+  if not found then
+    raise exception 'no such campaign' using errcode = 'P0002';
+  end if;
+  if campaign.status <> 'draft' then
+    -- Sent or sending: the frozen audience, as the caller may see it.
+    return private.summarise_plan(campaign.id,
+      array(select r.customer_id from public.campaign_recipients r where r.campaign_id = campaign.id), at);
+  end if;
+  -- The audience as the caller sees it (segment_member_ids runs with their rights).
+  return private.summarise_plan(campaign.id, array(select public.segment_member_ids(campaign.segment_id)), at);
+end;
+$function$;
+grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to authenticated;
+grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to service_role;
+comment on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) is 'Before sending: how many the campaign would reach, who is excluded and why (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, missing_variant, empty_variables), who is deferred (quiet_hours, daily_cap), languages and missing variants, variables that would render empty. The audience as the caller sees it. Team members.';
+
+CREATE OR REPLACE FUNCTION public.cancel_campaign(campaign_id uuid, reason text DEFAULT NULL::text)
+ RETURNS public.campaign_status
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  current public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  if length(reason) > 500 then
+    raise exception 'a reason has at most 500 characters' using errcode = '22023';
+  end if;
+  select k.status into current from public.campaigns k where k.id = cancel_campaign.campaign_id for update;
+  if not found then raise exception 'no such campaign' using errcode = 'P0002'; end if;
+  if current not in ('scheduled', 'sending', 'paused') then
+    raise exception 'only a scheduled, sending or paused campaign can be cancelled (it is %)', current using errcode = '55000';
+  end if;
+  perform private.cancel_campaign_recipients(campaign_id);
+  perform private.set_campaign_status(campaign_id, 'cancelled', nullif(btrim(reason), ''));
+  return 'cancelled';
+end;
+$function$;
+grant execute on function public.cancel_campaign(campaign_id uuid, reason text) to authenticated;
+grant execute on function public.cancel_campaign(campaign_id uuid, reason text) to service_role;
+comment on function public.cancel_campaign(campaign_id uuid, reason text) is 'Cancels a campaign: recipients not yet handed to SendGrid are cancelled (those in flight finish and are recorded). Managers and admins.';
+
+CREATE OR REPLACE FUNCTION public.cancel_segment_action(action_id uuid)
+ RETURNS public.segment_actions
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  job public.segment_actions;
+begin
+  select * into job from public.segment_actions a
+  where a.id = cancel_segment_action.action_id and a.actor_id = (select auth.uid()) for update;
+  if not found then
+    raise exception 'no such bulk action' using errcode = 'P0002';
+  end if;
+  if job.status <> 'running' then
+    return job;
+  end if;
+  delete from private.segment_action_items i where i.action_id = job.id;
+  update public.segment_actions a set status = 'cancelled', finished_at = clock_timestamp(), updated_at = clock_timestamp()
+  where a.id = job.id returning * into job;
+  return job;
+end;
+$function$;
+grant execute on function public.cancel_segment_action(action_id uuid) to authenticated;
+grant execute on function public.cancel_segment_action(action_id uuid) to service_role;
+comment on function public.cancel_segment_action(action_id uuid) is 'The person who asked stops a running bulk action: what is done stays done, the rest is not done. P0002 for anyone else''s.';
+
+CREATE OR REPLACE FUNCTION public.claim_campaign_sends(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 120)
+ RETURNS TABLE(recipient_id bigint, campaign_id uuid, customer_id uuid, send_key text, email text, name text, language text, subject text, body_html text, body_text text, shop_name text, postal_address text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  throttle timestamptz;
+  started uuid[];
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 1000 then
+    raise exception 'batch_size must be between 1 and 1000' using errcode = '22023';
+  end if;
+  if lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
+    raise exception 'lease_seconds must be between 10 and 3600' using errcode = '22023';
+  end if;
+  -- One claim at a time: the daily cap counts claimed rows, so two claims must not both see it free.
+  perform pg_advisory_xact_lock(hashtext('cairn.claim_campaign_sends'));
+
+  -- A lease that ran out: its sender may have handed the email to SendGrid and died before
+  -- recording it. Never handed out again as is: resolved by looking it up (in_doubt).
+  update public.campaign_recipients r
+  set state = 'in_doubt', reason = 'the sender stopped before recording SendGrid''s answer; checking whether it was sent',
+      updated_at = claim_campaign_sends.now
+  where r.state = 'claimed' and r.claimed_until <= claim_campaign_sends.now;
+
+  select s.throttled_until into throttle from private.campaign_send_state s;
+  if throttle > claim_campaign_sends.now then
+    return;
+  end if;
+
+  create temporary table if not exists pg_temp.campaign_claim (
+    id bigint primary key, campaign_id uuid, customer_id uuid, verdict text, reason text, until timestamptz, nth integer
+  ) on commit drop;
+  truncate pg_temp.campaign_claim;
+
+  insert into pg_temp.campaign_claim (id, campaign_id, customer_id, verdict, reason, until, nth)
+  select d.id, d.campaign_id, d.customer_id, k.verdict, k.reason, k.not_before,
+         row_number() over (partition by d.customer_id order by d.not_before, d.id)
+  from (
+    select r.id, r.campaign_id, r.customer_id, r.not_before
+    from public.campaign_recipients r
+    join public.campaigns c on c.id = r.campaign_id and c.status in ('scheduled', 'sending')
+    where r.state in ('queued', 'deferred') and r.not_before <= claim_campaign_sends.now
+    order by r.not_before, r.id
+    limit batch_size
+    for update of r skip locked
+  ) d
+  cross join lateral private.marketing_mail_check(d.customer_id, claim_campaign_sends.now) k;
+
+  -- Two campaigns reaching one customer in one batch: only the first counts as free under the cap.
+  update pg_temp.campaign_claim x set verdict = 'defer', reason = 'daily_cap',
+    until = private.local_day_start(claim_campaign_sends.now, r.zone) + interval '1 day'
+  from public.campaign_recipients r
+  where r.id = x.id and x.verdict = 'send' and x.nth > 1;
+
+  update public.campaign_recipients r set
+    state = case x.verdict when 'send' then 'claimed' when 'defer' then 'deferred' else 'excluded' end::public.campaign_recipient_state,
+    reason = x.reason,
+    not_before = case when x.verdict = 'defer' then x.until else r.not_before end,
+    claimed_until = case when x.verdict = 'send' then claim_campaign_sends.now + make_interval(secs => lease_seconds) end,
+    attempts = r.attempts + case when x.verdict = 'send' then 1 else 0 end,
+    updated_at = claim_campaign_sends.now
+  from pg_temp.campaign_claim x
+  where r.id = x.id;
+
+  started := array(select distinct x.campaign_id from pg_temp.campaign_claim x);
+  perform set_config('cairn.campaign_transition', 'on', true);
+  update public.campaigns k set status = 'sending'
+  where k.id = any(started) and k.status = 'scheduled'
+    and exists (select 1 from pg_temp.campaign_claim x where x.campaign_id = k.id and x.verdict = 'send');
+  perform set_config('cairn.campaign_transition', 'off', true);
+  perform private.finish_campaigns(started);
+
+  return query
+  with ws as (select s.postal_address, s.default_language from public.workspace_settings s),
+  shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  picked as (
+    select r.id, r.campaign_id, r.customer_id, cu, c.template_id, c.variables as fallbacks,
+           coalesce(r.language, private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws)))) as language
+    from pg_temp.campaign_claim x
+    join public.campaign_recipients r on r.id = x.id
+    join public.campaigns c on c.id = r.campaign_id
+    join public.customers cu on cu.id = r.customer_id
+    where x.verdict = 'send'
+  ),
+  rendered as (
+    select p.*, v.subject as s_subject, v.body_html as s_html, v.body_text as s_text,
+           private.campaign_variables(p.cu, p.fallbacks, (select name from shop), (select postal_address from ws)) as vars
+    from picked p
+    join public.email_template_variants v on v.template_id = p.template_id and v.language = p.language
+  )
+  select r.id, r.campaign_id, r.customer_id, r.campaign_id::text || ':' || r.customer_id::text,
+         (r.cu).email, (r.cu).full_name, r.language,
+         private.fill_placeholders(r.s_subject, r.vars, false),
+         private.fill_placeholders(r.s_html, r.vars, true),
+         private.fill_placeholders(r.s_text, r.vars, false),
+         (select name from shop), (select postal_address from ws)
+  from rendered r
+  order by r.id;
+end;
+$function$;
+grant execute on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
+comment on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Hands out up to batch_size due campaign sends under a lease, re-checking consent, suppression, quiet hours and the shared daily cap at `now` (deferring or excluding the rest), and returns each rendered email with its idempotency key (campaign:customer). Expired leases become in_doubt first; nothing is handed out while SendGrid asked to slow down. Service role only.';
+
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
  LANGUAGE plpgsql
@@ -8442,7 +10797,13 @@ begin
       (select count(*) from public.alert_log x
        where x.customer_id = c.customer_id and x.id not in (select id from due)
          and ((x.state = 'sent' and x.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
-              or (x.state in ('queued', 'deferred') and x.claimed_until > claim_due_alerts.now))) as used_today,
+              or (x.state in ('queued', 'deferred') and x.claimed_until > claim_due_alerts.now)))
+      -- Campaign emails of the same day count too (20261208100300): one cap for all marketing mail.
+      + (select count(*) from public.campaign_recipients cr
+         where cr.customer_id = c.customer_id and cr.state = 'sent'
+           and cr.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
+      + (select count(*) from public.campaign_recipients cr
+         where cr.customer_id = c.customer_id and cr.state in ('claimed', 'in_doubt')) as used_today,
       row_number() over (partition by c.customer_id, (c.suppressed_because is null and c.quiet_until is null) order by c.id) as nth
     from checked c
   ),
@@ -8513,6 +10874,120 @@ end;
 $function$;
 grant execute on function public.claim_erasure_files(batch integer) to service_role;
 comment on function public.claim_erasure_files(batch integer) is 'For the erase-files function (service role): claims up to batch (1–1000) queued erasure files for 5 minutes and returns their bucket and name.';
+
+CREATE OR REPLACE FUNCTION public.claim_flow_emails(batch_size integer DEFAULT 50, lease_seconds integer DEFAULT 300)
+ RETURNS TABLE(message_id uuid, step_run_id bigint, customer_id uuid, to_address text, subject text, body_text text, body_html text, first_name text, last_name text, template_key text, purpose public.email_purpose)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 1000 or lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
+    raise exception 'batch_size must be 1–1000 and lease_seconds 10–3600' using errcode = '22023';
+  end if;
+  return query
+  with due as (
+    select r.id from public.flow_step_runs r
+    where r.outcome = 'queued' and r.message_id is not null
+      and (r.send_claimed_until is null or r.send_claimed_until < now())
+    order by r.occurred_at
+    limit batch_size
+    for update skip locked
+  ), leased as (
+    update public.flow_step_runs r set send_claimed_until = now() + make_interval(secs => lease_seconds)
+    from due where r.id = due.id
+    returning r.id, r.message_id, r.customer_id, r.data
+  )
+  select m.id, l.id, l.customer_id, m.to_address, m.subject, m.body_text, m.body_html, cu.first_name, cu.last_name,
+         t.key, coalesce(t.purpose, 'marketing'::public.email_purpose)
+  from leased l
+  join public.messages m on m.id = l.message_id
+  join public.customers cu on cu.id = l.customer_id
+  left join public.email_templates t on t.id = m.template_id;
+end;
+$function$;
+grant execute on function public.claim_flow_emails(batch_size integer, lease_seconds integer) to service_role;
+comment on function public.claim_flow_emails(batch_size integer, lease_seconds integer) is 'Leases up to batch_size queued automation emails (skip locked) to a sender for lease_seconds and returns what the mail needs. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.claim_notification_emails(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
+ RETURNS TABLE(email_id bigint, recipient_email text, recipient_name text, language text, timezone text, active boolean, digest_date date, items jsonb)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 500 then
+    raise exception 'batch_size must be between 1 and 500' using errcode = '22023';
+  end if;
+  -- Claims are short and serialised: making today's digests and attaching notifications to them
+  -- never races another run. Sending happens outside, under the lease.
+  perform pg_advisory_xact_lock(hashtext('cairn.claim_notification_emails'));
+
+  -- Today's digest for every active member with notifications waiting, once it is 08:00 for them.
+  insert into public.notification_emails (recipient_id, digest_date)
+  select tm.user_id, (claim_notification_emails.now at time zone tm.timezone)::date
+  from public.team_members tm
+  where tm.active
+    and (claim_notification_emails.now at time zone tm.timezone)::time >= time '08:00'
+    and exists (
+      select 1 from public.notifications n
+      where n.recipient_id = tm.user_id and n.email_pending and n.digest_email_id is null
+        and n.created_at <= claim_notification_emails.now
+    )
+  on conflict (recipient_id, digest_date) do nothing;
+
+  -- Waiting notifications join their member's digest that has not gone out yet.
+  update public.notifications n set digest_email_id = e.id
+  from public.notification_emails e
+  where n.email_pending and n.digest_email_id is null and n.created_at <= claim_notification_emails.now
+    and e.recipient_id = n.recipient_id and e.digest_date is not null
+    and e.state = 'queued' and e.claimed_until is null;
+
+  return query
+  with due as (
+    select e.id
+    from public.notification_emails e
+    where e.state = 'queued' and e.not_before <= claim_notification_emails.now
+      and (e.claimed_until is null or e.claimed_until <= claim_notification_emails.now)
+    order by e.not_before, e.id
+    limit batch_size
+    for update skip locked
+  ),
+  leased as (
+    update public.notification_emails e set
+      claimed_until = claim_notification_emails.now + make_interval(secs => lease_seconds),
+      attempts = e.attempts + 1
+    from due
+    where e.id = due.id
+    returning e.id, e.recipient_id, e.notification_id, e.digest_date
+  )
+  select l.id, tm.email, tm.full_name, tm.language, tm.timezone, tm.active, l.digest_date,
+    coalesce((
+      select jsonb_agg(jsonb_build_object(
+          'kind', n.kind, 'title', n.title, 'body', n.body, 'link', n.link, 'created_at', n.created_at,
+          -- What the notification is about, free of the English words of its title, so the email
+          -- can say it in the member's language: the task's subject, the deal's title.
+          'subject', case when n.kind in ('task_due', 'task_assigned') then a.subject
+                          when n.kind in ('deal_won', 'deal_lost') then d.title end,
+          'due_at', a.due_at,
+          'customer_name', c.full_name
+        ) order by n.created_at, n.id)
+      from public.notifications n
+      left join public.activities a on a.id = (n.data ->> 'activity_id')::uuid
+      left join public.deals d on d.id = (n.data ->> 'deal_id')::uuid
+      left join public.customers c on c.id = (n.data ->> 'customer_id')::uuid
+      where (l.notification_id is not null and n.id = l.notification_id)
+         or (l.digest_date is not null and n.digest_email_id = l.id)
+    ), '[]'::jsonb)
+  from leased l
+  join public.team_members tm on tm.user_id = l.recipient_id
+  order by l.id;
+end;
+$function$;
+grant execute on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
+comment on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'For the notification-emails function (service role): makes today''s digests (08:00 in each member''s zone), then leases up to batch_size queued emails and returns each with its recipient (address, name, language, time zone, still active) and its notifications (items). Serialised; concurrent runs take disjoint emails.';
 
 CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
  RETURNS TABLE(customer_id uuid, change text)
@@ -9115,6 +11590,21 @@ $function$;
 grant execute on function public.import_ecb_rates(days jsonb) to service_role;
 comment on function public.import_ecb_rates(days jsonb) is 'Writes ECB reference rates (per EUR) as rates to the workspace base currency, cross-rated through EUR; updates only rows it wrote (source ecb), never a manual or other rate. Service role only (ecb-rates function).';
 
+CREATE OR REPLACE FUNCTION public.in_doubt_campaign_sends(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), settle_seconds integer DEFAULT 120)
+ RETURNS TABLE(recipient_id bigint, send_key text, email text, since timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select r.id, r.campaign_id::text || ':' || r.customer_id::text, r.email, r.claimed_until
+  from public.campaign_recipients r
+  where r.state = 'in_doubt' and r.claimed_until <= now - make_interval(secs => settle_seconds)
+  order by r.claimed_until, r.id
+  limit least(greatest(batch_size, 1), 1000)
+$function$;
+grant execute on function public.in_doubt_campaign_sends(batch_size integer, now timestamp with time zone, settle_seconds integer) to service_role;
+comment on function public.in_doubt_campaign_sends(batch_size integer, now timestamp with time zone, settle_seconds integer) is 'Sends whose sender stopped before recording the answer, once their lease ended settle_seconds ago (time for SendGrid''s activity to show them). Service role only.';
+
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -9598,6 +12088,62 @@ grant execute on function public.orders_with_stale_rates(since timestamp with ti
 grant execute on function public.orders_with_stale_rates(since timestamp with time zone) to service_role;
 comment on function public.orders_with_stale_rates(since timestamp with time zone) is 'Orders placed since `since` converted with a rate more than 3 days older than the order (or none), from orders.exchange_rate_stale: what reports mark. Runs as the caller (RLS on orders).';
 
+CREATE OR REPLACE FUNCTION public.pause_campaign(campaign_id uuid, reason text DEFAULT NULL::text)
+ RETURNS public.campaign_status
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  current public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  if length(reason) > 500 then
+    raise exception 'a reason has at most 500 characters' using errcode = '22023';
+  end if;
+  select k.status into current from public.campaigns k where k.id = pause_campaign.campaign_id for update;
+  if not found then raise exception 'no such campaign' using errcode = 'P0002'; end if;
+  if current not in ('scheduled', 'sending') then
+    raise exception 'only a scheduled or sending campaign can be paused (it is %)', current using errcode = '55000';
+  end if;
+  perform private.set_campaign_status(campaign_id, 'paused', nullif(btrim(reason), ''));
+  return 'paused';
+end;
+$function$;
+grant execute on function public.pause_campaign(campaign_id uuid, reason text) to authenticated;
+grant execute on function public.pause_campaign(campaign_id uuid, reason text) to service_role;
+comment on function public.pause_campaign(campaign_id uuid, reason text) is 'Stops handing out a campaign''s sends (those already with SendGrid finish). Managers and admins.';
+
+CREATE OR REPLACE FUNCTION public.pipeline_board(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date, per_column integer DEFAULT 50)
+ RETURNS TABLE(id uuid, title text, customer_id uuid, stage_id uuid, amount numeric, currency text, amount_base numeric, probability smallint, expected_close date, owner_id uuid, "position" double precision, stage_entered_at timestamp with time zone, closed_at timestamp with time zone, close_reason text, notes text, customer jsonb)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select d.id, d.title, d.customer_id, d.stage_id, d.amount, d.currency, d.amount_base, d.probability,
+    d.expected_close, d.owner_id, d.position, d.stage_entered_at, d.closed_at, d.close_reason, d.notes,
+    case when c.id is not null
+      then jsonb_build_object('id', c.id, 'full_name', c.full_name, 'email', c.email, 'company', c.company) end
+  from public.deal_stages s
+  cross join lateral (
+    select x.* from public.deals x
+    where x.stage_id = s.id
+      and (pipeline_board.owner is null or x.owner_id = pipeline_board.owner)
+      and (pipeline_board.customer is null or x.customer_id = pipeline_board.customer)
+      and (min_amount is null or x.amount >= min_amount)
+      and (max_amount is null or x.amount <= max_amount)
+      and (close_from is null or x.expected_close >= close_from)
+      and (close_to is null or x.expected_close <= close_to)
+    order by x.position, x.id
+    limit least(greatest(coalesce(per_column, 50), 1), 200)
+  ) d
+  left join public.customers c on c.id = d.customer_id
+  where s.pipeline_id = pipeline_board.pipeline
+  order by s.position, d.position, d.id
+$function$;
+grant execute on function public.pipeline_board(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date, per_column integer) to authenticated;
+grant execute on function public.pipeline_board(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date, per_column integer) to service_role;
+comment on function public.pipeline_board(pipeline uuid, owner uuid, customer uuid, min_amount numeric, max_amount numeric, close_from date, close_to date, per_column integer) is 'The board in one call: the first per_column (1–200, default 50) cards of each stage of the pipeline in board order, with the board''s filters and each card''s customer (null when the caller may not see them). Caller''s rights.';
+
 CREATE OR REPLACE FUNCTION public.pipeline_forecast(pipeline uuid, owner uuid DEFAULT NULL::uuid, customer uuid DEFAULT NULL::uuid, min_amount numeric DEFAULT NULL::numeric, max_amount numeric DEFAULT NULL::numeric, close_from date DEFAULT NULL::date, close_to date DEFAULT NULL::date)
  RETURNS TABLE(stage_id uuid, close_month date, deals bigint, amount_base numeric, weighted_base numeric, unpriced bigint)
  LANGUAGE sql
@@ -9697,6 +12243,24 @@ $function$;
 grant execute on function public.portal_favorites(sort text) to authenticated;
 grant execute on function public.portal_favorites(sort text) to service_role;
 comment on function public.portal_favorites(sort text) is 'My favourites for the calling shopper: price when saved and now, change in %, stock, when it came back in stock, a link to the product. sort: recent (default), back_in_stock (restocked first, newest restock first), biggest_drop (largest fall first). At most 500 rows.';
+
+CREATE OR REPLACE FUNCTION public.preview_flow_activation(flow_id uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.flow_activation_check(flow_id);
+  return (select count(*)::integer from private.flow_existing_customers(flow_id) c
+          where not exists (select 1 from public.flow_enrolments e
+                            where e.flow_id = preview_flow_activation.flow_id and e.customer_id = c
+                              and (e.state = 'active' or e.entry_key = 'existing')));
+end;
+$function$;
+grant execute on function public.preview_flow_activation(flow_id uuid) to authenticated;
+grant execute on function public.preview_flow_activation(flow_id uuid) to service_role;
+comment on function public.preview_flow_activation(flow_id uuid) is 'How many existing customers match the flow''s trigger now and would enter if it is switched on with enrol_existing (not counting those already in it). Admins and managers.';
 
 CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integer DEFAULT 10)
  RETURNS jsonb
@@ -9914,6 +12478,85 @@ $function$;
 grant execute on function public.record_alert_sends(results jsonb, now timestamp with time zone) to service_role;
 comment on function public.record_alert_sends(results jsonb, now timestamp with time zone) is 'Records what the mail API answered for claimed alerts: sent (time, SendGrid message id), a retry later with backoff (429/5xx, up to 5 attempts), or failed. Service role only.';
 
+CREATE OR REPLACE FUNCTION public.record_campaign_sends(results jsonb, now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  recorded integer;
+  touched uuid[];
+  paused record;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array' using errcode = '22023';
+  end if;
+  create temporary table if not exists pg_temp.campaign_results (
+    id bigint primary key, ok boolean, message_id text, error text, retryable boolean, status integer,
+    retry_after_seconds integer, not_sent boolean
+  ) on commit drop;
+  truncate pg_temp.campaign_results;
+  insert into pg_temp.campaign_results
+  select distinct on (x.id) x.id, coalesce(x.ok, false), left(x.message_id, 300), left(x.error, 900),
+         coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600),
+         coalesce(x.not_sent, false) and not coalesce(x.ok, false)
+  from jsonb_to_recordset(results) as x (id bigint, ok boolean, message_id text, error text, retryable boolean,
+                                          status integer, retry_after_seconds integer, not_sent boolean)
+  where x.id is not null
+  order by x.id;
+
+  -- A rejected key or sender (401 / 403) fails every send alike: pause the campaign, keep the row.
+  for paused in
+    select distinct r.campaign_id, x.status, x.error from pg_temp.campaign_results x
+    join public.campaign_recipients r on r.id = x.id
+    where not x.ok and x.status in (401, 403)
+  loop
+    if (select k.status from public.campaigns k where k.id = paused.campaign_id) in ('scheduled', 'sending') then
+      perform private.set_campaign_status(paused.campaign_id, 'paused',
+        left('SendGrid refused the send (HTTP ' || paused.status || '): ' || coalesce(paused.error, 'check the API key and the sender'), 500));
+    end if;
+  end loop;
+
+  update public.campaign_recipients r set
+    state = case
+      when x.ok then 'sent'
+      when x.not_sent or x.status in (401, 403) then 'queued'
+      when x.retryable and r.attempts < 5 then 'queued'
+      else 'failed' end::public.campaign_recipient_state,
+    reason = case when x.ok then null else x.error end,
+    provider_message_id = case when x.ok then x.message_id else r.provider_message_id end,
+    sent_at = case when x.ok then record_campaign_sends.now end,
+    attempts = case when x.not_sent or x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
+    not_before = case
+      when x.ok then r.not_before
+      when x.not_sent or x.status in (401, 403) then record_campaign_sends.now
+      else record_campaign_sends.now + greatest(make_interval(secs => x.retry_after_seconds),
+                                                 make_interval(secs => 30 * power(2, r.attempts)::integer)) end,
+    claimed_until = null,
+    updated_at = record_campaign_sends.now
+  from pg_temp.campaign_results x
+  -- A late answer for a row already in doubt still settles it: the answer is the truth.
+  where r.id = x.id and r.state in ('claimed', 'in_doubt');
+  get diagnostics recorded = row_count;
+
+  -- SendGrid asked every sender to slow down.
+  update private.campaign_send_state s set
+    throttled_until = greatest(s.throttled_until, record_campaign_sends.now + make_interval(secs => greatest(x.wait, 5))),
+    throttle_reason = 'SendGrid answered 429 (too many requests)'
+  from (select max(retry_after_seconds) as wait from pg_temp.campaign_results where status = 429) x
+  where x.wait is not null;
+
+  touched := array(select distinct r.campaign_id from pg_temp.campaign_results x
+                   join public.campaign_recipients r on r.id = x.id);
+  perform private.finish_campaigns(touched);
+  return recorded;
+end;
+$function$;
+grant execute on function public.record_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
+comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
+
 CREATE OR REPLACE FUNCTION public.record_email_events(events jsonb)
  RETURNS TABLE(received integer, recorded integer)
  LANGUAGE plpgsql
@@ -10014,6 +12657,79 @@ end;
 $function$;
 grant execute on function public.record_email_events(events jsonb) to service_role;
 comment on function public.record_email_events(events jsonb) is 'Records a verified SendGrid event batch once per sg_event_id: alert opened_at / clicked_at, message status, suppression of bounced / spam-reporting addresses, consent withdrawn on spam reports and unsubscribes. Service role only (the sendgrid-events function).';
+
+CREATE OR REPLACE FUNCTION public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text DEFAULT NULL::text, error text DEFAULT NULL::text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  run public.flow_step_runs;
+begin
+  select * into run from public.flow_step_runs r where r.id = step_run_id and r.outcome = 'queued' for update;
+  if not found then
+    raise exception 'no automation email % waiting to be recorded', step_run_id using errcode = 'P0002';
+  end if;
+  if sent then
+    update public.messages m set status = 'sent', sent_at = now(), provider_message_id = record_flow_email.provider_message_id
+    where m.id = run.message_id;
+    update public.flow_step_runs r set outcome = 'sent', send_claimed_until = null where r.id = run.id;
+  else
+    update public.messages m set status = 'failed', error = left(coalesce(record_flow_email.error, 'not sent'), 2000)
+    where m.id = run.message_id;
+    update public.flow_step_runs r set outcome = 'failed', detail = left(coalesce(record_flow_email.error, 'not sent'), 2000),
+      send_claimed_until = null
+    where r.id = run.id;
+  end if;
+end;
+$function$;
+grant execute on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text) to service_role;
+comment on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text) is 'The sender records an automation email as sent (with the provider''s id) or failed (with the reason), on the message and on the path. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.record_notification_emails(results jsonb, now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array of {"email_id", "ok", "message_id", "error", "retryable", "skipped"}' using errcode = '22023';
+  end if;
+  with outcome as (
+    update public.notification_emails e set
+      state = case
+        when r.ok then 'sent'
+        when coalesce(r.skipped, false) then 'skipped'
+        when coalesce(r.retryable, false) and e.attempts < 5 then 'queued'
+        else 'failed' end,
+      sent_at = case when r.ok then record_notification_emails.now end,
+      message_id = case when r.ok then left(r.message_id, 200) end,
+      error = case when not r.ok then left(coalesce(r.error, 'unknown error'), 1000) end,
+      -- Retries back off: 1, 2, 4, 8 minutes.
+      not_before = case when not r.ok then record_notification_emails.now + make_interval(mins => power(2, greatest(e.attempts - 1, 0))::integer)
+                        else e.not_before end,
+      claimed_until = null
+    from jsonb_to_recordset(results) as r (email_id bigint, ok boolean, message_id text, error text, retryable boolean, skipped boolean)
+    where e.id = r.email_id and e.state = 'queued' and e.claimed_until is not null
+    returning e.id, e.state
+  ),
+  emailed as (
+    update public.notifications n set emailed_at = record_notification_emails.now, email_pending = false
+    from outcome o
+    join public.notification_emails e on e.id = o.id
+    where o.state = 'sent' and (n.id = e.notification_id or n.digest_email_id = e.id)
+    returning 1
+  )
+  select count(*)::integer into changed from outcome;
+  return changed;
+end;
+$function$;
+grant execute on function public.record_notification_emails(results jsonb, now timestamp with time zone) to service_role;
+comment on function public.record_notification_emails(results jsonb, now timestamp with time zone) is 'For the notification-emails function (service role): records what the mail API answered per leased email — sent (its notifications get emailed_at), retried later (backoff, at most 5 attempts), failed or skipped. Returns how many rows changed.';
 
 CREATE OR REPLACE FUNCTION public.record_unsubscribe(customer_id uuid, channel public.consent_channel, purpose public.consent_purpose, evidence jsonb DEFAULT '{}'::jsonb)
  RETURNS boolean
@@ -10300,6 +13016,43 @@ grant execute on function public.report_cohorts(from_month date, months integer,
 grant execute on function public.report_cohorts(from_month date, months integer, timezone text) to service_role;
 comment on function public.report_cohorts(from_month date, months integer, timezone text) is 'Monthly acquisition cohorts (month of the first purchase, in the zone) from from_month over months (1–60) × months since the first purchase: active buyers, retention (active ÷ cohort size) and revenue, up to the end of the range.';
 
+CREATE OR REPLACE FUNCTION public.report_customer_geography(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, by text DEFAULT 'country'::text)
+ RETURNS TABLE(country text, region text, customers bigint, new_customers bigint, buyers bigint, revenue numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  if by is null or by not in ('country', 'region') then
+    raise exception 'by must be country or region' using errcode = '22023';
+  end if;
+  return query
+  with people as (
+    select c.id, c.country, case when by = 'region' then c.region end as region, c.created_at
+    from public.customers c
+    where c.created_at < r.ends
+  ),
+  spend as (
+    select o.customer_id, sum(o.net_total_base) as revenue
+    from public.orders o
+    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+    group by 1
+  )
+  select p.country, p.region, count(*), count(*) filter (where p.created_at >= r.starts),
+    count(s.customer_id), coalesce(sum(s.revenue), 0)
+  from people p
+  left join spend s on s.customer_id = p.id
+  group by 1, 2
+  order by 3 desc, 1 nulls last, 2 nulls last;
+end;
+$function$;
+grant execute on function public.report_customer_geography(from_day date, to_day date, timezone text, by text) to authenticated;
+grant execute on function public.report_customer_geography(from_day date, to_day date, timezone text, by text) to service_role;
+comment on function public.report_customer_geography(from_day date, to_day date, timezone text, by text) is 'Where the customers are: per country (by = country) or country and region (by = region; null: unknown), the customers who had signed up by the end of the range, those new in it, the buyers in it and their revenue (base currency, net of refunds) — as the caller may see them, most customers first.';
+
 CREATE OR REPLACE FUNCTION public.report_customer_growth(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, grain text DEFAULT 'month'::text)
  RETURNS TABLE(period date, country text, new_customers bigint)
  LANGUAGE plpgsql
@@ -10415,6 +13168,55 @@ $function$;
 grant execute on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) to authenticated;
 grant execute on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) to service_role;
 comment on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) is 'Purchases and revenue by weekday (1 Monday … 7 Sunday) and by month (1–12), in the zone.';
+
+CREATE OR REPLACE FUNCTION public.report_segment_sizes(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, grain text DEFAULT 'week'::text)
+ RETURNS TABLE(period date, segment_id uuid, name text, members integer, joined integer, "left" integer)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  zone constant text := report_segment_sizes.timezone;
+  r record := private.report_range(from_day, to_day, report_segment_sizes.timezone);
+  g text := private.report_grain(grain);
+begin
+  return query
+  with periods as (
+    select p::date as period,
+      -- The period's end instant, clipped to the range's end.
+      least((p + ('1 ' || g)::interval)::timestamp at time zone zone, r.ends) as ends,
+      greatest(p::timestamp at time zone zone, r.starts) as starts
+    from generate_series(date_trunc(g, from_day::timestamp), to_day::timestamp, ('1 ' || g)::interval) p
+  ),
+  before as (
+    select e.segment_id, sum(case e.event when 'joined' then 1 else -1 end)::integer as n
+    from public.segment_membership_events e
+    where e.occurred_at < r.starts
+    group by 1
+  ),
+  moves as (
+    select e.segment_id, date_trunc(g, e.occurred_at at time zone zone)::date as period,
+      count(*) filter (where e.event = 'joined')::integer as joined,
+      count(*) filter (where e.event = 'left')::integer as gone
+    from public.segment_membership_events e
+    where e.occurred_at >= r.starts and e.occurred_at < r.ends
+    group by 1, 2
+  )
+  select p.period, s.id, s.name,
+    (coalesce(b.n, 0) + coalesce(sum(coalesce(m2.joined, 0) - coalesce(m2.gone, 0))
+      over (partition by s.id order by p.period), 0))::integer,
+    coalesce(m2.joined, 0), coalesce(m2.gone, 0)
+  from public.segments s
+  cross join periods p
+  left join before b on b.segment_id = s.id
+  left join moves m2 on m2.segment_id = s.id and m2.period = p.period
+  order by 1, 4 desc, 3;
+end;
+$function$;
+grant execute on function public.report_segment_sizes(from_day date, to_day date, timezone text, grain text) to authenticated;
+grant execute on function public.report_segment_sizes(from_day date, to_day date, timezone text, grain text) to service_role;
+comment on function public.report_segment_sizes(from_day date, to_day date, timezone text, grain text) is 'Each segment the caller may read, per period (day, week or month in the zone) of the range: members at the end of the period, joins and leaves in it — from the join/leave history as the caller may see the customers.';
 
 CREATE OR REPLACE FUNCTION public.report_segments(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
  RETURNS TABLE(segment_id uuid, name text, members_at_start integer, members_at_end integer, joined integer, "left" integer, revenue numeric)
@@ -10600,6 +13402,84 @@ $function$;
 grant execute on function public.request_my_erasure() to authenticated;
 grant execute on function public.request_my_erasure() to service_role;
 comment on function public.request_my_erasure() is 'The calling shopper asks for their data to be erased: opens a privacy request (kind erasure, source portal, due in 30 days) for staff to carry out, or returns the one already open. Shoppers only (42501 no_portal_account).';
+
+CREATE OR REPLACE FUNCTION public.resolve_campaign_sends(results jsonb, now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  resolved integer;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array' using errcode = '22023';
+  end if;
+  with x as (
+    select distinct on (x.id) x.* from jsonb_to_recordset(results) as x (id bigint, found text, message_id text)
+    where x.id is not null and x.found in ('yes', 'no', 'unknown') order by x.id
+  ),
+  changed as (
+    update public.campaign_recipients r set
+      state = case
+        when x.found = 'yes' then 'sent'
+        when x.found = 'no' then 'queued'
+        when r.claimed_until < resolve_campaign_sends.now - interval '1 day' then 'failed'
+        else 'in_doubt' end::public.campaign_recipient_state,
+      reason = case
+        when x.found = 'yes' then null
+        when x.found = 'no' then 'not found at SendGrid after the sender stopped: sent again'
+        when r.claimed_until < resolve_campaign_sends.now - interval '1 day'
+          then 'could not confirm whether SendGrid accepted it; not repeated'
+        else r.reason end,
+      provider_message_id = case when x.found = 'yes' then coalesce(left(x.message_id, 300), r.provider_message_id) else r.provider_message_id end,
+      sent_at = case when x.found = 'yes' then coalesce(r.sent_at, r.claimed_until, resolve_campaign_sends.now) end,
+      not_before = case when x.found = 'no' then resolve_campaign_sends.now else r.not_before end,
+      -- Unknown: look again after another settle period.
+      claimed_until = case when x.found = 'unknown' and r.claimed_until >= resolve_campaign_sends.now - interval '1 day'
+                           then resolve_campaign_sends.now else null end,
+      updated_at = resolve_campaign_sends.now
+    from x
+    where r.id = x.id and r.state = 'in_doubt'
+    returning r.campaign_id
+  )
+  select count(*) into resolved from changed;
+  perform private.finish_campaigns(array(
+    select distinct r.campaign_id from public.campaign_recipients r
+    where r.id in (select (e ->> 'id')::bigint from jsonb_array_elements(results) e where (e ->> 'id') ~ '^[0-9]{1,18}$')));
+  return resolved;
+end;
+$function$;
+grant execute on function public.resolve_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
+comment on function public.resolve_campaign_sends(results jsonb, now timestamp with time zone) is 'Settles in-doubt sends from a lookup at SendGrid by their idempotency key: found (yes) → sent, not found (no) → queued again, unknown → asked again later, and failed ("not repeated") once a day has passed. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.resume_campaign(campaign_id uuid)
+ RETURNS public.campaign_status
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  current public.campaign_status;
+  next_status public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  select k.status into current from public.campaigns k where k.id = resume_campaign.campaign_id for update;
+  if not found then raise exception 'no such campaign' using errcode = 'P0002'; end if;
+  if current <> 'paused' then
+    raise exception 'only a paused campaign can be resumed (it is %)', current using errcode = '55000';
+  end if;
+  next_status := case when exists (select 1 from public.campaign_recipients r
+                                   where r.campaign_id = resume_campaign.campaign_id and r.state in ('queued', 'deferred')
+                                     and r.not_before <= now()) then 'sending' else 'scheduled' end;
+  perform private.set_campaign_status(campaign_id, next_status, null);
+  perform private.wake_campaign_sender();
+  return next_status;
+end;
+$function$;
+grant execute on function public.resume_campaign(campaign_id uuid) to authenticated;
+grant execute on function public.resume_campaign(campaign_id uuid) to service_role;
+comment on function public.resume_campaign(campaign_id uuid) is 'Resumes a paused campaign where it stopped: each recipient is still sent at most once. Managers and admins.';
 
 CREATE OR REPLACE FUNCTION public.retention_overview()
  RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone, waiting bigint, last_run_at timestamp with time zone, last_removed integer, last_complete boolean)
@@ -10814,6 +13694,66 @@ end;
 $function$;
 grant execute on function public.run_alert_check(now timestamp with time zone, max_events integer) to service_role;
 comment on function public.run_alert_check(now timestamp with time zone, max_events integer) is 'Turns restocks and price drops since the last check into alert decisions (queued, or suppressed and why) for the shoppers who favourited the variants. Idempotent and safe to run concurrently. `now` is for tests (quiet hours, caps). Service role only.';
+
+CREATE OR REPLACE FUNCTION public.run_flows(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now())
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  enrolled integer;
+  e record;
+  passages integer := 0;
+  steps integer := 0;
+  failed integer := 0;
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 5000 then
+    raise exception 'batch_size must be between 1 and 5000' using errcode = '22023';
+  end if;
+  if now is null then
+    raise exception 'now must be a time' using errcode = '22023';
+  end if;
+  enrolled := private.enrol_scheduled_triggers(now, batch_size);
+
+  for e in
+    select en.id, en.attempts, en.current_step, en.flow_id, en.customer_id
+    from public.flow_enrolments en
+    join public.flows f on f.id = en.flow_id and f.status = 'active'
+    where en.state = 'active' and en.next_run_at <= now
+    order by en.next_run_at
+    limit batch_size
+    for update of en skip locked
+  loop
+    passages := passages + 1;
+    begin
+      steps := steps + private.advance_enrolment(e.id, now);
+    exception when others then
+      -- The step's effect and its row on the path are rolled back together; retry with backoff,
+      -- then give up on this customer only.
+      if e.attempts >= 2 then
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, occurred_at)
+        values (e.id, e.flow_id, e.customer_id, coalesce(e.current_step, 'exited'), 'failed', 'failed', left(sqlerrm, 2000), now)
+        on conflict do nothing;
+        insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, occurred_at)
+        values (e.id, e.flow_id, e.customer_id, 'exited', 'exit', 'step_failed', left(sqlerrm, 2000), now)
+        on conflict do nothing;
+        update public.flow_enrolments en set state = 'failed', exit_reason = 'step_failed', finished_at = now,
+          attempts = e.attempts + 1, last_error = left(sqlerrm, 2000)
+        where en.id = e.id;
+        failed := failed + 1;
+      else
+        update public.flow_enrolments en set attempts = e.attempts + 1, last_error = left(sqlerrm, 2000),
+          next_run_at = now + make_interval(mins => power(4, e.attempts)::integer)
+        where en.id = e.id;
+      end if;
+    end;
+  end loop;
+  return jsonb_build_object('enrolled', enrolled, 'passages', passages, 'steps', steps, 'failed', failed);
+end;
+$function$;
+grant execute on function public.run_flows(batch_size integer, now timestamp with time zone) to service_role;
+comment on function public.run_flows(batch_size integer, now timestamp with time zone) is 'One chunk of the automation engine at `now`: enrols the scheduled triggers, then moves up to batch_size due passages of active flows (skip locked), each step exactly once. Failing steps retry after 1, 4 minutes, then the passage fails. Returns {enrolled, passages, steps, failed}. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.score_customers(at timestamp with time zone DEFAULT now())
  RETURNS TABLE(scored integer, stages_moved integer)
@@ -11166,6 +14106,52 @@ grant execute on function public.segment_size_history(segment_id uuid, from_day 
 grant execute on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) to service_role;
 comment on function public.segment_size_history(segment_id uuid, from_day date, to_day date, timezone text) is 'Members of a segment at the end of each day of a range (days in the given zone), with that day''s joins and leaves, from segment_membership_events as the caller may see them (an agent: their customers). At most 5 years; 22023 for an impossible range, P0002 for a segment the caller may not read.';
 
+CREATE OR REPLACE FUNCTION public.send_campaign(campaign_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  campaign public.campaigns;
+  frozen integer;
+  next_status public.campaign_status;
+begin
+  perform private.require_campaign_sender();
+  select * into campaign from public.campaigns k where k.id = send_campaign.campaign_id for update;
+  if not found then
+    raise exception 'no such campaign' using errcode = 'P0002';
+  end if;
+  if campaign.status <> 'draft' then
+    raise exception 'this campaign was already sent (it is %)', campaign.status using errcode = '55000';
+  end if;
+  if (select s.postal_address from public.workspace_settings s) is null then
+    raise exception 'set the shop''s postal address (Settings) before sending marketing email' using errcode = '55000';
+  end if;
+  if campaign.schedule = 'at' and campaign.send_at < now() - interval '1 minute' then
+    raise exception 'the send time is in the past' using errcode = '22023';
+  end if;
+  -- The audience as the sender sees it, frozen now.
+  frozen := private.freeze_campaign_recipients(campaign.id, array(select public.segment_member_ids(campaign.segment_id)));
+  next_status := case when exists (select 1 from public.campaign_recipients r
+                                   where r.campaign_id = campaign.id and r.state in ('queued', 'deferred') and r.not_before <= now())
+                      then 'sending' else 'scheduled' end;
+  if not exists (select 1 from public.campaign_recipients r where r.campaign_id = campaign.id and r.state in ('queued', 'deferred')) then
+    next_status := 'done';
+  end if;
+  perform private.set_campaign_status(campaign.id, next_status, null);
+  if next_status = 'sending' then
+    perform private.wake_campaign_sender();
+  end if;
+  return jsonb_build_object('status', next_status, 'recipients', frozen,
+    'queued', (select count(*) from public.campaign_recipients r where r.campaign_id = campaign.id and r.state = 'queued'),
+    'deferred', (select count(*) from public.campaign_recipients r where r.campaign_id = campaign.id and r.state = 'deferred'),
+    'excluded', (select count(*) from public.campaign_recipients r where r.campaign_id = campaign.id and r.state = 'excluded'));
+end;
+$function$;
+grant execute on function public.send_campaign(campaign_id uuid) to authenticated;
+grant execute on function public.send_campaign(campaign_id uuid) to service_role;
+comment on function public.send_campaign(campaign_id uuid) is 'Confirms a draft campaign: freezes its audience as the caller sees it (segment_member_ids) into campaign_recipients — queued, deferred (quiet hours, daily cap) or excluded with the reason — and hands it to the sender. Managers and admins (42501 otherwise); P0002 unknown; 55000 not a draft or no postal address; 22023 a send time in the past.';
+
 CREATE OR REPLACE FUNCTION public.set_favorite(variant uuid, favourite boolean)
  RETURNS boolean
  LANGUAGE plpgsql
@@ -11507,19 +14493,24 @@ begin
   update public.shop_connections c set token_error = left(reason, 1000), token_error_at = now()
   where c.shop_id = shopify_record_token_failure.shop_id;
   if not was_failing then
-    insert into public.notifications (recipient_id, kind, title, body, link, data)
-    select m.user_id, 'system',
+    -- An integration failure (20261208132000): admins choose how they hear about those.
+    perform private.notify_admins(
+      'integration_failed',
       left('Shopify access for ' || domain || ' could not be renewed', 200),
       left('Cairn stops receiving data from this store when its token expires. Shopify said: ' || reason, 2000),
-      '/settings/integrations',
-      jsonb_build_object('shop_id', shopify_record_token_failure.shop_id, 'reason', left(reason, 1000))
-    from public.team_members m
-    where m.role = 'admin' and m.active;
+      '/settings/integrations?shop=' || shopify_record_token_failure.shop_id,
+      jsonb_build_object(
+        'shop_id', shopify_record_token_failure.shop_id,
+        'reason', left(reason, 1000),
+        'integration', 'Shopify token renewal',
+        'job', 'token:' || shopify_record_token_failure.shop_id
+      )
+    );
   end if;
 end;
 $function$;
 grant execute on function public.shopify_record_token_failure(shop_id uuid, reason text) to service_role;
-comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it, and the first failure of a streak notifies every active admin.';
+comment on function public.shopify_record_token_failure(shop_id uuid, reason text) is 'Records why a token renewal failed (service role only); the health panel shows it, and the first failure of a streak notifies every active admin (integration_failed).';
 
 CREATE OR REPLACE FUNCTION public.shopify_record_webhooks(actor uuid, shop_id uuid, webhooks jsonb)
  RETURNS void
@@ -11906,6 +14897,22 @@ grant execute on function public.team_invitation_check(address text) to authenti
 grant execute on function public.team_invitation_check(address text) to service_role;
 comment on function public.team_invitation_check(address text) is 'For invite-member (admins): what an invitation to this address would meet. new (no account), pending (an earlier invitation not yet accepted: resend), member (already on the team), account_exists (a confirmed account not on the team), not_invitable (an unconfirmed account the invitation did not create, or with a password).';
 
+CREATE OR REPLACE FUNCTION public.unread_notification_count(cap integer DEFAULT 100)
+ RETURNS integer
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select count(*)::integer from (
+    select 1 from public.notifications n
+    where n.recipient_id = (select auth.uid()) and n.read_at is null
+    limit least(greatest(coalesce(cap, 100), 1), 10000)
+  ) unread
+$function$;
+grant execute on function public.unread_notification_count(cap integer) to authenticated;
+grant execute on function public.unread_notification_count(cap integer) to service_role;
+comment on function public.unread_notification_count(cap integer) is 'The caller''s unread notifications, counted up to cap (1–10 000, default 100): the bell shows 99+ beyond. Caller''s rights.';
+
 -- ==============================================================================================
 -- Cairn's rules on the platform's tables
 -- ==============================================================================================
@@ -11973,14 +14980,27 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- cron job erase-files (* * * * *)
 -- select private.call_scheduled_function('erase-files', 'erase-files', '{"source":"cron"}')
 --     where exists (select from private.erasure_files f where f.removed_at is null and (f.claimed_until is null or f.claimed_until < now()))
+-- cron job notify-failed-jobs (*/5 * * * *)
+-- select private.notify_failed_scheduled_calls()
 -- cron job purge-retained-data (17 3 * * *)
 -- select private.purge_retained_data()
 -- cron job refresh-segments (*/15 * * * *)
 -- select public.refresh_segments(20)
 -- cron job retry-failed-shopify-webhooks (* * * * *)
 -- select public.retry_failed_webhooks()
+-- cron job run-automation-flows (* * * * *)
+-- select public.run_flows(500)
 -- cron job score-customers (30 2 * * *)
 -- select public.score_customers()
+-- cron job segment-actions (10 seconds)
+-- select private.run_segment_actions() where exists (select from public.segment_actions where status = 'running')
+-- cron job send-automation-emails (* * * * *)
+-- select private.call_scheduled_function('send-automation-emails', 'send-email', '{"source":"automation"}')
+--     where exists (select 1 from public.flow_step_runs r where r.outcome = 'queued' and r.message_id is not null)
+-- cron job send-campaigns (* * * * *)
+-- select private.call_scheduled_function('send-campaigns', 'send-campaigns', '{"source":"cron"}')
+-- cron job send-notification-emails (* * * * *)
+-- select private.call_scheduled_function('send-notification-emails', 'notification-emails', '{"source":"cron"}')
 -- cron job send-task-reminders (* * * * *)
 -- select private.send_task_reminders()
 -- cron job shopify-import (* * * * *)

@@ -159,6 +159,76 @@ isOneToOne: true
                   Relationships: [
                     
                   ]
+                },"campaign_recipients": {
+                  Row: {
+                    "attempts": number,"campaign_id": string,"claimed_until": string | null,"customer_id": string,"email": string | null,"id": number,"language": string | null,"not_before": string,"provider_message_id": string | null,"reason": string | null,"sent_at": string | null,"state": Database["public"]['Enums']["campaign_recipient_state"],"updated_at": string,"zone": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"campaign_id": string,"claimed_until"?: string | null,"customer_id": string,"email"?: string | null,"id"?: never,"language"?: string | null,"not_before"?: string,"provider_message_id"?: string | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["campaign_recipient_state"],"updated_at"?: string,"zone"?: string
+                  }
+                  Update: {
+                    "attempts"?: number,"campaign_id"?: string,"claimed_until"?: string | null,"customer_id"?: string,"email"?: string | null,"id"?: never,"language"?: string | null,"not_before"?: string,"provider_message_id"?: string | null,"reason"?: string | null,"sent_at"?: string | null,"state"?: Database["public"]['Enums']["campaign_recipient_state"],"updated_at"?: string,"zone"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "campaign_recipients_campaign_id_fkey"
+      columns: ["campaign_id"]
+isOneToOne: false
+      referencedRelation: "campaigns"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaign_recipients_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"campaigns": {
+                  Row: {
+                    "attribution_days": number,"created_at": string,"created_by": string | null,"finished_at": string | null,"id": string,"local_date": string | null,"local_time": string | null,"name": string,"schedule": Database["public"]['Enums']["campaign_schedule"],"segment_id": string,"send_at": string | null,"skip_empty_variables": boolean,"started_at": string | null,"started_by": string | null,"status": Database["public"]['Enums']["campaign_status"],"status_reason": string | null,"template_id": string,"updated_at": string,"variables": NonNullable<Json>
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attribution_days"?: number,"created_at"?: string,"created_by"?: string | null,"finished_at"?: string | null,"id"?: string,"local_date"?: string | null,"local_time"?: string | null,"name": string,"schedule"?: Database["public"]['Enums']["campaign_schedule"],"segment_id": string,"send_at"?: string | null,"skip_empty_variables"?: boolean,"started_at"?: string | null,"started_by"?: string | null,"status"?: Database["public"]['Enums']["campaign_status"],"status_reason"?: string | null,"template_id": string,"updated_at"?: string,"variables"?: NonNullable<Json>
+                  }
+                  Update: {
+                    "attribution_days"?: number,"created_at"?: string,"created_by"?: string | null,"finished_at"?: string | null,"id"?: string,"local_date"?: string | null,"local_time"?: string | null,"name"?: string,"schedule"?: Database["public"]['Enums']["campaign_schedule"],"segment_id"?: string,"send_at"?: string | null,"skip_empty_variables"?: boolean,"started_at"?: string | null,"started_by"?: string | null,"status"?: Database["public"]['Enums']["campaign_status"],"status_reason"?: string | null,"template_id"?: string,"updated_at"?: string,"variables"?: NonNullable<Json>
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "campaigns_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "campaigns_segment_id_fkey"
+      columns: ["segment_id"]
+isOneToOne: false
+      referencedRelation: "segments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "campaigns_started_by_fkey"
+      columns: ["started_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
+    },{
+      foreignKeyName: "campaigns_template_id_fkey"
+      columns: ["template_id"]
+isOneToOne: false
+      referencedRelation: "email_templates"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"consent_events": {
                   Row: {
                     "actor_id": string | null,"channel": Database["public"]['Enums']["consent_channel"],"customer_id": string,"customer_owner_id": string | null,"evidence": NonNullable<Json>,"id": number,"note": string | null,"occurred_at": string,"purpose": Database["public"]['Enums']["consent_purpose"],"recorded_at": string,"source": Database["public"]['Enums']["consent_source"],"status": Database["public"]['Enums']["consent_status"]
@@ -489,14 +559,14 @@ isOneToOne: false
                   ]
                 },"email_events": {
                   Row: {
-                    "alert_id": number | null,"customer_id": string | null,"email": string,"event": string,"id": number,"message_id": string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason": string | null,"received_at": string,"sg_event_id": string,"url": string | null
+                    "alert_id": number | null,"campaign_recipient_id": number | null,"customer_id": string | null,"email": string,"event": string,"id": number,"message_id": string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason": string | null,"received_at": string,"sg_event_id": string,"url": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "alert_id"?: number | null,"customer_id"?: string | null,"email": string,"event": string,"id"?: never,"message_id"?: string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id": string,"url"?: string | null
+                    "alert_id"?: number | null,"campaign_recipient_id"?: number | null,"customer_id"?: string | null,"email": string,"event": string,"id"?: never,"message_id"?: string | null,"occurred_at": string,"payload": NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id": string,"url"?: string | null
                   }
                   Update: {
-                    "alert_id"?: number | null,"customer_id"?: string | null,"email"?: string,"event"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"payload"?: NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id"?: string,"url"?: string | null
+                    "alert_id"?: number | null,"campaign_recipient_id"?: number | null,"customer_id"?: string | null,"email"?: string,"event"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"payload"?: NonNullable<Json>,"reason"?: string | null,"received_at"?: string,"sg_event_id"?: string,"url"?: string | null
                   }
                   Relationships: [
                     {
@@ -510,6 +580,12 @@ isOneToOne: false
       columns: ["alert_id"]
 isOneToOne: false
       referencedRelation: "alert_log"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_events_campaign_recipient_id_fkey"
+      columns: ["campaign_recipient_id"]
+isOneToOne: false
+      referencedRelation: "campaign_recipients"
       referencedColumns: ["id"]
     },{
       foreignKeyName: "email_events_customer_id_fkey"
@@ -707,6 +783,102 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "product_variants"
       referencedColumns: ["id"]
+    }
+                  ]
+                },"flow_enrolments": {
+                  Row: {
+                    "attempts": number,"current_step": string | null,"customer_id": string,"entered_at": string,"entry_key": string,"exit_reason": string | null,"finished_at": string | null,"flow_id": string,"id": string,"last_error": string | null,"next_run_at": string,"state": string,"trigger_event": NonNullable<Json>
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"current_step"?: string | null,"customer_id": string,"entered_at"?: string,"entry_key": string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id": string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
+                  }
+                  Update: {
+                    "attempts"?: number,"current_step"?: string | null,"customer_id"?: string,"entered_at"?: string,"entry_key"?: string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id"?: string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "flow_enrolments_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_enrolments_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_enrolments_flow_id_fkey"
+      columns: ["flow_id"]
+isOneToOne: false
+      referencedRelation: "flows"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"flow_step_runs": {
+                  Row: {
+                    "customer_id": string,"data": NonNullable<Json>,"detail": string | null,"enrolment_id": string,"flow_id": string,"id": number,"message_id": string | null,"occurred_at": string,"outcome": string,"send_claimed_until": string | null,"step_key": string,"step_kind": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "customer_id": string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id": string,"flow_id": string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome": string,"send_claimed_until"?: string | null,"step_key": string,"step_kind": string
+                  }
+                  Update: {
+                    "customer_id"?: string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id"?: string,"flow_id"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome"?: string,"send_claimed_until"?: string | null,"step_key"?: string,"step_kind"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "flow_step_runs_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customer_list"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_customer_id_fkey"
+      columns: ["customer_id"]
+isOneToOne: false
+      referencedRelation: "customers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_enrolment_id_fkey"
+      columns: ["enrolment_id"]
+isOneToOne: false
+      referencedRelation: "flow_enrolments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_flow_id_fkey"
+      columns: ["flow_id"]
+isOneToOne: false
+      referencedRelation: "flows"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "flow_step_runs_message_id_fkey"
+      columns: ["message_id"]
+isOneToOne: false
+      referencedRelation: "messages"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"flows": {
+                  Row: {
+                    "activated_at": string | null,"created_at": string,"created_by": string | null,"description": string | null,"enrols_since": string | null,"first_step": string | null,"goal": Json | null,"id": string,"name": string,"preset": string | null,"status": Database["public"]['Enums']["flow_status"],"step_index": NonNullable<Json>,"steps": NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "activated_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name": string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at"?: string
+                  }
+                  Update: {
+                    "activated_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name"?: string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger"?: NonNullable<Json>,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "flows_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "team_members"
+      referencedColumns: ["user_id"]
     }
                   ]
                 },"inbound_emails": {
@@ -1085,14 +1257,14 @@ isOneToOne: false
                   ]
                 },"privacy_requests": {
                   Row: {
-                    "assignee_id": string | null,"completed_at": string | null,"created_at": string,"customer_id": string | null,"due_at": string,"id": string,"kind": string,"note": string | null,"requested_at": string,"shopify_request_id": number | null,"source": string,"status": string,"updated_at": string
+                    "assignee_id": string | null,"completed_at": string | null,"created_at": string,"customer_id": string | null,"due_at": string,"id": string,"kind": string,"note": string | null,"refusal_reason": string | null,"requested_at": string,"shopify_request_id": number | null,"source": string,"status": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind": string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source": string,"status"?: string,"updated_at"?: string
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind": string,"note"?: string | null,"refusal_reason"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source": string,"status"?: string,"updated_at"?: string
                   }
                   Update: {
-                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind"?: string,"note"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source"?: string,"status"?: string,"updated_at"?: string
+                    "assignee_id"?: string | null,"completed_at"?: string | null,"created_at"?: string,"customer_id"?: string | null,"due_at"?: string,"id"?: string,"kind"?: string,"note"?: string | null,"refusal_reason"?: string | null,"requested_at"?: string,"shopify_request_id"?: number | null,"source"?: string,"status"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -1641,14 +1813,14 @@ isOneToOne: false
                   ]
                 },"workspace_settings": {
                   Row: {
-                    "base_currency": string,"default_language": string,"erasure_waits_for_open_orders": boolean,"id": boolean,"notification_retention_days": number,"require_mfa": boolean,"updated_at": string
+                    "alert_log_retention_days": number,"audit_log_retention_days": number,"base_currency": string,"default_language": string,"email_event_retention_days": number,"erasure_waits_for_open_orders": boolean,"export_log_retention_days": number,"id": boolean,"notification_retention_days": number,"postal_address": string | null,"privacy_request_retention_days": number,"require_mfa": boolean,"updated_at": string,"webhook_payload_retention_days": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "alert_log_retention_days"?: number,"audit_log_retention_days"?: number,"base_currency"?: string,"default_language"?: string,"email_event_retention_days"?: number,"erasure_waits_for_open_orders"?: boolean,"export_log_retention_days"?: number,"id"?: boolean,"notification_retention_days"?: number,"postal_address"?: string | null,"privacy_request_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string,"webhook_payload_retention_days"?: number
                   }
                   Update: {
-                    "base_currency"?: string,"default_language"?: string,"erasure_waits_for_open_orders"?: boolean,"id"?: boolean,"notification_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string
+                    "alert_log_retention_days"?: number,"audit_log_retention_days"?: number,"base_currency"?: string,"default_language"?: string,"email_event_retention_days"?: number,"erasure_waits_for_open_orders"?: boolean,"export_log_retention_days"?: number,"id"?: boolean,"notification_retention_days"?: number,"postal_address"?: string | null,"privacy_request_retention_days"?: number,"require_mfa"?: boolean,"updated_at"?: string,"webhook_payload_retention_days"?: number
                   }
                   Relationships: [
                     {
@@ -1803,6 +1975,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"activate_flow":
+{ Args: { "enrol_existing": boolean,"flow_id": string }; Returns: Json
+                           },
 "alert_revenue":
 { Args: { "end_at": string,"start_at": string }; Returns: {
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
@@ -1816,6 +1991,20 @@ isOneToOne: false
                            },
 "attach_inbound_files":
 { Args: { "files": Json,"inbound_id": string }; Returns: undefined
+                           },
+"audit_entries":
+{ Args: { "action_filter"?: string,"actor"?: string,"before_id"?: number,"customer"?: string,"page_size"?: number,"since"?: string,"table_filter"?: string,"until"?: string }; Returns: {
+              "action": string,"actor_id": string,"actor_name": string,"actor_role": string,"changes": Json,"id": number,"occurred_at": string,"row_id": string,"table_name": string
+            }[]
+                           },
+"campaign_results":
+{ Args: { "campaign_id": string,"now"?: string }; Returns: Json
+                           },
+"campaign_summary":
+{ Args: { "at"?: string,"campaign_id": string }; Returns: Json
+                           },
+"cancel_campaign":
+{ Args: { "campaign_id": string,"reason"?: string }; Returns: Database["public"]['Enums']["campaign_status"]
                            },
 "cancel_segment_action":
 { Args: { "action_id": string }; Returns: {
@@ -1840,9 +2029,24 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"claim_campaign_sends":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
+              "body_html": string,"body_text": string,"campaign_id": string,"customer_id": string,"email": string,"language": string,"name": string,"postal_address": string,"recipient_id": number,"send_key": string,"shop_name": string,"subject": string
+            }[]
+                           },
 "claim_due_alerts":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "alert_id": number,"brand": string,"currency": string,"customer_id": string,"email": string,"first_name": string,"image_url": string,"kind": Database["public"]['Enums']["alert_kind"],"language": string,"last_name": string,"new_price": number,"old_price": number,"product_title": string,"product_url": string,"shop_name": string,"stock_quantity": number,"variant_title": string
+            }[]
+                           },
+"claim_erasure_files":
+{ Args: { "batch"?: number }; Returns: {
+              "bucket_id": string,"name": string,"object_id": string
+            }[]
+                           },
+"claim_flow_emails":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number }; Returns: {
+              "body_html": string,"body_text": string,"customer_id": string,"first_name": string,"last_name": string,"message_id": string,"purpose": Database["public"]['Enums']["email_purpose"],"step_run_id": number,"subject": string,"template_key": string,"to_address": string
             }[]
                            },
 "claim_notification_emails":
@@ -1893,8 +2097,16 @@ isOneToOne: false
               "capped": boolean,"csv": string,"row_count": number
             }[]
                            },
+"finish_erasure_files":
+{ Args: { "error"?: string,"failed"?: (string)[],"removed": (string)[] }; Returns: number
+                           },
 "import_ecb_rates":
 { Args: { "days": Json }; Returns: number
+                           },
+"in_doubt_campaign_sends":
+{ Args: { "batch_size"?: number,"now"?: string,"settle_seconds"?: number }; Returns: {
+              "email": string,"recipient_id": number,"send_key": string,"since": string
+            }[]
                            },
 "ingest_shopify_webhook":
 { Args: { "api_version": string,"event_id": string,"mapped"?: Json,"original_body"?: string,"parse_error"?: string,"payload": Json,"shop_domain": string,"topic": string,"triggered_at": string,"webhook_id": string }; Returns: Json
@@ -1959,6 +2171,9 @@ isOneToOne: false
               "currency": string,"order_id": string,"placed_at": string,"rate_date": string
             }[]
                            },
+"pause_campaign":
+{ Args: { "campaign_id": string,"reason"?: string }; Returns: Database["public"]['Enums']["campaign_status"]
+                           },
 "pipeline_board":
 { Args: { "close_from"?: string,"close_to"?: string,"customer"?: string,"max_amount"?: number,"min_amount"?: number,"owner"?: string,"per_column"?: number,"pipeline": string }; Returns: {
               "amount": number,"amount_base": number,"close_reason": string,"closed_at": string,"currency": string,"customer": Json,"customer_id": string,"expected_close": string,"id": string,"notes": string,"owner_id": string,"position": number,"probability": number,"stage_entered_at": string,"stage_id": string,"title": string
@@ -1979,6 +2194,9 @@ isOneToOne: false
               "available": boolean,"change_percent": number,"currency": string,"favorite_id": string,"favorited_at": string,"image_url": string,"in_stock": boolean,"price_at_favorite": number,"price_now": number,"product_id": string,"restocked_at": string,"title": string,"url": string,"variant_id": string,"variant_title": string,"vendor": string
             }[]
                            },
+"preview_flow_activation":
+{ Args: { "flow_id": string }; Returns: number
+                           },
 "preview_segment":
 { Args: { "rules": Json,"sample_size"?: number }; Returns: Json
                            },
@@ -1995,10 +2213,16 @@ isOneToOne: false
 "record_alert_sends":
 { Args: { "now"?: string,"results": Json }; Returns: number
                            },
+"record_campaign_sends":
+{ Args: { "now"?: string,"results": Json }; Returns: number
+                           },
 "record_email_events":
 { Args: { "events": Json }; Returns: {
               "received": number,"recorded": number
             }[]
+                           },
+"record_flow_email":
+{ Args: { "error"?: string,"provider_message_id"?: string,"sent": boolean,"step_run_id": number }; Returns: undefined
                            },
 "record_notification_emails":
 { Args: { "now"?: string,"results": Json }; Returns: number
@@ -2009,6 +2233,29 @@ isOneToOne: false
 "refresh_segments":
 { Args: { "max_segments"?: number }; Returns: number
                            },
+"refuse_privacy_request":
+{ Args: { "reason": string,"request": string }; Returns: {
+              "assignee_id": string | null,
+"completed_at": string | null,
+"created_at": string,
+"customer_id": string | null,
+"due_at": string,
+"id": string,
+"kind": string,
+"note": string | null,
+"refusal_reason": string | null,
+"requested_at": string,
+"shopify_request_id": number | null,
+"source": string,
+"status": string,
+"updated_at": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "privacy_requests"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "render_template":
 { Args: { "language": string,"template_key": string,"variables"?: Json }; Returns: {
               "body_html": string,"body_text": string,"subject": string
@@ -2094,6 +2341,7 @@ isOneToOne: false
 "id": string,
 "kind": string,
 "note": string | null,
+"refusal_reason": string | null,
 "requested_at": string,
 "shopify_request_id": number | null,
 "source": string,
@@ -2106,6 +2354,17 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"resolve_campaign_sends":
+{ Args: { "now"?: string,"results": Json }; Returns: number
+                           },
+"resume_campaign":
+{ Args: { "campaign_id": string }; Returns: Database["public"]['Enums']["campaign_status"]
+                           },
+"retention_overview":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "cutoff": string,"days": number,"kind": string,"last_complete": boolean,"last_removed": number,"last_run_at": string,"waiting": number
+            }[]
+                           },
 "retry_failed_webhooks":
 { Args: { "batch_size"?: number,"due_only"?: boolean }; Returns: number
                            },
@@ -2118,6 +2377,9 @@ isOneToOne: false
 { Args: { "max_events"?: number,"now"?: string }; Returns: {
               "events": number,"queued": number,"suppressed": number
             }[]
+                           },
+"run_flows":
+{ Args: { "batch_size"?: number,"now"?: string }; Returns: Json
                            },
 "score_customers":
 { Args: { "at"?: string }; Returns: {
@@ -2250,6 +2512,9 @@ isOneToOne: false
 { Args: { "from_day": string,"segment_id": string,"timezone"?: string,"to_day": string }; Returns: {
               "day": string,"joined": number,"left": number,"members": number
             }[]
+                           },
+"send_campaign":
+{ Args: { "campaign_id": string }; Returns: Json
                            },
 "set_favorite":
 { Args: { "favourite": boolean,"variant": string }; Returns: boolean
@@ -2397,7 +2662,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_now"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","task_type": "to_do"|"call"|"email"|"meeting"|"follow_up"|"deadline","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
+            "activity_kind": "note"|"call"|"meeting"|"email"|"task"|"system","alert_kind": "back_in_stock"|"price_drop","alert_state": "queued"|"sent"|"deferred"|"suppressed"|"failed","campaign_recipient_state": "queued"|"deferred"|"claimed"|"in_doubt"|"sent"|"failed"|"excluded"|"cancelled","campaign_schedule": "now"|"at"|"local_time","campaign_status": "draft"|"scheduled"|"sending"|"paused"|"cancelled"|"done","communication_direction": "inbound"|"outbound","consent_channel": "email"|"sms"|"phone"|"post"|"push","consent_purpose": "marketing"|"newsletter"|"alerts"|"profiling","consent_source": "signup_form"|"portal"|"staff"|"import"|"shopify"|"unsubscribe_link"|"email_provider"|"api","consent_status": "granted"|"withdrawn","custom_field_type": "text"|"number"|"boolean"|"date"|"select"|"multiselect"|"url"|"email","customer_status": "active"|"inactive"|"vip"|"blocked","email_purpose": "transactional"|"marketing"|"alert","flow_status": "draft"|"active"|"paused","message_status": "queued"|"sent"|"delivered"|"opened"|"clicked"|"bounced"|"failed","notification_delivery": "in_app"|"email_now"|"email_digest"|"off","notification_kind": "new_order"|"task_assigned"|"task_due"|"mention"|"delivery_failed"|"deal_won"|"system"|"deal_lost"|"customer_assigned"|"customer_reply"|"email_bounced"|"integration_failed","order_financial_status": "pending"|"authorized"|"partially_paid"|"paid"|"partially_refunded"|"refunded"|"voided","order_fulfillment_status": "unfulfilled"|"partially_fulfilled"|"fulfilled"|"restocked","product_status": "active"|"draft"|"archived","task_type": "to_do"|"call"|"email"|"meeting"|"follow_up"|"deadline","team_role": "admin"|"manager"|"agent"|"readonly","thread_status": "open"|"closed","webhook_delivery_status": "received"|"applied"|"ignored"|"failed"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -2513,7 +2778,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_now", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"task_type": ["to_do", "call", "email", "meeting", "follow_up", "deadline"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
+            "activity_kind": ["note", "call", "meeting", "email", "task", "system"],"alert_kind": ["back_in_stock", "price_drop"],"alert_state": ["queued", "sent", "deferred", "suppressed", "failed"],"campaign_recipient_state": ["queued", "deferred", "claimed", "in_doubt", "sent", "failed", "excluded", "cancelled"],"campaign_schedule": ["now", "at", "local_time"],"campaign_status": ["draft", "scheduled", "sending", "paused", "cancelled", "done"],"communication_direction": ["inbound", "outbound"],"consent_channel": ["email", "sms", "phone", "post", "push"],"consent_purpose": ["marketing", "newsletter", "alerts", "profiling"],"consent_source": ["signup_form", "portal", "staff", "import", "shopify", "unsubscribe_link", "email_provider", "api"],"consent_status": ["granted", "withdrawn"],"custom_field_type": ["text", "number", "boolean", "date", "select", "multiselect", "url", "email"],"customer_status": ["active", "inactive", "vip", "blocked"],"email_purpose": ["transactional", "marketing", "alert"],"flow_status": ["draft", "active", "paused"],"message_status": ["queued", "sent", "delivered", "opened", "clicked", "bounced", "failed"],"notification_delivery": ["in_app", "email_now", "email_digest", "off"],"notification_kind": ["new_order", "task_assigned", "task_due", "mention", "delivery_failed", "deal_won", "system", "deal_lost", "customer_assigned", "customer_reply", "email_bounced", "integration_failed"],"order_financial_status": ["pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"],"order_fulfillment_status": ["unfulfilled", "partially_fulfilled", "fulfilled", "restocked"],"product_status": ["active", "draft", "archived"],"task_type": ["to_do", "call", "email", "meeting", "follow_up", "deadline"],"team_role": ["admin", "manager", "agent", "readonly"],"thread_status": ["open", "closed"],"webhook_delivery_status": ["received", "applied", "ignored", "failed"]
           }
         }
 } as const
