@@ -12,6 +12,8 @@ const SECTIONS = [
   'Pipeline',
   'My tasks',
   'Segments',
+  'Automation',
+  'Campaigns',
   'Analytics',
   'Privacy',
   'Settings',
@@ -77,7 +79,7 @@ describe('the app shell (Chromium against the local stack)', () => {
 
     await panel.getByRole('combobox', { name: 'Language' }).selectOption('de');
     await page.getByRole('navigation', { name: 'Hauptnavigation' }).waitFor({ timeout: 10_000 });
-    await page.getByRole('link', { name: 'Kunden' }).waitFor();
+    await page.getByRole('link', { name: 'Kunden', exact: true }).waitFor();
     expect(await page.evaluate<string>('document.documentElement.lang')).toBe('de');
     await expect
       .poll(
@@ -119,7 +121,7 @@ describe('the app shell (Chromium against the local stack)', () => {
   it('folds the sidebar behind a menu button on a 390 px phone', async () => {
     const page = await signedInPage({ width: 390, height: 844 });
     const menu = page.getByRole('button', { name: 'Menu' });
-    const customers = page.getByRole('link', { name: 'Customers' });
+    const customers = page.getByRole('link', { name: 'Customers', exact: true });
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
     expect(await customers.isVisible()).toBe(false);
     await menu.click();
