@@ -636,6 +636,74 @@ describe('the engine', () => {
     await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
   });
 
+  it('one daily cap for all marketing mail: a campaign email defers a flow email, a flow email defers a campaign and an alert', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      steps: [{ id: 'hello', kind: 'send_template', template_key: templateKey }],
+    });
+    const [fromCampaign, fromFlow] = [await customer(), await customer()];
+    for (const c of [fromCampaign, fromFlow]) {
+      await consent(c, 'granted');
+      await adminSql(`insert into public.alert_preferences (customer_id, max_per_day) values ($1, 1)`, [c]);
+    }
+    // fromCampaign got a campaign email an hour before the flow runs.
+    const [{ id: segmentId }] = await adminSql<{ id: string }>(
+      `insert into public.segments (owner_id, name) values ($1, $2) returning id`,
+      [cast.people.manager.userId, `Cap ${run}`],
+    );
+    const [{ id: templateId }] = await adminSql<{ id: string }>(
+      `select id from public.email_templates where key = $1`,
+      [templateKey],
+    );
+    const [{ id: campaignId }] = await adminSql<{ id: string }>(
+      `insert into public.campaigns (name, segment_id, template_id) values ($1, $2, $3) returning id`,
+      [`Cap ${run}`, segmentId, templateId],
+    );
+    await adminSql(
+      `insert into public.campaign_recipients (campaign_id, customer_id, state, sent_at) values ($1, $2, 'sent', $3)`,
+      [campaignId, fromCampaign, at(0, -1)],
+    );
+    for (const c of [fromCampaign, fromFlow]) {
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [c, tagId]);
+    }
+    await runFlows(at(0));
+    expect(await path(id, fromCampaign)).toEqual(['entered:entered']);
+    const [deferred] = await adminSql<{ last_error: string }>(
+      `select last_error from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+      [id, fromCampaign],
+    );
+    expect(deferred.last_error).toBe('waiting: daily cap reached (1 per day)');
+    expect(await path(id, fromFlow)).toEqual(['entered:entered', 'hello:queued', 'exited:completed']);
+
+    // fromFlow's automation email fills their day for campaigns (the rule claim_campaign_sends
+    // applies) and for alerts.
+    const [check] = await adminSql<{ verdict: string; reason: string }>(
+      `select verdict, reason from private.marketing_mail_check($1, $2)`,
+      [fromFlow, at(0, 1)],
+    );
+    expect(check).toEqual({ verdict: 'defer', reason: 'daily_cap' });
+    const { variantId } = await createProduct({ inventory: 5 });
+    await adminSql(
+      `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
+       values ($1, 'email', 'alerts', 'granted', 'staff', now() - interval '1 day')`,
+      [fromFlow],
+    );
+    // Oldest of all, so a batch of one takes it whatever else is queued.
+    const [alert] = await adminSql<{ id: string }>(
+      `insert into public.alert_log (customer_id, variant_id, kind, dedup_key, not_before)
+       values ($1, $2, 'back_in_stock', $3, '2000-01-01') returning id`,
+      [fromFlow, variantId, `flow-cap-${run}`],
+    );
+    expect(await adminSql(`select * from public.claim_due_alerts(1, $1)`, [at(0, 1)])).toEqual([]);
+    const [row] = await adminSql<{ state: string; reason: string }>(
+      `select state, reason from public.alert_log where id = $1`,
+      [alert.id],
+    );
+    expect(row).toEqual({ state: 'deferred', reason: 'deferred: daily cap reached (1 per day)' });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+    await adminSql(`delete from public.campaigns where id = $1`, [campaignId]);
+  });
+
   it('retries a failing step with backoff, then fails that customer only', async () => {
     const id = await flow({
       trigger: { type: 'tag_added', tag_id: tagId },
