@@ -1263,6 +1263,7 @@ CREATE INDEX email_events_customer_idx ON public.email_events USING btree (custo
 CREATE INDEX email_events_message_idx ON public.email_events USING btree (message_id) WHERE (message_id IS NOT NULL);
 CREATE INDEX email_events_occurred_at_idx ON public.email_events USING btree (occurred_at);
 CREATE TRIGGER link_campaign_event BEFORE INSERT ON public.email_events FOR EACH ROW EXECUTE FUNCTION private.link_campaign_event();
+CREATE TRIGGER link_flow_event BEFORE INSERT ON public.email_events FOR EACH ROW EXECUTE FUNCTION private.link_flow_event();
 CREATE TRIGGER notify_email_bounced AFTER INSERT ON public.email_events REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION private.notify_email_bounced();
 create policy "staff read email events of customers they may see" on public.email_events
   for select
@@ -1622,6 +1623,7 @@ create table public.flow_step_runs (
   occurred_at timestamp with time zone default now() not null,
   message_id uuid,
   send_claimed_until timestamp with time zone,
+  purpose public.email_purpose,
   constraint flow_step_runs_detail_length CHECK ((length(detail) <= 2000)),
   constraint flow_step_runs_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE,
   constraint flow_step_runs_enrolment_id_fkey FOREIGN KEY (enrolment_id) REFERENCES public.flow_enrolments(id) ON DELETE CASCADE,
@@ -1631,8 +1633,10 @@ create table public.flow_step_runs (
   constraint flow_step_runs_once UNIQUE (enrolment_id, step_key)
 );
 alter table public.flow_step_runs enable row level security;
+CREATE INDEX flow_step_runs_capped_mail_idx ON public.flow_step_runs USING btree (customer_id, occurred_at) WHERE ((step_kind = 'send_template'::text) AND (outcome = ANY (ARRAY['queued'::text, 'in_doubt'::text, 'sent'::text])) AND (purpose <> 'transactional'::public.email_purpose));
 CREATE INDEX flow_step_runs_customer_idx ON public.flow_step_runs USING btree (customer_id, occurred_at DESC);
 CREATE INDEX flow_step_runs_flow_idx ON public.flow_step_runs USING btree (flow_id, step_key);
+CREATE INDEX flow_step_runs_in_doubt_idx ON public.flow_step_runs USING btree (send_claimed_until) WHERE (outcome = 'in_doubt'::text);
 CREATE INDEX flow_step_runs_unsent_idx ON public.flow_step_runs USING btree (occurred_at) WHERE (outcome = 'queued'::text);
 create policy "members read the paths of customers they may see" on public.flow_step_runs
   for select
@@ -1642,9 +1646,10 @@ grant select on public.flow_step_runs to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.flow_step_runs to service_role;
 comment on table public.flow_step_runs is 'Each customer''s path through a flow: entered, every step with its time and result, exited and why. Unique (enrolment_id, step_key): a step runs at most once per passage, whatever retries or concurrent runs happen. Written by the database only.';
 comment on column public.flow_step_runs.step_key is 'The step''s id, or "entered" / "exited".';
-comment on column public.flow_step_runs.outcome is 'entered; done, yes / no (condition), waited, queued (an email for the sender), skipped (e.g. no consent), failed; exited: completed, goal_met, step_removed, step_failed.';
+comment on column public.flow_step_runs.outcome is 'entered; done, yes / no (condition), waited, queued (an email for the sender), in_doubt (its sender stopped before recording SendGrid''s answer: looked up, never resent blindly), sent, skipped (e.g. no consent), failed; exited: completed, goal_met, step_removed, step_failed.';
 comment on column public.flow_step_runs.message_id is 'send_template: the message written for the customer (queued until the sender sends it).';
 comment on column public.flow_step_runs.send_claimed_until is 'send_template: a sender holds this email until then (lease), so two senders never send it both.';
+comment on column public.flow_step_runs.purpose is 'send_template: the template''s purpose (transactional, marketing, alert). Marketing and alert emails count toward the shared daily cap.';
 
 create table public.flows (
   id uuid default gen_random_uuid() not null,
@@ -3752,7 +3757,8 @@ declare
   pref public.alert_preferences;
   quiet_until timestamptz;
   cap integer;
-  used integer;
+  check_result record;
+  mail_purpose public.email_purpose;
   template public.email_templates;
   permission record;
   rendered record;
@@ -3813,29 +3819,45 @@ begin
       if not found then
         raise exception 'the email template "%" no longer exists', step ->> 'template_key';
       end if;
-      select * into permission from public.email_permission(e.customer_id, template.purpose);
-      if permission.allowed then
-        select * into settings from public.alert_settings limit 1;
-        select * into pref from public.alert_preferences p where p.customer_id = e.customer_id;
-        quiet_until := private.quiet_hours_end(now, zone,
-          coalesce(pref.quiet_hours_start, settings.quiet_hours_start), coalesce(pref.quiet_hours_end, settings.quiet_hours_end));
-        if quiet_until is not null then
-          update public.flow_enrolments en set next_run_at = quiet_until, last_error = 'waiting: quiet hours' where en.id = e.id;
+      if template.purpose = 'marketing' then
+        -- Marketing mail: the one rule campaigns use (20261208160000) — consent, unsubscribes,
+        -- bounces and complaints, quiet hours and the shared daily cap.
+        select * into check_result from private.marketing_mail_check(e.customer_id, now);
+        if check_result.verdict = 'defer' then
+          if check_result.reason = 'quiet_hours' then
+            update public.flow_enrolments en set next_run_at = check_result.not_before, last_error = 'waiting: quiet hours'
+            where en.id = e.id;
+          else
+            select * into settings from public.alert_settings limit 1;
+            select * into pref from public.alert_preferences p where p.customer_id = e.customer_id;
+            cap := least(coalesce(pref.max_per_day, settings.daily_cap_per_shopper), settings.daily_cap_per_shopper);
+            update public.flow_enrolments en
+            set next_run_at = check_result.not_before, last_error = format('waiting: daily cap reached (%s per day)', cap)
+            where en.id = e.id;
+          end if;
           return ran;
         end if;
-        if template.purpose <> 'transactional' and settings.daily_cap_per_shopper is not null then
-          cap := least(coalesce(pref.max_per_day, settings.daily_cap_per_shopper), settings.daily_cap_per_shopper);
-          select (select count(*) from public.alert_log a
-                  where a.customer_id = e.customer_id and a.state = 'sent' and a.sent_at >= private.local_day_start(now, zone))
-               + (select count(*) from public.flow_step_runs r
-                  where r.customer_id = e.customer_id and r.step_kind = 'send_template' and r.outcome in ('queued', 'sent')
-                    and r.occurred_at >= private.local_day_start(now, zone))
-            into used;
-          if used >= cap then
-            update public.flow_enrolments en
-            set next_run_at = private.local_day_start(now, zone) + interval '1 day', last_error = format('waiting: daily cap reached (%s per day)', cap)
-            where en.id = e.id;
+        select check_result.verdict = 'send' as allowed, check_result.reason as reason, c.email as email into permission;
+      else
+        select * into permission from public.email_permission(e.customer_id, template.purpose);
+        if permission.allowed then
+          select * into settings from public.alert_settings limit 1;
+          select * into pref from public.alert_preferences p where p.customer_id = e.customer_id;
+          quiet_until := private.quiet_hours_end(now, zone,
+            coalesce(pref.quiet_hours_start, settings.quiet_hours_start), coalesce(pref.quiet_hours_end, settings.quiet_hours_end));
+          if quiet_until is not null then
+            update public.flow_enrolments en set next_run_at = quiet_until, last_error = 'waiting: quiet hours' where en.id = e.id;
             return ran;
+          end if;
+          if template.purpose <> 'transactional' and settings.daily_cap_per_shopper is not null then
+            cap := least(coalesce(pref.max_per_day, settings.daily_cap_per_shopper), settings.daily_cap_per_shopper);
+            -- The shared count (20261208160000): alerts, campaign and automation emails.
+            if private.emails_sent_today(e.customer_id, now, zone) >= cap then
+              update public.flow_enrolments en
+              set next_run_at = private.local_day_start(now, zone) + interval '1 day', last_error = format('waiting: daily cap reached (%s per day)', cap)
+              where en.id = e.id;
+              return ran;
+            end if;
           end if;
         end if;
       end if;
@@ -3890,6 +3912,7 @@ begin
             rendered.body_text, rendered.body_html, 'queued', template.id, null, null)
           returning id into message;
           outcome := 'queued';
+          mail_purpose := template.purpose;
           data := jsonb_build_object('template_key', template.key, 'thread_id', thread);
         end if;
       when 'create_task' then
@@ -3955,7 +3978,7 @@ begin
       end case;
 
       update public.flow_step_runs r set outcome = engine.outcome, detail = engine.detail,
-        data = engine.data, message_id = engine.message
+        data = engine.data, message_id = engine.message, purpose = engine.mail_purpose
       where r.enrolment_id = e.id and r.step_key = e.current_step;
       ran := ran + 1;
     end if;
@@ -3965,6 +3988,7 @@ begin
     where en.id = e.id
     returning * into e;
     message := null;
+    mail_purpose := null;
     if wait_until is not null and wait_until > now then
       return ran;
     end if;
@@ -3972,7 +3996,7 @@ begin
   return ran;
 end;
 $function$;
-comment on function private.advance_enrolment(enrolment_id uuid, now timestamp with time zone) is 'Moves one passage through its steps at `now` until a wait, a deferral (quiet hours, daily cap), the goal or the end (at most 25 steps). Each step claims its row on the path first (unique (enrolment, step)), in the same transaction as its effect. Raises when a step fails; run_flows retries.';
+comment on function private.advance_enrolment(enrolment_id uuid, now timestamp with time zone) is 'Moves one passage through its steps at `now` until a wait, a deferral (quiet hours, daily cap), the goal or the end (at most 25 steps). Marketing emails are decided by private.marketing_mail_check, the cap is the shared one (private.emails_sent_today). Each step claims its row on the path first (unique (enrolment, step)), in the same transaction as its effect. Raises when a step fails; run_flows retries.';
 
 CREATE OR REPLACE FUNCTION private.apply_notification_preference()
  RETURNS trigger
@@ -6045,9 +6069,14 @@ AS $function$
         and r.sent_at >= private.local_day_start(at, zone))
   + (select count(*) from public.campaign_recipients r
       where r.customer_id = emails_sent_today.customer_id and r.state in ('claimed', 'in_doubt'))
+  -- Automation emails (20261208160000): queued, in doubt or sent, by the step's time.
+  + (select count(*) from public.flow_step_runs f
+      where f.customer_id = emails_sent_today.customer_id and f.step_kind = 'send_template'
+        and f.outcome in ('queued', 'in_doubt', 'sent') and f.purpose <> 'transactional'
+        and f.occurred_at >= private.local_day_start(at, zone))
 $function$;
 grant execute on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) to service_role;
-comment on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) is 'Alerts and campaign emails a customer got on their calendar day of `at` (or that are being sent right now): what the shared daily cap counts.';
+comment on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) is 'Alerts, campaign emails and (non-transactional) automation emails a customer got on their calendar day of `at` (or that are being sent right now): what the one shared daily cap counts — campaigns, alerts and flows all use it.';
 
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
@@ -7086,6 +7115,32 @@ end;
 $function$;
 comment on function private.link_campaign_event() is 'Before an email event is stored: links it to its campaign send (custom arg cairn_send, else the message id) and settles that send as sent when it was claimed or in doubt.';
 
+CREATE OR REPLACE FUNCTION private.link_flow_event()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  send_key text := new.payload ->> 'cairn_send';
+begin
+  if send_key ~ '^flow:[0-9a-f-]{36}$' then
+    -- Any event about the email proves SendGrid accepted it: a leased or in-doubt email is sent.
+    with settled as (
+      update public.flow_step_runs r set outcome = 'sent', send_claimed_until = null
+      where r.message_id = substr(send_key, 6)::uuid and r.outcome in ('in_doubt', 'queued')
+        and r.send_claimed_until is not null
+      returning r.message_id
+    )
+    update public.messages m set status = 'sent', sent_at = coalesce(m.sent_at, new.occurred_at),
+      provider_message_id = coalesce(m.provider_message_id, split_part(new.message_id, '.', 1))
+    from settled s where m.id = s.message_id;
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.link_flow_event() is 'Before an email event is stored: an event carrying cairn_send = flow:<message id> settles that automation email as sent when it was leased or in doubt.';
+
 CREATE OR REPLACE FUNCTION private.local_day_start(at timestamp with time zone, zone text)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -7164,7 +7219,7 @@ AS $function$
   end as r) v
 $function$;
 grant execute on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) to service_role;
-comment on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) is 'May this customer get marketing mail at `at`, and if not why: verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). Quiet hours and the daily cap are the alert engine''s; the cap counts alerts and campaign emails together. No row: no such customer.';
+comment on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) is 'May this customer get marketing mail at `at`, and if not why: verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). Quiet hours and the daily cap are the alert engine''s; the cap counts alerts, campaign and automation emails together (private.emails_sent_today). Used by campaigns and the flow engine. No row: no such customer.';
 
 CREATE OR REPLACE FUNCTION private.my_portal_customer()
  RETURNS uuid
@@ -10791,19 +10846,11 @@ begin
     from facts f
   ),
   ranked as (
-    -- The cap counts alerts sent today (the shopper's calendar day) and alerts other runs are
-    -- sending right now (leased), then admits this batch's alerts oldest first.
+    -- The cap counts what private.emails_sent_today counts (this batch's alerts are neither sent
+    -- nor leased, so none of them is in it), then admits this batch's alerts oldest first.
     select c.*,
-      (select count(*) from public.alert_log x
-       where x.customer_id = c.customer_id and x.id not in (select id from due)
-         and ((x.state = 'sent' and x.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
-              or (x.state in ('queued', 'deferred') and x.claimed_until > claim_due_alerts.now)))
-      -- Campaign emails of the same day count too (20261208100300): one cap for all marketing mail.
-      + (select count(*) from public.campaign_recipients cr
-         where cr.customer_id = c.customer_id and cr.state = 'sent'
-           and cr.sent_at >= private.local_day_start(claim_due_alerts.now, c.zone))
-      + (select count(*) from public.campaign_recipients cr
-         where cr.customer_id = c.customer_id and cr.state in ('claimed', 'in_doubt')) as used_today,
+      -- One count for all marketing mail (20261208160000): alerts, campaign and automation emails.
+      private.emails_sent_today(c.customer_id, claim_due_alerts.now, c.zone) as used_today,
       row_number() over (partition by c.customer_id, (c.suppressed_because is null and c.quiet_until is null) order by c.id) as nth
     from checked c
   ),
@@ -10876,7 +10923,7 @@ grant execute on function public.claim_erasure_files(batch integer) to service_r
 comment on function public.claim_erasure_files(batch integer) is 'For the erase-files function (service role): claims up to batch (1–1000) queued erasure files for 5 minutes and returns their bucket and name.';
 
 CREATE OR REPLACE FUNCTION public.claim_flow_emails(batch_size integer DEFAULT 50, lease_seconds integer DEFAULT 300)
- RETURNS TABLE(message_id uuid, step_run_id bigint, customer_id uuid, to_address text, subject text, body_text text, body_html text, first_name text, last_name text, template_key text, purpose public.email_purpose)
+ RETURNS TABLE(message_id uuid, step_run_id bigint, customer_id uuid, to_address text, subject text, body_text text, body_html text, first_name text, last_name text, template_key text, purpose public.email_purpose, send_key text)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
@@ -10886,11 +10933,14 @@ begin
   if batch_size is null or batch_size < 1 or batch_size > 1000 or lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
     raise exception 'batch_size must be 1–1000 and lease_seconds 10–3600' using errcode = '22023';
   end if;
+  -- A lease that ran out: its sender may have handed the email to SendGrid and died before
+  -- recording the answer. Never handed out again as is: looked up (in_doubt_flow_emails).
+  update public.flow_step_runs r set outcome = 'in_doubt'
+  where r.outcome = 'queued' and r.message_id is not null and r.send_claimed_until < now();
   return query
   with due as (
     select r.id from public.flow_step_runs r
-    where r.outcome = 'queued' and r.message_id is not null
-      and (r.send_claimed_until is null or r.send_claimed_until < now())
+    where r.outcome = 'queued' and r.message_id is not null and r.send_claimed_until is null
     order by r.occurred_at
     limit batch_size
     for update skip locked
@@ -10900,7 +10950,7 @@ begin
     returning r.id, r.message_id, r.customer_id, r.data
   )
   select m.id, l.id, l.customer_id, m.to_address, m.subject, m.body_text, m.body_html, cu.first_name, cu.last_name,
-         t.key, coalesce(t.purpose, 'marketing'::public.email_purpose)
+         t.key, coalesce(t.purpose, 'marketing'::public.email_purpose), 'flow:' || m.id::text
   from leased l
   join public.messages m on m.id = l.message_id
   join public.customers cu on cu.id = l.customer_id
@@ -10908,7 +10958,7 @@ begin
 end;
 $function$;
 grant execute on function public.claim_flow_emails(batch_size integer, lease_seconds integer) to service_role;
-comment on function public.claim_flow_emails(batch_size integer, lease_seconds integer) is 'Leases up to batch_size queued automation emails (skip locked) to a sender for lease_seconds and returns what the mail needs. Service role only.';
+comment on function public.claim_flow_emails(batch_size integer, lease_seconds integer) is 'Turns queued automation emails whose lease ran out into in_doubt, then leases up to batch_size never-handed-out ones (skip locked) to a sender for lease_seconds and returns what the mail needs, with the idempotency key send_key (flow:<message id>, custom arg cairn_send). Service role only.';
 
 CREATE OR REPLACE FUNCTION public.claim_notification_emails(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(email_id bigint, recipient_email text, recipient_name text, language text, timezone text, active boolean, digest_date date, items jsonb)
@@ -11604,6 +11654,28 @@ AS $function$
 $function$;
 grant execute on function public.in_doubt_campaign_sends(batch_size integer, now timestamp with time zone, settle_seconds integer) to service_role;
 comment on function public.in_doubt_campaign_sends(batch_size integer, now timestamp with time zone, settle_seconds integer) is 'Sends whose sender stopped before recording the answer, once their lease ended settle_seconds ago (time for SendGrid''s activity to show them). Service role only.';
+
+CREATE OR REPLACE FUNCTION public.in_doubt_flow_emails(batch_size integer DEFAULT 100, settle_seconds integer DEFAULT 120)
+ RETURNS TABLE(step_run_id bigint, send_key text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  -- Leases that ran out since the last claim are in doubt from now on (as claim_flow_emails does).
+  update public.flow_step_runs r set outcome = 'in_doubt'
+  where r.outcome = 'queued' and r.message_id is not null and r.send_claimed_until < now();
+  return query
+  select r.id, 'flow:' || r.message_id::text
+  from public.flow_step_runs r
+  where r.outcome = 'in_doubt' and r.send_claimed_until <= now() - make_interval(secs => greatest(coalesce(settle_seconds, 120), 0))
+  order by r.send_claimed_until, r.id
+  limit least(greatest(coalesce(batch_size, 100), 1), 1000);
+end;
+$function$;
+grant execute on function public.in_doubt_flow_emails(batch_size integer, settle_seconds integer) to service_role;
+comment on function public.in_doubt_flow_emails(batch_size integer, settle_seconds integer) is 'Marks queued automation emails whose lease ran out as in doubt, then returns the automation emails whose sender stopped before recording the answer, once their lease ended settle_seconds ago (time for SendGrid''s activity to show them), with their idempotency key. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.ingest_shopify_webhook(shop_domain text, topic text, event_id text, webhook_id text, triggered_at timestamp with time zone, api_version text, payload jsonb, mapped jsonb DEFAULT NULL::jsonb, parse_error text DEFAULT NULL::text, original_body text DEFAULT NULL::text)
  RETURNS jsonb
@@ -12658,7 +12730,7 @@ $function$;
 grant execute on function public.record_email_events(events jsonb) to service_role;
 comment on function public.record_email_events(events jsonb) is 'Records a verified SendGrid event batch once per sg_event_id: alert opened_at / clicked_at, message status, suppression of bounced / spam-reporting addresses, consent withdrawn on spam reports and unsubscribes. Service role only (the sendgrid-events function).';
 
-CREATE OR REPLACE FUNCTION public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text DEFAULT NULL::text, error text DEFAULT NULL::text)
+CREATE OR REPLACE FUNCTION public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text DEFAULT NULL::text, error text DEFAULT NULL::text, from_address text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -12667,16 +12739,22 @@ AS $function$
 declare
   run public.flow_step_runs;
 begin
-  select * into run from public.flow_step_runs r where r.id = step_run_id and r.outcome = 'queued' for update;
+  select * into run from public.flow_step_runs r
+  where r.id = step_run_id and r.outcome in ('queued', 'in_doubt') for update;
   if not found then
     raise exception 'no automation email % waiting to be recorded', step_run_id using errcode = 'P0002';
   end if;
+  if from_address is not null and (length(from_address) > 320 or from_address !~ '^[^@\s]+@[^@\s]+$') then
+    raise exception 'from_address must be an email address' using errcode = '22023';
+  end if;
   if sent then
-    update public.messages m set status = 'sent', sent_at = now(), provider_message_id = record_flow_email.provider_message_id
+    update public.messages m set status = 'sent', sent_at = now(), provider_message_id = record_flow_email.provider_message_id,
+      from_address = coalesce(record_flow_email.from_address, m.from_address)
     where m.id = run.message_id;
     update public.flow_step_runs r set outcome = 'sent', send_claimed_until = null where r.id = run.id;
   else
-    update public.messages m set status = 'failed', error = left(coalesce(record_flow_email.error, 'not sent'), 2000)
+    update public.messages m set status = 'failed', error = left(coalesce(record_flow_email.error, 'not sent'), 2000),
+      from_address = coalesce(record_flow_email.from_address, m.from_address)
     where m.id = run.message_id;
     update public.flow_step_runs r set outcome = 'failed', detail = left(coalesce(record_flow_email.error, 'not sent'), 2000),
       send_claimed_until = null
@@ -12684,8 +12762,8 @@ begin
   end if;
 end;
 $function$;
-grant execute on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text) to service_role;
-comment on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text) is 'The sender records an automation email as sent (with the provider''s id) or failed (with the reason), on the message and on the path. Service role only.';
+grant execute on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text, from_address text) to service_role;
+comment on function public.record_flow_email(step_run_id bigint, sent boolean, provider_message_id text, error text, from_address text) is 'The sender records an automation email (queued or in doubt) as sent (with the provider''s id) or failed (with the reason), on the message and on the path, and stores the address it was sent from. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.record_notification_emails(results jsonb, now timestamp with time zone DEFAULT now())
  RETURNS integer
@@ -12943,6 +13021,52 @@ $function$;
 grant execute on function public.report_alert_performance(from_day date, to_day date, timezone text, group_by text, attribution_days integer) to authenticated;
 grant execute on function public.report_alert_performance(from_day date, to_day date, timezone text, group_by text, attribution_days integer) to service_role;
 comment on function public.report_alert_performance(from_day date, to_day date, timezone text, group_by text, attribution_days integer) is 'Alerts sent in the range by kind (or product): how many were opened (an open or a click), clicked, and the purchases of the alerted customer within attribution_days of the first click (each order once per group) with their revenue.';
+
+CREATE OR REPLACE FUNCTION public.report_campaign_performance(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
+ RETURNS TABLE(campaign_id uuid, campaign text, sent bigint, delivered bigint, opened bigint, clicked bigint, attributed_orders bigint, attributed_revenue numeric)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  r record := private.report_range(from_day, to_day, timezone);
+begin
+  return query
+  with sent as (
+    select x.id, x.campaign_id, x.customer_id, k.attribution_days
+    from public.campaign_recipients x
+    join public.campaigns k on k.id = x.campaign_id
+    where x.state = 'sent' and x.sent_at >= r.starts and x.sent_at < r.ends
+  ),
+  per as (
+    select s.*,
+      exists (select 1 from public.email_events e where e.campaign_recipient_id = s.id and e.event = 'delivered') as was_delivered,
+      exists (select 1 from public.email_events e where e.campaign_recipient_id = s.id and e.event in ('open', 'click')) as was_opened,
+      (select min(e.occurred_at) from public.email_events e where e.campaign_recipient_id = s.id and e.event = 'click') as first_click
+    from sent s
+  ),
+  attributed as (
+    select distinct on (p.campaign_id, o.id) p.campaign_id, o.id as order_id, o.net_total_base
+    from per p
+    join public.orders o on o.customer_id = p.customer_id and o.counts_as_purchase
+      and o.placed_at >= p.first_click and o.placed_at < p.first_click + make_interval(days => p.attribution_days)
+    where p.first_click is not null
+    order by p.campaign_id, o.id
+  )
+  select p.campaign_id, min(k.name), count(*), count(*) filter (where p.was_delivered),
+    count(*) filter (where p.was_opened), count(*) filter (where p.first_click is not null),
+    coalesce((select count(*) from attributed a where a.campaign_id = p.campaign_id), 0),
+    coalesce((select sum(a.net_total_base) from attributed a where a.campaign_id = p.campaign_id), 0)
+  from per p
+  join public.campaigns k on k.id = p.campaign_id
+  group by p.campaign_id
+  order by 3 desc, 2, 1;
+end;
+$function$;
+grant execute on function public.report_campaign_performance(from_day date, to_day date, timezone text) to authenticated;
+grant execute on function public.report_campaign_performance(from_day date, to_day date, timezone text) to service_role;
+comment on function public.report_campaign_performance(from_day date, to_day date, timezone text) is 'Campaign emails sent in the range (viewer''s days), per campaign: sent, delivered, opened (open or click), clicked (once per recipient), and purchases within the campaign''s attribution_days after the first click (each order once per campaign) with their revenue in the base currency. Caller''s rights.';
 
 CREATE OR REPLACE FUNCTION public.report_churn(min_risk text DEFAULT 'medium'::text, row_limit integer DEFAULT 100)
  RETURNS TABLE(customer_id uuid, full_name text, email text, lifetime_value numeric, order_count integer, churn_risk text, rfm_group text, days_since_last_order integer, churn_summary text, churn_reasons jsonb, computed_at timestamp with time zone)
@@ -13453,6 +13577,63 @@ end;
 $function$;
 grant execute on function public.resolve_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
 comment on function public.resolve_campaign_sends(results jsonb, now timestamp with time zone) is 'Settles in-doubt sends from a lookup at SendGrid by their idempotency key: found (yes) → sent, not found (no) → queued again, unknown → asked again later, and failed ("not repeated") once a day has passed. Service role only.';
+
+CREATE OR REPLACE FUNCTION public.resolve_flow_emails(results jsonb, from_address text DEFAULT NULL::text)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  resolved integer;
+begin
+  if results is null or jsonb_typeof(results) <> 'array' then
+    raise exception 'results must be a JSON array' using errcode = '22023';
+  end if;
+  if from_address is not null and (length(from_address) > 320 or from_address !~ '^[^@\s]+@[^@\s]+$') then
+    raise exception 'from_address must be an email address' using errcode = '22023';
+  end if;
+  with x as (
+    select distinct on (x.id) x.* from jsonb_to_recordset(results) as x (id bigint, found text, message_id text)
+    where x.id is not null and x.found in ('yes', 'no', 'unknown') order by x.id
+  ),
+  changed as (
+    update public.flow_step_runs r set
+      outcome = case
+        when x.found = 'yes' then 'sent'
+        when x.found = 'no' then 'queued'
+        when r.send_claimed_until < now() - interval '1 day' then 'failed'
+        else 'in_doubt' end,
+      detail = case
+        when x.found = 'no' then 'not found at SendGrid after the sender stopped: sent again'
+        when x.found = 'unknown' and r.send_claimed_until < now() - interval '1 day'
+          then 'could not confirm whether SendGrid accepted it; not repeated'
+        else r.detail end,
+      -- Not found: leased again from scratch. Unknown: looked up again after another settle period.
+      send_claimed_until = case
+        when x.found = 'unknown' and r.send_claimed_until >= now() - interval '1 day' then now() end
+    from x
+    where r.id = x.id and r.outcome = 'in_doubt'
+    returning r.id, r.message_id, r.outcome, x.message_id as provider_id
+  ),
+  messages as (
+    update public.messages m set
+      status = case c.outcome when 'sent' then 'sent' when 'failed' then 'failed' else m.status end,
+      sent_at = case when c.outcome = 'sent' then coalesce(m.sent_at, now()) else m.sent_at end,
+      provider_message_id = case when c.outcome = 'sent' then coalesce(left(c.provider_id, 300), m.provider_message_id)
+                                 else m.provider_message_id end,
+      error = case when c.outcome = 'failed' then 'could not confirm whether SendGrid accepted it; not repeated' else m.error end,
+      from_address = coalesce(resolve_flow_emails.from_address, m.from_address)
+    from changed c
+    where m.id = c.message_id and c.outcome in ('sent', 'failed')
+    returning m.id
+  )
+  select count(*) into resolved from changed;
+  return resolved;
+end;
+$function$;
+grant execute on function public.resolve_flow_emails(results jsonb, from_address text) to service_role;
+comment on function public.resolve_flow_emails(results jsonb, from_address text) is 'Settles in-doubt automation emails from a lookup at SendGrid by their idempotency key ([{id: step run, found: yes|no|unknown, message_id}]): yes → sent, no → queued again, unknown → asked again later, failed ("not repeated") once a day has passed; a settled message gets the sender''s from_address. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.resume_campaign(campaign_id uuid)
  RETURNS public.campaign_status

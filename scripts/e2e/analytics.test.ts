@@ -26,6 +26,7 @@ const REPORTS = [
   'Churn risk',
   'Cohorts',
   'Alert performance',
+  'Campaigns',
 ];
 
 describe('analytics as a manager', () => {

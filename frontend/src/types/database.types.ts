@@ -819,14 +819,14 @@ isOneToOne: false
                   ]
                 },"flow_step_runs": {
                   Row: {
-                    "customer_id": string,"data": NonNullable<Json>,"detail": string | null,"enrolment_id": string,"flow_id": string,"id": number,"message_id": string | null,"occurred_at": string,"outcome": string,"send_claimed_until": string | null,"step_key": string,"step_kind": string
+                    "customer_id": string,"data": NonNullable<Json>,"detail": string | null,"enrolment_id": string,"flow_id": string,"id": number,"message_id": string | null,"occurred_at": string,"outcome": string,"purpose": Database["public"]['Enums']["email_purpose"] | null,"send_claimed_until": string | null,"step_key": string,"step_kind": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "customer_id": string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id": string,"flow_id": string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome": string,"send_claimed_until"?: string | null,"step_key": string,"step_kind": string
+                    "customer_id": string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id": string,"flow_id": string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome": string,"purpose"?: Database["public"]['Enums']["email_purpose"] | null,"send_claimed_until"?: string | null,"step_key": string,"step_kind": string
                   }
                   Update: {
-                    "customer_id"?: string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id"?: string,"flow_id"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome"?: string,"send_claimed_until"?: string | null,"step_key"?: string,"step_kind"?: string
+                    "customer_id"?: string,"data"?: NonNullable<Json>,"detail"?: string | null,"enrolment_id"?: string,"flow_id"?: string,"id"?: never,"message_id"?: string | null,"occurred_at"?: string,"outcome"?: string,"purpose"?: Database["public"]['Enums']["email_purpose"] | null,"send_claimed_until"?: string | null,"step_key"?: string,"step_kind"?: string
                   }
                   Relationships: [
                     {
@@ -2046,7 +2046,7 @@ isOneToOne: false
                            },
 "claim_flow_emails":
 { Args: { "batch_size"?: number,"lease_seconds"?: number }; Returns: {
-              "body_html": string,"body_text": string,"customer_id": string,"first_name": string,"last_name": string,"message_id": string,"purpose": Database["public"]['Enums']["email_purpose"],"step_run_id": number,"subject": string,"template_key": string,"to_address": string
+              "body_html": string,"body_text": string,"customer_id": string,"first_name": string,"last_name": string,"message_id": string,"purpose": Database["public"]['Enums']["email_purpose"],"send_key": string,"step_run_id": number,"subject": string,"template_key": string,"to_address": string
             }[]
                            },
 "claim_notification_emails":
@@ -2106,6 +2106,11 @@ isOneToOne: false
 "in_doubt_campaign_sends":
 { Args: { "batch_size"?: number,"now"?: string,"settle_seconds"?: number }; Returns: {
               "email": string,"recipient_id": number,"send_key": string,"since": string
+            }[]
+                           },
+"in_doubt_flow_emails":
+{ Args: { "batch_size"?: number,"settle_seconds"?: number }; Returns: {
+              "send_key": string,"step_run_id": number
             }[]
                            },
 "ingest_shopify_webhook":
@@ -2222,7 +2227,7 @@ isOneToOne: false
             }[]
                            },
 "record_flow_email":
-{ Args: { "error"?: string,"provider_message_id"?: string,"sent": boolean,"step_run_id": number }; Returns: undefined
+{ Args: { "error"?: string,"from_address"?: string,"provider_message_id"?: string,"sent": boolean,"step_run_id": number }; Returns: undefined
                            },
 "record_notification_emails":
 { Args: { "now"?: string,"results": Json }; Returns: number
@@ -2269,6 +2274,11 @@ isOneToOne: false
 "report_alert_performance":
 { Args: { "attribution_days"?: number,"from_day": string,"group_by"?: string,"timezone"?: string,"to_day": string }; Returns: {
               "attributed_orders": number,"attributed_revenue": number,"clicked": number,"key": string,"label": string,"opened": number,"sent": number
+            }[]
+                           },
+"report_campaign_performance":
+{ Args: { "from_day": string,"timezone"?: string,"to_day": string }; Returns: {
+              "attributed_orders": number,"attributed_revenue": number,"campaign": string,"campaign_id": string,"clicked": number,"delivered": number,"opened": number,"sent": number
             }[]
                            },
 "report_churn":
@@ -2356,6 +2366,9 @@ isOneToOne: false
       } },
 "resolve_campaign_sends":
 { Args: { "now"?: string,"results": Json }; Returns: number
+                           },
+"resolve_flow_emails":
+{ Args: { "from_address"?: string,"results": Json }; Returns: number
                            },
 "resume_campaign":
 { Args: { "campaign_id": string }; Returns: Database["public"]['Enums']["campaign_status"]

@@ -5,7 +5,7 @@
 import { sendEmail, sendGridOptionsFromEnv } from '../_shared/sendgrid.ts';
 import { serviceClient } from '../_shared/supabase-clients.ts';
 import { createUnsubscribeToken, unsubscribeSecretFromEnv } from '../_shared/unsubscribe-token.ts';
-import { lookupSend } from './activity.ts';
+import { lookupSend } from '../_shared/sendgrid-activity.ts';
 import { campaignStore } from './database.ts';
 import { handleSendCampaigns } from './handler.ts';
 import { runCampaignSends, runOptionsFor } from './send.ts';

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { OutgoingEmail, SendResult } from '../_shared/sendgrid.ts';
 import { escapeHtml } from '../_shared/html.ts';
+import type { Lookup } from '../_shared/sendgrid-activity.ts';
 import { mapConcurrently } from '../check-alerts/alert-email.ts';
 
 export const sendCampaignsRequestSchema = z
@@ -65,7 +66,7 @@ export interface SendOutcome {
   not_sent?: boolean;
 }
 
-export type Lookup = { found: 'yes'; messageId: string | null } | { found: 'no' } | { found: 'unknown' };
+export type { Lookup };
 
 export interface CampaignStore {
   inDoubt(now: string | undefined, settleSeconds: number): Promise<InDoubtSend[]>;

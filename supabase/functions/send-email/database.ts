@@ -4,7 +4,7 @@
  * and threads they may use; only the delivery status is written with the service role.
  */
 import { type Database, type Db, likeLiteral } from '../_shared/supabase-clients.ts';
-import type { AutomationPorts, FlowEmail } from './automation.ts';
+import type { AutomationPorts, FlowEmail, InDoubtFlowEmail } from './automation.ts';
 import type { Customer, SendEmailPorts, TeamMember } from './send.ts';
 
 const CUSTOMER_COLUMNS = 'id, email, first_name, last_name, full_name, company, language';
@@ -148,20 +148,33 @@ export function sendEmailDatabase(caller: Db, userId: string, system: () => Db):
  * belong to no team member, so the system leases and records them (security-definer functions
  * granted to the service role only).
  */
-export function automationDatabase(system: Db): Pick<AutomationPorts, 'claim' | 'record'> {
+export function automationDatabase(system: Db): Pick<AutomationPorts, 'claim' | 'record' | 'inDoubt' | 'resolve'> {
   return {
     async claim(batchSize) {
       const { data, error } = await system.rpc('claim_flow_emails', { batch_size: batchSize, lease_seconds: 300 });
       if (error) throw error;
       return data as FlowEmail[];
     },
-    async record(stepRunId, result) {
+    async record(stepRunId, result, fromAddress) {
       const { error } = await system.rpc('record_flow_email', {
         step_run_id: stepRunId,
         sent: result.ok,
         provider_message_id: result.ok ? (result.messageId ?? undefined) : undefined,
         error: result.ok ? undefined : result.errors.join('; ').slice(0, 2000),
+        from_address: fromAddress,
       });
+      if (error) throw error;
+    },
+    async inDoubt(settleSeconds) {
+      const { data, error } = await system.rpc('in_doubt_flow_emails', {
+        batch_size: 100,
+        settle_seconds: settleSeconds,
+      });
+      if (error) throw error;
+      return data as InDoubtFlowEmail[];
+    },
+    async resolve(results, fromAddress) {
+      const { error } = await system.rpc('resolve_flow_emails', { results, from_address: fromAddress });
       if (error) throw error;
     },
   };

@@ -34,7 +34,10 @@ async function handleAutomation(req: Request, role: string | null, deps: SendEma
   if (!body.ok) return body.response;
   if (!deps.automationPorts) return fail('internal_error', 'The automation sender is not configured');
   try {
-    return jsonResponse(await sendFlowEmails(body.value, deps.automationPorts()));
+    // The schedule always runs with the defaults; only the service role may tune or use the test hook.
+    const request =
+      caller.caller === 'service_role' ? body.value : { source: body.value.source, batch_size: body.value.batch_size };
+    return jsonResponse(await sendFlowEmails(request, deps.automationPorts()));
   } catch (error) {
     deps.log('send-email (automation) failed', error);
     return fail('internal_error', 'Sending the automation emails failed; the function logs say why');

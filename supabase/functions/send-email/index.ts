@@ -4,6 +4,7 @@
 // logic in ./send.ts, database access in ./database.ts). Alerts do not come through here:
 // check-alerts sends its own through the same mail client (_shared/sendgrid.ts).
 import { sendEmail, sendGridOptionsFromEnv } from '../_shared/sendgrid.ts';
+import { lookupSend } from '../_shared/sendgrid-activity.ts';
 import { callerClient, serviceClient } from '../_shared/supabase-clients.ts';
 import { createUnsubscribeToken, unsubscribeSecretFromEnv } from '../_shared/unsubscribe-token.ts';
 import { automationDatabase, sendEmailDatabase } from './database.ts';
@@ -25,6 +26,7 @@ Deno.serve((req) =>
       ...automationDatabase(serviceClient()),
       from: { email: Deno.env.get('TEAM_FROM_EMAIL') || 'team@cairn.example', name: 'Cairn' },
       send: (email) => sendEmail(email, sendGridOptionsFromEnv()),
+      lookup: (key) => lookupSend(key, sendGridOptionsFromEnv()),
       unsubscribeUrl: async (customerId, purpose) =>
         `${Deno.env.get('SUPABASE_URL')}/functions/v1/unsubscribe?token=${await createUnsubscribeToken(
           customerId,

@@ -636,6 +636,172 @@ describe('the engine', () => {
     await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
   });
 
+  it('one daily cap for all marketing mail: a campaign email defers a flow email, a flow email defers a campaign and an alert', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      steps: [{ id: 'hello', kind: 'send_template', template_key: templateKey }],
+    });
+    const [fromCampaign, fromFlow] = [await customer(), await customer()];
+    for (const c of [fromCampaign, fromFlow]) {
+      await consent(c, 'granted');
+      await adminSql(`insert into public.alert_preferences (customer_id, max_per_day) values ($1, 1)`, [c]);
+    }
+    // fromCampaign got a campaign email an hour before the flow runs.
+    const [{ id: segmentId }] = await adminSql<{ id: string }>(
+      `insert into public.segments (owner_id, name) values ($1, $2) returning id`,
+      [cast.people.manager.userId, `Cap ${run}`],
+    );
+    const [{ id: templateId }] = await adminSql<{ id: string }>(
+      `select id from public.email_templates where key = $1`,
+      [templateKey],
+    );
+    const [{ id: campaignId }] = await adminSql<{ id: string }>(
+      `insert into public.campaigns (name, segment_id, template_id) values ($1, $2, $3) returning id`,
+      [`Cap ${run}`, segmentId, templateId],
+    );
+    await adminSql(
+      `insert into public.campaign_recipients (campaign_id, customer_id, state, sent_at) values ($1, $2, 'sent', $3)`,
+      [campaignId, fromCampaign, at(0, -1)],
+    );
+    for (const c of [fromCampaign, fromFlow]) {
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [c, tagId]);
+    }
+    await runFlows(at(0));
+    expect(await path(id, fromCampaign)).toEqual(['entered:entered']);
+    const [deferred] = await adminSql<{ last_error: string }>(
+      `select last_error from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+      [id, fromCampaign],
+    );
+    expect(deferred.last_error).toBe('waiting: daily cap reached (1 per day)');
+    expect(await path(id, fromFlow)).toEqual(['entered:entered', 'hello:queued', 'exited:completed']);
+
+    // fromFlow's automation email fills their day for campaigns (the rule claim_campaign_sends
+    // applies) and for alerts.
+    const [check] = await adminSql<{ verdict: string; reason: string }>(
+      `select verdict, reason from private.marketing_mail_check($1, $2)`,
+      [fromFlow, at(0, 1)],
+    );
+    expect(check).toEqual({ verdict: 'defer', reason: 'daily_cap' });
+    const { variantId } = await createProduct({ inventory: 5 });
+    await adminSql(
+      `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
+       values ($1, 'email', 'alerts', 'granted', 'staff', now() - interval '1 day')`,
+      [fromFlow],
+    );
+    // Oldest of all, so a batch of one takes it whatever else is queued.
+    const [alert] = await adminSql<{ id: string }>(
+      `insert into public.alert_log (customer_id, variant_id, kind, dedup_key, not_before)
+       values ($1, $2, 'back_in_stock', $3, '2000-01-01') returning id`,
+      [fromFlow, variantId, `flow-cap-${run}`],
+    );
+    expect(await adminSql(`select * from public.claim_due_alerts(1, $1)`, [at(0, 1)])).toEqual([]);
+    const [row] = await adminSql<{ state: string; reason: string }>(
+      `select state, reason from public.alert_log where id = $1`,
+      [alert.id],
+    );
+    expect(row).toEqual({ state: 'deferred', reason: 'deferred: daily cap reached (1 per day)' });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+    await adminSql(`delete from public.campaigns where id = $1`, [campaignId]);
+  });
+
+  it('sends each email once at SendGrid: a sender that died leaves it in doubt, settled by a lookup or an event, never resent blindly', async () => {
+    const id = await flow({
+      trigger: { type: 'tag_added', tag_id: tagId },
+      steps: [{ id: 'hello', kind: 'send_template', template_key: templateKey }],
+    });
+    const [found, lost, evented] = [await customer(), await customer(), await customer()];
+    for (const c of [found, lost, evented]) {
+      await consent(c, 'granted');
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [c, tagId]);
+    }
+    await runFlows(at(0));
+    type Claimed = { step_run_id: string; message_id: string; customer_id: string; send_key: string };
+    const claimOurs = () =>
+      adminSql<Claimed>(
+        `select c.step_run_id, c.message_id, c.customer_id, c.send_key from public.claim_flow_emails(1000) c
+         join public.flow_step_runs r on r.id = c.step_run_id where r.flow_id = $1`,
+        [id],
+      );
+    const first = await claimOurs();
+    expect(first).toHaveLength(3);
+    for (const row of first) expect(row.send_key).toBe(`flow:${row.message_id}`);
+    const of = (customerId: string) => first.find((row) => row.customer_id === customerId) as Claimed;
+    // The sender dies after handing them to SendGrid: their leases run out unrecorded.
+    await adminSql(
+      `update public.flow_step_runs set send_claimed_until = now() - interval '10 minutes' where flow_id = $1 and outcome = 'queued'`,
+      [id],
+    );
+    expect(await claimOurs()).toEqual([]); // never handed out again as such
+    expect(await path(id, found)).toEqual(['entered:entered', 'hello:in_doubt', 'exited:completed']);
+    const doubtful = await adminSql<{ step_run_id: string; send_key: string }>(
+      `select d.step_run_id, d.send_key from public.in_doubt_flow_emails(1000, 0) d
+       join public.flow_step_runs r on r.id = d.step_run_id where r.flow_id = $1 order by d.step_run_id`,
+      [id],
+    );
+    expect(doubtful.map((row) => row.send_key).sort()).toEqual(first.map((row) => row.send_key).sort());
+
+    // An event carrying the key settles one; a lookup the others: found → sent, not found → queued again.
+    await adminSql(
+      `insert into public.email_events (sg_event_id, event, email, occurred_at, customer_id, message_id, payload)
+       values ($1, 'delivered', 'x@example.test', now(), $2, $4, $3)`,
+      [
+        `flow-${run}-evented`,
+        evented,
+        JSON.stringify({ cairn_send: of(evented).send_key }),
+        `sg-evented-${run}.filter`,
+      ],
+    );
+    const resolved = await adminSql<{ n: number }>(`select public.resolve_flow_emails($1) as n`, [
+      JSON.stringify([
+        { id: Number(of(found).step_run_id), found: 'yes', message_id: `sg-found-${run}` },
+        { id: Number(of(lost).step_run_id), found: 'no', message_id: null },
+        { id: Number(of(evented).step_run_id), found: 'unknown', message_id: null },
+      ]),
+    ]);
+    expect(resolved[0].n).toBe(2); // the evented one was no longer in doubt
+    const messages = async () =>
+      Object.fromEntries(
+        (
+          await adminSql<{
+            customer_id: string;
+            status: string;
+            provider_message_id: string | null;
+            from_address: string;
+          }>(
+            `select r.customer_id, m.status, m.provider_message_id, m.from_address from public.flow_step_runs r
+             join public.messages m on m.id = r.message_id where r.flow_id = $1`,
+            [id],
+          )
+        ).map((row) => [row.customer_id, `${row.status} ${row.provider_message_id ?? '-'} ${row.from_address}`]),
+      );
+    expect(await messages()).toEqual({
+      [found]: `sent sg-found-${run} automation@cairn.invalid`,
+      [lost]: 'queued - automation@cairn.invalid',
+      [evented]: `sent sg-evented-${run} automation@cairn.invalid`,
+    });
+    // Only the one SendGrid never had goes again; recorded with the real sender's address.
+    const again = await claimOurs();
+    expect(again.map((row) => row.customer_id)).toEqual([lost]);
+    await adminSql(`select public.record_flow_email($1, true, $2, null, 'team@cairn.example')`, [
+      again[0].step_run_id,
+      `sg-lost-${run}`,
+    ]);
+    expect((await messages())[lost]).toBe(`sent sg-lost-${run} team@cairn.example`);
+    expect(await path(id, lost)).toEqual([
+      'entered:entered',
+      'hello:sent (not found at SendGrid after the sender stopped: sent again)',
+      'exited:completed',
+    ]);
+    await expect(
+      adminSql(`select public.record_flow_email($1, true, 'x', null, 'not an address')`, [of(found).step_run_id]),
+    ).rejects.toMatchObject({ code: 'P0002' });
+    await expect(adminSql(`select public.resolve_flow_emails('[]', 'not an address')`)).rejects.toMatchObject({
+      code: '22023',
+    });
+    await expect(adminSql(`select public.resolve_flow_emails('{}')`)).rejects.toMatchObject({ code: '22023' });
+    await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
   it('retries a failing step with backoff, then fails that customer only', async () => {
     const id = await flow({
       trigger: { type: 'tag_added', tag_id: tagId },

@@ -20,6 +20,7 @@ describe('reports', () => {
   let cast: Cast;
   const ids: Record<string, string> = {};
   let segmentId: string;
+  let campaignId: string;
   const brandX = `BrandX-${run}`;
   const brandY = `BrandY-${run}`;
 
@@ -101,6 +102,34 @@ describe('reports', () => {
        ($1 || '-2', 'open', 'b@example.test', '2011-02-01T09:00:00Z', $4, $5, '{}')`,
       [run, ids.anna, alertA.id, ids.ben, alertB.id],
     );
+    // A campaign on 1 March to Anna and Ben: both delivered, Ben opened, Anna clicked four days
+    // before her March order (inside its 5-day window).
+    const [template] = await adminSql<{ id: string }>(
+      `insert into public.email_templates (key, name, purpose) values ($1, 'Report campaign', 'marketing') returning id`,
+      [`report-${run}`],
+    );
+    const [anySegment] = await adminSql<{ id: string }>(
+      `insert into public.segments (owner_id, name) values ($1, $2) returning id`,
+      [cast.people.manager.userId, `Report campaign ${run}`],
+    );
+    [{ id: campaignId }] = await adminSql<{ id: string }>(
+      `insert into public.campaigns (name, segment_id, template_id, attribution_days) values ($1, $2, $3, 5) returning id`,
+      [`Spring ${run}`, anySegment.id, template.id],
+    );
+    await adminSql(
+      `insert into public.campaign_recipients (campaign_id, customer_id, state, sent_at) values
+       ($1, $2, 'sent', '2011-03-01T08:00:00Z'), ($1, $3, 'sent', '2011-03-01T08:00:00Z')`,
+      [campaignId, ids.anna, ids.ben],
+    );
+    const sendKey = (customer: string) => JSON.stringify({ cairn_send: `${campaignId}:${customer}` });
+    await adminSql(
+      `insert into public.email_events (sg_event_id, event, email, occurred_at, customer_id, payload) values
+       ($1 || '-c1', 'delivered', 'a@example.test', '2011-03-01T08:01:00Z', $2, $4),
+       ($1 || '-c2', 'click', 'a@example.test', '2011-03-01T12:00:00Z', $2, $4),
+       ($1 || '-c3', 'delivered', 'b@example.test', '2011-03-01T08:01:00Z', $3, $5),
+       ($1 || '-c4', 'open', 'b@example.test', '2011-03-02T08:00:00Z', $3, $5)`,
+      [run, ids.anna, ids.ben, sendKey(ids.anna), sendKey(ids.ben)],
+    );
     await adminSql(
       `insert into public.customer_scores (customer_id, rfm_group, churn_risk, churn_summary, computed_at) values
        ($1, 'at_risk', 'high', 'no order for 400 days', now()), ($2, 'hibernating', 'medium', 'no order for 200 days', now())`,
@@ -127,7 +156,10 @@ describe('reports', () => {
       [segmentId, ids.anna, ids.ben, ids.cleo],
     );
   });
-  afterAll(() => cast?.end());
+  afterAll(async () => {
+    if (campaignId) await adminSql(`delete from public.campaigns where id = $1`, [campaignId]);
+    await cast?.end();
+  });
 
   it('customer growth: new customers per month and country', async () => {
     const rows = (await report('admin', 'report_customer_growth', { ...range, grain: 'month' })).filter((row) =>
@@ -312,6 +344,27 @@ describe('reports', () => {
     expect(short.find((row) => row.key === 'price_drop')).toMatchObject({ attributed_orders: 0 });
   });
 
+  it('campaign performance: sent, delivered, opened, clicked and revenue within the campaign’s window after a click', async () => {
+    const rows = (await report('admin', 'report_campaign_performance', range)).filter(
+      (row) => row.campaign_id === campaignId,
+    );
+    expect(rows).toEqual([
+      {
+        campaign_id: campaignId,
+        campaign: `Spring ${run}`,
+        sent: 2,
+        delivered: 2,
+        opened: 2,
+        clicked: 1,
+        attributed_orders: 1,
+        attributed_revenue: 40,
+      },
+    ]);
+    // A range that ends before the send has nothing of it.
+    const before = await report('admin', 'report_campaign_performance', { ...range, to_day: '2011-02-28' });
+    expect(before.filter((row) => row.campaign_id === campaignId)).toEqual([]);
+  });
+
   /** Each report: how to call it, what identifies a row, and which columns add up across agents. */
   const REPORTS: Array<{ fn: string; args: Row; key: string[]; sums: string[]; filter?: (row: Row) => boolean }> = [
     { fn: 'report_customer_growth', args: range, key: ['period', 'country'], sums: ['new_customers'] },
@@ -357,6 +410,13 @@ describe('reports', () => {
       args: range,
       key: ['key'],
       sums: ['sent', 'opened', 'clicked', 'attributed_revenue'],
+    },
+    {
+      fn: 'report_campaign_performance',
+      args: range,
+      key: ['campaign_id'],
+      sums: ['sent', 'delivered', 'opened', 'clicked', 'attributed_orders', 'attributed_revenue'],
+      filter: (row) => row.campaign_id === campaignId,
     },
     {
       fn: 'report_customer_geography',

@@ -262,7 +262,7 @@ describe('send-email: the consent rule and messages written by hand', () => {
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   });
 
-  it("its scheduled mode sends the automation engine's queued emails once, with one-click unsubscribe (issue 16)", async () => {
+  it("its scheduled mode sends the automation engine's queued emails once, with one-click unsubscribe, even when the runtime dies after SendGrid accepted one (issue 16)", async () => {
     const key = `flow_fn_${randomUUID().slice(0, 8)}`;
     const [template] = await adminSql<{ id: string }>(
       `insert into public.email_templates (key, name, category, purpose) values ($1, 'Flow', 'automation', 'marketing') returning id`,
@@ -291,7 +291,7 @@ describe('send-email: the consent rule and messages written by hand', () => {
       await adminSql(
         `select public.run_flows(50, date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '36 hours')`,
       );
-      const call = () =>
+      const call = (extra: Record<string, unknown> = {}) =>
         fetch(`${config.apiUrl}/functions/v1/send-email`, {
           method: 'POST',
           headers: {
@@ -299,23 +299,40 @@ describe('send-email: the consent rule and messages written by hand', () => {
             apikey: config.anonKey,
             'Content-Type': 'application/json',
           },
-          body: JSON.stringify({ source: 'automation' }),
+          body: JSON.stringify({ source: 'automation', ...extra }),
         });
-      const [first, second] = await Promise.all([call(), call()]);
-      expect([first.status, second.status]).toEqual([200, 200]);
+      // The runtime dies right after SendGrid accepted the email: nothing is recorded.
+      const died = await call({ die_after: 1 });
+      expect(await died.json()).toMatchObject({ died: true, sent: 0 });
       const message = await mail.waitFor(customerEmail, (m) => m.subject.startsWith('From a flow'));
       expect(message.subject).toBe('From a flow, Lena');
       expect(message.headers?.['List-Unsubscribe'] ?? JSON.stringify(message.raw)).toContain(
         '/functions/v1/unsubscribe?token=',
       );
+      // Its lease runs out; two runs at once then look it up by its key (the catcher's Email
+      // Activity) instead of sending it again.
+      await adminSql(
+        `update public.flow_step_runs set send_claimed_until = now() - interval '10 minutes' where flow_id = $1`,
+        [flow.id],
+      );
+      const [first, second] = await Promise.all([call({ settle_seconds: 0 }), call({ settle_seconds: 0 })]);
+      expect([first.status, second.status]).toEqual([200, 200]);
       expect((await mail.list(customerEmail)).filter((m) => m.subject.startsWith('From a flow'))).toHaveLength(1);
-      const [run] = await adminSql<{ outcome: string; status: string; provider_message_id: string | null }>(
-        `select r.outcome, m.status, m.provider_message_id from public.flow_step_runs r join public.messages m on m.id = r.message_id
+      const [run] = await adminSql<{
+        outcome: string;
+        status: string;
+        provider_message_id: string | null;
+        from_address: string;
+      }>(
+        `select r.outcome, m.status, m.provider_message_id, m.from_address from public.flow_step_runs r join public.messages m on m.id = r.message_id
          where r.flow_id = $1 and r.step_key = 'mail'`,
         [flow.id],
       );
       expect(run).toMatchObject({ outcome: 'sent', status: 'sent' });
       expect(run.provider_message_id).toBeTruthy();
+      // The stored message names the real sender (TEAM_FROM_EMAIL), not the engine's placeholder.
+      expect(run.from_address).toMatch(/^[^@\s]+@[^@\s]+$/);
+      expect(run.from_address).not.toBe('automation@cairn.invalid');
     } finally {
       await adminSql(`delete from public.flows where id = $1`, [flow.id]);
     }

@@ -50,4 +50,28 @@ describe('AnalyticsScreen', () => {
     expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Cohorts', level: 2 })).toBeInTheDocument();
   });
+
+  it('shows the campaigns report with its labels from the campaigns namespace', async () => {
+    fetchMock.mockImplementation(async (fn: string) =>
+      fn === 'report_campaign_performance'
+        ? [
+            {
+              campaign_id: 'c1',
+              campaign: 'Winter sale',
+              sent: 120,
+              delivered: 118,
+              opened: 60,
+              clicked: 12,
+              attributed_orders: 3,
+              attributed_revenue: 240,
+            },
+          ]
+        : [],
+    );
+    renderWithProviders(<AnalyticsScreen />, { path: '/analytics?report=campaigns' });
+    expect(await screen.findByRole('heading', { name: 'Campaigns', level: 2 })).toBeInTheDocument();
+    expect(await screen.findByRole('cell', { name: 'Winter sale' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Campaign' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Delivered' })).toBeInTheDocument();
+  });
 });

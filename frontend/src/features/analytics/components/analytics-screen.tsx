@@ -57,7 +57,9 @@ function argsOf(report: ReportDefinition, range: DayRange, timeZone: string, opt
 
 /** /analytics: pick a report, a range in the viewer's days, compare with the period before, download. */
 export function AnalyticsScreen() {
-  const { t } = useTranslation('analytics');
+  // The campaigns report's labels are the campaigns namespace's (reports.campaigns, columns…):
+  // keys missing in analytics are looked up there.
+  const { t } = useTranslation(['analytics', 'campaigns'], { nsMode: 'fallback' });
   const viewer = useViewer();
   const language = usePreferencesStore((state) => state.language);
   const [params, setParams] = useSearchParams();

@@ -46,6 +46,7 @@ export const REPORT_KEYS = [
   'churn',
   'cohorts',
   'alerts',
+  'campaigns',
 ] as const;
 export type ReportKey = (typeof REPORT_KEYS)[number];
 
@@ -213,6 +214,23 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
     ],
     total: 'attributed_revenue',
     extra: () => ({ group_by: 'kind', attribution_days: 7 }),
+  },
+  // Issue 16: its labels live in the campaigns namespace (reports.campaigns, columns.campaign,
+  // columns.delivered), which the screen reads as a fallback of analytics.
+  campaigns: {
+    key: 'campaigns',
+    fn: 'report_campaign_performance',
+    ranged: true,
+    columns: [
+      c('campaign', 'text'),
+      c('sent'),
+      c('delivered'),
+      c('opened'),
+      c('clicked'),
+      c('attributed_orders'),
+      c('attributed_revenue', 'money'),
+    ],
+    total: 'attributed_revenue',
   },
 };
 
