@@ -10493,8 +10493,8 @@ declare
   feed public.affiliate_feeds;
   pending record;
   problem text;
-  product_id uuid;
-  variant_id uuid;
+  the_product uuid;
+  the_variant uuid;
   outcome text;
   applied integer := 0;
   unavailable integer;
@@ -10528,24 +10528,24 @@ begin
           where (p.title, p.vendor, p.image_url, p.affiliate_url)
             is distinct from (excluded.title, excluded.vendor, excluded.image_url, excluded.affiliate_url)
         returning p.id, case when p.xmax = 0 then 'created' else 'updated' end
-        into product_id, outcome;
-        if product_id is null then
-          select p.id into product_id from public.products p
+        into the_product, outcome;
+        if the_product is null then
+          select p.id into the_product from public.products p
           where p.affiliate_network = feed.network and p.affiliate_item_id = pending.item_id;
           outcome := 'unchanged';
         end if;
-        select v.id into variant_id from public.product_variants v where v.product_id = affiliate_feed_apply.product_id
+        select v.id into the_variant from public.product_variants v where v.product_id = the_product
         order by v.position, v.created_at limit 1;
-        if variant_id is null then
+        if the_variant is null then
           insert into public.product_variants (product_id, sku, price, currency, inventory_quantity, image_url)
-          values (product_id, left(pending.item_id, 100), round((btrim(f ->> 'price'))::numeric, 2), upper(btrim(f ->> 'currency')),
+          values (the_product, left(pending.item_id, 100), round((btrim(f ->> 'price'))::numeric, 2), upper(btrim(f ->> 'currency')),
                   private.affiliate_stock(lower(btrim(coalesce(f ->> 'availability', '')))), nullif(btrim(f ->> 'image'), ''));
         else
           update public.product_variants v
           set price = round((btrim(f ->> 'price'))::numeric, 2), currency = upper(btrim(f ->> 'currency')),
               inventory_quantity = private.affiliate_stock(lower(btrim(coalesce(f ->> 'availability', '')))),
               image_url = nullif(btrim(f ->> 'image'), '')
-          where v.id = variant_id
+          where v.id = the_variant
             and (v.price, v.currency, v.inventory_quantity, v.image_url) is distinct from (
               round((btrim(f ->> 'price'))::numeric, 2), upper(btrim(f ->> 'currency')),
               private.affiliate_stock(lower(btrim(coalesce(f ->> 'availability', '')))), nullif(btrim(f ->> 'image'), ''));
@@ -10568,8 +10568,8 @@ begin
       insert into public.affiliate_feed_errors (run_id, line, item_id, reason) values (run.id, pending.line, pending.item_id, left(problem, 1000));
       update public.affiliate_feed_runs r set rows_rejected = r.rows_rejected + 1 where r.id = run.id;
     end if;
-    product_id := null;
-    variant_id := null;
+    the_product := null;
+    the_variant := null;
     applied := applied + 1;
   end loop;
 
@@ -10686,7 +10686,7 @@ begin
     raise exception 'run % is not fetching', run_id using errcode = '55000';
   end if;
   insert into private.affiliate_feed_rows (run_id, line, fields, item_id)
-  select affiliate_feed_stage.run_id, (x ->> 'line')::integer, x -> 'fields', left(btrim(x -> 'fields' ->> 'id'), 200)
+  select affiliate_feed_stage.run_id, (x ->> 'line')::integer, x -> 'fields', nullif(left(btrim(x -> 'fields' ->> 'id'), 200), '')
   from jsonb_array_elements(rows) x
   on conflict do nothing;
   get diagnostics staged = row_count;
