@@ -52,18 +52,76 @@ const bodySchema = z
   })
   .strict();
 
-/** The feed's text, or why it cannot be had. */
-async function download(run: ClaimedRun, get: typeof fetch): Promise<string> {
-  let response: Response;
-  try {
-    response = await get(run.feed_url, {
-      signal: AbortSignal.timeout(30_000),
-      headers: { Accept: run.format === 'csv' ? 'text/csv, text/plain, */*' : 'application/json, */*' },
-      redirect: 'follow',
-    });
-  } catch (error) {
-    throw new FeedError(`The feed could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+/**
+ * Whether `hostname` names this machine or a private network (loopback, RFC 1918, link-local —
+ * cloud metadata —, unique-local, CGNAT): a feed address there would let whoever registers feeds
+ * read internal services. Names are judged as written (not resolved).
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local'))
+    return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host.replace(/^::ffff:/, ''));
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      a >= 224
+    );
   }
+  if (host.includes(':'))
+    return (
+      host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host) || host.startsWith('::ffff:')
+    );
+  // A bare number (http://2130706433/) is an IPv4 address too.
+  return /^(0x[0-9a-f]+|\d+)$/.test(host);
+}
+
+/** The feed's text, or why it cannot be had. Redirects are followed (5 at most), each checked. */
+async function download(run: ClaimedRun, get: typeof fetch, env: Env): Promise<string> {
+  const allowPrivate = env.get('AFFILIATE_FEEDS_ALLOW_PRIVATE_HOSTS') === '1';
+  let address = run.feed_url;
+  let response: Response | null = null;
+  for (let hop = 0; hop <= 5; hop += 1) {
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      throw new FeedError('The feed address is not a valid URL');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new FeedError('The feed address must be http or https');
+    if (!allowPrivate && isPrivateHost(url.hostname)) {
+      throw new FeedError(`The feed address ${url.hostname} is in a private network`);
+    }
+    try {
+      response = await get(url, {
+        signal: AbortSignal.timeout(30_000),
+        headers: { Accept: run.format === 'csv' ? 'text/csv, text/plain, */*' : 'application/json, */*' },
+        redirect: 'manual',
+      });
+    } catch (error) {
+      throw new FeedError(`The feed could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const location = response.headers.get('Location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      address = new URL(location, url).toString();
+      response = null;
+      continue;
+    }
+    break;
+  }
+  if (!response) throw new FeedError('The feed redirects too often');
   if (!response.ok) {
     await response.body?.cancel();
     throw new FeedError(`The feed answered HTTP ${response.status}`);
@@ -101,7 +159,7 @@ export async function handleAffiliateFeeds(req: Request, deps: FeedDeps): Promis
       if (run.phase === 'fetching') {
         let rows: FeedRow[];
         try {
-          rows = parseFeed(await download(run, deps.fetch ?? fetch), run.format, run.field_map ?? {});
+          rows = parseFeed(await download(run, deps.fetch ?? fetch, deps.env), run.format, run.field_map ?? {});
         } catch (error) {
           if (!(error instanceof FeedError)) throw error;
           await deps.fail(run.run_id, error.message);
