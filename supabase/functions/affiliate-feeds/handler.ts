@@ -1,6 +1,6 @@
 /**
  * affiliate-feeds: imports the affiliate product feeds admins registered
- * (20261208170000_create_affiliate_feeds.sql). Called every minute by its schedule while a feed
+ * (20261208170000_create_affiliate_feeds.sql). Called every 45 seconds by its schedule while a feed
  * is due (X-Cron-Secret), by an admin's "Run now" through the same schedule, or by the service
  * role. Each call works for at most a time budget: it claims a run, fetches and parses the feed
  * into the database's staging in batches, then applies it in bounded chunks (each row once, all
