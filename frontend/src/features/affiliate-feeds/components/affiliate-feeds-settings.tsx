@@ -146,7 +146,7 @@ function FeedTable({ feeds }: { feeds: AffiliateFeed[] }) {
               <td>
                 <div className={styles.buttons}>
                   <Button
-                    className="button-secondary"
+                    variant="secondary"
                     aria-label={t('feeds.runNowFor', { network: feed.network })}
                     disabled={act.isPending || run?.status === 'fetching' || run?.status === 'applying'}
                     onClick={() => act.mutate({ feed, action: 'run' })}
@@ -155,7 +155,7 @@ function FeedTable({ feeds }: { feeds: AffiliateFeed[] }) {
                   </Button>
                   {run && run.rows_rejected > 0 ? (
                     <Button
-                      className="button-secondary"
+                      variant="secondary"
                       aria-label={t('feeds.downloadErrorsFor', { network: feed.network })}
                       onClick={() => void downloadErrors(feed, run.id)}
                     >
@@ -163,7 +163,7 @@ function FeedTable({ feeds }: { feeds: AffiliateFeed[] }) {
                     </Button>
                   ) : null}
                   <Button
-                    className="button-secondary"
+                    variant="secondary"
                     aria-label={t(feed.active ? 'feeds.pauseFor' : 'feeds.resumeFor', { network: feed.network })}
                     disabled={act.isPending}
                     onClick={() => act.mutate({ feed, action: feed.active ? 'pause' : 'resume' })}
@@ -171,7 +171,7 @@ function FeedTable({ feeds }: { feeds: AffiliateFeed[] }) {
                     {t(feed.active ? 'feeds.pause' : 'feeds.resume')}
                   </Button>
                   <Button
-                    className="button-secondary"
+                    variant="secondary"
                     aria-label={t('feeds.removeFor', { network: feed.network })}
                     disabled={act.isPending}
                     onClick={() => setRemoving(feed)}
