@@ -15411,7 +15411,7 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- storage buckets
 --   attachments: public=false, file_size_limit=10485760, mime=image/png, image/jpeg, image/gif, image/webp, image/heic, application/pdf, text/plain, text/csv, application/msword, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/zip, message/rfc822
 
--- cron job affiliate-feeds (* * * * *)
+-- cron job affiliate-feeds (45 seconds)
 -- select private.call_scheduled_function('affiliate-feeds', 'affiliate-feeds', '{"source":"cron"}') where private.affiliate_feeds_have_work()
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
