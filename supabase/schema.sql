@@ -109,6 +109,20 @@ grant select, update, usage on public.manual_order_number_seq to service_role;
 -- Tables: columns, constraints, indexes, triggers, policies, grants, comments
 -- ==============================================================================================
 
+create table private.affiliate_feed_rows (
+  run_id uuid not null,
+  line integer not null,
+  fields jsonb not null,
+  item_id text,
+  applied boolean default false not null,
+  valid boolean,
+  constraint affiliate_feed_rows_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.affiliate_feed_runs(id) ON DELETE CASCADE,
+  constraint affiliate_feed_rows_pkey PRIMARY KEY (run_id, line)
+);
+CREATE INDEX affiliate_feed_rows_item_idx ON private.affiliate_feed_rows USING btree (run_id, item_id) WHERE valid;
+CREATE INDEX affiliate_feed_rows_pending_idx ON private.affiliate_feed_rows USING btree (run_id, line) WHERE (NOT applied);
+comment on table private.affiliate_feed_rows is 'Parsed rows of a feed run waiting to be applied (fields: id, title, brand, price, currency, availability, image, url as text). valid: applied to the catalogue (true) or refused (false). Deleted when the run ends.';
+
 create table private.alert_check_events (
   id bigint generated always as identity,
   kind public.alert_kind not null,
@@ -382,6 +396,110 @@ comment on column public.activities.remind_at is 'When the task''s reminder fire
 comment on column public.activities.task_type is 'A task''s type (call, email, meeting, follow-up…); null on other activities; set to to_do when a task is written without one.';
 comment on column public.activities.deal_id is 'The deal the activity is about (a task made from a pipeline card); the same customer''s deal.';
 comment on column public.activities.thread_id is 'The conversation the activity is about (a task made from the inbox); the same customer''s thread.';
+
+create table public.affiliate_feed_errors (
+  id bigint generated always as identity,
+  run_id uuid not null,
+  line integer not null,
+  item_id text,
+  reason text not null,
+  created_at timestamp with time zone default now() not null,
+  constraint affiliate_feed_errors_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.affiliate_feed_runs(id) ON DELETE CASCADE,
+  constraint affiliate_feed_errors_pkey PRIMARY KEY (id)
+);
+alter table public.affiliate_feed_errors enable row level security;
+CREATE INDEX affiliate_feed_errors_run_idx ON public.affiliate_feed_errors USING btree (run_id, line);
+create policy "admins read affiliate feed errors" on public.affiliate_feed_errors
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant maintain, references, select, trigger on public.affiliate_feed_errors to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.affiliate_feed_errors to service_role;
+comment on table public.affiliate_feed_errors is 'Rows of a feed run that were refused (line in the feed, the row''s id if any, why). Nothing of such a row was written.';
+
+create table public.affiliate_feed_runs (
+  id uuid default gen_random_uuid() not null,
+  feed_id uuid not null,
+  status text default 'fetching'::text not null,
+  started_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  lease_until timestamp with time zone,
+  rows_total integer default 0 not null,
+  rows_created integer default 0 not null,
+  rows_updated integer default 0 not null,
+  rows_unchanged integer default 0 not null,
+  rows_rejected integer default 0 not null,
+  products_unavailable integer default 0 not null,
+  error text,
+  constraint affiliate_feed_runs_error_length CHECK ((length(error) <= 2000)),
+  constraint affiliate_feed_runs_status_check CHECK ((status = ANY (ARRAY['fetching'::text, 'applying'::text, 'succeeded'::text, 'failed'::text]))),
+  constraint affiliate_feed_runs_feed_id_fkey FOREIGN KEY (feed_id) REFERENCES public.affiliate_feeds(id) ON DELETE CASCADE,
+  constraint affiliate_feed_runs_pkey PRIMARY KEY (id)
+);
+alter table public.affiliate_feed_runs enable row level security;
+CREATE INDEX affiliate_feed_runs_feed_idx ON public.affiliate_feed_runs USING btree (feed_id, started_at DESC);
+CREATE UNIQUE INDEX affiliate_feed_runs_one_open_idx ON public.affiliate_feed_runs USING btree (feed_id) WHERE (status = ANY (ARRAY['fetching'::text, 'applying'::text]));
+create policy "admins read affiliate feed runs" on public.affiliate_feed_runs
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant maintain, references, select, trigger on public.affiliate_feed_runs to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.affiliate_feed_runs to service_role;
+comment on table public.affiliate_feed_runs is 'One import of an affiliate feed: fetching → applying → succeeded, or failed with error. Counts of created, updated, unchanged and rejected rows and of products marked unavailable. Admins read; written by the affiliate_feed_* functions.';
+comment on column public.affiliate_feed_runs.lease_until is 'The function working on the run holds it until then; after, the next call takes it up again.';
+
+create table public.affiliate_feeds (
+  id uuid default gen_random_uuid() not null,
+  network text not null,
+  feed_url text not null,
+  format text not null,
+  field_map jsonb default '{}'::jsonb not null,
+  interval_minutes integer default 360 not null,
+  active boolean default true not null,
+  next_run_at timestamp with time zone default now() not null,
+  created_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint affiliate_feeds_feed_url_format CHECK (((feed_url ~ '^https?://[^[:space:]]+$'::text) AND (length(feed_url) <= 2000))),
+  constraint affiliate_feeds_field_map_shape CHECK (((jsonb_typeof(field_map) = 'object'::text) AND (NOT jsonb_path_exists(field_map, '$.keyvalue()?(@."value".type() != "string")'::jsonpath)) AND ((field_map - ARRAY['id'::text, 'title'::text, 'brand'::text, 'price'::text, 'currency'::text, 'availability'::text, 'image'::text, 'url'::text]) = '{}'::jsonb))),
+  constraint affiliate_feeds_format_check CHECK ((format = ANY (ARRAY['csv'::text, 'json'::text]))),
+  constraint affiliate_feeds_interval_range CHECK (((interval_minutes >= 15) AND (interval_minutes <= 10080))),
+  constraint affiliate_feeds_network_length CHECK ((((length(btrim(network)) >= 1) AND (length(btrim(network)) <= 100)) AND (network = btrim(network)))),
+  constraint affiliate_feeds_pkey PRIMARY KEY (id),
+  constraint affiliate_feeds_network_key UNIQUE (network)
+);
+alter table public.affiliate_feeds enable row level security;
+CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.affiliate_feeds FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.affiliate_feeds FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "admins add affiliate feeds" on public.affiliate_feeds
+  for insert
+  to authenticated
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins edit affiliate feeds" on public.affiliate_feeds
+  for update
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin))
+  with check (( SELECT private.is_admin() AS is_admin));
+create policy "admins read affiliate feeds" on public.affiliate_feeds
+  for select
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+create policy "admins remove affiliate feeds" on public.affiliate_feeds
+  for delete
+  to authenticated
+  using (( SELECT private.is_admin() AS is_admin));
+grant delete, maintain, references, select, trigger on public.affiliate_feeds to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.affiliate_feeds to service_role;
+grant insert, update (active) on public.affiliate_feeds to authenticated;
+grant insert, update (feed_url) on public.affiliate_feeds to authenticated;
+grant insert, update (field_map) on public.affiliate_feeds to authenticated;
+grant insert, update (format) on public.affiliate_feeds to authenticated;
+grant insert, update (interval_minutes) on public.affiliate_feeds to authenticated;
+grant insert (network) on public.affiliate_feeds to authenticated;
+comment on table public.affiliate_feeds is 'Affiliate product feeds (CSV or JSON) an admin registered; the affiliate-feeds function imports each every interval_minutes into products (source affiliate). Admins only.';
+comment on column public.affiliate_feeds.network is 'The brand or network name; the products'' affiliate_network. Fixed once created (the imported products carry it).';
+comment on column public.affiliate_feeds.field_map is 'Cairn field (id, title, brand, price, currency, availability, image, url) → the feed''s column or key, where it differs from the usual names.';
+comment on column public.affiliate_feeds.next_run_at is 'When the schedule imports the feed next (now after run_affiliate_feed_now).';
 
 create table public.alert_log (
   id bigint generated always as identity,
@@ -3997,6 +4115,74 @@ begin
 end;
 $function$;
 comment on function private.advance_enrolment(enrolment_id uuid, now timestamp with time zone) is 'Moves one passage through its steps at `now` until a wait, a deferral (quiet hours, daily cap), the goal or the end (at most 25 steps). Marketing emails are decided by private.marketing_mail_check, the cap is the shared one (private.emails_sent_today). Each step claims its row on the path first (unique (enrolment, step)), in the same transaction as its effect. Raises when a step fails; run_flows retries.';
+
+CREATE OR REPLACE FUNCTION private.affiliate_feeds_have_work()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (select 1 from public.affiliate_feeds f where f.active and f.next_run_at <= now())
+      or exists (select 1 from public.affiliate_feed_runs r join public.affiliate_feeds f on f.id = r.feed_id
+                 where f.active and r.status in ('fetching', 'applying') and (r.lease_until is null or r.lease_until < now()))
+$function$;
+comment on function private.affiliate_feeds_have_work() is 'The schedule calls the affiliate-feeds function only when a feed is due or a run waits to be taken up again.';
+
+CREATE OR REPLACE FUNCTION private.affiliate_row_problem(fields jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  price_text text := btrim(coalesce(fields ->> 'price', ''));
+  availability text := lower(btrim(coalesce(fields ->> 'availability', '')));
+begin
+  if jsonb_typeof(fields) is distinct from 'object' then return 'the row is not a record'; end if;
+  if coalesce(btrim(fields ->> 'id'), '') = '' then return 'id is missing'; end if;
+  if length(btrim(fields ->> 'id')) > 200 then return 'id is longer than 200 characters'; end if;
+  if coalesce(btrim(fields ->> 'title'), '') = '' then return 'title is missing'; end if;
+  if length(btrim(fields ->> 'title')) > 500 then return 'title is longer than 500 characters'; end if;
+  if length(btrim(coalesce(fields ->> 'brand', ''))) > 200 then return 'brand is longer than 200 characters'; end if;
+  if price_text = '' then return 'price is missing'; end if;
+  if price_text !~ '^[0-9]{1,12}([.][0-9]+)?$' then return format('price %s is not a number', left(price_text, 40)); end if;
+  if price_text::numeric <= 0 or price_text::numeric > 1000000 then
+    return format('price %s is out of range (more than 0, at most 1 000 000)', left(price_text, 40));
+  end if;
+  if coalesce(btrim(fields ->> 'currency'), '') = '' then return 'currency is missing'; end if;
+  if not exists (select 1 from public.currencies c where c.code = upper(btrim(fields ->> 'currency'))) then
+    return format('currency %s is unknown', left(btrim(fields ->> 'currency'), 20));
+  end if;
+  if private.affiliate_stock(availability) is null then
+    return format('availability %s is not understood (in stock, out of stock or a number)', left(availability, 40));
+  end if;
+  if coalesce(btrim(fields ->> 'image'), '') <> '' and (btrim(fields ->> 'image') !~ '^https?://[^[:space:]]+$' or length(fields ->> 'image') > 2000) then
+    return 'image is not an http(s) address';
+  end if;
+  if coalesce(btrim(fields ->> 'url'), '') = '' then return 'url (the product page) is missing'; end if;
+  if btrim(fields ->> 'url') !~ '^https?://[^[:space:]]+$' or length(fields ->> 'url') > 2000 then
+    return 'url is not an http(s) address';
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.affiliate_row_problem(fields jsonb) is 'Why a feed row cannot be applied (id, title, price in (0, 1 000 000], a known currency, availability, http(s) image and url), or null.';
+
+CREATE OR REPLACE FUNCTION private.affiliate_stock(availability text)
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case
+    when availability ~ '^[0-9]{1,9}$' then availability::integer
+    when availability in ('in stock', 'in_stock', 'instock', 'available', 'yes', 'true', 'preorder', 'pre-order', 'limited availability')
+      then 1
+    when availability in ('out of stock', 'out_of_stock', 'outofstock', 'sold out', 'sold_out', 'unavailable', 'discontinued', 'no', 'false')
+      then 0
+  end
+$function$;
+comment on function private.affiliate_stock(availability text) is 'Units for a feed''s availability (lower case): a number as is, in stock (and the usual spellings) 1, out of stock 0, anything else null.';
 
 CREATE OR REPLACE FUNCTION private.apply_notification_preference()
  RETURNS trigger
@@ -10351,6 +10537,232 @@ grant execute on function public.activate_flow(flow_id uuid, enrol_existing bool
 grant execute on function public.activate_flow(flow_id uuid, enrol_existing boolean) to service_role;
 comment on function public.activate_flow(flow_id uuid, enrol_existing boolean) is 'Switches a flow on. enrol_existing: the customers who already match its trigger enter now (once: entry key "existing"); false: only new events enrol (and the scheduled triggers only from now on). Admins and managers; 42501 / P0002 / 22023.';
 
+CREATE OR REPLACE FUNCTION public.affiliate_feed_apply(run_id uuid, chunk_size integer DEFAULT 500)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  run public.affiliate_feed_runs;
+  feed public.affiliate_feeds;
+  pending record;
+  problem text;
+  the_product uuid;
+  the_variant uuid;
+  outcome text;
+  applied integer := 0;
+  unavailable integer;
+  f jsonb;
+begin
+  select r.* into run from public.affiliate_feed_runs r where r.id = affiliate_feed_apply.run_id for update;
+  if not found or run.status <> 'applying' then
+    raise exception 'run % is not applying', run_id using errcode = '55000';
+  end if;
+  select x.* into feed from public.affiliate_feeds x where x.id = run.feed_id;
+  perform set_config('cairn.change_source', 'affiliate', true);
+
+  for pending in
+    select s.line, s.fields, s.item_id from private.affiliate_feed_rows s
+    where s.run_id = run.id and not s.applied order by s.line limit least(greatest(chunk_size, 1), 2000)
+  loop
+    f := pending.fields;
+    problem := private.affiliate_row_problem(f);
+    if problem is null and exists (
+      select 1 from private.affiliate_feed_rows d where d.run_id = run.id and d.valid and d.item_id = pending.item_id
+    ) then
+      problem := 'id ' || pending.item_id || ' appears earlier in the feed';
+    end if;
+    if problem is null then
+      begin
+        insert into public.products as p (title, vendor, status, image_url, source, affiliate_network, affiliate_item_id, affiliate_url)
+        values (btrim(f ->> 'title'), nullif(btrim(f ->> 'brand'), ''), 'active', nullif(btrim(f ->> 'image'), ''), 'affiliate',
+                feed.network, pending.item_id, btrim(f ->> 'url'))
+        on conflict (affiliate_network, affiliate_item_id) do update
+          set title = excluded.title, vendor = excluded.vendor, image_url = excluded.image_url, affiliate_url = excluded.affiliate_url
+          where (p.title, p.vendor, p.image_url, p.affiliate_url)
+            is distinct from (excluded.title, excluded.vendor, excluded.image_url, excluded.affiliate_url)
+        returning p.id, case when p.xmax = 0 then 'created' else 'updated' end
+        into the_product, outcome;
+        if the_product is null then
+          select p.id into the_product from public.products p
+          where p.affiliate_network = feed.network and p.affiliate_item_id = pending.item_id;
+          outcome := 'unchanged';
+        end if;
+        select v.id into the_variant from public.product_variants v where v.product_id = the_product
+        order by v.position, v.created_at limit 1;
+        if the_variant is null then
+          insert into public.product_variants (product_id, sku, price, currency, inventory_quantity, image_url)
+          values (the_product, left(pending.item_id, 100), round((btrim(f ->> 'price'))::numeric, 2), upper(btrim(f ->> 'currency')),
+                  private.affiliate_stock(lower(btrim(coalesce(f ->> 'availability', '')))), nullif(btrim(f ->> 'image'), ''));
+        else
+          update public.product_variants v
+          set price = round((btrim(f ->> 'price'))::numeric, 2), currency = upper(btrim(f ->> 'currency')),
+              inventory_quantity = private.affiliate_stock(lower(btrim(coalesce(f ->> 'availability', '')))),
+              image_url = nullif(btrim(f ->> 'image'), '')
+          where v.id = the_variant
+            and (v.price, v.currency, v.inventory_quantity, v.image_url) is distinct from (
+              round((btrim(f ->> 'price'))::numeric, 2), upper(btrim(f ->> 'currency')),
+              private.affiliate_stock(lower(btrim(coalesce(f ->> 'availability', '')))), nullif(btrim(f ->> 'image'), ''));
+          if found and outcome = 'unchanged' then outcome := 'updated'; end if;
+        end if;
+      exception when others then
+        -- Nothing of the row stays (the block's subtransaction is rolled back).
+        problem := 'could not be written: ' || sqlerrm;
+      end;
+    end if;
+    if problem is null then
+      update private.affiliate_feed_rows s set applied = true, valid = true where s.run_id = run.id and s.line = pending.line;
+      update public.affiliate_feed_runs r
+      set rows_created = r.rows_created + (outcome = 'created')::integer,
+          rows_updated = r.rows_updated + (outcome = 'updated')::integer,
+          rows_unchanged = r.rows_unchanged + (outcome = 'unchanged')::integer
+      where r.id = run.id;
+    else
+      update private.affiliate_feed_rows s set applied = true, valid = false where s.run_id = run.id and s.line = pending.line;
+      insert into public.affiliate_feed_errors (run_id, line, item_id, reason) values (run.id, pending.line, pending.item_id, left(problem, 1000));
+      update public.affiliate_feed_runs r set rows_rejected = r.rows_rejected + 1 where r.id = run.id;
+    end if;
+    the_product := null;
+    the_variant := null;
+    applied := applied + 1;
+  end loop;
+
+  if exists (select 1 from private.affiliate_feed_rows s where s.run_id = run.id and not s.applied) then
+    return jsonb_build_object('done', false, 'applied', applied);
+  end if;
+
+  -- Every row is applied: what the network had and the feed no longer lists is unavailable.
+  if not exists (select 1 from private.affiliate_feed_rows s where s.run_id = run.id and s.valid) then
+    update public.affiliate_feed_runs r
+    set status = 'failed', finished_at = now(), lease_until = null,
+        error = 'The feed had no valid row; no product was marked unavailable'
+    where r.id = run.id;
+  else
+    update public.product_variants v set inventory_quantity = 0
+    from public.products p
+    where v.product_id = p.id and p.source = 'affiliate' and p.affiliate_network = feed.network
+      and coalesce(v.inventory_quantity, 1) > 0
+      and not exists (
+        select 1 from private.affiliate_feed_rows s where s.run_id = run.id and s.valid and s.item_id = p.affiliate_item_id
+      );
+    get diagnostics unavailable = row_count;
+    update public.affiliate_feed_runs r
+    set status = 'succeeded', finished_at = now(), lease_until = null, products_unavailable = unavailable
+    where r.id = run.id;
+  end if;
+  delete from private.affiliate_feed_rows s where s.run_id = run.id;
+  return jsonb_build_object('done', true, 'applied', applied);
+end;
+$function$;
+grant execute on function public.affiliate_feed_apply(run_id uuid, chunk_size integer) to service_role;
+comment on function public.affiliate_feed_apply(run_id uuid, chunk_size integer) is 'Service role: applies the next chunk_size staged rows of an applying run, each exactly once and all or nothing (refused rows go to affiliate_feed_errors); after the last row marks the network''s products missing from the feed unavailable and ends the run. Answers {done, applied}.';
+
+CREATE OR REPLACE FUNCTION public.affiliate_feed_claim(lease_seconds integer DEFAULT 120, only_feed uuid DEFAULT NULL::uuid)
+ RETURNS TABLE(run_id uuid, feed_id uuid, network text, feed_url text, format text, field_map jsonb, phase text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  run public.affiliate_feed_runs;
+  feed public.affiliate_feeds;
+begin
+  -- A run whose function stopped: fetching starts over, applying goes on. A paused feed's run
+  -- waits (unless the feed is named).
+  select r.* into run from public.affiliate_feed_runs r
+  join public.affiliate_feeds f on f.id = r.feed_id
+  where r.status in ('fetching', 'applying') and (r.lease_until is null or r.lease_until < now())
+    and (f.id = only_feed or (only_feed is null and f.active))
+  order by r.started_at limit 1 for update of r skip locked;
+  if found then
+    if run.status = 'fetching' then
+      delete from private.affiliate_feed_rows s where s.run_id = run.id;
+      update public.affiliate_feed_runs r set rows_total = 0 where r.id = run.id;
+    end if;
+  else
+    select f.* into feed from public.affiliate_feeds f
+    where f.next_run_at <= now() and (f.id = only_feed or (only_feed is null and f.active))
+      and not exists (select 1 from public.affiliate_feed_runs r where r.feed_id = f.id and r.status in ('fetching', 'applying'))
+    order by f.next_run_at limit 1 for update skip locked;
+    if not found then return; end if;
+    insert into public.affiliate_feed_runs (feed_id) values (feed.id) returning * into run;
+    update public.affiliate_feeds f set next_run_at = now() + make_interval(mins => f.interval_minutes) where f.id = feed.id;
+  end if;
+  update public.affiliate_feed_runs r set lease_until = now() + make_interval(secs => greatest(lease_seconds, 10))
+  where r.id = run.id;
+  return query
+  select run.id, f.id, f.network, f.feed_url, f.format, f.field_map, run.status
+  from public.affiliate_feeds f where f.id = run.feed_id;
+end;
+$function$;
+grant execute on function public.affiliate_feed_claim(lease_seconds integer, only_feed uuid) to service_role;
+comment on function public.affiliate_feed_claim(lease_seconds integer, only_feed uuid) is 'Service role (affiliate-feeds function): the next piece of work, leased for lease_seconds: a run whose lease passed (phase fetching: staged rows dropped, fetch again; applying: go on), else a new run of the most overdue active feed. only_feed: that feed''s work only, even paused. No row: nothing to do.';
+
+CREATE OR REPLACE FUNCTION public.affiliate_feed_fail(run_id uuid, message text)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.affiliate_feed_runs r
+  set status = 'failed', finished_at = now(), lease_until = null, error = left(coalesce(message, 'failed'), 2000)
+  where r.id = run_id and r.status in ('fetching', 'applying');
+  delete from private.affiliate_feed_rows s where s.run_id = affiliate_feed_fail.run_id;
+$function$;
+grant execute on function public.affiliate_feed_fail(run_id uuid, message text) to service_role;
+comment on function public.affiliate_feed_fail(run_id uuid, message text) is 'Service role: the feed could not be read (HTTP error, not CSV/JSON…): the run fails with message; nothing is marked unavailable.';
+
+CREATE OR REPLACE FUNCTION public.affiliate_feed_release(run_id uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.affiliate_feed_runs r set lease_until = null where r.id = run_id and r.status in ('fetching', 'applying');
+$function$;
+grant execute on function public.affiliate_feed_release(run_id uuid) to service_role;
+comment on function public.affiliate_feed_release(run_id uuid) is 'Service role: the function stops working on the run before it ends (its time is up); the next call goes on from there.';
+
+CREATE OR REPLACE FUNCTION public.affiliate_feed_stage(run_id uuid, rows jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  staged integer;
+begin
+  if jsonb_typeof(rows) is distinct from 'array' or jsonb_array_length(rows) > 1000 then
+    raise exception 'rows must be an array of at most 1000 {line, fields}' using errcode = '22023';
+  end if;
+  perform 1 from public.affiliate_feed_runs r where r.id = affiliate_feed_stage.run_id and r.status = 'fetching' for update;
+  if not found then
+    raise exception 'run % is not fetching', run_id using errcode = '55000';
+  end if;
+  insert into private.affiliate_feed_rows (run_id, line, fields, item_id)
+  select affiliate_feed_stage.run_id, (x ->> 'line')::integer, x -> 'fields', nullif(left(btrim(x -> 'fields' ->> 'id'), 200), '')
+  from jsonb_array_elements(rows) x
+  on conflict do nothing;
+  get diagnostics staged = row_count;
+  update public.affiliate_feed_runs r set rows_total = r.rows_total + staged where r.id = affiliate_feed_stage.run_id;
+  return staged;
+end;
+$function$;
+grant execute on function public.affiliate_feed_stage(run_id uuid, rows jsonb) to service_role;
+comment on function public.affiliate_feed_stage(run_id uuid, rows jsonb) is 'Service role: stores up to 1000 parsed rows ([{line, fields: {id, title, …}}]) of a fetching run. A line staged twice is kept once.';
+
+CREATE OR REPLACE FUNCTION public.affiliate_feed_staged(run_id uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.affiliate_feed_runs r set status = 'applying' where r.id = run_id and r.status = 'fetching';
+$function$;
+grant execute on function public.affiliate_feed_staged(run_id uuid) to service_role;
+comment on function public.affiliate_feed_staged(run_id uuid) is 'Service role: every row of the run is staged; applying may begin.';
+
 CREATE OR REPLACE FUNCTION public.alert_revenue(start_at timestamp with time zone, end_at timestamp with time zone)
  RETURNS TABLE(alerts_sent bigint, opened bigint, clicked bigint, click_through_rate numeric, orders bigint, revenue_base numeric, base_currency text)
  LANGUAGE sql
@@ -13750,6 +14162,32 @@ grant execute on function public.revenue_by_day(from_date date, to_date date, ti
 grant execute on function public.revenue_by_day(from_date date, to_date date, timezone text) to service_role;
 comment on function public.revenue_by_day(from_date date, to_date date, timezone text) is 'Revenue (base currency, net of refunds) and purchase count per day, days as seen in the given time zone.';
 
+CREATE OR REPLACE FUNCTION public.run_affiliate_feed_now(feed_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not (select private.is_admin()) then
+    raise exception 'only admins may run affiliate feeds' using errcode = '42501';
+  end if;
+  update public.affiliate_feeds f set next_run_at = now() where f.id = feed_id;
+  if not found then
+    raise exception 'no affiliate feed %', feed_id using errcode = 'P0002';
+  end if;
+  -- Start at once rather than at the next minute; without the Vault secrets the schedule does it.
+  begin
+    perform private.call_scheduled_function('affiliate-feeds', 'affiliate-feeds', '{"source":"run-now"}');
+  exception when others then
+    null;
+  end;
+end;
+$function$;
+grant execute on function public.run_affiliate_feed_now(feed_id uuid) to authenticated;
+grant execute on function public.run_affiliate_feed_now(feed_id uuid) to service_role;
+comment on function public.run_affiliate_feed_now(feed_id uuid) is 'Admins: imports the feed now (next_run_at = now, and the affiliate-feeds function is called at once when the schedule''s secrets exist).';
+
 CREATE OR REPLACE FUNCTION public.run_alert_check(now timestamp with time zone DEFAULT now(), max_events integer DEFAULT 200000)
  RETURNS TABLE(events integer, queued integer, suppressed integer)
  LANGUAGE plpgsql
@@ -15154,6 +15592,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- storage buckets
 --   attachments: public=false, file_size_limit=10485760, mime=image/png, image/jpeg, image/gif, image/webp, image/heic, application/pdf, text/plain, text/csv, application/msword, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.ms-excel, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/zip, message/rfc822
 
+-- cron job affiliate-feeds (45 seconds)
+-- select private.call_scheduled_function('affiliate-feeds', 'affiliate-feeds', '{"source":"cron"}') where private.affiliate_feeds_have_work()
 -- cron job check-alerts (*/5 * * * *)
 -- select private.call_scheduled_function('check-alerts', 'check-alerts', '{"source":"cron"}')
 -- cron job ecb-rates (30 15 * * 1-5)

@@ -44,6 +44,16 @@ describe('settings (Chromium)', () => {
       createTeamMember({ role: 'readonly', fullName: 'Rory Readonly' }),
       createTeamMember({ role: 'manager', fullName: 'Mina Manager' }),
     ]);
+    // An affiliate feed whose last import refused a row (issue 12): the feeds page shows its table.
+    await adminSql(
+      `with feed as (
+         insert into public.affiliate_feeds (network, feed_url, format, active)
+         values ($1, 'https://feeds.example/outdoor.csv', 'csv', false) returning id
+       )
+       insert into public.affiliate_feed_runs (feed_id, status, finished_at, rows_total, rows_created, rows_rejected)
+       select id, 'succeeded', now(), 3, 2, 1 from feed`,
+      [`Outdoor network ${uniqueTag()}`],
+    );
   });
 
   it(
@@ -56,6 +66,7 @@ describe('settings (Chromium)', () => {
         ['/settings/tags', 'Tags', 'New tag'],
         ['/settings/custom-fields', 'Custom fields', 'New field'],
         ['/settings/workspace', 'Workspace', 'Save changes'],
+        ['/settings/affiliate-feeds', 'Affiliate feeds', 'Add feed'],
       ];
       for (const [path, heading, ready] of pages) {
         await open(page, ctx.app.url, path, heading);

@@ -83,6 +83,8 @@ export const PERMISSIONS = {
   editLifecycleRules: { table: 'lifecycle_rules', verbs: ['U'], reach: ADMIN_ONLY },
   /** Settings → Integrations: connected Shopify stores (connecting goes through shopify-connect). */
   manageIntegrations: { table: 'shop_connections', verbs: ['S'], reach: ADMIN_ONLY },
+  /** Settings → Affiliate feeds: register, pause, remove and run affiliate product feeds. */
+  manageAffiliateFeeds: { table: 'affiliate_feeds', verbs: ['S', 'I', 'U', 'D'], reach: ADMIN_ONLY },
   /** Change or delete a note or task (agents: what they wrote, on their own customers). */
   editActivities: {
     table: 'activities',

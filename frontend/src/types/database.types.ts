@@ -55,6 +55,60 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"affiliate_feed_errors": {
+                  Row: {
+                    "created_at": string,"id": number,"item_id": string | null,"line": number,"reason": string,"run_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"item_id"?: string | null,"line": number,"reason": string,"run_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"item_id"?: string | null,"line"?: number,"reason"?: string,"run_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "affiliate_feed_errors_run_id_fkey"
+      columns: ["run_id"]
+isOneToOne: false
+      referencedRelation: "affiliate_feed_runs"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"affiliate_feed_runs": {
+                  Row: {
+                    "error": string | null,"feed_id": string,"finished_at": string | null,"id": string,"lease_until": string | null,"products_unavailable": number,"rows_created": number,"rows_rejected": number,"rows_total": number,"rows_unchanged": number,"rows_updated": number,"started_at": string,"status": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "error"?: string | null,"feed_id": string,"finished_at"?: string | null,"id"?: string,"lease_until"?: string | null,"products_unavailable"?: number,"rows_created"?: number,"rows_rejected"?: number,"rows_total"?: number,"rows_unchanged"?: number,"rows_updated"?: number,"started_at"?: string,"status"?: string
+                  }
+                  Update: {
+                    "error"?: string | null,"feed_id"?: string,"finished_at"?: string | null,"id"?: string,"lease_until"?: string | null,"products_unavailable"?: number,"rows_created"?: number,"rows_rejected"?: number,"rows_total"?: number,"rows_unchanged"?: number,"rows_updated"?: number,"started_at"?: string,"status"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "affiliate_feed_runs_feed_id_fkey"
+      columns: ["feed_id"]
+isOneToOne: false
+      referencedRelation: "affiliate_feeds"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"affiliate_feeds": {
+                  Row: {
+                    "active": boolean,"created_at": string,"created_by": string | null,"feed_url": string,"field_map": NonNullable<Json>,"format": string,"id": string,"interval_minutes": number,"network": string,"next_run_at": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"created_at"?: string,"created_by"?: string | null,"feed_url": string,"field_map"?: NonNullable<Json>,"format": string,"id"?: string,"interval_minutes"?: number,"network": string,"next_run_at"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"created_at"?: string,"created_by"?: string | null,"feed_url"?: string,"field_map"?: NonNullable<Json>,"format"?: string,"id"?: string,"interval_minutes"?: number,"network"?: string,"next_run_at"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"alert_log": {
                   Row: {
                     "attempts": number,"claimed_until": string | null,"clicked_at": string | null,"created_at": string,"currency": string | null,"customer_id": string,"customer_owner_id": string | null,"dedup_key": string,"id": number,"kind": Database["public"]['Enums']["alert_kind"],"message_id": string | null,"new_price": number | null,"not_before": string,"old_price": number | null,"opened_at": string | null,"price_history_id": number | null,"reason": string | null,"sent_at": string | null,"state": Database["public"]['Enums']["alert_state"],"stock_history_id": number | null,"updated_at": string,"variant_id": string | null
@@ -1978,6 +2032,26 @@ isOneToOne: false
 "activate_flow":
 { Args: { "enrol_existing": boolean,"flow_id": string }; Returns: Json
                            },
+"affiliate_feed_apply":
+{ Args: { "chunk_size"?: number,"run_id": string }; Returns: Json
+                           },
+"affiliate_feed_claim":
+{ Args: { "lease_seconds"?: number,"only_feed"?: string }; Returns: {
+              "feed_id": string,"feed_url": string,"field_map": Json,"format": string,"network": string,"phase": string,"run_id": string
+            }[]
+                           },
+"affiliate_feed_fail":
+{ Args: { "message": string,"run_id": string }; Returns: undefined
+                           },
+"affiliate_feed_release":
+{ Args: { "run_id": string }; Returns: undefined
+                           },
+"affiliate_feed_stage":
+{ Args: { "rows": Json,"run_id": string }; Returns: number
+                           },
+"affiliate_feed_staged":
+{ Args: { "run_id": string }; Returns: undefined
+                           },
 "alert_revenue":
 { Args: { "end_at": string,"start_at": string }; Returns: {
               "alerts_sent": number,"base_currency": string,"click_through_rate": number,"clicked": number,"opened": number,"orders": number,"revenue_base": number
@@ -2385,6 +2459,9 @@ isOneToOne: false
 { Args: { "from_date": string,"timezone"?: string,"to_date": string }; Returns: {
               "day": string,"orders": number,"revenue": number
             }[]
+                           },
+"run_affiliate_feed_now":
+{ Args: { "feed_id": string }; Returns: undefined
                            },
 "run_alert_check":
 { Args: { "max_events"?: number,"now"?: string }; Returns: {

@@ -65,7 +65,9 @@ describe('SettingsRoute', () => {
       'Integrations',
       'Privacy & retention',
       'Audit log',
+      'Affiliate feeds',
     ]);
+    expect(screen.getByRole('link', { name: /Affiliate feeds/ })).toHaveAttribute('href', '/settings/affiliate-feeds');
     expect(screen.getByRole('link', { name: /Privacy & retention/ })).toHaveAttribute('href', '/settings/retention');
     expect(screen.getByRole('link', { name: /Integrations/ })).toHaveAttribute('href', '/settings/integrations');
     expect(screen.getByRole('link', { name: /Custom fields/ })).toHaveAttribute('href', '/settings/custom-fields');

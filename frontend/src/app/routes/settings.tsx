@@ -7,6 +7,7 @@ import {
   History,
   ListPlus,
   Milestone,
+  Rss,
   ShieldCheck,
   Store,
   Tags,
@@ -25,6 +26,7 @@ import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
+import { AffiliateFeedsSettings } from '@/features/affiliate-feeds/components/affiliate-feeds-settings.tsx';
 import { AuditLog } from '@/features/privacy/components/audit-log.tsx';
 import { RetentionSettings } from '@/features/privacy/components/retention-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
@@ -46,7 +48,8 @@ type PageId =
   | 'lifecycle'
   | 'integrations'
   | 'retention'
-  | 'audit';
+  | 'audit'
+  | 'affiliateFeeds';
 
 interface SettingsPage {
   id: PageId;
@@ -89,6 +92,14 @@ const PAGES: SettingsPage[] = [
     textRoot: 'retention.',
   },
   { id: 'audit', path: 'audit', icon: History, capability: 'viewAuditLog', namespace: 'portal', textRoot: 'audit.' },
+  {
+    id: 'affiliateFeeds',
+    path: 'affiliate-feeds',
+    icon: Rss,
+    capability: 'manageAffiliateFeeds',
+    namespace: 'portal',
+    textRoot: 'feeds.',
+  },
 ];
 
 /** A page's title or summary, from its own namespace when it has one. */
@@ -113,6 +124,7 @@ export function SettingsRoute() {
       <Route path="integrations" element={<SettingsSubpage id="integrations" />} />
       <Route path="retention" element={<SettingsSubpage id="retention" />} />
       <Route path="audit" element={<SettingsSubpage id="audit" />} />
+      <Route path="affiliate-feeds" element={<SettingsSubpage id="affiliateFeeds" />} />
       <Route path="*" element={<SettingsNotFound />} />
     </Routes>
   );
@@ -182,6 +194,7 @@ const CONTENT: Record<PageId, (props: { viewer: Viewer }) => ReactNode> = {
   integrations: () => <IntegrationsSettings />,
   retention: () => <RetentionSettings />,
   audit: () => <AuditLog />,
+  affiliateFeeds: () => <AffiliateFeedsSettings />,
 };
 
 function SettingsSubpage({ id }: { id: PageId }) {

@@ -179,6 +179,8 @@ export function functionEnv(config: StackConfig): Record<string, string> {
   // (hosted, unset, functions call https://{shop} and the ECB's own site).
   env.SHOPIFY_ADMIN_ORIGIN = `${config.shopifyUrl}/store/{shop}`;
   env.ECB_RATES_URL = `${config.shopifyUrl}/ecb`;
+  // Affiliate feeds are refused in private networks (SSRF); locally the feeds are on 127.0.0.1.
+  env.AFFILIATE_FEEDS_ALLOW_PRIVATE_HOSTS = '1';
   // The catcher accepts any key; the event-webhook key is the well-known local one (tests sign
   // simulated SendGrid events with its private half). `.env` below may override both.
   env.SENDGRID_API_KEY = LOCAL_SENDGRID_API_KEY;
