@@ -2294,7 +2294,9 @@ CREATE INDEX order_items_order_idx ON public.order_items USING btree (order_id);
 CREATE INDEX order_items_product_idx ON public.order_items USING btree (product_id) WHERE (product_id IS NOT NULL);
 CREATE INDEX order_items_variant_idx ON public.order_items USING btree (variant_id) WHERE (variant_id IS NOT NULL);
 CREATE TRIGGER prepare_order_item BEFORE INSERT OR UPDATE ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.prepare_order_item();
-CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER record_audit_deletes AFTER DELETE ON public.order_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
+CREATE TRIGGER record_audit_inserts AFTER INSERT ON public.order_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
+CREATE TRIGGER record_audit_updates AFTER UPDATE ON public.order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.set_order_owner();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "managers add order items" on public.order_items
@@ -2410,7 +2412,9 @@ CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF financial_status, f
 CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id ON public.orders FOR EACH ROW WHEN ((old.customer_owner_id IS DISTINCT FROM new.customer_owner_id)) EXECUTE FUNCTION private.carry_order_owner();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
 CREATE TRIGGER prepare_order BEFORE INSERT OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.prepare_order();
-CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.record_audit();
+CREATE TRIGGER record_audit_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
+CREATE TRIGGER record_audit_inserts AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
+CREATE TRIGGER record_audit_updates AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
 CREATE TRIGGER refresh_customer_metrics_after_delete AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_metrics_after_order_change();
 CREATE TRIGGER refresh_customer_metrics_after_insert AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_metrics_after_order_change();
 CREATE TRIGGER refresh_customer_metrics_after_update AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.refresh_metrics_after_order_change();
@@ -4651,6 +4655,7 @@ declare
   newcomer record;
   found_id uuid;
   changed integer;
+  base text := (select s.base_currency from public.workspace_settings s);
 begin
   drop table if exists pg_temp.import_orders;
   create temporary table import_orders on commit drop as
@@ -4737,12 +4742,25 @@ begin
     where x.shop_id = target_shop and x.order_number = o.order_name and x.external_id is distinct from o.shopify_id
   );
 
+  -- What the orders' row triggers would look up one row at a time, looked up here for the set
+  -- (private.prepare_order and private.set_customer_owner keep it on insert while
+  -- cairn.import_rows_prepared is on): the buyers' owners, read FOR KEY SHARE as
+  -- set_customer_owner reads them (so a reassignment in progress is waited for), and the rate of
+  -- each order's UTC day with its date and staleness, as private.rate_on / rate_day_on find them.
+  -- An order whose rate is missing gets none here: the trigger looks it up and raises as before.
+  perform from public.customers c
+  where c.id in (select i.customer_id from pg_temp.import_orders i where i.customer_id is not null)
+  order by c.id
+  for key share;
+  perform set_config('cairn.import_rows_prepared', 'on', true);
+
   with saved as (
     insert into public.orders as o (
       shop_id, external_id, customer_id, order_number, financial_status, fulfillment_status, cancelled_at, cancel_reason,
       currency, subtotal, discount_total, shipping_total, tax_total, total,
       shipping_name, shipping_address1, shipping_address2, shipping_city, shipping_region, shipping_postal_code,
-      shipping_country, shipping_phone, note, source, placed_at, processed_at, external_updated_at
+      shipping_country, shipping_phone, note, source, placed_at, processed_at, external_updated_at,
+      customer_owner_id, exchange_rate, total_base, exchange_rate_date, exchange_rate_stale
     )
     select
       target_shop, i.shopify_id, i.customer_id, i.order_name,
@@ -4779,15 +4797,28 @@ begin
       'shopify',
       (i.r ->> 'createdAt')::timestamptz,
       (i.r ->> 'processedAt')::timestamptz,
-      i.updated_at
+      i.updated_at,
+      (select c.owner_id from public.customers c where c.id = i.customer_id),
+      fx.rate,
+      round(m.total * fx.rate, 2),
+      fx.rate_date,
+      case when fx.rate_date is not null then d.day - fx.rate_date > 3 else i.r ->> 'currency' <> base end
     from pg_temp.import_orders i
     cross join lateral (select private.json_object(i.r -> 'shippingAddress')) as s (ship)
     cross join lateral (
       select coalesce((i.r ->> 'subtotal')::numeric, 0), coalesce((i.r ->> 'totalTax')::numeric, 0), (i.r ->> 'total')::numeric
     ) as m (subtotal, tax, total)
+    cross join lateral (select ((i.r ->> 'createdAt')::timestamptz at time zone 'UTC')::date) as d (day)
+    left join lateral (
+      select 1::numeric as rate, null::date as rate_date where i.r ->> 'currency' = base
+      union all
+      (select x.rate_to_base, x.rate_date from public.exchange_rates x
+       where i.r ->> 'currency' <> base and x.currency = i.r ->> 'currency' and x.rate_date <= d.day
+       order by x.rate_date desc limit 1)
+    ) as fx on true
     order by i.shopify_id
-    -- exchange_rate and total_base are filled by private.prepare_order on insert (the rate of
-    -- the order's day) and kept on updates, as for a webhook.
+    -- The rate columns count on insert only: an update keeps the order's rate (prepare_order), as
+    -- for a webhook; customer_owner_id is recomputed by set_customer_owner on update.
     on conflict (shop_id, external_id) do update
       set customer_id = coalesce(excluded.customer_id, o.customer_id),
           order_number = excluded.order_number,
@@ -4846,12 +4877,17 @@ begin
     and (x.external_id is null
          or x.external_id not in (select n.external_id from pg_temp.import_order_items n where n.order_id = i.order_id));
 
+  -- The orders' owners as set_order_owner would copy them (this transaction holds every one of
+  -- these orders, just written, so its KEY SHARE lock adds nothing); the currency is the order's
+  -- by construction (prepare_order_item's check).
   insert into public.order_items as x (
-    order_id, external_id, product_id, variant_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency
+    order_id, external_id, product_id, variant_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency,
+    customer_owner_id
   )
   select
     n.order_id, n.external_id, found.product_id, found.variant_id, n.title, n.variant_title, n.sku, n.vendor,
-    n.quantity, n.unit_price, n.discount_total, n.total, n.currency
+    n.quantity, n.unit_price, n.discount_total, n.total, n.currency,
+    (select o.customer_owner_id from public.orders o where o.id = n.order_id)
   from pg_temp.import_order_items n
   cross join lateral (
     select
@@ -4869,12 +4905,13 @@ begin
     where (x.product_id, x.variant_id, x.title, x.variant_title, x.sku, x.vendor, x.quantity, x.unit_price, x.discount_total, x.total)
       is distinct from (excluded.product_id, excluded.variant_id, excluded.title, excluded.variant_title, excluded.sku,
         excluded.vendor, excluded.quantity, excluded.unit_price, excluded.discount_total, excluded.total);
+  perform set_config('cairn.import_rows_prepared', 'off', true);
 
   select count(*) into changed from pg_temp.import_orders;
   return changed;
 end;
 $function$;
-comment on function private.apply_shopify_orders_set(target_shop uuid, records jsonb) is 'The order records of an import chunk as sets, by the rules of private.apply_shopify_order (versions, buyers, names, order and line-item upserts). Returns how many were created or updated.';
+comment on function private.apply_shopify_orders_set(target_shop uuid, records jsonb) is 'The order records of an import chunk as sets, by the rules of private.apply_shopify_order (versions, buyers, names, order and line-item upserts); looks up the new orders'' rates and owners and the items'' owners for the set (cairn.import_rows_prepared), which the row triggers keep. Returns how many were created or updated.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_privacy_request(target_shop uuid, r jsonb, triggered timestamp with time zone, delivery bigint)
  RETURNS text
@@ -8099,6 +8136,10 @@ CREATE OR REPLACE FUNCTION private.prepare_order()
 AS $function$
 declare
   order_day date := (new.placed_at at time zone 'UTC')::date;
+  -- A new order of an import chunk that came with its rate: apply_shopify_orders_set looked up
+  -- the rate, its day and staleness for the whole set, as below.
+  prepared boolean := tg_op = 'INSERT' and new.exchange_rate is not null
+    and coalesce(current_setting('cairn.import_rows_prepared', true), '') = 'on';
 begin
   -- Said before the base amounts derived from it fail their own checks less clearly.
   if new.total < 0 then
@@ -8120,8 +8161,8 @@ begin
     end if;
   end if;
   -- The day of the rate used, and whether it was stale (more than 3 days before the order).
-  if tg_op = 'INSERT'
-     or (new.currency, new.exchange_rate, new.placed_at) is distinct from (old.currency, old.exchange_rate, old.placed_at) then
+  if (tg_op = 'INSERT' and not prepared)
+     or (tg_op = 'UPDATE' and (new.currency, new.exchange_rate, new.placed_at) is distinct from (old.currency, old.exchange_rate, old.placed_at)) then
     new.exchange_rate_date := private.rate_day_on(new.currency, order_day);
     new.exchange_rate_stale := case
       when new.exchange_rate_date is not null then order_day - new.exchange_rate_date > 3
@@ -8141,7 +8182,7 @@ begin
   return new;
 end;
 $function$;
-comment on function private.prepare_order() is 'Fills exchange_rate and total_base when not given, keeps them consistent on updates, records the rate''s day and whether it was stale (> 3 days before the order), converts refunded_total to refunded_base, refuses refunds above the total.';
+comment on function private.prepare_order() is 'Fills exchange_rate and total_base when not given, keeps them consistent on updates, records the rate''s day and whether it was stale (> 3 days before the order), converts refunded_total to refunded_base, refuses refunds above the total. A new order of an import chunk (cairn.import_rows_prepared on) keeps the rate, its day and staleness the chunk looked up.';
 
 CREATE OR REPLACE FUNCTION private.prepare_order_item()
  RETURNS trigger
@@ -8152,11 +8193,15 @@ AS $function$
 declare
   order_currency text;
 begin
-  select o.currency into order_currency from public.orders o where o.id = new.order_id;
-  new.currency := coalesce(new.currency, order_currency);
-  if new.currency is distinct from order_currency then
-    raise exception 'a line item is in its order''s currency (%), not %', order_currency, new.currency
-      using errcode = '23514';
+  -- A new line of an import chunk carries its order's currency (the chunk wrote both from the
+  -- same record): the read of the order is skipped for it.
+  if not (tg_op = 'INSERT' and new.currency is not null and coalesce(current_setting('cairn.import_rows_prepared', true), '') = 'on') then
+    select o.currency into order_currency from public.orders o where o.id = new.order_id;
+    new.currency := coalesce(new.currency, order_currency);
+    if new.currency is distinct from order_currency then
+      raise exception 'a line item is in its order''s currency (%), not %', order_currency, new.currency
+        using errcode = '23514';
+    end if;
   end if;
   if new.total is null then
     new.total := greatest(round(new.quantity * new.unit_price - new.discount_total, 2), 0);
@@ -8167,6 +8212,7 @@ begin
   return new;
 end;
 $function$;
+comment on function private.prepare_order_item() is 'BEFORE INSERT OR UPDATE on order items: the order''s currency (refused when different), the total from quantity × price − discount when not given, the variant''s product. A new line of an import chunk (cairn.import_rows_prepared on) skips the currency read: the chunk wrote it from its order''s record.';
 
 CREATE OR REPLACE FUNCTION private.prepare_refund()
  RETURNS trigger
@@ -8587,6 +8633,41 @@ begin
 end;
 $function$;
 comment on function private.record_audit() is 'Generic audit trigger: attach AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW. Arguments: the key column (default id), then columns to leave out (secrets).';
+
+CREATE OR REPLACE FUNCTION private.record_audit_rows()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  -- customer_owner_id is derived (kept equal to the customer's owner), so it is never logged.
+  hidden text[] := '{customer_owner_id}';
+begin
+  if tg_op = 'INSERT' then
+    insert into public.audit_log (actor_id, actor_role, action, table_name, row_id, before, after)
+    select (select auth.uid()), coalesce((select auth.role()), current_user), 'INSERT', tg_table_name, n.id::text,
+           null, to_jsonb(n) - hidden
+    from new_rows n;
+  elsif tg_op = 'DELETE' then
+    insert into public.audit_log (actor_id, actor_role, action, table_name, row_id, before, after)
+    select (select auth.uid()), coalesce((select auth.role()), current_user), 'DELETE', tg_table_name, o.id::text,
+           to_jsonb(o) - hidden, null
+    from old_rows o;
+  else
+    insert into public.audit_log (actor_id, actor_role, action, table_name, row_id, before, after)
+    select (select auth.uid()), coalesce((select auth.role()), current_user), 'UPDATE', tg_table_name, c.id::text,
+           c.before, c.after
+    from (
+      select n.id, to_jsonb(o) - hidden as before, to_jsonb(n) - hidden as after
+      from new_rows n join old_rows o on o.id = n.id
+    ) as c
+    where c.before <> c.after;
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.record_audit_rows() is 'Statement-level audit trigger (AFTER INSERT / UPDATE / DELETE … REFERENCING the statement''s rows as new_rows / old_rows, FOR EACH STATEMENT) for tables keyed by id: the entries private.record_audit writes per row, in one INSERT per statement.';
 
 CREATE OR REPLACE FUNCTION private.record_deal_event()
  RETURNS trigger
@@ -9696,6 +9777,10 @@ CREATE OR REPLACE FUNCTION private.set_customer_owner()
  SET search_path TO ''
 AS $function$
 begin
+  -- A new order of an import chunk: the chunk read its buyer's owner FOR KEY SHARE, for the set.
+  if tg_op = 'INSERT' and tg_table_name = 'orders' and coalesce(current_setting('cairn.import_rows_prepared', true), '') = 'on' then
+    return new;
+  end if;
   if tg_op = 'INSERT' or new.customer_id is distinct from old.customer_id then
     -- KEY SHARE: the foreign key's own lock, taken now so that a reassignment in progress is
     -- waited for (it holds the customer FOR UPDATE) and one starting later waits for this row.
@@ -9711,7 +9796,7 @@ begin
   return new;
 end;
 $function$;
-comment on function private.set_customer_owner() is 'BEFORE INSERT OR UPDATE: copies the customer''s owner onto the row (read FOR KEY SHARE for a new row or a new customer, so a reassignment in progress is waited for); whatever a client sent is replaced.';
+comment on function private.set_customer_owner() is 'BEFORE INSERT OR UPDATE: copies the customer''s owner onto the row (read FOR KEY SHARE for a new row or a new customer, so a reassignment in progress is waited for); whatever a client sent is replaced. A new order of an import chunk (cairn.import_rows_prepared on) keeps the owner the chunk read for the set.';
 
 CREATE OR REPLACE FUNCTION private.set_order_owner()
  RETURNS trigger
@@ -9720,6 +9805,10 @@ CREATE OR REPLACE FUNCTION private.set_order_owner()
  SET search_path TO ''
 AS $function$
 begin
+  -- A new line of an import chunk: the chunk copied its order's owner (an order it holds).
+  if tg_op = 'INSERT' and tg_table_name = 'order_items' and coalesce(current_setting('cairn.import_rows_prepared', true), '') = 'on' then
+    return new;
+  end if;
   if tg_op = 'INSERT' or new.order_id is distinct from old.order_id then
     select o.customer_owner_id into new.customer_owner_id from public.orders o where o.id = new.order_id for key share;
   else
@@ -9728,7 +9817,7 @@ begin
   return new;
 end;
 $function$;
-comment on function private.set_order_owner() is 'BEFORE INSERT OR UPDATE on order items and refunds: copies the order''s customer owner (read FOR KEY SHARE for a new row, so an owner change in progress is waited for).';
+comment on function private.set_order_owner() is 'BEFORE INSERT OR UPDATE on order items and refunds: copies the order''s customer owner (read FOR KEY SHARE for a new row, so an owner change in progress is waited for). A new line of an import chunk (cairn.import_rows_prepared on) keeps the owner the chunk copied.';
 
 CREATE OR REPLACE FUNCTION private.settle_privacy_request()
  RETURNS trigger

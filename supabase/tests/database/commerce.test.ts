@@ -775,4 +775,68 @@ describe('orders, line items and refunds', () => {
     );
     expect(rows.every((row) => row.actor_id === cast.people.manager.userId)).toBe(true);
   });
+
+  it('audits every row of a many-row statement on orders and items: its own before and after, the actor, no owner', async () => {
+    const manager = cast.client('manager');
+    const created = await manager
+      .from('orders')
+      .insert([12, 13, 14].map((total) => ({ customer_id: agentsCustomer, currency: 'EUR', exchange_rate: 1, total })))
+      .select('id');
+    expect(created.error).toBeNull();
+    const ids = (created.data ?? []).map((row) => row.id as string);
+    const items = await manager
+      .from('order_items')
+      .insert(
+        ids.flatMap((id) => [1, 2].map((quantity) => ({ order_id: id, title: 'Scarf', quantity, unit_price: 3 }))),
+      )
+      .select('id');
+    expect(items.error).toBeNull();
+    const itemIds = (items.data ?? []).map((row) => row.id as string);
+    // One statement each: an update of two of the three orders, one of every item, then the deletes.
+    expect((await manager.from('orders').update({ note: 'gift wrap' }).in('id', ids.slice(0, 2))).error).toBeNull();
+    expect((await manager.from('order_items').update({ quantity: 5 }).in('id', itemIds)).error).toBeNull();
+    expect((await manager.from('order_items').delete().in('id', itemIds.slice(0, 3))).error).toBeNull();
+    expect((await manager.from('orders').delete().in('id', ids)).error).toBeNull();
+
+    type Entry = {
+      table_name: string;
+      action: string;
+      actor_id: string;
+      row_id: string;
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown> | null;
+    };
+    const entries = await adminSql<Entry>(
+      `select table_name, action, actor_id, row_id, before, after from public.audit_log
+       where table_name in ('orders', 'order_items') and row_id = any($1::text[]) order by id`,
+      [[...ids, ...itemIds]],
+    );
+    const count = (table: string, action: string) =>
+      entries.filter((e) => e.table_name === table && e.action === action).length;
+    expect([
+      count('orders', 'INSERT'),
+      count('orders', 'UPDATE'),
+      count('orders', 'DELETE'),
+      count('order_items', 'INSERT'),
+      count('order_items', 'UPDATE'),
+      count('order_items', 'DELETE'),
+    ]).toEqual([3, 2, 3, 6, 6, 6]);
+    expect(entries.every((e) => e.actor_id === cast.people.manager.userId)).toBe(true);
+    // Each row's entries chain: what one entry says the row became is what the next says it was.
+    for (const id of [...ids, ...itemIds]) {
+      const chain = entries.filter((e) => e.row_id === id);
+      expect(chain[0].action).toBe('INSERT');
+      expect(chain.at(-1)?.action).toBe('DELETE');
+      for (let i = 1; i < chain.length; i++) expect(chain[i].before).toEqual(chain[i - 1].after);
+      for (const e of chain) {
+        expect((e.after ?? e.before)?.id).toBe(id);
+        expect(Object.keys({ ...e.before, ...e.after })).not.toContain('customer_owner_id');
+      }
+    }
+    const updated = entries.filter((e) => e.table_name === 'orders' && e.action === 'UPDATE');
+    expect(updated.map((e) => e.row_id).sort()).toEqual(ids.slice(0, 2).sort());
+    expect(updated.every((e) => e.before?.note === null && e.after?.note === 'gift wrap')).toBe(true);
+    const items5 = entries.filter((e) => e.table_name === 'order_items' && e.action === 'UPDATE');
+    expect(items5.every((e) => e.before?.quantity !== 5 && e.after?.quantity === 5)).toBe(true);
+  });
 });

@@ -111,11 +111,17 @@ async function snapshot(shopId: string) {
   const orders = await adminSql(
     `select o.external_id::text as id, o.order_number, o.financial_status, o.fulfillment_status, o.cancelled_at,
             o.currency, o.exchange_rate, o.subtotal, o.tax_total, o.total, o.total_base, o.refunded_total,
+            o.refunded_base, o.exchange_rate_date, o.exchange_rate_stale,
             o.placed_at, o.external_updated_at, x.external_id::text as customer,
-            (select json_agg(json_build_object('id', i.external_id, 'sku', i.sku, 'q', i.quantity, 'p', i.unit_price, 't', i.total)
+            -- The owner copies the row triggers keep (the import looks them up for the set).
+            o.customer_owner_id is not distinct from c.owner_id as owner_copied,
+            (select json_agg(json_build_object('id', i.external_id, 'sku', i.sku, 'q', i.quantity, 'p', i.unit_price, 't', i.total,
+                                               'currency', i.currency, 'product', i.product_id is not null,
+                                               'owner', i.customer_owner_id is not distinct from o.customer_owner_id)
                              order by i.external_id) from public.order_items i where i.order_id = o.id) as items
        from public.orders o
        left join public.customer_external_ids x on x.customer_id = o.customer_id and x.shop_id = o.shop_id
+       left join public.customers c on c.id = o.customer_id
       where o.shop_id = $1 order by o.external_id`,
     [shopId],
   );
@@ -416,6 +422,7 @@ describe('history import', () => {
     for (const id of refunded) await send('order', id, 'REFUNDS_CREATE');
     const b = await snapshot(twin.id);
     expect(a.orders).toHaveLength(1000);
+    expect(a.orders.every((order) => order.owner_copied === true)).toBe(true);
     expect(a.customers.length).toBeGreaterThan(100);
     expect(b.customers).toEqual(a.customers);
     expect(b.products).toEqual(a.products);
