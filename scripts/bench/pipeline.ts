@@ -15,7 +15,7 @@
  *   - the reminder job with 10 % of the tasks falling due at once — target < 5 s — and again
  *     (nothing left to send)
  *
- * Own instance `bench-pl` (ports from CAIRN_STACK_PORT_BASE, default 61621):
+ * Own instance `bench-pl` unless CAIRN_STACK names one (ports from CAIRN_STACK_PORT_BASE, default 61621):
  *   npx tsx scripts/bench/pipeline.ts [--scale 0.2] [--browser] [--keep]   (npm run bench:pipeline)
  */
 import { createHmac } from 'node:crypto';
@@ -29,9 +29,9 @@ import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { launchBrowser, startApp } from '../lib/browser.ts';
 import { percentile, timedGet } from './measure.ts';
 
-process.env.CAIRN_STACK = 'bench-pl';
+process.env.CAIRN_STACK ??= 'bench-pl';
 process.env.CAIRN_STACK_PORT_BASE ??= '61621';
-const config = stackConfig('bench-pl');
+const config = stackConfig();
 const argument = (name: string) => process.argv[process.argv.indexOf(`--${name}`) + 1];
 const scaleFactor = Number(process.argv.includes('--scale') ? argument('scale') : 1);
 if (!(scaleFactor > 0 && scaleFactor <= 1)) throw new Error('--scale must be in (0, 1]');

@@ -7,6 +7,7 @@ import { de, enUS, es, fr, zhCN } from 'date-fns/locale';
 import { formatInTimeZone, toZonedTime } from 'date-fns-tz';
 
 import type { Language } from './i18n.ts';
+import { dateTimeFormat, memoizeFormat, relativeTimeFormat } from './intl-cache.ts';
 
 const DATE_FNS_LOCALES: Record<Language, Locale> = { en: enUS, es, fr, de, zh: zhCN };
 
@@ -19,23 +20,30 @@ type DateInput = Date | string | number;
 
 const toDate = (value: DateInput) => (value instanceof Date ? value : new Date(value));
 
+/** A date-fns pattern at an instant in a zone, remembered: lists format the same days again and again. */
+const inZone = memoizeFormat<[time: number, timeZone: string, pattern: string, language?: Language]>(
+  (time: number, timeZone: string, pattern: string, language?: Language) =>
+    formatInTimeZone(time, timeZone, pattern, language ? { locale: DATE_FNS_LOCALES[language] } : undefined),
+  (time, timeZone, pattern, language) => `${time}|${timeZone}|${pattern}|${language ?? ''}`,
+);
+
 /** A calendar date as people in that language write it: "Mar 5, 2026", "5. März 2026", "2026年3月5日". */
 export function formatDate(value: DateInput, { timeZone, language }: ZoneAndLanguage): string {
-  return formatInTimeZone(toDate(value), timeZone, 'PP', { locale: DATE_FNS_LOCALES[language] });
+  return inZone(toDate(value).getTime(), timeZone, 'PP', language);
 }
 
 /** A time of day: "2:30 PM", "14:30". */
 export function formatTime(value: DateInput, { timeZone, language }: ZoneAndLanguage): string {
-  return formatInTimeZone(toDate(value), timeZone, 'p', { locale: DATE_FNS_LOCALES[language] });
+  return inZone(toDate(value).getTime(), timeZone, 'p', language);
 }
 
 export function formatDateTime(value: DateInput, { timeZone, language }: ZoneAndLanguage): string {
-  return formatInTimeZone(toDate(value), timeZone, 'PP p', { locale: DATE_FNS_LOCALES[language] });
+  return inZone(toDate(value).getTime(), timeZone, 'PP p', language);
 }
 
 /** The zone's current offset as "UTC+05:30" / "UTC−03:00", for pickers and the customer's local time. */
 export function formatUtcOffset(timeZone: string, at: DateInput = Date.now()): string {
-  const offset = formatInTimeZone(toDate(at), timeZone, 'xxx');
+  const offset = inZone(toDate(at).getTime(), timeZone, 'xxx');
   return `UTC${offset.replace('-', '−')}`;
 }
 
@@ -54,7 +62,7 @@ export function formatRelative(
 ): string {
   const date = toDate(value);
   const reference = toDate(now);
-  const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+  const rtf = relativeTimeFormat(language, { numeric: 'auto' });
   const elapsed = date.getTime() - reference.getTime();
   if (Math.abs(elapsed) < MINUTE) return rtf.format(0, 'second');
   if (Math.abs(elapsed) < HOUR) return rtf.format(Math.trunc(elapsed / MINUTE), 'minute');
@@ -81,7 +89,7 @@ export function isTimeZone(value: string): boolean {
 
 /** The calendar date ("2026-03-06") at that instant in the zone: "today" as the viewer lives it. */
 export function isoDateIn(value: DateInput, timeZone: string): string {
-  return formatInTimeZone(toDate(value), timeZone, 'yyyy-MM-dd');
+  return inZone(toDate(value).getTime(), timeZone, 'yyyy-MM-dd');
 }
 
 /**
@@ -91,5 +99,5 @@ export function isoDateIn(value: DateInput, timeZone: string): string {
 export function formatIsoDate(isoDate: string, language: Language, style: 'short' | 'long' = 'long'): string {
   const options: Intl.DateTimeFormatOptions =
     style === 'short' ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' };
-  return new Intl.DateTimeFormat(language, { ...options, timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+  return dateTimeFormat(language, { ...options, timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
 }

@@ -31,7 +31,8 @@ export function UserMenu() {
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const update = useUpdateOwnProfile();
-  const zones = useMemo(() => timeZoneOptions(member.timeZone), [member.timeZone]);
+  // Some 400 zones, each with its offset: built when the menu opens, not on every page load.
+  const zones = useMemo(() => (open ? timeZoneOptions(member.timeZone) : []), [open, member.timeZone]);
 
   useEffect(() => {
     if (!open) return;
