@@ -9,6 +9,12 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
+/** Whether every port is free to listen on right now. */
+export async function portsFree(ports: number[]): Promise<boolean> {
+  for (const port of ports) if (!(await canListen(port))) return false;
+  return true;
+}
+
 /**
  * Waits until every named port is free to listen on. The stack's ports (54321…, 55321…) lie in
  * Linux's ephemeral range (32768–60999), so another process's outgoing connection can hold one for

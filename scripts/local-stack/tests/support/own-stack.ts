@@ -1,12 +1,13 @@
 /**
  * A small stack instance of a test's own, next to the shared test instance: its own name, data
- * folder and ports (the shared instance's port base + `offset`), only the parts it names, and
- * the environment it is given. For tests that must see config.toml's real auth limits, restart
+ * folder and ports (the shared instance's port base + `offset`, or 1000 or 2000 above that when a
+ * port there is taken), only the parts it names, and the environment it is given. For tests that must see config.toml's real auth limits, restart
  * Postgres, or break something the shared instance needs.
  */
 import { rmSync } from 'node:fs';
 import { stackConfig, type StackConfig } from '../../src/config.ts';
 import { startStack, stopStack } from '../../src/control.ts';
+import { portsFree } from '../../src/lib/ports.ts';
 import { config as shared } from '../../src/testing.ts';
 
 export interface OwnStack {
@@ -51,8 +52,15 @@ export async function startOwnStack(suffix: string, options: OwnStackOptions): P
       apply(saved);
     }
   };
-  const config = await withEnv(async () => stackConfig(name));
+  // The ports lie in Linux's ephemeral range: a long-lived outgoing connection (a connection pool of
+  // the shared instance, say) can hold one of them for the whole run, so another base is tried.
+  let config = await withEnv(async () => stackConfig(name));
   await stopStack(config);
+  for (const shift of [1000, 2000]) {
+    if (await portsFree(Object.values(config.ports))) break;
+    env.CAIRN_STACK_PORT_BASE = String(shared.ports.api + options.offset + shift);
+    config = await withEnv(async () => stackConfig(name));
+  }
   rmSync(config.dataDir, { recursive: true, force: true });
   const start = () => withEnv(async () => void (await startStack(config)));
   await start();
