@@ -462,7 +462,7 @@ create table public.affiliate_feeds (
   updated_at timestamp with time zone default now() not null,
   constraint affiliate_feeds_feed_url_format CHECK (((feed_url ~ '^https?://[^[:space:]]+$'::text) AND (length(feed_url) <= 2000))),
   constraint affiliate_feeds_field_map_shape CHECK (((jsonb_typeof(field_map) = 'object'::text) AND (NOT jsonb_path_exists(field_map, '$.keyvalue()?(@."value".type() != "string")'::jsonpath)) AND ((field_map - ARRAY['id'::text, 'title'::text, 'brand'::text, 'price'::text, 'currency'::text, 'availability'::text, 'image'::text, 'url'::text]) = '{}'::jsonb))),
-  constraint affiliate_feeds_format_check CHECK ((format = ANY (ARRAY['csv'::text, 'json'::text]))),
+  constraint affiliate_feeds_format_check CHECK ((format = ANY (ARRAY['csv'::text, 'json'::text, 'xml'::text]))),
   constraint affiliate_feeds_interval_range CHECK (((interval_minutes >= 15) AND (interval_minutes <= 10080))),
   constraint affiliate_feeds_network_length CHECK ((((length(btrim(network)) >= 1) AND (length(btrim(network)) <= 100)) AND (network = btrim(network)))),
   constraint affiliate_feeds_pkey PRIMARY KEY (id),
@@ -498,6 +498,7 @@ grant insert, update (interval_minutes) on public.affiliate_feeds to authenticat
 grant insert (network) on public.affiliate_feeds to authenticated;
 comment on table public.affiliate_feeds is 'Affiliate product feeds (CSV or JSON) an admin registered; the affiliate-feeds function imports each every interval_minutes into products (source affiliate). Admins only.';
 comment on column public.affiliate_feeds.network is 'The brand or network name; the products'' affiliate_network. Fixed once created (the imported products carry it).';
+comment on column public.affiliate_feeds.format is 'How the feed is written: csv, json or xml (repeated <item>, <product>, <entry> or <offer> elements).';
 comment on column public.affiliate_feeds.field_map is 'Cairn field (id, title, brand, price, currency, availability, image, url) → the feed''s column or key, where it differs from the usual names.';
 comment on column public.affiliate_feeds.next_run_at is 'When the schedule imports the feed next (now after run_affiliate_feed_now).';
 

@@ -12,7 +12,7 @@ import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { jwtClaims } from '../_shared/jwt-claims.ts';
 import { scheduledCaller } from '../check-alerts/scheduled-call.ts';
-import { FeedError, type FeedRow, parseFeed } from './parse.ts';
+import { FeedError, type FeedRow, type Format, parseFeed } from './parse.ts';
 
 type Env = { get(name: string): string | undefined };
 
@@ -21,7 +21,7 @@ export interface ClaimedRun {
   feed_id: string;
   network: string;
   feed_url: string;
-  format: 'csv' | 'json';
+  format: Format;
   field_map: Record<string, string>;
   phase: 'fetching' | 'applying';
 }
@@ -41,6 +41,12 @@ export interface FeedDeps {
 /** Feeds bigger than this are refused unread (a feed is a file, not a stream of the world). */
 export const MAX_FEED_BYTES = 50 * 1024 * 1024;
 const STAGE_BATCH = 1000;
+/** What the feed's server is asked for, by the feed's format. */
+const ACCEPT: Record<Format, string> = {
+  csv: 'text/csv, text/plain, */*',
+  json: 'application/json, */*',
+  xml: 'application/xml, text/xml, application/rss+xml, */*',
+};
 
 const bodySchema = z
   .object({
@@ -106,7 +112,7 @@ async function download(run: ClaimedRun, get: typeof fetch, env: Env): Promise<s
     try {
       response = await get(url, {
         signal: AbortSignal.timeout(30_000),
-        headers: { Accept: run.format === 'csv' ? 'text/csv, text/plain, */*' : 'application/json, */*' },
+        headers: { Accept: ACCEPT[run.format] },
         redirect: 'manual',
       });
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * Affiliate feeds as rows: CSV (RFC 4180: quoted fields, doubled quotes, CRLF; comma, semicolon
- * or tab, whichever the header uses) or JSON (an array of objects, or an object whose `products`
- * or `items` is one). Each row becomes Cairn's eight fields as text, found under the feed's own
+ * or tab, whichever the header uses), JSON (an array of objects, or an object whose `products`
+ * or `items` is one) or XML (repeated `<item>`, `<product>`, `<entry>` or `<offer>` elements whose
+ * child elements are the fields, as Google Shopping's RSS and most affiliate networks send them). Each row becomes Cairn's eight fields as text, found under the feed's own
  * name (the field map) or the usual names; the database validates them (one reason per refused
  * row). A feed that cannot be read at all is a FeedError.
  */
@@ -29,11 +30,12 @@ const MAX_FIELD = 5_000;
 
 export class FeedError extends Error {}
 
-type Format = 'csv' | 'json';
+export type Format = 'csv' | 'json' | 'xml';
 
 export function parseFeed(text: string, format: Format, fieldMap: Record<string, string> = {}): FeedRow[] {
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return format === 'csv' ? parseCsvFeed(body, fieldMap) : parseJsonFeed(body, fieldMap);
+  if (format === 'csv') return parseCsvFeed(body, fieldMap);
+  return format === 'json' ? parseJsonFeed(body, fieldMap) : parseXmlFeed(body, fieldMap);
 }
 
 /** The key a field is read from among `keys`: the field map's name, else the first usual name. */
@@ -56,6 +58,9 @@ function picker(
       const name = source[field];
       fields[field] = name === null ? '' : (record[name] ?? '').slice(0, MAX_FIELD);
     }
+    // Google Shopping's way: the currency in the price ("15.00 EUR") when the feed has no column of its own.
+    const priced = fields.currency === '' ? /^\s*([0-9]+(?:\.[0-9]+)?)\s+([A-Za-z]{3})\s*$/.exec(fields.price) : null;
+    if (priced) [fields.price, fields.currency] = [priced[1], priced[2].toUpperCase()];
     return fields;
   };
 }
@@ -163,4 +168,90 @@ function parseJsonFeed(text: string, fieldMap: Record<string, string>): FeedRow[
     const fields = picker(Object.keys(named), fieldMap)(named);
     return { line: index + 1, fields };
   });
+}
+
+/** The elements an XML feed repeats, one a product, in the order they are looked for. */
+const XML_RECORDS = ['item', 'product', 'entry', 'offer'];
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * An element's text: CDATA kept as it is, tags inside dropped, the five XML entities and numeric
+ * references decoded. Other entities (a DOCTYPE's own) are never expanded.
+ */
+function xmlText(raw: string): string {
+  return raw
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) =>
+      part.startsWith('<![CDATA[')
+        ? part.slice(9, -3)
+        : part.replace(/<[^>]*>/g, '').replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
+            if (name[0] !== '#') return XML_ENTITIES[name.toLowerCase()] ?? whole;
+            const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+            return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+          }),
+    )
+    .join('')
+    .trim();
+}
+
+/** The child elements of one record as name → text (names lower case, the first of a name kept). */
+function xmlFields(inner: string): Record<string, string> {
+  const named: Record<string, string> = {};
+  let at = 0;
+  for (;;) {
+    const open = inner.indexOf('<', at);
+    if (open < 0) return named;
+    if (inner.startsWith('<![CDATA[', open) || inner.startsWith('<!--', open) || inner[open + 1] === '/') {
+      const end = inner.startsWith('<![CDATA[', open) ? inner.indexOf(']]>', open) : inner.indexOf('>', open);
+      if (end < 0) throw new FeedError('The XML feed has an element that never ends');
+      at = end + 1;
+      continue;
+    }
+    const name = /^<([A-Za-z_][\w:.-]*)/.exec(inner.slice(open, open + 200))?.[1];
+    const tagEnd = inner.indexOf('>', open);
+    if (!name || tagEnd < 0) throw new FeedError('The XML feed has a broken tag');
+    const key = name.toLowerCase();
+    if (inner[tagEnd - 1] === '/') {
+      named[key] ??= '';
+      at = tagEnd + 1;
+      continue;
+    }
+    const close = inner.indexOf(`</${name}`, tagEnd);
+    if (close < 0) throw new FeedError(`The XML feed's <${name}> is never closed`);
+    named[key] ??= xmlText(inner.slice(tagEnd + 1, close)).slice(0, MAX_FIELD);
+    at = inner.indexOf('>', close) + 1 || inner.length;
+  }
+}
+
+/**
+ * Rows of an XML feed, scanned with indexOf (linear, whatever the input): the first of
+ * XML_RECORDS the feed uses is a product; each row's line is where its element starts.
+ */
+function parseXmlFeed(text: string, fieldMap: Record<string, string>): FeedRow[] {
+  if (!text.trimStart().startsWith('<')) throw new FeedError('The feed is not XML');
+  const lower = text.toLowerCase();
+  const recordOpen = (tag: string, from: number) => {
+    for (let at = lower.indexOf(`<${tag}`, from); at >= 0; at = lower.indexOf(`<${tag}`, at + 1)) {
+      if (/[\s>/]/.test(lower[at + tag.length + 1] ?? '')) return at;
+    }
+    return -1;
+  };
+  const tag = XML_RECORDS.find((candidate) => recordOpen(candidate, 0) >= 0);
+  if (!tag) throw new FeedError(`The XML feed has no ${XML_RECORDS.map((name) => `<${name}>`).join(', ')} elements`);
+  const rows: FeedRow[] = [];
+  let line = 1;
+  let counted = 0;
+  for (let start = recordOpen(tag, 0); start >= 0;) {
+    for (; counted < start; counted += 1) if (text.charCodeAt(counted) === 10) line += 1;
+    const body = text.indexOf('>', start) + 1;
+    const empty = body > 0 && text[body - 2] === '/';
+    const end = empty ? body : lower.indexOf(`</${tag}>`, body);
+    if (body === 0 || end < 0) throw new FeedError(`The XML feed's <${tag}> on line ${line} is never closed`);
+    const named = empty ? {} : xmlFields(text.slice(body, end));
+    rows.push({ line, fields: picker(Object.keys(named), fieldMap)(named) });
+    if (rows.length > MAX_ROWS) throw new FeedError(`The feed has more than ${MAX_ROWS} rows`);
+    start = recordOpen(tag, end);
+  }
+  return rows;
 }

@@ -257,19 +257,21 @@ describe('affiliate-feeds', () => {
     });
   });
 
-  it('imports the sample feed the local stack serves', async () => {
-    const network = `Sample ${randomUUID().slice(0, 8)}`;
-    const [{ id }] = await adminSql<{ id: string }>(
-      `insert into public.affiliate_feeds (network, feed_url, format, active) values ($1, $2, 'csv', false) returning id`,
-      [network, `${config.shopifyUrl}/feeds/sample.csv`],
-    );
-    expect((await call({ feed_id: id })).status).toBe(200);
-    expect(await lastRun(id)).toMatchObject({
-      status: 'succeeded',
-      rows_total: 14,
-      rows_created: 12,
-      rows_rejected: 2,
-    });
+  it('imports the sample feed the local stack serves, as CSV and as Google Shopping XML', async () => {
+    for (const format of ['csv', 'xml']) {
+      const network = `Sample ${randomUUID().slice(0, 8)}`;
+      const [{ id }] = await adminSql<{ id: string }>(
+        `insert into public.affiliate_feeds (network, feed_url, format, active) values ($1, $2, $3, false) returning id`,
+        [network, `${config.shopifyUrl}/feeds/sample.${format}`, format],
+      );
+      expect((await call({ feed_id: id })).status).toBe(200);
+      expect(await lastRun(id), format).toMatchObject({
+        status: 'succeeded',
+        rows_total: 14,
+        rows_created: 12,
+        rows_rejected: 2,
+      });
+    }
   });
 
   it('is refused to anyone but the schedule and the service role; bad bodies get the one error shape', async () => {

@@ -1,6 +1,6 @@
 /**
  * A sample affiliate product feed (issue 12), served by the emulator as
- * `<emulator>/feeds/sample.csv` and `/feeds/sample.json`: what an admin may register locally in
+ * `<emulator>/feeds/sample.csv`, `/feeds/sample.json` and `/feeds/sample.xml` (Google Shopping RSS): what an admin may register locally in
  * Settings → Affiliate feeds. A dozen outdoor-clothing items of two brands, one out of stock, and
  * two rows the import refuses (an unknown currency, no product page) so the refused-rows list has
  * something to show. Prices move with the day, so a daily re-import sees price changes.
@@ -77,4 +77,30 @@ export function renderSampleFeedCsv(now: Date): string {
 
 export function renderSampleFeedJson(now: Date): string {
   return JSON.stringify({ products: sampleFeedItems(now) });
+}
+
+const xml = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The same items as Google Shopping RSS 2.0: the currency in the price, `g:` names. */
+export function renderSampleFeedXml(now: Date): string {
+  const items = sampleFeedItems(now).map((item) =>
+    [
+      '<item>',
+      `<g:id>${xml(item.id)}</g:id>`,
+      `<title>${xml(item.title)}</title>`,
+      `<g:brand>${xml(item.brand)}</g:brand>`,
+      `<g:price>${item.price.toFixed(2)} ${xml(item.currency)}</g:price>`,
+      `<g:availability>${xml(item.availability)}</g:availability>`,
+      `<link>${xml(item.url)}</link>`,
+      '</item>',
+    ].join(''),
+  );
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel><title>Sample affiliate feed</title>',
+    ...items,
+    '</channel></rss>',
+    '',
+  ].join('\n');
 }

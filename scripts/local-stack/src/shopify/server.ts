@@ -6,7 +6,7 @@
  *   POST /store/:shop/admin/api/:version/graphql.json   GraphQL Admin API (X-Shopify-Access-Token)
  *   GET  /files/bulk/:id.jsonl                          a finished bulk operation's result
  *   GET  /ecb/eurofxref-daily.xml | eurofxref-hist.xml  ECB reference rates (local copy)
- *   GET  /feeds/sample.csv | sample.json                a sample affiliate product feed
+ *   GET  /feeds/sample.csv | sample.json | sample.xml   a sample affiliate product feed
  *
  * and a control API for tests and tools (never part of Shopify):
  *
@@ -62,7 +62,7 @@ import {
   ShopData,
   type ShopSize,
 } from './shop-data.ts';
-import { renderSampleFeedCsv, renderSampleFeedJson } from './affiliate-feed.ts';
+import { renderSampleFeedCsv, renderSampleFeedJson, renderSampleFeedXml } from './affiliate-feed.ts';
 import { renderEcbDaily, renderEcbHistory } from './ecb.ts';
 
 const TOKEN_SECONDS = 86_399;
@@ -948,6 +948,8 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
         return sendText(res, 200, renderSampleFeedCsv(new Date(now())), 'text/csv');
       if (req.method === 'GET' && target.pathname === '/feeds/sample.json')
         return sendText(res, 200, renderSampleFeedJson(new Date(now())), 'application/json');
+      if (req.method === 'GET' && target.pathname === '/feeds/sample.xml')
+        return sendText(res, 200, renderSampleFeedXml(new Date(now())), 'application/xml');
       if (target.pathname.startsWith('/_emulator/'))
         return await control(target.pathname.slice('/_emulator/'.length).split('/').map(decodeURIComponent), req, res);
       sendJson(res, 404, { errors: 'Not Found' });

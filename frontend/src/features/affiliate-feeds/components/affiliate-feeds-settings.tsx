@@ -249,6 +249,7 @@ function AddFeedForm() {
         options={[
           { value: 'csv', label: 'CSV' },
           { value: 'json', label: 'JSON' },
+          { value: 'xml', label: 'XML' },
         ]}
         {...register('format')}
       />

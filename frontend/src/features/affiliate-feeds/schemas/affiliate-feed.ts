@@ -35,7 +35,7 @@ export const affiliateFeedSchema = z.object({
       z.regex(/^https?:\/\/\S+$/, 'portal:feeds.validation.url'),
       z.maxLength(2000, 'portal:feeds.validation.url'),
     ),
-  format: z.enum(['csv', 'json']),
+  format: z.enum(['csv', 'json', 'xml']),
   interval_minutes: z
     .int('portal:feeds.validation.interval')
     .check(z.gte(15, 'portal:feeds.validation.interval'), z.lte(10080, 'portal:feeds.validation.interval')),
