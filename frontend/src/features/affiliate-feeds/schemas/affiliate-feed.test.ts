@@ -27,7 +27,7 @@ describe('affiliate feed form', () => {
       { feed_url: 'https://x.example/a b' },
       { interval_minutes: 5 },
       { interval_minutes: 10081 },
-      { format: 'xml' },
+      { format: 'tsv' },
       { field_map: 'size=s' },
     ]) {
       expect(affiliateFeedSchema.safeParse({ ...valid, ...bad }).success, JSON.stringify(bad)).toBe(false);
