@@ -61,14 +61,25 @@ describe('the pipeline board', () => {
     await lead.getByRole('button', { name: 'Mouse deal', exact: true }).waitFor({ timeout: 15_000 });
     expect(await seriousViolations(page)).toEqual([]);
 
+    // A move re-reads the board; a card's handle is focused only once that answer is in, so a
+    // re-render cannot take the focus away between the focus and the key press.
+    const boardRead = () => page.waitForResponse((response) => response.url().includes('/rpc/pipeline_board'));
+    const focus = async (name: string) => {
+      const handle = page.getByRole('button', { name });
+      await handle.focus();
+      await expect.poll(() => handle.evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+    };
+
     // Mouse: drag the card onto the Proposal column.
+    const afterMouse = boardRead();
     await lead.locator('li', { hasText: 'Mouse deal' }).dragTo(page.locator(`[data-stage-id="${stage.Proposal}"]`));
     await proposal.getByRole('button', { name: 'Mouse deal', exact: true }).waitFor({ timeout: 10_000 });
     await expect.poll(() => stageOf(deal['Mouse deal']), { timeout: 10_000 }).toBe(stage.Proposal);
+    await afterMouse;
 
     // Keyboard: pick up, right, down (below the mouse deal), drop — each step announced.
-    const handle = page.getByRole('button', { name: 'Move Keyboard deal' });
-    await handle.focus();
+    await focus('Move Keyboard deal');
+    const afterKeyboard = boardRead();
     await page.keyboard.press('Space');
     const live = page.getByRole('status').filter({ hasText: 'Keyboard deal' });
     await live.filter({ hasText: 'Picked up Keyboard deal' }).waitFor();
@@ -84,10 +95,10 @@ describe('the pipeline board', () => {
       [stage.Proposal],
     );
     expect(order.map((row) => row.title)).toEqual(['Mouse deal', 'Keyboard deal']);
+    await afterKeyboard;
 
     // Won / lost asks for the reason, then closes the deal.
-    const doomed = page.getByRole('button', { name: 'Move Doomed deal' });
-    await doomed.focus();
+    await focus('Move Doomed deal');
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
@@ -105,7 +116,7 @@ describe('the pipeline board', () => {
     expect(closed.close_reason).toBe('Went with a competitor');
     expect(closed.closed_at).not.toBeNull();
     await page.close();
-  });
+  }, 60_000);
 });
 
 describe('pipelines admin', () => {

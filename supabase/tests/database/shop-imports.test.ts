@@ -131,7 +131,7 @@ describe('affiliate_feeds', () => {
     // Bad values are refused by the table itself.
     for (const bad of [
       `feed_url = 'ftp://x.example/f'`,
-      `format = 'xml'`,
+      `format = 'tsv'`,
       `interval_minutes = 1`,
       `field_map = '{"colour": "c"}'`,
       `field_map = '{"id": 3}'`,
