@@ -98,10 +98,15 @@ describe('the pipeline board', () => {
     await afterKeyboard;
 
     // Won / lost asks for the reason, then closes the deal.
+    // Each key waits for its announcement: a key pressed before the board took the last one is lost.
     await focus('Move Doomed deal');
+    const doomed = page.getByRole('status').filter({ hasText: 'Doomed deal' });
     await page.keyboard.press('Space');
+    await doomed.filter({ hasText: 'Picked up Doomed deal' }).waitFor();
     await page.keyboard.press('ArrowRight');
+    await doomed.filter({ hasText: /Doomed deal: Proposal, position/ }).waitFor();
     await page.keyboard.press('ArrowRight');
+    await doomed.filter({ hasText: /Doomed deal: Lost, position/ }).waitFor();
     await page.keyboard.press('Space');
     const dialog = page.getByRole('dialog', { name: 'Mark “Doomed deal” as lost' });
     await dialog.waitFor();
