@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { jwtClaims } from '../_shared/jwt-claims.ts';
-import { scheduledCaller } from '../check-alerts/scheduled-call.ts';
+import { scheduledCaller } from '../_shared/scheduled-call.ts';
 import { FeedError, type FeedRow, type Format, parseFeed } from './parse.ts';
 
 type Env = { get(name: string): string | undefined };

@@ -2,7 +2,7 @@ import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { toBase64, utf8 } from '../_shared/bytes.ts';
 import type { CheckRequest, RunResult } from './check.ts';
 import { type CheckAlertsDeps, handleCheckAlerts } from './handler.ts';
-import { CRON_SECRET_HEADER, type ScheduledCaller } from './scheduled-call.ts';
+import { CRON_SECRET_HEADER, type ScheduledCaller } from '../_shared/scheduled-call.ts';
 
 const SECRET = 'a-cron-secret-of-forty-characters-000000';
 const part = (value: unknown) => toBase64(utf8(JSON.stringify(value)), true);

@@ -1,6 +1,6 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { toBase64, utf8 } from '../_shared/bytes.ts';
-import { CRON_SECRET_HEADER, type ScheduledCaller } from '../check-alerts/scheduled-call.ts';
+import { CRON_SECRET_HEADER, type ScheduledCaller } from '../_shared/scheduled-call.ts';
 import { handleSendCampaigns, type SendCampaignsDeps } from './handler.ts';
 import type { RunResult, SendCampaignsRequest } from './send.ts';
 

@@ -9,7 +9,7 @@ import { preflight } from '../_shared/cors.ts';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { jwtClaims } from '../_shared/jwt-claims.ts';
-import { scheduledCaller, CRON_SECRET_HEADER } from '../check-alerts/scheduled-call.ts';
+import { scheduledCaller, CRON_SECRET_HEADER } from '../_shared/scheduled-call.ts';
 import { automationRequestSchema, type AutomationPorts, sendFlowEmails } from './automation.ts';
 import { sendEmailRequestSchema, type SendEmailPorts, sendTemplatedEmail } from './send.ts';
 

@@ -11,7 +11,7 @@ import { preflight } from '../_shared/cors.ts';
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { jwtClaims } from '../_shared/jwt-claims.ts';
-import { scheduledCaller } from '../check-alerts/scheduled-call.ts';
+import { scheduledCaller } from '../_shared/scheduled-call.ts';
 import {
   adminOrigin,
   clientCredentialsToken,

@@ -13,7 +13,7 @@
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
 import { jwtClaims } from '../_shared/jwt-claims.ts';
-import { scheduledCaller } from '../check-alerts/scheduled-call.ts';
+import { scheduledCaller } from '../_shared/scheduled-call.ts';
 import { adminGraphql, adminOrigin, clientCredentialsToken, ShopifyError } from '../shopify-connect/shopify.ts';
 import type { ShopifyTopic } from '../shopify-webhook/envelope.ts';
 import { parseShopifyPayload } from '../shopify-webhook/payloads.ts';

@@ -8,7 +8,10 @@
  * verified (verify_jwt = true for these functions).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { fail } from '../_shared/errors.ts';
+import type { z } from 'zod';
+import { preflight } from './cors.ts';
+import { fail, readJsonBody } from './errors.ts';
+import { jwtClaims } from './jwt-claims.ts';
 
 type Env = { get(name: string): string | undefined };
 
@@ -40,4 +43,26 @@ export function scheduledCaller(role: string | null, headers: Headers, env: Env 
     return { ok: false, response: fail('invalid_token', `${CRON_SECRET_HEADER} is not the schedule's secret`) };
   }
   return { ok: true, caller: 'schedule' };
+}
+
+export type ScheduledCall<T> = { ok: true; caller: ScheduledCaller; value: T } | { ok: false; response: Response };
+
+/**
+ * The start a scheduled function's handler shares (check-alerts, notification-emails,
+ * send-campaigns): CORS → POST only → the caller (its schedule or the service role) → the JSON
+ * body against `schema`. What the service role alone may set stays each function's own check.
+ */
+export async function readScheduledCall<S extends z.ZodType>(
+  req: Request,
+  env: Env,
+  schema: S,
+  limit = 16 * 1024,
+): Promise<ScheduledCall<z.output<S>>> {
+  const cors = preflight(req);
+  if (cors) return { ok: false, response: cors };
+  if (req.method !== 'POST') return { ok: false, response: fail('method_not_allowed', 'Use POST') };
+  const caller = scheduledCaller(jwtClaims(req.headers.get('Authorization'))?.role ?? null, req.headers, env);
+  if (!caller.ok) return caller;
+  const body = await readJsonBody(req, schema, limit);
+  return body.ok ? { ok: true, caller: caller.caller, value: body.value } : body;
 }
