@@ -15073,6 +15073,27 @@ $function$;
 grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
 comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import or reconciliation, whole or not at all, only if it starts at the import''s offset: as sets (private.apply_shopify_chunk) or, when that cannot, row by row through private.apply_shopify_record with failures recorded and skipped. Counts what it changed. Service role only.';
 
+CREATE OR REPLACE FUNCTION public.shopify_import_apply_leased_chunk(import_id uuid, lease timestamp with time zone, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  held timestamptz;
+begin
+  -- The same row lock shopify_import_apply_chunk takes, taken first: no claim slips in between.
+  select i.leased_until into held from public.shop_imports i
+  where i.id = shopify_import_apply_leased_chunk.import_id for update;
+  if held is distinct from lease then
+    return jsonb_build_object('status', 'stale', 'reason', 'lease');
+  end if;
+  return public.shopify_import_apply_chunk(import_id, from_offset, to_offset, roots, records, failures);
+end;
+$function$;
+grant execute on function public.shopify_import_apply_leased_chunk(import_id uuid, lease timestamp with time zone, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
+comment on function public.shopify_import_apply_leased_chunk(import_id uuid, lease timestamp with time zone, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'public.shopify_import_apply_chunk for the worker holding the import''s lease: stale (nothing applied) when the lease is no longer the caller''s. Service role only.';
+
 CREATE OR REPLACE FUNCTION public.shopify_import_claim()
  RETURNS SETOF public.shop_imports
  LANGUAGE sql
@@ -15092,8 +15113,8 @@ $function$;
 grant execute on function public.shopify_import_claim() to service_role;
 comment on function public.shopify_import_claim() is 'The next running import whose lease is free, leased for 2 minutes (service role only).';
 
-CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false)
- RETURNS void
+CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false, lease timestamp with time zone DEFAULT NULL::timestamp with time zone)
+ RETURNS boolean
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
@@ -15111,14 +15132,20 @@ begin
                       then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
     byte_offset = case when reset_offset then 0 else i.byte_offset end,
     status = coalesce(shopify_import_progress.status, i.status),
-    last_error = coalesce(left(shopify_import_progress.last_error, 2000), i.last_error),
+    last_error = case
+      when shopify_import_progress.last_error is not null then left(shopify_import_progress.last_error, 2000)
+      when shopify_import_progress.bulk_operation_id is not null or shopify_import_progress.bulk_url is not null
+        or shopify_import_progress.phase is not null or shopify_import_progress.status is not null then null
+      else i.last_error end,
     finished_at = case when shopify_import_progress.status in ('completed', 'failed', 'canceled') then now() else i.finished_at end,
     leased_until = case when release then null else i.leased_until end
-  where i.id = shopify_import_progress.import_id;
+  where i.id = shopify_import_progress.import_id
+    and (shopify_import_progress.lease is null or i.leased_until = shopify_import_progress.lease);
+  return found;
 end;
 $function$;
-grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) to service_role;
-comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) is 'Records an import''s phase, bulk operation, totals and outcome (service role only).';
+grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean, lease timestamp with time zone) to service_role;
+comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean, lease timestamp with time zone) is 'Records an import''s phase, bulk operation, totals and outcome; with a lease, only while the caller still holds it (false when it does not). A step forward clears the last error. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_refresh_metrics(import_id uuid, batch integer DEFAULT 5000)
  RETURNS integer

@@ -9,7 +9,7 @@ import { stackConfig, type StackConfig } from './config.ts';
 import type { Service, StackContext } from './context.ts';
 import { createPool } from './lib/db.ts';
 import { createLogger } from './lib/log.ts';
-import { waitForFreePorts } from './lib/ports.ts';
+import { holdFreePorts } from './lib/ports.ts';
 import { startMail } from './mail/server.ts';
 import { startShopify } from './shopify/server.ts';
 import { startPostgres } from './postgres.ts';
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
 
   try {
-    await waitForFreePorts(portsOf(config, selectedParts()));
+    const ports = await holdFreePorts(portsOf(config, selectedParts()));
+    stops.push(() => ports.releaseAll());
+    await ports.release('postgres');
     const postgres = await startPostgres(config, log.child('postgres'), (error) => {
       log.error('postgres is gone; stopping the stack', error);
       void shutdown(1);
@@ -126,17 +128,21 @@ async function main(): Promise<void> {
     const settings = loadSettings(config.root);
     // Once, by name: every [auth] setting of config.toml this stack does not implement.
     for (const warning of unimplementedSettings(readConfigToml(config.root))) log.warn(warning);
+    await ports.release('mail');
     const mail = await startMail({ config, settings, db, log: log.child('mail') });
     stops.push(() => mail.close());
     const ctx: StackContext = { config, settings, db, log, mail };
+    await ports.release('shopify');
     const shopify = await startShopify({ ...ctx, log: log.child('shopify') });
     stops.push(() => shopify.close());
 
+    await ports.release('postgrest', 'postgrest admin');
     const postgrest = await startPostgrest(config, settings, log.child('postgrest'));
     stops.push(() => postgrest.stop());
     const handlers: NonNullable<StackContext['handlers']> = {};
     for (const name of selectedParts()) {
       const start = await partStarters[name]();
+      await ports.release(name);
       const service = await start({ ...ctx, handlers, log: log.child(name) });
       if (service.handler) handlers[name as keyof typeof handlers] = service.handler;
       stops.push(() => service.close());

@@ -2634,6 +2634,9 @@ isOneToOne: false
 "shopify_import_apply_chunk":
 { Args: { "failures"?: Json,"from_offset": number,"import_id": string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
                            },
+"shopify_import_apply_leased_chunk":
+{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"lease": string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
+                           },
 "shopify_import_claim":
 { Args: Record<PropertyKey, never>; Returns: {
               "bulk_operation_id": string | null,
@@ -2666,7 +2669,7 @@ isOneToOne: false
         isSetofReturn: true
       } },
 "shopify_import_progress":
-{ Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"import_id": string,"last_error"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: undefined
+{ Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"import_id": string,"last_error"?: string,"lease"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: boolean
                            },
 "shopify_import_refresh_metrics":
 { Args: { "batch"?: number,"import_id": string }; Returns: number

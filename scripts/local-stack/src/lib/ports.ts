@@ -36,6 +36,54 @@ export async function waitForFreePorts(ports: Record<string, number>, timeoutMs 
   }
 }
 
+function listenOn(port: number): Promise<net.Server | null> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(null));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(server));
+  });
+}
+
+const close = (server: net.Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/** Ports kept by idle listeners of this process until the part that needs one is about to start. */
+export interface HeldPorts {
+  /** Frees the port of these parts (those not held are ignored). */
+  release(...parts: string[]): Promise<void>;
+  releaseAll(): Promise<void>;
+}
+
+/**
+ * Waits for the ports as `waitForFreePorts` does, then keeps each with a listener until its part
+ * starts. A port with a listener is not one the kernel picks as the source port of an outgoing
+ * connection, and the stack makes such connections while it starts (its own pool to Postgres
+ * among them): without this, one of them could take PostgREST's port during the migrations.
+ */
+export async function holdFreePorts(ports: Record<string, number>, timeoutMs = 15_000): Promise<HeldPorts> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await waitForFreePorts(ports, Math.max(0, deadline - Date.now()));
+    const held = new Map<string, net.Server>();
+    for (const [part, port] of Object.entries(ports)) {
+      const server = await listenOn(port);
+      if (!server) break;
+      held.set(part, server);
+    }
+    if (held.size === Object.keys(ports).length) {
+      const release = async (...parts: string[]) => {
+        for (const part of parts) {
+          const server = held.get(part);
+          held.delete(part);
+          if (server) await close(server);
+        }
+      };
+      return { release, releaseAll: () => release(...held.keys()) };
+    }
+    // Taken between the check and the listen: free what was held and wait again.
+    await Promise.all([...held.values()].map(close));
+  }
+}
+
 /** A port the OS considers free right now (the tiny race with another process is acceptable locally). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
