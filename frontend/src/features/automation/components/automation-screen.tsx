@@ -53,6 +53,12 @@ function flowErrorOf(error: unknown): FlowError | null {
   return { path: failure.details, message: failure.message };
 }
 
+/** The "a customer joined" triggers, which a flow may start on both of (flows.also_on). */
+const JOINED: Record<string, string | undefined> = {
+  customer_created: 'portal_signup',
+  portal_signup: 'customer_created',
+};
+
 /** Rules a new goal starts from: "has ordered at least once" (the person changes it in the builder). */
 const GOAL_RULES = { match: 'all', conditions: [{ field: 'order_count', op: 'gte', value: 1 }] };
 
@@ -133,6 +139,7 @@ function TriggerParameter({
 interface Draft {
   name: string;
   trigger: Record<string, unknown>;
+  also_on: string[];
   steps: Step[];
   goal: Record<string, unknown> | null;
 }
@@ -140,6 +147,7 @@ interface Draft {
 const draftOf = (flow: Flow): Draft => ({
   name: flow.name,
   trigger: (flow.trigger ?? {}) as Record<string, unknown>,
+  also_on: flow.also_on,
   steps: (flow.steps ?? []) as unknown as Step[],
   goal: (flow.goal ?? null) as Record<string, unknown> | null,
 });
@@ -245,6 +253,7 @@ function FlowEditor({ flow, editable, choices }: { flow: Flow; editable: boolean
   const [activating, setActivating] = useState(false);
   const triggerType = String(draft.trigger.type ?? 'customer_created');
   const goalKind = draft.goal ? String(draft.goal.kind) : 'none';
+  const joined = JOINED[triggerType];
   const refused = update.isError ? flowErrorOf(update.error) : null;
   const save = () =>
     update.mutate(
@@ -272,8 +281,16 @@ function FlowEditor({ flow, editable, choices }: { flow: Flow; editable: boolean
             value={triggerType}
             disabled={!editable}
             options={TRIGGERS.map((value) => ({ value, label: t(`triggers.${value}`) }))}
-            onChange={(event) => setDraft({ ...draft, trigger: { type: event.target.value } })}
+            onChange={(event) => setDraft({ ...draft, trigger: { type: event.target.value }, also_on: [] })}
           />
+          {joined ? (
+            <Checkbox
+              label={t('editor.alsoOn', { trigger: t(`triggers.${joined}`) })}
+              checked={draft.also_on.includes(joined)}
+              disabled={!editable}
+              onChange={(event) => setDraft({ ...draft, also_on: event.target.checked ? [joined] : [] })}
+            />
+          ) : null}
           <TriggerParameter
             trigger={draft.trigger}
             choices={choices}
@@ -379,6 +396,7 @@ export function AutomationScreen() {
       {
         name: t('newFlowName', { n: flows.data.length + 1 }),
         trigger: { type: 'customer_created' },
+        also_on: [],
         steps: [],
         goal: null,
       },
