@@ -1786,6 +1786,7 @@ create table public.flows (
   updated_at timestamp with time zone default now() not null,
   activated_at timestamp with time zone,
   enrols_since timestamp with time zone,
+  also_on text[] default '{}'::text[] not null,
   constraint flows_description_length CHECK ((length(description) <= 500)),
   constraint flows_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
   constraint flows_preset_is_a_slug CHECK ((preset ~ '^[a-z][a-z0-9_]{0,39}$'::text)),
@@ -1796,6 +1797,8 @@ alter table public.flows enable row level security;
 CREATE INDEX flows_active_trigger_idx ON public.flows USING btree (((trigger ->> 'type'::text))) WHERE (status = 'active'::public.flow_status);
 CREATE UNIQUE INDEX flows_name_key ON public.flows USING btree (lower(btrim(name)));
 CREATE TRIGGER check_flow BEFORE INSERT OR UPDATE OF trigger, steps, goal, status, name ON public.flows FOR EACH ROW EXECUTE FUNCTION private.check_flow();
+CREATE TRIGGER check_flow_also_on BEFORE INSERT OR UPDATE OF trigger, also_on ON public.flows FOR EACH ROW EXECUTE FUNCTION private.check_flow_also_on();
+CREATE TRIGGER check_flow_segment_loop BEFORE INSERT OR UPDATE OF trigger, steps, status ON public.flows FOR EACH ROW EXECUTE FUNCTION private.check_flow_segment_loop();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.flows FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.flows FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
 create policy "admins and managers change flows" on public.flows
@@ -1817,6 +1820,7 @@ create policy "team members read flows" on public.flows
   using (( SELECT private.is_team_member() AS is_team_member));
 grant delete, select on public.flows to authenticated;
 grant delete, insert, maintain, references, select, trigger, truncate, update on public.flows to service_role;
+grant insert, update (also_on) on public.flows to authenticated;
 grant insert, update (description) on public.flows to authenticated;
 grant insert, update (goal) on public.flows to authenticated;
 grant insert, update (name) on public.flows to authenticated;
@@ -1832,6 +1836,7 @@ comment on column public.flows.preset is 'The shipped flow this one started from
 comment on column public.flows.step_index is 'Written by the database: step id → {"step": the step, "next": the id that follows, or null at the end}; a condition''s branches continue with the step after the condition.';
 comment on column public.flows.first_step is 'Written by the database: the id of the first step (null: the flow has no steps).';
 comment on column public.flows.enrols_since is 'Set when the flow was switched on without enrolling customers who already matched: scheduled triggers enrol only those who cross the threshold after it. Null: everyone who matches.';
+comment on column public.flows.also_on is 'Further triggers that start this flow besides trigger.type: only customer_created / portal_signup, on a flow whose trigger is the other one. A flow with also_on enrols a customer once for either (entry key "joined").';
 
 create table public.inbound_emails (
   id uuid default gen_random_uuid() not null,
@@ -5881,6 +5886,88 @@ end;
 $function$;
 comment on function private.check_flow() is 'Checks a flow''s trigger, steps and goal (22023 naming the place), refuses a flow that would loop (a step re-triggering its own trigger), writes step_index and first_step, stamps activated_at.';
 
+CREATE OR REPLACE FUNCTION private.check_flow_also_on()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  joined constant text[] := array['customer_created', 'portal_signup'];
+begin
+  if new.also_on is null then
+    new.also_on := '{}';
+  end if;
+  if cardinality(new.also_on) = 0 then
+    return new;
+  end if;
+  if not (new.trigger ->> 'type' = any (joined)) then
+    perform private.flow_refuse('trigger', 'only a flow that starts when a customer is created or signs up in the portal can also start on the other');
+  end if;
+  if not (new.also_on <@ joined) or new.trigger ->> 'type' = any (new.also_on) or cardinality(new.also_on) > 1 then
+    perform private.flow_refuse('trigger', format('also_on may only add %s', (select j from unnest(joined) j where j <> new.trigger ->> 'type')));
+  end if;
+  return new;
+end;
+$function$;
+comment on function private.check_flow_also_on() is 'Checks flows.also_on (22023): only customer_created and portal_signup combine, each with the other.';
+
+CREATE OR REPLACE FUNCTION private.check_flow_segment_loop()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  segment public.segments;
+  step jsonb;
+  tag_name text;
+  culprit text;
+begin
+  if new.trigger ->> 'type' not in ('segment_entered', 'segment_left') then
+    return new;
+  end if;
+  -- check_flow has made sure the writer may see this segment; its rules are read whoever owns it.
+  select * into segment from public.segments s where s.id = (new.trigger ->> 'segment_id')::uuid;
+  if not found then
+    return new;
+  end if;
+  for step in select value -> 'step' from jsonb_each(new.step_index) loop
+    culprit := null;
+    if step ->> 'kind' in ('add_tag', 'remove_tag') then
+      select t.name into tag_name from public.tags t where t.id = (step ->> 'tag_id')::uuid;
+      -- Tags match by name ignoring case; "has no tags" / "has tags" change with any tag.
+      if exists (select 1 from private.segment_rule_conditions(segment.rules) c
+                 where c ->> 'field' = 'tags'
+                   and (not c ? 'value'
+                        or exists (select 1 from jsonb_array_elements_text(case jsonb_typeof(c -> 'value') when 'array' then c -> 'value' else jsonb_build_array(c -> 'value') end) v
+                                   where lower(v) = lower(tag_name)))) then
+        culprit := format('the tag "%s"', tag_name);
+      end if;
+    elsif step ->> 'kind' = 'set_stage' then
+      if exists (select 1 from private.segment_rule_conditions(segment.rules) c
+                 where c ->> 'field' = 'lifecycle_stage'
+                   and (not c ? 'value'
+                        or exists (select 1 from jsonb_array_elements_text(case jsonb_typeof(c -> 'value') when 'array' then c -> 'value' else jsonb_build_array(c -> 'value') end) v
+                                   where v = step ->> 'stage'))) then
+        culprit := format('the stage "%s"', step ->> 'stage');
+      end if;
+    elsif step ->> 'kind' = 'assign_owner' then
+      if exists (select 1 from private.segment_rule_conditions(segment.rules) c where c ->> 'field' = 'owner') then
+        culprit := 'the owner';
+      end if;
+    end if;
+    if culprit is not null then
+      perform private.flow_refuse('steps', format(
+        'step "%s" changes %s, which the rules of segment "%s" read: the customer would %s the segment that starts this flow again and the flow would loop',
+        step ->> 'id', culprit, segment.name,
+        case new.trigger ->> 'type' when 'segment_entered' then 'enter' else 'leave' end));
+    end if;
+  end loop;
+  return new;
+end;
+$function$;
+comment on function private.check_flow_segment_loop() is 'Refuses (22023) a flow started by entering or leaving a segment when one of its steps changes what that segment''s rules read (a tag, the stage, the owner): the step would move the customer through the segment again and the flow would loop.';
+
 CREATE OR REPLACE FUNCTION private.check_segment_rules()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -6302,6 +6389,39 @@ $function$;
 grant execute on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) to service_role;
 comment on function private.emails_sent_today(customer_id uuid, at timestamp with time zone, zone text) is 'Alerts, campaign emails and (non-transactional) automation emails a customer got on their calendar day of `at` (or that are being sent right now): what the one shared daily cap counts — campaigns, alerts and flows all use it.';
 
+CREATE OR REPLACE FUNCTION private.empty_variable_recipients(campaign_id uuid, members uuid[], at timestamp with time zone, max_rows integer)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with visible as (
+    -- Only customers the caller may see, however the list was made.
+    select array_agg(m) as ids from unnest(members) m
+    where (select private.sees_all_customers()) or m in (select private.owned_customer_ids())
+  ),
+  plan as (
+    select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p
+    where cardinality(p.empty_variables) > 0 and (p.verdict <> 'exclude' or p.reason = 'empty_variables')
+  ),
+  listed as (
+    select p.customer_id, p.email, p.empty_variables, p.verdict,
+           coalesce(nullif(btrim(c.full_name), ''), p.email, c.id::text) as name
+    from plan p join public.customers c on c.id = p.customer_id
+    order by 5, p.customer_id
+    limit max_rows
+  )
+  select jsonb_build_object(
+    'total', (select count(*) from plan),
+    'recipients', coalesce((select jsonb_agg(jsonb_build_object(
+        'customer_id', l.customer_id, 'name', l.name, 'email', l.email,
+        'empty_variables', to_jsonb(l.empty_variables), 'excluded', l.verdict = 'exclude') order by l.name, l.customer_id)
+      from listed l), '[]'))
+$function$;
+grant execute on function private.empty_variable_recipients(campaign_id uuid, members uuid[], at timestamp with time zone, max_rows integer) to authenticated;
+grant execute on function private.empty_variable_recipients(campaign_id uuid, members uuid[], at timestamp with time zone, max_rows integer) to service_role;
+comment on function private.empty_variable_recipients(campaign_id uuid, members uuid[], at timestamp with time zone, max_rows integer) is 'Of `members` the caller may see: who would get the campaign with a template variable still empty after its fallbacks (or is excluded for that alone), with those variables; at most max_rows, by name, and the total.';
+
 CREATE OR REPLACE FUNCTION private.enqueue_alert_check_event()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -6336,15 +6456,15 @@ begin
     return 0;
   end if;
   with candidates as (
-    select f.id, f.first_step
+    select f.id, f.first_step, case when cardinality(f.also_on) > 0 then 'joined' else enrol_in_flows.entry_key end as entry_key
     from public.flows f
-    where f.status = 'active' and f.trigger ->> 'type' = trigger_type
+    where f.status = 'active' and (f.trigger ->> 'type' = trigger_type or trigger_type = any (f.also_on))
       and (not f.trigger ? 'to' or f.trigger ->> 'to' = event ->> 'to')
       and (not f.trigger ? 'segment_id' or f.trigger ->> 'segment_id' = event ->> 'segment_id')
       and (not f.trigger ? 'tag_id' or f.trigger ->> 'tag_id' = event ->> 'tag_id')
   ), entered as (
     insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
-    select c.id, customer, entry_key, jsonb_build_object('type', trigger_type) || coalesce(event, '{}'), c.first_step
+    select c.id, customer, c.entry_key, jsonb_build_object('type', trigger_type) || coalesce(event, '{}'), c.first_step
     from candidates c
     on conflict do nothing
     returning id, flow_id, customer_id, trigger_event
@@ -6358,7 +6478,7 @@ begin
 end;
 $function$;
 grant execute on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) to service_role;
-comment on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) is 'Enrols a customer in every active flow of the trigger whose parameters (to, segment_id, tag_id) match the event, once per entry_key and never twice at the same time; logs "entered" on the path. Returns how many enrolments were made.';
+comment on function private.enrol_in_flows(trigger_type text, customer uuid, entry_key text, event jsonb) is 'Enrols a customer in every active flow of the trigger (its type or one of its also_on) whose parameters (to, segment_id, tag_id) match the event, once per entry_key ("joined" for a flow with also_on: once for either sign-up trigger) and never twice at the same time; logs "entered" on the path. Returns how many enrolments were made.';
 
 CREATE OR REPLACE FUNCTION private.enrol_scheduled_triggers(now timestamp with time zone DEFAULT now(), batch_size integer DEFAULT 1000)
  RETURNS integer
@@ -6524,8 +6644,9 @@ CREATE OR REPLACE FUNCTION private.flow_existing_customers(flow_id uuid)
 AS $function$
 declare
   t jsonb;
+  also text[];
 begin
-  select f.trigger into t from public.flows f where f.id = flow_id;
+  select f.trigger, f.also_on into t, also from public.flows f where f.id = flow_id;
   return query
   select c.id from public.customers c
   where case t ->> 'type'
@@ -6545,10 +6666,12 @@ begin
       select 1 from public.alert_log a where a.customer_id = c.id and a.clicked_at > now() - interval '30 days'
         and not exists (select 1 from public.orders o where o.customer_id = c.id and o.placed_at >= a.clicked_at))
     else false
-  end;
+  end
+  or 'customer_created' = any (coalesce(also, '{}'))
+  or ('portal_signup' = any (coalesce(also, '{}')) and c.auth_user_id is not null);
 end;
 $function$;
-comment on function private.flow_existing_customers(flow_id uuid) is 'The customers who already match a flow''s trigger (in a segment, holding the tag, at the stage, inactive…): whom "enrol existing customers" would enrol. segment_left: nobody (leaving is an event, not a state).';
+comment on function private.flow_existing_customers(flow_id uuid) is 'The customers who already match a flow''s trigger or one of its also_on (in a segment, holding the tag, at the stage, inactive, signed up…): whom "enrol existing customers" would enrol. segment_left: nobody (leaving is an event, not a state).';
 
 CREATE OR REPLACE FUNCTION private.flow_index_steps(steps jsonb, path text, after text, depth integer, seen text[])
  RETURNS jsonb
@@ -6821,8 +6944,9 @@ CREATE OR REPLACE FUNCTION private.flows_listen(trigger_type text)
  SET search_path TO ''
 AS $function$
   select exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
+      or exists (select 1 from public.flows f where f.status = 'active' and trigger_type = any (f.also_on))
 $function$;
-comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (one look-up of flows_active_trigger_idx).';
+comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (its type, or one of its also_on).';
 
 CREATE OR REPLACE FUNCTION private.freeze_campaign_recipients(campaign_id uuid, members uuid[])
  RETURNS integer
@@ -9674,6 +9798,17 @@ grant execute on function private.segment_refuse(path text, message text) to aut
 grant execute on function private.segment_refuse(path text, message text) to service_role;
 comment on function private.segment_refuse(path text, message text) is 'Raises the compiler''s 22023 error for the condition at path (0-based, dot-separated; shown 1-based in the message, kept 0-based in the detail).';
 
+CREATE OR REPLACE FUNCTION private.segment_rule_conditions(rules jsonb)
+ RETURNS SETOF jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select c from jsonb_path_query(coalesce(rules, '{}'), 'strict $.**') c
+  where jsonb_typeof(c) = 'object' and c ? 'field'
+$function$;
+comment on function private.segment_rule_conditions(rules jsonb) is 'Every condition ({field, op, value…}) of segment rules, at any depth of groups.';
+
 CREATE OR REPLACE FUNCTION private.segment_rules_sql(rules jsonb)
  RETURNS text
  LANGUAGE plpgsql
@@ -10994,6 +11129,36 @@ $function$;
 grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to authenticated;
 grant execute on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) to service_role;
 comment on function public.audit_entries(actor uuid, action_filter text, table_filter text, customer uuid, since timestamp with time zone, until timestamp with time zone, before_id bigint, page_size integer) is 'Admins only (42501 otherwise): a page (1–200, default 50) of the audit log, newest first, after before_id (keyset), filtered by actor, action (INSERT/UPDATE/DELETE), table, customer (the customer row or rows naming it) and time [since, until); each entry with its actor''s name and what changed (private.audit_changes). Bad filters: 22023.';
+
+CREATE OR REPLACE FUNCTION public.campaign_empty_variable_recipients(campaign_id uuid, at timestamp with time zone DEFAULT now(), max_rows integer DEFAULT 50)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  campaign public.campaigns;
+begin
+  if not (select private.is_team_member()) then
+    raise exception 'only team members read campaign recipients' using errcode = '42501';
+  end if;
+  if max_rows is null or max_rows not between 1 and 500 then
+    raise exception 'max_rows must be between 1 and 500' using errcode = '22023';
+  end if;
+  select * into campaign from public.campaigns k where k.id = campaign_empty_variable_recipients.campaign_id;
+  if not found then
+    raise exception 'no such campaign' using errcode = 'P0002';
+  end if;
+  if campaign.status <> 'draft' then
+    return private.empty_variable_recipients(campaign.id,
+      array(select r.customer_id from public.campaign_recipients r where r.campaign_id = campaign.id), at, max_rows);
+  end if;
+  return private.empty_variable_recipients(campaign.id, array(select public.segment_member_ids(campaign.segment_id)), at, max_rows);
+end;
+$function$;
+grant execute on function public.campaign_empty_variable_recipients(campaign_id uuid, at timestamp with time zone, max_rows integer) to authenticated;
+grant execute on function public.campaign_empty_variable_recipients(campaign_id uuid, at timestamp with time zone, max_rows integer) to service_role;
+comment on function public.campaign_empty_variable_recipients(campaign_id uuid, at timestamp with time zone, max_rows integer) is 'Before sending: the recipients whose template variables would render empty even with the campaign''s fallbacks — {total, recipients: [{customer_id, name, email, empty_variables, excluded}]} (at most max_rows, 1–500, by name) — as the caller sees the audience. The sender then sends anyway (skip_empty_variables false, fallbacks in variables) or excludes them (true). Team members; 42501 / P0002 / 22023.';
 
 CREATE OR REPLACE FUNCTION public.campaign_results(campaign_id uuid, now timestamp with time zone DEFAULT now())
  RETURNS jsonb

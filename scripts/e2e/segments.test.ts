@@ -186,6 +186,15 @@ describe('segments as a manager', () => {
       const steps = page.getByRole('region', { name: 'Steps' });
       await steps.getByRole('listitem', { name: '1. Send email' }).waitFor({ timeout: 15_000 });
       await expect.poll(() => steps.getByRole('listitem').count()).toBe(5);
+      // The editor's pickers (not saved): a condition's rule builder, an owner map by country.
+      for (const kind of ['Condition', 'Assign owner']) {
+        await steps.getByLabel('New step', { exact: true }).selectOption({ label: kind });
+        await steps.getByRole('button', { name: 'Add step' }).last().click();
+      }
+      const assign = steps.getByRole('listitem', { name: '7. Assign owner' });
+      await assign.getByLabel('How the owner is chosen').selectOption('by_country');
+      await assign.getByRole('button', { name: 'Add row' }).click();
+      await assign.getByLabel('Country, row 1').selectOption('DE');
       expect(await seriousViolations(page)).toEqual([]);
 
       await page.getByRole('button', { name: 'Turn on…' }).click();

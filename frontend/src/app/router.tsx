@@ -85,7 +85,11 @@ const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'Pi
   'pipeline',
 ]);
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
-const AutomationRoute = page(() => import('./routes/automation.tsx'), 'AutomationRoute', ['shell', 'automation']);
+const AutomationRoute = page(() => import('./routes/automation.tsx'), 'AutomationRoute', [
+  'shell',
+  'automation',
+  'segments',
+]);
 const CampaignsRoute = page(() => import('./routes/campaigns.tsx'), 'CampaignsRoute', ['shell', 'campaigns']);
 const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
 const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);

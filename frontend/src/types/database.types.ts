@@ -917,14 +917,14 @@ isOneToOne: false
                   ]
                 },"flows": {
                   Row: {
-                    "activated_at": string | null,"created_at": string,"created_by": string | null,"description": string | null,"enrols_since": string | null,"first_step": string | null,"goal": Json | null,"id": string,"name": string,"preset": string | null,"status": Database["public"]['Enums']["flow_status"],"step_index": NonNullable<Json>,"steps": NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at": string
+                    "activated_at": string | null,"also_on": (string)[],"created_at": string,"created_by": string | null,"description": string | null,"enrols_since": string | null,"first_step": string | null,"goal": Json | null,"id": string,"name": string,"preset": string | null,"status": Database["public"]['Enums']["flow_status"],"step_index": NonNullable<Json>,"steps": NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "activated_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name": string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at"?: string
+                    "activated_at"?: string | null,"also_on"?: (string)[],"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name": string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger": NonNullable<Json>,"updated_at"?: string
                   }
                   Update: {
-                    "activated_at"?: string | null,"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name"?: string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger"?: NonNullable<Json>,"updated_at"?: string
+                    "activated_at"?: string | null,"also_on"?: (string)[],"created_at"?: string,"created_by"?: string | null,"description"?: string | null,"enrols_since"?: string | null,"first_step"?: string | null,"goal"?: Json | null,"id"?: string,"name"?: string,"preset"?: string | null,"status"?: Database["public"]['Enums']["flow_status"],"step_index"?: NonNullable<Json>,"steps"?: NonNullable<Json>,"trigger"?: NonNullable<Json>,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -2070,6 +2070,9 @@ isOneToOne: false
 { Args: { "action_filter"?: string,"actor"?: string,"before_id"?: number,"customer"?: string,"page_size"?: number,"since"?: string,"table_filter"?: string,"until"?: string }; Returns: {
               "action": string,"actor_id": string,"actor_name": string,"actor_role": string,"changes": Json,"id": number,"occurred_at": string,"row_id": string,"table_name": string
             }[]
+                           },
+"campaign_empty_variable_recipients":
+{ Args: { "at"?: string,"campaign_id": string,"max_rows"?: number }; Returns: Json
                            },
 "campaign_results":
 { Args: { "campaign_id": string,"now"?: string }; Returns: Json

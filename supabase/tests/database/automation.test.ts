@@ -337,6 +337,118 @@ describe('a flow is checked when saved', () => {
       }),
     ).toBe('accepted');
   });
+
+  it('refuses a loop through the trigger segment: a step changing what the segment’s rules read (20261209110100)', async () => {
+    const { data, error } = await cast
+      .client('manager')
+      .from('segments')
+      .insert({
+        name: `Loop segment ${run}`,
+        shared: true,
+        rules: {
+          match: 'any',
+          conditions: [
+            { field: 'tags', op: 'contains_any', value: [`FLOW TAG ${run}`.toLowerCase()] },
+            { match: 'all', conditions: [{ field: 'lifecycle_stage', op: 'in', value: ['churned'] }] },
+          ],
+        },
+      })
+      .select('id')
+      .single();
+    if (error) throw error;
+    const segmentId = (data as { id: string }).id;
+    const entered = { type: 'segment_entered', segment_id: segmentId };
+    // The tag matches the rule's name ignoring case, and a step in a branch counts too.
+    expect(
+      await refused({
+        trigger: entered,
+        steps: [
+          {
+            id: 'c',
+            kind: 'condition',
+            rules: { match: 'all', conditions: [] },
+            then: [{ id: 'mark', kind: 'add_tag', tag_id: tagId }],
+          },
+        ],
+      }),
+    ).toMatch(
+      /^22023 steps: step "mark" changes the tag "Flow tag .*", which the rules of segment "Loop segment .*" read: the customer would enter the segment that starts this flow again/,
+    );
+    expect(
+      await refused({
+        trigger: { type: 'segment_left', segment_id: segmentId },
+        steps: [{ id: 'churn', kind: 'set_stage', stage: 'churned' }],
+      }),
+    ).toMatch(/^22023 steps: step "churn" changes the stage "churned".* would leave the segment/);
+    // Saving an existing draft into the loop is refused the same way.
+    const id = await flow({ trigger: entered, steps: [{ id: 'other', kind: 'add_tag', tag_id: otherTagId }] }, 'draft');
+    const update = await cast
+      .client('manager')
+      .from('flows')
+      .update({ steps: [{ id: 'mark', kind: 'add_tag', tag_id: tagId }] })
+      .eq('id', id);
+    expect(update.error?.code).toBe('22023');
+    // A tag or a stage the rules do not read is no loop.
+    expect(
+      await refused({
+        trigger: entered,
+        steps: [
+          { id: 'other', kind: 'add_tag', tag_id: otherTagId },
+          { id: 'stage', kind: 'set_stage', stage: 'customer' },
+        ],
+      }),
+    ).toBe('accepted');
+  });
+
+  const SHIPPED_TEMPLATES = [
+    'flow_welcome_1',
+    'flow_welcome_2',
+    'flow_welcome_3',
+    'flow_winback_1',
+    'flow_winback_2',
+    'flow_thank_you',
+    'flow_review_request',
+    'flow_cross_sell',
+  ];
+
+  it('starts a flow on customer created and on portal sign-up alike, once per customer (also_on, 20261209110200)', async () => {
+    expect(await refused({ trigger: { type: 'order_paid' }, also_on: ['portal_signup'] })).toMatch(
+      /^22023 trigger: only a flow that starts when a customer is created or signs up/,
+    );
+    expect(await refused({ trigger: { type: 'customer_created' }, also_on: ['order_paid'] })).toMatch(
+      /^22023 trigger: also_on may only add portal_signup/,
+    );
+    const joined = await flow({ trigger: { type: 'customer_created' }, also_on: ['portal_signup'] });
+    try {
+      // Created without a portal account, signs up later: one passage.
+      const shopper = await customer();
+      const [{ id: userId }] = await adminSql<{ id: string }>(
+        `insert into auth.users (id, email) values (gen_random_uuid(), $1) returning id`,
+        [`joined-${uniqueTag()}@example.test`],
+      );
+      await adminSql(`update public.customers set auth_user_id = $2 where id = $1`, [shopper, userId]);
+      const passages = await adminSql<{ entry_key: string }>(
+        `select entry_key from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+        [joined, shopper],
+      );
+      expect(passages).toEqual([{ entry_key: 'joined' }]);
+      // The shipped welcome series listens to both, and its emails speak the five languages.
+      const [welcome] = await adminSql<{ trigger: unknown; also_on: string[] }>(
+        `select trigger, also_on from public.flows where preset = 'welcome'`,
+      );
+      expect(welcome).toEqual({ trigger: { type: 'customer_created' }, also_on: ['portal_signup'] });
+      const languages = await adminSql<{ key: string; languages: string }>(
+        `select t.key, string_agg(v.language, ',' order by v.language) as languages from public.email_templates t
+         join public.email_template_variants v on v.template_id = t.id where t.key = any ($1)
+         group by t.key order by t.key`,
+        [SHIPPED_TEMPLATES],
+      );
+      expect(languages).toHaveLength(8);
+      for (const row of languages) expect(row.languages, row.key).toBe('de,en,es,fr,zh');
+    } finally {
+      await adminSql(`update public.flows set status = 'paused' where id = $1`, [joined]);
+    }
+  });
 });
 
 describe('triggers enrol customers once', () => {

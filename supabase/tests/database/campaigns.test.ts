@@ -298,6 +298,73 @@ describe('campaigns', () => {
     expect((await cast.client('manager').rpc('cancel_campaign', { campaign_id: id })).data).toBe('cancelled');
   });
 
+  it('a started campaign is neither edited nor deleted; a draft is both', async () => {
+    const draft = ((await createCampaign('manager')).data as { id: string }).id;
+    const started = ((await createCampaign('manager')).data as { id: string }).id;
+    expect((await cast.client('manager').rpc('send_campaign', { campaign_id: started })).error).toBeNull();
+    const edit = await cast
+      .client('admin')
+      .from('campaigns')
+      .update({ name: `Changed ${run}` })
+      .eq('id', started);
+    expect(edit.error?.code).toBe('55000');
+    const remove = await cast.client('admin').from('campaigns').delete().eq('id', started).select('id');
+    expect(remove.data).toEqual([]);
+    expect(await adminSql(`select status from public.campaigns where id = $1`, [started])).toEqual([
+      { status: 'scheduled' },
+    ]);
+    await cast.client('manager').rpc('cancel_campaign', { campaign_id: started });
+    const removed = await cast.client('manager').from('campaigns').delete().eq('id', draft).select('id');
+    expect(removed.data).toEqual([{ id: draft }]);
+  });
+
+  it('lists the recipients whose variables would be empty; the sender’s choice decides at the freeze', async () => {
+    const { data } = await createCampaign('manager', { variables: { offer_code: 'SNOW' } });
+    const id = (data as { id: string }).id;
+    const listed = async (caller: Caller = 'manager') => {
+      const { data: list, error } = await cast
+        .client(caller)
+        .rpc('campaign_empty_variable_recipients', { campaign_id: id, at: AT });
+      if (error) throw new Error(`${error.code} ${error.message}`);
+      return list as {
+        total: number;
+        recipients: Array<{ customer_id: string; empty_variables: string[]; excluded: boolean }>;
+      };
+    };
+    // Only those who would get it: the nameless one (the others without a name are excluded anyway).
+    expect(await listed()).toMatchObject({
+      total: 1,
+      recipients: [{ customer_id: people.nameless.id, empty_variables: ['first_name'], excluded: false }],
+    });
+    expect((await listed('agent2')).total).toBe(0);
+    expect(
+      (await cast.client('shopper').rpc('campaign_empty_variable_recipients', { campaign_id: id })).error?.code,
+    ).toBe('42501');
+    expect(
+      (await cast.client('manager').rpc('campaign_empty_variable_recipients', { campaign_id: id, max_rows: 0 })).error
+        ?.code,
+    ).toBe('22023');
+    // "Exclude them": still listed, as excluded.
+    await cast.client('manager').from('campaigns').update({ skip_empty_variables: true }).eq('id', id);
+    expect((await listed()).recipients).toMatchObject([{ customer_id: people.nameless.id, excluded: true }]);
+    // A fallback fills the variable: nobody is left with an empty one.
+    await cast
+      .client('manager')
+      .from('campaigns')
+      .update({ variables: { offer_code: 'SNOW', first_name: 'there' } })
+      .eq('id', id);
+    expect(await listed()).toEqual({ total: 0, recipients: [] });
+    // "Send anyway" without a fallback: the freeze queues them with the empty variable.
+    await cast
+      .client('manager')
+      .from('campaigns')
+      .update({ variables: { offer_code: 'SNOW' }, skip_empty_variables: false })
+      .eq('id', id);
+    await cast.client('manager').rpc('send_campaign', { campaign_id: id });
+    expect((await recipients(id)).nameless).toBe('queued');
+    await cast.client('manager').rpc('cancel_campaign', { campaign_id: id });
+  });
+
   it('claim → record sends once; a lease that runs out becomes in doubt and is resolved, never handed out again', async () => {
     const { data } = await createCampaign('admin', { name: `Once ${run}` });
     const id = (data as { id: string }).id;

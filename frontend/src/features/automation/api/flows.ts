@@ -10,9 +10,19 @@ import type { Json, Tables } from '@/types/database.types.ts';
 
 export type Flow = Pick<
   Tables<'flows'>,
-  'id' | 'name' | 'description' | 'trigger' | 'steps' | 'goal' | 'status' | 'preset' | 'updated_at' | 'activated_at'
+  | 'id'
+  | 'name'
+  | 'description'
+  | 'trigger'
+  | 'also_on'
+  | 'steps'
+  | 'goal'
+  | 'status'
+  | 'preset'
+  | 'updated_at'
+  | 'activated_at'
 >;
-const FLOW_COLUMNS = 'id, name, description, trigger, steps, goal, status, preset, updated_at, activated_at';
+const FLOW_COLUMNS = 'id, name, description, trigger, also_on, steps, goal, status, preset, updated_at, activated_at';
 
 /** A step as the editor holds it: `id`, `kind` and the kind's fields; conditions hold branches. */
 export interface Step {
@@ -112,6 +122,8 @@ export const flowPathsOptions = (flowId: string) =>
 export interface FlowInput {
   name: string;
   trigger: Record<string, unknown>;
+  /** Further triggers that start the flow (only customer created ↔ portal sign-up combine). */
+  also_on: string[];
   steps: Step[];
   goal: Record<string, unknown> | null;
 }

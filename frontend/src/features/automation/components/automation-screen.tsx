@@ -21,10 +21,13 @@ import { useViewer } from '@/lib/viewer.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
+import type { FlowChoices } from '../api/choices.ts';
 import { previewActivation, type Flow, type Step } from '../api/flows.ts';
+import { useFlowChoices } from '../hooks/use-flow-choices.ts';
 import { useFlowMutations, useFlowPaths, useFlows, useFlowStats } from '../hooks/use-flows.ts';
 import styles from './automation.module.css';
-import { StepList } from './step-list.tsx';
+import { RulesField, TagPicker } from './step-fields.tsx';
+import { StepList, type FlowError } from './step-list.tsx';
 
 export const TRIGGERS = [
   'customer_created',
@@ -41,21 +44,102 @@ export const TRIGGERS = [
   'alert_clicked_no_order',
 ] as const;
 
-/** The parameter each trigger takes, if any. */
-const TRIGGER_PARAM: Record<string, { key: string; numeric: boolean } | undefined> = {
-  stage_changed: { key: 'to', numeric: false },
-  segment_entered: { key: 'segment_id', numeric: false },
-  segment_left: { key: 'segment_id', numeric: false },
-  tag_added: { key: 'tag_id', numeric: false },
-  inactive_days: { key: 'days', numeric: true },
-  alert_clicked_no_order: { key: 'hours', numeric: true },
+const errorText = (error: unknown) => (error as PostgrestError | null)?.message ?? String(error);
+
+/** The place the database named when it refused a flow (22023, DETAIL "steps.2.then.1"), if any. */
+function flowErrorOf(error: unknown): FlowError | null {
+  const failure = error as PostgrestError | null;
+  if (!failure || failure.code !== '22023' || !failure.details) return null;
+  return { path: failure.details, message: failure.message };
+}
+
+/** The "a customer joined" triggers, which a flow may start on both of (flows.also_on). */
+const JOINED: Record<string, string | undefined> = {
+  customer_created: 'portal_signup',
+  portal_signup: 'customer_created',
 };
 
-const errorText = (error: unknown) => (error as PostgrestError | null)?.message ?? String(error);
+/** Rules a new goal starts from: "has ordered at least once" (the person changes it in the builder). */
+const GOAL_RULES = { match: 'all', conditions: [{ field: 'order_count', op: 'gte', value: 1 }] };
+
+/** The trigger's parameter, if it takes one, with a picker for what it names. */
+function TriggerParameter({
+  trigger,
+  choices,
+  disabled,
+  onChange,
+}: {
+  trigger: Record<string, unknown>;
+  choices: FlowChoices;
+  disabled: boolean;
+  onChange: (trigger: Record<string, unknown>) => void;
+}) {
+  const { t } = useTranslation('automation');
+  const type = String(trigger.type ?? '');
+  const text = (key: string) => (typeof trigger[key] === 'string' ? (trigger[key] as string) : '');
+  const set = (key: string, value: unknown) =>
+    onChange(value === undefined || value === '' ? { type } : { type, [key]: value });
+  switch (type) {
+    case 'stage_changed':
+      return (
+        <SelectField
+          label={t('fields.to')}
+          value={text('to')}
+          disabled={disabled}
+          options={[
+            { value: '', label: t('editor.anyStage') },
+            ...choices.stages.map((stage) => ({ value: stage.key, label: stage.label })),
+          ]}
+          onChange={(event) => set('to', event.target.value)}
+        />
+      );
+    case 'segment_entered':
+    case 'segment_left':
+      return (
+        <SelectField
+          label={t('fields.segment_id')}
+          value={text('segment_id')}
+          disabled={disabled}
+          options={[
+            { value: '', label: t('editor.chooseSegment') },
+            ...choices.segments.map((segment) => ({ value: segment.id, label: segment.name })),
+          ]}
+          onChange={(event) => set('segment_id', event.target.value)}
+        />
+      );
+    case 'tag_added':
+      return (
+        <TagPicker
+          label={t('fields.tag_id')}
+          value={text('tag_id')}
+          choices={choices}
+          disabled={disabled}
+          onChange={(tagId) => set('tag_id', tagId)}
+        />
+      );
+    case 'inactive_days':
+    case 'alert_clicked_no_order': {
+      const key = type === 'inactive_days' ? 'days' : 'hours';
+      return (
+        <TextField
+          label={t(`fields.${key}`)}
+          type="number"
+          min={1}
+          value={trigger[key] === undefined ? '' : String(trigger[key])}
+          disabled={disabled}
+          onChange={(event) => set(key, event.target.value === '' ? undefined : Number(event.target.value))}
+        />
+      );
+    }
+    default:
+      return null;
+  }
+}
 
 interface Draft {
   name: string;
   trigger: Record<string, unknown>;
+  also_on: string[];
   steps: Step[];
   goal: Record<string, unknown> | null;
 }
@@ -63,6 +147,7 @@ interface Draft {
 const draftOf = (flow: Flow): Draft => ({
   name: flow.name,
   trigger: (flow.trigger ?? {}) as Record<string, unknown>,
+  also_on: flow.also_on,
   steps: (flow.steps ?? []) as unknown as Step[],
   goal: (flow.goal ?? null) as Record<string, unknown> | null,
 });
@@ -161,13 +246,15 @@ function ActivateDialog({ flow, onClose }: { flow: Flow; onClose: () => void }) 
   );
 }
 
-function FlowEditor({ flow, editable }: { flow: Flow; editable: boolean }) {
+function FlowEditor({ flow, editable, choices }: { flow: Flow; editable: boolean; choices: FlowChoices }) {
   const { t } = useTranslation('automation');
   const { update, pause } = useFlowMutations();
   const [draft, setDraft] = useState<Draft>(() => draftOf(flow));
   const [activating, setActivating] = useState(false);
   const triggerType = String(draft.trigger.type ?? 'customer_created');
-  const param = TRIGGER_PARAM[triggerType];
+  const goalKind = draft.goal ? String(draft.goal.kind) : 'none';
+  const joined = JOINED[triggerType];
+  const refused = update.isError ? flowErrorOf(update.error) : null;
   const save = () =>
     update.mutate(
       { id: flow.id, input: draft },
@@ -194,38 +281,51 @@ function FlowEditor({ flow, editable }: { flow: Flow; editable: boolean }) {
             value={triggerType}
             disabled={!editable}
             options={TRIGGERS.map((value) => ({ value, label: t(`triggers.${value}`) }))}
-            onChange={(event) => setDraft({ ...draft, trigger: { type: event.target.value } })}
+            onChange={(event) => setDraft({ ...draft, trigger: { type: event.target.value }, also_on: [] })}
           />
-          {param ? (
-            <TextField
-              label={t(`fields.${param.key}`)}
-              type={param.numeric ? 'number' : 'text'}
-              value={String(draft.trigger[param.key] ?? '')}
+          {joined ? (
+            <Checkbox
+              label={t('editor.alsoOn', { trigger: t(`triggers.${joined}`) })}
+              checked={draft.also_on.includes(joined)}
               disabled={!editable}
-              onChange={(event) =>
-                setDraft({
-                  ...draft,
-                  trigger: {
-                    type: triggerType,
-                    [param.key]: param.numeric ? Number(event.target.value) : event.target.value,
-                  },
-                })
-              }
+              onChange={(event) => setDraft({ ...draft, also_on: event.target.checked ? [joined] : [] })}
             />
           ) : null}
+          <TriggerParameter
+            trigger={draft.trigger}
+            choices={choices}
+            disabled={!editable}
+            onChange={(trigger) => setDraft({ ...draft, trigger })}
+          />
           <SelectField
             label={t('editor.goal')}
-            value={draft.goal ? String(draft.goal.kind) : 'none'}
-            disabled={!editable || (draft.goal !== null && draft.goal.kind === 'rules')}
-            options={[
-              { value: 'none', label: t('goals.none') },
-              { value: 'placed_order', label: t('goals.placed_order') },
-              ...(draft.goal?.kind === 'rules' ? [{ value: 'rules', label: t('goals.rules') }] : []),
-            ]}
+            value={goalKind}
+            disabled={!editable}
+            options={(['none', 'placed_order', 'rules'] as const).map((value) => ({
+              value,
+              label: t(`goals.${value}`),
+            }))}
             onChange={(event) =>
-              setDraft({ ...draft, goal: event.target.value === 'none' ? null : { kind: event.target.value } })
+              setDraft({
+                ...draft,
+                goal:
+                  event.target.value === 'none'
+                    ? null
+                    : event.target.value === 'rules'
+                      ? { kind: 'rules', rules: GOAL_RULES }
+                      : { kind: event.target.value },
+              })
             }
           />
+          {goalKind === 'rules' && draft.goal ? (
+            <RulesField
+              key={`goal-${flow.id}`}
+              label={t('editor.goalRules')}
+              rules={draft.goal.rules}
+              disabled={!editable}
+              onChange={(rules) => setDraft({ ...draft, goal: { kind: 'rules', rules } })}
+            />
+          ) : null}
         </div>
         {editable ? (
           <div className={styles.row}>
@@ -252,12 +352,18 @@ function FlowEditor({ flow, editable }: { flow: Flow; editable: boolean }) {
         )}
         {update.isError ? (
           <p role="alert" className={styles.error}>
-            {errorText(update.error)}
+            {t('editor.notSaved', { message: errorText(update.error) })}
           </p>
         ) : null}
       </Card>
       <Card title={t('editor.steps')}>
-        <StepList steps={draft.steps} disabled={!editable} onChange={(steps) => setDraft({ ...draft, steps })} />
+        <StepList
+          steps={draft.steps}
+          choices={choices}
+          disabled={!editable}
+          error={refused}
+          onChange={(steps) => setDraft({ ...draft, steps })}
+        />
       </Card>
       <Card title={t('stats.title')}>
         <FlowStats flowId={flow.id} />
@@ -276,6 +382,7 @@ export function AutomationScreen() {
   const viewer = useViewer();
   const editable = can(viewer, 'editFlows');
   const flows = useFlows();
+  const choices = useFlowChoices();
   const { create } = useFlowMutations();
   const [params, setParams] = useSearchParams();
   const selectedId = params.get('flow');
@@ -289,6 +396,7 @@ export function AutomationScreen() {
       {
         name: t('newFlowName', { n: flows.data.length + 1 }),
         trigger: { type: 'customer_created' },
+        also_on: [],
         steps: [],
         goal: null,
       },
@@ -333,8 +441,17 @@ export function AutomationScreen() {
           ))}
         </ul>
       </nav>
-      {selected ? (
-        <FlowEditor key={`${selected.id}-${selected.updated_at}`} flow={selected} editable={editable} />
+      {selected && choices.isError ? (
+        <ErrorState onRetry={choices.retry} />
+      ) : selected && !choices.choices ? (
+        <LoadingState label={t('editor.loadingChoices')} />
+      ) : selected && choices.choices ? (
+        <FlowEditor
+          key={`${selected.id}-${selected.updated_at}`}
+          flow={selected}
+          editable={editable}
+          choices={choices.choices}
+        />
       ) : (
         <p className={styles.status}>{t('pickOne')}</p>
       )}

@@ -1,13 +1,20 @@
 import { ArrowDown, ArrowUp, Plus, Trash2 } from 'lucide-react';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { Button } from '@/components/ui/button.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
-import { TextField } from '@/components/ui/text-field.tsx';
 
+import type { FlowChoices } from '../api/choices.ts';
 import type { Step } from '../api/flows.ts';
 import styles from './automation.module.css';
+import { StepFields } from './step-fields.tsx';
+
+/** Where the database refused the flow ("steps.2.then.1", "steps.3.rules") and what it said. */
+export interface FlowError {
+  path: string;
+  message: string;
+}
 
 export const STEP_KINDS = [
   'wait',
@@ -32,100 +39,10 @@ export function newStep(kind: string): Step {
     assign_owner: { mode: 'round_robin', members: [] },
     add_tag: { tag_id: '' },
     remove_tag: { tag_id: '' },
-    set_stage: { stage: 'customer' },
+    set_stage: { stage: '' },
     notify: { member: 'owner', title: '' },
   };
   return { id, kind, ...(fields[kind] ?? {}) };
-}
-
-/** A field holding a list or an object (rules, members, map, variables) edited as JSON. */
-function JsonField({
-  label,
-  value,
-  disabled,
-  onChange,
-}: {
-  label: string;
-  value: unknown;
-  disabled: boolean;
-  onChange: (value: unknown) => void;
-}) {
-  const { t } = useTranslation('automation');
-  const id = useId();
-  const [text, setText] = useState(() => JSON.stringify(value, null, 2));
-  const [invalid, setInvalid] = useState(false);
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        className={styles.json}
-        value={text}
-        disabled={disabled}
-        aria-invalid={invalid}
-        aria-describedby={invalid ? `${id}-error` : undefined}
-        onChange={(event) => {
-          setText(event.target.value);
-          try {
-            onChange(JSON.parse(event.target.value));
-            setInvalid(false);
-          } catch {
-            setInvalid(true);
-          }
-        }}
-      />
-      {invalid ? (
-        <p id={`${id}-error`} className={styles.error}>
-          {t('editor.invalidJson')}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function StepFields({ step, disabled, onChange }: { step: Step; disabled: boolean; onChange: (step: Step) => void }) {
-  const { t } = useTranslation('automation');
-  const fields = Object.entries(step).filter(([key]) => !['id', 'kind', 'then', 'else'].includes(key));
-  return (
-    <div className={styles.row}>
-      {fields.map(([key, value]) => {
-        const label = t(`fields.${key}`, { defaultValue: key });
-        if (typeof value === 'number') {
-          return (
-            <TextField
-              key={key}
-              label={label}
-              type="number"
-              min={0}
-              value={String(value)}
-              disabled={disabled}
-              onChange={(event) => onChange({ ...step, [key]: Number(event.target.value) })}
-            />
-          );
-        }
-        if (typeof value === 'string') {
-          return (
-            <TextField
-              key={key}
-              label={label}
-              value={value}
-              disabled={disabled}
-              onChange={(event) => onChange({ ...step, [key]: event.target.value })}
-            />
-          );
-        }
-        return (
-          <JsonField
-            key={key}
-            label={label}
-            value={value}
-            disabled={disabled}
-            onChange={(v) => onChange({ ...step, [key]: v })}
-          />
-        );
-      })}
-    </div>
-  );
 }
 
 function AddStep({ label, disabled, onAdd }: { label: string; disabled: boolean; onAdd: (step: Step) => void }) {
@@ -153,12 +70,20 @@ function AddStep({ label, disabled, onAdd }: { label: string; disabled: boolean;
  */
 export function StepList({
   steps,
+  choices,
   disabled,
+  error = null,
+  path = 'steps',
   depth = 0,
   onChange,
 }: {
   steps: Step[];
+  choices: FlowChoices;
   disabled: boolean;
+  /** The database's refusal; shown in the step it names. */
+  error?: FlowError | null;
+  /** This list's place in the flow, as the database names it. */
+  path?: string;
   depth?: number;
   onChange: (steps: Step[]) => void;
 }) {
@@ -176,6 +101,8 @@ export function StepList({
       <ol className={styles.steps}>
         {steps.map((step, index) => {
           const title = `${index + 1}. ${t(`kinds.${step.kind}`, { defaultValue: step.kind })}`;
+          const here = `${path}.${index + 1}`;
+          const refused = error && (error.path === here || error.path.startsWith(`${here}.rules`)) ? error : null;
           return (
             <li key={step.id} className={styles.step} aria-label={title}>
               <div className={styles.stepHeader}>
@@ -210,14 +137,29 @@ export function StepList({
                   </div>
                 )}
               </div>
-              <StepFields step={step} disabled={disabled} onChange={(next) => replace(index, next)} />
+              {refused ? (
+                <p className={`field-error ${styles.stepError}`}>
+                  {t('editor.stepRefused', { message: refused.message.replace(`${refused.path}: `, '') })}
+                </p>
+              ) : null}
+              <div className={styles.row}>
+                <StepFields
+                  step={step}
+                  choices={choices}
+                  disabled={disabled}
+                  onChange={(next) => replace(index, next)}
+                />
+              </div>
               {step.kind === 'condition'
                 ? (['then', 'else'] as const).map((branch) => (
                     <section key={branch} className={styles.branch} aria-label={`${title}: ${t(`editor.${branch}`)}`}>
                       <h4 className={styles.branchTitle}>{t(`editor.${branch}`)}</h4>
                       <StepList
                         steps={step[branch] ?? []}
+                        choices={choices}
                         disabled={disabled}
+                        error={error}
+                        path={`${here}.${branch}`}
                         depth={depth + 1}
                         onChange={(next) => replace(index, { ...step, [branch]: next })}
                       />

@@ -24,13 +24,14 @@ export type Campaign = Pick<
   | 'template_id'
   | 'attribution_days'
   | 'variables'
+  | 'skip_empty_variables'
   | 'created_at'
   | 'started_at'
   | 'finished_at'
 >;
 
 const COLUMNS =
-  'id, name, status, status_reason, schedule, send_at, local_date, local_time, segment_id, template_id, attribution_days, variables, created_at, started_at, finished_at';
+  'id, name, status, status_reason, schedule, send_at, local_date, local_time, segment_id, template_id, attribution_days, variables, skip_empty_variables, created_at, started_at, finished_at';
 
 export interface CampaignSummary {
   recipients: number;
@@ -80,6 +81,7 @@ export const campaignKeys = {
   list: ['campaigns', 'list'] as const,
   one: (id: string) => ['campaigns', 'one', id] as const,
   summary: (id: string) => ['campaigns', 'summary', id] as const,
+  emptyVariables: (id: string) => ['campaigns', 'empty-variables', id] as const,
   results: (id: string) => ['campaigns', 'results', id] as const,
   templates: ['campaigns', 'templates'] as const,
 };
@@ -133,6 +135,33 @@ export const campaignResultsOptions = (id: string) =>
     },
   });
 
+/** Recipients whose template variables would still be empty after the campaign's fallbacks. */
+export interface EmptyVariableRecipients {
+  total: number;
+  recipients: Array<{
+    customer_id: string;
+    name: string;
+    email: string | null;
+    empty_variables: string[];
+    /** Excluded because of the empty variables (the campaign excludes them). */
+    excluded: boolean;
+  }>;
+}
+
+/** The first 50 (by name) and how many in all, as the caller sees the audience. */
+export const emptyVariableRecipientsOptions = (id: string) =>
+  queryOptions({
+    queryKey: campaignKeys.emptyVariables(id),
+    queryFn: async (): Promise<EmptyVariableRecipients> => {
+      const { data, error } = await supabase.rpc('campaign_empty_variable_recipients', {
+        campaign_id: id,
+        max_rows: 50,
+      });
+      if (error) throw error;
+      return data as unknown as EmptyVariableRecipients;
+    },
+  });
+
 export interface MarketingTemplate {
   id: string;
   name: string;
@@ -153,29 +182,62 @@ export const marketingTemplatesOptions = () =>
     },
   });
 
+/** The columns a campaign form writes; `variables` keeps the fallbacks the summary set. */
+function campaignRow(input: CampaignInput, variables: Record<string, unknown>) {
+  const rest = Object.fromEntries(Object.entries(variables).filter(([name]) => name !== 'offer_code'));
+  return {
+    name: input.name,
+    segment_id: input.segment_id,
+    template_id: input.template_id,
+    schedule: input.schedule,
+    send_at: input.schedule === 'at' ? new Date(input.send_at ?? '').toISOString() : null,
+    local_date: input.schedule === 'local_time' ? (input.local_date ?? null) : null,
+    local_time: input.schedule === 'local_time' ? (input.local_time ?? null) : null,
+    variables: (input.offer_code ? { ...rest, offer_code: input.offer_code } : rest) as Record<string, string>,
+    attribution_days: input.attribution_days,
+  };
+}
+
 export async function createCampaign(input: CampaignInput): Promise<string> {
-  const { data, error } = await supabase
-    .from('campaigns')
-    .insert({
-      name: input.name,
-      segment_id: input.segment_id,
-      template_id: input.template_id,
-      schedule: input.schedule,
-      send_at: input.schedule === 'at' ? new Date(input.send_at ?? '').toISOString() : null,
-      local_date: input.schedule === 'local_time' ? (input.local_date ?? null) : null,
-      local_time: input.schedule === 'local_time' ? (input.local_time ?? null) : null,
-      variables: input.offer_code ? { offer_code: input.offer_code } : {},
-      attribution_days: input.attribution_days,
-    })
-    .select('id')
-    .single();
+  const { data, error } = await supabase.from('campaigns').insert(campaignRow(input, {})).select('id').single();
   if (error) throw error;
   return data.id;
 }
 
-export async function deleteCampaign(id: string): Promise<void> {
-  const { error } = await supabase.from('campaigns').delete().eq('id', id);
+/** Only a draft changes: the database refuses a started campaign (55000), said in words by the form. */
+export async function updateCampaign(
+  id: string,
+  input: CampaignInput,
+  variables: Record<string, unknown>,
+): Promise<void> {
+  const { error } = await supabase.from('campaigns').update(campaignRow(input, variables)).eq('id', id);
   if (error) throw error;
+}
+
+/** The sender's answer to "some variables would be empty": fallbacks, and send anyway or exclude them. */
+export async function chooseEmptyVariables(
+  id: string,
+  choice: { skip: boolean; variables: Record<string, string> },
+): Promise<void> {
+  const { error } = await supabase
+    .from('campaigns')
+    .update({ skip_empty_variables: choice.skip, variables: choice.variables })
+    .eq('id', id);
+  if (error) throw error;
+}
+
+/** Raised when the database kept the campaign: only drafts are deleted (RLS), and this one has started. */
+export class NotADraftError extends Error {
+  constructor() {
+    super('only a draft campaign can be deleted');
+    this.name = 'NotADraftError';
+  }
+}
+
+export async function deleteCampaign(id: string): Promise<void> {
+  const { data, error } = await supabase.from('campaigns').delete().eq('id', id).select('id');
+  if (error) throw error;
+  if (data.length === 0) throw new NotADraftError();
 }
 
 export type CampaignAction = 'send' | 'pause' | 'resume' | 'cancel';

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft } from 'lucide-react';
+import { ArrowLeft, Pencil, Trash2 } from 'lucide-react';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -7,8 +7,10 @@ import { Card } from '@/components/card.tsx';
 import { Button } from '@/components/ui/button.tsx';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog.tsx';
 import { ErrorState } from '@/components/ui/error-state.tsx';
+import { FormError } from '@/components/ui/form-error.tsx';
 import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { Table } from '@/components/ui/table.tsx';
+import { TextField } from '@/components/ui/text-field.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
 import { can } from '@/lib/permissions.ts';
@@ -20,6 +22,8 @@ import {
   campaignOptions,
   campaignResultsOptions,
   campaignSummaryOptions,
+  emptyVariableRecipientsOptions,
+  NotADraftError,
   type Campaign,
   type CampaignAction,
   type CampaignResults,
@@ -31,7 +35,7 @@ import styles from './campaigns.module.css';
 const ResultsChart = lazy(() => import('./results-chart.tsx').then((module) => ({ default: module.ResultsChart })));
 
 /** One campaign: before sending, its summary and the send button; after, live progress and results. */
-export function CampaignDetail({ id, onBack }: { id: string; onBack: () => void }) {
+export function CampaignDetail({ id, onBack, onEdit }: { id: string; onBack: () => void; onEdit: () => void }) {
   const { t } = useTranslation('campaigns');
   const campaign = useQuery(campaignOptions(id));
   return (
@@ -45,16 +49,25 @@ export function CampaignDetail({ id, onBack }: { id: string; onBack: () => void 
       {campaign.isPending ? <LoadingState /> : null}
       {campaign.isError ? <ErrorState onRetry={() => void campaign.refetch()} /> : null}
       {campaign.data === null ? <ErrorState title={t('detail.notFound')} /> : null}
-      {campaign.data ? <CampaignBody campaign={campaign.data} /> : null}
+      {campaign.data ? <CampaignBody campaign={campaign.data} onEdit={onEdit} onDeleted={onBack} /> : null}
     </div>
   );
 }
 
-function CampaignBody({ campaign }: { campaign: Campaign }) {
+function CampaignBody({
+  campaign,
+  onEdit,
+  onDeleted,
+}: {
+  campaign: Campaign;
+  onEdit: () => void;
+  onDeleted: () => void;
+}) {
   const { t } = useTranslation('campaigns');
   const viewer = useViewer();
-  const { act } = useCampaignMutations();
+  const { act, remove } = useCampaignMutations();
   const [asking, setAsking] = useState<CampaignAction | null>(null);
+  const [deleting, setDeleting] = useState(false);
   const mayAct = can(viewer, 'sendCampaigns');
   const results = useQuery({ ...campaignResultsOptions(campaign.id), enabled: campaign.status !== 'draft' });
   const status = results.data?.status ?? campaign.status;
@@ -67,6 +80,21 @@ function CampaignBody({ campaign }: { campaign: Campaign }) {
       toast.error((error as { message?: string }).message ?? t('actions.failed'));
     } finally {
       setAsking(null);
+    }
+  };
+  const deleteDraft = async () => {
+    try {
+      await remove.mutateAsync(campaign.id);
+      toast.success(t('draft.deleted', { name: campaign.name }));
+      onDeleted();
+    } catch (error) {
+      toast.error(
+        error instanceof NotADraftError
+          ? t('draft.notDraft')
+          : ((error as { message?: string }).message ?? t('actions.failed')),
+      );
+    } finally {
+      setDeleting(false);
     }
   };
   const available: CampaignAction[] = !mayAct
@@ -97,9 +125,34 @@ function CampaignBody({ campaign }: { campaign: Campaign }) {
               {t(`actions.${action}.button`)}
             </Button>
           ))}
+          {mayAct && status === 'draft' ? (
+            <>
+              <Button variant="secondary" onClick={onEdit}>
+                <Pencil aria-hidden="true" size={16} />
+                {t('draft.edit')}
+              </Button>
+              <Button variant="secondary" onClick={() => setDeleting(true)}>
+                <Trash2 aria-hidden="true" size={16} />
+                {t('draft.delete')}
+              </Button>
+            </>
+          ) : null}
         </div>
       ) : null}
       {campaign.status === 'draft' ? <Summary id={campaign.id} /> : null}
+      {campaign.status === 'draft' ? <EmptyVariables campaign={campaign} editable={mayAct} /> : null}
+      {deleting ? (
+        <ConfirmDialog
+          open
+          title={t('draft.deleteTitle', { name: campaign.name })}
+          description={t('draft.deleteDescription')}
+          confirmLabel={t('draft.delete')}
+          pending={remove.isPending}
+          pendingLabel={t('actions.pending')}
+          onCancel={() => setDeleting(false)}
+          onConfirm={() => void deleteDraft()}
+        />
+      ) : null}
       {results.data ? <Progress results={results.data} /> : null}
       {asking ? (
         <ConfirmDialog
@@ -183,6 +236,103 @@ function Summary({ id }: { id: string }) {
             ))}
           </ul>
         </>
+      ) : null}
+    </Card>
+  );
+}
+
+/**
+ * Recipients whose template variables would still be empty after the campaign's fallbacks, and the
+ * sender's choice: send anyway (with fallback values typed here) or exclude them. The choice is
+ * stored on the campaign (skip_empty_variables, variables) and the send's freeze honours it.
+ */
+function EmptyVariables({ campaign, editable }: { campaign: Campaign; editable: boolean }) {
+  const { t } = useTranslation('campaigns');
+  const language = usePreferencesStore((state) => state.language);
+  const list = useQuery(emptyVariableRecipientsOptions(campaign.id));
+  const { chooseEmpty } = useCampaignMutations();
+  const stored = (campaign.variables ?? {}) as Record<string, unknown>;
+  const [skip, setSkip] = useState(campaign.skip_empty_variables);
+  const [fallbacks, setFallbacks] = useState<Record<string, string>>(() =>
+    Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, String(value)])),
+  );
+  const [failure, setFailure] = useState<string | null>(null);
+  if (list.isPending) return <LoadingState />;
+  if (list.isError) return <ErrorState onRetry={() => void list.refetch()} />;
+  const empty = [...new Set(list.data.recipients.flatMap((row) => row.empty_variables))].sort();
+  const names = [...new Set([...empty, ...Object.keys(fallbacks).filter((name) => name !== 'offer_code')])];
+  if (list.data.total === 0 && names.length === 0) return null;
+
+  const save = async () => {
+    setFailure(null);
+    const variables = Object.fromEntries(Object.entries(fallbacks).filter(([, value]) => value.trim() !== ''));
+    try {
+      await chooseEmpty.mutateAsync({ id: campaign.id, skip, variables });
+      toast.success(t('empty.saved'));
+    } catch (error) {
+      const failed = error as { code?: string; message?: string };
+      setFailure(failed.code === '55000' ? t('form.notDraft') : (failed.message ?? t('actions.failed')));
+    }
+  };
+  return (
+    <Card title={t('empty.title')}>
+      {list.data.total === 0 ? (
+        <p>{t('empty.none')}</p>
+      ) : (
+        <>
+          <p>{t('empty.intro', { count: list.data.total, formatted: formatNumber(list.data.total, language) })}</p>
+          <Table
+            className={styles.table}
+            caption={t('empty.caption')}
+            columns={[{ label: t('empty.recipient') }, { label: t('empty.variables') }]}
+          >
+            {list.data.recipients.map((row) => (
+              <tr key={row.customer_id}>
+                <td>
+                  {row.name}
+                  {row.email && row.email !== row.name ? ` (${row.email})` : ''}
+                </td>
+                <td>{row.empty_variables.join(', ')}</td>
+              </tr>
+            ))}
+          </Table>
+          {list.data.total > list.data.recipients.length ? (
+            <p>{t('empty.more', { count: list.data.total - list.data.recipients.length })}</p>
+          ) : null}
+        </>
+      )}
+      <fieldset className={styles.choice} disabled={!editable}>
+        <legend>{t('empty.choice')}</legend>
+        <label className="checkbox">
+          <input type="radio" name={`empty-${campaign.id}`} checked={!skip} onChange={() => setSkip(false)} />
+          <span>{t('empty.sendAnyway')}</span>
+        </label>
+        <label className="checkbox">
+          <input type="radio" name={`empty-${campaign.id}`} checked={skip} onChange={() => setSkip(true)} />
+          <span>{t('empty.exclude')}</span>
+        </label>
+      </fieldset>
+      {names.length ? (
+        <div className={styles.row}>
+          {names.map((name) => (
+            <TextField
+              key={name}
+              label={t('empty.fallback', { name })}
+              value={fallbacks[name] ?? ''}
+              disabled={!editable}
+              maxLength={500}
+              onChange={(event) => setFallbacks({ ...fallbacks, [name]: event.target.value })}
+            />
+          ))}
+        </div>
+      ) : null}
+      <FormError message={failure} />
+      {editable ? (
+        <div className={styles.actions}>
+          <Button pending={chooseEmpty.isPending} pendingLabel={t('form.saving')} onClick={() => void save()}>
+            {t('empty.save')}
+          </Button>
+        </div>
       ) : null}
     </Card>
   );

@@ -21,7 +21,9 @@ import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
 
-import { campaignListOptions, marketingTemplatesOptions } from '../api/campaigns.ts';
+import { format } from 'date-fns';
+
+import { campaignListOptions, campaignOptions, marketingTemplatesOptions, type Campaign } from '../api/campaigns.ts';
 import { useCampaignMutations } from '../hooks/use-campaigns.ts';
 import { campaignSchema, type CampaignInput } from '../schemas/campaign.ts';
 import { CampaignDetail } from './campaign-detail.tsx';
@@ -31,8 +33,19 @@ import styles from './campaigns.module.css';
 export function CampaignsScreen() {
   const [params, setParams] = useSearchParams();
   const selected = params.get('campaign');
-  if (params.get('new') === '1') return <NewCampaign onDone={(id) => setParams(id ? { campaign: id } : {})} />;
-  if (selected) return <CampaignDetail id={selected} onBack={() => setParams({})} />;
+  if (params.get('new') === '1') return <CampaignForm onDone={(id) => setParams(id ? { campaign: id } : {})} />;
+  if (selected && params.get('edit') === '1') {
+    return <EditCampaign id={selected} onDone={() => setParams({ campaign: selected })} />;
+  }
+  if (selected) {
+    return (
+      <CampaignDetail
+        id={selected}
+        onBack={() => setParams({})}
+        onEdit={() => setParams({ campaign: selected, edit: '1' })}
+      />
+    );
+  }
   return <CampaignList onOpen={(id) => setParams({ campaign: id })} onNew={() => setParams({ new: '1' })} />;
 }
 
@@ -97,12 +110,39 @@ function CampaignList({ onOpen, onNew }: { onOpen: (id: string) => void; onNew: 
   );
 }
 
-function NewCampaign({ onDone }: { onDone: (id: string | null) => void }) {
+/** A draft's form values: what the form shows for a stored campaign (send_at in the browser's time, as typed). */
+function valuesOf(campaign: Campaign): CampaignInput {
+  const offer = (campaign.variables as Record<string, unknown> | null)?.offer_code;
+  return {
+    name: campaign.name,
+    segment_id: campaign.segment_id,
+    template_id: campaign.template_id,
+    schedule: campaign.schedule,
+    send_at: campaign.send_at ? format(new Date(campaign.send_at), "yyyy-MM-dd'T'HH:mm") : undefined,
+    local_date: campaign.local_date ?? undefined,
+    local_time: campaign.local_time?.slice(0, 5) ?? undefined,
+    offer_code: typeof offer === 'string' ? offer : undefined,
+    attribution_days: campaign.attribution_days,
+  };
+}
+
+/** ?campaign=<id>&edit=1: a draft's form; a campaign that has started is not edited (the database refuses too). */
+function EditCampaign({ id, onDone }: { id: string; onDone: () => void }) {
+  const { t } = useTranslation('campaigns');
+  const campaign = useQuery(campaignOptions(id));
+  if (campaign.isPending) return <LoadingState />;
+  if (campaign.isError) return <ErrorState onRetry={() => void campaign.refetch()} />;
+  if (!campaign.data) return <ErrorState title={t('detail.notFound')} />;
+  if (campaign.data.status !== 'draft') return <ErrorState title={t('form.notDraft')} />;
+  return <CampaignForm campaign={campaign.data} onDone={onDone} />;
+}
+
+function CampaignForm({ campaign, onDone }: { campaign?: Campaign; onDone: (id: string | null) => void }) {
   const { t } = useTranslation('campaigns');
   const viewer = useViewer();
   const segments = useQuery(segmentsOptions());
   const templates = useQuery(marketingTemplatesOptions());
-  const { create } = useCampaignMutations();
+  const { create, update } = useCampaignMutations();
   const [failure, setFailure] = useState<string | null>(null);
   const {
     register,
@@ -111,8 +151,11 @@ function NewCampaign({ onDone }: { onDone: (id: string | null) => void }) {
     formState: { errors, isSubmitting },
   } = useForm<CampaignInput>({
     resolver: zodResolver(campaignSchema),
-    defaultValues: { name: '', schedule: 'now', attribution_days: 5, segment_id: '', template_id: '' },
+    defaultValues: campaign
+      ? valuesOf(campaign)
+      : { name: '', schedule: 'now', attribution_days: 5, segment_id: '', template_id: '' },
   });
+  const title = campaign ? t('form.editTitle', { name: campaign.name }) : t('form.title');
   const schedule = useWatch({ control, name: 'schedule' });
   if (!can(viewer, 'sendCampaigns')) return <ErrorState title={t('form.notAllowed')} />;
   if (segments.isPending || templates.isPending) return <LoadingState />;
@@ -121,16 +164,26 @@ function NewCampaign({ onDone }: { onDone: (id: string | null) => void }) {
   const onSubmit = handleSubmit(async (values) => {
     setFailure(null);
     try {
-      onDone(await create.mutateAsync(values));
+      if (campaign) {
+        await update.mutateAsync({
+          id: campaign.id,
+          input: values,
+          variables: (campaign.variables ?? {}) as Record<string, unknown>,
+        });
+        onDone(campaign.id);
+      } else {
+        onDone(await create.mutateAsync(values));
+      }
     } catch (error) {
-      setFailure((error as { message?: string }).message ?? t('form.failed'));
+      const failed = error as { code?: string; message?: string };
+      setFailure(failed.code === '55000' ? t('form.notDraft') : (failed.message ?? t('form.failed')));
     }
   });
   const message = (key?: string) =>
     key ? t(`form.errors.${key}`, { defaultValue: t('form.errors.invalid') }) : undefined;
   return (
-    <Card title={t('form.title')}>
-      <form className={styles.form} aria-label={t('form.title')} noValidate onSubmit={onSubmit}>
+    <Card title={title}>
+      <form className={styles.form} aria-label={title} noValidate onSubmit={onSubmit}>
         <TextField label={t('form.name')} error={message(errors.name?.message)} {...register('name')} />
         <SelectField
           label={t('form.audience')}
@@ -192,7 +245,7 @@ function NewCampaign({ onDone }: { onDone: (id: string | null) => void }) {
           <Button type="submit" pending={isSubmitting} pendingLabel={t('form.saving')}>
             {t('form.save')}
           </Button>
-          <Button type="button" variant="secondary" onClick={() => onDone(null)}>
+          <Button type="button" variant="secondary" onClick={() => onDone(campaign ? campaign.id : null)}>
             {t('form.cancel')}
           </Button>
         </div>

@@ -26,8 +26,16 @@ import { toast } from '@/stores/toast-store.ts';
 
 import { exportNewsletterOptins, exportSegmentCsv } from '../api/segments.ts';
 import { useSegmentMutations, useSegmentPreview, useSegments } from '../hooks/use-segments.ts';
-import { fromRules, idAtPath, PRESET_KEYS, PRESETS, toRules, type GroupDraft, type PresetKey } from '../utils/rules.ts';
-import { RuleBuilder } from './rule-builder.tsx';
+import {
+  fromRules,
+  idAtPath,
+  PRESET_KEYS,
+  PRESETS,
+  toRules,
+  type GroupDraft,
+  type PresetKey,
+} from '@/lib/segment-rules.ts';
+import { RuleBuilder } from '@/components/rule-builder.tsx';
 import { SegmentHistory, SegmentSnapshots } from './segment-history.tsx';
 import styles from './segments.module.css';
 

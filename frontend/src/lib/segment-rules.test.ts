@@ -13,7 +13,7 @@ import {
   updateItem,
   withField,
   withOperator,
-} from './rules.ts';
+} from './segment-rules.ts';
 
 describe('segment rules in the builder', () => {
   it('turns typed values into the JSON the database compiles, by the operator’s shape', () => {

@@ -16,8 +16,8 @@ import {
   withOperator,
   type ConditionDraft,
   type GroupDraft,
-} from '../utils/rules.ts';
-import styles from './segments.module.css';
+} from '@/lib/segment-rules.ts';
+import styles from './rule-builder.module.css';
 
 export interface RuleBuilderProps {
   rules: GroupDraft;

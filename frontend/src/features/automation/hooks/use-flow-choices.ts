@@ -1,0 +1,59 @@
+import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+
+import { countriesOptions, languagesOptions, stagesOptions } from '@/api/reference.ts';
+import { segmentsOptions } from '@/api/segments.ts';
+import { tagKeys, tagsOptions } from '@/api/tags.ts';
+import { teamMemberNamesOptions } from '@/api/team-members.ts';
+
+import { createTag, flowTemplatesOptions, type FlowChoices } from '../api/choices.ts';
+
+/** Everything the flow editor's pickers list, loaded together; `choices` is null until all arrived. */
+export function useFlowChoices(): { choices: FlowChoices | null; isError: boolean; retry: () => void } {
+  const results = useQueries({
+    queries: [
+      teamMemberNamesOptions(),
+      tagsOptions(),
+      stagesOptions(),
+      countriesOptions(),
+      languagesOptions(),
+      segmentsOptions(),
+      flowTemplatesOptions(),
+    ],
+  });
+  const [members, tags, stages, countries, languages, segments, templates] = results;
+  const retry = () => results.forEach((result) => (result.isError ? void result.refetch() : undefined));
+  if (results.some((result) => result.isError)) return { choices: null, isError: true, retry };
+  if (
+    !members.data ||
+    !tags.data ||
+    !stages.data ||
+    !countries.data ||
+    !languages.data ||
+    !segments.data ||
+    !templates.data
+  ) {
+    return { choices: null, isError: false, retry };
+  }
+  return {
+    choices: {
+      members: members.data.filter((member) => member.active),
+      tags: tags.data,
+      stages: stages.data,
+      countries: countries.data,
+      languages: languages.data,
+      segments: segments.data,
+      templates: templates.data,
+    },
+    isError: false,
+    retry,
+  };
+}
+
+/** A tag typed into a tag step; every reader of tags sees it at once. */
+export function useCreateTag() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => createTag(name),
+    onSuccess: () => client.invalidateQueries({ queryKey: tagKeys.all }),
+  });
+}
