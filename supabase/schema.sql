@@ -216,6 +216,7 @@ create table private.favourite_counts (
   favourites integer not null,
   constraint favourite_counts_key UNIQUE NULLS NOT DISTINCT (variant_id, owner_id)
 );
+CREATE INDEX favourite_counts_owner_idx ON private.favourite_counts USING btree (owner_id);
 comment on table private.favourite_counts is 'Favourites per variant and customer owner (favorites.customer_owner_id), adjusted by each statement on favorites; zero rows may remain.';
 
 create table private.flow_round_robin (
@@ -5553,37 +5554,44 @@ declare
   first_day timestamptz := least(ends, date_trunc('day', starts, 'UTC')
     + case when date_trunc('day', starts, 'UTC') < starts then interval '1 day' else interval '0' end);
   last_day timestamptz := greatest(date_trunc('day', ends, 'UTC'), first_day);
+  sees_all boolean;
+  agent_id uuid;
+  dirty_days date[];
+  from_rows uuid[];
 begin
-  return query
-  with reach as (select * from private.sees_owner_rows()),
-  dirty as (
-    select distinct (x.bucket at time zone 'UTC')::date as day from private.sales_dirty_quarter_hours x
-    where x.bucket >= first_day and x.bucket < last_day
-  ),
-  from_rows as (
-    -- The partial days at both edges, and whole days not yet folded.
+  select r.sees_all, r.agent_id into sees_all, agent_id from private.sees_owner_rows() r;
+  select coalesce(array_agg(distinct (x.bucket at time zone 'UTC')::date), '{}') into dirty_days
+  from private.sales_dirty_quarter_hours x
+  where x.bucket >= first_day and x.bucket < last_day;
+  -- The orders read from the rows: the partial days at both edges and whole days not yet folded
+  -- (collected first, so their lines are then read through the order index, not by a scan).
+  select coalesce(array_agg(o.id), '{}') into from_rows
+  from (
     select starts as lo, first_day as hi
     union all select last_day, ends
-    union all select d.day::timestamp at time zone 'UTC', (d.day + 1)::timestamp at time zone 'UTC' from dirty d
-  )
+    union all select d::timestamp at time zone 'UTC', (d + 1)::timestamp at time zone 'UTC' from unnest(dirty_days) d
+  ) w
+  join public.orders o on o.placed_at >= w.lo and o.placed_at < w.hi
+  where w.lo < w.hi and o.counts_as_purchase and (sees_all or o.customer_owner_id = agent_id);
+
+  return query
   select t.brand, t.units, t.revenue, t.orders::bigint, t.refunded_orders::bigint
-  from private.brand_sales_day_totals t, reach r
-  where r.sees_all and t.day >= (first_day at time zone 'UTC')::date and t.day < (last_day at time zone 'UTC')::date
-    and not exists (select from dirty d where d.day = t.day)
+  from private.brand_sales_day_totals t
+  where sees_all and t.day >= (first_day at time zone 'UTC')::date and t.day < (last_day at time zone 'UTC')::date
+    and t.day <> all (dirty_days)
   union all
   select s.brand, s.units, s.revenue, s.orders::bigint, s.refunded_orders::bigint
-  from private.brand_sales_days s, reach r
-  where not r.sees_all and s.owner_id = r.agent_id
+  from private.brand_sales_days s
+  where not sees_all and s.owner_id = agent_id
     and s.day >= (first_day at time zone 'UTC')::date and s.day < (last_day at time zone 'UTC')::date
-    and not exists (select from dirty d where d.day = s.day)
+    and s.day <> all (dirty_days)
   union all
   select coalesce(nullif(i.vendor, ''), '—'), sum(i.quantity)::bigint, sum(round(i.total * o.exchange_rate, 2)),
     count(distinct o.id), count(distinct o.id) filter (where o.refunded_total > 0)
-  from from_rows w
-  join public.orders o on o.placed_at >= w.lo and o.placed_at < w.hi
-  join public.order_items i on i.order_id = o.id
-  cross join reach r
-  where w.lo < w.hi and o.counts_as_purchase and (r.sees_all or o.customer_owner_id = r.agent_id)
+  from public.orders o
+  -- Each order's lines through the order index (offset 0 keeps the planner from hashing all lines).
+  cross join lateral (select l.vendor, l.quantity, l.total from public.order_items l where l.order_id = o.id offset 0) i
+  where o.id = any (from_rows)
   group by 1;
 end;
 $function$;
@@ -6626,14 +6634,22 @@ comment on function private.enrol_scheduled_triggers(now timestamp with time zon
 
 CREATE OR REPLACE FUNCTION private.favourites_by_variant()
  RETURNS TABLE(variant_id uuid, favourites bigint)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+#variable_conflict use_column
+declare
+  sees_all boolean;
+  agent_id uuid;
+begin
+  select r.sees_all, r.agent_id into sees_all, agent_id from private.sees_owner_rows() r;
+  return query
   select f.variant_id, sum(f.favourites)::bigint
-  from private.favourite_counts f, private.sees_owner_rows() r
-  where f.favourites <> 0 and (r.sees_all or f.owner_id = r.agent_id)
-  group by 1
+  from private.favourite_counts f
+  where f.favourites <> 0 and (sees_all or f.owner_id = agent_id)
+  group by 1;
+end;
 $function$;
 grant execute on function private.favourites_by_variant() to authenticated;
 grant execute on function private.favourites_by_variant() to service_role;
@@ -9628,33 +9644,39 @@ comment on function private.run_segment_actions(budget interval, size integer) i
 
 CREATE OR REPLACE FUNCTION private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone)
  RETURNS TABLE(bucket timestamp with time zone, orders bigint, revenue numeric)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  with reach as (select * from private.sees_owner_rows()),
-  dirty as (
+#variable_conflict use_column
+declare
+  -- The caller's reach as plain values, so the planner can use the owner index for an agent.
+  sees_all boolean;
+  agent_id uuid;
+begin
+  select r.sees_all, r.agent_id into sees_all, agent_id from private.sees_owner_rows() r;
+  return query
+  with dirty as (
     select distinct x.bucket from private.sales_dirty_quarter_hours x
-    where x.bucket >= sales_by_quarter_hour.starts - interval '15 minutes' and x.bucket < sales_by_quarter_hour.ends
+    where x.bucket >= starts - interval '15 minutes' and x.bucket < ends
   )
   select t.bucket, t.orders::bigint, t.revenue
-  from private.sales_quarter_hour_totals t, reach r
-  where r.sees_all and t.bucket >= sales_by_quarter_hour.starts and t.bucket < sales_by_quarter_hour.ends
+  from private.sales_quarter_hour_totals t
+  where sees_all and t.bucket >= starts and t.bucket < ends
     and not exists (select from dirty d where d.bucket = t.bucket)
   union all
   select s.bucket, s.orders::bigint, s.revenue
-  from private.sales_quarter_hours s, reach r
-  where not r.sees_all and s.owner_id = r.agent_id
-    and s.bucket >= sales_by_quarter_hour.starts and s.bucket < sales_by_quarter_hour.ends
+  from private.sales_quarter_hours s
+  where not sees_all and s.owner_id = agent_id and s.bucket >= starts and s.bucket < ends
     and not exists (select from dirty d where d.bucket = s.bucket)
   union all
   select private.quarter_hour(o.placed_at), count(*), sum(o.net_total_base)
   from dirty d
   join public.orders o on o.placed_at >= d.bucket and o.placed_at < d.bucket + interval '15 minutes'
-  cross join reach r
-  where o.counts_as_purchase and o.placed_at >= sales_by_quarter_hour.starts and o.placed_at < sales_by_quarter_hour.ends
-    and (r.sees_all or o.customer_owner_id = r.agent_id)
-  group by 1
+  where o.counts_as_purchase and o.placed_at >= starts and o.placed_at < ends
+    and (sees_all or o.customer_owner_id = agent_id)
+  group by 1;
+end;
 $function$;
 grant execute on function private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone) to authenticated;
 grant execute on function private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone) to service_role;
