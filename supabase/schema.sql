@@ -158,6 +158,30 @@ create table private.app_proxy_signatures (
 CREATE INDEX app_proxy_signatures_seen_idx ON private.app_proxy_signatures USING btree (seen_at);
 comment on table private.app_proxy_signatures is 'App Proxy signatures already used (storefront_favorite): a second request with the same signature is a replay. Kept an hour; Shopify''s timestamps older than 5 minutes are refused anyway.';
 
+create table private.brand_sales_day_totals (
+  day date not null,
+  brand text not null,
+  units bigint not null,
+  revenue numeric(16,2) not null,
+  orders integer not null,
+  refunded_orders integer not null,
+  constraint brand_sales_day_totals_pkey PRIMARY KEY (day, brand)
+);
+comment on table private.brand_sales_day_totals is 'private.brand_sales_days summed over owners: what callers who see every customer read.';
+
+create table private.brand_sales_days (
+  day date not null,
+  owner_id uuid,
+  brand text not null,
+  units bigint not null,
+  revenue numeric(16,2) not null,
+  orders integer not null,
+  refunded_orders integer not null,
+  constraint brand_sales_days_key UNIQUE NULLS NOT DISTINCT (day, owner_id, brand)
+);
+CREATE INDEX brand_sales_days_owner_idx ON private.brand_sales_days USING btree (owner_id, day);
+comment on table private.brand_sales_days is 'Line items of purchases per UTC day of the order''s placed_at, customer owner and brand (coalesce(nullif(vendor, ''''), ''—'')): units, revenue (sum of round(line total × the order''s rate, 2)), distinct orders and distinct orders with a refund. A day holding a dirty quarter-hour is read from the rows instead.';
+
 create table private.campaign_send_state (
   id boolean default true not null,
   throttled_until timestamp with time zone,
@@ -186,6 +210,15 @@ CREATE INDEX erasure_files_request_idx ON private.erasure_files USING btree (req
 CREATE INDEX erasure_files_waiting_idx ON private.erasure_files USING btree (queued_at) WHERE (removed_at IS NULL);
 comment on table private.erasure_files is 'Storage objects an erasure must remove (queued by erase_customer, removed by the erase-files function through the Storage API). One row per object; the name is cleared once it is removed.';
 
+create table private.favourite_counts (
+  variant_id uuid not null,
+  owner_id uuid,
+  favourites integer not null,
+  constraint favourite_counts_key UNIQUE NULLS NOT DISTINCT (variant_id, owner_id)
+);
+CREATE INDEX favourite_counts_owner_idx ON private.favourite_counts USING btree (owner_id);
+comment on table private.favourite_counts is 'Favourites per variant and customer owner (favorites.customer_owner_id), adjusted by each statement on favorites; zero rows may remain.';
+
 create table private.flow_round_robin (
   flow_id uuid not null,
   step_key text not null,
@@ -206,6 +239,32 @@ create table private.retention_runs (
 );
 CREATE INDEX retention_runs_kind_idx ON private.retention_runs USING btree (kind, ran_at DESC);
 comment on table private.retention_runs is 'One row per kind per purge run: the cutoff, how many rows went, and whether the run reached the end (false: its chunks ran out and the next run continues). Kept a year.';
+
+create table private.sales_dirty_quarter_hours (
+  id bigint generated always as identity,
+  bucket timestamp with time zone not null,
+  constraint sales_dirty_quarter_hours_pkey PRIMARY KEY (id)
+);
+CREATE INDEX sales_dirty_quarter_hours_bucket_idx ON private.sales_dirty_quarter_hours USING btree (bucket);
+comment on table private.sales_dirty_quarter_hours is 'Quarter-hours of orders written since the last fold (appended by the order and line-item triggers, one row per statement and quarter-hour, removed by private.fold_sales_summaries once recomputed).';
+
+create table private.sales_quarter_hour_totals (
+  bucket timestamp with time zone not null,
+  orders integer not null,
+  revenue numeric(16,2) not null,
+  constraint sales_quarter_hour_totals_pkey PRIMARY KEY (bucket)
+);
+comment on table private.sales_quarter_hour_totals is 'private.sales_quarter_hours summed over owners: what callers who see every customer read (about 35 000 rows a year at any volume of orders).';
+
+create table private.sales_quarter_hours (
+  bucket timestamp with time zone not null,
+  owner_id uuid,
+  orders integer not null,
+  revenue numeric(16,2) not null,
+  constraint sales_quarter_hours_key UNIQUE NULLS NOT DISTINCT (bucket, owner_id)
+);
+CREATE INDEX sales_quarter_hours_owner_idx ON private.sales_quarter_hours USING btree (owner_id, bucket);
+comment on table private.sales_quarter_hours is 'Purchases (orders.counts_as_purchase) per UTC quarter-hour of placed_at and customer owner (orders.customer_owner_id; null for guests and unowned customers): count and sum of net_total_base. Recomputed from the orders by private.fold_sales_summaries; a quarter-hour listed in sales_dirty_quarter_hours is read from the orders instead.';
 
 create table private.scheduled_call_failures (
   request_id bigint not null,
@@ -1663,6 +1722,9 @@ CREATE INDEX favorites_created_at_idx ON public.favorites USING btree (created_a
 CREATE INDEX favorites_customer_owner_idx ON public.favorites USING btree (customer_owner_id);
 CREATE INDEX favorites_variant_idx ON public.favorites USING btree (variant_id);
 CREATE TRIGGER capture_flow_events AFTER INSERT ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.capture_favorite_flow_events();
+CREATE TRIGGER count_favourites_deletes AFTER DELETE ON public.favorites REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_favourites_deleted();
+CREATE TRIGGER count_favourites_inserts AFTER INSERT ON public.favorites REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_favourites_inserted();
+CREATE TRIGGER count_favourites_updates AFTER UPDATE ON public.favorites REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_favourites();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 CREATE TRIGGER snapshot_price BEFORE INSERT ON public.favorites FOR EACH ROW EXECUTE FUNCTION private.snapshot_favorite_price();
@@ -2299,6 +2361,9 @@ CREATE INDEX order_items_customer_owner_idx ON public.order_items USING btree (c
 CREATE INDEX order_items_order_idx ON public.order_items USING btree (order_id);
 CREATE INDEX order_items_product_idx ON public.order_items USING btree (product_id) WHERE (product_id IS NOT NULL);
 CREATE INDEX order_items_variant_idx ON public.order_items USING btree (variant_id) WHERE (variant_id IS NOT NULL);
+CREATE TRIGGER mark_sales_dirty_deletes AFTER DELETE ON public.order_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
+CREATE TRIGGER mark_sales_dirty_inserts AFTER INSERT ON public.order_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
+CREATE TRIGGER mark_sales_dirty_updates AFTER UPDATE ON public.order_items REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER prepare_order_item BEFORE INSERT OR UPDATE ON public.order_items FOR EACH ROW EXECUTE FUNCTION private.prepare_order_item();
 CREATE TRIGGER record_audit_deletes AFTER DELETE ON public.order_items REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
 CREATE TRIGGER record_audit_inserts AFTER INSERT ON public.order_items REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
@@ -2416,6 +2481,9 @@ CREATE INDEX orders_stale_rate_idx ON public.orders USING btree (placed_at) WHER
 CREATE INDEX orders_total_base_idx ON public.orders USING btree (total_base DESC, id DESC);
 CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF financial_status, fulfillment_status, customer_id ON public.orders FOR EACH ROW EXECUTE FUNCTION private.capture_order_flow_events();
 CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id ON public.orders FOR EACH ROW WHEN ((old.customer_owner_id IS DISTINCT FROM new.customer_owner_id)) EXECUTE FUNCTION private.carry_order_owner();
+CREATE TRIGGER mark_sales_dirty_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
+CREATE TRIGGER mark_sales_dirty_inserts AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
+CREATE TRIGGER mark_sales_dirty_updates AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
 CREATE TRIGGER prepare_order BEFORE INSERT OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.prepare_order();
 CREATE TRIGGER record_audit_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
@@ -5479,6 +5547,63 @@ $function$;
 grant execute on function private.base_currency() to authenticated;
 grant execute on function private.base_currency() to service_role;
 
+CREATE OR REPLACE FUNCTION private.brand_sales(starts timestamp with time zone, ends timestamp with time zone)
+ RETURNS TABLE(brand text, units bigint, revenue numeric, orders bigint, refunded_orders bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  -- Whole UTC days inside the range: [first_day, last_day) from the summary, the rest from rows.
+  first_day timestamptz := least(ends, date_trunc('day', starts, 'UTC')
+    + case when date_trunc('day', starts, 'UTC') < starts then interval '1 day' else interval '0' end);
+  last_day timestamptz := greatest(date_trunc('day', ends, 'UTC'), first_day);
+  sees_all boolean;
+  agent_id uuid;
+  dirty_days date[];
+  from_rows uuid[];
+begin
+  select r.sees_all, r.agent_id into sees_all, agent_id from private.sees_owner_rows() r;
+  select coalesce(array_agg(distinct (x.bucket at time zone 'UTC')::date), '{}') into dirty_days
+  from private.sales_dirty_quarter_hours x
+  where x.bucket >= first_day and x.bucket < last_day;
+  -- The orders read from the rows: the partial days at both edges and whole days not yet folded
+  -- (collected first, so their lines are then read through the order index, not by a scan).
+  select coalesce(array_agg(o.id), '{}') into from_rows
+  from (
+    select starts as lo, first_day as hi
+    union all select last_day, ends
+    union all select d::timestamp at time zone 'UTC', (d + 1)::timestamp at time zone 'UTC' from unnest(dirty_days) d
+  ) w
+  join public.orders o on o.placed_at >= w.lo and o.placed_at < w.hi
+  where w.lo < w.hi and o.counts_as_purchase and (sees_all or o.customer_owner_id = agent_id);
+
+  return query
+  select t.brand, t.units, t.revenue, t.orders::bigint, t.refunded_orders::bigint
+  from private.brand_sales_day_totals t
+  where sees_all and t.day >= (first_day at time zone 'UTC')::date and t.day < (last_day at time zone 'UTC')::date
+    and t.day <> all (dirty_days)
+  union all
+  select s.brand, s.units, s.revenue, s.orders::bigint, s.refunded_orders::bigint
+  from private.brand_sales_days s
+  where not sees_all and s.owner_id = agent_id
+    and s.day >= (first_day at time zone 'UTC')::date and s.day < (last_day at time zone 'UTC')::date
+    and s.day <> all (dirty_days)
+  union all
+  select coalesce(nullif(i.vendor, ''), '—'), sum(i.quantity)::bigint, sum(round(i.total * o.exchange_rate, 2)),
+    count(distinct o.id), count(distinct o.id) filter (where o.refunded_total > 0)
+  from public.orders o
+  -- Each order's lines through the order index (offset 0 keeps the planner from hashing all lines).
+  cross join lateral (select l.vendor, l.quantity, l.total from public.order_items l where l.order_id = o.id offset 0) i
+  where o.id = any (from_rows)
+  group by 1;
+end;
+$function$;
+grant execute on function private.brand_sales(starts timestamp with time zone, ends timestamp with time zone) to authenticated;
+grant execute on function private.brand_sales(starts timestamp with time zone, ends timestamp with time zone) to service_role;
+comment on function private.brand_sales(starts timestamp with time zone, ends timestamp with time zone) is 'Line items of purchases per brand in [starts, ends) over the orders the caller may see: whole folded UTC days from private.brand_sales_days, the edges and unfolded days from the rows (several rows per brand possible; sum them — an order is in exactly one of the parts).';
+
 CREATE OR REPLACE FUNCTION private.call_scheduled_function(job_name text, function_name text, body jsonb DEFAULT '{}'::jsonb, timeout_milliseconds integer DEFAULT 60000)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -6131,6 +6256,59 @@ end;
 $function$;
 comment on function private.copy_shopify_privacy_request(request public.shopify_privacy_requests) is 'customers/data_request → an access request, customers/redact → an erasure request (completed when the webhook already carried it out), source shopify, for the customer the Shopify request points at; joins an open request of the same kind instead of opening a second. Requests that point at no customer (and shop/redact) are not copied.';
 
+CREATE OR REPLACE FUNCTION private.count_favourites()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into private.favourite_counts as f (variant_id, owner_id, favourites)
+  select d.variant_id, d.owner_id, sum(d.n)::integer
+  from (
+    select n.variant_id, n.customer_owner_id as owner_id, 1 as n from new_rows n
+    union all
+    select o.variant_id, o.customer_owner_id, -1 from old_rows o
+  ) d
+  group by 1, 2
+  having sum(d.n) <> 0
+  order by 1, 2
+  on conflict (variant_id, owner_id) do update set favourites = f.favourites + excluded.favourites;
+  return null;
+end;
+$function$;
+comment on function private.count_favourites() is 'Statement-level trigger after UPDATE on favorites (a moved variant, a reassigned customer): the statement''s new rows added to private.favourite_counts and its old rows taken off, per variant and owner.';
+
+CREATE OR REPLACE FUNCTION private.count_favourites_deleted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into private.favourite_counts as f (variant_id, owner_id, favourites)
+  select o.variant_id, o.customer_owner_id, -count(*)::integer from old_rows o group by 1, 2 order by 1, 2
+  on conflict (variant_id, owner_id) do update set favourites = f.favourites + excluded.favourites;
+  return null;
+end;
+$function$;
+comment on function private.count_favourites_deleted() is 'Statement-level trigger after DELETE on favorites: −1 per removed row in private.favourite_counts.';
+
+CREATE OR REPLACE FUNCTION private.count_favourites_inserted()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into private.favourite_counts as f (variant_id, owner_id, favourites)
+  select n.variant_id, n.customer_owner_id, count(*)::integer from new_rows n group by 1, 2 order by 1, 2
+  on conflict (variant_id, owner_id) do update set favourites = f.favourites + excluded.favourites;
+  return null;
+end;
+$function$;
+comment on function private.count_favourites_inserted() is 'Statement-level trigger after INSERT on favorites: +1 per new row in private.favourite_counts.';
+
 CREATE OR REPLACE FUNCTION private.csv_cell(value text, phone boolean DEFAULT false)
  RETURNS text
  LANGUAGE sql
@@ -6311,6 +6489,25 @@ $function$;
 grant execute on function private.day_start(day date) to authenticated;
 grant execute on function private.day_start(day date) to service_role;
 comment on function private.day_start(day date) is 'The instant a calendar day starts in the caller''s time zone.';
+
+CREATE OR REPLACE FUNCTION private.days_on_quarter_hours(from_day date, to_day date, zone text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- Every local midnight from from_day to the day after to_day, and every local noon between
+  -- them, falls on a UTC quarter-hour: the zone's offsets over the range are whole quarter-hours,
+  -- so no quarter-hour bucket holds instants of two local days.
+  select coalesce(bool_and(
+    mod(extract(epoch from (d::date::timestamp at time zone zone)), 900) = 0
+    and mod(extract(epoch from ((d::date::timestamp + interval '12 hours') at time zone zone)), 900) = 0
+  ), false)
+  from generate_series(from_day - 1, to_day + 1, interval '1 day') d
+$function$;
+grant execute on function private.days_on_quarter_hours(from_day date, to_day date, zone text) to authenticated;
+grant execute on function private.days_on_quarter_hours(from_day date, to_day date, zone text) to service_role;
+comment on function private.days_on_quarter_hours(from_day date, to_day date, zone text) is 'Whether a zone''s days over a range begin on UTC quarter-hours (true for every zone''s current rules; false e.g. for local mean time before 1900), i.e. whether the quarter-hour summaries answer its days exactly.';
 
 CREATE OR REPLACE FUNCTION private.drop_original_body_with_payload()
  RETURNS trigger
@@ -6554,6 +6751,29 @@ end;
 $function$;
 grant execute on function private.enrol_scheduled_triggers(now timestamp with time zone, batch_size integer) to service_role;
 comment on function private.enrol_scheduled_triggers(now timestamp with time zone, batch_size integer) is 'Enrols, per active flow, up to batch_size customers inactive for the flow''s N days (once per spell: keyed by the last order or sign-up) or who clicked an alert N hours ago without ordering since (once per click); after enrols_since only those who cross the threshold from then on. Run by the engine''s schedule.';
+
+CREATE OR REPLACE FUNCTION private.favourites_by_variant()
+ RETURNS TABLE(variant_id uuid, favourites bigint)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  sees_all boolean;
+  agent_id uuid;
+begin
+  select r.sees_all, r.agent_id into sees_all, agent_id from private.sees_owner_rows() r;
+  return query
+  select f.variant_id, sum(f.favourites)::bigint
+  from private.favourite_counts f
+  where f.favourites <> 0 and (sees_all or f.owner_id = agent_id)
+  group by 1;
+end;
+$function$;
+grant execute on function private.favourites_by_variant() to authenticated;
+grant execute on function private.favourites_by_variant() to service_role;
+comment on function private.favourites_by_variant() is 'Favourites per variant over the customers the caller may see (from private.favourite_counts).';
 
 CREATE OR REPLACE FUNCTION private.fill_placeholders(template text, variables jsonb, escape_html boolean)
  RETURNS text
@@ -6947,6 +7167,62 @@ AS $function$
       or exists (select 1 from public.flows f where f.status = 'active' and trigger_type = any (f.also_on))
 $function$;
 comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (its type, or one of its also_on).';
+
+CREATE OR REPLACE FUNCTION private.fold_sales_summaries(max_rows integer DEFAULT 50000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  ids bigint[];
+  buckets timestamptz[];
+  days date[];
+begin
+  -- One folder at a time; a second caller leaves the work to the first.
+  if not pg_try_advisory_xact_lock(hashtext('cairn.fold_sales_summaries')) then
+    return 0;
+  end if;
+  select array_agg(d.id), array_agg(distinct d.bucket) into ids, buckets
+  from (select x.id, x.bucket from private.sales_dirty_quarter_hours x order by x.id limit max_rows) d;
+  if ids is null then
+    return 0;
+  end if;
+  select array_agg(distinct (b at time zone 'UTC')::date) into days from unnest(buckets) b;
+
+  -- The statements below see every order committed before they start, so every order whose dirty
+  -- row was read above (written in the same transaction as the order) is counted.
+  delete from private.sales_quarter_hours s where s.bucket = any (buckets);
+  insert into private.sales_quarter_hours (bucket, owner_id, orders, revenue)
+  select b.bucket, o.customer_owner_id, count(*), sum(o.net_total_base)
+  from unnest(buckets) b (bucket)
+  join public.orders o on o.placed_at >= b.bucket and o.placed_at < b.bucket + interval '15 minutes'
+  where o.counts_as_purchase
+  group by 1, 2;
+  delete from private.sales_quarter_hour_totals s where s.bucket = any (buckets);
+  insert into private.sales_quarter_hour_totals (bucket, orders, revenue)
+  select s.bucket, sum(s.orders), sum(s.revenue) from private.sales_quarter_hours s where s.bucket = any (buckets) group by 1;
+
+  delete from private.brand_sales_days s where s.day = any (days);
+  insert into private.brand_sales_days (day, owner_id, brand, units, revenue, orders, refunded_orders)
+  select d.day, o.customer_owner_id, coalesce(nullif(i.vendor, ''), '—'), sum(i.quantity), sum(round(i.total * o.exchange_rate, 2)),
+    count(distinct o.id), count(distinct o.id) filter (where o.refunded_total > 0)
+  from unnest(days) d (day)
+  join public.orders o on o.placed_at >= d.day::timestamp at time zone 'UTC' and o.placed_at < (d.day + 1)::timestamp at time zone 'UTC'
+  join public.order_items i on i.order_id = o.id
+  where o.counts_as_purchase
+  group by 1, 2, 3;
+  delete from private.brand_sales_day_totals s where s.day = any (days);
+  insert into private.brand_sales_day_totals (day, brand, units, revenue, orders, refunded_orders)
+  select s.day, s.brand, sum(s.units), sum(s.revenue), sum(s.orders), sum(s.refunded_orders)
+  from private.brand_sales_days s where s.day = any (days) group by 1, 2;
+
+  delete from private.sales_dirty_quarter_hours x where x.id = any (ids);
+  return cardinality(ids);
+end;
+$function$;
+grant execute on function private.fold_sales_summaries(max_rows integer) to service_role;
+comment on function private.fold_sales_summaries(max_rows integer) is 'Recomputes from the orders the quarter-hours (and their UTC days) of up to max_rows dirty entries, then removes exactly those entries; returns how many it folded (0 when another fold holds the lock). Scheduled every minute when there is work.';
 
 CREATE OR REPLACE FUNCTION private.freeze_campaign_recipients(campaign_id uuid, members uuid[])
  RETURNS integer
@@ -7523,6 +7799,55 @@ $function$;
 grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
+
+CREATE OR REPLACE FUNCTION private.mark_sales_dirty()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_table_name = 'orders' then
+    if tg_op = 'INSERT' then
+      insert into private.sales_dirty_quarter_hours (bucket)
+      select distinct private.quarter_hour(n.placed_at) from new_rows n;
+    elsif tg_op = 'DELETE' then
+      insert into private.sales_dirty_quarter_hours (bucket)
+      select distinct private.quarter_hour(o.placed_at) from old_rows o;
+    else
+      insert into private.sales_dirty_quarter_hours (bucket)
+      select distinct private.quarter_hour(t.placed_at)
+      from new_rows n join old_rows o on o.id = n.id
+      cross join lateral (values (n.placed_at), (o.placed_at)) as t (placed_at)
+      where (n.placed_at, n.customer_owner_id, n.counts_as_purchase, n.net_total_base, n.exchange_rate, n.refunded_total)
+        is distinct from (o.placed_at, o.customer_owner_id, o.counts_as_purchase, o.net_total_base, o.exchange_rate, o.refunded_total);
+    end if;
+  else
+    -- order_items: the quarter-hour of the line's order (a line whose order is gone went with it,
+    -- and the order's own delete marked it).
+    if tg_op = 'INSERT' then
+      insert into private.sales_dirty_quarter_hours (bucket)
+      select distinct private.quarter_hour(x.placed_at)
+      from (select distinct n.order_id from new_rows n) i join public.orders x on x.id = i.order_id;
+    elsif tg_op = 'DELETE' then
+      insert into private.sales_dirty_quarter_hours (bucket)
+      select distinct private.quarter_hour(x.placed_at)
+      from (select distinct o.order_id from old_rows o) i join public.orders x on x.id = i.order_id;
+    else
+      insert into private.sales_dirty_quarter_hours (bucket)
+      select distinct private.quarter_hour(x.placed_at)
+      from (
+        select t.order_id
+        from new_rows n join old_rows o on o.id = n.id
+        cross join lateral (values (n.order_id), (o.order_id)) as t (order_id)
+        where (n.order_id, n.vendor, n.quantity, n.total) is distinct from (o.order_id, o.vendor, o.quantity, o.total)
+      ) i join public.orders x on x.id = i.order_id;
+    end if;
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.mark_sales_dirty() is 'Statement-level trigger on orders and order_items: appends the quarter-hours the statement''s rows touch (old and new placed_at of a changed order, the order''s of a changed line) to private.sales_dirty_quarter_hours. Only appends: no shared row is locked.';
 
 CREATE OR REPLACE FUNCTION private.marketing_mail_check(customer_id uuid, at timestamp with time zone DEFAULT now())
  RETURNS TABLE(verdict text, reason text, not_before timestamp with time zone)
@@ -8536,6 +8861,18 @@ end;
 $function$;
 comment on function private.put_shopify_secret(shop_id uuid, kind text, secret text) is 'Creates or replaces a shop''s Shopify secret in Vault.';
 
+CREATE OR REPLACE FUNCTION private.quarter_hour(at timestamp with time zone)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+ SET search_path TO ''
+AS $function$
+  select date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00')
+$function$;
+grant execute on function private.quarter_hour(at timestamp with time zone) to authenticated;
+grant execute on function private.quarter_hour(at timestamp with time zone) to service_role;
+comment on function private.quarter_hour(at timestamp with time zone) is 'The start of the UTC quarter-hour an instant falls in (the sales summaries'' bucket).';
+
 CREATE OR REPLACE FUNCTION private.queue_erasure_files(request uuid, customer uuid)
  RETURNS integer
  LANGUAGE plpgsql
@@ -9429,6 +9766,46 @@ end;
 $function$;
 comment on function private.run_segment_actions(budget interval, size integer) is 'Runs batches of every running bulk action, oldest first, each as the person who asked, for about budget; a refused batch stops its job as failed with the reason. Run every 10 seconds by pg_cron.';
 
+CREATE OR REPLACE FUNCTION private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone)
+ RETURNS TABLE(bucket timestamp with time zone, orders bigint, revenue numeric)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  -- The caller's reach as plain values, so the planner can use the owner index for an agent.
+  sees_all boolean;
+  agent_id uuid;
+begin
+  select r.sees_all, r.agent_id into sees_all, agent_id from private.sees_owner_rows() r;
+  return query
+  with dirty as (
+    select distinct x.bucket from private.sales_dirty_quarter_hours x
+    where x.bucket >= starts - interval '15 minutes' and x.bucket < ends
+  )
+  select t.bucket, t.orders::bigint, t.revenue
+  from private.sales_quarter_hour_totals t
+  where sees_all and t.bucket >= starts and t.bucket < ends
+    and not exists (select from dirty d where d.bucket = t.bucket)
+  union all
+  select s.bucket, s.orders::bigint, s.revenue
+  from private.sales_quarter_hours s
+  where not sees_all and s.owner_id = agent_id and s.bucket >= starts and s.bucket < ends
+    and not exists (select from dirty d where d.bucket = s.bucket)
+  union all
+  select private.quarter_hour(o.placed_at), count(*), sum(o.net_total_base)
+  from dirty d
+  join public.orders o on o.placed_at >= d.bucket and o.placed_at < d.bucket + interval '15 minutes'
+  where o.counts_as_purchase and o.placed_at >= starts and o.placed_at < ends
+    and (sees_all or o.customer_owner_id = agent_id)
+  group by 1;
+end;
+$function$;
+grant execute on function private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone) to authenticated;
+grant execute on function private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone) to service_role;
+comment on function private.sales_by_quarter_hour(starts timestamp with time zone, ends timestamp with time zone) is 'Purchases and revenue per UTC quarter-hour in [starts, ends) over the orders the caller may see: folded quarter-hours from private.sales_quarter_hours, dirty ones from the orders (several rows per quarter-hour possible; sum them).';
+
 CREATE OR REPLACE FUNCTION private.sees_all_customers()
  RETURNS boolean
  LANGUAGE plpgsql
@@ -9443,6 +9820,22 @@ grant execute on function private.sees_all_customers() to anon;
 grant execute on function private.sees_all_customers() to authenticated;
 grant execute on function private.sees_all_customers() to service_role;
 comment on function private.sees_all_customers() is 'Admins, managers and readonly members read every customer; agents only their own.';
+
+CREATE OR REPLACE FUNCTION private.sees_owner_rows()
+ RETURNS TABLE(sees_all boolean, agent_id uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- The rule of the policies on orders, order_items and favorites ("staff read … of customers they
+  -- may see"): admins, managers and readonly all rows; an agent the rows of their customers. The
+  -- service role and the database's own roles (no JWT) read everything, as RLS lets them.
+  select (select private.sees_all_customers()) or coalesce((select auth.role()), 'service_role') = 'service_role',
+    case when (select private.is_agent()) then (select auth.uid()) end
+$function$;
+grant execute on function private.sees_owner_rows() to authenticated;
+grant execute on function private.sees_owner_rows() to service_role;
+comment on function private.sees_owner_rows() is 'The caller''s reach over owner-keyed summaries: every row (sees_all) or the rows of one agent''s customers (agent_id), as the orders'' row-level security decides.';
 
 CREATE OR REPLACE FUNCTION private.segment_condition_sql(condition jsonb, path text)
  RETURNS text
@@ -13920,6 +14313,15 @@ declare
   r record := private.report_range(from_day, to_day, report_revenue_by_period.timezone);
   g text := private.report_grain(grain);
 begin
+  if private.days_on_quarter_hours(from_day, to_day, zone) then
+    return query
+    select date_trunc(g, s.bucket at time zone zone)::date, sum(s.orders)::bigint, sum(s.revenue),
+      round(sum(s.revenue) / sum(s.orders), 2)
+    from private.sales_by_quarter_hour(r.starts, r.ends) s
+    group by 1
+    order by 1;
+    return;
+  end if;
   return query
   select date_trunc(g, o.placed_at at time zone zone)::date, count(*), sum(o.net_total_base),
     round(sum(o.net_total_base) / count(*), 2)
@@ -13931,7 +14333,7 @@ end;
 $function$;
 grant execute on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) to authenticated;
 grant execute on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) to service_role;
-comment on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) is 'Purchases, revenue (base currency) and average order value per period: the AOV trend.';
+comment on function public.report_revenue_by_period(from_day date, to_day date, timezone text, grain text) is 'Purchases, revenue (base currency) and average order value per period: the AOV trend. Read from the quarter-hour sales summary when the zone''s days are whole quarter-hours, else from the orders.';
 
 CREATE OR REPLACE FUNCTION public.report_revenue_seasonality(from_day date, to_day date, timezone text DEFAULT 'UTC'::text)
  RETURNS TABLE(dimension text, bucket integer, orders bigint, revenue numeric)
@@ -13944,6 +14346,20 @@ declare
   zone constant text := report_revenue_seasonality.timezone;
   r record := private.report_range(from_day, to_day, report_revenue_seasonality.timezone);
 begin
+  if private.days_on_quarter_hours(from_day, to_day, zone) then
+    return query
+    with days as (
+      -- One row per local day first: the weekday and the month are the day's.
+      select (s.bucket at time zone zone)::date as local_day, sum(s.orders) as n, sum(s.revenue) as revenue
+      from private.sales_by_quarter_hour(r.starts, r.ends) s
+      group by 1
+    )
+    select 'weekday', extract(isodow from d.local_day)::integer, sum(d.n)::bigint, sum(d.revenue) from days d group by 2
+    union all
+    select 'month', extract(month from d.local_day)::integer, sum(d.n)::bigint, sum(d.revenue) from days d group by 2
+    order by 1 desc, 2;
+    return;
+  end if;
   return query
   with purchases as (
     select o.placed_at at time zone zone as local_time, o.net_total_base
@@ -13958,7 +14374,7 @@ end;
 $function$;
 grant execute on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) to authenticated;
 grant execute on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) to service_role;
-comment on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) is 'Purchases and revenue by weekday (1 Monday … 7 Sunday) and by month (1–12), in the zone.';
+comment on function public.report_revenue_seasonality(from_day date, to_day date, timezone text) is 'Purchases and revenue by weekday (1 Monday … 7 Sunday) and by month (1–12), in the zone. Read from the quarter-hour sales summary when the zone''s days are whole quarter-hours, else from the orders.';
 
 CREATE OR REPLACE FUNCTION public.report_segment_sizes(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, grain text DEFAULT 'week'::text)
  RETURNS TABLE(period date, segment_id uuid, name text, members integer, joined integer, "left" integer)
@@ -14106,25 +14522,29 @@ begin
     raise exception 'row_limit must be between 1 and 500' using errcode = '22023';
   end if;
   return query
-  with sold as (
-    select case when group_by = 'product' then coalesce(i.product_id::text, 'title:' || i.title) else coalesce(nullif(i.vendor, ''), '—') end as key,
-      case when group_by = 'product' then i.title else coalesce(nullif(i.vendor, ''), '—') end as label,
-      i.quantity, round(i.total * o.exchange_rate, 2) as revenue_base, o.id as order_id, o.refunded_total > 0 as refunded
-    from public.order_items i
-    join public.orders o on o.id = i.order_id
-    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
-  ),
-  sales as (
-    select s.key, min(s.label) as label, sum(s.quantity)::bigint as units, sum(s.revenue_base) as revenue,
-      count(distinct s.order_id) as orders,
-      round(count(distinct s.order_id) filter (where s.refunded)::numeric / count(distinct s.order_id), 4) as refund_rate
-    from sold s group by s.key
+  with sales as (
+    select b.brand as key, b.brand as label, sum(b.units)::bigint as units, sum(b.revenue) as revenue,
+      sum(b.orders)::bigint as orders, round(sum(b.refunded_orders)::numeric / sum(b.orders), 4) as refund_rate
+    from private.brand_sales(r.starts, r.ends) b
+    where group_by = 'brand'
+    group by b.brand
+    union all
+    select s.key, min(s.label), sum(s.quantity)::bigint, sum(s.revenue_base), count(distinct s.order_id),
+      round(count(distinct s.order_id) filter (where s.refunded)::numeric / count(distinct s.order_id), 4)
+    from (
+      select coalesce(i.product_id::text, 'title:' || i.title) as key, i.title as label, i.quantity,
+        round(i.total * o.exchange_rate, 2) as revenue_base, o.id as order_id, o.refunded_total > 0 as refunded
+      from public.order_items i
+      join public.orders o on o.id = i.order_id
+      where group_by = 'product' and o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+    ) s
+    group by s.key
   ),
   liked as (
     select case when group_by = 'product' then p.id::text else coalesce(nullif(p.vendor, ''), '—') end as key,
-      count(*) as favourites,
-      count(*) filter (where v.inventory_quantity is not null and v.inventory_quantity <= 0) as out_of_stock
-    from public.favorites f
+      sum(f.favourites)::bigint as favourites,
+      coalesce(sum(f.favourites) filter (where v.inventory_quantity is not null and v.inventory_quantity <= 0), 0)::bigint as out_of_stock
+    from private.favourites_by_variant() f
     join public.product_variants v on v.id = f.variant_id
     join public.products p on p.id = v.product_id
     group by 1
@@ -14137,7 +14557,7 @@ end;
 $function$;
 grant execute on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) to authenticated;
 grant execute on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) to service_role;
-comment on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) is 'Products (or brands: the line item''s vendor) by revenue in the range (base currency at the order''s rate): units, orders, refund rate (share of their orders with a refund), favourites now and favourites of out-of-stock variants (lost demand).';
+comment on function public.report_top_products(from_day date, to_day date, timezone text, group_by text, row_limit integer) is 'Products (or brands: the line item''s vendor) by revenue in the range (base currency at the order''s rate): units, orders, refund rate (share of their orders with a refund), favourites now and favourites of out-of-stock variants (lost demand). Brands'' sales and all favourites are read from the sales summaries.';
 
 CREATE OR REPLACE FUNCTION public.report_workload()
  RETURNS TABLE(member_id uuid, member_name text, role public.team_role, customers_owned bigint, open_tasks bigint, overdue_tasks bigint)
@@ -15883,6 +16303,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- cron job erase-files (* * * * *)
 -- select private.call_scheduled_function('erase-files', 'erase-files', '{"source":"cron"}')
 --     where exists (select from private.erasure_files f where f.removed_at is null and (f.claimed_until is null or f.claimed_until < now()))
+-- cron job fold-sales-summaries (55 seconds)
+-- select private.fold_sales_summaries() where exists (select from private.sales_dirty_quarter_hours)
 -- cron job notify-failed-jobs (*/5 * * * *)
 -- select private.notify_failed_scheduled_calls()
 -- cron job purge-retained-data (17 3 * * *)

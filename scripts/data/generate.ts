@@ -509,6 +509,22 @@ export async function generate(
         [customerIds],
       );
     });
+    // What the sales-summary triggers would have kept (20261209120000): the loaded orders'
+    // quarter-hours marked dirty (the scheduled fold recomputes them from the orders; reports read
+    // dirty quarter-hours from the orders until then) and the loaded favourites counted.
+    await step('sales summaries', async () => {
+      await client.query(
+        `insert into private.sales_dirty_quarter_hours (bucket)
+         select distinct private.quarter_hour(placed_at) from public.orders where customer_id = any($1::uuid[])`,
+        [customerIds],
+      );
+      await client.query(
+        `insert into private.favourite_counts as f (variant_id, owner_id, favourites)
+         select variant_id, customer_owner_id, count(*) from public.favorites where customer_id = any($1::uuid[]) group by 1, 2
+         on conflict (variant_id, owner_id) do update set favourites = f.favourites + excluded.favourites`,
+        [customerIds],
+      );
+    });
     // Fresh statistics, and a visibility map so index-only scans (agents' owned-customer sets) work at once.
     if (options.deals || options.tasks || options.notifications) {
       await step('deals, tasks, notes', () =>
