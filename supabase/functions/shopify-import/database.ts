@@ -1,7 +1,4 @@
-/**
- * shopify-import's ports: the service-role functions of migrations 20261207190000 and
- * 20261207191000; progress and chunks under the worker's lease (20261208210000).
- */
+/** shopify-import's ports: the service-role functions of migrations 20261207190000 and 20261207191000. */
 import type { Db } from '../_shared/supabase-clients.ts';
 import type { Credentials, ImportPorts, ImportRow } from './handler.ts';
 
@@ -28,11 +25,9 @@ export function importPorts(db: Db): ImportPorts {
     },
     recordToken: (shopId, accessToken, expiresAt) =>
       call(db, 'shopify_record_token', { shop_id: shopId, access_token: accessToken, token_expires_at: expiresAt }),
-    progress: (work, fields) =>
-      call<boolean>(db, 'shopify_import_progress', { import_id: work.id, lease: work.leased_until, ...fields }),
+    progress: (importId, fields) => call(db, 'shopify_import_progress', { import_id: importId, ...fields }),
     refreshMetrics: (importId, batch) =>
       call<number>(db, 'shopify_import_refresh_metrics', { import_id: importId, batch }),
-    applyChunk: (work, args) =>
-      call(db, 'shopify_import_apply_leased_chunk', { import_id: work.id, lease: work.leased_until, ...args }),
+    applyChunk: (args) => call(db, 'shopify_import_apply_chunk', args),
   };
 }

@@ -39,8 +39,6 @@ export interface ImportRow {
   bulk_operation_id: string | null;
   bulk_url: string | null;
   byte_offset: number;
-  /** The claim's lease, also the worker's fencing token: a write naming a lease no longer held changes nothing. */
-  leased_until: string;
   kind?: 'history' | 'reconcile';
   since?: string | null;
 }
@@ -58,20 +56,17 @@ export interface ImportPorts {
   claim(): Promise<ImportRow | null>;
   credentials(shopId: string): Promise<Credentials | null>;
   recordToken(shopId: string, accessToken: string, expiresAt: string): Promise<void>;
-  /** Records progress under the worker's lease; false when the lease is no longer its own. */
-  progress(work: ImportRow, fields: Record<string, unknown>): Promise<boolean>;
+  progress(importId: string, fields: Record<string, unknown>): Promise<void>;
   /** Recomputes up to `batch` customers' metrics queued by the import's chunks; answers how many are left. */
   refreshMetrics(importId: string, batch: number): Promise<number>;
-  applyChunk(
-    work: ImportRow,
-    args: {
-      from_offset: number;
-      to_offset: number;
-      roots: number;
-      records: unknown[];
-      failures: unknown[];
-    },
-  ): Promise<{ status: string }>;
+  applyChunk(args: {
+    import_id: string;
+    from_offset: number;
+    to_offset: number;
+    roots: number;
+    records: unknown[];
+    failures: unknown[];
+  }): Promise<{ status: string }>;
 }
 
 export interface ImportDeps {
@@ -122,7 +117,7 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
       deps.log('shopify import step failed', error);
       // Permanent refusals stop the import with their reason; anything else is retried next call.
       const permanent = error instanceof ShopifyError && error.kind !== 'upstream';
-      await deps.ports.progress(work, {
+      await deps.ports.progress(work.id, {
         ...(permanent ? { status: 'failed' } : {}),
         last_error: reason,
         release: true,
@@ -171,12 +166,12 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
     // The customers whose orders came in get their metrics and stage recomputed, once each, in
     // batches; then the import is complete.
     const left = await ports.refreshMetrics(work.id, METRICS_BATCH);
-    await ports.progress(work, left > 0 ? { release: true } : { status: 'completed', release: true });
+    await ports.progress(work.id, left > 0 ? { release: true } : { status: 'completed', release: true });
     return left > 0 ? 'chunk' : 'progress';
   }
   const creds = await ports.credentials(work.shop_id);
   if (!creds) {
-    await ports.progress(work, { status: 'failed', last_error: 'The shop was disconnected', release: true });
+    await ports.progress(work.id, { status: 'failed', last_error: 'The shop was disconnected', release: true });
     return 'progress';
   }
   const origin = adminOrigin(creds.domain, deps.env);
@@ -198,12 +193,12 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
     if (!run.bulkOperation) {
       if (run.userErrors.some((e) => e.code === 'OPERATION_IN_PROGRESS')) {
         // Another export of this app is running (one at a time per shop): try again later.
-        await ports.progress(work, { last_error: run.userErrors[0]?.message, release: true });
+        await ports.progress(work.id, { last_error: run.userErrors[0]?.message, release: true });
         return 'wait';
       }
       throw new ShopifyError('access_denied', run.userErrors.map((e) => e.message).join('; '));
     }
-    await ports.progress(work, { bulk_operation_id: run.bulkOperation.id, release: true });
+    await ports.progress(work.id, { bulk_operation_id: run.bulkOperation.id, release: true });
     return 'progress';
   }
 
@@ -219,10 +214,10 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
     if (op.status === 'COMPLETED') {
       if (!op.url) {
         // Nothing to export in this phase.
-        await ports.progress(work, { phase: nextPhase(work.phase), reset_offset: true, release: true });
+        await ports.progress(work.id, { phase: nextPhase(work.phase), reset_offset: true, release: true });
         return 'progress';
       }
-      await ports.progress(work, { bulk_url: op.url, phase_total: Number(op.rootObjectCount), release: true });
+      await ports.progress(work.id, { bulk_url: op.url, phase_total: Number(op.rootObjectCount), release: true });
       return 'progress';
     }
     if (['FAILED', 'CANCELED', 'EXPIRED'].includes(op.status))
@@ -230,7 +225,7 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
         'access_denied',
         `Shopify's export ${op.status.toLowerCase()} (${op.errorCode ?? 'no code'})`,
       );
-    await ports.progress(work, { release: true });
+    await ports.progress(work.id, { release: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     return 'progress';
   }
@@ -248,7 +243,8 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
     const ahead = !chunk.atEnd && more() ? load(chunk.endOffset) : null;
     // Not awaited when the loop ends early: its failure must not go unhandled.
     ahead?.catch(() => undefined);
-    const applied = await ports.applyChunk(work, {
+    const applied = await ports.applyChunk({
+      import_id: work.id,
       from_offset: offset,
       to_offset: chunk.endOffset,
       roots: chunk.groups.length,
@@ -256,12 +252,12 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
       failures,
     });
     if (chunk.atEnd && applied.status === 'applied') {
-      await ports.progress(work, { phase: nextPhase(phase), reset_offset: true, release: true });
+      await ports.progress(work.id, { phase: nextPhase(phase), reset_offset: true, release: true });
       return 'chunk';
     }
     // Stale (another call applied it) or not running any more: the stored offset decides what follows.
     if (!ahead || applied.status !== 'applied') {
-      await ports.progress(work, { release: true });
+      await ports.progress(work.id, { release: true });
       return 'chunk';
     }
     next = ahead;

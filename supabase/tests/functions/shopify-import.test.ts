@@ -213,30 +213,6 @@ describe('history import', () => {
     expect(await apply(100, 250)).toBe('stale');
     expect(await importRow(id)).toMatchObject({ byte_offset: 250, rows_done: 7 });
 
-    // A worker whose lease was taken over writes nothing: neither a chunk at the right offset
-    // nor progress (a second bulk operation, the phase's total again, the next phase).
-    const [{ held }] = await adminSql<{ held: string }>(
-      `select leased_until::text as held from public.shop_imports where id = $1`,
-      [id],
-    );
-    const [fenced] = await adminSql<{ chunk: { status: string; reason: string }; progressed: boolean }>(
-      `select public.shopify_import_apply_leased_chunk($1, $2::timestamptz - interval '1 minute', 250, 400, 9, '[]'::jsonb) as chunk,
-              public.shopify_import_progress($1, phase => 'done', phase_total => 9, reset_offset => true,
-                                             lease => $2::timestamptz - interval '1 minute') as progressed`,
-      [id, held],
-    );
-    expect(fenced).toEqual({ chunk: { status: 'stale', reason: 'lease' }, progressed: false });
-    expect(await importRow(id)).toMatchObject({ phase: 'orders', byte_offset: 250, rows_done: 7 });
-    // The holder's own lease still works, and a step forward clears a passing error.
-    await adminSql(`update public.shop_imports set last_error = 'export already running' where id = $1`, [id]);
-    const [own] = await adminSql<{ chunk: { status: string }; progressed: boolean }>(
-      `select public.shopify_import_apply_leased_chunk($1, $2::timestamptz, 250, 250, 0, '[]'::jsonb) as chunk,
-              public.shopify_import_progress($1, bulk_url => 'http://127.0.0.1:9/other.jsonl', lease => $2::timestamptz) as progressed`,
-      [id, held],
-    );
-    expect(own).toMatchObject({ chunk: { status: 'applied' }, progressed: true });
-    expect(await importRow(id)).toMatchObject({ byte_offset: 250, rows_done: 7, last_error: null });
-
     // A chunk is applied as sets; one with a row that cannot be applied goes row by row, the
     // bad row recorded with its Shopify id and the others applied.
     const customer = (n: number, extra: Record<string, unknown> = {}) => ({
