@@ -17,7 +17,10 @@
 --   - public.shopify_import_apply_chunk(…, import_phase): a chunk of another phase than the
 --     import's is 'stale', like a chunk at another offset.
 --   - public.shopify_import_progress(…, expected_phase): changes nothing unless the import is
---     still in that phase.
+--     still in that phase. Two workers in the same phase can both see its export finish: the
+--     phase's total is added to rows_total once (while phase_total is not yet set). One of them
+--     may be told that the other's export is still running (OPERATION_IN_PROGRESS, recorded as
+--     last_error): completing the import clears last_error.
 -- shopify-import passes the phase it read with every call. Without the argument both behave as
 -- before.
 --
@@ -135,11 +138,16 @@ begin
                     else coalesce(shopify_import_progress.bulk_url, i.bulk_url) end,
     phase_total = case when shopify_import_progress.phase is not null then shopify_import_progress.phase_total
                        else coalesce(shopify_import_progress.phase_total, i.phase_total) end,
+    -- A phase's total counts once, however many workers saw its export finish.
     rows_total = case when shopify_import_progress.phase_total is not null and shopify_import_progress.phase is null
+                           and i.phase_total is null
                       then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
     byte_offset = case when reset_offset then 0 else i.byte_offset end,
     status = coalesce(shopify_import_progress.status, i.status),
-    last_error = coalesce(left(shopify_import_progress.last_error, 2000), i.last_error),
+    -- A completed import has no error left to show (a worker's passing trouble — another worker's
+    -- export still running, a throttled call — was overcome).
+    last_error = case when shopify_import_progress.status = 'completed' then null
+                      else coalesce(left(shopify_import_progress.last_error, 2000), i.last_error) end,
     finished_at = case when shopify_import_progress.status in ('completed', 'failed', 'canceled') then now() else i.finished_at end,
     leased_until = case when release then null else i.leased_until end
   where i.id = shopify_import_progress.import_id

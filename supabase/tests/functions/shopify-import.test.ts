@@ -375,7 +375,28 @@ describe('history import', () => {
         )
       )[0],
     ).toEqual({ phase: 'products', rows_done: 1, chunks: 1, bulk_operation_id: 'gid://shopify/BulkOperation/2' });
-    await adminSql(`update public.shop_imports set status = 'canceled' where id = $1`, [overlapped]);
+    // Both workers see the products export finish: its total counts once. One was told the other's
+    // export was still running; the completed import shows no error.
+    for (let i = 0; i < 2; i++)
+      await adminSql(
+        `select public.shopify_import_progress($1, bulk_url => 'http://127.0.0.1:9/products.jsonl', phase_total => 5, expected_phase => 'products')`,
+        [overlapped],
+      );
+    await adminSql(
+      `select public.shopify_import_progress($1, last_error => 'A bulk query operation for this app and shop is already in progress', expected_phase => 'products')`,
+      [overlapped],
+    );
+    await adminSql(`select public.shopify_import_progress($1, status => 'completed', expected_phase => 'products')`, [
+      overlapped,
+    ]);
+    expect(
+      (
+        await adminSql<{ rows_total: number; last_error: string | null }>(
+          'select rows_total::int, last_error from public.shop_imports where id = $1',
+          [overlapped],
+        )
+      )[0],
+    ).toEqual({ rows_total: 5, last_error: null });
   });
 
   it('lets a webhook newer than the export win over the imported version', async () => {
