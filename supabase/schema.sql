@@ -15212,11 +15212,16 @@ begin
                     else coalesce(shopify_import_progress.bulk_url, i.bulk_url) end,
     phase_total = case when shopify_import_progress.phase is not null then shopify_import_progress.phase_total
                        else coalesce(shopify_import_progress.phase_total, i.phase_total) end,
+    -- A phase's total counts once, however many workers saw its export finish.
     rows_total = case when shopify_import_progress.phase_total is not null and shopify_import_progress.phase is null
+                           and i.phase_total is null
                       then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
     byte_offset = case when reset_offset then 0 else i.byte_offset end,
     status = coalesce(shopify_import_progress.status, i.status),
-    last_error = coalesce(left(shopify_import_progress.last_error, 2000), i.last_error),
+    -- A completed import has no error left to show (a worker's passing trouble — another worker's
+    -- export still running, a throttled call — was overcome).
+    last_error = case when shopify_import_progress.status = 'completed' then null
+                      else coalesce(left(shopify_import_progress.last_error, 2000), i.last_error) end,
     finished_at = case when shopify_import_progress.status in ('completed', 'failed', 'canceled') then now() else i.finished_at end,
     leased_until = case when release then null else i.leased_until end
   where i.id = shopify_import_progress.import_id
