@@ -66,6 +66,8 @@ export interface ImportPorts {
     roots: number;
     records: unknown[];
     failures: unknown[];
+    /** The phase the chunk belongs to: a chunk of a phase the import has left is stale. */
+    import_phase: Phase;
   }): Promise<{ status: string }>;
 }
 
@@ -118,6 +120,7 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
       // Permanent refusals stop the import with their reason; anything else is retried next call.
       const permanent = error instanceof ShopifyError && error.kind !== 'upstream';
       await deps.ports.progress(work.id, {
+        expected_phase: work.phase,
         ...(permanent ? { status: 'failed' } : {}),
         last_error: reason,
         release: true,
@@ -162,16 +165,20 @@ interface BulkOperation {
  */
 async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Promise<'chunk' | 'progress' | 'wait'> {
   const { ports } = deps;
+  // Every report names the phase this step read: when another worker has moved the import on
+  // meanwhile (a lease ran out), the database ignores it.
+  const report = (fields: Record<string, unknown>) =>
+    ports.progress(work.id, { ...fields, expected_phase: work.phase });
   if (work.phase === 'done') {
     // The customers whose orders came in get their metrics and stage recomputed, once each, in
     // batches; then the import is complete.
     const left = await ports.refreshMetrics(work.id, METRICS_BATCH);
-    await ports.progress(work.id, left > 0 ? { release: true } : { status: 'completed', release: true });
+    await report(left > 0 ? { release: true } : { status: 'completed', release: true });
     return left > 0 ? 'chunk' : 'progress';
   }
   const creds = await ports.credentials(work.shop_id);
   if (!creds) {
-    await ports.progress(work.id, { status: 'failed', last_error: 'The shop was disconnected', release: true });
+    await report({ status: 'failed', last_error: 'The shop was disconnected', release: true });
     return 'progress';
   }
   const origin = adminOrigin(creds.domain, deps.env);
@@ -193,12 +200,12 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
     if (!run.bulkOperation) {
       if (run.userErrors.some((e) => e.code === 'OPERATION_IN_PROGRESS')) {
         // Another export of this app is running (one at a time per shop): try again later.
-        await ports.progress(work.id, { last_error: run.userErrors[0]?.message, release: true });
+        await report({ last_error: run.userErrors[0]?.message, release: true });
         return 'wait';
       }
       throw new ShopifyError('access_denied', run.userErrors.map((e) => e.message).join('; '));
     }
-    await ports.progress(work.id, { bulk_operation_id: run.bulkOperation.id, release: true });
+    await report({ bulk_operation_id: run.bulkOperation.id, release: true });
     return 'progress';
   }
 
@@ -214,10 +221,10 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
     if (op.status === 'COMPLETED') {
       if (!op.url) {
         // Nothing to export in this phase.
-        await ports.progress(work.id, { phase: nextPhase(work.phase), reset_offset: true, release: true });
+        await report({ phase: nextPhase(work.phase), reset_offset: true, release: true });
         return 'progress';
       }
-      await ports.progress(work.id, { bulk_url: op.url, phase_total: Number(op.rootObjectCount), release: true });
+      await report({ bulk_url: op.url, phase_total: Number(op.rootObjectCount), release: true });
       return 'progress';
     }
     if (['FAILED', 'CANCELED', 'EXPIRED'].includes(op.status))
@@ -225,7 +232,7 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
         'access_denied',
         `Shopify's export ${op.status.toLowerCase()} (${op.errorCode ?? 'no code'})`,
       );
-    await ports.progress(work.id, { release: true });
+    await report({ release: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     return 'progress';
   }
@@ -250,14 +257,15 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
       roots: chunk.groups.length,
       records,
       failures,
+      import_phase: phase,
     });
     if (chunk.atEnd && applied.status === 'applied') {
-      await ports.progress(work.id, { phase: nextPhase(phase), reset_offset: true, release: true });
+      await report({ phase: nextPhase(phase), reset_offset: true, release: true });
       return 'chunk';
     }
     // Stale (another call applied it) or not running any more: the stored offset decides what follows.
     if (!ahead || applied.status !== 'applied') {
-      await ports.progress(work.id, { release: true });
+      await report({ release: true });
       return 'chunk';
     }
     next = ahead;

@@ -504,6 +504,41 @@ describe('triggers enrol customers once', () => {
     ]);
   });
 
+  it('orders written several in one statement (an import chunk) enrol as they would one by one: the first order of a customer wins', async () => {
+    const ordered = await flow({ trigger: { type: 'order_created' } });
+    const paid = await flow({ trigger: { type: 'order_paid' } });
+    const [a, b] = await customers(2);
+    const written = await adminSql<{ id: string; customer_id: string; financial_status: string }>(
+      `insert into public.orders (customer_id, currency, total, financial_status, exchange_rate, placed_at, source)
+       select c, 'EUR', 10, s::public.order_financial_status, 1, now(), 'manual'
+       from unnest($1::uuid[], $2::text[]) with ordinality as x (c, s, n) order by n
+       returning id, customer_id, financial_status`,
+      [
+        [a, a, b],
+        ['pending', 'paid', 'pending'],
+      ],
+    );
+    const [firstOfA, paidOfA, firstOfB] = written.map((row) => row.id);
+    // One statement pays both pending orders: a already has a passage (its paid order), b enrols.
+    await adminSql(`update public.orders set financial_status = 'paid' where id = any($1::uuid[])`, [
+      [firstOfA, firstOfB],
+    ]);
+    const passages = await adminSql<{ flow_id: string; customer_id: string; entry_key: string; entered: number }>(
+      `select e.flow_id, e.customer_id, e.entry_key,
+              (select count(*)::int from public.flow_step_runs r where r.enrolment_id = e.id and r.step_key = 'entered') as entered
+         from public.flow_enrolments e where e.flow_id = any($1::uuid[]) and e.customer_id = any($2::uuid[])
+        order by e.flow_id = $3 desc, e.customer_id = $4 desc`,
+      [[ordered, paid], [a, b], ordered, a],
+    );
+    expect(passages).toEqual([
+      { flow_id: ordered, customer_id: a, entry_key: `order_created:${firstOfA}`, entered: 1 },
+      { flow_id: ordered, customer_id: b, entry_key: `order_created:${firstOfB}`, entered: 1 },
+      { flow_id: paid, customer_id: a, entry_key: `order_paid:${paidOfA}`, entered: 1 },
+      { flow_id: paid, customer_id: b, entry_key: `order_paid:${firstOfB}`, entered: 1 },
+    ]);
+    await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [[ordered, paid]]);
+  });
+
   it('inactive for N days and an alert clicked without an order are swept by the schedule, once', async () => {
     const inactive = await flow({ trigger: { type: 'inactive_days', days: 400 } });
     const old = await customer();

@@ -135,6 +135,63 @@ async function snapshot(shopId: string) {
   return { customers, orders, products };
 }
 
+/** Row ids, links and times differ between two shops; everything else an audit entry holds must not. */
+const UNSTABLE = ['id', 'shop_id', 'customer_id', 'order_id', 'product_id', 'variant_id', 'created_at', 'updated_at'];
+
+/**
+ * The audit trail of the shop's orders, line items and refunds (every entry, in order) and of the
+ * creation of its customers, keyed by Shopify ids: the entry's action and role, and what it wrote
+ * (an insert's row, an update's changed fields).
+ */
+async function auditTrail(shopId: string) {
+  return adminSql(
+    `select t.kind, t.id, a.action, a.actor_role,
+            -- (the emulator gives each shop's customers its own email domain)
+            case when a.action = 'INSERT' and a.after ? 'email'
+                   then a.after - $2::text[] || jsonb_build_object('email', split_part(a.after ->> 'email', '@', 1))
+                 when a.action = 'INSERT' then a.after - $2::text[]
+                 else (select jsonb_object_agg(k, a.after -> k) from jsonb_object_keys(a.after) k
+                        where a.after -> k is distinct from a.before -> k and k <> all ($2::text[])) end as change
+       from (select 'order' as kind, o.external_id::text as id, o.id::text as row_id, 'orders' as table_name
+               from public.orders o where o.shop_id = $1
+             union all
+             select 'item', i.external_id::text, i.id::text, 'order_items'
+               from public.order_items i join public.orders o on o.id = i.order_id where o.shop_id = $1
+             union all
+             select 'refund', r.external_id::text, r.id::text, 'refunds'
+               from public.refunds r join public.orders o on o.id = r.order_id where o.shop_id = $1
+             union all
+             select 'customer', x.external_id::text, x.customer_id::text, 'customers'
+               from public.customer_external_ids x where x.shop_id = $1) as t
+       join public.audit_log a on a.table_name = t.table_name and a.row_id = t.row_id
+      where t.kind <> 'customer' or a.action = 'INSERT'
+      order by t.kind, t.id, a.id`,
+    [shopId, UNSTABLE],
+  );
+}
+
+/**
+ * The flow passages the shop's records started, per flow trigger and customer (Shopify id): how
+ * many, how many were logged as entered, how many name an order of that customer. (Which of a
+ * customer's orders started a passage depends on the order the webhooks arrive in.)
+ */
+async function flowEvents(shopId: string, flowIds: string[]) {
+  return adminSql(
+    `select f.trigger ->> 'type' as trigger, x.external_id::text as customer, count(*)::int as passages,
+            count(*) filter (where o.customer_id = e.customer_id)::int as own_order,
+            sum((select count(*) from public.flow_step_runs r where r.enrolment_id = e.id and r.step_key = 'entered'))::int as entered,
+            array_agg(distinct e.trigger_event ->> 'type') as events
+       from public.flow_enrolments e
+       join public.flows f on f.id = e.flow_id
+       join public.customer_external_ids x on x.customer_id = e.customer_id and x.shop_id = $1
+       left join public.orders o on o.id::text = e.trigger_event ->> 'order_id'
+      where e.flow_id = any($2::uuid[])
+      group by 1, 2
+      order by 1, 2`,
+    [shopId, flowIds],
+  );
+}
+
 beforeAll(async () => {
   cast = await createCast('shopify-import');
 });
@@ -279,6 +336,67 @@ describe('history import', () => {
     expect(await work()).toEqual({ steps: 0, chunks: 0 });
     await adminSql(`update public.shop_imports set status = 'canceled' where id = $1`, [id]);
     expect(await apply(270, 300)).toBe('not_running');
+
+    // Two workers on one import (a lease ran out under the first): the first applies the last chunk
+    // of the customers file and moves the import to products, whose offset starts at 0 again; the
+    // second, which read the import before that, then reports the same chunk and the end of the
+    // customers phase. Neither counts nor changes anything any more.
+    const [{ id: overlapped }] = await adminSql<{ id: string }>(
+      `insert into public.shop_imports (shop_id, phase, bulk_url, byte_offset, leased_until)
+       values ($1, 'customers', 'http://127.0.0.1:9/customers.jsonl', 0, now() + interval '1 hour') returning id`,
+      [shopId],
+    );
+    const customersChunk = JSON.stringify([customer(930_004)]);
+    const applyIn = async (phase: string) =>
+      (
+        await adminSql<{ result: { status: string } }>(
+          `select public.shopify_import_apply_chunk($1, 0, 120, 1, $2::jsonb, '[]'::jsonb, $3) as result`,
+          [overlapped, customersChunk, phase],
+        )
+      )[0].result.status;
+    const endPhase = (phase: string) =>
+      adminSql(
+        `select public.shopify_import_progress($1, phase => 'products', reset_offset => true, expected_phase => $2)`,
+        [overlapped, phase],
+      );
+    expect(await applyIn('customers')).toBe('applied');
+    await endPhase('customers');
+    await adminSql(
+      `select public.shopify_import_progress($1, bulk_operation_id => 'gid://shopify/BulkOperation/2', expected_phase => 'products')`,
+      [overlapped],
+    );
+    expect(await applyIn('customers')).toBe('stale');
+    await endPhase('customers');
+    expect(
+      (
+        await adminSql<{ phase: string; rows_done: number; chunks: number; bulk_operation_id: string | null }>(
+          'select phase, rows_done::int, chunks::int, bulk_operation_id from public.shop_imports where id = $1',
+          [overlapped],
+        )
+      )[0],
+    ).toEqual({ phase: 'products', rows_done: 1, chunks: 1, bulk_operation_id: 'gid://shopify/BulkOperation/2' });
+    // Both workers see the products export finish: its total counts once. One was told the other's
+    // export was still running; the completed import shows no error.
+    for (let i = 0; i < 2; i++)
+      await adminSql(
+        `select public.shopify_import_progress($1, bulk_url => 'http://127.0.0.1:9/products.jsonl', phase_total => 5, expected_phase => 'products')`,
+        [overlapped],
+      );
+    await adminSql(
+      `select public.shopify_import_progress($1, last_error => 'A bulk query operation for this app and shop is already in progress', expected_phase => 'products')`,
+      [overlapped],
+    );
+    await adminSql(`select public.shopify_import_progress($1, status => 'completed', expected_phase => 'products')`, [
+      overlapped,
+    ]);
+    expect(
+      (
+        await adminSql<{ rows_total: number; last_error: string | null }>(
+          'select rows_total::int, last_error from public.shop_imports where id = $1',
+          [overlapped],
+        )
+      )[0],
+    ).toEqual({ rows_total: 5, last_error: null });
   });
 
   it('lets a webhook newer than the export win over the imported version', async () => {
@@ -366,67 +484,94 @@ describe('history import', () => {
     expect(customer.last_name).toBe('Reconciled');
   });
 
-  it('ends in the same rows and metrics as the same shop fed by webhooks (1 000 orders)', async () => {
+  it('ends in the same rows, metrics, audit entries and flow passages as the same shop fed by webhooks (1 000 orders)', async () => {
     const anchorMs = Math.floor(Date.now() / 1000) * 1000;
-    const size = { customers: 150, products: 10, orders: 1000 };
-    const imported = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
-    const webhooked = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
+    // Flows listening to what the two shops' records do (a long wait first, so the engine leaves
+    // the passages as they were entered); removed, with their passages, at the end.
+    const flowIds: string[] = [];
+    for (const type of ['customer_created', 'order_created', 'order_paid', 'order_fulfilled']) {
+      const [flow] = await adminSql<{ id: string }>(
+        `insert into public.flows (name, status, trigger, steps) values ($1, 'active', $2, $3) returning id`,
+        [
+          `Equivalence ${type} ${randomUUID().slice(0, 8)}`,
+          { type },
+          JSON.stringify([{ id: 'hold', kind: 'wait', days: 30 }]),
+        ],
+      );
+      flowIds.push(flow.id);
+    }
+    try {
+      const size = { customers: 150, products: 10, orders: 1000 };
+      const imported = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
+      const webhooked = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
 
-    const { shopId: importedShop, importId } = await connect(imported);
-    expect(await finish(importId)).toMatchObject({ status: 'completed', row_chunks: 0 });
+      const { shopId: importedShop, importId } = await connect(imported);
+      expect(await finish(importId)).toMatchObject({ status: 'completed', row_chunks: 0 });
 
-    // The twin shop: configured by SQL (no import), fed every record through shopify-webhook.
-    const secret = `twin-${randomUUID()}`;
-    const [twin] = await adminSql<{ id: string }>(
-      `insert into public.shops (name, domain, currency, timezone) values ('Twin', $1, 'EUR', 'Europe/Madrid') returning id`,
-      [webhooked.domain],
-    );
-    await adminSql(`select public.set_shop_webhook_secret($1, $2)`, [twin.id, secret]);
-    const send = async (kind: string, id: number, topic: string) => {
-      const { payload } = (await emulator(`shops/${webhooked.domain}/webhooks`, 'POST', {
-        kind,
-        id,
-        topic,
-        send: false,
-      })) as {
-        payload: { updated_at?: string; created_at: string };
+      // The twin shop: configured by SQL (no import), fed every record through shopify-webhook.
+      const secret = `twin-${randomUUID()}`;
+      const [twin] = await adminSql<{ id: string }>(
+        `insert into public.shops (name, domain, currency, timezone) values ('Twin', $1, 'EUR', 'Europe/Madrid') returning id`,
+        [webhooked.domain],
+      );
+      await adminSql(`select public.set_shop_webhook_secret($1, $2)`, [twin.id, secret]);
+      const send = async (kind: string, id: number, topic: string) => {
+        const { payload } = (await emulator(`shops/${webhooked.domain}/webhooks`, 'POST', {
+          kind,
+          id,
+          topic,
+          send: false,
+        })) as {
+          payload: { updated_at?: string; created_at: string };
+        };
+        const body = JSON.stringify(payload);
+        const response = await fetch(`${config.apiUrl}/functions/v1/shopify-webhook`, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Shopify-Topic': topic.toLowerCase().replace('_', '/'),
+            'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body).digest('base64'),
+            'X-Shopify-Shop-Domain': webhooked.domain,
+            'X-Shopify-API-Version': '2025-07',
+            'X-Shopify-Webhook-Id': randomUUID(),
+            'X-Shopify-Event-Id': randomUUID(),
+            // Delivered as the change happened.
+            'X-Shopify-Triggered-At': payload.updated_at ?? payload.created_at,
+          },
+          body,
+        });
+        expect(response.status, await response.text()).toBe(200);
       };
-      const body = JSON.stringify(payload);
-      const response = await fetch(`${config.apiUrl}/functions/v1/shopify-webhook`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Shopify-Topic': topic.toLowerCase().replace('_', '/'),
-          'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body).digest('base64'),
-          'X-Shopify-Shop-Domain': webhooked.domain,
-          'X-Shopify-API-Version': '2025-07',
-          'X-Shopify-Webhook-Id': randomUUID(),
-          'X-Shopify-Event-Id': randomUUID(),
-          // Delivered as the change happened.
-          'X-Shopify-Triggered-At': payload.updated_at ?? payload.created_at,
-        },
-        body,
-      });
-      expect(response.status, await response.text()).toBe(200);
-    };
-    for (let i = 0; i < size.customers; i++) await send('customer', 800_000_000_000 + i, 'CUSTOMERS_UPDATE');
-    for (let i = 0; i < size.products; i++) await send('product', 810_000_000_000 + i, 'PRODUCTS_UPDATE');
-    const orders = Array.from({ length: size.orders }, (_, i) => 840_000_000_000 + i);
-    for (let i = 0; i < orders.length; i += 8)
-      await Promise.all(orders.slice(i, i + 8).map((id) => send('order', id, 'ORDERS_UPDATED')));
+      for (let i = 0; i < size.customers; i++) await send('customer', 800_000_000_000 + i, 'CUSTOMERS_UPDATE');
+      for (let i = 0; i < size.products; i++) await send('product', 810_000_000_000 + i, 'PRODUCTS_UPDATE');
+      const orders = Array.from({ length: size.orders }, (_, i) => 840_000_000_000 + i);
+      for (let i = 0; i < orders.length; i += 8)
+        await Promise.all(orders.slice(i, i + 8).map((id) => send('order', id, 'ORDERS_UPDATED')));
 
-    const a = await snapshot(importedShop);
-    // The refunds the import brought, as refunds/create webhooks to the twin.
-    const refunded = a.orders.filter((order) => Number(order.refunded_total) > 0).map((order) => Number(order.id));
-    expect(refunded.length).toBeGreaterThan(10);
-    for (const id of refunded) await send('order', id, 'REFUNDS_CREATE');
-    const b = await snapshot(twin.id);
-    expect(a.orders).toHaveLength(1000);
-    expect(a.orders.every((order) => order.owner_copied === true)).toBe(true);
-    expect(a.customers.length).toBeGreaterThan(100);
-    expect(b.customers).toEqual(a.customers);
-    expect(b.products).toEqual(a.products);
-    expect(b.orders).toEqual(a.orders);
+      const a = await snapshot(importedShop);
+      // The refunds the import brought, as refunds/create webhooks to the twin.
+      const refunded = a.orders.filter((order) => Number(order.refunded_total) > 0).map((order) => Number(order.id));
+      expect(refunded.length).toBeGreaterThan(10);
+      for (const id of refunded) await send('order', id, 'REFUNDS_CREATE');
+      const b = await snapshot(twin.id);
+      expect(a.orders).toHaveLength(1000);
+      expect(a.orders.every((order) => order.owner_copied === true)).toBe(true);
+      expect(a.customers.length).toBeGreaterThan(100);
+      expect(b.customers).toEqual(a.customers);
+      expect(b.products).toEqual(a.products);
+      expect(b.orders).toEqual(a.orders);
+
+      const [auditA, auditB] = [await auditTrail(importedShop), await auditTrail(twin.id)];
+      expect(auditA.filter((entry) => entry.kind === 'order' && entry.action === 'INSERT')).toHaveLength(1000);
+      expect(auditA.some((entry) => entry.kind === 'refund')).toBe(true);
+      expect(auditB).toEqual(auditA);
+      const [flowsA, flowsB] = [await flowEvents(importedShop, flowIds), await flowEvents(twin.id, flowIds)];
+      for (const trigger of ['customer_created', 'order_created', 'order_paid', 'order_fulfilled'])
+        expect(flowsA.some((row) => row.trigger === trigger)).toBe(true);
+      expect(flowsB).toEqual(flowsA);
+    } finally {
+      await adminSql('delete from public.flows where id = any($1::uuid[])', [flowIds]);
+    }
     // ~20 s on a quiet machine (the 1 000 webhooks, one request each); more when the cores are shared.
   }, 120_000);
 });
