@@ -1,9 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
 
-import { baseCurrencyOptions } from '@/api/workspace.ts';
-import { teamMemberNamesOptions } from '@/api/team-members.ts';
+import { baseCurrencyOptions, workspaceKeys } from '@/api/workspace.ts';
+import { teamMemberKeys, teamMemberNamesOptions } from '@/api/team-members.ts';
 
-import { boardOptions, forecastOptions, pipelinesOptions, stagesOptions } from '../api/pipeline.ts';
+import { boardOptions, forecastOptions, pipelineKeys, pipelinesOptions, stagesOptions } from '../api/pipeline.ts';
 import { readParams } from '../utils/filters.ts';
 
 /**
@@ -28,4 +28,14 @@ export function prefetchBoard(queryClient: QueryClient, search: URLSearchParams)
   void queryClient.prefetchQuery(stagesOptions());
   void queryClient.prefetchQuery(teamMemberNamesOptions());
   void queryClient.prefetchQuery(baseCurrencyOptions());
+}
+
+/**
+ * Forgets what `prefetchBoard` asked for: when it went out before the session was known to be a
+ * team member's and it was not (RLS answered for nobody), the screen asks again once it is.
+ */
+export function discardPrefetchedBoard(queryClient: QueryClient): void {
+  for (const queryKey of [pipelineKeys.all, teamMemberKeys.names, workspaceKeys.baseCurrency]) {
+    queryClient.removeQueries({ queryKey });
+  }
 }
