@@ -14,8 +14,9 @@ import { SectionPage } from '../layout/section-page.tsx';
  * it. Should the session turn out not to be a team member's (yet), what came back is dropped.
  */
 export function prefetch(): void {
-  if (window.location.pathname !== '/pipeline' || !signedInUserId()) return;
-  prefetchBoard(queryClient, new URLSearchParams(window.location.search));
+  const userId = signedInUserId();
+  if (window.location.pathname !== '/pipeline' || !userId) return;
+  prefetchBoard(queryClient, new URLSearchParams(window.location.search), userId);
   void prefetchMember().then((member) => {
     if (!member) discardPrefetchedBoard(queryClient);
   });

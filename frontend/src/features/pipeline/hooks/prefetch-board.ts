@@ -5,15 +5,17 @@ import { teamMemberKeys, teamMemberNamesOptions } from '@/api/team-members.ts';
 
 import { boardOptions, forecastOptions, pipelineKeys, pipelinesOptions, stagesOptions } from '../api/pipeline.ts';
 import { readParams } from '../utils/filters.ts';
+import { choosePipeline, readLastPipeline } from '../utils/last-pipeline.ts';
 
 /**
  * Starts the board's requests before the screen mounts (render-as-you-fetch), with the query
  * options its hooks use: pipelines, stages, names and the base currency at once, and the cards
- * and forecast of the pipeline in the URL — or, without one, of the first pipeline as soon as
- * the list of pipelines has arrived.
+ * and forecast of the pipeline in the URL, else of the one the member looked at last — or,
+ * without either, of the first pipeline as soon as the list of pipelines has arrived.
  */
-export function prefetchBoard(queryClient: QueryClient, search: URLSearchParams): void {
-  const { pipeline, filters } = readParams(search);
+export function prefetchBoard(queryClient: QueryClient, search: URLSearchParams, userId: string): void {
+  const { pipeline: fromUrl, filters } = readParams(search);
+  const pipeline = choosePipeline(fromUrl, readLastPipeline(userId), undefined) || null;
   const board = (pipelineId: string) => {
     void queryClient.prefetchQuery(boardOptions(pipelineId, filters));
     void queryClient.prefetchQuery(forecastOptions(pipelineId, filters));
