@@ -2302,7 +2302,7 @@ CREATE INDEX notifications_digest_idx ON public.notifications USING btree (recip
 CREATE INDEX notifications_inbox_idx ON public.notifications USING btree (recipient_id, read_at, created_at DESC);
 CREATE INDEX notifications_unread_integration_idx ON public.notifications USING btree (((data ->> 'integration'::text)), ((data ->> 'job'::text))) WHERE ((kind = 'integration_failed'::public.notification_kind) AND (read_at IS NULL));
 CREATE TRIGGER apply_preference BEFORE INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.apply_notification_preference();
-CREATE TRIGGER queue_notification_email AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION private.queue_notification_email();
+CREATE TRIGGER queue_notification_emails AFTER INSERT ON public.notifications REFERENCING NEW TABLE AS created FOR EACH STATEMENT EXECUTE FUNCTION private.queue_notification_emails();
 create policy "members mark their own notifications read" on public.notifications
   for update
   to authenticated
@@ -3587,7 +3587,9 @@ create table public.team_members (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   accepted_at timestamp with time zone,
+  digest_hour smallint default 8 not null,
   constraint team_members_avatar_url_check CHECK ((avatar_url ~ '^https?://'::text)),
+  constraint team_members_digest_hour_check CHECK (((digest_hour >= 0) AND (digest_hour <= 23))),
   constraint team_members_email_check CHECK (private.is_email(email)),
   constraint team_members_full_name_check CHECK (((length(btrim(full_name)) >= 1) AND (length(btrim(full_name)) <= 200))),
   constraint team_members_full_name_has_no_control_characters CHECK ((full_name !~ '[\u0001-\u001f\u007f-\u009f]'::text)),
@@ -3631,6 +3633,7 @@ grant delete, insert, maintain, references, select, trigger, truncate, update on
 comment on table public.team_members is 'People who sign in to the CRM, with their role. A shopper is never a team member.';
 comment on column public.team_members.language is 'UI language: one of the five Cairn ships (en, es, fr, de, zh).';
 comment on column public.team_members.accepted_at is 'When the invited person accepted (opened the emailed link and set their own password). Null: a pending invitation, which grants nothing. Set only by accept_team_invitation() (or the service role).';
+comment on column public.team_members.digest_hour is 'The hour (0–23, in the member''s time zone) from which their daily notification digest goes out; 8 unless they chose.';
 
 create table public.webhook_deliveries (
   id bigint generated always as identity,
@@ -8904,7 +8907,7 @@ end;
 $function$;
 comment on function private.queue_erasure_files(request uuid, customer uuid) is 'Queues, for an erasure request, every object of the attachments bucket in the customer''s folder or listed by their activities, messages or inbound mail. Returns how many were queued (an object already queued is not queued again).';
 
-CREATE OR REPLACE FUNCTION private.queue_notification_email()
+CREATE OR REPLACE FUNCTION private.queue_notification_emails()
  RETURNS trigger
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -8912,14 +8915,15 @@ CREATE OR REPLACE FUNCTION private.queue_notification_email()
 AS $function$
 begin
   insert into public.notification_emails (recipient_id, notification_id)
-  select new.recipient_id, new.id
-  from public.notification_preferences p
-  where p.user_id = new.recipient_id and p.kind = new.kind and p.delivery = 'email_now'
+  select n.recipient_id, n.id
+  from created n
+  join public.notification_preferences p
+    on p.user_id = n.recipient_id and p.kind = n.kind and p.delivery = 'email_now'
   on conflict do nothing;
   return null;
 end;
 $function$;
-comment on function private.queue_notification_email() is 'Queues one email for a new notification whose recipient chose email_now for its kind.';
+comment on function private.queue_notification_emails() is 'Queues one email for each new notification whose recipient chose email_now for its kind: one insert for the whole statement''s notifications.';
 
 CREATE OR REPLACE FUNCTION private.queue_segment_action(segment_id uuid, action text, value text, members uuid[])
  RETURNS uuid
@@ -10237,9 +10241,6 @@ AS $function$
 declare
   sent integer;
 begin
-  -- Claim due reminders by inserting their (task, time) key: a concurrent run waits on the other's
-  -- uncommitted key and then skips it, a second run finds it, so each reminder goes out once.
-  -- A run that comes late still sends what fell due within `grace`.
   with due as (
     select a.id, coalesce(a.remind_at, a.due_at) as at, a.assignee_id, a.customer_id, a.subject, a.body, a.due_at
     from public.activities a
@@ -10258,21 +10259,25 @@ begin
     select id, at from due
     on conflict do nothing
     returning activity_id
-  )
-  select count(private.notify(
-      d.assignee_id,
-      'task_due',
-      left('Task due: ' || coalesce(d.subject, left(d.body, 80), 'a task'), 200),
+  ),
+  notified as (
+    insert into public.notifications (recipient_id, kind, title, body, link, data)
+    select d.assignee_id, 'task_due',
+      left(btrim('Task due: ' || coalesce(d.subject, left(d.body, 80), 'a task')), 200),
       null,
       '/tasks?task=' || d.id,
       jsonb_build_object('activity_id', d.id, 'customer_id', d.customer_id, 'due_at', d.due_at)
-    ))::integer into sent
-  from due d join claimed c on c.activity_id = d.id;
+    from due d
+    join claimed c on c.activity_id = d.id
+    join public.team_members tm on tm.user_id = d.assignee_id and tm.active
+    returning 1
+  )
+  select count(*)::integer into sent from notified;
   return sent;
 end;
 $function$;
 grant execute on function private.send_task_reminders(batch integer, grace interval) to service_role;
-comment on function private.send_task_reminders(batch integer, grace interval) is 'Sends the task_due notification of every open task whose reminder time (remind_at, else due_at) has come — within grace, at most batch per run — exactly once per task and time. Returns how many were sent.';
+comment on function private.send_task_reminders(batch integer, grace interval) is 'Sends the task_due notification of every open task whose reminder time (remind_at, else due_at) has come — within grace, at most batch per run — exactly once per task and time, in one statement. Returns how many were sent (a kind the assignee turned off counts none).';
 
 CREATE OR REPLACE FUNCTION private.set_campaign_status(campaign_id uuid, status public.campaign_status, reason text)
  RETURNS void
@@ -12035,12 +12040,13 @@ begin
   -- never races another run. Sending happens outside, under the lease.
   perform pg_advisory_xact_lock(hashtext('cairn.claim_notification_emails'));
 
-  -- Today's digest for every active member with notifications waiting, once it is 08:00 for them.
+  -- Today's digest for every active member with notifications waiting, once their chosen hour
+  -- has come in their zone (a local time: a :30 zone's hour is at :30 UTC).
   insert into public.notification_emails (recipient_id, digest_date)
   select tm.user_id, (claim_notification_emails.now at time zone tm.timezone)::date
   from public.team_members tm
   where tm.active
-    and (claim_notification_emails.now at time zone tm.timezone)::time >= time '08:00'
+    and (claim_notification_emails.now at time zone tm.timezone)::time >= make_time(tm.digest_hour, 0, 0)
     and exists (
       select 1 from public.notifications n
       where n.recipient_id = tm.user_id and n.email_pending and n.digest_email_id is null
@@ -12097,7 +12103,7 @@ begin
 end;
 $function$;
 grant execute on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
-comment on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'For the notification-emails function (service role): makes today''s digests (08:00 in each member''s zone), then leases up to batch_size queued emails and returns each with its recipient (address, name, language, time zone, still active) and its notifications (items). Serialised; concurrent runs take disjoint emails.';
+comment on function public.claim_notification_emails(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'For the notification-emails function (service role): makes today''s digests (at each member''s digest_hour in their zone, once per local day), then leases up to batch_size queued emails and returns each with its recipient (address, name, language, time zone, still active) and its notifications (items). Serialised; concurrent runs take disjoint emails.';
 
 CREATE OR REPLACE FUNCTION public.compare_segment_snapshots(earlier uuid, later uuid)
  RETURNS TABLE(customer_id uuid, change text)

@@ -140,6 +140,7 @@ describe('customer 360 (Chromium against the local stack)', () => {
     const title = `Send the size guide ${uniqueTag()}`;
     await dialog.getByRole('textbox', { name: 'Task' }).fill(title);
     await dialog.getByRole('combobox', { name: 'Assign to' }).selectOption(colleague.userId);
+    await dialog.getByRole('combobox', { name: 'Type' }).selectOption('call');
     await dialog.getByLabel('Due (your time zone)').fill('2030-01-15T09:30');
     expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Create task' }).click();
@@ -151,14 +152,15 @@ describe('customer 360 (Chromium against the local stack)', () => {
     await task.getByText('Due Jan 15, 2030 9:30 AM').waitFor();
     await task.getByRole('button', { name: 'Mark as done' }).click();
     await task.getByRole('button', { name: 'Reopen task' }).waitFor({ timeout: 10_000 });
-    const [stored] = await adminSql<{ assignee_id: string; due_at: Date; completed: boolean }>(
-      `select assignee_id, due_at, completed_at is not null as completed from public.activities where subject = $1`,
+    const [stored] = await adminSql<{ assignee_id: string; due_at: Date; completed: boolean; task_type: string }>(
+      `select assignee_id, due_at, completed_at is not null as completed, task_type from public.activities where subject = $1`,
       [title],
     );
     expect(stored).toEqual({
       assignee_id: colleague.userId,
       due_at: new Date('2030-01-15T09:30:00Z'),
       completed: true,
+      task_type: 'call',
     });
     await page.close();
   });

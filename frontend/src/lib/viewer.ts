@@ -79,6 +79,11 @@ function storedUserId(): string | null {
   }
 }
 
+/** Who is signed in in this browser: the session's user, or the stored one before it is restored. */
+export function signedInUserId(): string | null {
+  return useSessionStore.getState().session?.user.id ?? storedUserId();
+}
+
 /**
  * Starts fetching the signed-in member the moment the shell's code arrives (its `prefetch`, called
  * by router.tsx), alongside the session check instead of after the shell's first render. Resolves
@@ -87,7 +92,7 @@ function storedUserId(): string | null {
  * session is settled.
  */
 export async function prefetchMember(): Promise<TeamMember | null> {
-  const userId = useSessionStore.getState().session?.user.id ?? storedUserId();
+  const userId = signedInUserId();
   if (!userId) return null;
   const options = memberOptions(userId);
   try {

@@ -1833,14 +1833,14 @@ isOneToOne: false
                   ]
                 },"team_members": {
                   Row: {
-                    "accepted_at": string | null,"active": boolean,"avatar_url": string | null,"created_at": string,"email": string,"full_name": string,"language": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"updated_at": string,"user_id": string
+                    "accepted_at": string | null,"active": boolean,"avatar_url": string | null,"created_at": string,"digest_hour": number,"email": string,"full_name": string,"language": string,"role": Database["public"]['Enums']["team_role"],"timezone": string,"updated_at": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "accepted_at"?: string | null,"active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email": string,"full_name": string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id": string
+                    "accepted_at"?: string | null,"active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"digest_hour"?: number,"email": string,"full_name": string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id": string
                   }
                   Update: {
-                    "accepted_at"?: string | null,"active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"email"?: string,"full_name"?: string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id"?: string
+                    "accepted_at"?: string | null,"active"?: boolean,"avatar_url"?: string | null,"created_at"?: string,"digest_hour"?: number,"email"?: string,"full_name"?: string,"language"?: string,"role"?: Database["public"]['Enums']["team_role"],"timezone"?: string,"updated_at"?: string,"user_id"?: string
                   }
                   Relationships: [
                     

@@ -508,3 +508,112 @@ describe('the bell channel', () => {
     await expect.poll(() => received.map((row) => row.title), { timeout: 10_000 }).toContain(title);
   });
 });
+
+describe("the daily digest at each member's hour", () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast('digest-hour');
+    for (const persona of ['agent', 'agent2', 'manager'] as const) {
+      await adminSql(
+        `insert into public.notification_preferences (user_id, kind, delivery) values ($1, 'mention', 'email_digest')`,
+        [cast.people[persona].userId],
+      );
+    }
+  });
+  afterAll(() => cast?.end());
+
+  // Every instant lies in 2027, after any real run of the scheduler (which claims at now()), and
+  // the notifications are dated then: only these claims see them.
+  const setDigest = (persona: 'agent' | 'agent2' | 'manager', zone: string, hour: number) =>
+    adminSql(`update public.team_members set timezone = $2, digest_hour = $3 where user_id = $1`, [
+      cast.people[persona].userId,
+      zone,
+      hour,
+    ]);
+  const waiting = (persona: 'agent' | 'agent2' | 'manager', at: string) =>
+    adminSql(
+      `insert into public.notifications (recipient_id, kind, title, created_at) values ($1, 'mention', 'Digest me', $2)`,
+      [cast.people[persona].userId, at],
+    );
+  const claim = (at: string) =>
+    adminSql<{ email_id: number }>('select email_id from public.claim_notification_emails(500, $1)', [at]);
+  const digestDays = async (persona: 'agent' | 'agent2' | 'manager') =>
+    (
+      await adminSql<{ day: string }>(
+        `select digest_date::text as day from public.notification_emails
+         where recipient_id = $1 and digest_date is not null order by digest_date`,
+        [cast.people[persona].userId],
+      )
+    ).map((row) => row.day);
+  const recordSent = (persona: 'agent' | 'agent2' | 'manager', at: string) =>
+    adminSql(
+      `select public.record_notification_emails(
+         (select jsonb_agg(jsonb_build_object('email_id', e.id, 'ok', true, 'message_id', 'm-' || e.id))
+          from public.notification_emails e where e.recipient_id = $1 and e.claimed_until is not null and e.state = 'queued'),
+         $2)`,
+      [cast.people[persona].userId, at],
+    );
+
+  it('goes out at the chosen hour in the member’s zone: a :30 zone, and the day clocks go forward', async () => {
+    // Kolkata is UTC+05:30: 09:00 there is 03:30 UTC.
+    await setDigest('agent', 'Asia/Kolkata', 9);
+    await waiting('agent', '2027-03-13T20:00:00Z');
+    // New York springs forward on 14 March 2027: 02:00 never happens, 01:59 EST is followed by 03:00 EDT.
+    await setDigest('manager', 'America/New_York', 2);
+    await waiting('manager', '2027-03-14T05:00:00Z');
+
+    await claim('2027-03-14T03:29:00Z');
+    expect(await digestDays('agent')).toEqual([]);
+    await claim('2027-03-14T03:30:00Z');
+    expect(await digestDays('agent')).toEqual(['2027-03-14']);
+
+    await claim('2027-03-14T06:59:00Z');
+    expect(await digestDays('manager')).toEqual([]);
+    await Promise.all([claim('2027-03-14T07:00:00Z'), claim('2027-03-14T07:00:00Z')]);
+    await claim('2027-03-14T12:00:00Z');
+    expect(await digestDays('manager')).toEqual(['2027-03-14']);
+    expect(await digestDays('agent')).toEqual(['2027-03-14']);
+  });
+
+  it('goes out once on the day clocks go back, whose chosen hour happens twice', async () => {
+    // New York falls back on 7 November 2027: 01:00 EDT (05:00 UTC), then 01:00 EST (06:00 UTC).
+    await setDigest('agent2', 'America/New_York', 1);
+    await waiting('agent2', '2027-11-07T04:00:00Z');
+    await claim('2027-11-07T05:00:00Z');
+    expect(await digestDays('agent2')).toEqual(['2027-11-07']);
+    await recordSent('agent2', '2027-11-07T05:01:00Z');
+
+    // Something new after the digest went out waits for the next day's, even at the repeated hour.
+    await waiting('agent2', '2027-11-07T05:30:00Z');
+    await claim('2027-11-07T06:00:00Z');
+    await claim('2027-11-07T06:30:00Z');
+    expect(await digestDays('agent2')).toEqual(['2027-11-07']);
+    await claim('2027-11-08T05:59:00Z'); // 00:59 EST
+    expect(await digestDays('agent2')).toEqual(['2027-11-07']);
+    await claim('2027-11-08T06:00:00Z');
+    expect(await digestDays('agent2')).toEqual(['2027-11-07', '2027-11-08']);
+    const [{ attached }] = await adminSql<{ attached: number }>(
+      `select count(*)::int as attached from public.notifications n
+       join public.notification_emails e on e.id = n.digest_email_id
+       where n.recipient_id = $1 and e.digest_date = '2027-11-08'`,
+      [cast.people.agent2.userId],
+    );
+    expect(attached).toBe(1);
+  });
+
+  it('each member sets their own hour (0–23), nobody else’s but an admin', async () => {
+    const set = (caller: 'agent' | 'admin' | 'readonly', persona: 'agent' | 'manager' | 'readonly', hour: number) =>
+      cast
+        .client(caller)
+        .from('team_members')
+        .update({ digest_hour: hour })
+        .eq('user_id', cast.people[persona].userId)
+        .select('digest_hour');
+    expect((await set('agent', 'agent', 18)).data).toEqual([{ digest_hour: 18 }]);
+    expect((await set('readonly', 'readonly', 0)).data).toEqual([{ digest_hour: 0 }]);
+    expect((await set('agent', 'manager', 5)).data).toEqual([]);
+    expect((await set('admin', 'manager', 5)).data).toEqual([{ digest_hour: 5 }]);
+    expect((await set('agent', 'agent', 24)).error?.code).toBe('23514');
+    expect((await set('agent', 'agent', -1)).error?.code).toBe('23514');
+  });
+});

@@ -87,6 +87,41 @@ describe('task reminders', () => {
     expect(await reminders(ancient)).toHaveLength(0);
   });
 
+  it("one run reminds a whole batch, each as its assignee chose; an inactive assignee's is spent, not sent", async () => {
+    const manager = cast.people.manager.userId;
+    await adminSql(
+      `insert into public.notification_preferences (user_id, kind, delivery) values ($1, 'task_due', 'email_now')`,
+      [manager],
+    );
+    const agents = await Promise.all(Array.from({ length: 4 }, () => task({ dueIn: '-2 minutes' })));
+    const managers = await Promise.all(
+      Array.from({ length: 2 }, () => task({ dueIn: '-2 minutes', assignee: manager })),
+    );
+    const gone = await task({ dueIn: '-2 minutes', assignee: cast.people.readonly.userId });
+    await adminSql('update public.team_members set active = false where user_id = $1', [cast.people.readonly.userId]);
+    try {
+      await runJob();
+      await runJob();
+    } finally {
+      await adminSql('update public.team_members set active = true where user_id = $1', [cast.people.readonly.userId]);
+      await adminSql(`delete from public.notification_preferences where user_id = $1`, [manager]);
+    }
+    for (const id of [...agents, ...managers]) expect(await reminders(id)).toHaveLength(1);
+    const [{ emails }] = await adminSql<{ emails: number }>(
+      `select count(*)::int as emails from public.notification_emails e
+       join public.notifications n on n.id = e.notification_id
+       where n.data->>'activity_id' = any($1)`,
+      [managers],
+    );
+    expect(emails).toBe(2);
+    expect(await reminders(gone)).toEqual([]);
+    const [{ spent }] = await adminSql<{ spent: number }>(
+      'select count(*)::int as spent from public.task_reminders where activity_id = $1',
+      [gone],
+    );
+    expect(spent).toBe(1);
+  });
+
   it('completed tasks, unassigned tasks and turned-off reminders stay quiet', async () => {
     const done = await task({ dueIn: '-1 minute', completed: true });
     const [{ id: unassigned }] = await adminSql<{ id: string }>(

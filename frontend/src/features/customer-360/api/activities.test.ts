@@ -26,6 +26,13 @@ describe('activityRow', () => {
     });
   });
 
+  it('gives a task its type, and no other kind one', () => {
+    const task = activityRow('c1', { ...emptyActivity('task'), subject: 'Call back', taskType: 'call' }, 'UTC');
+    expect(task).toMatchObject({ kind: 'task', task_type: 'call' });
+    const note = activityRow('c1', { ...emptyActivity('note'), body: 'Sizes', taskType: 'call' }, 'UTC');
+    expect(note.task_type).toBeNull();
+  });
+
   it('keeps the direction of a logged email and gives it no time or metadata', () => {
     const row = activityRow(
       'c1',

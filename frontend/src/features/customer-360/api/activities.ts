@@ -58,6 +58,7 @@ export function activityRow(
           }
         : undefined,
     assignee_id: input.kind === 'task' && input.assigneeId ? input.assigneeId : null,
+    task_type: input.kind === 'task' ? input.taskType : null,
     // Files the dialog uploaded (the database checks each path is in this customer's folder).
     ...(attachments.length
       ? { attachments: attachments.map(({ path, name, size, mime }) => ({ path, name, size, mime })) }

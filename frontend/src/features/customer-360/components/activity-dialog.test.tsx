@@ -94,6 +94,11 @@ describe('ActivityDialog', () => {
 
     await user.type(screen.getByRole('textbox', { name: 'Task' }), 'Send the size guide');
     await user.selectOptions(assignee, 'u-agent');
+    // The same types as the tasks page; a new task is a to-do until someone says otherwise.
+    const type = screen.getByRole('combobox', { name: 'Type' });
+    expect(type).toHaveValue('to_do');
+    expect(screen.getAllByRole('option', { name: /^(To-do|Call|Email|Meeting|Follow-up|Deadline)$/ })).toHaveLength(6);
+    await user.selectOptions(type, 'call');
     await user.type(screen.getByLabelText('Due (your time zone)'), '2026-11-24T09:30');
     await user.click(screen.getByRole('button', { name: 'Create task' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
@@ -103,6 +108,7 @@ describe('ActivityDialog', () => {
         kind: 'task',
         subject: 'Send the size guide',
         assigneeId: 'u-agent',
+        taskType: 'call',
         dueAt: '2026-11-24T09:30',
       }),
       'America/New_York',

@@ -5,6 +5,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
 import { attachmentProblem } from '@/api/attachments.ts';
+import { TASK_TYPES } from '@/api/tasks.ts';
 import { Button } from '@/components/ui/button.tsx';
 import { Dialog } from '@/components/ui/dialog.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
@@ -26,6 +27,8 @@ export interface ActivityDialogProps {
 export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProps) {
   const { t } = useTranslation('customer');
   const { t: tFiles } = useTranslation('messages', { keyPrefix: 'activityFiles' });
+  // A task's types are named as on the tasks page (the shell loads that namespace).
+  const { t: tTasks } = useTranslation('tasks');
   // New tasks go to the viewer unless they pick someone else.
   const viewerId = useViewer().userId;
   const create = useCreateActivity(customerId);
@@ -208,6 +211,11 @@ export function ActivityDialog({ customerId, kind, onClose }: ActivityDialogProp
         ) : null}
         {current === 'task' ? (
           <div className="activity-task-fields">
+            <SelectField
+              label={tTasks('create.type')}
+              options={TASK_TYPES.map((type) => ({ value: type, label: tTasks(`types.${type}`) }))}
+              {...register('taskType')}
+            />
             <TextField
               type="datetime-local"
               label={t('activity.dueAt')}

@@ -1,5 +1,7 @@
 import { z } from 'zod/mini';
 
+import { TASK_TYPES } from '@/api/tasks.ts';
+
 export const ACTIVITY_KINDS = ['note', 'call', 'meeting', 'email', 'task'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
@@ -18,6 +20,8 @@ export const activitySchema = z
     /** `YYYY-MM-DDTHH:mm` from a datetime-local input, read in the viewer's time zone. */
     dueAt: z.string(),
     assigneeId: z.string(),
+    /** Tasks: what kind of work (the tasks page's types); ignored on the other kinds. */
+    taskType: z.enum(TASK_TYPES),
     /** Meetings: how long, in minutes (empty: not said), and who was there, comma-separated. */
     durationMinutes: z.string(),
     attendees: z.string().check(z.maxLength(1000, 'customer:validation.attendeesTooLong')),
@@ -57,6 +61,7 @@ export const emptyActivity = (kind: ActivityKind, assigneeId = ''): ActivityInpu
   direction: 'outbound',
   dueAt: '',
   assigneeId,
+  taskType: 'to_do',
   durationMinutes: '',
   attendees: '',
 });

@@ -25,6 +25,7 @@ export const notificationKeys = {
   unread: (userId: string) => ['notifications', 'unread', userId] as const,
   latest: (userId: string, limit: number) => ['notifications', 'latest', userId, limit] as const,
   preferences: (userId: string) => ['notifications', 'preferences', userId] as const,
+  digestHour: (userId: string) => ['notifications', 'preferences', userId, 'digest-hour'] as const,
 };
 
 /** The bell's count, up to UNREAD_CAP (it shows "99+" beyond 99): cheap however many are unread. */
@@ -122,6 +123,30 @@ export async function setRetentionDays(days: number): Promise<void> {
     .update({ notification_retention_days: days })
     .eq('id', true)
     .select('notification_retention_days');
+  if (error) throw error;
+  if (data.length === 0) throw new Error('not allowed');
+}
+
+/** The hours a member may choose for their daily digest (0–23, in their own time zone). */
+export const DIGEST_HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+
+/** The member's own digest hour (team_members.digest_hour; 8 unless they chose). */
+export async function fetchDigestHour(userId: string): Promise<number> {
+  const { data, error } = await supabase.from('team_members').select('digest_hour').eq('user_id', userId).single();
+  if (error) throw error;
+  return data.digest_hour;
+}
+
+export const digestHourOptions = (userId: string) =>
+  queryOptions({ queryKey: notificationKeys.digestHour(userId), queryFn: () => fetchDigestHour(userId) });
+
+/** Sets the member's own digest hour (the profile policy lets each member change their own row). */
+export async function setDigestHour(userId: string, hour: number): Promise<void> {
+  const { data, error } = await supabase
+    .from('team_members')
+    .update({ digest_hour: hour })
+    .eq('user_id', userId)
+    .select('digest_hour');
   if (error) throw error;
   if (data.length === 0) throw new Error('not allowed');
 }

@@ -10,6 +10,7 @@ import { useViewer } from '@/lib/viewer.ts';
 
 import { useLatestNotifications, useMarkAllRead, useMarkRead, useUnreadCount } from '../hooks/use-notifications.ts';
 import { NotificationList } from './notification-list.tsx';
+import { DigestHourSetting } from './digest-hour-setting.tsx';
 import { NotificationPreferences } from './notification-preferences.tsx';
 import { RetentionSetting } from './retention-setting.tsx';
 import { taskContextOf } from '../utils/task-context.ts';
@@ -57,6 +58,7 @@ export function NotificationsPage() {
       <section aria-labelledby="notifications-preferences">
         <h2 id="notifications-preferences">{t('preferences.title')}</h2>
         <p>{t('preferences.description')}</p>
+        <DigestHourSetting />
         <NotificationPreferences />
       </section>
       {can(viewer, 'editWorkspace') ? (

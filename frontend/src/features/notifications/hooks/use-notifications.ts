@@ -1,12 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
+import { teamMemberKeys } from '@/api/team-members.ts';
+
 import {
+  digestHourOptions,
   latestOptions,
   markAllRead,
   markRead,
   notificationKeys,
   preferencesOptions,
+  setDigestHour,
   setPreference,
   subscribeToNotifications,
   unreadCountOptions,
@@ -18,6 +22,7 @@ export const useUnreadCount = (userId: string) => useQuery(unreadCountOptions(us
 export const useLatestNotifications = (userId: string, limit?: number, enabled = true) =>
   useQuery({ ...latestOptions(userId, limit), enabled });
 export const usePreferences = (userId: string) => useQuery(preferencesOptions(userId));
+export const useDigestHour = (userId: string) => useQuery(digestHourOptions(userId));
 
 /**
  * Keeps the bell live (ADR 0003): an insert or update on the member's notifications refetches
@@ -53,5 +58,17 @@ export function useSetPreference(userId: string) {
     mutationFn: ({ kind, delivery }: { kind: NotificationKind; delivery: NotificationDelivery }) =>
       setPreference(userId, kind, delivery),
     onSettled: () => queryClient.invalidateQueries({ queryKey: notificationKeys.preferences(userId) }),
+  });
+}
+
+export function useSetDigestHour(userId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (hour: number) => setDigestHour(userId, hour),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: notificationKeys.digestHour(userId) });
+      // A change to a member's row: everything that reads the team sees it.
+      void queryClient.invalidateQueries({ queryKey: teamMemberKeys.all });
+    },
   });
 }

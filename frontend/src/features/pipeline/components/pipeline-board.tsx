@@ -1,16 +1,13 @@
-import { GripVertical, ListPlus } from 'lucide-react';
-import { useId, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatMoney, formatPercent } from '@/lib/format.ts';
-import { formatDate } from '@/lib/dates.ts';
+import { formatMoney } from '@/lib/format.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 
 import type { Board, Deal, DealStage } from '../api/pipeline.ts';
 import {
   applyMove,
   currentTarget,
-  daysInStage,
   keyboardTarget,
   localName,
   placeOf,
@@ -18,6 +15,7 @@ import {
   type Direction,
   type DropTarget,
 } from '../utils/board.ts';
+import { DealCard, type CardActions } from './deal-card.tsx';
 import styles from './pipeline.module.css';
 
 export interface PipelineBoardProps {
@@ -127,6 +125,42 @@ export function PipelineBoard({
     }
   };
 
+  // The cards get one actions object for good (so a memoised card is not rendered again for new
+  // handlers); it calls this render's handlers, which read this render's state.
+  const current = useRef<Omit<CardActions, 'registerHandle'> | null>(null);
+  useLayoutEffect(() => {
+    current.current = {
+      keyDown: onHandleKey,
+      handleBlur: (deal) => {
+        if (carried?.dealId !== deal.id) return;
+        setCarried(null);
+        setAnnouncement(t('board.live.cancelled', { title: deal.title, ...where(board, deal.id) }));
+      },
+      dragStart: (dealId) => setDragging(dealId),
+      dragEnd: () => {
+        setDragging(null);
+        setDropHint(null);
+      },
+      open: onOpen,
+      addTask: (deal) => onAddTask?.(deal),
+    };
+  });
+  const actions = useMemo<CardActions>(
+    () => ({
+      keyDown: (event, deal) => current.current?.keyDown(event, deal),
+      handleBlur: (deal) => current.current?.handleBlur(deal),
+      dragStart: (dealId) => current.current?.dragStart(dealId),
+      dragEnd: () => current.current?.dragEnd(),
+      open: (deal) => current.current?.open(deal),
+      addTask: (deal) => current.current?.addTask(deal),
+      registerHandle: (dealId, element) => {
+        if (element) handles.current.set(dealId, element);
+        else handles.current.delete(dealId);
+      },
+    }),
+    [],
+  );
+
   /** Where a mouse drop lands: after the last card whose middle is above the pointer. */
   const dropTargetAt = (event: DragEvent<HTMLElement>, stageId: string): DropTarget => {
     const cards = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-deal-id]')].filter(
@@ -206,100 +240,24 @@ export function PipelineBoard({
               </header>
               {deals.length === 0 ? <p className={styles.emptyColumn}>{t('board.emptyColumn')}</p> : null}
               <ul className={styles.cards} aria-label={t('board.cardsIn', { stage: name })}>
-                {deals.map((deal) => {
-                  const movable = canMove(deal);
-                  const isCarried = carried?.dealId === deal.id;
-                  const refusal = refusals[deal.id];
-                  return (
-                    <li
-                      key={deal.id}
-                      data-deal-id={deal.id}
-                      className={[
-                        styles.card,
-                        isCarried ? styles.carried : '',
-                        dragging === deal.id ? styles.dragging : '',
-                      ]
-                        .filter(Boolean)
-                        .join(' ')}
-                      draggable={movable && !carried}
-                      onDragStart={(event) => {
-                        event.dataTransfer.setData('text/plain', deal.id);
-                        event.dataTransfer.effectAllowed = 'move';
-                        setDragging(deal.id);
-                      }}
-                      onDragEnd={() => {
-                        setDragging(null);
-                        setDropHint(null);
-                      }}
-                    >
-                      <div className={styles.cardTop}>
-                        {movable ? (
-                          <button
-                            type="button"
-                            ref={(element) => {
-                              if (element) handles.current.set(deal.id, element);
-                              else handles.current.delete(deal.id);
-                            }}
-                            className={`icon-button ${styles.handle}`}
-                            aria-label={t('board.move', { title: deal.title })}
-                            aria-describedby={instructionsId}
-                            aria-pressed={isCarried}
-                            onKeyDown={(event) => onHandleKey(event, deal)}
-                            onBlur={() => {
-                              if (isCarried) {
-                                setCarried(null);
-                                setAnnouncement(
-                                  t('board.live.cancelled', { title: deal.title, ...where(board, deal.id) }),
-                                );
-                              }
-                            }}
-                          >
-                            <GripVertical aria-hidden="true" size={16} />
-                          </button>
-                        ) : null}
-                        <button type="button" className={styles.cardTitle} onClick={() => onOpen(deal)}>
-                          {deal.title}
-                        </button>
-                        {onAddTask ? (
-                          <button
-                            type="button"
-                            className={`icon-button ${styles.addTask}`}
-                            aria-label={t('card.addTask', { title: deal.title })}
-                            title={t('card.addTask', { title: deal.title })}
-                            onClick={() => onAddTask(deal)}
-                          >
-                            <ListPlus aria-hidden="true" size={16} />
-                          </button>
-                        ) : null}
-                      </div>
-                      <p className={styles.cardCustomer}>{deal.customer?.full_name ?? deal.customer?.email ?? '—'}</p>
-                      <p className={styles.cardAmount}>
-                        {formatMoney(deal.amount, deal.currency, zone.language)}
-                        {baseCurrency && deal.currency !== baseCurrency && deal.amount_base !== null ? (
-                          <span className={styles.muted}>
-                            {' '}
-                            ≈ {formatMoney(deal.amount_base, baseCurrency, zone.language)}
-                          </span>
-                        ) : null}
-                      </p>
-                      <p className={styles.cardMeta}>
-                        <span>{formatPercent(deal.probability / 100, zone.language)}</span>
-                        {deal.expected_close ? (
-                          <span>
-                            {t('card.closes', { date: formatDate(`${deal.expected_close}T12:00:00Z`, zone) })}
-                          </span>
-                        ) : null}
-                        <span>{t('card.daysInStage', { count: daysInStage(deal.stage_entered_at) })}</span>
-                      </p>
-                      <p className={styles.cardMeta}>{ownerName(deal.owner_id)}</p>
-                      {refusal ? (
-                        <p className={styles.refusal} role="alert">
-                          {t('card.refused', { message: refusal })}
-                        </p>
-                      ) : null}
-                    </li>
-                  );
-                })}
+                {deals.map((deal) => (
+                  <DealCard
+                    key={deal.id}
+                    deal={deal}
+                    ownerName={ownerName(deal.owner_id)}
+                    baseCurrency={baseCurrency}
+                    timeZone={zone.timeZone}
+                    language={zone.language}
+                    movable={canMove(deal)}
+                    carried={carried?.dealId === deal.id}
+                    carrying={carried !== null}
+                    dragging={dragging === deal.id}
+                    refusal={refusals[deal.id]}
+                    mayAddTask={onAddTask !== undefined}
+                    instructionsId={instructionsId}
+                    actions={actions}
+                  />
+                ))}
               </ul>
             </li>
           );

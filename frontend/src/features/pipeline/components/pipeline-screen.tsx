@@ -1,5 +1,5 @@
 import { KanbanSquare, Plus } from 'lucide-react';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 
@@ -36,6 +36,7 @@ import {
   type BoardFilters,
   type PipelineParams,
 } from '../utils/filters.ts';
+import { choosePipeline, readLastPipeline, rememberPipeline } from '../utils/last-pipeline.ts';
 import { CloseDealDialog } from './close-deal-dialog.tsx';
 import { DealsList } from './deals-list.tsx';
 import { PipelineBoard } from './pipeline-board.tsx';
@@ -58,7 +59,11 @@ export function PipelineScreen() {
   const stages = useStages();
   const team = useTeamNames();
   const baseCurrency = useBaseCurrency();
-  const pipelineId = params.pipeline ?? pipelines.data?.[0]?.id ?? '';
+  const remembered = useMemo(() => readLastPipeline(viewer.userId), [viewer.userId]);
+  const pipelineId = choosePipeline(params.pipeline, remembered, pipelines.data);
+  useEffect(() => {
+    if (pipelineId) rememberPipeline(viewer.userId, pipelineId);
+  }, [pipelineId, viewer.userId]);
   const pipelineStages = useMemo(
     () => (stages.data ?? []).filter((stage) => stage.pipeline_id === pipelineId),
     [stages.data, pipelineId],
