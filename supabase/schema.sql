@@ -2479,7 +2479,8 @@ CREATE INDEX orders_purchases_by_time_idx ON public.orders USING btree (placed_a
 CREATE INDEX orders_shop_idx ON public.orders USING btree (shop_id, placed_at DESC);
 CREATE INDEX orders_stale_rate_idx ON public.orders USING btree (placed_at) WHERE exchange_rate_stale;
 CREATE INDEX orders_total_base_idx ON public.orders USING btree (total_base DESC, id DESC);
-CREATE TRIGGER capture_flow_events AFTER INSERT OR UPDATE OF financial_status, fulfillment_status, customer_id ON public.orders FOR EACH ROW EXECUTE FUNCTION private.capture_order_flow_events();
+CREATE TRIGGER capture_flow_events_inserts AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.capture_order_flow_events_rows();
+CREATE TRIGGER capture_flow_events_updates AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.capture_order_flow_events_rows();
 CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id ON public.orders FOR EACH ROW WHEN ((old.customer_owner_id IS DISTINCT FROM new.customer_owner_id)) EXECUTE FUNCTION private.carry_order_owner();
 CREATE TRIGGER mark_sales_dirty_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER mark_sales_dirty_inserts AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
@@ -4741,7 +4742,11 @@ begin
     (r ->> 'shopifyId')::bigint as shopify_id,
     (r ->> 'updatedAt')::timestamptz as updated_at,
     (e.item ->> 'version')::timestamptz as triggered,
-    r,
+    -- The order without its line items, small enough to be stored uncompressed: the upsert reads
+    -- some thirty fields of it per order, and each read of a compressed value decompressed it
+    -- whole. The items apart.
+    r - 'items' as r,
+    r -> 'items' as items,
     -- The buyer: the order's customer (its email falling back to the order's), or a guest
     -- checkout matched by email.
     b.buyer,
@@ -4944,15 +4949,16 @@ begin
     (item ->> 'productShopifyId')::bigint as product_external_id,
     (item ->> 'variantShopifyId')::bigint as variant_external_id
   from pg_temp.import_orders i
-  cross join lateral jsonb_array_elements(coalesce(i.r -> 'items', '[]')) as e (item)
+  cross join lateral jsonb_array_elements(coalesce(i.items, '[]')) as e (item)
   where (item ->> 'quantity')::integer > 0;
   analyze pg_temp.import_order_items;
 
+  -- The chunk's orders' items found by order_items_order_idx (a join planned as a hash join read
+  -- every line item stored).
   delete from public.order_items x
-  using pg_temp.import_orders i
-  where x.order_id = i.order_id
+  where x.order_id = any (array(select i.order_id from pg_temp.import_orders i))
     and (x.external_id is null
-         or x.external_id not in (select n.external_id from pg_temp.import_order_items n where n.order_id = i.order_id));
+         or x.external_id not in (select n.external_id from pg_temp.import_order_items n where n.order_id = x.order_id));
 
   -- The orders' owners as set_order_owner would copy them (this transaction holds every one of
   -- these orders, just written, so its KEY SHARE lock adds nothing); the currency is the order's
@@ -5363,40 +5369,43 @@ CREATE OR REPLACE FUNCTION private.apply_shopify_refunds_set(target_shop uuid, r
 AS $function$
 declare
   changed integer;
+  missing integer;
 begin
   if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'refund') then
     return 0;
   end if;
-  if exists (
-    select from jsonb_array_elements(records) e
-    where e.value -> 'mapped' ->> 'kind' = 'refund'
-      and not exists (
-        select from public.orders o
-        where o.shop_id = target_shop and o.external_id = (e.value -> 'mapped' -> 'record' ->> 'orderShopifyId')::bigint
-      )
-  ) then
-    raise exception 'a refund''s order is not known yet' using errcode = 'P0002';
-  end if;
   -- A refund is an immutable event: stored once, never changed by a later record.
-  with added as (
-    insert into public.refunds (order_id, external_id, amount, currency, reason, refunded_at)
-    select
-      o.id, (r ->> 'shopifyId')::bigint, coalesce((r ->> 'amount')::numeric, 0), o.currency,
-      private.shopify_text(r ->> 'note', 1000),
-      coalesce((r ->> 'processedAt')::timestamptz, (r ->> 'createdAt')::timestamptz, (e.item ->> 'version')::timestamptz)
+  with wanted as materialized (
+    select e.n, x.r, (e.item ->> 'version')::timestamptz as version, found.id as order_id, found.currency
     from jsonb_array_elements(records) with ordinality as e (item, n)
     cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
-    join public.orders o on o.shop_id = target_shop and o.external_id = (r ->> 'orderShopifyId')::bigint
+    left join lateral (
+      select o.id, o.currency from public.orders o
+      where o.shop_id = target_shop and o.external_id = (x.r ->> 'orderShopifyId')::bigint
+      limit 1
+    ) as found on true
     where e.item -> 'mapped' ->> 'kind' = 'refund'
-    order by e.n
+  ), added as (
+    insert into public.refunds (order_id, external_id, amount, currency, reason, refunded_at)
+    select
+      w.order_id, (w.r ->> 'shopifyId')::bigint, coalesce((w.r ->> 'amount')::numeric, 0), w.currency,
+      private.shopify_text(w.r ->> 'note', 1000),
+      coalesce((w.r ->> 'processedAt')::timestamptz, (w.r ->> 'createdAt')::timestamptz, w.version)
+    from wanted w
+    where w.order_id is not null
+    order by w.n
     on conflict (order_id, external_id) do nothing
     returning 1
   )
-  select count(*) into changed from added;
+  select (select count(*) from added), (select count(*) from wanted w where w.order_id is null)
+  into changed, missing;
+  if missing > 0 then
+    raise exception 'a refund''s order is not known yet' using errcode = 'P0002';
+  end if;
   return changed;
 end;
 $function$;
-comment on function private.apply_shopify_refunds_set(target_shop uuid, records jsonb) is 'The refund records of an import chunk as one insert, by the rules of private.apply_shopify_refund; raises (so the chunk goes row by row) when a refund''s order is missing. Returns how many were added.';
+comment on function private.apply_shopify_refunds_set(target_shop uuid, records jsonb) is 'The refund records of an import chunk as one insert, by the rules of private.apply_shopify_refund, each order found by its index; raises (so the chunk goes row by row) when a refund''s order is missing. Returns how many were added.';
 
 CREATE OR REPLACE FUNCTION private.apply_webhook_delivery(delivery_id bigint)
  RETURNS jsonb
@@ -5789,6 +5798,91 @@ begin
 end;
 $function$;
 comment on function private.capture_order_flow_events() is 'Order created, paid, fulfilled → private.enrol_in_flows, keyed by the order so replays enrol once.';
+
+CREATE OR REPLACE FUNCTION private.capture_order_flow_events_rows()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changes jsonb;
+begin
+  -- One look-up for the statement (flows_active_trigger_idx): no listener, nothing to do.
+  if not exists (
+    select from public.flows f
+    where f.status = 'active' and f.trigger ->> 'type' in ('order_created', 'order_paid', 'order_fulfilled')
+  ) then
+    return null;
+  end if;
+  -- The statement's rows in the order they were written (a transition table is read in that
+  -- order), each with what it was before an update.
+  if tg_op = 'INSERT' then
+    select jsonb_agg(jsonb_build_object('row_no', n.row_no, 'id', n.id, 'customer_id', n.customer_id,
+                                        'order_number', n.order_number, 'financial_status', n.financial_status,
+                                        'fulfillment_status', n.fulfillment_status, 'updated', false))
+    into changes
+    from (select r.id, r.customer_id, r.order_number, r.financial_status, r.fulfillment_status,
+                 row_number() over () as row_no
+          from new_rows r) as n
+    where n.customer_id is not null;
+  else
+    select jsonb_agg(jsonb_build_object('row_no', n.row_no, 'id', n.id, 'customer_id', n.customer_id,
+                                        'order_number', n.order_number, 'financial_status', n.financial_status,
+                                        'fulfillment_status', n.fulfillment_status, 'updated', true,
+                                        'old_customer_id', o.customer_id, 'old_financial_status', o.financial_status,
+                                        'old_fulfillment_status', o.fulfillment_status))
+    into changes
+    from (select r.id, r.customer_id, r.order_number, r.financial_status, r.fulfillment_status,
+                 row_number() over () as row_no
+          from new_rows r) as n
+    join old_rows o on o.id = n.id
+    where n.customer_id is not null
+      and (n.customer_id, n.financial_status, n.fulfillment_status)
+          is distinct from (o.customer_id, o.financial_status, o.fulfillment_status);
+  end if;
+  if changes is null then
+    return null;
+  end if;
+  with changed as (
+    select c.*
+    from jsonb_to_recordset(changes) as c (
+      row_no bigint, id uuid, customer_id uuid, order_number text, financial_status text, fulfillment_status text,
+      updated boolean, old_customer_id uuid, old_financial_status text, old_fulfillment_status text
+    )
+  ), events as (
+    -- The three events of private.capture_order_flow_events, under its conditions.
+    select c.row_no, t.position, t.trigger_type, c.customer_id, t.trigger_type || ':' || c.id as entry_key,
+           jsonb_build_object('order_id', c.id, 'order_number', c.order_number) as event
+    from changed c
+    cross join lateral (values
+      (1, 'order_created', not c.updated or c.customer_id is distinct from c.old_customer_id),
+      (2, 'order_paid', c.financial_status = 'paid'
+        and (not c.updated or c.old_financial_status is distinct from 'paid' or c.customer_id is distinct from c.old_customer_id)),
+      (3, 'order_fulfilled', c.fulfillment_status = 'fulfilled'
+        and (not c.updated or c.old_fulfillment_status is distinct from 'fulfilled' or c.customer_id is distinct from c.old_customer_id))
+    ) as t (position, trigger_type, fires)
+    where t.fires
+  ), entered as (
+    -- private.enrol_in_flows for every event at once: its candidate flows and its insert, in the
+    -- order the row trigger made them.
+    insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+    select f.id, e.customer_id, e.entry_key, jsonb_build_object('type', e.trigger_type) || e.event, f.first_step
+    from events e
+    join public.flows f on f.status = 'active' and f.trigger ->> 'type' = e.trigger_type
+      and (not f.trigger ? 'to' or f.trigger ->> 'to' = e.event ->> 'to')
+      and (not f.trigger ? 'segment_id' or f.trigger ->> 'segment_id' = e.event ->> 'segment_id')
+      and (not f.trigger ? 'tag_id' or f.trigger ->> 'tag_id' = e.event ->> 'tag_id')
+    order by e.row_no, e.position, f.id
+    on conflict do nothing
+    returning id, flow_id, customer_id, trigger_event
+  )
+  insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+  select e.id, e.flow_id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e;
+  return null;
+end;
+$function$;
+comment on function private.capture_order_flow_events_rows() is 'Statement-level (AFTER INSERT / UPDATE … REFERENCING new_rows / old_rows) on orders: order created, paid, fulfilled → the enrolments private.enrol_in_flows makes, keyed by the order so replays enrol once; one look-up of the active flows per statement.';
 
 CREATE OR REPLACE FUNCTION private.capture_segment_flow_events()
  RETURNS trigger
@@ -15597,7 +15691,7 @@ $function$;
 grant execute on function public.shopify_forget_connection(actor uuid, shop_id uuid) to service_role;
 comment on function public.shopify_forget_connection(actor uuid, shop_id uuid) is 'Disconnect, after the webhooks were unregistered: removes the shop''s secrets and connection and deactivates the shop (its customers and orders stay).';
 
-CREATE OR REPLACE FUNCTION public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb)
+CREATE OR REPLACE FUNCTION public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb, import_phase text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -15616,11 +15710,22 @@ begin
   if imp.id is null or imp.status <> 'running' then
     return jsonb_build_object('status', 'not_running');
   end if;
+  -- A chunk of a phase the import has left: a worker that read it before another finished the
+  -- phase and moved on (the new phase starts again at offset 0, so the offset alone would let it
+  -- through, and its rows would count twice).
+  if import_phase is not null and imp.phase is distinct from import_phase then
+    return jsonb_build_object('status', 'stale', 'byte_offset', imp.byte_offset, 'phase', imp.phase);
+  end if;
   if imp.byte_offset <> from_offset then
     -- A chunk already applied (a retry, an overlapping call): nothing happens twice.
     return jsonb_build_object('status', 'stale', 'byte_offset', imp.byte_offset);
   end if;
   perform set_config('cairn.change_source', 'shopify', true);
+  -- Written as a webhook writes it: shopify-webhook calls the database as its owner, without a
+  -- JWT, so its audit entries name the owner's role; an imported record's entries name the same
+  -- (not the service_role of the worker's request). Transaction-local, like PostgREST's own.
+  perform set_config('request.jwt.claims', '', true), set_config('request.jwt.claim.role', '', true),
+    set_config('request.jwt.claim.sub', '', true);
   -- Customer metrics are recomputed once the import's orders are all in (20261208150100).
   perform set_config('cairn.defer_customer_metrics', imp.id::text, true);
   begin
@@ -15661,29 +15766,8 @@ begin
   return jsonb_build_object('status', 'applied', 'mode', mode, 'applied', applied, 'fixed', fixed, 'failed', failed);
 end;
 $function$;
-grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
-comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'Applies one chunk of an import or reconciliation, whole or not at all, only if it starts at the import''s offset: as sets (private.apply_shopify_chunk) or, when that cannot, row by row through private.apply_shopify_record with failures recorded and skipped. Counts what it changed. Service role only.';
-
-CREATE OR REPLACE FUNCTION public.shopify_import_apply_leased_chunk(import_id uuid, lease timestamp with time zone, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb)
- RETURNS jsonb
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO ''
-AS $function$
-declare
-  held timestamptz;
-begin
-  -- The same row lock shopify_import_apply_chunk takes, taken first: no claim slips in between.
-  select i.leased_until into held from public.shop_imports i
-  where i.id = shopify_import_apply_leased_chunk.import_id for update;
-  if held is distinct from lease then
-    return jsonb_build_object('status', 'stale', 'reason', 'lease');
-  end if;
-  return public.shopify_import_apply_chunk(import_id, from_offset, to_offset, roots, records, failures);
-end;
-$function$;
-grant execute on function public.shopify_import_apply_leased_chunk(import_id uuid, lease timestamp with time zone, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) to service_role;
-comment on function public.shopify_import_apply_leased_chunk(import_id uuid, lease timestamp with time zone, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb) is 'public.shopify_import_apply_chunk for the worker holding the import''s lease: stale (nothing applied) when the lease is no longer the caller''s. Service role only.';
+grant execute on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb, import_phase text) to service_role;
+comment on function public.shopify_import_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb, import_phase text) is 'Applies one chunk of an import or reconciliation, whole or not at all, only if it starts at the import''s offset and (when import_phase is given) belongs to its current phase: as sets (private.apply_shopify_chunk) or, when that cannot, row by row through private.apply_shopify_record with failures recorded and skipped. Counts what it changed. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_claim()
  RETURNS SETOF public.shop_imports
@@ -15704,8 +15788,8 @@ $function$;
 grant execute on function public.shopify_import_claim() to service_role;
 comment on function public.shopify_import_claim() is 'The next running import whose lease is free, leased for 2 minutes (service role only).';
 
-CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false, lease timestamp with time zone DEFAULT NULL::timestamp with time zone)
- RETURNS boolean
+CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false, expected_phase text DEFAULT NULL::text)
+ RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
@@ -15719,24 +15803,25 @@ begin
                     else coalesce(shopify_import_progress.bulk_url, i.bulk_url) end,
     phase_total = case when shopify_import_progress.phase is not null then shopify_import_progress.phase_total
                        else coalesce(shopify_import_progress.phase_total, i.phase_total) end,
+    -- A phase's total counts once, however many workers saw its export finish.
     rows_total = case when shopify_import_progress.phase_total is not null and shopify_import_progress.phase is null
+                           and i.phase_total is null
                       then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
     byte_offset = case when reset_offset then 0 else i.byte_offset end,
     status = coalesce(shopify_import_progress.status, i.status),
-    last_error = case
-      when shopify_import_progress.last_error is not null then left(shopify_import_progress.last_error, 2000)
-      when shopify_import_progress.bulk_operation_id is not null or shopify_import_progress.bulk_url is not null
-        or shopify_import_progress.phase is not null or shopify_import_progress.status is not null then null
-      else i.last_error end,
+    -- A completed import has no error left to show (a worker's passing trouble — another worker's
+    -- export still running, a throttled call — was overcome).
+    last_error = case when shopify_import_progress.status = 'completed' then null
+                      else coalesce(left(shopify_import_progress.last_error, 2000), i.last_error) end,
     finished_at = case when shopify_import_progress.status in ('completed', 'failed', 'canceled') then now() else i.finished_at end,
     leased_until = case when release then null else i.leased_until end
   where i.id = shopify_import_progress.import_id
-    and (shopify_import_progress.lease is null or i.leased_until = shopify_import_progress.lease);
-  return found;
+    -- What a worker learnt in a phase the import has left (another worker finished it) is stale.
+    and (shopify_import_progress.expected_phase is null or i.phase = shopify_import_progress.expected_phase);
 end;
 $function$;
-grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean, lease timestamp with time zone) to service_role;
-comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean, lease timestamp with time zone) is 'Records an import''s phase, bulk operation, totals and outcome; with a lease, only while the caller still holds it (false when it does not). A step forward clears the last error. Service role only.';
+grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean, expected_phase text) to service_role;
+comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean, expected_phase text) is 'Records an import''s phase, bulk operation, totals and outcome — only while it is still in expected_phase when that is given (service role only).';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_refresh_metrics(import_id uuid, batch integer DEFAULT 5000)
  RETURNS integer

@@ -2635,10 +2635,7 @@ isOneToOne: false
 { Args: { "actor": string,"shop_id": string }; Returns: undefined
                            },
 "shopify_import_apply_chunk":
-{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
-                           },
-"shopify_import_apply_leased_chunk":
-{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"lease": string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
+{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"import_phase"?: string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
                            },
 "shopify_import_claim":
 { Args: Record<PropertyKey, never>; Returns: {
@@ -2672,7 +2669,7 @@ isOneToOne: false
         isSetofReturn: true
       } },
 "shopify_import_progress":
-{ Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"import_id": string,"last_error"?: string,"lease"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: boolean
+{ Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"expected_phase"?: string,"import_id": string,"last_error"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: undefined
                            },
 "shopify_import_refresh_metrics":
 { Args: { "batch"?: number,"import_id": string }; Returns: number
