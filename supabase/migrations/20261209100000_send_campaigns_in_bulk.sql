@@ -14,8 +14,12 @@
 --   * `private.marketing_mail_check` (restated from 20261208100000): now the one-pair case of
 --     marketing_mail_checks, so campaigns and the flow engine keep one rule;
 --   * `private.plan_campaign` (restated whole from 20261208100000). Changed: the check is
---     marketing_mail_checks over all would-be recipients at once instead of one call each.
+--     marketing_mail_checks over all would-be recipients at once instead of one call each, and
+--     the recipient's zone is recipient_zone's rule written out (the shop's zone read once).
 --     Nothing else changed;
+--   * `private.campaign_variables`, `private.campaign_send_time` (restated from 20261208100000,
+--     same bodies): plain SQL functions now (no security definer, no search_path of their own),
+--     so Postgres inlines them instead of calling them once per recipient;
 --   * `private.claim_campaign_recipients(batch, now, lease)`: the claim itself (expired leases →
 --     in_doubt, the throttle, due rows FOR UPDATE SKIP LOCKED, the check — now set-based — the
 --     cap within the batch, states, campaign status), filling pg_temp.campaign_claim. Taken out
@@ -123,8 +127,10 @@ language sql stable security definer set search_path = '' as $$
   with c as (select * from public.campaigns k where k.id = plan_campaign.campaign_id),
   ws as (select s.postal_address, s.default_language from public.workspace_settings s),
   shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  -- private.recipient_zone, worked out once: theirs, else the first active shop's, else UTC.
+  shop_zone as (select (select s.timezone from public.shops s where s.active order by s.created_at, s.id limit 1) as zone),
   people as (
-    select cu, private.recipient_zone(cu.timezone) as zone,
+    select cu, coalesce(cu.timezone, (select zone from shop_zone), 'UTC') as zone,
            coalesce(cu.language, (select default_language from ws)) as asked
     from unnest(members) m (id)
     join public.customers cu on cu.id = m.id
@@ -175,6 +181,36 @@ language sql stable security definer set search_path = '' as $$
     x.empty
   from checked x
 $$;
+
+-- Two expressions evaluated for every recipient, now inlined into the queries that use them
+-- (restated from 20261208100000 with the same bodies): a security definer function with its own
+-- search_path is planned and called once per row, about 0.1 ms each. Neither reads a table, so
+-- neither needs the definer's rights; every name in them is pg_catalog's.
+create or replace function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text)
+returns jsonb
+language sql stable as $$
+  select fallbacks || jsonb_strip_nulls(jsonb_build_object(
+    'first_name', nullif(btrim(customer.first_name), ''),
+    'last_name', nullif(btrim(customer.last_name), ''),
+    'full_name', nullif(btrim(customer.full_name), ''),
+    'company', nullif(btrim(customer.company), ''),
+    'email', customer.email,
+    'shop_name', shop_name,
+    'postal_address', postal_address,
+    -- Filled in by the sender with the recipient's signed one-click link (one pass: stays literal).
+    'unsubscribe_url', '{{unsubscribe_url}}'))
+$$;
+comment on function private.campaign_variables(public.customers, jsonb, text, text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty. Inlined where it is used (no table read, no definer rights).';
+
+create or replace function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamptz, local_date date,
+                                                      local_time time, zone text, at timestamptz) returns timestamptz
+language sql stable as $$
+  select greatest(at, case schedule
+    when 'now' then at
+    when 'at' then send_at
+    else pg_catalog.timezone(zone, local_date + local_time) end)
+$$;
+comment on function private.campaign_send_time(public.campaign_schedule, timestamptz, date, time, text, timestamptz) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`. Inlined where it is used (no table read, no definer rights).';
 
 -- ─── The claim, shared ───────────────────────────────────────────────────────────────────────
 
