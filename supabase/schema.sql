@@ -5531,21 +5531,19 @@ comment on function private.caller_time_zone() is 'The calling team member''s ti
 CREATE OR REPLACE FUNCTION private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO ''
+ STABLE
 AS $function$
   select greatest(at, case schedule
     when 'now' then at
     when 'at' then send_at
     else pg_catalog.timezone(zone, local_date + local_time) end)
 $function$;
-comment on function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`.';
+comment on function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`. Inlined where it is used (no table read, no definer rights).';
 
 CREATE OR REPLACE FUNCTION private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text)
  RETURNS jsonb
  LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO ''
+ STABLE
 AS $function$
   select fallbacks || jsonb_strip_nulls(jsonb_build_object(
     'first_name', nullif(btrim(customer.first_name), ''),
@@ -5558,7 +5556,7 @@ AS $function$
     -- Filled in by the sender with the recipient's signed one-click link (one pass: stays literal).
     'unsubscribe_url', '{{unsubscribe_url}}'))
 $function$;
-comment on function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty.';
+comment on function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty. Inlined where it is used (no table read, no definer rights).';
 
 CREATE OR REPLACE FUNCTION private.cancel_campaign_recipients(campaign_id uuid)
  RETURNS integer
@@ -7990,8 +7988,10 @@ AS $function$
   with c as (select * from public.campaigns k where k.id = plan_campaign.campaign_id),
   ws as (select s.postal_address, s.default_language from public.workspace_settings s),
   shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  -- private.recipient_zone, worked out once: theirs, else the first active shop's, else UTC.
+  shop_zone as (select (select s.timezone from public.shops s where s.active order by s.created_at, s.id limit 1) as zone),
   people as (
-    select cu, private.recipient_zone(cu.timezone) as zone,
+    select cu, coalesce(cu.timezone, (select zone from shop_zone), 'UTC') as zone,
            coalesce(cu.language, (select default_language from ws)) as asked
     from unnest(members) m (id)
     join public.customers cu on cu.id = m.id
@@ -11330,9 +11330,11 @@ declare
 begin
   perform private.claim_campaign_recipients(batch_size, claim_campaign_batch.now, lease_seconds);
 
-  with ws as (select s.postal_address, s.default_language from public.workspace_settings s),
-  shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
-  picked as (
+  -- Each CTE worked out once (materialized): the claim table has no statistics, and a plan that
+  -- re-ran a recipient's substitutions per row would be quadratic.
+  with ws as materialized (select s.postal_address, s.default_language from public.workspace_settings s),
+  shop as materialized (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  picked as materialized (
     select r.id, r.campaign_id, r.customer_id, cu, c.template_id, c.variables as fallbacks,
            coalesce(r.language, private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws)))) as language
     from pg_temp.campaign_claim x
@@ -11341,8 +11343,13 @@ begin
     join public.customers cu on cu.id = r.customer_id
     where x.verdict = 'send'
   ),
+  -- Each recipient's variables, once.
+  valued as materialized (
+    select p.*, private.campaign_variables(p.cu, p.fallbacks, (select name from shop), (select postal_address from ws)) as vars
+    from picked p
+  ),
   -- Each variant once, with its placeholders numbered.
-  variants as (
+  variants as materialized (
     select g.campaign_id, g.template_id, g.language, v.subject, v.body_html, v.body_text,
       array(select distinct m[1]
             from regexp_matches(v.subject || ' ' || v.body_html || ' ' || v.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
@@ -11350,21 +11357,23 @@ begin
     from (select distinct p.campaign_id, p.template_id, p.language from picked p) g
     join public.email_template_variants v on v.template_id = g.template_id and v.language = g.language
   ),
-  sends as (
+  sends as materialized (
     select p.id, p.campaign_id, p.customer_id, p.language, (p.cu).email as email, (p.cu).full_name as name,
+      -- No variant in their language: no substitutions (the sender fails that send alone).
+      case when v.campaign_id is not null then
       (select coalesce(jsonb_object_agg(t.tag, t.value), '{}')
        from unnest(v.names) with ordinality n (name, i)
        cross join lateral (
-         select case when jsonb_typeof(vars #> string_to_array(n.name, '.')) in ('string', 'number', 'boolean')
-                     then vars #> string_to_array(n.name, '.') #>> '{}' else '' end as value
+         select case when jsonb_typeof(p.vars #> string_to_array(n.name, '.')) in ('string', 'number', 'boolean')
+                     then p.vars #> string_to_array(n.name, '.') #>> '{}' else '' end as value
+         offset 0
        ) plain
        cross join lateral (values
          ('%cairn.t' || n.i || '%', plain.value),
          ('%cairn.h' || n.i || '%', replace(replace(replace(replace(replace(plain.value, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'))
-       ) t (tag, value)) as substitutions
-    from picked p
-    join variants v on v.campaign_id = p.campaign_id and v.language = p.language
-    cross join lateral (select private.campaign_variables(p.cu, p.fallbacks, (select name from shop), (select postal_address from ws)) as vars) pv
+       ) t (tag, value)) end as substitutions
+    from valued p
+    left join variants v on v.campaign_id = p.campaign_id and v.language = p.language
   )
   select jsonb_build_object(
     'shop_name', (select name from shop),
@@ -11376,14 +11385,11 @@ begin
         'body_text', private.tag_placeholders(v.body_text, v.names, 't')) order by v.campaign_id, v.language)
       from variants v), '[]'),
     'sends', coalesce((select jsonb_agg(jsonb_build_object(
-        'recipient_id', x.id, 'campaign_id', x.campaign_id, 'customer_id', x.customer_id,
-        'send_key', x.campaign_id::text || ':' || x.customer_id::text,
-        'email', s.email, 'name', s.name, 'language', coalesce(s.language, p.language),
-        'substitutions', s.substitutions) order by x.id)
-      from pg_temp.campaign_claim x
-      join picked p on p.id = x.id
-      left join sends s on s.id = x.id
-      where x.verdict = 'send'), '[]'))
+        'recipient_id', s.id, 'campaign_id', s.campaign_id, 'customer_id', s.customer_id,
+        'send_key', s.campaign_id::text || ':' || s.customer_id::text,
+        'email', s.email, 'name', s.name, 'language', s.language,
+        'substitutions', s.substitutions) order by s.id)
+      from sends s), '[]'))
   into answer;
   return answer;
 end;

@@ -9,7 +9,7 @@
  * Prints the time to send, emails per second, duplicates and missing, and last:
  *   campaign <n> emails/s, duplicates <d>, missing <m> (target: < 300 s, 0, 0: met|MISSED)
  *
- * Runs its own instance (`bench-camp`, ports 61421…): npx tsx scripts/bench/campaign.ts [--scale 100000]
+ * Runs its own instance (`bench-camp`, ports 61421…, or CAIRN_STACK_PORT_BASE): npx tsx scripts/bench/campaign.ts [--scale 100000]
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
