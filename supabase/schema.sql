@@ -5673,21 +5673,19 @@ comment on function private.caller_time_zone() is 'The calling team member''s ti
 CREATE OR REPLACE FUNCTION private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO ''
+ STABLE
 AS $function$
   select greatest(at, case schedule
     when 'now' then at
     when 'at' then send_at
     else pg_catalog.timezone(zone, local_date + local_time) end)
 $function$;
-comment on function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`.';
+comment on function private.campaign_send_time(schedule public.campaign_schedule, send_at timestamp with time zone, local_date date, local_time time without time zone, zone text, at timestamp with time zone) is 'When a recipient in `zone` is due: now, send_at, or local_date local_time in their zone — never before `at`. Inlined where it is used (no table read, no definer rights).';
 
 CREATE OR REPLACE FUNCTION private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text)
  RETURNS jsonb
  LANGUAGE sql
- STABLE SECURITY DEFINER
- SET search_path TO ''
+ STABLE
 AS $function$
   select fallbacks || jsonb_strip_nulls(jsonb_build_object(
     'first_name', nullif(btrim(customer.first_name), ''),
@@ -5700,7 +5698,7 @@ AS $function$
     -- Filled in by the sender with the recipient's signed one-click link (one pass: stays literal).
     'unsubscribe_url', '{{unsubscribe_url}}'))
 $function$;
-comment on function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty.';
+comment on function private.campaign_variables(customer public.customers, fallbacks jsonb, shop_name text, postal_address text) is 'Template variables for a campaign recipient: their name, company and email, the shop name and postal address, the unsubscribe link placeholder; the campaign''s fallbacks fill what is empty. Inlined where it is used (no table read, no definer rights).';
 
 CREATE OR REPLACE FUNCTION private.cancel_campaign_recipients(campaign_id uuid)
  RETURNS integer
@@ -6227,6 +6225,91 @@ begin
 end;
 $function$;
 comment on function private.check_template_placeholders() is 'Refuses a template variant using a {{variable}} that is not in email_template_variables, naming it.';
+
+CREATE OR REPLACE FUNCTION private.claim_campaign_recipients(batch_size integer, now timestamp with time zone, lease_seconds integer)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  throttle timestamptz;
+  started uuid[];
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 1000 then
+    raise exception 'batch_size must be between 1 and 1000' using errcode = '22023';
+  end if;
+  if lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
+    raise exception 'lease_seconds must be between 10 and 3600' using errcode = '22023';
+  end if;
+  -- One claim at a time: the daily cap counts claimed rows, so two claims must not both see it free.
+  perform pg_advisory_xact_lock(hashtext('cairn.claim_campaign_sends'));
+
+  -- A lease that ran out: its sender may have handed the email to SendGrid and died before
+  -- recording it. Never handed out again as is: resolved by looking it up (in_doubt).
+  update public.campaign_recipients r
+  set state = 'in_doubt', reason = 'the sender stopped before recording SendGrid''s answer; checking whether it was sent',
+      updated_at = claim_campaign_recipients.now
+  where r.state = 'claimed' and r.claimed_until <= claim_campaign_recipients.now;
+
+  create temporary table if not exists pg_temp.campaign_claim (
+    id bigint primary key, campaign_id uuid, customer_id uuid, due_at timestamptz, verdict text, reason text,
+    until timestamptz, nth integer
+  ) on commit drop;
+  truncate pg_temp.campaign_claim;
+
+  select s.throttled_until into throttle from private.campaign_send_state s;
+  if throttle > claim_campaign_recipients.now then
+    return;
+  end if;
+
+  insert into pg_temp.campaign_claim (id, campaign_id, customer_id, due_at, nth)
+  select d.id, d.campaign_id, d.customer_id, d.not_before,
+         row_number() over (partition by d.customer_id order by d.not_before, d.id)
+  from (
+    select r.id, r.campaign_id, r.customer_id, r.not_before
+    from public.campaign_recipients r
+    join public.campaigns c on c.id = r.campaign_id and c.status in ('scheduled', 'sending')
+    where r.state in ('queued', 'deferred') and r.not_before <= claim_campaign_recipients.now
+    order by r.not_before, r.id
+    limit batch_size
+    for update of r skip locked
+  ) d;
+
+  -- Every claimed recipient checked at this moment, in one query.
+  update pg_temp.campaign_claim x set verdict = k.verdict, reason = k.reason, until = k.not_before
+  from private.marketing_mail_checks(
+         array(select y.customer_id from pg_temp.campaign_claim y),
+         array(select claim_campaign_recipients.now from pg_temp.campaign_claim y)) k
+  where k.customer_id = x.customer_id;
+  delete from pg_temp.campaign_claim x where x.verdict is null;
+
+  -- Two campaigns reaching one customer in one batch: only the first counts as free under the cap.
+  update pg_temp.campaign_claim x set verdict = 'defer', reason = 'daily_cap',
+    until = private.local_day_start(claim_campaign_recipients.now, r.zone) + interval '1 day'
+  from public.campaign_recipients r
+  where r.id = x.id and x.verdict = 'send' and x.nth > 1;
+
+  update public.campaign_recipients r set
+    state = case x.verdict when 'send' then 'claimed' when 'defer' then 'deferred' else 'excluded' end::public.campaign_recipient_state,
+    reason = x.reason,
+    not_before = case when x.verdict = 'defer' then x.until else r.not_before end,
+    claimed_until = case when x.verdict = 'send' then claim_campaign_recipients.now + make_interval(secs => lease_seconds) end,
+    attempts = r.attempts + case when x.verdict = 'send' then 1 else 0 end,
+    updated_at = claim_campaign_recipients.now
+  from pg_temp.campaign_claim x
+  where r.id = x.id;
+
+  started := array(select distinct x.campaign_id from pg_temp.campaign_claim x);
+  perform set_config('cairn.campaign_transition', 'on', true);
+  update public.campaigns k set status = 'sending'
+  where k.id = any(started) and k.status = 'scheduled'
+    and exists (select 1 from pg_temp.campaign_claim x where x.campaign_id = k.id and x.verdict = 'send');
+  perform set_config('cairn.campaign_transition', 'off', true);
+  perform private.finish_campaigns(started);
+end;
+$function$;
+comment on function private.claim_campaign_recipients(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'The campaign claim both claim_campaign_sends and claim_campaign_batch make: expired leases become in_doubt; unless SendGrid asked to slow down, up to batch_size due recipients are checked at `now` in one query (consent, suppression, quiet hours, the shared cap) and claimed under a lease, deferred or excluded. Leaves pg_temp.campaign_claim (verdict send = claimed) for the caller to render.';
 
 CREATE OR REPLACE FUNCTION private.claim_segment_action_batch(action_id uuid, size integer)
  RETURNS uuid[]
@@ -7952,29 +8035,71 @@ CREATE OR REPLACE FUNCTION private.marketing_mail_check(customer_id uuid, at tim
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  with c as (
-    select cu.id, cu.email, cu.status, private.recipient_zone(cu.timezone) as zone
-    from public.customers cu where cu.id = marketing_mail_check.customer_id
+  select k.verdict, k.reason, k.not_before
+  from private.marketing_mail_checks(array[marketing_mail_check.customer_id], array[marketing_mail_check.at]) k
+$function$;
+grant execute on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) to service_role;
+comment on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) is 'May this customer get marketing mail at `at`, and if not why: verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). Quiet hours and the daily cap are the alert engine''s; the cap counts alerts, campaign and automation emails together (private.emails_sent_today). The one-pair case of private.marketing_mail_checks; used by campaigns and the flow engine. No row: no such customer.';
+
+CREATE OR REPLACE FUNCTION private.marketing_mail_checks(customer_ids uuid[], ats timestamp with time zone[])
+ RETURNS TABLE(customer_id uuid, at timestamp with time zone, verdict text, reason text, not_before timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with input as (
+    select distinct i.id, i.at from unnest(customer_ids, ats) as i (id, at)
+    where i.id is not null and i.at is not null
+  ),
+  c as (
+    -- The zone as private.recipient_zone reckons it: theirs, else the first active shop's, else UTC.
+    select i.id, i.at, cu.email, cu.status,
+           coalesce(cu.timezone,
+                    (select s.timezone from public.shops s where s.active order by s.created_at, s.id limit 1),
+                    'UTC') as zone
+    from input i join public.customers cu on cu.id = i.id
+  ),
+  -- What private.emails_sent_today counts, for every pair at once.
+  counted as (
+    select u.id, u.at, count(*) as n from (
+      select c.id, c.at from c join public.alert_log x on x.customer_id = c.id
+      where (x.state = 'sent' and x.sent_at >= private.local_day_start(c.at, c.zone))
+         or (x.state in ('queued', 'deferred') and x.claimed_until > c.at)
+      union all
+      select c.id, c.at from c join public.campaign_recipients r on r.customer_id = c.id
+      where r.state = 'sent' and r.sent_at >= private.local_day_start(c.at, c.zone)
+      union all
+      select c.id, c.at from c join public.campaign_recipients r on r.customer_id = c.id
+      where r.state in ('claimed', 'in_doubt')
+      union all
+      select c.id, c.at from c join public.flow_step_runs f on f.customer_id = c.id
+      where f.step_kind = 'send_template' and f.outcome in ('queued', 'in_doubt', 'sent') and f.purpose <> 'transactional'
+        and f.occurred_at >= private.local_day_start(c.at, c.zone)
+    ) u
+    group by u.id, u.at
   ),
   facts as (
-    select c.*,
-      (select x.reason from public.email_suppressions x where x.email = lower(c.email)) as suppressed,
-      (select ev from public.consent_events ev
-        where ev.customer_id = c.id and ev.channel = 'email' and ev.purpose = 'marketing'
-        order by ev.occurred_at desc, ev.id desc limit 1) as consent,
-      s.daily_cap_per_shopper as workspace_cap,
+    select c.*, x.reason as suppressed, ev.found as consented_once, ev.status as consent_status,
+      ev.source as consent_source, coalesce(n.n, 0) as used,
       least(coalesce(p.max_per_day, s.daily_cap_per_shopper), s.daily_cap_per_shopper) as cap,
-      private.quiet_hours_end(at, c.zone, coalesce(p.quiet_hours_start, s.quiet_hours_start),
+      private.quiet_hours_end(c.at, c.zone, coalesce(p.quiet_hours_start, s.quiet_hours_start),
                               coalesce(p.quiet_hours_end, s.quiet_hours_end)) as quiet_until
     from c
     cross join (select * from public.alert_settings limit 1) s
+    left join public.email_suppressions x on x.email = lower(c.email)
     left join public.alert_preferences p on p.customer_id = c.id
+    left join lateral (
+      select true as found, ev.status, ev.source from public.consent_events ev
+      where ev.customer_id = c.id and ev.channel = 'email' and ev.purpose = 'marketing'
+      order by ev.occurred_at desc, ev.id desc limit 1
+    ) ev on true
+    left join counted n on n.id = c.id and n.at = c.at
   )
-  select
+  select f.id, f.at,
     case when r is null then 'send' when r in ('quiet_hours', 'daily_cap') then 'defer' else 'exclude' end,
     r,
     case r when 'quiet_hours' then f.quiet_until
-           when 'daily_cap' then private.local_day_start(at, f.zone) + interval '1 day' end
+           when 'daily_cap' then private.local_day_start(f.at, f.zone) + interval '1 day' end
   from facts f,
   lateral (select case
     when f.email is null or btrim(f.email) = '' then 'no_email'
@@ -7982,14 +8107,14 @@ AS $function$
     when f.suppressed = 'bounce' then 'bounced'
     when f.suppressed = 'spamreport' then 'complained'
     when f.suppressed is not null then 'unsubscribed'
-    when (f.consent).status = 'withdrawn' and (f.consent).source in ('unsubscribe_link', 'email_provider') then 'unsubscribed'
-    when f.consent is null or (f.consent).status <> 'granted' then 'no_marketing_consent'
+    when f.consent_status = 'withdrawn' and f.consent_source in ('unsubscribe_link', 'email_provider') then 'unsubscribed'
+    when f.consented_once is null or f.consent_status <> 'granted' then 'no_marketing_consent'
     when f.quiet_until is not null then 'quiet_hours'
-    when private.emails_sent_today(f.id, at, f.zone) >= f.cap then 'daily_cap'
+    when f.used >= f.cap then 'daily_cap'
   end as r) v
 $function$;
-grant execute on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) to service_role;
-comment on function private.marketing_mail_check(customer_id uuid, at timestamp with time zone) is 'May this customer get marketing mail at `at`, and if not why: verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). Quiet hours and the daily cap are the alert engine''s; the cap counts alerts, campaign and automation emails together (private.emails_sent_today). Used by campaigns and the flow engine. No row: no such customer.';
+grant execute on function private.marketing_mail_checks(customer_ids uuid[], ats timestamp with time zone[]) to service_role;
+comment on function private.marketing_mail_checks(customer_ids uuid[], ats timestamp with time zone[]) is 'marketing_mail_check for many (customer, time) pairs in one query — customer_ids[i] at ats[i]; one row per distinct pair (none for an unknown customer): verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). The cap counts what private.emails_sent_today counts.';
 
 CREATE OR REPLACE FUNCTION private.my_portal_customer()
  RETURNS uuid
@@ -8409,8 +8534,10 @@ AS $function$
   with c as (select * from public.campaigns k where k.id = plan_campaign.campaign_id),
   ws as (select s.postal_address, s.default_language from public.workspace_settings s),
   shop as (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  -- private.recipient_zone, worked out once: theirs, else the first active shop's, else UTC.
+  shop_zone as (select (select s.timezone from public.shops s where s.active order by s.created_at, s.id limit 1) as zone),
   people as (
-    select cu, private.recipient_zone(cu.timezone) as zone,
+    select cu, coalesce(cu.timezone, (select zone from shop_zone), 'UTC') as zone,
            coalesce(cu.language, (select default_language from ws)) as asked
     from unnest(members) m (id)
     join public.customers cu on cu.id = m.id
@@ -8437,11 +8564,16 @@ AS $function$
     join placeholders ph on ph.asked = p.asked
     cross join c
   ),
+  -- One check for everyone (20261209100000), each at their own send time.
+  checks as (
+    select k.* from (select array_agg((t.cu).id) as ids, array_agg(t.due) as dues from timed t) a
+    cross join lateral private.marketing_mail_checks(a.ids, a.dues) k
+  ),
   checked as (
     select t.*, k.verdict, k.reason, k.not_before as deferred_until,
       array(select n from unnest(t.names) n where coalesce(t.vars #>> string_to_array(n, '.'), '') = '' order by n) as empty
     from timed t
-    cross join lateral private.marketing_mail_check((t.cu).id, t.due) k
+    join checks k on k.customer_id = (t.cu).id and k.at = t.due
   )
   select (x.cu).id, (x.cu).email, x.language, x.zone,
     case when x.verdict = 'exclude' then 'exclude'
@@ -10770,6 +10902,28 @@ end;
 $function$;
 comment on function private.sync_order_refunds() is 'Statement trigger on refunds: sets orders.refunded_total to the sum of the order''s refunds (refunded_base follows).';
 
+CREATE OR REPLACE FUNCTION private.tag_placeholders(template text, names text[], kind text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  pattern constant text := '\{\{\s*([^{}]*?)\s*\}\}';
+  literals text[] := regexp_split_to_array(template, pattern);
+  found text[] := array(select m[1] from regexp_matches(template, pattern, 'g') as m);
+  result text := literals[1];
+begin
+  -- The same split as private.fill_placeholders, so each {{name}} becomes the tag whose value
+  -- is what fill_placeholders would have put there.
+  for i in 1 .. coalesce(array_length(found, 1), 0) loop
+    result := result || '%cairn.' || kind || array_position(names, found[i]) || '%' || literals[i + 1];
+  end loop;
+  return result;
+end;
+$function$;
+comment on function private.tag_placeholders(template text, names text[], kind text) is 'Replaces every {{name}} of a template with the SendGrid substitution tag %cairn.<kind><i>% where i is the name''s position in `names` (kind t: plain value, h: HTML-escaped value).';
+
 CREATE OR REPLACE FUNCTION private.team_account_problem(account uuid, pending boolean)
  RETURNS text
  LANGUAGE sql
@@ -11822,6 +11976,84 @@ grant execute on function public.cancel_segment_action(action_id uuid) to authen
 grant execute on function public.cancel_segment_action(action_id uuid) to service_role;
 comment on function public.cancel_segment_action(action_id uuid) is 'The person who asked stops a running bulk action: what is done stays done, the rest is not done. P0002 for anyone else''s.';
 
+CREATE OR REPLACE FUNCTION public.claim_campaign_batch(batch_size integer DEFAULT 1000, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 60)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  answer jsonb;
+begin
+  perform private.claim_campaign_recipients(batch_size, claim_campaign_batch.now, lease_seconds);
+
+  -- Each CTE worked out once (materialized): the claim table has no statistics, and a plan that
+  -- re-ran a recipient's substitutions per row would be quadratic.
+  with ws as materialized (select s.postal_address, s.default_language from public.workspace_settings s),
+  shop as materialized (select coalesce((select s.name from public.shops s where s.active order by s.created_at, s.id limit 1), 'Cairn') as name),
+  picked as materialized (
+    select r.id, r.campaign_id, r.customer_id, cu, c.template_id, c.variables as fallbacks,
+           coalesce(r.language, private.template_language(c.template_id, coalesce(cu.language, (select default_language from ws)))) as language
+    from pg_temp.campaign_claim x
+    join public.campaign_recipients r on r.id = x.id
+    join public.campaigns c on c.id = r.campaign_id
+    join public.customers cu on cu.id = r.customer_id
+    where x.verdict = 'send'
+  ),
+  -- Each recipient's variables, once.
+  valued as materialized (
+    select p.*, private.campaign_variables(p.cu, p.fallbacks, (select name from shop), (select postal_address from ws)) as vars
+    from picked p
+  ),
+  -- Each variant once, with its placeholders numbered.
+  variants as materialized (
+    select g.campaign_id, g.template_id, g.language, v.subject, v.body_html, v.body_text,
+      array(select distinct m[1]
+            from regexp_matches(v.subject || ' ' || v.body_html || ' ' || v.body_text, '\{\{\s*([^{}]*?)\s*\}\}', 'g') m
+            order by 1) as names
+    from (select distinct p.campaign_id, p.template_id, p.language from picked p) g
+    join public.email_template_variants v on v.template_id = g.template_id and v.language = g.language
+  ),
+  sends as materialized (
+    select p.id, p.campaign_id, p.customer_id, p.language, (p.cu).email as email, (p.cu).full_name as name,
+      -- No variant in their language: no substitutions (the sender fails that send alone).
+      case when v.campaign_id is not null then
+      (select coalesce(jsonb_object_agg(t.tag, t.value), '{}')
+       from unnest(v.names) with ordinality n (name, i)
+       cross join lateral (
+         select case when jsonb_typeof(p.vars #> string_to_array(n.name, '.')) in ('string', 'number', 'boolean')
+                     then p.vars #> string_to_array(n.name, '.') #>> '{}' else '' end as value
+         offset 0
+       ) plain
+       cross join lateral (values
+         ('%cairn.t' || n.i || '%', plain.value),
+         ('%cairn.h' || n.i || '%', replace(replace(replace(replace(replace(plain.value, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'))
+       ) t (tag, value)) end as substitutions
+    from valued p
+    left join variants v on v.campaign_id = p.campaign_id and v.language = p.language
+  )
+  select jsonb_build_object(
+    'shop_name', (select name from shop),
+    'postal_address', (select postal_address from ws),
+    'contents', coalesce((select jsonb_agg(jsonb_build_object(
+        'campaign_id', v.campaign_id, 'language', v.language,
+        'subject', private.tag_placeholders(v.subject, v.names, 't'),
+        'body_html', private.tag_placeholders(v.body_html, v.names, 'h'),
+        'body_text', private.tag_placeholders(v.body_text, v.names, 't')) order by v.campaign_id, v.language)
+      from variants v), '[]'),
+    'sends', coalesce((select jsonb_agg(jsonb_build_object(
+        'recipient_id', s.id, 'campaign_id', s.campaign_id, 'customer_id', s.customer_id,
+        'send_key', s.campaign_id::text || ':' || s.customer_id::text,
+        'email', s.email, 'name', s.name, 'language', s.language,
+        'substitutions', s.substitutions) order by s.id)
+      from sends s), '[]'))
+  into answer;
+  return answer;
+end;
+$function$;
+grant execute on function public.claim_campaign_batch(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
+comment on function public.claim_campaign_batch(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'The claim of claim_campaign_sends for a bulk send, as one document: shop_name, postal_address; contents — each (campaign, language) variant once, its {{placeholders}} as SendGrid substitution tags (%cairn.t<i>% plain, %cairn.h<i>% HTML-escaped); sends — each claimed recipient with its idempotency key (campaign:customer), address, name, language and its substitutions (the tag values, rendered as fill_placeholders would). A send whose language has no variant has no substitutions and no content. Service role only.';
+
 CREATE OR REPLACE FUNCTION public.claim_campaign_sends(batch_size integer DEFAULT 200, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 120)
  RETURNS TABLE(recipient_id bigint, campaign_id uuid, customer_id uuid, send_key text, email text, name text, language text, subject text, body_html text, body_text text, shop_name text, postal_address text)
  LANGUAGE plpgsql
@@ -11829,73 +12061,8 @@ CREATE OR REPLACE FUNCTION public.claim_campaign_sends(batch_size integer DEFAUL
  SET search_path TO ''
 AS $function$
 #variable_conflict use_column
-declare
-  throttle timestamptz;
-  started uuid[];
 begin
-  if batch_size is null or batch_size < 1 or batch_size > 1000 then
-    raise exception 'batch_size must be between 1 and 1000' using errcode = '22023';
-  end if;
-  if lease_seconds is null or lease_seconds < 10 or lease_seconds > 3600 then
-    raise exception 'lease_seconds must be between 10 and 3600' using errcode = '22023';
-  end if;
-  -- One claim at a time: the daily cap counts claimed rows, so two claims must not both see it free.
-  perform pg_advisory_xact_lock(hashtext('cairn.claim_campaign_sends'));
-
-  -- A lease that ran out: its sender may have handed the email to SendGrid and died before
-  -- recording it. Never handed out again as is: resolved by looking it up (in_doubt).
-  update public.campaign_recipients r
-  set state = 'in_doubt', reason = 'the sender stopped before recording SendGrid''s answer; checking whether it was sent',
-      updated_at = claim_campaign_sends.now
-  where r.state = 'claimed' and r.claimed_until <= claim_campaign_sends.now;
-
-  select s.throttled_until into throttle from private.campaign_send_state s;
-  if throttle > claim_campaign_sends.now then
-    return;
-  end if;
-
-  create temporary table if not exists pg_temp.campaign_claim (
-    id bigint primary key, campaign_id uuid, customer_id uuid, verdict text, reason text, until timestamptz, nth integer
-  ) on commit drop;
-  truncate pg_temp.campaign_claim;
-
-  insert into pg_temp.campaign_claim (id, campaign_id, customer_id, verdict, reason, until, nth)
-  select d.id, d.campaign_id, d.customer_id, k.verdict, k.reason, k.not_before,
-         row_number() over (partition by d.customer_id order by d.not_before, d.id)
-  from (
-    select r.id, r.campaign_id, r.customer_id, r.not_before
-    from public.campaign_recipients r
-    join public.campaigns c on c.id = r.campaign_id and c.status in ('scheduled', 'sending')
-    where r.state in ('queued', 'deferred') and r.not_before <= claim_campaign_sends.now
-    order by r.not_before, r.id
-    limit batch_size
-    for update of r skip locked
-  ) d
-  cross join lateral private.marketing_mail_check(d.customer_id, claim_campaign_sends.now) k;
-
-  -- Two campaigns reaching one customer in one batch: only the first counts as free under the cap.
-  update pg_temp.campaign_claim x set verdict = 'defer', reason = 'daily_cap',
-    until = private.local_day_start(claim_campaign_sends.now, r.zone) + interval '1 day'
-  from public.campaign_recipients r
-  where r.id = x.id and x.verdict = 'send' and x.nth > 1;
-
-  update public.campaign_recipients r set
-    state = case x.verdict when 'send' then 'claimed' when 'defer' then 'deferred' else 'excluded' end::public.campaign_recipient_state,
-    reason = x.reason,
-    not_before = case when x.verdict = 'defer' then x.until else r.not_before end,
-    claimed_until = case when x.verdict = 'send' then claim_campaign_sends.now + make_interval(secs => lease_seconds) end,
-    attempts = r.attempts + case when x.verdict = 'send' then 1 else 0 end,
-    updated_at = claim_campaign_sends.now
-  from pg_temp.campaign_claim x
-  where r.id = x.id;
-
-  started := array(select distinct x.campaign_id from pg_temp.campaign_claim x);
-  perform set_config('cairn.campaign_transition', 'on', true);
-  update public.campaigns k set status = 'sending'
-  where k.id = any(started) and k.status = 'scheduled'
-    and exists (select 1 from pg_temp.campaign_claim x where x.campaign_id = k.id and x.verdict = 'send');
-  perform set_config('cairn.campaign_transition', 'off', true);
-  perform private.finish_campaigns(started);
+  perform private.claim_campaign_recipients(batch_size, claim_campaign_sends.now, lease_seconds);
 
   return query
   with ws as (select s.postal_address, s.default_language from public.workspace_settings s),
@@ -11926,7 +12093,7 @@ begin
 end;
 $function$;
 grant execute on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) to service_role;
-comment on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Hands out up to batch_size due campaign sends under a lease, re-checking consent, suppression, quiet hours and the shared daily cap at `now` (deferring or excluding the rest), and returns each rendered email with its idempotency key (campaign:customer). Expired leases become in_doubt first; nothing is handed out while SendGrid asked to slow down. Service role only.';
+comment on function public.claim_campaign_sends(batch_size integer, now timestamp with time zone, lease_seconds integer) is 'Hands out up to batch_size due campaign sends under a lease, re-checking consent, suppression, quiet hours and the shared daily cap at `now` (deferring or excluding the rest), and returns each rendered email with its idempotency key (campaign:customer). Expired leases become in_doubt first; nothing is handed out while SendGrid asked to slow down. The sender uses claim_campaign_batch (the same claim, for bulk sends). Service role only.';
 
 CREATE OR REPLACE FUNCTION public.claim_due_alerts(batch_size integer DEFAULT 100, now timestamp with time zone DEFAULT now(), lease_seconds integer DEFAULT 300)
  RETURNS TABLE(alert_id bigint, customer_id uuid, kind public.alert_kind, email text, first_name text, last_name text, language text, product_title text, variant_title text, brand text, image_url text, product_url text, shop_name text, old_price numeric, new_price numeric, currency text, stock_quantity integer)
@@ -13727,15 +13894,16 @@ begin
   end if;
   create temporary table if not exists pg_temp.campaign_results (
     id bigint primary key, ok boolean, message_id text, error text, retryable boolean, status integer,
-    retry_after_seconds integer, not_sent boolean
+    retry_after_seconds integer, not_sent boolean, in_doubt boolean
   ) on commit drop;
   truncate pg_temp.campaign_results;
   insert into pg_temp.campaign_results
   select distinct on (x.id) x.id, coalesce(x.ok, false), left(x.message_id, 300), left(x.error, 900),
          coalesce(x.retryable, false), x.status, least(greatest(coalesce(x.retry_after_seconds, 0), 0), 3600),
-         coalesce(x.not_sent, false) and not coalesce(x.ok, false)
+         coalesce(x.not_sent, false) and not coalesce(x.ok, false),
+         coalesce(x.in_doubt, false) and not coalesce(x.ok, false) and not coalesce(x.not_sent, false)
   from jsonb_to_recordset(results) as x (id bigint, ok boolean, message_id text, error text, retryable boolean,
-                                          status integer, retry_after_seconds integer, not_sent boolean)
+                                          status integer, retry_after_seconds integer, not_sent boolean, in_doubt boolean)
   where x.id is not null
   order by x.id;
 
@@ -13754,23 +13922,30 @@ begin
   update public.campaign_recipients r set
     state = case
       when x.ok then 'sent'
+      -- No answer (20261209100000): SendGrid may have it. Looked up after the settle time.
+      when x.in_doubt then 'in_doubt'
       when x.not_sent or x.status in (401, 403) then 'queued'
       when x.retryable and r.attempts < 5 then 'queued'
       else 'failed' end::public.campaign_recipient_state,
-    reason = case when x.ok then null else x.error end,
+    reason = case when x.ok then null
+                  when x.in_doubt then left('no answer from SendGrid (' || coalesce(x.error, 'network') || '); checking whether it was sent', 1000)
+                  else x.error end,
     provider_message_id = case when x.ok then x.message_id else r.provider_message_id end,
     sent_at = case when x.ok then record_campaign_sends.now end,
     attempts = case when x.not_sent or x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
     not_before = case
-      when x.ok then r.not_before
+      when x.ok or x.in_doubt then r.not_before
       when x.not_sent or x.status in (401, 403) then record_campaign_sends.now
       else record_campaign_sends.now + greatest(make_interval(secs => x.retry_after_seconds),
                                                  make_interval(secs => 30 * power(2, r.attempts)::integer)) end,
-    claimed_until = null,
+    -- In doubt: "since" is now, so the lookup waits the settle time from here.
+    claimed_until = case when x.in_doubt then record_campaign_sends.now end,
     updated_at = record_campaign_sends.now
   from pg_temp.campaign_results x
   -- A late answer for a row already in doubt still settles it: the answer is the truth.
-  where r.id = x.id and r.state in ('claimed', 'in_doubt');
+  where r.id = x.id and r.state in ('claimed', 'in_doubt')
+    -- ... but no answer never unsettles one already in doubt.
+    and not (x.in_doubt and r.state = 'in_doubt');
   get diagnostics recorded = row_count;
 
   -- SendGrid asked every sender to slow down.
@@ -13787,7 +13962,7 @@ begin
 end;
 $function$;
 grant execute on function public.record_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
-comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx / network, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
+comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), in_doubt (no answer — a network error or timeout after the request left: looked up at SendGrid after the settle time, never resent blindly), or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.record_email_events(events jsonb)
  RETURNS TABLE(received integer, recorded integer)

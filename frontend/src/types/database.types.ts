@@ -2106,6 +2106,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"claim_campaign_batch":
+{ Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: Json
+                           },
 "claim_campaign_sends":
 { Args: { "batch_size"?: number,"lease_seconds"?: number,"now"?: string }; Returns: {
               "body_html": string,"body_text": string,"campaign_id": string,"customer_id": string,"email": string,"language": string,"name": string,"postal_address": string,"recipient_id": number,"send_key": string,"shop_name": string,"subject": string

@@ -88,6 +88,8 @@ export async function adminSql<T extends pg.QueryResultRow = Record<string, unkn
 
 export interface CaughtMail {
   id: string;
+  /** SendGrid's X-Message-Id of the request that carried it (shared by its personalizations). */
+  messageId?: string;
   subject: string;
   from: { email: string; name?: string };
   to: Array<{ email: string }>;

@@ -80,6 +80,79 @@ describe('SendGrid mail send', () => {
     expect((await mail.waitFor(second)).subject).toBe('For two');
   });
 
+  it('applies each personalization’s substitutions, headers and custom args to its own message only', async () => {
+    const [first, second] = [uniqueEmail('subst-one'), uniqueEmail('subst-two')];
+    const response = await send({
+      ...validMessage(first),
+      subject: 'Hi -name-',
+      content: [
+        { type: 'text/plain', value: 'Hello -name-, stop: -link-' },
+        { type: 'text/html', value: '<p>Hello -name-</p><a href="-link-">stop</a>' },
+      ],
+      personalizations: [
+        {
+          to: [{ email: first }],
+          substitutions: { '-name-': 'Ada -link-', '-link-': 'https://u.test/1' },
+          headers: { 'List-Unsubscribe': '<https://u.test/1>' },
+          custom_args: { cairn_send: `subst:${first}` },
+        },
+        {
+          to: [{ email: second }],
+          substitutions: { '-name-': 'Bo', '-link-': 'https://u.test/2' },
+          headers: { 'List-Unsubscribe': '<https://u.test/2>' },
+          custom_args: { cairn_send: `subst:${second}` },
+        },
+      ],
+    });
+    expect(response.status).toBe(202);
+    const one = await mail.waitFor(first);
+    const two = await mail.waitFor(second);
+    // One pass: a value that looks like a tag stays as it is.
+    expect([one.subject, one.text]).toEqual(['Hi Ada -link-', 'Hello Ada -link-, stop: https://u.test/1']);
+    expect([two.subject, two.html]).toEqual(['Hi Bo', '<p>Hello Bo</p><a href="https://u.test/2">stop</a>']);
+    expect([one.headers?.['List-Unsubscribe'], two.headers?.['List-Unsubscribe']]).toEqual([
+      '<https://u.test/1>',
+      '<https://u.test/2>',
+    ]);
+    // Email Activity finds each message by its own custom arg, with its own activity id.
+    const activity = async (to: string) =>
+      (
+        (await (
+          await fetch(
+            `${config.mailUrl}/v3/messages?limit=1&query=${encodeURIComponent(`unique_args['cairn_send']="subst:${to}"`)}`,
+            { headers: { Authorization: 'Bearer SG.local-test-key' } },
+          )
+        ).json()) as { messages: Array<{ msg_id: string; to_email: string }> }
+      ).messages;
+    const [a, b] = [(await activity(first))[0], (await activity(second))[0]];
+    expect([a.to_email, b.to_email]).toEqual([first, second]);
+    expect(a.msg_id.split('.')[0]).toBe(response.headers.get('x-message-id'));
+    expect(a.msg_id).not.toBe(b.msg_id);
+  });
+
+  it('refuses an address twice in one request, and substitutions that are not strings or too big', async () => {
+    const to = uniqueEmail('twice');
+    const twice = await send({
+      ...validMessage(to),
+      personalizations: [{ to: [{ email: to }] }, { to: [{ email: to.toUpperCase() }] }],
+    });
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as ErrorBody).errors[0].message).toMatch(/should only be included once/);
+    const bad = await send({
+      ...validMessage(to),
+      personalizations: [
+        { to: [{ email: to }], substitutions: { '-a-': 1 } },
+        { to: [{ email: uniqueEmail('big') }], substitutions: { '-a-': 'x'.repeat(10_000) } },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).errors.map((error) => error.field)).toEqual([
+      'personalizations.0.substitutions',
+      'personalizations.1.substitutions',
+    ]);
+    expect(await mail.list(to)).toHaveLength(0);
+  });
+
   it('answers 401 without an API key, and stores nothing', async () => {
     const to = uniqueEmail('nokey');
     const response = await send(validMessage(to), {});

@@ -1,6 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, anonClient, serviceClient, signedInClient } from '../src/testing.ts';
+import { adminSql, anonClient, config, serviceClient, signedInClient } from '../src/testing.ts';
 
 /** A table as a Cairn migration would write it: owner-only rows, one policy per command. */
 const schema = `
@@ -79,5 +80,34 @@ describe('REST under row-level security, two signed-in users', () => {
   it('reports a constraint violation with its Postgres code', async () => {
     const res = await alice.client.from('rest_notes').insert({ body: '' });
     expect(res.error).toMatchObject({ code: '23514' });
+  });
+});
+
+describe('the schema cache reload channel (NOTIFY pgrst)', () => {
+  it('reloads after DDL on real objects, not after a temporary table made and dropped in a call', async () => {
+    const listener = new pg.Client({ connectionString: config.adminDbUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (message) => heard.push(message.payload ?? ''));
+    try {
+      await listener.query('listen pgrst');
+      const after = async (sql: string) => {
+        heard.length = 0;
+        await adminSql(sql);
+        // A notification is delivered at commit; one round trip on the listener takes it in.
+        await listener.query('select 1');
+        return [...heard];
+      };
+      expect(
+        await after(`do $$ begin
+          create temporary table reload_probe (id int) on commit drop;
+          drop table reload_probe;
+        end $$`),
+      ).toEqual([]);
+      expect(await after('create table public.reload_probe (id int)')).toEqual(['reload schema']);
+      expect(await after('drop table public.reload_probe')).toContain('reload schema');
+    } finally {
+      await listener.end();
+    }
   });
 });

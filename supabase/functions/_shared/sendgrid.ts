@@ -38,8 +38,10 @@ export interface OutgoingEmail {
 export interface MailSendBody {
   personalizations: Array<{
     to: EmailAddress[];
-    subject: string;
+    subject?: string;
     custom_args: Record<string, string>;
+    /** Per personalization: replaced in the subject and the content for this message only. */
+    substitutions?: Record<string, string>;
     headers?: Record<string, string>;
     send_at?: number;
   }>;
@@ -59,7 +61,7 @@ export interface MailSendBody {
  * database refuses such names too). Stripped rather than refused: a name stored before that
  * rule must not stop an email. Nothing left means no name.
  */
-const cleanName = (address: EmailAddress): EmailAddress => {
+export const cleanName = (address: EmailAddress): EmailAddress => {
   const name = address.name
     // deno-lint-ignore no-control-regex -- control characters are what must never reach a header.
     ?.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029;,]+/g, ' ')
@@ -67,6 +69,17 @@ const cleanName = (address: EmailAddress): EmailAddress => {
     .trim();
   return name ? { email: address.email, name } : { email: address.email };
 };
+
+/** RFC 8058 one-click unsubscribe: `List-Unsubscribe` and `List-Unsubscribe-Post`. */
+export function unsubscribeHeaders(unsubscribe: { url: string; mailto?: string }): Record<string, string> {
+  const targets = [`<${unsubscribe.url}>`];
+  if (unsubscribe.mailto) targets.push(`<mailto:${unsubscribe.mailto.replace(/^mailto:/, '')}>`);
+  return {
+    'List-Unsubscribe': targets.join(', '),
+    // RFC 8058: mailbox providers POST this body to the https URL (Gmail/Yahoo bulk-sender rule).
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
 
 /** The v3 body for one email; throws on what SendGrid would refuse with 400. */
 export function buildMailSendBody(email: OutgoingEmail): MailSendBody {
@@ -80,14 +93,10 @@ export function buildMailSendBody(email: OutgoingEmail): MailSendBody {
   if (utf8(JSON.stringify(email.customArgs)).length >= 10_000) throw new RangeError('custom_args: ≥ 10 000 bytes');
   if (!email.text || !email.html) throw new RangeError('content: text and html must both be non-empty');
 
-  const headers: Record<string, string> = { ...email.headers };
-  if (email.unsubscribe) {
-    const targets = [`<${email.unsubscribe.url}>`];
-    if (email.unsubscribe.mailto) targets.push(`<mailto:${email.unsubscribe.mailto.replace(/^mailto:/, '')}>`);
-    headers['List-Unsubscribe'] = targets.join(', ');
-    // RFC 8058: mailbox providers POST this body to the https URL (Gmail/Yahoo bulk-sender rule).
-    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-  }
+  const headers: Record<string, string> = {
+    ...email.headers,
+    ...(email.unsubscribe ? unsubscribeHeaders(email.unsubscribe) : {}),
+  };
   return {
     personalizations: [
       {

@@ -4,7 +4,7 @@
  * calls are granted to the service role alone.
  */
 import type { Database, Db } from '../_shared/supabase-clients.ts';
-import type { CampaignStore, ClaimedSend } from './send.ts';
+import type { CampaignStore, ClaimedBatch } from './send.ts';
 
 type Json = Database['public']['Functions']['record_campaign_sends']['Args']['results'];
 
@@ -12,7 +12,11 @@ export function campaignStore(db: Db): CampaignStore {
   const at = (now: string | undefined) => (now ? { now } : {});
   return {
     async inDoubt(now, settleSeconds) {
-      const { data, error } = await db.rpc('in_doubt_campaign_sends', { settle_seconds: settleSeconds, ...at(now) });
+      const { data, error } = await db.rpc('in_doubt_campaign_sends', {
+        batch_size: 1000,
+        settle_seconds: settleSeconds,
+        ...at(now),
+      });
       if (error) throw error;
       return data;
     },
@@ -21,13 +25,14 @@ export function campaignStore(db: Db): CampaignStore {
       if (error) throw error;
     },
     async claim(batchSize, now, leaseSeconds) {
-      const { data, error } = await db.rpc('claim_campaign_sends', {
+      // One document: each variant once, each recipient with its substitutions (bulk send).
+      const { data, error } = await db.rpc('claim_campaign_batch', {
         batch_size: batchSize,
         lease_seconds: leaseSeconds,
         ...at(now),
       });
       if (error) throw error;
-      return data as ClaimedSend[];
+      return data as unknown as ClaimedBatch;
     },
     async record(outcomes, now) {
       const { error } = await db.rpc('record_campaign_sends', { results: outcomes as unknown as Json, ...at(now) });

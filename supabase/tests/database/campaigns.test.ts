@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, uniqueEmail } from '@cairn/local-stack/testing.ts';
+import { adminSql, config, uniqueEmail } from '@cairn/local-stack/testing.ts';
 import { createOrder, createProduct } from '../../../scripts/testing/support/commerce.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
 
@@ -423,6 +424,53 @@ describe('campaigns', () => {
     expect(attempts).toBe(1);
   });
 
+  it('the bulk claim hands out what one-by-one rendering does: each variant once, each value a substitution', async () => {
+    const { data } = await createCampaign('admin', { name: `Bulk ${run}`, variables: { offer_code: `A&B <"1">` } });
+    const id = (data as { id: string }).id;
+    expect((await cast.client('admin').rpc('send_campaign', { campaign_id: id })).error).toBeNull();
+    // Both claims from the same state (each rolled back), so they hand out the same recipients.
+    const db = new pg.Client({ connectionString: config.adminDbUrl });
+    await db.connect();
+    try {
+      await db.query('begin');
+      const one = (
+        await db.query<{ recipient_id: string; subject: string; body_html: string; body_text: string }>(
+          `select * from public.claim_campaign_sends(100, $1, 60)`,
+          [AT],
+        )
+      ).rows.filter((row) => row.recipient_id !== null);
+      await db.query('rollback');
+      await db.query('begin');
+      const [{ batch }] = (
+        await db.query<{
+          batch: {
+            contents: Array<{ campaign_id: string; subject: string; body_html: string; body_text: string }>;
+            sends: Array<{ recipient_id: number; campaign_id: string; substitutions: Record<string, string> }>;
+          };
+        }>(`select public.claim_campaign_batch(100, $1, 60) as batch`, [AT])
+      ).rows;
+      await db.query('rollback');
+      const mine = batch.sends.filter((send) => send.campaign_id === id);
+      const contents = batch.contents.filter((content) => content.campaign_id === id);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(contents).toHaveLength(1);
+      expect(contents[0].body_html).toBe('<p>Hi %cairn.h1%, code %cairn.h2%</p>');
+      const apply = (text: string, values: Record<string, string>) =>
+        text.replace(/%cairn\.[th]\d+%/g, (tag) => values[tag]);
+      for (const send of mine) {
+        const rendered = one.find((row) => Number(row.recipient_id) === send.recipient_id);
+        expect(rendered, String(send.recipient_id)).toBeDefined();
+        expect(apply(contents[0].subject, send.substitutions)).toBe(rendered?.subject);
+        expect(apply(contents[0].body_html, send.substitutions)).toBe(rendered?.body_html);
+        expect(apply(contents[0].body_text, send.substitutions)).toBe(rendered?.body_text);
+      }
+      expect(mine[0].substitutions['%cairn.h2%']).toBe('A&amp;B &lt;&quot;1&quot;&gt;');
+      expect(mine[0].substitutions['%cairn.t2%']).toBe('A&B <"1">');
+    } finally {
+      await db.end();
+    }
+  });
+
   it('the shared daily cap counts the campaign emails and the alerts of the customer’s day', async () => {
     const count = async (customerId: string, at: string) =>
       Number(
@@ -531,6 +579,9 @@ describe('campaigns', () => {
       ['select public.claim_campaign_sends(0)', []],
       ['select public.claim_campaign_sends(5000)', []],
       ['select public.claim_campaign_sends(10, now(), 1)', []],
+      ['select public.claim_campaign_batch(0)', []],
+      ['select public.claim_campaign_batch(5000)', []],
+      ['select public.claim_campaign_batch(10, now(), 1)', []],
       ['select public.record_campaign_sends($1::jsonb)', ['{"id": 1}']],
       ['select public.resolve_campaign_sends($1::jsonb)', ['"x"']],
     ] as const) {
@@ -540,6 +591,8 @@ describe('campaigns', () => {
     for (const caller of ['admin', 'manager'] as const) {
       const { error } = await cast.client(caller).rpc('claim_campaign_sends', { batch_size: 1 });
       expect(error?.code, caller).toBe('42501');
+      const bulk = await cast.client(caller).rpc('claim_campaign_batch', { batch_size: 1 });
+      expect(bulk.error?.code, caller).toBe('42501');
     }
   });
 });

@@ -111,17 +111,28 @@ describe('send-campaigns', () => {
   afterAll(() => cast?.end());
 
   it('a runtime dying mid-batch: every recipient still gets exactly one email', async () => {
-    // Run 1 claims 5 and dies after handing 3 to SendGrid: nothing recorded.
+    // Run 1 claims 5 and dies after handing 3 to SendGrid (one request, cut short): nothing recorded.
     const first = await sendCampaigns({ now: AT, batch_size: 5, die_after: 3 });
     expect(first).toMatchObject({ claimed: 5, died: true });
-    // Run 2, after the 120 s lease: the 5 become in doubt; the other 7 are sent.
+    // Run 2, after the lease: the 5 become in doubt; the other 7 are sent.
     const second = await sendCampaigns({ now: plusMinutes(10), batch_size: 5 });
     expect(second.sent).toBe(7);
     // Run 3: the in-doubt 5 are looked up at SendGrid — 3 found (settled), 2 not (sent now).
     const third = await sendCampaigns({ now: plusMinutes(11), batch_size: 5 });
     expect(third).toMatchObject({ resolved: 5, sent: 2 });
 
-    for (const email of emails) expect((await mail.list(email)).length, email).toBe(1);
+    const inboxes = await Promise.all(emails.map((email) => mail.list(email)));
+    for (const [index, inbox] of inboxes.entries()) expect(inbox.length, emails[index]).toBe(1);
+    // Sent in bulk: 12 emails in 4 mail-send requests (3 before the "death", 5 + 2, then the 2
+    // not found), each a message of its own with the recipient's own subject and unsubscribe link.
+    const messages = inboxes.flat();
+    expect(new Set(messages.map((message) => message.messageId)).size).toBe(4);
+    for (const [index, [message]] of inboxes.entries()) {
+      const reader = emails[index].match(/^campaign-(\d+)-/)?.[1];
+      expect(message.subject).toBe(`Spring for Reader${reader}`);
+      expect(message.text).toContain(`Hello Reader${reader}`);
+    }
+    expect(new Set(messages.map((message) => message.headers?.['List-Unsubscribe'])).size).toBe(12);
     const [campaign] = await adminSql<{ status: string }>(`select status from public.campaigns where id = $1`, [
       campaignId,
     ]);

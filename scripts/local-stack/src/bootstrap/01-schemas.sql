@@ -25,14 +25,27 @@ alter default privileges for user postgres in schema public grant all on tables 
 alter default privileges for user postgres in schema public grant all on functions to postgres, anon, authenticated, service_role;
 alter default privileges for user postgres in schema public grant all on sequences to postgres, anon, authenticated, service_role;
 
--- PostgREST's schema cache reload channel, used by `npm run db:reset` and by DDL below.
+-- PostgREST's schema cache reload channel, used by `npm run db:reset` and by DDL below. As on
+-- hosted Supabase, objects in pg_temp do not count: a function that makes a temporary table on
+-- each call (on commit drop) must not reload the schema cache on each call.
 create or replace function extensions.pgrst_ddl_watch() returns event_trigger
 language plpgsql as $$
 begin
-  perform pg_notify('pgrst', 'reload schema');
+  -- Drops are the drop watch's (they list nothing here).
+  if exists (select 1 from pg_event_trigger_ddl_commands() c where c.schema_name is distinct from 'pg_temp') then
+    perform pg_notify('pgrst', 'reload schema');
+  end if;
+end;
+$$;
+create or replace function extensions.pgrst_drop_watch() returns event_trigger
+language plpgsql as $$
+begin
+  if exists (select 1 from pg_event_trigger_dropped_objects() o where not o.is_temporary) then
+    perform pg_notify('pgrst', 'reload schema');
+  end if;
 end;
 $$;
 create event trigger pgrst_ddl_watch on ddl_command_end execute procedure extensions.pgrst_ddl_watch();
-create event trigger pgrst_drop_watch on sql_drop execute procedure extensions.pgrst_ddl_watch();
+create event trigger pgrst_drop_watch on sql_drop execute procedure extensions.pgrst_drop_watch();
 
 alter role postgres set search_path = "$user", public, extensions;

@@ -106,7 +106,49 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
         if (typeof value !== 'string')
           errors.push(error(`Custom arg values must be strings (${key}).`, `personalizations.${index}.custom_args`));
       }
+      if (personalization.substitutions !== undefined) {
+        if (
+          !isObject(personalization.substitutions) ||
+          Object.values(personalization.substitutions).some((value) => typeof value !== 'string')
+        ) {
+          errors.push(
+            error('Substitutions must be an object of string values.', `personalizations.${index}.substitutions`),
+          );
+        } else if (Buffer.byteLength(JSON.stringify(personalization.substitutions)) >= 10_000) {
+          errors.push(
+            error(
+              'The total size of your substitutions may not exceed 10,000 bytes per personalization object.',
+              `personalizations.${index}.substitutions`,
+            ),
+          );
+        }
+      }
+      if (personalization.headers !== undefined && !isObject(personalization.headers)) {
+        errors.push(error('Headers must be an object of strings.', `personalizations.${index}.headers`));
+      }
     });
+    // SendGrid delivers one copy per address and request: an address twice is refused.
+    const seen = new Set<string>();
+    for (const personalization of request.personalizations) {
+      if (!isObject(personalization)) continue;
+      for (const list of ['to', 'cc', 'bcc'] as const) {
+        const addresses: unknown = personalization[list];
+        if (!Array.isArray(addresses)) continue;
+        for (const address of addresses as unknown[]) {
+          if (!isObject(address) || typeof address.email !== 'string') continue;
+          const key = address.email.toLowerCase();
+          if (seen.has(key)) {
+            errors.push(
+              error(
+                `Each unique email address in the personalizations array should only be included once. You have included ${address.email} more than once.`,
+                `personalizations.${list}`,
+              ),
+            );
+          }
+          seen.add(key);
+        }
+      }
+    }
     if (recipients > 1000)
       errors.push(error('There is a limit of 1000 total recipients (to + cc + bcc) per request.', 'personalizations'));
   }
@@ -166,9 +208,25 @@ export function validateSendGridRequest(headers: IncomingHttpHeaders, body: Buff
   return errors.length ? { ok: false, status: 400, errors } : { ok: true, request };
 }
 
+const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * One stored mail per personalization, as each is a separate message to its recipients. Its
- * `raw` is the request with `personalizations` narrowed to that one, so a request with many
+ * A personalization's substitutions applied as SendGrid applies them to its message's subject
+ * and content: every tag replaced by its value, in one pass (a value is not searched again).
+ */
+export function substitute(value: string | undefined, substitutions: Record<string, string> | undefined) {
+  if (value === undefined || !substitutions) return value;
+  const tags = Object.keys(substitutions)
+    .filter((tag) => tag !== '')
+    .sort((a, b) => b.length - a.length);
+  if (tags.length === 0) return value;
+  return value.replace(new RegExp(tags.map(escapeRegExp).join('|'), 'g'), (tag) => substitutions[tag]);
+}
+
+/**
+ * One stored mail per personalization, as each is a separate message to its recipients: its
+ * own subject, substitutions, headers (over the request's) and custom args (over the request's).
+ * Its `raw` is the request with `personalizations` narrowed to that one, so a request with many
  * personalizations is not stored once per recipient in full.
  */
 export function mailsFromSendGrid(request: SendGridRequest): OutgoingMail[] {
@@ -181,9 +239,11 @@ export function mailsFromSendGrid(request: SendGridRequest): OutgoingMail[] {
     cc: personalization.cc,
     bcc: personalization.bcc,
     replyTo: request.reply_to,
-    subject: personalization.subject ?? request.subject ?? `(template ${request.template_id})`,
-    text,
-    html,
+    subject:
+      substitute(personalization.subject ?? request.subject, personalization.substitutions) ??
+      `(template ${request.template_id})`,
+    text: substitute(text, personalization.substitutions),
+    html: substitute(html, personalization.substitutions),
     headers: { ...request.headers, ...personalization.headers },
     raw: { ...request, personalizations: [personalization] },
   }));

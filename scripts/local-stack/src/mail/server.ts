@@ -49,21 +49,23 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
   // Email Activity by custom arg: kept apart from the mailbox, so a message the mailbox trimmed
   // is still found (a sender that died mid-batch asks whether its send arrived).
   const byCustomArg = new Map<string, { msgId: string; to: string; subject: string; count: number }>();
-  const indexCustomArgs = (mail: OutgoingMail, messageId: string) => {
+  // Each message of a request has its own activity id, prefixed by the request's X-Message-Id.
+  const indexCustomArgs = (mail: OutgoingMail, activityId: string) => {
     const raw = mail.raw as SendGridRequest | undefined;
     const args = { ...raw?.custom_args, ...raw?.personalizations?.[0]?.custom_args };
     for (const [key, value] of Object.entries(args))
       byCustomArg.set(`${key}\u0000${value}`, {
-        msgId: messageId,
+        msgId: activityId,
         to: mail.to[0]?.email ?? '',
         subject: mail.subject,
         count: (byCustomArg.get(`${key}\u0000${value}`)?.count ?? 0) + 1,
       });
   };
-  for (const mail of store.messages) if (mail.source === 'sendgrid') indexCustomArgs(mail, mail.messageId);
+  for (const mail of store.messages)
+    if (mail.source === 'sendgrid') indexCustomArgs(mail, `${mail.messageId}.filter0001.0.0`);
 
-  const deliver = async (mail: OutgoingMail, messageId = randomBytes(16).toString('base64url')) => {
-    if (mail.source === 'sendgrid') indexCustomArgs(mail, messageId);
+  const deliver = async (mail: OutgoingMail, messageId = randomBytes(16).toString('base64url'), index = 0) => {
+    if (mail.source === 'sendgrid') indexCustomArgs(mail, `${messageId}.filter0001.${index}.0`);
     const stored = store.add({
       ...mail,
       id: randomBytes(8).toString('hex'),
@@ -79,9 +81,7 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
     const arg = query.match(/^unique_args\['([^']+)'\]="([^"]*)"$/);
     if (arg) {
       const hit = byCustomArg.get(`${arg[1]}\u0000${arg[2]}`);
-      return hit
-        ? [{ msg_id: `${hit.msgId}.filter0001`, to_email: hit.to, subject: hit.subject, status: 'delivered' }]
-        : [];
+      return hit ? [{ msg_id: hit.msgId, to_email: hit.to, subject: hit.subject, status: 'delivered' }] : [];
     }
     const to = query.match(/^to_email="([^"]*)"$/)?.[1]?.toLowerCase();
     return store.messages
@@ -89,7 +89,7 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
       .slice(-limit)
       .reverse()
       .map((mail) => ({
-        msg_id: `${mail.messageId}.filter0001`,
+        msg_id: `${mail.messageId}.filter0001.0.0`,
         to_email: mail.to[0]?.email,
         subject: mail.subject,
         status: 'delivered',
@@ -173,7 +173,7 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
         // Sandbox mode validates without sending: SendGrid answers 200 and delivers nothing.
         if (result.request.mail_settings?.sandbox_mode?.enable) return sendText(res, 200, '');
         const messageId = randomBytes(16).toString('base64url').slice(0, 22);
-        for (const mail of mailsFromSendGrid(result.request)) await deliver(mail, messageId);
+        for (const [index, mail] of mailsFromSendGrid(result.request).entries()) await deliver(mail, messageId, index);
         res.writeHead(202, { 'x-message-id': messageId, 'content-length': 0 });
         return res.end();
       }
