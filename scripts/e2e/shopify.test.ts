@@ -34,7 +34,7 @@ it('an admin connects the demo store, watches the import finish, and finds its c
 
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
   await card.waitFor({ timeout: 20_000 });
-  await card.getByText('All 11 registered').waitFor();
+  await card.getByText('All 16 registered').waitFor();
   // The import runs on the database's schedule; the screen follows it live.
   await card.getByText('Import finished').waitFor({ timeout: 90_000 });
   await card.getByText('Healthy').waitFor({ timeout: 10_000 });

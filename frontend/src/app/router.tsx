@@ -78,7 +78,13 @@ const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute
 ]);
 const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shell', 'inbox', 'messages']);
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders', 'integrations']);
-const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders', 'integrations']);
+const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', [
+  'shell',
+  'orders',
+  'integrations',
+  'fulfilments',
+]);
+const ProductRoute = page(() => import('./routes/product.tsx'), 'ProductRoute', ['shell', 'orders', 'fulfilments']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
 const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'PipelineAdminRoute', [
   'shell',
@@ -112,6 +118,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/inbox', Page: InboxRoute },
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
+  { path: '/products/:productId', Page: ProductRoute },
   { path: '/pipeline/manage', Page: PipelineAdminRoute },
   { path: '/pipeline', Page: PipelineRoute },
   { path: '/tasks', Page: TasksRoute },

@@ -4,9 +4,25 @@
  * payloads Shopify's webhooks carry, so the webhook's own parsers (../shopify-webhook/payloads.ts)
  * validate and map them and the database applies them with the same rules.
  */
-export type Phase = 'customers' | 'products' | 'orders';
+export type Phase = 'customers' | 'products' | 'orders' | 'fulfillments';
 
-export const PHASES: Phase[] = ['customers', 'products', 'orders'];
+/**
+ * Fulfilments come last, from the fulfillment orders export. Shopify's bulk queries refuse a
+ * connection inside a list field (an order's `fulfillments` is a list, so its
+ * `fulfillmentLineItems` cannot come with it) and connections nested more than two deep
+ * (fulfillmentOrders → fulfillments → fulfillmentLineItems), so what a fulfilment shipped is taken
+ * from its fulfillment order's line items when the fulfillment order has that one successful
+ * fulfilment (the usual case), and is left unknown otherwise (a webhook brings it).
+ */
+export const PHASES: Phase[] = ['customers', 'products', 'orders', 'fulfillments'];
+
+/** The root connection of each phase's export, with its fixed arguments. */
+const ROOT: Record<Phase, string> = {
+  customers: 'customers',
+  products: 'products',
+  orders: 'orders',
+  fulfillments: 'fulfillmentOrders(includeClosed: true',
+};
 
 const address = 'firstName lastName address1 address2 city province countryCodeV2 zip company phone';
 const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } presentmentMoney { ${money} } }`;
@@ -17,8 +33,13 @@ const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } present
  */
 export function bulkQuery(phase: Phase, since: string | null): string {
   if (!since) return BULK_QUERIES[phase];
-  const filter = `(query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)})`;
-  return BULK_QUERIES[phase].replace(`{ ${phase} {`, `{ ${phase}${filter} {`);
+  const search = `query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)}`;
+  const root = ROOT[phase];
+  const opened = root.includes('(');
+  return BULK_QUERIES[phase].replace(
+    `{ ${root}${opened ? ')' : ''} {`,
+    opened ? `{ ${root}, ${search}) {` : `{ ${root}(${search}) {`,
+  );
 }
 
 export const BULK_QUERIES: Record<Phase, string> = {
@@ -46,6 +67,15 @@ export const BULK_QUERIES: Record<Phase, string> = {
       id title variantTitle sku vendor quantity currentQuantity
       originalUnitPriceSet ${bag()} totalDiscountSet ${bag()}
       product { id } variant { id }
+    } } }
+  } } } }`,
+  fulfillments: `{ fulfillmentOrders(includeClosed: true) { edges { node {
+    id updatedAt
+    lineItems { edges { node { id totalQuantity remainingQuantity lineItem { id } } } }
+    fulfillments { edges { node {
+      id legacyResourceId name status displayStatus createdAt updatedAt
+      order { id } location { id }
+      trackingInfo { company number url }
     } } }
   } } } }`,
 };
@@ -230,6 +260,62 @@ export function refundPayloads(o: Json): Json[] {
           created_at: r.createdAt,
         },
       ],
+    };
+  });
+}
+
+/** Fulfillment.displayStatus values that are what REST calls a shipment status. */
+const SHIPMENT_STATUSES = new Set([
+  'LABEL_PRINTED',
+  'LABEL_PURCHASED',
+  'ATTEMPTED_DELIVERY',
+  'READY_FOR_PICKUP',
+  'CONFIRMED',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'FAILURE',
+]);
+
+/**
+ * A fulfillment order's group (the fulfillment order line, then its line items and fulfilments,
+ * each naming it by `__parentId`) as fulfillments/update payloads. `line_items` is null (unknown)
+ * unless the fulfillment order has exactly one fulfilment and it succeeded: then it shipped what
+ * the fulfillment order no longer has to (total − remaining quantity of each line).
+ */
+export function fulfillmentPayloads(children: Json[]): Json[] {
+  const ofType = (type: string) => (line: Json) =>
+    typeof line.id === 'string' && line.id.startsWith(`gid://shopify/${type}/`);
+  const fulfillments = children.filter(ofType('Fulfillment'));
+  const orderLines = children.filter(ofType('FulfillmentOrderLineItem'));
+  const single = fulfillments.length === 1 && fulfillments[0].status === 'SUCCESS';
+  return fulfillments.map((f) => {
+    const tracking = Array.isArray(f.trackingInfo) ? (f.trackingInfo as Json[]) : [];
+    const status =
+      typeof f.displayStatus === 'string' && SHIPMENT_STATUSES.has(f.displayStatus) ? f.displayStatus : null;
+    return {
+      id: numericId(f.id),
+      admin_graphql_api_id: f.id,
+      order_id: numericId((f.order as Json | null | undefined)?.id),
+      name: f.name ?? null,
+      status: lower(f.status),
+      shipment_status: lower(status),
+      tracking_company: tracking[0]?.company ?? null,
+      tracking_number: tracking[0]?.number ?? null,
+      tracking_numbers: tracking.map((t) => t.number).filter((n) => typeof n === 'string'),
+      tracking_url: tracking[0]?.url ?? null,
+      tracking_urls: tracking.map((t) => t.url).filter((u) => typeof u === 'string'),
+      location_id: numericId((f.location as Json | null | undefined)?.id),
+      created_at: f.createdAt ?? null,
+      updated_at: f.updatedAt,
+      line_items: single
+        ? orderLines
+            .map((line) => ({
+              id: numericId((line.lineItem as Json | null | undefined)?.id),
+              quantity: Number(line.totalQuantity) - Number(line.remainingQuantity),
+            }))
+            .filter((line) => line.quantity > 0)
+        : null,
     };
   });
 }

@@ -132,7 +132,15 @@ async function snapshot(shopId: string) {
        from public.products p where p.shop_id = $1 order by p.external_id`,
     [shopId],
   );
-  return { customers, orders, products };
+  const fulfillments = await adminSql<{ order: string }>(
+    `select o.external_id::text as order, f.external_id::text as id, f.name, f.status, f.shipment_status,
+            f.tracking_company, f.tracking_number, f.tracking_url, f.location_external_id::text as location,
+            f.line_items, f.external_created_at, f.external_updated_at
+       from public.order_fulfillments f join public.orders o on o.id = f.order_id
+      where o.shop_id = $1 order by f.external_id`,
+    [shopId],
+  );
+  return { customers, orders, products, fulfillments };
 }
 
 beforeAll(async () => {
@@ -150,8 +158,9 @@ describe('history import', () => {
     const done = await finish(importId);
     // Every chunk of a clean export applied as sets, none row by row.
     expect(done).toMatchObject({ status: 'completed', phase: 'done', rows_failed: 0, row_chunks: 0, last_error: null });
-    expect(done.rows_done).toBe(40 + 6 + 150);
-    expect(done.rows_total).toBe(40 + 6 + 150);
+    // Customers, products, orders, and each order's fulfillment order.
+    expect(done.rows_done).toBe(40 + 6 + 150 + 150);
+    expect(done.rows_total).toBe(40 + 6 + 150 + 150);
 
     const [counts] = await adminSql<{
       customers: number;
@@ -420,7 +429,16 @@ describe('history import', () => {
     const refunded = a.orders.filter((order) => Number(order.refunded_total) > 0).map((order) => Number(order.id));
     expect(refunded.length).toBeGreaterThan(10);
     for (const id of refunded) await send('order', id, 'REFUNDS_CREATE');
+    // Fulfilments: the import's (from the fulfillment orders export) against fulfillments/create
+    // webhooks for the first 30 fulfilled orders (a sample keeps the test's time).
+    const shipped = a.fulfillments.slice(0, 30);
+    expect(shipped).toHaveLength(30);
+    for (const fulfillment of shipped) await send('order', Number(fulfillment.order), 'FULFILLMENTS_CREATE');
     const b = await snapshot(twin.id);
+    expect(a.fulfillments.length).toBeGreaterThan(500);
+    expect(b.fulfillments).toEqual(shipped);
+    expect(shipped[0]).toMatchObject({ status: 'success', shipment_status: 'delivered', tracking_company: 'UPS' });
+    expect((shipped[0] as unknown as { line_items: unknown[] }).line_items.length).toBeGreaterThan(0);
     expect(a.orders).toHaveLength(1000);
     expect(a.orders.every((order) => order.owner_copied === true)).toBe(true);
     expect(a.customers.length).toBeGreaterThan(100);

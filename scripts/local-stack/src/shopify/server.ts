@@ -53,6 +53,8 @@ import {
   customerObject,
   customerPayload,
   DEMO_SIZE,
+  fulfillmentOrderObject,
+  fulfillmentPayload,
   type GraphObject,
   orderObject,
   orderPayload,
@@ -239,6 +241,10 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
     if (kind === 'customer') return { payload: customerPayload(shopRecords.customer(index)) };
     if (kind === 'product') return { payload: productPayload(shopRecords.product(index)) };
     if (topic === 'REFUNDS_CREATE') return { payload: refundPayload(shopRecords.order(index)) };
+    if (topic === 'FULFILLMENTS_CREATE' || topic === 'FULFILLMENTS_UPDATE') {
+      const payload = fulfillmentPayload(shopRecords.order(index));
+      return payload ? { payload } : null;
+    }
     return { payload: orderPayload(shopRecords.order(index)) };
   }
 
@@ -333,17 +339,21 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
   function rootList(
     shop: ShopState,
     app: EmulatorApp,
-    kind: 'customers' | 'products' | 'orders',
+    root: 'customers' | 'products' | 'orders' | 'fulfillmentOrders',
     search: unknown,
   ): { count: number; record: (position: number) => GraphObject } {
     const records = shopData(shop);
+    // Every order has one fulfillment order (with includeClosed: true, as Cairn asks).
+    const kind = root === 'fulfillmentOrders' ? 'orders' : root;
     const total = shop.size[kind];
     const object = (index: number) =>
-      kind === 'customers'
+      root === 'customers'
         ? customerObject(records.customer(index))
-        : kind === 'products'
+        : root === 'products'
           ? productObject(records.product(index))
-          : orderObject(records.order(index));
+          : root === 'fulfillmentOrders'
+            ? fulfillmentOrderObject(records.order(index))
+            : orderObject(records.order(index));
     let low = 0;
     if (kind === 'orders' && !app.scopes.includes('read_all_orders')) {
       // Orders are generated oldest first: find the first one inside the window.
@@ -365,7 +375,11 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
           : kind === 'products'
             ? records.product(index)
             : records.order(index);
-      const values: Record<string, number> = { updated_at: record.updatedMs, created_at: record.createdMs };
+      const updatedMs =
+        root === 'fulfillmentOrders' && 'fulfillment' in record && record.fulfillment
+          ? record.fulfillment.updatedMs
+          : record.updatedMs;
+      const values: Record<string, number> = { updated_at: updatedMs, created_at: record.createdMs };
       if (filters.every((f) => compare(values[f.field], f.op, f.value))) matching.push(index);
     }
     return { count: matching.length, record: (position) => object(matching[position]) };
@@ -566,7 +580,7 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
             bulkOperation: null,
             userErrors: [userError(plan.error)],
           });
-        if (!app.scopes.includes(`read_${plan.root.name}`))
+        if (!app.scopes.includes(BULK_SCOPES[plan.root.name]))
           return object({
             __typename: 'BulkOperationRunQueryPayload',
             bulkOperation: null,
@@ -631,7 +645,12 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
       out.write(line) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', resolve));
     op.status = 'RUNNING';
     try {
-      const list = rootList(shop, app, root.name as 'customers' | 'products' | 'orders', argsOf(root, {}).query);
+      const list = rootList(
+        shop,
+        app,
+        root.name as 'customers' | 'products' | 'orders' | 'fulfillmentOrders',
+        argsOf(root, {}).query,
+      );
       const nodeSelections = connectionNodeSelections(root.selections);
       const run: Execution = { variables: {}, cost: 0, errors: [] };
       let buffer = '';
@@ -1015,7 +1034,24 @@ function compare(left: number, op: SearchFilter['op'], right: number): boolean {
   return op === '>' ? l > r : op === '>=' ? l >= r : op === '<' ? l < r : op === '<=' ? l <= r : l === r;
 }
 
-const CONNECTION_FIELDS = new Set(['customers', 'products', 'orders', 'variants', 'lineItems']);
+const CONNECTION_FIELDS = new Set([
+  'customers',
+  'products',
+  'orders',
+  'variants',
+  'lineItems',
+  'fulfillmentOrders',
+  'fulfillments',
+  'fulfillmentLineItems',
+]);
+const BULK_ROOTS = ['customers', 'products', 'orders', 'fulfillmentOrders'];
+/** The scope a bulk export's root needs. */
+const BULK_SCOPES: Record<string, string> = {
+  customers: 'read_customers',
+  products: 'read_products',
+  orders: 'read_orders',
+  fulfillmentOrders: 'read_merchant_managed_fulfillment_orders',
+};
 
 /** The selections of a connection's nodes (`edges { node { … } }` or `nodes { … }`). */
 function connectionNodeSelections(selections: Selection[]): Selection[] {
@@ -1040,9 +1076,7 @@ function planBulk(query: string): { root: Field } | { error: string } {
   }
   if (operation.type !== 'query') return { error: 'Bulk queries must be queries, not mutations.' };
   const roots = operation.selections.filter((s): s is Field => s.kind === 'field');
-  const root = roots.find(
-    (field) => CONNECTION_FIELDS.has(field.name) && ['customers', 'products', 'orders'].includes(field.name),
-  );
+  const root = roots.find((field) => BULK_ROOTS.includes(field.name));
   if (!root) return { error: 'Bulk queries must contain at least one connection.' };
   if (roots.length > 1) return { error: 'Bulk queries must have exactly one top-level field.' };
   let connections = 1;

@@ -74,7 +74,13 @@ const ID = {
   lineItem: 850_000_000_000,
   refund: 860_000_000_000,
   fulfillment: 870_000_000_000,
+  fulfillmentOrder: 880_000_000_000,
+  fulfillmentLineItem: 890_000_000_000,
+  fulfillmentOrderLineItem: 900_000_000_000,
 } as const;
+
+/** The demo shop's warehouse, where its fulfilments ship from. */
+export const DEMO_LOCATION = { id: 76_000_000_001, name: 'Madrid warehouse' } as const;
 const DAY = 86_400_000;
 const VARIANTS_PER_PRODUCT = SIZES.length;
 
@@ -160,7 +166,7 @@ export interface OrderRecord {
   tax: string;
   total: string;
   refund: { id: number; createdMs: number; amount: string; lineId: number } | null;
-  fulfillment: { id: number; createdMs: number; trackingNumber: string } | null;
+  fulfillment: { id: number; createdMs: number; updatedMs: number; trackingNumber: string } | null;
 }
 
 export class ShopData {
@@ -294,6 +300,7 @@ export class ShopData {
         ? {
             id: ID.fulfillment + index,
             createdMs: createdMs + DAY,
+            updatedMs: createdMs + 3 * DAY,
             trackingNumber: `1Z${String(index).padStart(10, '0')}`,
           }
         : null,
@@ -519,24 +526,65 @@ export function orderObject(o: OrderRecord): GraphObject {
           },
         ]
       : [],
-    fulfillments: o.fulfillment
-      ? [
-          {
-            __typename: 'Fulfillment',
-            id: gid('Fulfillment', o.fulfillment.id),
-            status: 'SUCCESS',
-            createdAt: iso(o.fulfillment.createdMs),
-            trackingInfo: [
-              {
-                __typename: 'FulfillmentTrackingInfo',
-                number: o.fulfillment.trackingNumber,
-                company: 'UPS',
-                url: `https://www.ups.com/track?tracknum=${o.fulfillment.trackingNumber}`,
-              },
-            ],
-          },
-        ]
-      : [],
+    fulfillments: o.fulfillment ? [fulfillmentObject(o, o.fulfillment)] : [],
+  };
+}
+
+const trackingUrl = (number: string) => `https://www.ups.com/track?tracknum=${number}`;
+
+/** An order's fulfilment (every line, shipped from the demo warehouse by UPS, delivered). */
+function fulfillmentObject(o: OrderRecord, f: NonNullable<OrderRecord['fulfillment']>): GraphObject {
+  return {
+    __typename: 'Fulfillment',
+    id: gid('Fulfillment', f.id),
+    legacyResourceId: String(f.id),
+    name: `#${o.number}.1`,
+    status: 'SUCCESS',
+    displayStatus: 'DELIVERED',
+    createdAt: iso(f.createdMs),
+    updatedAt: iso(f.updatedMs),
+    order: { __typename: 'Order', id: gid('Order', o.id) },
+    location: { __typename: 'Location', id: gid('Location', DEMO_LOCATION.id), name: DEMO_LOCATION.name },
+    trackingInfo: [
+      {
+        __typename: 'FulfillmentTrackingInfo',
+        number: f.trackingNumber,
+        company: 'UPS',
+        url: trackingUrl(f.trackingNumber),
+      },
+    ],
+    fulfillmentLineItems: listOf(
+      'FulfillmentLineItem',
+      o.lines.map((line, l) => ({
+        __typename: 'FulfillmentLineItem',
+        id: gid('FulfillmentLineItem', ID.fulfillmentLineItem + o.index * 4 + l),
+        quantity: line.quantity,
+        lineItem: { __typename: 'LineItem', id: gid('LineItem', line.id) },
+      })),
+    ),
+  };
+}
+
+/** The order's fulfillment order (every order has one; closed once fulfilled). */
+export function fulfillmentOrderObject(o: OrderRecord): GraphObject {
+  return {
+    __typename: 'FulfillmentOrder',
+    id: gid('FulfillmentOrder', ID.fulfillmentOrder + o.index),
+    orderId: gid('Order', o.id),
+    status: o.fulfillment ? 'CLOSED' : o.cancelledMs !== null ? 'CANCELLED' : 'OPEN',
+    createdAt: iso(o.createdMs),
+    updatedAt: iso(o.fulfillment ? o.fulfillment.updatedMs : o.updatedMs),
+    lineItems: listOf(
+      'FulfillmentOrderLineItem',
+      o.lines.map((line, l) => ({
+        __typename: 'FulfillmentOrderLineItem',
+        id: gid('FulfillmentOrderLineItem', ID.fulfillmentOrderLineItem + o.index * 4 + l),
+        totalQuantity: line.quantity,
+        remainingQuantity: o.fulfillment || o.cancelledMs !== null ? 0 : line.quantity,
+        lineItem: { __typename: 'LineItem', id: gid('LineItem', line.id) },
+      })),
+    ),
+    fulfillments: listOf('Fulfillment', o.fulfillment ? [fulfillmentObject(o, o.fulfillment)] : []),
   };
 }
 
@@ -711,5 +759,45 @@ export function refundPayload(o: OrderRecord) {
     ],
     order_adjustments: [],
     duties: [],
+  };
+}
+
+/** fulfillments/create, fulfillments/update for an order's fulfilment (null when it has none). */
+export function fulfillmentPayload(o: OrderRecord) {
+  if (!o.fulfillment) return null;
+  const f = o.fulfillment;
+  return {
+    id: f.id,
+    admin_graphql_api_id: gid('Fulfillment', f.id),
+    order_id: o.id,
+    name: `#${o.number}.1`,
+    status: 'success',
+    service: 'manual',
+    shipment_status: 'delivered',
+    location_id: DEMO_LOCATION.id,
+    tracking_company: 'UPS',
+    tracking_number: f.trackingNumber,
+    tracking_numbers: [f.trackingNumber],
+    tracking_url: trackingUrl(f.trackingNumber),
+    tracking_urls: [trackingUrl(f.trackingNumber)],
+    created_at: iso(f.createdMs),
+    updated_at: iso(f.updatedMs),
+    origin_address: {},
+    receipt: {},
+    line_items: o.lines.map((line) => ({
+      id: line.id,
+      admin_graphql_api_id: gid('LineItem', line.id),
+      product_id: line.productId,
+      variant_id: line.variantId,
+      title: line.title,
+      variant_title: line.variantTitle,
+      name: `${line.title} - ${line.variantTitle}`,
+      sku: line.sku,
+      vendor: line.vendor,
+      quantity: line.quantity,
+      price: line.price,
+      fulfillment_status: 'fulfilled',
+      requires_shipping: true,
+    })),
   };
 }
