@@ -3333,7 +3333,7 @@ create table public.shop_imports (
   constraint shop_imports_kind CHECK ((kind = ANY (ARRAY['history'::text, 'reconcile'::text]))),
   constraint shop_imports_last_error_length CHECK (((last_error IS NULL) OR (length(last_error) <= 2000))),
   constraint shop_imports_offset_not_negative CHECK ((byte_offset >= 0)),
-  constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'orders'::text, 'fulfillments'::text, 'done'::text]))),
+  constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'locations'::text, 'orders'::text, 'fulfillments'::text, 'done'::text]))),
   constraint shop_imports_status CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'failed'::text, 'canceled'::text]))),
   constraint shop_imports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint shop_imports_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
@@ -4350,21 +4350,23 @@ AS $function$
 begin
   if exists (
     select from jsonb_array_elements(records) e
-    where e.value -> 'mapped' ->> 'kind' is distinct from 'customer' and e.value -> 'mapped' ->> 'kind' is distinct from 'product'
-      and e.value -> 'mapped' ->> 'kind' is distinct from 'order' and e.value -> 'mapped' ->> 'kind' is distinct from 'refund'
-      and e.value -> 'mapped' ->> 'kind' is distinct from 'fulfillment'
+    where coalesce(e.value -> 'mapped' ->> 'kind', '') not in (
+      'customer', 'product', 'location', 'inventory_level', 'order', 'refund', 'fulfillment')
   ) then
-    raise exception 'only customers, products, orders, refunds and fulfilments are applied as sets' using errcode = '0A000';
+    raise exception 'only customers, products, locations, stock levels, orders, refunds and fulfilments are applied as sets'
+      using errcode = '0A000';
   end if;
   perform set_config('cairn.change_source', 'shopify', true);
   return private.apply_shopify_customers_set(target_shop, records)
     + private.apply_shopify_products_set(target_shop, records)
+    + private.apply_shopify_locations_set(target_shop, records)
+    + private.apply_shopify_inventory_levels_set(target_shop, records)
     + private.apply_shopify_orders_set(target_shop, records)
     + private.apply_shopify_refunds_set(target_shop, records)
     + private.apply_shopify_fulfillments_set(target_shop, records);
 end;
 $function$;
-comment on function private.apply_shopify_chunk(target_shop uuid, records jsonb) is 'An import chunk''s records (customers, products, orders, refunds, fulfilments) applied as sets by the webhook''s rules; raises when the set form cannot decide as the row-at-a-time rules would. Returns how many records it created or updated.';
+comment on function private.apply_shopify_chunk(target_shop uuid, records jsonb) is 'An import chunk''s records (customers, products, locations, stock levels, orders, refunds, fulfilments) applied as sets by the webhook''s rules; raises when the set form cannot decide as the row-at-a-time rules would. Returns how many records it created or updated.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -4716,6 +4718,78 @@ end;
 $function$;
 comment on function private.apply_shopify_inventory_level(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'inventory_levels/update: records the level of an item at a location (unless older than the stored one) and sets the variant''s inventory_quantity to the sum over locations; stock_history follows by trigger.';
 
+CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_levels_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'inventory_level') then
+    return 0;
+  end if;
+  drop table if exists pg_temp.import_levels;
+  create temporary table import_levels on commit drop as
+  select
+    (r ->> 'inventoryItemId')::bigint as item_id,
+    (r ->> 'locationId')::bigint as location_id,
+    (r ->> 'available')::integer as available,
+    (r ->> 'updatedAt')::timestamptz as updated_at,
+    (e.item ->> 'version')::timestamptz as triggered
+  from jsonb_array_elements(records) as e (item)
+  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+  where e.item -> 'mapped' ->> 'kind' = 'inventory_level';
+  if exists (select from pg_temp.import_levels group by item_id, location_id having count(*) > 1) then
+    raise exception 'a stock level twice in one chunk' using errcode = '0A000';
+  end if;
+  if exists (
+    select from pg_temp.import_levels l
+    where not exists (
+      select 1 from public.product_variants v join public.products p on p.id = v.product_id
+      where v.inventory_item_id = l.item_id and p.shop_id = target_shop
+    )
+  ) then
+    raise exception 'an inventory item of the chunk has no variant in this shop' using errcode = 'P0002';
+  end if;
+
+  -- What it changes (new levels, other quantities or versions): what a reconciliation counts as fixed.
+  select count(*) into changed
+  from pg_temp.import_levels i
+  left join private.shopify_inventory_levels l
+    on l.shop_id = target_shop and l.inventory_item_id = i.item_id and l.location_id = i.location_id
+  where l.shop_id is null
+     or ((i.updated_at, i.triggered) >= (l.updated_at, l.triggered_at)
+         and (l.available, l.updated_at) is distinct from (i.available, i.updated_at));
+
+  -- Unless older than the stored level (equal versions re-apply); public.inventory_levels
+  -- follows by the trigger mirror_inventory_level.
+  insert into private.shopify_inventory_levels as l (shop_id, inventory_item_id, location_id, available, updated_at, triggered_at)
+  select target_shop, i.item_id, i.location_id, i.available, i.updated_at, i.triggered
+  from pg_temp.import_levels i
+  order by i.item_id, i.location_id
+  on conflict (shop_id, inventory_item_id, location_id) do update
+    set available = excluded.available, updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
+    where (excluded.updated_at, excluded.triggered_at) >= (l.updated_at, l.triggered_at);
+
+  -- Each item's variant holds the sum over its locations (stock_history follows by trigger).
+  update public.product_variants v
+  set inventory_quantity = totals.available
+  from (
+    select l.inventory_item_id, sum(l.available)::integer as available
+    from private.shopify_inventory_levels l
+    where l.shop_id = target_shop and l.inventory_item_id in (select i.item_id from pg_temp.import_levels i)
+    group by l.inventory_item_id
+  ) as totals
+  where v.inventory_item_id = totals.inventory_item_id
+    and v.product_id in (select p.id from public.products p where p.shop_id = target_shop)
+    and v.inventory_quantity is distinct from totals.available;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_inventory_levels_set(target_shop uuid, records jsonb) is 'The stock level records of an import chunk by the rule of private.apply_shopify_inventory_level, as sets: a versioned upsert per (item, location), then each item''s variant total; raises P0002 when an item has no variant in the shop. Returns how many levels it added or changed.';
+
 CREATE OR REPLACE FUNCTION private.apply_shopify_location(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
  LANGUAGE plpgsql
@@ -4748,11 +4822,14 @@ begin
     set name = excluded.name, address1 = excluded.address1, address2 = excluded.address2, city = excluded.city,
         region = excluded.region, postal_code = excluded.postal_code, country = excluded.country, active = excluded.active,
         deleted_at = null, external_updated_at = excluded.external_updated_at
+    where (l.name, l.address1, l.address2, l.city, l.region, l.postal_code, l.country, l.active, l.deleted_at, l.external_updated_at)
+      is distinct from (excluded.name, excluded.address1, excluded.address2, excluded.city, excluded.region,
+        excluded.postal_code, excluded.country, excluded.active, null::timestamptz, excluded.external_updated_at)
   returning (l.xmax = 0) into inserted;
-  return case when inserted then 'created' else 'updated' end;
+  return case when inserted then 'created' when inserted is not null then 'updated' else 'unchanged' end;
 end;
 $function$;
-comment on function private.apply_shopify_location(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'locations/create, locations/update: upserts the location unless older than the stored version.';
+comment on function private.apply_shopify_location(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'locations/create, locations/update: upserts the location unless older than the stored version; returns created, updated, unchanged or stale.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_location_deletion(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -4775,6 +4852,30 @@ begin
 end;
 $function$;
 comment on function private.apply_shopify_location_deletion(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'locations/delete: marks the location inactive and deleted (kept for the levels that name it).';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_locations_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer := 0;
+  item jsonb;
+begin
+  for item in
+    select e.value from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'location'
+    order by (e.value -> 'mapped' -> 'record' ->> 'shopifyId')::bigint
+  loop
+    if private.apply_shopify_location(target_shop, item -> 'mapped' -> 'record', (item ->> 'version')::timestamptz)
+       in ('created', 'updated') then
+      changed := changed + 1;
+    end if;
+  end loop;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_locations_set(target_shop uuid, records jsonb) is 'The location records of an import chunk, each through private.apply_shopify_location (the webhook''s rule). Returns how many it created or updated.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_order(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -15436,7 +15537,9 @@ begin
                     else coalesce(shopify_import_progress.bulk_url, i.bulk_url) end,
     phase_total = case when shopify_import_progress.phase is not null then shopify_import_progress.phase_total
                        else coalesce(shopify_import_progress.phase_total, i.phase_total) end,
+    -- Counted once per phase: a second worker that saw the same finished export adds nothing.
     rows_total = case when shopify_import_progress.phase_total is not null and shopify_import_progress.phase is null
+                        and i.bulk_url is null
                       then coalesce(i.rows_total, 0) + shopify_import_progress.phase_total else i.rows_total end,
     byte_offset = case when reset_offset then 0 else i.byte_offset end,
     status = coalesce(shopify_import_progress.status, i.status),
@@ -15447,7 +15550,7 @@ begin
 end;
 $function$;
 grant execute on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) to service_role;
-comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) is 'Records an import''s phase, bulk operation, totals and outcome (service role only).';
+comment on function public.shopify_import_progress(import_id uuid, phase text, bulk_operation_id text, bulk_url text, phase_total bigint, status text, last_error text, reset_offset boolean, release boolean) is 'Records an import''s phase, bulk operation, totals (each phase''s counted once) and outcome (service role only).';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_refresh_metrics(import_id uuid, batch integer DEFAULT 5000)
  RETURNS integer

@@ -4,7 +4,7 @@
  * payloads Shopify's webhooks carry, so the webhook's own parsers (../shopify-webhook/payloads.ts)
  * validate and map them and the database applies them with the same rules.
  */
-export type Phase = 'customers' | 'products' | 'orders' | 'fulfillments';
+export type Phase = 'customers' | 'products' | 'locations' | 'orders' | 'fulfillments';
 
 /**
  * Fulfilments come last, from the fulfillment orders export. Shopify's bulk queries refuse a
@@ -14,12 +14,13 @@ export type Phase = 'customers' | 'products' | 'orders' | 'fulfillments';
  * from its fulfillment order's line items when the fulfillment order has that one successful
  * fulfilment (the usual case), and is left unknown otherwise (a webhook brings it).
  */
-export const PHASES: Phase[] = ['customers', 'products', 'orders', 'fulfillments'];
+export const PHASES: Phase[] = ['customers', 'products', 'locations', 'orders', 'fulfillments'];
 
 /** The root connection of each phase's export, with its fixed arguments. */
 const ROOT: Record<Phase, string> = {
   customers: 'customers',
   products: 'products',
+  locations: 'locations(includeInactive: true',
   orders: 'orders',
   fulfillments: 'fulfillmentOrders(includeClosed: true',
 };
@@ -68,6 +69,13 @@ export const BULK_QUERIES: Record<Phase, string> = {
       originalUnitPriceSet ${bag()} totalDiscountSet ${bag()}
       product { id } variant { id }
     } } }
+  } } } }`,
+  // Stock per location comes with its location: products → variants → inventoryLevels would be three
+  // connections deep (Shopify allows two).
+  locations: `{ locations(includeInactive: true) { edges { node {
+    id legacyResourceId name isActive updatedAt
+    address { address1 address2 city zip province countryCode }
+    inventoryLevels { edges { node { id updatedAt item { id } quantities(names: ["available"]) { name quantity } } } }
   } } } }`,
   fulfillments: `{ fulfillmentOrders(includeClosed: true) { edges { node {
     id updatedAt
@@ -316,6 +324,38 @@ export function fulfillmentPayloads(children: Json[]): Json[] {
             }))
             .filter((line) => line.quantity > 0)
         : null,
+    };
+  });
+}
+
+/** A location line as a locations/update payload. */
+export function locationPayload(l: Json): Json {
+  const address = (l.address as Json | null | undefined) ?? {};
+  return {
+    id: numericId(l.id),
+    admin_graphql_api_id: l.id,
+    name: l.name ?? null,
+    address1: address.address1 ?? null,
+    address2: address.address2 ?? null,
+    city: address.city ?? null,
+    zip: address.zip ?? null,
+    province: address.province ?? null,
+    country_code: address.countryCode ?? null,
+    active: l.isActive ?? true,
+    updated_at: l.updatedAt,
+  };
+}
+
+/** A location's inventory level lines as inventory_levels/update payloads. */
+export function inventoryLevelPayloads(l: Json, levels: Json[]): Json[] {
+  return levels.map((level) => {
+    const quantities = Array.isArray(level.quantities) ? (level.quantities as Json[]) : [];
+    const available = quantities.find((q) => q.name === 'available')?.quantity;
+    return {
+      inventory_item_id: numericId((level.item as Json | null | undefined)?.id),
+      location_id: numericId(l.id),
+      available: typeof available === 'number' ? available : null,
+      updated_at: level.updatedAt,
     };
   });
 }

@@ -81,6 +81,25 @@ const ID = {
 
 /** The demo shop's warehouse, where its fulfilments ship from. */
 export const DEMO_LOCATION = { id: 76_000_000_001, name: 'Madrid warehouse' } as const;
+
+/** The demo shop's locations: the warehouse holds two thirds of each variant's stock, the shop the rest. */
+export const DEMO_LOCATIONS = [
+  { ...DEMO_LOCATION, address1: 'Calle de Alcalá 100', city: 'Madrid', zip: '28009', countryCode: 'ES' },
+  {
+    id: 76_000_000_002,
+    name: 'Lyon store',
+    address1: '12 rue de la République',
+    city: 'Lyon',
+    zip: '69002',
+    countryCode: 'FR',
+  },
+] as const;
+
+/** A variant's stock at the demo location of that index (the two add up to its total). */
+export function stockAt(variant: VariantRecord, locationIndex: number): number {
+  const store = Math.floor(variant.inventoryQuantity / 3);
+  return locationIndex === 0 ? variant.inventoryQuantity - store : store;
+}
 const DAY = 86_400_000;
 const VARIANTS_PER_PRODUCT = SIZES.length;
 
@@ -799,5 +818,94 @@ export function fulfillmentPayload(o: OrderRecord) {
       fulfillment_status: 'fulfilled',
       requires_shipping: true,
     })),
+  };
+}
+
+/** The location's GraphQL object, with its stock of every variant (inventoryLevels). */
+export function locationObject(records: ShopData, index: number): GraphObject {
+  const location = DEMO_LOCATIONS[index];
+  const levels = records.info.size.products * VARIANTS_PER_PRODUCT;
+  return {
+    __typename: 'Location',
+    id: gid('Location', location.id),
+    legacyResourceId: String(location.id),
+    name: location.name,
+    isActive: true,
+    createdAt: iso(records.info.anchorMs - 1000 * DAY),
+    updatedAt: iso(records.info.anchorMs - 900 * DAY),
+    address: {
+      __typename: 'LocationAddress',
+      address1: location.address1,
+      address2: null,
+      city: location.city,
+      zip: location.zip,
+      province: null,
+      countryCode: location.countryCode,
+    },
+    inventoryLevels: {
+      __connection: true,
+      typename: 'InventoryLevel',
+      count: levels,
+      node: (n: number) => {
+        const product = records.product(Math.floor(n / VARIANTS_PER_PRODUCT));
+        const variant = product.variants[n % VARIANTS_PER_PRODUCT];
+        const available = stockAt(variant, index);
+        return {
+          __typename: 'InventoryLevel',
+          id: `gid://shopify/InventoryLevel/${location.id}?inventory_item_id=${variant.inventoryItemId}`,
+          createdAt: iso(product.createdMs),
+          updatedAt: iso(product.updatedMs),
+          item: { __typename: 'InventoryItem', id: gid('InventoryItem', variant.inventoryItemId), sku: variant.sku },
+          location: { __typename: 'Location', id: gid('Location', location.id) },
+          quantities: (args: Record<string, unknown>) =>
+            (Array.isArray(args.names) ? (args.names as string[]) : []).map((name) => ({
+              __typename: 'InventoryQuantity',
+              name,
+              quantity: name === 'available' || name === 'on_hand' ? available : 0,
+            })),
+        };
+      },
+    },
+  };
+}
+
+/** locations/create, locations/update for a demo location (null for another id). */
+export function locationPayload(records: ShopData, id: number) {
+  const index = DEMO_LOCATIONS.findIndex((location) => location.id === id);
+  if (index < 0) return null;
+  const location = DEMO_LOCATIONS[index];
+  return {
+    id: location.id,
+    admin_graphql_api_id: gid('Location', location.id),
+    name: location.name,
+    address1: location.address1,
+    address2: null,
+    city: location.city,
+    zip: location.zip,
+    province: null,
+    country: location.countryCode,
+    country_code: location.countryCode,
+    phone: null,
+    active: true,
+    legacy: false,
+    created_at: iso(records.info.anchorMs - 1000 * DAY),
+    updated_at: iso(records.info.anchorMs - 900 * DAY),
+  };
+}
+
+/** inventory_levels/update: a variant's stock at a demo location (null when either is unknown). */
+export function inventoryLevelPayload(records: ShopData, inventoryItemId: number, locationId: number) {
+  const index = DEMO_LOCATIONS.findIndex((location) => location.id === locationId);
+  const offset = inventoryItemId - ID.inventoryItem;
+  const productIndex = Math.floor(offset / VARIANTS_PER_PRODUCT);
+  if (index < 0 || offset < 0 || productIndex >= records.info.size.products) return null;
+  const product = records.product(productIndex);
+  const variant = product.variants[offset % VARIANTS_PER_PRODUCT];
+  return {
+    inventory_item_id: inventoryItemId,
+    location_id: locationId,
+    available: stockAt(variant, index),
+    updated_at: iso(product.updatedMs),
+    admin_graphql_api_id: `gid://shopify/InventoryLevel/${locationId}?inventory_item_id=${inventoryItemId}`,
   };
 }

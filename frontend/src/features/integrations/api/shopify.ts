@@ -76,7 +76,7 @@ export interface ShopImport {
   /** history: the whole store; reconcile: the daily catch-up of what webhooks missed. */
   kind: 'history' | 'reconcile';
   rows_fixed: number;
-  phase: 'customers' | 'products' | 'orders' | 'fulfillments' | 'done';
+  phase: 'customers' | 'products' | 'locations' | 'orders' | 'fulfillments' | 'done';
   rows_done: number;
   rows_total: number | null;
   rows_failed: number;
