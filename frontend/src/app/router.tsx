@@ -93,7 +93,11 @@ const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'Pi
 const SegmentsRoute = page(() => import('./routes/segments.tsx'), 'SegmentsRoute', ['shell', 'segments']);
 const AutomationRoute = page(() => import('./routes/automation.tsx'), 'AutomationRoute', ['shell', 'automation']);
 const CampaignsRoute = page(() => import('./routes/campaigns.tsx'), 'CampaignsRoute', ['shell', 'campaigns']);
-const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
+const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', [
+  'shell',
+  'analytics',
+  'fulfilments',
+]);
 const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
   'settings',
