@@ -38,7 +38,8 @@ it('an admin connects the demo store, watches the import finish, and finds its c
   // The import runs on the database's schedule; the screen follows it live.
   await card.getByText('Import finished').waitFor({ timeout: 90_000 });
   await card.getByText('Healthy').waitFor({ timeout: 10_000 });
-  expect(await card.textContent()).toContain('115 of 115 rows');
+  // 30 customers, 5 products, 2 locations, 80 orders and their 80 fulfillment orders.
+  expect(await card.textContent()).toContain('197 of 197 rows');
   expect(await seriousViolations(page), 'integrations with a store').toEqual([]);
 
   const [customer] = await adminSql<{ id: string; name: string; orders: number }>(
