@@ -47,9 +47,17 @@ describe('orders (Chromium against the local stack)', () => {
     );
     await adminSql(`update public.orders set order_number = $2 where id = $1`, [pending, pendingNumber]);
     await adminSql(
-      `insert into public.order_items (order_id, title, variant_title, sku, vendor, quantity, unit_price)
-       values ($1, 'Linen shirt', 'M / Sand', 'LIN-M-SAND', 'Vela', 2, 95)`,
+      `insert into public.order_items (order_id, external_id, title, variant_title, sku, vendor, quantity, unit_price)
+       values ($1, 7001, 'Linen shirt', 'M / Sand', 'LIN-M-SAND', 'Vela', 2, 95)`,
       [paid],
+    );
+    // A Shopify fulfilment of the line (issue 11).
+    await adminSql(
+      `insert into public.order_fulfillments (order_id, external_id, name, status, shipment_status, tracking_company,
+         tracking_number, tracking_url, line_items, external_created_at, external_updated_at)
+       values ($1, 9001, $2, 'success', 'delivered', 'UPS', '1Z0042', 'https://www.ups.com/track?tracknum=1Z0042',
+         '[{"lineItemId": 7001, "quantity": 2}]', now(), now())`,
+      [paid, `${paidNumber}.1`],
     );
   }, 60_000);
 
@@ -98,6 +106,9 @@ describe('orders (Chromium against the local stack)', () => {
       `Linen shirt · M / SandVela · SKU LIN-M-SAND2${money(95, foreign)}${money(190, foreign)}`,
     );
     await page.getByRole('link', { name: /JD0123/ }).waitFor();
+    const fulfilments = page.getByRole('region', { name: 'Fulfilments' });
+    await fulfilments.getByRole('link', { name: /1Z0042/ }).waitFor();
+    expect(await fulfilments.textContent()).toContain('2 × Linen shirt · M / Sand');
     await page.getByText('Paid', { exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 

@@ -34,11 +34,12 @@ it('an admin connects the demo store, watches the import finish, and finds its c
 
   const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
   await card.waitFor({ timeout: 20_000 });
-  await card.getByText('All 11 registered').waitFor();
+  await card.getByText('All 16 registered').waitFor();
   // The import runs on the database's schedule; the screen follows it live.
   await card.getByText('Import finished').waitFor({ timeout: 90_000 });
   await card.getByText('Healthy').waitFor({ timeout: 10_000 });
-  expect(await card.textContent()).toContain('115 of 115 rows');
+  // 30 customers, 5 products, 2 locations, 80 orders and their 80 fulfillment orders.
+  expect(await card.textContent()).toContain('197 of 197 rows');
   expect(await seriousViolations(page), 'integrations with a store').toEqual([]);
 
   const [customer] = await adminSql<{ id: string; name: string; orders: number }>(

@@ -78,7 +78,13 @@ const CustomerRoute = page(() => import('./routes/customer.tsx'), 'CustomerRoute
 ]);
 const InboxRoute = page(() => import('./routes/inbox.tsx'), 'InboxRoute', ['shell', 'inbox', 'messages']);
 const OrdersRoute = page(() => import('./routes/orders.tsx'), 'OrdersRoute', ['shell', 'orders', 'integrations']);
-const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', ['shell', 'orders', 'integrations']);
+const OrderRoute = page(() => import('./routes/order.tsx'), 'OrderRoute', [
+  'shell',
+  'orders',
+  'integrations',
+  'fulfilments',
+]);
+const ProductRoute = page(() => import('./routes/product.tsx'), 'ProductRoute', ['shell', 'orders', 'fulfilments']);
 const PipelineRoute = page(() => import('./routes/pipeline.tsx'), 'PipelineRoute', ['shell', 'pipeline']);
 const PipelineAdminRoute = page(() => import('./routes/pipeline-admin.tsx'), 'PipelineAdminRoute', [
   'shell',
@@ -91,7 +97,11 @@ const AutomationRoute = page(() => import('./routes/automation.tsx'), 'Automatio
   'segments',
 ]);
 const CampaignsRoute = page(() => import('./routes/campaigns.tsx'), 'CampaignsRoute', ['shell', 'campaigns']);
-const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', ['shell', 'analytics']);
+const AnalyticsRoute = page(() => import('./routes/analytics.tsx'), 'AnalyticsRoute', [
+  'shell',
+  'analytics',
+  'fulfilments',
+]);
 const PrivacyRoute = page(() => import('./routes/privacy.tsx'), 'PrivacyRoute', ['shell', 'portal']);
 const SettingsRoute = page(() => import('./routes/settings.tsx'), 'SettingsRoute', [
   'settings',
@@ -116,6 +126,7 @@ const APP_PAGES: ReadonlyArray<{ path: string; Page: Page }> = [
   { path: '/inbox', Page: InboxRoute },
   { path: '/orders', Page: OrdersRoute },
   { path: '/orders/:orderId', Page: OrderRoute },
+  { path: '/products/:productId', Page: ProductRoute },
   { path: '/pipeline/manage', Page: PipelineAdminRoute },
   { path: '/pipeline', Page: PipelineRoute },
   { path: '/tasks', Page: TasksRoute },

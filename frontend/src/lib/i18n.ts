@@ -36,6 +36,7 @@ export const NAMESPACES = [
   'portal',
   'automation',
   'campaigns',
+  'fulfilments',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 

@@ -973,6 +973,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"inventory_levels": {
+                  Row: {
+                    "available": number | null,"external_updated_at": string,"location_id": string,"updated_at": string,"variant_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "available"?: number | null,"external_updated_at": string,"location_id": string,"updated_at"?: string,"variant_id": string
+                  }
+                  Update: {
+                    "available"?: number | null,"external_updated_at"?: string,"location_id"?: string,"updated_at"?: string,"variant_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "inventory_levels_location_id_fkey"
+      columns: ["location_id"]
+isOneToOne: false
+      referencedRelation: "shop_locations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "inventory_levels_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "product_variants"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"languages": {
                   Row: {
                     "code": string,"name": string
@@ -1173,6 +1199,32 @@ isOneToOne: false
 isOneToOne: false
       referencedRelation: "team_members"
       referencedColumns: ["user_id"]
+    }
+                  ]
+                },"order_fulfillments": {
+                  Row: {
+                    "created_at": string,"external_created_at": string | null,"external_id": number,"external_updated_at": string,"id": string,"line_items": NonNullable<Json>,"location_external_id": number | null,"name": string | null,"order_id": string,"shipment_status": string | null,"status": string | null,"tracking_company": string | null,"tracking_number": string | null,"tracking_url": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"external_created_at"?: string | null,"external_id": number,"external_updated_at": string,"id"?: string,"line_items"?: NonNullable<Json>,"location_external_id"?: number | null,"name"?: string | null,"order_id": string,"shipment_status"?: string | null,"status"?: string | null,"tracking_company"?: string | null,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"external_created_at"?: string | null,"external_id"?: number,"external_updated_at"?: string,"id"?: string,"line_items"?: NonNullable<Json>,"location_external_id"?: number | null,"name"?: string | null,"order_id"?: string,"shipment_status"?: string | null,"status"?: string | null,"tracking_company"?: string | null,"tracking_number"?: string | null,"tracking_url"?: string | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "order_fulfillments_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "alert_attributed_orders"
+      referencedColumns: ["order_id"]
+    },{
+      foreignKeyName: "order_fulfillments_order_id_fkey"
+      columns: ["order_id"]
+isOneToOne: false
+      referencedRelation: "orders"
+      referencedColumns: ["id"]
     }
                   ]
                 },"order_items": {
@@ -1687,6 +1739,32 @@ isOneToOne: false
                   Relationships: [
                     {
       foreignKeyName: "shop_imports_shop_id_fkey"
+      columns: ["shop_id"]
+isOneToOne: false
+      referencedRelation: "shops"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"shop_locations": {
+                  Row: {
+                    "active": boolean,"address1": string | null,"address2": string | null,"city": string | null,"country": string | null,"created_at": string,"deleted_at": string | null,"external_id": number,"external_updated_at": string | null,"id": string,"name": string | null,"postal_code": string | null,"region": string | null,"shop_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"address1"?: string | null,"address2"?: string | null,"city"?: string | null,"country"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"external_id": number,"external_updated_at"?: string | null,"id"?: string,"name"?: string | null,"postal_code"?: string | null,"region"?: string | null,"shop_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "active"?: boolean,"address1"?: string | null,"address2"?: string | null,"city"?: string | null,"country"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"external_id"?: number,"external_updated_at"?: string | null,"id"?: string,"name"?: string | null,"postal_code"?: string | null,"region"?: string | null,"shop_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "shop_locations_country_fkey"
+      columns: ["country"]
+isOneToOne: false
+      referencedRelation: "countries"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "shop_locations_shop_id_fkey"
       columns: ["shop_id"]
 isOneToOne: false
       referencedRelation: "shops"

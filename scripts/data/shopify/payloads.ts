@@ -398,6 +398,9 @@ function story(options: BuildOptions, random: Random): Event[] {
       })),
     };
   });
+  // The shop's locations first (no dice thrown: the story's random stream stays as it was).
+  for (const location of SIM_LOCATIONS)
+    events.push({ topic: 'locations/create', atMs: clock, payload: locationJson(location, clock) });
   for (const product of products) {
     product.updatedMs = tick();
     events.push({ topic: 'products/create', atMs: clock, payload: productJson(product, clock) });
@@ -456,6 +459,15 @@ function story(options: BuildOptions, random: Random): Event[] {
       // An orders/updated of the pending state, fired before payment but delivered after it.
       if (random() < options.outOfOrder) event.stale = { atMs: olderMs, payload: older };
       events.push(event);
+      if (n % 2 === 0 || n === middle) {
+        // Shipped from the warehouse at once (deterministic: no dice, ids of their own).
+        events.push({
+          topic: 'fulfillments/create',
+          atMs: clock,
+          payload: fulfillmentJson(order, clock),
+          orderId: order.id,
+        });
+      }
     }
     if (random() < 0.05) {
       order.cancelled = true;
@@ -544,6 +556,55 @@ function story(options: BuildOptions, random: Random): Event[] {
     }
   }
   return events;
+}
+
+/** The simulated shop's locations: stock levels are reported at the first (70001). */
+const SIM_LOCATIONS = [
+  { id: 70001, name: 'Main warehouse', city: 'Leeds', country: 'GB' },
+  { id: 70002, name: 'Portland store', city: 'Portland', country: 'US' },
+];
+
+function locationJson(location: (typeof SIM_LOCATIONS)[number], atMs: number) {
+  return {
+    id: location.id,
+    admin_graphql_api_id: `gid://shopify/Location/${location.id}`,
+    name: location.name,
+    address1: '1 Dock Street',
+    address2: null,
+    city: location.city,
+    zip: null,
+    province: null,
+    country: location.country,
+    country_code: location.country,
+    active: true,
+    legacy: false,
+    created_at: shopifyTime(atMs),
+    updated_at: shopifyTime(atMs),
+  };
+}
+
+/** fulfillments/create: every line shipped from the warehouse by DHL, a tracking link per order. */
+function fulfillmentJson(order: OrderState, atMs: number) {
+  const id = 9_000_000_000_000 + order.id;
+  const number = `JD${String(order.id).padStart(12, '0')}`;
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/Fulfillment/${id}`,
+    order_id: order.id,
+    name: `#${order.number}.1`,
+    status: 'success',
+    service: 'manual',
+    shipment_status: null,
+    location_id: SIM_LOCATIONS[0].id,
+    tracking_company: 'DHL Express',
+    tracking_number: number,
+    tracking_numbers: [number],
+    tracking_url: `https://www.dhl.com/en/express/tracking.html?AWB=${number}`,
+    tracking_urls: [`https://www.dhl.com/en/express/tracking.html?AWB=${number}`],
+    created_at: shopifyTime(atMs),
+    updated_at: shopifyTime(atMs),
+    line_items: order.lines.map((line) => ({ id: line.id, title: line.product.title, quantity: line.quantity })),
+  };
 }
 
 /**

@@ -140,6 +140,8 @@ describe('deliveries', () => {
       'products/create',
       'products/update',
       'inventory_levels/update',
+      'locations/create',
+      'fulfillments/create',
     ]) {
       expect(topics, topic).toContain(topic);
     }

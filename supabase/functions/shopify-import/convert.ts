@@ -4,9 +4,26 @@
  * payloads Shopify's webhooks carry, so the webhook's own parsers (../shopify-webhook/payloads.ts)
  * validate and map them and the database applies them with the same rules.
  */
-export type Phase = 'customers' | 'products' | 'orders';
+export type Phase = 'customers' | 'products' | 'locations' | 'orders' | 'fulfillments';
 
-export const PHASES: Phase[] = ['customers', 'products', 'orders'];
+/**
+ * Fulfilments come last, from the fulfillment orders export. Shopify's bulk queries refuse a
+ * connection inside a list field (an order's `fulfillments` is a list, so its
+ * `fulfillmentLineItems` cannot come with it) and connections nested more than two deep
+ * (fulfillmentOrders → fulfillments → fulfillmentLineItems), so what a fulfilment shipped is taken
+ * from its fulfillment order's line items when the fulfillment order has that one successful
+ * fulfilment (the usual case), and is left unknown otherwise (a webhook brings it).
+ */
+export const PHASES: Phase[] = ['customers', 'products', 'locations', 'orders', 'fulfillments'];
+
+/** The root connection of each phase's export, with its fixed arguments. */
+const ROOT: Record<Phase, string> = {
+  customers: 'customers',
+  products: 'products',
+  locations: 'locations(includeInactive: true',
+  orders: 'orders',
+  fulfillments: 'fulfillmentOrders(includeClosed: true',
+};
 
 const address = 'firstName lastName address1 address2 city province countryCodeV2 zip company phone';
 const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } presentmentMoney { ${money} } }`;
@@ -17,8 +34,13 @@ const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } present
  */
 export function bulkQuery(phase: Phase, since: string | null): string {
   if (!since) return BULK_QUERIES[phase];
-  const filter = `(query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)})`;
-  return BULK_QUERIES[phase].replace(`{ ${phase} {`, `{ ${phase}${filter} {`);
+  const search = `query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)}`;
+  const root = ROOT[phase];
+  const opened = root.includes('(');
+  return BULK_QUERIES[phase].replace(
+    `{ ${root}${opened ? ')' : ''} {`,
+    opened ? `{ ${root}, ${search}) {` : `{ ${root}(${search}) {`,
+  );
 }
 
 export const BULK_QUERIES: Record<Phase, string> = {
@@ -46,6 +68,22 @@ export const BULK_QUERIES: Record<Phase, string> = {
       id title variantTitle sku vendor quantity currentQuantity
       originalUnitPriceSet ${bag()} totalDiscountSet ${bag()}
       product { id } variant { id }
+    } } }
+  } } } }`,
+  // Stock per location comes with its location: products → variants → inventoryLevels would be three
+  // connections deep (Shopify allows two).
+  locations: `{ locations(includeInactive: true) { edges { node {
+    id legacyResourceId name isActive updatedAt
+    address { address1 address2 city zip province countryCode }
+    inventoryLevels { edges { node { id updatedAt item { id } quantities(names: ["available"]) { name quantity } } } }
+  } } } }`,
+  fulfillments: `{ fulfillmentOrders(includeClosed: true) { edges { node {
+    id updatedAt
+    lineItems { edges { node { id totalQuantity remainingQuantity lineItem { id } } } }
+    fulfillments { edges { node {
+      id legacyResourceId name status displayStatus createdAt updatedAt
+      order { id } location { id }
+      trackingInfo { company number url }
     } } }
   } } } }`,
 };
@@ -230,6 +268,94 @@ export function refundPayloads(o: Json): Json[] {
           created_at: r.createdAt,
         },
       ],
+    };
+  });
+}
+
+/** Fulfillment.displayStatus values that are what REST calls a shipment status. */
+const SHIPMENT_STATUSES = new Set([
+  'LABEL_PRINTED',
+  'LABEL_PURCHASED',
+  'ATTEMPTED_DELIVERY',
+  'READY_FOR_PICKUP',
+  'CONFIRMED',
+  'IN_TRANSIT',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'FAILURE',
+]);
+
+/**
+ * A fulfillment order's group (the fulfillment order line, then its line items and fulfilments,
+ * each naming it by `__parentId`) as fulfillments/update payloads. `line_items` is null (unknown)
+ * unless the fulfillment order has exactly one fulfilment and it succeeded: then it shipped what
+ * the fulfillment order no longer has to (total − remaining quantity of each line).
+ */
+export function fulfillmentPayloads(children: Json[]): Json[] {
+  const ofType = (type: string) => (line: Json) =>
+    typeof line.id === 'string' && line.id.startsWith(`gid://shopify/${type}/`);
+  const fulfillments = children.filter(ofType('Fulfillment'));
+  const orderLines = children.filter(ofType('FulfillmentOrderLineItem'));
+  const single = fulfillments.length === 1 && fulfillments[0].status === 'SUCCESS';
+  return fulfillments.map((f) => {
+    const tracking = Array.isArray(f.trackingInfo) ? (f.trackingInfo as Json[]) : [];
+    const status =
+      typeof f.displayStatus === 'string' && SHIPMENT_STATUSES.has(f.displayStatus) ? f.displayStatus : null;
+    return {
+      id: numericId(f.id),
+      admin_graphql_api_id: f.id,
+      order_id: numericId((f.order as Json | null | undefined)?.id),
+      name: f.name ?? null,
+      status: lower(f.status),
+      shipment_status: lower(status),
+      tracking_company: tracking[0]?.company ?? null,
+      tracking_number: tracking[0]?.number ?? null,
+      tracking_numbers: tracking.map((t) => t.number).filter((n) => typeof n === 'string'),
+      tracking_url: tracking[0]?.url ?? null,
+      tracking_urls: tracking.map((t) => t.url).filter((u) => typeof u === 'string'),
+      location_id: numericId((f.location as Json | null | undefined)?.id),
+      created_at: f.createdAt ?? null,
+      updated_at: f.updatedAt,
+      line_items: single
+        ? orderLines
+            .map((line) => ({
+              id: numericId((line.lineItem as Json | null | undefined)?.id),
+              quantity: Number(line.totalQuantity) - Number(line.remainingQuantity),
+            }))
+            .filter((line) => line.quantity > 0)
+        : null,
+    };
+  });
+}
+
+/** A location line as a locations/update payload. */
+export function locationPayload(l: Json): Json {
+  const address = (l.address as Json | null | undefined) ?? {};
+  return {
+    id: numericId(l.id),
+    admin_graphql_api_id: l.id,
+    name: l.name ?? null,
+    address1: address.address1 ?? null,
+    address2: address.address2 ?? null,
+    city: address.city ?? null,
+    zip: address.zip ?? null,
+    province: address.province ?? null,
+    country_code: address.countryCode ?? null,
+    active: l.isActive ?? true,
+    updated_at: l.updatedAt,
+  };
+}
+
+/** A location's inventory level lines as inventory_levels/update payloads. */
+export function inventoryLevelPayloads(l: Json, levels: Json[]): Json[] {
+  return levels.map((level) => {
+    const quantities = Array.isArray(level.quantities) ? (level.quantities as Json[]) : [];
+    const available = quantities.find((q) => q.name === 'available')?.quantity;
+    return {
+      inventory_item_id: numericId((level.item as Json | null | undefined)?.id),
+      location_id: numericId(l.id),
+      available: typeof available === 'number' ? available : null,
+      updated_at: level.updatedAt,
     };
   });
 }

@@ -3,7 +3,8 @@
  * database asks for the next slice (pg_net after each chunk, and pg_cron every minute). Per call,
  * at most ~25 s of work (hosted functions get 150 s) and one chunk of JSONL in memory.
  *
- * An import runs three phases (customers → products → orders). Per phase: start a bulk operation
+ * An import runs five phases (customers → products → locations with their stock → orders →
+ * fulfillments). Per phase: start a bulk operation
  * (bulkOperationRunQuery), poll it (node(id:)) until COMPLETED, then read its JSONL from the
  * applied byte offset (HTTP Range), a chunk of whole groups (a root line and its `__parentId`
  * children) at a time, validate and map each group with the webhook's own parsers, and hand the
@@ -21,6 +22,9 @@ import { z } from 'zod';
 import {
   bulkQuery,
   customerPayload,
+  fulfillmentPayloads,
+  inventoryLevelPayloads,
+  locationPayload,
   numericId,
   orderPayload,
   type Phase,
@@ -354,7 +358,9 @@ export async function readChunk(
 const TOPIC: Record<Phase, ShopifyTopic> = {
   customers: 'customers/update',
   products: 'products/update',
+  locations: 'locations/update',
   orders: 'orders/updated',
+  fulfillments: 'fulfillments/update',
 };
 
 /** Each group validated and mapped by the webhook's parsers; what does not parse is a failure with its id. */
@@ -373,15 +379,24 @@ export function mapGroups(phase: Phase, groups: Array<Group & { invalid?: string
       payloads.push([TOPIC.customers, customerPayload(group.root), String(group.root.updatedAt)]);
     else if (phase === 'products')
       payloads.push([TOPIC.products, productPayload(group.root, group.children), String(group.root.updatedAt)]);
-    else {
+    else if (phase === 'locations') {
+      payloads.push([TOPIC.locations, locationPayload(group.root), String(group.root.updatedAt)]);
+      for (const level of inventoryLevelPayloads(group.root, group.children))
+        payloads.push(['inventory_levels/update', level, String(level.updated_at)]);
+    } else if (phase === 'fulfillments') {
+      for (const fulfillment of fulfillmentPayloads(group.children))
+        payloads.push([TOPIC.fulfillments, fulfillment, String(fulfillment.updated_at)]);
+    } else {
       payloads.push([TOPIC.orders, orderPayload(group.root, group.children), String(group.root.updatedAt)]);
       for (const refund of refundPayloads(group.root))
         payloads.push(['refunds/create', refund, String(refund.created_at)]);
     }
     for (const [topic, payload, version] of payloads) {
       const parsed = parseShopifyPayload(topic, payload);
-      if (parsed.ok) records.push({ shopify_id: id, mapped: parsed.value, version });
-      else failures.push({ shopify_id: id, reason: parsed.message });
+      // A fulfilment is named by its own id, not its fulfillment order's.
+      const rowId = phase === 'fulfillments' && typeof payload.id === 'number' ? String(payload.id) : id;
+      if (parsed.ok) records.push({ shopify_id: rowId, mapped: parsed.value, version });
+      else failures.push({ shopify_id: rowId, reason: parsed.message });
     }
   }
   return { records, failures };

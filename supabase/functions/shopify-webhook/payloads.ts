@@ -1,12 +1,23 @@
 /**
  * Shopify webhook payloads (REST resource JSON, spec §9) → the records Cairn applies: the
- * topic's schema and mapper from its file (customers, orders, products, privacy), and the
+ * topic's schema and mapper from its file (customers, orders, products, fulfillments, privacy), and the
  * `{ kind, record }` union handed to `public.ingest_shopify_webhook` as `mapped`, which
  * `private.apply_shopify_record` dispatches by kind.
  */
 import type { z } from 'zod';
 import { describeIssue } from '../_shared/errors.ts';
 import { type CustomerRecord, customerSchema, mapCustomer } from './customers.ts';
+import {
+  type FulfillmentRecord,
+  fulfillmentSchema,
+  locationDeleteSchema,
+  type LocationDeletionRecord,
+  type LocationRecord,
+  locationSchema,
+  mapFulfillment,
+  mapLocation,
+  mapLocationDeletion,
+} from './fulfillments.ts';
 import type { ShopifyTopic } from './envelope.ts';
 import { mapOrder, mapRefund, type OrderRecord, orderSchema, type RefundRecord, refundSchema } from './orders.ts';
 import {
@@ -35,6 +46,9 @@ export type ShopifyRecord =
   | { kind: 'product'; record: ProductRecord }
   | { kind: 'product_deletion'; record: ProductDeletionRecord }
   | { kind: 'inventory_level'; record: InventoryLevelRecord }
+  | { kind: 'fulfillment'; record: FulfillmentRecord }
+  | { kind: 'location'; record: LocationRecord }
+  | { kind: 'location_deletion'; record: LocationDeletionRecord }
   | { kind: 'privacy_request'; record: PrivacyRequestRecord };
 
 type Parsed = { ok: true; value: ShopifyRecord } | { ok: false; message: string };
@@ -73,6 +87,20 @@ export function parseShopifyPayload(topic: ShopifyTopic, payload: unknown): Pars
       return run(inventoryLevelSchema, payload, (level) => ({
         kind: 'inventory_level',
         record: mapInventoryLevel(level),
+      }));
+    case 'fulfillments/create':
+    case 'fulfillments/update':
+      return run(fulfillmentSchema, payload, (fulfillment) => ({
+        kind: 'fulfillment',
+        record: mapFulfillment(fulfillment),
+      }));
+    case 'locations/create':
+    case 'locations/update':
+      return run(locationSchema, payload, (location) => ({ kind: 'location', record: mapLocation(location) }));
+    case 'locations/delete':
+      return run(locationDeleteSchema, payload, (location) => ({
+        kind: 'location_deletion',
+        record: mapLocationDeletion(location),
       }));
     case 'customers/data_request':
       return run(dataRequestSchema, payload, (body) => ({

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql } from '@cairn/local-stack/testing.ts';
 import { createShop } from '../../../scripts/testing/support/commerce.ts';
 import { type Cast, type Caller, createCast } from '../../../scripts/testing/support/team.ts';
+import { fulfilmentMatrix } from './fulfilments-matrix.ts';
 
 let cast: Cast;
 let importId: string;
@@ -206,3 +207,6 @@ describe('functions', () => {
     }
   });
 });
+
+// Fulfilments, locations and stock per location (issue 11), with this file's cast.
+fulfilmentMatrix(() => cast);

@@ -118,14 +118,14 @@ describe('connect', () => {
     expect(body).toMatchObject({
       currency: 'EUR',
       timezone: 'Europe/Madrid',
-      webhooks: { registered: 11, expected: 11, failures: [] },
+      webhooks: { registered: 16, expected: 16, failures: [] },
     });
 
     const row = await shopRow(shop.domain);
     expect(row.active).toBe(true);
     expect(await vaultNames(row.id)).toEqual([`shopify:${row.id}:access_token`, `shopify:${row.id}:client_secret`]);
     const subs = await subscriptions(shop.domain);
-    expect(subs).toHaveLength(11);
+    expect(subs).toHaveLength(16);
     expect(new Set(subs.map((s) => s.uri))).toEqual(new Set([`${config.apiUrl}/functions/v1/shopify-webhook`]));
 
     // Only the last 4 characters are readable, and only by admins.
@@ -142,7 +142,7 @@ describe('connect', () => {
       secret_last4: shop.apps[0].clientSecret.slice(-4),
     });
     expect(Date.parse(String(data?.token_expires_at))).toBeGreaterThan(Date.now() + 23 * 3_600_000);
-    expect(Object.keys(data?.webhooks ?? {})).toHaveLength(11);
+    expect(Object.keys(data?.webhooks ?? {})).toHaveLength(16);
     expect(JSON.stringify(data)).not.toContain(shop.apps[0].clientSecret);
 
     // Webhooks signed with the client secret are accepted at once.
@@ -150,7 +150,7 @@ describe('connect', () => {
 
     // Connecting again is idempotent: no duplicate subscriptions.
     expect((await connect(shop)).status).toBe(200);
-    expect(await subscriptions(shop.domain)).toHaveLength(11);
+    expect(await subscriptions(shop.domain)).toHaveLength(16);
   });
 
   it('accepts a legacy custom app’s shpat_ token with its API secret key', async () => {
@@ -444,16 +444,16 @@ describe('rotate, renew, repair and disconnect', () => {
           variables: { id: connection.webhooks[topic] },
         }),
       });
-    expect(await subscriptions(shop.domain)).toHaveLength(9);
+    expect(await subscriptions(shop.domain)).toHaveLength(14);
     const forbidden = await call(await tokenOf('manager'), { action: 'repair', shop_id: row.id });
     expect(forbidden.status).toBe(403);
     const repaired = await call(await tokenOf('admin'), { action: 'repair', shop_id: row.id });
-    expect(repaired.body).toEqual({ registered: 11, expected: 11, failures: [] });
-    expect(await subscriptions(shop.domain)).toHaveLength(11);
+    expect(repaired.body).toEqual({ registered: 16, expected: 16, failures: [] });
+    expect(await subscriptions(shop.domain)).toHaveLength(16);
 
     expect((await call(await tokenOf('readonly'), { action: 'disconnect', shop_id: row.id })).status).toBe(403);
     const gone = await call(await tokenOf('admin'), { action: 'disconnect', shop_id: row.id });
-    expect(gone.body).toEqual({ disconnected: true, webhooks_removed: 11, unregister_error: null });
+    expect(gone.body).toEqual({ disconnected: true, webhooks_removed: 16, unregister_error: null });
     expect(await subscriptions(shop.domain)).toEqual([]);
     expect(await vaultNames(row.id)).toEqual([]);
     expect((await shopRow(shop.domain)).active).toBe(false);

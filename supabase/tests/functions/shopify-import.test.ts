@@ -132,7 +132,28 @@ async function snapshot(shopId: string) {
        from public.products p where p.shop_id = $1 order by p.external_id`,
     [shopId],
   );
-  return { customers, orders, products };
+  const fulfillments = await adminSql<{ order: string }>(
+    `select o.external_id::text as order, f.external_id::text as id, f.name, f.status, f.shipment_status,
+            f.tracking_company, f.tracking_number, f.tracking_url, f.location_external_id::text as location,
+            f.line_items, f.external_created_at, f.external_updated_at
+       from public.order_fulfillments f join public.orders o on o.id = f.order_id
+      where o.shop_id = $1 order by f.external_id`,
+    [shopId],
+  );
+  const locations = await adminSql(
+    `select external_id::text as id, name, address1, city, postal_code, country, active, external_updated_at
+       from public.shop_locations where shop_id = $1 order by external_id`,
+    [shopId],
+  );
+  const levels = await adminSql<{ item: string; location: string }>(
+    `select v.inventory_item_id::text as item, s.external_id::text as location, l.available, l.external_updated_at
+       from public.inventory_levels l
+       join public.product_variants v on v.id = l.variant_id
+       join public.shop_locations s on s.id = l.location_id
+      where s.shop_id = $1 order by v.inventory_item_id, s.external_id`,
+    [shopId],
+  );
+  return { customers, orders, products, fulfillments, locations, levels };
 }
 
 /** Row ids, links and times differ between two shops; everything else an audit entry holds must not. */
@@ -207,8 +228,9 @@ describe('history import', () => {
     const done = await finish(importId);
     // Every chunk of a clean export applied as sets, none row by row.
     expect(done).toMatchObject({ status: 'completed', phase: 'done', rows_failed: 0, row_chunks: 0, last_error: null });
-    expect(done.rows_done).toBe(40 + 6 + 150);
-    expect(done.rows_total).toBe(40 + 6 + 150);
+    // Customers, products, the 2 locations, orders, and each order's fulfillment order.
+    expect(done.rows_done).toBe(40 + 6 + 2 + 150 + 150);
+    expect(done.rows_total).toBe(40 + 6 + 2 + 150 + 150);
 
     const [counts] = await adminSql<{
       customers: number;
@@ -515,12 +537,13 @@ describe('history import', () => {
         [webhooked.domain],
       );
       await adminSql(`select public.set_shop_webhook_secret($1, $2)`, [twin.id, secret]);
-      const send = async (kind: string, id: number, topic: string) => {
+      const send = async (kind: string, id: number, topic: string, locationId?: number) => {
         const { payload } = (await emulator(`shops/${webhooked.domain}/webhooks`, 'POST', {
           kind,
           id,
           topic,
           send: false,
+          ...(locationId ? { location_id: locationId } : {}),
         })) as {
           payload: { updated_at?: string; created_at: string };
         };
@@ -529,7 +552,7 @@ describe('history import', () => {
           method: 'POST',
           headers: {
             'Content-Type': 'application/json',
-            'X-Shopify-Topic': topic.toLowerCase().replace('_', '/'),
+            'X-Shopify-Topic': topic.toLowerCase().replace(/_(?=[a-z]+$)/, '/'),
             'X-Shopify-Hmac-Sha256': createHmac('sha256', secret).update(body).digest('base64'),
             'X-Shopify-Shop-Domain': webhooked.domain,
             'X-Shopify-API-Version': '2025-07',
@@ -553,7 +576,28 @@ describe('history import', () => {
       const refunded = a.orders.filter((order) => Number(order.refunded_total) > 0).map((order) => Number(order.id));
       expect(refunded.length).toBeGreaterThan(10);
       for (const id of refunded) await send('order', id, 'REFUNDS_CREATE');
+      // Fulfilments: the import's (from the fulfillment orders export) against fulfillments/create
+      // webhooks for the first 30 fulfilled orders (a sample keeps the test's time).
+      const shipped = a.fulfillments.slice(0, 30);
+      expect(shipped).toHaveLength(30);
+      for (const fulfillment of shipped) await send('order', Number(fulfillment.order), 'FULFILLMENTS_CREATE');
+      // Locations and stock per location: locations/update for both, inventory_levels/update for
+      // the first product's variants at both.
+      const warehouse = 76_000_000_001;
+      for (const id of [warehouse, warehouse + 1]) await send('location', id, 'LOCATIONS_UPDATE');
+      const sampled = a.levels.filter((level) => Number(level.item) < 830_000_000_003);
+      expect(sampled).toHaveLength(6);
+      for (const level of sampled)
+        await send('inventory_level', Number(level.item), 'INVENTORY_LEVELS_UPDATE', Number(level.location));
       const b = await snapshot(twin.id);
+      expect(a.locations).toHaveLength(2);
+      expect(b.locations).toEqual(a.locations);
+      expect(a.levels).toHaveLength(size.products * 3 * 2);
+      expect(b.levels).toEqual(sampled);
+      expect(a.fulfillments.length).toBeGreaterThan(500);
+      expect(b.fulfillments).toEqual(shipped);
+      expect(shipped[0]).toMatchObject({ status: 'success', shipment_status: 'delivered', tracking_company: 'UPS' });
+      expect((shipped[0] as unknown as { line_items: unknown[] }).line_items.length).toBeGreaterThan(0);
       expect(a.orders).toHaveLength(1000);
       expect(a.orders.every((order) => order.owner_copied === true)).toBe(true);
       expect(a.customers.length).toBeGreaterThan(100);

@@ -23,6 +23,8 @@ const ALL_SCOPES = [
   'read_orders',
   'read_all_orders',
   'read_fulfillments',
+  'read_merchant_managed_fulfillment_orders',
+  'read_locations',
 ];
 
 export const DEMO_APP: EmulatorApp = {
@@ -61,6 +63,11 @@ export const CAIRN_WEBHOOK_TOPICS = [
   'PRODUCTS_UPDATE',
   'PRODUCTS_DELETE',
   'INVENTORY_LEVELS_UPDATE',
+  'FULFILLMENTS_CREATE',
+  'FULFILLMENTS_UPDATE',
+  'LOCATIONS_CREATE',
+  'LOCATIONS_UPDATE',
+  'LOCATIONS_DELETE',
 ];
 
 /** Every topic the emulator accepts in webhookSubscriptionCreate. */
@@ -70,8 +77,6 @@ export const SUBSCRIBABLE_TOPICS = new Set([
   'ORDERS_DELETE',
   'ORDERS_FULFILLED',
   'ORDERS_PARTIALLY_FULFILLED',
-  'FULFILLMENTS_CREATE',
-  'FULFILLMENTS_UPDATE',
   'BULK_OPERATIONS_FINISH',
   'APP_UNINSTALLED',
   'SHOP_UPDATE',

@@ -16,6 +16,8 @@
  *   PUT  /_emulator/shops/:shop/apps/:clientId  { clientSecret } the app's secret rotated in the Dev Dashboard
  *   POST /_emulator/shops/:shop/changes         { kind, id, patch, topic? } change a record, send its webhook
  *   POST /_emulator/shops/:shop/webhooks        { topic, kind, id } send a record's webhook
+ *                                               (kind location: locations/*; kind inventory_level:
+ *                                               id = inventory item, location_id = where)
  *   POST /_emulator/shops                       { name?, size?, anchorMs? } a new shop (random domain) with its own apps
  *   POST /_emulator/clock                       { advanceSeconds } move the emulator's clock
  *   POST /_emulator/reset                       forget tokens, subscriptions, operations and changes
@@ -53,6 +55,11 @@ import {
   customerObject,
   customerPayload,
   DEMO_SIZE,
+  fulfillmentOrderObject,
+  fulfillmentPayload,
+  inventoryLevelPayload,
+  locationObject,
+  locationPayload,
   type GraphObject,
   orderObject,
   orderPayload,
@@ -231,14 +238,33 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
     return sent;
   }
 
-  function recordPayload(shop: ShopState, kind: string, id: number, topic?: string): { payload: unknown } | null {
+  function recordPayload(
+    shop: ShopState,
+    kind: string,
+    id: number,
+    topic?: string,
+    locationId?: number,
+  ): { payload: unknown } | null {
     const shopRecords = shopData(shop);
+    if (kind === 'location') {
+      const payload = locationPayload(shopRecords, id);
+      return payload ? { payload } : null;
+    }
+    if (topic === 'INVENTORY_LEVELS_UPDATE' && kind === 'inventory_level') {
+      // `id` is the inventory item; the stock is at the demo warehouse (`location_id` picks another).
+      const payload = inventoryLevelPayload(shopRecords, id, locationId ?? 76_000_000_001);
+      return payload ? { payload } : null;
+    }
     if (kind !== 'customer' && kind !== 'product' && kind !== 'order') return null;
     const index = shopRecords.indexOf(kind, id);
     if (index < 0) return null;
     if (kind === 'customer') return { payload: customerPayload(shopRecords.customer(index)) };
     if (kind === 'product') return { payload: productPayload(shopRecords.product(index)) };
     if (topic === 'REFUNDS_CREATE') return { payload: refundPayload(shopRecords.order(index)) };
+    if (topic === 'FULFILLMENTS_CREATE' || topic === 'FULFILLMENTS_UPDATE') {
+      const payload = fulfillmentPayload(shopRecords.order(index));
+      return payload ? { payload } : null;
+    }
     return { payload: orderPayload(shopRecords.order(index)) };
   }
 
@@ -333,17 +359,31 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
   function rootList(
     shop: ShopState,
     app: EmulatorApp,
-    kind: 'customers' | 'products' | 'orders',
+    root: 'customers' | 'products' | 'orders' | 'fulfillmentOrders' | 'locations',
     search: unknown,
   ): { count: number; record: (position: number) => GraphObject } {
     const records = shopData(shop);
+    if (root === 'locations') {
+      // Two locations, changed long ago: a reconciliation's updated_at filter leaves them out.
+      const all = [0, 1].map((index) => locationObject(records, index));
+      const kept = all.filter((location) =>
+        parseSearch(search).every((f) =>
+          compare(Date.parse(String(location[f.field === 'updated_at' ? 'updatedAt' : 'createdAt'])), f.op, f.value),
+        ),
+      );
+      return { count: kept.length, record: (position) => kept[position] };
+    }
+    // Every order has one fulfillment order (with includeClosed: true, as Cairn asks).
+    const kind = root === 'fulfillmentOrders' ? 'orders' : root;
     const total = shop.size[kind];
     const object = (index: number) =>
-      kind === 'customers'
+      root === 'customers'
         ? customerObject(records.customer(index))
-        : kind === 'products'
+        : root === 'products'
           ? productObject(records.product(index))
-          : orderObject(records.order(index));
+          : root === 'fulfillmentOrders'
+            ? fulfillmentOrderObject(records.order(index))
+            : orderObject(records.order(index));
     let low = 0;
     if (kind === 'orders' && !app.scopes.includes('read_all_orders')) {
       // Orders are generated oldest first: find the first one inside the window.
@@ -365,7 +405,11 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
           : kind === 'products'
             ? records.product(index)
             : records.order(index);
-      const values: Record<string, number> = { updated_at: record.updatedMs, created_at: record.createdMs };
+      const updatedMs =
+        root === 'fulfillmentOrders' && 'fulfillment' in record && record.fulfillment
+          ? record.fulfillment.updatedMs
+          : record.updatedMs;
+      const values: Record<string, number> = { updated_at: updatedMs, created_at: record.createdMs };
       if (filters.every((f) => compare(values[f.field], f.op, f.value))) matching.push(index);
     }
     return { count: matching.length, record: (position) => object(matching[position]) };
@@ -566,7 +610,7 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
             bulkOperation: null,
             userErrors: [userError(plan.error)],
           });
-        if (!app.scopes.includes(`read_${plan.root.name}`))
+        if (!app.scopes.includes(BULK_SCOPES[plan.root.name]))
           return object({
             __typename: 'BulkOperationRunQueryPayload',
             bulkOperation: null,
@@ -631,7 +675,12 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
       out.write(line) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', resolve));
     op.status = 'RUNNING';
     try {
-      const list = rootList(shop, app, root.name as 'customers' | 'products' | 'orders', argsOf(root, {}).query);
+      const list = rootList(
+        shop,
+        app,
+        root.name as 'customers' | 'products' | 'orders' | 'fulfillmentOrders' | 'locations',
+        argsOf(root, {}).query,
+      );
       const nodeSelections = connectionNodeSelections(root.selections);
       const run: Execution = { variables: {}, cost: 0, errors: [] };
       let buffer = '';
@@ -862,6 +911,15 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
       const kind = String(body.kind ?? '');
       const id = Number(body.id);
       const records = shopData(shop);
+      if (action === 'webhooks' && (kind === 'location' || kind === 'inventory_level')) {
+        // A location's locations/* payload, or an inventory item's level (at `location_id`).
+        const topic = typeof body.topic === 'string' ? body.topic : 'LOCATIONS_UPDATE';
+        const locationId = typeof body.location_id === 'number' ? body.location_id : undefined;
+        const payload = recordPayload(shop, kind, id, topic, locationId)?.payload;
+        if (!payload) return sendJson(res, 400, { error: `no ${kind} ${id}` });
+        const sent = body.send === false ? [] : await sendWebhook(shop, topic, payload);
+        return sendJson(res, 200, { payload, deliveries: sent });
+      }
       if ((kind !== 'customer' && kind !== 'product' && kind !== 'order') || records.indexOf(kind, id) < 0)
         return sendJson(res, 400, { error: 'kind must be customer, product or order, and id one of its records' });
       if (action === 'changes') {
@@ -1015,7 +1073,27 @@ function compare(left: number, op: SearchFilter['op'], right: number): boolean {
   return op === '>' ? l > r : op === '>=' ? l >= r : op === '<' ? l < r : op === '<=' ? l <= r : l === r;
 }
 
-const CONNECTION_FIELDS = new Set(['customers', 'products', 'orders', 'variants', 'lineItems']);
+const CONNECTION_FIELDS = new Set([
+  'customers',
+  'products',
+  'orders',
+  'variants',
+  'lineItems',
+  'fulfillmentOrders',
+  'fulfillments',
+  'fulfillmentLineItems',
+  'locations',
+  'inventoryLevels',
+]);
+const BULK_ROOTS = ['customers', 'products', 'orders', 'fulfillmentOrders', 'locations'];
+/** The scope a bulk export's root needs. */
+const BULK_SCOPES: Record<string, string> = {
+  customers: 'read_customers',
+  products: 'read_products',
+  orders: 'read_orders',
+  fulfillmentOrders: 'read_merchant_managed_fulfillment_orders',
+  locations: 'read_locations',
+};
 
 /** The selections of a connection's nodes (`edges { node { … } }` or `nodes { … }`). */
 function connectionNodeSelections(selections: Selection[]): Selection[] {
@@ -1040,9 +1118,7 @@ function planBulk(query: string): { root: Field } | { error: string } {
   }
   if (operation.type !== 'query') return { error: 'Bulk queries must be queries, not mutations.' };
   const roots = operation.selections.filter((s): s is Field => s.kind === 'field');
-  const root = roots.find(
-    (field) => CONNECTION_FIELDS.has(field.name) && ['customers', 'products', 'orders'].includes(field.name),
-  );
+  const root = roots.find((field) => BULK_ROOTS.includes(field.name));
   if (!root) return { error: 'Bulk queries must contain at least one connection.' };
   if (roots.length > 1) return { error: 'Bulk queries must have exactly one top-level field.' };
   let connections = 1;

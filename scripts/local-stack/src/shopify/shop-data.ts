@@ -74,7 +74,32 @@ const ID = {
   lineItem: 850_000_000_000,
   refund: 860_000_000_000,
   fulfillment: 870_000_000_000,
+  fulfillmentOrder: 880_000_000_000,
+  fulfillmentLineItem: 890_000_000_000,
+  fulfillmentOrderLineItem: 900_000_000_000,
 } as const;
+
+/** The demo shop's warehouse, where its fulfilments ship from. */
+export const DEMO_LOCATION = { id: 76_000_000_001, name: 'Madrid warehouse' } as const;
+
+/** The demo shop's locations: the warehouse holds two thirds of each variant's stock, the shop the rest. */
+export const DEMO_LOCATIONS = [
+  { ...DEMO_LOCATION, address1: 'Calle de Alcalá 100', city: 'Madrid', zip: '28009', countryCode: 'ES' },
+  {
+    id: 76_000_000_002,
+    name: 'Lyon store',
+    address1: '12 rue de la République',
+    city: 'Lyon',
+    zip: '69002',
+    countryCode: 'FR',
+  },
+] as const;
+
+/** A variant's stock at the demo location of that index (the two add up to its total). */
+export function stockAt(variant: VariantRecord, locationIndex: number): number {
+  const store = Math.floor(variant.inventoryQuantity / 3);
+  return locationIndex === 0 ? variant.inventoryQuantity - store : store;
+}
 const DAY = 86_400_000;
 const VARIANTS_PER_PRODUCT = SIZES.length;
 
@@ -160,7 +185,7 @@ export interface OrderRecord {
   tax: string;
   total: string;
   refund: { id: number; createdMs: number; amount: string; lineId: number } | null;
-  fulfillment: { id: number; createdMs: number; trackingNumber: string } | null;
+  fulfillment: { id: number; createdMs: number; updatedMs: number; trackingNumber: string } | null;
 }
 
 export class ShopData {
@@ -294,6 +319,7 @@ export class ShopData {
         ? {
             id: ID.fulfillment + index,
             createdMs: createdMs + DAY,
+            updatedMs: createdMs + 3 * DAY,
             trackingNumber: `1Z${String(index).padStart(10, '0')}`,
           }
         : null,
@@ -519,24 +545,65 @@ export function orderObject(o: OrderRecord): GraphObject {
           },
         ]
       : [],
-    fulfillments: o.fulfillment
-      ? [
-          {
-            __typename: 'Fulfillment',
-            id: gid('Fulfillment', o.fulfillment.id),
-            status: 'SUCCESS',
-            createdAt: iso(o.fulfillment.createdMs),
-            trackingInfo: [
-              {
-                __typename: 'FulfillmentTrackingInfo',
-                number: o.fulfillment.trackingNumber,
-                company: 'UPS',
-                url: `https://www.ups.com/track?tracknum=${o.fulfillment.trackingNumber}`,
-              },
-            ],
-          },
-        ]
-      : [],
+    fulfillments: o.fulfillment ? [fulfillmentObject(o, o.fulfillment)] : [],
+  };
+}
+
+const trackingUrl = (number: string) => `https://www.ups.com/track?tracknum=${number}`;
+
+/** An order's fulfilment (every line, shipped from the demo warehouse by UPS, delivered). */
+function fulfillmentObject(o: OrderRecord, f: NonNullable<OrderRecord['fulfillment']>): GraphObject {
+  return {
+    __typename: 'Fulfillment',
+    id: gid('Fulfillment', f.id),
+    legacyResourceId: String(f.id),
+    name: `#${o.number}.1`,
+    status: 'SUCCESS',
+    displayStatus: 'DELIVERED',
+    createdAt: iso(f.createdMs),
+    updatedAt: iso(f.updatedMs),
+    order: { __typename: 'Order', id: gid('Order', o.id) },
+    location: { __typename: 'Location', id: gid('Location', DEMO_LOCATION.id), name: DEMO_LOCATION.name },
+    trackingInfo: [
+      {
+        __typename: 'FulfillmentTrackingInfo',
+        number: f.trackingNumber,
+        company: 'UPS',
+        url: trackingUrl(f.trackingNumber),
+      },
+    ],
+    fulfillmentLineItems: listOf(
+      'FulfillmentLineItem',
+      o.lines.map((line, l) => ({
+        __typename: 'FulfillmentLineItem',
+        id: gid('FulfillmentLineItem', ID.fulfillmentLineItem + o.index * 4 + l),
+        quantity: line.quantity,
+        lineItem: { __typename: 'LineItem', id: gid('LineItem', line.id) },
+      })),
+    ),
+  };
+}
+
+/** The order's fulfillment order (every order has one; closed once fulfilled). */
+export function fulfillmentOrderObject(o: OrderRecord): GraphObject {
+  return {
+    __typename: 'FulfillmentOrder',
+    id: gid('FulfillmentOrder', ID.fulfillmentOrder + o.index),
+    orderId: gid('Order', o.id),
+    status: o.fulfillment ? 'CLOSED' : o.cancelledMs !== null ? 'CANCELLED' : 'OPEN',
+    createdAt: iso(o.createdMs),
+    updatedAt: iso(o.fulfillment ? o.fulfillment.updatedMs : o.updatedMs),
+    lineItems: listOf(
+      'FulfillmentOrderLineItem',
+      o.lines.map((line, l) => ({
+        __typename: 'FulfillmentOrderLineItem',
+        id: gid('FulfillmentOrderLineItem', ID.fulfillmentOrderLineItem + o.index * 4 + l),
+        totalQuantity: line.quantity,
+        remainingQuantity: o.fulfillment || o.cancelledMs !== null ? 0 : line.quantity,
+        lineItem: { __typename: 'LineItem', id: gid('LineItem', line.id) },
+      })),
+    ),
+    fulfillments: listOf('Fulfillment', o.fulfillment ? [fulfillmentObject(o, o.fulfillment)] : []),
   };
 }
 
@@ -711,5 +778,134 @@ export function refundPayload(o: OrderRecord) {
     ],
     order_adjustments: [],
     duties: [],
+  };
+}
+
+/** fulfillments/create, fulfillments/update for an order's fulfilment (null when it has none). */
+export function fulfillmentPayload(o: OrderRecord) {
+  if (!o.fulfillment) return null;
+  const f = o.fulfillment;
+  return {
+    id: f.id,
+    admin_graphql_api_id: gid('Fulfillment', f.id),
+    order_id: o.id,
+    name: `#${o.number}.1`,
+    status: 'success',
+    service: 'manual',
+    shipment_status: 'delivered',
+    location_id: DEMO_LOCATION.id,
+    tracking_company: 'UPS',
+    tracking_number: f.trackingNumber,
+    tracking_numbers: [f.trackingNumber],
+    tracking_url: trackingUrl(f.trackingNumber),
+    tracking_urls: [trackingUrl(f.trackingNumber)],
+    created_at: iso(f.createdMs),
+    updated_at: iso(f.updatedMs),
+    origin_address: {},
+    receipt: {},
+    line_items: o.lines.map((line) => ({
+      id: line.id,
+      admin_graphql_api_id: gid('LineItem', line.id),
+      product_id: line.productId,
+      variant_id: line.variantId,
+      title: line.title,
+      variant_title: line.variantTitle,
+      name: `${line.title} - ${line.variantTitle}`,
+      sku: line.sku,
+      vendor: line.vendor,
+      quantity: line.quantity,
+      price: line.price,
+      fulfillment_status: 'fulfilled',
+      requires_shipping: true,
+    })),
+  };
+}
+
+/** The location's GraphQL object, with its stock of every variant (inventoryLevels). */
+export function locationObject(records: ShopData, index: number): GraphObject {
+  const location = DEMO_LOCATIONS[index];
+  const levels = records.info.size.products * VARIANTS_PER_PRODUCT;
+  return {
+    __typename: 'Location',
+    id: gid('Location', location.id),
+    legacyResourceId: String(location.id),
+    name: location.name,
+    isActive: true,
+    createdAt: iso(records.info.anchorMs - 1000 * DAY),
+    updatedAt: iso(records.info.anchorMs - 900 * DAY),
+    address: {
+      __typename: 'LocationAddress',
+      address1: location.address1,
+      address2: null,
+      city: location.city,
+      zip: location.zip,
+      province: null,
+      countryCode: location.countryCode,
+    },
+    inventoryLevels: {
+      __connection: true,
+      typename: 'InventoryLevel',
+      count: levels,
+      node: (n: number) => {
+        const product = records.product(Math.floor(n / VARIANTS_PER_PRODUCT));
+        const variant = product.variants[n % VARIANTS_PER_PRODUCT];
+        const available = stockAt(variant, index);
+        return {
+          __typename: 'InventoryLevel',
+          id: `gid://shopify/InventoryLevel/${location.id}?inventory_item_id=${variant.inventoryItemId}`,
+          createdAt: iso(product.createdMs),
+          updatedAt: iso(product.updatedMs),
+          item: { __typename: 'InventoryItem', id: gid('InventoryItem', variant.inventoryItemId), sku: variant.sku },
+          location: { __typename: 'Location', id: gid('Location', location.id) },
+          quantities: (args: Record<string, unknown>) =>
+            (Array.isArray(args.names) ? (args.names as string[]) : []).map((name) => ({
+              __typename: 'InventoryQuantity',
+              name,
+              quantity: name === 'available' || name === 'on_hand' ? available : 0,
+            })),
+        };
+      },
+    },
+  };
+}
+
+/** locations/create, locations/update for a demo location (null for another id). */
+export function locationPayload(records: ShopData, id: number) {
+  const index = DEMO_LOCATIONS.findIndex((location) => location.id === id);
+  if (index < 0) return null;
+  const location = DEMO_LOCATIONS[index];
+  return {
+    id: location.id,
+    admin_graphql_api_id: gid('Location', location.id),
+    name: location.name,
+    address1: location.address1,
+    address2: null,
+    city: location.city,
+    zip: location.zip,
+    province: null,
+    country: location.countryCode,
+    country_code: location.countryCode,
+    phone: null,
+    active: true,
+    legacy: false,
+    created_at: iso(records.info.anchorMs - 1000 * DAY),
+    updated_at: iso(records.info.anchorMs - 900 * DAY),
+  };
+}
+
+/** inventory_levels/update: a variant's stock at a demo location (null when either is unknown). */
+export function inventoryLevelPayload(records: ShopData, inventoryItemId: number, locationId: number) {
+  const index = DEMO_LOCATIONS.findIndex((location) => location.id === locationId);
+  const offset = inventoryItemId - ID.inventoryItem;
+  const productIndex = Math.floor(offset / VARIANTS_PER_PRODUCT);
+  if (index < 0 || offset < 0 || productIndex >= records.info.size.products) return null;
+  const product = records.product(productIndex);
+  const variant = product.variants[offset % VARIANTS_PER_PRODUCT];
+  return {
+    inventory_item_id: inventoryItemId,
+    location_id: locationId,
+    available: stockAt(variant, index),
+    updated_at: iso(product.updatedMs),
+    admin_graphql_api_id: `gid://shopify/InventoryLevel/${locationId}?inventory_item_id=${inventoryItemId}`,
   };
 }

@@ -15,6 +15,15 @@ vi.mock(import('../api/reports.ts'), async (original) => {
   const fetchReport = vi.fn();
   return { ...actual, fetchReport, reportOptions: withRequest(actual.reportOptions, fetchReport) };
 });
+// The revenue report's stale-rate footnote asks the server too (stale-rate-footnote.test.tsx).
+vi.mock(import('../api/stale-rates.ts'), async (original) => {
+  const actual = await original();
+  const { withRequest } = await import('@/testing/mock-query.ts');
+  return {
+    ...actual,
+    staleRateOrdersOptions: withRequest(actual.staleRateOrdersOptions, vi.fn().mockResolvedValue(0)),
+  };
+});
 vi.mock(import('@/api/workspace.ts'), async (original) =>
   (await import('@/testing/mock-query.ts')).withBaseCurrency(await original()),
 );

@@ -39,6 +39,7 @@ import {
 } from '../utils/reports.ts';
 import styles from './analytics.module.css';
 import { ReportBoundary } from './report-boundary.tsx';
+import { StaleRateFootnote } from './stale-rate-footnote.tsx';
 
 const ReportChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.ReportChart })));
 const SeriesChart = lazy(() => import('./report-chart.tsx').then((module) => ({ default: module.SeriesChart })));
@@ -236,6 +237,9 @@ export function AnalyticsScreen() {
                   range,
                 })}
               </p>
+              {report.key === 'revenue' ? (
+                <StaleRateFootnote from={range.from} to={range.to} timeZone={viewer.timeZone} />
+              ) : null}
               {report.key === 'segmentSizes' ? (
                 <Suspense fallback={null}>
                   <SeriesChart

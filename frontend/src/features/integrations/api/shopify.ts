@@ -21,7 +21,7 @@ export interface ShopConnection {
 }
 
 /** The webhook topics Cairn registers (supabase/functions/shopify-connect/shopify.ts). */
-export const EXPECTED_WEBHOOKS = 11;
+export const EXPECTED_WEBHOOKS = 16;
 
 export const integrationKeys = {
   connections: ['integrations', 'shopify', 'connections'] as const,
@@ -76,7 +76,7 @@ export interface ShopImport {
   /** history: the whole store; reconcile: the daily catch-up of what webhooks missed. */
   kind: 'history' | 'reconcile';
   rows_fixed: number;
-  phase: 'customers' | 'products' | 'orders' | 'done';
+  phase: 'customers' | 'products' | 'locations' | 'orders' | 'fulfillments' | 'done';
   rows_done: number;
   rows_total: number | null;
   rows_failed: number;

@@ -45,7 +45,7 @@ const connection = (fields: Partial<ShopConnection> = {}): ShopConnection => ({
   token_error: null,
   token_error_at: null,
   webhooks: Object.fromEntries(
-    Array.from({ length: 11 }, (_, i) => [`TOPIC_${i}`, `gid://shopify/WebhookSubscription/${i}`]),
+    Array.from({ length: 16 }, (_, i) => [`TOPIC_${i}`, `gid://shopify/WebhookSubscription/${i}`]),
   ),
   webhooks_checked_at: '2026-12-07T09:00:00Z',
   previous_secret_valid_until: null,
@@ -94,8 +94,8 @@ describe('IntegrationsSettings', () => {
     const [demo, outlet] = within(list).getAllByRole('listitem');
     expect(within(demo).getByRole('heading', { name: 'Cairn Demo Boutique' })).toBeInTheDocument();
     expect(demo).toHaveTextContent('••••cret');
-    expect(demo).toHaveTextContent('All 11 registered');
-    expect(outlet).toHaveTextContent('1 of 11 registered — repair them');
+    expect(demo).toHaveTextContent('All 16 registered');
+    expect(outlet).toHaveTextContent('1 of 16 registered — repair them');
     expect(outlet).toHaveTextContent('Renewal failed');
     expect(within(outlet).getByText('Needs attention')).toBeInTheDocument();
     expect(await within(demo).findByText('12 applied, 1 ignored, 0 failed')).toBeInTheDocument();

@@ -114,7 +114,7 @@ export async function fetchOrders(params: OrderListParams, cursor: OrderCursor |
 
 export type OrderSummary = Awaited<ReturnType<typeof fetchOrders>>['orders'][number];
 
-/** One order with its items, refunds, shop and customer, in one request. */
+/** One order with its items, refunds, fulfilments, shop and customer, in one request. */
 export async function fetchOrder(orderId: string) {
   const { data, error } = await supabase
     .from('orders')
@@ -126,11 +126,14 @@ export async function fetchOrder(orderId: string) {
        shipping_country, carrier, tracking_number, tracking_url, note, source,
        shop:shops(name),
        customer:customers(id, full_name, email, company, phone),
-       order_items(id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency),
-       refunds(id, amount, amount_base, reason, refunded_at)`,
+       order_items(id, external_id, product_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency),
+       refunds(id, amount, amount_base, reason, refunded_at),
+       order_fulfillments(id, name, status, shipment_status, tracking_company, tracking_number, tracking_url,
+         line_items, external_created_at, external_updated_at)`,
     )
     .eq('id', orderId)
     .order('refunded_at', { referencedTable: 'refunds' })
+    .order('external_created_at', { referencedTable: 'order_fulfillments' })
     .maybeSingle();
   if (error) throw error;
   return data;

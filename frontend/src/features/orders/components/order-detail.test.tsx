@@ -60,6 +60,8 @@ const ORDER: OrderDetail = {
   order_items: [
     {
       id: 'i-1',
+      external_id: 5001,
+      product_id: 'p-1',
       title: 'Canvas sneakers',
       variant_title: 'S',
       sku: 'CANVAS-S',
@@ -73,6 +75,20 @@ const ORDER: OrderDetail = {
   ],
   refunds: [
     { id: 'r-1', amount: 20, amount_base: 17.96, reason: 'Late delivery', refunded_at: '2026-06-20T09:00:00Z' },
+  ],
+  order_fulfillments: [
+    {
+      id: 'f-1',
+      name: '#1006.1',
+      status: 'success',
+      shipment_status: 'in_transit',
+      tracking_company: 'UPS',
+      tracking_number: '1Z999',
+      tracking_url: 'https://www.ups.com/track?tracknum=1Z999',
+      line_items: [{ lineItemId: 5001, quantity: 2 }],
+      external_created_at: '2026-06-09T08:00:00Z',
+      external_updated_at: '2026-06-10T08:00:00Z',
+    },
   ],
 };
 
@@ -140,6 +156,42 @@ describe('OrderDetailPage', () => {
     expect(tracking).toHaveAttribute('href', 'https://track.example.com/JD998433658');
     expect(tracking).toHaveAccessibleName('JD998433658 (opens in a new tab)');
     expect(screen.getByRole('region', { name: 'Delivery' })).toHaveTextContent('90012 Los Angeles');
+  });
+
+  it('lists each fulfilment with its carrier, tracking link, status and the items it shipped', async () => {
+    renderDetail();
+    const fulfilments = await screen.findByRole('region', { name: 'Fulfilments' });
+    expect(fulfilments).toHaveTextContent('#1006.1FulfilledIn transit');
+    expect(fulfilments).toHaveTextContent('CarrierUPS');
+    const link = within(fulfilments).getByRole('link', { name: '1Z999 (opens in a new tab)' });
+    expect(link).toHaveAttribute('href', 'https://www.ups.com/track?tracknum=1Z999');
+    expect(within(fulfilments).getByRole('list', { name: 'Items shipped' })).toHaveTextContent(
+      '2 × Canvas sneakers · S',
+    );
+    // The item links to its product's stock.
+    expect(screen.getByRole('link', { name: 'Canvas sneakers' })).toHaveAttribute('href', '/products/p-1');
+  });
+
+  it('links a tracking URL only when it is http(s): a javascript: URL is shown as text', async () => {
+    vi.mocked(fetchOrder).mockResolvedValue({
+      ...ORDER,
+      tracking_url: 'javascript:alert(document.cookie)',
+      order_fulfillments: [{ ...ORDER.order_fulfillments[0], tracking_url: ' JavaScript:alert(1)' }],
+    });
+    renderDetail();
+    const fulfilments = await screen.findByRole('region', { name: 'Fulfilments' });
+    expect(within(fulfilments).queryByRole('link')).toBeNull();
+    expect(fulfilments).toHaveTextContent('1Z999 · its link is not a web address and is not shown');
+    expect(within(screen.getByRole('region', { name: 'Delivery' })).queryByRole('link')).toBeNull();
+    expect(screen.getByRole('region', { name: 'Delivery' })).toHaveTextContent('JD998433658');
+  });
+
+  it('says when nothing has shipped yet', async () => {
+    vi.mocked(fetchOrder).mockResolvedValue({ ...ORDER, order_fulfillments: [] });
+    renderDetail();
+    expect(await screen.findByRole('region', { name: 'Fulfilments' })).toHaveTextContent(
+      'Nothing has shipped for this order yet.',
+    );
   });
 
   it('says plainly when the order cannot be shown', async () => {

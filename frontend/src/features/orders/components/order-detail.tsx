@@ -9,12 +9,14 @@ import { SkeletonBlock } from '@/components/ui/skeleton.tsx';
 import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
 import { formatMoney, formatNumber } from '@/lib/format.ts';
+import { httpUrl } from '@/lib/safe-url.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { Card } from '@/components/card.tsx';
 import { StaleRateMark } from '@/components/stale-rate-mark.tsx';
 
 import type { OrderDetail as Order } from '../api/orders.ts';
 import { useBaseCurrency, useOrder } from '../hooks/use-orders.ts';
+import { OrderFulfilments } from './order-fulfilments.tsx';
 import { FinancialBadge, FulfillmentBadge } from './order-status.tsx';
 import './orders.css';
 
@@ -74,6 +76,8 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
   const money = (amount: number, currency = order.currency) => formatMoney(amount, currency, zone.language);
   const base = (amount: number) => (baseCurrency ? money(amount, baseCurrency) : '…');
   const foreign = baseCurrency !== undefined && order.currency !== baseCurrency;
+  // Only an http(s) address is a link (a tracking URL is data from outside).
+  const trackingHref = httpUrl(order.tracking_url);
   const address = [
     order.shipping_name,
     order.shipping_address1,
@@ -167,8 +171,8 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
           {order.tracking_number || order.carrier ? (
             <p>
               {t('detail.tracking')}: {order.carrier ? `${order.carrier} · ` : ''}
-              {order.tracking_url ? (
-                <a href={order.tracking_url} target="_blank" rel="noreferrer">
+              {trackingHref ? (
+                <a href={trackingHref} target="_blank" rel="noreferrer">
                   {order.tracking_number ?? t('detail.trackParcel')}
                   <ExternalLink aria-hidden="true" size={14} />{' '}
                   <span className="visually-hidden">{t('detail.opensInNewTab')}</span>
@@ -207,7 +211,13 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
               {order.order_items.map((item) => (
                 <tr key={item.id}>
                   <td>
-                    <span className="orders-strong">{item.title}</span>
+                    {item.product_id ? (
+                      <Link className="orders-strong" to={`/products/${item.product_id}`}>
+                        {item.title}
+                      </Link>
+                    ) : (
+                      <span className="orders-strong">{item.title}</span>
+                    )}
                     {item.variant_title ? <span className="orders-muted"> · {item.variant_title}</span> : null}
                     {item.sku || item.vendor ? (
                       <span className="orders-muted order-item-meta">
@@ -226,6 +236,8 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
           </div>
         )}
       </Card>
+
+      <OrderFulfilments fulfilments={order.order_fulfillments} items={order.order_items} />
 
       {order.refunds.length ? (
         <Card className="order-section" title={t('detail.refunds')}>
