@@ -332,6 +332,7 @@ create table private.shopify_inventory_levels (
   constraint shopify_inventory_levels_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
   constraint shopify_inventory_levels_pkey PRIMARY KEY (shop_id, inventory_item_id, location_id)
 );
+CREATE TRIGGER mirror_inventory_level AFTER INSERT OR UPDATE ON private.shopify_inventory_levels FOR EACH ROW EXECUTE FUNCTION private.mirror_inventory_level();
 comment on table private.shopify_inventory_levels is 'Stock per inventory item and location as inventory_levels/update reported it (with its version). A variant''s inventory_quantity is the sum over its item''s locations once any level is known.';
 
 create table private.shopify_versions (
@@ -340,7 +341,7 @@ create table private.shopify_versions (
   external_id bigint not null,
   updated_at timestamp with time zone not null,
   triggered_at timestamp with time zone not null,
-  constraint shopify_versions_resource_check CHECK ((resource = ANY (ARRAY['order'::text, 'product'::text, 'customer'::text]))),
+  constraint shopify_versions_resource_check CHECK ((resource = ANY (ARRAY['order'::text, 'product'::text, 'customer'::text, 'fulfillment'::text, 'location'::text]))),
   constraint shopify_versions_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
   constraint shopify_versions_pkey PRIMARY KEY (shop_id, resource, external_id)
 );
@@ -1955,6 +1956,26 @@ comment on column public.inbound_emails.matched_by is 'How the thread was found:
 comment on column public.inbound_emails.details is 'The rest of the post: envelope, charsets, SPF, dkim, sender_ip, cc, in_reply_to, references, message_id.';
 comment on column public.inbound_emails.attachments is 'Files stored in bucket attachments ({path, name, size, mime}) and files refused ({name, size, mime, refused: reason}).';
 
+create table public.inventory_levels (
+  variant_id uuid not null,
+  location_id uuid not null,
+  available integer,
+  external_updated_at timestamp with time zone not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint inventory_levels_location_id_fkey FOREIGN KEY (location_id) REFERENCES public.shop_locations(id) ON DELETE CASCADE,
+  constraint inventory_levels_variant_id_fkey FOREIGN KEY (variant_id) REFERENCES public.product_variants(id) ON DELETE CASCADE,
+  constraint inventory_levels_pkey PRIMARY KEY (variant_id, location_id)
+);
+alter table public.inventory_levels enable row level security;
+CREATE INDEX inventory_levels_location_idx ON public.inventory_levels USING btree (location_id);
+create policy "team members read inventory levels" on public.inventory_levels
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant select on public.inventory_levels to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.inventory_levels to service_role;
+comment on table public.inventory_levels is 'Stock of a variant at a Shopify location (available; null when not tracked there), mirrored from private.shopify_inventory_levels. Team members read; written only by Shopify.';
+
 create table public.languages (
   code text not null,
   name text not null,
@@ -2321,6 +2342,52 @@ comment on column public.notifications.data is 'Ids the app needs (customer_id, 
 comment on column public.notifications.email_pending is 'True while the notification waits for the recipient''s next email digest (their preference for the kind is email_digest).';
 comment on column public.notifications.emailed_at is 'When the notification went out in an email digest.';
 comment on column public.notifications.digest_email_id is 'The digest email that carries this notification (set once when the digest is made).';
+
+create table public.order_fulfillments (
+  id uuid default gen_random_uuid() not null,
+  order_id uuid not null,
+  external_id bigint not null,
+  name text,
+  status text,
+  shipment_status text,
+  tracking_company text,
+  tracking_number text,
+  tracking_url text,
+  location_external_id bigint,
+  line_items jsonb default '[]'::jsonb not null,
+  external_created_at timestamp with time zone,
+  external_updated_at timestamp with time zone not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint order_fulfillments_line_items_array CHECK ((jsonb_typeof(line_items) = 'array'::text)),
+  constraint order_fulfillments_name_length CHECK ((length(name) <= 80)),
+  constraint order_fulfillments_shipment_status CHECK ((shipment_status ~ '^[a-z_]{1,40}$'::text)),
+  constraint order_fulfillments_status CHECK ((status = ANY (ARRAY['pending'::text, 'open'::text, 'success'::text, 'cancelled'::text, 'error'::text, 'failure'::text]))),
+  constraint order_fulfillments_tracking_company_length CHECK ((length(tracking_company) <= 200)),
+  constraint order_fulfillments_tracking_number_length CHECK ((length(tracking_number) <= 200)),
+  constraint order_fulfillments_tracking_url_length CHECK ((length(tracking_url) <= 2000)),
+  constraint order_fulfillments_order_id_fkey FOREIGN KEY (order_id) REFERENCES public.orders(id) ON DELETE CASCADE,
+  constraint order_fulfillments_pkey PRIMARY KEY (id),
+  constraint order_fulfillments_order_external_id_key UNIQUE (order_id, external_id)
+);
+alter table public.order_fulfillments enable row level security;
+CREATE INDEX order_fulfillments_order_idx ON public.order_fulfillments USING btree (order_id, external_created_at);
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.order_fulfillments FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "staff read the fulfilments of orders they may see" on public.order_fulfillments
+  for select
+  to authenticated
+  using ((EXISTS ( SELECT 1
+   FROM public.orders o
+  WHERE (o.id = order_fulfillments.order_id))));
+grant select on public.order_fulfillments to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.order_fulfillments to service_role;
+comment on table public.order_fulfillments is 'Shopify fulfilments of an order (fulfillments/create, fulfillments/update and the history import): carrier, tracking, status and the line items fulfilled. Read like the order; written only by Shopify.';
+comment on column public.order_fulfillments.status is 'Shopify''s fulfilment status: pending, open, success, cancelled, error, failure (null when Shopify sent another).';
+comment on column public.order_fulfillments.shipment_status is 'The carrier''s latest word (in_transit, out_for_delivery, delivered, failure…), when Shopify has one.';
+comment on column public.order_fulfillments.tracking_url is 'As Shopify sent it; screens link it only when it is an http(s) URL.';
+comment on column public.order_fulfillments.line_items is 'What this fulfilment shipped: [{lineItemId (Shopify line item id, order_items.external_id), quantity}], by line item id. Kept when a record does not know them (an import of a fulfillment order with several fulfilments).';
+comment on column public.order_fulfillments.external_created_at is 'When the fulfilment was created in Shopify.';
+comment on column public.order_fulfillments.external_updated_at is 'Shopify''s updated_at of the version stored.';
 
 create table public.order_items (
   id uuid default gen_random_uuid() not null,
@@ -3340,7 +3407,7 @@ create table public.shop_imports (
   constraint shop_imports_kind CHECK ((kind = ANY (ARRAY['history'::text, 'reconcile'::text]))),
   constraint shop_imports_last_error_length CHECK (((last_error IS NULL) OR (length(last_error) <= 2000))),
   constraint shop_imports_offset_not_negative CHECK ((byte_offset >= 0)),
-  constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'orders'::text, 'done'::text]))),
+  constraint shop_imports_phase CHECK ((phase = ANY (ARRAY['customers'::text, 'products'::text, 'locations'::text, 'orders'::text, 'fulfillments'::text, 'done'::text]))),
   constraint shop_imports_status CHECK ((status = ANY (ARRAY['running'::text, 'completed'::text, 'failed'::text, 'canceled'::text]))),
   constraint shop_imports_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint shop_imports_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
@@ -3364,6 +3431,44 @@ comment on column public.shop_imports.kind is 'history: everything the store hol
 comment on column public.shop_imports.since is 'For a reconciliation: records updated after this are asked for.';
 comment on column public.shop_imports.rows_fixed is 'Records this run changed (created or updated); for a reconciliation, what webhooks had missed.';
 comment on column public.shop_imports.row_chunks is 'Chunks applied row by row because the set form could not decide them (a bad row, a record twice, a refund before its order…).';
+
+create table public.shop_locations (
+  id uuid default gen_random_uuid() not null,
+  shop_id uuid not null,
+  external_id bigint not null,
+  name text,
+  address1 text,
+  address2 text,
+  city text,
+  region text,
+  postal_code text,
+  country text,
+  active boolean default true not null,
+  deleted_at timestamp with time zone,
+  external_updated_at timestamp with time zone,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint shop_locations_address1_length CHECK ((length(address1) <= 300)),
+  constraint shop_locations_address2_length CHECK ((length(address2) <= 300)),
+  constraint shop_locations_city_length CHECK ((length(city) <= 100)),
+  constraint shop_locations_name_length CHECK ((length(name) <= 200)),
+  constraint shop_locations_postal_code_length CHECK ((length(postal_code) <= 20)),
+  constraint shop_locations_region_length CHECK ((length(region) <= 100)),
+  constraint shop_locations_country_fkey FOREIGN KEY (country) REFERENCES public.countries(code),
+  constraint shop_locations_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
+  constraint shop_locations_pkey PRIMARY KEY (id),
+  constraint shop_locations_shop_external_id_key UNIQUE (shop_id, external_id)
+);
+alter table public.shop_locations enable row level security;
+CREATE TRIGGER touch_updated_at BEFORE UPDATE ON public.shop_locations FOR EACH ROW EXECUTE FUNCTION private.touch_updated_at();
+create policy "team members read shop locations" on public.shop_locations
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant select on public.shop_locations to authenticated;
+grant delete, insert, maintain, references, select, trigger, truncate, update on public.shop_locations to service_role;
+comment on table public.shop_locations is 'A shop''s Shopify locations (locations/create, locations/update, locations/delete). name is null while only a stock level has named the location. Team members read; written only by Shopify.';
+comment on column public.shop_locations.deleted_at is 'When Shopify said the location was deleted (locations/delete); kept for the stock levels that name it.';
 
 create table public.shopify_privacy_requests (
   id bigint generated always as identity,
@@ -4322,19 +4427,23 @@ AS $function$
 begin
   if exists (
     select from jsonb_array_elements(records) e
-    where e.value -> 'mapped' ->> 'kind' is distinct from 'customer' and e.value -> 'mapped' ->> 'kind' is distinct from 'product'
-      and e.value -> 'mapped' ->> 'kind' is distinct from 'order' and e.value -> 'mapped' ->> 'kind' is distinct from 'refund'
+    where coalesce(e.value -> 'mapped' ->> 'kind', '') not in (
+      'customer', 'product', 'location', 'inventory_level', 'order', 'refund', 'fulfillment')
   ) then
-    raise exception 'only customers, products, orders and refunds are applied as sets' using errcode = '0A000';
+    raise exception 'only customers, products, locations, stock levels, orders, refunds and fulfilments are applied as sets'
+      using errcode = '0A000';
   end if;
   perform set_config('cairn.change_source', 'shopify', true);
   return private.apply_shopify_customers_set(target_shop, records)
     + private.apply_shopify_products_set(target_shop, records)
+    + private.apply_shopify_locations_set(target_shop, records)
+    + private.apply_shopify_inventory_levels_set(target_shop, records)
     + private.apply_shopify_orders_set(target_shop, records)
-    + private.apply_shopify_refunds_set(target_shop, records);
+    + private.apply_shopify_refunds_set(target_shop, records)
+    + private.apply_shopify_fulfillments_set(target_shop, records);
 end;
 $function$;
-comment on function private.apply_shopify_chunk(target_shop uuid, records jsonb) is 'An import chunk''s records (customers, products, orders, refunds) applied as sets by the webhook''s rules; raises when the set form cannot decide as the row-at-a-time rules would. Returns how many records it created or updated.';
+comment on function private.apply_shopify_chunk(target_shop uuid, records jsonb) is 'An import chunk''s records (customers, products, locations, stock levels, orders, refunds, fulfilments) applied as sets by the webhook''s rules; raises when the set form cannot decide as the row-at-a-time rules would. Returns how many records it created or updated.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_customer(target_shop uuid, customer jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -4515,6 +4624,132 @@ end;
 $function$;
 comment on function private.apply_shopify_customers_set(target_shop uuid, records jsonb) is 'The customer records of an import chunk as sets, by the rules of private.apply_shopify_customer; raises (so the chunk goes row by row) where the set form could differ. Returns how many were created or updated.';
 
+CREATE OR REPLACE FUNCTION private.apply_shopify_fulfillment(target_shop uuid, r jsonb, triggered timestamp with time zone)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  existed boolean;
+  changed integer;
+begin
+  select exists (
+    select 1 from public.order_fulfillments f join public.orders o on o.id = f.order_id
+    where o.shop_id = target_shop and f.external_id = (r ->> 'shopifyId')::bigint
+  ) into existed;
+  changed := private.apply_shopify_fulfillments_set(
+    target_shop,
+    jsonb_build_array(jsonb_build_object('mapped', jsonb_build_object('kind', 'fulfillment', 'record', r), 'version', triggered))
+  );
+  if not exists (
+    select 1 from private.shopify_versions v
+    where v.shop_id = target_shop and v.resource = 'fulfillment' and v.external_id = (r ->> 'shopifyId')::bigint
+      and (v.updated_at, v.triggered_at) = ((r ->> 'updatedAt')::timestamptz, triggered)
+  ) then
+    return 'stale';
+  end if;
+  return case when not existed then 'created' when changed > 0 then 'updated' else 'unchanged' end;
+end;
+$function$;
+comment on function private.apply_shopify_fulfillment(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'fulfillments/create, fulfillments/update: private.apply_shopify_fulfillments_set on a set of one; returns created, updated, unchanged or stale.';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_fulfillments_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'fulfillment') then
+    return 0;
+  end if;
+  drop table if exists pg_temp.import_fulfillments;
+  create temporary table import_fulfillments on commit drop as
+  select
+    (r ->> 'shopifyId')::bigint as shopify_id,
+    (r ->> 'orderShopifyId')::bigint as order_shopify_id,
+    (r ->> 'updatedAt')::timestamptz as updated_at,
+    (e.item ->> 'version')::timestamptz as triggered,
+    r,
+    null::uuid as order_id
+  from jsonb_array_elements(records) as e (item)
+  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+  where e.item -> 'mapped' ->> 'kind' = 'fulfillment';
+  if exists (select from pg_temp.import_fulfillments group by shopify_id having count(*) > 1) then
+    raise exception 'a fulfilment twice in one chunk' using errcode = '0A000';
+  end if;
+  update pg_temp.import_fulfillments f set order_id = o.id
+  from public.orders o where o.shop_id = target_shop and o.external_id = f.order_shopify_id;
+  if exists (select from pg_temp.import_fulfillments where order_id is null) then
+    -- Ahead of its order (a webhook retries; an import records the row).
+    raise exception 'a fulfilment''s order is not known yet' using errcode = 'P0002';
+  end if;
+
+  -- Only a version not older than the stored one is applied (equal versions re-apply).
+  with claimed as (
+    insert into private.shopify_versions as v (shop_id, resource, external_id, updated_at, triggered_at)
+    select target_shop, 'fulfillment', f.shopify_id, f.updated_at, f.triggered from pg_temp.import_fulfillments f
+    order by f.shopify_id
+    on conflict (shop_id, resource, external_id) do update
+      set updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
+      where (excluded.updated_at, excluded.triggered_at) >= (v.updated_at, v.triggered_at)
+    returning v.external_id
+  )
+  delete from pg_temp.import_fulfillments f where f.shopify_id not in (select external_id from claimed);
+
+  insert into public.order_fulfillments as x (
+    order_id, external_id, name, status, shipment_status, tracking_company, tracking_number, tracking_url,
+    location_external_id, line_items, external_created_at, external_updated_at
+  )
+  select
+    f.order_id,
+    f.shopify_id,
+    private.shopify_text(f.r ->> 'name', 80),
+    case when f.r ->> 'status' in ('pending', 'open', 'success', 'cancelled', 'error', 'failure') then f.r ->> 'status' end,
+    case when f.r ->> 'shipmentStatus' ~ '^[a-z_]{1,40}$' then f.r ->> 'shipmentStatus' end,
+    private.shopify_text(f.r ->> 'trackingCompany', 200),
+    private.shopify_text(f.r ->> 'trackingNumber', 200),
+    private.shopify_text(f.r ->> 'trackingUrl', 2000),
+    (f.r ->> 'locationId')::bigint,
+    -- Unknown (null: the import could not tell) keeps what is stored.
+    case
+      when jsonb_typeof(f.r -> 'lineItems') = 'array' then coalesce((
+        select jsonb_agg(jsonb_build_object('lineItemId', l.line_item, 'quantity', l.quantity) order by l.line_item)
+        from (
+          select (li ->> 'lineItemShopifyId')::bigint as line_item, sum((li ->> 'quantity')::integer)::integer as quantity
+          from jsonb_array_elements(f.r -> 'lineItems') li
+          group by 1
+        ) as l
+      ), '[]')
+      else coalesce(
+        (select e.line_items from public.order_fulfillments e where e.order_id = f.order_id and e.external_id = f.shopify_id),
+        '[]'
+      )
+    end,
+    (f.r ->> 'createdAt')::timestamptz,
+    f.updated_at
+  from pg_temp.import_fulfillments f
+  order by f.order_id, f.shopify_id
+  on conflict on constraint order_fulfillments_order_external_id_key do update
+    set name = excluded.name, status = excluded.status, shipment_status = excluded.shipment_status,
+        tracking_company = excluded.tracking_company, tracking_number = excluded.tracking_number,
+        tracking_url = excluded.tracking_url, location_external_id = excluded.location_external_id,
+        line_items = excluded.line_items, external_created_at = excluded.external_created_at,
+        external_updated_at = excluded.external_updated_at
+    where (x.name, x.status, x.shipment_status, x.tracking_company, x.tracking_number, x.tracking_url,
+           x.location_external_id, x.line_items, x.external_created_at, x.external_updated_at)
+      is distinct from (excluded.name, excluded.status, excluded.shipment_status, excluded.tracking_company,
+           excluded.tracking_number, excluded.tracking_url, excluded.location_external_id, excluded.line_items,
+           excluded.external_created_at, excluded.external_updated_at);
+  get diagnostics changed = row_count;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_fulfillments_set(target_shop uuid, records jsonb) is 'The fulfilment records of a set ({mapped: {kind: fulfillment, record}, version}) upserted by Shopify id unless older than the stored version; raises P0002 when a fulfilment''s order is not known yet. The one rule for both the import and webhooks. Returns how many rows it created or changed.';
+
 CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_level(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
  LANGUAGE plpgsql
@@ -4559,6 +4794,165 @@ begin
 end;
 $function$;
 comment on function private.apply_shopify_inventory_level(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'inventory_levels/update: records the level of an item at a location (unless older than the stored one) and sets the variant''s inventory_quantity to the sum over locations; stock_history follows by trigger.';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_levels_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer;
+begin
+  if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'inventory_level') then
+    return 0;
+  end if;
+  drop table if exists pg_temp.import_levels;
+  create temporary table import_levels on commit drop as
+  select
+    (r ->> 'inventoryItemId')::bigint as item_id,
+    (r ->> 'locationId')::bigint as location_id,
+    (r ->> 'available')::integer as available,
+    (r ->> 'updatedAt')::timestamptz as updated_at,
+    (e.item ->> 'version')::timestamptz as triggered
+  from jsonb_array_elements(records) as e (item)
+  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+  where e.item -> 'mapped' ->> 'kind' = 'inventory_level';
+  if exists (select from pg_temp.import_levels group by item_id, location_id having count(*) > 1) then
+    raise exception 'a stock level twice in one chunk' using errcode = '0A000';
+  end if;
+  if exists (
+    select from pg_temp.import_levels l
+    where not exists (
+      select 1 from public.product_variants v join public.products p on p.id = v.product_id
+      where v.inventory_item_id = l.item_id and p.shop_id = target_shop
+    )
+  ) then
+    raise exception 'an inventory item of the chunk has no variant in this shop' using errcode = 'P0002';
+  end if;
+
+  -- What it changes (new levels, other quantities or versions): what a reconciliation counts as fixed.
+  select count(*) into changed
+  from pg_temp.import_levels i
+  left join private.shopify_inventory_levels l
+    on l.shop_id = target_shop and l.inventory_item_id = i.item_id and l.location_id = i.location_id
+  where l.shop_id is null
+     or ((i.updated_at, i.triggered) >= (l.updated_at, l.triggered_at)
+         and (l.available, l.updated_at) is distinct from (i.available, i.updated_at));
+
+  -- Unless older than the stored level (equal versions re-apply); public.inventory_levels
+  -- follows by the trigger mirror_inventory_level.
+  insert into private.shopify_inventory_levels as l (shop_id, inventory_item_id, location_id, available, updated_at, triggered_at)
+  select target_shop, i.item_id, i.location_id, i.available, i.updated_at, i.triggered
+  from pg_temp.import_levels i
+  order by i.item_id, i.location_id
+  on conflict (shop_id, inventory_item_id, location_id) do update
+    set available = excluded.available, updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
+    where (excluded.updated_at, excluded.triggered_at) >= (l.updated_at, l.triggered_at);
+
+  -- Each item's variant holds the sum over its locations (stock_history follows by trigger).
+  update public.product_variants v
+  set inventory_quantity = totals.available
+  from (
+    select l.inventory_item_id, sum(l.available)::integer as available
+    from private.shopify_inventory_levels l
+    where l.shop_id = target_shop and l.inventory_item_id in (select i.item_id from pg_temp.import_levels i)
+    group by l.inventory_item_id
+  ) as totals
+  where v.inventory_item_id = totals.inventory_item_id
+    and v.product_id in (select p.id from public.products p where p.shop_id = target_shop)
+    and v.inventory_quantity is distinct from totals.available;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_inventory_levels_set(target_shop uuid, records jsonb) is 'The stock level records of an import chunk by the rule of private.apply_shopify_inventory_level, as sets: a versioned upsert per (item, location), then each item''s variant total; raises P0002 when an item has no variant in the shop. Returns how many levels it added or changed.';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_location(target_shop uuid, r jsonb, triggered timestamp with time zone)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  inserted boolean;
+begin
+  if not private.claim_shopify_version(target_shop, 'location', (r ->> 'shopifyId')::bigint, (r ->> 'updatedAt')::timestamptz, triggered) then
+    return 'stale';
+  end if;
+  insert into public.shop_locations as l (
+    shop_id, external_id, name, address1, address2, city, region, postal_code, country, active, deleted_at, external_updated_at
+  ) values (
+    target_shop,
+    (r ->> 'shopifyId')::bigint,
+    private.shopify_text(r ->> 'name', 200),
+    private.shopify_text(r ->> 'address1', 300),
+    private.shopify_text(r ->> 'address2', 300),
+    private.shopify_text(r ->> 'city', 100),
+    private.shopify_text(r ->> 'region', 100),
+    private.shopify_text(r ->> 'postalCode', 20),
+    (select co.code from public.countries co where co.code = upper(btrim(r ->> 'countryCode'))),
+    coalesce((r ->> 'active')::boolean, true),
+    null,
+    (r ->> 'updatedAt')::timestamptz
+  )
+  on conflict on constraint shop_locations_shop_external_id_key do update
+    set name = excluded.name, address1 = excluded.address1, address2 = excluded.address2, city = excluded.city,
+        region = excluded.region, postal_code = excluded.postal_code, country = excluded.country, active = excluded.active,
+        deleted_at = null, external_updated_at = excluded.external_updated_at
+    where (l.name, l.address1, l.address2, l.city, l.region, l.postal_code, l.country, l.active, l.deleted_at, l.external_updated_at)
+      is distinct from (excluded.name, excluded.address1, excluded.address2, excluded.city, excluded.region,
+        excluded.postal_code, excluded.country, excluded.active, null::timestamptz, excluded.external_updated_at)
+  returning (l.xmax = 0) into inserted;
+  return case when inserted then 'created' when inserted is not null then 'updated' else 'unchanged' end;
+end;
+$function$;
+comment on function private.apply_shopify_location(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'locations/create, locations/update: upserts the location unless older than the stored version; returns created, updated, unchanged or stale.';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_location_deletion(target_shop uuid, r jsonb, triggered timestamp with time zone)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  found_id uuid;
+begin
+  -- The deletion is the location's last version: an update fired before it stays out.
+  if not private.claim_shopify_version(target_shop, 'location', (r ->> 'shopifyId')::bigint, triggered, triggered) then
+    return 'stale';
+  end if;
+  -- Kept (inactive) for the stock levels and fulfilments that name it.
+  update public.shop_locations l set active = false, deleted_at = coalesce(l.deleted_at, triggered)
+  where l.shop_id = target_shop and l.external_id = (r ->> 'shopifyId')::bigint
+  returning l.id into found_id;
+  return case when found_id is null then 'unknown_location' else 'deleted' end;
+end;
+$function$;
+comment on function private.apply_shopify_location_deletion(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'locations/delete: marks the location inactive and deleted (kept for the levels that name it).';
+
+CREATE OR REPLACE FUNCTION private.apply_shopify_locations_set(target_shop uuid, records jsonb)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  changed integer := 0;
+  item jsonb;
+begin
+  for item in
+    select e.value from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'location'
+    order by (e.value -> 'mapped' -> 'record' ->> 'shopifyId')::bigint
+  loop
+    if private.apply_shopify_location(target_shop, item -> 'mapped' -> 'record', (item ->> 'version')::timestamptz)
+       in ('created', 'updated') then
+      changed := changed + 1;
+    end if;
+  end loop;
+  return changed;
+end;
+$function$;
+comment on function private.apply_shopify_locations_set(target_shop uuid, records jsonb) is 'The location records of an import chunk, each through private.apply_shopify_location (the webhook''s rule). Returns how many it created or updated.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_order(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -5320,6 +5714,9 @@ begin
     when 'product' then private.apply_shopify_product(target_shop, mapped -> 'record', triggered)
     when 'product_deletion' then private.apply_shopify_product_deletion(target_shop, mapped -> 'record', triggered)
     when 'inventory_level' then private.apply_shopify_inventory_level(target_shop, mapped -> 'record', triggered)
+    when 'fulfillment' then private.apply_shopify_fulfillment(target_shop, mapped -> 'record', triggered)
+    when 'location' then private.apply_shopify_location(target_shop, mapped -> 'record', triggered)
+    when 'location_deletion' then private.apply_shopify_location_deletion(target_shop, mapped -> 'record', triggered)
     when 'privacy_request' then private.apply_shopify_privacy_request(target_shop, mapped -> 'record', triggered, delivery)
   end;
   if result is null then
@@ -8116,6 +8513,29 @@ $function$;
 grant execute on function private.marketing_mail_checks(customer_ids uuid[], ats timestamp with time zone[]) to service_role;
 comment on function private.marketing_mail_checks(customer_ids uuid[], ats timestamp with time zone[]) is 'marketing_mail_check for many (customer, time) pairs in one query — customer_ids[i] at ats[i]; one row per distinct pair (none for an unknown customer): verdict send / defer (quiet_hours, daily_cap: until not_before) / exclude (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent). The cap counts what private.emails_sent_today counts.';
 
+CREATE OR REPLACE FUNCTION private.mirror_inventory_level()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.shop_locations (shop_id, external_id) values (new.shop_id, new.location_id)
+  on conflict on constraint shop_locations_shop_external_id_key do nothing;
+  insert into public.inventory_levels as x (variant_id, location_id, available, external_updated_at)
+  select v.id, l.id, new.available, new.updated_at
+  from public.product_variants v
+  join public.products p on p.id = v.product_id and p.shop_id = new.shop_id
+  join public.shop_locations l on l.shop_id = new.shop_id and l.external_id = new.location_id
+  where v.inventory_item_id = new.inventory_item_id
+  on conflict (variant_id, location_id) do update
+    set available = excluded.available, external_updated_at = excluded.external_updated_at, updated_at = now()
+    where (x.available, x.external_updated_at) is distinct from (excluded.available, excluded.external_updated_at);
+  return null;
+end;
+$function$;
+comment on function private.mirror_inventory_level() is 'Trigger on private.shopify_inventory_levels: the level of an inventory item at a location becomes the level of the shop''s variant(s) of that item at that location in public.inventory_levels (the location kept with its id until Shopify names it).';
+
 CREATE OR REPLACE FUNCTION private.my_portal_customer()
  RETURNS uuid
  LANGUAGE plpgsql
@@ -10713,6 +11133,19 @@ AS $function$
   select case when url ~ '^https?://' then pg_catalog.left(url, 2000) end
 $function$;
 
+CREATE OR REPLACE FUNCTION private.shopify_webhook_topics()
+ RETURNS text[]
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+AS $function$
+  select array[
+    'orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'refunds/create', 'customers/create',
+    'customers/update', 'products/create', 'products/update', 'products/delete', 'inventory_levels/update',
+    'fulfillments/create', 'fulfillments/update', 'locations/create', 'locations/update', 'locations/delete',
+    'customers/data_request', 'customers/redact', 'shop/redact']
+$function$;
+comment on function private.shopify_webhook_topics() is 'The Shopify webhook topics Cairn applies (the shopify-webhook function''s SHOPIFY_TOPICS); any other topic is stored as ignored.';
+
 CREATE OR REPLACE FUNCTION private.shopper_customer_id()
  RETURNS uuid
  LANGUAGE plpgsql
@@ -13014,10 +13447,7 @@ declare
   target_shop uuid;
   delivery_id bigint;
   result text;
-  supported boolean := ingest_shopify_webhook.topic = any (array[
-    'orders/create', 'orders/updated', 'orders/paid', 'orders/cancelled', 'refunds/create', 'customers/create',
-    'customers/update', 'products/create', 'products/update', 'products/delete', 'inventory_levels/update',
-    'customers/data_request', 'customers/redact', 'shop/redact']);
+  supported boolean := ingest_shopify_webhook.topic = any (private.shopify_webhook_topics());
 begin
   select s.id into target_shop from public.shops s where s.domain = lower(ingest_shopify_webhook.shop_domain) and s.active;
   if target_shop is null then
