@@ -4,7 +4,8 @@
  * defaults, so anything written against `supabase start` works here unchanged.
  *
  * Two instances can run side by side: `dev` (the CLI's ports, 54321…) and `test`
- * (55321…, its own data folder), so `npm test` never touches a running `npm run dev`.
+ * (63321…, above Linux's ephemeral port range, and its own data folder), so `npm test` never
+ * touches a running `npm run dev`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -84,7 +85,7 @@ export interface StackConfig {
 /** Names a folder of test-only functions for the instance to serve (see StackConfig.testFunctionsDir). */
 export const TEST_FUNCTIONS_DIR_ENV = 'CAIRN_STACK_TEST_FUNCTIONS_DIR';
 
-const PORT_BASE: Record<string, number> = { dev: 54321, test: 55321 };
+const PORT_BASE: Record<string, number> = { dev: 54321, test: 63321 };
 
 export function stackConfig(name = process.env.CAIRN_STACK ?? 'dev'): StackConfig {
   const base = Number(process.env.CAIRN_STACK_PORT_BASE ?? PORT_BASE[name] ?? 56321);

@@ -16,7 +16,7 @@ export async function portsFree(ports: number[]): Promise<boolean> {
 }
 
 /**
- * Waits until every named port is free to listen on. The stack's ports (54321…, 55321…) lie in
+ * Waits until every named port is free to listen on. The dev stack's ports (54321…) lie in
  * Linux's ephemeral range (32768–60999), so another process's outgoing connection can hold one for
  * a moment; waiting a few seconds beats a failed start. A port still taken after `timeoutMs` is an
  * error that names the part and the port.
