@@ -234,6 +234,8 @@ interface OrderState {
   lines: Array<{ id: number; product: Product; variant: Variant; quantity: number }>;
   financial: string;
   cancelled: boolean;
+  /** Shipped whole (a fulfilment of every line). */
+  fulfilled: boolean;
 }
 
 function moneyBag(shopAmount: number, presentment: string) {
@@ -274,7 +276,7 @@ function orderJson(order: OrderState, updatedMs: number) {
     subtotal_price_set: moneyBag(subtotal, order.presentment),
     total_price_set: moneyBag(total, order.presentment),
     financial_status: order.financial,
-    fulfillment_status: null,
+    fulfillment_status: order.fulfilled ? 'fulfilled' : null,
     confirmed: true,
     test: false,
     tags: '',
@@ -447,6 +449,7 @@ function story(options: BuildOptions, random: Random): Event[] {
       }),
       financial: 'pending',
       cancelled: false,
+      fulfilled: false,
     };
     events.push({ topic: 'orders/create', atMs: clock, payload: orderJson(order, clock), orderId: order.id });
 
@@ -467,6 +470,10 @@ function story(options: BuildOptions, random: Random): Event[] {
           payload: fulfillmentJson(order, clock),
           orderId: order.id,
         });
+        // Shopify then sends the order itself as fulfilled (orders/updated), a second later.
+        order.fulfilled = true;
+        clock += 1000;
+        events.push({ topic: 'orders/updated', atMs: clock, payload: orderJson(order, clock), orderId: order.id });
       }
     }
     if (random() < 0.05) {
