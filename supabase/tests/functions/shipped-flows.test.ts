@@ -1,16 +1,16 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDeliveries } from '../../../scripts/data/shopify/payloads.ts';
+import { buildDeliveries, type SimDelivery } from '../../../scripts/data/shopify/payloads.ts';
 import { DEMO_SECRET, DEMO_SHOP, sendDeliveries } from '../../../scripts/data/shopify/simulate.ts';
 import { waitFor } from '@cairn/local-stack/lib/wait.ts';
 import { adminSql, config, mail } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
 /**
- * The shipped post-purchase and win-back flows end to end (issue 16; the welcome series has its
- * own in supabase/tests/database/automation.test.ts): an order comes from the Shopify simulator's
- * story (created, paid, fulfilled) through the real shopify-webhook function, the database enrols
- * the customer, `run_flows` moves the passage on simulated time, and send-email's scheduled mode
+ * The three shipped flows end to end (issue 16): a customer and their order come from the Shopify
+ * simulator's story (signed up, ordered, paid, fulfilled) through the real shopify-webhook
+ * function, the database enrols the customer, `run_flows` moves the passage on simulated time,
+ * and send-email's scheduled mode
  * (`source: automation`, what the send-automation-emails job calls) sends each email through the
  * mail catcher's SendGrid API — where each is read back, once.
  *
@@ -43,36 +43,71 @@ async function sendQueued(): Promise<void> {
   await response.body?.cancel();
 }
 
+type Person = { id: string; email: string; firstName: string };
+
 /**
- * One order of the simulator's story (products, the customer, the order, its payment and
- * fulfilment, a refund, a change of the customer's name), sent in order through the real
- * function. Returns the order's customer, made reachable: English, marketing consent, no quiet
- * hours of their own.
+ * One order of the simulator's story: its products, the customer signing up (customers/create),
+ * the order, its payment and fulfilment, a refund, a change of the customer's name — drawn until
+ * the order is placed by the customer who signed up, and not cancelled.
  */
-async function simulatedCustomer(
-  startMs: number,
-): Promise<{ id: string; email: string; firstName: string; orderId: string }> {
-  const deliveries = buildDeliveries({
-    shop: DEMO_SHOP,
-    secret: DEMO_SECRET,
-    orders: 1,
-    seed: randomInt(1, 2 ** 31),
-    duplicates: 0,
-    outOfOrder: 0,
-    startMs,
-  });
+function orderStory(startMs: number): SimDelivery[] {
+  for (;;) {
+    const deliveries = buildDeliveries({
+      shop: DEMO_SHOP,
+      secret: DEMO_SECRET,
+      orders: 1,
+      seed: randomInt(1, 2 ** 31),
+      duplicates: 0,
+      outOfOrder: 0,
+      startMs,
+    });
+    const body = (topic: string) => JSON.parse(deliveries.find((d) => d.topic === topic)?.body ?? '{}');
+    const cancelled = deliveries.some((d) => d.topic === 'orders/cancelled');
+    if (!cancelled && body('orders/create').customer?.id === body('customers/create').id) return deliveries;
+  }
+}
+
+/** Sends deliveries in order through the real function. */
+async function send(deliveries: SimDelivery[]): Promise<void> {
   const sent = await sendDeliveries(deliveries, {
     url: `${config.apiUrl}/functions/v1/shopify-webhook`,
     rate: 0,
     concurrency: 1,
   });
   expect(sent.failures).toEqual([]);
+}
+
+/** The customer a customers/create delivery made, made reachable: English, marketing consent, no quiet hours of their own. */
+async function reachable(deliveries: SimDelivery[]): Promise<Person> {
+  const { email } = JSON.parse(deliveries.find((d) => d.topic === 'customers/create')?.body ?? '{}') as {
+    email: string;
+  };
+  const find = () => adminSql<{ id: string }>(`select id from public.customers where email = $1`, [email]);
+  await waitFor('the simulated customer', async () => (await find()).length === 1);
+  const [{ id }] = await find();
+  const [person] = await adminSql<{ email: string; first_name: string }>(
+    `update public.customers set language = 'en' where id = $1 returning email, first_name`,
+    [id],
+  );
+  await adminSql(
+    `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
+     values ($1, 'email', 'marketing', 'granted', 'signup_form', now() - interval '1 minute')`,
+    [id],
+  );
+  await adminSql(
+    `insert into public.alert_preferences (customer_id, quiet_hours_start, quiet_hours_end) values ($1, '00:00', '00:00')
+     on conflict (customer_id) do update set quiet_hours_start = '00:00', quiet_hours_end = '00:00'`,
+    [id],
+  );
+  return { id, email: person.email, firstName: person.first_name };
+}
+
+/** The story's order once it is in, paid and fulfilled. */
+async function storyOrder(deliveries: SimDelivery[]): Promise<string> {
   const externalId = deliveries.find((d) => d.topic === 'orders/create')?.orderId;
-  expect(externalId).toBeDefined();
   const find = () =>
-    adminSql<{ id: string; customer_id: string; fulfillment_status: string }>(
-      `select o.id, o.customer_id, o.fulfillment_status::text from public.orders o
-       join public.shops s on s.id = o.shop_id
+    adminSql<{ id: string; fulfillment_status: string }>(
+      `select o.id, o.fulfillment_status::text from public.orders o join public.shops s on s.id = o.shop_id
        where s.domain = $1 and o.external_id = $2 and o.financial_status <> 'pending'`,
       [DEMO_SHOP, externalId],
     );
@@ -80,22 +115,15 @@ async function simulatedCustomer(
     'the simulated order, paid and fulfilled',
     async () => (await find())[0]?.fulfillment_status === 'fulfilled',
   );
-  const [{ id: orderId, customer_id: customerId }] = await find();
-  const [person] = await adminSql<{ email: string; first_name: string }>(
-    `update public.customers set language = 'en' where id = $1 returning email, first_name`,
-    [customerId],
-  );
-  await adminSql(
-    `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
-     values ($1, 'email', 'marketing', 'granted', 'signup_form', now() - interval '1 minute')`,
-    [customerId],
-  );
-  await adminSql(
-    `insert into public.alert_preferences (customer_id, quiet_hours_start, quiet_hours_end) values ($1, '00:00', '00:00')
-     on conflict (customer_id) do update set quiet_hours_start = '00:00', quiet_hours_end = '00:00'`,
-    [customerId],
-  );
-  return { id: customerId, email: person.email, firstName: person.first_name, orderId };
+  return (await find())[0].id;
+}
+
+/** A whole story sent: the customer who signed up and ordered, and their order. */
+async function simulatedCustomer(startMs: number): Promise<Person & { orderId: string }> {
+  const deliveries = orderStory(startMs);
+  await send(deliveries);
+  const orderId = await storyOrder(deliveries);
+  return { ...(await reachable(deliveries)), orderId };
 }
 
 async function path(flowId: string, customerId: string): Promise<string[]> {
@@ -149,6 +177,38 @@ afterAll(async () => {
 });
 
 describe('the shipped flows, from a Shopify order to the inbox', () => {
+  it('welcome: a customer who signs up at the shop gets the first email, three days later the second, and none after their first order', async () => {
+    const [welcome] = await switchOn('welcome');
+    try {
+      // The story's clock runs a minute ahead of the database's: the order it places comes after
+      // the enrolment of the sign-up (sent now), as an order placed after joining does.
+      const story = orderStory(Date.now() + 60_000);
+      const signUp = story.findIndex((d) => d.topic === 'customers/create');
+      await send(story.slice(0, signUp + 1));
+      const newcomer = await reachable(story);
+
+      await runFlows(at(0));
+      expect(await path(welcome, newcomer.id)).toEqual(['entered:entered', 'welcome-1:queued', 'wait-3-days:waited']);
+      await sendQueued();
+      const first = await mail.waitFor(newcomer.email, (m) => m.subject.startsWith('Welcome to '));
+      expect(first.subject).toMatch(new RegExp(`^Welcome to .+, ${newcomer.firstName}$`));
+
+      await runFlows(at(3, 1));
+      await sendQueued();
+      await mail.waitFor(newcomer.email, (m) => m.subject === 'A few favourites to start with');
+
+      // Their first order (the rest of the story) meets the flow's goal before the third email.
+      await send(story.slice(signUp + 1));
+      await storyOrder(story);
+      await runFlows(at(8));
+      expect((await path(welcome, newcomer.id)).at(-1)).toBe('exited:goal_met');
+      await sendQueued();
+      expect(await subjects(newcomer.email)).toEqual([first.subject, 'A few favourites to start with'].sort());
+    } finally {
+      await backToDrafts([welcome]);
+    }
+  });
+
   it('post-purchase: a thank-you after payment, a review request two days after fulfilment, a favourite of theirs a week later', async () => {
     const [thankYou, review] = await switchOn('post_purchase').then(async (ids) => {
       const named = await adminSql<{ id: string; trigger: { type: string } }>(
