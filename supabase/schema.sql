@@ -182,6 +182,16 @@ create table private.brand_sales_days (
 CREATE INDEX brand_sales_days_owner_idx ON private.brand_sales_days USING btree (owner_id, day);
 comment on table private.brand_sales_days is 'Line items of purchases per UTC day of the order''s placed_at, customer owner and brand (coalesce(nullif(vendor, ''''), ''—'')): units, revenue (sum of round(line total × the order''s rate, 2)), distinct orders and distinct orders with a refund. A day holding a dirty quarter-hour is read from the rows instead.';
 
+create table private.campaign_outages (
+  campaign_id uuid not null,
+  outages integer default 1 not null,
+  resume_at timestamp with time zone,
+  constraint campaign_outages_outages_positive CHECK ((outages > 0)),
+  constraint campaign_outages_campaign_id_fkey FOREIGN KEY (campaign_id) REFERENCES public.campaigns(id) ON DELETE CASCADE,
+  constraint campaign_outages_pkey PRIMARY KEY (campaign_id)
+);
+comment on table private.campaign_outages is 'SendGrid outages a campaign ran into since it last sent an email: how many (the pause doubles with each), and when its current pause ends (null: not paused by an outage now). Written by record_campaign_sends; read by resume_campaigns_after_outage.';
+
 create table private.campaign_send_state (
   id boolean default true not null,
   throttled_until timestamp with time zone,
@@ -827,6 +837,7 @@ CREATE INDEX campaigns_active_idx ON public.campaigns USING btree (status) WHERE
 CREATE INDEX campaigns_created_idx ON public.campaigns USING btree (created_at DESC, id);
 CREATE INDEX campaigns_segment_idx ON public.campaigns USING btree (segment_id);
 CREATE INDEX campaigns_template_idx ON public.campaigns USING btree (template_id);
+CREATE TRIGGER forget_outage_resume AFTER UPDATE OF status ON public.campaigns FOR EACH ROW WHEN (((old.status = 'paused'::public.campaign_status) AND (new.status <> 'paused'::public.campaign_status))) EXECUTE FUNCTION private.forget_outage_resume();
 CREATE TRIGGER prepare_campaign BEFORE INSERT OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION private.prepare_campaign();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION private.record_audit();
 create policy "managers and admins change campaigns" on public.campaigns
@@ -7801,6 +7812,19 @@ $function$;
 grant execute on function private.fold_sales_summaries(max_rows integer) to service_role;
 comment on function private.fold_sales_summaries(max_rows integer) is 'Recomputes from the orders the quarter-hours (and their UTC days) of up to max_rows dirty entries, then removes exactly those entries; returns how many it folded (0 when another fold holds the lock). Scheduled every minute when there is work.';
 
+CREATE OR REPLACE FUNCTION private.forget_outage_resume()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  update private.campaign_outages o set resume_at = null where o.campaign_id = new.id and o.resume_at is not null;
+  return null;
+end;
+$function$;
+comment on function private.forget_outage_resume() is 'Clears the outage resume time of a campaign that left its pause (resumed or cancelled).';
+
 CREATE OR REPLACE FUNCTION private.freeze_campaign_recipients(campaign_id uuid, members uuid[])
  RETURNS integer
  LANGUAGE plpgsql
@@ -10322,6 +10346,36 @@ end;
 $function$;
 grant execute on function private.require_campaign_sender() to authenticated;
 comment on function private.require_campaign_sender() is 'Raises 42501 unless the caller is a manager or an admin whose role counts.';
+
+CREATE OR REPLACE FUNCTION private.resume_campaigns_after_outage(now timestamp with time zone DEFAULT now())
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  due record;
+  resumed integer := 0;
+begin
+  for due in
+    select o.campaign_id from private.campaign_outages o
+    join public.campaigns k on k.id = o.campaign_id
+    where o.resume_at <= resume_campaigns_after_outage.now and k.status = 'paused'
+    for update of o skip locked
+  loop
+    perform private.set_campaign_status(due.campaign_id,
+      case when exists (select 1 from public.campaign_recipients r
+                        where r.campaign_id = due.campaign_id and r.state in ('queued', 'deferred')
+                          and r.not_before <= resume_campaigns_after_outage.now)
+           then 'sending' else 'scheduled' end::public.campaign_status,
+      null);
+    resumed := resumed + 1;
+  end loop;
+  return resumed;
+end;
+$function$;
+grant execute on function private.resume_campaigns_after_outage(now timestamp with time zone) to service_role;
+comment on function private.resume_campaigns_after_outage(now timestamp with time zone) is 'Resumes the campaigns whose pause for a SendGrid outage is over (where they stopped: each recipient is still sent at most once). Returns how many. Called by the send-campaigns job each minute.';
 
 CREATE OR REPLACE FUNCTION private.retention_cutoffs()
  RETURNS TABLE(kind text, days integer, cutoff timestamp with time zone)
@@ -14318,6 +14372,7 @@ declare
   recorded integer;
   touched uuid[];
   paused record;
+  resumes timestamptz;
 begin
   if results is null or jsonb_typeof(results) <> 'array' then
     raise exception 'results must be a JSON array' using errcode = '22023';
@@ -14349,12 +14404,37 @@ begin
     end if;
   end loop;
 
+  -- SendGrid down (5xx, 20261210150000): it accepted none of the request. Each campaign pauses with
+  -- the reason and resumes by itself — 1 minute after its first outage, twice as long after each
+  -- further one since it last sent, at most 30 minutes (resume_campaigns_after_outage).
+  for paused in
+    select distinct r.campaign_id, x.status from pg_temp.campaign_results x
+    join public.campaign_recipients r on r.id = x.id
+    where not x.ok and x.status >= 500
+  loop
+    if (select k.status from public.campaigns k where k.id = paused.campaign_id) in ('scheduled', 'sending') then
+      insert into private.campaign_outages as o (campaign_id, outages, resume_at)
+      values (paused.campaign_id, 1, record_campaign_sends.now + interval '1 minute')
+      on conflict (campaign_id) do update set
+        outages = o.outages + 1,
+        resume_at = record_campaign_sends.now + least(interval '30 minutes', interval '1 minute' * power(2, o.outages))
+      returning o.resume_at into resumes;
+      perform private.set_campaign_status(paused.campaign_id, 'paused',
+        'SendGrid is unavailable (HTTP ' || paused.status || '): sending resumes by itself at '
+          || to_char(resumes at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC');
+    end if;
+  end loop;
+  -- A campaign that sent again is over its outages: the next one waits a minute again.
+  delete from private.campaign_outages o
+  using pg_temp.campaign_results x join public.campaign_recipients r on r.id = x.id
+  where x.ok and o.campaign_id = r.campaign_id;
+
   update public.campaign_recipients r set
     state = case
       when x.ok then 'sent'
       -- No answer (20261209100000): SendGrid may have it. Looked up after the settle time.
       when x.in_doubt then 'in_doubt'
-      when x.not_sent or x.status in (401, 403) then 'queued'
+      when x.not_sent or x.status in (401, 403) or x.status >= 500 then 'queued'
       when x.retryable and r.attempts < 5 then 'queued'
       else 'failed' end::public.campaign_recipient_state,
     reason = case when x.ok then null
@@ -14362,10 +14442,10 @@ begin
                   else x.error end,
     provider_message_id = case when x.ok then x.message_id else r.provider_message_id end,
     sent_at = case when x.ok then record_campaign_sends.now end,
-    attempts = case when x.not_sent or x.status in (401, 403) then greatest(r.attempts - 1, 0) else r.attempts end,
+    attempts = case when x.not_sent or x.status in (401, 403) or x.status >= 500 then greatest(r.attempts - 1, 0) else r.attempts end,
     not_before = case
       when x.ok or x.in_doubt then r.not_before
-      when x.not_sent or x.status in (401, 403) then record_campaign_sends.now
+      when x.not_sent or x.status in (401, 403) or x.status >= 500 then record_campaign_sends.now
       else record_campaign_sends.now + greatest(make_interval(secs => x.retry_after_seconds),
                                                  make_interval(secs => 30 * power(2, r.attempts)::integer)) end,
     -- In doubt: "since" is now, so the lookup waits the settle time from here.
@@ -14392,7 +14472,7 @@ begin
 end;
 $function$;
 grant execute on function public.record_campaign_sends(results jsonb, now timestamp with time zone) to service_role;
-comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429 / 5xx, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), in_doubt (no answer — a network error or timeout after the request left: looked up at SendGrid after the settle time, never resent blindly), or — for 401 / 403 — pauses the campaign with the reason and puts the send back. Service role only.';
+comment on function public.record_campaign_sends(results jsonb, now timestamp with time zone) is 'Records SendGrid''s answers for claimed campaign sends: sent (message id), retry later with backoff (429, up to 5 attempts; a 429 holds every sender back), failed, not_sent (never handed over: its lease was ending; queued again, no attempt counted), in_doubt (no answer — a network error or timeout after the request left: looked up at SendGrid after the settle time, never resent blindly); a 401 / 403 pauses the campaign with the reason until a person resumes it, a 5xx (an outage) pauses it with the reason and the time it resumes by itself (1, 2, 4 … at most 30 minutes); both put the send back without counting an attempt. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.record_email_events(events jsonb)
  RETURNS TABLE(received integer, recorded integer)
@@ -17019,7 +17099,7 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.call_scheduled_function('send-automation-emails', 'send-email', '{"source":"automation"}')
 --     where exists (select 1 from public.flow_step_runs r where r.outcome = 'queued' and r.message_id is not null)
 -- cron job send-campaigns (* * * * *)
--- select private.call_scheduled_function('send-campaigns', 'send-campaigns', '{"source":"cron"}')
+-- select private.resume_campaigns_after_outage(); select private.call_scheduled_function('send-campaigns', 'send-campaigns', '{"source":"cron"}')
 -- cron job send-notification-emails (* * * * *)
 -- select private.call_scheduled_function('send-notification-emails', 'notification-emails', '{"source":"cron"}')
 -- cron job send-task-reminders (* * * * *)

@@ -132,6 +132,20 @@ export const mail = {
     });
     return (await response.json()) as { status: number; body: string };
   },
+  /**
+   * Makes the catcher's SendGrid answer the next `count` mail sends with `status` (401 / 403 a
+   * refused key, 429, 500 / 502 / 503 an outage), storing nothing; `null` clears it.
+   */
+  async fail(status: number | null, count = 1): Promise<void> {
+    const url = new URL('/api/v1/faults', config.mailUrl);
+    const response = await fetch(url, {
+      method: status === null ? 'DELETE' : 'POST',
+      ...(status === null
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status, count }) }),
+    });
+    if (!response.ok) throw new Error(`mail catcher faults: ${response.status} ${await response.text()}`);
+  },
   /** Waits until a message to `to` matching `match` arrives; returns the newest such. */
   async waitFor(
     to: string,

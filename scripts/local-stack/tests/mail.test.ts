@@ -165,6 +165,33 @@ describe('SendGrid mail send', () => {
     expect(await mail.list(to)).toHaveLength(0);
   });
 
+  it('answers the next sends with the trouble asked for (a refused key, an outage), storing nothing, then recovers', async () => {
+    const to = uniqueEmail('faults');
+    await mail.fail(401, 1);
+    const refused = await send(validMessage(to));
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({
+      errors: [
+        { message: 'The provided authorization grant is invalid, expired, or revoked', field: null, help: null },
+      ],
+    });
+    await mail.fail(503, 2);
+    const statuses = [(await send(validMessage(to))).status, (await send(validMessage(to))).status];
+    expect(statuses).toEqual([503, 503]);
+    expect(await mail.list(to)).toHaveLength(0);
+    expect((await send(validMessage(to))).status).toBe(202);
+    expect(await mail.list(to)).toHaveLength(1);
+    // Cleared before it was used up; bad requests for trouble are refused with a reason.
+    await mail.fail(429, 5);
+    await mail.fail(null);
+    expect((await send(validMessage(to))).status).toBe(202);
+    for (const body of [{ status: 200 }, { status: 503, count: 0 }, 'nope']) {
+      const response = await fetch(`${config.mailUrl}/api/v1/faults`, { method: 'POST', body: JSON.stringify(body) });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatch(/status|count|JSON/);
+    }
+  });
+
   it('answers 400 with SendGrid error objects naming each bad field', async () => {
     const response = await send({ personalizations: [], from: { email: 'not-an-email' }, content: [] });
     expect(response.status).toBe(400);

@@ -248,3 +248,47 @@ export function mailsFromSendGrid(request: SendGridRequest): OutgoingMail[] {
     raw: { ...request, personalizations: [personalization] },
   }));
 }
+
+/** The statuses POST /api/v1/faults can make the next mail sends answer. */
+export const FAULT_STATUSES = [401, 403, 429, 500, 502, 503] as const;
+
+/** `{ status, count }` from the faults endpoint's body, or what is wrong with it. */
+export function parseFault(text: string): { status: number; count: number } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: 'the body must be JSON: { "status": 503, "count": 1 }' };
+  }
+  if (!isObject(value)) return { error: 'the body must be a JSON object: { "status": 503, "count": 1 }' };
+  const { status, count = 1 } = value;
+  if (!FAULT_STATUSES.includes(status as (typeof FAULT_STATUSES)[number]))
+    return { error: `status: one of ${FAULT_STATUSES.join(', ')}` };
+  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 10_000)
+    return { error: 'count: a whole number from 1 to 10000' };
+  return { status: status as number, count: count as number };
+}
+
+/** What SendGrid answers a mail send with, for each status a fault can ask for. */
+export function faultAnswer(status: number): { status: number; headers: Record<string, string>; body: string } {
+  const json = (message: string, headers: Record<string, string> = {}) => ({
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ errors: [error(message)] }),
+  });
+  switch (status) {
+    case 401:
+      return json('The provided authorization grant is invalid, expired, or revoked');
+    case 403:
+      return json('The from address does not match a verified Sender Identity.');
+    case 429:
+      return json('too many requests', { 'retry-after': '2', 'x-ratelimit-remaining': '0' });
+    default:
+      // An outage: what stands in front of SendGrid answers, not the API.
+      return {
+        status,
+        headers: { 'content-type': 'text/html' },
+        body: `<html><body>${status} Service Unavailable</body></html>`,
+      };
+  }
+}

@@ -15,6 +15,10 @@
  *   GET    /api/v1/custom-args     ?key=&prefix=: how many messages carried each value of a custom arg
  *   GET    /v3/messages            SendGrid Email Activity, for `query=unique_args['k']="v"` and
  *                                  `to_email="…"` (`{ messages: [{ msg_id, to_email, subject, status }] }`)
+ *   POST   /api/v1/faults          SendGrid trouble on demand, for tests and drills: JSON { status, count }
+ *                                  answers the next `count` mail sends with `status` (401, 403: a refused
+ *                                  key; 429: too many requests; 500, 502, 503: an outage) as SendGrid
+ *                                  would, storing nothing; GET shows what is left, DELETE clears it
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -22,7 +26,13 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import type { MailSink, OutgoingMail, Service, StackContext } from '../context.ts';
 import { BodyTooLargeError, readBody, requestUrl, sendJson, sendText } from '../lib/http.ts';
-import { validateSendGridRequest, mailsFromSendGrid, type SendGridRequest } from './sendgrid.ts';
+import {
+  faultAnswer,
+  parseFault,
+  validateSendGridRequest,
+  mailsFromSendGrid,
+  type SendGridRequest,
+} from './sendgrid.ts';
 import { renderInbox } from './page.ts';
 import { envelope, MailStore, type StoredMail } from './store.ts';
 import { inboundParseForm, inboundParseUrl, type ReplyRequest } from './inbound-parse.ts';
@@ -48,6 +58,9 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
 
   // Email Activity by custom arg: kept apart from the mailbox, so a message the mailbox trimmed
   // is still found (a sender that died mid-batch asks whether its send arrived).
+  // Trouble asked for through POST /api/v1/faults: the next `count` mail sends get `status`.
+  let fault: { status: number; count: number } | null = null;
+
   const byCustomArg = new Map<string, { msgId: string; to: string; subject: string; count: number }>();
   // Each message of a request has its own activity id, prefixed by the request's X-Message-Id.
   const indexCustomArgs = (mail: OutgoingMail, activityId: string) => {
@@ -166,8 +179,28 @@ export async function startMail(ctx: Omit<StackContext, 'mail'>): Promise<Servic
           return sendJson(res, 401, { errors: [{ message: 'authorization required', field: null, help: null }] });
         return sendJson(res, 200, { messages: activity(url.searchParams.get('query') ?? '', url.searchParams) });
       }
+      if (url.pathname === '/api/v1/faults') {
+        if (req.method === 'GET') return sendJson(res, 200, fault ?? { status: null, count: 0 });
+        if (req.method === 'DELETE') {
+          fault = null;
+          return sendJson(res, 200, { status: null, count: 0 });
+        }
+        if (req.method === 'POST') {
+          const parsed = parseFault((await readBody(req, 4096)).toString('utf8'));
+          if ('error' in parsed) return sendJson(res, 400, { error: parsed.error });
+          fault = parsed;
+          log.info(`the next ${fault.count} mail send(s) answer ${fault.status}`);
+          return sendJson(res, 200, fault);
+        }
+      }
       if (req.method === 'POST' && url.pathname === '/v3/mail/send') {
         const body = await readBody(req, 30 * 1024 * 1024);
+        if (fault) {
+          const answer = faultAnswer(fault.status);
+          if (--fault.count === 0) fault = null;
+          res.writeHead(answer.status, answer.headers);
+          return res.end(answer.body);
+        }
         const result = validateSendGridRequest(req.headers, body);
         if (!result.ok) return sendJson(res, result.status, { errors: result.errors });
         // Sandbox mode validates without sending: SendGrid answers 200 and delivers nothing.
