@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, uniqueEmail } from '@cairn/local-stack/testing.ts';
+import { adminSql } from '@cairn/local-stack/testing.ts';
+import { consentingReaders, frozenCampaign } from '../../../scripts/testing/support/campaigns.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
 /**
@@ -21,103 +22,48 @@ import { createCast, type Cast } from '../../../scripts/testing/support/team.ts'
 
 const run = randomUUID().slice(0, 8);
 
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Sydney',
+  'Pacific/Chatham',
+];
+
 describe('a campaign at a local time in each recipient’s zone', () => {
   let cast: Cast;
-  let segmentId: string;
-  let templateId: string;
   const zoneOf = new Map<string, string>();
 
   beforeAll(async () => {
     cast = await createCast('campaign-local');
-    await adminSql(`update public.workspace_settings set postal_address = $1`, [
-      'Cairn Outdoor, 1 Harbour Road, Leith',
-    ]);
-    const [template] = await adminSql<{ id: string }>(
-      `insert into public.email_templates (key, name, purpose) values ($1, 'Spring', 'marketing') returning id`,
-      [`spring-${run}`],
-    );
-    templateId = template.id;
-    await adminSql(
-      `insert into public.email_template_variants (template_id, language, subject, body_html, body_text)
-       values ($1, 'en', 'Spring', '<p>Spring is here</p>', 'Spring is here')`,
-      [templateId],
-    );
-    const segment = await cast
-      .client('manager')
-      .from('segments')
-      .insert({
-        name: `Local time ${run}`,
-        rules: {
-          match: 'all',
-          conditions: [{ field: 'style_interests', op: 'contains_any', value: [`local-${run}`] }],
-        },
-        shared: true,
-      })
-      .select('id')
-      .single();
-    if (segment.error) throw segment.error;
-    segmentId = (segment.data as { id: string }).id;
-
-    const zones = [
-      'UTC',
-      'Europe/Berlin',
-      'Europe/London',
-      'America/New_York',
-      'Asia/Kolkata',
-      'Asia/Kathmandu',
-      'Australia/Sydney',
-      'Pacific/Chatham',
-    ];
-    for (const zone of zones) {
-      const [{ id }] = await adminSql<{ id: string }>(
-        `insert into public.customers (first_name, last_name, email, timezone, language, owner_id, style_interests)
-         values ($1, $2, $3, $4, 'en', $5, array[$6]) returning id`,
-        [zone, run, uniqueEmail('camp-local'), zone, cast.people.agent.userId, `local-${run}`],
-      );
-      zoneOf.set(id, zone);
-      await adminSql(
-        `insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
-         values ($1, 'email', 'marketing', 'granted', 'signup_form', now() - interval '1 day')`,
-        [id],
-      );
-      // No quiet hours: only the schedule decides when each email is due.
-      await adminSql(
-        `insert into public.alert_preferences (customer_id, quiet_hours_start, quiet_hours_end) values ($1, '00:00', '00:00')`,
-        [id],
-      );
-    }
+    const readers = await consentingReaders(`local-${run}`, ZONES.length, {
+      zones: ZONES,
+      owner: cast.people.agent.userId,
+    });
+    for (const reader of readers) zoneOf.set(reader.id, reader.zone);
   });
   afterAll(async () => {
     await adminSql(`delete from public.campaigns where name like $1`, [`%${run}%`]);
-    await adminSql(`delete from public.customers where last_name = $1`, [run]);
+    await adminSql(`delete from public.customers where last_name = $1`, [`local-${run}`]);
     await cast?.end();
   });
 
   /** Freezes a local-time campaign as a manager; returns each zone's due instant (ISO, UTC). */
   async function dueByZone(localDate: string, localTime: string): Promise<Record<string, string>> {
-    const created = await cast
-      .client('manager')
-      .from('campaigns')
-      .insert({
-        name: `Spring ${run} ${localDate} ${localTime}`,
-        segment_id: segmentId,
-        template_id: templateId,
-        schedule: 'local_time',
-        local_date: localDate,
-        local_time: localTime,
-      })
-      .select('id')
-      .single();
-    if (created.error) throw created.error;
-    const id = (created.data as { id: string }).id;
-    const sent = await cast.client('manager').rpc('send_campaign', { campaign_id: id });
-    expect(sent.error).toBeNull();
+    const id = await frozenCampaign(cast, `local-${run}`, {
+      schedule: 'local_time',
+      local_date: localDate,
+      local_time: localTime,
+    });
     const rows = await adminSql<{ customer_id: string; zone: string; state: string; due: string }>(
       `select customer_id, zone, state::text, to_char(not_before at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') as due
        from public.campaign_recipients where campaign_id = $1`,
       [id],
     );
-    expect(rows).toHaveLength(zoneOf.size);
+    expect(rows).toHaveLength(ZONES.length);
     const due: Record<string, string> = {};
     for (const row of rows) {
       expect(row.zone).toBe(zoneOf.get(row.customer_id));

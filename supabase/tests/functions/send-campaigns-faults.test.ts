@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, config, mail } from '@cairn/local-stack/testing.ts';
+import { consentingReaders, frozenCampaign } from '../../../scripts/testing/support/campaigns.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
 const AT = '2030-02-04T10:00:00.000Z';
@@ -55,65 +56,8 @@ describe('send-campaigns through SendGrid trouble', () => {
 
   beforeAll(async () => {
     cast = await createCast('send-campaigns-faults');
-    await adminSql(`update public.workspace_settings set postal_address = coalesce(postal_address, $1)`, [
-      'Cairn Outdoor, 1 Harbour Road, Leith',
-    ]);
-    const readers = await adminSql<{ email: string }>(
-      `with added as (
-         insert into public.customers (first_name, last_name, email, timezone, style_interests)
-         select 'Reader' || n, $1, 'faults-' || n || '-' || $1 || '@example.test', 'UTC', array['faults-' || $1]
-         from generate_series(0, 5) n returning id, email
-       ),
-       consent as (
-         insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
-         select id, 'email', 'marketing', 'granted', 'signup_form', now() - interval '1 day' from added
-       ),
-       quiet as (
-         insert into public.alert_preferences (customer_id, quiet_hours_start, quiet_hours_end)
-         select id, '00:00', '00:00' from added
-       )
-       select email from added order by email`,
-      [run],
-    );
-    emails = readers.map((reader) => reader.email);
-    const [template] = await adminSql<{ id: string }>(
-      `insert into public.email_templates (key, name, purpose) values ($1, 'Thaw', 'marketing') returning id`,
-      [`thaw-${run}`],
-    );
-    await adminSql(
-      `insert into public.email_template_variants (template_id, language, subject, body_html, body_text)
-       values ($1, 'en', 'Thaw for {{first_name}}', '<p>Hello {{first_name}}</p>', 'Hello {{first_name}}')`,
-      [template.id],
-    );
-    const segment = await cast
-      .client('manager')
-      .from('segments')
-      .insert({
-        name: `Thaw ${run}`,
-        rules: {
-          match: 'all',
-          conditions: [{ field: 'style_interests', op: 'contains_any', value: [`faults-${run}`] }],
-        },
-        shared: true,
-      })
-      .select('id')
-      .single();
-    if (segment.error) throw segment.error;
-    const created = await cast
-      .client('manager')
-      .from('campaigns')
-      .insert({
-        name: `Thaw ${run}`,
-        segment_id: (segment.data as { id: string }).id,
-        template_id: template.id,
-        schedule: 'at',
-        send_at: AT,
-      })
-      .select('id')
-      .single();
-    if (created.error) throw created.error;
-    campaignId = (created.data as { id: string }).id;
-    expect((await cast.client('manager').rpc('send_campaign', { campaign_id: campaignId })).error).toBeNull();
+    emails = (await consentingReaders(`faults-${run}`, 6)).map((reader) => reader.email);
+    campaignId = await frozenCampaign(cast, `faults-${run}`, { schedule: 'at', send_at: AT });
   });
   afterAll(async () => {
     await mail.fail(null);

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSql, config, mail } from '@cairn/local-stack/testing.ts';
+import { consentingReaders, frozenCampaign } from '../../../scripts/testing/support/campaigns.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
 const functionsUrl = `${config.apiUrl}/functions/v1`;
@@ -49,64 +50,14 @@ describe('send-campaigns', () => {
 
   beforeAll(async () => {
     cast = await createCast('send-campaigns');
-    await adminSql(`update public.workspace_settings set postal_address = coalesce(postal_address, $1)`, [
-      'Cairn Outdoor, 1 Harbour Road, Leith',
-    ]);
     // Twelve consenting readers, with no quiet hours of their own (so the wall clock never matters).
-    const readers = await adminSql<{ email: string }>(
-      `with added as (
-         insert into public.customers (first_name, last_name, email, timezone, style_interests)
-         select 'Reader' || n, $1, 'campaign-' || n || '-' || $1 || '@example.test', 'UTC', array['send-' || $1]
-         from generate_series(0, 11) n returning id, email
-       ),
-       consent as (
-         insert into public.consent_events (customer_id, channel, purpose, status, source, occurred_at)
-         select id, 'email', 'marketing', 'granted', 'signup_form', now() - interval '1 day' from added
-       ),
-       quiet as (
-         insert into public.alert_preferences (customer_id, quiet_hours_start, quiet_hours_end)
-         select id, '00:00', '00:00' from added
-       )
-       select email from added order by email`,
-      [run],
+    emails.push(...(await consentingReaders(`send-${run}`, 12)).map((reader) => reader.email));
+    campaignId = await frozenCampaign(
+      cast,
+      `send-${run}`,
+      { schedule: 'at', send_at: AT },
+      { subject: 'Spring for {{first_name}}', body: 'Hello {{first_name}}' },
     );
-    emails.push(...readers.map((reader) => reader.email));
-    const [template] = await adminSql<{ id: string }>(
-      `insert into public.email_templates (key, name, purpose) values ($1, 'Spring', 'marketing') returning id`,
-      [`spring-${run}`],
-    );
-    await adminSql(
-      `insert into public.email_template_variants (template_id, language, subject, body_html, body_text)
-       values ($1, 'en', 'Spring for {{first_name}}', '<p>Hello {{first_name}}</p>', 'Hello {{first_name}}')`,
-      [template.id],
-    );
-    const rules = {
-      match: 'all',
-      conditions: [{ field: 'style_interests', op: 'contains_any', value: [`send-${run}`] }],
-    };
-    const segment = await cast
-      .client('manager')
-      .from('segments')
-      .insert({ name: `Spring ${run}`, rules, shared: true })
-      .select('id')
-      .single();
-    if (segment.error) throw segment.error;
-    const campaign = await cast
-      .client('manager')
-      .from('campaigns')
-      .insert({
-        name: `Spring ${run}`,
-        segment_id: (segment.data as { id: string }).id,
-        template_id: template.id,
-        schedule: 'at',
-        send_at: AT,
-      })
-      .select('id')
-      .single();
-    if (campaign.error) throw campaign.error;
-    campaignId = (campaign.data as { id: string }).id;
-    const sent = await cast.client('manager').rpc('send_campaign', { campaign_id: campaignId });
-    expect(sent.error).toBeNull();
   });
   afterAll(() => cast?.end());
 
@@ -128,7 +79,7 @@ describe('send-campaigns', () => {
     const messages = inboxes.flat();
     expect(new Set(messages.map((message) => message.messageId)).size).toBe(4);
     for (const [index, [message]] of inboxes.entries()) {
-      const reader = emails[index].match(/^campaign-(\d+)-/)?.[1];
+      const reader = emails[index].match(/-(\d+)@/)?.[1];
       expect(message.subject).toBe(`Spring for Reader${reader}`);
       expect(message.text).toContain(`Hello Reader${reader}`);
     }
