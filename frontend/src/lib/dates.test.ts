@@ -96,6 +96,10 @@ describe('calendar dates', () => {
   it('writes a date-only value without shifting it a day', () => {
     expect(formatIsoDate('2026-03-06', 'en')).toBe('Mar 6, 2026');
     expect(formatIsoDate('2026-03-06', 'de', 'short')).toBe('6. März');
+    // A month of a forecast or a cohort: the month and the year, never the year alone.
+    expect(formatIsoDate('2027-01-01', 'en', 'month')).toBe('Jan 2027');
+    expect(formatIsoDate('2027-02-01', 'de', 'month')).toBe('Feb. 2027');
+    expect(formatIsoDate('2027-03-01', 'zh', 'month')).toBe('2027年3月');
     expect(formatIsoDate('2026-03-06', 'zh', 'short')).toBe('3月6日');
   });
 });

@@ -96,8 +96,13 @@ export function isoDateIn(value: DateInput, timeZone: string): string {
  * A date-only value from the database ("2026-03-06", already a day in someone's zone) in the
  * viewer's language. It has no instant, so it is formatted in UTC where it cannot shift a day.
  */
-export function formatIsoDate(isoDate: string, language: Language, style: 'short' | 'long' = 'long'): string {
-  const options: Intl.DateTimeFormatOptions =
-    style === 'short' ? { month: 'short', day: 'numeric' } : { year: 'numeric', month: 'short', day: 'numeric' };
-  return dateTimeFormat(language, { ...options, timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
+export function formatIsoDate(isoDate: string, language: Language, style: 'short' | 'long' | 'month' = 'long'): string {
+  return dateTimeFormat(language, { ...ISO_DATE_STYLES[style], timeZone: 'UTC' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
 }
+const ISO_DATE_STYLES: Record<'short' | 'long' | 'month', Intl.DateTimeFormatOptions> = {
+  short: { month: 'short', day: 'numeric' }, // "Mar 6", "6. März"
+  long: { year: 'numeric', month: 'short', day: 'numeric' }, // "Mar 6, 2026"
+  month: { year: 'numeric', month: 'short' }, // "Mar 2026", "März 2026", "2026年3月"
+};

@@ -39,3 +39,16 @@ export function formatChange(ratio: number, language: Language): string {
     signDisplay: 'exceptZero',
   }).format(ratio);
 }
+
+/**
+ * Country, language and currency names in the viewer's language, from the browser's own data
+ * (Intl.DisplayNames), so no list of names has to be shipped or translated. Falls back to the code.
+ */
+export function displayNameOf(type: 'region' | 'language' | 'currency', code: string | null, language: Language) {
+  if (!code) return null;
+  try {
+    return new Intl.DisplayNames(language, { type }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -16,7 +16,7 @@ import { Table } from '@/components/ui/table.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 import { formatIsoDate, isoDateIn } from '@/lib/dates.ts';
 import { downloadCsv } from '@/lib/download.ts';
-import { formatMoney, formatNumber, formatPercent } from '@/lib/format.ts';
+import { displayNameOf, formatMoney, formatNumber, formatPercent } from '@/lib/format.ts';
 import type { Language } from '@/lib/i18n.ts';
 import { useViewer } from '@/lib/viewer.ts';
 import { usePreferencesStore } from '@/stores/preferences-store.ts';
@@ -301,9 +301,7 @@ const isIsoDay = (value: unknown): value is string =>
 /** "Mar 2026" for a day of that month; anything else as it came (never a thrown RangeError). */
 function formatMonth(value: unknown, language: Language): string {
   if (!isIsoDay(value)) return value === null || value === undefined ? '—' : String(value);
-  return new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-    new Date(`${value}T00:00:00Z`),
-  );
+  return formatIsoDate(value, language, 'month');
 }
 
 /** Which sentence explains a failed report: too slow, not allowed, or anything else. */
@@ -374,6 +372,8 @@ function formatCell(
       return isIsoDay(value) ? formatIsoDate(value, language) : String(value);
     case 'month':
       return formatMonth(value, language);
+    case 'country':
+      return displayNameOf('region', String(value), language) ?? String(value);
     default:
       return column.key === 'churn_risk' ? t(`risk.${String(value)}`) : String(value);
   }

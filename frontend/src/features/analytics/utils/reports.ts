@@ -4,7 +4,8 @@
  * comparison period, totals, the CSV file). The numbers themselves come from the database.
  */
 
-export type ColumnFormat = 'text' | 'number' | 'money' | 'percent' | 'date' | 'month';
+/** `country`: an ISO code, shown as the country's name in the viewer's language (the CSV keeps the code). */
+export type ColumnFormat = 'text' | 'number' | 'money' | 'percent' | 'date' | 'month' | 'country';
 
 export interface ReportColumn {
   key: string;
@@ -57,7 +58,7 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
     key: 'growth',
     fn: 'report_customer_growth',
     ranged: true,
-    columns: [c('period', 'month'), c('country', 'text'), c('new_customers')],
+    columns: [c('period', 'month'), c('country', 'country'), c('new_customers')],
     total: 'new_customers',
     extra: () => ({ grain: 'month' }),
   },
@@ -66,7 +67,7 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
     fn: 'report_customer_geography',
     ranged: true,
     columns: [
-      c('country', 'text'),
+      c('country', 'country'),
       c('region', 'text'),
       c('customers'),
       c('new_customers'),
@@ -81,7 +82,7 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
     fn: 'report_revenue_by_country',
     ranged: true,
     columns: [
-      c('country', 'text'),
+      c('country', 'country'),
       c('orders'),
       c('customers'),
       c('revenue', 'money'),
@@ -105,7 +106,7 @@ export const REPORTS: Record<ReportKey, ReportDefinition> = {
     ranged: true,
     columns: [
       c('full_name', 'text'),
-      c('country', 'text'),
+      c('country', 'country'),
       c('orders'),
       c('revenue', 'money'),
       c('lifetime_value', 'money'),

@@ -11,7 +11,7 @@ import { Card } from '@/components/card.tsx';
 
 import type { Customer } from '../api/customer.ts';
 import { useConsents, useCustomFieldDefinitions } from '../hooks/use-customer.ts';
-import { displayNameOf } from '../utils/display.ts';
+import { displayNameOf } from '@/lib/format.ts';
 
 /** Contact details, where they live, how to speak to them, custom fields, consent and tastes. */
 export function OverviewPanel({ customer, tagEditor }: { customer: Customer; tagEditor: ReactNode }) {

@@ -8,7 +8,7 @@ import { ErrorState } from '@/components/ui/error-state.tsx';
 import { SkeletonBlock } from '@/components/ui/skeleton.tsx';
 import { Table } from '@/components/ui/table.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
-import { formatMoney, formatNumber } from '@/lib/format.ts';
+import { displayNameOf, formatMoney, formatNumber } from '@/lib/format.ts';
 import { httpUrl } from '@/lib/safe-url.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { Card } from '@/components/card.tsx';
@@ -84,9 +84,7 @@ export function OrderView({ order, baseCurrency }: { order: Order; baseCurrency:
     order.shipping_address2,
     [order.shipping_postal_code, order.shipping_city].filter(Boolean).join(' '),
     order.shipping_region,
-    order.shipping_country
-      ? (new Intl.DisplayNames(zone.language, { type: 'region' }).of(order.shipping_country) ?? order.shipping_country)
-      : null,
+    displayNameOf('region', order.shipping_country, zone.language),
   ].filter((line): line is string => Boolean(line));
 
   return (

@@ -10,7 +10,7 @@ import { LoadingState } from '@/components/ui/loading-state.tsx';
 import { SelectField } from '@/components/ui/select-field.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 import { formatMoney } from '@/lib/format.ts';
-import { formatDate } from '@/lib/dates.ts';
+import { formatIsoDate } from '@/lib/dates.ts';
 import { can } from '@/lib/permissions.ts';
 import { useViewer } from '@/lib/viewer.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
@@ -225,9 +225,7 @@ export function PipelineScreen() {
           <div key={month.month ?? 'none'}>
             <dt>
               {month.month
-                ? t('forecast.month', {
-                    month: formatDate(`${month.month}T12:00:00Z`, zone).replace(/^\D*\d{1,2}\D+/, ''),
-                  })
+                ? t('forecast.month', { month: formatIsoDate(month.month, zone.language, 'month') })
                 : t('forecast.noDate')}
             </dt>
             <dd>{money(month.weighted)}</dd>
