@@ -1,6 +1,6 @@
 /**
  * The screenshots in docs/ and the README, taken from the real app: a fresh instance of the
- * local stack with the demo data (`docs`, ports 58121…, never the dev stack), the production
+ * local stack with the demo data (`docs`, ports 64121…, above Linux's ephemeral range; never the dev stack), the production
  * build in Chromium, signed in as the demo admin.
  *   npm run docs:screenshots
  */
@@ -12,24 +12,35 @@ import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 process.env.CAIRN_STACK = 'docs';
-process.env.CAIRN_STACK_PORT_BASE ??= '58121';
+process.env.CAIRN_STACK_PORT_BASE ??= '64121';
 const config = stackConfig('docs');
 const images = join(import.meta.dirname, '..', '..', 'docs', 'images');
 const DEMO_LOGIN = { email: 'admin@cairn.test', password: 'Cairn-demo-2026' };
 
-/** The demo customer with the longest history: the fullest customer 360 to show. */
-async function showcaseCustomer(): Promise<string> {
+/** The first row's `id` of a query on the docs instance, as the superuser. */
+async function firstId(text: string, params: unknown[] = []): Promise<string> {
   const db = new pg.Client({ connectionString: config.adminDbUrl });
   await db.connect();
   try {
-    const { rows } = await db.query<{ id: string }>(
-      `select id from public.customers order by order_count desc, lifetime_value desc limit 1`,
-    );
-    return rows[0].id;
+    return (await db.query<{ id: string }>(text, params)).rows[0].id;
   } finally {
     await db.end();
   }
 }
+
+/** The demo customer with the longest history: the fullest customer 360 to show. */
+const showcaseCustomer = () =>
+  firstId(`select id from public.customers order by order_count desc, lifetime_value desc limit 1`);
+/** A shipped flow's id (`flows.preset`). */
+const presetFlow = (preset: string) => firstId(`select id from public.flows where preset = $1 limit 1`, [preset]);
+
+const SHOTS = [
+  'customers-list.png',
+  'customer-360.png',
+  'pipeline-board.png',
+  'analytics-revenue.png',
+  'automation-flow.png',
+];
 
 async function main(): Promise<void> {
   await stopStack(config);
@@ -60,7 +71,23 @@ async function main(): Promise<void> {
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: join(images, 'customer-360.png') });
-    console.log(`Saved docs/images/customers-list.png and docs/images/customer-360.png`);
+
+    await page.goto(`${app.url}/pipeline`);
+    await page.locator('[data-deal-id]').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(images, 'pipeline-board.png') });
+
+    await page.goto(`${app.url}/analytics?report=revenue`);
+    await page.getByRole('table').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(images, 'analytics-revenue.png') });
+
+    const welcome = await presetFlow('welcome');
+    await page.goto(`${app.url}/automation?flow=${welcome}`);
+    await page.getByRole('heading', { name: 'Welcome series' }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(images, 'automation-flow.png') });
+    console.log(`Saved ${SHOTS.map((shot) => `docs/images/${shot}`).join(', ')}`);
   } finally {
     await browser.close();
     await app.stop();
