@@ -20,6 +20,13 @@ import { createCast, type Cast } from '../../../scripts/testing/support/team.ts'
  */
 
 const DAY = 24 * 3600_000;
+/** The stack's own schedule of the engine (every minute, and every 5 s while a backlog lasts) and its sender. */
+const ENGINE_JOBS = [
+  'run-automation-flows',
+  'work-automation-backlog',
+  'work-automation-backlog-2',
+  'send-automation-emails',
+];
 let cast: Cast;
 let settings: Record<string, unknown> | undefined;
 /** Noon UTC tomorrow: a daytime instant after every enrolment of the test. */
@@ -155,9 +162,7 @@ async function backToDrafts(ids: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  await adminSql(
-    `update cron.job set active = false where jobname in ('run-automation-flows', 'send-automation-emails')`,
-  );
+  await adminSql(`update cron.job set active = false where jobname = any($1)`, [ENGINE_JOBS]);
   cast = await createCast('shipped-flows');
   [settings] = await adminSql(`select daily_cap_per_shopper from public.alert_settings`);
   await adminSql(`update public.alert_settings set daily_cap_per_shopper = 3`);
@@ -170,9 +175,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (settings)
     await adminSql(`update public.alert_settings set daily_cap_per_shopper = $1`, [settings.daily_cap_per_shopper]);
-  await adminSql(
-    `update cron.job set active = true where jobname in ('run-automation-flows', 'send-automation-emails')`,
-  );
+  await adminSql(`update cron.job set active = true where jobname = any($1)`, [ENGINE_JOBS]);
   await cast?.end();
 });
 
