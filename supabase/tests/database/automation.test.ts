@@ -449,6 +449,61 @@ describe('a flow is checked when saved', () => {
       await adminSql(`update public.flows set status = 'paused' where id = $1`, [joined]);
     }
   });
+
+  it('a flow that gains also_on after welcoming a customer does not welcome them again (20261210101000)', async () => {
+    // Active on "customer created" alone: the shopper enters (entry key customer_created) and
+    // finishes the flow.
+    const welcome = await flow({
+      trigger: { type: 'customer_created' },
+      steps: [{ id: 'hello', kind: 'create_task', subject: `Welcome ${run}` }],
+    });
+    try {
+      const shopper = await customer();
+      await runFlows(at(30));
+      expect(await enrolment(welcome, shopper)).toMatchObject({ state: 'completed' });
+      // Then the flow also starts on portal sign-ups (as the shipped welcome series did), and the
+      // shopper signs up: they were welcomed already.
+      const { error } = await cast
+        .client('manager')
+        .from('flows')
+        .update({ also_on: ['portal_signup'] })
+        .eq('id', welcome);
+      expect(error).toBeNull();
+      const [{ id: userId }] = await adminSql<{ id: string }>(
+        `insert into auth.users (id, email) values (gen_random_uuid(), $1) returning id`,
+        [`again-${uniqueTag()}@example.test`],
+      );
+      await adminSql(`update public.customers set auth_user_id = $2 where id = $1`, [shopper, userId]);
+      await runFlows(at(31));
+      const passages = await adminSql<{ entry_key: string }>(
+        `select entry_key from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+        [welcome, shopper],
+      );
+      expect(passages).toEqual([{ entry_key: 'customer_created' }]);
+      const [{ tasks }] = await adminSql<{ tasks: number }>(
+        `select count(*)::int as tasks from public.activities where customer_id = $1 and subject = $2`,
+        [shopper, `Welcome ${run}`],
+      );
+      expect(tasks).toBe(1);
+      // A flow that is not about joining still lets a customer in again for a new event.
+      const tagged = await flow({ trigger: { type: 'tag_added', tag_id: otherTagId } });
+      try {
+        await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [shopper, otherTagId]);
+        await runFlows(at(32));
+        await adminSql(`delete from public.customer_tags where customer_id = $1 and tag_id = $2`, [shopper, otherTagId]);
+        await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [shopper, otherTagId]);
+        const [{ entered }] = await adminSql<{ entered: number }>(
+          `select count(*)::int as entered from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+          [tagged, shopper],
+        );
+        expect(entered).toBe(2);
+      } finally {
+        await adminSql(`update public.flows set status = 'paused' where id = $1`, [tagged]);
+      }
+    } finally {
+      await adminSql(`update public.flows set status = 'paused' where id = $1`, [welcome]);
+    }
+  });
 });
 
 describe('triggers enrol customers once', () => {
