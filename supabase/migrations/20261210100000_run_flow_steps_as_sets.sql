@@ -9,24 +9,28 @@
 -- And a tag added to 10 000 customers in one statement enrolled them one row trigger at a time.
 --
 -- Owns:
---   - public.run_flows (restated whole from 20261208110200). Same arguments, result, grants,
---     locking (the due passages of active flows, `for update skip locked`) and retry semantics.
---     Changed: the chunk moves its passages in rounds, one step per passage a round (at most 25);
---     in a round every passage whose step is add_tag, remove_tag, set_stage, create_task, wait or
---     notify is done with one statement per kind for all of them, the path row written once with
---     its outcome, in the same transaction as the effect, and the passages advanced in one
---     statement; the goal (placed an order) and the end of a flow are settled for the round in
---     one statement each. A round is a subtransaction: if any of its statements fails (a trigger
---     refuses one customer's tag…), the round is rolled back and its passages are handed to the
---     one-at-a-time engine (private.advance_enrolment, unchanged), which retries the failing step
---     with backoff and fails that customer only, as before. The same engine takes the steps the
---     set path does not (send_template, condition, assign_owner, a removed step), the passages of
---     flows whose goal is segment rules, and every passage of a customer after their first in the
---     chunk (so a set statement never touches one customer twice). A path row that already exists
---     for the step is not written again and its effect not repeated (unique (enrolment_id,
+--   - public.run_flows (restated whole from 20261208110200). Same arguments, grants, locking (the
+--     due passages of active flows, `for update skip locked`) and retry semantics; the result
+--     gains set_steps (of the steps, those run in sets) and rounds_rolled_back. Changed: the chunk
+--     moves its passages in rounds, one step per passage a round (at most 25); in a round every
+--     passage whose step is add_tag, remove_tag, set_stage, create_task, wait or notify is done
+--     with one statement per kind for all of them, the path row written once with its outcome,
+--     in the same transaction as the effect, and the passages advanced in one statement; the
+--     goal (placed an order) and the end of a flow are settled for the round in one statement
+--     each (private.run_flow_round). A round is a subtransaction: if any of its statements fails,
+--     the round is rolled back and its passages are handed to the one-at-a-time engine
+--     (private.advance_enrolment, unchanged), which retries the failing step with backoff and
+--     fails that customer only, as before. One difference: the steps a passage took in earlier
+--     rounds of the chunk stay done (before, a step failing after others in the same chunk rolled
+--     those back too, and the retry did them again). The one-at-a-time engine also takes the
+--     steps the set path does not (send_template, condition, assign_owner, a removed step) and
+--     the passages of flows whose goal is segment rules, after the rounds. A customer with
+--     several passages due has them in successive layers (their first passage in the first
+--     layer…), each layer run in rounds after the one before, so a set statement never touches
+--     one customer twice. A step already on the path is not done again (unique (enrolment_id,
 --     step_key); the set statements insert without `on conflict`, so a duplicate rolls the round
---     back rather than repeating an effect), and after its effects the round checks that every
---     step it ran has its path row before the passages move on.
+--     back rather than repeating an effect), and the round checks that every step it ran has its
+--     path row before the passages move on.
 --   - private.capture_tag_flow_events_rows() and the statement trigger capture_flow_events_inserts
 --     on public.customer_tags (AFTER INSERT … REFERENCING the statement's rows), replacing the row
 --     trigger capture_flow_events: the enrolments private.enrol_in_flows made per row (same entry
@@ -284,10 +288,15 @@ declare
   single uuid[];
   round_ids uuid[];
   result record;
+  chunk uuid[];
+  layers integer[];
+  nth integer;
   rounds integer := 0;
   passages integer := 0;
   steps integer := 0;
   failed integer := 0;
+  set_steps integer := 0;
+  rolled_back integer := 0;
   one uuid;
 begin
   if batch_size is null or batch_size < 1 or batch_size > 5000 then
@@ -299,43 +308,51 @@ begin
   enrolled := private.enrol_scheduled_triggers(now, batch_size);
 
   -- The chunk: due passages of active flows, locked (skip locked: two runs never share one).
-  -- Rounds take each customer's first passage unless its flow's goal is segment rules; the others
-  -- run one at a time afterwards.
+  -- Layer n holds each customer's n-th passage (so a set statement never touches a customer
+  -- twice); the layers run one after the other, in rounds. Passages of flows whose goal is
+  -- segment rules run one at a time afterwards.
   with due as (
-    select en.id, en.customer_id, en.next_run_at, f.goal ->> 'kind' = 'rules' as rules_goal
+    select en.id, en.customer_id, en.next_run_at, coalesce(f.goal ->> 'kind' = 'rules', false) as rules_goal
     from public.flow_enrolments en
     join public.flows f on f.id = en.flow_id and f.status = 'active'
     where en.state = 'active' and en.next_run_at <= now
     order by en.next_run_at
     limit batch_size
     for update of en skip locked
-  ), ranked as (
-    select d.id, d.next_run_at, coalesce(d.rules_goal, false) as rules_goal,
-           row_number() over (partition by d.customer_id order by d.next_run_at, d.id) as nth
+  ), layered as (
+    select d.id, d.next_run_at, d.rules_goal,
+           row_number() over (partition by d.customer_id order by d.next_run_at, d.id)::integer as layer
     from due d
   )
-  select coalesce(array_agg(r.id order by r.next_run_at, r.id) filter (where r.nth = 1 and not r.rules_goal), '{}'),
-         coalesce(array_agg(r.id order by r.next_run_at, r.id) filter (where r.nth > 1 or r.rules_goal), '{}'),
+  select coalesce(array_agg(l.id order by l.next_run_at, l.id) filter (where not l.rules_goal), '{}'),
+         coalesce(array_agg(l.layer order by l.next_run_at, l.id) filter (where not l.rules_goal), '{}'),
+         coalesce(array_agg(l.id order by l.next_run_at, l.id) filter (where l.rules_goal), '{}'),
          count(*)::integer
-  into moving, single, passages
-  from ranked r;
+  into chunk, layers, single, passages
+  from layered l;
 
-  while cardinality(moving) > 0 and rounds < 25 loop
-    rounds := rounds + 1;
-    round_ids := moving;
-    begin
-      select * into result from private.run_flow_round(round_ids, now);
-      steps := steps + result.ran;
-      single := single || result.handed;
-      moving := result.moving;
-    exception when others then
-      -- Rolled back whole (effects and path rows): these passages take this step one at a time,
-      -- where a failing step is retried with backoff for its customer only.
-      single := single || round_ids;
-      moving := '{}';
-    end;
+  for nth in 1 .. coalesce((select max(x) from unnest(layers) x), 0) loop
+    select coalesce(array_agg(u.id), '{}') into moving from unnest(chunk, layers) as u (id, layer) where u.layer = nth;
+    rounds := 0;
+    while cardinality(moving) > 0 and rounds < 25 loop
+      rounds := rounds + 1;
+      round_ids := moving;
+      begin
+        select * into result from private.run_flow_round(round_ids, now);
+        steps := steps + result.ran;
+        set_steps := set_steps + result.ran;
+        single := single || result.handed;
+        moving := result.moving;
+      exception when others then
+        -- Rolled back whole (effects and path rows): these passages take this step one at a time,
+        -- where a failing step is retried with backoff for its customer only.
+        single := single || round_ids;
+        moving := '{}';
+        rolled_back := rolled_back + 1;
+      end;
+    end loop;
+    -- Passages still moving after 25 steps stay due: the next chunk goes on with them.
   end loop;
-  -- Passages still moving after 25 steps stay due: the next chunk goes on with them.
 
   foreach one in array single loop
     select en.id, en.attempts, en.current_step, en.flow_id, en.customer_id into e
@@ -364,7 +381,8 @@ begin
       end if;
     end;
   end loop;
-  return jsonb_build_object('enrolled', enrolled, 'passages', passages, 'steps', steps, 'failed', failed);
+  return jsonb_build_object('enrolled', enrolled, 'passages', passages, 'steps', steps, 'failed', failed,
+    'set_steps', set_steps, 'rounds_rolled_back', rolled_back);
 end;
 $$;
-comment on function public.run_flows(integer, timestamptz) is 'One chunk of the automation engine at `now`: enrols the scheduled triggers, then moves up to batch_size due passages of active flows (skip locked), each step exactly once — in rounds, the simple step kinds as one statement per kind for all passages (private.run_flow_round), the others and any round that fails one passage at a time (private.advance_enrolment). Failing steps retry after 1, 4 minutes, then the passage fails. Returns {enrolled, passages, steps, failed}. Service role only.';
+comment on function public.run_flows(integer, timestamptz) is 'One chunk of the automation engine at `now`: enrols the scheduled triggers, then moves up to batch_size due passages of active flows (skip locked), each step exactly once — in rounds, the simple step kinds as one statement per kind for all passages (private.run_flow_round), the others and any round that fails one passage at a time (private.advance_enrolment). Failing steps retry after 1, 4 minutes, then the passage fails. Returns {enrolled, passages, steps, failed, set_steps (of steps, those run in sets), rounds_rolled_back}. Service role only.';
