@@ -448,7 +448,9 @@ describe('a flow is checked when saved', () => {
       await adminSql(`update public.flows set status = 'paused' where id = $1`, [joined]);
     }
   });
+});
 
+describe('triggers enrol customers once', () => {
   it('a flow that gains also_on after welcoming a customer does not welcome them again (20261210101000)', async () => {
     // Active on "customer created" alone: the shopper enters (entry key customer_created) and
     // finishes the flow.
@@ -506,9 +508,7 @@ describe('a flow is checked when saved', () => {
       await adminSql(`update public.flows set status = 'paused' where id = $1`, [welcome]);
     }
   });
-});
 
-describe('triggers enrol customers once', () => {
   it('customer created, stage changed, order created / paid / fulfilled, tag added, segment entered and left, favourite added', async () => {
     const created = await flow({ trigger: { type: 'customer_created' } });
     const staged = await flow({ trigger: { type: 'stage_changed', to: 'churned' } });
