@@ -11536,11 +11536,24 @@ AS $function$
     select array_agg(m) as ids from unnest(members) m
     where (select private.sees_all_customers()) or m in (select private.owned_customer_ids())
   ),
-  plan as (select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p),
+  plan as materialized (select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p),
   c as (select * from public.campaigns k where k.id = summarise_plan.campaign_id),
   wanted as (
     select coalesce(cu.language, (select s.default_language from public.workspace_settings s)) as asked, p.language as used
     from plan p join public.customers cu on cu.id = p.customer_id
+  ),
+  -- As private.empty_variable_recipients lists them: who would get it (or is excluded for that
+  -- alone) with a variable still empty after the fallbacks.
+  emptied as (
+    select p.* from plan p
+    where cardinality(p.empty_variables) > 0 and (p.verdict <> 'exclude' or p.reason = 'empty_variables')
+  ),
+  listed as (
+    select e.customer_id, e.email, e.empty_variables, e.verdict,
+           coalesce(nullif(btrim(cu.full_name), ''), e.email, cu.id::text) as name
+    from emptied e join public.customers cu on cu.id = e.customer_id
+    order by 5, e.customer_id
+    limit 50
   )
   select jsonb_build_object(
     'recipients', (select count(*) from plan),
@@ -11555,6 +11568,12 @@ AS $function$
     'missing_variants', coalesce((select jsonb_agg(distinct asked order by asked) from wanted where used is distinct from asked), '[]'),
     'empty_variables', coalesce((select jsonb_object_agg(name, n) from (
         select e as name, count(*) as n from plan, unnest(empty_variables) e group by e) v), '{}'),
+    'empty_recipients', jsonb_build_object(
+      'total', (select count(*) from emptied),
+      'recipients', coalesce((select jsonb_agg(jsonb_build_object(
+          'customer_id', l.customer_id, 'name', l.name, 'email', l.email,
+          'empty_variables', to_jsonb(l.empty_variables), 'excluded', l.verdict = 'exclude') order by l.name, l.customer_id)
+        from listed l), '[]')),
     'first_send_at', (select min(not_before) from plan where verdict <> 'exclude'),
     'last_send_at', (select max(not_before) from plan where verdict <> 'exclude'),
     'postal_address_set', (select s.postal_address is not null from public.workspace_settings s),
@@ -11563,7 +11582,7 @@ AS $function$
 $function$;
 grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to authenticated;
 grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to service_role;
-comment on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) is 'The pre-send summary of plan_campaign over the members the caller may see: counts, reasons, languages and missing variants, empty variables, the send window.';
+comment on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) is 'The pre-send summary of plan_campaign over the members the caller may see: counts, reasons, languages and missing variants, empty variables and the first 50 recipients with one (empty_recipients, as campaign_empty_variable_recipients lists them), the send window. One plan for all of it.';
 
 CREATE OR REPLACE FUNCTION private.sync_order_refunds()
  RETURNS trigger
@@ -12615,7 +12634,7 @@ end;
 $function$;
 grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to authenticated;
 grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to service_role;
-comment on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) is 'Before sending: how many the campaign would reach, who is excluded and why (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, missing_variant, empty_variables), who is deferred (quiet_hours, daily_cap), languages and missing variants, variables that would render empty. The audience as the caller sees it. Team members.';
+comment on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) is 'Before sending: how many the campaign would reach, who is excluded and why (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, missing_variant, empty_variables), who is deferred (quiet_hours, daily_cap), languages and missing variants, variables that would render empty and the first 50 recipients with one (empty_recipients: {total, recipients}). The audience as the caller sees it, planned once. Team members.';
 
 CREATE OR REPLACE FUNCTION public.cancel_campaign(campaign_id uuid, reason text DEFAULT NULL::text)
  RETURNS public.campaign_status
