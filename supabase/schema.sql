@@ -1082,7 +1082,7 @@ alter table public.customer_tags enable row level security;
 CREATE INDEX customer_tags_created_by_idx ON public.customer_tags USING btree (created_by);
 CREATE INDEX customer_tags_customer_owner_idx ON public.customer_tags USING btree (customer_owner_id);
 CREATE INDEX customer_tags_tag_idx ON public.customer_tags USING btree (tag_id, customer_id);
-CREATE TRIGGER capture_flow_events AFTER INSERT ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.capture_tag_flow_events();
+CREATE TRIGGER capture_flow_events_inserts AFTER INSERT ON public.customer_tags REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.capture_tag_flow_events_rows();
 CREATE TRIGGER record_audit AFTER INSERT OR DELETE OR UPDATE ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.record_audit('customer_id');
 CREATE TRIGGER set_customer_owner BEFORE INSERT OR UPDATE ON public.customer_tags FOR EACH ROW EXECUTE FUNCTION private.set_customer_owner();
 create policy "managers and owning agents tag customers" on public.customer_tags
@@ -1777,6 +1777,7 @@ create table public.flow_enrolments (
   entered_at timestamp with time zone default now() not null,
   finished_at timestamp with time zone,
   exit_reason text,
+  enters_once boolean default false not null,
   constraint flow_enrolments_entry_key_length CHECK (((length(entry_key) >= 1) AND (length(entry_key) <= 300))),
   constraint flow_enrolments_finished_when_not_active CHECK (((state = 'active'::text) = (finished_at IS NULL))),
   constraint flow_enrolments_last_error_length CHECK ((length(last_error) <= 2000)),
@@ -1789,8 +1790,10 @@ create table public.flow_enrolments (
 alter table public.flow_enrolments enable row level security;
 CREATE INDEX flow_enrolments_customer_idx ON public.flow_enrolments USING btree (customer_id);
 CREATE INDEX flow_enrolments_due_idx ON public.flow_enrolments USING btree (next_run_at) WHERE (state = 'active'::text);
+CREATE UNIQUE INDEX flow_enrolments_enter_once_idx ON public.flow_enrolments USING btree (flow_id, customer_id) WHERE enters_once;
 CREATE INDEX flow_enrolments_flow_idx ON public.flow_enrolments USING btree (flow_id, state, entered_at DESC);
 CREATE UNIQUE INDEX flow_enrolments_one_active_idx ON public.flow_enrolments USING btree (flow_id, customer_id) WHERE (state = 'active'::text);
+CREATE TRIGGER mark_enters_once BEFORE INSERT ON public.flow_enrolments FOR EACH ROW WHEN ((new.entry_key = ANY (ARRAY['customer_created'::text, 'portal_signup'::text, 'joined'::text, 'existing'::text]))) EXECUTE FUNCTION private.mark_enrolment_enters_once();
 create policy "members read the passages of customers they may see" on public.flow_enrolments
   for select
   to authenticated
@@ -1802,6 +1805,7 @@ comment on column public.flow_enrolments.entry_key is 'What enrolled the custome
 comment on column public.flow_enrolments.current_step is 'The id of the next step to run (null: at the end).';
 comment on column public.flow_enrolments.next_run_at is 'When the engine next looks at this passage (after a wait, a deferral or a retry''s backoff).';
 comment on column public.flow_enrolments.exit_reason is 'Why the passage ended: completed, goal_met, step_removed, flow_deleted, step_failed.';
+comment on column public.flow_enrolments.enters_once is 'Written by the database: the flow starts when a customer is created or signs up in the portal, so this customer enters it once (unique per flow and customer among such passages, whatever the entry key).';
 
 create table public.flow_step_runs (
   id bigint generated always as identity,
@@ -6325,6 +6329,40 @@ end;
 $function$;
 comment on function private.capture_tag_flow_events() is 'A tag added to a customer → private.enrol_in_flows.';
 
+CREATE OR REPLACE FUNCTION private.capture_tag_flow_events_rows()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.flows_listen('tag_added') then
+    return null;
+  end if;
+  with events as (
+    select n.customer_id, n.tag_id,
+           'tag_added:' || n.tag_id || ':' || (extract(epoch from n.created_at))::text as entry_key,
+           jsonb_build_object('tag_id', n.tag_id) as event, row_number() over () as row_no
+    from new_rows n
+  ), entered as (
+    insert into public.flow_enrolments (flow_id, customer_id, entry_key, trigger_event, current_step)
+    select f.id, e.customer_id, case when cardinality(f.also_on) > 0 then 'joined' else e.entry_key end,
+           jsonb_build_object('type', 'tag_added') || e.event, f.first_step
+    from events e
+    join public.flows f on f.status = 'active' and (f.trigger ->> 'type' = 'tag_added' or 'tag_added' = any (f.also_on))
+      and not f.trigger ? 'to' and not f.trigger ? 'segment_id'
+      and (not f.trigger ? 'tag_id' or f.trigger ->> 'tag_id' = e.tag_id::text)
+    order by e.row_no, f.id
+    on conflict do nothing
+    returning id, flow_id, customer_id, trigger_event
+  )
+  insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data)
+  select e.id, e.flow_id, e.customer_id, 'entered', 'trigger', 'entered', e.trigger_event from entered e;
+  return null;
+end;
+$function$;
+comment on function private.capture_tag_flow_events_rows() is 'Statement-level (AFTER INSERT … REFERENCING new_rows) on customer_tags: a tag added → the enrolments private.enrol_in_flows makes (entry key tag_added:<tag>:<epoch>), one look-up of the active flows per statement.';
+
 CREATE OR REPLACE FUNCTION private.carry_customer_owner()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -7732,6 +7770,16 @@ grant execute on function private.flow_refuse(path text, message text) to authen
 grant execute on function private.flow_refuse(path text, message text) to service_role;
 comment on function private.flow_refuse(path text, message text) is 'Raises 22023 with the message prefixed by the place in the flow (e.g. "steps.2.then.1: …"), the place also in DETAIL for the editor.';
 
+CREATE OR REPLACE FUNCTION private.flow_set_step_kinds()
+ RETURNS text[]
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select array['wait', 'add_tag', 'remove_tag', 'set_stage', 'create_task', 'notify']
+$function$;
+comment on function private.flow_set_step_kinds() is 'The step kinds public.run_flows runs for many passages at once (the others run one passage at a time in private.advance_enrolment).';
+
 CREATE OR REPLACE FUNCTION private.flow_whole(value jsonb, low integer, high integer)
  RETURNS boolean
  LANGUAGE sql
@@ -8400,6 +8448,23 @@ $function$;
 grant execute on function private.manages_catalog() to authenticated;
 grant execute on function private.manages_catalog() to service_role;
 comment on function private.manages_catalog() is 'Admins and managers maintain the catalogue (products, variants, alert overrides).';
+
+CREATE OR REPLACE FUNCTION private.mark_enrolment_enters_once()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  new.enters_once := exists (
+    select 1 from public.flows f
+    where f.id = new.flow_id
+      and (f.trigger ->> 'type' in ('customer_created', 'portal_signup')
+           or f.also_on && array['customer_created', 'portal_signup']));
+  return new;
+end;
+$function$;
+comment on function private.mark_enrolment_enters_once() is 'BEFORE INSERT on flow_enrolments (entry keys customer_created, portal_signup, joined, existing): marks the passage enters_once when its flow starts on a customer joining (trigger or also_on customer_created / portal_signup).';
 
 CREATE OR REPLACE FUNCTION private.mark_sales_dirty()
  RETURNS trigger
@@ -10397,6 +10462,202 @@ AS $function$
 $function$;
 comment on function private.retention_cutoffs() is 'Per kind of retained data: the admins'' period in days and the cutoff it gives now.';
 
+CREATE OR REPLACE FUNCTION private.run_flow_round(ids uuid[], now timestamp with time zone, OUT moving uuid[], OUT handed uuid[], OUT ran integer)
+ RETURNS record
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  todo uuid[];
+  kinds text[];
+  missing integer;
+begin
+  -- The goal (an order placed since entering) ends the passage before any further step.
+  with met as (
+    select en.id, en.flow_id, en.customer_id
+    from public.flow_enrolments en
+    join public.flows f on f.id = en.flow_id
+    where en.id = any (ids) and f.goal ->> 'kind' = 'placed_order'
+      and exists (select 1 from public.orders o
+                  where o.customer_id = en.customer_id and o.placed_at >= en.entered_at and o.cancelled_at is null)
+  ), logged as (
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+    select m.id, m.flow_id, m.customer_id, 'exited', 'exit', 'goal_met', now from met m
+    on conflict do nothing
+  )
+  update public.flow_enrolments en set state = 'exited', exit_reason = 'goal_met', finished_at = now, attempts = 0, last_error = null
+  from met m where en.id = m.id;
+
+  -- At the end of the flow.
+  with done as (
+    select en.id, en.flow_id, en.customer_id
+    from public.flow_enrolments en
+    where en.id = any (ids) and en.state = 'active' and en.current_step is null
+  ), logged as (
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, occurred_at)
+    select d.id, d.flow_id, d.customer_id, 'exited', 'exit', 'completed', now from done d
+    on conflict do nothing
+  )
+  update public.flow_enrolments en set state = 'completed', exit_reason = 'completed', finished_at = now, attempts = 0, last_error = null
+  from done d where en.id = d.id;
+
+  -- The rest: a step the set path takes (not yet on the path: todo), or one it hands over.
+  select coalesce(array_agg(r.id) filter (where r.settable and not r.ran), '{}'),
+         coalesce(array_agg(r.id) filter (where not r.settable), '{}'),
+         coalesce(array_agg(distinct r.kind) filter (where r.settable and not r.ran), '{}')
+  into todo, handed, kinds
+  from (
+    select en.id, s.kind,
+           s.kind is not null and s.kind = any (private.flow_set_step_kinds()) as settable,
+           exists (select 1 from public.flow_step_runs pr where pr.enrolment_id = en.id and pr.step_key = en.current_step) as ran
+    from public.flow_enrolments en
+    join public.flows f on f.id = en.flow_id
+    cross join lateral (select f.step_index -> en.current_step -> 'step' ->> 'kind' as kind) s
+    where en.id = any (ids) and en.state = 'active'
+  ) r;
+  ran := cardinality(todo);
+
+  if 'add_tag' = any (kinds) then
+    with r as (
+      select en.id, en.flow_id, en.customer_id, en.current_step as step_key, f.step_index -> en.current_step -> 'step' as step
+      from public.flow_enrolments en join public.flows f on f.id = en.flow_id
+      where en.id = any (todo) and f.step_index -> en.current_step -> 'step' ->> 'kind' = 'add_tag'
+    ), tagged as (
+      insert into public.customer_tags (customer_id, tag_id, created_by)
+      select r.customer_id, (r.step ->> 'tag_id')::uuid, null from r order by r.customer_id
+      on conflict do nothing
+    )
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data, occurred_at)
+    select r.id, r.flow_id, r.customer_id, r.step_key, 'add_tag', 'done', jsonb_build_object('tag_id', r.step ->> 'tag_id'), now
+    from r;
+  end if;
+
+  if 'remove_tag' = any (kinds) then
+    with r as (
+      select en.id, en.flow_id, en.customer_id, en.current_step as step_key, f.step_index -> en.current_step -> 'step' as step
+      from public.flow_enrolments en join public.flows f on f.id = en.flow_id
+      where en.id = any (todo) and f.step_index -> en.current_step -> 'step' ->> 'kind' = 'remove_tag'
+    ), untagged as (
+      delete from public.customer_tags t using r
+      where t.customer_id = r.customer_id and t.tag_id = (r.step ->> 'tag_id')::uuid
+    )
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data, occurred_at)
+    select r.id, r.flow_id, r.customer_id, r.step_key, 'remove_tag', 'done', jsonb_build_object('tag_id', r.step ->> 'tag_id'), now
+    from r;
+  end if;
+
+  if 'set_stage' = any (kinds) then
+    -- The path row records the stage before (this statement's snapshot of customers).
+    with r as (
+      select en.id, en.flow_id, en.customer_id, en.current_step as step_key, f.step_index -> en.current_step -> 'step' as step
+      from public.flow_enrolments en join public.flows f on f.id = en.flow_id
+      where en.id = any (todo) and f.step_index -> en.current_step -> 'step' ->> 'kind' = 'set_stage'
+    ), staged as (
+      update public.customers cu set lifecycle_stage = r.step ->> 'stage' from r where cu.id = r.customer_id
+    )
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data, occurred_at)
+    select r.id, r.flow_id, r.customer_id, r.step_key, 'set_stage', 'done',
+           jsonb_build_object('from', c.lifecycle_stage, 'to', r.step ->> 'stage'), now
+    from r join public.customers c on c.id = r.customer_id;
+  end if;
+
+  if 'create_task' = any (kinds) then
+    with r as (
+      select en.id, en.flow_id, en.customer_id, en.current_step as step_key, f.step_index -> en.current_step -> 'step' as step,
+             case when f.step_index -> en.current_step -> 'step' ->> 'assignee' is null
+                    or f.step_index -> en.current_step -> 'step' ->> 'assignee' = 'owner' then c.owner_id
+                  else (f.step_index -> en.current_step -> 'step' ->> 'assignee')::uuid end as member
+      from public.flow_enrolments en join public.flows f on f.id = en.flow_id
+      join public.customers c on c.id = en.customer_id
+      where en.id = any (todo) and f.step_index -> en.current_step -> 'step' ->> 'kind' = 'create_task'
+    ), tasks as (
+      insert into public.activities (customer_id, kind, subject, body, due_at, assignee_id, metadata)
+      select r.customer_id, 'task', r.step ->> 'subject', r.step ->> 'body',
+             now + make_interval(days => coalesce((r.step ->> 'due_in_days')::integer, 0)),
+             r.member, jsonb_build_object('flow_id', r.flow_id, 'step', r.step_key)
+      from r order by r.customer_id
+      returning id, customer_id, metadata
+    )
+    -- One passage per customer in a round: the task is the passage's by customer, flow and step.
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data, occurred_at)
+    select r.id, r.flow_id, r.customer_id, r.step_key, 'create_task', 'done',
+           jsonb_build_object('activity_id', t.id, 'assignee_id', r.member), now
+    from r join tasks t on t.customer_id = r.customer_id and t.metadata ->> 'flow_id' = r.flow_id::text
+                       and t.metadata ->> 'step' = r.step_key;
+  end if;
+
+  if 'notify' = any (kinds) then
+    with r as (
+      select en.id, en.flow_id, en.customer_id, en.current_step as step_key, f.step_index -> en.current_step -> 'step' as step,
+             case when f.step_index -> en.current_step -> 'step' ->> 'member' = 'owner' then c.owner_id
+                  else (f.step_index -> en.current_step -> 'step' ->> 'member')::uuid end as member
+      from public.flow_enrolments en join public.flows f on f.id = en.flow_id
+      join public.customers c on c.id = en.customer_id
+      where en.id = any (todo) and f.step_index -> en.current_step -> 'step' ->> 'kind' = 'notify'
+    ), sent as (
+      select r.id, private.notify(r.member, 'system', r.step ->> 'title', r.step ->> 'body', '/customers/' || r.customer_id,
+               jsonb_build_object('flow_id', r.flow_id, 'customer_id', r.customer_id)) as notification
+      from r where r.member is not null
+    )
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, detail, data, occurred_at)
+    select r.id, r.flow_id, r.customer_id, r.step_key, 'notify',
+           case when r.member is null then 'skipped' else 'done' end,
+           case when r.member is null then 'the customer has no owner' end,
+           case when r.member is null then '{}'::jsonb else jsonb_build_object('member_id', r.member) end, now
+    from r left join sent s on s.id = r.id;
+  end if;
+
+  if 'wait' = any (kinds) then
+    with r as (
+      select en.id, en.flow_id, en.customer_id, en.current_step as step_key, f.step_index -> en.current_step -> 'step' as step,
+             coalesce(c.timezone, 'UTC') as zone
+      from public.flow_enrolments en join public.flows f on f.id = en.flow_id
+      join public.customers c on c.id = en.customer_id
+      where en.id = any (todo) and f.step_index -> en.current_step -> 'step' ->> 'kind' = 'wait'
+    )
+    insert into public.flow_step_runs (enrolment_id, flow_id, customer_id, step_key, step_kind, outcome, data, occurred_at)
+    select r.id, r.flow_id, r.customer_id, r.step_key, 'wait', 'waited', jsonb_build_object('until', w.until), now
+    from r cross join lateral (
+      select case when r.step ? 'until_local' then
+               private.flow_local_time(now + make_interval(days => coalesce((r.step ->> 'days')::integer, 0)), r.zone,
+                 (r.step ->> 'until_local')::time)
+             else now + make_interval(days => coalesce((r.step ->> 'days')::integer, 0),
+               hours => coalesce((r.step ->> 'hours')::integer, 0), mins => coalesce((r.step ->> 'minutes')::integer, 0)) end as until
+    ) w;
+  end if;
+
+  -- Every step the round ran is on the path (a statement that wrote fewer rows than it should
+  -- rolls the round back rather than letting a passage move on without its row).
+  select count(*) into missing
+  from public.flow_enrolments en
+  where en.id = any (todo)
+    and not exists (select 1 from public.flow_step_runs pr
+                    where pr.enrolment_id = en.id and pr.step_key = en.current_step and pr.occurred_at = now);
+  if missing > 0 then
+    raise exception '% step(s) of the round have no row on the path', missing;
+  end if;
+
+  -- Advance: the next step; a wait this round sets when the passage is looked at again.
+  with moved as (
+    update public.flow_enrolments en
+    set current_step = x.next_id, next_run_at = coalesce(x.until, now), attempts = 0, last_error = null
+    from (
+      select en2.id, f.step_index -> en2.current_step ->> 'next' as next_id,
+             case when en2.id = any (todo) and f.step_index -> en2.current_step -> 'step' ->> 'kind' = 'wait'
+                  then (select (pr.data ->> 'until')::timestamptz from public.flow_step_runs pr
+                        where pr.enrolment_id = en2.id and pr.step_key = en2.current_step) end as until
+      from public.flow_enrolments en2 join public.flows f on f.id = en2.flow_id
+      where en2.id = any (ids) and en2.state = 'active' and not (en2.id = any (handed))
+    ) x
+    where en.id = x.id
+    returning en.id, x.until
+  )
+  select coalesce(array_agg(m.id) filter (where m.until is null or m.until <= now), '{}') into moving from moved m;
+end;
+$function$;
+comment on function private.run_flow_round(ids uuid[], now timestamp with time zone, OUT moving uuid[], OUT handed uuid[], OUT ran integer) is 'One round of public.run_flows: the passages ids (locked, active, one per customer) each take one step — goal and end settled, add_tag / remove_tag / set_stage / create_task / wait / notify done as one statement per kind with their path rows — and advance. Returns the passages still moving, those to hand to private.advance_enrolment (other step kinds, a removed step) and how many steps ran. Raises when a statement fails.';
+
 CREATE OR REPLACE FUNCTION private.run_segment_action_batch(action_id uuid, size integer DEFAULT 500)
  RETURNS public.segment_actions
  LANGUAGE plpgsql
@@ -11329,11 +11590,24 @@ AS $function$
     select array_agg(m) as ids from unnest(members) m
     where (select private.sees_all_customers()) or m in (select private.owned_customer_ids())
   ),
-  plan as (select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p),
+  plan as materialized (select p.* from visible, private.plan_campaign(campaign_id, coalesce(visible.ids, '{}'), at) p),
   c as (select * from public.campaigns k where k.id = summarise_plan.campaign_id),
   wanted as (
     select coalesce(cu.language, (select s.default_language from public.workspace_settings s)) as asked, p.language as used
     from plan p join public.customers cu on cu.id = p.customer_id
+  ),
+  -- As private.empty_variable_recipients lists them: who would get it (or is excluded for that
+  -- alone) with a variable still empty after the fallbacks.
+  emptied as (
+    select p.* from plan p
+    where cardinality(p.empty_variables) > 0 and (p.verdict <> 'exclude' or p.reason = 'empty_variables')
+  ),
+  listed as (
+    select e.customer_id, e.email, e.empty_variables, e.verdict,
+           coalesce(nullif(btrim(cu.full_name), ''), e.email, cu.id::text) as name
+    from emptied e join public.customers cu on cu.id = e.customer_id
+    order by 5, e.customer_id
+    limit 50
   )
   select jsonb_build_object(
     'recipients', (select count(*) from plan),
@@ -11348,6 +11622,12 @@ AS $function$
     'missing_variants', coalesce((select jsonb_agg(distinct asked order by asked) from wanted where used is distinct from asked), '[]'),
     'empty_variables', coalesce((select jsonb_object_agg(name, n) from (
         select e as name, count(*) as n from plan, unnest(empty_variables) e group by e) v), '{}'),
+    'empty_recipients', jsonb_build_object(
+      'total', (select count(*) from emptied),
+      'recipients', coalesce((select jsonb_agg(jsonb_build_object(
+          'customer_id', l.customer_id, 'name', l.name, 'email', l.email,
+          'empty_variables', to_jsonb(l.empty_variables), 'excluded', l.verdict = 'exclude') order by l.name, l.customer_id)
+        from listed l), '[]')),
     'first_send_at', (select min(not_before) from plan where verdict <> 'exclude'),
     'last_send_at', (select max(not_before) from plan where verdict <> 'exclude'),
     'postal_address_set', (select s.postal_address is not null from public.workspace_settings s),
@@ -11356,7 +11636,7 @@ AS $function$
 $function$;
 grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to authenticated;
 grant execute on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) to service_role;
-comment on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) is 'The pre-send summary of plan_campaign over the members the caller may see: counts, reasons, languages and missing variants, empty variables, the send window.';
+comment on function private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone) is 'The pre-send summary of plan_campaign over the members the caller may see: counts, reasons, languages and missing variants, empty variables and the first 50 recipients with one (empty_recipients, as campaign_empty_variable_recipients lists them), the send window. One plan for all of it.';
 
 CREATE OR REPLACE FUNCTION private.sync_order_refunds()
  RETURNS trigger
@@ -12408,7 +12688,7 @@ end;
 $function$;
 grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to authenticated;
 grant execute on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) to service_role;
-comment on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) is 'Before sending: how many the campaign would reach, who is excluded and why (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, missing_variant, empty_variables), who is deferred (quiet_hours, daily_cap), languages and missing variants, variables that would render empty. The audience as the caller sees it. Team members.';
+comment on function public.campaign_summary(campaign_id uuid, at timestamp with time zone) is 'Before sending: how many the campaign would reach, who is excluded and why (no_email, blocked, bounced, complained, unsubscribed, no_marketing_consent, missing_variant, empty_variables), who is deferred (quiet_hours, daily_cap), languages and missing variants, variables that would render empty and the first 50 recipients with one (empty_recipients: {total, recipients}). The audience as the caller sees it, planned once. Team members.';
 
 CREATE OR REPLACE FUNCTION public.cancel_campaign(campaign_id uuid, reason text DEFAULT NULL::text)
  RETURNS public.campaign_status
@@ -14138,12 +14418,12 @@ begin
   return (select count(*)::integer from private.flow_existing_customers(flow_id) c
           where not exists (select 1 from public.flow_enrolments e
                             where e.flow_id = preview_flow_activation.flow_id and e.customer_id = c
-                              and (e.state = 'active' or e.entry_key = 'existing')));
+                              and (e.state = 'active' or e.entry_key = 'existing' or e.enters_once)));
 end;
 $function$;
 grant execute on function public.preview_flow_activation(flow_id uuid) to authenticated;
 grant execute on function public.preview_flow_activation(flow_id uuid) to service_role;
-comment on function public.preview_flow_activation(flow_id uuid) is 'How many existing customers match the flow''s trigger now and would enter if it is switched on with enrol_existing (not counting those already in it). Admins and managers.';
+comment on function public.preview_flow_activation(flow_id uuid) is 'How many existing customers match the flow''s trigger now and would enter if it is switched on with enrol_existing (not counting those already in it, nor those who entered a flow they enter once). Admins and managers.';
 
 CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integer DEFAULT 10)
  RETURNS jsonb
@@ -15783,9 +16063,20 @@ AS $function$
 declare
   enrolled integer;
   e record;
+  moving uuid[];
+  single uuid[];
+  round_ids uuid[];
+  result record;
+  chunk uuid[];
+  layers integer[];
+  nth integer;
+  rounds integer := 0;
   passages integer := 0;
   steps integer := 0;
   failed integer := 0;
+  set_steps integer := 0;
+  rolled_back integer := 0;
+  one uuid;
 begin
   if batch_size is null or batch_size < 1 or batch_size > 5000 then
     raise exception 'batch_size must be between 1 and 5000' using errcode = '22023';
@@ -15795,16 +16086,57 @@ begin
   end if;
   enrolled := private.enrol_scheduled_triggers(now, batch_size);
 
-  for e in
-    select en.id, en.attempts, en.current_step, en.flow_id, en.customer_id
+  -- The chunk: due passages of active flows, locked (skip locked: two runs never share one).
+  -- Layer n holds each customer's n-th passage (so a set statement never touches a customer
+  -- twice); the layers run one after the other, in rounds. Passages of flows whose goal is
+  -- segment rules run one at a time afterwards.
+  with due as (
+    select en.id, en.customer_id, en.next_run_at, coalesce(f.goal ->> 'kind' = 'rules', false) as rules_goal
     from public.flow_enrolments en
     join public.flows f on f.id = en.flow_id and f.status = 'active'
     where en.state = 'active' and en.next_run_at <= now
     order by en.next_run_at
     limit batch_size
     for update of en skip locked
-  loop
-    passages := passages + 1;
+  ), layered as (
+    select d.id, d.next_run_at, d.rules_goal,
+           row_number() over (partition by d.customer_id order by d.next_run_at, d.id)::integer as layer
+    from due d
+  )
+  select coalesce(array_agg(l.id order by l.next_run_at, l.id) filter (where not l.rules_goal), '{}'),
+         coalesce(array_agg(l.layer order by l.next_run_at, l.id) filter (where not l.rules_goal), '{}'),
+         coalesce(array_agg(l.id order by l.next_run_at, l.id) filter (where l.rules_goal), '{}'),
+         count(*)::integer
+  into chunk, layers, single, passages
+  from layered l;
+
+  for nth in 1 .. coalesce((select max(x) from unnest(layers) x), 0) loop
+    select coalesce(array_agg(u.id), '{}') into moving from unnest(chunk, layers) as u (id, layer) where u.layer = nth;
+    rounds := 0;
+    while cardinality(moving) > 0 and rounds < 25 loop
+      rounds := rounds + 1;
+      round_ids := moving;
+      begin
+        select * into result from private.run_flow_round(round_ids, now);
+        steps := steps + result.ran;
+        set_steps := set_steps + result.ran;
+        single := single || result.handed;
+        moving := result.moving;
+      exception when others then
+        -- Rolled back whole (effects and path rows): these passages take this step one at a time,
+        -- where a failing step is retried with backoff for its customer only.
+        single := single || round_ids;
+        moving := '{}';
+        rolled_back := rolled_back + 1;
+      end;
+    end loop;
+    -- Passages still moving after 25 steps stay due: the next chunk goes on with them.
+  end loop;
+
+  foreach one in array single loop
+    select en.id, en.attempts, en.current_step, en.flow_id, en.customer_id into e
+    from public.flow_enrolments en where en.id = one and en.state = 'active';
+    continue when not found;
     begin
       steps := steps + private.advance_enrolment(e.id, now);
     exception when others then
@@ -15828,11 +16160,12 @@ begin
       end if;
     end;
   end loop;
-  return jsonb_build_object('enrolled', enrolled, 'passages', passages, 'steps', steps, 'failed', failed);
+  return jsonb_build_object('enrolled', enrolled, 'passages', passages, 'steps', steps, 'failed', failed,
+    'set_steps', set_steps, 'rounds_rolled_back', rolled_back);
 end;
 $function$;
 grant execute on function public.run_flows(batch_size integer, now timestamp with time zone) to service_role;
-comment on function public.run_flows(batch_size integer, now timestamp with time zone) is 'One chunk of the automation engine at `now`: enrols the scheduled triggers, then moves up to batch_size due passages of active flows (skip locked), each step exactly once. Failing steps retry after 1, 4 minutes, then the passage fails. Returns {enrolled, passages, steps, failed}. Service role only.';
+comment on function public.run_flows(batch_size integer, now timestamp with time zone) is 'One chunk of the automation engine at `now`: enrols the scheduled triggers, then moves up to batch_size due passages of active flows (skip locked), each step exactly once — in rounds, the simple step kinds as one statement per kind for all passages (private.run_flow_round), the others and any round that fails one passage at a time (private.advance_enrolment). Failing steps retry after 1, 4 minutes, then the passage fails. Returns {enrolled, passages, steps, failed, set_steps (of steps, those run in sets), rounds_rolled_back}. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.score_customers(at timestamp with time zone DEFAULT now())
  RETURNS TABLE(scored integer, stages_moved integer)
@@ -17111,6 +17444,16 @@ create policy "staff read attachments of the customers they may see" on storage.
 -- select private.queue_shopify_reconciliations()
 -- cron job shopify-token-renewal (*/30 * * * *)
 -- select private.call_scheduled_function('shopify-token-renewal', 'shopify-connect', '{"action":"renew"}')
+-- cron job work-automation-backlog (5 seconds)
+-- select public.run_flows(500)
+--     where exists (select 1 from public.flow_enrolments en
+--                   join public.flows f on f.id = en.flow_id and f.status = 'active'
+--                   where en.state = 'active' and en.next_run_at <= now())
+-- cron job work-automation-backlog-2 (5 seconds)
+-- select public.run_flows(500)
+--     where exists (select 1 from public.flow_enrolments en
+--                   join public.flows f on f.id = en.flow_id and f.status = 'active'
+--                   where en.state = 'active' and en.next_run_at <= now())
 
 -- vault secrets (names only)
 --   anon_key

@@ -841,14 +841,14 @@ isOneToOne: false
                   ]
                 },"flow_enrolments": {
                   Row: {
-                    "attempts": number,"current_step": string | null,"customer_id": string,"entered_at": string,"entry_key": string,"exit_reason": string | null,"finished_at": string | null,"flow_id": string,"id": string,"last_error": string | null,"next_run_at": string,"state": string,"trigger_event": NonNullable<Json>
+                    "attempts": number,"current_step": string | null,"customer_id": string,"entered_at": string,"enters_once": boolean,"entry_key": string,"exit_reason": string | null,"finished_at": string | null,"flow_id": string,"id": string,"last_error": string | null,"next_run_at": string,"state": string,"trigger_event": NonNullable<Json>
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempts"?: number,"current_step"?: string | null,"customer_id": string,"entered_at"?: string,"entry_key": string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id": string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
+                    "attempts"?: number,"current_step"?: string | null,"customer_id": string,"entered_at"?: string,"enters_once"?: boolean,"entry_key": string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id": string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
                   }
                   Update: {
-                    "attempts"?: number,"current_step"?: string | null,"customer_id"?: string,"entered_at"?: string,"entry_key"?: string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id"?: string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
+                    "attempts"?: number,"current_step"?: string | null,"customer_id"?: string,"entered_at"?: string,"enters_once"?: boolean,"entry_key"?: string,"exit_reason"?: string | null,"finished_at"?: string | null,"flow_id"?: string,"id"?: string,"last_error"?: string | null,"next_run_at"?: string,"state"?: string,"trigger_event"?: NonNullable<Json>
                   }
                   Relationships: [
                     {

@@ -281,6 +281,33 @@ describe('pg_cron + pg_net + Vault, as a migration sets them up', () => {
     }
   });
 
+  it('queues a run that comes due while the previous one still runs, and starts it when that one ends', async () => {
+    // Every 2 seconds, each run taking 2.5: pg_cron queues the run due at 2 s and starts it as
+    // soon as the first completes (not at the next due time, 4 s).
+    const [{ jobid }] = await asPostgres<{ jobid: string }>(
+      `select cron.schedule('slow', '2 seconds', 'select pg_sleep(2.5)') as jobid`,
+    );
+    try {
+      const gap = await firstRow(
+        `a run of job ${jobid} after a finished one`,
+        () =>
+          adminSql<{ seconds: number }>(
+            `select extract(epoch from d2.start_time - d1.end_time)::float8 as seconds
+             from cron.job_run_details d1
+             join cron.job_run_details d2 on d2.jobid = d1.jobid and d2.runid > d1.runid
+             where d1.jobid = $1 and d1.status = 'succeeded'
+             order by d1.runid, d2.runid limit 1`,
+            [jobid],
+          ),
+        15_000,
+      );
+      expect(gap.seconds).toBeGreaterThanOrEqual(0);
+      expect(gap.seconds).toBeLessThan(1);
+    } finally {
+      await asPostgres(`select cron.unschedule('slow')`);
+    }
+  });
+
   it('runs jobs as their owner, not as a superuser', async () => {
     const [{ jobid }] = await asPostgres<{ jobid: string }>(
       `select cron.schedule('whoami', '1 seconds', $$ select 1 where current_user = 'postgres' and session_user = 'postgres' $$) as jobid`,

@@ -29,10 +29,9 @@ let noon: Date;
 const at = (days: number, hours = 0) => new Date(noon.getTime() + (days * 24 + hours) * 3600_000).toISOString();
 
 const runFlows = (now: string, batch = 200) =>
-  adminSql<{ run_flows: { passages: number; steps: number; failed: number } }>('select public.run_flows($1, $2)', [
-    batch,
-    now,
-  ]);
+  adminSql<{
+    run_flows: { passages: number; steps: number; failed: number; set_steps: number; rounds_rolled_back: number };
+  }>('select public.run_flows($1, $2)', [batch, now]);
 
 async function flow(fields: Record<string, unknown>, status: 'draft' | 'active' = 'active'): Promise<string> {
   const { data, error } = await cast
@@ -98,7 +97,7 @@ async function enrolment(flowId: string, customerId: string) {
 
 beforeAll(async () => {
   await adminSql(
-    `update cron.job set active = false where jobname in ('run-automation-flows', 'send-automation-emails')`,
+    `update cron.job set active = false where jobname in ('run-automation-flows', 'work-automation-backlog', 'work-automation-backlog-2', 'send-automation-emails')`,
   );
   cast = await createCast('automation');
   [{ id: tagId }] = await adminSql<{ id: string }>(`insert into public.tags (name) values ($1) returning id`, [
@@ -141,7 +140,7 @@ afterAll(async () => {
     );
   }
   await adminSql(
-    `update cron.job set active = true where jobname in ('run-automation-flows', 'send-automation-emails')`,
+    `update cron.job set active = true where jobname in ('run-automation-flows', 'work-automation-backlog', 'work-automation-backlog-2', 'send-automation-emails')`,
   );
   await cast?.end();
   await pool.end();
@@ -452,6 +451,64 @@ describe('a flow is checked when saved', () => {
 });
 
 describe('triggers enrol customers once', () => {
+  it('a flow that gains also_on after welcoming a customer does not welcome them again (20261210101000)', async () => {
+    // Active on "customer created" alone: the shopper enters (entry key customer_created) and
+    // finishes the flow.
+    const welcome = await flow({
+      trigger: { type: 'customer_created' },
+      steps: [{ id: 'hello', kind: 'create_task', subject: `Welcome ${run}` }],
+    });
+    try {
+      const shopper = await customer();
+      await runFlows(at(30));
+      expect(await enrolment(welcome, shopper)).toMatchObject({ state: 'completed' });
+      // Then the flow also starts on portal sign-ups (as the shipped welcome series did), and the
+      // shopper signs up: they were welcomed already.
+      const { error } = await cast
+        .client('manager')
+        .from('flows')
+        .update({ also_on: ['portal_signup'] })
+        .eq('id', welcome);
+      expect(error).toBeNull();
+      const [{ id: userId }] = await adminSql<{ id: string }>(
+        `insert into auth.users (id, email) values (gen_random_uuid(), $1) returning id`,
+        [`again-${uniqueTag()}@example.test`],
+      );
+      await adminSql(`update public.customers set auth_user_id = $2 where id = $1`, [shopper, userId]);
+      await runFlows(at(31));
+      const passages = await adminSql<{ entry_key: string }>(
+        `select entry_key from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+        [welcome, shopper],
+      );
+      expect(passages).toEqual([{ entry_key: 'customer_created' }]);
+      const [{ tasks }] = await adminSql<{ tasks: number }>(
+        `select count(*)::int as tasks from public.activities where customer_id = $1 and subject = $2`,
+        [shopper, `Welcome ${run}`],
+      );
+      expect(tasks).toBe(1);
+      // A flow that is not about joining still lets a customer in again for a new event.
+      const tagged = await flow({ trigger: { type: 'tag_added', tag_id: otherTagId } });
+      try {
+        await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [shopper, otherTagId]);
+        await runFlows(at(32));
+        await adminSql(`delete from public.customer_tags where customer_id = $1 and tag_id = $2`, [
+          shopper,
+          otherTagId,
+        ]);
+        await adminSql(`insert into public.customer_tags (customer_id, tag_id) values ($1, $2)`, [shopper, otherTagId]);
+        const [{ entered }] = await adminSql<{ entered: number }>(
+          `select count(*)::int as entered from public.flow_enrolments where flow_id = $1 and customer_id = $2`,
+          [tagged, shopper],
+        );
+        expect(entered).toBe(2);
+      } finally {
+        await adminSql(`update public.flows set status = 'paused' where id = $1`, [tagged]);
+      }
+    } finally {
+      await adminSql(`update public.flows set status = 'paused' where id = $1`, [welcome]);
+    }
+  });
+
   it('customer created, stage changed, order created / paid / fulfilled, tag added, segment entered and left, favourite added', async () => {
     const created = await flow({ trigger: { type: 'customer_created' } });
     const staged = await flow({ trigger: { type: 'stage_changed', to: 'churned' } });
@@ -1043,6 +1100,196 @@ describe('the engine', () => {
     );
     expect(counts).toEqual({ tasks: 30, notes: 30, done: 30 });
     await adminSql(`update public.flows set status = 'paused' where id = $1`, [id]);
+  });
+
+  it('runs the simple steps of many passages together, with the path, data and effects of one at a time (20261210100000)', async () => {
+    const [{ id: trigger }, { id: mark }] = await adminSql<{ id: string }>(
+      `insert into public.tags (name) values ($1), ($2) returning id`,
+      [`Set trigger ${run}`, `Set mark ${run}`],
+    );
+    const sets = await flow({
+      trigger: { type: 'tag_added', tag_id: trigger },
+      goal: { kind: 'placed_order' },
+      steps: [
+        { id: 'mark', kind: 'add_tag', tag_id: mark },
+        { id: 'task', kind: 'create_task', subject: `Set task ${run}`, due_in_days: 2, assignee: 'owner' },
+        { id: 'stage', kind: 'set_stage', stage: 'vip' },
+        { id: 'tell', kind: 'notify', member: 'owner', title: 'Set flow' },
+        { id: 'nap', kind: 'wait', hours: 1 },
+        { id: 'nine', kind: 'wait', until_local: '09:00' },
+        { id: 'unmark', kind: 'remove_tag', tag_id: mark },
+      ],
+    });
+    // A second flow on the same event: each customer has two passages due in the same chunk.
+    const second = await flow({
+      trigger: { type: 'tag_added', tag_id: trigger },
+      steps: [{ id: 'again', kind: 'create_task', subject: `Second task ${run}` }],
+    });
+    try {
+      const owned = await customers(3, 'Asia/Tokyo', cast.people.agent.userId);
+      const [orphan] = await customers(1, 'Asia/Tokyo', null);
+      const everyone = [...owned, orphan];
+      const before = await adminSql<{ id: string; lifecycle_stage: string }>(
+        `select id, lifecycle_stage from public.customers where id = any($1)`,
+        [everyone],
+      );
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+        everyone,
+        trigger,
+      ]);
+
+      const [{ run_flows: first }] = await runFlows(at(40));
+      // Five steps of the first flow and one of the second, for each of the four customers, all in
+      // sets (each customer's two passages in two layers).
+      expect(first).toMatchObject({ passages: 8, steps: 24, set_steps: 24, rounds_rolled_back: 0 });
+      for (const who of everyone) {
+        expect(await path(sets, who)).toEqual([
+          'entered:entered',
+          'mark:done',
+          'task:done',
+          'stage:done',
+          who === orphan ? 'tell:skipped (the customer has no owner)' : 'tell:done',
+          'nap:waited',
+        ]);
+        expect(await path(second, who)).toEqual(['entered:entered', 'again:done', 'exited:completed']);
+      }
+      const runs = await adminSql<{ customer_id: string; step_key: string; data: Record<string, string> }>(
+        `select customer_id, step_key, data from public.flow_step_runs where flow_id = $1 and step_key in ('task', 'stage', 'tell', 'nap')`,
+        [sets],
+      );
+      const tasks = await adminSql<{ id: string; customer_id: string; assignee_id: string | null; due_at: Date }>(
+        `select id, customer_id, assignee_id, due_at from public.activities where subject = $1`,
+        [`Set task ${run}`],
+      );
+      expect(tasks).toHaveLength(4);
+      for (const task of tasks) {
+        expect(task.assignee_id).toBe(task.customer_id === orphan ? null : cast.people.agent.userId);
+        expect(task.due_at.toISOString()).toBe(at(42));
+        const row = runs.find((r) => r.step_key === 'task' && r.customer_id === task.customer_id);
+        expect(row?.data).toEqual({ activity_id: task.id, assignee_id: task.assignee_id });
+      }
+      for (const { id, lifecycle_stage } of before) {
+        expect(runs.find((r) => r.step_key === 'stage' && r.customer_id === id)?.data).toEqual({
+          from: lifecycle_stage,
+          to: 'vip',
+        });
+        expect(runs.find((r) => r.step_key === 'nap' && r.customer_id === id)?.data.until).toBeDefined();
+      }
+      const [{ second_tasks, told, marked, vip }] = await adminSql<{
+        second_tasks: number;
+        told: number;
+        marked: number;
+        vip: number;
+      }>(
+        `select (select count(*)::int from public.activities where subject = $2 and customer_id = any($1)) as second_tasks,
+                (select count(*)::int from public.notifications where data->>'flow_id' = $3::text) as told,
+                (select count(*)::int from public.customer_tags where tag_id = $4 and customer_id = any($1)) as marked,
+                (select count(*)::int from public.customers where lifecycle_stage = 'vip' and id = any($1)) as vip`,
+        [everyone, `Second task ${run}`, sets, mark],
+      );
+      expect({ second_tasks, told, marked, vip }).toEqual({ second_tasks: 4, told: 3, marked: 4, vip: 4 });
+
+      // An hour on: 14:00 UTC is 23:00 in Tokyo, so the next 09:00 there is 00:00 UTC.
+      await runFlows(at(40, 2));
+      const [{ until }] = await adminSql<{ until: string }>(
+        `select data->>'until' as until from public.flow_step_runs where flow_id = $1 and customer_id = $2 and step_key = 'nine'`,
+        [sets, orphan],
+      );
+      expect(new Date(until).toISOString()).toBe(at(40, 12));
+      // One customer orders meanwhile: the goal ends their passage before the last step.
+      const [buyer, ...others] = everyone;
+      await createOrder({ customerId: buyer, placedAt: new Date().toISOString() });
+      await runFlows(at(40, 13));
+      expect((await path(sets, buyer)).slice(-2)).toEqual(['nine:waited', 'exited:goal_met']);
+      for (const who of others)
+        expect((await path(sets, who)).slice(-3)).toEqual(['nine:waited', 'unmark:done', 'exited:completed']);
+      const left = await adminSql<{ customer_id: string }>(
+        `select customer_id from public.customer_tags where tag_id = $1 and customer_id = any($2)`,
+        [mark, everyone],
+      );
+      expect(left).toEqual([{ customer_id: buyer }]);
+    } finally {
+      await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [[sets, second]]);
+    }
+  });
+
+  it('a step that fails in a set is rolled back with its round; its customers retry one at a time, the others go on (20261210100000)', async () => {
+    const [{ id: trigger }] = await adminSql<{ id: string }>(
+      `insert into public.tags (name) values ($1) returning id`,
+      [`Failing trigger ${run}`],
+    );
+    const stage = `gone_${run}`
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .slice(0, 40);
+    await adminSql(
+      `insert into public.lifecycle_stages (key, label, position)
+       select $1, 'Gone soon', max(position) + 1 from public.lifecycle_stages`,
+      [stage],
+    );
+    const doomed = await flow({
+      trigger: { type: 'tag_added', tag_id: trigger },
+      steps: [
+        { id: 'task', kind: 'create_task', subject: `Doomed ${run}` },
+        { id: 'stage', kind: 'set_stage', stage },
+      ],
+    });
+    const fine = await flow({
+      trigger: { type: 'tag_added', tag_id: otherTagId },
+      steps: [{ id: 'task', kind: 'create_task', subject: `Fine ${run}` }],
+    });
+    // The stage goes after the flow was saved: setting it now fails for every customer of the flow.
+    await adminSql(`delete from public.lifecycle_stages where key = $1`, [stage]);
+    try {
+      const failing = await customers(3);
+      const passing = await customers(3);
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+        failing,
+        trigger,
+      ]);
+      await adminSql(`insert into public.customer_tags (customer_id, tag_id) select unnest($1::uuid[]), $2`, [
+        passing,
+        otherTagId,
+      ]);
+      const [{ run_flows: chunk }] = await runFlows(at(50));
+      // Round 1 (both tasks) succeeds; round 2 (the stage) is rolled back and retried one at a time.
+      expect(chunk).toMatchObject({ set_steps: 6, rounds_rolled_back: 1, failed: 0 });
+      for (const who of passing)
+        expect(await path(fine, who)).toEqual(['entered:entered', 'task:done', 'exited:completed']);
+      for (const who of failing) {
+        // The task of the first round stays (its round succeeded); the stage step rolled back.
+        expect(await path(doomed, who)).toEqual(['entered:entered', 'task:done']);
+        expect(await enrolment(doomed, who)).toMatchObject({ state: 'active', current_step: 'stage' });
+      }
+      const [{ attempts }] = await adminSql<{ attempts: number }>(
+        `select max(attempts)::int as attempts from public.flow_enrolments where flow_id = $1`,
+        [doomed],
+      );
+      expect(attempts).toBe(1);
+      await runFlows(at(50, 1));
+      await runFlows(at(50, 2));
+      for (const who of failing) {
+        expect(await enrolment(doomed, who)).toMatchObject({ state: 'failed' });
+        const trail = await path(doomed, who);
+        expect(trail.slice(0, 2)).toEqual(['entered:entered', 'task:done']);
+        expect(trail[2]).toMatch(/^stage:failed/);
+        expect(trail[3]).toMatch(/^exited:step_failed/);
+      }
+      const [{ doomed_tasks }] = await adminSql<{ doomed_tasks: number }>(
+        `select count(*)::int as doomed_tasks from public.activities where subject = $1`,
+        [`Doomed ${run}`],
+      );
+      expect(doomed_tasks).toBe(3);
+    } finally {
+      // Saving the flow checks its steps again: the stage is back while it is paused.
+      await adminSql(
+        `insert into public.lifecycle_stages (key, label, position)
+         select $1, 'Gone soon', max(position) + 1 from public.lifecycle_stages`,
+        [stage],
+      );
+      await adminSql(`update public.flows set status = 'paused' where id = any($1)`, [[doomed, fine]]);
+      await adminSql(`delete from public.lifecycle_stages where key = $1`, [stage]);
+    }
   });
 
   it('refuses bad input to the engine with 22023', async () => {

@@ -338,6 +338,12 @@ describe('campaigns', () => {
       recipients: [{ customer_id: people.nameless.id, empty_variables: ['first_name'], excluded: false }],
     });
     expect((await listed('agent2')).total).toBe(0);
+    // The page's summary carries the same list, from the same plan (20261210103000).
+    for (const caller of ['manager', 'agent2'] as const) {
+      const { data: summary, error } = await cast.client(caller).rpc('campaign_summary', { campaign_id: id, at: AT });
+      expect(error).toBeNull();
+      expect((summary as { empty_recipients: unknown }).empty_recipients).toEqual(await listed(caller));
+    }
     expect(
       (await cast.client('shopper').rpc('campaign_empty_variable_recipients', { campaign_id: id })).error?.code,
     ).toBe('42501');

@@ -27,6 +27,8 @@ export interface Scheduler {
 export function startScheduler(ctx: StackContext): Scheduler {
   const { db, log, config } = ctx;
   const running = new Map<string, Promise<void>>();
+  /** Jobs that came due while their previous run was still running: pg_cron queues such a run. */
+  const queued = new Map<string, JobRow>();
   const clients = new Set<pg.Client>();
   /** Per job: the schedule text last seen and, for '[N] seconds' jobs, the last start (ms). */
   const intervals = new Map<string, { schedule: string; lastStart: number }>();
@@ -99,15 +101,24 @@ export function startScheduler(ctx: StackContext): Scheduler {
   }
 
   function start(job: JobRow): void {
-    // pg_cron runs at most one instance of a job at a time.
-    if (running.has(job.jobid)) return;
+    // pg_cron runs at most one instance of a job at a time: a run due meanwhile is queued and
+    // starts as soon as the running one completes (one queued run, as a tick sees a job once).
+    if (running.has(job.jobid)) {
+      queued.set(job.jobid, job);
+      return;
+    }
     if (running.size >= MAX_RUNNING) {
       log.warn(`job ${job.jobid} skipped: ${MAX_RUNNING} jobs already running`);
       return;
     }
     const run = runJob(job)
       .catch((error: unknown) => log.error(`job ${job.jobid} could not be recorded`, error))
-      .finally(() => running.delete(job.jobid));
+      .finally(() => {
+        running.delete(job.jobid);
+        const next = queued.get(job.jobid);
+        queued.delete(job.jobid);
+        if (next && !stopped) start(next);
+      });
     running.set(job.jobid, run);
   }
 

@@ -42,6 +42,8 @@ export interface CampaignSummary {
   languages: Array<{ language: string; recipients: number; variant: string | null; missing: boolean }>;
   missing_variants: string[];
   empty_variables: Record<string, number>;
+  /** The first 50 recipients with a variable still empty, from the same plan as the counts. */
+  empty_recipients: EmptyVariableRecipients;
   first_send_at: string | null;
   last_send_at: string | null;
   postal_address_set: boolean;
@@ -81,7 +83,6 @@ export const campaignKeys = {
   list: ['campaigns', 'list'] as const,
   one: (id: string) => ['campaigns', 'one', id] as const,
   summary: (id: string) => ['campaigns', 'summary', id] as const,
-  emptyVariables: (id: string) => ['campaigns', 'empty-variables', id] as const,
   results: (id: string) => ['campaigns', 'results', id] as const,
   templates: ['campaigns', 'templates'] as const,
 };
@@ -147,20 +148,6 @@ export interface EmptyVariableRecipients {
     excluded: boolean;
   }>;
 }
-
-/** The first 50 (by name) and how many in all, as the caller sees the audience. */
-export const emptyVariableRecipientsOptions = (id: string) =>
-  queryOptions({
-    queryKey: campaignKeys.emptyVariables(id),
-    queryFn: async (): Promise<EmptyVariableRecipients> => {
-      const { data, error } = await supabase.rpc('campaign_empty_variable_recipients', {
-        campaign_id: id,
-        max_rows: 50,
-      });
-      if (error) throw error;
-      return data as unknown as EmptyVariableRecipients;
-    },
-  });
 
 export interface MarketingTemplate {
   id: string;

@@ -10,7 +10,6 @@ import {
   NotADraftError,
   type Campaign,
   type CampaignSummary,
-  type EmptyVariableRecipients,
 } from '../api/campaigns.ts';
 import { CampaignDetail } from './campaign-detail.tsx';
 
@@ -48,24 +47,24 @@ vi.mock(import('../api/campaigns.ts'), async (original) => {
     missing_variants: [],
     empty_variables: { first_name: 1 },
     postal_address_set: true,
-  };
-  const empty: EmptyVariableRecipients = {
-    total: 1,
-    recipients: [
-      {
-        customer_id: 'p-1',
-        name: 'Nameless Ng',
-        email: 'n@example.test',
-        empty_variables: ['first_name'],
-        excluded: false,
-      },
-    ],
+    // The recipients with an empty variable come with the summary (one plan, one request).
+    empty_recipients: {
+      total: 1,
+      recipients: [
+        {
+          customer_id: 'p-1',
+          name: 'Nameless Ng',
+          email: 'n@example.test',
+          empty_variables: ['first_name'],
+          excluded: false,
+        },
+      ],
+    },
   };
   return {
     ...actual,
     campaignOptions: withRequest(actual.campaignOptions, answer(campaign)),
     campaignSummaryOptions: withRequest(actual.campaignSummaryOptions, answer(summary)),
-    emptyVariableRecipientsOptions: withRequest(actual.emptyVariableRecipientsOptions, answer(empty)),
     chooseEmptyVariables: vi.fn(),
     deleteCampaign: vi.fn(),
   };

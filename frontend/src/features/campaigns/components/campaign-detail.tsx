@@ -22,7 +22,6 @@ import {
   campaignOptions,
   campaignResultsOptions,
   campaignSummaryOptions,
-  emptyVariableRecipientsOptions,
   NotADraftError,
   type Campaign,
   type CampaignAction,
@@ -249,7 +248,8 @@ function Summary({ id }: { id: string }) {
 function EmptyVariables({ campaign, editable }: { campaign: Campaign; editable: boolean }) {
   const { t } = useTranslation('campaigns');
   const language = usePreferencesStore((state) => state.language);
-  const list = useQuery(emptyVariableRecipientsOptions(campaign.id));
+  // The summary's query (one plan of the audience for both cards): shared, not asked twice.
+  const summary = useQuery(campaignSummaryOptions(campaign.id));
   const { chooseEmpty } = useCampaignMutations();
   const stored = (campaign.variables ?? {}) as Record<string, unknown>;
   const [skip, setSkip] = useState(campaign.skip_empty_variables);
@@ -257,11 +257,12 @@ function EmptyVariables({ campaign, editable }: { campaign: Campaign; editable: 
     Object.fromEntries(Object.entries(stored).map(([name, value]) => [name, String(value)])),
   );
   const [failure, setFailure] = useState<string | null>(null);
-  if (list.isPending) return <LoadingState />;
-  if (list.isError) return <ErrorState onRetry={() => void list.refetch()} />;
-  const empty = [...new Set(list.data.recipients.flatMap((row) => row.empty_variables))].sort();
+  if (summary.isPending) return <LoadingState />;
+  if (summary.isError) return <ErrorState onRetry={() => void summary.refetch()} />;
+  const list = summary.data.empty_recipients;
+  const empty = [...new Set(list.recipients.flatMap((row) => row.empty_variables))].sort();
   const names = [...new Set([...empty, ...Object.keys(fallbacks).filter((name) => name !== 'offer_code')])];
-  if (list.data.total === 0 && names.length === 0) return null;
+  if (list.total === 0 && names.length === 0) return null;
 
   const save = async () => {
     setFailure(null);
@@ -276,17 +277,17 @@ function EmptyVariables({ campaign, editable }: { campaign: Campaign; editable: 
   };
   return (
     <Card title={t('empty.title')}>
-      {list.data.total === 0 ? (
+      {list.total === 0 ? (
         <p>{t('empty.none')}</p>
       ) : (
         <>
-          <p>{t('empty.intro', { count: list.data.total, formatted: formatNumber(list.data.total, language) })}</p>
+          <p>{t('empty.intro', { count: list.total, formatted: formatNumber(list.total, language) })}</p>
           <Table
             className={styles.table}
             caption={t('empty.caption')}
             columns={[{ label: t('empty.recipient') }, { label: t('empty.variables') }]}
           >
-            {list.data.recipients.map((row) => (
+            {list.recipients.map((row) => (
               <tr key={row.customer_id}>
                 <td>
                   {row.name}
@@ -296,8 +297,8 @@ function EmptyVariables({ campaign, editable }: { campaign: Campaign; editable: 
               </tr>
             ))}
           </Table>
-          {list.data.total > list.data.recipients.length ? (
-            <p>{t('empty.more', { count: list.data.total - list.data.recipients.length })}</p>
+          {list.total > list.recipients.length ? (
+            <p>{t('empty.more', { count: list.total - list.recipients.length })}</p>
           ) : null}
         </>
       )}
