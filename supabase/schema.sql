@@ -10099,6 +10099,7 @@ begin
   truncate pg_temp.segment_refresh_current;
   execute format('insert into pg_temp.segment_refresh_current select c.id from public.customers c where %s',
     private.segment_rules_sql(found_rules));
+  analyze pg_temp.segment_refresh_current;
 
   with gone as (
     delete from public.segment_memberships m
@@ -10115,6 +10116,10 @@ begin
   with came as (
     insert into public.segment_memberships (segment_id, customer_id, joined_at)
     select refresh_segment.segment_id, cur.customer_id, now_ from pg_temp.segment_refresh_current cur
+    where not exists (
+      select 1 from public.segment_memberships m
+      where m.segment_id = refresh_segment.segment_id and m.customer_id = cur.customer_id
+    )
     on conflict do nothing
     returning customer_id
   ), logged as (
@@ -10129,7 +10134,7 @@ begin
 end;
 $function$;
 grant execute on function private.refresh_segment(segment_id uuid) to service_role;
-comment on function private.refresh_segment(segment_id uuid) is 'Recomputes one segment''s members over every customer (as the system), recording each join and leave in segment_membership_events, and stamps segments.refreshed_at. Locks the segment row, so two refreshes of one segment never interleave.';
+comment on function private.refresh_segment(segment_id uuid) is 'Recomputes one segment''s members over every customer (as the system), recording each join and leave in segment_membership_events, and stamps segments.refreshed_at. Locks the segment row, so two refreshes of one segment never interleave. Inserts only the newcomers (found by an anti-join), not every current member.';
 
 CREATE OR REPLACE FUNCTION private.refresh_segment_after_write()
  RETURNS trigger

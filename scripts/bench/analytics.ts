@@ -45,12 +45,13 @@ const scale = {
 const reportTarget = scaleFactor >= 10 ? 1000 : 300;
 
 const results: Array<{ name: string; value: number; target: number; unit: string }> = [];
+/** A figure as printed: a refusal or a timeout (no figure) says so instead of "Infinity". */
+const figure = (value: number, unit: string) =>
+  Number.isFinite(value) ? `${value.toFixed(unit === 's' ? 2 : 0)} ${unit}` : 'failed (refused or timed out)';
 const record = (name: string, value: number, target: number, unit = 'ms') => {
   results.push({ name, value, target, unit });
   const verdict = value < target ? '✓' : '✗';
-  console.log(
-    `  ${name.padEnd(58)} ${value.toFixed(unit === 's' ? 2 : 0).padStart(8)} ${unit}  ${verdict} (target < ${target} ${unit})`,
-  );
+  console.log(`  ${name.padEnd(58)} ${figure(value, unit).padStart(11)}  ${verdict} (target < ${target} ${unit})`);
 };
 
 const rpcPath = (fn: string, args: Record<string, unknown>) =>
@@ -270,7 +271,7 @@ async function main(): Promise<void> {
   console.log(
     `analytics: ${results.length - missed.length} of ${results.length} targets met${
       missed.length
-        ? ` MISSED: ${missed.map((result) => `${result.name} ${result.value.toFixed(result.unit === 's' ? 2 : 0)} ${result.unit} (target < ${result.target} ${result.unit})`).join('; ')}`
+        ? ` MISSED: ${missed.map((result) => `${result.name} ${figure(result.value, result.unit)} (target < ${result.target} ${result.unit})`).join('; ')}`
         : ''
     }`,
   );
