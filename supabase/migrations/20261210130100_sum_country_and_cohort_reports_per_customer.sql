@@ -12,7 +12,9 @@
 -- other order at today's rate on its own. Same rows as before (compared on the bench's data for
 -- the admin and the busiest agent, and by supabase/tests/database/reports.test.ts); about a
 -- quarter faster for the admin at --scale 0.1 — they still read every order of the range: see
--- docs/benchmarks.md for what would make them hold at --scale 1.
+-- docs/benchmarks.md for what would make them hold at --scale 1. For an agent both add their own
+-- id as a plain condition (the policies' OR of roles cannot use an index; orders_customer_owner_idx
+-- and customers_owner_idx can) and run with EXECUTE, so each call is planned with its values.
 
 create or replace function public.report_revenue_by_country(from_day date, to_day date, timezone text default 'UTC')
 returns table (country text, orders bigint, customers bigint, revenue numeric, revenue_at_today_rates numeric,
@@ -21,8 +23,12 @@ language plpgsql stable security invoker set search_path = '' as $$
 #variable_conflict use_column
 declare
   r record := private.report_range(from_day, to_day, timezone);
+  -- An agent's reach as a value: the orders' policy (an OR of the caller's roles) cannot use an
+  -- index, the same condition on the agent's id can (orders_customer_owner_idx). The query is run
+  -- with EXECUTE, so it is planned with the values, for an agent and for everyone else.
+  agent uuid := (select x.agent_id from private.sees_owner_rows() x);
 begin
-  return query
+  return query execute $q$
   with today as (
     -- The latest known rate of each currency (the base currency is 1).
     select distinct on (x.currency) x.currency, x.rate_to_base
@@ -43,7 +49,8 @@ begin
             filter (where o.currency is distinct from (select b.base_currency from base b)), 0) as at_today
     from public.orders o
     left join today t on t.currency = o.currency
-    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+    where o.counts_as_purchase and o.placed_at >= $1 and o.placed_at < $2
+      and ($3::uuid is null or o.customer_owner_id = $3::uuid)
     group by 1, 2
   ),
   per_country as (
@@ -58,7 +65,8 @@ begin
     sum(p.revenue) - sum(p.at_today), round(sum(p.revenue) / sum(p.orders), 2)
   from per_country p
   group by p.country
-  order by 4 desc, 1;
+  order by 4 desc, 1
+  $q$ using r.starts, r.ends, agent;
 end;
 $$;
 comment on function public.report_revenue_by_country(date, date, text) is 'Purchases per country (shipping country, else the customer''s) in the base currency at each order''s own rate (revenue), at today''s rates (revenue_at_today_rates, for orders whose currency has a known rate) and the difference (fx_effect = revenue − at today''s rates), with orders, customers and AOV.';
@@ -74,24 +82,27 @@ declare
   zone constant text := report_cohorts.timezone;
   first_month date := date_trunc('month', from_month)::date;
   r record;
+  -- An agent's reach as a value, for the indexes (see report_revenue_by_country).
+  agent uuid := (select x.agent_id from private.sees_owner_rows() x);
 begin
   if months is null or months not between 1 and 60 then
     raise exception 'a cohort table covers 1 to 60 months' using errcode = '22023';
   end if;
   r := private.report_range(first_month, ((first_month + make_interval(months => months))::date - 1), report_cohorts.timezone);
-  return query
+  return query execute $q$
   with members as (
-    select c.id, date_trunc('month', c.first_order_at at time zone zone)::date as cohort
+    select c.id, date_trunc('month', c.first_order_at at time zone $3)::date as cohort
     from public.customers c
-    where c.first_order_at >= r.starts and c.first_order_at < r.ends
+    where c.first_order_at >= $1 and c.first_order_at < $2 and ($4::uuid is null or c.owner_id = $4::uuid)
   ),
   sizes as (select m.cohort, count(*) as n from members m group by 1),
   monthly as (
     -- Each member's purchases per month in the zone, summed once (a customer is active in a month
     -- once, so the cohort's active buyers are these rows counted).
-    select o.customer_id, date_trunc('month', o.placed_at at time zone zone)::date as month, sum(o.net_total_base) as revenue
+    select o.customer_id, date_trunc('month', o.placed_at at time zone $3)::date as month, sum(o.net_total_base) as revenue
     from public.orders o
-    where o.counts_as_purchase and o.placed_at < r.ends and o.customer_id in (select m.id from members m)
+    where o.counts_as_purchase and o.placed_at < $2 and o.customer_id in (select m.id from members m)
+      and ($4::uuid is null or o.customer_owner_id = $4::uuid)
     group by 1, 2
   ),
   activity as (
@@ -104,7 +115,8 @@ begin
   )
   select a.cohort, s.n, a.month_offset, a.active, round(a.active::numeric / s.n, 4), a.revenue
   from activity a join sizes s on s.cohort = a.cohort
-  order by 1, 3;
+  order by 1, 3
+  $q$ using r.starts, r.ends, zone, agent;
 end;
 $$;
 comment on function public.report_cohorts(date, integer, text) is 'Monthly acquisition cohorts (month of the first purchase, in the zone) from from_month over months (1–60) × months since the first purchase: active buyers, retention (active ÷ cohort size) and revenue, up to the end of the range.';
