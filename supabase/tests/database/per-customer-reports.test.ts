@@ -220,7 +220,7 @@ describe('per-customer reports', () => {
 
   it('top customers equal the full ranking, whether the bounds stop early or not', async () => {
     // 120 more customers of agent2 with one order each in 2007 (1 … 120 EUR): more than the first
-    // set of candidates (row_limit × 4, at least 100), so ranking agent2's by revenue stops on the
+    // set of candidates (row_limit + 50), so ranking agent2's by revenue stops on the
     // bounds, and by orders (every bound is 1, as is the 5th count) has to widen the set.
     await sql(
       `with made as (
