@@ -7104,6 +7104,20 @@ grant execute on function private.customer_search_ids(query text) to authenticat
 grant execute on function private.customer_search_ids(query text) to service_role;
 comment on function private.customer_search_ids(query text) is 'Ids of the customers the caller may see whose email starts with the query; with 2 characters, also whose first or last name starts with it; with 3 or more, whose name, email, phone or company contains it. Uses the prefix indexes and customers_search_idx.';
 
+CREATE OR REPLACE FUNCTION private.customers_with_pending_metrics()
+ RETURNS uuid[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  -- Customers an import has written orders for and whose metrics it has not recomputed yet
+  -- (20261208150100): their lifetime_value and order_count may be behind their orders.
+  select coalesce(array_agg(distinct p.customer_id), '{}') from private.shop_import_pending_metrics p
+$function$;
+grant execute on function private.customers_with_pending_metrics() to authenticated;
+grant execute on function private.customers_with_pending_metrics() to service_role;
+comment on function private.customers_with_pending_metrics() is 'The customers whose metrics (lifetime_value, order_count, first/last order) an import has queued and not yet recomputed: while queued, those metrics may be behind the customer''s orders.';
+
 CREATE OR REPLACE FUNCTION private.day_start(day date)
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -10174,6 +10188,7 @@ begin
   truncate pg_temp.segment_refresh_current;
   execute format('insert into pg_temp.segment_refresh_current select c.id from public.customers c where %s',
     private.segment_rules_sql(found_rules));
+  analyze pg_temp.segment_refresh_current;
 
   with gone as (
     delete from public.segment_memberships m
@@ -10190,6 +10205,10 @@ begin
   with came as (
     insert into public.segment_memberships (segment_id, customer_id, joined_at)
     select refresh_segment.segment_id, cur.customer_id, now_ from pg_temp.segment_refresh_current cur
+    where not exists (
+      select 1 from public.segment_memberships m
+      where m.segment_id = refresh_segment.segment_id and m.customer_id = cur.customer_id
+    )
     on conflict do nothing
     returning customer_id
   ), logged as (
@@ -10204,7 +10223,7 @@ begin
 end;
 $function$;
 grant execute on function private.refresh_segment(segment_id uuid) to service_role;
-comment on function private.refresh_segment(segment_id uuid) is 'Recomputes one segment''s members over every customer (as the system), recording each join and leave in segment_membership_events, and stamps segments.refreshed_at. Locks the segment row, so two refreshes of one segment never interleave.';
+comment on function private.refresh_segment(segment_id uuid) is 'Recomputes one segment''s members over every customer (as the system), recording each join and leave in segment_membership_events, and stamps segments.refreshed_at. Locks the segment row, so two refreshes of one segment never interleave. Inserts only the newcomers (found by an anti-join), not every current member.';
 
 CREATE OR REPLACE FUNCTION private.refresh_segment_after_write()
  RETURNS trigger
@@ -14443,13 +14462,20 @@ begin
     raise exception 'sample_size must be between 0 and 50' using errcode = '22023';
   end if;
   condition := private.segment_rules_sql(rules);
-  execute format('select count(*) from public.customers c where %s', condition) into matched;
+  -- One pass over the rule: the matching customers (id and lifetime value) are found once, then
+  -- counted and their sample taken from that set (the rule's subqueries — consent, favourites,
+  -- scores — ran twice per customer when the count and the sample each evaluated it).
   execute format($sql$
-    select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'full_name', s.full_name, 'email', s.email,
-      'country', s.country, 'lifetime_value', s.lifetime_value, 'order_count', s.order_count,
-      'last_order_at', s.last_order_at) order by s.lifetime_value desc, s.id), '[]')
-    from (select c.* from public.customers c where %s order by c.lifetime_value desc, c.id limit %s) s
-  $sql$, condition, sample_size) into sample;
+    with matching as materialized (select c.id, c.lifetime_value from public.customers c where %s)
+    select (select count(*) from matching),
+      (select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'full_name', s.full_name, 'email', s.email,
+        'country', s.country, 'lifetime_value', s.lifetime_value, 'order_count', s.order_count,
+        'last_order_at', s.last_order_at) order by s.lifetime_value desc, s.id), '[]')
+       from (
+         select c.* from public.customers c
+         where c.id in (select m.id from matching m order by m.lifetime_value desc, m.id limit %s)
+       ) s)
+  $sql$, condition, sample_size) into matched, sample;
   return jsonb_build_object('count', matched, 'sample', sample);
 end;
 $function$;
@@ -15246,14 +15272,20 @@ begin
     where c.first_order_at >= r.starts and c.first_order_at < r.ends
   ),
   sizes as (select m.cohort, count(*) as n from members m group by 1),
+  monthly as (
+    -- Each member's purchases per month in the zone, summed once (a customer is active in a month
+    -- once, so the cohort's active buyers are these rows counted).
+    select o.customer_id, date_trunc('month', o.placed_at at time zone zone)::date as month, sum(o.net_total_base) as revenue
+    from public.orders o
+    where o.counts_as_purchase and o.placed_at < r.ends and o.customer_id in (select m.id from members m)
+    group by 1, 2
+  ),
   activity as (
     select m.cohort,
-      ((extract(year from o.placed_at at time zone zone) - extract(year from m.cohort)) * 12
-        + extract(month from o.placed_at at time zone zone) - extract(month from m.cohort))::integer as month_offset,
-      count(distinct m.id) as active, sum(o.net_total_base) as revenue
-    from members m
-    join public.orders o on o.customer_id = m.id
-    where o.counts_as_purchase and o.placed_at < r.ends
+      ((extract(year from p.month) - extract(year from m.cohort)) * 12
+        + extract(month from p.month) - extract(month from m.cohort))::integer as month_offset,
+      count(*) as active, sum(p.revenue) as revenue
+    from monthly p join members m on m.id = p.customer_id
     group by 1, 2
   )
   select a.cohort, s.n, a.month_offset, a.active, round(a.active::numeric / s.n, 4), a.revenue
@@ -15345,19 +15377,32 @@ begin
     order by x.currency, x.rate_date desc
   ),
   base as (select w.base_currency from public.workspace_settings w),
-  purchases as (
-    select coalesce(o.shipping_country, c.country) as country, o.customer_id, o.net_total_base,
-      -- Today's rate where one is known, else the order's own (no effect rather than a guess).
-      round((o.total - o.refunded_total) * coalesce(
-        case when o.currency = (select b.base_currency from base b) then 1 end, t.rate_to_base, o.exchange_rate), 2) as at_today
+  per_customer as (
+    -- Each customer's purchases per shipping country (and guests' per country), summed once by
+    -- hashing: the customer's own country is looked up once per customer, not once per order.
+    select o.customer_id, o.shipping_country, count(*) as orders, sum(o.net_total_base) as revenue,
+      -- Today's rate where one is known, else the order's own (no effect rather than a guess),
+      -- rounded per order.
+      -- (an order in the base currency is at rate 1: its net total as it is).
+      coalesce(sum(o.total - o.refunded_total) filter (where o.currency = (select b.base_currency from base b)), 0)
+        + coalesce(sum(round((o.total - o.refunded_total) * coalesce(t.rate_to_base, o.exchange_rate), 2))
+            filter (where o.currency is distinct from (select b.base_currency from base b)), 0) as at_today
     from public.orders o
-    left join public.customers c on c.id = o.customer_id
     left join today t on t.currency = o.currency
     where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+    group by 1, 2
+  ),
+  per_country as (
+    -- The shipping country, else the customer's; a customer counted once per country.
+    select coalesce(p.shipping_country, c.country) as country, p.customer_id, sum(p.orders) as orders,
+      sum(p.revenue) as revenue, sum(p.at_today) as at_today
+    from per_customer p
+    left join public.customers c on c.id = p.customer_id
+    group by 1, 2
   )
-  select p.country, count(*), count(distinct p.customer_id), sum(p.net_total_base), sum(p.at_today),
-    sum(p.net_total_base) - sum(p.at_today), round(sum(p.net_total_base) / count(*), 2)
-  from purchases p
+  select p.country, sum(p.orders)::bigint, count(p.customer_id), sum(p.revenue), sum(p.at_today),
+    sum(p.revenue) - sum(p.at_today), round(sum(p.revenue) / sum(p.orders), 2)
+  from per_country p
   group by p.country
   order by 4 desc, 1;
 end;
@@ -15545,6 +15590,16 @@ AS $function$
 #variable_conflict use_column
 declare
   r record := private.report_range(from_day, to_day, timezone);
+  by_orders boolean;
+  pending uuid[];
+  wanted integer;
+  candidates uuid[];
+  next_bound numeric;
+  has_more boolean;
+  ids uuid[];
+  counts bigint[];
+  sums numeric[];
+  kth numeric;
 begin
   if rank_by is null or rank_by not in ('revenue', 'orders') then
     raise exception 'rank_by must be revenue or orders' using errcode = '22023';
@@ -15552,6 +15607,61 @@ begin
   if row_limit is null or row_limit not between 1 and 500 then
     raise exception 'row_limit must be between 1 and 500' using errcode = '22023';
   end if;
+  by_orders := rank_by = 'orders';
+  -- A customer's purchases in any range are at most their purchases ever: lifetime_value and
+  -- order_count (kept in the order's own transaction by private.refresh_customer_metrics; net
+  -- totals are never negative) bound what they can reach. So only the customers with the largest
+  -- bounds need their range summed: once the row_limit-th best sum so far is above the bound of
+  -- the next customer not summed, nobody else can enter the list. Customers whose metrics an
+  -- import has not recomputed yet have no bound and are always summed.
+  pending := private.customers_with_pending_metrics();
+  wanted := greatest(row_limit * 4, 100);
+  for attempt in 1..3 loop
+    if by_orders then
+      select coalesce(array_agg(c.id) filter (where c.n <= wanted), '{}'), max(c.bound) filter (where c.n > wanted),
+        bool_or(c.n > wanted)
+      into candidates, next_bound, has_more
+      from (
+        select x.id, x.order_count::numeric as bound, row_number() over (order by x.order_count desc, x.id) as n
+        from (select c.id, c.order_count from public.customers c order by c.order_count desc, c.id limit wanted + 1) x
+      ) c;
+    else
+      select coalesce(array_agg(c.id) filter (where c.n <= wanted), '{}'), max(c.bound) filter (where c.n > wanted),
+        bool_or(c.n > wanted)
+      into candidates, next_bound, has_more
+      from (
+        select x.id, x.lifetime_value as bound, row_number() over (order by x.lifetime_value desc, x.id) as n
+        from (select c.id, c.lifetime_value from public.customers c order by c.lifetime_value desc, c.id limit wanted + 1) x
+      ) c;
+    end if;
+    candidates := candidates || pending;
+    -- The candidates' purchases in the range, summed once.
+    select coalesce(array_agg(t.customer_id order by t.n), '{}'), coalesce(array_agg(t.orders order by t.n), '{}'),
+      coalesce(array_agg(t.revenue order by t.n), '{}'), min(t.v) filter (where t.n = row_limit)
+    into ids, counts, sums, kth
+    from (
+      select s.*, row_number() over (order by s.v desc) as n
+      from (
+        select o.customer_id, count(*) as orders, sum(o.net_total_base) as revenue,
+          case when by_orders then count(*)::numeric else sum(o.net_total_base) end as v
+        from public.orders o
+        where o.customer_id = any (candidates) and o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+        group by o.customer_id
+      ) s
+    ) t;
+    if not coalesce(has_more, false) or (cardinality(ids) >= row_limit and kth > next_bound) then
+      return query
+      select c.id, c.full_name, c.email, c.country, t.orders, t.revenue, c.lifetime_value
+      from unnest(ids, counts, sums) as t (customer_id, orders, revenue)
+      join public.customers c on c.id = t.customer_id
+      order by case when by_orders then t.orders::numeric else t.revenue end desc,
+        case when by_orders then t.revenue else t.orders::numeric end desc, c.id
+      limit row_limit;
+      return;
+    end if;
+    wanted := wanted * 8;
+  end loop;
+  -- A range where few of the largest customers bought: every customer's purchases, summed.
   return query
   select c.id, c.full_name, c.email, c.country, t.orders, t.revenue, c.lifetime_value
   from (
@@ -15561,14 +15671,14 @@ begin
     group by o.customer_id
   ) t
   join public.customers c on c.id = t.customer_id
-  order by case when rank_by = 'orders' then t.orders::numeric else t.revenue end desc,
-    case when rank_by = 'orders' then t.revenue else t.orders::numeric end desc, c.id
+  order by case when by_orders then t.orders::numeric else t.revenue end desc,
+    case when by_orders then t.revenue else t.orders::numeric end desc, c.id
   limit row_limit;
 end;
 $function$;
 grant execute on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) to authenticated;
 grant execute on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) to service_role;
-comment on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) is 'The customers with the most revenue (or orders) in the range, with their lifetime value.';
+comment on function public.report_top_customers(from_day date, to_day date, timezone text, rank_by text, row_limit integer) is 'The customers with the most revenue (or orders) in the range, with their lifetime value. Sums the range only for the customers whose lifetime value (order count) could still reach the list, plus those an import has not recomputed yet.';
 
 CREATE OR REPLACE FUNCTION public.report_top_products(from_day date, to_day date, timezone text DEFAULT 'UTC'::text, group_by text DEFAULT 'product'::text, row_limit integer DEFAULT 20)
  RETURNS TABLE(key text, label text, units bigint, revenue numeric, orders bigint, refund_rate numeric, favourites bigint, out_of_stock_favourites bigint)

@@ -9,8 +9,10 @@
  *   - the nightly job (score_customers: RFM, churn, stages): < 60 s.
  * The last line is `analytics: <n> of <m> targets met`, then `MISSED: …` for any miss.
  *
- *   npx tsx scripts/bench/analytics.ts [--scale 0.1] [--runs 20] [--keep-data]   (npm run bench:analytics)
- * Runs its own instance (`bench-analytics`, ports from CAIRN_STACK_PORT_BASE, default 62521).
+ *   npx tsx scripts/bench/analytics.ts [--scale 0.1] [--runs 20] [--keep-data] [--stack <name>]
+ *   (npm run bench:analytics)
+ * Runs its own instance (`bench-analytics`, or `--stack <name>` to keep two scales loaded side by
+ * side; ports from CAIRN_STACK_PORT_BASE, default 62521).
  * --keep-data reuses the instance's data when it already holds the scale (skips the load).
  */
 import { rmSync } from 'node:fs';
@@ -22,11 +24,12 @@ import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { signJwt } from '@cairn/local-stack/lib/jwt.ts';
 import { percentile } from './measure.ts';
 
-process.env.CAIRN_STACK = 'bench-analytics';
-process.env.CAIRN_STACK_PORT_BASE ??= '62521';
-const config = stackConfig('bench-analytics');
 const argument = (name: string) =>
   process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined;
+const stackName = argument('stack') ?? 'bench-analytics';
+process.env.CAIRN_STACK = stackName;
+process.env.CAIRN_STACK_PORT_BASE ??= '62521';
+const config = stackConfig(stackName);
 const scaleFactor = Number(argument('scale') ?? 1);
 if (!(scaleFactor > 0 && scaleFactor <= 10)) throw new Error('--scale must be above 0 and at most 10');
 const runs = Number(argument('runs')) || 20;
@@ -42,12 +45,13 @@ const scale = {
 const reportTarget = scaleFactor >= 10 ? 1000 : 300;
 
 const results: Array<{ name: string; value: number; target: number; unit: string }> = [];
+/** A figure as printed: a refusal or a timeout (no figure) says so instead of "Infinity". */
+const figure = (value: number, unit: string) =>
+  Number.isFinite(value) ? `${value.toFixed(unit === 's' ? 2 : 0)} ${unit}` : 'failed (refused or timed out)';
 const record = (name: string, value: number, target: number, unit = 'ms') => {
   results.push({ name, value, target, unit });
   const verdict = value < target ? '✓' : '✗';
-  console.log(
-    `  ${name.padEnd(58)} ${value.toFixed(unit === 's' ? 2 : 0).padStart(8)} ${unit}  ${verdict} (target < ${target} ${unit})`,
-  );
+  console.log(`  ${name.padEnd(58)} ${figure(value, unit).padStart(11)}  ${verdict} (target < ${target} ${unit})`);
 };
 
 const rpcPath = (fn: string, args: Record<string, unknown>) =>
@@ -267,7 +271,7 @@ async function main(): Promise<void> {
   console.log(
     `analytics: ${results.length - missed.length} of ${results.length} targets met${
       missed.length
-        ? ` MISSED: ${missed.map((result) => `${result.name} ${result.value.toFixed(result.unit === 's' ? 2 : 0)} ${result.unit} (target < ${result.target} ${result.unit})`).join('; ')}`
+        ? ` MISSED: ${missed.map((result) => `${result.name} ${figure(result.value, result.unit)} (target < ${result.target} ${result.unit})`).join('; ')}`
         : ''
     }`,
   );
