@@ -5294,7 +5294,13 @@ begin
       round(m.total * fx.rate, 2),
       fx.rate_date,
       case when fx.rate_date is not null then d.day - fx.rate_date > 3 else i.r ->> 'currency' <> base end
-    from pg_temp.import_orders i
+    -- Each order's record read once: jsonb #> '{}' answers the value itself, decompressed, so the
+    -- select list's thirty reads work on a plain copy (the subquery is kept apart by offset 0).
+    from (
+      select i0.shopify_id, i0.customer_id, i0.order_name, i0.updated_at, i0.r #> '{}' as r
+      from pg_temp.import_orders i0
+      offset 0
+    ) as i
     cross join lateral (select private.json_object(i.r -> 'shippingAddress')) as s (ship)
     cross join lateral (
       select coalesce((i.r ->> 'subtotal')::numeric, 0), coalesce((i.r ->> 'totalTax')::numeric, 0), (i.r ->> 'total')::numeric
@@ -5786,14 +5792,25 @@ begin
   if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'refund') then
     return 0;
   end if;
+  -- The chunk's orders by Shopify id: each refund looks its order up there first.
+  create index on pg_temp.import_orders (shopify_id);
   -- A refund is an immutable event: stored once, never changed by a later record.
   with wanted as materialized (
     select e.n, x.r, (e.item ->> 'version')::timestamptz as version, found.id as order_id, found.currency
     from jsonb_array_elements(records) with ordinality as e (item, n)
     cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+    -- The refund's order: the chunk's own (private.apply_shopify_orders_set staged it in
+    -- pg_temp.import_orders with its id, and ran first), read by its primary key; else (an order
+    -- of an earlier chunk, or one whose record was older than the stored version) by
+    -- (shop_id, external_id). The second look-up runs only when the first found nothing.
     left join lateral (
-      select o.id, o.currency from public.orders o
-      where o.shop_id = target_shop and o.external_id = (x.r ->> 'orderShopifyId')::bigint
+      (select o.id, o.currency from pg_temp.import_orders io join public.orders o on o.id = io.order_id
+       where io.shopify_id = (x.r ->> 'orderShopifyId')::bigint
+       limit 1)
+      union all
+      (select o.id, o.currency from public.orders o
+       where o.shop_id = target_shop and o.external_id = (x.r ->> 'orderShopifyId')::bigint
+       limit 1)
       limit 1
     ) as found on true
     where e.item -> 'mapped' ->> 'kind' = 'refund'
@@ -5817,7 +5834,7 @@ begin
   return changed;
 end;
 $function$;
-comment on function private.apply_shopify_refunds_set(target_shop uuid, records jsonb) is 'The refund records of an import chunk as one insert, by the rules of private.apply_shopify_refund, each order found by its index; raises (so the chunk goes row by row) when a refund''s order is missing. Returns how many were added.';
+comment on function private.apply_shopify_refunds_set(target_shop uuid, records jsonb) is 'The refund records of an import chunk as one insert, by the rules of private.apply_shopify_refund, each order found among the chunk''s staged orders (pg_temp.import_orders, so private.apply_shopify_orders_set runs first) or else by its (shop_id, external_id) index; raises (so the chunk goes row by row) when a refund''s order is missing. Returns how many were added.';
 
 CREATE OR REPLACE FUNCTION private.apply_webhook_delivery(delivery_id bigint)
  RETURNS jsonb
@@ -9854,6 +9871,7 @@ CREATE OR REPLACE FUNCTION private.record_audit_rows()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
+ SET enable_nestloop TO 'off'
 AS $function$
 declare
   -- customer_owner_id is derived (kept equal to the customer's owner), so it is never logged.
@@ -9870,12 +9888,14 @@ begin
            to_jsonb(o) - hidden, null
     from old_rows o;
   else
+    -- Old and new rows paired by id first, then each pair's jsonb built once (offset 0 keeps the
+    -- comparison out of the join: as its filter it built both rows' jsonb for every pair tried).
     insert into public.audit_log (actor_id, actor_role, action, table_name, row_id, before, after)
     select (select auth.uid()), coalesce((select auth.role()), current_user), 'UPDATE', tg_table_name, c.id::text,
            c.before, c.after
     from (
-      select n.id, to_jsonb(o) - hidden as before, to_jsonb(n) - hidden as after
-      from new_rows n join old_rows o on o.id = n.id
+      select p.id, to_jsonb(p.o) - hidden as before, to_jsonb(p.n) - hidden as after
+      from (select n.id, o, n from new_rows n join old_rows o on o.id = n.id offset 0) as p
     ) as c
     where c.before <> c.after;
   end if;
@@ -11673,14 +11693,16 @@ begin
     select array(select distinct x from unnest(coalesce(touched, '{}') || array(select order_id from old_rows)) x)
       into touched;
   end if;
-  -- refunded_base follows in private.prepare_order.
+  -- refunded_base follows in private.prepare_order. Each order's refunds by refunds_order_idx
+  -- (a join here was planned as a scan of every refund stored).
   update public.orders o
   set refunded_total = s.amount
   from (
-    select t.order_id, coalesce(sum(r.amount), 0) as amount
+    select t.order_id, sums.amount
     from unnest(touched) as t (order_id)
-    left join public.refunds r on r.order_id = t.order_id
-    group by t.order_id
+    cross join lateral (
+      select coalesce(sum(r.amount), 0) as amount from public.refunds r where r.order_id = t.order_id
+    ) as sums
   ) s
   where o.id = s.order_id and o.refunded_total is distinct from s.amount;
   return null;
@@ -16915,6 +16937,27 @@ AS $function$
 $function$;
 grant execute on function public.shopify_import_claim() to service_role;
 comment on function public.shopify_import_claim() is 'The next running import whose lease is free, leased for 2 minutes (service role only).';
+
+CREATE OR REPLACE FUNCTION public.shopify_import_continue(import_id uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not exists (
+    select from public.shop_imports i
+    where i.id = shopify_import_continue.import_id and i.status = 'running'
+      and (i.leased_until is null or i.leased_until < now())
+  ) then
+    return false;
+  end if;
+  perform private.request_next_import_chunk();
+  return true;
+end;
+$function$;
+grant execute on function public.shopify_import_continue(import_id uuid) to service_role;
+comment on function public.shopify_import_continue(import_id uuid) is 'Asks for the next shopify-import call at once (pg_net, after commit) when the import is running and unleased: a worker whose time ran out with work left calls it, so the import does not wait for the every-minute schedule. Answers whether it asked. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.shopify_import_progress(import_id uuid, phase text DEFAULT NULL::text, bulk_operation_id text DEFAULT NULL::text, bulk_url text DEFAULT NULL::text, phase_total bigint DEFAULT NULL::bigint, status text DEFAULT NULL::text, last_error text DEFAULT NULL::text, reset_offset boolean DEFAULT false, release boolean DEFAULT false, expected_phase text DEFAULT NULL::text)
  RETURNS void

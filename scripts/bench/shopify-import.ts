@@ -32,6 +32,8 @@ const arg = (name: string, fallback: string) =>
   process.argv.includes(name) ? (process.argv[process.argv.indexOf(name) + 1] ?? fallback) : fallback;
 const scale = Number(arg('--scale', '0.01'));
 const keepStack = process.argv.includes('--keep-stack');
+// Only the clean import (for profiling): no crash-and-resume run, no webhook twin, no last line.
+const cleanOnly = process.argv.includes('--clean-only');
 const size = {
   customers: Math.max(10, Math.round(100_000 * scale)),
   products: Math.max(2, Math.round(10_000 * scale)),
@@ -57,18 +59,104 @@ interface Shop {
   apps: Array<{ clientId: string; clientSecret: string }>;
 }
 
+/**
+ * This instance's processes: its supervisor (found by the data folder in its environment) and the
+ * Deno workers it started — not another instance's, which may be running the same functions.
+ */
+function instanceProcesses(): { supervisors: Set<number>; workers: Map<number, string> } {
+  const supervisors = new Set<number>();
+  const workers = new Map<number, string>();
+  const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  for (const pid of pids) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('supervisor.ts')) continue;
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (environ.includes(`CAIRN_STACK_DATA_DIR=${config.dataDir}`)) supervisors.add(Number(pid));
+    } catch {
+      // The process ended meanwhile, or is not ours to read.
+    }
+  }
+  for (const pid of pids) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (!cmdline.includes('deno') || !cmdline.includes('shopify-')) continue;
+      const ppid = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      if (supervisors.has(ppid)) workers.set(Number(pid), /shopify-[a-z]+/.exec(cmdline)?.[0] ?? '');
+    } catch {
+      // gone already
+    }
+  }
+  return { supervisors, workers };
+}
+
+/**
+ * CPU seconds used so far by this instance's processes, by kind: Postgres (the postmaster and its
+ * backends), PostgREST, each Deno function worker (other Deno processes by name), the stack's node
+ * process (the emulator, the gateway, auth).
+ * Under a shared machine's load the wall time swings with the neighbours; CPU time much less.
+ */
+function cpuSeconds(): Map<string, number> {
+  const ticks = 100; // USER_HZ on Linux
+  const { supervisors, workers } = instanceProcesses();
+  const parents = new Map<number, number>();
+  const used = new Map<number, number>();
+  const names = new Map<number, string>();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(pid), Number(fields[1]));
+      // utime, stime, cutime, cstime (reaped children: a backend that ended counts in its parent)
+      used.set(
+        Number(pid),
+        (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks,
+      );
+      names.set(Number(pid), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+    } catch {
+      // gone already
+    }
+  }
+  const totals = new Map<string, number>();
+  for (const [pid, seconds] of used) {
+    let kind: string | null = null;
+    if (supervisors.has(pid)) kind = 'stack (node)';
+    else if (workers.has(pid)) kind = `deno ${workers.get(pid)}`;
+    else {
+      // Postgres (the postmaster and its backends), PostgREST, …: started by the supervisor.
+      for (let at = pid, depth = 0; depth < 4 && at > 1; depth++, at = parents.get(at) ?? 0) {
+        if (supervisors.has(parents.get(at) ?? 0)) {
+          kind = names.get(at) ?? null;
+          break;
+        }
+      }
+    }
+    if (kind) totals.set(kind, (totals.get(kind) ?? 0) + seconds);
+  }
+  return totals;
+}
+function cpuSince(before: Map<string, number>): string {
+  const after = cpuSeconds();
+  return [...after.entries()]
+    .map(([kind, seconds]): [string, number] => [kind, seconds - (before.get(kind) ?? 0)])
+    .filter(([, seconds]) => seconds >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, seconds]) => `${kind} ${seconds.toFixed(1)} s`)
+    .join(', ');
+}
+
 /** Peak resident memory (VmHWM, MB) per sampled process: Deno workers and the stack's node process. */
 const peaks = new Map<string, number>();
 function sampleMemory(): void {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  const { supervisors, workers } = instanceProcesses();
+  const named: Array<[number, string]> = [
+    ...[...supervisors].map((pid): [number, string] => [pid, 'stack (node)']),
+    ...[...workers].map(([pid, fn]): [number, string] => [pid, `deno ${fn}`]),
+  ];
+  for (const [pid, name] of named) {
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const stack = cmdline.includes('supervisor.ts') && cmdline.includes(config.root);
-      const worker = cmdline.includes('deno') && cmdline.includes('shopify-');
-      if (!stack && !worker) continue;
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-      const name = worker ? `deno ${/shopify-[a-z]+/.exec(cmdline)?.[0] ?? ''}` : 'stack (node)';
       peaks.set(name, Math.max(peaks.get(name) ?? 0, hwm));
     } catch {
       // The process ended meanwhile.
@@ -125,6 +213,27 @@ const state = async (id: string) =>
     )
   )[0];
 
+/**
+ * When each phase of an import was first seen (sampled every 200 ms) and the instance's Postgres
+ * CPU seconds then, for the phase timings.
+ */
+const phaseSeen = new Map<string, Array<[string, number, number]>>();
+function notePhase(importId: string, phase: string): void {
+  const seen = phaseSeen.get(importId) ?? [];
+  if (seen.at(-1)?.[0] !== phase) seen.push([phase, performance.now(), cpuSeconds().get('postgres') ?? 0]);
+  phaseSeen.set(importId, seen);
+}
+function phaseTimings(importId: string): string {
+  const seen = phaseSeen.get(importId) ?? [];
+  const end: [string, number, number] = ['', performance.now(), cpuSeconds().get('postgres') ?? 0];
+  return seen
+    .map(([phase, at, cpu], i) => {
+      const [, nextAt, nextCpu] = seen[i + 1] ?? end;
+      return `${phase} ${((nextAt - at) / 1000).toFixed(1)} s (Postgres CPU ${(nextCpu - cpu).toFixed(1)} s)`;
+    })
+    .join(', ');
+}
+
 /** Waits for the import, nudging it only when the database has nothing in flight (as pg_cron would). */
 async function waitFor(importId: string, until: (s: ImportState) => boolean, timeoutMs = 3_600_000) {
   const deadline = Date.now() + timeoutMs;
@@ -133,6 +242,7 @@ async function waitFor(importId: string, until: (s: ImportState) => boolean, tim
   for (;;) {
     sampleMemory();
     const current = await state(importId);
+    notePhase(importId, current.status === 'running' ? current.phase : current.status);
     if (until(current)) return current;
     if (current.status !== 'running') throw new Error(`import ${current.status}: ${current.last_error ?? ''}`);
     const progress = `${current.phase}:${current.rows_done}:${current.chunks}`;
@@ -186,13 +296,11 @@ async function snapshot(shopId: string): Promise<string> {
 
 function killImportWorkers(): number {
   let killed = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  for (const [pid, fn] of instanceProcesses().workers) {
+    if (fn !== 'shopify-import') continue;
     try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (cmdline.includes('deno') && cmdline.includes('shopify-import')) {
-        process.kill(Number(pid), 'SIGKILL');
-        killed += 1;
-      }
+      process.kill(pid, 'SIGKILL');
+      killed += 1;
     } catch {
       // gone already
     }
@@ -215,6 +323,7 @@ async function main(): Promise<void> {
       await emulator(`shops/${shop.domain}/throttle`, 'PUT', { maximumAvailable: 2000, restoreRate: 1000 });
 
     // 1. Clean run.
+    const cpuBefore = cpuSeconds();
     const began = performance.now();
     const clean = await connect(token, a);
     const done = await waitFor(clean.importId, (s) => s.status === 'completed');
@@ -227,6 +336,15 @@ async function main(): Promise<void> {
     console.log(
       `clean import: ${done.rows_done} rows (${items} line items) in ${seconds.toFixed(1)} s, ${done.chunks} chunks, ${done.rows_failed} failed rows → ${perSecond} orders/s`,
     );
+    console.log(`clean import phases (sampled): ${phaseTimings(clean.importId)}`);
+    // Deno workers that started during the run count from zero; one that ended (killed) is lost.
+    console.log(`clean import CPU time: ${cpuSince(cpuBefore)}`);
+    if (cleanOnly) {
+      sampleMemory();
+      for (const [name, mb] of [...peaks.entries()].sort()) console.log(`peak memory ${name}: ${mb.toFixed(0)} MB`);
+      console.log('--clean-only: no crash-and-resume run, no webhook twin');
+      return;
+    }
 
     // 2. Crash and resume.
     const crash = await connect(token, b);

@@ -2749,6 +2749,9 @@ isOneToOne: false
         isOneToOne: false
         isSetofReturn: true
       } },
+"shopify_import_continue":
+{ Args: { "import_id": string }; Returns: boolean
+                           },
 "shopify_import_progress":
 { Args: { "bulk_operation_id"?: string,"bulk_url"?: string,"expected_phase"?: string,"import_id": string,"last_error"?: string,"phase"?: string,"phase_total"?: number,"release"?: boolean,"reset_offset"?: boolean,"status"?: string }; Returns: undefined
                            },

@@ -1,4 +1,4 @@
-/** shopify-import's ports: the service-role functions of migrations 20261207190000 and 20261207191000. */
+/** shopify-import's ports: the service-role functions of migrations 20261207190000, 20261207191000 and 20261210140000. */
 import type { Db } from '../_shared/supabase-clients.ts';
 import type { Credentials, ImportPorts, ImportRow } from './handler.ts';
 
@@ -26,6 +26,7 @@ export function importPorts(db: Db): ImportPorts {
     recordToken: (shopId, accessToken, expiresAt) =>
       call(db, 'shopify_record_token', { shop_id: shopId, access_token: accessToken, token_expires_at: expiresAt }),
     progress: (importId, fields) => call(db, 'shopify_import_progress', { import_id: importId, ...fields }),
+    continueImport: (importId) => call(db, 'shopify_import_continue', { import_id: importId }),
     refreshMetrics: (importId, batch) =>
       call<number>(db, 'shopify_import_refresh_metrics', { import_id: importId, batch }),
     applyChunk: (args) => call(db, 'shopify_import_apply_chunk', args),

@@ -1,7 +1,8 @@
 /**
  * shopify-import: works a bounded slice of each running history import, then returns; the
- * database asks for the next slice (pg_net after each chunk, and pg_cron every minute). Per call,
- * at most ~25 s of work (hosted functions get 150 s) and one chunk of JSONL in memory.
+ * database asks for the next slice (pg_net after each chunk, at once when a call's time ran out
+ * with work left, and pg_cron every minute). Per call, at most ~50 s of work (hosted functions get
+ * 150 s) and two chunks of JSONL in memory (the one applied, the next one read meanwhile).
  *
  * An import runs five phases (customers → products → locations with their stock → orders →
  * fulfillments). Per phase: start a bulk operation
@@ -61,6 +62,8 @@ export interface ImportPorts {
   credentials(shopId: string): Promise<Credentials | null>;
   recordToken(shopId: string, accessToken: string, expiresAt: string): Promise<void>;
   progress(importId: string, fields: Record<string, unknown>): Promise<void>;
+  /** Asks the database for the next call at once (this one's time ran out with work left). */
+  continueImport(importId: string): Promise<void>;
   /** Recomputes up to `batch` customers' metrics queued by the import's chunks; answers how many are left. */
   refreshMetrics(importId: string, batch: number): Promise<number>;
   applyChunk(args: {
@@ -89,7 +92,9 @@ const bodySchema = z
   })
   .passthrough();
 
-const WORK_MS = 25_000;
+const WORK_MS = 50_000;
+/** Between two looks at a running bulk export. */
+const POLL_MS = 200;
 const METRICS_BATCH = 5000;
 
 export async function handleShopifyImport(req: Request, deps: ImportDeps): Promise<Response> {
@@ -104,10 +109,13 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
   const maxSteps = body.value.max_steps ?? Number.POSITIVE_INFINITY;
   let chunks = 0;
   let steps = 0;
+  // The import this call worked last, while it still has work the next call can go on with.
+  let unfinished: string | null = null;
   while (now() < deadline && chunks < maxChunks && steps < maxSteps) {
     const work = await deps.ports.claim();
     if (!work) break;
     steps += 1;
+    unfinished = null;
     try {
       // Each further chunk a step takes under its lease counts against the limits.
       const more = () => {
@@ -118,6 +126,7 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
       const outcome = await step(work, deps, more);
       if (outcome === 'chunk') chunks += 1;
       if (outcome === 'wait') break;
+      unfinished = work.id;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       deps.log('shopify import step failed', error);
@@ -134,6 +143,10 @@ export async function handleShopifyImport(req: Request, deps: ImportDeps): Promi
       while (now() < deadline && (await deps.ports.refreshMetrics(work.id, METRICS_BATCH)) > 0);
     }
   }
+  // Out of time with work left: the next call at once, not at the next minute's schedule (the
+  // after-chunk request of the last chunk came while this call still held the lease). A waiting or
+  // failing import waits for the schedule instead.
+  if (unfinished && now() >= deadline) await deps.ports.continueImport(unfinished);
   return jsonResponse({ steps, chunks });
 }
 
@@ -237,7 +250,7 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
         `Shopify's export ${op.status.toLowerCase()} (${op.errorCode ?? 'no code'})`,
       );
     await report({ release: true });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     return 'progress';
   }
 

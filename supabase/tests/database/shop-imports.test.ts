@@ -80,6 +80,45 @@ describe.each([
   });
 });
 
+describe('the history import’s own functions', () => {
+  it('are the service role’s alone; shopify_import_continue asks only for a running import nobody holds', async () => {
+    const calls: Array<[string, Record<string, unknown>]> = [
+      ['shopify_import_claim', {}],
+      ['shopify_import_continue', { import_id: importId }],
+      ['shopify_import_refresh_metrics', { import_id: importId, batch: 10 }],
+    ];
+    for (const caller of EVERYONE) {
+      for (const [name, args] of calls) {
+        const { error } = await cast.client(caller).rpc(name, args);
+        expect(error?.code, `${caller}: ${name}`).toBe('42501');
+      }
+    }
+    const service = cast.client('service_role');
+    const continueImport = async (id: string) => {
+      const { data, error } = await service.rpc('shopify_import_continue', { import_id: id });
+      expect(error).toBeNull();
+      return data;
+    };
+    // Bad input is a clear error; an unknown or finished import is not continued.
+    const { error: bad } = await service.rpc('shopify_import_continue', { import_id: 'not-a-uuid' });
+    expect(bad?.code).toBe('22P02');
+    expect(await continueImport(randomUUID())).toBe(false);
+    expect(await continueImport(importId)).toBe(false);
+    // A running import another worker holds is left to it.
+    const [{ id: running }] = await adminSql<{ id: string }>(
+      `insert into public.shop_imports (shop_id, leased_until) values ($1, now() + interval '1 hour') returning id`,
+      [await createShop()],
+    );
+    try {
+      expect(await continueImport(running)).toBe(false);
+      await adminSql(`update public.shop_imports set leased_until = null where id = $1`, [running]);
+      expect(await continueImport(running)).toBe(true);
+    } finally {
+      await adminSql(`update public.shop_imports set status = 'canceled' where id = $1`, [running]);
+    }
+  });
+});
+
 // ─── Affiliate feeds (issue 12) ───
 
 const NON_ADMINS: Caller[] = ['manager', 'agent', 'readonly', 'shopper', 'stranger'];
