@@ -4666,40 +4666,49 @@ begin
   if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'fulfillment') then
     return 0;
   end if;
-  drop table if exists pg_temp.import_fulfillments;
-  create temporary table import_fulfillments on commit drop as
-  select
-    (r ->> 'shopifyId')::bigint as shopify_id,
-    (r ->> 'orderShopifyId')::bigint as order_shopify_id,
-    (r ->> 'updatedAt')::timestamptz as updated_at,
-    (e.item ->> 'version')::timestamptz as triggered,
-    r,
-    null::uuid as order_id
-  from jsonb_array_elements(records) as e (item)
-  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
-  where e.item -> 'mapped' ->> 'kind' = 'fulfillment';
-  if exists (select from pg_temp.import_fulfillments group by shopify_id having count(*) > 1) then
+  if exists (
+    select from jsonb_array_elements(records) e
+    where e.value -> 'mapped' ->> 'kind' = 'fulfillment'
+    group by (e.value -> 'mapped' -> 'record' ->> 'shopifyId')::bigint
+    having count(*) > 1
+  ) then
     raise exception 'a fulfilment twice in one chunk' using errcode = '0A000';
   end if;
-  update pg_temp.import_fulfillments f set order_id = o.id
-  from public.orders o where o.shop_id = target_shop and o.external_id = f.order_shopify_id;
-  if exists (select from pg_temp.import_fulfillments where order_id is null) then
+  if exists (
+    select from jsonb_array_elements(records) e
+    where e.value -> 'mapped' ->> 'kind' = 'fulfillment'
+      and not exists (
+        select from public.orders o
+        where o.shop_id = target_shop
+          and o.external_id = (e.value -> 'mapped' -> 'record' ->> 'orderShopifyId')::bigint
+      )
+  ) then
     -- Ahead of its order (a webhook retries; an import records the row).
     raise exception 'a fulfilment''s order is not known yet' using errcode = 'P0002';
   end if;
 
+  with incoming as (
+    select
+      (r ->> 'shopifyId')::bigint as shopify_id,
+      (r ->> 'updatedAt')::timestamptz as updated_at,
+      (e.item ->> 'version')::timestamptz as triggered,
+      r,
+      o.id as order_id
+    from jsonb_array_elements(records) as e (item)
+    cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+    join public.orders o on o.shop_id = target_shop and o.external_id = (r ->> 'orderShopifyId')::bigint
+    where e.item -> 'mapped' ->> 'kind' = 'fulfillment'
+  ),
   -- Only a version not older than the stored one is applied (equal versions re-apply).
-  with claimed as (
+  claimed as (
     insert into private.shopify_versions as v (shop_id, resource, external_id, updated_at, triggered_at)
-    select target_shop, 'fulfillment', f.shopify_id, f.updated_at, f.triggered from pg_temp.import_fulfillments f
+    select target_shop, 'fulfillment', f.shopify_id, f.updated_at, f.triggered from incoming f
     order by f.shopify_id
     on conflict (shop_id, resource, external_id) do update
       set updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
       where (excluded.updated_at, excluded.triggered_at) >= (v.updated_at, v.triggered_at)
     returning v.external_id
   )
-  delete from pg_temp.import_fulfillments f where f.shopify_id not in (select external_id from claimed);
-
   insert into public.order_fulfillments as x (
     order_id, external_id, name, status, shipment_status, tracking_company, tracking_number, tracking_url,
     location_external_id, line_items, external_created_at, external_updated_at
@@ -4731,7 +4740,8 @@ begin
     end,
     (f.r ->> 'createdAt')::timestamptz,
     f.updated_at
-  from pg_temp.import_fulfillments f
+  from incoming f
+  where f.shopify_id in (select c.external_id from claimed c)
   order by f.order_id, f.shopify_id
   on conflict on constraint order_fulfillments_order_external_id_key do update
     set name = excluded.name, status = excluded.status, shipment_status = excluded.shipment_status,
@@ -4748,7 +4758,7 @@ begin
   return changed;
 end;
 $function$;
-comment on function private.apply_shopify_fulfillments_set(target_shop uuid, records jsonb) is 'The fulfilment records of a set ({mapped: {kind: fulfillment, record}, version}) upserted by Shopify id unless older than the stored version; raises P0002 when a fulfilment''s order is not known yet. The one rule for both the import and webhooks. Returns how many rows it created or changed.';
+comment on function private.apply_shopify_fulfillments_set(target_shop uuid, records jsonb) is 'The fulfilment records of a set ({mapped: {kind: fulfillment, record}, version}) upserted by Shopify id unless older than the stored version; raises P0002 when a fulfilment''s order is not known yet. The one rule for both the import and webhooks. Returns how many rows it created or changed. Uses no temporary table: creating one per call broadcasts catalog invalidations that make every other connection plan its statements again.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_level(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -7736,14 +7746,16 @@ comment on function private.flow_whole(value jsonb, low integer, high integer) i
 
 CREATE OR REPLACE FUNCTION private.flows_listen(trigger_type text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
-      or exists (select 1 from public.flows f where f.status = 'active' and trigger_type = any (f.also_on))
+begin
+  return exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
+      or exists (select 1 from public.flows f where f.status = 'active' and trigger_type = any (f.also_on));
+end;
 $function$;
-comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (its type, or one of its also_on).';
+comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (its type, or one of its also_on). PL/pgSQL so its query is planned once per connection.';
 
 CREATE OR REPLACE FUNCTION private.fold_sales_summaries(max_rows integer DEFAULT 50000)
  RETURNS integer
@@ -9514,13 +9526,12 @@ CREATE OR REPLACE FUNCTION private.quarter_hour(at timestamp with time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO ''
 AS $function$
-  select date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00')
+  select pg_catalog.date_bin('15 minutes'::pg_catalog.interval, at, '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)
 $function$;
 grant execute on function private.quarter_hour(at timestamp with time zone) to authenticated;
 grant execute on function private.quarter_hour(at timestamp with time zone) to service_role;
-comment on function private.quarter_hour(at timestamp with time zone) is 'The start of the UTC quarter-hour an instant falls in (the sales summaries'' bucket).';
+comment on function private.quarter_hour(at timestamp with time zone) is 'The start of the UTC quarter-hour an instant falls in (the sales summaries'' bucket). Inlined by the planner (no SET clause; pg_catalog names only).';
 
 CREATE OR REPLACE FUNCTION private.queue_erasure_files(request uuid, customer uuid)
  RETURNS integer
