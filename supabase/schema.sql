@@ -4681,40 +4681,49 @@ begin
   if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'fulfillment') then
     return 0;
   end if;
-  drop table if exists pg_temp.import_fulfillments;
-  create temporary table import_fulfillments on commit drop as
-  select
-    (r ->> 'shopifyId')::bigint as shopify_id,
-    (r ->> 'orderShopifyId')::bigint as order_shopify_id,
-    (r ->> 'updatedAt')::timestamptz as updated_at,
-    (e.item ->> 'version')::timestamptz as triggered,
-    r,
-    null::uuid as order_id
-  from jsonb_array_elements(records) as e (item)
-  cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
-  where e.item -> 'mapped' ->> 'kind' = 'fulfillment';
-  if exists (select from pg_temp.import_fulfillments group by shopify_id having count(*) > 1) then
+  if exists (
+    select from jsonb_array_elements(records) e
+    where e.value -> 'mapped' ->> 'kind' = 'fulfillment'
+    group by (e.value -> 'mapped' -> 'record' ->> 'shopifyId')::bigint
+    having count(*) > 1
+  ) then
     raise exception 'a fulfilment twice in one chunk' using errcode = '0A000';
   end if;
-  update pg_temp.import_fulfillments f set order_id = o.id
-  from public.orders o where o.shop_id = target_shop and o.external_id = f.order_shopify_id;
-  if exists (select from pg_temp.import_fulfillments where order_id is null) then
+  if exists (
+    select from jsonb_array_elements(records) e
+    where e.value -> 'mapped' ->> 'kind' = 'fulfillment'
+      and not exists (
+        select from public.orders o
+        where o.shop_id = target_shop
+          and o.external_id = (e.value -> 'mapped' -> 'record' ->> 'orderShopifyId')::bigint
+      )
+  ) then
     -- Ahead of its order (a webhook retries; an import records the row).
     raise exception 'a fulfilment''s order is not known yet' using errcode = 'P0002';
   end if;
 
+  with incoming as (
+    select
+      (r ->> 'shopifyId')::bigint as shopify_id,
+      (r ->> 'updatedAt')::timestamptz as updated_at,
+      (e.item ->> 'version')::timestamptz as triggered,
+      r,
+      o.id as order_id
+    from jsonb_array_elements(records) as e (item)
+    cross join lateral (select e.item -> 'mapped' -> 'record') as x (r)
+    join public.orders o on o.shop_id = target_shop and o.external_id = (r ->> 'orderShopifyId')::bigint
+    where e.item -> 'mapped' ->> 'kind' = 'fulfillment'
+  ),
   -- Only a version not older than the stored one is applied (equal versions re-apply).
-  with claimed as (
+  claimed as (
     insert into private.shopify_versions as v (shop_id, resource, external_id, updated_at, triggered_at)
-    select target_shop, 'fulfillment', f.shopify_id, f.updated_at, f.triggered from pg_temp.import_fulfillments f
+    select target_shop, 'fulfillment', f.shopify_id, f.updated_at, f.triggered from incoming f
     order by f.shopify_id
     on conflict (shop_id, resource, external_id) do update
       set updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
       where (excluded.updated_at, excluded.triggered_at) >= (v.updated_at, v.triggered_at)
     returning v.external_id
   )
-  delete from pg_temp.import_fulfillments f where f.shopify_id not in (select external_id from claimed);
-
   insert into public.order_fulfillments as x (
     order_id, external_id, name, status, shipment_status, tracking_company, tracking_number, tracking_url,
     location_external_id, line_items, external_created_at, external_updated_at
@@ -4746,7 +4755,8 @@ begin
     end,
     (f.r ->> 'createdAt')::timestamptz,
     f.updated_at
-  from pg_temp.import_fulfillments f
+  from incoming f
+  where f.shopify_id in (select c.external_id from claimed c)
   order by f.order_id, f.shopify_id
   on conflict on constraint order_fulfillments_order_external_id_key do update
     set name = excluded.name, status = excluded.status, shipment_status = excluded.shipment_status,
@@ -4763,7 +4773,7 @@ begin
   return changed;
 end;
 $function$;
-comment on function private.apply_shopify_fulfillments_set(target_shop uuid, records jsonb) is 'The fulfilment records of a set ({mapped: {kind: fulfillment, record}, version}) upserted by Shopify id unless older than the stored version; raises P0002 when a fulfilment''s order is not known yet. The one rule for both the import and webhooks. Returns how many rows it created or changed.';
+comment on function private.apply_shopify_fulfillments_set(target_shop uuid, records jsonb) is 'The fulfilment records of a set ({mapped: {kind: fulfillment, record}, version}) upserted by Shopify id unless older than the stored version; raises P0002 when a fulfilment''s order is not known yet. The one rule for both the import and webhooks. Returns how many rows it created or changed. Uses no temporary table: creating one per call broadcasts catalog invalidations that make every other connection plan its statements again.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_level(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -4986,6 +4996,7 @@ declare
   subtotal_amount numeric := coalesce((r ->> 'subtotal')::numeric, 0);
   tax_amount numeric := coalesce((r ->> 'totalTax')::numeric, 0);
   total_amount numeric := (r ->> 'total')::numeric;
+  wanted public.orders;
 begin
   if not private.claim_shopify_version(target_shop, 'order', order_external_id, (r ->> 'updatedAt')::timestamptz, triggered) then
     return 'stale';
@@ -5008,129 +5019,145 @@ begin
     order_name := order_name || ' (' || order_external_id || ')';
   end if;
 
-  insert into public.orders as o (
-    shop_id, external_id, customer_id, order_number, financial_status, fulfillment_status, cancelled_at, cancel_reason,
-    currency, subtotal, discount_total, shipping_total, tax_total, total,
-    shipping_name, shipping_address1, shipping_address2, shipping_city, shipping_region, shipping_postal_code,
-    shipping_country, shipping_phone, note, source, placed_at, processed_at, external_updated_at
-  ) values (
-    target_shop, order_external_id, buyer_id, order_name,
-    case
-      when r ->> 'financialStatus' = any (enum_range(null::public.order_financial_status)::text[])
-        then (r ->> 'financialStatus')::public.order_financial_status
-      when r ->> 'financialStatus' = 'expired' then 'voided'
-      else 'pending'
-    end,
-    case r ->> 'fulfillmentStatus'
-      when 'fulfilled' then 'fulfilled'
-      when 'partial' then 'partially_fulfilled'
-      when 'restocked' then 'restocked'
-      else 'unfulfilled'
-    end::public.order_fulfillment_status,
-    (r ->> 'cancelledAt')::timestamptz,
-    private.shopify_text(r ->> 'cancelReason', 500),
-    r ->> 'currency',
-    greatest(subtotal_amount, 0),
-    greatest(coalesce((r ->> 'totalDiscounts')::numeric, 0), 0),
-    -- Shopify's total is subtotal (after discounts) + shipping + tax.
-    greatest(total_amount - subtotal_amount - tax_amount, 0),
-    greatest(tax_amount, 0),
-    total_amount,
-    private.shopify_text(ship ->> 'name', 200),
-    private.shopify_text(ship ->> 'line1', 300),
-    private.shopify_text(ship ->> 'line2', 300),
-    private.shopify_text(ship ->> 'city', 100),
-    private.shopify_text(ship ->> 'region', 100),
-    private.shopify_text(ship ->> 'postalCode', 20),
-    private.shopify_country(ship ->> 'countryCode'),
-    private.shopify_text(ship ->> 'phone', 40),
-    private.shopify_text(r ->> 'note', 5000),
-    'shopify',
-    (r ->> 'createdAt')::timestamptz,
-    (r ->> 'processedAt')::timestamptz,
-    (r ->> 'updatedAt')::timestamptz
-  )
-  -- exchange_rate and total_base are filled by private.prepare_order on insert (the rate of the
-  -- order's day, private.rate_on) and kept as they were on updates: the rate at order time.
-  on conflict (shop_id, external_id) do update
-    set customer_id = coalesce(excluded.customer_id, o.customer_id),
-        order_number = excluded.order_number,
-        financial_status = excluded.financial_status,
-        fulfillment_status = excluded.fulfillment_status,
-        cancelled_at = excluded.cancelled_at,
-        cancel_reason = excluded.cancel_reason,
-        currency = excluded.currency,
-        subtotal = excluded.subtotal,
-        discount_total = excluded.discount_total,
-        shipping_total = excluded.shipping_total,
-        tax_total = excluded.tax_total,
-        total = excluded.total,
-        shipping_name = excluded.shipping_name,
-        shipping_address1 = excluded.shipping_address1,
-        shipping_address2 = excluded.shipping_address2,
-        shipping_city = excluded.shipping_city,
-        shipping_region = excluded.shipping_region,
-        shipping_postal_code = excluded.shipping_postal_code,
-        shipping_country = excluded.shipping_country,
-        shipping_phone = excluded.shipping_phone,
-        note = excluded.note,
-        placed_at = excluded.placed_at,
-        processed_at = excluded.processed_at,
-        external_updated_at = excluded.external_updated_at
-  returning o.id, (o.xmax = 0) into saved_order_id, inserted;
+  wanted.financial_status := case
+    when r ->> 'financialStatus' = any (enum_range(null::public.order_financial_status)::text[])
+      then (r ->> 'financialStatus')::public.order_financial_status
+    when r ->> 'financialStatus' = 'expired' then 'voided'
+    else 'pending'
+  end;
+  wanted.fulfillment_status := case r ->> 'fulfillmentStatus'
+    when 'fulfilled' then 'fulfilled'
+    when 'partial' then 'partially_fulfilled'
+    when 'restocked' then 'restocked'
+    else 'unfulfilled'
+  end::public.order_fulfillment_status;
+  wanted.cancelled_at := (r ->> 'cancelledAt')::timestamptz;
+  wanted.cancel_reason := private.shopify_text(r ->> 'cancelReason', 500);
+  wanted.currency := r ->> 'currency';
+  wanted.subtotal := greatest(subtotal_amount, 0);
+  wanted.discount_total := greatest(coalesce((r ->> 'totalDiscounts')::numeric, 0), 0);
+  -- Shopify's total is subtotal (after discounts) + shipping + tax.
+  wanted.shipping_total := greatest(total_amount - subtotal_amount - tax_amount, 0);
+  wanted.tax_total := greatest(tax_amount, 0);
+  wanted.total := total_amount;
+  wanted.shipping_name := private.shopify_text(ship ->> 'name', 200);
+  wanted.shipping_address1 := private.shopify_text(ship ->> 'line1', 300);
+  wanted.shipping_address2 := private.shopify_text(ship ->> 'line2', 300);
+  wanted.shipping_city := private.shopify_text(ship ->> 'city', 100);
+  wanted.shipping_region := private.shopify_text(ship ->> 'region', 100);
+  wanted.shipping_postal_code := private.shopify_text(ship ->> 'postalCode', 20);
+  wanted.shipping_country := private.shopify_country(ship ->> 'countryCode');
+  wanted.shipping_phone := private.shopify_text(ship ->> 'phone', 40);
+  wanted.note := private.shopify_text(r ->> 'note', 5000);
+  wanted.placed_at := (r ->> 'createdAt')::timestamptz;
+  wanted.processed_at := (r ->> 'processedAt')::timestamptz;
+  wanted.external_updated_at := (r ->> 'updatedAt')::timestamptz;
 
-  -- Line items: upserted by Shopify id; items no longer in the order are removed. Quantity 0
-  -- (fully removed by an order edit) is not a line Cairn keeps.
-  with incoming as (
+  -- Nobody else writes this order now: its version row is ours until commit.
+  select o.id into saved_order_id from public.orders o where o.shop_id = target_shop and o.external_id = order_external_id;
+  inserted := saved_order_id is null;
+
+  if inserted then
+    -- exchange_rate and total_base are filled by private.prepare_order (the rate of the order's
+    -- day, private.rate_on) and kept as they are on updates: the rate at order time.
+    insert into public.orders as o (
+      shop_id, external_id, customer_id, order_number, financial_status, fulfillment_status, cancelled_at, cancel_reason,
+      currency, subtotal, discount_total, shipping_total, tax_total, total,
+      shipping_name, shipping_address1, shipping_address2, shipping_city, shipping_region, shipping_postal_code,
+      shipping_country, shipping_phone, note, source, placed_at, processed_at, external_updated_at
+    ) values (
+      target_shop, order_external_id, buyer_id, order_name, wanted.financial_status, wanted.fulfillment_status,
+      wanted.cancelled_at, wanted.cancel_reason,
+      wanted.currency, wanted.subtotal, wanted.discount_total, wanted.shipping_total, wanted.tax_total, wanted.total,
+      wanted.shipping_name, wanted.shipping_address1, wanted.shipping_address2, wanted.shipping_city,
+      wanted.shipping_region, wanted.shipping_postal_code,
+      wanted.shipping_country, wanted.shipping_phone, wanted.note, 'shopify', wanted.placed_at, wanted.processed_at,
+      wanted.external_updated_at
+    )
+    returning o.id into saved_order_id;
+
+    insert into public.order_items (
+      order_id, external_id, product_id, variant_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency
+    )
     select
-      (item ->> 'shopifyId')::bigint as external_id,
-      coalesce(private.shopify_text(item ->> 'title', 500), 'Item') as title,
-      private.shopify_text(item ->> 'variantTitle', 500) as variant_title,
-      private.shopify_text(item ->> 'sku', 100) as sku,
-      private.shopify_text(item ->> 'vendor', 200) as vendor,
-      (item ->> 'quantity')::integer as quantity,
-      greatest((item ->> 'unitPrice')::numeric, 0) as unit_price,
-      greatest(coalesce((item ->> 'discount')::numeric, 0), 0) as discount_total,
-      greatest((item ->> 'total')::numeric, 0) as total,
-      (item ->> 'productShopifyId')::bigint as product_external_id,
-      (item ->> 'variantShopifyId')::bigint as variant_external_id
-    from jsonb_array_elements(coalesce(r -> 'items', '[]')) as e (item)
-    where (item ->> 'quantity')::integer > 0
-  ),
-  removed as (
-    delete from public.order_items i
+      saved_order_id, l.external_id, l.product_id, l.variant_id, l.title, l.variant_title, l.sku, l.vendor,
+      l.quantity, l.unit_price, l.discount_total, l.total, r ->> 'currency'
+    from private.shopify_order_lines(target_shop, r) as l;
+    return 'created';
+  end if;
+
+  update public.orders o
+    set customer_id = coalesce(buyer_id, o.customer_id),
+        order_number = order_name,
+        financial_status = wanted.financial_status,
+        fulfillment_status = wanted.fulfillment_status,
+        cancelled_at = wanted.cancelled_at,
+        cancel_reason = wanted.cancel_reason,
+        currency = wanted.currency,
+        subtotal = wanted.subtotal,
+        discount_total = wanted.discount_total,
+        shipping_total = wanted.shipping_total,
+        tax_total = wanted.tax_total,
+        total = wanted.total,
+        shipping_name = wanted.shipping_name,
+        shipping_address1 = wanted.shipping_address1,
+        shipping_address2 = wanted.shipping_address2,
+        shipping_city = wanted.shipping_city,
+        shipping_region = wanted.shipping_region,
+        shipping_postal_code = wanted.shipping_postal_code,
+        shipping_country = wanted.shipping_country,
+        shipping_phone = wanted.shipping_phone,
+        note = wanted.note,
+        placed_at = wanted.placed_at,
+        processed_at = wanted.processed_at,
+        external_updated_at = wanted.external_updated_at
+  where o.id = saved_order_id;
+
+  -- Line items: upserted by Shopify id; items no longer in the order are removed — when they
+  -- differ from what is stored (the columns compared are the upsert's own).
+  if exists (
+    select from private.shopify_order_lines(target_shop, r) as l
+    where not exists (
+      select from public.order_items i
+      where i.order_id = saved_order_id and i.external_id = l.external_id
+        and (i.product_id, i.variant_id, i.title, i.variant_title, i.sku, i.vendor, i.quantity, i.unit_price, i.discount_total, i.total)
+          is not distinct from (l.product_id, l.variant_id, l.title, l.variant_title, l.sku, l.vendor, l.quantity, l.unit_price,
+            l.discount_total, l.total)
+    )
+  ) or exists (
+    select from public.order_items i
     where i.order_id = saved_order_id
-      and (i.external_id is null or i.external_id not in (select external_id from incoming))
-  )
-  insert into public.order_items as i (
-    order_id, external_id, product_id, variant_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency
-  )
-  select
-    saved_order_id, n.external_id, found.product_id, found.variant_id, n.title, n.variant_title, n.sku, n.vendor,
-    n.quantity, n.unit_price, n.discount_total, n.total, r ->> 'currency'
-  from incoming n
-  -- One index lookup per line: joined as sets, the planner guessed a hundred lines and hashed
-  -- the whole variants table for every order.
-  cross join lateral (
+      and (i.external_id is null
+           or i.external_id not in (select l.external_id from private.shopify_order_lines(target_shop, r) as l))
+  ) then
+    with incoming as (
+      select * from private.shopify_order_lines(target_shop, r)
+    ),
+    removed as (
+      delete from public.order_items i
+      where i.order_id = saved_order_id
+        and (i.external_id is null or i.external_id not in (select external_id from incoming))
+    )
+    insert into public.order_items as i (
+      order_id, external_id, product_id, variant_id, title, variant_title, sku, vendor, quantity, unit_price, discount_total, total, currency
+    )
     select
-      (select p.id from public.products p where p.shop_id = target_shop and p.external_id = n.product_external_id) as product_id,
-      (select v.id
-       from public.products p
-       join public.product_variants v on v.product_id = p.id and v.external_id = n.variant_external_id
-       where p.shop_id = target_shop and p.external_id = n.product_external_id) as variant_id
-  ) as found
-  on conflict on constraint order_items_order_external_id_key do update
-    set product_id = excluded.product_id, variant_id = excluded.variant_id, title = excluded.title,
-        variant_title = excluded.variant_title, sku = excluded.sku, vendor = excluded.vendor, quantity = excluded.quantity,
-        unit_price = excluded.unit_price, discount_total = excluded.discount_total, total = excluded.total
-    where (i.product_id, i.variant_id, i.title, i.variant_title, i.sku, i.vendor, i.quantity, i.unit_price, i.discount_total, i.total)
-      is distinct from (excluded.product_id, excluded.variant_id, excluded.title, excluded.variant_title, excluded.sku,
-        excluded.vendor, excluded.quantity, excluded.unit_price, excluded.discount_total, excluded.total);
+      saved_order_id, n.external_id, n.product_id, n.variant_id, n.title, n.variant_title, n.sku, n.vendor,
+      n.quantity, n.unit_price, n.discount_total, n.total, r ->> 'currency'
+    from incoming n
+    on conflict on constraint order_items_order_external_id_key do update
+      set product_id = excluded.product_id, variant_id = excluded.variant_id, title = excluded.title,
+          variant_title = excluded.variant_title, sku = excluded.sku, vendor = excluded.vendor, quantity = excluded.quantity,
+          unit_price = excluded.unit_price, discount_total = excluded.discount_total, total = excluded.total
+      where (i.product_id, i.variant_id, i.title, i.variant_title, i.sku, i.vendor, i.quantity, i.unit_price, i.discount_total, i.total)
+        is distinct from (excluded.product_id, excluded.variant_id, excluded.title, excluded.variant_title, excluded.sku,
+          excluded.vendor, excluded.quantity, excluded.unit_price, excluded.discount_total, excluded.total);
+  end if;
 
-  return case when inserted then 'created' else 'updated' end;
+  return 'updated';
 end;
 $function$;
-comment on function private.apply_shopify_order(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'orders/create, updated, paid, cancelled: upserts the order and its line items unless the payload is older than the stored version; matches or creates the buyer; the exchange rate is the one of the order''s day (private.prepare_order → private.rate_on). Customer metrics follow through the order triggers.';
+comment on function private.apply_shopify_order(target_shop uuid, r jsonb, triggered timestamp with time zone) is 'orders/create, updated, paid, cancelled: writes the order (INSERT when new, UPDATE when known) and its line items (only when they changed) unless the payload is older than the stored version; matches or creates the buyer; the exchange rate is the one of the order''s day (private.prepare_order → private.rate_on). Customer metrics follow through the order triggers.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_orders_set(target_shop uuid, records jsonb)
  RETURNS integer
@@ -7826,14 +7853,16 @@ comment on function private.flow_whole(value jsonb, low integer, high integer) i
 
 CREATE OR REPLACE FUNCTION private.flows_listen(trigger_type text)
  RETURNS boolean
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
-      or exists (select 1 from public.flows f where f.status = 'active' and trigger_type = any (f.also_on))
+begin
+  return exists (select 1 from public.flows f where f.status = 'active' and f.trigger ->> 'type' = trigger_type)
+      or exists (select 1 from public.flows f where f.status = 'active' and trigger_type = any (f.also_on));
+end;
 $function$;
-comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (its type, or one of its also_on).';
+comment on function private.flows_listen(trigger_type text) is 'Whether any active flow starts on this trigger (its type, or one of its also_on). PL/pgSQL so its query is planned once per connection.';
 
 CREATE OR REPLACE FUNCTION private.fold_sales_summaries(max_rows integer DEFAULT 50000)
  RETURNS integer
@@ -9634,13 +9663,12 @@ CREATE OR REPLACE FUNCTION private.quarter_hour(at timestamp with time zone)
  RETURNS timestamp with time zone
  LANGUAGE sql
  IMMUTABLE PARALLEL SAFE
- SET search_path TO ''
 AS $function$
-  select date_bin('15 minutes', at, timestamptz '2000-01-01 00:00:00+00')
+  select pg_catalog.date_bin('15 minutes'::pg_catalog.interval, at, '2000-01-01 00:00:00+00'::pg_catalog.timestamptz)
 $function$;
 grant execute on function private.quarter_hour(at timestamp with time zone) to authenticated;
 grant execute on function private.quarter_hour(at timestamp with time zone) to service_role;
-comment on function private.quarter_hour(at timestamp with time zone) is 'The start of the UTC quarter-hour an instant falls in (the sales summaries'' bucket).';
+comment on function private.quarter_hour(at timestamp with time zone) is 'The start of the UTC quarter-hour an instant falls in (the sales summaries'' bucket). Inlined by the planner (no SET clause; pg_catalog names only).';
 
 CREATE OR REPLACE FUNCTION private.queue_erasure_files(request uuid, customer uuid)
  RETURNS integer
@@ -11422,6 +11450,44 @@ AS $function$
     pg_catalog.regexp_replace(value, '[\u0001-\u001f\u007f-\u009f]+', ' ', 'g'), max_length)), '')
 $function$;
 comment on function private.shopify_name(value text, max_length integer) is 'A name from Shopify as customers accept it: each run of control characters replaced by a space, trimmed, cut to max_length, null when empty.';
+
+CREATE OR REPLACE FUNCTION private.shopify_order_lines(target_shop uuid, r jsonb)
+ RETURNS TABLE(external_id bigint, product_id uuid, variant_id uuid, title text, variant_title text, sku text, vendor text, quantity integer, unit_price numeric, discount_total numeric, total numeric)
+ LANGUAGE sql
+ STABLE
+AS $function$
+  -- Quantity 0 (fully removed by an order edit) is not a line Cairn keeps.
+  select
+    n.external_id, found.product_id, found.variant_id, n.title, n.variant_title, n.sku, n.vendor,
+    n.quantity, n.unit_price, n.discount_total, n.total
+  from (
+    select
+      (item ->> 'shopifyId')::pg_catalog.int8 as external_id,
+      coalesce(private.shopify_text(item ->> 'title', 500), 'Item') as title,
+      private.shopify_text(item ->> 'variantTitle', 500) as variant_title,
+      private.shopify_text(item ->> 'sku', 100) as sku,
+      private.shopify_text(item ->> 'vendor', 200) as vendor,
+      (item ->> 'quantity')::pg_catalog.int4 as quantity,
+      greatest((item ->> 'unitPrice')::pg_catalog.numeric, 0) as unit_price,
+      greatest(coalesce((item ->> 'discount')::pg_catalog.numeric, 0), 0) as discount_total,
+      greatest((item ->> 'total')::pg_catalog.numeric, 0) as total,
+      (item ->> 'productShopifyId')::pg_catalog.int8 as product_external_id,
+      (item ->> 'variantShopifyId')::pg_catalog.int8 as variant_external_id
+    from pg_catalog.jsonb_array_elements(coalesce(r -> 'items', '[]')) as e (item)
+    where (item ->> 'quantity')::pg_catalog.int4 > 0
+  ) as n
+  -- One index lookup per line: joined as sets, the planner guessed a hundred lines and hashed
+  -- the whole variants table for every order.
+  cross join lateral (
+    select
+      (select p.id from public.products p where p.shop_id = target_shop and p.external_id = n.product_external_id) as product_id,
+      (select v.id
+       from public.products p
+       join public.product_variants v on v.product_id = p.id and v.external_id = n.variant_external_id
+       where p.shop_id = target_shop and p.external_id = n.product_external_id) as variant_id
+  ) as found
+$function$;
+comment on function private.shopify_order_lines(target_shop uuid, r jsonb) is 'The line items of a Shopify order record (mapped form) as private.apply_shopify_order writes them: quantity > 0, texts cut to their column limits, product and variant found by Shopify id in the shop (null when not known yet).';
 
 CREATE OR REPLACE FUNCTION private.shopify_phone(phone text)
  RETURNS text
