@@ -188,7 +188,7 @@ describe('SendGrid mail send', () => {
     for (const body of [{ status: 200 }, { status: 503, count: 0 }, 'nope']) {
       const response = await fetch(`${config.mailUrl}/api/v1/faults`, { method: 'POST', body: JSON.stringify(body) });
       expect(response.status).toBe(400);
-      expect((await response.json()).error).toMatch(/status|count|JSON/);
+      expect(((await response.json()) as { error: string }).error).toMatch(/status|count|JSON/);
     }
   });
 
