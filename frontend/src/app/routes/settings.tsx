@@ -26,13 +26,15 @@ import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
+import { connectionsOptions, deliveryHealthOptions, importsOptions } from '@/features/integrations/api/shopify.ts';
 import { AffiliateFeedsSettings } from '@/features/affiliate-feeds/components/affiliate-feeds-settings.tsx';
 import { AuditLog } from '@/features/privacy/components/audit-log.tsx';
 import { RetentionSettings } from '@/features/privacy/components/retention-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { can, type Capability } from '@/lib/permissions.ts';
-import { useViewer, type Viewer } from '@/lib/viewer.ts';
+import { queryClient } from '@/lib/query-client.ts';
+import { signedInUserId, useViewer, type Viewer } from '@/lib/viewer.ts';
 
 import { SectionPage } from '../layout/section-page.tsx';
 
@@ -108,6 +110,23 @@ const pageText = (page: SettingsPage, part: 'title' | 'summary') =>
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
   page !== undefined && (page.capability === null || can(viewer, page.capability));
+
+/**
+ * Called by the router as soon as this page's code has arrived: on Settings → Integrations, asks
+ * for the connected stores and the imports, then each store's delivery health, beside the
+ * member's row instead of after the panel's first render. The database answers only an admin;
+ * for anyone else the page is not offered and nothing of it is shown.
+ */
+export function prefetch(): void {
+  if (window.location.pathname !== '/settings/integrations' || !signedInUserId()) return;
+  void queryClient.prefetchQuery(importsOptions());
+  void queryClient
+    .fetchQuery(connectionsOptions())
+    .then((connections) => {
+      for (const { shop_id } of connections) void queryClient.prefetchQuery(deliveryHealthOptions(shop_id));
+    })
+    .catch(() => undefined);
+}
 
 /** The settings area: the index of cards and its pages, nested under /settings/*. */
 export function SettingsRoute() {
