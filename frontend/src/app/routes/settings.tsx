@@ -27,6 +27,7 @@ import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
 import { connectionsOptions, deliveryHealthOptions, importsOptions } from '@/features/integrations/api/shopify.ts';
+import { readKnownShops, rememberShops } from '@/features/integrations/utils/known-shops.ts';
 import { AffiliateFeedsSettings } from '@/features/affiliate-feeds/components/affiliate-feeds-settings.tsx';
 import { AuditLog } from '@/features/privacy/components/audit-log.tsx';
 import { RetentionSettings } from '@/features/privacy/components/retention-settings.tsx';
@@ -113,17 +114,23 @@ const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
 
 /**
  * Called by the router as soon as this page's code has arrived: on Settings → Integrations, asks
- * for the connected stores and the imports, then each store's delivery health, beside the
- * member's row instead of after the panel's first render. The database answers only an admin;
- * for anyone else the page is not offered and nothing of it is shown.
+ * for the connected stores, the imports and the delivery health of the stores this member saw
+ * last time, beside the member's row instead of after the panel's first render (and the health of
+ * any other store once the list has come). The database answers only an admin; for anyone else
+ * the page is not offered and nothing of it is shown.
  */
 export function prefetch(): void {
-  if (window.location.pathname !== '/settings/integrations' || !signedInUserId()) return;
+  const userId = signedInUserId();
+  if (window.location.pathname !== '/settings/integrations' || !userId) return;
+  const health = (shopId: string) => void queryClient.prefetchQuery(deliveryHealthOptions(shopId));
+  readKnownShops(userId).forEach(health);
   void queryClient.prefetchQuery(importsOptions());
   void queryClient
     .fetchQuery(connectionsOptions())
     .then((connections) => {
-      for (const { shop_id } of connections) void queryClient.prefetchQuery(deliveryHealthOptions(shop_id));
+      const shopIds = connections.map((connection) => connection.shop_id);
+      shopIds.forEach(health); // already asked for: answered from the cache, or joins that request
+      rememberShops(userId, shopIds);
     })
     .catch(() => undefined);
 }
