@@ -33,12 +33,45 @@ function portalPages(): Plugin {
   };
 }
 
+/** What a static host should send with the build's `assets/` files (README, "Deploying"). */
+export const IMMUTABLE_ASSETS = 'public, max-age=31536000, immutable';
+
+/**
+ * `vite preview` answers every file with `Cache-Control: no-cache`, so a returning person's
+ * browser asks again for each of the app's ~70 scripts (304s, six at a time over HTTP/1.1) on
+ * every load. The files under `assets/` carry their content's hash in their name: preview serves
+ * them as a static host should (README), cached for good; `index.html` is still revalidated.
+ */
+function immutableAssets(): Plugin {
+  return {
+    name: 'cairn-immutable-assets',
+    configurePreviewServer(server) {
+      server.middlewares.use((request, response, next) => {
+        if (request.url?.startsWith('/assets/')) {
+          // sirv passes its own Cache-Control to writeHead, which wins over setHeader.
+          const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => typeof response;
+          response.writeHead = ((...args: unknown[]) => {
+            const headers = args.find((arg) => typeof arg === 'object' && arg !== null && !Array.isArray(arg)) as
+              Record<string, unknown> | undefined;
+            if (headers) headers['Cache-Control'] = IMMUTABLE_ASSETS;
+            else response.setHeader('Cache-Control', IMMUTABLE_ASSETS);
+            return writeHead(...args);
+          }) as typeof response.writeHead;
+        }
+        next();
+      });
+    },
+  };
+}
+
+const ICON = /node_modules[\\/]lucide-react[\\/]dist[\\/]esm[\\/]icons[\\/]/;
+
 export default defineConfig(({ command, mode }) => {
   // A production build must name its Supabase project: without VITE_SUPABASE_URL and the anon key
   // it fails here, instead of shipping an app that talks to a developer's local stack.
   if (command === 'build' && mode === 'production') parseEnv(loadEnv(mode, envDir, 'VITE_'));
   return {
-    plugins: [react(), portalPages()],
+    plugins: [react(), portalPages(), immutableAssets()],
     envDir,
     resolve: {
       // `@/` is frontend/src, as in tsconfig.json's paths; a root-relative path keeps Node types out of the app.
@@ -58,6 +91,13 @@ export default defineConfig(({ command, mode }) => {
               { name: 'supabase-auth', test: /node_modules[\\/]@supabase[\\/]auth-js[\\/]/ },
               { name: 'supabase-rest', test: /node_modules[\\/]@supabase[\\/]postgrest-js[\\/]/ },
               { name: 'supabase', test: /node_modules[\\/]@supabase[\\/]/ },
+              // lucide-react makes each icon its own module, and the pages share them in so many
+              // combinations that nearly each became its own chunk (a load of /pipeline asked for
+              // 15 icon files of under 1 KB). Lucide's code and the icons the entries themselves
+              // import stay one chunk of the entry (the sign-in page does not download every
+              // page's icons); the icons two or more of the other chunks share go in one chunk.
+              { name: 'lucide', test: /node_modules[\\/]lucide-react[\\/]/, tags: ['$initial'], priority: 1 },
+              { name: 'icons', test: ICON, minShareCount: 2 },
             ],
           },
         },

@@ -26,13 +26,16 @@ import { ScheduledJobsSettings } from '@/features/settings/components/scheduled-
 import { TagsSettings } from '@/features/settings/components/tags-settings.tsx';
 import { TemplatesSettings } from '@/features/templates/components/templates-settings.tsx';
 import { IntegrationsSettings } from '@/features/integrations/components/integrations-settings.tsx';
+import { connectionsOptions, deliveryHealthOptions, importsOptions } from '@/features/integrations/api/shopify.ts';
+import { readKnownShops, rememberShops } from '@/features/integrations/utils/known-shops.ts';
 import { AffiliateFeedsSettings } from '@/features/affiliate-feeds/components/affiliate-feeds-settings.tsx';
 import { AuditLog } from '@/features/privacy/components/audit-log.tsx';
 import { RetentionSettings } from '@/features/privacy/components/retention-settings.tsx';
 import { WorkspaceSettings } from '@/features/settings/components/workspace-settings.tsx';
 import { TeamSettings } from '@/features/team/components/team-settings.tsx';
 import { can, type Capability } from '@/lib/permissions.ts';
-import { useViewer, type Viewer } from '@/lib/viewer.ts';
+import { queryClient } from '@/lib/query-client.ts';
+import { signedInUserId, useViewer, type Viewer } from '@/lib/viewer.ts';
 
 import { SectionPage } from '../layout/section-page.tsx';
 
@@ -108,6 +111,29 @@ const pageText = (page: SettingsPage, part: 'title' | 'summary') =>
 
 const offers = (viewer: Viewer, page: SettingsPage | undefined) =>
   page !== undefined && (page.capability === null || can(viewer, page.capability));
+
+/**
+ * Called by the router as soon as this page's code has arrived: on Settings → Integrations, asks
+ * for the connected stores, the imports and the delivery health of the stores this member saw
+ * last time, beside the member's row instead of after the panel's first render (and the health of
+ * any other store once the list has come). The database answers only an admin; for anyone else
+ * the page is not offered and nothing of it is shown.
+ */
+export function prefetch(): void {
+  const userId = signedInUserId();
+  if (window.location.pathname !== '/settings/integrations' || !userId) return;
+  const health = (shopId: string) => void queryClient.prefetchQuery(deliveryHealthOptions(shopId));
+  readKnownShops(userId).forEach(health);
+  void queryClient.prefetchQuery(importsOptions());
+  void queryClient
+    .fetchQuery(connectionsOptions())
+    .then((connections) => {
+      const shopIds = connections.map((connection) => connection.shop_id);
+      shopIds.forEach(health); // already asked for: answered from the cache, or joins that request
+      rememberShops(userId, shopIds);
+    })
+    .catch(() => undefined);
+}
 
 /** The settings area: the index of cards and its pages, nested under /settings/*. */
 export function SettingsRoute() {

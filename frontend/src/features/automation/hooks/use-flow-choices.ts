@@ -1,4 +1,10 @@
-import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
+import {
+  useMutation,
+  useQueries,
+  useQueryClient,
+  type FetchQueryOptions,
+  type QueryClient,
+} from '@tanstack/react-query';
 
 import { countriesOptions, languagesOptions, stagesOptions } from '@/api/reference.ts';
 import { segmentsOptions } from '@/api/segments.ts';
@@ -7,19 +13,27 @@ import { teamMemberNamesOptions } from '@/api/team-members.ts';
 
 import { createTag, flowTemplatesOptions, type FlowChoices } from '../api/choices.ts';
 
+/** What the editor's pickers list: the editor shows once every one has arrived. */
+const choiceQueries = () =>
+  [
+    teamMemberNamesOptions(),
+    tagsOptions(),
+    stagesOptions(),
+    countriesOptions(),
+    languagesOptions(),
+    segmentsOptions(),
+    flowTemplatesOptions(),
+  ] as const;
+
+/** Starts loading the pickers' choices before the editor renders (the route's `prefetch`). */
+export function prefetchFlowChoices(client: QueryClient): void {
+  // Each entry is a complete queryOptions(); only their union is too wide for one signature.
+  for (const options of choiceQueries()) void client.prefetchQuery(options as FetchQueryOptions);
+}
+
 /** Everything the flow editor's pickers list, loaded together; `choices` is null until all arrived. */
 export function useFlowChoices(): { choices: FlowChoices | null; isError: boolean; retry: () => void } {
-  const results = useQueries({
-    queries: [
-      teamMemberNamesOptions(),
-      tagsOptions(),
-      stagesOptions(),
-      countriesOptions(),
-      languagesOptions(),
-      segmentsOptions(),
-      flowTemplatesOptions(),
-    ],
-  });
+  const results = useQueries({ queries: choiceQueries() });
   const [members, tags, stages, countries, languages, segments, templates] = results;
   const retry = () => results.forEach((result) => (result.isError ? void result.refetch() : undefined));
   if (results.some((result) => result.isError)) return { choices: null, isError: true, retry };

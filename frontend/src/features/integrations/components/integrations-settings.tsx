@@ -1,7 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Store } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod/mini';
@@ -16,6 +16,7 @@ import { FormError } from '@/components/ui/form-error.tsx';
 import { Skeleton } from '@/components/ui/loading-state.tsx';
 import { TextField } from '@/components/ui/text-field.tsx';
 import { formatDateTime } from '@/lib/dates.ts';
+import { signedInUserId } from '@/lib/viewer.ts';
 import { useZoneAndLanguage } from '@/stores/preferences-store.ts';
 import { toast } from '@/stores/toast-store.ts';
 
@@ -32,6 +33,7 @@ import {
   type ShopImport,
 } from '../api/shopify.ts';
 import { useIntegrationsRealtime } from '../hooks/use-integrations-realtime.ts';
+import { rememberShops } from '../utils/known-shops.ts';
 
 import styles from './integrations.module.css';
 
@@ -57,6 +59,15 @@ export function IntegrationsSettings() {
   const { t } = useTranslation('integrations');
   const connections = useQuery(connectionsOptions());
   useIntegrationsRealtime();
+  // Next visit, the route asks for these stores' delivery health at once (routes/settings.tsx).
+  useEffect(() => {
+    const userId = signedInUserId();
+    if (connections.data && userId)
+      rememberShops(
+        userId,
+        connections.data.map((connection) => connection.shop_id),
+      );
+  }, [connections.data]);
   return (
     <section className="settings-section" aria-labelledby="integrations-heading">
       <h2 id="integrations-heading">{t('heading')}</h2>

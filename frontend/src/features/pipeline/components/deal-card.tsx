@@ -1,6 +1,6 @@
 import { GripVertical, ListPlus } from 'lucide-react';
 import { memo, type KeyboardEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 
 import { formatMoney, formatPercent } from '@/lib/format.ts';
 import { formatDate } from '@/lib/dates.ts';
@@ -36,6 +36,8 @@ export interface DealCardProps {
   mayAddTask: boolean;
   instructionsId: string;
   actions: CardActions;
+  /** The board's `pipeline` strings: one subscription to the language for the board, not one per card. */
+  t: TFunction<'pipeline'>;
 }
 
 /**
@@ -56,8 +58,8 @@ export const DealCard = memo(function DealCard({
   mayAddTask,
   instructionsId,
   actions,
+  t,
 }: DealCardProps) {
-  const { t } = useTranslation('pipeline');
   return (
     <li
       data-deal-id={deal.id}

@@ -1,4 +1,14 @@
-import { useId, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import {
+  startTransition,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatMoney } from '@/lib/format.ts';
@@ -33,6 +43,14 @@ export interface PipelineBoardProps {
   onAddTask?: (deal: Deal) => void;
 }
 
+/**
+ * Cards per column in the board's first render: more than a tall screen shows. A column holds up
+ * to 50 cards (about 300 on a board); the rest are rendered right after the first paint, in a
+ * transition (React yields to the browser between cards), so the first cards are not held back by
+ * rendering those below the fold.
+ */
+export const FIRST_CARDS_PER_COLUMN = 10;
+
 const KEY_DIRECTIONS: Record<string, Direction> = {
   ArrowUp: 'up',
   ArrowDown: 'down',
@@ -66,6 +84,11 @@ export function PipelineBoard({
   const [dragging, setDragging] = useState<string | null>(null);
   const [dropHint, setDropHint] = useState<DropTarget | null>(null);
   const handles = useRef(new Map<string, HTMLButtonElement>());
+  // Every card once the first ones are on screen (see FIRST_CARDS_PER_COLUMN).
+  const [allCards, setAllCards] = useState(false);
+  useEffect(() => {
+    if (!allCards) startTransition(() => setAllCards(true));
+  }, [allCards]);
   const shown = carried?.preview ?? board;
   const stageOrder = stages.map((stage) => stage.id);
   const stageName = (stageId: string) => {
@@ -240,7 +263,7 @@ export function PipelineBoard({
               </header>
               {deals.length === 0 ? <p className={styles.emptyColumn}>{t('board.emptyColumn')}</p> : null}
               <ul className={styles.cards} aria-label={t('board.cardsIn', { stage: name })}>
-                {deals.map((deal) => (
+                {(allCards ? deals : deals.slice(0, FIRST_CARDS_PER_COLUMN)).map((deal) => (
                   <DealCard
                     key={deal.id}
                     deal={deal}
@@ -256,6 +279,7 @@ export function PipelineBoard({
                     mayAddTask={onAddTask !== undefined}
                     instructionsId={instructionsId}
                     actions={actions}
+                    t={t}
                   />
                 ))}
               </ul>
