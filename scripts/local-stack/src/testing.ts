@@ -24,6 +24,19 @@ export function client(key = config.anonKey, options: { accessToken?: string } =
 export const anonClient = () => client(config.anonKey);
 export const serviceClient = () => client(config.serviceRoleKey);
 
+/** POSTs a JSON body to an Edge Function as the service role (what pg_cron's scheduled calls send). */
+export function callAsService(name: string, body: unknown): Promise<Response> {
+  return fetch(`${config.apiUrl}/functions/v1/${name}`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${config.serviceRoleKey}`,
+      apikey: config.serviceRoleKey,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+}
+
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
 }

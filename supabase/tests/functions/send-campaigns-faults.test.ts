@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, config, mail } from '@cairn/local-stack/testing.ts';
+import { adminSql, callAsService, mail } from '@cairn/local-stack/testing.ts';
 import { consentingReaders, frozenCampaign } from '../../../scripts/testing/support/campaigns.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
@@ -18,14 +18,11 @@ const plus = (minutes: number) => new Date(Date.parse(AT) + minutes * 60_000).to
 const run = randomUUID().slice(0, 8);
 
 async function sendCampaigns(now: string): Promise<{ claimed: number; sent: number }> {
-  const response = await fetch(`${config.apiUrl}/functions/v1/send-campaigns`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${config.serviceRoleKey}`,
-      apikey: config.serviceRoleKey,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({ now, batch_size: 3, rate_per_second: 1000, settle_seconds: 0 }),
+  const response = await callAsService('send-campaigns', {
+    now,
+    batch_size: 3,
+    rate_per_second: 1000,
+    settle_seconds: 0,
   });
   const answer = (await response.json()) as { claimed: number; sent: number };
   expect(response.status, JSON.stringify(answer)).toBe(200);

@@ -12,11 +12,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSql, config, mail } from '@cairn/local-stack/testing.ts';
+import { adminSql, callAsService, mail } from '@cairn/local-stack/testing.ts';
 import { consentingReaders, frozenCampaign } from '../../../scripts/testing/support/campaigns.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
-const functionsUrl = `${config.apiUrl}/functions/v1`;
 const AT = '2030-02-03T10:00:00.000Z';
 const plusMinutes = (minutes: number) => new Date(Date.parse(AT) + minutes * 60_000).toISOString();
 const run = randomUUID().slice(0, 8);
@@ -29,15 +28,7 @@ interface RunResult {
 }
 
 async function sendCampaigns(body: Record<string, unknown>): Promise<RunResult> {
-  const response = await fetch(`${functionsUrl}/send-campaigns`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${config.serviceRoleKey}`,
-      apikey: config.serviceRoleKey,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({ rate_per_second: 1000, settle_seconds: 0, ...body }),
-  });
+  const response = await callAsService('send-campaigns', { rate_per_second: 1000, settle_seconds: 0, ...body });
   const answer = (await response.json()) as RunResult;
   expect(response.status, JSON.stringify(answer)).toBe(200);
   return answer;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeliveries, type SimDelivery } from '../../../scripts/data/shopify/payloads.ts';
 import { DEMO_SECRET, DEMO_SHOP, sendDeliveries } from '../../../scripts/data/shopify/simulate.ts';
 import { waitFor } from '@cairn/local-stack/lib/wait.ts';
-import { adminSql, config, mail } from '@cairn/local-stack/testing.ts';
+import { adminSql, callAsService, config, mail } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast } from '../../../scripts/testing/support/team.ts';
 
 /**
@@ -37,15 +37,7 @@ const runFlows = (now: string) => adminSql('select public.run_flows(500, $1)', [
 
 /** What the send-automation-emails job does each minute: send-email's scheduled mode. */
 async function sendQueued(): Promise<void> {
-  const response = await fetch(`${config.apiUrl}/functions/v1/send-email`, {
-    method: 'POST',
-    headers: {
-      Authorization: `Bearer ${config.serviceRoleKey}`,
-      apikey: config.anonKey,
-      'Content-Type': 'application/json',
-    },
-    body: JSON.stringify({ source: 'automation' }),
-  });
+  const response = await callAsService('send-email', { source: 'automation' });
   expect(response.status, await response.clone().text()).toBe(200);
   await response.body?.cancel();
 }
