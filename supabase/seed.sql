@@ -4914,5 +4914,18 @@ update public.notifications n set read_at = now()
 from public.orders o
 where n.kind = 'new_order' and o.id = (n.data ->> 'order_id')::uuid and o.placed_at < now() - interval '3 days';
 
+-- The demo's deals were opened over the last weeks and have sat in their stage for part of that
+-- time (the cards' days in stage), not since the moment the seed ran. Derived from each deal's
+-- customer and title, so a reset gives the same ages. The audit trigger is off for this
+-- backdating only: it is history, not an edit (the stage does not change, so no deal event).
+alter table public.deals disable trigger record_audit;
+update public.deals d set created_at = now() - make_interval(days => k.age),
+  stage_entered_at = now() - make_interval(days => k.age * k.part / 10)
+from (select id, 2 + h % 45 as age, h / 45 % 10 as part
+      from (select id, ('x' || substr(md5(customer_id::text || title), 1, 7))::bit(28)::int as h from public.deals) s) k
+where d.id = k.id;
+alter table public.deals enable trigger record_audit;
+update public.deal_events e set occurred_at = d.created_at from public.deals d where e.deal_id = d.id and e.event = 'created';
+
 select public.set_shop_webhook_secret('b0000000-0000-4000-8000-000000000001', 'cairn-demo-shopify-webhook-secret');
 select public.set_shop_webhook_secret('b0000000-0000-4000-8000-000000000002', 'cairn-outlet-shopify-webhook-secret');
