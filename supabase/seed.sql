@@ -4823,35 +4823,35 @@ insert into public.activities (customer_id, kind, author_id, created_at, subject
   ('bdc3f400-c37e-42e2-8e11-eae0fccc6e53', 'call', 'a0000000-0000-4000-8000-000000000001', now() - interval '30656 minutes', 'Called about an order', 'Size M in tops, 38 in shoes.', 'inbound', null, null, null);
 
 insert into public.deals (customer_id, title, stage_id, amount, currency, expected_close, owner_id) values
-  ('6e06cec0-13fd-4aac-bdf3-cf6af980ef3c', 'Private styling', (select id from public.deal_stages order by position offset 0 limit 1), 848, 'EUR', current_date - -79, 'a0000000-0000-4000-8000-000000000002'),
-  ('7356e603-6ae3-4cb2-8d26-45d21f071550', 'Private styling', (select id from public.deal_stages order by position offset 1 limit 1), 3854, 'EUR', current_date - -19, 'a0000000-0000-4000-8000-000000000003'),
-  ('bfe90092-bddc-4947-9d96-9d968803ed93', 'Autumn pre-order', (select id from public.deal_stages order by position offset 0 limit 1), 4878, 'EUR', current_date - -61, 'a0000000-0000-4000-8000-000000000003'),
-  ('d7b19cd0-6ba5-443d-a256-dbdd5d2d69b1', 'Autumn pre-order', (select id from public.deal_stages order by position offset 2 limit 1), 2629, 'EUR', current_date - -49, 'a0000000-0000-4000-8000-000000000002'),
-  ('cee7fc1b-9617-4e70-89ad-c2f1b5883059', 'Wholesale order', (select id from public.deal_stages order by position offset 0 limit 1), 2285, 'USD', current_date - -44, 'a0000000-0000-4000-8000-000000000003'),
-  ('66aab391-f287-4005-8e6b-4a9b0cdcb67a', 'Private styling', (select id from public.deal_stages order by position offset 3 limit 1), 1396, 'USD', current_date - -54, 'a0000000-0000-4000-8000-000000000002'),
-  ('979e700b-3326-40d9-b352-3783745419b7', 'Wholesale order', (select id from public.deal_stages order by position offset 1 limit 1), 890, 'USD', current_date - -55, 'a0000000-0000-4000-8000-000000000001'),
-  ('6963a256-84e0-4106-89a4-0acd479e201f', 'Private styling', (select id from public.deal_stages order by position offset 0 limit 1), 4879, 'USD', current_date - -8, 'a0000000-0000-4000-8000-000000000002'),
-  ('1d109286-243c-45f3-aff1-3a00e70f4f92', 'Private styling', (select id from public.deal_stages order by position offset 2 limit 1), 529, 'EUR', current_date - -76, 'a0000000-0000-4000-8000-000000000003'),
-  ('14d65d09-b634-4856-8444-9886345c4476', 'Private styling', (select id from public.deal_stages order by position offset 0 limit 1), 2929, 'EUR', current_date - -11, 'a0000000-0000-4000-8000-000000000003'),
-  ('bd16788e-5614-4959-a14f-4826152f826c', 'Autumn pre-order', (select id from public.deal_stages order by position offset 2 limit 1), 1139, 'EUR', current_date - -18, 'a0000000-0000-4000-8000-000000000003'),
-  ('86ef56ee-0f55-4e10-9b92-f26aad96d9a0', 'Corporate gifts', (select id from public.deal_stages order by position offset 0 limit 1), 384, 'EUR', current_date - -46, 'a0000000-0000-4000-8000-000000000003'),
-  ('4f27c9e1-6f95-4a16-b6fb-be30c6e7d97c', 'Wholesale order', (select id from public.deal_stages order by position offset 3 limit 1), 612, 'EUR', current_date - -37, 'a0000000-0000-4000-8000-000000000003'),
-  ('5295b404-2c0a-4035-afaa-bc7ed5bf133e', 'Wholesale order', (select id from public.deal_stages order by position offset 0 limit 1), 857, 'USD', current_date - -39, 'a0000000-0000-4000-8000-000000000003'),
-  ('59002935-0520-4ba5-a903-b577751c3330', 'Wholesale order', (select id from public.deal_stages order by position offset 0 limit 1), 1075, 'USD', current_date - -83, 'a0000000-0000-4000-8000-000000000001'),
-  ('bf1202b6-570a-496b-a4af-b3d3fb13ecbd', 'Corporate gifts', (select id from public.deal_stages order by position offset 3 limit 1), 416, 'EUR', current_date - -40, 'a0000000-0000-4000-8000-000000000002'),
-  ('bd45aa54-45fb-471d-8575-2ad8d0d07b41', 'Private styling', (select id from public.deal_stages order by position offset 1 limit 1), 1305, 'USD', current_date - -58, 'a0000000-0000-4000-8000-000000000003'),
-  ('be0aab36-07c6-4bc6-a949-efa203307364', 'Corporate gifts', (select id from public.deal_stages order by position offset 3 limit 1), 1889, 'USD', current_date - -16, 'a0000000-0000-4000-8000-000000000003'),
-  ('d8bbe3ea-a8d3-4ad8-bb49-acbf7418cef4', 'Wholesale order', (select id from public.deal_stages order by position offset 3 limit 1), 388, 'EUR', current_date - -79, 'a0000000-0000-4000-8000-000000000003'),
-  ('d98e3a16-fd96-4708-ba90-88402bec76a4', 'Autumn pre-order', (select id from public.deal_stages order by position offset 1 limit 1), 5582, 'EUR', current_date - -76, 'a0000000-0000-4000-8000-000000000003'),
-  ('5604590b-6bd3-4dd4-b282-bb66b6c4dfbb', 'Corporate gifts', (select id from public.deal_stages order by position offset 1 limit 1), 1716, 'USD', current_date - -56, 'a0000000-0000-4000-8000-000000000002'),
-  ('67e15acd-3eb0-48a3-b5df-e42cf2142f1f', 'Autumn pre-order', (select id from public.deal_stages order by position offset 3 limit 1), 4619, 'EUR', current_date - -18, 'a0000000-0000-4000-8000-000000000002'),
-  ('b3bc4a67-fd11-44f1-8632-82a626ab2edf', 'Corporate gifts', (select id from public.deal_stages order by position offset 1 limit 1), 2430, 'EUR', current_date - -83, 'a0000000-0000-4000-8000-000000000002'),
-  ('24465f07-4216-48ca-846f-080bc2fc4743', 'Corporate gifts', (select id from public.deal_stages order by position offset 1 limit 1), 6798, 'EUR', current_date - -71, 'a0000000-0000-4000-8000-000000000003'),
-  ('6b2c0c6b-1e13-4ff0-b0ff-4d27ae658d05', 'Autumn pre-order', (select id from public.deal_stages order by position offset 0 limit 1), 1011, 'USD', current_date - -52, 'a0000000-0000-4000-8000-000000000003'),
-  ('4fd9a23e-42fe-4db5-b8d5-81ce9aa97005', 'Corporate gifts', (select id from public.deal_stages order by position offset 2 limit 1), 996, 'EUR', current_date - -76, 'a0000000-0000-4000-8000-000000000003'),
-  ('90a65823-4796-4260-9cd8-119ef9a307e5', 'Private styling', (select id from public.deal_stages order by position offset 2 limit 1), 629, 'EUR', current_date - -15, 'a0000000-0000-4000-8000-000000000002'),
-  ('342a7575-fc2b-47c5-9725-eb9c2ca50cf9', 'Autumn pre-order', (select id from public.deal_stages order by position offset 1 limit 1), 1507, 'EUR', current_date - -60, 'a0000000-0000-4000-8000-000000000002'),
-  ('2c36a657-a85b-473f-84d1-01cd7a4f0136', 'Private styling', (select id from public.deal_stages order by position offset 3 limit 1), 1467, 'USD', current_date - -55, 'a0000000-0000-4000-8000-000000000003');
+  ('6e06cec0-13fd-4aac-bdf3-cf6af980ef3c', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 0 limit 1), 848, 'EUR', current_date - -79, 'a0000000-0000-4000-8000-000000000002'),
+  ('7356e603-6ae3-4cb2-8d26-45d21f071550', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 1 limit 1), 3854, 'EUR', current_date - -19, 'a0000000-0000-4000-8000-000000000003'),
+  ('bfe90092-bddc-4947-9d96-9d968803ed93', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 0 limit 1), 4878, 'EUR', current_date - -61, 'a0000000-0000-4000-8000-000000000003'),
+  ('d7b19cd0-6ba5-443d-a256-dbdd5d2d69b1', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 2 limit 1), 2629, 'EUR', current_date - -49, 'a0000000-0000-4000-8000-000000000002'),
+  ('cee7fc1b-9617-4e70-89ad-c2f1b5883059', 'Wholesale order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 0 limit 1), 2285, 'USD', current_date - -44, 'a0000000-0000-4000-8000-000000000003'),
+  ('66aab391-f287-4005-8e6b-4a9b0cdcb67a', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 3 limit 1), 1396, 'USD', current_date - -54, 'a0000000-0000-4000-8000-000000000002'),
+  ('979e700b-3326-40d9-b352-3783745419b7', 'Wholesale order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 1 limit 1), 890, 'USD', current_date - -55, 'a0000000-0000-4000-8000-000000000001'),
+  ('6963a256-84e0-4106-89a4-0acd479e201f', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 0 limit 1), 4879, 'USD', current_date - -8, 'a0000000-0000-4000-8000-000000000002'),
+  ('1d109286-243c-45f3-aff1-3a00e70f4f92', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 2 limit 1), 529, 'EUR', current_date - -76, 'a0000000-0000-4000-8000-000000000003'),
+  ('14d65d09-b634-4856-8444-9886345c4476', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 0 limit 1), 2929, 'EUR', current_date - -11, 'a0000000-0000-4000-8000-000000000003'),
+  ('bd16788e-5614-4959-a14f-4826152f826c', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 2 limit 1), 1139, 'EUR', current_date - -18, 'a0000000-0000-4000-8000-000000000003'),
+  ('86ef56ee-0f55-4e10-9b92-f26aad96d9a0', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 0 limit 1), 384, 'EUR', current_date - -46, 'a0000000-0000-4000-8000-000000000003'),
+  ('4f27c9e1-6f95-4a16-b6fb-be30c6e7d97c', 'Wholesale order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 3 limit 1), 612, 'EUR', current_date - -37, 'a0000000-0000-4000-8000-000000000003'),
+  ('5295b404-2c0a-4035-afaa-bc7ed5bf133e', 'Wholesale order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 0 limit 1), 857, 'USD', current_date - -39, 'a0000000-0000-4000-8000-000000000003'),
+  ('59002935-0520-4ba5-a903-b577751c3330', 'Wholesale order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 0 limit 1), 1075, 'USD', current_date - -83, 'a0000000-0000-4000-8000-000000000001'),
+  ('bf1202b6-570a-496b-a4af-b3d3fb13ecbd', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 3 limit 1), 416, 'EUR', current_date - -40, 'a0000000-0000-4000-8000-000000000002'),
+  ('bd45aa54-45fb-471d-8575-2ad8d0d07b41', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 1 limit 1), 1305, 'USD', current_date - -58, 'a0000000-0000-4000-8000-000000000003'),
+  ('be0aab36-07c6-4bc6-a949-efa203307364', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 3 limit 1), 1889, 'USD', current_date - -16, 'a0000000-0000-4000-8000-000000000003'),
+  ('d8bbe3ea-a8d3-4ad8-bb49-acbf7418cef4', 'Wholesale order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 3 limit 1), 388, 'EUR', current_date - -79, 'a0000000-0000-4000-8000-000000000003'),
+  ('d98e3a16-fd96-4708-ba90-88402bec76a4', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 1 limit 1), 5582, 'EUR', current_date - -76, 'a0000000-0000-4000-8000-000000000003'),
+  ('5604590b-6bd3-4dd4-b282-bb66b6c4dfbb', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 1 limit 1), 1716, 'USD', current_date - -56, 'a0000000-0000-4000-8000-000000000002'),
+  ('67e15acd-3eb0-48a3-b5df-e42cf2142f1f', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 3 limit 1), 4619, 'EUR', current_date - -18, 'a0000000-0000-4000-8000-000000000002'),
+  ('b3bc4a67-fd11-44f1-8632-82a626ab2edf', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 1 limit 1), 2430, 'EUR', current_date - -83, 'a0000000-0000-4000-8000-000000000002'),
+  ('24465f07-4216-48ca-846f-080bc2fc4743', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 1 limit 1), 6798, 'EUR', current_date - -71, 'a0000000-0000-4000-8000-000000000003'),
+  ('6b2c0c6b-1e13-4ff0-b0ff-4d27ae658d05', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 0 limit 1), 1011, 'USD', current_date - -52, 'a0000000-0000-4000-8000-000000000003'),
+  ('4fd9a23e-42fe-4db5-b8d5-81ce9aa97005', 'Corporate gifts', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Wholesale deals' order by s.position offset 2 limit 1), 996, 'EUR', current_date - -76, 'a0000000-0000-4000-8000-000000000003'),
+  ('90a65823-4796-4260-9cd8-119ef9a307e5', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 2 limit 1), 629, 'EUR', current_date - -15, 'a0000000-0000-4000-8000-000000000002'),
+  ('342a7575-fc2b-47c5-9725-eb9c2ca50cf9', 'Autumn pre-order', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 1 limit 1), 1507, 'EUR', current_date - -60, 'a0000000-0000-4000-8000-000000000002'),
+  ('2c36a657-a85b-473f-84d1-01cd7a4f0136', 'Private styling', (select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = 'Waiting list' order by s.position offset 3 limit 1), 1467, 'USD', current_date - -55, 'a0000000-0000-4000-8000-000000000003');
 
 insert into public.email_templates (id, key, name, category, purpose) values
   ('6aade4a0-f5b9-4061-94f8-d14dc90e42ac', 'price_drop', 'Price drop alert', 'alerts', 'alert'),
@@ -4916,15 +4916,17 @@ where n.kind = 'new_order' and o.id = (n.data ->> 'order_id')::uuid and o.placed
 
 -- The demo's deals were opened over the last weeks and have sat in their stage for part of that
 -- time (the cards' days in stage), not since the moment the seed ran. Derived from each deal's
--- customer and title, so a reset gives the same ages. The audit trigger is off for this
--- backdating only: it is history, not an edit (the stage does not change, so no deal event).
-alter table public.deals disable trigger record_audit;
+-- customer and title, so a reset gives the same ages; a won deal closed when it entered its
+-- stage. The audit trigger and the one that keeps closed_at are off for this backdating only: it
+-- is history, not an edit (the stage does not change, so no deal event).
+alter table public.deals disable trigger record_audit, disable trigger prepare_deal;
 update public.deals d set created_at = now() - make_interval(days => k.age),
-  stage_entered_at = now() - make_interval(days => k.age * k.part / 10)
+  stage_entered_at = now() - make_interval(days => k.age * k.part / 10),
+  closed_at = case when d.closed_at is not null then now() - make_interval(days => k.age * k.part / 10) end
 from (select id, 2 + h % 45 as age, h / 45 % 10 as part
       from (select id, ('x' || substr(md5(customer_id::text || title), 1, 7))::bit(28)::int as h from public.deals) s) k
 where d.id = k.id;
-alter table public.deals enable trigger record_audit;
+alter table public.deals enable trigger record_audit, enable trigger prepare_deal;
 update public.deal_events e set occurred_at = d.created_at from public.deals d where e.deal_id = d.id and e.event = 'created';
 
 select public.set_shop_webhook_secret('b0000000-0000-4000-8000-000000000001', 'cairn-demo-shopify-webhook-secret');

@@ -432,10 +432,15 @@ for (let n = 0; n < CUSTOMERS; n++) {
   }
 
   if (random.chance(0.15)) {
+    const title = random.pick(['Wholesale order', 'Autumn pre-order', 'Private styling', 'Corporate gifts']);
+    // Trade deals go on the wholesale board, a shopper's wishes on the waiting list; any stage but lost.
+    const pipeline = title === 'Wholesale order' || title === 'Corporate gifts' ? 'Wholesale deals' : 'Waiting list';
     add('public.deals', {
       customer_id: id,
-      title: random.pick(['Wholesale order', 'Autumn pre-order', 'Private styling', 'Corporate gifts']),
-      stage_id: new Raw(`(select id from public.deal_stages order by position offset ${random.int(0, 3)} limit 1)`),
+      title,
+      stage_id: new Raw(
+        `(select s.id from public.deal_stages s join public.pipelines p on p.id = s.pipeline_id where p.name = '${pipeline}' order by s.position offset ${random.int(0, 3)} limit 1)`,
+      ),
       amount: round(random.logNormal(1500, 0.7), 0),
       currency: market.currency === 'USD' ? 'USD' : 'EUR',
       expected_close: daysAgoDate(-random.int(5, 90)),
@@ -599,7 +604,7 @@ const sql = [
     'public.email_template_variants',
   ].map((table) => insert(table, rows[table] ?? [])),
   `-- Historical orders notified their owners as they were loaded; only the last three days stay unread.\nupdate public.notifications n set read_at = now()\nfrom public.orders o\nwhere n.kind = 'new_order' and o.id = (n.data ->> 'order_id')::uuid and o.placed_at < now() - interval '3 days';\n`,
-  `-- The demo's deals were opened over the last weeks and have sat in their stage for part of that\n-- time (the cards' days in stage), not since the moment the seed ran. Derived from each deal's\n-- customer and title, so a reset gives the same ages. The audit trigger is off for this\n-- backdating only: it is history, not an edit (the stage does not change, so no deal event).\nalter table public.deals disable trigger record_audit;\nupdate public.deals d set created_at = now() - make_interval(days => k.age),\n  stage_entered_at = now() - make_interval(days => k.age * k.part / 10)\nfrom (select id, 2 + h % 45 as age, h / 45 % 10 as part\n      from (select id, ('x' || substr(md5(customer_id::text || title), 1, 7))::bit(28)::int as h from public.deals) s) k\nwhere d.id = k.id;\nalter table public.deals enable trigger record_audit;\nupdate public.deal_events e set occurred_at = d.created_at from public.deals d where e.deal_id = d.id and e.event = 'created';\n`,
+  `-- The demo's deals were opened over the last weeks and have sat in their stage for part of that\n-- time (the cards' days in stage), not since the moment the seed ran. Derived from each deal's\n-- customer and title, so a reset gives the same ages; a won deal closed when it entered its\n-- stage. The audit trigger and the one that keeps closed_at are off for this backdating only: it\n-- is history, not an edit (the stage does not change, so no deal event).\nalter table public.deals disable trigger record_audit, disable trigger prepare_deal;\nupdate public.deals d set created_at = now() - make_interval(days => k.age),\n  stage_entered_at = now() - make_interval(days => k.age * k.part / 10),\n  closed_at = case when d.closed_at is not null then now() - make_interval(days => k.age * k.part / 10) end\nfrom (select id, 2 + h % 45 as age, h / 45 % 10 as part\n      from (select id, ('x' || substr(md5(customer_id::text || title), 1, 7))::bit(28)::int as h from public.deals) s) k\nwhere d.id = k.id;\nalter table public.deals enable trigger record_audit, enable trigger prepare_deal;\nupdate public.deal_events e set occurred_at = d.created_at from public.deals d where e.deal_id = d.id and e.event = 'created';\n`,
   `select public.set_shop_webhook_secret('${shops[0].id}', '${DEMO_SHOP.secret}');\nselect public.set_shop_webhook_secret('${shops[1].id}', 'cairn-outlet-shopify-webhook-secret');\n`,
 ];
 
