@@ -4650,8 +4650,9 @@ declare
   changed integer;
 begin
   select exists (
-    select 1 from public.order_fulfillments f join public.orders o on o.id = f.order_id
-    where o.shop_id = target_shop and f.external_id = (r ->> 'shopifyId')::bigint
+    select 1 from public.orders o join public.order_fulfillments f on f.order_id = o.id
+    where o.shop_id = target_shop and o.external_id = (r ->> 'orderShopifyId')::bigint
+      and f.external_id = (r ->> 'shopifyId')::bigint
   ) into existed;
   changed := private.apply_shopify_fulfillments_set(
     target_shop,
