@@ -6009,9 +6009,12 @@ CREATE OR REPLACE FUNCTION private.base_currency()
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+declare
+  code text;
 begin
-  return (select s.base_currency from public.workspace_settings s);
-end
+  select s.base_currency into code from public.workspace_settings s;
+  return code;
+end;
 $function$;
 grant execute on function private.base_currency() to authenticated;
 grant execute on function private.base_currency() to service_role;
@@ -9790,16 +9793,18 @@ CREATE OR REPLACE FUNCTION private.rate_day_on(currency_code text, on_date date)
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+declare
+  found_day date;
 begin
-  if currency_code = (select private.base_currency()) then
+  if currency_code = private.base_currency() then
     return null;
   end if;
-  return (
-    select r.rate_date from public.exchange_rates r
-    where r.currency = currency_code and r.rate_date <= on_date
-    order by r.rate_date desc
-    limit 1
-  );
+  select r.rate_date into found_day
+  from public.exchange_rates r
+  where r.currency = currency_code and r.rate_date <= on_date
+  order by r.rate_date desc
+  limit 1;
+  return found_day;
 end;
 $function$;
 grant execute on function private.rate_day_on(currency_code text, on_date date) to authenticated;
@@ -9815,7 +9820,7 @@ AS $function$
 declare
   found_rate numeric;
 begin
-  if currency_code = (select private.base_currency()) then
+  if currency_code = private.base_currency() then
     return 1;
   end if;
   select r.rate_to_base into found_rate
@@ -11427,9 +11432,14 @@ CREATE OR REPLACE FUNCTION private.shopify_country(code text)
  STABLE
  SET search_path TO ''
 AS $function$
+declare
+  -- Normalised once: in the statement, a generic plan evaluated it for every row it read.
+  wanted text := upper(btrim(shopify_country.code));
+  known text;
 begin
-  return (select c.code from public.countries c where c.code = upper(btrim(shopify_country.code)));
-end
+  select c.code into known from public.countries c where c.code = wanted;
+  return known;
+end;
 $function$;
 comment on function private.shopify_country(code text) is 'The country code when Cairn knows it, else null (an unknown code must not fail the whole delivery).';
 
@@ -11439,9 +11449,14 @@ CREATE OR REPLACE FUNCTION private.shopify_currency(code text)
  STABLE
  SET search_path TO ''
 AS $function$
+declare
+  -- Normalised once: in the statement, a generic plan evaluated it for every row it read.
+  wanted text := upper(btrim(shopify_currency.code));
+  known text;
 begin
-  return (select c.code from public.currencies c where c.code = upper(btrim(shopify_currency.code)));
-end
+  select c.code into known from public.currencies c where c.code = wanted;
+  return known;
+end;
 $function$;
 
 CREATE OR REPLACE FUNCTION private.shopify_name(value text, max_length integer)
@@ -11937,6 +11952,8 @@ declare
   given_last text := private.shopify_name(customer ->> 'lastName', 100);
   existing public.customers;
   wanted public.customers;
+  -- Found by its Shopify id: the link exists, nothing to write.
+  linked boolean := false;
 begin
   if email_value is not null and not private.is_email(email_value) then
     email_value := null;
@@ -11951,6 +11968,7 @@ begin
     if shopify_id is not null then
       select x.customer_id into upsert_shopify_customer.customer_id
       from public.customer_external_ids x where x.shop_id = target_shop and x.external_id = shopify_id;
+      linked := upsert_shopify_customer.customer_id is not null;
     end if;
     if upsert_shopify_customer.customer_id is null and email_value is not null then
       select c.id into upsert_shopify_customer.customer_id from public.customers c where lower(c.email) = lower(email_value);
@@ -11987,7 +12005,7 @@ begin
     outcome := 'created';
   end if;
 
-  if shopify_id is not null then
+  if shopify_id is not null and not linked then
     insert into public.customer_external_ids (shop_id, external_id, customer_id)
     values (target_shop, shopify_id, upsert_shopify_customer.customer_id)
     on conflict on constraint customer_external_ids_pkey do nothing;

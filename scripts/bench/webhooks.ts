@@ -9,6 +9,8 @@
  *     order), and what the retry job then did
  *   - lost and duplicated orders, counted in the database (expected unique orders == distinct
  *     orders stored), and orders not in the state of their newest version
+ *   - CPU ms per order of each process of the stack over the send (Postgres, the Deno function, the
+ *     stack's node process: gateway and functions router), and the load average at the end
  *
  * Targets: ≥ 200 orders/s sustained, p95 < 200 ms, zero lost or duplicated orders.
  * Runs its own instance (`bench-wh`, ports 57721…), so a dev stack is never disturbed.
@@ -16,13 +18,14 @@
  *   npx tsx scripts/bench/webhooks.ts [--orders 2000] [--orders-per-second 250] [--concurrency 16]
  *                                     [--duplicates 0.1] [--out-of-order 0.1] [--seed N] [--keep]
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { buildDeliveries, type SimDelivery } from '../data/shopify/payloads.ts';
 import { DEMO_SECRET, DEMO_SHOP, sendDeliveries } from '../data/shopify/simulate.ts';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
+import { stackCpuSeconds } from './stack-cpu.ts';
 
 process.env.CAIRN_STACK = 'bench-wh';
 process.env.CAIRN_STACK_PORT_BASE ??= '57721';
@@ -96,7 +99,19 @@ async function main(): Promise<void> {
     console.log(
       `sending ${deliveries.length} deliveries (${orders} orders) at ${rate || 'max'}/s, concurrency ${concurrency}, to ${url}`,
     );
+    const cpuBefore = stackCpuSeconds(config.dataDir);
     const summary = await sendDeliveries(deliveries, { url, rate, concurrency, timeoutMs: 10_000 });
+    const cpuAfter = stackCpuSeconds(config.dataDir);
+    // CPU of the stack's processes per order over the send: what sets the rate on a machine whose
+    // cores the path has to itself (2 cores, 200 orders/s: ≤ 10 ms for everything, the sender's
+    // own share not counted here), and far steadier than orders/s on a shared one.
+    const cpuMsPerOrder = Object.fromEntries(
+      [...cpuAfter]
+        .map(([kind, s]): [string, number] => [kind, ((s - (cpuBefore.get(kind) ?? 0)) * 1000) / orders])
+        .filter(([, ms]) => ms >= 0.05)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, ms]) => [kind, Math.round(ms * 100) / 100]),
+    );
 
     const eventIds = [...new Set(deliveries.map((d) => d.eventId))];
     const byStatus = async () =>
@@ -137,6 +152,9 @@ async function main(): Promise<void> {
       deliveriesPerSecond: summary.perSecond,
       ordersPerSecond: Math.round((summary.uniqueOrders / seconds) * 10) / 10,
       latencyMs: summary.latencyMs,
+      cpuMsPerOrder,
+      cpuMsPerOrderTotal: Math.round(Object.values(cpuMsPerOrder).reduce((sum, ms) => sum + ms, 0) * 100) / 100,
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
       storedEvents: Object.values(afterRetry).reduce((sum, n) => sum + n, 0),
       uniqueEvents: summary.uniqueEvents,
       appliedAtOnce: atOnce,
