@@ -46,23 +46,23 @@ create table private.customer_country_purchases (
   currency text not null,
   owner_id uuid,
   quarter_hours integer[] not null,
-  revenue_before numeric[] not null,
-  at_today_before numeric[] not null,
+  revenue_before bigint[] not null,
+  at_today_before bigint[] not null,
   folded_as_base boolean not null,
   today_rate numeric
 );
 create index customer_country_purchases_customer_idx on private.customer_country_purchases (customer_id);
 create index customer_country_purchases_owner_idx on private.customer_country_purchases (owner_id);
-comment on table private.customer_country_purchases is 'Each customer''s purchases (orders.counts_as_purchase) per country (shipping country, else the customer''s) and currency: quarter_hours (private.quarter_hour_number of placed_at, ascending, one element per order), revenue_before[k] / at_today_before[k] the sums of net_total_base / of the net total at today''s rate (rounded per order; base-currency orders as they are) over the first k − 1 elements. folded_as_base and today_rate say how at_today was computed: a row whose currency is no longer (or now is) the base currency, or whose today_rate is not the latest known rate, is read from the orders until refolded. Kept by private.fold_customer_purchases.';
+comment on table private.customer_country_purchases is 'Each customer''s purchases (orders.counts_as_purchase) per country (shipping country, else the customer''s) and currency: quarter_hours (private.quarter_hour_number of placed_at, ascending, one element per order), revenue_before[k] / at_today_before[k] the sums in cents of net_total_base / of the net total at today''s rate (rounded per order to cents; base-currency orders as they are) over the first k − 1 elements (bigint: an element is read in constant time, numeric[] elements are walked to). folded_as_base and today_rate say how at_today was computed: a row whose currency is no longer (or now is) the base currency, or whose today_rate is not the latest known rate, is read from the orders until refolded. Kept by private.fold_customer_purchases.';
 
 create table private.customer_purchases (
   customer_id uuid primary key,
   owner_id uuid,
   quarter_hours integer[] not null,
-  revenue_before numeric[] not null
+  revenue_before bigint[] not null
 );
 create index customer_purchases_owner_idx on private.customer_purchases (owner_id);
-comment on table private.customer_purchases is 'Each customer''s purchases over all countries and currencies: quarter_hours ascending (one element per order) and revenue_before[k] = sum of net_total_base of the first k − 1. Kept by private.fold_customer_purchases; read by report_cohorts.';
+comment on table private.customer_purchases is 'Each customer''s purchases over all countries and currencies: quarter_hours ascending (one element per order) and revenue_before[k] = sum of net_total_base of the first k − 1, in cents. Kept by private.fold_customer_purchases; read by report_cohorts.';
 
 create table private.customer_purchases_dirty (
   id bigint generated always as identity primary key,
@@ -169,15 +169,16 @@ begin
     (customer_id, country, currency, owner_id, quarter_hours, revenue_before, at_today_before, folded_as_base, today_rate)
   select p.customer_id, p.country, p.currency, min(p.owner_id::text)::uuid,
     array_agg(p.qh order by p.qh, p.id),
-    array[0::numeric] || array_agg(p.revenue_to order by p.qh, p.id),
-    array[0::numeric] || array_agg(p.at_today_to order by p.qh, p.id),
+    array[0::bigint] || array_agg(p.revenue_to order by p.qh, p.id),
+    array[0::bigint] || array_agg(p.at_today_to order by p.qh, p.id),
     p.currency = base, case when p.currency <> base then min(p.rate) end
   from (
     select o.customer_id, coalesce(o.shipping_country, c.country) as country, o.currency, c.owner_id, o.id,
       private.quarter_hour_number(o.placed_at) as qh, t.rate_to_base as rate,
-      sum(o.net_total_base) over w as revenue_to,
-      sum(case when o.currency = base then o.total - o.refunded_total
-               else round((o.total - o.refunded_total) * coalesce(t.rate_to_base, o.exchange_rate), 2) end) over w as at_today_to
+      (sum(o.net_total_base * 100) over w)::bigint as revenue_to,
+      (sum(case when o.currency = base then o.total - o.refunded_total
+                else round((o.total - o.refunded_total) * coalesce(t.rate_to_base, o.exchange_rate), 2) end * 100) over w)::bigint
+        as at_today_to
     from public.orders o
     join public.customers c on c.id = o.customer_id
     left join private.todays_rates() t on t.currency = o.currency
@@ -190,11 +191,11 @@ begin
   delete from private.customer_purchases s where s.customer_id = any (customer_ids);
   insert into private.customer_purchases (customer_id, owner_id, quarter_hours, revenue_before)
   select p.customer_id, min(p.owner_id::text)::uuid, array_agg(p.qh order by p.qh, p.id),
-    array[0::numeric] || array_agg(p.revenue_to order by p.qh, p.id)
+    array[0::bigint] || array_agg(p.revenue_to order by p.qh, p.id)
   from (
     select o.customer_id, c.owner_id, o.id, private.quarter_hour_number(o.placed_at) as qh,
-      sum(o.net_total_base) over (partition by o.customer_id order by private.quarter_hour_number(o.placed_at), o.id
-                                  rows unbounded preceding) as revenue_to
+      (sum(o.net_total_base * 100) over (partition by o.customer_id order by private.quarter_hour_number(o.placed_at), o.id
+                                         rows unbounded preceding))::bigint as revenue_to
     from public.orders o
     join public.customers c on c.id = o.customer_id
     where o.customer_id = any (customer_ids) and o.counts_as_purchase
@@ -215,12 +216,14 @@ grant execute on function private.fold_customer_purchases(integer) to service_ro
 --     applied as the orders' policies decide, through private.sees_owner_rows()) ─────────────
 
 create function private.country_purchases_in_range(starts timestamptz, ends timestamptz, agent uuid)
-returns table (country text, customer_id uuid, orders bigint, revenue numeric, at_today numeric)
-language plpgsql stable security definer set search_path = '' as $$
+returns table (country text, orders numeric, customers bigint, revenue numeric, at_today numeric)
+language plpgsql stable security definer set search_path = '' set work_mem = '64MB' as $$
 #variable_conflict use_column
 declare
   base text := (select w.base_currency from public.workspace_settings w);
   sees record := (select x from private.sees_owner_rows() x);
+  -- Dirty customers, as a value: the plan hashes the list (usually empty or small).
+  dirty uuid[] := array(select distinct d.customer_id from private.customer_purchases_dirty d);
 begin
   -- Only the caller's own reach: an agent passes their own id; null (every customer) only for a
   -- caller who sees every customer.
@@ -228,62 +231,67 @@ begin
     return;  -- nothing the caller may see (as the orders' policies would answer)
   end if;
   return query execute $q$
-  with today as materialized (select t.currency, t.rate_to_base from private.todays_rates() t),
-  redo as materialized (
-    -- Dirty customers, customers whose rows were folded at another rate, and customers whose
-    -- metrics an import has queued: from the orders.
-    select d.customer_id from private.customer_purchases_dirty d
-    union
-    select s.customer_id
-    from private.customer_country_purchases s
-    left join today t on t.currency = s.currency
-    where ($3::uuid is null or s.owner_id = $3::uuid)
-      and (s.folded_as_base is distinct from (s.currency = $4)
-           or (s.currency <> $4 and s.today_rate is distinct from t.rate_to_base))
-  ),
-  kept as (
-    select s.country, s.customer_id, (w.j - w.i)::bigint as orders,
+  with today as (select u.currency, u.rate_to_base from unnest($8::text[], $9::numeric[]) u (currency, rate_to_base)),
+  kept as materialized (
+    -- Every clean customer's purchases in the range per country and currency, from the arrays;
+    -- stale: the row's at-today sums were folded at another rate (or base currency). Today's
+    -- rates are looked up by position in two small arrays (a join would carry the arrays along).
+    select s.customer_id, s.country, s.currency, (w.j - w.i) as orders,
       s.revenue_before[w.j + 1] - s.revenue_before[w.i + 1] as revenue,
-      s.at_today_before[w.j + 1] - s.at_today_before[w.i + 1] as at_today
+      s.at_today_before[w.j + 1] - s.at_today_before[w.i + 1] as at_today,
+      s.folded_as_base is distinct from (s.currency = $4)
+        or (s.currency <> $4 and s.today_rate is distinct from $9[array_position($8, s.currency)]) as stale
     from private.customer_country_purchases s
     cross join lateral (
       select width_bucket($5 - 1, s.quarter_hours) as i, width_bucket($6 - 1, s.quarter_hours) as j
     ) w
-    where ($3::uuid is null or s.owner_id = $3::uuid) and w.j > w.i
-      and not exists (select from redo r where r.customer_id = s.customer_id)
+    where ($3::uuid is null or s.owner_id = $3::uuid) and w.j > w.i and not (s.customer_id = any ($7))
   ),
   live as (
-    -- The redo customers' and the guests' purchases in the range, as the report computes them.
+    -- Dirty customers' and guests' purchases in the range, and those of a stale row (its customer,
+    -- country and currency), from the orders, as the report computes them.
     select coalesce(o.shipping_country, c.country) as country, o.customer_id, count(*) as orders,
-      sum(o.net_total_base) as revenue,
+      sum(o.net_total_base * 100)::bigint as revenue,
       sum(case when o.currency = $4 then o.total - o.refunded_total
-               else round((o.total - o.refunded_total) * coalesce(t.rate_to_base, o.exchange_rate), 2) end) as at_today
+               else round((o.total - o.refunded_total) * coalesce(t.rate_to_base, o.exchange_rate), 2) end * 100)::bigint as at_today
     from (
       select o.* from public.orders o
-      where o.customer_id in (select r.customer_id from redo r)
-        and o.placed_at >= $1 and o.placed_at < $2 and o.counts_as_purchase
+      where o.customer_id = any ($7) and o.placed_at >= $1 and o.placed_at < $2 and o.counts_as_purchase
       union all
       select o.* from public.orders o
       where o.customer_id is null and o.placed_at >= $1 and o.placed_at < $2 and o.counts_as_purchase
+      union all
+      select o.* from kept k
+      join public.orders o on o.customer_id = k.customer_id and o.currency = k.currency
+        and o.placed_at >= $1 and o.placed_at < $2 and o.counts_as_purchase
+      join public.customers c on c.id = o.customer_id and coalesce(o.shipping_country, c.country) is not distinct from k.country
+      where k.stale
     ) o
     left join public.customers c on c.id = o.customer_id
     left join today t on t.currency = o.currency
     where ($3::uuid is null or o.customer_owner_id = $3::uuid)
     group by 1, 2
   )
-  select k.country, k.customer_id, k.orders, k.revenue, k.at_today from kept k
-  union all
-  select l.country, l.customer_id, l.orders, l.revenue, l.at_today from live l
-  $q$ using starts, ends, agent, base, private.quarter_hour_number(starts), private.quarter_hour_number(ends);
+  -- Sums add up over a customer's rows; customers are counted once per country.
+  select k.country, sum(k.orders), count(distinct k.customer_id), sum(k.revenue) * 0.01, sum(k.at_today) * 0.01
+  from (
+    select k.country, k.customer_id, k.orders, k.revenue, k.at_today from kept k where not k.stale
+    union all
+    select l.country, l.customer_id, l.orders, l.revenue, l.at_today from live l
+  ) k
+  group by 1
+  $q$ using starts, ends, agent, base, private.quarter_hour_number(starts), private.quarter_hour_number(ends), dirty,
+    array(select t.currency from private.todays_rates() t order by t.currency),
+    array(select t.rate_to_base from private.todays_rates() t order by t.currency);
 end;
 $$;
-comment on function private.country_purchases_in_range(timestamptz, timestamptz, uuid) is 'Purchases placed in [starts, ends) per country and customer (guests: customer null; a customer may appear in more than one row per country, one per currency), read from private.customer_country_purchases and, for dirty or re-rated customers and guests, from the orders: orders, revenue (net_total_base) and revenue at today''s rates. starts and ends must fall on UTC quarter-hours. agent: the caller''s own id for an agent, null for callers who see every customer.';
+comment on function private.country_purchases_in_range(timestamptz, timestamptz, uuid) is 'Purchases placed in [starts, ends) per country: orders, distinct customers (guests not counted), revenue (net_total_base) and revenue at today''s rates, read from private.customer_country_purchases and, for dirty customers, guests and rows folded at another rate, from the orders. starts and ends must fall on UTC quarter-hours. agent: the caller''s own id for an agent, null for callers who see every customer.';
 revoke execute on function private.country_purchases_in_range(timestamptz, timestamptz, uuid) from public, anon;
 grant execute on function private.country_purchases_in_range(timestamptz, timestamptz, uuid) to authenticated, service_role;
 
 create function private.cohort_activity(starts timestamptz, ends timestamptz, zone text, first_month date, months integer, agent uuid)
-returns table (cohort date, month_offset integer, active bigint, revenue numeric)
-language plpgsql stable security definer set search_path = '' as $$
+returns table (cohort date, cohort_customers bigint, month_offset integer, active bigint, revenue numeric)
+language plpgsql stable security definer set search_path = '' set work_mem = '64MB' as $$
 #variable_conflict use_column
 declare
   sees record := (select x from private.sees_owner_rows() x);
@@ -292,63 +300,66 @@ declare
     select private.quarter_hour_number((first_month + make_interval(months => k))::timestamp at time zone zone)
     from generate_series(0, months) k order by k
   );
+  -- Dirty customers and customers whose metrics an import has queued, as a value.
+  redo uuid[] := array(
+    select d.customer_id from private.customer_purchases_dirty d
+    union
+    select p.customer_id from unnest(private.customers_with_pending_metrics()) p (customer_id)
+  );
 begin
   if not (sees.sees_all or (agent is not null and agent = sees.agent_id)) then
     return;  -- nothing the caller may see (as the orders' policies would answer)
   end if;
   return query execute $q$
   with members as (
-    select c.id, date_trunc('month', c.first_order_at at time zone $3)::date as cohort
+    -- The cohort as the month's index in the range: the bounds are the zone's month starts, so
+    -- the quarter-hour of first_order_at falls in its month's [bounds[k + 1], bounds[k + 2]).
+    select c.id, width_bucket(private.quarter_hour_number(c.first_order_at), $7) - 1 as k0
     from public.customers c
     where c.first_order_at >= $1 and c.first_order_at < $2 and ($4::uuid is null or c.owner_id = $4::uuid)
   ),
-  redo as materialized (
-    select d.customer_id from private.customer_purchases_dirty d
-    union
-    select p.customer_id from unnest(private.customers_with_pending_metrics()) p (customer_id)
-  ),
   kept as (
-    -- Each member's purchases in each month from their cohort's to the range's last: a month is
-    -- active when the array holds an element in [bounds[k], bounds[k + 1]).
-    select m.cohort, k - kc.k0 as month_offset, count(*) as active,
+    -- Each clean member's purchases in each month from their cohort's to the range's last: a month
+    -- is active when the array holds an element in [bounds[k + 1], bounds[k + 2]).
+    select m.k0, k - m.k0 as month_offset, count(*) as active,
       sum(p.revenue_before[w.j + 1] - p.revenue_before[w.i + 1]) as revenue
     from members m
     join private.customer_purchases p on p.customer_id = m.id
-    cross join lateral (
-      select ((extract(year from m.cohort) - extract(year from $5::date)) * 12
-        + extract(month from m.cohort) - extract(month from $5::date))::integer as k0
-    ) kc
-    cross join lateral generate_series(kc.k0, $6 - 1) k
+    cross join lateral generate_series(m.k0, $6 - 1) k
     cross join lateral (
       select width_bucket($7[k + 1] - 1, p.quarter_hours) as i, width_bucket($7[k + 2] - 1, p.quarter_hours) as j
     ) w
-    where w.j > w.i and ($4::uuid is null or p.owner_id = $4::uuid)
-      and not exists (select from redo r where r.customer_id = m.id)
+    where w.j > w.i and ($4::uuid is null or p.owner_id = $4::uuid) and not (m.id = any ($8))
     group by 1, 2
   ),
   monthly as (
-    select o.customer_id, date_trunc('month', o.placed_at at time zone $3)::date as month, sum(o.net_total_base) as revenue
+    select o.customer_id, date_trunc('month', o.placed_at at time zone $3)::date as month, sum(o.net_total_base * 100)::bigint as revenue
     from public.orders o
-    where o.counts_as_purchase and o.placed_at < $2
-      and o.customer_id in (select m.id from members m where m.id in (select r.customer_id from redo r))
+    where o.customer_id = any ($8) and o.counts_as_purchase and o.placed_at < $2
+      and o.customer_id in (select m.id from members m)
       and ($4::uuid is null or o.customer_owner_id = $4::uuid)
     group by 1, 2
   ),
   live as (
-    select m.cohort,
-      ((extract(year from p.month) - extract(year from m.cohort)) * 12
-        + extract(month from p.month) - extract(month from m.cohort))::integer as month_offset,
+    select m.k0, ((extract(year from p.month) - extract(year from $5::date)) * 12
+        + extract(month from p.month) - extract(month from $5::date))::integer - m.k0 as month_offset,
       count(*) as active, sum(p.revenue) as revenue
     from monthly p join members m on m.id = p.customer_id
     group by 1, 2
-  )
-  select x.cohort, x.month_offset, sum(x.active)::bigint, sum(x.revenue)
-  from (select * from kept union all select * from live) x
-  group by 1, 2
-  $q$ using starts, ends, zone, agent, first_month, months, bounds;
+  ),
+  sizes as (select m.k0, count(*) as n from members m group by 1)
+  select ($5::date + make_interval(months => x.k0))::date, s.n, x.month_offset, sum(x.active)::bigint, sum(x.revenue) * 0.01
+  from (
+    select k.k0, k.month_offset, k.active, k.revenue from kept k
+    union all
+    select l.k0, l.month_offset, l.active, l.revenue from live l
+  ) x
+  join sizes s on s.k0 = x.k0
+  group by x.k0, s.n, x.month_offset
+  $q$ using starts, ends, zone, agent, first_month, months, bounds, redo;
 end;
 $$;
-comment on function private.cohort_activity(timestamptz, timestamptz, text, date, integer, uuid) is 'Active buyers and revenue per cohort (month of first_order_at in the zone) and months since, for the customers whose first purchase is in [starts, ends) (the range''s months, first_month and months), from private.customer_purchases and, for dirty customers or customers with queued metrics, from the orders. The months'' bounds must fall on UTC quarter-hours. agent: the caller''s own id for an agent, null for callers who see every customer.';
+comment on function private.cohort_activity(timestamptz, timestamptz, text, date, integer, uuid) is 'Cohort size, active buyers and revenue per cohort (month of first_order_at in the zone) and months since, for the customers whose first purchase is in [starts, ends) (the range''s months, first_month and months), from private.customer_purchases and, for dirty customers or customers with queued metrics, from the orders. The months'' bounds must fall on UTC quarter-hours. agent: the caller''s own id for an agent, null for callers who see every customer.';
 revoke execute on function private.cohort_activity(timestamptz, timestamptz, text, date, integer, uuid) from public, anon;
 grant execute on function private.cohort_activity(timestamptz, timestamptz, text, date, integer, uuid) to authenticated, service_role;
 
@@ -367,15 +378,9 @@ begin
   if extract(epoch from r.starts) % 900 = 0 and extract(epoch from r.ends) % 900 = 0 then
     -- The range's bounds are UTC quarter-hours: each customer's purchases from their arrays.
     return query
-    with per_country as (
-      select p.country, p.customer_id, sum(p.orders) as orders, sum(p.revenue) as revenue, sum(p.at_today) as at_today
-      from private.country_purchases_in_range(r.starts, r.ends, agent) p
-      group by 1, 2
-    )
-    select p.country, sum(p.orders)::bigint, count(p.customer_id), sum(p.revenue), sum(p.at_today),
-      sum(p.revenue) - sum(p.at_today), round(sum(p.revenue) / sum(p.orders), 2)
-    from per_country p
-    group by p.country
+    select p.country, p.orders::bigint, p.customers, p.revenue, p.at_today, p.revenue - p.at_today,
+      round(p.revenue / p.orders, 2)
+    from private.country_purchases_in_range(r.starts, r.ends, agent) p
     order by 4 desc, 1;
     return;
   end if;
@@ -445,17 +450,10 @@ begin
     where extract(epoch from (first_month + make_interval(months => k))::timestamp at time zone zone) % 900 <> 0
   ) then
     -- Every month of the range starts on a UTC quarter-hour: members' purchases from their arrays.
-    return query execute $q$
-    with sizes as (
-      select date_trunc('month', c.first_order_at at time zone $3)::date as cohort, count(*) as n
-      from public.customers c
-      where c.first_order_at >= $1 and c.first_order_at < $2 and ($4::uuid is null or c.owner_id = $4::uuid)
-      group by 1
-    )
-    select a.cohort, s.n, a.month_offset, a.active, round(a.active::numeric / s.n, 4), a.revenue
-    from private.cohort_activity($1, $2, $3, $5, $6, $4) a join sizes s on s.cohort = a.cohort
-    order by 1, 3
-    $q$ using r.starts, r.ends, zone, agent, first_month, months;
+    return query
+    select a.cohort, a.cohort_customers, a.month_offset, a.active, round(a.active::numeric / a.cohort_customers, 4), a.revenue
+    from private.cohort_activity(r.starts, r.ends, zone, first_month, months, agent) a
+    order by 1, 3;
     return;
   end if;
   return query execute $q$
