@@ -210,11 +210,12 @@ create table private.customer_country_purchases (
   revenue_before bigint[] not null,
   at_today_before bigint[] not null,
   folded_as_base boolean not null,
-  today_rate numeric
+  today_rate numeric,
+  alone boolean not null
 );
 CREATE INDEX customer_country_purchases_customer_idx ON private.customer_country_purchases USING btree (customer_id);
 CREATE INDEX customer_country_purchases_owner_idx ON private.customer_country_purchases USING btree (owner_id);
-comment on table private.customer_country_purchases is 'Each customer''s purchases (orders.counts_as_purchase) per country (shipping country, else the customer''s) and currency: quarter_hours (private.quarter_hour_number of placed_at, ascending, one element per order), revenue_before[k] / at_today_before[k] the sums in cents of net_total_base / of the net total at today''s rate (rounded per order to cents; base-currency orders as they are) over the first k − 1 elements (bigint: an element is read in constant time, numeric[] elements are walked to). folded_as_base and today_rate say how at_today was computed: a row whose currency is no longer (or now is) the base currency, or whose today_rate is not the latest known rate, is read from the orders until refolded. Kept by private.fold_customer_purchases.';
+comment on table private.customer_country_purchases is 'Each customer''s purchases (orders.counts_as_purchase) per country (shipping country, else the customer''s) and currency: quarter_hours (private.quarter_hour_number of placed_at, ascending, one element per order), revenue_before[k] / at_today_before[k] the sums in cents of net_total_base / of the net total at today''s rate (rounded per order to cents; base-currency orders as they are) over the first k − 1 elements (bigint: an element is read in constant time, numeric[] elements are walked to). folded_as_base and today_rate say how at_today was computed: a row whose currency is no longer (or now is) the base currency, or whose today_rate is not the latest known rate, is read from the orders until refolded. alone: the customer has no other row for this country (another currency), so a reader counts the customer without removing duplicates. Kept by private.fold_customer_purchases.';
 
 create table private.customer_purchases (
   customer_id uuid not null,
@@ -7119,7 +7120,7 @@ begin
     -- Every clean customer's purchases in the range per country and currency, from the arrays;
     -- stale: the row's at-today sums were folded at another rate (or base currency). Today's
     -- rates are looked up by position in two small arrays (a join would carry the arrays along).
-    select s.customer_id, s.country, s.currency, (w.j - w.i) as orders,
+    select s.customer_id, s.country, s.currency, s.alone, (w.j - w.i) as orders,
       s.revenue_before[w.j + 1] - s.revenue_before[w.i + 1] as revenue,
       s.at_today_before[w.j + 1] - s.at_today_before[w.i + 1] as at_today,
       s.folded_as_base is distinct from (s.currency = $4)
@@ -7155,13 +7156,23 @@ begin
     where ($3::uuid is null or o.customer_owner_id = $3::uuid)
     group by 1, 2
   )
-  -- Sums add up over a customer's rows; customers are counted once per country.
-  select k.country, sum(k.orders), count(distinct k.customer_id), sum(k.revenue) * 0.01, sum(k.at_today) * 0.01
+  -- Sums add up over a customer's rows; customers are counted once per country: the rows alone
+  -- for their customer and country as they are (hashed by country), the others and the rows
+  -- from the orders without duplicates (a small sort).
+  select x.country, sum(x.orders), sum(x.customers)::bigint, sum(x.revenue) * 0.01, sum(x.at_today) * 0.01
   from (
-    select k.country, k.customer_id, k.orders, k.revenue, k.at_today from kept k where not k.stale
+    select k.country, sum(k.orders) as orders, count(*) as customers, sum(k.revenue) as revenue, sum(k.at_today) as at_today
+    from kept k where k.alone and not k.stale
+    group by 1
     union all
-    select l.country, l.customer_id, l.orders, l.revenue, l.at_today from live l
-  ) k
+    select k.country, sum(k.orders), count(distinct k.customer_id), sum(k.revenue), sum(k.at_today)
+    from (
+      select k.country, k.customer_id, k.orders, k.revenue, k.at_today from kept k where not k.alone and not k.stale
+      union all
+      select l.country, l.customer_id, l.orders, l.revenue, l.at_today from live l
+    ) k
+    group by 1
+  ) x
   group by 1
   $q$ using starts, ends, agent, base, private.quarter_hour_number(starts), private.quarter_hour_number(ends), dirty,
     array(select t.currency from private.todays_rates() t order by t.currency),
@@ -8091,12 +8102,13 @@ begin
   -- row was read above (written in the same transaction as the order) is in.
   delete from private.customer_country_purchases s where s.customer_id = any (customer_ids);
   insert into private.customer_country_purchases
-    (customer_id, country, currency, owner_id, quarter_hours, revenue_before, at_today_before, folded_as_base, today_rate)
+    (customer_id, country, currency, owner_id, quarter_hours, revenue_before, at_today_before, folded_as_base, today_rate, alone)
   select p.customer_id, p.country, p.currency, min(p.owner_id::text)::uuid,
     array_agg(p.qh order by p.qh, p.id),
     array[0::bigint] || array_agg(p.revenue_to order by p.qh, p.id),
     array[0::bigint] || array_agg(p.at_today_to order by p.qh, p.id),
-    p.currency = base, case when p.currency <> base then min(p.rate) end
+    p.currency = base, case when p.currency <> base then min(p.rate) end,
+    count(*) over (partition by p.customer_id, p.country) = 1
   from (
     select o.customer_id, coalesce(o.shipping_country, c.country) as country, o.currency, c.owner_id, o.id,
       private.quarter_hour_number(o.placed_at) as qh, t.rate_to_base as rate,
