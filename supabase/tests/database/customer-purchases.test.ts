@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { config } from '@cairn/local-stack/testing.ts';
-import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
+import { createCast, type Cast, type Caller, type Persona } from '../../../scripts/testing/support/team.ts';
 
 /**
  * Revenue by country and cohorts read each customer's purchase arrays (20261211110000:
@@ -320,7 +320,7 @@ describe('revenue by country and cohorts from each customer\u2019s purchase arra
   it('the readers give a caller only their own reach, and the arrays are not readable', async () => {
     await foldFixture();
     /** `text` run in SQL as `persona` (the API's role and claims), in a transaction rolled back. */
-    const as = async (persona: Caller, text: string, params: unknown[]) => {
+    const as = async (persona: Persona, text: string, params: unknown[]) => {
       const client = new pg.Client({ connectionString: config.adminDbUrl });
       await client.connect();
       try {
