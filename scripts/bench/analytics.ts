@@ -126,23 +126,26 @@ async function main(): Promise<void> {
     // it within minutes of an import; the reports are exact either way, reading dirty
     // quarter-hours from the orders). Fold now, so the figures are those of a settled database,
     // and say how long the fold of the whole load took.
-    const foldBegan = performance.now();
-    let folded = 0;
-    for (;;) {
-      const { n } = (await db.query<{ n: number }>('select private.fold_sales_summaries(1000000) as n')).rows[0];
-      if (n === 0) {
-        const { left } = (
-          await db.query<{ left: number }>('select count(*)::int as left from private.sales_dirty_quarter_hours')
-        ).rows[0];
-        if (left === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 1000)); // the scheduled fold holds the lock
-        continue;
+    /** Folds a summary until its dirty list is empty (waiting while the scheduled fold holds the lock). */
+    const foldAll = async (label: string, fold: string, dirtyTable: string) => {
+      const began = performance.now();
+      let folded = 0;
+      for (;;) {
+        const { n } = (await db.query<{ n: number }>(`select ${fold} as n`)).rows[0];
+        if (n === 0) {
+          const { left } = (await db.query<{ left: number }>(`select count(*)::int as left from ${dirtyTable}`))
+            .rows[0];
+          if (left === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 1000)); // the scheduled fold holds the lock
+          continue;
+        }
+        folded += n;
       }
-      folded += n;
-    }
-    console.log(
-      `  sales summaries folded: ${folded} dirty entries in ${((performance.now() - foldBegan) / 1000).toFixed(1)} s`,
-    );
+      console.log(`  ${label} folded: ${folded} dirty entries in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+    };
+    await foldAll('sales summaries', 'private.fold_sales_summaries(1000000)', 'private.sales_dirty_quarter_hours');
+    // Each customer's purchase arrays (20261211110000): dirty customers of the load, 20 000 a chunk.
+    await foldAll('customer purchases', 'private.fold_customer_purchases(20000)', 'private.customer_purchases_dirty');
     await db.query('analyze');
     const admin = (
       await db.query<{ user_id: string }>(`select user_id from public.team_members where email = 'admin@cairn.test'`)

@@ -518,6 +518,12 @@ export async function generate(
          select distinct private.quarter_hour(placed_at) from public.orders where customer_id = any($1::uuid[])`,
         [customerIds],
       );
+      // … and each customer's purchase arrays (20261211110000): the loaded buyers marked dirty.
+      await client.query(
+        `insert into private.customer_purchases_dirty (customer_id)
+         select distinct customer_id from public.orders where customer_id = any($1::uuid[]) and counts_as_purchase`,
+        [customerIds],
+      );
       await client.query(
         `insert into private.favourite_counts as f (variant_id, owner_id, favourites)
          select variant_id, customer_owner_id, count(*) from public.favorites where customer_id = any($1::uuid[]) group by 1, 2
