@@ -17130,22 +17130,28 @@ CREATE OR REPLACE FUNCTION public.shopify_import_refresh_metrics(import_id uuid,
 AS $function$
 declare
   target_shop uuid;
+  picked_items bigint[];
   items bigint[];
+  picked_customers uuid[];
   ids uuid[];
   remaining integer;
 begin
   -- The variant totals first: each changed variant runs its audit, price/stock history and alert
   -- triggers, so a call sets at most 1 000 items (and, below, recomputes at most 1 000 customers:
   -- each call well under PostgREST's statement timeout on a loaded machine).
+  -- The batch picked first, then taken by key: as one statement (`in (… limit n)`, or a join to
+  -- the picked rows) the planner, with no statistics for the queue, ran a nested loop of
+  -- queued × batch rows (102 s for one call with 30 000 items queued).
+  select array_agg(q.inventory_item_id) into picked_items from (
+    select q.inventory_item_id from private.shop_import_pending_stock q
+    where q.import_id = shopify_import_refresh_metrics.import_id
+    order by q.inventory_item_id
+    limit greatest(least(batch, 1000), 1)
+  ) q;
   with taken as (
     delete from private.shop_import_pending_stock p
     where p.import_id = shopify_import_refresh_metrics.import_id
-      and p.inventory_item_id in (
-        select q.inventory_item_id from private.shop_import_pending_stock q
-        where q.import_id = shopify_import_refresh_metrics.import_id
-        order by q.inventory_item_id
-        limit greatest(least(batch, 1000), 1)
-      )
+      and p.inventory_item_id = any (picked_items)
     returning p.inventory_item_id
   )
   select array_agg(t.inventory_item_id order by t.inventory_item_id) into items from taken t;
@@ -17174,15 +17180,16 @@ begin
                         where p.import_id = shopify_import_refresh_metrics.import_id);
   end if;
 
+  select array_agg(q.customer_id) into picked_customers from (
+    select q.customer_id from private.shop_import_pending_metrics q
+    where q.import_id = shopify_import_refresh_metrics.import_id
+    order by q.customer_id
+    limit greatest(least(batch, 1000), 1)
+  ) q;
   with taken as (
     delete from private.shop_import_pending_metrics p
     where p.import_id = shopify_import_refresh_metrics.import_id
-      and p.customer_id in (
-        select q.customer_id from private.shop_import_pending_metrics q
-        where q.import_id = shopify_import_refresh_metrics.import_id
-        order by q.customer_id
-        limit greatest(least(batch, 1000), 1)
-      )
+      and p.customer_id = any (picked_customers)
     returning p.customer_id
   )
   select array_agg(t.customer_id) into ids from taken t;

@@ -31,7 +31,11 @@
 --     customers' metrics as before but at most 1 000 customers a call (was 50 000: shopify-import
 --     asks for 5 000, and at a load average of ~12 a call of 5 000 ran past PostgREST's 8-s
 --     statement timeout four times in a row at `--scale 0.05` — each customer's row triggers run
---     in that one UPDATE; at the issue's 100 000 customers it would be retried until it fit).
+--     in that one UPDATE; at the issue's 100 000 customers it would be retried until it fit),
+--     and each batch picked first, then deleted by key: `delete … where id in (select … limit n)`
+--     was planned as a nested loop that re-ran the limited subquery for every queued row
+--     (queued × batch rows: 102 s for one call with 30 000 items queued; the customers' queue had
+--     the same statement).
 --     shopify-import already calls it until nothing is left before it completes an import (and
 --     after a permanent failure).
 
@@ -169,22 +173,28 @@ create or replace function public.shopify_import_refresh_metrics(import_id uuid,
 language plpgsql volatile security definer set search_path = '' as $$
 declare
   target_shop uuid;
+  picked_items bigint[];
   items bigint[];
+  picked_customers uuid[];
   ids uuid[];
   remaining integer;
 begin
   -- The variant totals first: each changed variant runs its audit, price/stock history and alert
   -- triggers, so a call sets at most 1 000 items (and, below, recomputes at most 1 000 customers:
   -- each call well under PostgREST's statement timeout on a loaded machine).
+  -- The batch picked first, then taken by key: as one statement (`in (… limit n)`, or a join to
+  -- the picked rows) the planner, with no statistics for the queue, ran a nested loop of
+  -- queued × batch rows (102 s for one call with 30 000 items queued).
+  select array_agg(q.inventory_item_id) into picked_items from (
+    select q.inventory_item_id from private.shop_import_pending_stock q
+    where q.import_id = shopify_import_refresh_metrics.import_id
+    order by q.inventory_item_id
+    limit greatest(least(batch, 1000), 1)
+  ) q;
   with taken as (
     delete from private.shop_import_pending_stock p
     where p.import_id = shopify_import_refresh_metrics.import_id
-      and p.inventory_item_id in (
-        select q.inventory_item_id from private.shop_import_pending_stock q
-        where q.import_id = shopify_import_refresh_metrics.import_id
-        order by q.inventory_item_id
-        limit greatest(least(batch, 1000), 1)
-      )
+      and p.inventory_item_id = any (picked_items)
     returning p.inventory_item_id
   )
   select array_agg(t.inventory_item_id order by t.inventory_item_id) into items from taken t;
@@ -213,15 +223,16 @@ begin
                         where p.import_id = shopify_import_refresh_metrics.import_id);
   end if;
 
+  select array_agg(q.customer_id) into picked_customers from (
+    select q.customer_id from private.shop_import_pending_metrics q
+    where q.import_id = shopify_import_refresh_metrics.import_id
+    order by q.customer_id
+    limit greatest(least(batch, 1000), 1)
+  ) q;
   with taken as (
     delete from private.shop_import_pending_metrics p
     where p.import_id = shopify_import_refresh_metrics.import_id
-      and p.customer_id in (
-        select q.customer_id from private.shop_import_pending_metrics q
-        where q.import_id = shopify_import_refresh_metrics.import_id
-        order by q.customer_id
-        limit greatest(least(batch, 1000), 1)
-      )
+      and p.customer_id = any (picked_customers)
     returning p.customer_id
   )
   select array_agg(t.customer_id) into ids from taken t;
