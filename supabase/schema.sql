@@ -353,6 +353,14 @@ create table private.shop_import_pending_metrics (
 );
 comment on table private.shop_import_pending_metrics is 'Customers whose metrics an import still has to recompute (queued by its chunks, drained by shopify_import_refresh_metrics).';
 
+create table private.shop_import_pending_stock (
+  import_id uuid not null,
+  inventory_item_id bigint not null,
+  constraint shop_import_pending_stock_import_id_fkey FOREIGN KEY (import_id) REFERENCES public.shop_imports(id) ON DELETE CASCADE,
+  constraint shop_import_pending_stock_pkey PRIMARY KEY (import_id, inventory_item_id)
+);
+comment on table private.shop_import_pending_stock is 'Inventory items whose variant totals (inventory_quantity, the sum over locations) an import still has to set: queued by its stock level chunks, set by shopify_import_refresh_metrics once, after every level is in.';
+
 create table private.shop_secrets (
   shop_id uuid not null,
   webhook_secret text not null,
@@ -375,7 +383,7 @@ create table private.shopify_inventory_levels (
   constraint shopify_inventory_levels_shop_id_fkey FOREIGN KEY (shop_id) REFERENCES public.shops(id) ON DELETE CASCADE,
   constraint shopify_inventory_levels_pkey PRIMARY KEY (shop_id, inventory_item_id, location_id)
 );
-CREATE TRIGGER mirror_inventory_level AFTER INSERT OR UPDATE ON private.shopify_inventory_levels FOR EACH ROW EXECUTE FUNCTION private.mirror_inventory_level();
+CREATE TRIGGER mirror_inventory_level AFTER INSERT OR UPDATE ON private.shopify_inventory_levels FOR EACH ROW WHEN ((current_setting('cairn.import_levels_mirrored'::text, true) IS DISTINCT FROM 'on'::text)) EXECUTE FUNCTION private.mirror_inventory_level();
 comment on table private.shopify_inventory_levels is 'Stock per inventory item and location as inventory_levels/update reported it (with its version). A variant''s inventory_quantity is the sum over its item''s locations once any level is known.';
 
 create table private.shopify_versions (
@@ -4867,6 +4875,7 @@ CREATE OR REPLACE FUNCTION private.apply_shopify_inventory_levels_set(target_sho
 AS $function$
 declare
   changed integer;
+  deferred_import uuid := nullif(current_setting('cairn.defer_customer_metrics', true), '')::uuid;
 begin
   if not exists (select from jsonb_array_elements(records) e where e.value -> 'mapped' ->> 'kind' = 'inventory_level') then
     return 0;
@@ -4904,8 +4913,9 @@ begin
      or ((i.updated_at, i.triggered) >= (l.updated_at, l.triggered_at)
          and (l.available, l.updated_at) is distinct from (i.available, i.updated_at));
 
-  -- Unless older than the stored level (equal versions re-apply); public.inventory_levels
-  -- follows by the trigger mirror_inventory_level.
+  -- Unless older than the stored level (equal versions re-apply). The rows it writes are mirrored
+  -- below, as a set, instead of by the row trigger.
+  perform set_config('cairn.import_levels_mirrored', 'on', true);
   insert into private.shopify_inventory_levels as l (shop_id, inventory_item_id, location_id, available, updated_at, triggered_at)
   select target_shop, i.item_id, i.location_id, i.available, i.updated_at, i.triggered
   from pg_temp.import_levels i
@@ -4913,6 +4923,43 @@ begin
   on conflict (shop_id, inventory_item_id, location_id) do update
     set available = excluded.available, updated_at = excluded.updated_at, triggered_at = excluded.triggered_at
     where (excluded.updated_at, excluded.triggered_at) >= (l.updated_at, l.triggered_at);
+  perform set_config('cairn.import_levels_mirrored', 'off', true);
+
+  -- The mirror of what the upsert wrote: a written row now holds the chunk's version; a row it left
+  -- (older than the stored one) holds a newer version, so never the chunk's.
+  drop table if exists pg_temp.import_levels_written;
+  create temporary table import_levels_written on commit drop as
+  select i.item_id, i.location_id, i.available, i.updated_at
+  from pg_temp.import_levels i
+  join private.shopify_inventory_levels l
+    on l.shop_id = target_shop and l.inventory_item_id = i.item_id and l.location_id = i.location_id
+  where l.updated_at = i.updated_at and l.triggered_at = i.triggered;
+
+  -- A location a level names before Shopify names it is kept with its id (as the trigger does).
+  insert into public.shop_locations (shop_id, external_id)
+  select distinct target_shop, w.location_id from pg_temp.import_levels_written w
+  order by 2
+  on conflict on constraint shop_locations_shop_external_id_key do nothing;
+  insert into public.inventory_levels as x (variant_id, location_id, available, external_updated_at)
+  select v.id, s.id, w.available, w.updated_at
+  from pg_temp.import_levels_written w
+  join public.product_variants v on v.inventory_item_id = w.item_id
+  join public.products p on p.id = v.product_id and p.shop_id = target_shop
+  join public.shop_locations s on s.shop_id = target_shop and s.external_id = w.location_id
+  order by v.id, s.id
+  on conflict (variant_id, location_id) do update
+    set available = excluded.available, external_updated_at = excluded.external_updated_at, updated_at = now()
+    where (x.available, x.external_updated_at) is distinct from (excluded.available, excluded.external_updated_at);
+
+  if deferred_import is not null then
+    -- An import chunk: the item's other locations may come in a later chunk; its total is set
+    -- once they are all in (public.shopify_import_refresh_metrics).
+    insert into private.shop_import_pending_stock (import_id, inventory_item_id)
+    select distinct deferred_import, i.item_id from pg_temp.import_levels i
+    order by 2
+    on conflict do nothing;
+    return changed;
+  end if;
 
   -- Each item's variant holds the sum over its locations (stock_history follows by trigger).
   update public.product_variants v
@@ -4929,7 +4976,7 @@ begin
   return changed;
 end;
 $function$;
-comment on function private.apply_shopify_inventory_levels_set(target_shop uuid, records jsonb) is 'The stock level records of an import chunk by the rule of private.apply_shopify_inventory_level, as sets: a versioned upsert per (item, location), then each item''s variant total; raises P0002 when an item has no variant in the shop. Returns how many levels it added or changed.';
+comment on function private.apply_shopify_inventory_levels_set(target_shop uuid, records jsonb) is 'The stock level records of an import chunk by the rule of private.apply_shopify_inventory_level, as sets: a versioned upsert per (item, location) mirrored into public.inventory_levels as a set, then each item''s variant total — queued for the end of the import inside an import chunk (a location''s levels span chunks), at once otherwise; raises P0002 when an item has no variant in the shop. Returns how many levels it added or changed.';
 
 CREATE OR REPLACE FUNCTION private.apply_shopify_location(target_shop uuid, r jsonb, triggered timestamp with time zone)
  RETURNS text
@@ -17472,18 +17519,67 @@ CREATE OR REPLACE FUNCTION public.shopify_import_refresh_metrics(import_id uuid,
  SET search_path TO ''
 AS $function$
 declare
+  target_shop uuid;
+  picked_items bigint[];
+  items bigint[];
+  picked_customers uuid[];
   ids uuid[];
   remaining integer;
 begin
+  -- The variant totals first: each changed variant runs its audit, price/stock history and alert
+  -- triggers, so a call sets at most 1 000 items (and, below, recomputes at most 1 000 customers:
+  -- each call well under PostgREST's statement timeout on a loaded machine).
+  -- The batch picked first, then taken by key: as one statement (`in (… limit n)`, or a join to
+  -- the picked rows) the planner, with no statistics for the queue, ran a nested loop of
+  -- queued × batch rows (102 s for one call with 30 000 items queued).
+  select array_agg(q.inventory_item_id) into picked_items from (
+    select q.inventory_item_id from private.shop_import_pending_stock q
+    where q.import_id = shopify_import_refresh_metrics.import_id
+    order by q.inventory_item_id
+    limit greatest(least(batch, 1000), 1)
+  ) q;
+  with taken as (
+    delete from private.shop_import_pending_stock p
+    where p.import_id = shopify_import_refresh_metrics.import_id
+      and p.inventory_item_id = any (picked_items)
+    returning p.inventory_item_id
+  )
+  select array_agg(t.inventory_item_id order by t.inventory_item_id) into items from taken t;
+  if items is not null then
+    select i.shop_id into target_shop from public.shop_imports i where i.id = shopify_import_refresh_metrics.import_id;
+    -- Written as the chunk wrote it (shopify_import_apply_chunk): by Shopify (stock_history.source)
+    -- and without the worker's JWT claims, so the variants' audit entries name the same role.
+    perform set_config('cairn.change_source', 'shopify', true);
+    perform set_config('request.jwt.claims', '', true), set_config('request.jwt.claim.role', '', true),
+      set_config('request.jwt.claim.sub', '', true);
+    -- Each item's variant holds the sum over its locations (stock_history follows by trigger).
+    update public.product_variants v
+    set inventory_quantity = totals.available
+    from (
+      select l.inventory_item_id, sum(l.available)::integer as available
+      from private.shopify_inventory_levels l
+      where l.shop_id = target_shop and l.inventory_item_id = any (items)
+      group by l.inventory_item_id
+    ) as totals
+    where v.inventory_item_id = totals.inventory_item_id
+      and v.product_id in (select p.id from public.products p where p.shop_id = target_shop)
+      and v.inventory_quantity is distinct from totals.available;
+    select count(*) into remaining from private.shop_import_pending_stock p
+    where p.import_id = shopify_import_refresh_metrics.import_id;
+    return remaining + (select count(*)::integer from private.shop_import_pending_metrics p
+                        where p.import_id = shopify_import_refresh_metrics.import_id);
+  end if;
+
+  select array_agg(q.customer_id) into picked_customers from (
+    select q.customer_id from private.shop_import_pending_metrics q
+    where q.import_id = shopify_import_refresh_metrics.import_id
+    order by q.customer_id
+    limit greatest(least(batch, 1000), 1)
+  ) q;
   with taken as (
     delete from private.shop_import_pending_metrics p
     where p.import_id = shopify_import_refresh_metrics.import_id
-      and p.customer_id in (
-        select q.customer_id from private.shop_import_pending_metrics q
-        where q.import_id = shopify_import_refresh_metrics.import_id
-        order by q.customer_id
-        limit greatest(least(batch, 50000), 1)
-      )
+      and p.customer_id = any (picked_customers)
     returning p.customer_id
   )
   select array_agg(t.customer_id) into ids from taken t;
@@ -17496,7 +17592,7 @@ begin
 end;
 $function$;
 grant execute on function public.shopify_import_refresh_metrics(import_id uuid, batch integer) to service_role;
-comment on function public.shopify_import_refresh_metrics(import_id uuid, batch integer) is 'Recomputes the metrics of up to `batch` customers an import''s chunks queued; answers how many are still queued (service role only).';
+comment on function public.shopify_import_refresh_metrics(import_id uuid, batch integer) is 'After an import''s chunks: sets the variant totals of up to `batch` (at most 1 000) queued inventory items, or, once none is queued, recomputes the metrics of up to `batch` (at most 1 000) queued customers; answers how many items and customers are still queued (service role only).';
 
 CREATE OR REPLACE FUNCTION public.shopify_may_manage()
  RETURNS boolean

@@ -8,9 +8,11 @@
  * fulfillments). Per phase: start a bulk operation
  * (bulkOperationRunQuery), poll it (node(id:)) until COMPLETED, then read its JSONL from the
  * applied byte offset (HTTP Range), a chunk of whole groups (a root line and its `__parentId`
- * children) at a time, validate and map each group with the webhook's own parsers, and hand the
- * chunk to public.shopify_import_apply_chunk — which applies it in one transaction only if it
- * starts at the stored offset. A crash anywhere leaves the offset at the last committed chunk.
+ * children; a location's stock levels, which stand alone, cut into chunks of at most
+ * `SHOPIFY_IMPORT_CHUNK_LEVELS`) at a time, validate and map each group with the webhook's own
+ * parsers, and hand the chunk to public.shopify_import_apply_chunk — which applies it in one
+ * transaction only if it starts at the stored offset. A crash anywhere leaves the offset at the
+ * last committed chunk.
  */
 import { fail, readJsonBody } from '../_shared/errors.ts';
 import { jsonResponse } from '../_shared/http.ts';
@@ -96,6 +98,8 @@ const WORK_MS = 50_000;
 /** Between two looks at a running bulk export. */
 const POLL_MS = 200;
 const METRICS_BATCH = 5000;
+/** Stock levels per chunk of the locations phase (`SHOPIFY_IMPORT_CHUNK_LEVELS`). */
+const LEVELS_PER_CHUNK = 2000;
 
 export async function handleShopifyImport(req: Request, deps: ImportDeps): Promise<Response> {
   if (req.method !== 'POST') return fail('method_not_allowed', 'Use POST');
@@ -257,8 +261,12 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
   const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 1000);
   const phase = work.phase;
   const url = work.bulk_url;
+  // A location's stock levels stand alone (each is its own record): a chunk holds at most this many
+  // of them, so a location with 30 000 levels is applied in bounded chunks, not one.
+  const maxChildren =
+    phase === 'locations' ? Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_LEVELS') ?? LEVELS_PER_CHUNK) : undefined;
   const load = async (offset: number) => {
-    const chunk = await readChunk(url, offset, limit);
+    const chunk = await readChunk(url, offset, limit, maxChildren);
     return { offset, chunk, ...mapGroups(phase, chunk.groups) };
   };
   let next = load(work.byte_offset);
@@ -271,7 +279,8 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
       import_id: work.id,
       from_offset: offset,
       to_offset: chunk.endOffset,
-      roots: chunk.groups.length,
+      // A group carried on from the previous chunk was counted there.
+      roots: chunk.groups.filter((group) => !group.continued).length,
       records,
       failures,
       import_phase: phase,
@@ -292,16 +301,22 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
 export interface Group {
   root: Json;
   children: Json[];
+  /** The root line was in an earlier chunk (only with `maxChildren`): `root` holds only its id. */
+  continued?: boolean;
 }
 
 /**
  * Reads whole groups from `offset` (a root line's start): up to `limit` roots, stopping before the
  * next root line, or at the end of the file. Invalid JSON lines become a group with `invalid`.
+ * With `maxChildren` (children that stand alone: a location's stock levels), a chunk also stops
+ * before its `maxChildren + 1`-th child line, and may start at a child line: its group then
+ * carries on the previous chunk's last one (`continued`).
  */
 export async function readChunk(
   url: string,
   offset: number,
   limit: number,
+  maxChildren?: number,
 ): Promise<{ groups: Array<Group & { invalid?: string }>; endOffset: number; atEnd: boolean }> {
   const response = await fetch(url, { headers: { Range: `bytes=${offset}-` }, signal: AbortSignal.timeout(60_000) });
   if (response.status === 416) {
@@ -318,6 +333,7 @@ export async function readChunk(
   let consumed = offset;
   let groupEnd = offset;
   let done = false;
+  let children = 0;
   try {
     outer: for (;;) {
       const { value, done: finished } = await reader.read();
@@ -351,8 +367,18 @@ export async function readChunk(
           }
           groups.push({ root: line, children: [] });
         } else {
+          if (maxChildren !== undefined && children >= maxChildren) {
+            // The rest of this group goes in the next chunk, which starts at this line.
+            groupEnd = lineStart;
+            break outer;
+          }
+          if (maxChildren !== undefined && groups.length === 0)
+            groups.push({ root: { id: line.__parentId }, children: [], continued: true });
           const parent = groups[groups.length - 1];
-          if (parent && parent.root.id === line.__parentId) parent.children.push(line);
+          if (parent && parent.root.id === line.__parentId) {
+            parent.children.push(line);
+            children += 1;
+          }
         }
         groupEnd = consumed;
       }
@@ -393,7 +419,8 @@ export function mapGroups(phase: Phase, groups: Array<Group & { invalid?: string
     else if (phase === 'products')
       payloads.push([TOPIC.products, productPayload(group.root, group.children), String(group.root.updatedAt)]);
     else if (phase === 'locations') {
-      payloads.push([TOPIC.locations, locationPayload(group.root), String(group.root.updatedAt)]);
+      // A location carried on from the previous chunk was applied there; here only more of its levels.
+      if (!group.continued) payloads.push([TOPIC.locations, locationPayload(group.root), String(group.root.updatedAt)]);
       for (const level of inventoryLevelPayloads(group.root, group.children))
         payloads.push(['inventory_levels/update', level, String(level.updated_at)]);
     } else if (phase === 'fulfillments') {

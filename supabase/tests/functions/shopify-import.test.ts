@@ -421,6 +421,173 @@ describe('history import', () => {
     ).toEqual({ rows_total: 5, last_error: null });
   });
 
+  it('applies a location’s stock levels in bounded chunks with the single chunk’s rows and stock changes, and the row path’s levels', async () => {
+    // Three shops with the same records: A gets the levels in two chunks (a location's levels
+    // cut as shopify-import cuts them), B in one chunk, C row by row (inventory_levels/update's rule).
+    const size = { customers: 3, products: 2, orders: 3 };
+    const anchorMs = Date.UTC(2026, 0, 5);
+    const shops = [];
+    for (let i = 0; i < 3; i++) {
+      const shop = (await emulator('shops', 'POST', { size, anchorMs })) as unknown as EmulatorShop;
+      const { shopId, importId } = await connect(shop);
+      expect((await finish(importId)).status).toBe('completed');
+      shops.push(shopId);
+    }
+    const [chunked, single, rows] = shops;
+    const item = (n: number) => 830_000_000_000 + n;
+    const [L1, L2, unnamed] = [76_000_000_001, 76_000_000_002, 76_000_000_009];
+    const level = (n: number, location: number, available: number, at: string) => ({
+      shopify_id: String(item(n)),
+      version: at,
+      mapped: {
+        kind: 'inventory_level',
+        record: { inventoryItemId: item(n), locationId: location, available, updatedAt: at },
+      },
+    });
+    // A running import in its locations phase, held by a lease so no worker takes it.
+    const locationsImport = async (shopId: string) =>
+      (
+        await adminSql<{ id: string }>(
+          `insert into public.shop_imports (shop_id, phase, bulk_url, byte_offset, leased_until)
+           values ($1, 'locations', 'http://127.0.0.1:9/none.jsonl', 0, now() + interval '1 hour') returning id`,
+          [shopId],
+        )
+      )[0].id;
+    // Each import's chunks follow one another: 100 bytes each.
+    const offsets = new Map<string, number>();
+    const applyChunk = async (importId: string, records: unknown[]) => {
+      const offset = offsets.get(importId) ?? 0;
+      const [{ result }] = await adminSql<{ result: { status: string; mode: string } }>(
+        `select public.shopify_import_apply_chunk($1, $2, $3, 0, $4::jsonb, '[]'::jsonb, 'locations') as result`,
+        [importId, offset, offset + 100, JSON.stringify(records)],
+      );
+      offsets.set(importId, offset + 100);
+      expect(result).toMatchObject({ status: 'applied', mode: 'set' });
+    };
+    // What shopify-import does once the chunks are in: the queued variant totals, then metrics,
+    // then the import is complete.
+    const drain = async (importId: string) => {
+      for (let i = 0; i < 10; i++) {
+        const [{ left }] = await adminSql<{ left: number }>(
+          'select public.shopify_import_refresh_metrics($1, 5000) as left',
+          [importId],
+        );
+        if (left > 0) continue;
+        await adminSql(`select public.shopify_import_progress($1, status => 'completed', release => true)`, [importId]);
+        return;
+      }
+      throw new Error('the import never drained');
+    };
+    const applyRows = async (shopId: string, records: Array<ReturnType<typeof level>>) => {
+      for (const record of records)
+        await adminSql(`select private.apply_shopify_record($1, $2::jsonb, $3::timestamptz, null)`, [
+          shopId,
+          JSON.stringify(record.mapped),
+          record.version,
+        ]);
+    };
+    const state = async (shopId: string) => ({
+      levels: await adminSql(
+        `select v.inventory_item_id::text as item, s.external_id::text as location, s.name is null as unnamed, l.available, l.external_updated_at
+           from public.inventory_levels l join public.product_variants v on v.id = l.variant_id
+           join public.shop_locations s on s.id = l.location_id
+          where s.shop_id = $1 order by 1, 2`,
+        [shopId],
+      ),
+      totals: await adminSql(
+        `select v.inventory_item_id::text as item, v.inventory_quantity from public.product_variants v
+           join public.products p on p.id = v.product_id where p.shop_id = $1 order by 1`,
+        [shopId],
+      ),
+    });
+    const stockChanges = async (shopId: string, after: number) =>
+      adminSql<{
+        item: string;
+        old_quantity: number | null;
+        new_quantity: number | null;
+        source: string;
+        restock: boolean;
+      }>(
+        // A restock is what the alert engine is told of (private.enqueue_alert_check_event).
+        `select v.inventory_item_id::text as item, h.old_quantity, h.new_quantity, h.source,
+                h.new_quantity > 0 and h.old_quantity <= 0 as restock
+           from public.stock_history h join public.product_variants v on v.id = h.variant_id
+           join public.products p on p.id = v.product_id
+          where p.shop_id = $1 and h.id > $2 order by 1, h.id`,
+        [shopId, after],
+      );
+
+    // Round 1 (one chunk everywhere): item 0 all at L1, item 4 out of stock at both.
+    const first = '2031-01-01T00:00:00Z';
+    const round1 = [level(0, L1, 5, first), level(0, L2, 0, first), level(4, L1, 0, first), level(4, L2, 0, first)];
+    for (const shopId of [chunked, single]) {
+      const importId = await locationsImport(shopId);
+      await applyChunk(importId, round1);
+      await drain(importId);
+    }
+    await applyRows(rows, round1);
+    const [{ mark }] = await adminSql<{ mark: number }>(
+      'select coalesce(max(id), 0)::int as mark from public.stock_history',
+    );
+
+    // Round 2: item 0's stock moves from L1 to L2 (its total stays 5), item 1 sells out, item 2 is
+    // restocked far above, item 3 gets stock at a location no locations/* webhook has named, item 4
+    // comes back in stock (0 → 3). A's first chunk holds L1's levels, its second the rest.
+    const second = '2031-02-01T00:00:00Z';
+    const atL1 = [level(0, L1, 0, second), level(1, L1, 0, second), level(2, L1, 100, second), level(4, L1, 2, second)];
+    const rest = [
+      level(0, L2, 5, second),
+      level(1, L2, 0, second),
+      level(2, L2, 23, second),
+      level(3, unnamed, 4, second),
+      level(4, L2, 1, second),
+    ];
+    const before = await state(chunked);
+    const importA = await locationsImport(chunked);
+    await applyChunk(importA, atL1);
+    // Until the import's end the variants keep their totals: no dip to the first location's sum.
+    expect((await state(chunked)).totals).toEqual(before.totals);
+    await applyChunk(importA, rest);
+    await drain(importA);
+    const importB = await locationsImport(single);
+    await applyChunk(importB, [...atL1, ...rest]);
+    await drain(importB);
+    await applyRows(rows, [...atL1, ...rest]);
+
+    const [a, b, c] = [await state(chunked), await state(single), await state(rows)];
+    expect(b).toEqual(a);
+    // The set's mirror writes what the row trigger writes (levels, the unnamed location, totals).
+    expect(c).toEqual(a);
+    const total = (n: number) => a.totals.find((row) => row.item === String(item(n)))?.inventory_quantity;
+    const was = (n: number) => before.totals.find((row) => row.item === String(item(n)))?.inventory_quantity;
+    expect([total(0), total(1), total(2), total(3), total(4)]).toEqual([5, 0, 123, Number(was(3)) + 4, 3]);
+    expect(a.levels.filter((row) => row.location === String(unnamed))).toEqual([
+      {
+        item: String(item(3)),
+        location: String(unnamed),
+        unnamed: true,
+        available: 4,
+        external_updated_at: new Date(second),
+      },
+    ]);
+    // One stock change per variant whose total changed, from its old total to its new one; none
+    // for item 0 (the single chunk's side effects: no false sell-out and "back in stock").
+    const changes = await stockChanges(chunked, mark);
+    expect(changes).toEqual(await stockChanges(single, mark));
+    expect(changes).toEqual(
+      [1, 2, 3, 4]
+        .filter((n) => was(n) !== total(n))
+        .map((n) => ({
+          item: String(item(n)),
+          old_quantity: was(n),
+          new_quantity: total(n),
+          source: 'shopify',
+          restock: n === 4,
+        })),
+    );
+    expect(changes.filter((change) => change.restock).map((change) => change.item)).toEqual([String(item(4))]);
+  });
+
   it('lets a webhook newer than the export win over the imported version', async () => {
     const shop = (await emulator('shops', 'POST', {
       size: { customers: 5, products: 2, orders: 10 },
