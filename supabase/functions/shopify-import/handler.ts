@@ -261,9 +261,11 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
   const rangeBytes = Number(deps.env.get('SHOPIFY_IMPORT_RANGE_BYTES') ?? RANGE_BYTES);
   const phase = work.phase;
   const url = work.bulk_url;
+  // A chunk waiting for its turn keeps only what the database is sent: the parsed JSONL lines
+  // are dropped as soon as they are mapped (they are as large again as the records).
   const load = async (offset: number) => {
-    const chunk = await readChunk(url, offset, limit, rangeBytes);
-    return { offset, chunk, ...mapGroups(phase, chunk.groups) };
+    const { groups, endOffset, atEnd } = await readChunk(url, offset, limit, rangeBytes);
+    return { offset, chunk: { endOffset, atEnd, roots: groups.length }, ...mapGroups(phase, groups) };
   };
   let next = load(work.byte_offset);
   for (;;) {
@@ -275,7 +277,7 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
       import_id: work.id,
       from_offset: offset,
       to_offset: chunk.endOffset,
-      roots: chunk.groups.length,
+      roots: chunk.roots,
       records,
       failures,
       import_phase: phase,
