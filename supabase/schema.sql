@@ -11902,6 +11902,44 @@ AS $function$
 $function$;
 comment on function private.shopify_phone(phone text) is 'The phone in E.164 (what customers.phone accepts) after removing spaces and punctuation, else null.';
 
+CREATE OR REPLACE FUNCTION private.shopify_record_is_current(target_shop uuid, item jsonb)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  r jsonb := item -> 'mapped' -> 'record';
+  kind text := item -> 'mapped' ->> 'kind';
+  triggered timestamptz;
+begin
+  triggered := (item ->> 'version')::timestamptz;
+  if kind = 'inventory_level' then
+    return exists (
+      select from private.shopify_inventory_levels l
+      where l.shop_id = target_shop
+        and l.inventory_item_id = (r ->> 'inventoryItemId')::bigint
+        and l.location_id = (r ->> 'locationId')::bigint
+        and (l.updated_at, l.triggered_at) >= ((r ->> 'updatedAt')::timestamptz, triggered)
+    );
+  end if;
+  if kind in ('customer', 'product', 'order', 'fulfillment', 'location') then
+    return exists (
+      select from private.shopify_versions v
+      where v.shop_id = target_shop
+        and v.resource = kind
+        and v.external_id = (r ->> 'shopifyId')::bigint
+        and (v.updated_at, v.triggered_at) >= (coalesce((r ->> 'updatedAt')::timestamptz, triggered), triggered)
+    );
+  end if;
+  return false;
+exception when others then
+  -- A record that does not parse is not Cairn's yet: the apply records why.
+  return false;
+end;
+$function$;
+comment on function private.shopify_record_is_current(target_shop uuid, item jsonb) is 'Whether an import chunk''s record ({mapped: {kind, record}, version}) is already held at the same or a newer version (customers, products, orders, fulfilments, locations: private.shopify_versions; stock levels: private.shopify_inventory_levels). False for any other kind, and for a record that does not parse.';
+
 CREATE OR REPLACE FUNCTION private.shopify_secret(shop_id uuid, kind text)
  RETURNS text
  LANGUAGE sql
@@ -17605,6 +17643,31 @@ $function$;
 grant execute on function public.shopify_may_manage() to authenticated;
 grant execute on function public.shopify_may_manage() to service_role;
 comment on function public.shopify_may_manage() is 'Whether the caller may connect, repair, rotate and disconnect Shopify stores: an admin (with MFA where required).';
+
+CREATE OR REPLACE FUNCTION public.shopify_reconcile_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb DEFAULT '[]'::jsonb, import_phase text DEFAULT NULL::text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  imp public.shop_imports;
+  newer jsonb := records;
+begin
+  select * into imp from public.shop_imports i where i.id = shopify_reconcile_apply_chunk.import_id;
+  if imp.kind = 'reconcile' then
+    select coalesce(jsonb_agg(e.item order by e.n), '[]') into newer
+    from jsonb_array_elements(records) with ordinality as e (item, n)
+    where not private.shopify_record_is_current(imp.shop_id, e.item);
+  end if;
+  -- The import row is locked, and the offset and phase checked, by the apply itself.
+  return public.shopify_import_apply_chunk(
+    shopify_reconcile_apply_chunk.import_id, from_offset, to_offset, roots, newer, failures, import_phase
+  ) || jsonb_build_object('current', jsonb_array_length(records) - jsonb_array_length(newer));
+end;
+$function$;
+grant execute on function public.shopify_reconcile_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb, import_phase text) to service_role;
+comment on function public.shopify_reconcile_apply_chunk(import_id uuid, from_offset bigint, to_offset bigint, roots integer, records jsonb, failures jsonb, import_phase text) is 'A reconciliation''s chunk: public.shopify_import_apply_chunk with the records Cairn already holds at the same or a newer version left out (answered as `current`), so a run over unchanged records writes and counts nothing. Service role only.';
 
 CREATE OR REPLACE FUNCTION public.shopify_record_token(shop_id uuid, access_token text, token_expires_at timestamp with time zone)
  RETURNS void

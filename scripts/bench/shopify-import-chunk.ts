@@ -39,7 +39,7 @@ const worker = (await import(new URL('../../supabase/functions/shopify-import/ha
     url: string,
     offset: number,
     limit: number,
-    maxChildren?: number,
+    options?: { maxChildren?: number; rangeBytes?: number },
   ): Promise<{ groups: Groups; endOffset: number; atEnd: boolean }>;
   mapGroups(phase: Phase, groups: Groups): { records: unknown[]; failures: unknown[] };
 };
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     url,
     offset,
     limit,
-    phase === 'locations' ? Number(process.env.SHOPIFY_IMPORT_CHUNK_LEVELS ?? 2000) : undefined,
+    phase === 'locations' ? { maxChildren: Number(process.env.SHOPIFY_IMPORT_CHUNK_LEVELS ?? 2000) } : {},
   );
   const { records, failures } = worker.mapGroups(phase, chunk.groups);
   console.log(

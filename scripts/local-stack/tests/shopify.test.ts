@@ -448,6 +448,101 @@ describe('bulk operations', () => {
     expect(orders).toBe(1200);
   });
 
+  it("moves the updated_at Shopify moves: a stock change only its level's, a new tracking number its fulfilment's and order's", async () => {
+    const accessToken = await token();
+    const changes = `shops/${DEMO_SHOP_DOMAIN}/changes`;
+    const since = new Date(Date.now() - 1000).toISOString();
+    const after = `updated_at:>'${since}'`;
+    const exportOf = async (query: string) => {
+      const started = await gql(accessToken, run, { query });
+      const id = get(started.body.data, 'bulkOperationRunQuery', 'bulkOperation', 'id');
+      for (let i = 0; i < 100; i++) {
+        const operation = get((await gql(accessToken, poll, { id })).body.data, 'node');
+        if (get(operation, 'status') === 'COMPLETED') {
+          const url = get(operation, 'url');
+          if (url === null) return [];
+          const text = await (await fetch(String(url))).text();
+          return text
+            .trimEnd()
+            .split('\n')
+            .map((line) => JSON.parse(line) as Record<string, Json>);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('the export did not finish');
+    };
+    const levels = `{ locations(includeInactive: true) { edges { node { id
+      inventoryLevels(query: "${after}") { edges { node { id updatedAt quantities(names: ["available"]) { name quantity } } } }
+    } } } }`;
+    // Nothing changed yet: both locations, no level.
+    expect((await exportOf(levels)).map((line) => line.__parentId === undefined)).toEqual([true, true]);
+
+    // A stock change at the store: only that level is newer; its product is not.
+    const item = 830_000_000_000 + 4;
+    await control(changes, 'POST', {
+      kind: 'inventory_level',
+      id: item,
+      location_id: 76_000_000_002,
+      patch: { available: 5 },
+      send: false,
+    });
+    const changedLevels = (await exportOf(levels)).filter((line) => line.__parentId !== undefined);
+    expect(changedLevels).toEqual([
+      {
+        id: `gid://shopify/InventoryLevel/76000000002?inventory_item_id=${item}`,
+        updatedAt: expect.any(String),
+        quantities: [{ name: 'available', quantity: 5 }],
+        __parentId: 'gid://shopify/Location/76000000002',
+      },
+    ]);
+    const products = `query($q: String) { products(first: 5, query: $q) { nodes { id } } }`;
+    expect(get((await gql(accessToken, products, { q: after })).body.data, 'products', 'nodes')).toEqual([]);
+    // A variant's price moves its product.
+    await control(changes, 'POST', { kind: 'variant', id: 820_000_000_000 + 4, patch: { price: '9.99' }, send: false });
+    expect(get((await gql(accessToken, products, { q: after })).body.data, 'products', 'nodes')).toEqual([
+      { id: 'gid://shopify/Product/810000000001' },
+    ]);
+
+    // A new tracking number on an order's fulfilment: the order and the fulfilment are newer (the
+    // fulfilment was created long before), its fulfillment order is not.
+    const orders = `query($q: String, $f: String) { orders(first: 50, query: $q) { nodes { legacyResourceId
+      fulfillments(query: $f) { id createdAt trackingInfo { number } } } } }`;
+    const shipped = list(get((await gql(accessToken, orders, {})).body.data, 'orders', 'nodes')).find(
+      (order) => list(get(order, 'fulfillments')).length > 0,
+    );
+    const orderId = Number(get(shipped as Json, 'legacyResourceId'));
+    await control(changes, 'POST', { kind: 'order', id: orderId, patch: { trackingNumber: '1ZTRACKED' }, send: false });
+    const changedOrders = list(
+      get(
+        (await gql(accessToken, orders, { q: after, f: `created_at:<='${since}' ${after}` })).body.data,
+        'orders',
+        'nodes',
+      ),
+    );
+    expect(changedOrders.map((order) => get(order, 'legacyResourceId'))).toEqual([String(orderId)]);
+    expect(get(changedOrders[0], 'fulfillments', 0, 'trackingInfo')).toEqual([{ number: '1ZTRACKED' }]);
+    const fulfillmentOrders = await exportOf(
+      `{ fulfillmentOrders(includeClosed: true, query: "${after}") { edges { node { id } } } }`,
+    );
+    expect(fulfillmentOrders).toEqual([]);
+
+    // Bad changes are refused, and change nothing.
+    for (const bad of [
+      { kind: 'variant', id: 1, patch: { price: '1.00' } },
+      { kind: 'inventory_level', id: item, location_id: 76_000_000_002, patch: { available: 'many' } },
+      { kind: 'inventory_level', id: item, location_id: 99, patch: { available: 1 } },
+      { kind: 'inventory_level', id: 1, patch: { available: 1 } },
+    ]) {
+      const response = await fetch(`${config.shopifyUrl}/_emulator/${changes}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...bad, send: false }),
+      });
+      expect(response.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await exportOf(levels)).filter((line) => line.__parentId !== undefined)).toEqual(changedLevels);
+  });
+
   it('refuses a bulk query without a connection', async () => {
     const accessToken = await token();
     const refused = await gql(accessToken, run, { query: '{ shop { name } }' });

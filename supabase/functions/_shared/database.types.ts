@@ -2761,6 +2761,9 @@ isOneToOne: false
 "shopify_may_manage":
 { Args: Record<PropertyKey, never>; Returns: boolean
                            },
+"shopify_reconcile_apply_chunk":
+{ Args: { "failures"?: Json,"from_offset": number,"import_id": string,"import_phase"?: string,"records": Json,"roots": number,"to_offset": number }; Returns: Json
+                           },
 "shopify_record_token":
 { Args: { "access_token": string,"shop_id": string,"token_expires_at": string }; Returns: undefined
                            },

@@ -16,77 +16,101 @@ export type Phase = 'customers' | 'products' | 'locations' | 'orders' | 'fulfill
  */
 export const PHASES: Phase[] = ['customers', 'products', 'locations', 'orders', 'fulfillments'];
 
-/** The root connection of each phase's export, with its fixed arguments. */
-const ROOT: Record<Phase, string> = {
-  customers: 'customers',
-  products: 'products',
-  locations: 'locations(includeInactive: true',
-  orders: 'orders',
-  fulfillments: 'fulfillmentOrders(includeClosed: true',
-};
-
 const address = 'firstName lastName address1 address2 city province countryCodeV2 zip company phone';
 const bag = (money = 'amount currencyCode') => `{ shopMoney { ${money} } presentmentMoney { ${money} } }`;
+const fulfillmentFields = `id legacyResourceId name status displayStatus createdAt updatedAt
+      location { id }
+      trackingInfo { company number url }`;
 
-/**
- * The phase's bulk query; for a reconciliation the root connection asks only for records updated
- * after `since` (Shopify's search syntax, `updated_at:>'…'`).
- */
-export function bulkQuery(phase: Phase, since: string | null): string {
-  if (!since) return BULK_QUERIES[phase];
-  const search = `query: ${JSON.stringify(`updated_at:>'${new Date(since).toISOString()}'`)}`;
-  const root = ROOT[phase];
-  const opened = root.includes('(');
-  return BULK_QUERIES[phase].replace(
-    `{ ${root}${opened ? ')' : ''} {`,
-    opened ? `{ ${root}, ${search}) {` : `{ ${root}(${search}) {`,
-  );
+/** Shopify's search syntax for "changed after `since`" (optionally "and created at or before it"). */
+function changedSince(since: string, existing = false): string {
+  const at = new Date(since).toISOString();
+  const terms = `${existing ? `created_at:<='${at}' ` : ''}updated_at:>'${at}'`;
+  return `query: ${JSON.stringify(terms)}`;
 }
 
-export const BULK_QUERIES: Record<Phase, string> = {
-  customers: `{ customers { edges { node {
+/**
+ * The phase's bulk query. For a reconciliation (`since` given) each export asks only for what
+ * changed after `since`, by the `updated_at` of the object that changes (Shopify's search syntax,
+ * `updated_at:>'…'`):
+ * - customers, products (a variant's price moves its product's updated_at), orders (a refund, a
+ *   cancellation, an edit and a fulfilment move the order's): the root connection's `query`.
+ * - stock: an inventory level has its own updated_at, and a stock change moves neither its
+ *   product's nor its location's. Every location is listed (a store has a handful), with only its
+ *   levels changed since (`Location.inventoryLevels(query:)`).
+ * - a new fulfilment: its fulfillment order closes (its updated_at moves): the fulfillment orders
+ *   export, which also tells what the fulfilment shipped.
+ * - a fulfilment changed later (its tracking number, its shipment status): neither its
+ *   fulfillment order's updated_at moves nor, necessarily, anything the exports above list by.
+ *   The order's does, so the orders export carries each order's fulfilments created before
+ *   `since` and updated after it (`Order.fulfillments(query:)`, API 2025-07) — without their line
+ *   items (a connection inside a list is refused), which the database then keeps as they were.
+ */
+export function bulkQuery(phase: Phase, since: string | null): string {
+  const root = (connection: string, fixed = '') => {
+    const args = [fixed, since ? changedSince(since) : ''].filter(Boolean).join(', ');
+    return args ? `${connection}(${args})` : connection;
+  };
+  switch (phase) {
+    case 'customers':
+      return `{ ${root('customers')} { edges { node {
     id legacyResourceId email firstName lastName phone state verifiedEmail note tags createdAt updatedAt
     amountSpent { currencyCode }
     defaultAddress { ${address} }
     emailMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }
-  } } } }`,
-  products: `{ products { edges { node {
+  } } } }`;
+    case 'products':
+      return `{ ${root('products')} { edges { node {
     id legacyResourceId title handle descriptionHtml vendor productType status tags createdAt updatedAt publishedAt
     variants { edges { node {
       id legacyResourceId title sku price compareAtPrice position inventoryQuantity inventoryItem { id }
     } } }
-  } } } }`,
-  orders: `{ orders { edges { node {
+  } } } }`;
+    case 'orders':
+      return `{ ${root('orders')} { edges { node {
     id legacyResourceId name email phone createdAt updatedAt processedAt cancelledAt cancelReason closedAt
     test tags note sourceName currencyCode presentmentCurrencyCode displayFinancialStatus displayFulfillmentStatus
     subtotalPriceSet ${bag()} totalTaxSet ${bag()} totalDiscountsSet ${bag()} totalPriceSet ${bag()}
     currentTotalPriceSet ${bag()}
     customer { id legacyResourceId }
     billingAddress { ${address} } shippingAddress { ${address} }
-    refunds { id legacyResourceId createdAt note totalRefundedSet ${bag()} }
+    refunds { id legacyResourceId createdAt note totalRefundedSet ${bag()} }${
+      since
+        ? `
+    fulfillments(${changedSince(since, true)}) { ${fulfillmentFields} }`
+        : ''
+    }
     lineItems { edges { node {
       id title variantTitle sku vendor quantity currentQuantity
       originalUnitPriceSet ${bag()} totalDiscountSet ${bag()}
       product { id } variant { id }
     } } }
-  } } } }`,
-  // Stock per location comes with its location: products → variants → inventoryLevels would be three
-  // connections deep (Shopify allows two).
-  locations: `{ locations(includeInactive: true) { edges { node {
+  } } } }`;
+    // Stock per location comes with its location: products → variants → inventoryLevels would be
+    // three connections deep (Shopify allows two).
+    case 'locations':
+      return `{ locations(includeInactive: true) { edges { node {
     id legacyResourceId name isActive updatedAt
     address { address1 address2 city zip province countryCode }
-    inventoryLevels { edges { node { id updatedAt item { id } quantities(names: ["available"]) { name quantity } } } }
-  } } } }`,
-  fulfillments: `{ fulfillmentOrders(includeClosed: true) { edges { node {
+    ${since ? `inventoryLevels(${changedSince(since)})` : 'inventoryLevels'} { edges { node { id updatedAt item { id } quantities(names: ["available"]) { name quantity } } } }
+  } } } }`;
+    case 'fulfillments':
+      return `{ ${root('fulfillmentOrders', 'includeClosed: true')} { edges { node {
     id updatedAt
     lineItems { edges { node { id totalQuantity remainingQuantity lineItem { id } } } }
     fulfillments { edges { node {
-      id legacyResourceId name status displayStatus createdAt updatedAt
-      order { id } location { id }
-      trackingInfo { company number url }
+      ${fulfillmentFields}
+      order { id }
     } } }
-  } } } }`,
-};
+  } } } }`;
+  }
+}
+
+/** Each phase's export of everything (a history import). */
+export const BULK_QUERIES = Object.fromEntries(PHASES.map((phase) => [phase, bulkQuery(phase, null)])) as Record<
+  Phase,
+  string
+>;
 
 type Json = Record<string, unknown>;
 
@@ -285,6 +309,29 @@ const SHIPMENT_STATUSES = new Set([
   'FAILURE',
 ]);
 
+/** A Fulfillment object as a fulfillments/update payload; `lineItems` null: what it shipped is unknown. */
+function fulfillmentPayload(f: Json, orderId: unknown, lineItems: Json[] | null): Json {
+  const tracking = Array.isArray(f.trackingInfo) ? (f.trackingInfo as Json[]) : [];
+  const status = typeof f.displayStatus === 'string' && SHIPMENT_STATUSES.has(f.displayStatus) ? f.displayStatus : null;
+  return {
+    id: numericId(f.id),
+    admin_graphql_api_id: f.id,
+    order_id: numericId(orderId),
+    name: f.name ?? null,
+    status: lower(f.status),
+    shipment_status: lower(status),
+    tracking_company: tracking[0]?.company ?? null,
+    tracking_number: tracking[0]?.number ?? null,
+    tracking_numbers: tracking.map((t) => t.number).filter((n) => typeof n === 'string'),
+    tracking_url: tracking[0]?.url ?? null,
+    tracking_urls: tracking.map((t) => t.url).filter((u) => typeof u === 'string'),
+    location_id: numericId((f.location as Json | null | undefined)?.id),
+    created_at: f.createdAt ?? null,
+    updated_at: f.updatedAt,
+    line_items: lineItems,
+  };
+}
+
 /**
  * A fulfillment order's group (the fulfillment order line, then its line items and fulfilments,
  * each naming it by `__parentId`) as fulfillments/update payloads. `line_items` is null (unknown)
@@ -297,26 +344,11 @@ export function fulfillmentPayloads(children: Json[]): Json[] {
   const fulfillments = children.filter(ofType('Fulfillment'));
   const orderLines = children.filter(ofType('FulfillmentOrderLineItem'));
   const single = fulfillments.length === 1 && fulfillments[0].status === 'SUCCESS';
-  return fulfillments.map((f) => {
-    const tracking = Array.isArray(f.trackingInfo) ? (f.trackingInfo as Json[]) : [];
-    const status =
-      typeof f.displayStatus === 'string' && SHIPMENT_STATUSES.has(f.displayStatus) ? f.displayStatus : null;
-    return {
-      id: numericId(f.id),
-      admin_graphql_api_id: f.id,
-      order_id: numericId((f.order as Json | null | undefined)?.id),
-      name: f.name ?? null,
-      status: lower(f.status),
-      shipment_status: lower(status),
-      tracking_company: tracking[0]?.company ?? null,
-      tracking_number: tracking[0]?.number ?? null,
-      tracking_numbers: tracking.map((t) => t.number).filter((n) => typeof n === 'string'),
-      tracking_url: tracking[0]?.url ?? null,
-      tracking_urls: tracking.map((t) => t.url).filter((u) => typeof u === 'string'),
-      location_id: numericId((f.location as Json | null | undefined)?.id),
-      created_at: f.createdAt ?? null,
-      updated_at: f.updatedAt,
-      line_items: single
+  return fulfillments.map((f) =>
+    fulfillmentPayload(
+      f,
+      (f.order as Json | null | undefined)?.id,
+      single
         ? orderLines
             .map((line) => ({
               id: numericId((line.lineItem as Json | null | undefined)?.id),
@@ -324,8 +356,18 @@ export function fulfillmentPayloads(children: Json[]): Json[] {
             }))
             .filter((line) => line.quantity > 0)
         : null,
-    };
-  });
+    ),
+  );
+}
+
+/**
+ * The fulfilments a reconciliation's order line carries inline (`Order.fulfillments`: those
+ * changed since the last run, not new ones) as fulfillments/update payloads, what they shipped
+ * unknown (kept as stored).
+ */
+export function orderFulfillmentPayloads(o: Json): Json[] {
+  const fulfillments = Array.isArray(o.fulfillments) ? (o.fulfillments as Json[]) : [];
+  return fulfillments.map((f) => fulfillmentPayload(f, o.id, null));
 }
 
 /** A location line as a locations/update payload. */

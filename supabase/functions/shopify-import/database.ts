@@ -1,4 +1,4 @@
-/** shopify-import's ports: the service-role functions of migrations 20261207190000, 20261207191000 and 20261210140000. */
+/** shopify-import's ports: the service-role functions of migrations 20261207190000, 20261207191000, 20261210140000 and 20261211140000. */
 import type { Db } from '../_shared/supabase-clients.ts';
 import type { Credentials, ImportPorts, ImportRow } from './handler.ts';
 
@@ -29,6 +29,7 @@ export function importPorts(db: Db): ImportPorts {
     continueImport: (importId) => call(db, 'shopify_import_continue', { import_id: importId }),
     refreshMetrics: (importId, batch) =>
       call<number>(db, 'shopify_import_refresh_metrics', { import_id: importId, batch }),
-    applyChunk: (args) => call(db, 'shopify_import_apply_chunk', args),
+    applyChunk: ({ reconcile, ...args }) =>
+      call(db, reconcile ? 'shopify_reconcile_apply_chunk' : 'shopify_import_apply_chunk', args),
   };
 }

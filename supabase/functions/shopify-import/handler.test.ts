@@ -42,7 +42,7 @@ Deno.test(
       const chunks = [];
       let offset = 0;
       for (;;) {
-        const chunk = await readChunk(url, offset, 1000, 3);
+        const chunk = await readChunk(url, offset, 1000, { maxChildren: 3 });
         chunks.push(chunk);
         if (chunk.atEnd) break;
         strictEqual(chunk.endOffset > offset, true, 'every chunk moves on');
@@ -97,8 +97,8 @@ Deno.test(
   'a continued location maps to its stock levels only (its location record came with the chunk before)',
   async () => {
     await withExport(locationsExport, async (url) => {
-      const first = await readChunk(url, 0, 1000, 3);
-      const second = await readChunk(url, first.endOffset, 1000, 3);
+      const first = await readChunk(url, 0, 1000, { maxChildren: 3 });
+      const second = await readChunk(url, first.endOffset, 1000, { maxChildren: 3 });
       const kinds = (records: Array<{ mapped: unknown }>) =>
         records.map((record) => {
           const mapped = record.mapped as { kind: string; record: Record<string, unknown> };

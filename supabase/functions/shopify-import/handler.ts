@@ -7,8 +7,8 @@
  * An import runs five phases (customers → products → locations with their stock → orders →
  * fulfillments). Per phase: start a bulk operation
  * (bulkOperationRunQuery), poll it (node(id:)) until COMPLETED, then read its JSONL from the
- * applied byte offset (HTTP Range), a chunk of whole groups (a root line and its `__parentId`
- * children; a location's stock levels, which stand alone, cut into chunks of at most
+ * applied byte offset (bounded HTTP ranges), a chunk of whole groups (a root line and its
+ * `__parentId` children; a location's stock levels, which stand alone, cut into chunks of at most
  * `SHOPIFY_IMPORT_CHUNK_LEVELS`) at a time, validate and map each group with the webhook's own
  * parsers, and hand the chunk to public.shopify_import_apply_chunk — which applies it in one
  * transaction only if it starts at the stored offset. A crash anywhere leaves the offset at the
@@ -29,6 +29,7 @@ import {
   inventoryLevelPayloads,
   locationPayload,
   numericId,
+  orderFulfillmentPayloads,
   orderPayload,
   type Phase,
   PHASES,
@@ -77,6 +78,8 @@ export interface ImportPorts {
     failures: unknown[];
     /** The phase the chunk belongs to: a chunk of a phase the import has left is stale. */
     import_phase: Phase;
+    /** A reconciliation's chunk: records Cairn already holds at that version are left out. */
+    reconcile?: boolean;
   }): Promise<{ status: string }>;
 }
 
@@ -259,15 +262,20 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
   }
 
   const limit = Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_ROOTS') ?? 1000);
+  const rangeBytes = Number(deps.env.get('SHOPIFY_IMPORT_RANGE_BYTES') ?? RANGE_BYTES);
   const phase = work.phase;
   const url = work.bulk_url;
   // A location's stock levels stand alone (each is its own record): a chunk holds at most this many
   // of them, so a location with 30 000 levels is applied in bounded chunks, not one.
   const maxChildren =
     phase === 'locations' ? Number(deps.env.get('SHOPIFY_IMPORT_CHUNK_LEVELS') ?? LEVELS_PER_CHUNK) : undefined;
+  // A chunk waiting for its turn keeps only what the database is sent: the parsed JSONL lines
+  // are dropped as soon as they are mapped (they are as large again as the records).
   const load = async (offset: number) => {
-    const chunk = await readChunk(url, offset, limit, maxChildren);
-    return { offset, chunk, ...mapGroups(phase, chunk.groups) };
+    const { groups, endOffset, atEnd } = await readChunk(url, offset, limit, { maxChildren, rangeBytes });
+    // A group carried on from the previous chunk was counted there.
+    const roots = groups.filter((group) => !group.continued).length;
+    return { offset, chunk: { endOffset, atEnd, roots }, ...mapGroups(phase, groups) };
   };
   let next = load(work.byte_offset);
   for (;;) {
@@ -279,11 +287,11 @@ async function step(work: ImportRow, deps: ImportDeps, more: () => boolean): Pro
       import_id: work.id,
       from_offset: offset,
       to_offset: chunk.endOffset,
-      // A group carried on from the previous chunk was counted there.
-      roots: chunk.groups.filter((group) => !group.continued).length,
+      roots: chunk.roots,
       records,
       failures,
       import_phase: phase,
+      reconcile: work.kind === 'reconcile',
     });
     if (chunk.atEnd && applied.status === 'applied') {
       await report({ phase: nextPhase(phase), reset_offset: true, release: true });
@@ -305,93 +313,114 @@ export interface Group {
   continued?: boolean;
 }
 
+/** The most a chunk read asks of the export file in one request (`SHOPIFY_IMPORT_RANGE_BYTES`). */
+export const RANGE_BYTES = 4 * 1024 * 1024;
+
 /**
  * Reads whole groups from `offset` (a root line's start): up to `limit` roots, stopping before the
  * next root line, or at the end of the file. Invalid JSON lines become a group with `invalid`.
  * With `maxChildren` (children that stand alone: a location's stock levels), a chunk also stops
  * before its `maxChildren + 1`-th child line, and may start at a child line: its group then
  * carries on the previous chunk's last one (`continued`).
+ *
+ * The file is read in bounded byte ranges (`bytes=<from>-<from + rangeBytes - 1>`), one after the
+ * other until the chunk is whole, never an open-ended one: what a read holds in flight does not
+ * depend on the size of the file (a store's whole order history), only on `rangeBytes`.
  */
 export async function readChunk(
   url: string,
   offset: number,
   limit: number,
-  maxChildren?: number,
+  { maxChildren, rangeBytes = RANGE_BYTES }: { maxChildren?: number; rangeBytes?: number } = {},
 ): Promise<{ groups: Array<Group & { invalid?: string }>; endOffset: number; atEnd: boolean }> {
-  const response = await fetch(url, { headers: { Range: `bytes=${offset}-` }, signal: AbortSignal.timeout(60_000) });
-  if (response.status === 416) {
-    await response.body?.cancel();
-    return { groups: [], endOffset: offset, atEnd: true };
-  }
-  if (!response.ok || !response.body) throw new ShopifyError('upstream', `The export file answered ${response.status}`);
-  if (response.status !== 206 && offset > 0)
-    throw new ShopifyError('upstream', 'The export file ignored the byte range');
-  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const groups: Array<Group & { invalid?: string }> = [];
   let pending = new Uint8Array(0);
+  // The next byte to ask for; the start of the first line not yet read whole; the chunk's end.
+  let fetched = offset;
   let consumed = offset;
   let groupEnd = offset;
-  let done = false;
+  let atEnd = false;
   let children = 0;
-  try {
-    outer: for (;;) {
-      const { value, done: finished } = await reader.read();
-      if (value) {
+  outer: for (;;) {
+    const response = await fetch(url, {
+      headers: { Range: `bytes=${fetched}-${fetched + rangeBytes - 1}` },
+      signal: AbortSignal.timeout(60_000),
+    });
+    if (response.status === 416) {
+      // Past the end of the file.
+      await response.body?.cancel();
+      atEnd = true;
+      break;
+    }
+    if (!response.ok || !response.body)
+      throw new ShopifyError('upstream', `The export file answered ${response.status}`);
+    if (response.status !== 206 && fetched > 0)
+      throw new ShopifyError('upstream', 'The export file ignored the byte range');
+    // `bytes <first>-<last>/<size>`: whether this range reaches the end of the file.
+    const range = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '');
+    const size = response.status === 206 && range ? Number(range[1]) : null;
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        fetched += value.length;
         const joined = new Uint8Array(pending.length + value.length);
         joined.set(pending);
         joined.set(value, pending.length);
         pending = joined;
-      }
-      let start = 0;
-      for (let i = 0; i < pending.length; i++) {
-        if (pending[i] !== 10) continue;
-        const bytes = pending.subarray(start, i);
-        const lineStart = consumed;
-        consumed += i - start + 1;
-        start = i + 1;
-        if (bytes.length === 0) continue;
-        let line: Json;
-        try {
-          line = JSON.parse(decoder.decode(bytes)) as Json;
-        } catch (error) {
-          groups.push({ root: {}, children: [], invalid: `line at byte ${lineStart} is not JSON: ${String(error)}` });
+        let start = 0;
+        for (let i = 0; i < pending.length; i++) {
+          if (pending[i] !== 10) continue;
+          const bytes = pending.subarray(start, i);
+          const lineStart = consumed;
+          consumed += i - start + 1;
+          start = i + 1;
+          if (bytes.length === 0) continue;
+          let line: Json;
+          try {
+            line = JSON.parse(decoder.decode(bytes)) as Json;
+          } catch (error) {
+            groups.push({ root: {}, children: [], invalid: `line at byte ${lineStart} is not JSON: ${String(error)}` });
+            groupEnd = consumed;
+            continue;
+          }
+          if (line.__parentId === undefined) {
+            if (groups.length >= limit) {
+              // The next group starts here: stop before it.
+              groupEnd = lineStart;
+              break outer;
+            }
+            groups.push({ root: line, children: [] });
+          } else {
+            if (maxChildren !== undefined && children >= maxChildren) {
+              // The rest of this group goes in the next chunk, which starts at this line.
+              groupEnd = lineStart;
+              break outer;
+            }
+            if (maxChildren !== undefined && groups.length === 0)
+              groups.push({ root: { id: line.__parentId }, children: [], continued: true });
+            const parent = groups[groups.length - 1];
+            if (parent && parent.root.id === line.__parentId) {
+              parent.children.push(line);
+              children += 1;
+            }
+          }
           groupEnd = consumed;
-          continue;
         }
-        if (line.__parentId === undefined) {
-          if (groups.length >= limit) {
-            // The next group starts here: stop before it.
-            groupEnd = lineStart;
-            break outer;
-          }
-          groups.push({ root: line, children: [] });
-        } else {
-          if (maxChildren !== undefined && children >= maxChildren) {
-            // The rest of this group goes in the next chunk, which starts at this line.
-            groupEnd = lineStart;
-            break outer;
-          }
-          if (maxChildren !== undefined && groups.length === 0)
-            groups.push({ root: { id: line.__parentId }, children: [], continued: true });
-          const parent = groups[groups.length - 1];
-          if (parent && parent.root.id === line.__parentId) {
-            parent.children.push(line);
-            children += 1;
-          }
-        }
-        groupEnd = consumed;
+        pending = pending.slice(start);
       }
-      pending = pending.slice(start);
-      if (finished) {
-        done = true;
-        break;
-      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
     }
-  } finally {
-    await reader.cancel().catch(() => undefined);
+    // The whole file came (no range support at offset 0), or this range reached its end.
+    if (size === null || fetched >= size) {
+      atEnd = true;
+      break;
+    }
   }
-  return { groups, endOffset: groupEnd, atEnd: done };
+  return { groups, endOffset: groupEnd, atEnd };
 }
 
 const TOPIC: Record<Phase, ShopifyTopic> = {
@@ -430,11 +459,14 @@ export function mapGroups(phase: Phase, groups: Array<Group & { invalid?: string
       payloads.push([TOPIC.orders, orderPayload(group.root, group.children), String(group.root.updatedAt)]);
       for (const refund of refundPayloads(group.root))
         payloads.push(['refunds/create', refund, String(refund.created_at)]);
+      // A reconciliation's: the order's fulfilments changed since the last run (after the order).
+      for (const fulfillment of orderFulfillmentPayloads(group.root))
+        payloads.push([TOPIC.fulfillments, fulfillment, String(fulfillment.updated_at)]);
     }
     for (const [topic, payload, version] of payloads) {
       const parsed = parseShopifyPayload(topic, payload);
-      // A fulfilment is named by its own id, not its fulfillment order's.
-      const rowId = phase === 'fulfillments' && typeof payload.id === 'number' ? String(payload.id) : id;
+      // A fulfilment is named by its own id, not its fulfillment order's (or order's).
+      const rowId = topic === TOPIC.fulfillments && typeof payload.id === 'number' ? String(payload.id) : id;
       if (parsed.ok) records.push({ shopify_id: rowId, mapped: parsed.value, version });
       else failures.push({ shopify_id: rowId, reason: parsed.message });
     }

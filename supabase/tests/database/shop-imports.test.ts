@@ -86,6 +86,7 @@ describe('the history import’s own functions', () => {
       ['shopify_import_claim', {}],
       ['shopify_import_continue', { import_id: importId }],
       ['shopify_import_refresh_metrics', { import_id: importId, batch: 10 }],
+      ['shopify_reconcile_apply_chunk', { import_id: importId, from_offset: 0, to_offset: 0, roots: 0, records: [] }],
     ];
     for (const caller of EVERYONE) {
       for (const [name, args] of calls) {
@@ -104,6 +105,16 @@ describe('the history import’s own functions', () => {
     expect(bad?.code).toBe('22P02');
     expect(await continueImport(randomUUID())).toBe(false);
     expect(await continueImport(importId)).toBe(false);
+    // A reconciliation's chunk: bad records are a clear error; an unknown import applies nothing.
+    const reconcileChunk = (args: Record<string, unknown>) =>
+      service.rpc('shopify_reconcile_apply_chunk', { from_offset: 0, to_offset: 10, roots: 1, ...args });
+    for (const records of [{ not: 'a list' }, 'text', 7]) {
+      const { error } = await reconcileChunk({ import_id: randomUUID(), records });
+      expect(error?.code, JSON.stringify(records)).toBe('22023');
+    }
+    expect((await reconcileChunk({ import_id: 'not-a-uuid', records: [] })).error?.code).toBe('22P02');
+    const unknown = await reconcileChunk({ import_id: randomUUID(), records: [{ mapped: { kind: 'order' } }] });
+    expect(unknown).toMatchObject({ error: null, data: { status: 'not_running', current: 0 } });
     // A running import another worker holds is left to it.
     const [{ id: running }] = await adminSql<{ id: string }>(
       `insert into public.shop_imports (shop_id, leased_until) values ($1, now() + interval '1 hour') returning id`,

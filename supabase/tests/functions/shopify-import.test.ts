@@ -626,52 +626,122 @@ describe('history import', () => {
     expect(row.first_name).toBe('Webhooked');
   });
 
-  it('reconciles daily: a change whose webhook never arrived is healed and counted as fixed', async () => {
+  it('reconciles daily: every kind of change whose webhook never arrived is healed by one run, counted, and nothing is re-applied when nothing changed', async () => {
     const shop = (await emulator('shops', 'POST', {
-      size: { customers: 5, products: 2, orders: 12 },
+      size: { customers: 8, products: 3, orders: 40 },
     })) as unknown as EmulatorShop;
     const { shopId, importId } = await connect(shop);
     expect((await finish(importId)).status).toBe('completed');
-    // Shopify changed an order and a customer, but the webhooks were lost.
-    await emulator('clock', 'POST', { advanceSeconds: 5 });
-    const orderId = 840_000_000_000 + 3;
-    const customerId = 800_000_000_000 + 2;
-    await emulator(`shops/${shop.domain}/changes`, 'POST', {
-      kind: 'order',
-      id: orderId,
-      patch: { fulfilled: true },
-      send: false,
-    });
-    await emulator(`shops/${shop.domain}/changes`, 'POST', {
-      kind: 'customer',
-      id: customerId,
-      patch: { lastName: 'Reconciled' },
-      send: false,
-    });
-    const [{ queued }] = await adminSql<{ queued: number }>('select private.queue_shopify_reconciliations() as queued');
-    expect(queued).toBeGreaterThanOrEqual(1);
-    const [reconcile] = await adminSql<{ id: string }>(
-      `select id from public.shop_imports where shop_id = $1 and kind = 'reconcile' and status = 'running'`,
+    const orders = await adminSql<{ id: string; shipped: boolean; refunded: boolean; cancelled: boolean }>(
+      `select o.external_id::text as id, exists (select from public.order_fulfillments f where f.order_id = o.id) as shipped,
+              o.refunded_total > 0 as refunded, o.cancelled_at is not null as cancelled
+         from public.orders o where o.shop_id = $1 order by o.external_id`,
       [shopId],
     );
-    expect((await finish(reconcile.id)).status).toBe('completed');
-    const [result] = await adminSql<{ rows_done: number; rows_fixed: number }>(
-      'select rows_done::int, rows_fixed::int from public.shop_imports where id = $1',
-      [reconcile.id],
+    const plain = orders.filter((o) => !o.shipped && !o.refunded && !o.cancelled).map((o) => Number(o.id));
+    const shipped = orders.filter((o) => o.shipped && !o.refunded && !o.cancelled).map((o) => Number(o.id));
+    expect(plain.length).toBeGreaterThanOrEqual(4);
+    expect(shipped.length).toBeGreaterThanOrEqual(1);
+    const [edited, refunded, fulfilled, cancelled] = plain;
+    const retracked = shipped[0];
+    const customerId = 800_000_000_000 + 2;
+    const variantId = 820_000_000_000 + 3 * 1; // product 1, size S
+    const itemId = 830_000_000_000 + 3 * 2 + 1; // product 2, size M
+    const store = 76_000_000_002;
+    const [before] = await adminSql<{ lines: unknown; warehouse: number }>(
+      `select (select f.line_items from public.order_fulfillments f join public.orders o on o.id = f.order_id
+                where o.shop_id = $1 and o.external_id = $2) as lines,
+              (select l.available from public.inventory_levels l join public.shop_locations s on s.id = l.location_id
+                 join public.product_variants v on v.id = l.variant_id
+                where s.shop_id = $1 and s.external_id = 76000000001 and v.inventory_item_id = $3) as warehouse`,
+      [shopId, retracked, itemId],
     );
-    // Only what changed since the last run was asked for, and both changes were applied.
-    expect(result).toEqual({ rows_done: 2, rows_fixed: 2 });
-    const [order] = await adminSql<{ fulfillment_status: string | null }>(
-      'select fulfillment_status from public.orders where shop_id = $1 and external_id = $2',
-      [shopId, orderId],
+    expect((before.lines as unknown[]).length).toBeGreaterThan(0);
+
+    // Shopify changed all of this, and every webhook was lost.
+    await emulator('clock', 'POST', { advanceSeconds: 5 });
+    const change = (body: Record<string, unknown>) =>
+      emulator(`shops/${shop.domain}/changes`, 'POST', { ...body, send: false });
+    await change({ kind: 'customer', id: customerId, patch: { lastName: 'Reconciled' } });
+    await change({ kind: 'variant', id: variantId, patch: { price: '123.45' } });
+    await change({ kind: 'inventory_level', id: itemId, location_id: store, patch: { available: 17 } });
+    await change({ kind: 'order', id: edited, patch: { subtotal: '800.00', tax: '168.00', total: '968.00' } });
+    await change({ kind: 'order', id: refunded, patch: { refunded: true } });
+    await change({ kind: 'order', id: fulfilled, patch: { trackingNumber: '1ZNEW0000001' } });
+    await change({ kind: 'order', id: retracked, patch: { trackingNumber: '1ZCHANGED001' } });
+    await change({ kind: 'order', id: cancelled, patch: { cancelled: true } });
+
+    const reconcile = async () => {
+      const [{ queued }] = await adminSql<{ queued: number }>(
+        'select private.queue_shopify_reconciliations() as queued',
+      );
+      expect(queued).toBeGreaterThanOrEqual(1);
+      const [row] = await adminSql<{ id: string }>(
+        `select id from public.shop_imports where shop_id = $1 and kind = 'reconcile' and status = 'running'`,
+        [shopId],
+      );
+      expect((await finish(row.id)).status).toBe('completed');
+      return (
+        await adminSql<{ rows_done: number; rows_fixed: number; rows_failed: number }>(
+          'select rows_done::int, rows_fixed::int, rows_failed::int from public.shop_imports where id = $1',
+          [row.id],
+        )
+      )[0];
+    };
+    const first = await reconcile();
+
+    const [healed] = await adminSql<Record<string, unknown>>(
+      `select
+         (select c.last_name from public.customer_external_ids x join public.customers c on c.id = x.customer_id
+           where x.shop_id = $1 and x.external_id = $2) as last_name,
+         (select v.price::text from public.product_variants v join public.products p on p.id = v.product_id
+           where p.shop_id = $1 and v.external_id = $3) as price,
+         (select l.available from public.inventory_levels l join public.shop_locations s on s.id = l.location_id
+            join public.product_variants v on v.id = l.variant_id
+           where s.shop_id = $1 and s.external_id = $5 and v.inventory_item_id = $4) as stock,
+         (select v.inventory_quantity from public.product_variants v join public.products p on p.id = v.product_id
+           where p.shop_id = $1 and v.inventory_item_id = $4) as variant_stock,
+         (select o.total::text from public.orders o where o.shop_id = $1 and o.external_id = $6) as edited_total,
+         (select json_build_object('status', o.financial_status, 'refunded', o.refunded_total > 0,
+                                   'refunds', (select count(*) from public.refunds r where r.order_id = o.id))
+            from public.orders o where o.shop_id = $1 and o.external_id = $7) as refund,
+         (select json_build_object('status', o.fulfillment_status, 'tracking', f.tracking_number,
+                                   'lines', jsonb_array_length(f.line_items))
+            from public.orders o join public.order_fulfillments f on f.order_id = o.id
+           where o.shop_id = $1 and o.external_id = $8) as new_fulfilment,
+         (select json_build_object('tracking', f.tracking_number, 'lines', f.line_items)
+            from public.orders o join public.order_fulfillments f on f.order_id = o.id
+           where o.shop_id = $1 and o.external_id = $9) as retracked,
+         (select o.cancelled_at is not null from public.orders o where o.shop_id = $1 and o.external_id = $10) as cancelled`,
+      [shopId, customerId, variantId, itemId, store, edited, refunded, fulfilled, retracked, cancelled],
     );
-    expect(order.fulfillment_status).toBe('fulfilled');
-    const [customer] = await adminSql<{ last_name: string }>(
-      `select c.last_name from public.customer_external_ids x join public.customers c on c.id = x.customer_id where x.shop_id = $1 and x.external_id = $2`,
-      [shopId, customerId],
-    );
-    expect(customer.last_name).toBe('Reconciled');
-  });
+    expect(healed).toEqual({
+      last_name: 'Reconciled',
+      price: '123.45',
+      stock: 17,
+      variant_stock: before.warehouse + 17,
+      edited_total: '968.00',
+      refund: { status: expect.stringMatching(/refunded/), refunded: true, refunds: 1 },
+      new_fulfilment: { status: 'fulfilled', tracking: '1ZNEW0000001', lines: expect.any(Number) },
+      retracked: { tracking: '1ZCHANGED001', lines: before.lines },
+      cancelled: true,
+    });
+    expect((healed.new_fulfilment as { lines: number }).lines).toBeGreaterThan(0);
+    // Read: the customer, the product, both locations (with only the changed level), the five
+    // orders, and the fulfillment orders that changed (the new fulfilment's, closed; the
+    // cancelled order's). Fixed: the customer, the product (its variant's price), the level, the
+    // five orders, the refund, the changed tracking (by its order) and the new fulfilment (by its
+    // fulfillment order, with what it shipped).
+    expect(first).toEqual({ rows_done: 11, rows_fixed: 11, rows_failed: 0 });
+
+    // The next day nothing changed: the overlap reads the same records again, and nothing is
+    // written (no row, no audit entry).
+    const [rows, audit] = [await snapshot(shopId), await auditTrail(shopId)];
+    const again = await reconcile();
+    expect(again).toMatchObject({ rows_fixed: 0, rows_failed: 0 });
+    expect(await snapshot(shopId)).toEqual(rows);
+    expect(await auditTrail(shopId)).toEqual(audit);
+  }, 120_000);
 
   it('ends in the same rows, metrics, audit entries and flow passages as the same shop fed by webhooks (1 000 orders)', async () => {
     const anchorMs = Math.floor(Date.now() / 1000) * 1000;

@@ -14,7 +14,12 @@
  *   PUT  /_emulator/shops/:shop/size            { customers, products, orders } (regenerates data)
  *   PUT  /_emulator/shops/:shop/throttle        { maximumAvailable, restoreRate }
  *   PUT  /_emulator/shops/:shop/apps/:clientId  { clientSecret } the app's secret rotated in the Dev Dashboard
- *   POST /_emulator/shops/:shop/changes         { kind, id, patch, topic? } change a record, send its webhook
+ *   POST /_emulator/shops/:shop/changes         { kind, id, patch, topic?, send? } change a record, send its webhook
+ *                                               (kind order: patch may hold { cancelled: true },
+ *                                               { refunded: true } or { trackingNumber } — fulfil it,
+ *                                               or change its fulfilment's tracking; kind variant:
+ *                                               id = variant, patch { price, … }; kind inventory_level:
+ *                                               id = inventory item, location_id, patch { available })
  *   POST /_emulator/shops/:shop/webhooks        { topic, kind, id } send a record's webhook
  *                                               (kind location: locations/*; kind inventory_level:
  *                                               id = inventory item, location_id = where)
@@ -56,6 +61,7 @@ import {
   customerPayload,
   DEMO_SIZE,
   fulfillmentOrderObject,
+  fulfillmentOrderUpdatedMs,
   fulfillmentPayload,
   inventoryLevelPayload,
   locationObject,
@@ -71,6 +77,7 @@ import {
 } from './shop-data.ts';
 import { renderSampleFeedCsv, renderSampleFeedJson, renderSampleFeedXml } from './affiliate-feed.ts';
 import { renderEcbDaily, renderEcbHistory } from './ecb.ts';
+import { compare, parseSearch } from './search.ts';
 
 const TOKEN_SECONDS = 86_399;
 const SIXTY_DAYS_MS = 60 * 86_400_000;
@@ -406,9 +413,7 @@ export async function startShopify(ctx: StackContext): Promise<ShopifyEmulator> 
             ? records.product(index)
             : records.order(index);
       const updatedMs =
-        root === 'fulfillmentOrders' && 'fulfillment' in record && record.fulfillment
-          ? record.fulfillment.updatedMs
-          : record.updatedMs;
+        root === 'fulfillmentOrders' && 'lines' in record ? fulfillmentOrderUpdatedMs(record) : record.updatedMs;
       const values: Record<string, number> = { updated_at: updatedMs, created_at: record.createdMs };
       if (filters.every((f) => compare(values[f.field], f.op, f.value))) matching.push(index);
     }
@@ -920,6 +925,34 @@ See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usa
         const sent = body.send === false ? [] : await sendWebhook(shop, topic, payload);
         return sendJson(res, 200, { payload, deliveries: sent });
       }
+      if (action === 'changes' && kind === 'variant') {
+        // A variant's own fields (price, compareAtPrice, sku): its product's updated_at moves.
+        if (!records.hasVariant(id)) return sendJson(res, 400, { error: `no variant ${id}` });
+        records.changeVariant(id, (body.patch ?? {}) as Record<string, unknown>, now());
+        shop.changes = [...records.changes.entries()];
+        save();
+        const productId = 810_000_000_000 + Math.floor((id - 820_000_000_000) / 3);
+        const payload = recordPayload(shop, 'product', productId, 'PRODUCTS_UPDATE')?.payload;
+        const sent = body.send === false ? [] : await sendWebhook(shop, 'PRODUCTS_UPDATE', payload);
+        return sendJson(res, 200, { payload, deliveries: sent });
+      }
+      if (action === 'changes' && kind === 'inventory_level') {
+        // `id` is the inventory item; `location_id` where (the warehouse by default); patch { available }.
+        const locationId = typeof body.location_id === 'number' ? body.location_id : 76_000_000_001;
+        const available = Number(((body.patch ?? {}) as Record<string, unknown>).available);
+        if (
+          !records.hasVariant(id, 'inventoryItem') ||
+          !recordPayload(shop, kind, id, 'INVENTORY_LEVELS_UPDATE', locationId)
+        )
+          return sendJson(res, 400, { error: `no inventory item ${id} at location ${locationId}` });
+        if (!Number.isInteger(available)) return sendJson(res, 400, { error: 'patch.available must be an integer' });
+        records.changeLevel(id, locationId, available, now());
+        shop.changes = [...records.changes.entries()];
+        save();
+        const payload = recordPayload(shop, kind, id, 'INVENTORY_LEVELS_UPDATE', locationId)?.payload;
+        const sent = body.send === false ? [] : await sendWebhook(shop, 'INVENTORY_LEVELS_UPDATE', payload);
+        return sendJson(res, 200, { payload, deliveries: sent });
+      }
       if ((kind !== 'customer' && kind !== 'product' && kind !== 'order') || records.indexOf(kind, id) < 0)
         return sendJson(res, 400, { error: 'kind must be customer, product or order, and id one of its records' });
       if (action === 'changes') {
@@ -1049,30 +1082,6 @@ function validCallback(uri: string): boolean {
   }
 }
 
-interface SearchFilter {
-  field: 'updated_at' | 'created_at';
-  op: '>' | '>=' | '<' | '<=' | '=';
-  value: number;
-}
-
-/** `updated_at:>'2026-01-01T00:00:00Z' created_at:<=2026-02-01` (other terms are ignored, as Shopify ignores unknown ones). */
-function parseSearch(search: unknown): SearchFilter[] {
-  if (typeof search !== 'string') return [];
-  const filters: SearchFilter[] = [];
-  for (const match of search.matchAll(/\b(updated_at|created_at):(>=|<=|>|<)?['"]?([0-9T:.+\-Z]+)['"]?/g)) {
-    const value = Date.parse(match[3]);
-    if (Number.isFinite(value))
-      filters.push({ field: match[1] as SearchFilter['field'], op: (match[2] ?? '=') as SearchFilter['op'], value });
-  }
-  return filters;
-}
-
-function compare(left: number, op: SearchFilter['op'], right: number): boolean {
-  const l = Math.floor(left / 1000);
-  const r = Math.floor(right / 1000);
-  return op === '>' ? l > r : op === '>=' ? l >= r : op === '<' ? l < r : op === '<=' ? l <= r : l === r;
-}
-
 const CONNECTION_FIELDS = new Set([
   'customers',
   'products',
@@ -1155,7 +1164,9 @@ function* bulkLines(
   const own: Selection[] = [];
   const nested: Array<{ field: Field; value: unknown }> = [];
   for (const field of fieldsFor(selections, node.__typename)) {
-    const value = node[field.name];
+    const raw = node[field.name];
+    // A field with arguments (a connection's `query:`) is a function of them.
+    const value = typeof raw === 'function' ? raw(argsOf(field, run.variables)) : raw;
     if (value && typeof value === 'object' && (value as { __connection?: boolean }).__connection)
       nested.push({ field, value });
     else own.push(field);

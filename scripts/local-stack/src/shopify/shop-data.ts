@@ -95,10 +95,9 @@ export const DEMO_LOCATIONS = [
   },
 ] as const;
 
-/** A variant's stock at the demo location of that index (the two add up to its total). */
+/** A variant's stock at the demo location of that index (the levels add up to its total). */
 export function stockAt(variant: VariantRecord, locationIndex: number): number {
-  const store = Math.floor(variant.inventoryQuantity / 3);
-  return locationIndex === 0 ? variant.inventoryQuantity - store : store;
+  return variant.levels[locationIndex].available;
 }
 const DAY = 86_400_000;
 const VARIANTS_PER_PRODUCT = SIZES.length;
@@ -117,6 +116,7 @@ const rngFor = (kind: number, index: number) => random(Math.imul(index + 1, 2654
 const money = (value: number) => (Math.round(value * 100) / 100).toFixed(2);
 const seconds = (ms: number) => Math.floor(ms / 1000) * 1000;
 const iso = (ms: number) => new Date(seconds(ms)).toISOString().replace('.000Z', 'Z');
+import { matchesSearch } from './search.ts';
 
 export interface CustomerRecord {
   index: number;
@@ -139,8 +139,11 @@ export interface VariantRecord {
   title: string;
   sku: string;
   price: string;
+  /** The sum of its levels. */
   inventoryQuantity: number;
   position: number;
+  /** Its stock at each demo location (DEMO_LOCATIONS' order) and when that level last changed. */
+  levels: Array<{ available: number; updatedMs: number }>;
 }
 
 export interface ProductRecord {
@@ -234,6 +237,7 @@ export class ShopData {
     const handle = title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     const base = 20 + Math.floor(r() * 160) + 0.99;
     const createdMs = seconds(this.info.anchorMs - 900 * DAY + index * 60_000);
+    const generatedMs = createdMs + 3_600_000;
     const record: ProductRecord = {
       index,
       id: ID.product + index,
@@ -244,18 +248,51 @@ export class ShopData {
       status: index % GARMENTS.length === 19 ? 'DRAFT' : 'ACTIVE',
       tags: ['apparel'],
       createdMs,
-      updatedMs: createdMs + 3_600_000,
-      variants: SIZES.map((size, v) => ({
-        id: ID.variant + index * VARIANTS_PER_PRODUCT + v,
-        inventoryItemId: ID.inventoryItem + index * VARIANTS_PER_PRODUCT + v,
-        title: size,
-        sku: `${handle.slice(0, 12).toUpperCase()}-${index}-${size}`,
-        price: money(base),
-        inventoryQuantity: Math.floor(r() * 40),
-        position: v + 1,
-      })),
+      updatedMs: generatedMs,
+      variants: SIZES.map((size, v) => {
+        // Two thirds of the stock at the warehouse, the rest at the store.
+        const total = Math.floor(r() * 40);
+        const store = Math.floor(total / 3);
+        return {
+          id: ID.variant + index * VARIANTS_PER_PRODUCT + v,
+          inventoryItemId: ID.inventoryItem + index * VARIANTS_PER_PRODUCT + v,
+          title: size,
+          sku: `${handle.slice(0, 12).toUpperCase()}-${index}-${size}`,
+          price: money(base),
+          inventoryQuantity: total,
+          position: v + 1,
+          levels: [
+            { available: total - store, updatedMs: generatedMs },
+            { available: store, updatedMs: generatedMs },
+          ],
+        };
+      }),
     };
-    return this.patched('product', index, record);
+    return this.withVariantChanges(this.patched('product', index, record));
+  }
+
+  /**
+   * A product's variants as changed through the control API: a variant's own fields (its
+   * product's updated_at moves with it, as Shopify's does), and its stock levels — a level has
+   * its own updated_at, and a stock change leaves the product's alone.
+   */
+  private withVariantChanges(product: ProductRecord): ProductRecord {
+    let updatedMs = product.updatedMs;
+    const variants = product.variants.map((variant) => {
+      const change = this.changes.get(`variant:${variant.id}`);
+      if (change) updatedMs = Math.max(updatedMs, change.updatedMs);
+      const levels = variant.levels.map((level, i) => {
+        const moved = this.changes.get(`level:${variant.inventoryItemId}:${DEMO_LOCATIONS[i].id}`);
+        return moved ? { available: Number(moved.patch.available), updatedMs: moved.updatedMs } : level;
+      });
+      return {
+        ...variant,
+        ...(change?.patch ?? {}),
+        levels,
+        inventoryQuantity: levels.reduce((sum, level) => sum + level.available, 0),
+      };
+    });
+    return { ...product, variants, updatedMs };
   }
 
   order(index: number): OrderRecord {
@@ -334,11 +371,64 @@ export class ShopData {
     return Number.isInteger(index) && index >= 0 && index < count ? index : -1;
   }
 
-  /** Changes fields of a record and moves its updated_at to `atMs` (the emulator's now). */
+  /** Whether a variant id (or, for `inventoryItem`, an inventory item id) is one of this shop's. */
+  hasVariant(id: number, by: 'variant' | 'inventoryItem' = 'variant'): boolean {
+    const offset = id - ID[by];
+    return Number.isInteger(offset) && offset >= 0 && offset < this.info.size.products * VARIANTS_PER_PRODUCT;
+  }
+
+  /**
+   * Changes fields of a record and moves its updated_at to `atMs` (the emulator's now). An
+   * order also takes what a merchant does to it in the admin, as Shopify records it:
+   * `{ cancelled: true }` cancels it; `{ refunded: true }` refunds its first line;
+   * `{ trackingNumber }` fulfils it (a new fulfilment, its fulfillment order closed) or, when it
+   * has a fulfilment, changes that fulfilment's tracking number. Each moves the order's updated_at.
+   */
   change(kind: 'customer' | 'product' | 'order', index: number, patch: Record<string, unknown>, atMs: number): void {
     const key = `${kind}:${index}`;
     const previous = this.changes.get(key)?.patch ?? {};
+    const at = seconds(atMs);
+    let own = patch;
+    if (kind === 'order') {
+      const { cancelled, refunded, trackingNumber, ...rest } = patch;
+      own = rest;
+      const order = this.order(index);
+      if (cancelled === true) own = { ...own, cancelledMs: at };
+      if (refunded === true) {
+        const line = order.lines[0];
+        own = {
+          ...own,
+          financialStatus: order.lines.length > 1 ? 'PARTIALLY_REFUNDED' : 'REFUNDED',
+          refund: {
+            id: ID.refund + index,
+            createdMs: at,
+            amount: money((Math.round(Number(line.price) * 100) * line.quantity * 1.21) / 100),
+            lineId: line.id,
+          },
+        };
+      }
+      if (typeof trackingNumber === 'string')
+        own = {
+          ...own,
+          fulfilled: true,
+          fulfillment: order.fulfillment
+            ? { ...order.fulfillment, trackingNumber, updatedMs: at }
+            : { id: ID.fulfillment + index, createdMs: at, updatedMs: at, trackingNumber },
+        };
+    }
+    this.changes.set(key, { updatedMs: at, patch: { ...previous, ...own } });
+  }
+
+  /** Changes a variant's own fields (price, compareAtPrice, sku, title); its product's updated_at moves. */
+  changeVariant(variantId: number, patch: Record<string, unknown>, atMs: number): void {
+    const key = `variant:${variantId}`;
+    const previous = this.changes.get(key)?.patch ?? {};
     this.changes.set(key, { updatedMs: seconds(atMs), patch: { ...previous, ...patch } });
+  }
+
+  /** Sets an inventory item's available stock at a demo location; only that level's updated_at moves. */
+  changeLevel(inventoryItemId: number, locationId: number, available: number, atMs: number): void {
+    this.changes.set(`level:${inventoryItemId}:${locationId}`, { updatedMs: seconds(atMs), patch: { available } });
   }
 
   private patched<T extends { updatedMs: number }>(kind: string, index: number, record: T): T {
@@ -545,8 +635,19 @@ export function orderObject(o: OrderRecord): GraphObject {
           },
         ]
       : [],
-    fulfillments: o.fulfillment ? [fulfillmentObject(o, o.fulfillment)] : [],
+    // A list (not a connection); since 2025-07 it takes a `query` on created_at / updated_at.
+    fulfillments: (args: Record<string, unknown>) =>
+      o.fulfillment && matchesSearch(args.query, o.fulfillment) ? [fulfillmentObject(o, o.fulfillment)] : [],
   };
+}
+
+/**
+ * When an order's fulfillment order last changed: when it closed (the fulfilment was created) or
+ * was cancelled with its order, else when it was created. A fulfilment's later changes (its
+ * tracking, its shipment status) are the fulfilment's, not the fulfillment order's.
+ */
+export function fulfillmentOrderUpdatedMs(o: OrderRecord): number {
+  return o.fulfillment ? o.fulfillment.createdMs : (o.cancelledMs ?? o.createdMs);
 }
 
 const trackingUrl = (number: string) => `https://www.ups.com/track?tracknum=${number}`;
@@ -592,7 +693,7 @@ export function fulfillmentOrderObject(o: OrderRecord): GraphObject {
     orderId: gid('Order', o.id),
     status: o.fulfillment ? 'CLOSED' : o.cancelledMs !== null ? 'CANCELLED' : 'OPEN',
     createdAt: iso(o.createdMs),
-    updatedAt: iso(o.fulfillment ? o.fulfillment.updatedMs : o.updatedMs),
+    updatedAt: iso(fulfillmentOrderUpdatedMs(o)),
     lineItems: listOf(
       'FulfillmentOrderLineItem',
       o.lines.map((line, l) => ({
@@ -842,11 +943,10 @@ export function locationObject(records: ShopData, index: number): GraphObject {
       province: null,
       countryCode: location.countryCode,
     },
-    inventoryLevels: {
-      __connection: true,
-      typename: 'InventoryLevel',
-      count: levels,
-      node: (n: number) => {
+    // `query` filters on created_at / updated_at (Shopify's also take inventory_item_id and
+    // inventory_group_id, which Cairn does not use).
+    inventoryLevels: (args: Record<string, unknown>): ConnectionSource => {
+      const level = (n: number): GraphObject => {
         const product = records.product(Math.floor(n / VARIANTS_PER_PRODUCT));
         const variant = product.variants[n % VARIANTS_PER_PRODUCT];
         const available = stockAt(variant, index);
@@ -854,17 +954,27 @@ export function locationObject(records: ShopData, index: number): GraphObject {
           __typename: 'InventoryLevel',
           id: `gid://shopify/InventoryLevel/${location.id}?inventory_item_id=${variant.inventoryItemId}`,
           createdAt: iso(product.createdMs),
-          updatedAt: iso(product.updatedMs),
+          updatedAt: iso(variant.levels[index].updatedMs),
           item: { __typename: 'InventoryItem', id: gid('InventoryItem', variant.inventoryItemId), sku: variant.sku },
           location: { __typename: 'Location', id: gid('Location', location.id) },
-          quantities: (args: Record<string, unknown>) =>
-            (Array.isArray(args.names) ? (args.names as string[]) : []).map((name) => ({
+          quantities: (names: Record<string, unknown>) =>
+            (Array.isArray(names.names) ? (names.names as string[]) : []).map((name) => ({
               __typename: 'InventoryQuantity',
               name,
               quantity: name === 'available' || name === 'on_hand' ? available : 0,
             })),
         };
-      },
+      };
+      if (typeof args.query !== 'string' || args.query.trim() === '')
+        return { __connection: true, typename: 'InventoryLevel', count: levels, node: level };
+      const kept: number[] = [];
+      for (let n = 0; n < levels; n++) {
+        const product = records.product(Math.floor(n / VARIANTS_PER_PRODUCT));
+        const variant = product.variants[n % VARIANTS_PER_PRODUCT];
+        if (matchesSearch(args.query, { createdMs: product.createdMs, updatedMs: variant.levels[index].updatedMs }))
+          kept.push(n);
+      }
+      return { __connection: true, typename: 'InventoryLevel', count: kept.length, node: (k) => level(kept[k]) };
     },
   };
 }
@@ -905,7 +1015,7 @@ export function inventoryLevelPayload(records: ShopData, inventoryItemId: number
     inventory_item_id: inventoryItemId,
     location_id: locationId,
     available: stockAt(variant, index),
-    updated_at: iso(product.updatedMs),
+    updated_at: iso(variant.levels[index].updatedMs),
     admin_graphql_api_id: `gid://shopify/InventoryLevel/${locationId}?inventory_item_id=${inventoryItemId}`,
   };
 }
