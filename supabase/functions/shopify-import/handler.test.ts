@@ -5,10 +5,15 @@ import { mapGroups, readChunk } from './handler.ts';
 async function withExport(lines: unknown[], test: (url: string, size: number) => Promise<void>) {
   const body = new TextEncoder().encode(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
   const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => undefined }, (req) => {
-    const range = /^bytes=(\d+)-$/.exec(req.headers.get('Range') ?? '');
-    const from = range ? Number(range[1]) : 0;
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.get('Range') ?? '');
+    if (!range) return new Response(body, { status: 200 });
+    const from = Number(range[1]);
     if (from >= body.length) return new Response(null, { status: 416 });
-    return new Response(body.slice(from), { status: range ? 206 : 200 });
+    const to = Math.min(range[2] ? Number(range[2]) : body.length - 1, body.length - 1);
+    return new Response(body.slice(from, to + 1), {
+      status: 206,
+      headers: { 'Content-Range': `bytes ${from}-${to}/${body.length}` },
+    });
   });
   try {
     await test(`http://127.0.0.1:${server.addr.port}/export.jsonl`, body.length);
