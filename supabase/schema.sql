@@ -4721,6 +4721,7 @@ CREATE OR REPLACE FUNCTION private.apply_shopify_fulfillments_set(target_shop uu
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 declare
   changed integer;
