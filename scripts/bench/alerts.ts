@@ -6,7 +6,7 @@
  *   - alert emails rendered and handed to the mail API (the stack's SendGrid-compatible catcher)
  *     per second, by check-alerts itself over HTTP (target ≥ 100 / s).
  *
- * Runs its own instance (`bench-al`, ports 57921…): npx tsx scripts/bench/alerts.ts [--seconds 20]
+ * Runs its own instance (`bench-al`, ports 64621…): npx tsx scripts/bench/alerts.ts [--seconds 20]
  */
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,7 @@ import { stackConfig } from '@cairn/local-stack/config.ts';
 import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 process.env.CAIRN_STACK = 'bench-al';
-process.env.CAIRN_STACK_PORT_BASE ??= '57921';
+process.env.CAIRN_STACK_PORT_BASE ??= '64621';
 const config = stackConfig('bench-al');
 const sendSeconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 20;
 const scale = { customers: 100_000, orders: 10_000, favorites: 1_000_000, activities: 1_000, agents: 20, seed: 42 };

@@ -11,7 +11,7 @@
  *   - the server time of each distinct list request the browser made, replayed through the
  *     gateway with the same token, so a slow figure can be told apart from a slow render.
  *
- * Runs its own instance (`bench-app`, ports 58321…) and a static server on port base + 81.
+ * Runs its own instance (`bench-app`, ports 64721…) and a static server on port base + 81.
  *   npx tsx scripts/bench/app.ts [--orders 300000] [--keep] [--reuse]   (npm run bench:app)
  */
 import { rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { launchBrowser, startApp } from '../lib/browser.ts';
 import { percentile } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench-app';
-process.env.CAIRN_STACK_PORT_BASE ??= '58321';
+process.env.CAIRN_STACK_PORT_BASE ??= '64721';
 const config = stackConfig('bench-app');
 const argument = (name: string) => process.argv[process.argv.indexOf(`--${name}`) + 1];
 const keep = process.argv.includes('--keep');

@@ -11,7 +11,7 @@
  * The three ways of running a query take turns, request by request, so a busy machine slows
  * them alike and the ratios stay fair.
  *
- * Runs its own instance (`bench`, ports 57321…).
+ * Runs its own instance (`bench`, ports 64321…).
  *   npx tsx scripts/bench/data-model.ts [--runs 200] [--keep-data] [--only '360: profile']
  * --keep-data reuses the instance's data when it already holds the full scale (skips the load).
  */
@@ -26,7 +26,7 @@ import { signJwt } from '@cairn/local-stack/lib/jwt.ts';
 import { percentile } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench';
-process.env.CAIRN_STACK_PORT_BASE ??= '57321';
+process.env.CAIRN_STACK_PORT_BASE ??= '64321';
 const config = stackConfig('bench');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 200;
 const keepData = process.argv.includes('--keep-data');

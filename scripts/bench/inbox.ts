@@ -11,7 +11,7 @@
  *   - a template preview (preview_template through REST) p50 / p95 (target < 100 ms).
  *
  * Runs its own instance (CAIRN_STACK, default `bench-inbox`, ports CAIRN_STACK_PORT_BASE, default
- * 58321…): npx tsx scripts/bench/inbox.ts [--scale 0.1] [--runs 100]
+ * 64721…): npx tsx scripts/bench/inbox.ts [--scale 0.1] [--runs 100]
  */
 import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -28,7 +28,7 @@ import { LOCAL_INBOUND_PARSE_SECRET } from '@cairn/local-stack/mail/inbound-pars
 import { percentile } from './measure.ts';
 
 process.env.CAIRN_STACK ??= 'bench-inbox';
-process.env.CAIRN_STACK_PORT_BASE ??= '58321';
+process.env.CAIRN_STACK_PORT_BASE ??= '64721';
 const config = stackConfig(process.env.CAIRN_STACK);
 const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const scaleFactor = Number(arg('--scale') ?? 1);

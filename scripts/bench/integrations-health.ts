@@ -13,7 +13,7 @@
  * times from the navigation until the shop's delivery figures of the last 24 hours are on screen.
  *
  * Uses the instance named by CAIRN_STACK / CAIRN_STACK_PORT_BASE (default `bench-health`,
- * 57721…), starting it when it is not running; the shop and its deliveries are removed at the end
+ * 64521…), starting it when it is not running; the shop and its deliveries are removed at the end
  * unless `--keep`.
  *   npm run bench:integrations-health -- [--deliveries 1000000] [--runs 30] [--browser] [--keep]
  *
@@ -29,7 +29,7 @@ import { launchBrowser, startApp } from '../lib/browser.ts';
 import { percentile } from './measure.ts';
 
 process.env.CAIRN_STACK ??= 'bench-health';
-process.env.CAIRN_STACK_PORT_BASE ??= '57721';
+process.env.CAIRN_STACK_PORT_BASE ??= '64521';
 const config = stackConfig();
 const arg = (name: string, fallback: string) =>
   process.argv.includes(name) ? (process.argv[process.argv.indexOf(name) + 1] ?? fallback) : fallback;

@@ -7,7 +7,7 @@
  *   - one verification in the stack's own servers (GoTrue stand-in, Storage, Realtime,
  *     functions' verify_jwt all call JwtKeys.verify), per algorithm.
  *
- * Runs its own instance (`bench-jwt`, ports 57521…, auth and gateway only).
+ * Runs its own instance (`bench-jwt`, ports 64421…, auth and gateway only).
  *   npx tsx scripts/bench/jwt-verification.ts [--requests 3000]
  */
 import { rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { CLI_DEFAULT_SIGNING_KEY, JwtKeys, signJwt } from '@cairn/local-stack/li
 import { createBenchItems, percentile, timedGet } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench-jwt';
-process.env.CAIRN_STACK_PORT_BASE ??= '57521';
+process.env.CAIRN_STACK_PORT_BASE ??= '64421';
 process.env.CAIRN_STACK_PARTS ??= 'auth,gateway';
 const config = stackConfig('bench-jwt');
 const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 3000;

@@ -19,7 +19,7 @@
  *    Without `--variant`, one variant `current` (the migrations as they are).
  * Prints each run and each variant's min / median / mean in ms.
  *
- * Runs on the instance named by CAIRN_STACK / CAIRN_STACK_PORT_BASE (default `bench`, 57321…); the
+ * Runs on the instance named by CAIRN_STACK / CAIRN_STACK_PORT_BASE (default `bench`, 64321…); the
  * stack must be on this machine (the backend's /proc entry is read).
  */
 import { randomUUID } from 'node:crypto';
@@ -45,7 +45,7 @@ const worker = (await import(new URL('../../supabase/functions/shopify-import/ha
 };
 
 process.env.CAIRN_STACK ??= 'bench';
-process.env.CAIRN_STACK_PORT_BASE ??= '57321';
+process.env.CAIRN_STACK_PORT_BASE ??= '64321';
 const config = stackConfig();
 const arg = (name: string, fallback: string) =>
   process.argv.includes(name) ? (process.argv[process.argv.indexOf(name) + 1] ?? fallback) : fallback;

@@ -16,7 +16,7 @@
  *    must end identical to A.
  * Peak memory: the highest VmHWM of the Deno function workers and the stack process, sampled.
  *
- * Runs on the instance named by CAIRN_STACK / CAIRN_STACK_PORT_BASE (default `bench`, 57321…).
+ * Runs on the instance named by CAIRN_STACK / CAIRN_STACK_PORT_BASE (default `bench`, 64321…).
  * Last line: `import <N> orders/s (target >= 2000: met|MISSED), resume identical: yes|no, webhook equivalence: identical|DIFFERENT`
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -26,7 +26,7 @@ import { stackConfig } from '@cairn/local-stack/config.ts';
 import { isRunning, startStack, stopStack } from '@cairn/local-stack/control.ts';
 
 process.env.CAIRN_STACK ??= 'bench';
-process.env.CAIRN_STACK_PORT_BASE ??= '57321';
+process.env.CAIRN_STACK_PORT_BASE ??= '64321';
 const config = stackConfig();
 const arg = (name: string, fallback: string) =>
   process.argv.includes(name) ? (process.argv[process.argv.indexOf(name) + 1] ?? fallback) : fallback;

@@ -6,7 +6,7 @@
  *     again with one edge function warm (functions start on first call), plus that call's time
  *   - REST round trip through the gateway vs PostgREST directly (same query, interleaved)
  *
- * Runs its own instance (`bench`, ports 57321…), so a dev stack is never disturbed.
+ * Runs its own instance (`bench`, ports 64321…), so a dev stack is never disturbed.
  *   npx tsx scripts/bench/stack.ts [--requests 3000]
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { sleep } from '@cairn/local-stack/lib/wait.ts';
 import { createBenchItems, percentile, timedGet } from './measure.ts';
 
 process.env.CAIRN_STACK = 'bench';
-process.env.CAIRN_STACK_PORT_BASE ??= '57321';
+process.env.CAIRN_STACK_PORT_BASE ??= '64321';
 // The function timed below is the test-only `hello` (no dependencies), served from the tests' folder.
 process.env[TEST_FUNCTIONS_DIR_ENV] = fileURLToPath(new URL('../testing/fixtures/functions', import.meta.url));
 const config = stackConfig('bench');

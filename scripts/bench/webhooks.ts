@@ -13,7 +13,7 @@
  *     stack's node process: gateway and functions router), and the load average at the end
  *
  * Targets: ≥ 200 orders/s sustained, p95 < 200 ms, zero lost or duplicated orders.
- * Runs its own instance (`bench-wh`, ports 57721…), so a dev stack is never disturbed.
+ * Runs its own instance (`bench-wh`, ports 64521…), so a dev stack is never disturbed.
  *
  *   npx tsx scripts/bench/webhooks.ts [--orders 2000] [--orders-per-second 250] [--concurrency 16]
  *                                     [--duplicates 0.1] [--out-of-order 0.1] [--seed N] [--keep]
@@ -28,7 +28,7 @@ import { startStack, stopStack } from '@cairn/local-stack/control.ts';
 import { stackCpuSeconds } from './stack-cpu.ts';
 
 process.env.CAIRN_STACK = 'bench-wh';
-process.env.CAIRN_STACK_PORT_BASE ??= '57721';
+process.env.CAIRN_STACK_PORT_BASE ??= '64521';
 const config = stackConfig('bench-wh');
 const url = `${config.apiUrl}/functions/v1/shopify-webhook`;
 
