@@ -7793,7 +7793,7 @@ AS $function$
 declare
   matched boolean;
 begin
-  execute format('select exists (select 1 from public.customers c where c.id = $1 and (%s))', private.segment_rules_sql(rules))
+  execute format('select exists (select 1 from %s and c.id = $1)', private.segment_customers_sql(rules))
     into matched using customer;
   return matched;
 end;
@@ -10236,8 +10236,8 @@ begin
   -- per 100 000 members to fill (the rule yields each customer once).
   create temporary table if not exists segment_refresh_current (customer_id uuid not null) on commit drop;
   truncate pg_temp.segment_refresh_current;
-  execute format('insert into pg_temp.segment_refresh_current select c.id from public.customers c where %s',
-    private.segment_rules_sql(found_rules));
+  execute format('insert into pg_temp.segment_refresh_current select c.id from %s',
+    private.segment_customers_sql(found_rules));
   analyze pg_temp.segment_refresh_current;
 
   with gone as (
@@ -10921,13 +10921,15 @@ begin
       key := condition ->> 'key';
       expression := format('(c.custom_fields ->> %L)', key);
     else
+      -- rfm_group and churn_risk: columns of customer_scores c_scores, left joined on its primary
+      -- key by private.segment_customers_sql (null when the customer has no visible scores row).
       expression := case field
         when 'country' then 'c.country' when 'region' then 'c.region' when 'language' then 'c.language'
         when 'currency' then 'c.currency' when 'status' then 'c.status::text'
         when 'lifecycle_stage' then 'c.lifecycle_stage' when 'source' then 'c.source'
         when 'owner' then 'c.owner_id::text'
-        when 'rfm_group' then '(select s.rfm_group from public.customer_scores s where s.customer_id = c.id)'
-        when 'churn_risk' then '(select s.churn_risk from public.customer_scores s where s.customer_id = c.id)'
+        when 'rfm_group' then 'c_scores.rfm_group'
+        when 'churn_risk' then 'c_scores.churn_risk'
       end;
     end if;
     if op in ('is_set', 'is_not_set') then
@@ -11125,7 +11127,26 @@ end;
 $function$;
 grant execute on function private.segment_condition_sql(condition jsonb, path text) to authenticated;
 grant execute on function private.segment_condition_sql(condition jsonb, path text) to service_role;
-comment on function private.segment_condition_sql(condition jsonb, path text) is 'One segment condition as a SQL boolean over customers c, from the whitelist of fields and operators; values are quoted by the compiler (format %L), never pasted. Refuses anything else with 22023 naming the condition.';
+comment on function private.segment_condition_sql(condition jsonb, path text) is 'One segment condition as a SQL boolean over customers c (and, for rfm_group and churn_risk, customer_scores c_scores left joined by private.segment_customers_sql), from the whitelist of fields and operators; values are quoted by the compiler (format %L), never pasted. Refuses anything else with 22023 naming the condition.';
+
+CREATE OR REPLACE FUNCTION private.segment_customers_sql(rules jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  condition text := private.segment_rules_sql(rules);
+begin
+  return 'public.customers c'
+    || case when position('c_scores.' in condition) > 0
+         then ' left join public.customer_scores c_scores on c_scores.customer_id = c.id' else '' end
+    || ' where ' || condition;
+end;
+$function$;
+grant execute on function private.segment_customers_sql(rules jsonb) to authenticated;
+grant execute on function private.segment_customers_sql(rules jsonb) to service_role;
+comment on function private.segment_customers_sql(rules jsonb) is 'The customers matching segment rules as SQL text `public.customers c [left join public.customer_scores c_scores …] where <compiled rules>`, to follow `select … from`: the compiled condition names c_scores for rfm_group and churn_risk (one hashed join instead of a subquery per customer). Refuses what private.segment_rules_sql refuses.';
 
 CREATE OR REPLACE FUNCTION private.segment_field_type(field text)
  RETURNS text
@@ -14541,7 +14562,7 @@ CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integ
  SET search_path TO ''
 AS $function$
 declare
-  condition text;
+  matching_sql text;
   matched bigint;
   sample jsonb;
 begin
@@ -14551,12 +14572,12 @@ begin
   if sample_size is null or sample_size not between 0 and 50 then
     raise exception 'sample_size must be between 0 and 50' using errcode = '22023';
   end if;
-  condition := private.segment_rules_sql(rules);
+  matching_sql := private.segment_customers_sql(rules);
   -- One pass over the rule: the matching customers (id and lifetime value) are found once, then
-  -- counted and their sample taken from that set (the rule's subqueries — consent, favourites,
-  -- scores — ran twice per customer when the count and the sample each evaluated it).
+  -- counted and their sample taken from that set (the rule's subqueries — consent, favourites —
+  -- ran twice per customer when the count and the sample each evaluated it).
   execute format($sql$
-    with matching as materialized (select c.id, c.lifetime_value from public.customers c where %s)
+    with matching as materialized (select c.id, c.lifetime_value from %s)
     select (select count(*) from matching),
       (select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'full_name', s.full_name, 'email', s.email,
         'country', s.country, 'lifetime_value', s.lifetime_value, 'order_count', s.order_count,
@@ -14565,7 +14586,7 @@ begin
          select c.* from public.customers c
          where c.id in (select m.id from matching m order by m.lifetime_value desc, m.id limit %s)
        ) s)
-  $sql$, condition, sample_size) into matched, sample;
+  $sql$, matching_sql, sample_size) into matched, sample;
   return jsonb_build_object('count', matched, 'sample', sample);
 end;
 $function$;
@@ -16678,7 +16699,7 @@ begin
   if not found then
     raise exception 'no such segment' using errcode = 'P0002';
   end if;
-  return query execute format('select c.id from public.customers c where %s', private.segment_rules_sql(found_rules));
+  return query execute format('select c.id from %s', private.segment_customers_sql(found_rules));
 end;
 $function$;
 grant execute on function public.segment_member_ids(segment_id uuid) to authenticated;
