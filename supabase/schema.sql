@@ -256,6 +256,7 @@ create table private.sales_dirty_quarter_hours (
   constraint sales_dirty_quarter_hours_pkey PRIMARY KEY (id)
 );
 CREATE INDEX sales_dirty_quarter_hours_bucket_idx ON private.sales_dirty_quarter_hours USING btree (bucket);
+CREATE TRIGGER mark_segment_revenue_dirty AFTER INSERT ON private.sales_dirty_quarter_hours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_segment_revenue_dirty();
 comment on table private.sales_dirty_quarter_hours is 'Quarter-hours of orders written since the last fold (appended by the order and line-item triggers, one row per statement and quarter-hour, removed by private.fold_sales_summaries once recomputed).';
 
 create table private.sales_quarter_hour_totals (
@@ -302,6 +303,56 @@ create table private.segment_action_items (
   constraint segment_action_items_pkey PRIMARY KEY (action_id, customer_id)
 );
 comment on table private.segment_action_items is 'The members a running bulk action has still to do; a batch deletes the ones it does in the same transaction as the change.';
+
+create table private.segment_history_counts (
+  segment_id uuid not null,
+  occurred_at timestamp with time zone not null,
+  joined integer default 0 not null,
+  "left" integer default 0 not null,
+  constraint segment_history_counts_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_history_counts_pkey PRIMARY KEY (segment_id, occurred_at)
+);
+alter table private.segment_history_counts enable row level security;
+create policy "who sees every customer reads the history of the segments they " on private.segment_history_counts
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) AND (segment_id IN ( SELECT s.id
+   FROM public.segments s))));
+grant select on private.segment_history_counts to authenticated;
+grant select on private.segment_history_counts to service_role;
+comment on table private.segment_history_counts is 'Joins and leaves per segment and moment (one row per refresh that changed something): public.segment_membership_events counted, kept equal to them by statement triggers. Read by report_segments for callers who see every customer.';
+
+create table private.segment_revenue_days (
+  segment_id uuid not null,
+  day date not null,
+  revenue numeric not null,
+  constraint segment_revenue_days_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_revenue_days_pkey PRIMARY KEY (segment_id, day)
+);
+alter table private.segment_revenue_days enable row level security;
+create policy "who sees every customer reads the revenue of the segments they " on private.segment_revenue_days
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) AND (segment_id IN ( SELECT s.id
+   FROM public.segments s))));
+grant select on private.segment_revenue_days to authenticated;
+grant select on private.segment_revenue_days to service_role;
+comment on table private.segment_revenue_days is 'Per segment and UTC day: the purchases (sum of net_total_base of orders that count as purchases) of the segment''s current members. Exact for every day not in segment_revenue_dirty_days; kept by the membership triggers and private.fold_segment_revenue.';
+
+create table private.segment_revenue_dirty_days (
+  id bigint generated always as identity,
+  day date not null,
+  constraint segment_revenue_dirty_days_pkey PRIMARY KEY (id)
+);
+alter table private.segment_revenue_dirty_days enable row level security;
+CREATE INDEX segment_revenue_dirty_days_day_idx ON private.segment_revenue_dirty_days USING btree (day);
+create policy "team members read which days are being folded" on private.segment_revenue_dirty_days
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant select on private.segment_revenue_dirty_days to authenticated;
+grant select on private.segment_revenue_dirty_days to service_role;
+comment on table private.segment_revenue_dirty_days is 'UTC days whose orders changed since the last fold of segment_revenue_days (copied from sales_dirty_quarter_hours, plus orders moved between customers); readers take these days from the orders.';
 
 create table private.shop_delivery_signals (
   shop_id uuid not null,
@@ -2567,6 +2618,7 @@ CREATE TRIGGER carry_order_owner AFTER UPDATE OF customer_id, customer_owner_id 
 CREATE TRIGGER mark_sales_dirty_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER mark_sales_dirty_inserts AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER mark_sales_dirty_updates AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
+CREATE TRIGGER mark_segment_revenue_dirty AFTER UPDATE OF customer_id ON public.orders FOR EACH ROW WHEN (((old.customer_id IS DISTINCT FROM new.customer_id) AND (old.counts_as_purchase OR new.counts_as_purchase))) EXECUTE FUNCTION private.mark_segment_revenue_dirty();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
 CREATE TRIGGER prepare_order BEFORE INSERT OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.prepare_order();
 CREATE TRIGGER record_audit_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
@@ -3196,6 +3248,8 @@ alter table public.segment_membership_events enable row level security;
 CREATE INDEX segment_membership_events_customer_idx ON public.segment_membership_events USING btree (customer_id);
 CREATE INDEX segment_membership_events_segment_idx ON public.segment_membership_events USING btree (segment_id, occurred_at);
 CREATE TRIGGER capture_flow_events AFTER INSERT ON public.segment_membership_events FOR EACH ROW EXECUTE FUNCTION private.capture_segment_flow_events();
+CREATE TRIGGER count_segment_events_deletes AFTER DELETE ON public.segment_membership_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_segment_events();
+CREATE TRIGGER count_segment_events_inserts AFTER INSERT ON public.segment_membership_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_segment_events();
 create policy "members read the history of the segments they may see" on public.segment_membership_events
   for select
   to authenticated
@@ -3215,6 +3269,8 @@ create table public.segment_memberships (
 );
 alter table public.segment_memberships enable row level security;
 CREATE INDEX segment_memberships_customer_idx ON public.segment_memberships USING btree (customer_id);
+CREATE TRIGGER sum_member_revenue_deletes AFTER DELETE ON public.segment_memberships REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.sum_segment_member_revenue();
+CREATE TRIGGER sum_member_revenue_inserts AFTER INSERT ON public.segment_memberships REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.sum_segment_member_revenue();
 create policy "members read who is in the segments they may see" on public.segment_memberships
   for select
   to authenticated
@@ -6979,6 +7035,40 @@ end;
 $function$;
 comment on function private.count_favourites_inserted() is 'Statement-level trigger after INSERT on favorites: +1 per new row in private.favourite_counts.';
 
+CREATE OR REPLACE FUNCTION private.count_segment_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    insert into private.segment_history_counts as h (segment_id, occurred_at, joined, "left")
+    select n.segment_id, n.occurred_at, count(*) filter (where n.event = 'joined'), count(*) filter (where n.event = 'left')
+    from new_rows n
+    group by 1, 2
+    on conflict (segment_id, occurred_at) do update
+      set joined = h.joined + excluded.joined, "left" = h."left" + excluded."left";
+  else
+    -- A customer or a segment removed: only update (a removed segment's counts go with it).
+    update private.segment_history_counts h
+    set joined = h.joined - g.joined, "left" = h."left" - g."left"
+    from (
+      select o.segment_id, o.occurred_at, count(*) filter (where o.event = 'joined') as joined,
+        count(*) filter (where o.event = 'left') as "left"
+      from old_rows o
+      group by 1, 2
+    ) g
+    where h.segment_id = g.segment_id and h.occurred_at = g.occurred_at;
+    delete from private.segment_history_counts h
+    where (h.segment_id, h.occurred_at) in (select distinct o.segment_id, o.occurred_at from old_rows o)
+      and h.joined = 0 and h."left" = 0;
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.count_segment_events() is 'Keeps private.segment_history_counts equal to public.segment_membership_events (statement trigger: inserted events added, deleted ones subtracted).';
+
 CREATE OR REPLACE FUNCTION private.csv_cell(value text, phone boolean DEFAULT false)
  RETURNS text
  LANGUAGE sql
@@ -7920,6 +8010,43 @@ $function$;
 grant execute on function private.fold_sales_summaries(max_rows integer) to service_role;
 comment on function private.fold_sales_summaries(max_rows integer) is 'Recomputes from the orders the quarter-hours (and their UTC days) of up to max_rows dirty entries, then removes exactly those entries; returns how many it folded (0 when another fold holds the lock). Scheduled every minute when there is work.';
 
+CREATE OR REPLACE FUNCTION private.fold_segment_revenue(max_rows integer DEFAULT 50000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  ids bigint[];
+  days date[];
+begin
+  -- One folder at a time; a second caller leaves the work to the first.
+  if not pg_try_advisory_xact_lock(hashtext('cairn.fold_segment_revenue')) then
+    return 0;
+  end if;
+  -- No membership write in flight: the statements below see every membership committed.
+  perform pg_advisory_xact_lock(private.segment_revenue_lock_key());
+  select array_agg(d.id), array_agg(distinct d.day) into ids, days
+  from (select x.id, x.day from private.segment_revenue_dirty_days x order by x.id limit max_rows) d;
+  if ids is null then
+    return 0;
+  end if;
+  -- Every order whose dirty entry was read above (written in the order's transaction) is seen.
+  delete from private.segment_revenue_days r where r.day = any (days);
+  insert into private.segment_revenue_days (segment_id, day, revenue)
+  select m.segment_id, d.day, sum(o.net_total_base)
+  from unnest(days) d (day)
+  join public.orders o on o.placed_at >= d.day::timestamp at time zone 'UTC'
+    and o.placed_at < (d.day + 1)::timestamp at time zone 'UTC' and o.counts_as_purchase
+  join public.segment_memberships m on m.customer_id = o.customer_id
+  group by 1, 2;
+  delete from private.segment_revenue_dirty_days x where x.id = any (ids);
+  return cardinality(ids);
+end;
+$function$;
+grant execute on function private.fold_segment_revenue(max_rows integer) to service_role;
+comment on function private.fold_segment_revenue(max_rows integer) is 'Recomputes private.segment_revenue_days for the UTC days of up to max_rows dirty entries, from the orders and current memberships, then removes exactly those entries; returns how many it folded (0 when another fold holds the lock). Scheduled every 55 s when there is work.';
+
 CREATE OR REPLACE FUNCTION private.forget_outage_resume()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -8574,6 +8701,26 @@ begin
 end;
 $function$;
 comment on function private.mark_sales_dirty() is 'Statement-level trigger on orders and order_items: appends the quarter-hours the statement''s rows touch (old and new placed_at of a changed order, the order''s of a changed line) to private.sales_dirty_quarter_hours. Only appends: no shared row is locked.';
+
+CREATE OR REPLACE FUNCTION private.mark_segment_revenue_dirty()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_table_name = 'sales_dirty_quarter_hours' then
+    insert into private.segment_revenue_dirty_days (day)
+    select distinct (n.bucket at time zone 'UTC')::date from new_rows n;
+  else
+    -- An order moved to another customer (a guest order linked later): its day, before and after.
+    insert into private.segment_revenue_dirty_days (day)
+    select distinct d from (values ((old.placed_at at time zone 'UTC')::date), ((new.placed_at at time zone 'UTC')::date)) v (d);
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.mark_segment_revenue_dirty() is 'Marks UTC days dirty for private.segment_revenue_days: those of every dirty sales quarter-hour (every order write that changes a purchase), and both days of an order moved to another customer.';
 
 CREATE OR REPLACE FUNCTION private.marketing_mail_check(customer_id uuid, at timestamp with time zone DEFAULT now())
  RETURNS TABLE(verdict text, reason text, not_before timestamp with time zone)
@@ -11246,6 +11393,16 @@ grant execute on function private.segment_refuse(path text, message text) to aut
 grant execute on function private.segment_refuse(path text, message text) to service_role;
 comment on function private.segment_refuse(path text, message text) is 'Raises the compiler''s 22023 error for the condition at path (0-based, dot-separated; shown 1-based in the message, kept 0-based in the detail).';
 
+CREATE OR REPLACE FUNCTION private.segment_revenue_lock_key()
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select hashtext('cairn.segment_revenue_days')::bigint
+$function$;
+comment on function private.segment_revenue_lock_key() is 'The advisory lock membership writes (shared) and private.fold_segment_revenue (exclusive) take.';
+
 CREATE OR REPLACE FUNCTION private.segment_rule_conditions(rules jsonb)
  RETURNS SETOF jsonb
  LANGUAGE sql
@@ -11706,6 +11863,40 @@ $function$;
 grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to authenticated;
 grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to service_role;
 comment on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) is 'Writes a snapshot and its members; only take_segment_snapshot calls it.';
+
+CREATE OR REPLACE FUNCTION private.sum_segment_member_revenue()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform pg_advisory_xact_lock_shared(private.segment_revenue_lock_key());
+  if tg_op = 'INSERT' then
+    insert into private.segment_revenue_days as r (segment_id, day, revenue)
+    select n.segment_id, (o.placed_at at time zone 'UTC')::date, sum(o.net_total_base)
+    from new_rows n
+    join public.orders o on o.customer_id = n.customer_id
+    where o.counts_as_purchase
+    group by 1, 2
+    on conflict (segment_id, day) do update set revenue = r.revenue + excluded.revenue;
+  else
+    -- Members of a segment being removed are skipped (its rows go with it).
+    update private.segment_revenue_days r
+    set revenue = r.revenue - g.revenue
+    from (
+      select x.segment_id, (o.placed_at at time zone 'UTC')::date as day, sum(o.net_total_base) as revenue
+      from old_rows x
+      join public.orders o on o.customer_id = x.customer_id
+      where o.counts_as_purchase and x.segment_id in (select s.id from public.segments s)
+      group by 1, 2
+    ) g
+    where r.segment_id = g.segment_id and r.day = g.day;
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.sum_segment_member_revenue() is 'Keeps private.segment_revenue_days: members who join add their purchases per UTC day, members who leave subtract them (statement trigger on segment_memberships).';
 
 CREATE OR REPLACE FUNCTION private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone)
  RETURNS jsonb
@@ -15665,37 +15856,96 @@ AS $function$
 #variable_conflict use_column
 declare
   r record := private.report_range(from_day, to_day, timezone);
+  sees_all boolean;
+  agent_id uuid;
+  -- Whole UTC days inside [starts, ends): from first_day to last_day (none when first > last).
+  first_day date := ((r.starts - interval '1 microsecond') at time zone 'UTC')::date + 1;
+  last_day date := (r.ends at time zone 'UTC')::date - 1;
 begin
-  return query
-  with history as (
-    select e.segment_id,
-      sum(case when e.occurred_at < r.starts then case e.event when 'joined' then 1 else -1 end else 0 end) as at_start,
-      sum(case e.event when 'joined' then 1 else -1 end) as at_end,
-      count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
-      count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
-    from public.segment_membership_events e
-    where e.occurred_at < r.ends
-    group by e.segment_id
-  ),
-  bought as (
-    -- Each customer's purchases in the range, summed once (not once per segment they are in).
-    select o.customer_id, sum(o.net_total_base) as revenue
-    from public.orders o
-    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
-    group by o.customer_id
-  ),
-  spend as (
-    select m.segment_id, sum(b.revenue) as revenue
-    from public.segment_memberships m
-    join bought b on b.customer_id = m.customer_id
-    group by m.segment_id
-  )
-  select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
-    coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
-  from public.segments s
-  left join history h on h.segment_id = s.id
-  left join spend p on p.segment_id = s.id
-  order by 4 desc, 2;
+  select x.sees_all, x.agent_id into sees_all, agent_id from private.sees_owner_rows() x;
+  if sees_all then
+    return query
+    with history as (
+      select h.segment_id,
+        sum(case when h.occurred_at < r.starts then h.joined - h."left" else 0 end) as at_start,
+        sum(h.joined - h."left") as at_end,
+        sum(h.joined) filter (where h.occurred_at >= r.starts) as came,
+        sum(h."left") filter (where h.occurred_at >= r.starts) as went
+      from private.segment_history_counts h
+      where h.occurred_at < r.ends
+      group by h.segment_id
+    ),
+    dirty as (
+      select distinct d.day from private.segment_revenue_dirty_days d where d.day between first_day and last_day
+    ),
+    -- The stretches read from the orders: the partial days at each edge (the whole range when it
+    -- holds no whole UTC day) and every dirty whole day.
+    pieces (lo, hi) as (
+      select r.starts, case when first_day > last_day then r.ends else first_day::timestamp at time zone 'UTC' end
+      where first_day > last_day or r.starts < first_day::timestamp at time zone 'UTC'
+      union all
+      select (last_day + 1)::timestamp at time zone 'UTC', r.ends
+      where first_day <= last_day and (last_day + 1)::timestamp at time zone 'UTC' < r.ends
+      union all
+      select d.day::timestamp at time zone 'UTC', (d.day + 1)::timestamp at time zone 'UTC' from dirty d
+    ),
+    spend as (
+      select x.segment_id, sum(x.revenue) as revenue
+      from (
+        select v.segment_id, v.revenue
+        from private.segment_revenue_days v
+        where v.day between first_day and last_day and v.day not in (select d.day from dirty d)
+        union all
+        select m.segment_id, o.net_total_base
+        from pieces p
+        join public.orders o on o.placed_at >= p.lo and o.placed_at < p.hi and o.counts_as_purchase
+        join public.segment_memberships m on m.customer_id = o.customer_id
+      ) x
+      group by x.segment_id
+    )
+    select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
+      coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
+    from public.segments s
+    left join history h on h.segment_id = s.id
+    left join spend p on p.segment_id = s.id
+    order by 4 desc, 2;
+  else
+    -- An agent: their own customers' events, orders and memberships, found by the owner indexes.
+    return query
+    with own as (
+      select c.id from public.customers c where c.owner_id = agent_id
+    ),
+    history as (
+      select e.segment_id,
+        sum(case when e.occurred_at < r.starts then case e.event when 'joined' then 1 else -1 end else 0 end) as at_start,
+        sum(case e.event when 'joined' then 1 else -1 end) as at_end,
+        count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
+        count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
+      from own
+      join public.segment_membership_events e on e.customer_id = own.id
+      where e.occurred_at < r.ends
+      group by e.segment_id
+    ),
+    bought as (
+      -- Each customer's purchases in the range, summed once (not once per segment they are in).
+      select o.customer_id, sum(o.net_total_base) as revenue
+      from public.orders o
+      where o.customer_owner_id = agent_id and o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+      group by o.customer_id
+    ),
+    spend as (
+      select m.segment_id, sum(b.revenue) as revenue
+      from bought b
+      join public.segment_memberships m on m.customer_id = b.customer_id
+      group by m.segment_id
+    )
+    select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
+      coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
+    from public.segments s
+    left join history h on h.segment_id = s.id
+    left join spend p on p.segment_id = s.id
+    order by 4 desc, 2;
+  end if;
 end;
 $function$;
 grant execute on function public.report_segments(from_day date, to_day date, timezone text) to authenticated;
@@ -17669,6 +17919,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 --     where exists (select from private.erasure_files f where f.removed_at is null and (f.claimed_until is null or f.claimed_until < now()))
 -- cron job fold-sales-summaries (55 seconds)
 -- select private.fold_sales_summaries() where exists (select from private.sales_dirty_quarter_hours)
+-- cron job fold-segment-revenue (55 seconds)
+-- select private.fold_segment_revenue() where exists (select from private.segment_revenue_dirty_days)
 -- cron job notify-failed-jobs (*/5 * * * *)
 -- select private.notify_failed_scheduled_calls()
 -- cron job purge-retained-data (17 3 * * *)
