@@ -87,6 +87,14 @@ create policy "team members read which days are being folded" on private.segment
 create function private.count_segment_events() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
+  -- A statement that wrote no event (a refresh that changed nothing) has nothing to count.
+  if tg_op = 'INSERT' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+  elsif not exists (select from old_rows) then
+    return null;
+  end if;
   if tg_op = 'INSERT' then
     insert into private.segment_history_counts as h (segment_id, occurred_at, joined, "left")
     select n.segment_id, n.occurred_at, count(*) filter (where n.event = 'joined'), count(*) filter (where n.event = 'left')
@@ -131,6 +139,14 @@ comment on function private.segment_revenue_lock_key() is 'The advisory lock mem
 create function private.sum_segment_member_revenue() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
+  -- A refresh that changed nothing writes no membership: nothing to add or lock.
+  if tg_op = 'INSERT' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+  elsif not exists (select from old_rows) then
+    return null;
+  end if;
   perform pg_advisory_xact_lock_shared(private.segment_revenue_lock_key());
   if tg_op = 'INSERT' then
     insert into private.segment_revenue_days as r (segment_id, day, revenue)
@@ -170,6 +186,9 @@ create function private.mark_segment_revenue_dirty() returns trigger
 language plpgsql security definer set search_path = '' as $$
 begin
   if tg_table_name = 'sales_dirty_quarter_hours' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
     insert into private.segment_revenue_dirty_days (day)
     select distinct (n.bucket at time zone 'UTC')::date from new_rows n;
   else
