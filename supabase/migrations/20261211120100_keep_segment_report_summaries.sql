@@ -149,11 +149,16 @@ begin
   end if;
   perform pg_advisory_xact_lock_shared(private.segment_revenue_lock_key());
   if tg_op = 'INSERT' then
+    -- Each member's orders through orders_customer_idx (a lateral fenced with `offset 0`: the
+    -- plan stays an index probe per member whatever plan a larger statement cached before).
     insert into private.segment_revenue_days as r (segment_id, day, revenue)
-    select n.segment_id, (o.placed_at at time zone 'UTC')::date, sum(o.net_total_base)
+    select n.segment_id, o.day, sum(o.net_total_base)
     from new_rows n
-    join public.orders o on o.customer_id = n.customer_id
-    where o.counts_as_purchase
+    cross join lateral (
+      select (x.placed_at at time zone 'UTC')::date as day, x.net_total_base from public.orders x
+      where x.customer_id = n.customer_id and x.counts_as_purchase
+      offset 0
+    ) o
     group by 1, 2
     on conflict (segment_id, day) do update set revenue = r.revenue + excluded.revenue;
   else
@@ -161,10 +166,14 @@ begin
     update private.segment_revenue_days r
     set revenue = r.revenue - g.revenue
     from (
-      select x.segment_id, (o.placed_at at time zone 'UTC')::date as day, sum(o.net_total_base) as revenue
+      select x.segment_id, o.day, sum(o.net_total_base) as revenue
       from old_rows x
-      join public.orders o on o.customer_id = x.customer_id
-      where o.counts_as_purchase and x.segment_id in (select s.id from public.segments s)
+      cross join lateral (
+        select (y.placed_at at time zone 'UTC')::date as day, y.net_total_base from public.orders y
+        where y.customer_id = x.customer_id and y.counts_as_purchase
+        offset 0
+      ) o
+      where x.segment_id in (select s.id from public.segments s)
       group by 1, 2
     ) g
     where r.segment_id = g.segment_id and r.day = g.day;
@@ -232,9 +241,15 @@ begin
   insert into private.segment_revenue_days (segment_id, day, revenue)
   select m.segment_id, d.day, sum(o.net_total_base)
   from unnest(days) d (day)
-  join public.orders o on o.placed_at >= d.day::timestamp at time zone 'UTC'
-    and o.placed_at < (d.day + 1)::timestamp at time zone 'UTC' and o.counts_as_purchase
-  join public.segment_memberships m on m.customer_id = o.customer_id
+  cross join lateral (
+    select x.customer_id, x.net_total_base from public.orders x
+    where x.placed_at >= d.day::timestamp at time zone 'UTC' and x.placed_at < (d.day + 1)::timestamp at time zone 'UTC'
+      and x.counts_as_purchase
+    offset 0
+  ) o
+  cross join lateral (
+    select y.segment_id from public.segment_memberships y where y.customer_id = o.customer_id offset 0
+  ) m
   group by 1, 2;
   delete from private.segment_revenue_dirty_days x where x.id = any (ids);
   return cardinality(ids);
