@@ -7042,6 +7042,14 @@ CREATE OR REPLACE FUNCTION private.count_segment_events()
  SET search_path TO ''
 AS $function$
 begin
+  -- A statement that wrote no event (a refresh that changed nothing) has nothing to count.
+  if tg_op = 'INSERT' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+  elsif not exists (select from old_rows) then
+    return null;
+  end if;
   if tg_op = 'INSERT' then
     insert into private.segment_history_counts as h (segment_id, occurred_at, joined, "left")
     select n.segment_id, n.occurred_at, count(*) filter (where n.event = 'joined'), count(*) filter (where n.event = 'left')
@@ -8036,9 +8044,15 @@ begin
   insert into private.segment_revenue_days (segment_id, day, revenue)
   select m.segment_id, d.day, sum(o.net_total_base)
   from unnest(days) d (day)
-  join public.orders o on o.placed_at >= d.day::timestamp at time zone 'UTC'
-    and o.placed_at < (d.day + 1)::timestamp at time zone 'UTC' and o.counts_as_purchase
-  join public.segment_memberships m on m.customer_id = o.customer_id
+  cross join lateral (
+    select x.customer_id, x.net_total_base from public.orders x
+    where x.placed_at >= d.day::timestamp at time zone 'UTC' and x.placed_at < (d.day + 1)::timestamp at time zone 'UTC'
+      and x.counts_as_purchase
+    offset 0
+  ) o
+  cross join lateral (
+    select y.segment_id from public.segment_memberships y where y.customer_id = o.customer_id offset 0
+  ) m
   group by 1, 2;
   delete from private.segment_revenue_dirty_days x where x.id = any (ids);
   return cardinality(ids);
@@ -8710,6 +8724,9 @@ CREATE OR REPLACE FUNCTION private.mark_segment_revenue_dirty()
 AS $function$
 begin
   if tg_table_name = 'sales_dirty_quarter_hours' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
     insert into private.segment_revenue_dirty_days (day)
     select distinct (n.bucket at time zone 'UTC')::date from new_rows n;
   else
@@ -10374,6 +10391,7 @@ AS $function$
 declare
   found_rules jsonb;
   now_ timestamptz := clock_timestamp();
+  previous_nestloop text;
 begin
   select s.rules into found_rules from public.segments s where s.id = refresh_segment.segment_id for update;
   if not found then
@@ -10386,6 +10404,13 @@ begin
   execute format('insert into pg_temp.segment_refresh_current select c.id from %s',
     private.segment_customers_sql(found_rules));
   analyze pg_temp.segment_refresh_current;
+
+  -- The two anti-joins below must hash. Right after a large write (segments created in a row) the
+  -- statistics of segment_memberships do not know this segment's rows yet, and the planner chose
+  -- a nested loop over 80 000 × 80 000 members that ran for minutes (--scale 1 bench); a fresh
+  -- session took 0.2–0.5 s per segment. Planned without nested loops for these two statements only.
+  previous_nestloop := current_setting('enable_nestloop');
+  perform set_config('enable_nestloop', 'off', true);
 
   with gone as (
     delete from public.segment_memberships m
@@ -10414,6 +10439,7 @@ begin
     returning 1
   )
   select count(*)::integer into joined from logged;
+  perform set_config('enable_nestloop', previous_nestloop, true);
 
   update public.segments s set refreshed_at = now_ where s.id = refresh_segment.segment_id;
   return next;
@@ -11871,13 +11897,26 @@ CREATE OR REPLACE FUNCTION private.sum_segment_member_revenue()
  SET search_path TO ''
 AS $function$
 begin
+  -- A refresh that changed nothing writes no membership: nothing to add or lock.
+  if tg_op = 'INSERT' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+  elsif not exists (select from old_rows) then
+    return null;
+  end if;
   perform pg_advisory_xact_lock_shared(private.segment_revenue_lock_key());
   if tg_op = 'INSERT' then
+    -- Each member's orders through orders_customer_idx (a lateral fenced with `offset 0`: the
+    -- plan stays an index probe per member whatever plan a larger statement cached before).
     insert into private.segment_revenue_days as r (segment_id, day, revenue)
-    select n.segment_id, (o.placed_at at time zone 'UTC')::date, sum(o.net_total_base)
+    select n.segment_id, o.day, sum(o.net_total_base)
     from new_rows n
-    join public.orders o on o.customer_id = n.customer_id
-    where o.counts_as_purchase
+    cross join lateral (
+      select (x.placed_at at time zone 'UTC')::date as day, x.net_total_base from public.orders x
+      where x.customer_id = n.customer_id and x.counts_as_purchase
+      offset 0
+    ) o
     group by 1, 2
     on conflict (segment_id, day) do update set revenue = r.revenue + excluded.revenue;
   else
@@ -11885,10 +11924,14 @@ begin
     update private.segment_revenue_days r
     set revenue = r.revenue - g.revenue
     from (
-      select x.segment_id, (o.placed_at at time zone 'UTC')::date as day, sum(o.net_total_base) as revenue
+      select x.segment_id, o.day, sum(o.net_total_base) as revenue
       from old_rows x
-      join public.orders o on o.customer_id = x.customer_id
-      where o.counts_as_purchase and x.segment_id in (select s.id from public.segments s)
+      cross join lateral (
+        select (y.placed_at at time zone 'UTC')::date as day, y.net_total_base from public.orders y
+        where y.customer_id = x.customer_id and y.counts_as_purchase
+        offset 0
+      ) o
+      where x.segment_id in (select s.id from public.segments s)
       group by 1, 2
     ) g
     where r.segment_id = g.segment_id and r.day = g.day;
@@ -15896,10 +15939,21 @@ begin
         from private.segment_revenue_days v
         where v.day between first_day and last_day and v.day not in (select d.day from dirty d)
         union all
+        -- Each stretch's orders through the purchases-by-time index and each buyer's memberships
+        -- through the customer index: lateral subqueries kept apart by `offset 0`, so each is
+        -- planned with its parameters (flattened, the planner hashed every order and every
+        -- membership under RLS: 5 s at 1 000 000 orders).
         select m.segment_id, o.net_total_base
         from pieces p
-        join public.orders o on o.placed_at >= p.lo and o.placed_at < p.hi and o.counts_as_purchase
-        join public.segment_memberships m on m.customer_id = o.customer_id
+        cross join lateral (
+          select o.customer_id, o.net_total_base from public.orders o
+          where o.counts_as_purchase and o.placed_at >= p.lo and o.placed_at < p.hi
+          offset 0
+        ) o
+        cross join lateral (
+          select m.segment_id from public.segment_memberships m where m.customer_id = o.customer_id
+          offset 0
+        ) m
       ) x
       group by x.segment_id
     )
@@ -15910,7 +15964,8 @@ begin
     left join spend p on p.segment_id = s.id
     order by 4 desc, 2;
   else
-    -- An agent: their own customers' events, orders and memberships, found by the owner indexes.
+    -- An agent: their own customers' events, orders and memberships, found by the owner and
+    -- customer indexes (lateral subqueries kept apart by `offset 0`, as above).
     return query
     with own as (
       select c.id from public.customers c where c.owner_id = agent_id
@@ -15922,8 +15977,11 @@ begin
         count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
         count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
       from own
-      join public.segment_membership_events e on e.customer_id = own.id
-      where e.occurred_at < r.ends
+      cross join lateral (
+        select e.segment_id, e.event, e.occurred_at from public.segment_membership_events e
+        where e.customer_id = own.id and e.occurred_at < r.ends
+        offset 0
+      ) e
       group by e.segment_id
     ),
     bought as (
@@ -15936,7 +15994,10 @@ begin
     spend as (
       select m.segment_id, sum(b.revenue) as revenue
       from bought b
-      join public.segment_memberships m on m.customer_id = b.customer_id
+      cross join lateral (
+        select m.segment_id from public.segment_memberships m where m.customer_id = b.customer_id
+        offset 0
+      ) m
       group by m.segment_id
     )
     select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
