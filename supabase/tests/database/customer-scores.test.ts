@@ -232,6 +232,111 @@ describe('customer scores, churn reasons and stage moves', () => {
     expect(error).toMatchObject({ code: '42501' });
   });
 
+  it('scores in a rule answer exactly as the per-customer subquery did, nulls under OR and negation included', async () => {
+    // 20261211120000 compiles rfm_group / churn_risk as columns of customer_scores left joined
+    // once; before, each was a scalar subquery per customer. A customer created after the night
+    // has no scores row: both forms read null for her. Each rule below is run (1) as the live
+    // count, the members and the refresh now compile it and (2) as the old form — the same
+    // compiled text with each c_scores column put back as its subquery — as every caller.
+    const brand = `scored-${run}`;
+    await adminSql(`update public.customers set favourite_brands = array[$1] where last_name = $2`, [brand, run]);
+    const [late] = await adminSql<{ id: string }>(
+      `insert into public.customers (first_name, last_name, owner_id, favourite_brands) values ('unscored', $1, $2, array[$3]) returning id`,
+      [run, cast.people.agent.userId, brand],
+    );
+    ids.unscored = late.id;
+    const ours = { field: 'favourite_brands', op: 'contains_any', value: [brand] };
+    // Risks that do not hang on the shared database's median: lapsing high, steady and whale low,
+    // prospect none (no orders), gone medium or high (400 days), unscored null.
+    const cases: Array<[Record<string, unknown>[], 'all' | 'any', string[]]> = [
+      [[{ field: 'churn_risk', op: 'eq', value: 'low' }], 'all', ['steady', 'whale']],
+      [[{ field: 'churn_risk', op: 'neq', value: 'low' }], 'all', ['gone', 'lapsing', 'prospect', 'unscored']],
+      [[{ field: 'churn_risk', op: 'in', value: ['low', 'none'] }], 'all', ['prospect', 'steady', 'whale']],
+      [[{ field: 'churn_risk', op: 'not_in', value: ['low', 'none'] }], 'all', ['gone', 'lapsing', 'unscored']],
+      [[{ field: 'churn_risk', op: 'is_set' }], 'all', ['gone', 'lapsing', 'prospect', 'steady', 'whale']],
+      [[{ field: 'rfm_group', op: 'is_not_set' }], 'all', ['unscored']],
+      [
+        [{ field: 'rfm_group', op: 'neq', value: 'no_orders' }],
+        'all',
+        ['gone', 'lapsing', 'steady', 'unscored', 'whale'],
+      ],
+      [
+        [
+          { field: 'churn_risk', op: 'eq', value: 'low' },
+          { field: 'order_count', op: 'gte', value: 3 },
+        ],
+        'any',
+        ['lapsing', 'steady', 'whale'],
+      ],
+      [
+        [
+          { field: 'rfm_group', op: 'in', value: ['no_orders'] },
+          {
+            match: 'all',
+            conditions: [
+              { field: 'churn_risk', op: 'not_in', value: ['high', 'medium'] },
+              { field: 'has_favourites', op: 'is', value: false },
+            ],
+          },
+        ],
+        'any',
+        ['prospect', 'steady', 'unscored', 'whale'],
+      ],
+    ];
+    const nameOf = Object.fromEntries(Object.entries(ids).map(([key, id]) => [id, key]));
+    const names = (rows: Array<{ id: string }>) =>
+      rows
+        .map((row) => nameOf[row.id])
+        .filter(Boolean)
+        .sort();
+    for (const [conditions, match, expected] of cases) {
+      const rules = { match: 'all', conditions: [ours, { match, conditions }] };
+      const label = JSON.stringify(conditions);
+      const [{ compiled }] = await adminSql<{ compiled: string }>(`select private.segment_rules_sql($1) as compiled`, [
+        rules,
+      ]);
+      expect(compiled, label).toMatch(/c_scores\./);
+      const old = compiled.replace(
+        /c_scores\.(rfm_group|churn_risk)/g,
+        '(select s.$1 from public.customer_scores s where s.customer_id = c.id)',
+      );
+      for (const caller of ['admin', 'agent', 'agent2'] as const) {
+        const before = names(
+          await cast.sql<{ id: string }>(caller, `select c.id from public.customers c where ${old}`),
+        );
+        const { data, error } = await cast.client(caller).rpc('preview_segment', { rules, sample_size: 50 });
+        expect(error, label).toBeNull();
+        const preview = data as { count: number; sample: Array<{ id: string }> };
+        expect(names(preview.sample), `${caller} ${label}`).toEqual(before);
+        expect(preview.count, `${caller} ${label}`).toBe(before.length);
+        if (caller === 'admin') expect(before, label).toEqual(expected);
+      }
+      // The members a campaign or export takes, and the refresh's (the system's view).
+      const { data: segment, error } = await cast
+        .client('admin')
+        .from('segments')
+        .insert({ name: `scores ${run} ${cases.findIndex((c) => c[0] === conditions)}`, rules, shared: true })
+        .select('id')
+        .single();
+      expect(error).toBeNull();
+      const segmentId = (segment as { id: string }).id;
+      const { data: memberIds } = await cast.client('agent').rpc('segment_member_ids', { segment_id: segmentId });
+      expect(names((memberIds as string[]).map((id) => ({ id }))), label).toEqual(
+        expected.filter((key) => ['lapsing', 'unscored'].includes(key)),
+      );
+      const members = await adminSql<{ id: string }>(
+        `select customer_id as id from public.segment_memberships where segment_id = $1`,
+        [segmentId],
+      );
+      expect(names(members), label).toEqual(expected);
+      const [{ matched }] = await adminSql<{ matched: boolean }>(`select private.flow_matches($1, $2) as matched`, [
+        ids.unscored,
+        rules,
+      ]);
+      expect(matched, label).toBe(expected.includes('unscored'));
+    }
+  });
+
   it('segments match on RFM group and churn risk', async () => {
     // The sample is the 50 highest-value matches of the whole shared database: a brand only this
     // run's customers carry keeps other files' customers out of it.
