@@ -289,6 +289,7 @@ create table private.sales_dirty_quarter_hours (
   constraint sales_dirty_quarter_hours_pkey PRIMARY KEY (id)
 );
 CREATE INDEX sales_dirty_quarter_hours_bucket_idx ON private.sales_dirty_quarter_hours USING btree (bucket);
+CREATE TRIGGER mark_segment_revenue_dirty AFTER INSERT ON private.sales_dirty_quarter_hours REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_segment_revenue_dirty();
 comment on table private.sales_dirty_quarter_hours is 'Quarter-hours of orders written since the last fold (appended by the order and line-item triggers, one row per statement and quarter-hour, removed by private.fold_sales_summaries once recomputed).';
 
 create table private.sales_quarter_hour_totals (
@@ -335,6 +336,56 @@ create table private.segment_action_items (
   constraint segment_action_items_pkey PRIMARY KEY (action_id, customer_id)
 );
 comment on table private.segment_action_items is 'The members a running bulk action has still to do; a batch deletes the ones it does in the same transaction as the change.';
+
+create table private.segment_history_counts (
+  segment_id uuid not null,
+  occurred_at timestamp with time zone not null,
+  joined integer default 0 not null,
+  "left" integer default 0 not null,
+  constraint segment_history_counts_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_history_counts_pkey PRIMARY KEY (segment_id, occurred_at)
+);
+alter table private.segment_history_counts enable row level security;
+create policy "who sees every customer reads the history of the segments they " on private.segment_history_counts
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) AND (segment_id IN ( SELECT s.id
+   FROM public.segments s))));
+grant select on private.segment_history_counts to authenticated;
+grant select on private.segment_history_counts to service_role;
+comment on table private.segment_history_counts is 'Joins and leaves per segment and moment (one row per refresh that changed something): public.segment_membership_events counted, kept equal to them by statement triggers. Read by report_segments for callers who see every customer.';
+
+create table private.segment_revenue_days (
+  segment_id uuid not null,
+  day date not null,
+  revenue numeric not null,
+  constraint segment_revenue_days_segment_id_fkey FOREIGN KEY (segment_id) REFERENCES public.segments(id) ON DELETE CASCADE,
+  constraint segment_revenue_days_pkey PRIMARY KEY (segment_id, day)
+);
+alter table private.segment_revenue_days enable row level security;
+create policy "who sees every customer reads the revenue of the segments they " on private.segment_revenue_days
+  for select
+  to authenticated
+  using ((( SELECT private.sees_all_customers() AS sees_all_customers) AND (segment_id IN ( SELECT s.id
+   FROM public.segments s))));
+grant select on private.segment_revenue_days to authenticated;
+grant select on private.segment_revenue_days to service_role;
+comment on table private.segment_revenue_days is 'Per segment and UTC day: the purchases (sum of net_total_base of orders that count as purchases) of the segment''s current members. Exact for every day not in segment_revenue_dirty_days; kept by the membership triggers and private.fold_segment_revenue.';
+
+create table private.segment_revenue_dirty_days (
+  id bigint generated always as identity,
+  day date not null,
+  constraint segment_revenue_dirty_days_pkey PRIMARY KEY (id)
+);
+alter table private.segment_revenue_dirty_days enable row level security;
+CREATE INDEX segment_revenue_dirty_days_day_idx ON private.segment_revenue_dirty_days USING btree (day);
+create policy "team members read which days are being folded" on private.segment_revenue_dirty_days
+  for select
+  to authenticated
+  using (( SELECT private.is_team_member() AS is_team_member));
+grant select on private.segment_revenue_dirty_days to authenticated;
+grant select on private.segment_revenue_dirty_days to service_role;
+comment on table private.segment_revenue_dirty_days is 'UTC days whose orders changed since the last fold of segment_revenue_days (copied from sales_dirty_quarter_hours, plus orders moved between customers); readers take these days from the orders.';
 
 create table private.shop_delivery_signals (
   shop_id uuid not null,
@@ -2613,6 +2664,7 @@ CREATE TRIGGER mark_customer_purchases_dirty_updates AFTER UPDATE ON public.orde
 CREATE TRIGGER mark_sales_dirty_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER mark_sales_dirty_inserts AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
 CREATE TRIGGER mark_sales_dirty_updates AFTER UPDATE ON public.orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.mark_sales_dirty();
+CREATE TRIGGER mark_segment_revenue_dirty AFTER UPDATE OF customer_id ON public.orders FOR EACH ROW WHEN (((old.customer_id IS DISTINCT FROM new.customer_id) AND (old.counts_as_purchase OR new.counts_as_purchase))) EXECUTE FUNCTION private.mark_segment_revenue_dirty();
 CREATE TRIGGER notify_owner_of_new_order AFTER INSERT ON public.orders REFERENCING NEW TABLE AS new_orders FOR EACH STATEMENT EXECUTE FUNCTION private.notify_owner_of_new_order();
 CREATE TRIGGER prepare_order BEFORE INSERT OR UPDATE ON public.orders FOR EACH ROW EXECUTE FUNCTION private.prepare_order();
 CREATE TRIGGER record_audit_deletes AFTER DELETE ON public.orders REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.record_audit_rows();
@@ -3242,6 +3294,8 @@ alter table public.segment_membership_events enable row level security;
 CREATE INDEX segment_membership_events_customer_idx ON public.segment_membership_events USING btree (customer_id);
 CREATE INDEX segment_membership_events_segment_idx ON public.segment_membership_events USING btree (segment_id, occurred_at);
 CREATE TRIGGER capture_flow_events AFTER INSERT ON public.segment_membership_events FOR EACH ROW EXECUTE FUNCTION private.capture_segment_flow_events();
+CREATE TRIGGER count_segment_events_deletes AFTER DELETE ON public.segment_membership_events REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_segment_events();
+CREATE TRIGGER count_segment_events_inserts AFTER INSERT ON public.segment_membership_events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.count_segment_events();
 create policy "members read the history of the segments they may see" on public.segment_membership_events
   for select
   to authenticated
@@ -3261,6 +3315,8 @@ create table public.segment_memberships (
 );
 alter table public.segment_memberships enable row level security;
 CREATE INDEX segment_memberships_customer_idx ON public.segment_memberships USING btree (customer_id);
+CREATE TRIGGER sum_member_revenue_deletes AFTER DELETE ON public.segment_memberships REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.sum_segment_member_revenue();
+CREATE TRIGGER sum_member_revenue_inserts AFTER INSERT ON public.segment_memberships REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.sum_segment_member_revenue();
 create policy "members read who is in the segments they may see" on public.segment_memberships
   for select
   to authenticated
@@ -7147,6 +7203,48 @@ end;
 $function$;
 comment on function private.count_favourites_inserted() is 'Statement-level trigger after INSERT on favorites: +1 per new row in private.favourite_counts.';
 
+CREATE OR REPLACE FUNCTION private.count_segment_events()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- A statement that wrote no event (a refresh that changed nothing) has nothing to count.
+  if tg_op = 'INSERT' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+  elsif not exists (select from old_rows) then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    insert into private.segment_history_counts as h (segment_id, occurred_at, joined, "left")
+    select n.segment_id, n.occurred_at, count(*) filter (where n.event = 'joined'), count(*) filter (where n.event = 'left')
+    from new_rows n
+    group by 1, 2
+    on conflict (segment_id, occurred_at) do update
+      set joined = h.joined + excluded.joined, "left" = h."left" + excluded."left";
+  else
+    -- A customer or a segment removed: only update (a removed segment's counts go with it).
+    update private.segment_history_counts h
+    set joined = h.joined - g.joined, "left" = h."left" - g."left"
+    from (
+      select o.segment_id, o.occurred_at, count(*) filter (where o.event = 'joined') as joined,
+        count(*) filter (where o.event = 'left') as "left"
+      from old_rows o
+      group by 1, 2
+    ) g
+    where h.segment_id = g.segment_id and h.occurred_at = g.occurred_at;
+    delete from private.segment_history_counts h
+    where (h.segment_id, h.occurred_at) in (select distinct o.segment_id, o.occurred_at from old_rows o)
+      and h.joined = 0 and h."left" = 0;
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.count_segment_events() is 'Keeps private.segment_history_counts equal to public.segment_membership_events (statement trigger: inserted events added, deleted ones subtracted).';
+
 CREATE OR REPLACE FUNCTION private.country_purchases_in_range(starts timestamp with time zone, ends timestamp with time zone, agent uuid)
  RETURNS TABLE(country text, orders numeric, customers bigint, revenue numeric, at_today numeric)
  LANGUAGE plpgsql
@@ -8049,7 +8147,7 @@ AS $function$
 declare
   matched boolean;
 begin
-  execute format('select exists (select 1 from public.customers c where c.id = $1 and (%s))', private.segment_rules_sql(rules))
+  execute format('select exists (select 1 from %s and c.id = $1)', private.segment_customers_sql(rules))
     into matched using customer;
   return matched;
 end;
@@ -8255,6 +8353,49 @@ end;
 $function$;
 grant execute on function private.fold_sales_summaries(max_rows integer) to service_role;
 comment on function private.fold_sales_summaries(max_rows integer) is 'Recomputes from the orders the quarter-hours (and their UTC days) of up to max_rows dirty entries, then removes exactly those entries; returns how many it folded (0 when another fold holds the lock). Scheduled every minute when there is work.';
+
+CREATE OR REPLACE FUNCTION private.fold_segment_revenue(max_rows integer DEFAULT 50000)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  ids bigint[];
+  days date[];
+begin
+  -- One folder at a time; a second caller leaves the work to the first.
+  if not pg_try_advisory_xact_lock(hashtext('cairn.fold_segment_revenue')) then
+    return 0;
+  end if;
+  -- No membership write in flight: the statements below see every membership committed.
+  perform pg_advisory_xact_lock(private.segment_revenue_lock_key());
+  select array_agg(d.id), array_agg(distinct d.day) into ids, days
+  from (select x.id, x.day from private.segment_revenue_dirty_days x order by x.id limit max_rows) d;
+  if ids is null then
+    return 0;
+  end if;
+  -- Every order whose dirty entry was read above (written in the order's transaction) is seen.
+  delete from private.segment_revenue_days r where r.day = any (days);
+  insert into private.segment_revenue_days (segment_id, day, revenue)
+  select m.segment_id, d.day, sum(o.net_total_base)
+  from unnest(days) d (day)
+  cross join lateral (
+    select x.customer_id, x.net_total_base from public.orders x
+    where x.placed_at >= d.day::timestamp at time zone 'UTC' and x.placed_at < (d.day + 1)::timestamp at time zone 'UTC'
+      and x.counts_as_purchase
+    offset 0
+  ) o
+  cross join lateral (
+    select y.segment_id from public.segment_memberships y where y.customer_id = o.customer_id offset 0
+  ) m
+  group by 1, 2;
+  delete from private.segment_revenue_dirty_days x where x.id = any (ids);
+  return cardinality(ids);
+end;
+$function$;
+grant execute on function private.fold_segment_revenue(max_rows integer) to service_role;
+comment on function private.fold_segment_revenue(max_rows integer) is 'Recomputes private.segment_revenue_days for the UTC days of up to max_rows dirty entries, from the orders and current memberships, then removes exactly those entries; returns how many it folded (0 when another fold holds the lock). Scheduled every 55 s when there is work.';
 
 CREATE OR REPLACE FUNCTION private.forget_outage_resume()
  RETURNS trigger
@@ -8952,6 +9093,29 @@ begin
 end;
 $function$;
 comment on function private.mark_sales_dirty() is 'Statement-level trigger on orders and order_items: appends the quarter-hours the statement''s rows touch (old and new placed_at of a changed order, the order''s of a changed line) to private.sales_dirty_quarter_hours. Only appends: no shared row is locked.';
+
+CREATE OR REPLACE FUNCTION private.mark_segment_revenue_dirty()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_table_name = 'sales_dirty_quarter_hours' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+    insert into private.segment_revenue_dirty_days (day)
+    select distinct (n.bucket at time zone 'UTC')::date from new_rows n;
+  else
+    -- An order moved to another customer (a guest order linked later): its day, before and after.
+    insert into private.segment_revenue_dirty_days (day)
+    select distinct d from (values ((old.placed_at at time zone 'UTC')::date), ((new.placed_at at time zone 'UTC')::date)) v (d);
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.mark_segment_revenue_dirty() is 'Marks UTC days dirty for private.segment_revenue_days: those of every dirty sales quarter-hour (every order write that changes a purchase), and both days of an order moved to another customer.';
 
 CREATE OR REPLACE FUNCTION private.marketing_mail_check(customer_id uuid, at timestamp with time zone DEFAULT now())
  RETURNS TABLE(verdict text, reason text, not_before timestamp with time zone)
@@ -10619,6 +10783,7 @@ AS $function$
 declare
   found_rules jsonb;
   now_ timestamptz := clock_timestamp();
+  previous_nestloop text;
 begin
   select s.rules into found_rules from public.segments s where s.id = refresh_segment.segment_id for update;
   if not found then
@@ -10628,9 +10793,16 @@ begin
   -- per 100 000 members to fill (the rule yields each customer once).
   create temporary table if not exists segment_refresh_current (customer_id uuid not null) on commit drop;
   truncate pg_temp.segment_refresh_current;
-  execute format('insert into pg_temp.segment_refresh_current select c.id from public.customers c where %s',
-    private.segment_rules_sql(found_rules));
+  execute format('insert into pg_temp.segment_refresh_current select c.id from %s',
+    private.segment_customers_sql(found_rules));
   analyze pg_temp.segment_refresh_current;
+
+  -- The two anti-joins below must hash. Right after a large write (segments created in a row) the
+  -- statistics of segment_memberships do not know this segment's rows yet, and the planner chose
+  -- a nested loop over 80 000 × 80 000 members that ran for minutes (--scale 1 bench); a fresh
+  -- session took 0.2–0.5 s per segment. Planned without nested loops for these two statements only.
+  previous_nestloop := current_setting('enable_nestloop');
+  perform set_config('enable_nestloop', 'off', true);
 
   with gone as (
     delete from public.segment_memberships m
@@ -10659,6 +10831,7 @@ begin
     returning 1
   )
   select count(*)::integer into joined from logged;
+  perform set_config('enable_nestloop', previous_nestloop, true);
 
   update public.segments s set refreshed_at = now_ where s.id = refresh_segment.segment_id;
   return next;
@@ -11313,13 +11486,15 @@ begin
       key := condition ->> 'key';
       expression := format('(c.custom_fields ->> %L)', key);
     else
+      -- rfm_group and churn_risk: columns of customer_scores c_scores, left joined on its primary
+      -- key by private.segment_customers_sql (null when the customer has no visible scores row).
       expression := case field
         when 'country' then 'c.country' when 'region' then 'c.region' when 'language' then 'c.language'
         when 'currency' then 'c.currency' when 'status' then 'c.status::text'
         when 'lifecycle_stage' then 'c.lifecycle_stage' when 'source' then 'c.source'
         when 'owner' then 'c.owner_id::text'
-        when 'rfm_group' then '(select s.rfm_group from public.customer_scores s where s.customer_id = c.id)'
-        when 'churn_risk' then '(select s.churn_risk from public.customer_scores s where s.customer_id = c.id)'
+        when 'rfm_group' then 'c_scores.rfm_group'
+        when 'churn_risk' then 'c_scores.churn_risk'
       end;
     end if;
     if op in ('is_set', 'is_not_set') then
@@ -11517,7 +11692,26 @@ end;
 $function$;
 grant execute on function private.segment_condition_sql(condition jsonb, path text) to authenticated;
 grant execute on function private.segment_condition_sql(condition jsonb, path text) to service_role;
-comment on function private.segment_condition_sql(condition jsonb, path text) is 'One segment condition as a SQL boolean over customers c, from the whitelist of fields and operators; values are quoted by the compiler (format %L), never pasted. Refuses anything else with 22023 naming the condition.';
+comment on function private.segment_condition_sql(condition jsonb, path text) is 'One segment condition as a SQL boolean over customers c (and, for rfm_group and churn_risk, customer_scores c_scores left joined by private.segment_customers_sql), from the whitelist of fields and operators; values are quoted by the compiler (format %L), never pasted. Refuses anything else with 22023 naming the condition.';
+
+CREATE OR REPLACE FUNCTION private.segment_customers_sql(rules jsonb)
+ RETURNS text
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  condition text := private.segment_rules_sql(rules);
+begin
+  return 'public.customers c'
+    || case when position('c_scores.' in condition) > 0
+         then ' left join public.customer_scores c_scores on c_scores.customer_id = c.id' else '' end
+    || ' where ' || condition;
+end;
+$function$;
+grant execute on function private.segment_customers_sql(rules jsonb) to authenticated;
+grant execute on function private.segment_customers_sql(rules jsonb) to service_role;
+comment on function private.segment_customers_sql(rules jsonb) is 'The customers matching segment rules as SQL text `public.customers c [left join public.customer_scores c_scores …] where <compiled rules>`, to follow `select … from`: the compiled condition names c_scores for rfm_group and churn_risk (one hashed join instead of a subquery per customer). Refuses what private.segment_rules_sql refuses.';
 
 CREATE OR REPLACE FUNCTION private.segment_field_type(field text)
  RETURNS text
@@ -11616,6 +11810,16 @@ $function$;
 grant execute on function private.segment_refuse(path text, message text) to authenticated;
 grant execute on function private.segment_refuse(path text, message text) to service_role;
 comment on function private.segment_refuse(path text, message text) is 'Raises the compiler''s 22023 error for the condition at path (0-based, dot-separated; shown 1-based in the message, kept 0-based in the detail).';
+
+CREATE OR REPLACE FUNCTION private.segment_revenue_lock_key()
+ RETURNS bigint
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select hashtext('cairn.segment_revenue_days')::bigint
+$function$;
+comment on function private.segment_revenue_lock_key() is 'The advisory lock membership writes (shared) and private.fold_segment_revenue (exclusive) take.';
 
 CREATE OR REPLACE FUNCTION private.segment_rule_conditions(rules jsonb)
  RETURNS SETOF jsonb
@@ -12125,6 +12329,57 @@ $function$;
 grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to authenticated;
 grant execute on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) to service_role;
 comment on function private.store_segment_snapshot(segment_id uuid, name text, members uuid[]) is 'Writes a snapshot and its members; only take_segment_snapshot calls it.';
+
+CREATE OR REPLACE FUNCTION private.sum_segment_member_revenue()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- A refresh that changed nothing writes no membership: nothing to add or lock.
+  if tg_op = 'INSERT' then
+    if not exists (select from new_rows) then
+      return null;
+    end if;
+  elsif not exists (select from old_rows) then
+    return null;
+  end if;
+  perform pg_advisory_xact_lock_shared(private.segment_revenue_lock_key());
+  if tg_op = 'INSERT' then
+    -- Each member's orders through orders_customer_idx (a lateral fenced with `offset 0`: the
+    -- plan stays an index probe per member whatever plan a larger statement cached before).
+    insert into private.segment_revenue_days as r (segment_id, day, revenue)
+    select n.segment_id, o.day, sum(o.net_total_base)
+    from new_rows n
+    cross join lateral (
+      select (x.placed_at at time zone 'UTC')::date as day, x.net_total_base from public.orders x
+      where x.customer_id = n.customer_id and x.counts_as_purchase
+      offset 0
+    ) o
+    group by 1, 2
+    on conflict (segment_id, day) do update set revenue = r.revenue + excluded.revenue;
+  else
+    -- Members of a segment being removed are skipped (its rows go with it).
+    update private.segment_revenue_days r
+    set revenue = r.revenue - g.revenue
+    from (
+      select x.segment_id, o.day, sum(o.net_total_base) as revenue
+      from old_rows x
+      cross join lateral (
+        select (y.placed_at at time zone 'UTC')::date as day, y.net_total_base from public.orders y
+        where y.customer_id = x.customer_id and y.counts_as_purchase
+        offset 0
+      ) o
+      where x.segment_id in (select s.id from public.segments s)
+      group by 1, 2
+    ) g
+    where r.segment_id = g.segment_id and r.day = g.day;
+  end if;
+  return null;
+end;
+$function$;
+comment on function private.sum_segment_member_revenue() is 'Keeps private.segment_revenue_days: members who join add their purchases per UTC day, members who leave subtract them (statement trigger on segment_memberships).';
 
 CREATE OR REPLACE FUNCTION private.summarise_plan(campaign_id uuid, members uuid[], at timestamp with time zone)
  RETURNS jsonb
@@ -14999,7 +15254,7 @@ CREATE OR REPLACE FUNCTION public.preview_segment(rules jsonb, sample_size integ
  SET search_path TO ''
 AS $function$
 declare
-  condition text;
+  matching_sql text;
   matched bigint;
   sample jsonb;
 begin
@@ -15009,12 +15264,12 @@ begin
   if sample_size is null or sample_size not between 0 and 50 then
     raise exception 'sample_size must be between 0 and 50' using errcode = '22023';
   end if;
-  condition := private.segment_rules_sql(rules);
+  matching_sql := private.segment_customers_sql(rules);
   -- One pass over the rule: the matching customers (id and lifetime value) are found once, then
-  -- counted and their sample taken from that set (the rule's subqueries — consent, favourites,
-  -- scores — ran twice per customer when the count and the sample each evaluated it).
+  -- counted and their sample taken from that set (the rule's subqueries — consent, favourites —
+  -- ran twice per customer when the count and the sample each evaluated it).
   execute format($sql$
-    with matching as materialized (select c.id, c.lifetime_value from public.customers c where %s)
+    with matching as materialized (select c.id, c.lifetime_value from %s)
     select (select count(*) from matching),
       (select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'full_name', s.full_name, 'email', s.email,
         'country', s.country, 'lifetime_value', s.lifetime_value, 'order_count', s.order_count,
@@ -15023,7 +15278,7 @@ begin
          select c.* from public.customers c
          where c.id in (select m.id from matching m order by m.lifetime_value desc, m.id limit %s)
        ) s)
-  $sql$, condition, sample_size) into matched, sample;
+  $sql$, matching_sql, sample_size) into matched, sample;
   return jsonb_build_object('count', matched, 'sample', sample);
 end;
 $function$;
@@ -16120,37 +16375,114 @@ AS $function$
 #variable_conflict use_column
 declare
   r record := private.report_range(from_day, to_day, timezone);
+  sees_all boolean;
+  agent_id uuid;
+  -- Whole UTC days inside [starts, ends): from first_day to last_day (none when first > last).
+  first_day date := ((r.starts - interval '1 microsecond') at time zone 'UTC')::date + 1;
+  last_day date := (r.ends at time zone 'UTC')::date - 1;
 begin
-  return query
-  with history as (
-    select e.segment_id,
-      sum(case when e.occurred_at < r.starts then case e.event when 'joined' then 1 else -1 end else 0 end) as at_start,
-      sum(case e.event when 'joined' then 1 else -1 end) as at_end,
-      count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
-      count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
-    from public.segment_membership_events e
-    where e.occurred_at < r.ends
-    group by e.segment_id
-  ),
-  bought as (
-    -- Each customer's purchases in the range, summed once (not once per segment they are in).
-    select o.customer_id, sum(o.net_total_base) as revenue
-    from public.orders o
-    where o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
-    group by o.customer_id
-  ),
-  spend as (
-    select m.segment_id, sum(b.revenue) as revenue
-    from public.segment_memberships m
-    join bought b on b.customer_id = m.customer_id
-    group by m.segment_id
-  )
-  select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
-    coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
-  from public.segments s
-  left join history h on h.segment_id = s.id
-  left join spend p on p.segment_id = s.id
-  order by 4 desc, 2;
+  select x.sees_all, x.agent_id into sees_all, agent_id from private.sees_owner_rows() x;
+  if sees_all then
+    return query
+    with history as (
+      select h.segment_id,
+        sum(case when h.occurred_at < r.starts then h.joined - h."left" else 0 end) as at_start,
+        sum(h.joined - h."left") as at_end,
+        sum(h.joined) filter (where h.occurred_at >= r.starts) as came,
+        sum(h."left") filter (where h.occurred_at >= r.starts) as went
+      from private.segment_history_counts h
+      where h.occurred_at < r.ends
+      group by h.segment_id
+    ),
+    dirty as (
+      select distinct d.day from private.segment_revenue_dirty_days d where d.day between first_day and last_day
+    ),
+    -- The stretches read from the orders: the partial days at each edge (the whole range when it
+    -- holds no whole UTC day) and every dirty whole day.
+    pieces (lo, hi) as (
+      select r.starts, case when first_day > last_day then r.ends else first_day::timestamp at time zone 'UTC' end
+      where first_day > last_day or r.starts < first_day::timestamp at time zone 'UTC'
+      union all
+      select (last_day + 1)::timestamp at time zone 'UTC', r.ends
+      where first_day <= last_day and (last_day + 1)::timestamp at time zone 'UTC' < r.ends
+      union all
+      select d.day::timestamp at time zone 'UTC', (d.day + 1)::timestamp at time zone 'UTC' from dirty d
+    ),
+    spend as (
+      select x.segment_id, sum(x.revenue) as revenue
+      from (
+        select v.segment_id, v.revenue
+        from private.segment_revenue_days v
+        where v.day between first_day and last_day and v.day not in (select d.day from dirty d)
+        union all
+        -- Each stretch's orders through the purchases-by-time index and each buyer's memberships
+        -- through the customer index: lateral subqueries kept apart by `offset 0`, so each is
+        -- planned with its parameters (flattened, the planner hashed every order and every
+        -- membership under RLS: 5 s at 1 000 000 orders).
+        select m.segment_id, o.net_total_base
+        from pieces p
+        cross join lateral (
+          select o.customer_id, o.net_total_base from public.orders o
+          where o.counts_as_purchase and o.placed_at >= p.lo and o.placed_at < p.hi
+          offset 0
+        ) o
+        cross join lateral (
+          select m.segment_id from public.segment_memberships m where m.customer_id = o.customer_id
+          offset 0
+        ) m
+      ) x
+      group by x.segment_id
+    )
+    select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
+      coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
+    from public.segments s
+    left join history h on h.segment_id = s.id
+    left join spend p on p.segment_id = s.id
+    order by 4 desc, 2;
+  else
+    -- An agent: their own customers' events, orders and memberships, found by the owner and
+    -- customer indexes (lateral subqueries kept apart by `offset 0`, as above).
+    return query
+    with own as (
+      select c.id from public.customers c where c.owner_id = agent_id
+    ),
+    history as (
+      select e.segment_id,
+        sum(case when e.occurred_at < r.starts then case e.event when 'joined' then 1 else -1 end else 0 end) as at_start,
+        sum(case e.event when 'joined' then 1 else -1 end) as at_end,
+        count(*) filter (where e.event = 'joined' and e.occurred_at >= r.starts) as came,
+        count(*) filter (where e.event = 'left' and e.occurred_at >= r.starts) as went
+      from own
+      cross join lateral (
+        select e.segment_id, e.event, e.occurred_at from public.segment_membership_events e
+        where e.customer_id = own.id and e.occurred_at < r.ends
+        offset 0
+      ) e
+      group by e.segment_id
+    ),
+    bought as (
+      -- Each customer's purchases in the range, summed once (not once per segment they are in).
+      select o.customer_id, sum(o.net_total_base) as revenue
+      from public.orders o
+      where o.customer_owner_id = agent_id and o.counts_as_purchase and o.placed_at >= r.starts and o.placed_at < r.ends
+      group by o.customer_id
+    ),
+    spend as (
+      select m.segment_id, sum(b.revenue) as revenue
+      from bought b
+      cross join lateral (
+        select m.segment_id from public.segment_memberships m where m.customer_id = b.customer_id
+        offset 0
+      ) m
+      group by m.segment_id
+    )
+    select s.id, s.name, coalesce(h.at_start, 0)::integer, coalesce(h.at_end, 0)::integer, coalesce(h.came, 0)::integer,
+      coalesce(h.went, 0)::integer, coalesce(p.revenue, 0)
+    from public.segments s
+    left join history h on h.segment_id = s.id
+    left join spend p on p.segment_id = s.id
+    order by 4 desc, 2;
+  end if;
 end;
 $function$;
 grant execute on function public.report_segments(from_day date, to_day date, timezone text) to authenticated;
@@ -17154,7 +17486,7 @@ begin
   if not found then
     raise exception 'no such segment' using errcode = 'P0002';
   end if;
-  return query execute format('select c.id from public.customers c where %s', private.segment_rules_sql(found_rules));
+  return query execute format('select c.id from %s', private.segment_customers_sql(found_rules));
 end;
 $function$;
 grant execute on function public.segment_member_ids(segment_id uuid) to authenticated;
@@ -18203,6 +18535,8 @@ create policy "staff read attachments of the customers they may see" on storage.
 --                     or (s.currency <> (select w.base_currency from public.workspace_settings w) and s.today_rate is distinct from t.rate_to_base))
 -- cron job fold-sales-summaries (55 seconds)
 -- select private.fold_sales_summaries() where exists (select from private.sales_dirty_quarter_hours)
+-- cron job fold-segment-revenue (55 seconds)
+-- select private.fold_segment_revenue() where exists (select from private.segment_revenue_dirty_days)
 -- cron job notify-failed-jobs (*/5 * * * *)
 -- select private.notify_failed_scheduled_calls()
 -- cron job purge-retained-data (17 3 * * *)
