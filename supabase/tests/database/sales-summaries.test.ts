@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { config } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
+import { normal, type Row } from '../../../scripts/testing/support/reports.ts';
 
 /**
  * The sales summaries (migrations 20261209120000 and 120100): revenue by period, seasonality and
@@ -20,18 +21,6 @@ const run = randomUUID().slice(0, 8);
 const FROM = '2009-01-01';
 const TO = '2009-12-31';
 const ZONES = ['UTC', 'Asia/Kathmandu', 'Australia/Eucla', 'America/New_York', 'Europe/Madrid'];
-type Row = Record<string, unknown>;
-
-/** Rows with every numeric-looking value as a number (node-pg returns numerics as strings). */
-const normal = (rows: Row[]) =>
-  rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([key, value]) => [
-        key,
-        typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
-      ]),
-    ),
-  );
 
 describe('sales summaries', () => {
   let cast: Cast;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { config } from '@cairn/local-stack/testing.ts';
 import { createCast, type Cast, type Caller } from '../../../scripts/testing/support/team.ts';
+import { normal, type Row } from '../../../scripts/testing/support/reports.ts';
 
 /**
  * The segments report from summaries (migration 20261211120100): joins and leaves counted per
@@ -26,17 +27,6 @@ const RANGES: Array<[string, string]> = [
   ['2005-06-01', '2005-09-30'],
 ];
 const CALLERS = ['admin', 'readonly', 'agent', 'agent2'] as const;
-type Row = Record<string, unknown>;
-
-const normal = (rows: Row[]) =>
-  rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([key, value]) => [
-        key,
-        typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
-      ]),
-    ),
-  );
 
 /** The definition 20261211120100 replaces, with $4 the agent (null: all) and $5 the segments compared. */
 const RAW = `
