@@ -216,10 +216,11 @@ describe('per-customer reports', () => {
        values ('eve', $1, $2, $3, 'DE') returning id`,
       [run, `eve-${run}@example.test`, cast.people.agent.userId],
     );
-    // More orders and more revenue than anyone else in the database buys in these years.
+    // More orders and more revenue than anyone else in the database buys in these years (the
+    // shared test database holds other files' customers too: customer-scores' whale spent 1.8 M).
     await sql(
       `insert into public.orders (customer_id, currency, exchange_rate, total, financial_status, placed_at)
-       select $1, 'EUR', 1, 1000, 'paid', now() - interval '1 day' - i * interval '1 minute' from generate_series(1, 1000) i`,
+       select $1, 'EUR', 1, 100000, 'paid', now() - interval '1 day' - i * interval '1 minute' from generate_series(1, 1000) i`,
       [eve.id],
     );
     const range = { from_day: '2022-01-01', to_day: new Date().toISOString().slice(0, 10), timezone: 'UTC' };
@@ -236,7 +237,7 @@ describe('per-customer reports', () => {
           expect(rows[0], `${caller} ${rankBy}`).toMatchObject({
             customer_id: eve.id,
             orders: 1000,
-            revenue: 1000000,
+            revenue: 100000000,
             lifetime_value: 0,
           });
         }
