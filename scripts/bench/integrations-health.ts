@@ -26,7 +26,7 @@ import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { isRunning, startStack } from '@cairn/local-stack/control.ts';
 import { launchBrowser, startApp } from '../lib/browser.ts';
-import { percentile } from './measure.ts';
+import { percentile, signInBenchAdmin } from './measure.ts';
 
 process.env.CAIRN_STACK ??= 'bench-health';
 process.env.CAIRN_STACK_PORT_BASE ??= '64521';
@@ -42,23 +42,6 @@ const db = new pg.Pool({ connectionString: config.adminDbUrl, max: 4 });
 const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) =>
   (await db.query<T>(text, params)).rows;
 
-async function adminToken(): Promise<{ token: string; userId: string }> {
-  // Imported here: the kit reads CAIRN_STACK when it loads, after this file set its default.
-  const { signedInClient } = await import('@cairn/local-stack/testing.ts');
-  const { client, userId, email } = await signedInClient(
-    `bench-health-${randomUUID().slice(0, 8)}@example.test`,
-    undefined,
-    { invited: true },
-  );
-  await sql(
-    `insert into public.team_members (user_id, email, full_name, role, accepted_at) values ($1, $2, 'Bench admin', 'admin', now())`,
-    [userId, email],
-  );
-  const { data } = await client.auth.getSession();
-  if (!data.session) throw new Error('the bench admin is not signed in');
-  return { token: data.session.access_token, userId };
-}
-
 async function timed(url: string, init: RequestInit): Promise<number> {
   const began = performance.now();
   const response = await fetch(url, init);
@@ -72,7 +55,7 @@ const summary = (values: number[]) =>
 
 async function main(): Promise<void> {
   if (!(await isRunning(config))) await startStack(config);
-  const { token, userId } = await adminToken();
+  const { token, userId } = await signInBenchAdmin(sql, 'bench-health');
   const [{ id: shopId }] = await sql<{ id: string }>(
     `insert into public.shops (name, domain, currency) values ('Bench health', $1, 'EUR') returning id`,
     [`bench-health-${randomUUID().slice(0, 8)}.myshopify.com`],

@@ -1,4 +1,5 @@
-/** What the benchmarks share: percentiles, one timed HTTP GET, and the table the REST timings read. */
+/** What the benchmarks share: percentiles, one timed HTTP GET, the table the REST timings read, a signed-in admin. */
+import { randomUUID } from 'node:crypto';
 import { request, type Agent } from 'node:http';
 import pg from 'pg';
 import { sleep } from '@cairn/local-stack/lib/wait.ts';
@@ -36,4 +37,28 @@ export async function createBenchItems(adminDbUrl: string, grantee: 'anon' | 'au
     await db.end();
   }
   await sleep(500);
+}
+
+/**
+ * A new admin signed in through the stack's auth (invited, accepted): their access token and id.
+ * `run` writes the team_members row (each bench's own connection). The testing kit is imported
+ * here, not at the top: it reads CAIRN_STACK when it loads, after the bench set its default.
+ */
+export async function signInBenchAdmin(
+  run: (text: string, params: unknown[]) => Promise<unknown>,
+  label = 'bench-admin',
+): Promise<{ token: string; userId: string }> {
+  const { signedInClient } = await import('@cairn/local-stack/testing.ts');
+  const { client, userId, email } = await signedInClient(
+    `${label}-${randomUUID().slice(0, 8)}@example.test`,
+    undefined,
+    { invited: true },
+  );
+  await run(
+    `insert into public.team_members (user_id, email, full_name, role, accepted_at) values ($1, $2, 'Bench admin', 'admin', now())`,
+    [userId, email],
+  );
+  const { data } = await client.auth.getSession();
+  if (!data.session) throw new Error('the bench admin is not signed in');
+  return { token: data.session.access_token, userId };
 }

@@ -22,11 +22,11 @@
  * Runs on the instance named by CAIRN_STACK / CAIRN_STACK_PORT_BASE (default `bench`, 64321…); the
  * stack must be on this machine (the backend's /proc entry is read).
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { isRunning, startStack } from '@cairn/local-stack/control.ts';
+import { signInBenchAdmin } from './measure.ts';
 
 type Phase = 'customers' | 'products' | 'locations' | 'orders' | 'fulfillments';
 type Groups = Array<{ root: Record<string, unknown>; children: Array<Record<string, unknown>> }>;
@@ -75,22 +75,6 @@ async function emulator(path: string, method = 'POST', body?: unknown): Promise<
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function adminToken(): Promise<string> {
-  const { signedInClient } = await import('@cairn/local-stack/testing.ts');
-  const { client, userId, email } = await signedInClient(
-    `bench-admin-${randomUUID().slice(0, 8)}@example.test`,
-    undefined,
-    { invited: true },
-  );
-  await sql(
-    `insert into public.team_members (user_id, email, full_name, role, accepted_at) values ($1, $2, 'Bench admin', 'admin', now())`,
-    [userId, email],
-  );
-  const { data } = await client.auth.getSession();
-  if (!data.session) throw new Error('the bench admin is not signed in');
-  return data.session.access_token;
-}
-
 /** utime + stime of a process, in ms (USER_HZ 100). */
 function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -109,7 +93,7 @@ async function main(): Promise<void> {
   const response = await fetch(`${config.apiUrl}/functions/v1/shopify-connect`, {
     method: 'POST',
     headers: {
-      Authorization: `Bearer ${await adminToken()}`,
+      Authorization: `Bearer ${(await signInBenchAdmin(sql)).token}`,
       apikey: config.anonKey,
       'Content-Type': 'application/json',
     },

@@ -24,6 +24,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { isRunning, startStack, stopStack } from '@cairn/local-stack/control.ts';
+import { signInBenchAdmin } from './measure.ts';
 
 process.env.CAIRN_STACK ??= 'bench';
 process.env.CAIRN_STACK_PORT_BASE ??= '64321';
@@ -164,23 +165,6 @@ function sampleMemory(): void {
   }
 }
 
-async function adminToken(): Promise<string> {
-  // Imported here: the kit reads CAIRN_STACK when it loads, after this file set its default.
-  const { signedInClient } = await import('@cairn/local-stack/testing.ts');
-  const { client, userId, email } = await signedInClient(
-    `bench-admin-${randomUUID().slice(0, 8)}@example.test`,
-    undefined,
-    { invited: true },
-  );
-  await sql(
-    `insert into public.team_members (user_id, email, full_name, role, accepted_at) values ($1, $2, 'Bench admin', 'admin', now())`,
-    [userId, email],
-  );
-  const { data } = await client.auth.getSession();
-  if (!data.session) throw new Error('the bench admin is not signed in');
-  return data.session.access_token;
-}
-
 async function connect(token: string, shop: Shop): Promise<{ shopId: string; importId: string }> {
   const response = await fetch(`${config.apiUrl}/functions/v1/shopify-connect`, {
     method: 'POST',
@@ -315,7 +299,7 @@ async function main(): Promise<void> {
   const started = !isRunning(config);
   if (started) await startStack(config);
   try {
-    const token = await adminToken();
+    const token = (await signInBenchAdmin(sql)).token;
     const anchorMs = Math.floor(Date.now() / 1000) * 1000;
     const newShop = async () => (await emulator('shops', 'POST', { size, anchorMs })) as unknown as Shop;
     const [a, b, c] = [await newShop(), await newShop(), await newShop()];
