@@ -1,5 +1,6 @@
 /** What the benchmarks share: percentiles, one timed HTTP GET, the table the REST timings read, a signed-in admin. */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
 import pg from 'pg';
 import { sleep } from '@cairn/local-stack/lib/wait.ts';
@@ -61,4 +62,11 @@ export async function signInBenchAdmin(
   const { data } = await client.auth.getSession();
   if (!data.session) throw new Error('the bench admin is not signed in');
   return { token: data.session.access_token, userId };
+}
+
+/** A process's CPU time so far (utime + stime from /proc/<pid>/stat), in ms; Linux, USER_HZ 100. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -26,7 +26,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
 import { isRunning, startStack } from '@cairn/local-stack/control.ts';
-import { signInBenchAdmin } from './measure.ts';
+import { processCpuMs as cpuMs, signInBenchAdmin } from './measure.ts';
 
 type Phase = 'customers' | 'products' | 'locations' | 'orders' | 'fulfillments';
 type Groups = Array<{ root: Record<string, unknown>; children: Array<Record<string, unknown>> }>;
@@ -73,13 +73,6 @@ async function emulator(path: string, method = 'POST', body?: unknown): Promise<
   });
   if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as Record<string, unknown>;
-}
-
-/** utime + stime of a process, in ms (USER_HZ 100). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { stackConfig } from '@cairn/local-stack/config.ts';
+import { processCpuMs as cpuMs } from './measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +28,6 @@ const { values } = parseArgs({
   },
 });
 const config = stackConfig(values.stack);
-
-const cpuMs = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-};
 
 async function main(): Promise<void> {
   const variants: Array<{ name: string; sql: string | null }> =
